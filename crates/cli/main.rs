@@ -1,0 +1,176 @@
+//! `priorauth`: the nightly prior-authorization summarizer.
+//!
+//! Exit codes: 0 all documents read; 2 the run finished but some documents were
+//! quarantined; 1 a fatal error (bad config, unreadable drop folder, unwritable output).
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use pa_config::Settings;
+use pa_driver::RunReport;
+use pa_types::ClaimStatus;
+
+#[derive(Parser)]
+#[command(
+    name = "priorauth",
+    version,
+    about = "Summarize prior-authorization cases and flag unsupported claims"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Args)]
+struct RunArgs {
+    /// Drop folder: one sub-folder per case.
+    #[arg(long)]
+    drop: PathBuf,
+    /// Output folder (created).
+    #[arg(long)]
+    out: PathBuf,
+    /// Settings file (default: the embedded pipelines/nightly.toml).
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Process a drop folder into parquet tables and review pages.
+    Run(RunArgs),
+    /// Run the pipeline and score it against every gold.json in the drop folder.
+    Eval {
+        #[command(flatten)]
+        args: RunArgs,
+        /// Print the metrics as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    // Outputs hold PHI: readable by their owner only.
+    // SAFETY: umask has no preconditions and is called before any thread starts.
+    unsafe {
+        libc::umask(0o077);
+    }
+    let quiet = match &cli.command {
+        Command::Run(a) | Command::Eval { args: a, .. } => a.quiet,
+    };
+    let filter =
+        tracing_subscriber::EnvFilter::try_from_env("PRIORAUTH_LOG").unwrap_or_else(|_| {
+            tracing_subscriber::EnvFilter::new(if quiet { "error" } else { "warn" })
+        });
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .init();
+    pa_extract::install_quiet_panic_hook();
+
+    match dispatch(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn settings(config: Option<&Path>) -> Result<Settings> {
+    match config {
+        Some(p) => {
+            Settings::load(p).with_context(|| format!("loading settings from {}", p.display()))
+        }
+        None => Ok(Settings::embedded()),
+    }
+}
+
+fn run_pipeline(a: &RunArgs) -> Result<RunReport> {
+    let s = settings(a.config.as_deref())?;
+    pa_driver::run(&a.drop, &a.out, &s)
+        .with_context(|| format!("processing {} into {}", a.drop.display(), a.out.display()))
+}
+
+fn dispatch(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Run(a) => {
+            let report = run_pipeline(&a)?;
+            if !a.quiet {
+                print_report(&report, &a.out);
+            }
+            Ok(if report.n_quarantined() > 0 {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+        Command::Eval { args, json } => {
+            let golds = pa_eval::load_gold(&args.drop).context("reading gold labels")?;
+            let report = run_pipeline(&args)?;
+            let eval = pa_eval::evaluate(&golds, &report.cases);
+            if json {
+                println!("{}", serde_json::to_string_pretty(&eval)?);
+            } else {
+                print!("{}", eval.table());
+                let wrong: Vec<_> = eval
+                    .outcomes
+                    .iter()
+                    .filter(|o| {
+                        o.got != o.expected
+                            && !(o.expected == "not_a_claim" && o.got != "supported")
+                    })
+                    .collect();
+                if !wrong.is_empty() {
+                    println!("\ndisagreements with the labels:");
+                    for o in wrong {
+                        println!(
+                            "  {:<22} {:<4} expected {:<12} got {:<12} {}",
+                            o.case_id, o.id, o.expected, o.got, o.reason
+                        );
+                    }
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn print_report(r: &RunReport, out: &Path) {
+    println!(
+        "{:<24} {:<18} {:>4} {:>5} {:>6} {:>4} {:>6} {:>7}  review",
+        "case", "service", "docs", "quar", "claims", "sup", "unsup", "contra"
+    );
+    for c in &r.cases {
+        println!(
+            "{:<24} {:<18} {:>4} {:>5} {:>6} {:>4} {:>6} {:>7}  {}",
+            c.case_id,
+            c.summary.service_code.as_deref().unwrap_or("-"),
+            c.docs.len(),
+            c.n_quarantined(),
+            c.claims.len(),
+            c.n_claims(ClaimStatus::Supported),
+            c.n_claims(ClaimStatus::Unsupported),
+            c.n_claims(ClaimStatus::Contradicted),
+            if c.needs_review() { "yes" } else { "no" }
+        );
+    }
+    println!("\nrun {} wrote {}:", r.run.run_id, out.display());
+    for (path, rows) in &r.files {
+        println!("  {:<70} {rows:>6} rows", path.display());
+    }
+    if let Some(index) = r.review_pages.last() {
+        println!(
+            "  review pages: {} ({} case page(s))",
+            index.display(),
+            r.review_pages.len() - 1
+        );
+    }
+    println!("  search index: {}", r.index_dir.display());
+}

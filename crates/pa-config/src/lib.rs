@@ -1,0 +1,223 @@
+//! Run settings: `pipelines/*.toml` parsed strictly (versioned, unknown keys
+//! rejected) into [`Settings`], plus the data files the stages read (the
+//! clinical lexicon and the ConText trigger lists). Defaults are embedded in the
+//! binary, so a run needs no file on disk.
+#![warn(missing_docs)]
+
+use std::path::Path;
+
+use pa_types::Lexicon;
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+/// The shipped `pipelines/nightly.toml`, embedded.
+pub const DEFAULT_NIGHTLY: &str = include_str!("../../../pipelines/nightly.toml");
+/// The shipped `pipelines/lexicon.toml`, embedded.
+pub const DEFAULT_LEXICON: &str = include_str!("../../../pipelines/lexicon.toml");
+/// The shipped `pipelines/context.toml`, embedded.
+pub const DEFAULT_CONTEXT: &str = include_str!("../../../pipelines/context.toml");
+
+/// Errors reading settings.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("cannot read {path}: {source}")]
+    Read {
+        /// The path.
+        path: String,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// Not valid TOML, a wrong type, an unknown key or an unsupported version.
+    #[error("invalid settings in {origin}: {message}")]
+    Invalid {
+        /// File name or `embedded default`.
+        origin: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// `[run]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RunSettings {
+    /// Worker threads; 0 = one per core.
+    pub threads: usize,
+}
+
+/// `[ingest]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IngestSettings {
+    /// Larger files are quarantined.
+    pub max_file_bytes: u64,
+    /// Document extensions, lowercase.
+    pub extensions: Vec<String>,
+}
+
+/// `[extract]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExtractSettings {
+    /// Below this many alphanumerics a page has no usable text layer.
+    pub min_chars_per_page: usize,
+    /// Page cap.
+    pub max_pages: u32,
+    /// lopdf decompression limit per stream.
+    pub max_decompressed_bytes: usize,
+}
+
+/// `[summarize]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SummarizeSettings {
+    /// Word budget per case.
+    pub word_budget: usize,
+    /// Statements per section at most.
+    pub max_per_section: usize,
+}
+
+/// `[evidence]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EvidenceSettings {
+    /// Candidates per claim from the index.
+    pub candidates: usize,
+    /// Evidence spans kept per claim.
+    pub max_evidence: usize,
+    /// Key-term coverage needed for support.
+    pub support_coverage: f32,
+}
+
+/// `[output]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutputSettings {
+    /// Write HTML review pages.
+    pub review_html: bool,
+}
+
+/// The resolved settings of a run.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// Schema version of the file; only 1 exists.
+    pub version: u32,
+    /// `[run]`
+    pub run: RunSettings,
+    /// `[ingest]`
+    pub ingest: IngestSettings,
+    /// `[extract]`
+    pub extract: ExtractSettings,
+    /// `[summarize]`
+    pub summarize: SummarizeSettings,
+    /// `[evidence]`
+    pub evidence: EvidenceSettings,
+    /// `[output]`
+    pub output: OutputSettings,
+    /// sha256 of the settings text and the data files, for the run record.
+    #[serde(skip)]
+    pub config_sha256: String,
+}
+
+impl Settings {
+    /// Parse and validate settings text.
+    pub fn parse(text: &str, origin: &str) -> Result<Self, ConfigError> {
+        let invalid = |message: String| ConfigError::Invalid {
+            origin: origin.to_string(),
+            message,
+        };
+        let mut s: Settings = toml::from_str(text).map_err(|e| invalid(e.to_string()))?;
+        if s.version != 1 {
+            return Err(invalid(format!(
+                "unsupported version {} (this build reads version 1)",
+                s.version
+            )));
+        }
+        if s.ingest.extensions.is_empty() {
+            return Err(invalid("ingest.extensions must not be empty".into()));
+        }
+        if !(0.0..=1.0).contains(&s.evidence.support_coverage) {
+            return Err(invalid(
+                "evidence.support_coverage must be within 0..=1".into(),
+            ));
+        }
+        if s.summarize.word_budget < 20 {
+            return Err(invalid("summarize.word_budget must be at least 20".into()));
+        }
+        if s.extract.max_pages == 0 || s.evidence.candidates == 0 {
+            return Err(invalid(
+                "extract.max_pages and evidence.candidates must be positive".into(),
+            ));
+        }
+        let mut h = Sha256::new();
+        for part in [text, DEFAULT_LEXICON, DEFAULT_CONTEXT] {
+            h.update(part.as_bytes());
+            h.update([0]);
+        }
+        s.config_sha256 = format!("{:x}", h.finalize());
+        Ok(s)
+    }
+
+    /// The embedded defaults.
+    pub fn embedded() -> Self {
+        Self::parse(DEFAULT_NIGHTLY, "embedded default")
+            .expect("the embedded nightly.toml is valid")
+    }
+
+    /// Read a settings file.
+    pub fn load(path: &Path) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Self::parse(&text, &path.display().to_string())
+    }
+}
+
+/// The embedded lexicon.
+pub fn lexicon() -> Result<Lexicon, ConfigError> {
+    Lexicon::from_toml(DEFAULT_LEXICON).map_err(|message| ConfigError::Invalid {
+        origin: "pipelines/lexicon.toml".into(),
+        message,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shipped_files_parse() {
+        let s = Settings::embedded();
+        assert_eq!(s.version, 1);
+        assert_eq!(s.config_sha256.len(), 64);
+        let lex = lexicon().unwrap();
+        assert!(lex.index_of("nsaid").is_some());
+    }
+
+    #[test]
+    fn unknown_keys_are_rejected() {
+        let text = DEFAULT_NIGHTLY.replace("[run]", "[run]\nthreds = 2");
+        let err = Settings::parse(&text, "test").unwrap_err().to_string();
+        assert!(err.contains("threds"), "{err}");
+    }
+
+    #[test]
+    fn wrong_version_is_rejected() {
+        let text = DEFAULT_NIGHTLY.replace("version = 1", "version = 7");
+        let err = Settings::parse(&text, "test").unwrap_err().to_string();
+        assert!(err.contains("unsupported version 7"), "{err}");
+    }
+
+    #[test]
+    fn class_members_satisfy_the_class() {
+        let lex = lexicon().unwrap();
+        let nsaid = lex.index_of("nsaid").unwrap();
+        let naproxen = lex.index_of("naproxen").unwrap();
+        assert!(lex.satisfies(nsaid, naproxen));
+        assert!(!lex.satisfies(naproxen, nsaid));
+    }
+}

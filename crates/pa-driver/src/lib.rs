@@ -1,0 +1,285 @@
+//! The driver: the only crate that knows every stage. It runs ingest ->
+//! extract -> chunk -> index -> summarize + evidence -> store over a drop
+//! folder, in parallel where the work is CPU-bound (rayon), and reports what
+//! happened per case and per stage.
+#![warn(missing_docs)]
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use pa_config::Settings;
+use pa_evidence::{Checker, EvidenceOptions};
+use pa_extract::ExtractOptions;
+use pa_index::RunIndex;
+use pa_ingest::IngestOptions;
+use pa_summarize::SummarizeOptions;
+use pa_types::{CaseResult, DocStatus, RunInfo, Sentence};
+use rayon::prelude::*;
+
+/// Fatal errors: the run cannot go on. Bad documents are never fatal.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum DriverError {
+    /// Settings or data files.
+    #[error(transparent)]
+    Config(#[from] pa_config::ConfigError),
+    /// The drop folder.
+    #[error(transparent)]
+    Ingest(#[from] pa_ingest::IngestError),
+    /// The search index.
+    #[error(transparent)]
+    Index(#[from] pa_index::IndexError),
+    /// The evidence checker's rules.
+    #[error(transparent)]
+    Evidence(#[from] pa_evidence::EvidenceError),
+    /// Writing results.
+    #[error(transparent)]
+    Store(#[from] pa_store::StoreError),
+    /// The output folder.
+    #[error("cannot use output folder {path}: {source}")]
+    Output {
+        /// The folder.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The worker pool.
+    #[error("cannot start worker threads: {0}")]
+    Threads(String),
+}
+
+/// Wall time per stage.
+#[derive(Debug, Clone, Default)]
+pub struct StageTimes {
+    /// Ingest (listing and hashing).
+    pub ingest: Duration,
+    /// Text extraction.
+    pub extract: Duration,
+    /// Sentence chunking.
+    pub chunk: Duration,
+    /// Index build.
+    pub index: Duration,
+    /// Summaries and evidence checks.
+    pub analyze: Duration,
+    /// Parquet and HTML.
+    pub write: Duration,
+}
+
+/// What a run produced.
+#[derive(Debug)]
+pub struct RunReport {
+    /// Run identity.
+    pub run: RunInfo,
+    /// Per-case results, sorted by case id.
+    pub cases: Vec<CaseResult>,
+    /// Parquet files written, with row counts.
+    pub files: Vec<(PathBuf, usize)>,
+    /// HTML pages written.
+    pub review_pages: Vec<PathBuf>,
+    /// The run's search index.
+    pub index_dir: PathBuf,
+    /// Stage timings.
+    pub times: StageTimes,
+}
+
+impl RunReport {
+    /// Documents quarantined in this run.
+    pub fn n_quarantined(&self) -> usize {
+        self.cases.iter().map(|c| c.n_quarantined()).sum()
+    }
+}
+
+/// A new run id that sorts in time order: `YYYYMMDDTHHMMSSZ-xxxx`.
+pub fn new_run() -> RunInfo {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
+    let secs = now.as_secs() as i64;
+    let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
+    let tod = secs.rem_euclid(86_400);
+    let salt = (now.subsec_nanos() ^ std::process::id().rotate_left(16)) & 0xffff;
+    RunInfo {
+        run_id: format!(
+            "{y:04}{m:02}{d:02}T{:02}{:02}{:02}Z-{salt:04x}",
+            tod / 3600,
+            tod % 3600 / 60,
+            tod % 60
+        ),
+        run_date: format!("{y:04}-{m:02}-{d:02}"),
+        started_at_us: now.as_micros() as i64,
+    }
+}
+
+/// Days since 1970-01-01 to a proleptic Gregorian date (H. Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+/// Run the pipeline over `drop`, writing into `out`.
+pub fn run(drop: &Path, out: &Path, settings: &Settings) -> Result<RunReport, DriverError> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(settings.run.threads)
+        .build()
+        .map_err(|e| DriverError::Threads(e.to_string()))?;
+    pool.install(|| run_in_pool(drop, out, settings))
+}
+
+fn run_in_pool(drop: &Path, out: &Path, settings: &Settings) -> Result<RunReport, DriverError> {
+    std::fs::create_dir_all(out).map_err(|source| DriverError::Output {
+        path: out.to_path_buf(),
+        source,
+    })?;
+    let run = new_run();
+    let mut times = StageTimes::default();
+    let lex = pa_config::lexicon()?;
+    let checker = Checker::new(
+        lex.clone(),
+        pa_config::DEFAULT_CONTEXT,
+        EvidenceOptions {
+            candidates: settings.evidence.candidates,
+            max_evidence: settings.evidence.max_evidence,
+            support_coverage: settings.evidence.support_coverage,
+        },
+    )?;
+    let _span = tracing::info_span!("run", run_id = %run.run_id).entered();
+
+    let t = Instant::now();
+    let staged = pa_ingest::ingest(
+        drop,
+        &IngestOptions {
+            extensions: settings.ingest.extensions.clone(),
+            max_file_bytes: settings.ingest.max_file_bytes,
+        },
+    )?;
+    times.ingest = t.elapsed();
+    tracing::info!(
+        cases = staged.len(),
+        documents = staged.iter().map(|c| c.docs.len()).sum::<usize>(),
+        "ingested"
+    );
+
+    let t = Instant::now();
+    let xopts = ExtractOptions {
+        min_chars_per_page: settings.extract.min_chars_per_page,
+        max_pages: settings.extract.max_pages,
+        max_decompressed_bytes: settings.extract.max_decompressed_bytes,
+    };
+    let (case_ids, extracted): (Vec<String>, Vec<Vec<pa_types::ExtractedDoc>>) = staged
+        .into_par_iter()
+        .map(|case| {
+            if case.docs.is_empty() {
+                tracing::warn!(case_id = %case.case_id, "case folder has no documents");
+            }
+            let docs = case
+                .docs
+                .into_par_iter()
+                .map(|d| {
+                    let _s =
+                        tracing::debug_span!("extract", case_id = %d.case_id, doc_id = %d.doc_id)
+                            .entered();
+                    pa_extract::extract(d, &xopts)
+                })
+                .collect();
+            (case.case_id, docs)
+        })
+        .unzip();
+    times.extract = t.elapsed();
+
+    let t = Instant::now();
+    let sentences: Vec<Vec<Sentence>> = extracted
+        .par_iter()
+        .map(|docs| {
+            docs.iter()
+                .filter(|d| d.status == DocStatus::Ok)
+                .flat_map(pa_index::chunk::sentences)
+                .collect()
+        })
+        .collect();
+    times.chunk = t.elapsed();
+
+    let t = Instant::now();
+    let index_dir = out.join("index").join(&run.run_id);
+    let index = RunIndex::build(
+        &index_dir,
+        case_ids
+            .iter()
+            .map(String::as_str)
+            .zip(sentences.iter().map(Vec::as_slice)),
+    )?;
+    times.index = t.elapsed();
+
+    let t = Instant::now();
+    let sopts = SummarizeOptions {
+        word_budget: settings.summarize.word_budget,
+        max_per_section: settings.summarize.max_per_section,
+    };
+    let cases: Vec<CaseResult> = extracted
+        .into_par_iter()
+        .zip(sentences.par_iter())
+        .zip(case_ids.par_iter())
+        .map(|((docs, sents), case_id)| {
+            let _s = tracing::debug_span!("case", case_id = %case_id).entered();
+            let summary = pa_summarize::summarize(sents, &lex, &sopts);
+            let claims = checker.check_case(case_id, sents, &index);
+            CaseResult {
+                case_id: case_id.clone(),
+                docs,
+                summary,
+                claims,
+            }
+        })
+        .collect();
+    times.analyze = t.elapsed();
+
+    let t = Instant::now();
+    let files = pa_store::write_tables(out, &run, &cases)?;
+    let review_pages = if settings.output.review_html {
+        pa_store::html::write_review(out, &run, &cases)?
+    } else {
+        Vec::new()
+    };
+    times.write = t.elapsed();
+    tracing::info!(
+        cases = cases.len(),
+        quarantined = cases.iter().map(|c| c.n_quarantined()).sum::<usize>(),
+        needs_review = cases.iter().filter(|c| c.needs_review()).count(),
+        "run finished"
+    );
+    Ok(RunReport {
+        run,
+        cases,
+        files,
+        review_pages,
+        index_dir,
+        times,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(20_784), (2026, 11, 27));
+        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+    }
+
+    #[test]
+    fn run_ids_sort_in_time_order() {
+        let a = new_run();
+        std::thread::sleep(Duration::from_millis(1100));
+        let b = new_run();
+        assert!(a.run_id < b.run_id, "{} < {}", a.run_id, b.run_id);
+        assert_eq!(a.run_id.len(), 21);
+    }
+}

@@ -1,0 +1,679 @@
+//! The missing-evidence checker: find medical-necessity claims in letters and
+//! request forms, look for support in the case's *other* documents, and decide
+//! `supported`, `unsupported` or `contradicted`, with evidence spans and a
+//! reason a nurse reviewer understands.
+//!
+//! Flow per case: [`claims::detect`] picks claim sentences; candidates come from
+//! the run's search index ([`CaseSearcher`]), never from the claim's own document
+//! or another letter or form; each candidate is verified: the key concept must
+//! match through the lexicon (a class is satisfied by its members), numbers must
+//! agree ([`quantity`]), and the clinical context must fit ([`context`]):
+//! negated, declined, planned or family mentions never support a claim.
+#![warn(missing_docs)]
+
+use std::collections::{HashMap, HashSet};
+
+use pa_types::text::{stem, tokenize, Token};
+use pa_types::{CaseSearcher, Citation, Claim, ClaimStatus, Evidence, Lexicon, Sentence};
+
+pub mod claims;
+pub mod context;
+pub mod quantity;
+
+use claims::Detection;
+use context::{Assessment, Context};
+use quantity::{agrees, quantities, unit_is_result, QKind, Quantity};
+
+/// Errors building a checker.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum EvidenceError {
+    /// The ConText rules do not parse.
+    #[error("invalid context rules: {0}")]
+    Context(String),
+}
+
+/// Checker settings.
+#[derive(Debug, Clone)]
+pub struct EvidenceOptions {
+    /// Candidates fetched per claim.
+    pub candidates: usize,
+    /// Evidence spans kept per claim.
+    pub max_evidence: usize,
+    /// Key-term coverage needed for support.
+    pub support_coverage: f32,
+}
+
+/// Words that carry no claim content.
+const STOPWORDS: &[&str] = &[
+    "a",
+    "an",
+    "the",
+    "and",
+    "or",
+    "of",
+    "to",
+    "in",
+    "on",
+    "at",
+    "for",
+    "with",
+    "by",
+    "from",
+    "as",
+    "is",
+    "was",
+    "were",
+    "be",
+    "been",
+    "has",
+    "have",
+    "had",
+    "he",
+    "she",
+    "his",
+    "her",
+    "him",
+    "they",
+    "their",
+    "patient",
+    "pt",
+    "also",
+    "this",
+    "that",
+    "these",
+    "those",
+    "it",
+    "its",
+    "who",
+    "which",
+    "than",
+    "more",
+    "most",
+    "over",
+    "less",
+    "not",
+    "no",
+    "mr",
+    "ms",
+    "mrs",
+    "dr",
+    "md",
+    "do",
+    "did",
+    "does",
+    "per",
+    "every",
+    "each",
+    "any",
+    "all",
+    "very",
+    "only",
+    "both",
+    "fail",
+    "failed",
+    "tried",
+    "try",
+    "trial",
+    "complet",
+    "completed",
+    "took",
+    "taken",
+    "taking",
+    "course",
+    "received",
+    "despite",
+    "without",
+    "relief",
+    "benefit",
+    "current",
+    "currently",
+    "recent",
+    "most",
+    "reports",
+    "report",
+    "state",
+    "remain",
+    "remains",
+    "while",
+    "after",
+    "before",
+    "since",
+    "week",
+    "weeks",
+    "month",
+    "months",
+    "year",
+    "years",
+    "day",
+    "days",
+    "daily",
+    "hour",
+    "hours",
+    "time",
+    "times",
+    "score",
+    "showed",
+    "show",
+    "shows",
+    "revealed",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "twelve",
+    "new",
+    "prior",
+    "previous",
+    "last",
+    "left",
+    "right",
+    "twice",
+    "mg",
+    "ml",
+    "kg",
+    "lb",
+    "cm",
+    "mm",
+    "dl",
+    "l",
+    "has",
+    "can",
+    "could",
+    "would",
+    "will",
+    "there",
+    "here",
+    "include",
+    "including",
+    "level",
+    "value",
+    "values",
+    "rated",
+    "indicating",
+    "used",
+    "use",
+];
+
+/// A sentence taken apart for matching.
+struct Analysis {
+    tokens: Vec<Token>,
+    /// (entry, token start, token end, char start, char end), deduplicated by entry.
+    concepts: Vec<(usize, usize, usize, usize, usize)>,
+    /// Content word stems not inside a concept mention, with their char ranges.
+    words: Vec<(String, usize, usize)>,
+    quantities: Vec<Quantity>,
+}
+
+/// Evidence checker for a run.
+pub struct Checker {
+    lex: Lexicon,
+    ctx: Context,
+    opts: EvidenceOptions,
+}
+
+/// What one candidate sentence says about a claim.
+enum Verdict {
+    Supports,
+    Contradicts(String),
+    Family,
+    Hypothetical,
+    MissingNumber(String),
+    Weak,
+}
+
+impl Checker {
+    /// Build a checker from the lexicon and the text of `pipelines/context.toml`.
+    pub fn new(
+        lex: Lexicon,
+        context_toml: &str,
+        opts: EvidenceOptions,
+    ) -> Result<Self, EvidenceError> {
+        let ctx = Context::from_toml(context_toml).map_err(EvidenceError::Context)?;
+        Ok(Checker { lex, ctx, opts })
+    }
+
+    /// The ConText engine, for callers that assess mentions themselves.
+    pub fn context(&self) -> &Context {
+        &self.ctx
+    }
+
+    fn analyze(&self, text: &str) -> Analysis {
+        let tokens = tokenize(text);
+        let stems: Vec<String> = tokens.iter().map(|t| stem(&t.norm)).collect();
+        let mut concepts = Vec::new();
+        let mut covered = vec![false; tokens.len()];
+        let mut seen = HashSet::new();
+        for hit in self.lex.find(&stems) {
+            for c in covered.iter_mut().take(hit.tok_end).skip(hit.tok_start) {
+                *c = true;
+            }
+            if seen.insert(hit.entry) {
+                concepts.push((
+                    hit.entry,
+                    hit.tok_start,
+                    hit.tok_end,
+                    tokens[hit.tok_start].start,
+                    tokens[hit.tok_end - 1].end,
+                ));
+            }
+        }
+        let mut words = Vec::new();
+        for (i, t) in tokens.iter().enumerate() {
+            let honorific =
+                i > 0 && ["mr", "ms", "mrs", "dr"].contains(&tokens[i - 1].norm.as_str());
+            if covered[i]
+                || honorific
+                || t.norm.len() < 3
+                || t.norm.chars().any(|c| c.is_ascii_digit())
+                || STOPWORDS.contains(&t.norm.as_str())
+                || STOPWORDS.contains(&stems[i].as_str())
+            {
+                continue;
+            }
+            words.push((stems[i].clone(), t.start, t.end));
+        }
+        let measures: Vec<(usize, usize, usize)> = concepts
+            .iter()
+            .filter(|c| self.lex.entries[c.0].kind == "measure")
+            .map(|c| (c.0, c.3, c.4))
+            .collect();
+        let mut measures = measures;
+        measures.sort_by_key(|m| m.1);
+        Analysis {
+            quantities: quantities(text, &measures),
+            tokens,
+            concepts,
+            words,
+        }
+    }
+
+    fn query_terms(&self, a: &Analysis) -> Vec<String> {
+        let mut terms = Vec::new();
+        for &(entry, ..) in &a.concepts {
+            let mut stack = vec![entry];
+            let mut seen = HashSet::new();
+            while let Some(e) = stack.pop() {
+                if !seen.insert(e) {
+                    continue;
+                }
+                terms.extend(self.lex.entries[e].terms.iter().cloned());
+                terms.extend(self.lex.entries[e].negative_forms.iter().cloned());
+                stack.extend(
+                    self.lex.entries[e]
+                        .members
+                        .iter()
+                        .filter_map(|m| self.lex.index_of(m)),
+                );
+            }
+        }
+        terms.extend(a.words.iter().map(|w| {
+            a.tokens
+                .iter()
+                .find(|t| t.start == w.1)
+                .map(|t| t.norm.clone())
+                .unwrap_or_default()
+        }));
+        terms
+    }
+
+    /// Check every claim of a case. `sentences` are all sentences of the case's
+    /// readable documents.
+    pub fn check_case(
+        &self,
+        case_id: &str,
+        sentences: &[Sentence],
+        searcher: &dyn CaseSearcher,
+    ) -> Vec<Claim> {
+        let assertion_docs: Vec<String> = {
+            let mut v: Vec<String> = sentences
+                .iter()
+                .filter(|s| s.kind.is_assertion())
+                .map(|s| s.span.doc_id.clone())
+                .collect();
+            v.dedup();
+            v
+        };
+        let evidence_docs: HashSet<&str> = sentences
+            .iter()
+            .filter(|s| !s.kind.is_assertion())
+            .map(|s| s.span.doc_id.as_str())
+            .collect();
+        let by_pos: HashMap<(&str, u32, u32), &Sentence> = sentences
+            .iter()
+            .map(|s| ((s.span.doc_id.as_str(), s.span.page, s.span.start), s))
+            .collect();
+
+        let mut out = Vec::new();
+        for s in sentences.iter().filter(|s| s.kind.is_assertion()) {
+            let a = self.analyze(&s.span.quote);
+            let kinds: Vec<&str> = a
+                .concepts
+                .iter()
+                .map(|c| self.lex.entries[c.0].kind.as_str())
+                .collect();
+            let label = label_of(&s.span.quote);
+            let claim_type = match claims::detect(&s.span.quote, label.as_deref(), &kinds) {
+                Detection::Claim(t) => t,
+                Detection::Instruction | Detection::NotAClaim => continue,
+            };
+            let mut claim = Claim {
+                claim_id: format!("{}#{}", s.span.doc_id, s.ordinal),
+                span: s.span.clone(),
+                claim_type,
+                status: ClaimStatus::Unsupported,
+                reason: String::new(),
+                evidence: Vec::new(),
+            };
+            if evidence_docs.is_empty() {
+                claim.reason =
+                    "no readable clinical document in this case to check it against".into();
+                out.push(claim);
+                continue;
+            }
+            let hits = searcher.search(
+                case_id,
+                &self.query_terms(&a),
+                &assertion_docs,
+                self.opts.candidates,
+            );
+            let mut verdicts: Vec<(Verdict, f32, &Sentence)> = Vec::new();
+            for h in hits {
+                let Some(cand) = by_pos.get(&(h.doc_id.as_str(), h.page, h.start)) else {
+                    continue;
+                };
+                debug_assert!(cand.span.doc_id != s.span.doc_id);
+                let (v, cov) = self.verify(s, &a, claim_type, cand);
+                verdicts.push((v, cov, cand));
+            }
+            decide(
+                &mut claim,
+                verdicts,
+                &self.opts,
+                s.kind.as_str(),
+                evidence_docs.len(),
+            );
+            out.push(claim);
+        }
+        out
+    }
+
+    /// What `cand` says about the claim sentence `claim` (analysed as `a`).
+    fn verify(
+        &self,
+        claim: &Sentence,
+        a: &Analysis,
+        claim_type: &str,
+        cand: &Sentence,
+    ) -> (Verdict, f32) {
+        let b = self.analyze(&cand.span.quote);
+        let cand_lower = pa_types::text::squash(&cand.span.quote);
+        // Concepts: each claim concept is matched by a candidate concept it is
+        // satisfied by, or by one of its negative forms.
+        let mut matched = Vec::new(); // (claim concept, Some(cand char range) | None for a negative form)
+        for &(ce, _, _, cs, cend) in &a.concepts {
+            if let Some(&(_, _, _, s2, e2)) =
+                b.concepts.iter().find(|bc| self.lex.satisfies(ce, bc.0))
+            {
+                matched.push((ce, (cs, cend), Some((s2, e2))));
+            } else if self.lex.entries[ce]
+                .negative_forms
+                .iter()
+                .any(|f| cand_lower.contains(&f.to_lowercase()))
+            {
+                matched.push((ce, (cs, cend), None));
+            }
+        }
+        let cand_words: HashSet<&str> = b
+            .tokens
+            .iter()
+            .map(|t| t.norm.as_str())
+            .collect::<HashSet<_>>();
+        let cand_stems: HashSet<String> = b.tokens.iter().map(|t| stem(&t.norm)).collect();
+        let matched_words: Vec<&(String, usize, usize)> = a
+            .words
+            .iter()
+            .filter(|w| cand_stems.contains(&w.0) || cand_words.contains(w.0.as_str()))
+            .collect();
+        let nc = a.concepts.len() as f32;
+        let nw = a.words.len() as f32;
+        let denom = 2.0 * nc + nw;
+        if denom == 0.0 {
+            return (Verdict::Weak, 0.0);
+        }
+        let cov = (2.0 * matched.len() as f32 + matched_words.len() as f32) / denom;
+        let relevant = if a.concepts.is_empty() {
+            matched_words.len() >= 2
+        } else {
+            !matched.is_empty()
+        } && cov >= 0.34;
+        if !relevant {
+            return (Verdict::Weak, cov);
+        }
+        let where_ = format!("{} p.{}", cand.span.doc_id, cand.span.page);
+
+        // Negative forms ("strength 5/5" against "weakness").
+        if matched.iter().any(|m| m.2.is_none()) {
+            return (
+                Verdict::Contradicts(format!(
+                    "{where_} says otherwise: \"{}\"",
+                    short(&cand.span.quote)
+                )),
+                cov,
+            );
+        }
+        // Context of the matched mentions, claim side against candidate side.
+        let mut family = false;
+        let mut hypothetical = false;
+        let positions: Vec<((usize, usize), (usize, usize))> = if matched.is_empty() {
+            matched_words
+                .iter()
+                .take(1)
+                .filter_map(|w| {
+                    let t = b
+                        .tokens
+                        .iter()
+                        .find(|t| stem(&t.norm) == w.0 || t.norm == w.0)?;
+                    Some(((w.1, w.2), (t.start, t.end)))
+                })
+                .collect()
+        } else {
+            matched
+                .iter()
+                .filter_map(|m| m.2.map(|c| (m.1, c)))
+                .collect()
+        };
+        for (cpos, bpos) in positions {
+            let ca: Assessment = self.ctx.assess(&claim.span.quote, cpos.0, cpos.1);
+            let cb: Assessment = self.ctx.assess(&cand.span.quote, bpos.0, bpos.1);
+            if cb.declined && !ca.declined && (claim_type == "prior_treatment" || !ca.negated) {
+                return (
+                    Verdict::Contradicts(format!(
+                        "{where_}: the patient declined it, so it was not tried: \"{}\"",
+                        short(&cand.span.quote)
+                    )),
+                    cov,
+                );
+            }
+            if cb.negated != ca.negated && !cb.hypothetical {
+                return (
+                    Verdict::Contradicts(format!(
+                        "{where_} says otherwise: \"{}\"",
+                        short(&cand.span.quote)
+                    )),
+                    cov,
+                );
+            }
+            family |= cb.family && !ca.family;
+            hypothetical |= (cb.hypothetical || cb.uncertain) && !(ca.hypothetical || ca.uncertain);
+        }
+        // Numbers.
+        let mut missing = None;
+        for q in &a.quantities {
+            if let QKind::Unit(_) = q.kind {
+                let measured = a
+                    .quantities
+                    .iter()
+                    .any(|m| matches!(m.kind, QKind::Measure(_)) && m.value == q.value);
+                if measured {
+                    continue;
+                }
+            }
+            let same: Vec<&Quantity> = b.quantities.iter().filter(|f| f.kind == q.kind).collect();
+            if same.is_empty() {
+                let required = match q.kind {
+                    QKind::Measure(_) => true,
+                    QKind::Unit(u) => unit_is_result(u),
+                    _ => false,
+                };
+                if required && missing.is_none() {
+                    missing = Some(q.surface.clone());
+                }
+            } else if !same.iter().any(|f| agrees(q, f)) {
+                let label = match q.kind {
+                    QKind::Measure(e) => {
+                        self.lex.entries[e]
+                            .label
+                            .clone()
+                            .unwrap_or_else(|| self.lex.entries[e].id.clone())
+                            + " "
+                    }
+                    _ => String::new(),
+                };
+                return (
+                    Verdict::Contradicts(format!(
+                        "{}: {label}{}; {where_}: {label}{}",
+                        "{assertion}",
+                        q.surface.trim(),
+                        same[0].surface.trim()
+                    )),
+                    cov,
+                );
+            }
+        }
+        if family {
+            return (Verdict::Family, cov);
+        }
+        if hypothetical {
+            return (Verdict::Hypothetical, cov);
+        }
+        if let Some(m) = missing {
+            return (Verdict::MissingNumber(m), cov);
+        }
+        if cov >= self.opts.support_coverage {
+            (Verdict::Supports, cov)
+        } else {
+            (Verdict::Weak, cov)
+        }
+    }
+}
+
+/// Turn candidate verdicts into the claim's status, reason and evidence.
+fn decide(
+    claim: &mut Claim,
+    mut verdicts: Vec<(Verdict, f32, &Sentence)>,
+    opts: &EvidenceOptions,
+    doc_kind: &str,
+    n_docs: usize,
+) {
+    verdicts.sort_by(|x, y| y.1.total_cmp(&x.1));
+    let who = if doc_kind == "lmn" {
+        "letter"
+    } else {
+        "request form"
+    };
+    let evidence = |pick: &dyn Fn(&Verdict) -> bool,
+                    relation: &'static str,
+                    vs: &[(Verdict, f32, &Sentence)]| {
+        vs.iter()
+            .filter(|v| pick(&v.0))
+            .take(opts.max_evidence)
+            .map(|(_, score, s)| Evidence {
+                citation: s.span.clone(),
+                score: *score,
+                relation,
+            })
+            .collect::<Vec<_>>()
+    };
+    let contradiction = verdicts
+        .iter()
+        .find(|v| matches!(v.0, Verdict::Contradicts(_)) && v.1 >= 0.4);
+    let support = verdicts.iter().find(|v| matches!(v.0, Verdict::Supports));
+    let family = verdicts.iter().find(|v| matches!(v.0, Verdict::Family));
+    if let Some((Verdict::Contradicts(r), ..)) = contradiction {
+        claim.status = ClaimStatus::Contradicted;
+        claim.reason = r.replace("{assertion}", who);
+        claim.evidence = evidence(
+            &|v| matches!(v, Verdict::Contradicts(_)),
+            "contradicts",
+            &verdicts,
+        );
+    } else if let Some((_, _, s)) = support {
+        claim.status = ClaimStatus::Supported;
+        claim.reason = format!(
+            "supported by {} p.{}: \"{}\"",
+            s.span.doc_id,
+            s.span.page,
+            short(&s.span.quote)
+        );
+        claim.evidence = evidence(&|v| matches!(v, Verdict::Supports), "supports", &verdicts);
+    } else if let Some((_, _, s)) = family {
+        claim.status = ClaimStatus::Contradicted;
+        claim.reason = format!(
+            "{} p.{}: that history belongs to a family member, not the patient: \"{}\"",
+            s.span.doc_id,
+            s.span.page,
+            short(&s.span.quote)
+        );
+        claim.evidence = evidence(&|v| matches!(v, Verdict::Family), "contradicts", &verdicts);
+    } else {
+        claim.status = ClaimStatus::Unsupported;
+        let related = verdicts.iter().find(|v| !matches!(v.0, Verdict::Weak));
+        claim.reason = match related {
+            Some((Verdict::MissingNumber(n), _, s)) => {
+                format!(
+                    "{} p.{} mentions it but does not confirm {}",
+                    s.span.doc_id,
+                    s.span.page,
+                    n.trim()
+                )
+            }
+            Some((Verdict::Hypothetical, _, s)) => format!(
+                "{} p.{} only plans, requests or suspects it: \"{}\"",
+                s.span.doc_id,
+                s.span.page,
+                short(&s.span.quote)
+            ),
+            _ => format!("no support found in the {n_docs} clinical document(s) of this case"),
+        };
+        claim.evidence = evidence(&|v| !matches!(v, Verdict::Weak), "related", &verdicts);
+    }
+}
+
+/// The `Label:` prefix of a sentence, lowercase.
+fn label_of(s: &str) -> Option<String> {
+    let (head, _) = s.split_once(':')?;
+    let head = head.trim();
+    (head.len() <= 48 && head.split_whitespace().count() <= 5 && !head.is_empty())
+        .then(|| head.to_lowercase())
+}
+
+fn short(s: &str) -> String {
+    let flat = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= 110 {
+        flat
+    } else {
+        flat.chars().take(107).collect::<String>() + "..."
+    }
+}
+
+/// Citation of a sentence (helper for callers building evidence by hand).
+pub fn cite(s: &Sentence) -> Citation {
+    s.span.clone()
+}

@@ -1,0 +1,331 @@
+//! Numbers that matter in a claim: measure values (`HbA1c 9.1%`), quantities
+//! with units (`4.2 cm`, `12 pounds`), durations (`six weeks`, `3+ yrs`),
+//! frequencies (`4x/day`) and pain scores (`7/10`). Dates are removed first so
+//! `10/02/2026` is never read as a number.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+/// What a number is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum QKind {
+    /// A value bound to a lexicon measure (entry index).
+    Measure(usize),
+    /// A quantity with a normalized unit.
+    Unit(&'static str),
+    /// A duration in days.
+    Duration,
+    /// A frequency per day.
+    PerDay,
+    /// Pain on a 0-10 scale.
+    Pain,
+}
+
+/// How the text qualifies the number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cmp {
+    /// Exactly (within tolerance).
+    Eq,
+    /// More than / at least / over / `3+`.
+    AtLeast,
+    /// Less than / below / under.
+    AtMost,
+}
+
+/// A number found in text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Quantity {
+    /// What it measures.
+    pub kind: QKind,
+    /// The value (durations in days, frequencies per day).
+    pub value: f64,
+    /// The qualifier.
+    pub cmp: Cmp,
+    /// The text as written, for reasons.
+    pub surface: String,
+}
+
+static DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b\d{1,2}/(19|20)\d{2}\b|\b(19|20)\d{2}\b").unwrap()
+});
+const NUM: &str = r"(\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)";
+static DURATION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?i)\b{NUM}(\+)?(?:\s*-\s*|\s+)(hours?|hrs?|days?|weeks?|wks?|months?|mos?|years?|yrs?)\b"
+    ))
+    .unwrap()
+});
+static FREQ: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?i)\b{NUM}\s*(?:x|times)\s*(?:/|per|a|each)?\s*(day|daily|week|wk)\b"
+    ))
+    .unwrap()
+});
+static PAIN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(\d{1,2})\s*/\s*10\b").unwrap());
+static UNIT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:\b(\d+(?:\.\d+)?)\s*x\s*)?\b(\d+(?:\.\d+)?)\s*(%|mg/dl|mg/l|mm\s?hg|kg/m2|cm|mm|lbs?|pounds|kg|mcg|mg|units|events/h|events per hour|/hr|/h|iu/ml|u/l|meq/l|degrees)(?:\b|\s|$|[,.;)])")
+        .unwrap()
+});
+static LESS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)(less than|below|under|fewer than|<)\s*$").unwrap());
+static MORE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(more than|over|at least|greater than|longer than|>|≥)\s*$").unwrap()
+});
+
+fn num(s: &str) -> Option<f64> {
+    let words = [
+        "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+        "twelve",
+    ];
+    let l = s.to_lowercase();
+    words
+        .iter()
+        .position(|w| *w == l)
+        .map(|i| (i + 1) as f64)
+        .or_else(|| l.parse().ok())
+}
+
+fn unit_name(u: &str) -> &'static str {
+    match u.to_lowercase().replace(' ', "").as_str() {
+        "%" => "%",
+        "mg/dl" => "mg/dL",
+        "mg/l" => "mg/L",
+        "mmhg" => "mmHg",
+        "kg/m2" => "kg/m2",
+        "cm" => "cm",
+        "mm" => "mm",
+        "lb" | "lbs" | "pounds" => "lb",
+        "kg" => "kg",
+        "mcg" => "mcg",
+        "mg" => "mg",
+        "units" => "units",
+        "events/h" | "eventsperhour" | "/hr" | "/h" => "/h",
+        "iu/ml" => "IU/mL",
+        "u/l" => "U/L",
+        "meq/l" => "mEq/L",
+        _ => "degrees",
+    }
+}
+
+/// Units whose values a supporting document must repeat (clinical results), as
+/// opposed to doses, which notes often leave out.
+pub fn unit_is_result(u: &str) -> bool {
+    !matches!(u, "mg" | "mcg" | "units" | "degrees")
+}
+
+fn qualifier(before: &str) -> Cmp {
+    if MORE.is_match(before) {
+        Cmp::AtLeast
+    } else if LESS.is_match(before) {
+        Cmp::AtMost
+    } else {
+        Cmp::Eq
+    }
+}
+
+/// Replace dates with spaces of the same length, so offsets stay put.
+fn blank_dates(s: &str) -> String {
+    DATE.replace_all(s, |c: &regex::Captures| " ".repeat(c[0].len()))
+        .into_owned()
+}
+
+/// Quantities of a sentence. `measures` are lexicon measure mentions as
+/// `(entry, char end of the mention)`, in order; a measure binds the first bare
+/// number within a few words after it, unless another measure comes first.
+pub fn quantities(sentence: &str, measures: &[(usize, usize, usize)]) -> Vec<Quantity> {
+    let text = blank_dates(sentence);
+    let mut out = Vec::new();
+    let before = |byte: usize| &text[..byte];
+    for c in DURATION.captures_iter(&text) {
+        let Some(v) = num(&c[1]) else { continue };
+        let unit = c[3].to_lowercase();
+        let days = match unit.chars().next() {
+            Some('h') => v / 24.0,
+            Some('d') => v,
+            Some('w') => v * 7.0,
+            Some('m') => v * 30.4,
+            _ => v * 365.0,
+        };
+        let cmp = if c.get(2).is_some() {
+            Cmp::AtLeast
+        } else {
+            qualifier(before(c.get(0).unwrap().start()))
+        };
+        out.push(Quantity {
+            kind: QKind::Duration,
+            value: days,
+            cmp,
+            surface: c[0].to_string(),
+        });
+    }
+    for c in FREQ.captures_iter(&text) {
+        let Some(v) = num(&c[1]) else { continue };
+        let per_day = if c[2].to_lowercase().starts_with('w') {
+            v / 7.0
+        } else {
+            v
+        };
+        out.push(Quantity {
+            kind: QKind::PerDay,
+            value: per_day,
+            cmp: Cmp::Eq,
+            surface: c[0].to_string(),
+        });
+    }
+    for c in PAIN.captures_iter(&text) {
+        let v: f64 = c[1].parse().unwrap_or(0.0);
+        out.push(Quantity {
+            kind: QKind::Pain,
+            value: v,
+            cmp: Cmp::Eq,
+            surface: c[0].to_string(),
+        });
+    }
+    for c in UNIT.captures_iter(&text) {
+        let unit = unit_name(&c[3]);
+        let cmp = qualifier(before(c.get(0).unwrap().start()));
+        for g in [c.get(1), c.get(2)].into_iter().flatten() {
+            if let Ok(v) = g.as_str().parse::<f64>() {
+                out.push(Quantity {
+                    kind: QKind::Unit(unit),
+                    value: v,
+                    cmp,
+                    surface: format!("{} {}", g.as_str(), &c[3]),
+                });
+            }
+        }
+    }
+    // Measure-bound numbers.
+    let chars: Vec<char> = text.chars().collect();
+    for (k, &(entry, _mstart, mend)) in measures.iter().enumerate() {
+        let limit = measures.get(k + 1).map(|m| m.1).unwrap_or(chars.len());
+        let mut i = mend;
+        let mut words = 0;
+        while i < limit && words < 5 {
+            if chars[i].is_ascii_digit() && (i == 0 || !chars[i - 1].is_alphanumeric()) {
+                let st = i;
+                while i < chars.len()
+                    && (chars[i].is_ascii_digit()
+                        || (chars[i] == '.'
+                            && chars.get(i + 1).is_some_and(|c| c.is_ascii_digit())))
+                {
+                    i += 1;
+                }
+                // A number glued to letters (L5, 2x) is not a value.
+                if i < chars.len() && chars[i].is_alphabetic() && chars[i] != 'x' {
+                    break;
+                }
+                let s: String = chars[st..i].iter().collect();
+                if let Ok(v) = s.parse::<f64>() {
+                    let pre: String = chars[mend..st].iter().collect();
+                    out.push(Quantity {
+                        kind: QKind::Measure(entry),
+                        value: v,
+                        cmp: qualifier(&pre),
+                        surface: s,
+                    });
+                }
+                break;
+            }
+            if chars[i].is_whitespace() && i > 0 && !chars[i - 1].is_whitespace() {
+                words += 1;
+            }
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Does `found` agree with `claimed` (same kind assumed)?
+pub fn agrees(claimed: &Quantity, found: &Quantity) -> bool {
+    let (a, b) = (claimed.value, found.value);
+    let close = (a - b).abs() <= (0.02 * a.abs().max(b.abs())).max(0.051);
+    match (claimed.cmp, found.cmp) {
+        (Cmp::Eq, Cmp::Eq) => close,
+        (Cmp::AtLeast, _) => b >= a * 0.98 || close,
+        (Cmp::AtMost, _) => b <= a * 1.02 || close,
+        (Cmp::Eq, Cmp::AtLeast) => a >= b * 0.98,
+        (Cmp::Eq, Cmp::AtMost) => a <= b * 1.02,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(s: &str) -> Vec<(QKind, f64, Cmp)> {
+        quantities(s, &[])
+            .into_iter()
+            .map(|q| (q.kind, q.value, q.cmp))
+            .collect()
+    }
+
+    #[test]
+    fn durations_frequencies_and_units() {
+        assert_eq!(
+            kinds("failed six weeks of PT"),
+            [(QKind::Duration, 42.0, Cmp::Eq)]
+        );
+        assert_eq!(
+            kinds("pain x 3+ yrs"),
+            [(QKind::Duration, 1095.0, Cmp::AtLeast)]
+        );
+        assert_eq!(
+            kinds("for more than 12 months"),
+            [(QKind::Duration, 12.0 * 30.4, Cmp::AtLeast)]
+        );
+        assert_eq!(
+            kinds("a 6-month program"),
+            [(QKind::Duration, 6.0 * 30.4, Cmp::Eq)]
+        );
+        assert_eq!(kinds("PT 2x/week"), [(QKind::PerDay, 2.0 / 7.0, Cmp::Eq)]);
+        assert_eq!(kinds("SMBG 4x/day"), [(QKind::PerDay, 4.0, Cmp::Eq)]);
+        assert_eq!(kinds("Pain 7/10 today"), [(QKind::Pain, 7.0, Cmp::Eq)]);
+        assert_eq!(
+            kinds("mass 3.1 x 2.7 cm"),
+            [
+                (QKind::Unit("cm"), 3.1, Cmp::Eq),
+                (QKind::Unit("cm"), 2.7, Cmp::Eq)
+            ]
+        );
+        assert_eq!(
+            kinds("BG < 54 mg/dL"),
+            [(QKind::Unit("mg/dL"), 54.0, Cmp::AtMost)]
+        );
+    }
+
+    #[test]
+    fn dates_are_not_numbers() {
+        assert!(kinds("seen on 10/02/2026 and 03/2026, diagnosed 2023").is_empty());
+    }
+
+    #[test]
+    fn measures_bind_the_next_number_only() {
+        let s = "AHI of 28 events per hour with an oxygen saturation nadir of 81%";
+        // ahi at 0..3, oxygen saturation at 34..51, nadir at 52..57
+        let q = quantities(s, &[(1, 0, 3), (2, 34, 51), (3, 52, 57)]);
+        let bound: Vec<_> = q
+            .iter()
+            .filter_map(|q| match q.kind {
+                QKind::Measure(e) => Some((e, q.value)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(bound, [(1, 28.0), (3, 81.0)]);
+    }
+
+    #[test]
+    fn agreement_respects_qualifiers() {
+        let q = |v, cmp| Quantity {
+            kind: QKind::Duration,
+            value: v,
+            cmp,
+            surface: String::new(),
+        };
+        assert!(agrees(&q(365.0, Cmp::AtLeast), &q(425.0, Cmp::Eq)));
+        assert!(!agrees(&q(56.0, Cmp::Eq), &q(14.0, Cmp::Eq)));
+        assert!(agrees(&q(28.0, Cmp::Eq), &q(28.4, Cmp::Eq)));
+        assert!(!agrees(&q(9.1, Cmp::Eq), &q(7.2, Cmp::Eq)));
+    }
+}

@@ -1,0 +1,241 @@
+//! Chunking: page text -> sentences with absolute char offsets and section labels.
+//!
+//! Extracted PDF text wraps sentences across lines, and clinical documents mix
+//! prose with label lines (`HPI: ...`), list items and table rows. A line break
+//! ends a sentence only when the line was not wrapped (it is short, ends with
+//! terminal punctuation, or the next line opens a label, a list item or a new
+//! paragraph); inside a block, sentences end at `.`, `!` or `?` followed by a
+//! space and a capital or digit, except after common abbreviations and initials.
+
+use pa_types::{Citation, DocKind, ExtractedDoc, Sentence};
+
+const ABBREVIATIONS: &[&str] = &[
+    "dr", "mr", "mrs", "ms", "st", "vs", "no", "e.g", "i.e", "approx", "inc", "jr", "sr", "dept",
+    "fig", "ave", "blvd", "rd", "wt", "ht", "pt", "y.o", "etc", "prn", "bid", "tid", "qd", "apt",
+    "ste",
+];
+
+/// Sentences of every page of a document, in reading order.
+pub fn sentences(doc: &ExtractedDoc) -> Vec<Sentence> {
+    let mut out = Vec::new();
+    let mut section = String::new();
+    for page in &doc.pages {
+        if page.text.is_empty() {
+            continue;
+        }
+        for (start, end, label) in split_page(&page.text) {
+            if let Some(l) = label {
+                section = l;
+            }
+            let quote: String = page.text.chars().skip(start).take(end - start).collect();
+            out.push(Sentence {
+                span: Citation {
+                    doc_id: doc.staged.doc_id.clone(),
+                    page: page.number,
+                    start: start as u32,
+                    end: end as u32,
+                    quote,
+                },
+                kind: doc.kind,
+                section: section.clone(),
+                ordinal: out.len() as u32,
+            });
+        }
+    }
+    out
+}
+
+/// Is this line a `Label: value` line? Returns the lowercase label.
+pub fn line_label(line: &str) -> Option<String> {
+    let (head, _) = line.split_once(':')?;
+    let head = head.trim();
+    let ok = !head.is_empty()
+        && head.len() <= 32
+        && head.chars().next().is_some_and(|c| c.is_alphabetic())
+        && head
+            .chars()
+            .all(|c| c.is_alphanumeric() || " /&()'-.".contains(c))
+        && head.split_whitespace().count() <= 4;
+    ok.then(|| head.to_lowercase())
+}
+
+fn is_list_item(line: &str) -> bool {
+    let t = line.trim_start();
+    if t.starts_with("- ") || t.starts_with("• ") || t.starts_with("* ") {
+        return true;
+    }
+    let digits = t.chars().take_while(|c| c.is_ascii_digit()).count();
+    digits > 0 && digits <= 2 && (t[digits..].starts_with(". ") || t[digits..].starts_with(") "))
+}
+
+/// Split page text into (char start, char end, section label if the sentence opens a labelled block).
+fn split_page(text: &str) -> Vec<(usize, usize, Option<String>)> {
+    let chars: Vec<char> = text.chars().collect();
+    // Lines as char ranges.
+    let mut lines = Vec::new();
+    let mut s = 0;
+    for (i, &c) in chars.iter().enumerate() {
+        if c == '\n' {
+            lines.push((s, i));
+            s = i + 1;
+        }
+    }
+    lines.push((s, chars.len()));
+    let line_str = |(a, b): (usize, usize)| chars[a..b].iter().collect::<String>();
+    let max_len = lines.iter().map(|(a, b)| b - a).max().unwrap_or(0);
+
+    // Blocks: runs of lines joined by soft (wrapping) breaks.
+    let mut blocks: Vec<(usize, usize, Option<String>)> = Vec::new();
+    let mut cur: Option<(usize, usize, Option<String>)> = None;
+    for (i, &(a, b)) in lines.iter().enumerate() {
+        let line = line_str((a, b));
+        if line.trim().is_empty() {
+            if let Some(c) = cur.take() {
+                blocks.push(c);
+            }
+            continue;
+        }
+        let opens = cur.is_none() || is_list_item(&line) || line_label(&line).is_some();
+        if opens {
+            if let Some(c) = cur.take() {
+                blocks.push(c);
+            }
+            let label = line_label(&line).or_else(|| heading(&line));
+            cur = Some((a, b, label));
+        } else if let Some(c) = cur.as_mut() {
+            c.1 = b;
+        }
+        // Does this line end its block?
+        let trimmed = line.trim_end();
+        let short = (b - a) * 10 < max_len * 7;
+        let next_blank = lines
+            .get(i + 1)
+            .is_none_or(|&(na, nb)| line_str((na, nb)).trim().is_empty());
+        if short || next_blank || trimmed.ends_with(':') || heading(&line).is_some() {
+            if let Some(c) = cur.take() {
+                blocks.push(c);
+            }
+        }
+    }
+    if let Some(c) = cur.take() {
+        blocks.push(c);
+    }
+
+    let mut out = Vec::new();
+    for (a, b, label) in blocks {
+        let mut first = true;
+        let mut s = a;
+        let mut i = a;
+        while i < b {
+            let c = chars[i];
+            if matches!(c, '.' | '!' | '?')
+                && i + 2 < b + 1
+                && chars.get(i + 1).is_some_and(|n| n.is_whitespace())
+                && chars
+                    .get(i + 2)
+                    .is_some_and(|n| n.is_uppercase() || n.is_ascii_digit())
+                && !is_abbreviation(&chars[s..i])
+            {
+                push_trimmed(
+                    &chars,
+                    s,
+                    i + 1,
+                    if first { label.clone() } else { None },
+                    &mut out,
+                );
+                first = false;
+                s = i + 1;
+            }
+            i += 1;
+        }
+        push_trimmed(&chars, s, b, if first { label } else { None }, &mut out);
+    }
+    out
+}
+
+fn heading(line: &str) -> Option<String> {
+    let letters: Vec<char> = line.chars().filter(|c| c.is_alphabetic()).collect();
+    (letters.len() >= 4 && letters.iter().all(|c| c.is_uppercase()) && line.len() <= 80)
+        .then(|| line.trim().to_lowercase())
+}
+
+fn is_abbreviation(before: &[char]) -> bool {
+    let word: String = before
+        .iter()
+        .rev()
+        .take_while(|c| !c.is_whitespace() && **c != '(')
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let w = word.to_lowercase();
+    // Single-letter initials ("Dana R. Whitfield").
+    (w.chars().count() == 1 && w.chars().all(|c| c.is_alphabetic()))
+        || ABBREVIATIONS.contains(&w.as_str())
+}
+
+fn push_trimmed(
+    chars: &[char],
+    mut s: usize,
+    mut e: usize,
+    label: Option<String>,
+    out: &mut Vec<(usize, usize, Option<String>)>,
+) {
+    while s < e && chars[s].is_whitespace() {
+        s += 1;
+    }
+    while e > s && chars[e - 1].is_whitespace() {
+        e -= 1;
+    }
+    if chars[s..e].iter().any(|c| c.is_alphanumeric()) {
+        out.push((s, e, label));
+    }
+}
+
+/// Documents whose sentences may support claims: everything but letters and request forms.
+pub fn is_evidence_kind(kind: DocKind) -> bool {
+    !kind.is_assertion()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(t: &str) -> Vec<String> {
+        split_page(t)
+            .into_iter()
+            .map(|(a, b, _)| t.chars().skip(a).take(b - a).collect())
+            .collect()
+    }
+
+    #[test]
+    fn wrapped_lines_join_and_labels_split() {
+        let t = "HPI: 55 y/o F with LBP radiating to the L posterior thigh and lateral calf since Aug 2026. Completed\nPT 2x/week for 6 weeks with minimal improvement. Dr. Osei saw her.\nPMH: HTN.\n- item one\n- item two";
+        assert_eq!(
+            texts(t),
+            [
+                "HPI: 55 y/o F with LBP radiating to the L posterior thigh and lateral calf since Aug 2026.",
+                "Completed\nPT 2x/week for 6 weeks with minimal improvement.",
+                "Dr. Osei saw her.",
+                "PMH: HTN.",
+                "- item one",
+                "- item two"
+            ]
+        );
+    }
+
+    #[test]
+    fn initials_and_decimals_do_not_split() {
+        assert_eq!(
+            texts("Dana R. Whitfield had HbA1c 9.1 today. Next."),
+            ["Dana R. Whitfield had HbA1c 9.1 today.", "Next."]
+        );
+    }
+
+    #[test]
+    fn labels_are_sections() {
+        let s = split_page("Assessment: OA knee.\nPlan: TKA.");
+        assert_eq!(s[0].2.as_deref(), Some("assessment"));
+        assert_eq!(s[1].2.as_deref(), Some("plan"));
+    }
+}

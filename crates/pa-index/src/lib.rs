@@ -1,0 +1,231 @@
+//! Chunk and index: sentences with absolute offsets ([`chunk`]), and one tantivy
+//! index per run ([`RunIndex`]) over every sentence of every case. This is the
+//! only crate that imports tantivy. Search results carry our own absolute
+//! offsets (stored fields), never tantivy's fragment-relative snippet ranges.
+#![warn(missing_docs)]
+
+use std::path::Path;
+
+use pa_types::{CaseSearcher, SearchHit, Sentence};
+use tantivy::collector::TopDocs;
+use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
+use tantivy::schema::{
+    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, STORED, STRING,
+};
+use tantivy::{Index, IndexReader, IndexWriter, TantivyDocument, Term};
+
+pub mod chunk;
+
+/// Index errors.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum IndexError {
+    /// tantivy failed.
+    #[error("search index: {0}")]
+    Tantivy(#[from] tantivy::TantivyError),
+    /// The index folder could not be created.
+    #[error("cannot create index folder: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+struct Fields {
+    case_id: Field,
+    doc_id: Field,
+    kind: Field,
+    section: Field,
+    page: Field,
+    start: Field,
+    end: Field,
+    text: Field,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let text_opts = TextOptions::default()
+        .set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer("en_stem")
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        )
+        .set_stored();
+    let fields = Fields {
+        case_id: b.add_text_field("case_id", STRING | STORED),
+        doc_id: b.add_text_field("doc_id", STRING | STORED),
+        kind: b.add_text_field("kind", STRING | STORED),
+        section: b.add_text_field("section", STRING | STORED),
+        page: b.add_u64_field("page", STORED),
+        start: b.add_u64_field("start", STORED),
+        end: b.add_u64_field("end", STORED),
+        text: b.add_text_field("text", text_opts),
+    };
+    (b.build(), fields)
+}
+
+/// The search index of one run.
+pub struct RunIndex {
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+}
+
+impl RunIndex {
+    /// Build an index in `dir` (created) over `(case_id, sentences)`: one writer, one commit.
+    pub fn build<'a>(
+        dir: &Path,
+        cases: impl IntoIterator<Item = (&'a str, &'a [Sentence])>,
+    ) -> Result<Self, IndexError> {
+        std::fs::create_dir_all(dir)?;
+        let (schema, fields) = schema();
+        let index = Index::create_in_dir(dir, schema)?;
+        let mut writer: IndexWriter = index.writer_with_num_threads(1, 50_000_000)?;
+        for (case_id, sentences) in cases {
+            for s in sentences {
+                let mut d = TantivyDocument::default();
+                d.add_text(fields.case_id, case_id);
+                d.add_text(fields.doc_id, &s.span.doc_id);
+                d.add_text(fields.kind, s.kind.as_str());
+                d.add_text(fields.section, &s.section);
+                d.add_u64(fields.page, s.span.page as u64);
+                d.add_u64(fields.start, s.span.start as u64);
+                d.add_u64(fields.end, s.span.end as u64);
+                d.add_text(fields.text, &s.span.quote);
+                writer.add_document(d)?;
+            }
+        }
+        writer.commit()?;
+        writer.wait_merging_threads()?;
+        let reader = index.reader()?;
+        Ok(RunIndex {
+            index,
+            reader,
+            fields,
+        })
+    }
+
+    /// Open an existing run index.
+    pub fn open(dir: &Path) -> Result<Self, IndexError> {
+        let index = Index::open_in_dir(dir)?;
+        let (_, fields) = schema();
+        let reader = index.reader()?;
+        Ok(RunIndex {
+            index,
+            reader,
+            fields,
+        })
+    }
+
+    fn analyze(&self, text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        if let Ok(mut analyzer) = self.index.tokenizer_for_field(self.fields.text) {
+            let mut stream = analyzer.token_stream(text);
+            while stream.advance() {
+                out.push(stream.token().text.clone());
+            }
+        }
+        out
+    }
+
+    fn run(&self, query: &dyn Query, limit: usize) -> Vec<SearchHit> {
+        let searcher = self.reader.searcher();
+        let Ok(top) = searcher.search(query, &TopDocs::with_limit(limit).order_by_score()) else {
+            return Vec::new();
+        };
+        top.into_iter()
+            .filter_map(|(score, addr)| {
+                let d: TantivyDocument = searcher.doc(addr).ok()?;
+                let u = |f| d.get_first(f).and_then(|v| v.as_u64());
+                Some(SearchHit {
+                    doc_id: d.get_first(self.fields.doc_id)?.as_str()?.to_string(),
+                    page: u(self.fields.page)? as u32,
+                    start: u(self.fields.start)? as u32,
+                    end: u(self.fields.end)? as u32,
+                    score,
+                })
+            })
+            .collect()
+    }
+}
+
+impl CaseSearcher for RunIndex {
+    fn search(
+        &self,
+        case_id: &str,
+        terms: &[String],
+        exclude_docs: &[String],
+        limit: usize,
+    ) -> Vec<SearchHit> {
+        let mut words: Vec<String> = terms.iter().flat_map(|t| self.analyze(t)).collect();
+        words.sort();
+        words.dedup();
+        if words.is_empty() {
+            return Vec::new();
+        }
+        let any: Vec<(Occur, Box<dyn Query>)> = words
+            .iter()
+            .map(|w| {
+                let q: Box<dyn Query> = Box::new(TermQuery::new(
+                    Term::from_field_text(self.fields.text, w),
+                    IndexRecordOption::WithFreqs,
+                ));
+                (Occur::Should, q)
+            })
+            .collect();
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
+            (
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(self.fields.case_id, case_id),
+                    IndexRecordOption::Basic,
+                )),
+            ),
+            (Occur::Must, Box::new(BooleanQuery::new(any))),
+        ];
+        for d in exclude_docs {
+            clauses.push((
+                Occur::MustNot,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(self.fields.doc_id, d),
+                    IndexRecordOption::Basic,
+                )),
+            ));
+        }
+        self.run(&BooleanQuery::new(clauses), limit)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pa_types::{Citation, DocKind};
+
+    fn sentence(doc: &str, quote: &str) -> Sentence {
+        Sentence {
+            span: Citation {
+                doc_id: doc.into(),
+                page: 1,
+                start: 3,
+                end: 3 + quote.chars().count() as u32,
+                quote: quote.into(),
+            },
+            kind: DocKind::ClinicalNote,
+            section: String::new(),
+            ordinal: 0,
+        }
+    }
+
+    #[test]
+    fn search_is_per_case_excludes_docs_and_keeps_offsets() {
+        let tmp = tempfile::tempdir().unwrap();
+        let a = vec![
+            sentence("note", "Completed physical therapy for 6 weeks"),
+            sentence("lmn", "failed physical therapy"),
+        ];
+        let b = vec![sentence("note", "physical therapy in another case")];
+        let idx = RunIndex::build(tmp.path(), [("a", a.as_slice()), ("b", b.as_slice())]).unwrap();
+        let hits = idx.search("a", &["therapies".into()], &["lmn".into()], 10);
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].doc_id, "note");
+        assert_eq!((hits[0].start, hits[0].end), (3, 41));
+        assert!(idx.search("a", &["unrelated".into()], &[], 10).is_empty());
+    }
+}

@@ -1,0 +1,409 @@
+//! Store: the run's results as a parquet dataset for analysts and HTML review
+//! pages for nurses. The only crate that imports arrow and parquet.
+//!
+//! Each table is a folder, Hive-partitioned by run date:
+//! `<out>/<table>/run_date=YYYY-MM-DD/part-<run_id>.parquet`. A file is written
+//! under a temporary name, fsynced and renamed, so readers never see a partial
+//! file. Column meanings are in `docs/schema.md`.
+#![warn(missing_docs)]
+
+use std::fs::File;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use arrow::array::{
+    ArrayRef, BooleanArray, Float32Array, Int32Array, ListArray, RecordBatch, StringArray,
+    StructArray,
+};
+use arrow::buffer::OffsetBuffer;
+use arrow::datatypes::{DataType, Field, Fields, Schema};
+use pa_types::{CaseResult, Citation, ClaimStatus, RunInfo};
+use parquet::arrow::ArrowWriter;
+use parquet::basic::{Compression, ZstdLevel};
+use parquet::file::properties::WriterProperties;
+
+pub mod html;
+
+/// Store errors.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// File system.
+    #[error("cannot write {path}: {source}")]
+    Io {
+        /// The path.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// Arrow.
+    #[error("building table {table}: {source}")]
+    Arrow {
+        /// The table.
+        table: &'static str,
+        /// The cause.
+        source: arrow::error::ArrowError,
+    },
+    /// Parquet.
+    #[error("writing table {table}: {source}")]
+    Parquet {
+        /// The table.
+        table: &'static str,
+        /// The cause.
+        source: parquet::errors::ParquetError,
+    },
+}
+
+/// The tables, in the order they are written.
+pub const TABLES: &[&str] = &["documents", "pages", "summaries", "claims", "cases"];
+
+fn s<I: IntoIterator<Item = T>, T: Into<String>>(it: I) -> ArrayRef {
+    Arc::new(StringArray::from(
+        it.into_iter().map(Into::into).collect::<Vec<String>>(),
+    ))
+}
+fn so<I: IntoIterator<Item = Option<String>>>(it: I) -> ArrayRef {
+    Arc::new(StringArray::from(it.into_iter().collect::<Vec<_>>()))
+}
+fn i32s<I: IntoIterator<Item = i64>>(it: I) -> ArrayRef {
+    Arc::new(Int32Array::from(
+        it.into_iter().map(|v| v as i32).collect::<Vec<_>>(),
+    ))
+}
+fn f(name: &str, dt: DataType, nullable: bool) -> Field {
+    Field::new(name, dt, nullable)
+}
+
+fn span_fields(with_score: bool) -> Fields {
+    let mut v = vec![
+        f("doc_id", DataType::Utf8, false),
+        f("page", DataType::Int32, false),
+        f("start", DataType::Int32, false),
+        f("end", DataType::Int32, false),
+        f("quote", DataType::Utf8, false),
+    ];
+    if with_score {
+        v.push(f("score", DataType::Float32, false));
+        v.push(f("relation", DataType::Utf8, false));
+    }
+    Fields::from(v)
+}
+
+/// A list<struct> column of spans; `extra` gives (score, relation) per span when set.
+fn span_list(
+    rows: &[Vec<(&Citation, Option<(f32, &str)>)>],
+    with_score: bool,
+) -> Result<ArrayRef, arrow::error::ArrowError> {
+    let flat: Vec<&(&Citation, Option<(f32, &str)>)> = rows.iter().flatten().collect();
+    let mut cols: Vec<ArrayRef> = vec![
+        s(flat.iter().map(|c| c.0.doc_id.clone())),
+        i32s(flat.iter().map(|c| c.0.page as i64)),
+        i32s(flat.iter().map(|c| c.0.start as i64)),
+        i32s(flat.iter().map(|c| c.0.end as i64)),
+        s(flat.iter().map(|c| c.0.quote.clone())),
+    ];
+    if with_score {
+        cols.push(Arc::new(Float32Array::from(
+            flat.iter()
+                .map(|c| c.1.map(|x| x.0).unwrap_or(0.0))
+                .collect::<Vec<_>>(),
+        )));
+        cols.push(s(flat
+            .iter()
+            .map(|c| c.1.map(|x| x.1).unwrap_or("").to_string())));
+    }
+    let fields = span_fields(with_score);
+    let structs = StructArray::try_new(fields.clone(), cols, None)?;
+    let offsets = OffsetBuffer::from_lengths(rows.iter().map(|r| r.len()));
+    let item = Arc::new(f("item", DataType::Struct(fields), false));
+    Ok(Arc::new(ListArray::try_new(
+        item,
+        offsets,
+        Arc::new(structs),
+        None,
+    )?))
+}
+
+fn list_type(with_score: bool) -> DataType {
+    DataType::List(Arc::new(f(
+        "item",
+        DataType::Struct(span_fields(with_score)),
+        false,
+    )))
+}
+
+/// Build the record batch of one table.
+pub fn table_batch(
+    table: &'static str,
+    run: &RunInfo,
+    cases: &[CaseResult],
+) -> Result<RecordBatch, StoreError> {
+    let arrow_err = |source| StoreError::Arrow { table, source };
+    let utf8 = |n: &str| f(n, DataType::Utf8, false);
+    let int = |n: &str| f(n, DataType::Int32, false);
+    let (fields, cols): (Vec<Field>, Vec<ArrayRef>) = match table {
+        "documents" => {
+            let d: Vec<_> = cases.iter().flat_map(|c| c.docs.iter()).collect();
+            (
+                vec![
+                    utf8("run_id"),
+                    utf8("case_id"),
+                    utf8("doc_id"),
+                    utf8("file_name"),
+                    utf8("sha256"),
+                    f("size_bytes", DataType::Int64, false),
+                    utf8("kind"),
+                    int("n_pages"),
+                    utf8("status"),
+                    f("status_reason", DataType::Utf8, true),
+                    f("status_detail", DataType::Utf8, true),
+                    utf8("text_source"),
+                ],
+                vec![
+                    s(d.iter().map(|_| run.run_id.clone())),
+                    s(d.iter().map(|x| x.staged.case_id.clone())),
+                    s(d.iter().map(|x| x.staged.doc_id.clone())),
+                    s(d.iter().map(|x| x.staged.file_name.clone())),
+                    s(d.iter().map(|x| x.staged.sha256.clone())),
+                    Arc::new(arrow::array::Int64Array::from(
+                        d.iter().map(|x| x.staged.size as i64).collect::<Vec<_>>(),
+                    )),
+                    s(d.iter().map(|x| x.kind.as_str())),
+                    i32s(d.iter().map(|x| x.n_pages as i64)),
+                    s(d.iter().map(|x| x.status.as_str())),
+                    so(d.iter()
+                        .map(|x| x.reason.as_ref().map(|r| r.0.as_str().to_string()))),
+                    so(d.iter().map(|x| x.reason.as_ref().map(|r| r.1.clone()))),
+                    s(d.iter().map(|x| x.text_source.as_str())),
+                ],
+            )
+        }
+        "pages" => {
+            let p: Vec<_> = cases
+                .iter()
+                .flat_map(|c| {
+                    c.docs
+                        .iter()
+                        .flat_map(move |d| d.pages.iter().map(move |p| (c, d, p)))
+                })
+                .collect();
+            (
+                vec![
+                    utf8("run_id"),
+                    utf8("case_id"),
+                    utf8("doc_id"),
+                    int("page"),
+                    utf8("text"),
+                    utf8("text_source"),
+                    int("n_chars"),
+                ],
+                vec![
+                    s(p.iter().map(|_| run.run_id.clone())),
+                    s(p.iter().map(|x| x.0.case_id.clone())),
+                    s(p.iter().map(|x| x.1.staged.doc_id.clone())),
+                    i32s(p.iter().map(|x| x.2.number as i64)),
+                    s(p.iter().map(|x| x.2.text.clone())),
+                    s(p.iter().map(|x| x.2.source.as_str())),
+                    i32s(p.iter().map(|x| x.2.text.chars().count() as i64)),
+                ],
+            )
+        }
+        "summaries" => {
+            let st: Vec<_> = cases
+                .iter()
+                .flat_map(|c| c.summary.statements.iter().map(move |s| (c, s)))
+                .collect();
+            let cites: Vec<Vec<(&Citation, Option<(f32, &str)>)>> = st
+                .iter()
+                .map(|x| x.1.citations.iter().map(|c| (c, None)).collect())
+                .collect();
+            (
+                vec![
+                    utf8("run_id"),
+                    utf8("case_id"),
+                    utf8("section"),
+                    int("ordinal"),
+                    utf8("text"),
+                    utf8("backend"),
+                    f("citations", list_type(false), false),
+                ],
+                vec![
+                    s(st.iter().map(|_| run.run_id.clone())),
+                    s(st.iter().map(|x| x.0.case_id.clone())),
+                    s(st.iter().map(|x| x.1.section.clone())),
+                    i32s(st.iter().map(|x| x.1.ordinal as i64)),
+                    s(st.iter().map(|x| x.1.text.clone())),
+                    s(st.iter().map(|x| x.1.backend.clone())),
+                    span_list(&cites, false).map_err(arrow_err)?,
+                ],
+            )
+        }
+        "claims" => {
+            let cl: Vec<_> = cases
+                .iter()
+                .flat_map(|c| c.claims.iter().map(move |k| (c, k)))
+                .collect();
+            let ev: Vec<Vec<(&Citation, Option<(f32, &str)>)>> = cl
+                .iter()
+                .map(|x| {
+                    x.1.evidence
+                        .iter()
+                        .map(|e| (&e.citation, Some((e.score, e.relation))))
+                        .collect()
+                })
+                .collect();
+            (
+                vec![
+                    utf8("run_id"),
+                    utf8("case_id"),
+                    utf8("claim_id"),
+                    utf8("doc_id"),
+                    int("page"),
+                    int("start"),
+                    int("end"),
+                    utf8("text"),
+                    utf8("claim_type"),
+                    utf8("status"),
+                    utf8("reason"),
+                    f("evidence", list_type(true), false),
+                ],
+                vec![
+                    s(cl.iter().map(|_| run.run_id.clone())),
+                    s(cl.iter().map(|x| x.0.case_id.clone())),
+                    s(cl.iter().map(|x| x.1.claim_id.clone())),
+                    s(cl.iter().map(|x| x.1.span.doc_id.clone())),
+                    i32s(cl.iter().map(|x| x.1.span.page as i64)),
+                    i32s(cl.iter().map(|x| x.1.span.start as i64)),
+                    i32s(cl.iter().map(|x| x.1.span.end as i64)),
+                    s(cl.iter().map(|x| x.1.span.quote.clone())),
+                    s(cl.iter().map(|x| x.1.claim_type)),
+                    s(cl.iter().map(|x| x.1.status.as_str())),
+                    s(cl.iter().map(|x| x.1.reason.clone())),
+                    span_list(&ev, true).map_err(arrow_err)?,
+                ],
+            )
+        }
+        "cases" => (
+            vec![
+                utf8("run_id"),
+                utf8("case_id"),
+                f("service_code", DataType::Utf8, true),
+                f("service_description", DataType::Utf8, true),
+                int("n_documents"),
+                int("n_quarantined"),
+                int("n_pages"),
+                int("n_claims"),
+                int("n_supported"),
+                int("n_unsupported"),
+                int("n_contradicted"),
+                f("needs_review", DataType::Boolean, false),
+            ],
+            vec![
+                s(cases.iter().map(|_| run.run_id.clone())),
+                s(cases.iter().map(|c| c.case_id.clone())),
+                so(cases.iter().map(|c| c.summary.service_code.clone())),
+                so(cases.iter().map(|c| c.summary.service_description.clone())),
+                i32s(cases.iter().map(|c| c.docs.len() as i64)),
+                i32s(cases.iter().map(|c| c.n_quarantined() as i64)),
+                i32s(
+                    cases
+                        .iter()
+                        .map(|c| c.docs.iter().map(|d| d.pages.len()).sum::<usize>() as i64),
+                ),
+                i32s(cases.iter().map(|c| c.claims.len() as i64)),
+                i32s(
+                    cases
+                        .iter()
+                        .map(|c| c.n_claims(ClaimStatus::Supported) as i64),
+                ),
+                i32s(
+                    cases
+                        .iter()
+                        .map(|c| c.n_claims(ClaimStatus::Unsupported) as i64),
+                ),
+                i32s(
+                    cases
+                        .iter()
+                        .map(|c| c.n_claims(ClaimStatus::Contradicted) as i64),
+                ),
+                Arc::new(BooleanArray::from(
+                    cases.iter().map(|c| c.needs_review()).collect::<Vec<_>>(),
+                )),
+            ],
+        ),
+        _ => unreachable!("unknown table {table}"),
+    };
+    RecordBatch::try_new(Arc::new(Schema::new(fields)), cols).map_err(arrow_err)
+}
+
+/// Where a table's file for this run goes.
+pub fn table_path(out: &Path, table: &str, run: &RunInfo) -> PathBuf {
+    out.join(table)
+        .join(format!("run_date={}", run.run_date))
+        .join(format!("part-{}.parquet", run.run_id))
+}
+
+/// Write every table of the run; returns the files written with their row counts.
+pub fn write_tables(
+    out: &Path,
+    run: &RunInfo,
+    cases: &[CaseResult],
+) -> Result<Vec<(PathBuf, usize)>, StoreError> {
+    let mut written = Vec::new();
+    for &table in TABLES {
+        let batch = table_batch(table, run, cases)?;
+        let path = table_path(out, table, run);
+        write_parquet(&path, table, &batch)?;
+        written.push((path, batch.num_rows()));
+    }
+    Ok(written)
+}
+
+fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ {
+    move |source| StoreError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+fn write_parquet(path: &Path, table: &'static str, batch: &RecordBatch) -> Result<(), StoreError> {
+    let dir = path.parent().expect("table paths have a parent");
+    std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+    let tmp = dir.join(format!(
+        ".{}.tmp",
+        path.file_name().unwrap().to_string_lossy()
+    ));
+    let file = File::create(&tmp).map_err(io_err(&tmp))?;
+    let props = WriterProperties::builder()
+        .set_compression(Compression::ZSTD(
+            ZstdLevel::try_new(3).expect("valid level"),
+        ))
+        .set_max_row_group_row_count(Some(64 * 1024))
+        .build();
+    let pq = |source| StoreError::Parquet { table, source };
+    let mut w = ArrowWriter::try_new(file, batch.schema(), Some(props)).map_err(pq)?;
+    w.write(batch).map_err(pq)?;
+    let file = w.into_inner().map_err(pq)?;
+    file.sync_all().map_err(io_err(&tmp))?;
+    std::fs::rename(&tmp, path).map_err(io_err(path))?;
+    File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(io_err(dir))?;
+    Ok(())
+}
+
+/// Write a file atomically (temporary name, fsync, rename).
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
+    let dir = path.parent().expect("paths have a parent");
+    std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+    let tmp = dir.join(format!(
+        ".{}.tmp",
+        path.file_name().unwrap().to_string_lossy()
+    ));
+    let mut f = File::create(&tmp).map_err(io_err(&tmp))?;
+    f.write_all(bytes).map_err(io_err(&tmp))?;
+    f.sync_all().map_err(io_err(&tmp))?;
+    std::fs::rename(&tmp, path).map_err(io_err(path))?;
+    Ok(())
+}

@@ -1,0 +1,152 @@
+//! The clinical lexicon: concepts (drugs, drug classes, therapies, conditions,
+//! measures) with their synonyms and abbreviations. Shipped as data in
+//! `pipelines/lexicon.toml`; parsed here so every stage reads it the same way.
+
+use std::collections::HashMap;
+
+use serde::Deserialize;
+
+use crate::text::{stem, tokenize};
+
+/// One concept.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LexiconEntry {
+    /// Stable id, e.g. `naproxen`, `nsaid`, `physical_therapy`.
+    pub id: String,
+    /// `drug`, `drug_class`, `therapy`, `condition`, `measure`, `test`, `finding`, `specialist`.
+    pub kind: String,
+    /// Human label, e.g. `NSAIDs`.
+    #[serde(default)]
+    pub label: Option<String>,
+    /// Surface forms (case-insensitive, whole words; multi-word allowed).
+    pub terms: Vec<String>,
+    /// Ids of concepts that satisfy this one (a class's drugs).
+    #[serde(default)]
+    pub members: Vec<String>,
+    /// Phrases whose presence says the concept is absent (e.g. `strength 5/5` for weakness).
+    #[serde(default)]
+    pub negative_forms: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LexiconFile {
+    version: u32,
+    #[serde(rename = "concept")]
+    concepts: Vec<LexiconEntry>,
+}
+
+/// A concept found in a text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConceptHit {
+    /// Index into [`Lexicon::entries`].
+    pub entry: usize,
+    /// First token index.
+    pub tok_start: usize,
+    /// Last token index, exclusive.
+    pub tok_end: usize,
+}
+
+/// The parsed lexicon with a phrase index.
+#[derive(Debug, Clone)]
+pub struct Lexicon {
+    /// All concepts.
+    pub entries: Vec<LexiconEntry>,
+    /// First stemmed token -> (entry, stemmed phrase tokens), longest phrases first.
+    phrases: HashMap<String, Vec<(usize, Vec<String>)>>,
+    by_id: HashMap<String, usize>,
+}
+
+impl Lexicon {
+    /// Parse the TOML text of a lexicon file.
+    pub fn from_toml(text: &str) -> Result<Self, String> {
+        let file: LexiconFile = toml::from_str(text).map_err(|e| e.to_string())?;
+        if file.version != 1 {
+            return Err(format!("unsupported lexicon version {}", file.version));
+        }
+        let mut phrases: HashMap<String, Vec<(usize, Vec<String>)>> = HashMap::new();
+        let mut by_id = HashMap::new();
+        for (i, e) in file.concepts.iter().enumerate() {
+            if by_id.insert(e.id.clone(), i).is_some() {
+                return Err(format!("duplicate lexicon id `{}`", e.id));
+            }
+            for term in &e.terms {
+                let toks: Vec<String> = tokenize(term).into_iter().map(|t| stem(&t.norm)).collect();
+                if toks.is_empty() {
+                    return Err(format!("empty term in lexicon entry `{}`", e.id));
+                }
+                phrases.entry(toks[0].clone()).or_default().push((i, toks));
+            }
+        }
+        for list in phrases.values_mut() {
+            list.sort_by(|a, b| b.1.len().cmp(&a.1.len()));
+        }
+        for e in &file.concepts {
+            for m in &e.members {
+                if !by_id.contains_key(m) {
+                    return Err(format!(
+                        "lexicon entry `{}` names unknown member `{m}`",
+                        e.id
+                    ));
+                }
+            }
+        }
+        Ok(Lexicon {
+            entries: file.concepts,
+            phrases,
+            by_id,
+        })
+    }
+
+    /// The entry index for an id.
+    pub fn index_of(&self, id: &str) -> Option<usize> {
+        self.by_id.get(id).copied()
+    }
+
+    /// Concepts mentioned in stemmed tokens, longest match first, non-overlapping.
+    pub fn find(&self, stems: &[String]) -> Vec<ConceptHit> {
+        let mut hits = Vec::new();
+        let mut i = 0;
+        while i < stems.len() {
+            let mut matched = 0;
+            if let Some(cands) = self.phrases.get(&stems[i]) {
+                for (entry, toks) in cands {
+                    if stems.len() - i >= toks.len() && stems[i..i + toks.len()] == toks[..] {
+                        hits.push(ConceptHit {
+                            entry: *entry,
+                            tok_start: i,
+                            tok_end: i + toks.len(),
+                        });
+                        matched = toks.len();
+                        break;
+                    }
+                }
+            }
+            i += matched.max(1);
+        }
+        hits
+    }
+
+    /// True when a mention of `found` satisfies a claim about `wanted`: the same
+    /// concept, or a member (transitively) of the wanted class.
+    pub fn satisfies(&self, wanted: usize, found: usize) -> bool {
+        let mut stack = vec![wanted];
+        let mut seen = vec![false; self.entries.len()];
+        while let Some(w) = stack.pop() {
+            if w == found {
+                return true;
+            }
+            if std::mem::replace(&mut seen[w], true) {
+                continue;
+            }
+            stack.extend(
+                self.entries[w]
+                    .members
+                    .iter()
+                    .filter_map(|m| self.index_of(m)),
+            );
+        }
+        false
+    }
+}

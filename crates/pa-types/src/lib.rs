@@ -1,0 +1,427 @@
+//! The shared vocabulary of the prior-authorization pipeline: data, no I/O.
+//!
+//! Batches flow through the stages in this order:
+//! [`StagedDoc`] (ingest) -> [`ExtractedDoc`] (extract) -> [`Sentence`]s (chunk)
+//! -> [`CaseSummary`] (summarize) and [`Claim`]s (evidence) -> parquet and HTML (store).
+//!
+//! Every position in the pipeline is a [`Citation`]: a document, a 1-based page and
+//! a 0-based, end-exclusive range counted in Unicode scalar values (`char`s) of that
+//! page's normalized text, together with the verbatim quote. The invariant
+//! `quote == page.text[start..end]` (in chars) holds for every citation we emit;
+//! [`Citation::verify`] checks it.
+#![warn(missing_docs)]
+
+use std::fmt;
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+mod lexicon;
+pub mod text;
+
+pub use lexicon::{Lexicon, LexiconEntry};
+
+/// What a document is, as far as a reviewer cares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum DocKind {
+    /// Letter of medical necessity.
+    Lmn,
+    /// A prior-authorization request form.
+    RequestForm,
+    /// Progress note, consultation, office visit.
+    ClinicalNote,
+    /// Radiology report.
+    ImagingReport,
+    /// Laboratory or pathology report.
+    LabReport,
+    /// Polysomnography or home sleep test.
+    SleepStudy,
+    /// Physical therapy note.
+    PtNote,
+    /// Medication list.
+    MedicationList,
+    /// Anything else.
+    Other,
+}
+
+impl DocKind {
+    /// The stable name used in outputs and in `gold.json`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocKind::Lmn => "lmn",
+            DocKind::RequestForm => "request_form",
+            DocKind::ClinicalNote => "clinical_note",
+            DocKind::ImagingReport => "imaging_report",
+            DocKind::LabReport => "lab_report",
+            DocKind::SleepStudy => "sleep_study",
+            DocKind::PtNote => "pt_note",
+            DocKind::MedicationList => "medication_list",
+            DocKind::Other => "other",
+        }
+    }
+
+    /// Documents that *assert* medical necessity (letters, request forms), as
+    /// opposed to the clinical record that must prove it.
+    pub fn is_assertion(self) -> bool {
+        matches!(self, DocKind::Lmn | DocKind::RequestForm)
+    }
+}
+
+impl fmt::Display for DocKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The outcome of ingest and extraction for one document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocStatus {
+    /// Text extracted; the document takes part in the case.
+    Ok,
+    /// Could not be read; `status_reason` says why.
+    Quarantined,
+    /// Byte-identical to an earlier document of the same case.
+    Duplicate,
+}
+
+impl DocStatus {
+    /// The stable name used in outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocStatus::Ok => "ok",
+            DocStatus::Quarantined => "quarantined",
+            DocStatus::Duplicate => "duplicate",
+        }
+    }
+}
+
+/// Where a page's (or document's) text came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TextSource {
+    /// The PDF text layer or a plain-text file.
+    Text,
+    /// Optical character recognition.
+    Ocr,
+    /// Some pages from each (documents only).
+    Mixed,
+    /// No text.
+    None,
+}
+
+impl TextSource {
+    /// The stable name used in outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TextSource::Text => "text",
+            TextSource::Ocr => "ocr",
+            TextSource::Mixed => "mixed",
+            TextSource::None => "none",
+        }
+    }
+}
+
+/// Machine-readable reasons for quarantine; the human text goes in `status_reason`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum QuarantineReason {
+    /// The file could not be read from disk.
+    Unreadable,
+    /// Zero bytes, or a PDF without pages.
+    Empty,
+    /// Encrypted with a password we do not have.
+    Encrypted,
+    /// Not a parseable PDF.
+    Malformed,
+    /// A PDF whose pages carry no text layer (a scan or fax) and no OCR ran.
+    NoTextLayer,
+    /// Over a configured size or page limit.
+    TooLarge,
+    /// The PDF library panicked on this file.
+    Panic,
+    /// Byte-identical to an earlier document of the same case (not a failure).
+    Duplicate,
+}
+
+impl QuarantineReason {
+    /// The stable code used in outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QuarantineReason::Unreadable => "unreadable",
+            QuarantineReason::Empty => "empty",
+            QuarantineReason::Encrypted => "encrypted",
+            QuarantineReason::Malformed => "malformed",
+            QuarantineReason::NoTextLayer => "no_text_layer",
+            QuarantineReason::TooLarge => "too_large",
+            QuarantineReason::Panic => "panic",
+            QuarantineReason::Duplicate => "duplicate",
+        }
+    }
+}
+
+/// A document found in the drop folder, hashed, not yet read.
+#[derive(Debug, Clone)]
+pub struct StagedDoc {
+    /// The case folder name.
+    pub case_id: String,
+    /// Unique within the case: the file stem, or the file name when stems collide.
+    pub doc_id: String,
+    /// The file name inside the case folder.
+    pub file_name: String,
+    /// Absolute or drop-relative path to the file.
+    pub path: PathBuf,
+    /// Lowercase hex sha256 of the file's bytes (empty when unreadable).
+    pub sha256: String,
+    /// File size in bytes.
+    pub size: u64,
+    /// `Duplicate` when an earlier document of the case has the same hash,
+    /// `Quarantined` when the file could not be read.
+    pub status: DocStatus,
+    /// Set with a non-`Ok` status.
+    pub reason: Option<(QuarantineReason, String)>,
+}
+
+/// One page of normalized text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page {
+    /// 1-based page number.
+    pub number: u32,
+    /// Normalized text: the one reference for every offset.
+    pub text: String,
+    /// Where the text came from.
+    pub source: TextSource,
+}
+
+/// A document after extraction.
+#[derive(Debug, Clone)]
+pub struct ExtractedDoc {
+    /// The ingest record.
+    pub staged: StagedDoc,
+    /// Classified kind.
+    pub kind: DocKind,
+    /// Final status after extraction.
+    pub status: DocStatus,
+    /// Why it is not `Ok`.
+    pub reason: Option<(QuarantineReason, String)>,
+    /// Text source over all pages.
+    pub text_source: TextSource,
+    /// Number of pages in the file (also for quarantined PDFs when known).
+    pub n_pages: u32,
+    /// Page texts; empty for quarantined or duplicate documents.
+    pub pages: Vec<Page>,
+}
+
+impl ExtractedDoc {
+    /// The page with this 1-based number.
+    pub fn page(&self, number: u32) -> Option<&Page> {
+        self.pages.iter().find(|p| p.number == number)
+    }
+}
+
+/// A span of page text with its verbatim quote.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Citation {
+    /// Document id within the case.
+    pub doc_id: String,
+    /// 1-based page.
+    pub page: u32,
+    /// Start, in chars of the page text, 0-based.
+    pub start: u32,
+    /// End, exclusive.
+    pub end: u32,
+    /// `page.text[start..end]`.
+    pub quote: String,
+}
+
+impl Citation {
+    /// True when the quote is exactly the page text at the offsets.
+    pub fn verify(&self, page_text: &str) -> bool {
+        text::char_slice(page_text, self.start as usize, self.end as usize)
+            .is_some_and(|s| s == self.quote)
+    }
+}
+
+/// A sentence (or list item, or table row) of a page: the unit of chunking,
+/// indexing, summarizing and claim detection.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sentence {
+    /// Where it is, with its text as the quote.
+    pub span: Citation,
+    /// Kind of the document it comes from.
+    pub kind: DocKind,
+    /// Lowercase section label (`hpi`, `assessment`, `findings`, ...), or empty.
+    pub section: String,
+    /// Ordinal of the sentence within its document.
+    pub ordinal: u32,
+}
+
+/// One statement of a case summary.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Statement {
+    /// Summary section (`requested_service`, `diagnoses`, ...).
+    pub section: String,
+    /// Order within the section, from 0.
+    pub ordinal: u32,
+    /// The statement as shown to a reviewer.
+    pub text: String,
+    /// At least one citation.
+    pub citations: Vec<Citation>,
+    /// Which summarizer produced it (`extractive`).
+    pub backend: String,
+}
+
+/// A case summary.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CaseSummary {
+    /// Requested service code (CPT, HCPCS or NDC), when one was found.
+    pub service_code: Option<String>,
+    /// Description of the requested service, when found.
+    pub service_description: Option<String>,
+    /// Statements in section order.
+    pub statements: Vec<Statement>,
+}
+
+/// The verdict on a medical-necessity claim.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClaimStatus {
+    /// Another document supports it.
+    Supported,
+    /// Nothing in the other documents supports it.
+    Unsupported,
+    /// Another document says otherwise.
+    Contradicted,
+}
+
+impl ClaimStatus {
+    /// The stable name used in outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClaimStatus::Supported => "supported",
+            ClaimStatus::Unsupported => "unsupported",
+            ClaimStatus::Contradicted => "contradicted",
+        }
+    }
+
+    /// Needs a reviewer's eye.
+    pub fn is_flag(self) -> bool {
+        !matches!(self, ClaimStatus::Supported)
+    }
+}
+
+/// A span from another document that bears on a claim.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Evidence {
+    /// Where it is.
+    pub citation: Citation,
+    /// Match strength in 0..=1.
+    pub score: f32,
+    /// `supports` or `contradicts`.
+    pub relation: &'static str,
+}
+
+/// A medical-necessity claim found in a letter or request form, with its verdict.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Claim {
+    /// Stable within the case: `<doc_id>#<sentence ordinal>`.
+    pub claim_id: String,
+    /// The claim sentence.
+    pub span: Citation,
+    /// `diagnosis`, `prior_treatment`, `duration`, `score`, `test_result`,
+    /// `functional_limitation`, `red_flag`, `specialist`, `site_of_care`, `history`.
+    pub claim_type: &'static str,
+    /// Verdict.
+    pub status: ClaimStatus,
+    /// One line a nurse reviewer understands.
+    pub reason: String,
+    /// Best evidence, strongest first; never from the claim's own document.
+    pub evidence: Vec<Evidence>,
+}
+
+/// A hit from the per-run search index.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchHit {
+    /// Document id within the case.
+    pub doc_id: String,
+    /// 1-based page.
+    pub page: u32,
+    /// Char start in the page text.
+    pub start: u32,
+    /// Char end, exclusive.
+    pub end: u32,
+    /// BM25 score.
+    pub score: f32,
+}
+
+/// Search over one case's sentences; implemented by the index stage and handed
+/// to the evidence stage by the driver, so the two never depend on each other.
+pub trait CaseSearcher: Sync {
+    /// Best sentences of `case_id` for the OR of `terms`, skipping `exclude_docs`.
+    fn search(
+        &self,
+        case_id: &str,
+        terms: &[String],
+        exclude_docs: &[String],
+        limit: usize,
+    ) -> Vec<SearchHit>;
+}
+
+/// Everything a run produced for one case: what the store writes.
+#[derive(Debug, Clone)]
+pub struct CaseResult {
+    /// The case folder name.
+    pub case_id: String,
+    /// All documents, in file-name order, whatever their status.
+    pub docs: Vec<ExtractedDoc>,
+    /// The summary.
+    pub summary: CaseSummary,
+    /// Claims with verdicts.
+    pub claims: Vec<Claim>,
+}
+
+impl CaseResult {
+    /// Documents that could not be read.
+    pub fn n_quarantined(&self) -> usize {
+        self.docs
+            .iter()
+            .filter(|d| d.status == DocStatus::Quarantined)
+            .count()
+    }
+
+    /// Claims with this status.
+    pub fn n_claims(&self, status: ClaimStatus) -> usize {
+        self.claims.iter().filter(|c| c.status == status).count()
+    }
+
+    /// A reviewer must look: a claim is flagged, a document could not be read,
+    /// or the case has nothing to decide on.
+    pub fn needs_review(&self) -> bool {
+        self.claims.iter().any(|c| c.status.is_flag())
+            || self.n_quarantined() > 0
+            || self.claims.is_empty()
+    }
+
+    /// The page text for a citation.
+    pub fn page_text(&self, doc_id: &str, page: u32) -> Option<&str> {
+        self.docs
+            .iter()
+            .find(|d| d.staged.doc_id == doc_id)?
+            .page(page)
+            .map(|p| p.text.as_str())
+    }
+}
+
+/// Identity of a run.
+#[derive(Debug, Clone)]
+pub struct RunInfo {
+    /// Sorts in time order: `YYYYMMDDTHHMMSSZ-<hex>`.
+    pub run_id: String,
+    /// `YYYY-MM-DD` (UTC), the partition value.
+    pub run_date: String,
+    /// Start, microseconds since the Unix epoch, UTC.
+    pub started_at_us: i64,
+}

@@ -1,0 +1,118 @@
+//! Char-offset helpers and the tokenizer every stage shares, so that "the same
+//! word" means the same thing in the summary, the index and the evidence check.
+
+/// `s[start..end]` counted in chars; `None` when out of range.
+pub fn char_slice(s: &str, start: usize, end: usize) -> Option<&str> {
+    if start > end {
+        return None;
+    }
+    let mut it = s
+        .char_indices()
+        .map(|(b, _)| b)
+        .chain(std::iter::once(s.len()));
+    let b_start = it.by_ref().nth(start)?;
+    let b_end = if end == start {
+        b_start
+    } else {
+        it.nth(end - start - 1)?
+    };
+    Some(&s[b_start..b_end])
+}
+
+/// A word of text with its char offsets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    /// Lowercased word.
+    pub norm: String,
+    /// Char start within the tokenized string.
+    pub start: usize,
+    /// Char end, exclusive.
+    pub end: usize,
+}
+
+/// Split into lowercase alphanumeric words (a `.` between digits stays inside the
+/// word, so `7.2` and `M54.16` are one token). Offsets are in chars.
+pub fn tokenize(s: &str) -> Vec<Token> {
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars[i].is_alphanumeric() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len()
+            && (chars[i].is_alphanumeric()
+                || (chars[i] == '.'
+                    && i + 1 < chars.len()
+                    && chars[i + 1].is_ascii_digit()
+                    && i > start
+                    && chars[i - 1].is_alphanumeric()))
+        {
+            i += 1;
+        }
+        out.push(Token {
+            norm: chars[start..i].iter().collect::<String>().to_lowercase(),
+            start,
+            end: i,
+        });
+    }
+    out
+}
+
+/// Crude English stemming for matching: plural and common suffixes.
+pub fn stem(word: &str) -> String {
+    let w = word;
+    for suf in ["ing", "ies", "ed", "es", "s"] {
+        if w.len() > suf.len() + 3 && w.ends_with(suf) {
+            let base = &w[..w.len() - suf.len()];
+            return if suf == "ies" {
+                format!("{base}y")
+            } else {
+                base.to_string()
+            };
+        }
+    }
+    w.to_string()
+}
+
+/// Collapse whitespace runs to one space and lowercase: for comparisons that
+/// must ignore layout (gold anchors, OCR'd quotes).
+pub fn squash(s: &str) -> String {
+    s.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn char_slice_counts_chars_not_bytes() {
+        let s = "café – naïve";
+        assert_eq!(char_slice(s, 0, 4), Some("café"));
+        assert_eq!(char_slice(s, 5, 6), Some("–"));
+        assert_eq!(char_slice(s, 7, 12), Some("naïve"));
+        assert_eq!(char_slice(s, 12, 12), Some(""));
+        assert_eq!(char_slice(s, 7, 13), None);
+    }
+
+    #[test]
+    fn tokenize_keeps_decimals_and_codes() {
+        let t: Vec<_> = tokenize("HbA1c 9.1%, dx M54.16. End.")
+            .into_iter()
+            .map(|t| t.norm)
+            .collect();
+        assert_eq!(t, ["hba1c", "9.1", "dx", "m54.16", "end"]);
+    }
+
+    #[test]
+    fn stem_strips_common_suffixes() {
+        assert_eq!(stem("injections"), "injection");
+        assert_eq!(stem("therapies"), "therapy");
+        assert_eq!(stem("was"), "was");
+    }
+}
