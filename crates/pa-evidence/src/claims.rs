@@ -74,10 +74,15 @@ static SPECIALIST: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(evaluated by|referred|cleared|consult\w*|followed by|\w+ologist|neurosurgeon|surgeon)\b").unwrap()
 });
 static HISTORY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(history of|since|quit|smok\w*|in (19|20)\d{2})\b").unwrap()
+    Regex::new(r"(?i)\b(history of|since|quit|smok\w*|in (19|20)\d{2}|documented|attempts?|over the (past|last))\b").unwrap()
 });
 static SITE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)\b(inpatient|outpatient|home)\b").unwrap());
+/// Letterheads, addresses and signature lines.
+static LETTERHEAD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\(\d{3}\)\s*\d{3}-\d{4}|\b(Fax|Tel|Phone)\b|,\s*(MD|DO|PhD|RN|NP|PA-C|FACS|PsyD|RD)\b|\b[A-Z]{2}\s+\d{5}\b")
+        .unwrap()
+});
 static NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b\d+(\.\d+)?\b").unwrap());
 
 /// Why a sentence is or is not a claim.
@@ -106,7 +111,13 @@ pub fn detect(text: &str, label: Option<&str>, concept_kinds: &[&str]) -> Detect
             return Detection::NotAClaim;
         }
     }
-    if NOT_A_CLAIM.is_match(body) || body.split_whitespace().count() < 3 {
+    let letters: Vec<char> = body.chars().filter(|c| c.is_alphabetic()).collect();
+    let shouting = letters.iter().filter(|c| c.is_uppercase()).count() * 10 >= letters.len() * 8;
+    if NOT_A_CLAIM.is_match(body)
+        || LETTERHEAD.is_match(body)
+        || shouting
+        || body.split_whitespace().count() < 3
+    {
         return Detection::NotAClaim;
     }
     let has = |k: &str| concept_kinds.contains(&k);

@@ -209,7 +209,12 @@ struct Analysis {
     /// Content word stems not inside a concept mention, with their char ranges.
     words: Vec<(String, usize, usize)>,
     quantities: Vec<Quantity>,
+    /// ICD-10-CM codes with a decimal part (`M54.16`): specific enough to match alone.
+    codes: Vec<String>,
 }
+
+static ICD10: std::sync::LazyLock<regex::Regex> =
+    std::sync::LazyLock::new(|| regex::Regex::new(r"\b[A-TV-Z]\d{2}\.\d{1,4}\b").unwrap());
 
 /// Evidence checker for a run.
 pub struct Checker {
@@ -286,11 +291,16 @@ impl Checker {
             .collect();
         let mut measures = measures;
         measures.sort_by_key(|m| m.1);
+        let codes = ICD10
+            .find_iter(text)
+            .map(|m| m.as_str().to_uppercase())
+            .collect();
         Analysis {
             quantities: quantities(text, &measures),
             tokens,
             concepts,
             words,
+            codes,
         }
     }
 
@@ -448,11 +458,18 @@ impl Checker {
             return (Verdict::Weak, 0.0);
         }
         let cov = (2.0 * matched.len() as f32 + matched_words.len() as f32) / denom;
-        let relevant = if a.concepts.is_empty() {
-            matched_words.len() >= 2
-        } else {
-            !matched.is_empty()
-        } && cov >= 0.34;
+        // A specific concept (a drug, a therapy, a measure, a test) carries a claim
+        // on its own; otherwise a third of the key terms must match.
+        let head = matched.iter().any(|m| {
+            matches!(
+                self.lex.entries[m.0].kind.as_str(),
+                "drug" | "drug_class" | "therapy" | "measure" | "test"
+            )
+        });
+        let same_code = a.codes.iter().any(|c| b.codes.contains(c));
+        let relevant = same_code
+            || (cov >= 0.34 && (!matched.is_empty() || matched_words.len() >= 2))
+            || (head && cov >= 0.25);
         if !relevant {
             return (Verdict::Weak, cov);
         }
@@ -513,45 +530,58 @@ impl Checker {
             family |= cb.family && !ca.family;
             hypothetical |= (cb.hypothetical || cb.uncertain) && !(ca.hypothetical || ca.uncertain);
         }
-        // Numbers.
+        // Numbers, compared per kind as sets: several durations in one sentence
+        // usually describe different things, so one agreeing pair is enough.
         let mut missing = None;
+        let mut strong = a.codes.iter().any(|c| b.codes.contains(c));
+        let mut groups: Vec<&QKind> = Vec::new();
         for q in &a.quantities {
-            if let QKind::Unit(_) = q.kind {
-                let measured = a
-                    .quantities
-                    .iter()
-                    .any(|m| matches!(m.kind, QKind::Measure(_)) && m.value == q.value);
-                if measured {
+            if !groups.contains(&&q.kind) {
+                groups.push(&q.kind);
+            }
+        }
+        for kind in groups {
+            let claimed: Vec<&Quantity> = a.quantities.iter().filter(|q| &q.kind == kind).collect();
+            if let QKind::Unit(_) = kind {
+                // A value already bound to a measure is checked as that measure.
+                let bound = claimed.iter().all(|q| {
+                    a.quantities
+                        .iter()
+                        .any(|m| matches!(m.kind, QKind::Measure(_)) && m.value == q.value)
+                });
+                if bound {
                     continue;
                 }
             }
-            let same: Vec<&Quantity> = b.quantities.iter().filter(|f| f.kind == q.kind).collect();
-            if same.is_empty() {
-                let required = match q.kind {
+            let found: Vec<&Quantity> = b.quantities.iter().filter(|f| &f.kind == kind).collect();
+            if found.is_empty() {
+                let required = match kind {
                     QKind::Measure(_) => true,
                     QKind::Unit(u) => unit_is_result(u),
                     _ => false,
                 };
                 if required && missing.is_none() {
-                    missing = Some(q.surface.clone());
+                    missing = Some(claimed[0].surface.clone());
                 }
-            } else if !same.iter().any(|f| agrees(q, f)) {
-                let label = match q.kind {
+            } else if claimed.iter().any(|q| found.iter().any(|f| agrees(q, f))) {
+                strong |= matches!(kind, QKind::Measure(_));
+            } else {
+                let label = match kind {
                     QKind::Measure(e) => {
-                        self.lex.entries[e]
+                        self.lex.entries[*e]
                             .label
                             .clone()
-                            .unwrap_or_else(|| self.lex.entries[e].id.clone())
+                            .unwrap_or_else(|| self.lex.entries[*e].id.clone())
                             + " "
                     }
                     _ => String::new(),
                 };
+                let found_text: Vec<&str> = found.iter().map(|f| f.surface.trim()).collect();
                 return (
                     Verdict::Contradicts(format!(
-                        "{}: {label}{}; {where_}: {label}{}",
-                        "{assertion}",
-                        q.surface.trim(),
-                        same[0].surface.trim()
+                        "{{assertion}}: {label}{}; {where_}: {label}{}",
+                        claimed[0].surface.trim(),
+                        found_text.join(", ")
                     )),
                     cov,
                 );
@@ -566,7 +596,7 @@ impl Checker {
         if let Some(m) = missing {
             return (Verdict::MissingNumber(m), cov);
         }
-        if cov >= self.opts.support_coverage {
+        if cov >= self.opts.support_coverage || strong {
             (Verdict::Supports, cov)
         } else {
             (Verdict::Weak, cov)
@@ -603,7 +633,7 @@ fn decide(
     };
     let contradiction = verdicts
         .iter()
-        .find(|v| matches!(v.0, Verdict::Contradicts(_)) && v.1 >= 0.4);
+        .find(|v| matches!(v.0, Verdict::Contradicts(_)));
     let support = verdicts.iter().find(|v| matches!(v.0, Verdict::Supports));
     let family = verdicts.iter().find(|v| matches!(v.0, Verdict::Family));
     if let Some((Verdict::Contradicts(r), ..)) = contradiction {

@@ -42,6 +42,8 @@ pub struct Quantity {
     pub value: f64,
     /// The qualifier.
     pub cmp: Cmp,
+    /// Upper end when the text gives a range (`BMI 40.0-44.9`).
+    pub hi: Option<f64>,
     /// The text as written, for reasons.
     pub surface: String,
 }
@@ -156,6 +158,7 @@ pub fn quantities(sentence: &str, measures: &[(usize, usize, usize)]) -> Vec<Qua
             kind: QKind::Duration,
             value: days,
             cmp,
+            hi: None,
             surface: c[0].to_string(),
         });
     }
@@ -170,6 +173,7 @@ pub fn quantities(sentence: &str, measures: &[(usize, usize, usize)]) -> Vec<Qua
             kind: QKind::PerDay,
             value: per_day,
             cmp: Cmp::Eq,
+            hi: None,
             surface: c[0].to_string(),
         });
     }
@@ -179,6 +183,7 @@ pub fn quantities(sentence: &str, measures: &[(usize, usize, usize)]) -> Vec<Qua
             kind: QKind::Pain,
             value: v,
             cmp: Cmp::Eq,
+            hi: None,
             surface: c[0].to_string(),
         });
     }
@@ -191,6 +196,7 @@ pub fn quantities(sentence: &str, measures: &[(usize, usize, usize)]) -> Vec<Qua
                     kind: QKind::Unit(unit),
                     value: v,
                     cmp,
+                    hi: None,
                     surface: format!("{} {}", g.as_str(), &c[3]),
                 });
             }
@@ -217,12 +223,23 @@ pub fn quantities(sentence: &str, measures: &[(usize, usize, usize)]) -> Vec<Qua
                     break;
                 }
                 let s: String = chars[st..i].iter().collect();
+                // A range: `40.0-44.9`.
+                let mut hi = None;
+                if matches!(chars.get(i), Some('-') | Some('–')) {
+                    let hs = i + 1;
+                    let mut he = hs;
+                    while he < chars.len() && (chars[he].is_ascii_digit() || chars[he] == '.') {
+                        he += 1;
+                    }
+                    hi = chars[hs..he].iter().collect::<String>().parse::<f64>().ok();
+                }
                 if let Ok(v) = s.parse::<f64>() {
                     let pre: String = chars[mend..st].iter().collect();
                     out.push(Quantity {
                         kind: QKind::Measure(entry),
                         value: v,
                         cmp: qualifier(&pre),
+                        hi,
                         surface: s,
                     });
                 }
@@ -240,6 +257,9 @@ pub fn quantities(sentence: &str, measures: &[(usize, usize, usize)]) -> Vec<Qua
 /// Does `found` agree with `claimed` (same kind assumed)?
 pub fn agrees(claimed: &Quantity, found: &Quantity) -> bool {
     let (a, b) = (claimed.value, found.value);
+    if let Some(h) = claimed.hi {
+        return b >= a && b <= h;
+    }
     let close = (a - b).abs() <= (0.02 * a.abs().max(b.abs())).max(0.051);
     match (claimed.cmp, found.cmp) {
         (Cmp::Eq, Cmp::Eq) => close,
@@ -321,6 +341,7 @@ mod tests {
             kind: QKind::Duration,
             value: v,
             cmp,
+            hi: None,
             surface: String::new(),
         };
         assert!(agrees(&q(365.0, Cmp::AtLeast), &q(425.0, Cmp::Eq)));
