@@ -65,7 +65,11 @@ fn main() -> ExitCode {
     };
     let filter =
         tracing_subscriber::EnvFilter::try_from_env("PRIORAUTH_LOG").unwrap_or_else(|_| {
-            tracing_subscriber::EnvFilter::new(if quiet { "error" } else { "warn" })
+            tracing_subscriber::EnvFilter::new(if quiet {
+                "error,lopdf=off,pdf_extract=off"
+            } else {
+                "warn,lopdf=off,pdf_extract=off"
+            })
         });
     tracing_subscriber::fmt()
         .with_env_filter(filter)

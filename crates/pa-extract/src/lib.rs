@@ -177,6 +177,19 @@ fn pdf_pages(bytes: &[u8], opts: &ExtractOptions) -> Result<(Vec<String>, u32), 
     }
     let page_ids = doc.get_pages();
     let n = page_ids.len() as u32;
+    if n == 0 {
+        return Err(if doc.is_encrypted() {
+            (
+                QuarantineReason::Encrypted,
+                "encrypted PDF: no page is readable without a password".into(),
+            )
+        } else {
+            (
+                QuarantineReason::Malformed,
+                "no readable pages: a damaged or truncated PDF".into(),
+            )
+        });
+    }
     if n > opts.max_pages {
         return Err((
             QuarantineReason::TooLarge,

@@ -160,7 +160,7 @@ fn score(section: &str, s: &Sentence, kinds: &[String]) -> Option<f32> {
             ]
             .contains(&sec);
             ((report || findingish)
-                && (has("measure") || has("test") || has("finding"))
+                && (report || has("measure") || has("test") || has("finding"))
                 && FINDING.is_match(q))
             .then_some(
                 n + if sec == "impression" { 3.0 } else { 0.0 } + if report { 1.0 } else { 0.0 },

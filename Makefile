@@ -1,0 +1,42 @@
+# The README's two commands: `make run` and `make test`.
+CARGO  ?= cargo
+PYTHON ?= python3
+BIN    := target/release/priorauth
+DROP   ?= sample_docs
+OUT    ?= output
+
+.PHONY: build run test test-deps eval samples fmt lint clean
+
+build:
+	$(CARGO) build --release --locked
+
+# Exit code 2 means "finished, some documents quarantined" (see README): not a failure here.
+run: build
+	@$(BIN) run --drop $(DROP) --out $(OUT); rc=$$?; \
+	if [ $$rc -eq 2 ]; then echo "(exit 2: the run finished with quarantined documents; see the documents table)"; fi; \
+	[ $$rc -eq 0 ] || [ $$rc -eq 2 ]
+
+eval: build
+	$(BIN) eval --drop $(DROP) --out $(OUT)
+
+# Python readers the end-to-end tests use to read our parquet (never our own writer).
+test-deps:
+	@$(PYTHON) -c "import duckdb, pyarrow" 2>/dev/null || $(PYTHON) -m pip install --quiet duckdb pyarrow
+
+test: test-deps
+	$(CARGO) test --release --locked --workspace
+
+# Regenerate sample_docs/ from tests/samplegen/cases (needs reportlab and pillow).
+samples:
+	@$(PYTHON) -c "import reportlab, PIL" 2>/dev/null || $(PYTHON) -m pip install --quiet reportlab pillow
+	$(PYTHON) tests/samplegen/generate.py
+
+fmt:
+	$(CARGO) fmt --all
+
+lint:
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --release --workspace --all-targets -- -D warnings
+
+clean:
+	rm -rf target $(OUT)/documents $(OUT)/pages $(OUT)/summaries $(OUT)/claims $(OUT)/cases $(OUT)/review $(OUT)/index

@@ -1,0 +1,65 @@
+//! Helpers shared by the end-to-end tests.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `../shared/corpus/<sub>` when present (it is in CI and on developer machines).
+pub fn shared_corpus(sub: &str) -> Option<PathBuf> {
+    let p = root().join("..").join("shared").join("corpus").join(sub);
+    if p.is_dir() {
+        Some(p)
+    } else {
+        eprintln!(
+            "skipping: {} is absent (a clone outside the workplace)",
+            p.display()
+        );
+        None
+    }
+}
+
+/// Run the binary.
+pub fn priorauth(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_priorauth"))
+        .args(args)
+        .env_remove("PRIORAUTH_LOG")
+        .output()
+        .expect("run priorauth")
+}
+
+/// `run --drop DROP --out OUT`, returning (exit code, stdout, stderr).
+pub fn run(drop: &Path, out: &Path) -> (i32, String, String) {
+    let o = priorauth(&[
+        "run",
+        "--drop",
+        drop.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+/// Check an output folder with `tests/py/check_output.py` (DuckDB + pyarrow) and
+/// return its JSON report.
+pub fn check_output(out: &Path) -> serde_json::Value {
+    let o = Command::new("python3")
+        .arg(root().join("tests/py/check_output.py"))
+        .arg(out)
+        .output()
+        .expect("python3 runs (make test installs duckdb and pyarrow)");
+    assert!(
+        o.status.success(),
+        "output contract check failed:\n{}\n{}",
+        String::from_utf8_lossy(&o.stderr),
+        String::from_utf8_lossy(&o.stdout)
+    );
+    serde_json::from_slice(&o.stdout).expect("checker prints JSON")
+}

@@ -1,0 +1,137 @@
+//! `priorauth run` on `sample_docs/`: the output contract, read back by DuckDB and pyarrow.
+
+use std::path::Path;
+
+use crate::common::{check_output, root, run};
+
+fn words(s: &str) -> Vec<String> {
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| w.to_lowercase())
+        .collect()
+}
+
+#[test]
+fn sample_docs_meet_the_output_contract() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let (code, stdout, stderr) = run(&root().join("sample_docs"), &out);
+    // The image-only scans are quarantined until OCR runs, so the run ends with 2.
+    assert_eq!(code, 2, "stdout:\n{stdout}\nstderr:\n{stderr}");
+    assert!(
+        stdout.contains("mri-lumbar-001"),
+        "per-case table printed: {stdout}"
+    );
+
+    let report = check_output(&out);
+    let rows = &report["rows"];
+    assert_eq!(rows["cases"], 10);
+    assert!(rows["claims"].as_u64().unwrap() >= 60, "{rows}");
+    assert!(report["citations_checked"].as_u64().unwrap() > 100);
+
+    // Scans are quarantined with a reason, everything else reads.
+    let docs = report["documents"].as_array().unwrap();
+    for d in docs {
+        let scan = d["doc_id"].as_str().unwrap().ends_with("_scan");
+        let expected = if scan { "quarantined" } else { "ok" };
+        assert_eq!(d["status"], expected, "{d}");
+        if scan {
+            assert_eq!(d["status_reason"], "no_text_layer");
+        }
+    }
+    // Kinds were recognised from the documents themselves.
+    let kind = |doc: &str| docs.iter().find(|d| d["doc_id"] == doc).unwrap()["kind"].clone();
+    assert_eq!(kind("fax_20261103_0912"), "lmn");
+    assert_eq!(kind("pa_request_27447"), "request_form");
+    assert_eq!(kind("lab_20260929"), "lab_report");
+
+    // Gold-labelled unsupported claims come out flagged; contradicted ones mostly too.
+    let claims = report["claims"].as_array().unwrap();
+    let (mut unsupported, mut contradicted, mut contradicted_flagged) = (0, 0, 0);
+    for entry in std::fs::read_dir(root().join("sample_docs")).unwrap() {
+        let gold_path = entry.unwrap().path().join("gold.json");
+        let gold: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&gold_path).unwrap()).unwrap();
+        let case = gold["case_id"].as_str().unwrap();
+        for g in gold["claims"].as_array().unwrap() {
+            let anchor = words(g["anchor"].as_str().unwrap());
+            let found = claims.iter().find(|c| {
+                c["case_id"] == case && c["doc_id"] == g["source_file"] && {
+                    let w = words(c["text"].as_str().unwrap());
+                    w.windows(anchor.len()).any(|x| x == anchor.as_slice())
+                }
+            });
+            let status = found.map(|c| c["status"].as_str().unwrap().to_string());
+            match g["expected"].as_str().unwrap() {
+                "unsupported" => {
+                    unsupported += 1;
+                    assert!(
+                        matches!(
+                            status.as_deref(),
+                            Some("unsupported") | Some("contradicted")
+                        ),
+                        "{case} {}: expected a flag, got {status:?}",
+                        g["id"]
+                    );
+                }
+                "contradicted" => {
+                    contradicted += 1;
+                    contradicted_flagged += usize::from(matches!(
+                        status.as_deref(),
+                        Some("unsupported") | Some("contradicted")
+                    ));
+                }
+                "not_a_claim" => {
+                    assert_ne!(status.as_deref(), Some("supported"), "{case} {}", g["id"])
+                }
+                _ => {}
+            }
+        }
+    }
+    assert!(unsupported >= 5 && contradicted >= 10);
+    assert!(
+        contradicted_flagged * 10 >= contradicted * 9,
+        "only {contradicted_flagged} of {contradicted} contradicted claims flagged"
+    );
+
+    // Every summary mentions its service code, and review pages exist and escape text.
+    let index = std::fs::read_to_string(out.join("review/index.html")).unwrap();
+    assert!(index.contains("Content-Security-Policy"));
+    assert!(index.contains("mri-lumbar-001.html"));
+    assert!(Path::new(&out.join("review/mri-lumbar-001.html")).is_file());
+}
+
+#[test]
+fn outputs_are_private_to_their_owner() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let drop = tmp.path().join("drop");
+    std::fs::create_dir_all(drop.join("c1")).unwrap();
+    std::fs::write(
+        drop.join("c1/note.txt"),
+        "PROGRESS NOTE\nPatient seen for knee pain.",
+    )
+    .unwrap();
+    let (code, _, stderr) = run(&drop, &out);
+    assert_eq!(code, 0, "{stderr}");
+    let mut checked = 0;
+    let mut stack = vec![out.clone()];
+    while let Some(p) = stack.pop() {
+        for e in std::fs::read_dir(&p).unwrap() {
+            let e = e.unwrap();
+            let mode = e.metadata().unwrap().permissions().mode();
+            assert_eq!(
+                mode & 0o077,
+                0,
+                "{} is readable by others ({mode:o})",
+                e.path().display()
+            );
+            checked += 1;
+            if e.file_type().unwrap().is_dir() {
+                stack.push(e.path());
+            }
+        }
+    }
+    assert!(checked > 10);
+}
