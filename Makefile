@@ -5,13 +5,28 @@ BIN    := target/release/priorauth
 DROP   ?= sample_docs
 OUT    ?= output
 
-.PHONY: build run test test-deps eval samples fmt lint clean
+.PHONY: build run test test-deps sysdeps eval samples fmt lint clean
+
+# OCR needs tesseract and pdftoppm. Install them when missing (Debian/Ubuntu);
+# elsewhere say which packages to install. Without them the run still works and
+# quarantines image-only pages as `ocr_unavailable`.
+sysdeps:
+	@if command -v tesseract >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1; then :; \
+	elif command -v apt-get >/dev/null 2>&1; then \
+		SUDO=; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
+		echo "installing tesseract-ocr and poppler-utils (for OCR of scanned pages)"; \
+		( $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq tesseract-ocr tesseract-ocr-eng poppler-utils >/dev/null ) \
+			|| echo "warning: could not install tesseract-ocr poppler-utils; scanned pages will be quarantined as ocr_unavailable"; \
+	else \
+		echo "warning: install tesseract (tesseract-ocr, with English data) and poppler-utils (pdftoppm) for OCR;"; \
+		echo "         without them scanned pages are quarantined as ocr_unavailable"; \
+	fi
 
 build:
 	$(CARGO) build --release --locked
 
 # Exit code 2 means "finished, some documents quarantined" (see README): not a failure here.
-run: build
+run: sysdeps build
 	@$(BIN) run --drop $(DROP) --out $(OUT); rc=$$?; \
 	if [ $$rc -eq 2 ]; then echo "(exit 2: the run finished with quarantined documents; see the documents table)"; fi; \
 	[ $$rc -eq 0 ] || [ $$rc -eq 2 ]
@@ -23,7 +38,7 @@ eval: build
 test-deps:
 	@$(PYTHON) -c "import duckdb, pyarrow" 2>/dev/null || $(PYTHON) -m pip install --quiet duckdb pyarrow
 
-test: test-deps
+test: sysdeps test-deps
 	$(CARGO) test --release --locked --workspace
 
 # Regenerate sample_docs/ from tests/samplegen/cases (needs reportlab and pillow).

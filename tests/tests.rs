@@ -4,5 +4,6 @@
 mod bad_input;
 mod common;
 mod eval;
+mod isolation;
 mod realworld;
 mod run_contract;

@@ -43,6 +43,16 @@ struct RunArgs {
 enum Command {
     /// Process a drop folder into parquet tables and review pages.
     Run(RunArgs),
+    /// Parse one PDF and print its pages as JSON (the isolated worker `run` starts).
+    #[command(hide = true)]
+    ExtractWorker {
+        /// The PDF.
+        path: PathBuf,
+        #[arg(long)]
+        max_pages: u32,
+        #[arg(long)]
+        max_decompressed_bytes: usize,
+    },
     /// Run the pipeline and score it against every gold.json in the drop folder.
     Eval {
         #[command(flatten)]
@@ -55,6 +65,14 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Command::ExtractWorker {
+        path,
+        max_pages,
+        max_decompressed_bytes,
+    } = &cli.command
+    {
+        return extract_worker(path, *max_pages, *max_decompressed_bytes);
+    }
     // Outputs hold PHI: readable by their owner only.
     // SAFETY: umask has no preconditions and is called before any thread starts.
     unsafe {
@@ -62,6 +80,7 @@ fn main() -> ExitCode {
     }
     let quiet = match &cli.command {
         Command::Run(a) | Command::Eval { args: a, .. } => a.quiet,
+        Command::ExtractWorker { .. } => true,
     };
     let filter =
         tracing_subscriber::EnvFilter::try_from_env("PRIORAUTH_LOG").unwrap_or_else(|_| {
@@ -98,12 +117,68 @@ fn settings(config: Option<&Path>) -> Result<Settings> {
 
 fn run_pipeline(a: &RunArgs) -> Result<RunReport> {
     let s = settings(a.config.as_deref())?;
-    pa_driver::run(&a.drop, &a.out, &s)
+    let exe =
+        std::env::current_exe().context("locating the priorauth binary for extraction workers")?;
+    pa_driver::run(&a.drop, &a.out, &s, Some(&exe))
         .with_context(|| format!("processing {} into {}", a.drop.display(), a.out.display()))
+}
+
+/// The isolated worker: no logging (its stderr is never shown), quiet panics,
+/// one JSON object on stdout.
+fn extract_worker(path: &Path, max_pages: u32, max_decompressed_bytes: usize) -> ExitCode {
+    pa_extract::install_quiet_panic_hook();
+    // Test hook: make this worker fail the ways hostile PDFs make the PDF crates
+    // fail, so the tests can check that each death is contained and named.
+    if let Ok(fault) = std::env::var("PRIORAUTH_TEST_WORKER_FAULT") {
+        worker_fault(&fault);
+    }
+    let opts = pa_extract::ExtractOptions {
+        min_chars_per_page: 0,
+        max_pages,
+        max_decompressed_bytes,
+        isolation: None,
+        ocr: pa_extract::OcrOptions {
+            enabled: false,
+            dpi: 300,
+            language: String::new(),
+            timeout_per_page: std::time::Duration::ZERO,
+            max_memory_bytes: 0,
+        },
+    };
+    let out = pa_extract::worker_main(path, &opts);
+    match serde_json::to_writer(std::io::stdout().lock(), &out) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(_) => ExitCode::from(1),
+    }
+}
+
+fn worker_fault(fault: &str) {
+    #[allow(unconditional_recursion)]
+    fn recurse(n: u64) -> u64 {
+        let pad = std::hint::black_box([n; 64]);
+        recurse(n + 1) + pad[0]
+    }
+    match fault {
+        "abort" => std::process::abort(),
+        "overflow" => {
+            std::hint::black_box(recurse(0));
+        }
+        "spin" => loop {
+            std::hint::black_box(0u64);
+        },
+        "oom" => {
+            let mut hog: Vec<Vec<u8>> = Vec::new();
+            loop {
+                hog.push(vec![1u8; 64 << 20]);
+            }
+        }
+        _ => {}
+    }
 }
 
 fn dispatch(cli: Cli) -> Result<ExitCode> {
     match cli.command {
+        Command::ExtractWorker { .. } => unreachable!("handled before logging starts"),
         Command::Run(a) => {
             let report = run_pipeline(&a)?;
             if !a.quiet {

@@ -63,3 +63,32 @@ pub fn check_output(out: &Path) -> serde_json::Value {
     );
     serde_json::from_slice(&o.stdout).expect("checker prints JSON")
 }
+
+/// Are tesseract and pdftoppm installed (`make test` installs them)?
+pub fn ocr_available() -> bool {
+    let ok = |prog: &str, arg: &str| {
+        Command::new(prog)
+            .arg(arg)
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    let available = ok("tesseract", "--version") && ok("pdftoppm", "-v");
+    if !available {
+        eprintln!("tesseract or pdftoppm missing: expecting `ocr_unavailable` instead of OCR text");
+    }
+    available
+}
+
+/// A copy of the shipped settings with OCR switched off.
+pub fn config_without_ocr(dir: &Path) -> PathBuf {
+    let text = std::fs::read_to_string(root().join("pipelines/nightly.toml"))
+        .unwrap()
+        .replace(
+            "[ocr]\n# Read pages",
+            "[ocr]\n# (switched off by the test) Read pages",
+        )
+        .replace("enabled = true", "enabled = false");
+    let p = dir.join("no-ocr.toml");
+    std::fs::write(&p, text).unwrap();
+    p
+}

@@ -67,6 +67,28 @@ pub struct ExtractSettings {
     pub max_pages: u32,
     /// lopdf decompression limit per stream.
     pub max_decompressed_bytes: usize,
+    /// Parse PDFs in worker processes.
+    pub isolate: bool,
+    /// Wall-clock deadline per PDF.
+    pub worker_timeout_secs: u64,
+    /// Address-space limit per worker.
+    pub worker_memory_mib: u64,
+    /// CPU-time limit per worker.
+    pub worker_cpu_secs: u64,
+}
+
+/// `[ocr]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OcrSettings {
+    /// Run OCR on pages without text.
+    pub enabled: bool,
+    /// Render resolution.
+    pub dpi: u32,
+    /// tesseract languages.
+    pub language: String,
+    /// Deadline per page.
+    pub timeout_per_page_secs: u64,
 }
 
 /// `[summarize]`
@@ -111,6 +133,8 @@ pub struct Settings {
     pub ingest: IngestSettings,
     /// `[extract]`
     pub extract: ExtractSettings,
+    /// `[ocr]`
+    pub ocr: OcrSettings,
     /// `[summarize]`
     pub summarize: SummarizeSettings,
     /// `[evidence]`
@@ -146,6 +170,19 @@ impl Settings {
         }
         if s.summarize.word_budget < 20 {
             return Err(invalid("summarize.word_budget must be at least 20".into()));
+        }
+        if s.extract.worker_timeout_secs == 0
+            || s.extract.worker_memory_mib < 64
+            || s.extract.worker_cpu_secs == 0
+        {
+            return Err(invalid(
+                "extract worker limits must be positive (memory at least 64 MiB)".into(),
+            ));
+        }
+        if !(72..=1200).contains(&s.ocr.dpi) || s.ocr.language.is_empty() {
+            return Err(invalid(
+                "ocr.dpi must be within 72..=1200 and ocr.language set".into(),
+            ));
         }
         if s.extract.max_pages == 0 || s.evidence.candidates == 0 {
             return Err(invalid(

@@ -123,16 +123,28 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
     (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
-/// Run the pipeline over `drop`, writing into `out`.
-pub fn run(drop: &Path, out: &Path, settings: &Settings) -> Result<RunReport, DriverError> {
+/// Run the pipeline over `drop`, writing into `out`. `worker_exe` is a binary
+/// with the `extract-worker` subcommand (the running `priorauth`); without it,
+/// or with `extract.isolate = false`, PDFs are parsed in-process.
+pub fn run(
+    drop: &Path,
+    out: &Path,
+    settings: &Settings,
+    worker_exe: Option<&Path>,
+) -> Result<RunReport, DriverError> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(settings.run.threads)
         .build()
         .map_err(|e| DriverError::Threads(e.to_string()))?;
-    pool.install(|| run_in_pool(drop, out, settings))
+    pool.install(|| run_in_pool(drop, out, settings, worker_exe))
 }
 
-fn run_in_pool(drop: &Path, out: &Path, settings: &Settings) -> Result<RunReport, DriverError> {
+fn run_in_pool(
+    drop: &Path,
+    out: &Path,
+    settings: &Settings,
+    worker_exe: Option<&Path>,
+) -> Result<RunReport, DriverError> {
     std::fs::create_dir_all(out).map_err(|source| DriverError::Output {
         path: out.to_path_buf(),
         source,
@@ -171,7 +183,26 @@ fn run_in_pool(drop: &Path, out: &Path, settings: &Settings) -> Result<RunReport
         min_chars_per_page: settings.extract.min_chars_per_page,
         max_pages: settings.extract.max_pages,
         max_decompressed_bytes: settings.extract.max_decompressed_bytes,
+        isolation: match (settings.extract.isolate, worker_exe) {
+            (true, Some(exe)) => Some(pa_extract::Isolation {
+                exe: exe.to_path_buf(),
+                timeout: Duration::from_secs(settings.extract.worker_timeout_secs),
+                max_memory_bytes: settings.extract.worker_memory_mib << 20,
+                max_cpu_seconds: settings.extract.worker_cpu_secs,
+            }),
+            _ => None,
+        },
+        ocr: pa_extract::OcrOptions {
+            enabled: settings.ocr.enabled,
+            dpi: settings.ocr.dpi,
+            language: settings.ocr.language.clone(),
+            timeout_per_page: Duration::from_secs(settings.ocr.timeout_per_page_secs),
+            max_memory_bytes: settings.extract.worker_memory_mib << 20,
+        },
     };
+    if xopts.ocr.enabled && !pa_extract::ocr::available() {
+        tracing::warn!("tesseract or pdftoppm not found: pages without a text layer will be quarantined as ocr_unavailable");
+    }
     let (case_ids, extracted): (Vec<String>, Vec<Vec<pa_types::ExtractedDoc>>) = staged
         .into_par_iter()
         .map(|case| {

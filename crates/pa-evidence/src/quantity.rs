@@ -209,6 +209,14 @@ pub fn quantities(sentence: &str, measures: &[(usize, usize, usize)]) -> Vec<Qua
         let mut i = mend;
         let mut words = 0;
         while i < limit && words < 5 {
+            // A parenthesised qualifier ("AHI (4% rule): 28.4") is not the value.
+            if chars[i] == '(' {
+                while i < limit && chars[i] != ')' {
+                    i += 1;
+                }
+                i += 1;
+                continue;
+            }
             if chars[i].is_ascii_digit() && (i == 0 || !chars[i - 1].is_alphanumeric()) {
                 let st = i;
                 while i < chars.len()
@@ -333,6 +341,21 @@ mod tests {
             })
             .collect();
         assert_eq!(bound, [(1, 28.0), (3, 81.0)]);
+    }
+
+    #[test]
+    fn parenthesised_qualifiers_are_skipped() {
+        let q = quantities("AHI (4% rule): 28.4 events/h", &[(1, 0, 3)]);
+        assert!(
+            q.iter()
+                .any(|q| q.kind == QKind::Measure(1) && q.value == 28.4),
+            "{q:?}"
+        );
+        assert!(
+            !q.iter()
+                .any(|q| q.kind == QKind::Measure(1) && q.value == 4.0),
+            "{q:?}"
+        );
     }
 
     #[test]

@@ -18,8 +18,12 @@ use pa_types::{DocKind, DocStatus, ExtractedDoc, Page, QuarantineReason, StagedD
 use unicode_normalization::UnicodeNormalization;
 
 mod kind;
+pub mod ocr;
+pub mod worker;
 
 pub use kind::classify;
+pub use ocr::OcrOptions;
+pub use worker::{worker_main, Isolation, WorkerOutput};
 
 /// Extraction limits.
 #[derive(Debug, Clone)]
@@ -30,6 +34,10 @@ pub struct ExtractOptions {
     pub max_pages: u32,
     /// lopdf decompression limit per stream.
     pub max_decompressed_bytes: usize,
+    /// Parse PDFs in a worker process under limits; `None` parses in-process.
+    pub isolation: Option<Isolation>,
+    /// OCR for pages without a text layer.
+    pub ocr: OcrOptions,
 }
 
 /// Install a panic hook that reports where a panic happened but never its
@@ -59,64 +67,110 @@ pub fn extract(staged: StagedDoc, opts: &ExtractOptions) -> ExtractedDoc {
     if out.status != DocStatus::Ok {
         return out;
     }
-    let bytes = match std::fs::read(&out.staged.path) {
-        Ok(b) => b,
-        Err(e) => {
+    let is_pdf = out.staged.file_name.to_lowercase().ends_with(".pdf");
+    let raw_pages = if is_pdf {
+        match &opts.isolation {
+            Some(iso) => worker::pdf_pages_isolated(&out.staged.path, opts, iso),
+            None => match std::fs::read(&out.staged.path) {
+                Ok(bytes) => pdf_pages(&bytes, opts),
+                Err(e) => Err((
+                    QuarantineReason::Unreadable,
+                    format!("cannot read file: {e}"),
+                )),
+            },
+        }
+    } else {
+        std::fs::read(&out.staged.path)
+            .map(|b| text_pages(&b))
+            .map_err(|e| {
+                (
+                    QuarantineReason::Unreadable,
+                    format!("cannot read file: {e}"),
+                )
+            })
+    };
+    let raw_pages = match raw_pages {
+        Ok(p) => p,
+        Err((reason, message)) => return quarantine(out, reason, message),
+    };
+    out.n_pages = raw_pages.len() as u32;
+    let (mut n_text, mut n_ocr, mut ocr_missing) = (0, 0, false);
+    for (i, raw) in raw_pages.into_iter().enumerate() {
+        let number = i as u32 + 1;
+        let text = normalize(&raw);
+        let mut page = Page {
+            number,
+            text: String::new(),
+            source: TextSource::None,
+            ocr_confidence: None,
+            low_confidence_words: Vec::new(),
+        };
+        if usable(&text, opts.min_chars_per_page) {
+            page.text = text;
+            page.source = TextSource::Text;
+            n_text += 1;
+        } else if is_pdf && opts.ocr.enabled {
+            if !ocr::available() {
+                ocr_missing = true;
+            } else if let Some(o) = ocr::ocr_page(&out.staged.path, number, &opts.ocr) {
+                let text = normalize(&o.text);
+                if usable(&text, opts.min_chars_per_page) {
+                    page.text = text;
+                    page.source = TextSource::Ocr;
+                    page.ocr_confidence = Some(o.confidence);
+                    page.low_confidence_words = o.low_confidence_words;
+                    n_ocr += 1;
+                }
+            } else {
+                tracing::warn!(case_id = %out.staged.case_id, doc_id = %out.staged.doc_id, page = number, "OCR failed or timed out");
+            }
+        }
+        out.pages.push(page);
+    }
+    let first = out
+        .pages
+        .iter()
+        .find(|p| !p.text.is_empty())
+        .map(|p| p.text.as_str())
+        .unwrap_or("");
+    out.kind = classify(&out.staged.file_name, first);
+    let n = out.n_pages;
+    if n == 0 {
+        return quarantine(out, QuarantineReason::Empty, "document has no pages".into());
+    }
+    out.text_source = match (n_text, n_ocr) {
+        (0, 0) if ocr_missing => return quarantine(
+            out,
+            QuarantineReason::OcrUnavailable,
+            format!(
+                "no text layer on any of {n} page(s), and tesseract or pdftoppm is not installed"
+            ),
+        ),
+        (0, 0) if opts.ocr.enabled && is_pdf => {
             return quarantine(
                 out,
-                QuarantineReason::Unreadable,
-                format!("cannot read file: {e}"),
-            );
+                QuarantineReason::NoTextLayer,
+                format!("no text layer on any of {n} page(s), and OCR found no text"),
+            )
         }
-    };
-    let is_pdf = out.staged.file_name.to_lowercase().ends_with(".pdf");
-    let result = if is_pdf {
-        pdf_pages(&bytes, opts)
-    } else {
-        Ok((text_pages(&bytes), 0))
-    };
-    match result {
-        Err((reason, message)) => quarantine(out, reason, message),
-        Ok((raw_pages, _)) => {
-            out.n_pages = raw_pages.len() as u32;
-            let mut any_text = false;
-            for (i, raw) in raw_pages.into_iter().enumerate() {
-                let text = normalize(&raw);
-                let usable =
-                    text.chars().filter(|c| c.is_alphanumeric()).count() >= opts.min_chars_per_page;
-                any_text |= usable;
-                out.pages.push(Page {
-                    number: i as u32 + 1,
-                    text: if usable { text } else { String::new() },
-                    source: if usable {
-                        TextSource::Text
-                    } else {
-                        TextSource::None
-                    },
-                });
-            }
-            let first = out
-                .pages
-                .iter()
-                .find(|p| !p.text.is_empty())
-                .map(|p| p.text.as_str())
-                .unwrap_or("");
-            out.kind = classify(&out.staged.file_name, first);
-            if out.n_pages == 0 {
-                quarantine(out, QuarantineReason::Empty, "document has no pages".into())
-            } else if !any_text {
-                let n = out.n_pages;
-                quarantine(
-                    out,
-                    QuarantineReason::NoTextLayer,
-                    format!("no text layer on any of {n} page(s): a scan or fax, and OCR is not enabled"),
-                )
-            } else {
-                out.text_source = TextSource::Text;
-                out
-            }
+        (0, 0) => {
+            return quarantine(
+                out,
+                QuarantineReason::NoTextLayer,
+                format!(
+                    "no text layer on any of {n} page(s): a scan or fax, and OCR is switched off"
+                ),
+            )
         }
-    }
+        (_, 0) => TextSource::Text,
+        (0, _) => TextSource::Ocr,
+        _ => TextSource::Mixed,
+    };
+    out
+}
+
+fn usable(text: &str, min_chars: usize) -> bool {
+    text.chars().filter(|c| c.is_alphanumeric()).count() >= min_chars
 }
 
 fn quarantine(mut doc: ExtractedDoc, reason: QuarantineReason, message: String) -> ExtractedDoc {
@@ -142,9 +196,9 @@ fn text_pages(bytes: &[u8]) -> Vec<String> {
     text.split('\u{c}').map(str::to_string).collect()
 }
 
-type Failure = (QuarantineReason, String);
+pub(crate) type Failure = (QuarantineReason, String);
 
-fn pdf_pages(bytes: &[u8], opts: &ExtractOptions) -> Result<(Vec<String>, u32), Failure> {
+pub(crate) fn pdf_pages(bytes: &[u8], opts: &ExtractOptions) -> Result<Vec<String>, Failure> {
     if !bytes.starts_with(b"%PDF")
         && !bytes[..bytes.len().min(1024)]
             .windows(5)
@@ -239,7 +293,7 @@ fn pdf_pages(bytes: &[u8], opts: &ExtractOptions) -> Result<(Vec<String>, u32), 
     if panics > 0 {
         tracing::debug!(pages = n, panics, "pdf library panics contained");
     }
-    Ok((pages, n))
+    Ok(pages)
 }
 
 fn classify_lopdf_error(e: &lopdf::Error) -> Failure {

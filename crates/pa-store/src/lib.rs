@@ -125,6 +125,17 @@ fn span_list(
     )?))
 }
 
+/// A list<string> column.
+fn string_list<'a>(
+    rows: impl Iterator<Item = &'a [String]>,
+) -> Result<ArrayRef, arrow::error::ArrowError> {
+    let rows: Vec<&[String]> = rows.collect();
+    let values = s(rows.iter().flat_map(|r| r.iter().cloned()));
+    let offsets = OffsetBuffer::from_lengths(rows.iter().map(|r| r.len()));
+    let item = Arc::new(f("item", DataType::Utf8, false));
+    Ok(Arc::new(ListArray::try_new(item, offsets, values, None)?))
+}
+
 fn list_type(with_score: bool) -> DataType {
     DataType::List(Arc::new(f(
         "item",
@@ -197,6 +208,12 @@ pub fn table_batch(
                     utf8("text"),
                     utf8("text_source"),
                     int("n_chars"),
+                    f("ocr_confidence", DataType::Float32, true),
+                    f(
+                        "low_confidence_words",
+                        DataType::List(Arc::new(f("item", DataType::Utf8, false))),
+                        false,
+                    ),
                 ],
                 vec![
                     s(p.iter().map(|_| run.run_id.clone())),
@@ -206,6 +223,11 @@ pub fn table_batch(
                     s(p.iter().map(|x| x.2.text.clone())),
                     s(p.iter().map(|x| x.2.source.as_str())),
                     i32s(p.iter().map(|x| x.2.text.chars().count() as i64)),
+                    Arc::new(Float32Array::from(
+                        p.iter().map(|x| x.2.ocr_confidence).collect::<Vec<_>>(),
+                    )),
+                    string_list(p.iter().map(|x| x.2.low_confidence_words.as_slice()))
+                        .map_err(arrow_err)?,
                 ],
             )
         }

@@ -145,6 +145,14 @@ pub enum QuarantineReason {
     Panic,
     /// Byte-identical to an earlier document of the same case (not a failure).
     Duplicate,
+    /// The extraction worker died (abort, segfault, stack overflow).
+    Crash,
+    /// The extraction worker ran past its wall-clock or CPU-time limit and was killed.
+    Timeout,
+    /// The extraction worker ran out of its memory limit.
+    Memory,
+    /// Pages need OCR but tesseract or pdftoppm is not installed.
+    OcrUnavailable,
 }
 
 impl QuarantineReason {
@@ -159,6 +167,10 @@ impl QuarantineReason {
             QuarantineReason::TooLarge => "too_large",
             QuarantineReason::Panic => "panic",
             QuarantineReason::Duplicate => "duplicate",
+            QuarantineReason::Crash => "crash",
+            QuarantineReason::Timeout => "timeout",
+            QuarantineReason::Memory => "memory",
+            QuarantineReason::OcrUnavailable => "ocr_unavailable",
         }
     }
 }
@@ -194,6 +206,10 @@ pub struct Page {
     pub text: String,
     /// Where the text came from.
     pub source: TextSource,
+    /// Mean tesseract word confidence (0-100) for OCR'd pages.
+    pub ocr_confidence: Option<f32>,
+    /// OCR'd words tesseract was unsure of (confidence below 60), in reading order.
+    pub low_confidence_words: Vec<String>,
 }
 
 /// A document after extraction.
