@@ -17,6 +17,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use pa_types::{DocKind, DocStatus, ExtractedDoc, Page, QuarantineReason, StagedDoc, TextSource};
 use unicode_normalization::UnicodeNormalization;
 
+mod clean;
 mod kind;
 pub mod ocr;
 pub mod worker;
@@ -104,6 +105,7 @@ pub fn extract(staged: StagedDoc, opts: &ExtractOptions) -> ExtractedDoc {
             source: TextSource::None,
             ocr_confidence: None,
             low_confidence_words: Vec::new(),
+            boilerplate: Vec::new(),
         };
         if usable(&text, opts.min_chars_per_page) {
             page.text = text;
@@ -127,6 +129,7 @@ pub fn extract(staged: StagedDoc, opts: &ExtractOptions) -> ExtractedDoc {
         }
         out.pages.push(page);
     }
+    clean::mark_boilerplate(&mut out.pages);
     let first = out
         .pages
         .iter()
@@ -139,13 +142,15 @@ pub fn extract(staged: StagedDoc, opts: &ExtractOptions) -> ExtractedDoc {
         return quarantine(out, QuarantineReason::Empty, "document has no pages".into());
     }
     out.text_source = match (n_text, n_ocr) {
-        (0, 0) if ocr_missing => return quarantine(
-            out,
-            QuarantineReason::OcrUnavailable,
-            format!(
+        (0, 0) if ocr_missing => {
+            return quarantine(
+                out,
+                QuarantineReason::OcrUnavailable,
+                format!(
                 "no text layer on any of {n} page(s), and tesseract or pdftoppm is not installed"
             ),
-        ),
+            )
+        }
         (0, 0) if opts.ocr.enabled && is_pdf => {
             return quarantine(
                 out,
@@ -347,6 +352,7 @@ pub fn normalize(raw: &str) -> String {
     while lines.last().is_some_and(|l| l.is_empty()) {
         lines.pop();
     }
+    clean::dehyphenate(&mut lines);
     lines.join("\n")
 }
 

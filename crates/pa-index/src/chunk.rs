@@ -23,7 +23,7 @@ pub fn sentences(doc: &ExtractedDoc) -> Vec<Sentence> {
         if page.text.is_empty() {
             continue;
         }
-        for (start, end, label) in split_page(&page.text) {
+        for (start, end, label) in split_page(&page.text, &page.boilerplate) {
             if let Some(l) = label {
                 section = l;
             }
@@ -69,7 +69,7 @@ fn is_list_item(line: &str) -> bool {
 }
 
 /// Split page text into (char start, char end, section label if the sentence opens a labelled block).
-fn split_page(text: &str) -> Vec<(usize, usize, Option<String>)> {
+fn split_page(text: &str, skip: &[(u32, u32)]) -> Vec<(usize, usize, Option<String>)> {
     let chars: Vec<char> = text.chars().collect();
     // Lines as char ranges.
     let mut lines = Vec::new();
@@ -89,7 +89,11 @@ fn split_page(text: &str) -> Vec<(usize, usize, Option<String>)> {
     let mut cur: Option<(usize, usize, Option<String>)> = None;
     for (i, &(a, b)) in lines.iter().enumerate() {
         let line = line_str((a, b));
-        if line.trim().is_empty() {
+        // Headers, footers and fax banners end a block and make no sentence.
+        let boilerplate = skip
+            .iter()
+            .any(|&(s, e)| s as usize <= a && b <= e as usize);
+        if line.trim().is_empty() || boilerplate {
             if let Some(c) = cur.take() {
                 blocks.push(c);
             }
@@ -108,9 +112,12 @@ fn split_page(text: &str) -> Vec<(usize, usize, Option<String>)> {
         // Does this line end its block?
         let trimmed = line.trim_end();
         let short = (b - a) * 10 < max_len * 7;
-        let next_blank = lines
-            .get(i + 1)
-            .is_none_or(|&(na, nb)| line_str((na, nb)).trim().is_empty());
+        let next_blank = lines.get(i + 1).is_none_or(|&(na, nb)| {
+            line_str((na, nb)).trim().is_empty()
+                || skip
+                    .iter()
+                    .any(|&(s, e)| s as usize <= na && nb <= e as usize)
+        });
         if short || next_blank || trimmed.ends_with(':') || heading(&line).is_some() {
             if let Some(c) = cur.take() {
                 blocks.push(c);
@@ -202,7 +209,7 @@ mod tests {
     use super::*;
 
     fn texts(t: &str) -> Vec<String> {
-        split_page(t)
+        split_page(t, &[])
             .into_iter()
             .map(|(a, b, _)| t.chars().skip(a).take(b - a).collect())
             .collect()
@@ -233,8 +240,18 @@ mod tests {
     }
 
     #[test]
+    fn boilerplate_lines_make_no_sentences() {
+        let t = "RIVERSIDE CLINIC\nPlan: MRI of the spine.\nPage 2 of 3";
+        let got: Vec<String> = split_page(t, &[(0, 16), (41, 52)])
+            .into_iter()
+            .map(|(a, b, _)| t.chars().skip(a).take(b - a).collect())
+            .collect();
+        assert_eq!(got, ["Plan: MRI of the spine."]);
+    }
+
+    #[test]
     fn labels_are_sections() {
-        let s = split_page("Assessment: OA knee.\nPlan: TKA.");
+        let s = split_page("Assessment: OA knee.\nPlan: TKA.", &[]);
         assert_eq!(s[0].2.as_deref(), Some("assessment"));
         assert_eq!(s[1].2.as_deref(), Some("plan"));
     }

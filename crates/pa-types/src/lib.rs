@@ -210,6 +210,9 @@ pub struct Page {
     pub ocr_confidence: Option<f32>,
     /// OCR'd words tesseract was unsure of (confidence below 60), in reading order.
     pub low_confidence_words: Vec<String>,
+    /// Char ranges of repeated headers, footers and fax banners: kept in `text`
+    /// so offsets stay true, but left out of chunks and summaries.
+    pub boilerplate: Vec<(u32, u32)>,
 }
 
 /// A document after extraction.

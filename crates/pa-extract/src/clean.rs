@@ -1,0 +1,169 @@
+//! Clean text: words hyphenated across a line break are rejoined, and repeated
+//! headers, footers and fax banners are marked so that chunking skips them
+//! (they stay in the page text, so every offset stays true).
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use pa_types::Page;
+use regex::Regex;
+
+static PAGE_FOOTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(page\s*\d+(\s*(of|/)\s*\d+)?|\d+\s*(of|/)\s*\d+|-\s*\d+\s*-)\s*$")
+        .unwrap()
+});
+static FAX_BANNER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(from:|fax\b|to:|sent\b|received\b).*(\bp\.?\s?\d+\s?/\s?\d+|\bpage\s+\d+|\d{1,2}:\d{2})").unwrap()
+});
+
+/// Rejoin `treat-` + `ment ...` as `treatment` + `...`: the word fragment moves up
+/// one line, so the line layout the chunker relies on stays. Only a lowercase
+/// letter before the hyphen and a lowercase letter after the break qualify.
+pub(crate) fn dehyphenate(lines: &mut [String]) {
+    for i in 0..lines.len().saturating_sub(1) {
+        let (head, tail) = lines.split_at_mut(i + 1);
+        let (cur, next) = (&mut head[i], &mut tail[0]);
+        let mut rev = cur.chars().rev();
+        let hyphen = rev.next() == Some('-') && rev.next().is_some_and(|c| c.is_lowercase());
+        if !hyphen || !next.chars().next().is_some_and(|c| c.is_lowercase()) {
+            continue;
+        }
+        let word_end = next.find(|c: char| c.is_whitespace()).unwrap_or(next.len());
+        let fragment: String = next[..word_end].to_string();
+        cur.pop();
+        cur.push_str(&fragment);
+        *next = next[word_end..].trim_start().to_string();
+    }
+}
+
+/// Lines of a page as (char start, char end, text).
+fn lines(text: &str) -> Vec<(usize, usize, &str)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for line in text.split('\n') {
+        let n = line.chars().count();
+        out.push((start, start + n, line));
+        start += n + 1;
+    }
+    out
+}
+
+/// A line with its digits masked, so `Page 2 of 3` and `Page 3 of 3` compare equal.
+fn shape(line: &str) -> String {
+    line.trim()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_digit() {
+                '#'
+            } else {
+                c.to_ascii_lowercase()
+            }
+        })
+        .collect()
+}
+
+/// Mark footers (`Page 2 of 3`), fax banners, and lines among the first or last
+/// three of a page that repeat on other pages of the document.
+pub(crate) fn mark_boilerplate(pages: &mut [Page]) {
+    const EDGE: usize = 3;
+    let edges = |text: &str| -> Vec<(usize, usize, String)> {
+        let ls: Vec<_> = lines(text)
+            .into_iter()
+            .filter(|l| !l.2.trim().is_empty())
+            .collect();
+        let n = ls.len();
+        ls.into_iter()
+            .enumerate()
+            .filter(|(i, _)| *i < EDGE || *i + EDGE >= n)
+            .map(|(_, (a, b, t))| (a, b, t.to_string()))
+            .collect()
+    };
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for p in pages.iter() {
+        let mut shapes: Vec<String> = edges(&p.text).into_iter().map(|l| shape(&l.2)).collect();
+        shapes.sort();
+        shapes.dedup();
+        for s in shapes {
+            *seen.entry(s).or_default() += 1;
+        }
+    }
+    let multi = pages.iter().filter(|p| !p.text.is_empty()).count() >= 2;
+    for p in pages.iter_mut() {
+        let mut marks = Vec::new();
+        for (a, b, line) in edges(&p.text) {
+            let repeated = multi
+                && line.trim().chars().count() >= 4
+                && seen.get(&shape(&line)).copied().unwrap_or(0) >= 2;
+            if repeated || PAGE_FOOTER.is_match(&line) || FAX_BANNER.is_match(&line) {
+                marks.push((a as u32, b as u32));
+            }
+        }
+        p.boilerplate = marks;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pa_types::TextSource;
+
+    fn page(n: u32, text: &str) -> Page {
+        Page {
+            number: n,
+            text: text.into(),
+            source: TextSource::Text,
+            ocr_confidence: None,
+            low_confidence_words: Vec::new(),
+            boilerplate: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn hyphenated_words_rejoin_without_moving_lines() {
+        let mut l = vec![
+            "completed a course of treat-".to_string(),
+            "ment with naproxen".to_string(),
+            "Follow-".to_string(),
+            "Up".to_string(),
+        ];
+        dehyphenate(&mut l);
+        assert_eq!(
+            l,
+            [
+                "completed a course of treatment",
+                "with naproxen",
+                "Follow-",
+                "Up"
+            ]
+        );
+    }
+
+    #[test]
+    fn repeated_headers_footers_and_banners_are_marked() {
+        let mut pages = vec![
+            page(
+                1,
+                "RIVERSIDE CLINIC\nHPI: knee pain for 3 years.\nPage 1 of 2",
+            ),
+            page(2, "RIVERSIDE CLINIC\nPlan: MRI.\nPage 2 of 2"),
+        ];
+        mark_boilerplate(&mut pages);
+        let marked = |p: &Page| {
+            p.boilerplate
+                .iter()
+                .map(|&(a, b)| {
+                    p.text
+                        .chars()
+                        .skip(a as usize)
+                        .take((b - a) as usize)
+                        .collect::<String>()
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(marked(&pages[0]), ["RIVERSIDE CLINIC", "Page 1 of 2"]);
+        assert_eq!(marked(&pages[1]), ["RIVERSIDE CLINIC", "Page 2 of 2"]);
+        let mut fax = vec![page(1, "FROM: NORTHSHORE IMAGING (312) 555-0177 10/14/2026 16:41 P.001/002\nImpression: grade 4 OA.")];
+        mark_boilerplate(&mut fax);
+        assert_eq!(fax[0].boilerplate, [(0, 66)]);
+    }
+}
