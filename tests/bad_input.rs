@@ -36,6 +36,21 @@ fn bad_documents_are_quarantined_with_reasons_and_the_run_goes_on() {
         format!("PROGRESS NOTE\nPatient {SECRET} reports knee pain for 3 years.\n"),
     )
     .unwrap();
+    // The same note faxed again with a different banner: a near-duplicate.
+    let long_note = "CLINIC NOTE\nHPI: 61 y/o with right knee pain for three years, worse with stairs, \
+        no relief from meloxicam 15 mg daily for six months or from two corticosteroid injections. \
+        Exam: varus deformity, medial joint line tenderness, crepitus, range of motion 5 to 100 degrees. \
+        Plan: weight-bearing radiographs and orthopaedic referral for arthroplasty evaluation.";
+    std::fs::write(
+        bad.join("knee_note.txt"),
+        format!("FAX 10/01/2026 09:00 P.1\n{long_note}"),
+    )
+    .unwrap();
+    std::fs::write(
+        bad.join("knee_note_refax.txt"),
+        format!("FAX 10/02/2026 14:30 P.1\n{long_note}"),
+    )
+    .unwrap();
     std::fs::write(bad.join("gold.json"), b"{ not even json").unwrap();
     std::fs::write(bad.join(".hidden.pdf"), b"x").unwrap();
     if let Some(rw) = shared_corpus("realworld") {
@@ -88,13 +103,15 @@ fn bad_documents_are_quarantined_with_reasons_and_the_run_goes_on() {
     }
     expect("note", "ok", None);
     expect("note_copy", "duplicate", Some("duplicate"));
+    expect("knee_note", "ok", None);
+    expect("knee_note_refax", "duplicate", Some("duplicate"));
     if docs.iter().any(|d| d["doc_id"] == "encrypted") {
         expect("encrypted", "quarantined", Some("encrypted"));
     }
     // Nothing lost, nothing extra: every document file has exactly one row.
     assert_eq!(
         docs.len(),
-        7 + usize::from(docs.iter().any(|d| d["doc_id"] == "encrypted"))
+        9 + usize::from(docs.iter().any(|d| d["doc_id"] == "encrypted"))
     );
     // The empty case folder is still a case.
     assert!(stdout.contains("empty-case"), "{stdout}");

@@ -102,3 +102,48 @@ fn a_real_fax_is_read_by_ocr() {
     assert!(row.starts_with("(3, "), "{row}");
     assert!(row.contains("'ocr', 'ocr'"), "{row}");
 }
+
+/// A filled PA request form: its field values become page text that claims and
+/// citations can point at.
+#[test]
+fn filled_form_fields_become_page_text() {
+    let Some(forms) = shared_corpus("forms") else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let case = tmp.path().join("drop/form");
+    std::fs::create_dir_all(&case).unwrap();
+    let name = "texas_TDI_NOFR001_standard_PA_request_FILLED_synthetic_demo.pdf";
+    std::os::unix::fs::symlink(forms.join(name), case.join(name)).unwrap();
+    let out = tmp.path().join("out");
+    let (code, _, stderr) = run_with_config(
+        &tmp.path().join("drop"),
+        &out,
+        &config_without_ocr(tmp.path()),
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let report = check_output(&out);
+    assert_eq!(report["documents"][0]["kind"], "request_form");
+    let claims = report["claims"].as_array().unwrap();
+    let from_fields = claims
+        .iter()
+        .find(|c| c["text"].as_str().unwrap().contains("naproxen 500mg BID"));
+    assert!(
+        from_fields.is_some(),
+        "a claim from the clinical-documentation field: {claims:?}"
+    );
+    let o = Command::new("python3")
+        .arg("-c")
+        .arg(format!(
+            "import duckdb; print(duckdb.sql(\"select string_agg(text, ' ') from read_parquet('{}/pages/**/*.parquet')\").fetchall()[0][0])",
+            out.display()
+        ))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("FORM FIELDS"), "{text}");
+    assert!(
+        text.contains("Planned Service or Procedure Code Row 1: 72148"),
+        "{text}"
+    );
+}

@@ -75,6 +75,8 @@ pub struct ExtractSettings {
     pub worker_memory_mib: u64,
     /// CPU-time limit per worker.
     pub worker_cpu_secs: u64,
+    /// Word 3-gram Jaccard similarity at which a document is a near-duplicate.
+    pub near_duplicate_similarity: f64,
 }
 
 /// `[ocr]`

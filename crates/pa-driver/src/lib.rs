@@ -209,7 +209,7 @@ fn run_in_pool(
             if case.docs.is_empty() {
                 tracing::warn!(case_id = %case.case_id, "case folder has no documents");
             }
-            let docs = case
+            let mut docs: Vec<pa_types::ExtractedDoc> = case
                 .docs
                 .into_par_iter()
                 .map(|d| {
@@ -219,6 +219,7 @@ fn run_in_pool(
                     pa_extract::extract(d, &xopts)
                 })
                 .collect();
+            pa_extract::mark_near_duplicates(&mut docs, settings.extract.near_duplicate_similarity);
             (case.case_id, docs)
         })
         .unzip();

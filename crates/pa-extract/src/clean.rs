@@ -167,3 +167,139 @@ mod tests {
         assert_eq!(fax[0].boilerplate, [(0, 66)]);
     }
 }
+
+/// Word 3-gram shingles of a document's text, hashed.
+fn shingles(doc: &pa_types::ExtractedDoc) -> std::collections::HashSet<u64> {
+    use std::hash::{Hash, Hasher};
+    let words: Vec<String> = doc
+        .pages
+        .iter()
+        .flat_map(|p| {
+            // Banners and footers differ between two sendings of the same fax.
+            let kept: String = p
+                .text
+                .chars()
+                .enumerate()
+                .map(|(i, c)| {
+                    if p.boilerplate
+                        .iter()
+                        .any(|&(a, b)| (a as usize..b as usize).contains(&i))
+                    {
+                        ' '
+                    } else {
+                        c
+                    }
+                })
+                .collect();
+            kept.split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .map(str::to_lowercase)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    words
+        .windows(3)
+        .map(|w| {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            w.hash(&mut h);
+            h.finish()
+        })
+        .collect()
+}
+
+/// Mark near-duplicates within a case (the same fax sent twice, a re-scan):
+/// a readable document whose word 3-grams overlap an earlier one's by at least
+/// `threshold` (Jaccard) becomes `duplicate`, pointing at the earlier one.
+pub fn mark_near_duplicates(docs: &mut [pa_types::ExtractedDoc], threshold: f64) {
+    use pa_types::{DocStatus, QuarantineReason};
+    let sets: Vec<Option<std::collections::HashSet<u64>>> = docs
+        .iter()
+        .map(|d| {
+            (d.status == DocStatus::Ok)
+                .then(|| shingles(d))
+                .filter(|s| s.len() >= 20)
+        })
+        .collect();
+    for j in 0..docs.len() {
+        let Some(b) = &sets[j] else { continue };
+        for i in 0..j {
+            let Some(a) = &sets[i] else { continue };
+            if docs[i].status != DocStatus::Ok {
+                continue;
+            }
+            let inter = a.intersection(b).count() as f64;
+            let jaccard = inter / ((a.len() + b.len()) as f64 - inter);
+            if jaccard >= threshold {
+                let first = docs[i].staged.doc_id.clone();
+                let d = &mut docs[j];
+                d.status = DocStatus::Duplicate;
+                d.reason = Some((
+                    QuarantineReason::Duplicate,
+                    format!(
+                        "near-duplicate of {first} ({:.0}% of word sequences shared)",
+                        jaccard * 100.0
+                    ),
+                ));
+                tracing::info!(case_id = %d.staged.case_id, doc_id = %d.staged.doc_id, of = %first, "near-duplicate");
+                break;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod near_duplicate_tests {
+    use super::*;
+    use pa_types::{DocKind, DocStatus, ExtractedDoc, StagedDoc, TextSource};
+
+    fn doc(id: &str, text: &str) -> ExtractedDoc {
+        ExtractedDoc {
+            staged: StagedDoc {
+                case_id: "c".into(),
+                doc_id: id.into(),
+                file_name: format!("{id}.txt"),
+                path: id.into(),
+                sha256: id.into(),
+                size: 1,
+                status: DocStatus::Ok,
+                reason: None,
+            },
+            kind: DocKind::ClinicalNote,
+            status: DocStatus::Ok,
+            reason: None,
+            text_source: TextSource::Text,
+            n_pages: 1,
+            pages: vec![Page {
+                number: 1,
+                text: text.into(),
+                source: TextSource::Text,
+                ocr_confidence: None,
+                low_confidence_words: Vec::new(),
+                boilerplate: Vec::new(),
+            }],
+        }
+    }
+
+    #[test]
+    fn refaxed_documents_are_near_duplicates_and_different_ones_are_not() {
+        let body = "patient with right knee pain for three years worse with stairs no relief from meloxicam fifteen mg daily for six months or from two corticosteroid injections exam shows varus deformity and crepitus";
+        let mut docs = vec![
+            doc("a", &format!("FAX 10/01/2026 09:00 P.1\n{body}")),
+            doc("b", &format!("FAX 10/02/2026 14:30 P.1\n{body}")),
+            doc("c", "laboratory report hemoglobin a1c seven point two percent glucose one hundred sixty two fasting ldl ninety two egfr eighty eight creatinine normal range reported by the lab today"),
+        ];
+        for d in docs.iter_mut() {
+            mark_boilerplate(&mut d.pages);
+        }
+        mark_near_duplicates(&mut docs, 0.9);
+        assert_eq!(docs[0].status, DocStatus::Ok);
+        assert_eq!(docs[1].status, DocStatus::Duplicate);
+        assert!(docs[1]
+            .reason
+            .as_ref()
+            .unwrap()
+            .1
+            .contains("near-duplicate of a"));
+        assert_eq!(docs[2].status, DocStatus::Ok);
+    }
+}

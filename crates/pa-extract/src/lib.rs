@@ -18,10 +18,12 @@ use pa_types::{DocKind, DocStatus, ExtractedDoc, Page, QuarantineReason, StagedD
 use unicode_normalization::UnicodeNormalization;
 
 mod clean;
+mod forms;
 mod kind;
 pub mod ocr;
 pub mod worker;
 
+pub use clean::mark_near_duplicates;
 pub use kind::classify;
 pub use ocr::OcrOptions;
 pub use worker::{worker_main, Isolation, WorkerOutput};
@@ -294,6 +296,14 @@ pub(crate) fn pdf_pages(bytes: &[u8], opts: &ExtractOptions) -> Result<Vec<Strin
             }),
         };
         pages.push(text);
+    }
+    // Filled form fields go after the page's own text, so its offsets stay put.
+    let fields = catch_unwind(AssertUnwindSafe(|| forms::field_lines(&doc))).unwrap_or_default();
+    for (number, lines) in fields {
+        if let Some(text) = pages.get_mut(number as usize - 1) {
+            text.push_str("\n\nFORM FIELDS\n");
+            text.push_str(&lines.join("\n"));
+        }
     }
     if panics > 0 {
         tracing::debug!(pages = n, panics, "pdf library panics contained");
