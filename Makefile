@@ -5,7 +5,7 @@ BIN    := target/release/priorauth
 DROP   ?= sample_docs
 OUT    ?= output
 
-.PHONY: build run test test-deps sysdeps eval samples fmt lint clean
+.PHONY: build run test test-deps sysdeps eval samples fmt lint clean bench-extract
 
 # OCR needs tesseract and pdftoppm. Install them when missing (Debian/Ubuntu);
 # elsewhere say which packages to install. Without them the run still works and
@@ -45,6 +45,10 @@ test: sysdeps test-deps
 samples:
 	@$(PYTHON) -c "import reportlab, PIL" 2>/dev/null || $(PYTHON) -m pip install --quiet reportlab pillow
 	$(PYTHON) tests/samplegen/generate.py
+
+# Extraction against pdftotext and tesseract on the same files (needs ../shared).
+bench-extract: sysdeps test-deps build
+	bash tests/bench/extract.sh
 
 fmt:
 	$(CARGO) fmt --all

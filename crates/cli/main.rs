@@ -252,4 +252,20 @@ fn print_report(r: &RunReport, out: &Path) {
         );
     }
     println!("  search index: {}", r.index_dir.display());
+    let t = &r.times;
+    let pages: usize = r
+        .cases
+        .iter()
+        .flat_map(|c| c.docs.iter())
+        .map(|d| d.pages.len())
+        .sum();
+    println!(
+        "  {pages} pages; stage seconds: ingest {:.2}, extract {:.2}, chunk {:.2}, index {:.2}, analyze {:.2}, write {:.2}",
+        t.ingest.as_secs_f64(),
+        t.extract.as_secs_f64(),
+        t.chunk.as_secs_f64(),
+        t.index.as_secs_f64(),
+        t.analyze.as_secs_f64(),
+        t.write.as_secs_f64()
+    );
 }

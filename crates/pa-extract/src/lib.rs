@@ -15,6 +15,7 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use pa_types::{DocKind, DocStatus, ExtractedDoc, Page, QuarantineReason, StagedDoc, TextSource};
+use rayon::prelude::*;
 use unicode_normalization::UnicodeNormalization;
 
 mod clean;
@@ -97,40 +98,57 @@ pub fn extract(staged: StagedDoc, opts: &ExtractOptions) -> ExtractedDoc {
         Err((reason, message)) => return quarantine(out, reason, message),
     };
     out.n_pages = raw_pages.len() as u32;
-    let (mut n_text, mut n_ocr, mut ocr_missing) = (0, 0, false);
-    for (i, raw) in raw_pages.into_iter().enumerate() {
-        let number = i as u32 + 1;
-        let text = normalize(&raw);
-        let mut page = Page {
-            number,
-            text: String::new(),
-            source: TextSource::None,
-            ocr_confidence: None,
-            low_confidence_words: Vec::new(),
-            boilerplate: Vec::new(),
-        };
-        if usable(&text, opts.min_chars_per_page) {
-            page.text = text;
-            page.source = TextSource::Text;
-            n_text += 1;
-        } else if is_pdf && opts.ocr.enabled {
-            if !ocr::available() {
-                ocr_missing = true;
-            } else if let Some(o) = ocr::ocr_page(&out.staged.path, number, &opts.ocr) {
-                let text = normalize(&o.text);
-                if usable(&text, opts.min_chars_per_page) {
-                    page.text = text;
-                    page.source = TextSource::Ocr;
-                    page.ocr_confidence = Some(o.confidence);
-                    page.low_confidence_words = o.low_confidence_words;
-                    n_ocr += 1;
+    let pages: Vec<(Page, bool)> = raw_pages
+        .into_iter()
+        .enumerate()
+        .collect::<Vec<_>>()
+        // Pages are OCR'd in parallel: a 20-page fax must not run on one core.
+        .into_par_iter()
+        .map(|(i, raw)| {
+            let number = i as u32 + 1;
+            let text = normalize(&raw);
+            let mut page = Page {
+                number,
+                text: String::new(),
+                source: TextSource::None,
+                ocr_confidence: None,
+                low_confidence_words: Vec::new(),
+                boilerplate: Vec::new(),
+            };
+            let mut missing = false;
+            if usable(&text, opts.min_chars_per_page) {
+                page.text = text;
+                page.source = TextSource::Text;
+            } else if is_pdf && opts.ocr.enabled {
+                if !ocr::available() {
+                    missing = true;
+                } else if let Some(o) = ocr::ocr_page(&out.staged.path, number, &opts.ocr) {
+                    let text = normalize(&o.text);
+                    if usable(&text, opts.min_chars_per_page) {
+                        page.text = text;
+                        page.source = TextSource::Ocr;
+                        page.ocr_confidence = Some(o.confidence);
+                        page.low_confidence_words = o.low_confidence_words;
+                    }
+                } else {
+                    tracing::warn!(case_id = %out.staged.case_id, doc_id = %out.staged.doc_id, page = number, "OCR failed or timed out");
                 }
-            } else {
-                tracing::warn!(case_id = %out.staged.case_id, doc_id = %out.staged.doc_id, page = number, "OCR failed or timed out");
             }
-        }
-        out.pages.push(page);
-    }
+            (page, missing)
+        })
+        .collect();
+    let ocr_missing = pages.iter().any(|p| p.1);
+    out.pages = pages.into_iter().map(|p| p.0).collect();
+    let n_text = out
+        .pages
+        .iter()
+        .filter(|p| p.source == TextSource::Text)
+        .count();
+    let n_ocr = out
+        .pages
+        .iter()
+        .filter(|p| p.source == TextSource::Ocr)
+        .count();
     clean::mark_boilerplate(&mut out.pages);
     let first = out
         .pages
