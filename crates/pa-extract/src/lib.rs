@@ -194,8 +194,50 @@ pub fn extract(staged: StagedDoc, opts: &ExtractOptions) -> ExtractedDoc {
     out
 }
 
+/// Enough text, and text rather than garbage: a page whose font has no usable
+/// encoding extracts as private-use or replacement characters, or as Latin
+/// letter soup without words; such a page goes to OCR like a scan.
 fn usable(text: &str, min_chars: usize) -> bool {
-    text.chars().filter(|c| c.is_alphanumeric()).count() >= min_chars
+    text.chars().filter(|c| c.is_alphanumeric()).count() >= min_chars && !looks_like_garbage(text)
+}
+
+fn looks_like_garbage(text: &str) -> bool {
+    let visible: Vec<char> = text.chars().filter(|c| !c.is_whitespace()).collect();
+    if visible.is_empty() {
+        return false;
+    }
+    let junk = visible
+        .iter()
+        .filter(|&&c| c == '\u{fffd}' || ('\u{e000}'..='\u{f8ff}').contains(&c) || (c.is_control()))
+        .count();
+    if junk * 10 > visible.len() {
+        return true;
+    }
+    // Only judge words in Latin script: CJK or Arabic text has no vowels to count.
+    let latin = visible.iter().filter(|c| c.is_ascii_alphabetic()).count();
+    if latin * 2 < visible.len() {
+        return false;
+    }
+    let tokens: Vec<&str> = text
+        .split_whitespace()
+        .filter(|t| t.chars().count() >= 2)
+        .collect();
+    if tokens.len() < 10 {
+        return false;
+    }
+    let wordlike = tokens
+        .iter()
+        .filter(|t| {
+            let core: String = t.chars().filter(|c| c.is_alphanumeric()).collect();
+            let letters = core.chars().filter(|c| c.is_alphabetic()).count();
+            let digits = core.chars().filter(|c| c.is_ascii_digit()).count();
+            digits * 2 >= core.chars().count()
+                || (letters * 10 >= core.chars().count() * 8
+                    && core.chars().any(|c| "aeiouyAEIOUY".contains(c)))
+                || (core.chars().all(|c| c.is_uppercase()) && letters <= 5)
+        })
+        .count();
+    wordlike * 10 < tokens.len() * 3
 }
 
 fn quarantine(mut doc: ExtractedDoc, reason: QuarantineReason, message: String) -> ExtractedDoc {
@@ -397,6 +439,20 @@ mod tests {
     fn normalize_cleans_layout_and_ligatures() {
         let raw = "\n\n  ﬁrst\tline   here  \r\n\r\n\r\n\u{7}second\u{a0}line\n\n";
         assert_eq!(normalize(raw), "first line here\n\nsecond line");
+    }
+
+    #[test]
+    fn garbage_text_layers_are_not_usable() {
+        let ok = "Patient with chronic low back pain radiating to the left leg, completed physical therapy for six weeks.";
+        assert!(usable(ok, 16));
+        let pua: String = "\u{e001}\u{e002}\u{e003} ".repeat(20);
+        assert!(!usable(&pua, 0));
+        let soup = "Xkq Zrtp Qwvb Hjkl Mnbv Cxzq Wrtp Plkj Hgfd Sdfg Trwq Zxcv";
+        assert!(!usable(soup, 16));
+        let cjk = "患者は腰痛を訴えています。理学療法を六週間行いました。";
+        assert!(usable(cjk, 16));
+        let labs = "HbA1c 7.2 % 4.0-5.6 H LDL 92 mg/dL <100 eGFR 88 mL/min >60 BMI 34.2 BP 134/82";
+        assert!(usable(labs, 16));
     }
 
     #[test]
