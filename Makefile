@@ -36,7 +36,7 @@ eval: build
 
 # Python readers the end-to-end tests use to read our parquet (never our own writer).
 test-deps:
-	@$(PYTHON) -c "import duckdb, pyarrow" 2>/dev/null || $(PYTHON) -m pip install --quiet duckdb pyarrow
+	@$(PYTHON) -c "import duckdb, pyarrow, polars" 2>/dev/null || $(PYTHON) -m pip install --quiet duckdb pyarrow polars
 
 test: sysdeps test-deps
 	$(CARGO) test --release --locked --workspace

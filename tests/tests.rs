@@ -1,6 +1,7 @@
 //! End-to-end tests: run the `priorauth` binary on real inputs and read what it
 //! wrote with readers other than our own (DuckDB and pyarrow, from PyPI).
 
+mod analyst;
 mod bad_input;
 mod common;
 mod eval;

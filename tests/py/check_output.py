@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import duckdb
+import polars as pl
 import pyarrow.dataset as ds
 
 REQUIRED = {
@@ -21,6 +22,7 @@ REQUIRED = {
                "evidence"],
     "cases": ["run_id", "case_id", "service_code", "n_documents", "n_pages", "n_claims", "n_unsupported",
               "n_contradicted", "needs_review"],
+    "runs": ["run_id", "started_at", "finished_at", "version", "config_sha256", "n_cases", "exit_status"],
 }
 
 
@@ -45,6 +47,12 @@ def main():
         n = ds.dataset(str(out / table), format="parquet", partitioning="hive").to_table().num_rows
         if n != report["rows"][table]:
             fail(f"pyarrow reads {n} rows of {table}, duckdb {report['rows'][table]}")
+        # ...and so does polars.
+        n = pl.scan_parquet(str(out / table / "**" / "*.parquet"), hive_partitioning=True).select(pl.len()).collect().item()
+        if n != report["rows"][table]:
+            fail(f"polars reads {n} rows of {table}, duckdb {report['rows'][table]}")
+        if con.execute(f"select count(*) from {table} where schema_version != 1").fetchone()[0]:
+            fail(f"{table} rows without schema_version 1")
 
     # Every citation and evidence span: quote == pages.text[start:end] (chars, 0-based, end-exclusive).
     spans = """

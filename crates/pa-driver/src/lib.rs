@@ -272,12 +272,26 @@ fn run_in_pool(
     times.analyze = t.elapsed();
 
     let t = Instant::now();
-    let files = pa_store::write_tables(out, &run, &cases)?;
     let review_pages = if settings.output.review_html {
         pa_store::html::write_review(out, &run, &cases)?
     } else {
         Vec::new()
     };
+    let finished = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
+    let record = pa_store::RunRecord {
+        finished_at_us: finished.as_micros() as i64,
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        config_sha256: settings.config_sha256.clone(),
+        exit_status: if cases.iter().any(|c| c.n_quarantined() > 0) {
+            2
+        } else {
+            0
+        },
+    };
+    // The runs table is written last: a run whose row is there is complete.
+    let files = pa_store::write_tables(out, &run, &record, &cases)?;
     times.write = t.elapsed();
     tracing::info!(
         cases = cases.len(),

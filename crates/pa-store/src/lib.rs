@@ -55,8 +55,25 @@ pub enum StoreError {
     },
 }
 
-/// The tables, in the order they are written.
+/// The per-case tables, in the order they are written; `runs` comes last and
+/// makes the run visible.
 pub const TABLES: &[&str] = &["documents", "pages", "summaries", "claims", "cases"];
+
+/// Version of the table layouts; every row carries it as `schema_version`.
+pub const SCHEMA_VERSION: i32 = 1;
+
+/// What the `runs` table records beyond the case results.
+#[derive(Debug, Clone)]
+pub struct RunRecord {
+    /// End of the run, microseconds since the Unix epoch, UTC.
+    pub finished_at_us: i64,
+    /// `priorauth` version.
+    pub version: String,
+    /// sha256 of the settings and data files.
+    pub config_sha256: String,
+    /// The process exit status the run ends with (0 or 2).
+    pub exit_status: i32,
+}
 
 fn s<I: IntoIterator<Item = T>, T: Into<String>>(it: I) -> ArrayRef {
     Arc::new(StringArray::from(
@@ -356,7 +373,71 @@ pub fn table_batch(
         ),
         _ => unreachable!("unknown table {table}"),
     };
-    RecordBatch::try_new(Arc::new(Schema::new(fields)), cols).map_err(arrow_err)
+    with_schema_version(fields, cols).map_err(arrow_err)
+}
+
+fn with_schema_version(
+    mut fields: Vec<Field>,
+    mut cols: Vec<ArrayRef>,
+) -> Result<RecordBatch, arrow::error::ArrowError> {
+    let n = cols.first().map(|c| c.len()).unwrap_or(0);
+    fields.insert(0, f("schema_version", DataType::Int32, false));
+    cols.insert(0, Arc::new(Int32Array::from(vec![SCHEMA_VERSION; n])));
+    RecordBatch::try_new(Arc::new(Schema::new(fields)), cols)
+}
+
+/// The one-row `runs` batch.
+pub fn runs_batch(
+    run: &RunInfo,
+    rec: &RunRecord,
+    cases: &[CaseResult],
+) -> Result<RecordBatch, StoreError> {
+    let arrow_err = |source| StoreError::Arrow {
+        table: "runs",
+        source,
+    };
+    let ts = || DataType::Timestamp(arrow::datatypes::TimeUnit::Microsecond, Some("UTC".into()));
+    let stamp = |us: i64| -> ArrayRef {
+        Arc::new(arrow::array::TimestampMicrosecondArray::from(vec![us]).with_timezone("UTC"))
+    };
+    let docs = || cases.iter().flat_map(|c| c.docs.iter());
+    let count = |st: ClaimStatus| cases.iter().map(|c| c.n_claims(st)).sum::<usize>() as i64;
+    let int = |n: &str| f(n, DataType::Int32, false);
+    let fields = vec![
+        f("run_id", DataType::Utf8, false),
+        f("started_at", ts(), false),
+        f("finished_at", ts(), false),
+        f("version", DataType::Utf8, false),
+        f("config_sha256", DataType::Utf8, false),
+        int("n_cases"),
+        int("n_documents"),
+        int("n_pages"),
+        int("n_quarantined"),
+        int("n_claims"),
+        int("n_supported"),
+        int("n_unsupported"),
+        int("n_contradicted"),
+        int("n_needs_review"),
+        int("exit_status"),
+    ];
+    let cols = vec![
+        s([run.run_id.clone()]),
+        stamp(run.started_at_us),
+        stamp(rec.finished_at_us),
+        s([rec.version.clone()]),
+        s([rec.config_sha256.clone()]),
+        i32s([cases.len() as i64]),
+        i32s([docs().count() as i64]),
+        i32s([docs().map(|d| d.pages.len()).sum::<usize>() as i64]),
+        i32s([cases.iter().map(|c| c.n_quarantined()).sum::<usize>() as i64]),
+        i32s([cases.iter().map(|c| c.claims.len()).sum::<usize>() as i64]),
+        i32s([count(ClaimStatus::Supported)]),
+        i32s([count(ClaimStatus::Unsupported)]),
+        i32s([count(ClaimStatus::Contradicted)]),
+        i32s([cases.iter().filter(|c| c.needs_review()).count() as i64]),
+        i32s([rec.exit_status as i64]),
+    ];
+    with_schema_version(fields, cols).map_err(arrow_err)
 }
 
 /// Where a table's file for this run goes.
@@ -370,6 +451,7 @@ pub fn table_path(out: &Path, table: &str, run: &RunInfo) -> PathBuf {
 pub fn write_tables(
     out: &Path,
     run: &RunInfo,
+    rec: &RunRecord,
     cases: &[CaseResult],
 ) -> Result<Vec<(PathBuf, usize)>, StoreError> {
     let mut written = Vec::new();
@@ -379,6 +461,10 @@ pub fn write_tables(
         write_parquet(&path, table, &batch)?;
         written.push((path, batch.num_rows()));
     }
+    let batch = runs_batch(run, rec, cases)?;
+    let path = table_path(out, "runs", run);
+    write_parquet(&path, "runs", &batch)?;
+    written.push((path, 1));
     Ok(written)
 }
 
@@ -428,4 +514,81 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
     f.sync_all().map_err(io_err(&tmp))?;
     std::fs::rename(&tmp, path).map_err(io_err(path))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod schema_doc_tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    /// Columns per table as `docs/schema.md` documents them.
+    fn documented() -> Vec<(String, BTreeSet<String>)> {
+        let doc = include_str!("../../../docs/schema.md");
+        let mut out: Vec<(String, BTreeSet<String>)> = Vec::new();
+        for line in doc.lines() {
+            if let Some(t) = line.strip_prefix("## ") {
+                out.push((t.trim().to_string(), BTreeSet::new()));
+            } else if let (Some(last), Some(row)) = (out.last_mut(), line.strip_prefix("| ")) {
+                let col = row.split('|').next().unwrap_or("").trim();
+                if !col.is_empty() && col != "column" && !col.starts_with("---") {
+                    last.1.insert(col.to_string());
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn schema_doc_matches_the_code() {
+        let run = RunInfo {
+            run_id: "r".into(),
+            run_date: "2026-01-01".into(),
+            started_at_us: 0,
+        };
+        let rec = RunRecord {
+            finished_at_us: 0,
+            version: "v".into(),
+            config_sha256: "h".into(),
+            exit_status: 0,
+        };
+        let mut code: Vec<(String, BTreeSet<String>)> = TABLES
+            .iter()
+            .map(|t| {
+                let b = table_batch(t, &run, &[]).unwrap();
+                (
+                    t.to_string(),
+                    b.schema()
+                        .fields()
+                        .iter()
+                        .map(|f| f.name().clone())
+                        .collect(),
+                )
+            })
+            .collect();
+        let b = runs_batch(&run, &rec, &[]).unwrap();
+        code.push((
+            "runs".into(),
+            b.schema()
+                .fields()
+                .iter()
+                .map(|f| f.name().clone())
+                .collect(),
+        ));
+        let doc = documented();
+        for (table, cols) in &code {
+            let Some((_, documented)) = doc.iter().find(|(t, _)| t == table) else {
+                panic!("docs/schema.md has no section for table {table}");
+            };
+            assert_eq!(
+                cols, documented,
+                "table {table}: code columns vs docs/schema.md"
+            );
+        }
+        for (table, _) in &doc {
+            assert!(
+                code.iter().any(|(t, _)| t == table),
+                "docs/schema.md documents unknown table {table}"
+            );
+        }
+    }
 }
