@@ -8,3 +8,4 @@ mod eval;
 mod isolation;
 mod realworld;
 mod run_contract;
+mod terminal;

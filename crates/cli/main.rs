@@ -43,6 +43,28 @@ struct RunArgs {
 enum Command {
     /// Process a drop folder into parquet tables and review pages.
     Run(RunArgs),
+    /// Print a case's summary, flags and documents from the latest run that holds it.
+    Show {
+        /// The case id (its folder name).
+        case_id: String,
+        /// Output folder of earlier runs.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Search the text of the latest run; offsets are absolute in the page text.
+    Search {
+        /// Words to look for.
+        query: String,
+        /// Output folder of earlier runs.
+        #[arg(long)]
+        out: PathBuf,
+        /// Only this case.
+        #[arg(long = "case")]
+        case_id: Option<String>,
+        /// Hits to print.
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+    },
     /// Parse one PDF and print its pages as JSON (the isolated worker `run` starts).
     #[command(hide = true)]
     ExtractWorker {
@@ -80,7 +102,7 @@ fn main() -> ExitCode {
     }
     let quiet = match &cli.command {
         Command::Run(a) | Command::Eval { args: a, .. } => a.quiet,
-        Command::ExtractWorker { .. } => true,
+        Command::ExtractWorker { .. } | Command::Show { .. } | Command::Search { .. } => true,
     };
     let filter =
         tracing_subscriber::EnvFilter::try_from_env("PRIORAUTH_LOG").unwrap_or_else(|_| {
@@ -179,6 +201,48 @@ fn worker_fault(fault: &str) {
 fn dispatch(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::ExtractWorker { .. } => unreachable!("handled before logging starts"),
+        Command::Show { case_id, out } => {
+            let case = pa_driver::show(&out, &case_id).context("reading the output dataset")?;
+            let Some(case) = case else {
+                eprintln!("no case {case_id} in {}", out.display());
+                return Ok(ExitCode::from(1));
+            };
+            print_case(&case_id, &case);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Search {
+            query,
+            out,
+            case_id,
+            limit,
+        } => {
+            let Some((run, hits)) = pa_driver::search(&out, &query, case_id.as_deref(), limit)
+                .context("searching the run index")?
+            else {
+                eprintln!("no search index in {}", out.display());
+                return Ok(ExitCode::from(1));
+            };
+            println!("run {run}: {} hit(s) for {query:?}", hits.len());
+            for h in hits {
+                let marks: Vec<String> =
+                    h.matches.iter().map(|(a, b)| format!("{a}-{b}")).collect();
+                println!(
+                    "\n{} / {} p.{} chars {}-{} (score {:.2}; matches at {})",
+                    h.case_id,
+                    h.doc_id,
+                    h.page,
+                    h.start,
+                    h.end,
+                    h.score,
+                    marks.join(", ")
+                );
+                let flat = h.text.split_whitespace().collect::<Vec<_>>().join(" ");
+                for line in wrap(&flat, 76) {
+                    println!("    {line}");
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Run(a) => {
             let report = run_pipeline(&a)?;
             if !a.quiet {
@@ -268,4 +332,93 @@ fn print_report(r: &RunReport, out: &Path) {
         t.analyze.as_secs_f64(),
         t.write.as_secs_f64()
     );
+}
+
+/// Greedy word wrap.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut cur = String::new();
+    for w in text.split_whitespace() {
+        if !cur.is_empty() && cur.chars().count() + 1 + w.chars().count() > width {
+            lines.push(std::mem::take(&mut cur));
+        }
+        if !cur.is_empty() {
+            cur.push(' ');
+        }
+        cur.push_str(w);
+    }
+    if !cur.is_empty() {
+        lines.push(cur);
+    }
+    lines
+}
+
+/// `priorauth show`: readable in 80 columns.
+fn print_case(case_id: &str, c: &pa_driver::StoredCase) {
+    println!("case {case_id} (run {})", c.run_id);
+    let service = format!(
+        "service: {} {}",
+        c.service_code.as_deref().unwrap_or("not found"),
+        c.service_description.as_deref().unwrap_or("")
+    );
+    for l in wrap(&service, 78) {
+        println!("{l}");
+    }
+    println!(
+        "needs review: {}",
+        if c.needs_review { "yes" } else { "no" }
+    );
+    let flagged: Vec<_> = c
+        .claims
+        .iter()
+        .filter(|k| k.status != "supported")
+        .collect();
+    println!("\nFLAGS ({} of {} claims)", flagged.len(), c.claims.len());
+    for k in &flagged {
+        println!("  [{}] {}", k.status.to_uppercase(), k.claim_type);
+        for l in wrap(&k.text, 74) {
+            println!("    {l}");
+        }
+        for l in wrap(&format!("why: {}", k.reason), 74) {
+            println!("    {l}");
+        }
+    }
+    println!("\nSUMMARY");
+    let mut section = "";
+    for st in &c.statements {
+        if st.section != section {
+            section = &st.section;
+            println!("  {}", section.replace('_', " "));
+        }
+        let cites: Vec<String> = st
+            .citations
+            .iter()
+            .map(|(d, p, a, b)| format!("[{d} p.{p} {a}-{b}]"))
+            .collect();
+        for (i, l) in wrap(&format!("{} {}", st.text, cites.join(" ")), 72)
+            .into_iter()
+            .enumerate()
+        {
+            println!("    {}{l}", if i == 0 { "- " } else { "  " });
+        }
+    }
+    println!("\nSUPPORTED");
+    for k in c.claims.iter().filter(|k| k.status == "supported") {
+        for (i, l) in wrap(&k.text, 72).into_iter().enumerate() {
+            println!("    {}{l}", if i == 0 { "- " } else { "  " });
+        }
+    }
+    println!("\nDOCUMENTS");
+    for (f, kind, status, reason) in &c.documents {
+        let line = format!(
+            "{f} ({kind}): {status}{}",
+            reason
+                .as_ref()
+                .map(|r| format!(", {r}"))
+                .unwrap_or_default()
+        );
+        for (i, l) in wrap(&line, 74).into_iter().enumerate() {
+            println!("  {}{l}", if i == 0 { "" } else { "  " });
+        }
+    }
 }

@@ -16,6 +16,9 @@ use pa_summarize::SummarizeOptions;
 use pa_types::{CaseResult, DocStatus, RunInfo, Sentence};
 use rayon::prelude::*;
 
+pub use pa_index::TextHit;
+pub use pa_store::read::StoredCase;
+
 /// Fatal errors: the run cannot go on. Bad documents are never fatal.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -87,6 +90,33 @@ impl RunReport {
     pub fn n_quarantined(&self) -> usize {
         self.cases.iter().map(|c| c.n_quarantined()).sum()
     }
+}
+
+/// The latest rows of one case in an output folder, for `priorauth show`.
+pub fn show(out: &Path, case_id: &str) -> Result<Option<pa_store::read::StoredCase>, DriverError> {
+    Ok(pa_store::read::latest_case(out, case_id)?)
+}
+
+/// Search the index of the latest run in `out`; returns the run id and the hits.
+pub fn search(
+    out: &Path,
+    query: &str,
+    case_id: Option<&str>,
+    limit: usize,
+) -> Result<Option<(String, Vec<pa_index::TextHit>)>, DriverError> {
+    let Ok(rd) = std::fs::read_dir(out.join("index")) else {
+        return Ok(None);
+    };
+    let mut runs: Vec<String> = rd
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    runs.sort();
+    let Some(run) = runs.pop() else {
+        return Ok(None);
+    };
+    let index = RunIndex::open(&out.join("index").join(&run))?;
+    Ok(Some((run, index.search_text(query, case_id, limit))))
 }
 
 /// A new run id that sorts in time order: `YYYYMMDDTHHMMSSZ-xxxx`.

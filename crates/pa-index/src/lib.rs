@@ -146,6 +146,93 @@ impl RunIndex {
     }
 }
 
+/// A hit of a free-text search, with absolute offsets.
+#[derive(Debug, Clone)]
+pub struct TextHit {
+    /// Case.
+    pub case_id: String,
+    /// Document.
+    pub doc_id: String,
+    /// 1-based page.
+    pub page: u32,
+    /// Sentence start in the page text (chars).
+    pub start: u32,
+    /// Sentence end.
+    pub end: u32,
+    /// The sentence.
+    pub text: String,
+    /// Absolute char ranges in the page text of the words that matched.
+    pub matches: Vec<(u32, u32)>,
+    /// BM25 score.
+    pub score: f32,
+}
+
+impl RunIndex {
+    /// Free-text search over every case (or one), best first. Match ranges are
+    /// computed from our stored absolute offsets, not from tantivy's snippet
+    /// ranges (those are relative to the snippet fragment).
+    pub fn search_text(&self, query: &str, case_id: Option<&str>, limit: usize) -> Vec<TextHit> {
+        let words = self.analyze(query);
+        if words.is_empty() {
+            return Vec::new();
+        }
+        let any: Vec<(Occur, Box<dyn Query>)> = words
+            .iter()
+            .map(|w| {
+                let q: Box<dyn Query> = Box::new(TermQuery::new(
+                    Term::from_field_text(self.fields.text, w),
+                    IndexRecordOption::WithFreqs,
+                ));
+                (Occur::Should, q)
+            })
+            .collect();
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> =
+            vec![(Occur::Must, Box::new(BooleanQuery::new(any)))];
+        if let Some(c) = case_id {
+            clauses.push((
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(self.fields.case_id, c),
+                    IndexRecordOption::Basic,
+                )),
+            ));
+        }
+        let searcher = self.reader.searcher();
+        let Ok(top) = searcher.search(
+            &BooleanQuery::new(clauses),
+            &TopDocs::with_limit(limit).order_by_score(),
+        ) else {
+            return Vec::new();
+        };
+        top.into_iter()
+            .filter_map(|(score, addr)| {
+                let d: TantivyDocument = searcher.doc(addr).ok()?;
+                let text_of = |f| d.get_first(f).and_then(|v| v.as_str()).map(str::to_string);
+                let u = |f| d.get_first(f).and_then(|v| v.as_u64());
+                let text = text_of(self.fields.text)?;
+                let start = u(self.fields.start)? as u32;
+                // Words of the sentence whose stem matches a query stem.
+                let mut matches = Vec::new();
+                for t in pa_types::text::tokenize(&text) {
+                    if self.analyze(&t.norm).iter().any(|a| words.contains(a)) {
+                        matches.push((start + t.start as u32, start + t.end as u32));
+                    }
+                }
+                Some(TextHit {
+                    case_id: text_of(self.fields.case_id)?,
+                    doc_id: text_of(self.fields.doc_id)?,
+                    page: u(self.fields.page)? as u32,
+                    start,
+                    end: u(self.fields.end)? as u32,
+                    text,
+                    matches,
+                    score,
+                })
+            })
+            .collect()
+    }
+}
+
 impl CaseSearcher for RunIndex {
     fn search(
         &self,
@@ -227,5 +314,12 @@ mod tests {
         assert_eq!(hits[0].doc_id, "note");
         assert_eq!((hits[0].start, hits[0].end), (3, 41));
         assert!(idx.search("a", &["unrelated".into()], &[], 10).is_empty());
+
+        let hits = idx.search_text("Therapy", Some("a"), 10);
+        assert_eq!(hits.len(), 2);
+        let h = hits.iter().find(|h| h.doc_id == "note").unwrap();
+        // "Completed physical therapy": "therapy" at chars 19..26 of the sentence, which starts at 3.
+        assert_eq!(h.matches, [(22, 29)]);
+        assert_eq!(idx.search_text("therapy", None, 10).len(), 3);
     }
 }

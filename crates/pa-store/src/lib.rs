@@ -24,6 +24,7 @@ use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::properties::WriterProperties;
 
 pub mod html;
+pub mod read;
 
 /// Store errors.
 #[derive(Debug, thiserror::Error)]

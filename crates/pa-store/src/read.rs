@@ -1,0 +1,226 @@
+//! Reading our own dataset back, for `priorauth show`: the rows of one case
+//! from the latest run that holds it.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use arrow::array::{Array, AsArray, RecordBatch};
+use arrow::datatypes::Int32Type;
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+
+use crate::StoreError;
+
+/// A summary statement as stored.
+#[derive(Debug, Clone)]
+pub struct StoredStatement {
+    /// Section.
+    pub section: String,
+    /// Text.
+    pub text: String,
+    /// (doc_id, page, start, end) per citation.
+    pub citations: Vec<(String, i32, i32, i32)>,
+}
+
+/// A claim as stored.
+#[derive(Debug, Clone)]
+pub struct StoredClaim {
+    /// Status.
+    pub status: String,
+    /// Claim type.
+    pub claim_type: String,
+    /// The claim sentence.
+    pub text: String,
+    /// The reason.
+    pub reason: String,
+}
+
+/// One case of one run.
+#[derive(Debug, Clone)]
+pub struct StoredCase {
+    /// The run.
+    pub run_id: String,
+    /// Service code.
+    pub service_code: Option<String>,
+    /// Service description.
+    pub service_description: Option<String>,
+    /// Needs review.
+    pub needs_review: bool,
+    /// Documents: (file, kind, status, reason).
+    pub documents: Vec<(String, String, String, Option<String>)>,
+    /// Summary.
+    pub statements: Vec<StoredStatement>,
+    /// Claims.
+    pub claims: Vec<StoredClaim>,
+}
+
+/// Parquet files of a table, newest run first.
+pub fn table_files(out: &Path, table: &str) -> Vec<(String, PathBuf)> {
+    let mut files = Vec::new();
+    let Ok(parts) = std::fs::read_dir(out.join(table)) else {
+        return files;
+    };
+    for part in parts.flatten() {
+        let Ok(rd) = std::fs::read_dir(part.path()) else {
+            continue;
+        };
+        for f in rd.flatten() {
+            let name = f.file_name().to_string_lossy().into_owned();
+            if let Some(run) = name
+                .strip_prefix("part-")
+                .and_then(|n| n.strip_suffix(".parquet"))
+            {
+                files.push((run.to_string(), f.path()));
+            }
+        }
+    }
+    files.sort_by(|a, b| b.0.cmp(&a.0));
+    files
+}
+
+fn read_all(path: &Path) -> Result<Vec<RecordBatch>, StoreError> {
+    let io = |source| StoreError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let pq = |source| StoreError::Parquet {
+        table: "read",
+        source,
+    };
+    let file = File::open(path).map_err(io)?;
+    let reader = ParquetRecordBatchReaderBuilder::try_new(file)
+        .map_err(pq)?
+        .build()
+        .map_err(pq)?;
+    reader
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| StoreError::Arrow {
+            table: "read",
+            source: e,
+        })
+}
+
+fn strings<'a>(b: &'a RecordBatch, col: &str) -> Vec<Option<&'a str>> {
+    let a = b
+        .column_by_name(col)
+        .expect("column exists")
+        .as_string::<i32>();
+    (0..a.len())
+        .map(|i| (!a.is_null(i)).then(|| a.value(i)))
+        .collect()
+}
+
+/// Rows of `table` for `case_id` in run `run_id`.
+fn rows(
+    out: &Path,
+    table: &str,
+    run_id: &str,
+    case_id: &str,
+) -> Result<Vec<(RecordBatch, Vec<usize>)>, StoreError> {
+    let mut found = Vec::new();
+    for (run, path) in table_files(out, table) {
+        if run != run_id {
+            continue;
+        }
+        for b in read_all(&path)? {
+            let idx: Vec<usize> = strings(&b, "case_id")
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| **c == Some(case_id))
+                .map(|(i, _)| i)
+                .collect();
+            if !idx.is_empty() {
+                found.push((b, idx));
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// The case from the latest run that holds it.
+pub fn latest_case(out: &Path, case_id: &str) -> Result<Option<StoredCase>, StoreError> {
+    for (run_id, path) in table_files(out, "cases") {
+        for b in read_all(&path)? {
+            let ids = strings(&b, "case_id");
+            let Some(i) = ids.iter().position(|c| *c == Some(case_id)) else {
+                continue;
+            };
+            let mut case = StoredCase {
+                run_id: run_id.clone(),
+                service_code: strings(&b, "service_code")[i].map(str::to_string),
+                service_description: strings(&b, "service_description")[i].map(str::to_string),
+                needs_review: b
+                    .column_by_name("needs_review")
+                    .unwrap()
+                    .as_boolean()
+                    .value(i),
+                documents: Vec::new(),
+                statements: Vec::new(),
+                claims: Vec::new(),
+            };
+            for (b, idx) in rows(out, "documents", &run_id, case_id)? {
+                let (f, k, s, r) = (
+                    strings(&b, "file_name"),
+                    strings(&b, "kind"),
+                    strings(&b, "status"),
+                    strings(&b, "status_detail"),
+                );
+                for i in idx {
+                    case.documents.push((
+                        f[i].unwrap_or("").into(),
+                        k[i].unwrap_or("").into(),
+                        s[i].unwrap_or("").into(),
+                        r[i].map(str::to_string),
+                    ));
+                }
+            }
+            for (b, idx) in rows(out, "summaries", &run_id, case_id)? {
+                let (sec, text) = (strings(&b, "section"), strings(&b, "text"));
+                let cites = b.column_by_name("citations").unwrap().as_list::<i32>();
+                for i in idx {
+                    let list = cites.value(i);
+                    let st = list.as_struct();
+                    let doc = st.column_by_name("doc_id").unwrap().as_string::<i32>();
+                    let num = |n: &str| {
+                        st.column_by_name(n)
+                            .unwrap()
+                            .as_primitive::<Int32Type>()
+                            .clone()
+                    };
+                    let (page, start, end) = (num("page"), num("start"), num("end"));
+                    case.statements.push(StoredStatement {
+                        section: sec[i].unwrap_or("").into(),
+                        text: text[i].unwrap_or("").into(),
+                        citations: (0..st.len())
+                            .map(|j| {
+                                (
+                                    doc.value(j).to_string(),
+                                    page.value(j),
+                                    start.value(j),
+                                    end.value(j),
+                                )
+                            })
+                            .collect(),
+                    });
+                }
+            }
+            for (b, idx) in rows(out, "claims", &run_id, case_id)? {
+                let (st, ty, text, reason) = (
+                    strings(&b, "status"),
+                    strings(&b, "claim_type"),
+                    strings(&b, "text"),
+                    strings(&b, "reason"),
+                );
+                for i in idx {
+                    case.claims.push(StoredClaim {
+                        status: st[i].unwrap_or("").into(),
+                        claim_type: ty[i].unwrap_or("").into(),
+                        text: text[i].unwrap_or("").into(),
+                        reason: reason[i].unwrap_or("").into(),
+                    });
+                }
+            }
+            return Ok(Some(case));
+        }
+    }
+    Ok(None)
+}

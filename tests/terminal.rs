@@ -1,0 +1,81 @@
+//! `priorauth show` and `priorauth search` on the output of a run.
+
+use std::process::Command;
+
+use crate::common::{priorauth, root, run};
+
+#[test]
+fn show_and_search_read_the_latest_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let (code, _, stderr) = run(&root().join("sample_docs"), &out);
+    assert!(code == 0 || code == 2, "{stderr}");
+    let o = priorauth(&["show", "mri-lumbar-001", "--out", out.to_str().unwrap()]);
+    assert!(o.status.success());
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.lines().all(|l| l.chars().count() <= 80),
+        "80 columns:\n{text}"
+    );
+    assert!(
+        text.contains("[CONTRADICTED]") && text.contains("letter: 8/10; scan_0007 p.1: 7/10"),
+        "{text}"
+    );
+    assert!(text.contains("72148"));
+    let o = priorauth(&["show", "no-such-case", "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+
+    let o = priorauth(&[
+        "search",
+        "naproxen",
+        "--out",
+        out.to_str().unwrap(),
+        "--case",
+        "mri-lumbar-001",
+    ]);
+    assert!(o.status.success());
+    let text = String::from_utf8_lossy(&o.stdout).into_owned();
+    // "<case> / <doc> p.<page> chars a-b (score s; matches at x-y, ...)"
+    let mut checked = 0;
+    for line in text.lines().filter(|l| l.contains(" chars ")) {
+        let doc = line
+            .split(" / ")
+            .nth(1)
+            .unwrap()
+            .split(" p.")
+            .next()
+            .unwrap();
+        let page: i32 = line
+            .split(" p.")
+            .nth(1)
+            .unwrap()
+            .split(' ')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let spans = line
+            .split("matches at ")
+            .nth(1)
+            .unwrap()
+            .trim_end_matches(')');
+        for span in spans.split(", ") {
+            let (a, b) = span.split_once('-').unwrap();
+            let (a, b): (i32, i32) = (a.parse().unwrap(), b.parse().unwrap());
+            let q = format!(
+                "import duckdb; print(duckdb.sql(\"select substring(text, {} , {}) from read_parquet('{}/pages/**/*.parquet') where doc_id = '{doc}' and page = {page}\").fetchall()[0][0])",
+                a + 1,
+                b - a,
+                out.display()
+            );
+            let o = Command::new("python3").arg("-c").arg(q).output().unwrap();
+            assert_eq!(
+                String::from_utf8_lossy(&o.stdout).trim().to_lowercase(),
+                "naproxen",
+                "{line}"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 2, "{text}");
+}
