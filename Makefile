@@ -35,8 +35,15 @@ eval: build
 	$(BIN) eval --drop $(DROP) --out $(OUT)
 
 # Python readers the end-to-end tests use to read our parquet (never our own writer).
+# Debian's chromium drives the review-page test (through playwright's Python
+# driver; no browser download). Without it that one test skips with a message.
 test-deps:
-	@$(PYTHON) -c "import duckdb, pyarrow, polars" 2>/dev/null || $(PYTHON) -m pip install --quiet duckdb pyarrow polars
+	@$(PYTHON) -c "import duckdb, pyarrow, polars, playwright" 2>/dev/null || $(PYTHON) -m pip install --quiet duckdb pyarrow polars playwright
+	@if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null 2>&1; then \
+		SUDO=; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
+		( $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null ) \
+			|| echo "warning: could not install chromium; the review-page browser test will skip"; \
+	fi
 
 test: sysdeps test-deps
 	$(CARGO) test --release --locked --workspace

@@ -7,5 +7,6 @@ mod common;
 mod eval;
 mod isolation;
 mod realworld;
+mod review_page;
 mod run_contract;
 mod terminal;
