@@ -18,6 +18,12 @@ struct Triggers {
     post: Vec<String>,
     #[serde(default)]
     anywhere: Vec<String>,
+    /// Phrases that contain a trigger but are not one ("history of present illness").
+    #[serde(default)]
+    pseudo: Vec<String>,
+    /// Extra words that end this axis's scope ("presents", "reports").
+    #[serde(default)]
+    terminators: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -64,6 +70,8 @@ struct Axis {
     pre: Vec<Phrase>,
     post: Vec<Phrase>,
     anywhere: Vec<Phrase>,
+    pseudo: Vec<Phrase>,
+    terminators: Vec<Phrase>,
 }
 
 /// Compiled ConText rules.
@@ -146,6 +154,8 @@ impl Axis {
             pre: phrases(&t.pre),
             post: phrases(&t.post),
             anywhere: phrases(&t.anywhere),
+            pseudo: phrases(&t.pseudo),
+            terminators: phrases(&t.terminators),
         }
     }
 }
@@ -179,10 +189,22 @@ impl Context {
     }
 
     fn axis_applies(&self, axis: &Axis, toks: &[CtxToken], ts: usize, te: usize) -> bool {
+        // Token positions inside a pseudo-trigger cannot start a trigger.
+        let mut pseudo = vec![false; toks.len()];
+        for i in 0..toks.len() {
+            for p in &axis.pseudo {
+                if matches_at(toks, i, p) {
+                    pseudo[i..i + p.len()].iter_mut().for_each(|x| *x = true);
+                }
+            }
+        }
+        let stop = |i: usize| {
+            self.is_terminator(&toks[i]) || axis.terminators.iter().any(|p| matches_at(toks, i, p))
+        };
         if axis
             .anywhere
             .iter()
-            .any(|p| (0..toks.len()).any(|i| matches_at(toks, i, p)))
+            .any(|p| (0..toks.len()).any(|i| !pseudo[i] && matches_at(toks, i, p)))
         {
             return true;
         }
@@ -191,13 +213,14 @@ impl Context {
         let mut i = ts;
         while i > 0 && words <= self.window {
             i -= 1;
-            if self.is_terminator(&toks[i]) {
+            if stop(i) {
                 break;
             }
-            if axis
-                .pre
-                .iter()
-                .any(|p| p.len() <= ts - i && matches_at(toks, i, p))
+            if !pseudo[i]
+                && axis
+                    .pre
+                    .iter()
+                    .any(|p| p.len() <= ts - i && matches_at(toks, i, p))
             {
                 return true;
             }
@@ -207,13 +230,13 @@ impl Context {
         let mut words = 0;
         let mut i = te;
         while i < toks.len() && words <= self.window {
-            if self.is_terminator(&toks[i]) && toks[i].text != "." {
+            if stop(i) && toks[i].text != "." {
                 break;
             }
-            if axis.post.iter().any(|p| matches_at(toks, i, p)) {
+            if !pseudo[i] && axis.post.iter().any(|p| matches_at(toks, i, p)) {
                 return true;
             }
-            if self.is_terminator(&toks[i]) {
+            if stop(i) {
                 break;
             }
             words += 1;
