@@ -103,6 +103,16 @@ fn readme_queries_answer_correctly() {
     assert_eq!(rows(runs).len(), 2);
     assert_eq!(rows(runs)[0][0], second_run.as_str());
 
+    // Criteria most often not met: the 6-month program of the bariatric case.
+    let crit = find("from read_parquet('output/criteria/");
+    assert!(
+        rows(crit)
+            .iter()
+            .any(|r| r[1] == "supervised_program" && r[3].as_u64() == Some(1)),
+        "{:?}",
+        rows(crit)
+    );
+
     // Evidence of contradicted claims: every span has a quote.
     let ev = find("unnest(k.evidence)");
     let quote = col(ev, "quote");

@@ -113,6 +113,31 @@ fn sample_docs_meet_the_output_contract() {
         "only {contradicted_flagged} of {contradicted} contradicted claims flagged"
     );
 
+    // Payer criteria: checked against the clinical documents, per service.
+    let crit = report["criteria"].as_array().unwrap();
+    let status = |case: &str, id: &str| {
+        crit.iter()
+            .find(|c| c["case_id"] == case && c["criterion_id"] == id)
+            .unwrap_or_else(|| panic!("{case} {id}"))["status"]
+            .clone()
+    };
+    assert_eq!(status("mri-lumbar-001", "conservative_care"), "met");
+    assert_eq!(
+        status("bariatric-006", "supervised_program"),
+        "not_met",
+        "3 months, not 6"
+    );
+    assert_eq!(
+        status("ra-adalimumab-003", "tb_screening"),
+        "met",
+        "a negative TB screen meets it"
+    );
+    let services: std::collections::BTreeSet<&str> = crit
+        .iter()
+        .map(|c| c["case_id"].as_str().unwrap())
+        .collect();
+    assert!(services.len() >= 6, "{services:?}");
+
     // Every summary mentions its service code, and review pages exist and escape text.
     let index = std::fs::read_to_string(out.join("review/index.html")).unwrap();
     assert!(index.contains("Content-Security-Policy"));

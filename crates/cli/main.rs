@@ -383,6 +383,22 @@ fn print_case(case_id: &str, c: &pa_driver::StoredCase) {
             println!("    {l}");
         }
     }
+    if !c.criteria.is_empty() {
+        println!("\nCRITERIA");
+        for (_, desc, status, reason) in &c.criteria {
+            let mark = match status.as_str() {
+                "met" => "[x]",
+                "not_met" => "[!]",
+                _ => "[?]",
+            };
+            for (i, l) in wrap(desc, 72).into_iter().enumerate() {
+                println!("  {} {l}", if i == 0 { mark } else { "   " });
+            }
+            for l in wrap(&format!("{}: {reason}", status.replace('_', " ")), 70) {
+                println!("      {l}");
+            }
+        }
+    }
     println!("\nSUMMARY");
     let mut section = "";
     for st in &c.statements {

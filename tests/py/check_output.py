@@ -22,6 +22,7 @@ REQUIRED = {
                "evidence"],
     "cases": ["run_id", "case_id", "service_code", "n_documents", "n_pages", "n_claims", "n_unsupported",
               "n_contradicted", "needs_review"],
+    "criteria": ["run_id", "case_id", "service", "criterion_id", "description", "status", "reason", "evidence"],
     "runs": ["run_id", "started_at", "finished_at", "version", "config_sha256", "n_cases", "exit_status"],
 }
 
@@ -60,6 +61,8 @@ def main():
             select case_id, run_id, unnest(citations) as c from summaries
             union all
             select case_id, run_id, unnest(evidence) as c from claims
+            union all
+            select case_id, run_id, unnest(evidence) as c from criteria
             union all
             select case_id, run_id, {'doc_id': doc_id, 'page': page, 'start': "start", 'end': "end", 'quote': text} from claims
         )
@@ -106,6 +109,10 @@ def main():
     report["claims"] = [
         {"case_id": r[0], "doc_id": r[1], "text": r[2], "status": r[3]}
         for r in con.execute("select case_id, doc_id, text, status from claims order by all").fetchall()
+    ]
+    report["criteria"] = [
+        {"case_id": r[0], "criterion_id": r[1], "status": r[2]}
+        for r in con.execute("select case_id, criterion_id, status from criteria order by all").fetchall()
     ]
     report["summaries"] = {
         r[0]: r[1] for r in con.execute("select case_id, string_agg(text, ' ') from summaries group by case_id").fetchall()

@@ -17,6 +17,47 @@ pub const DEFAULT_LEXICON: &str = include_str!("../../../pipelines/lexicon.toml"
 /// The shipped `pipelines/context.toml`, embedded.
 pub const DEFAULT_CONTEXT: &str = include_str!("../../../pipelines/context.toml");
 
+/// The shipped payer criteria, `pipelines/criteria/*.toml`, embedded as (name, text).
+pub const DEFAULT_CRITERIA: &[(&str, &str)] = &[
+    (
+        "adalimumab-ra",
+        include_str!("../../../pipelines/criteria/adalimumab-ra.toml"),
+    ),
+    (
+        "bariatric",
+        include_str!("../../../pipelines/criteria/bariatric.toml"),
+    ),
+    ("cgm", include_str!("../../../pipelines/criteria/cgm.toml")),
+    (
+        "cpap-osa",
+        include_str!("../../../pipelines/criteria/cpap-osa.toml"),
+    ),
+    (
+        "dupilumab-ad",
+        include_str!("../../../pipelines/criteria/dupilumab-ad.toml"),
+    ),
+    (
+        "glp1-t2dm",
+        include_str!("../../../pipelines/criteria/glp1-t2dm.toml"),
+    ),
+    (
+        "home-oxygen",
+        include_str!("../../../pipelines/criteria/home-oxygen.toml"),
+    ),
+    (
+        "knee-arthroplasty",
+        include_str!("../../../pipelines/criteria/knee-arthroplasty.toml"),
+    ),
+    (
+        "lumbar-mri",
+        include_str!("../../../pipelines/criteria/lumbar-mri.toml"),
+    ),
+    (
+        "pet-staging",
+        include_str!("../../../pipelines/criteria/pet-staging.toml"),
+    ),
+];
+
 /// Errors reading settings.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -192,7 +233,10 @@ impl Settings {
             ));
         }
         let mut h = Sha256::new();
-        for part in [text, DEFAULT_LEXICON, DEFAULT_CONTEXT] {
+        for part in [text, DEFAULT_LEXICON, DEFAULT_CONTEXT]
+            .into_iter()
+            .chain(DEFAULT_CRITERIA.iter().map(|c| c.1))
+        {
             h.update(part.as_bytes());
             h.update([0]);
         }

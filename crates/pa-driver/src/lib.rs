@@ -191,6 +191,9 @@ fn run_in_pool(
             support_coverage: settings.evidence.support_coverage,
         },
     )?;
+    let criteria =
+        pa_evidence::criteria::CriteriaSet::from_files(pa_config::DEFAULT_CRITERIA, &checker)
+            .map_err(pa_evidence::EvidenceError::Context)?;
     let _span = tracing::info_span!("run", run_id = %run.run_id).entered();
 
     let t = Instant::now();
@@ -290,12 +293,15 @@ fn run_in_pool(
         .map(|((docs, sents), case_id)| {
             let _s = tracing::debug_span!("case", case_id = %case_id).entered();
             let summary = pa_summarize::summarize(sents, &lex, &sopts);
+            let criteria =
+                checker.check_criteria(&criteria, summary.service_code.as_deref(), sents);
             let claims = checker.check_case(case_id, sents, &index);
             CaseResult {
                 case_id: case_id.clone(),
                 docs,
                 summary,
                 claims,
+                criteria,
             }
         })
         .collect();
@@ -342,6 +348,45 @@ fn run_in_pool(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_criteria_file_is_embedded_and_valid() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../pipelines/criteria");
+        let mut on_disk: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| {
+                e.unwrap()
+                    .path()
+                    .file_stem()
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        on_disk.sort();
+        let embedded: Vec<String> = pa_config::DEFAULT_CRITERIA
+            .iter()
+            .map(|c| c.0.to_string())
+            .collect();
+        assert_eq!(
+            on_disk, embedded,
+            "add new criteria files to pa_config::DEFAULT_CRITERIA"
+        );
+        let checker = Checker::new(
+            pa_config::lexicon().unwrap(),
+            pa_config::DEFAULT_CONTEXT,
+            EvidenceOptions {
+                candidates: 8,
+                max_evidence: 3,
+                support_coverage: 0.5,
+            },
+        )
+        .unwrap();
+        let set =
+            pa_evidence::criteria::CriteriaSet::from_files(pa_config::DEFAULT_CRITERIA, &checker)
+                .unwrap();
+        assert!(set.len() >= 6);
+    }
 
     #[test]
     fn civil_dates() {

@@ -18,6 +18,7 @@ use pa_types::{CaseSearcher, Citation, Claim, ClaimStatus, Evidence, Lexicon, Se
 
 pub mod claims;
 pub mod context;
+pub mod criteria;
 pub mod quantity;
 
 use claims::Detection;
@@ -694,7 +695,7 @@ fn label_of(s: &str) -> Option<String> {
         .then(|| head.to_lowercase())
 }
 
-fn short(s: &str) -> String {
+pub(crate) fn short(s: &str) -> String {
     let flat = s.split_whitespace().collect::<Vec<_>>().join(" ");
     if flat.chars().count() <= 110 {
         flat

@@ -181,7 +181,35 @@ fn case_page(run: &RunInfo, c: &CaseResult) -> String {
     if c.claims.is_empty() {
         h.push_str("<tr><td colspan=\"4\">No claims found: check that a letter or request form was readable.</td></tr>");
     }
-    h.push_str("</table>\n<h2>Summary</h2>\n<ul id=\"summary\">");
+    h.push_str("</table>\n<h2>Criteria checklist</h2>\n");
+    if c.criteria.is_empty() {
+        h.push_str("<p>No criteria set matches the requested service.</p>\n");
+    } else {
+        let _ = write!(
+            h,
+            "<p>Criteria set <code>{}</code>, checked against the clinical documents.</p>",
+            esc(&c.criteria[0].service)
+        );
+        h.push_str("<table id=\"criteria\"><tr><th>Status</th><th>Criterion</th><th>Reason</th><th>Evidence</th></tr>\n");
+        for k in &c.criteria {
+            let ev: Vec<String> = k.evidence.iter().map(|e| cites.link(&e.citation)).collect();
+            let cls = match k.status.as_str() {
+                "met" => "supported",
+                "not_met" => "contradicted",
+                _ => "unsupported",
+            };
+            let _ = writeln!(
+                h,
+                "<tr><td class=\"s-{cls}\">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                k.status.as_str().replace('_', " "),
+                esc(&k.description),
+                esc(&k.reason),
+                ev.join("<br>")
+            );
+        }
+        h.push_str("</table>\n");
+    }
+    h.push_str("<h2>Summary</h2>\n<ul id=\"summary\">");
     for st in &c.summary.statements {
         let links: Vec<String> = st.citations.iter().map(|x| cites.link(x)).collect();
         let _ = writeln!(

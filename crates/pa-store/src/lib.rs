@@ -58,7 +58,14 @@ pub enum StoreError {
 
 /// The per-case tables, in the order they are written; `runs` comes last and
 /// makes the run visible.
-pub const TABLES: &[&str] = &["documents", "pages", "summaries", "claims", "cases"];
+pub const TABLES: &[&str] = &[
+    "documents",
+    "pages",
+    "summaries",
+    "claims",
+    "criteria",
+    "cases",
+];
 
 /// Version of the table layouts; every row carries it as `schema_version`.
 pub const SCHEMA_VERSION: i32 = 1;
@@ -320,6 +327,43 @@ pub fn table_batch(
                     s(cl.iter().map(|x| x.1.claim_type)),
                     s(cl.iter().map(|x| x.1.status.as_str())),
                     s(cl.iter().map(|x| x.1.reason.clone())),
+                    span_list(&ev, true).map_err(arrow_err)?,
+                ],
+            )
+        }
+        "criteria" => {
+            let cr: Vec<_> = cases
+                .iter()
+                .flat_map(|c| c.criteria.iter().map(move |k| (c, k)))
+                .collect();
+            let ev: Vec<Vec<(&Citation, Option<(f32, &str)>)>> = cr
+                .iter()
+                .map(|x| {
+                    x.1.evidence
+                        .iter()
+                        .map(|e| (&e.citation, Some((e.score, e.relation))))
+                        .collect()
+                })
+                .collect();
+            (
+                vec![
+                    utf8("run_id"),
+                    utf8("case_id"),
+                    utf8("service"),
+                    utf8("criterion_id"),
+                    utf8("description"),
+                    utf8("status"),
+                    utf8("reason"),
+                    f("evidence", list_type(true), false),
+                ],
+                vec![
+                    s(cr.iter().map(|_| run.run_id.clone())),
+                    s(cr.iter().map(|x| x.0.case_id.clone())),
+                    s(cr.iter().map(|x| x.1.service.clone())),
+                    s(cr.iter().map(|x| x.1.criterion_id.clone())),
+                    s(cr.iter().map(|x| x.1.description.clone())),
+                    s(cr.iter().map(|x| x.1.status.as_str())),
+                    s(cr.iter().map(|x| x.1.reason.clone())),
                     span_list(&ev, true).map_err(arrow_err)?,
                 ],
             )

@@ -51,6 +51,8 @@ pub struct StoredCase {
     pub statements: Vec<StoredStatement>,
     /// Claims.
     pub claims: Vec<StoredClaim>,
+    /// Criteria: (criterion id, description, status, reason).
+    pub criteria: Vec<(String, String, String, String)>,
 }
 
 /// Parquet files of a table, newest run first.
@@ -156,6 +158,7 @@ pub fn latest_case(out: &Path, case_id: &str) -> Result<Option<StoredCase>, Stor
                 documents: Vec::new(),
                 statements: Vec::new(),
                 claims: Vec::new(),
+                criteria: Vec::new(),
             };
             for (b, idx) in rows(out, "documents", &run_id, case_id)? {
                 let (f, k, s, r) = (
@@ -217,6 +220,18 @@ pub fn latest_case(out: &Path, case_id: &str) -> Result<Option<StoredCase>, Stor
                         text: text[i].unwrap_or("").into(),
                         reason: reason[i].unwrap_or("").into(),
                     });
+                }
+            }
+            for (b, idx) in rows(out, "criteria", &run_id, case_id)? {
+                let (id, d, st, r) = (
+                    strings(&b, "criterion_id"),
+                    strings(&b, "description"),
+                    strings(&b, "status"),
+                    strings(&b, "reason"),
+                );
+                for i in idx {
+                    let get = |v: &Vec<Option<&str>>| v[i].unwrap_or("").to_string();
+                    case.criteria.push((get(&id), get(&d), get(&st), get(&r)));
                 }
             }
             return Ok(Some(case));

@@ -389,6 +389,45 @@ pub trait CaseSearcher: Sync {
     ) -> Vec<SearchHit>;
 }
 
+/// Whether a payer criterion is satisfied by the clinical documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CriterionStatus {
+    /// A clinical document shows it.
+    Met,
+    /// A clinical document shows it is not (a value below threshold, declined, negated).
+    NotMet,
+    /// Nothing in the clinical documents speaks to it.
+    MissingEvidence,
+}
+
+impl CriterionStatus {
+    /// The stable name used in outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CriterionStatus::Met => "met",
+            CriterionStatus::NotMet => "not_met",
+            CriterionStatus::MissingEvidence => "missing_evidence",
+        }
+    }
+}
+
+/// One payer criterion checked against a case.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CriterionResult {
+    /// The criteria set (`pipelines/criteria/<service>.toml`).
+    pub service: String,
+    /// Criterion id within the set.
+    pub criterion_id: String,
+    /// What the payer requires.
+    pub description: String,
+    /// Verdict.
+    pub status: CriterionStatus,
+    /// One line for a reviewer.
+    pub reason: String,
+    /// Spans from clinical documents.
+    pub evidence: Vec<Evidence>,
+}
+
 /// Everything a run produced for one case: what the store writes.
 #[derive(Debug, Clone)]
 pub struct CaseResult {
@@ -400,6 +439,8 @@ pub struct CaseResult {
     pub summary: CaseSummary,
     /// Claims with verdicts.
     pub claims: Vec<Claim>,
+    /// Payer criteria for the requested service, when a criteria set matches it.
+    pub criteria: Vec<CriterionResult>,
 }
 
 impl CaseResult {
