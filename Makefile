@@ -38,7 +38,7 @@ eval: build
 # Debian's chromium drives the review-page test (through playwright's Python
 # driver; no browser download). Without it that one test skips with a message.
 test-deps:
-	@$(PYTHON) -c "import duckdb, pyarrow, polars, playwright" 2>/dev/null || $(PYTHON) -m pip install --quiet duckdb pyarrow polars playwright
+	@$(PYTHON) -c "import duckdb, pyarrow, polars, playwright, fhir.resources" 2>/dev/null || $(PYTHON) -m pip install --quiet duckdb pyarrow polars playwright fhir.resources
 	@if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null 2>&1; then \
 		SUDO=; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
 		( $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null ) \

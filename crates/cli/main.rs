@@ -65,6 +65,17 @@ enum Command {
         #[arg(long, default_value_t = 10)]
         limit: usize,
     },
+    /// Write a case's criteria and claims, with their source spans, as FHIR R4 JSON.
+    ExportFhir {
+        /// The case id.
+        case_id: String,
+        /// Output folder of earlier runs.
+        #[arg(long)]
+        out: PathBuf,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        to: Option<PathBuf>,
+    },
     /// Parse one PDF and print its pages as JSON (the isolated worker `run` starts).
     #[command(hide = true)]
     ExtractWorker {
@@ -102,7 +113,10 @@ fn main() -> ExitCode {
     }
     let quiet = match &cli.command {
         Command::Run(a) | Command::Eval { args: a, .. } => a.quiet,
-        Command::ExtractWorker { .. } | Command::Show { .. } | Command::Search { .. } => true,
+        Command::ExtractWorker { .. }
+        | Command::Show { .. }
+        | Command::Search { .. }
+        | Command::ExportFhir { .. } => true,
     };
     let filter =
         tracing_subscriber::EnvFilter::try_from_env("PRIORAUTH_LOG").unwrap_or_else(|_| {
@@ -201,6 +215,21 @@ fn worker_fault(fault: &str) {
 fn dispatch(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::ExtractWorker { .. } => unreachable!("handled before logging starts"),
+        Command::ExportFhir { case_id, out, to } => {
+            let Some(bundle) =
+                pa_driver::export_fhir(&out, &case_id).context("reading the output dataset")?
+            else {
+                eprintln!("no case {case_id} in {}", out.display());
+                return Ok(ExitCode::from(1));
+            };
+            let text = serde_json::to_string_pretty(&bundle)?;
+            match to {
+                Some(path) => std::fs::write(&path, text)
+                    .with_context(|| format!("writing {}", path.display()))?,
+                None => println!("{text}"),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Show { case_id, out } => {
             let case = pa_driver::show(&out, &case_id).context("reading the output dataset")?;
             let Some(case) = case else {

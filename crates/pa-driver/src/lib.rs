@@ -97,6 +97,14 @@ pub fn show(out: &Path, case_id: &str) -> Result<Option<pa_store::read::StoredCa
     Ok(pa_store::read::latest_case(out, case_id)?)
 }
 
+/// The latest result of a case as a FHIR R4 Bundle (JSON).
+pub fn export_fhir(out: &Path, case_id: &str) -> Result<Option<serde_json::Value>, DriverError> {
+    Ok(
+        pa_store::read::latest_case(out, case_id)?
+            .map(|c| pa_store::fhir::case_bundle(case_id, &c)),
+    )
+}
+
 /// Search the index of the latest run in `out`; returns the run id and the hits.
 pub fn search(
     out: &Path,

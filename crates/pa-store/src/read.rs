@@ -21,9 +21,18 @@ pub struct StoredStatement {
     pub citations: Vec<(String, i32, i32, i32)>,
 }
 
+/// A span as stored: (doc_id, page, start, end, quote).
+pub type StoredSpan = (String, i32, i32, i32, String);
+
 /// A claim as stored.
 #[derive(Debug, Clone)]
 pub struct StoredClaim {
+    /// Claim id.
+    pub claim_id: String,
+    /// The claim's own span.
+    pub span: StoredSpan,
+    /// Evidence spans with their relation.
+    pub evidence: Vec<(StoredSpan, String)>,
     /// Status.
     pub status: String,
     /// Claim type.
@@ -53,6 +62,47 @@ pub struct StoredCase {
     pub claims: Vec<StoredClaim>,
     /// Criteria: (criterion id, description, status, reason).
     pub criteria: Vec<(String, String, String, String)>,
+    /// Evidence spans per criterion, in the order of `criteria`.
+    pub criteria_evidence: Vec<Vec<(StoredSpan, String)>>,
+}
+
+/// The spans of row `i` of a list<struct{doc_id, page, start, end, quote[, relation]}> column.
+fn spans_at(b: &RecordBatch, col: &str, i: usize) -> Vec<(StoredSpan, String)> {
+    let list = b
+        .column_by_name(col)
+        .expect("column exists")
+        .as_list::<i32>()
+        .value(i);
+    let st = list.as_struct();
+    let text = |n: &str| st.column_by_name(n).map(|c| c.as_string::<i32>().clone());
+    let num = |n: &str| {
+        st.column_by_name(n)
+            .unwrap()
+            .as_primitive::<Int32Type>()
+            .clone()
+    };
+    let (doc, quote, rel) = (
+        text("doc_id").unwrap(),
+        text("quote").unwrap(),
+        text("relation"),
+    );
+    let (page, start, end) = (num("page"), num("start"), num("end"));
+    (0..st.len())
+        .map(|j| {
+            (
+                (
+                    doc.value(j).to_string(),
+                    page.value(j),
+                    start.value(j),
+                    end.value(j),
+                    quote.value(j).to_string(),
+                ),
+                rel.as_ref()
+                    .map(|r| r.value(j).to_string())
+                    .unwrap_or_default(),
+            )
+        })
+        .collect()
 }
 
 /// Parquet files of a table, newest run first.
@@ -159,6 +209,7 @@ pub fn latest_case(out: &Path, case_id: &str) -> Result<Option<StoredCase>, Stor
                 statements: Vec::new(),
                 claims: Vec::new(),
                 criteria: Vec::new(),
+                criteria_evidence: Vec::new(),
             };
             for (b, idx) in rows(out, "documents", &run_id, case_id)? {
                 let (f, k, s, r) = (
@@ -213,8 +264,25 @@ pub fn latest_case(out: &Path, case_id: &str) -> Result<Option<StoredCase>, Stor
                     strings(&b, "text"),
                     strings(&b, "reason"),
                 );
+                let (ids, docs) = (strings(&b, "claim_id"), strings(&b, "doc_id"));
+                let num = |n: &str| {
+                    b.column_by_name(n)
+                        .unwrap()
+                        .as_primitive::<Int32Type>()
+                        .clone()
+                };
+                let (page, start, end) = (num("page"), num("start"), num("end"));
                 for i in idx {
                     case.claims.push(StoredClaim {
+                        claim_id: ids[i].unwrap_or("").into(),
+                        span: (
+                            docs[i].unwrap_or("").into(),
+                            page.value(i),
+                            start.value(i),
+                            end.value(i),
+                            text[i].unwrap_or("").into(),
+                        ),
+                        evidence: spans_at(&b, "evidence", i),
                         status: st[i].unwrap_or("").into(),
                         claim_type: ty[i].unwrap_or("").into(),
                         text: text[i].unwrap_or("").into(),
@@ -232,6 +300,7 @@ pub fn latest_case(out: &Path, case_id: &str) -> Result<Option<StoredCase>, Stor
                 for i in idx {
                     let get = |v: &Vec<Option<&str>>| v[i].unwrap_or("").to_string();
                     case.criteria.push((get(&id), get(&d), get(&st), get(&r)));
+                    case.criteria_evidence.push(spans_at(&b, "evidence", i));
                 }
             }
             return Ok(Some(case));
