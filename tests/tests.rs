@@ -5,6 +5,7 @@ mod analyst;
 mod bad_input;
 mod common;
 mod eval;
+mod evidence_fixtures;
 mod fhir;
 mod isolation;
 mod realworld;

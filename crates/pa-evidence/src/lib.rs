@@ -227,6 +227,8 @@ pub struct Checker {
 /// What one candidate sentence says about a claim.
 enum Verdict {
     Supports,
+    /// Would support, but the document is dated after the request.
+    AfterRequest(String),
     Contradicts(String),
     Family,
     Hypothetical,
@@ -361,6 +363,7 @@ impl Checker {
             .map(|s| ((s.span.doc_id.as_str(), s.span.page, s.span.start), s))
             .collect();
 
+        let doc_dates = document_dates(sentences);
         let mut out = Vec::new();
         for s in sentences.iter().filter(|s| s.kind.is_assertion()) {
             let a = self.analyze(&s.span.quote);
@@ -400,7 +403,20 @@ impl Checker {
                     continue;
                 };
                 debug_assert!(cand.span.doc_id != s.span.doc_id);
-                let (v, cov) = self.verify(s, &a, claim_type, cand);
+                let (mut v, cov) = self.verify(s, &a, claim_type, cand);
+                // Support must precede the request it supports.
+                if let (Verdict::Supports, Some(req), Some(d)) = (
+                    &v,
+                    doc_dates.get(s.span.doc_id.as_str()),
+                    doc_dates.get(cand.span.doc_id.as_str()),
+                ) {
+                    if d > req {
+                        v = Verdict::AfterRequest(format!(
+                            "{} is dated {:04}-{:02}-{:02}, after the request ({:04}-{:02}-{:02})",
+                            cand.span.doc_id, d.0, d.1, d.2, req.0, req.1, req.2
+                        ));
+                    }
+                }
                 verdicts.push((v, cov, cand));
             }
             decide(
@@ -489,10 +505,12 @@ impl Checker {
         // Context of the matched mentions, claim side against candidate side.
         let mut family = false;
         let mut hypothetical = false;
+        // Without a lexicon concept, every matched word is a mention to assess:
+        // in "Family history: father with colon cancer", "history" is outside
+        // the experiencer's scope but "colon" and "cancer" are inside it.
         let positions: Vec<((usize, usize), (usize, usize))> = if matched.is_empty() {
             matched_words
                 .iter()
-                .take(1)
                 .filter_map(|w| {
                     let t = b
                         .tokens
@@ -637,7 +655,7 @@ fn decide(
         .find(|v| matches!(v.0, Verdict::Contradicts(_)));
     let support = verdicts.iter().find(|v| matches!(v.0, Verdict::Supports));
     let family = verdicts.iter().find(|v| matches!(v.0, Verdict::Family));
-    if let Some((Verdict::Contradicts(r), ..)) = contradiction {
+    if let Some((Verdict::Contradicts(r), _, cs)) = contradiction {
         claim.status = ClaimStatus::Contradicted;
         claim.reason = r.replace("{assertion}", who);
         claim.evidence = evidence(
@@ -645,6 +663,21 @@ fn decide(
             "contradicts",
             &verdicts,
         );
+        // The clinical documents disagree with each other: say so.
+        if let Some((_, _, s)) = support.filter(|(_, _, s)| s.span.doc_id != cs.span.doc_id) {
+            claim.reason = format!(
+                "{}; but {} p.{} supports it (\"{}\"): the clinical documents disagree",
+                claim.reason,
+                s.span.doc_id,
+                s.span.page,
+                short(&s.span.quote)
+            );
+            claim.evidence.push(Evidence {
+                citation: s.span.clone(),
+                score: support.map(|v| v.1).unwrap_or(0.0),
+                relation: "supports",
+            });
+        }
     } else if let Some((_, _, s)) = support {
         claim.status = ClaimStatus::Supported;
         claim.reason = format!(
@@ -667,6 +700,9 @@ fn decide(
         claim.status = ClaimStatus::Unsupported;
         let related = verdicts.iter().find(|v| !matches!(v.0, Verdict::Weak));
         claim.reason = match related {
+            Some((Verdict::AfterRequest(why), _, _)) => {
+                format!("the only support is later than the request: {why}")
+            }
             Some((Verdict::MissingNumber(n), _, s)) => {
                 format!(
                     "{} p.{} mentions it but does not confirm {}",
@@ -685,6 +721,56 @@ fn decide(
         };
         claim.evidence = evidence(&|v| !matches!(v, Verdict::Weak), "related", &verdicts);
     }
+}
+
+/// A date (y, m, d) per document: its `Date:`-like label, else its first full date.
+fn document_dates(sentences: &[Sentence]) -> HashMap<&str, (u32, u32, u32)> {
+    static DATE: std::sync::LazyLock<regex::Regex> =
+        std::sync::LazyLock::new(|| regex::Regex::new(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b").unwrap());
+    const LABELS: &[&str] = &[
+        "date",
+        "date of service",
+        "date of request",
+        "collected",
+        "study date",
+        "dos",
+        "visit date",
+    ];
+    let mut out: HashMap<&str, (u32, u32, u32)> = HashMap::new();
+    let mut labelled: HashSet<&str> = HashSet::new();
+    for s in sentences {
+        let doc = s.span.doc_id.as_str();
+        if labelled.contains(doc) {
+            continue;
+        }
+        let q = &s.span.quote;
+        let lower = q.to_lowercase();
+        // The first labelled date wins; a bare date counts only until one is found.
+        let label_at = LABELS
+            .iter()
+            .filter_map(|l| lower.find(&format!("{l}:")))
+            .min();
+        let parse = |text: &str| {
+            DATE.captures(text).and_then(|c| {
+                let (m, d, y): (u32, u32, u32) =
+                    (c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?);
+                ((1..=12).contains(&m) && (1..=31).contains(&d)).then_some((y, m, d))
+            })
+        };
+        if let Some(at) = label_at {
+            if let Some(d) = parse(&lower[at..]) {
+                out.insert(doc, d);
+                labelled.insert(doc);
+                continue;
+            }
+        }
+        if !out.contains_key(doc) {
+            if let Some(d) = parse(q) {
+                out.insert(doc, d);
+            }
+        }
+    }
+    out
 }
 
 /// The `Label:` prefix of a sentence, lowercase.

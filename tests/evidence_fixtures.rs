@@ -1,0 +1,51 @@
+//! The evidence checker, tested like lint rules: one small case per behaviour
+//! in `tests/fixtures/evidence/<behaviour>/`, the findings compared with the
+//! reviewed snapshot `tests/fixtures/evidence.snap`. After a deliberate change,
+//! rerun with `UPDATE_SNAPSHOTS=1`, review the diff, and commit it.
+//!
+//! Behaviours: negated support, family history, number mismatch, paraphrase
+//! through a drug class, self-citation, evidence on page 2, OCR noise, a
+//! duplicate fax, an injection sentence, support dated after the request, and
+//! clinical documents that disagree with each other.
+
+use std::process::Command;
+
+use crate::common::{root, run};
+
+#[test]
+fn evidence_findings_match_the_reviewed_snapshot() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let (code, _, stderr) = run(&root().join("tests/fixtures/evidence"), &out);
+    assert_eq!(code, 0, "{stderr}");
+    let o = Command::new("python3")
+        .arg(root().join("tests/py/findings.py"))
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let actual = String::from_utf8_lossy(&o.stdout).into_owned();
+    let snap = root().join("tests/fixtures/evidence.snap");
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::write(&snap, &actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&snap).unwrap_or_default();
+    if actual != expected {
+        let diff: Vec<String> = expected
+            .lines()
+            .filter(|l| !actual.lines().any(|a| a == *l))
+            .map(|l| format!("- {l}"))
+            .chain(
+                actual
+                    .lines()
+                    .filter(|l| !expected.lines().any(|e| e == *l))
+                    .map(|l| format!("+ {l}")),
+            )
+            .collect();
+        panic!(
+            "findings differ from tests/fixtures/evidence.snap (UPDATE_SNAPSHOTS=1 to accept):\n{}",
+            diff.join("\n")
+        );
+    }
+}
