@@ -5,7 +5,7 @@ BIN    := target/release/priorauth
 DROP   ?= sample_docs
 OUT    ?= output
 
-.PHONY: build run test test-deps sysdeps eval samples fmt lint clean bench-extract
+.PHONY: build run test test-deps sysdeps eval samples fmt lint clean bench-extract soak
 
 # OCR needs tesseract and pdftoppm. Install them when missing (Debian/Ubuntu);
 # elsewhere say which packages to install. Without them the run still works and
@@ -56,6 +56,11 @@ samples:
 # Extraction against pdftotext and tesseract on the same files (needs ../shared).
 bench-extract: sysdeps test-deps build
 	bash tests/bench/extract.sh
+
+# Kill the run with SIGKILL hundreds of times and check every rerun (KILLS=n).
+KILLS ?= 300
+soak: test-deps build
+	PRIORAUTH_KILLS=$(KILLS) $(CARGO) test --release --locked --test e2e -- crash --nocapture
 
 fmt:
 	$(CARGO) fmt --all

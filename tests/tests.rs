@@ -4,6 +4,7 @@
 mod analyst;
 mod bad_input;
 mod common;
+mod crash;
 mod eval;
 mod evidence_fixtures;
 mod fhir;

@@ -16,6 +16,8 @@ use pa_summarize::SummarizeOptions;
 use pa_types::{CaseResult, DocStatus, RunInfo, Sentence};
 use rayon::prelude::*;
 
+pub mod ops;
+
 pub use pa_index::TextHit;
 pub use pa_store::read::StoredCase;
 
@@ -46,6 +48,9 @@ pub enum DriverError {
         /// The cause.
         source: std::io::Error,
     },
+    /// Another run holds the output folder.
+    #[error("{0}")]
+    Busy(String),
     /// The worker pool.
     #[error("cannot start worker threads: {0}")]
     Threads(String),
@@ -187,6 +192,8 @@ fn run_in_pool(
         path: out.to_path_buf(),
         source,
     })?;
+    let _lock = ops::OutputLock::acquire(out).map_err(DriverError::Busy)?;
+    ops::remove_unfinished(out);
     let run = new_run();
     let mut times = StageTimes::default();
     let lex = pa_config::lexicon()?;
@@ -394,6 +401,20 @@ mod tests {
             pa_evidence::criteria::CriteriaSet::from_files(pa_config::DEFAULT_CRITERIA, &checker)
                 .unwrap();
         assert!(set.len() >= 6);
+    }
+
+    #[test]
+    fn a_live_lock_blocks_and_a_stale_one_is_replaced() {
+        let tmp = tempfile::tempdir().unwrap();
+        let first = ops::OutputLock::acquire(tmp.path()).unwrap();
+        let err = ops::OutputLock::acquire(tmp.path()).unwrap_err();
+        assert!(err.contains(&std::process::id().to_string()), "{err}");
+        drop(first);
+        // A lock file naming a process that does not exist is stale.
+        std::fs::write(tmp.path().join(".priorauth.lock"), "999999999\n").unwrap();
+        let again = ops::OutputLock::acquire(tmp.path()).unwrap();
+        drop(again);
+        assert!(!tmp.path().join(".priorauth.lock").exists());
     }
 
     #[test]
