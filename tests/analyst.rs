@@ -89,19 +89,28 @@ fn readme_queries_answer_correctly() {
         assert_eq!(rows(q)[0][0], "ocr_unavailable");
     }
 
-    // The latest result per case: ten cases, all from the second run.
-    let latest = find("x.case_id = c.case_id");
+    // The latest result per case: ten cases, all from the first run, since the
+    // second found nothing changed and skipped them.
+    let latest = find("c.needs_review, c.n_unsupported");
     assert_eq!(rows(latest).len(), 10);
     assert!(
-        rows(latest).iter().all(|r| r[1] == second_run.as_str()),
+        rows(latest).iter().all(|r| r[1] != second_run.as_str()),
         "{:?}",
         rows(latest)
     );
 
-    // Runs: two, newest first, with timestamps.
+    // Runs: two, newest first; the second processed nothing and skipped ten.
     let runs = find("from read_parquet('output/runs/");
     assert_eq!(rows(runs).len(), 2);
     assert_eq!(rows(runs)[0][0], second_run.as_str());
+    let (n_cases, n_skipped) = (col(runs, "n_cases"), col(runs, "n_skipped"));
+    assert_eq!(
+        (
+            rows(runs)[0][n_cases].as_u64(),
+            rows(runs)[0][n_skipped].as_u64()
+        ),
+        (Some(0), Some(10))
+    );
 
     // Criteria most often not met: the 6-month program of the bariatric case.
     let crit = find("from read_parquet('output/criteria/");

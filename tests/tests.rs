@@ -8,6 +8,7 @@ mod crash;
 mod eval;
 mod evidence_fixtures;
 mod fhir;
+mod incremental;
 mod isolation;
 mod realworld;
 mod review_page;

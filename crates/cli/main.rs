@@ -37,6 +37,9 @@ struct RunArgs {
     /// Print nothing but errors.
     #[arg(long, short)]
     quiet: bool,
+    /// Redo every case, even those unchanged since their latest run.
+    #[arg(long)]
+    force: bool,
 }
 
 #[derive(Subcommand)]
@@ -155,7 +158,7 @@ fn run_pipeline(a: &RunArgs) -> Result<RunReport> {
     let s = settings(a.config.as_deref())?;
     let exe =
         std::env::current_exe().context("locating the priorauth binary for extraction workers")?;
-    pa_driver::run(&a.drop, &a.out, &s, Some(&exe))
+    pa_driver::run(&a.drop, &a.out, &s, Some(&exe), a.force)
         .with_context(|| format!("processing {} into {}", a.drop.display(), a.out.display()))
 }
 
@@ -285,7 +288,11 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         }
         Command::Eval { args, json } => {
             let golds = pa_eval::load_gold(&args.drop).context("reading gold labels")?;
-            let report = run_pipeline(&args)?;
+            // The evaluation scores this build on every case: nothing is skipped.
+            let report = run_pipeline(&RunArgs {
+                force: true,
+                ..args
+            })?;
             let eval = pa_eval::evaluate(&golds, &report.cases);
             if json {
                 println!("{}", serde_json::to_string_pretty(&eval)?);
@@ -331,6 +338,12 @@ fn print_report(r: &RunReport, out: &Path) {
             c.n_claims(ClaimStatus::Unsupported),
             c.n_claims(ClaimStatus::Contradicted),
             if c.needs_review() { "yes" } else { "no" }
+        );
+    }
+    if !r.skipped.is_empty() {
+        println!(
+            "{} case(s) unchanged since their latest run, skipped (--force redoes them)",
+            r.skipped.len()
         );
     }
     println!("\nrun {} wrote {}:", r.run.run_id, out.display());

@@ -88,6 +88,8 @@ pub struct RunReport {
     pub index_dir: PathBuf,
     /// Stage timings.
     pub times: StageTimes,
+    /// Cases skipped because nothing about them changed.
+    pub skipped: Vec<String>,
 }
 
 impl RunReport {
@@ -110,26 +112,65 @@ pub fn export_fhir(out: &Path, case_id: &str) -> Result<Option<serde_json::Value
     )
 }
 
-/// Search the index of the latest run in `out`; returns the run id and the hits.
+/// Search the latest result of every case (or one): each finished run's index
+/// answers for the cases whose latest run it is. Returns the newest run id and
+/// the hits, best first.
 pub fn search(
     out: &Path,
     query: &str,
     case_id: Option<&str>,
     limit: usize,
 ) -> Result<Option<(String, Vec<pa_index::TextHit>)>, DriverError> {
-    let Ok(rd) = std::fs::read_dir(out.join("index")) else {
-        return Ok(None);
-    };
-    let mut runs: Vec<String> = rd
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
+    let latest = pa_store::read::latest_fingerprints(out)?;
+    let mut runs = ops::finished_runs(out);
     runs.sort();
-    let Some(run) = runs.pop() else {
+    let Some(newest) = runs.last().cloned() else {
         return Ok(None);
     };
-    let index = RunIndex::open(&out.join("index").join(&run))?;
-    Ok(Some((run, index.search_text(query, case_id, limit))))
+    let mut hits = Vec::new();
+    for run in runs.iter().rev() {
+        if !latest.values().any(|(r, _)| r == run) {
+            continue;
+        }
+        let dir = out.join("index").join(run);
+        if !dir.is_dir() {
+            continue;
+        }
+        let index = RunIndex::open(&dir)?;
+        hits.extend(
+            index
+                .search_text(query, case_id, limit)
+                .into_iter()
+                .filter(|h| latest.get(&h.case_id).is_some_and(|(r, _)| r == run)),
+        );
+    }
+    hits.sort_by(|a, b| b.score.total_cmp(&a.score));
+    hits.truncate(limit);
+    Ok(Some((newest, hits)))
+}
+
+/// sha256 over the pipeline version, the settings hash and every document's
+/// name, hash and size: what decides whether a case must be redone.
+fn fingerprint(case: &pa_ingest::StagedCase, config_sha256: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(env!("CARGO_PKG_VERSION").as_bytes());
+    h.update([0]);
+    h.update(config_sha256.as_bytes());
+    let mut docs: Vec<_> = case
+        .docs
+        .iter()
+        .map(|d| (&d.file_name, &d.sha256, d.size))
+        .collect();
+    docs.sort();
+    for (name, sha, size) in docs {
+        h.update([0]);
+        h.update(name.as_bytes());
+        h.update([0]);
+        h.update(sha.as_bytes());
+        h.update(size.to_le_bytes());
+    }
+    format!("{:x}", h.finalize())
 }
 
 /// A new run id that sorts in time order: `YYYYMMDDTHHMMSSZ-xxxx`.
@@ -169,17 +210,21 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
 /// Run the pipeline over `drop`, writing into `out`. `worker_exe` is a binary
 /// with the `extract-worker` subcommand (the running `priorauth`); without it,
 /// or with `extract.isolate = false`, PDFs are parsed in-process.
+///
+/// A case whose documents and settings did not change since its latest
+/// finished run is skipped (its earlier rows stay the latest), unless `force`.
 pub fn run(
     drop: &Path,
     out: &Path,
     settings: &Settings,
     worker_exe: Option<&Path>,
+    force: bool,
 ) -> Result<RunReport, DriverError> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(settings.run.threads)
         .build()
         .map_err(|e| DriverError::Threads(e.to_string()))?;
-    pool.install(|| run_in_pool(drop, out, settings, worker_exe))
+    pool.install(|| run_in_pool(drop, out, settings, worker_exe, force))
 }
 
 fn run_in_pool(
@@ -187,6 +232,7 @@ fn run_in_pool(
     out: &Path,
     settings: &Settings,
     worker_exe: Option<&Path>,
+    force: bool,
 ) -> Result<RunReport, DriverError> {
     std::fs::create_dir_all(out).map_err(|source| DriverError::Output {
         path: out.to_path_buf(),
@@ -219,7 +265,35 @@ fn run_in_pool(
             max_file_bytes: settings.ingest.max_file_bytes,
         },
     )?;
+    // Change detection: hashes only, no document content read.
+    let previous = if force {
+        Default::default()
+    } else {
+        pa_store::read::latest_fingerprints(out)?
+    };
+    let mut skipped = Vec::new();
+    let mut fingerprints = std::collections::HashMap::new();
+    let staged: Vec<pa_ingest::StagedCase> = staged
+        .into_iter()
+        .filter(|case| {
+            let fp = fingerprint(case, &settings.config_sha256);
+            let unchanged = previous
+                .get(&case.case_id)
+                .is_some_and(|(_, old)| *old == fp);
+            fingerprints.insert(case.case_id.clone(), fp);
+            if unchanged {
+                skipped.push(case.case_id.clone());
+            }
+            !unchanged
+        })
+        .collect();
     times.ingest = t.elapsed();
+    if !skipped.is_empty() {
+        tracing::info!(
+            skipped = skipped.len(),
+            "cases unchanged since their latest run"
+        );
+    }
     tracing::info!(
         cases = staged.len(),
         documents = staged.iter().map(|c| c.docs.len()).sum::<usize>(),
@@ -317,6 +391,10 @@ fn run_in_pool(
                 summary,
                 claims,
                 criteria,
+                fingerprint: fingerprints
+                    .get(case_id.as_str())
+                    .cloned()
+                    .unwrap_or_default(),
             }
         })
         .collect();
@@ -335,6 +413,7 @@ fn run_in_pool(
         finished_at_us: finished.as_micros() as i64,
         version: env!("CARGO_PKG_VERSION").to_string(),
         config_sha256: settings.config_sha256.clone(),
+        n_skipped: skipped.len() as i64,
         exit_status: if cases.iter().any(|c| c.n_quarantined() > 0) {
             2
         } else {
@@ -357,6 +436,7 @@ fn run_in_pool(
         review_pages,
         index_dir,
         times,
+        skipped,
     })
 }
 

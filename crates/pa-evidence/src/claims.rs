@@ -83,6 +83,10 @@ static LETTERHEAD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\(\d{3}\)\s*\d{3}-\d{4}|\b(Fax|Tel|Phone)\b|,\s*(MD|DO|PhD|RN|NP|PA-C|FACS|PsyD|RD)\b|\b[A-Z]{2}\s+\d{5}\b")
         .unwrap()
 });
+/// A clinical value with its unit: a lab, a vital, a measurement.
+static VALUE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b\d+(\.\d+)?\s*(%|mg/dl|mg/l|mmol/l|mm\s?hg|kg/m2|cm|mm|lbs?|pounds|iu/ml|u/l|meq/l|g/dl|ng/ml)(\b|\s|$|[,.;)])").unwrap()
+});
 static NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b\d+(\.\d+)?\b").unwrap());
 
 /// Why a sentence is or is not a claim.
@@ -130,7 +134,7 @@ pub fn detect(text: &str, label: Option<&str>, concept_kinds: &[&str]) -> Detect
         "diagnosis"
     } else if has("measure") && NUMBER.is_match(body) {
         "score"
-    } else if has("test") || TEST.is_match(body) {
+    } else if has("test") || TEST.is_match(body) || VALUE.is_match(body) {
         "test_result"
     } else if FUNCTION.is_match(body) {
         "functional_limitation"

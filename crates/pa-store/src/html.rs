@@ -63,54 +63,102 @@ fn head(title: &str) -> String {
     )
 }
 
-/// Severity for ordering: contradictions weigh most.
-fn severity(c: &CaseResult) -> usize {
-    3 * c.n_claims(ClaimStatus::Contradicted)
-        + 2 * c.n_claims(ClaimStatus::Unsupported)
-        + c.n_quarantined()
+/// One line of the review index, kept in `review/cases.json` across runs so
+/// that cases a run skipped (unchanged) stay listed.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+struct IndexRow {
+    case_id: String,
+    run_id: String,
+    service: String,
+    contradicted: usize,
+    unsupported: usize,
+    supported: usize,
+    criteria_open: usize,
+    quarantined: usize,
+    needs_review: bool,
 }
 
-/// Write `review/index.html` and one page per case needing review; returns the pages written.
+impl IndexRow {
+    fn severity(&self) -> usize {
+        3 * self.contradicted + 2 * self.unsupported + self.criteria_open + self.quarantined
+    }
+}
+
+/// Write a page per processed case needing review, and `review/index.html`
+/// over every case's latest result; returns the pages written.
 pub fn write_review(
     out: &Path,
     run: &RunInfo,
     cases: &[CaseResult],
 ) -> Result<Vec<PathBuf>, StoreError> {
     let dir = out.join("review");
-    let mut flagged: Vec<&CaseResult> = cases.iter().filter(|c| c.needs_review()).collect();
+    let state = dir.join("cases.json");
+    let mut rows: Vec<IndexRow> = std::fs::read(&state)
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default();
+    let mut written = Vec::new();
+    for c in cases {
+        rows.retain(|r| r.case_id != c.case_id);
+        rows.push(IndexRow {
+            case_id: c.case_id.clone(),
+            run_id: run.run_id.clone(),
+            service: c.summary.service_code.clone().unwrap_or_else(|| "?".into()),
+            contradicted: c.n_claims(ClaimStatus::Contradicted),
+            unsupported: c.n_claims(ClaimStatus::Unsupported),
+            supported: c.n_claims(ClaimStatus::Supported),
+            criteria_open: c
+                .criteria
+                .iter()
+                .filter(|k| k.status.as_str() != "met")
+                .count(),
+            quarantined: c.n_quarantined(),
+            needs_review: c.needs_review(),
+        });
+        let path = dir.join(page_name(&c.case_id));
+        if c.needs_review() {
+            write_atomic(&path, case_page(run, c).as_bytes())?;
+            written.push(path);
+        } else {
+            let _ = std::fs::remove_file(&path);
+        }
+    }
+    let mut flagged: Vec<&IndexRow> = rows.iter().filter(|r| r.needs_review).collect();
     flagged.sort_by(|a, b| {
-        severity(b)
-            .cmp(&severity(a))
+        b.severity()
+            .cmp(&a.severity())
             .then(a.case_id.cmp(&b.case_id))
     });
-    let mut written = Vec::new();
     let mut idx = head("Cases needing review");
     let _ = write!(
         idx,
-        "<h1>Cases needing review</h1><p>Run <code>{}</code>: {} of {} case(s) need review, worst first.</p>\
-<table><tr><th>Case</th><th>Service</th><th>Contradicted</th><th>Unsupported</th><th>Supported</th><th>Quarantined docs</th></tr>\n",
-        esc(&run.run_id),
+        "<h1>Cases needing review</h1><p>{} of {} case(s) need review, worst first (latest result of each case; last run <code>{}</code>).</p>\
+<table><tr><th>Case</th><th>Service</th><th>Contradicted</th><th>Unsupported</th><th>Supported</th><th>Open criteria</th><th>Quarantined docs</th><th>Run</th></tr>\n",
         flagged.len(),
-        cases.len()
+        rows.len(),
+        esc(&run.run_id)
     );
-    for c in &flagged {
-        let name = page_name(&c.case_id);
+    for r in &flagged {
         let _ = writeln!(
             idx,
-            "<tr><td><a href=\"{}\">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            esc(&name),
-            esc(&c.case_id),
-            esc(c.summary.service_code.as_deref().unwrap_or("?")),
-            c.n_claims(ClaimStatus::Contradicted),
-            c.n_claims(ClaimStatus::Unsupported),
-            c.n_claims(ClaimStatus::Supported),
-            c.n_quarantined()
+            "<tr><td><a href=\"{}\">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code></td></tr>",
+            esc(&page_name(&r.case_id)),
+            esc(&r.case_id),
+            esc(&r.service),
+            r.contradicted,
+            r.unsupported,
+            r.supported,
+            r.criteria_open,
+            r.quarantined,
+            esc(&r.run_id)
         );
-        let path = dir.join(&name);
-        write_atomic(&path, case_page(run, c).as_bytes())?;
-        written.push(path);
     }
     idx.push_str("</table></body></html>\n");
+    rows.sort_by(|a, b| a.case_id.cmp(&b.case_id));
+    write_atomic(
+        &state,
+        &serde_json::to_vec_pretty(&rows).unwrap_or_default(),
+    )?;
     let path = dir.join("index.html");
     write_atomic(&path, idx.as_bytes())?;
     written.push(path);

@@ -82,6 +82,8 @@ pub struct RunRecord {
     pub config_sha256: String,
     /// The process exit status the run ends with (0 or 2).
     pub exit_status: i32,
+    /// Cases left alone because nothing about them changed.
+    pub n_skipped: i64,
 }
 
 fn s<I: IntoIterator<Item = T>, T: Into<String>>(it: I) -> ArrayRef {
@@ -383,6 +385,7 @@ pub fn table_batch(
                 int("n_unsupported"),
                 int("n_contradicted"),
                 f("needs_review", DataType::Boolean, false),
+                utf8("fingerprint"),
             ],
             vec![
                 s(cases.iter().map(|_| run.run_id.clone())),
@@ -415,6 +418,7 @@ pub fn table_batch(
                 Arc::new(BooleanArray::from(
                     cases.iter().map(|c| c.needs_review()).collect::<Vec<_>>(),
                 )),
+                s(cases.iter().map(|c| c.fingerprint.clone())),
             ],
         ),
         _ => unreachable!("unknown table {table}"),
@@ -464,6 +468,7 @@ pub fn runs_batch(
         int("n_unsupported"),
         int("n_contradicted"),
         int("n_needs_review"),
+        int("n_skipped"),
         int("exit_status"),
     ];
     let cols = vec![
@@ -481,6 +486,7 @@ pub fn runs_batch(
         i32s([count(ClaimStatus::Unsupported)]),
         i32s([count(ClaimStatus::Contradicted)]),
         i32s([cases.iter().filter(|c| c.needs_review()).count() as i64]),
+        i32s([rec.n_skipped]),
         i32s([rec.exit_status as i64]),
     ];
     with_schema_version(fields, cols).map_err(arrow_err)
@@ -596,6 +602,7 @@ mod schema_doc_tests {
             version: "v".into(),
             config_sha256: "h".into(),
             exit_status: 0,
+            n_skipped: 0,
         };
         let mut code: Vec<(String, BTreeSet<String>)> = TABLES
             .iter()

@@ -308,3 +308,37 @@ pub fn latest_case(out: &Path, case_id: &str) -> Result<Option<StoredCase>, Stor
     }
     Ok(None)
 }
+
+/// For every case in a finished run: (latest run id, fingerprint of that run's result).
+pub fn latest_fingerprints(
+    out: &Path,
+) -> Result<std::collections::HashMap<String, (String, String)>, StoreError> {
+    let finished: std::collections::HashSet<String> = table_files(out, "runs")
+        .into_iter()
+        .map(|(r, _)| r)
+        .collect();
+    let mut latest: std::collections::HashMap<String, (String, String)> =
+        std::collections::HashMap::new();
+    // Newest first: the first row seen for a case is its latest.
+    for (run, path) in table_files(out, "cases") {
+        if !finished.contains(&run) {
+            continue;
+        }
+        for b in read_all(&path)? {
+            let ids = strings(&b, "case_id");
+            let fps = if b.column_by_name("fingerprint").is_some() {
+                strings(&b, "fingerprint")
+            } else {
+                vec![None; ids.len()]
+            };
+            for (id, fp) in ids.into_iter().zip(fps) {
+                if let Some(id) = id {
+                    latest
+                        .entry(id.to_string())
+                        .or_insert_with(|| (run.clone(), fp.unwrap_or("").to_string()));
+                }
+            }
+        }
+    }
+    Ok(latest)
+}

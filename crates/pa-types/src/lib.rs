@@ -441,6 +441,9 @@ pub struct CaseResult {
     pub claims: Vec<Claim>,
     /// Payer criteria for the requested service, when a criteria set matches it.
     pub criteria: Vec<CriterionResult>,
+    /// sha256 over the pipeline version, the settings and every document's
+    /// name and hash: a case whose fingerprint did not change is not redone.
+    pub fingerprint: String,
 }
 
 impl CaseResult {
