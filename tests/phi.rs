@@ -6,7 +6,12 @@ use std::process::Command;
 
 use crate::common::root;
 
-const CANARIES: &[&str] = &["Quenthalia", "Brorsky", "MRN-77Q4219", "zebrafish-pox encephalitis"];
+const CANARIES: &[&str] = &[
+    "Quenthalia",
+    "Brorsky",
+    "MRN-77Q4219",
+    "zebrafish-pox encephalitis",
+];
 
 #[test]
 fn canaries_stay_out_of_logs_and_foreign_files() {
@@ -22,10 +27,25 @@ fn canaries_stay_out_of_logs_and_foreign_files() {
         ),
     )
     .unwrap();
-    std::fs::write(case.join("note.txt"), format!("CLINIC NOTE\nDate: 10/01/2026\nPatient {} {} seen. Denies {}.\n", CANARIES[0], CANARIES[1], CANARIES[3])).unwrap();
+    std::fs::write(
+        case.join("note.txt"),
+        format!(
+            "CLINIC NOTE\nDate: 10/01/2026\nPatient {} {} seen. Denies {}.\n",
+            CANARIES[0], CANARIES[1], CANARIES[3]
+        ),
+    )
+    .unwrap();
     // Failures and quarantines too: a broken PDF, a scan, an empty file.
-    std::fs::write(case.join("broken.pdf"), format!("%PDF-1.7\n1 0 obj ({}) endobj", CANARIES[2])).unwrap();
-    std::fs::copy(root().join("sample_docs/knee-tka-002/xr_knee_scan.pdf"), case.join("scan.pdf")).unwrap();
+    std::fs::write(
+        case.join("broken.pdf"),
+        format!("%PDF-1.7\n1 0 obj ({}) endobj", CANARIES[2]),
+    )
+    .unwrap();
+    std::fs::copy(
+        root().join("sample_docs/knee-tka-002/xr_knee_scan.pdf"),
+        case.join("scan.pdf"),
+    )
+    .unwrap();
     std::fs::write(case.join("empty.pdf"), "").unwrap();
 
     let out = tmp.path().join("out");
@@ -40,7 +60,11 @@ fn canaries_stay_out_of_logs_and_foreign_files() {
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&o.stderr);
-    assert!(stderr.len() > 1000, "the trace log is verbose: {} bytes", stderr.len());
+    assert!(
+        stderr.len() > 1000,
+        "the trace log is verbose: {} bytes",
+        stderr.len()
+    );
     assert_eq!(o.status.code(), Some(2), "{stderr}");
     for c in CANARIES {
         assert!(!stderr.contains(c), "canary {c} in the log");

@@ -79,3 +79,55 @@ fn show_and_search_read_the_latest_run() {
     }
     assert!(checked >= 2, "{text}");
 }
+
+#[test]
+fn audit_log_chain_detects_edits_and_json_logs_parse() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let drop = root().join("tests/fixtures/evidence");
+    for _ in 0..2 {
+        let o = Command::new(env!("CARGO_BIN_EXE_priorauth"))
+            .args(["run", "--log-format", "json", "--drop"])
+            .arg(&drop)
+            .arg("--out")
+            .arg(&out)
+            .env("PRIORAUTH_LOG", "info")
+            .output()
+            .unwrap();
+        assert!(o.status.success());
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        let mut summary = false;
+        for line in stderr.lines() {
+            let v: serde_json::Value =
+                serde_json::from_str(line).unwrap_or_else(|_| panic!("not JSON: {line}"));
+            summary |= v["fields"]["message"] == "run summary";
+        }
+        assert!(summary, "{stderr}");
+        assert!(String::from_utf8_lossy(&o.stdout)
+            .lines()
+            .last()
+            .unwrap()
+            .starts_with("summary: "));
+    }
+    let o = priorauth(&["audit", "verify", "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("2 entries"));
+    let log = out.join("audit.log");
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(text.lines().nth(1).unwrap().contains("skipped_unchanged"));
+    std::fs::write(
+        &log,
+        text.lines()
+            .skip(1)
+            .map(|l| format!("{l}\n"))
+            .collect::<String>(),
+    )
+    .unwrap();
+    let o = priorauth(&["audit", "verify", "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("line 1"),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+}

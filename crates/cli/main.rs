@@ -40,6 +40,25 @@ struct RunArgs {
     /// Redo every case, even those unchanged since their latest run.
     #[arg(long)]
     force: bool,
+    /// Log lines as text or as JSON objects (for log collectors).
+    #[arg(long, value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
+}
+
+#[derive(Subcommand)]
+enum AuditAction {
+    /// Recompute the hash chain of `<out>/audit.log`: exit 0 when intact, 1 naming the first bad line.
+    Verify {
+        /// Output folder.
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Subcommand)]
@@ -78,6 +97,11 @@ enum Command {
         /// Write to this file instead of standard output.
         #[arg(long)]
         to: Option<PathBuf>,
+    },
+    /// Check the audit log of an output folder (`audit verify --out DIR`).
+    Audit {
+        #[command(subcommand)]
+        action: AuditAction,
     },
     /// Parse one PDF and print its pages as JSON (the isolated worker `run` starts).
     #[command(hide = true)]
@@ -119,7 +143,8 @@ fn main() -> ExitCode {
         Command::ExtractWorker { .. }
         | Command::Show { .. }
         | Command::Search { .. }
-        | Command::ExportFhir { .. } => true,
+        | Command::ExportFhir { .. }
+        | Command::Audit { .. } => true,
     };
     let filter =
         tracing_subscriber::EnvFilter::try_from_env("PRIORAUTH_LOG").unwrap_or_else(|_| {
@@ -129,11 +154,16 @@ fn main() -> ExitCode {
                 "warn,lopdf=off,pdf_extract=off"
             })
         });
-    tracing_subscriber::fmt()
+    let json = matches!(&cli.command, Command::Run(a) | Command::Eval { args: a, .. } if a.log_format == LogFormat::Json);
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
-        .with_target(false)
-        .init();
+        .with_target(false);
+    if json {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
     pa_extract::install_quiet_panic_hook();
 
     match dispatch(cli) {
@@ -233,6 +263,18 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Audit {
+            action: AuditAction::Verify { out },
+        } => match pa_driver::audit_verify(&out) {
+            Ok(n) => {
+                println!("audit log intact: {n} entries");
+                Ok(ExitCode::SUCCESS)
+            }
+            Err(e) => {
+                println!("audit log broken: {e}");
+                Ok(ExitCode::from(1))
+            }
+        },
         Command::Show { case_id, out } => {
             let case = pa_driver::show(&out, &case_id).context("reading the output dataset")?;
             let Some(case) = case else {
@@ -276,9 +318,27 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Run(a) => {
+            let started = std::time::Instant::now();
             let report = run_pipeline(&a)?;
+            let flagged = report.cases.iter().filter(|c| c.needs_review()).count();
+            tracing::info!(
+                run_id = %report.run.run_id,
+                processed = report.cases.len(),
+                skipped = report.skipped.len(),
+                flagged,
+                quarantined = report.n_quarantined(),
+                seconds = started.elapsed().as_secs_f64(),
+                "run summary"
+            );
             if !a.quiet {
                 print_report(&report, &a.out);
+                println!(
+                    "summary: {} case(s) processed, {} skipped, {flagged} need review, {} document(s) quarantined, {:.1} s",
+                    report.cases.len(),
+                    report.skipped.len(),
+                    report.n_quarantined(),
+                    started.elapsed().as_secs_f64()
+                );
             }
             Ok(if report.n_quarantined() > 0 {
                 ExitCode::from(2)

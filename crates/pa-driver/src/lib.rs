@@ -104,6 +104,11 @@ pub fn show(out: &Path, case_id: &str) -> Result<Option<pa_store::read::StoredCa
     Ok(pa_store::read::latest_case(out, case_id)?)
 }
 
+/// Check the audit log's hash chain; the number of entries, or the first bad line.
+pub fn audit_verify(out: &Path) -> Result<usize, String> {
+    pa_store::audit::verify(out)
+}
+
 /// The latest result of a case as a FHIR R4 Bundle (JSON).
 pub fn export_fhir(out: &Path, case_id: &str) -> Result<Option<serde_json::Value>, DriverError> {
     Ok(
@@ -422,6 +427,38 @@ fn run_in_pool(
     };
     // The runs table is written last: a run whose row is there is complete.
     let files = pa_store::write_tables(out, &run, &record, &cases)?;
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .unwrap_or_default()
+        .trim()
+        .to_string();
+    let mut actions: Vec<serde_json::Value> = cases
+        .iter()
+        .map(|c| serde_json::json!({"case_id": c.case_id, "action": "processed", "fingerprint": c.fingerprint,
+            "documents": c.docs.iter().map(|d| serde_json::json!({"doc_id": d.staged.doc_id, "sha256": d.staged.sha256})).collect::<Vec<_>>()}))
+        .collect();
+    actions.extend(
+        skipped
+            .iter()
+            .map(|id| serde_json::json!({"case_id": id, "action": "skipped_unchanged"})),
+    );
+    pa_store::audit::append(
+        out,
+        serde_json::json!({
+            "action": "run",
+            "run_id": run.run_id,
+            "finished_at_us": record.finished_at_us,
+            "version": record.version,
+            "config_sha256": record.config_sha256,
+            "user": std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).unwrap_or_else(|_| format!("uid {}", unsafe { libc::getuid() })),
+            "host": host,
+            "drop": drop.display().to_string(),
+            "counts": {"processed": cases.len(), "skipped": skipped.len(),
+                       "quarantined": cases.iter().map(|c| c.n_quarantined()).sum::<usize>(),
+                       "needs_review": cases.iter().filter(|c| c.needs_review()).count()},
+            "exit_status": record.exit_status,
+            "cases": actions,
+        }),
+    )?;
     times.write = t.elapsed();
     tracing::info!(
         cases = cases.len(),
