@@ -112,6 +112,27 @@ fn audit_log_chain_detects_edits_and_json_logs_parse() {
     let o = priorauth(&["audit", "verify", "--out", out.to_str().unwrap()]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
     assert!(String::from_utf8_lossy(&o.stdout).contains("2 entries"));
+    // Retention: nothing is younger than 0 days, so both runs go, and the purge is audited.
+    let o = priorauth(&[
+        "purge",
+        "--out",
+        out.to_str().unwrap(),
+        "--older-than",
+        "0d",
+    ]);
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("removed 2 run(s)"),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    assert!(
+        crate::common::priorauth(&["show", "dated-after", "--out", out.to_str().unwrap()])
+            .status
+            .code()
+            == Some(1)
+    );
+    let o = priorauth(&["audit", "verify", "--out", out.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("3 entries"));
     let log = out.join("audit.log");
     let text = std::fs::read_to_string(&log).unwrap();
     assert!(text.lines().nth(1).unwrap().contains("skipped_unchanged"));

@@ -98,6 +98,15 @@ enum Command {
         #[arg(long)]
         to: Option<PathBuf>,
     },
+    /// Delete the outputs of runs older than a retention period, and say what went.
+    Purge {
+        /// Output folder.
+        #[arg(long)]
+        out: PathBuf,
+        /// Age, in days (`90d` or `90`).
+        #[arg(long, value_parser = parse_days)]
+        older_than: u64,
+    },
     /// Check the audit log of an output folder (`audit verify --out DIR`).
     Audit {
         #[command(subcommand)]
@@ -144,7 +153,8 @@ fn main() -> ExitCode {
         | Command::Show { .. }
         | Command::Search { .. }
         | Command::ExportFhir { .. }
-        | Command::Audit { .. } => true,
+        | Command::Audit { .. }
+        | Command::Purge { .. } => true,
     };
     let filter =
         tracing_subscriber::EnvFilter::try_from_env("PRIORAUTH_LOG").unwrap_or_else(|_| {
@@ -260,6 +270,18 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                 Some(path) => std::fs::write(&path, text)
                     .with_context(|| format!("writing {}", path.display()))?,
                 None => println!("{text}"),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Purge { out, older_than } => {
+            let removed = pa_driver::purge(&out, older_than).context("purging old runs")?;
+            println!(
+                "removed {} run(s) older than {older_than} days from {}",
+                removed.len(),
+                out.display()
+            );
+            for r in removed {
+                println!("  {r}");
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -539,4 +561,11 @@ fn print_case(case_id: &str, c: &pa_driver::StoredCase) {
             println!("  {}{l}", if i == 0 { "" } else { "  " });
         }
     }
+}
+
+/// `90d` or `90` -> 90.
+fn parse_days(s: &str) -> Result<u64, String> {
+    s.trim_end_matches('d')
+        .parse()
+        .map_err(|_| format!("`{s}` is not a number of days (e.g. 90d)"))
 }

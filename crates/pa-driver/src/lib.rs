@@ -104,6 +104,31 @@ pub fn show(out: &Path, case_id: &str) -> Result<Option<pa_store::read::StoredCa
     Ok(pa_store::read::latest_case(out, case_id)?)
 }
 
+/// Delete the outputs of runs older than `days` days (under the output lock),
+/// and record it in the audit log. Returns the run ids removed.
+pub fn purge(out: &Path, days: u64) -> Result<Vec<String>, DriverError> {
+    let _lock = ops::OutputLock::acquire(out).map_err(DriverError::Busy)?;
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_secs() as i64;
+    let cutoff = now - (days as i64) * 86_400;
+    let (y, m, d) = civil_from_days(cutoff.div_euclid(86_400));
+    let tod = cutoff.rem_euclid(86_400);
+    let cutoff_id = format!(
+        "{y:04}{m:02}{d:02}T{:02}{:02}{:02}Z",
+        tod / 3600,
+        tod % 3600 / 60,
+        tod % 60
+    );
+    let removed = ops::purge_before(out, &cutoff_id);
+    pa_store::audit::append(
+        out,
+        serde_json::json!({"action": "purge", "older_than_days": days, "cutoff": cutoff_id, "runs_removed": removed}),
+    )?;
+    Ok(removed)
+}
+
 /// Check the audit log's hash chain; the number of entries, or the first bad line.
 pub fn audit_verify(out: &Path) -> Result<usize, String> {
     pa_store::audit::verify(out)

@@ -134,3 +134,35 @@ pub fn remove_unfinished(out: &Path) -> usize {
     }
     removed
 }
+
+/// Delete every file of the runs that started before `cutoff_run_id` (a run id
+/// or any string that sorts like one, e.g. `20260801T000000Z`): parquet files,
+/// search indexes. Returns the run ids removed. Retention for PHI.
+pub fn purge_before(out: &Path, cutoff_run_id: &str) -> Vec<String> {
+    let mut removed_runs: Vec<String> = Vec::new();
+    let mut tables: Vec<&str> = pa_store::TABLES.to_vec();
+    tables.push("runs");
+    for table in tables {
+        for (run, path) in pa_store::read::table_files(out, table) {
+            if run.as_str() < cutoff_run_id
+                && std::fs::remove_file(&path).is_ok()
+                && !removed_runs.contains(&run)
+            {
+                removed_runs.push(run);
+            }
+        }
+    }
+    if let Ok(idx) = std::fs::read_dir(out.join("index")) {
+        for d in idx.flatten() {
+            let run = d.file_name().to_string_lossy().into_owned();
+            if run.as_str() < cutoff_run_id
+                && std::fs::remove_dir_all(d.path()).is_ok()
+                && !removed_runs.contains(&run)
+            {
+                removed_runs.push(run);
+            }
+        }
+    }
+    removed_runs.sort();
+    removed_runs
+}
