@@ -6,7 +6,8 @@
 //! Behaviours: negated support, family history, number mismatch, paraphrase
 //! through a drug class, self-citation, evidence on page 2, OCR noise, a
 //! duplicate fax, an injection sentence, support dated after the request, and
-//! clinical documents that disagree with each other.
+//! clinical documents that disagree with each other; and payer criteria,
+//! including evidence older than a criterion's time window.
 
 use std::process::Command;
 

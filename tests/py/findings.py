@@ -18,3 +18,7 @@ for r in duckdb.sql(f"""
     select case_id, doc_id, status, coalesce(status_detail, '')
     from read_parquet('{out}/documents/**/*.parquet') where status <> 'ok' order by all""").fetchall():
     print("document | " + " | ".join(r))
+for r in duckdb.sql(f"""
+    select case_id, criterion_id, status, reason
+    from read_parquet('{out}/criteria/**/*.parquet') order by all""").fetchall():
+    print("criterion | " + " | ".join(r))

@@ -52,6 +52,8 @@ struct Requirement {
     min_duration_days: Option<f64>,
     #[serde(default)]
     expect_negative: bool,
+    /// The evidence must be dated within this many days before the request.
+    window_days: Option<i64>,
 }
 
 /// All criteria sets.
@@ -134,6 +136,12 @@ impl Checker {
             .filter(|s| !s.kind.is_assertion())
             .collect();
         let case_concepts = self.affirmed_concepts(&clinical);
+        let dates = crate::document_dates(sentences);
+        let request = sentences
+            .iter()
+            .find(|s| s.kind.is_assertion())
+            .and_then(|s| dates.get(s.span.doc_id.as_str()))
+            .copied();
         file.criterion
             .iter()
             .map(|spec| {
@@ -142,7 +150,16 @@ impl Checker {
                 for s in &clinical {
                     for r in &spec.any_of {
                         match self.requirement(r, s, &case_concepts) {
-                            Outcome::Met => met.push(*s),
+                            Outcome::Met => match (r.window_days, request, dates.get(s.span.doc_id.as_str())) {
+                                (Some(w), Some(req), Some(&d)) if !(0..=w).contains(&(days(req) - days(d))) => not_met.push((
+                                    s,
+                                    format!(
+                                        "dated {:04}-{:02}-{:02}, not within {w} days before the request ({:04}-{:02}-{:02})",
+                                        d.0, d.1, d.2, req.0, req.1, req.2
+                                    ),
+                                )),
+                                _ => met.push(*s),
+                            },
                             Outcome::NotMet(why) => not_met.push((s, why)),
                             Outcome::Nothing => {}
                         }
@@ -325,5 +342,31 @@ impl Checker {
             }
         }
         Outcome::Met
+    }
+}
+
+/// Days since the epoch of a (y, m, d) date, for date differences.
+fn days((y, m, d): (u32, u32, u32)) -> i64 {
+    let (y, m) = if m <= 2 {
+        (y as i64 - 1, m as i64 + 9)
+    } else {
+        (y as i64, m as i64 - 3)
+    };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * m + 2) / 5 + d as i64 - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn day_numbers() {
+        assert_eq!(super::days((1970, 1, 1)), 0);
+        assert_eq!(
+            super::days((2026, 11, 27)) - super::days((2026, 10, 28)),
+            30
+        );
     }
 }

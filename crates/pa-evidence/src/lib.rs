@@ -724,7 +724,7 @@ fn decide(
 }
 
 /// A date (y, m, d) per document: its `Date:`-like label, else its first full date.
-fn document_dates(sentences: &[Sentence]) -> HashMap<&str, (u32, u32, u32)> {
+pub(crate) fn document_dates(sentences: &[Sentence]) -> HashMap<&str, (u32, u32, u32)> {
     static DATE: std::sync::LazyLock<regex::Regex> =
         std::sync::LazyLock::new(|| regex::Regex::new(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b").unwrap());
     const LABELS: &[&str] = &[

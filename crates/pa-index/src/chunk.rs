@@ -15,6 +15,34 @@ const ABBREVIATIONS: &[&str] = &[
     "ste",
 ];
 
+/// Labels of one-line header fields in letters and forms.
+const FIELD_LABELS: &[&str] = &[
+    "date",
+    "to",
+    "re",
+    "from",
+    "patient",
+    "member",
+    "member id",
+    "member name",
+    "dob",
+    "requested service",
+    "request",
+    "procedure",
+    "drug",
+    "drug requested",
+    "medication requested",
+    "equipment requested",
+    "study requested",
+    "diagnosis",
+    "prescriber",
+    "requesting provider",
+    "facility",
+    "health plan",
+    "date of service",
+    "collected",
+];
+
 /// Sentences of every page of a document, in reading order.
 pub fn sentences(doc: &ExtractedDoc) -> Vec<Sentence> {
     let mut out = Vec::new();
@@ -118,7 +146,15 @@ fn split_page(text: &str, skip: &[(u32, u32)]) -> Vec<(usize, usize, Option<Stri
                     .iter()
                     .any(|&(s, e)| s as usize <= na && nb <= e as usize)
         });
-        if short || next_blank || trimmed.ends_with(':') || heading(&line).is_some() {
+        // A one-line form field ("Equipment requested: ...") ends at the line's end
+        // unless the next line continues it in lowercase.
+        let field_ends = line_label(&line).is_some_and(|l| FIELD_LABELS.contains(&l.as_str()))
+            && lines.get(i + 1).is_some_and(|&(na, nb)| {
+                line_str((na, nb))
+                    .trim_start()
+                    .starts_with(|c: char| c.is_uppercase())
+            });
+        if short || next_blank || field_ends || trimmed.ends_with(':') || heading(&line).is_some() {
             if let Some(c) = cur.take() {
                 blocks.push(c);
             }
@@ -247,6 +283,14 @@ mod tests {
             .map(|(a, b, _)| t.chars().skip(a).take(b - a).collect())
             .collect();
         assert_eq!(got, ["Plan: MRI of the spine."]);
+    }
+
+    #[test]
+    fn one_line_fields_end_at_the_line() {
+        let t = "Equipment requested: stationary oxygen concentrator (HCPCS E1390) for home use\nHe has COPD, and an arterial blood gas showed a low PaO2.";
+        assert_eq!(texts(t).len(), 2, "{:?}", texts(t));
+        let wrapped = "Requested service: MRI lumbar spine without contrast for the evaluation of\nlumbar radiculopathy";
+        assert_eq!(texts(wrapped).len(), 1);
     }
 
     #[test]
