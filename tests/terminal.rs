@@ -112,7 +112,9 @@ fn audit_log_chain_detects_edits_and_json_logs_parse() {
     let o = priorauth(&["audit", "verify", "--out", out.to_str().unwrap()]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
     assert!(String::from_utf8_lossy(&o.stdout).contains("2 entries"));
-    // Retention: nothing is younger than 0 days, so both runs go, and the purge is audited.
+    // Retention: nothing is younger than 0 days, so both runs go, and the purge is
+    // audited. (Run ids have one-second resolution: let a second pass.)
+    std::thread::sleep(std::time::Duration::from_millis(1100));
     let o = priorauth(&[
         "purge",
         "--out",
