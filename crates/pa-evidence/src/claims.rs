@@ -13,46 +13,6 @@ static INSTRUCTION: LazyLock<Regex> = LazyLock::new(|| {
 static NOT_A_CLAIM: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(medically necessary|is indicated|appropriate next step|i am writing|request(ing)? (authorization|approval)|^dear\b|^to whom|^sincerely|^respectfully|^regards|\battest\b)").unwrap()
 });
-/// Header labels whose line is identification, not a clinical assertion.
-const HEADER_LABELS: &[&str] = &[
-    "date",
-    "to",
-    "re",
-    "patient",
-    "member",
-    "member name",
-    "member id",
-    "id",
-    "dob",
-    "requested service",
-    "request",
-    "requesting provider",
-    "facility",
-    "setting",
-    "procedure",
-    "drug",
-    "drug requested",
-    "medication requested",
-    "equipment requested",
-    "study requested",
-    "prescriber",
-    "plan",
-    "health plan",
-    "signature",
-    "signed",
-    "attestation",
-    "date of request",
-    "npi",
-    "review type",
-    "prescriber signature",
-    "from",
-    "fax",
-    "tel",
-    "clinical information",
-    "clinical information supporting the request",
-    "clinical criteria (prescriber attestation)",
-    "medicare mbi",
-];
 
 static TREATMENT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(fail(ed|ure)?|tried|trial|completed|course|treated|taking|taken|took|received|participated|intoleran\w*|contraindicat\w*|despite|without (relief|benefit|improvement)|inadequate|on maximal|remains?)\b").unwrap()
@@ -111,7 +71,7 @@ pub fn detect(text: &str, label: Option<&str>, concept_kinds: &[&str]) -> Detect
         return Detection::Instruction;
     }
     if let Some(l) = label {
-        if HEADER_LABELS.contains(&l) {
+        if pa_types::text::HEADER_LABELS.contains(&l) {
             return Detection::NotAClaim;
         }
     }

@@ -15,34 +15,6 @@ const ABBREVIATIONS: &[&str] = &[
     "ste",
 ];
 
-/// Labels of one-line header fields in letters and forms.
-const FIELD_LABELS: &[&str] = &[
-    "date",
-    "to",
-    "re",
-    "from",
-    "patient",
-    "member",
-    "member id",
-    "member name",
-    "dob",
-    "requested service",
-    "request",
-    "procedure",
-    "drug",
-    "drug requested",
-    "medication requested",
-    "equipment requested",
-    "study requested",
-    "diagnosis",
-    "prescriber",
-    "requesting provider",
-    "facility",
-    "health plan",
-    "date of service",
-    "collected",
-];
-
 /// Sentences of every page of a document, in reading order.
 pub fn sentences(doc: &ExtractedDoc) -> Vec<Sentence> {
     let mut out = Vec::new();
@@ -148,7 +120,8 @@ fn split_page(text: &str, skip: &[(u32, u32)]) -> Vec<(usize, usize, Option<Stri
         });
         // A one-line form field ("Equipment requested: ...") ends at the line's end
         // unless the next line continues it in lowercase.
-        let field_ends = line_label(&line).is_some_and(|l| FIELD_LABELS.contains(&l.as_str()))
+        let field_ends = line_label(&line)
+            .is_some_and(|l| pa_types::text::HEADER_LABELS.contains(&l.as_str()))
             && lines.get(i + 1).is_some_and(|&(na, nb)| {
                 line_str((na, nb))
                     .trim_start()

@@ -125,6 +125,21 @@ impl RunIndex {
         out
     }
 
+    /// A query matching any of the (already analyzed) words in the text field.
+    fn any_word(&self, words: &[String]) -> Box<dyn Query> {
+        let any: Vec<(Occur, Box<dyn Query>)> = words
+            .iter()
+            .map(|w| {
+                let q: Box<dyn Query> = Box::new(TermQuery::new(
+                    Term::from_field_text(self.fields.text, w),
+                    IndexRecordOption::WithFreqs,
+                ));
+                (Occur::Should, q)
+            })
+            .collect();
+        Box::new(BooleanQuery::new(any))
+    }
+
     fn run(&self, query: &dyn Query, limit: usize) -> Vec<SearchHit> {
         let searcher = self.reader.searcher();
         let Ok(top) = searcher.search(query, &TopDocs::with_limit(limit).order_by_score()) else {
@@ -176,18 +191,7 @@ impl RunIndex {
         if words.is_empty() {
             return Vec::new();
         }
-        let any: Vec<(Occur, Box<dyn Query>)> = words
-            .iter()
-            .map(|w| {
-                let q: Box<dyn Query> = Box::new(TermQuery::new(
-                    Term::from_field_text(self.fields.text, w),
-                    IndexRecordOption::WithFreqs,
-                ));
-                (Occur::Should, q)
-            })
-            .collect();
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> =
-            vec![(Occur::Must, Box::new(BooleanQuery::new(any)))];
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, self.any_word(&words))];
         if let Some(c) = case_id {
             clauses.push((
                 Occur::Must,
@@ -247,16 +251,6 @@ impl CaseSearcher for RunIndex {
         if words.is_empty() {
             return Vec::new();
         }
-        let any: Vec<(Occur, Box<dyn Query>)> = words
-            .iter()
-            .map(|w| {
-                let q: Box<dyn Query> = Box::new(TermQuery::new(
-                    Term::from_field_text(self.fields.text, w),
-                    IndexRecordOption::WithFreqs,
-                ));
-                (Occur::Should, q)
-            })
-            .collect();
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
             (
                 Occur::Must,
@@ -265,7 +259,7 @@ impl CaseSearcher for RunIndex {
                     IndexRecordOption::Basic,
                 )),
             ),
-            (Occur::Must, Box::new(BooleanQuery::new(any))),
+            (Occur::Must, self.any_word(&words)),
         ];
         for d in exclude_docs {
             clauses.push((

@@ -1,6 +1,52 @@
 //! Char-offset helpers and the tokenizer every stage shares, so that "the same
 //! word" means the same thing in the summary, the index and the evidence check.
 
+/// Labels of one-line header fields in letters and forms (`Date:`, `Re:`,
+/// `Equipment requested:`): identification, not clinical assertions, and a
+/// line of their own unless the next line continues it in lowercase.
+pub const HEADER_LABELS: &[&str] = &[
+    "date",
+    "to",
+    "re",
+    "patient",
+    "member",
+    "member name",
+    "member id",
+    "id",
+    "dob",
+    "requested service",
+    "request",
+    "requesting provider",
+    "facility",
+    "setting",
+    "procedure",
+    "drug",
+    "drug requested",
+    "medication requested",
+    "equipment requested",
+    "study requested",
+    "prescriber",
+    "plan",
+    "health plan",
+    "signature",
+    "signed",
+    "attestation",
+    "date of request",
+    "npi",
+    "review type",
+    "prescriber signature",
+    "from",
+    "fax",
+    "tel",
+    "clinical information",
+    "clinical information supporting the request",
+    "clinical criteria (prescriber attestation)",
+    "medicare mbi",
+    "diagnosis",
+    "date of service",
+    "collected",
+];
+
 /// `s[start..end]` counted in chars; `None` when out of range.
 pub fn char_slice(s: &str, start: usize, end: usize) -> Option<&str> {
     if start > end {
