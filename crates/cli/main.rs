@@ -196,6 +196,12 @@ fn settings(config: Option<&Path>) -> Result<Settings> {
 
 fn run_pipeline(a: &RunArgs) -> Result<RunReport> {
     let s = settings(a.config.as_deref())?;
+    if s.output.group_readable {
+        // SAFETY: umask has no preconditions; no output file exists yet.
+        unsafe {
+            libc::umask(0o027);
+        }
+    }
     let exe =
         std::env::current_exe().context("locating the priorauth binary for extraction workers")?;
     pa_driver::run(&a.drop, &a.out, &s, Some(&exe), a.force)

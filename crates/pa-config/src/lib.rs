@@ -162,6 +162,8 @@ pub struct EvidenceSettings {
 pub struct OutputSettings {
     /// Write HTML review pages.
     pub review_html: bool,
+    /// Group may read the outputs (umask 027 instead of 077).
+    pub group_readable: bool,
 }
 
 /// The resolved settings of a run.
