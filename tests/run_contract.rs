@@ -181,13 +181,39 @@ fn outputs_are_private_to_their_owner() {
 
     // Group mode, when configured.
     let cfg = tmp.path().join("group.toml");
-    let text = std::fs::read_to_string(root().join("pipelines/nightly.toml")).unwrap().replace("group_readable = false", "group_readable = true");
+    let text = std::fs::read_to_string(root().join("pipelines/nightly.toml"))
+        .unwrap()
+        .replace("group_readable = false", "group_readable = true");
     std::fs::write(&cfg, text).unwrap();
     let out2 = tmp.path().join("out-group");
-    let o = crate::common::priorauth(&["run", "--drop", drop.to_str().unwrap(), "--out", out2.to_str().unwrap(), "--config", cfg.to_str().unwrap()]);
+    let o = crate::common::priorauth(&[
+        "run",
+        "--drop",
+        drop.to_str().unwrap(),
+        "--out",
+        out2.to_str().unwrap(),
+        "--config",
+        cfg.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(0));
-    let cases = std::fs::read_dir(out2.join("cases")).unwrap().next().unwrap().unwrap().path();
-    let file = std::fs::read_dir(&cases).unwrap().next().unwrap().unwrap().path();
-    assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o640);
-    assert_eq!(std::fs::metadata(&cases).unwrap().permissions().mode() & 0o777, 0o750);
+    let cases = std::fs::read_dir(out2.join("cases"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let file = std::fs::read_dir(&cases)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    assert_eq!(
+        std::fs::metadata(&file).unwrap().permissions().mode() & 0o777,
+        0o640
+    );
+    assert_eq!(
+        std::fs::metadata(&cases).unwrap().permissions().mode() & 0o777,
+        0o750
+    );
 }

@@ -204,8 +204,29 @@ fn run_pipeline(a: &RunArgs) -> Result<RunReport> {
     }
     let exe =
         std::env::current_exe().context("locating the priorauth binary for extraction workers")?;
-    pa_driver::run(&a.drop, &a.out, &s, Some(&exe), a.force)
-        .with_context(|| format!("processing {} into {}", a.drop.display(), a.out.display()))
+    // A progress bar on a terminal, nothing in cron.
+    let bar = (!a.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr())).then(|| {
+        let bar = indicatif::ProgressBar::new(0);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} extracting {pos}/{len} documents [{elapsed}] {wide_bar}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    let ticker = bar.clone();
+    let tick = move |done: usize, total: usize| {
+        if let Some(b) = &ticker {
+            b.set_length(total as u64);
+            b.set_position(done as u64);
+        }
+    };
+    let result = pa_driver::run(&a.drop, &a.out, &s, Some(&exe), a.force, Some(&tick));
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    result.with_context(|| format!("processing {} into {}", a.drop.display(), a.out.display()))
 }
 
 /// The isolated worker: no logging (its stderr is never shown), quiet panics,

@@ -203,6 +203,9 @@ fn fingerprint(case: &pa_ingest::StagedCase, config_sha256: &str) -> String {
     format!("{:x}", h.finalize())
 }
 
+/// Called with (documents extracted so far, documents to extract) as a run goes.
+pub type Progress = dyn Fn(usize, usize) + Sync;
+
 /// A new run id that sorts in time order: `YYYYMMDDTHHMMSSZ-xxxx`.
 pub fn new_run() -> RunInfo {
     let now = SystemTime::now()
@@ -249,12 +252,13 @@ pub fn run(
     settings: &Settings,
     worker_exe: Option<&Path>,
     force: bool,
+    progress: Option<&Progress>,
 ) -> Result<RunReport, DriverError> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(settings.run.threads)
         .build()
         .map_err(|e| DriverError::Threads(e.to_string()))?;
-    pool.install(|| run_in_pool(drop, out, settings, worker_exe, force))
+    pool.install(|| run_in_pool(drop, out, settings, worker_exe, force, progress))
 }
 
 fn run_in_pool(
@@ -263,6 +267,7 @@ fn run_in_pool(
     settings: &Settings,
     worker_exe: Option<&Path>,
     force: bool,
+    progress: Option<&Progress>,
 ) -> Result<RunReport, DriverError> {
     std::fs::create_dir_all(out).map_err(|source| DriverError::Output {
         path: out.to_path_buf(),
@@ -355,6 +360,8 @@ fn run_in_pool(
     if xopts.ocr.enabled && !pa_extract::ocr::available() {
         tracing::warn!("tesseract or pdftoppm not found: pages without a text layer will be quarantined as ocr_unavailable");
     }
+    let total_docs: usize = staged.iter().map(|c| c.docs.len()).sum();
+    let done = std::sync::atomic::AtomicUsize::new(0);
     let (case_ids, extracted): (Vec<String>, Vec<Vec<pa_types::ExtractedDoc>>) = staged
         .into_par_iter()
         .map(|case| {
@@ -368,7 +375,14 @@ fn run_in_pool(
                     let _s =
                         tracing::debug_span!("extract", case_id = %d.case_id, doc_id = %d.doc_id)
                             .entered();
-                    pa_extract::extract(d, &xopts)
+                    let doc = pa_extract::extract(d, &xopts);
+                    if let Some(p) = progress {
+                        p(
+                            done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1,
+                            total_docs,
+                        );
+                    }
+                    doc
                 })
                 .collect();
             pa_extract::mark_near_duplicates(&mut docs, settings.extract.near_duplicate_similarity);
