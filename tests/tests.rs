@@ -14,4 +14,5 @@ mod phi;
 mod realworld;
 mod review_page;
 mod run_contract;
+mod shard;
 mod terminal;

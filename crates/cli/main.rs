@@ -40,6 +40,10 @@ struct RunArgs {
     /// Redo every case, even those unchanged since their latest run.
     #[arg(long)]
     force: bool,
+    /// Process only shard K of N (`--shard 0/3`): the cases whose stable hash
+    /// falls there. N processes with K = 0..N-1 write the union of one run.
+    #[arg(long, value_parser = parse_shard)]
+    shard: Option<(u32, u32)>,
     /// Log lines as text or as JSON objects (for log collectors).
     #[arg(long, value_enum, default_value_t = LogFormat::Text)]
     log_format: LogFormat,
@@ -222,7 +226,15 @@ fn run_pipeline(a: &RunArgs) -> Result<RunReport> {
             b.set_position(done as u64);
         }
     };
-    let result = pa_driver::run(&a.drop, &a.out, &s, Some(&exe), a.force, Some(&tick));
+    let result = pa_driver::run(
+        &a.drop,
+        &a.out,
+        &s,
+        Some(&exe),
+        a.force,
+        a.shard,
+        Some(&tick),
+    );
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
@@ -595,4 +607,19 @@ fn parse_days(s: &str) -> Result<u64, String> {
     s.trim_end_matches('d')
         .parse()
         .map_err(|_| format!("`{s}` is not a number of days (e.g. 90d)"))
+}
+
+/// `K/N` with 0 <= K < N.
+fn parse_shard(s: &str) -> Result<(u32, u32), String> {
+    let (k, n) = s
+        .split_once('/')
+        .ok_or_else(|| format!("`{s}` is not K/N (e.g. 0/3)"))?;
+    let (k, n): (u32, u32) = (
+        k.parse().map_err(|_| format!("bad shard `{s}`"))?,
+        n.parse().map_err(|_| format!("bad shard `{s}`"))?,
+    );
+    if n == 0 || k >= n {
+        return Err(format!("shard `{s}`: need 0 <= K < N"));
+    }
+    Ok((k, n))
 }

@@ -158,15 +158,21 @@ pub fn search(
         return Ok(None);
     };
     let mut hits = Vec::new();
-    for run in runs.iter().rev() {
-        if !latest.values().any(|(r, _)| r == run) {
-            continue;
-        }
-        let dir = out.join("index").join(run);
-        if !dir.is_dir() {
-            continue;
-        }
-        let index = RunIndex::open(&dir)?;
+    let mut dirs: Vec<(String, PathBuf)> = std::fs::read_dir(out.join("index"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| {
+            (
+                pa_types::run_id_of(&e.file_name().to_string_lossy()).to_string(),
+                e.path(),
+            )
+        })
+        .filter(|(run, _)| runs.contains(run) && latest.values().any(|(r, _)| r == run))
+        .collect();
+    dirs.sort();
+    for (run, dir) in dirs.iter().rev() {
+        let index = RunIndex::open(dir)?;
         hits.extend(
             index
                 .search_text(query, case_id, limit)
@@ -203,6 +209,14 @@ fn fingerprint(case: &pa_ingest::StagedCase, config_sha256: &str) -> String {
     format!("{:x}", h.finalize())
 }
 
+/// The shard (0-based, of `n`) a case belongs to: a stable hash of its id, the
+/// same on every machine and every run.
+pub fn shard_of(case_id: &str, n: u32) -> u32 {
+    use sha2::{Digest, Sha256};
+    let h = Sha256::digest(case_id.as_bytes());
+    (u64::from_be_bytes(h[..8].try_into().expect("8 bytes")) % u64::from(n.max(1))) as u32
+}
+
 /// Called with (documents extracted so far, documents to extract) as a run goes.
 pub type Progress = dyn Fn(usize, usize) + Sync;
 
@@ -224,6 +238,7 @@ pub fn new_run() -> RunInfo {
         ),
         run_date: format!("{y:04}-{m:02}-{d:02}"),
         started_at_us: now.as_micros() as i64,
+        shard: None,
     }
 }
 
@@ -252,13 +267,14 @@ pub fn run(
     settings: &Settings,
     worker_exe: Option<&Path>,
     force: bool,
+    shard: Option<(u32, u32)>,
     progress: Option<&Progress>,
 ) -> Result<RunReport, DriverError> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(settings.run.threads)
         .build()
         .map_err(|e| DriverError::Threads(e.to_string()))?;
-    pool.install(|| run_in_pool(drop, out, settings, worker_exe, force, progress))
+    pool.install(|| run_in_pool(drop, out, settings, worker_exe, force, shard, progress))
 }
 
 fn run_in_pool(
@@ -267,15 +283,18 @@ fn run_in_pool(
     settings: &Settings,
     worker_exe: Option<&Path>,
     force: bool,
+    shard: Option<(u32, u32)>,
     progress: Option<&Progress>,
 ) -> Result<RunReport, DriverError> {
     std::fs::create_dir_all(out).map_err(|source| DriverError::Output {
         path: out.to_path_buf(),
         source,
     })?;
-    let _lock = ops::OutputLock::acquire(out).map_err(DriverError::Busy)?;
-    ops::remove_unfinished(out);
-    let run = new_run();
+    let mut run = new_run();
+    run.shard = shard;
+    let suffix = run.shard_suffix();
+    let _lock = ops::OutputLock::acquire_named(out, &suffix).map_err(DriverError::Busy)?;
+    ops::remove_unfinished(out, &suffix);
     let mut times = StageTimes::default();
     let lex = pa_config::lexicon()?;
     let checker = Checker::new(
@@ -310,6 +329,7 @@ fn run_in_pool(
     let mut fingerprints = std::collections::HashMap::new();
     let staged: Vec<pa_ingest::StagedCase> = staged
         .into_iter()
+        .filter(|case| shard.is_none_or(|(k, n)| shard_of(&case.case_id, n) == k))
         .filter(|case| {
             let fp = fingerprint(case, &settings.config_sha256);
             let unchanged = previous
@@ -404,7 +424,7 @@ fn run_in_pool(
     times.chunk = t.elapsed();
 
     let t = Instant::now();
-    let index_dir = out.join("index").join(&run.run_id);
+    let index_dir = out.join("index").join(format!("{}{suffix}", run.run_id));
     let index = RunIndex::build(
         &index_dir,
         case_ids

@@ -20,7 +20,13 @@ pub struct OutputLock {
 impl OutputLock {
     /// Take the lock, replacing a stale one left by a dead process.
     pub fn acquire(out: &Path) -> Result<Self, String> {
-        let path = out.join(".priorauth.lock");
+        Self::acquire_named(out, "")
+    }
+
+    /// Take the lock of one shard (`suffix` from [`pa_types::RunInfo::shard_suffix`]):
+    /// shards run side by side, each shard once.
+    pub fn acquire_named(out: &Path, suffix: &str) -> Result<Self, String> {
+        let path = out.join(format!(".priorauth{suffix}.lock"));
         for _ in 0..2 {
             match OpenOptions::new().write(true).create_new(true).open(&path) {
                 Ok(mut f) => {
@@ -73,9 +79,20 @@ pub fn finished_runs(out: &Path) -> Vec<String> {
         .collect()
 }
 
-/// Delete files of runs that never finished, and leftover temporary files.
-/// Returns how many files were removed.
-pub fn remove_unfinished(out: &Path) -> usize {
+/// Does a file or folder name belong to this process's shard (`suffix`, or no
+/// shard at all when empty)? Shards only ever clean up their own leftovers.
+fn ours(name: &str, suffix: &str) -> bool {
+    let stem = name.trim_end_matches(".tmp").trim_end_matches(".parquet");
+    if suffix.is_empty() {
+        !stem.contains("-shard")
+    } else {
+        stem.ends_with(suffix)
+    }
+}
+
+/// Delete files of runs that never finished, and leftover temporary files, of
+/// this process's shard. Returns how many files were removed.
+pub fn remove_unfinished(out: &Path, suffix: &str) -> usize {
     let done = finished_runs(out);
     let mut removed = 0;
     for table in pa_store::TABLES {
@@ -88,10 +105,13 @@ pub fn remove_unfinished(out: &Path) -> usize {
             };
             for f in files.flatten() {
                 let name = f.file_name().to_string_lossy().into_owned();
+                if !ours(&name, suffix) {
+                    continue;
+                }
                 let run = name
                     .strip_prefix("part-")
                     .and_then(|n| n.strip_suffix(".parquet"))
-                    .map(|r| r.split('~').next().unwrap_or(r));
+                    .map(pa_types::run_id_of);
                 let orphan = match run {
                     Some(r) => !done.iter().any(|d| d == r),
                     None => name.ends_with(".tmp"),
@@ -110,7 +130,9 @@ pub fn remove_unfinished(out: &Path) -> usize {
                 .flatten()
                 .flatten()
             {
-                if f.file_name().to_string_lossy().ends_with(".tmp")
+                let name = f.file_name().to_string_lossy().into_owned();
+                if name.ends_with(".tmp")
+                    && ours(&name, suffix)
                     && std::fs::remove_file(f.path()).is_ok()
                 {
                     removed += 1;
@@ -120,8 +142,11 @@ pub fn remove_unfinished(out: &Path) -> usize {
     }
     if let Ok(idx) = std::fs::read_dir(out.join("index")) {
         for d in idx.flatten() {
-            let run = d.file_name().to_string_lossy().into_owned();
-            if !done.contains(&run) && std::fs::remove_dir_all(d.path()).is_ok() {
+            let name = d.file_name().to_string_lossy().into_owned();
+            if ours(&name, suffix)
+                && !done.iter().any(|r| r == pa_types::run_id_of(&name))
+                && std::fs::remove_dir_all(d.path()).is_ok()
+            {
                 removed += 1;
             }
         }

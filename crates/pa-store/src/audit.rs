@@ -23,6 +23,11 @@ fn hash_line(prev: &str, body: &str) -> String {
 
 /// Append one entry; `entry` must be a JSON object (it gets `seq`, `prev` and `hash`).
 pub fn append(out: &Path, mut entry: Value) -> Result<(), StoreError> {
+    // Shards append concurrently: one writer at a time keeps the chain whole.
+    crate::with_file_lock(&out.join(".audit.lock"), || append_locked(out, &mut entry))
+}
+
+fn append_locked(out: &Path, entry: &mut Value) -> Result<(), StoreError> {
     let path = out.join("audit.log");
     let io = |source| StoreError::Io {
         path: path.clone(),
@@ -42,9 +47,9 @@ pub fn append(out: &Path, mut entry: Value) -> Result<(), StoreError> {
     };
     entry["seq"] = json!(seq);
     entry["prev"] = json!(prev);
-    let body = serde_json::to_string(&entry).expect("a JSON value serializes");
+    let body = serde_json::to_string(&*entry).expect("a JSON value serializes");
     entry["hash"] = json!(hash_line(&prev, &body));
-    let line = serde_json::to_string(&entry).expect("a JSON value serializes");
+    let line = serde_json::to_string(&*entry).expect("a JSON value serializes");
     let mut f = std::fs::OpenOptions::new()
         .create(true)
         .append(true)

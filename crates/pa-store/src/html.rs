@@ -92,11 +92,41 @@ pub fn write_review(
     cases: &[CaseResult],
 ) -> Result<Vec<PathBuf>, StoreError> {
     let dir = out.join("review");
-    let state = dir.join("cases.json");
+    std::fs::create_dir_all(&dir).map_err(|source| StoreError::Io {
+        path: dir.clone(),
+        source,
+    })?;
+    // Shards update the index one at a time, each seeing the others' state.
+    crate::with_file_lock(&dir.join(".index.lock"), || {
+        write_review_locked(out, run, cases)
+    })
+}
+
+fn write_review_locked(
+    out: &Path,
+    run: &RunInfo,
+    cases: &[CaseResult],
+) -> Result<Vec<PathBuf>, StoreError> {
+    let dir = out.join("review");
+    // One state file per shard, so concurrent shards never overwrite each
+    // other's; the index merges them all (a case lives in one shard).
+    let state = dir.join(format!("cases{}.json", run.shard_suffix()));
     let mut rows: Vec<IndexRow> = std::fs::read(&state)
         .ok()
         .and_then(|b| serde_json::from_slice(&b).ok())
         .unwrap_or_default();
+    let mut others: Vec<IndexRow> = Vec::new();
+    for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        let name = e.file_name().to_string_lossy().into_owned();
+        if p != state && name.starts_with("cases") && name.ends_with(".json") {
+            let more: Vec<IndexRow> = std::fs::read(&p)
+                .ok()
+                .and_then(|b| serde_json::from_slice(&b).ok())
+                .unwrap_or_default();
+            others.extend(more);
+        }
+    }
     let mut written = Vec::new();
     for c in cases {
         rows.retain(|r| r.case_id != c.case_id);
@@ -123,7 +153,11 @@ pub fn write_review(
             let _ = std::fs::remove_file(&path);
         }
     }
-    let mut flagged: Vec<&IndexRow> = rows.iter().filter(|r| r.needs_review).collect();
+    // The newest row per case across the shards' files.
+    let mut all: Vec<&IndexRow> = rows.iter().chain(others.iter()).collect();
+    all.sort_by(|a, b| a.case_id.cmp(&b.case_id).then(b.run_id.cmp(&a.run_id)));
+    all.dedup_by(|a, b| a.case_id == b.case_id);
+    let mut flagged: Vec<&IndexRow> = all.iter().copied().filter(|r| r.needs_review).collect();
     flagged.sort_by(|a, b| {
         b.severity()
             .cmp(&a.severity())
@@ -135,7 +169,7 @@ pub fn write_review(
         "<h1>Cases needing review</h1><p>{} of {} case(s) need review, worst first (latest result of each case; last run <code>{}</code>).</p>\
 <table><tr><th>Case</th><th>Service</th><th>Contradicted</th><th>Unsupported</th><th>Supported</th><th>Open criteria</th><th>Quarantined docs</th><th>Run</th></tr>\n",
         flagged.len(),
-        rows.len(),
+        all.len(),
         esc(&run.run_id)
     );
     for r in &flagged {

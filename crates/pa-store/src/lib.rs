@@ -470,6 +470,7 @@ pub fn runs_batch(
         int("n_contradicted"),
         int("n_needs_review"),
         int("n_skipped"),
+        f("shard", DataType::Utf8, false),
         int("exit_status"),
     ];
     let cols = vec![
@@ -488,6 +489,10 @@ pub fn runs_batch(
         i32s([count(ClaimStatus::Contradicted)]),
         i32s([cases.iter().filter(|c| c.needs_review()).count() as i64]),
         i32s([rec.n_skipped]),
+        s([run
+            .shard
+            .map(|(k, n)| format!("{k}/{n}"))
+            .unwrap_or_default()]),
         i32s([rec.exit_status as i64]),
     ];
     with_schema_version(fields, cols).map_err(arrow_err)
@@ -497,7 +502,7 @@ pub fn runs_batch(
 pub fn table_path(out: &Path, table: &str, run: &RunInfo) -> PathBuf {
     out.join(table)
         .join(format!("run_date={}", run.run_date))
-        .join(format!("part-{}.parquet", run.run_id))
+        .join(format!("part-{}{}.parquet", run.run_id, run.shard_suffix()))
 }
 
 /// Write every table of the run; returns the files written with their row counts.
@@ -554,6 +559,26 @@ fn write_parquet(path: &Path, table: &'static str, batch: &RecordBatch) -> Resul
     Ok(())
 }
 
+/// Run `f` while holding `lock` (a file created exclusively; waits up to 30 s
+/// for another process to release it, then goes ahead). Keeps concurrent shards
+/// from interleaving read-modify-write of shared files.
+pub fn with_file_lock<T>(lock: &Path, f: impl FnOnce() -> T) -> T {
+    let mut tries = 0;
+    while std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(lock)
+        .is_err()
+        && tries < 3000
+    {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        tries += 1;
+    }
+    let out = f();
+    let _ = std::fs::remove_file(lock);
+    out
+}
+
 /// Write a file atomically (temporary name, fsync, rename).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
     let dir = path.parent().expect("paths have a parent");
@@ -597,6 +622,7 @@ mod schema_doc_tests {
             run_id: "r".into(),
             run_date: "2026-01-01".into(),
             started_at_us: 0,
+            shard: None,
         };
         let rec = RunRecord {
             finished_at_us: 0,

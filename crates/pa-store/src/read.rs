@@ -121,7 +121,7 @@ pub fn table_files(out: &Path, table: &str) -> Vec<(String, PathBuf)> {
                 .strip_prefix("part-")
                 .and_then(|n| n.strip_suffix(".parquet"))
             {
-                files.push((run.to_string(), f.path()));
+                files.push((pa_types::run_id_of(run).to_string(), f.path()));
             }
         }
     }

@@ -487,4 +487,21 @@ pub struct RunInfo {
     pub run_date: String,
     /// Start, microseconds since the Unix epoch, UTC.
     pub started_at_us: i64,
+    /// `Some((k, n))` when this process handles shard k of n (0-based).
+    pub shard: Option<(u32, u32)>,
+}
+
+impl RunInfo {
+    /// `-shard<k>of<n>` for a shard, empty otherwise: the suffix of every file
+    /// name of this run, so shards never write or clean up each other's files.
+    pub fn shard_suffix(&self) -> String {
+        self.shard
+            .map(|(k, n)| format!("-shard{k}of{n}"))
+            .unwrap_or_default()
+    }
+}
+
+/// The run id in a file or folder name `<run_id>[-shard<k>of<n>]`.
+pub fn run_id_of(name: &str) -> &str {
+    name.split("-shard").next().unwrap_or(name)
 }
