@@ -138,6 +138,25 @@ fn sample_docs_meet_the_output_contract() {
         .collect();
     assert!(services.len() >= 6, "{services:?}");
 
+    // The run's manifest lists every file with its size, sha256 and rows.
+    let manifests: Vec<_> = std::fs::read_dir(out.join("manifests"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(manifests.len(), 1);
+    let m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&manifests[0]).unwrap()).unwrap();
+    let files = m["files"].as_array().unwrap();
+    assert_eq!(
+        files.len(),
+        6,
+        "the six case tables (the runs row comes after): {m}"
+    );
+    for f in files {
+        let bytes = std::fs::read(out.join(f["path"].as_str().unwrap())).unwrap();
+        assert_eq!(f["bytes"].as_u64().unwrap() as usize, bytes.len());
+    }
+
     // Every summary mentions its service code, and review pages exist and escape text.
     let index = std::fs::read_to_string(out.join("review/index.html")).unwrap();
     assert!(index.contains("Content-Security-Policy"));

@@ -140,6 +140,24 @@ pub fn remove_unfinished(out: &Path, suffix: &str) -> usize {
             }
         }
     }
+    // Manifests of runs that never wrote their runs row.
+    for m in std::fs::read_dir(out.join("manifests"))
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
+        let name = m.file_name().to_string_lossy().into_owned();
+        let stem = name
+            .trim_end_matches(".tmp")
+            .trim_end_matches(".json")
+            .trim_start_matches('.');
+        if ours(stem, suffix)
+            && !done.iter().any(|r| r == pa_types::run_id_of(stem))
+            && std::fs::remove_file(m.path()).is_ok()
+        {
+            removed += 1;
+        }
+    }
     if let Ok(idx) = std::fs::read_dir(out.join("index")) {
         for d in idx.flatten() {
             let name = d.file_name().to_string_lossy().into_owned();

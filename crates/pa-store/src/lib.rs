@@ -519,6 +519,26 @@ pub fn write_tables(
         write_parquet(&path, table, &batch)?;
         written.push((path, batch.num_rows()));
     }
+    // The manifest (every file with its size, sha256 and rows), then the runs
+    // row: once that row exists the run is complete and visible.
+    let manifest = out
+        .join("manifests")
+        .join(format!("{}{}.json", run.run_id, run.shard_suffix()));
+    let mut files = Vec::new();
+    for (path, rows) in &written {
+        let bytes = std::fs::read(path).map_err(io_err(path))?;
+        files.push(serde_json::json!({
+            "path": path.strip_prefix(out).unwrap_or(path).display().to_string(),
+            "bytes": bytes.len(),
+            "sha256": format!("{:x}", <sha2::Sha256 as sha2::Digest>::digest(&bytes)),
+            "rows": rows,
+        }));
+    }
+    let doc = serde_json::json!({"run_id": run.run_id, "shard": run.shard.map(|(k, n)| format!("{k}/{n}")), "files": files});
+    write_atomic(
+        &manifest,
+        &serde_json::to_vec_pretty(&doc).unwrap_or_default(),
+    )?;
     let batch = runs_batch(run, rec, cases)?;
     let path = table_path(out, "runs", run);
     write_parquet(&path, "runs", &batch)?;
