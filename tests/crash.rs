@@ -7,16 +7,6 @@ use std::time::{Duration, Instant};
 
 use crate::common::root;
 
-fn view(out: &std::path::Path) -> String {
-    let o = Command::new("python3")
-        .arg(root().join("tests/py/latest_view.py"))
-        .arg(out)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
 fn run_to_end(drop: &std::path::Path, out: &std::path::Path) {
     let o = Command::new(env!("CARGO_BIN_EXE_priorauth"))
         .args(["run", "-q", "--drop"])
@@ -40,7 +30,7 @@ fn killed_runs_leave_no_trace_after_a_rerun() {
     let t = Instant::now();
     run_to_end(&drop, &clean);
     let took = t.elapsed();
-    let reference = view(&clean);
+    let reference = crate::common::latest_view(&clean);
     assert!(reference.lines().count() > 50);
 
     let kills: u64 = std::env::var("PRIORAUTH_KILLS")
@@ -69,7 +59,7 @@ fn killed_runs_leave_no_trace_after_a_rerun() {
         let _ = child.kill(); // SIGKILL
         let _ = child.wait();
         run_to_end(&drop, &out);
-        let got = view(&out);
+        let got = crate::common::latest_view(&out);
         assert!(
             got == reference,
             "kill {k} after {delay:?}: the dataset differs from a clean run's"

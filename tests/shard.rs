@@ -5,16 +5,6 @@ use std::process::Command;
 
 use crate::common::{priorauth, root};
 
-fn view(out: &std::path::Path) -> String {
-    let o = Command::new("python3")
-        .arg(root().join("tests/py/latest_view.py"))
-        .arg(out)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
 #[test]
 fn three_shards_make_one_run() {
     let drop = root().join("tests/fixtures/evidence");
@@ -48,8 +38,8 @@ fn three_shards_make_one_run() {
         assert!(c.wait().unwrap().success());
     }
     assert_eq!(
-        view(&sharded),
-        view(&clean),
+        crate::common::latest_view(&sharded),
+        crate::common::latest_view(&clean),
         "the shards' union differs from one run"
     );
     let o = priorauth(&["audit", "verify", "--out", sharded.to_str().unwrap()]);

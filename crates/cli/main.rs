@@ -226,15 +226,13 @@ fn run_pipeline(a: &RunArgs) -> Result<RunReport> {
             b.set_position(done as u64);
         }
     };
-    let result = pa_driver::run(
-        &a.drop,
-        &a.out,
-        &s,
-        Some(&exe),
-        a.force,
-        a.shard,
-        Some(&tick),
-    );
+    let opts = pa_driver::RunOptions {
+        worker_exe: Some(&exe),
+        force: a.force,
+        shard: a.shard,
+        progress: Some(&tick),
+    };
+    let result = pa_driver::run(&a.drop, &a.out, &s, &opts);
     if let Some(b) = &bar {
         b.finish_and_clear();
     }

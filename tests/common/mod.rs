@@ -92,3 +92,15 @@ pub fn config_without_ocr(dir: &Path) -> PathBuf {
     std::fs::write(&p, text).unwrap();
     p
 }
+
+/// The latest finished result of every case, table by table, as text (see
+/// `tests/py/latest_view.py`): two output folders compare row for row.
+pub fn latest_view(out: &Path) -> String {
+    let o = Command::new("python3")
+        .arg(root().join("tests/py/latest_view.py"))
+        .arg(out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}

@@ -255,9 +255,9 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
     (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
-/// Run the pipeline over `drop`, writing into `out`. `worker_exe` is a binary
-/// with the `extract-worker` subcommand (the running `priorauth`); without it,
-/// or with `extract.isolate = false`, PDFs are parsed in-process.
+/// Run the pipeline over `drop`, writing into `out`. With `opts.worker_exe`
+/// (the running `priorauth`, which has the `extract-worker` subcommand) and
+/// `extract.isolate`, PDFs are parsed in worker processes; else in-process.
 ///
 /// A case whose documents and settings did not change since its latest
 /// finished run is skipped (its earlier rows stay the latest), unless `force`.
@@ -265,27 +265,40 @@ pub fn run(
     drop: &Path,
     out: &Path,
     settings: &Settings,
-    worker_exe: Option<&Path>,
-    force: bool,
-    shard: Option<(u32, u32)>,
-    progress: Option<&Progress>,
+    opts: &RunOptions<'_>,
 ) -> Result<RunReport, DriverError> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(settings.run.threads)
         .build()
         .map_err(|e| DriverError::Threads(e.to_string()))?;
-    pool.install(|| run_in_pool(drop, out, settings, worker_exe, force, shard, progress))
+    pool.install(|| run_in_pool(drop, out, settings, opts))
+}
+
+/// How to run, beyond the settings.
+#[derive(Default)]
+pub struct RunOptions<'a> {
+    /// A binary with the `extract-worker` subcommand; `None` parses in-process.
+    pub worker_exe: Option<&'a Path>,
+    /// Redo unchanged cases too.
+    pub force: bool,
+    /// Process only shard k of n.
+    pub shard: Option<(u32, u32)>,
+    /// Progress callback.
+    pub progress: Option<&'a Progress>,
 }
 
 fn run_in_pool(
     drop: &Path,
     out: &Path,
     settings: &Settings,
-    worker_exe: Option<&Path>,
-    force: bool,
-    shard: Option<(u32, u32)>,
-    progress: Option<&Progress>,
+    opts: &RunOptions<'_>,
 ) -> Result<RunReport, DriverError> {
+    let RunOptions {
+        worker_exe,
+        force,
+        shard,
+        progress,
+    } = *opts;
     std::fs::create_dir_all(out).map_err(|source| DriverError::Output {
         path: out.to_path_buf(),
         source,
