@@ -22,6 +22,36 @@ fn run_to_end(drop: &std::path::Path, out: &std::path::Path) {
     );
 }
 
+/// The process dies (abort, like SIGKILL) right after each commit step in turn.
+#[test]
+fn a_crash_at_every_commit_step_is_recovered() {
+    let drop = root().join("tests/fixtures/evidence");
+    let tmp = tempfile::tempdir().unwrap();
+    let clean = tmp.path().join("clean");
+    run_to_end(&drop, &clean);
+    let reference = crate::common::latest_view(&clean);
+    for step in pa_types::CRASH_POINTS {
+        let out = tmp.path().join(step.replace(':', "-"));
+        let o = Command::new(env!("CARGO_BIN_EXE_priorauth"))
+            .args(["run", "-q", "--drop"])
+            .arg(&drop)
+            .arg("--out")
+            .arg(&out)
+            .env("PRIORAUTH_TEST_CRASH_AT", step)
+            .output()
+            .unwrap();
+        assert!(
+            o.status.code().is_none(),
+            "{step}: the run should have died by a signal"
+        );
+        run_to_end(&drop, &out);
+        assert!(
+            crate::common::latest_view(&out) == reference,
+            "crash {step}: the dataset differs from a clean run's"
+        );
+    }
+}
+
 #[test]
 fn killed_runs_leave_no_trace_after_a_rerun() {
     let drop = root().join("tests/fixtures/evidence");

@@ -483,6 +483,7 @@ fn run_in_pool(
     } else {
         Vec::new()
     };
+    pa_types::crash_point("after:review");
     let finished = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap_or_default();
@@ -531,6 +532,7 @@ fn run_in_pool(
             "cases": actions,
         }),
     )?;
+    pa_types::crash_point("after:audit");
     times.write = t.elapsed();
     tracing::info!(
         cases = cases.len(),

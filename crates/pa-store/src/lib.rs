@@ -518,6 +518,7 @@ pub fn write_tables(
         let path = table_path(out, table, run);
         write_parquet(&path, table, &batch)?;
         written.push((path, batch.num_rows()));
+        pa_types::crash_point(&format!("after:{table}"));
     }
     // The manifest (every file with its size, sha256 and rows), then the runs
     // row: once that row exists the run is complete and visible.
@@ -539,10 +540,12 @@ pub fn write_tables(
         &manifest,
         &serde_json::to_vec_pretty(&doc).unwrap_or_default(),
     )?;
+    pa_types::crash_point("after:manifest");
     let batch = runs_batch(run, rec, cases)?;
     let path = table_path(out, "runs", run);
     write_parquet(&path, "runs", &batch)?;
     written.push((path, 1));
+    pa_types::crash_point("after:runs");
     Ok(written)
 }
 

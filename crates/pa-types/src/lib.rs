@@ -501,6 +501,29 @@ impl RunInfo {
     }
 }
 
+/// Named points between the commit steps of a run. With
+/// `PRIORAUTH_TEST_CRASH_AT=<step>` the process aborts there, like a SIGKILL:
+/// the crash-safety test walks every step.
+pub fn crash_point(step: &str) {
+    if std::env::var("PRIORAUTH_TEST_CRASH_AT").is_ok_and(|s| s == step) {
+        std::process::abort();
+    }
+}
+
+/// The commit steps [`crash_point`] knows, in order.
+pub const CRASH_POINTS: &[&str] = &[
+    "after:review",
+    "after:documents",
+    "after:pages",
+    "after:summaries",
+    "after:claims",
+    "after:criteria",
+    "after:cases",
+    "after:manifest",
+    "after:runs",
+    "after:audit",
+];
+
 /// The run id in a file or folder name `<run_id>[-shard<k>of<n>]`.
 pub fn run_id_of(name: &str) -> &str {
     name.split("-shard").next().unwrap_or(name)
