@@ -228,10 +228,13 @@ pub fn new_run() -> RunInfo {
     let secs = now.as_secs() as i64;
     let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
     let tod = secs.rem_euclid(86_400);
-    let salt = (now.subsec_nanos() ^ std::process::id().rotate_left(16)) & 0xffff;
+    // Milliseconds first, so runs within one second still sort in time order;
+    // a hex digit of process id and nanoseconds keeps same-millisecond runs apart.
+    let millis = now.subsec_millis();
+    let salt = (now.subsec_nanos() ^ std::process::id()) & 0xf;
     RunInfo {
         run_id: format!(
-            "{y:04}{m:02}{d:02}T{:02}{:02}{:02}Z-{salt:04x}",
+            "{y:04}{m:02}{d:02}T{:02}{:02}{:02}Z-{millis:03}{salt:x}",
             tod / 3600,
             tod % 3600 / 60,
             tod % 60
@@ -618,7 +621,7 @@ mod tests {
     #[test]
     fn run_ids_sort_in_time_order() {
         let a = new_run();
-        std::thread::sleep(Duration::from_millis(1100));
+        std::thread::sleep(Duration::from_millis(5));
         let b = new_run();
         assert!(a.run_id < b.run_id, "{} < {}", a.run_id, b.run_id);
         assert_eq!(a.run_id.len(), 21);
