@@ -14,7 +14,7 @@
 use std::collections::{HashMap, HashSet};
 
 use pa_types::text::{stem, tokenize, Token};
-use pa_types::{CaseSearcher, Citation, Claim, ClaimStatus, Evidence, Lexicon, Sentence};
+use pa_types::{CaseSearcher, Claim, ClaimStatus, Evidence, Lexicon, Sentence};
 
 pub mod claims;
 pub mod context;
@@ -788,9 +788,4 @@ pub(crate) fn short(s: &str) -> String {
     } else {
         flat.chars().take(107).collect::<String>() + "..."
     }
-}
-
-/// Citation of a sentence (helper for callers building evidence by hand).
-pub fn cite(s: &Sentence) -> Citation {
-    s.span.clone()
 }

@@ -107,22 +107,6 @@ pub fn classify(file_name: &str, first_page: &str) -> DocKind {
     DocKind::Other
 }
 
-pub(crate) fn from_str(s: &str) -> Option<DocKind> {
-    [
-        DocKind::Lmn,
-        DocKind::RequestForm,
-        DocKind::ClinicalNote,
-        DocKind::ImagingReport,
-        DocKind::LabReport,
-        DocKind::SleepStudy,
-        DocKind::PtNote,
-        DocKind::MedicationList,
-        DocKind::Other,
-    ]
-    .into_iter()
-    .find(|k| k.as_str() == s)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

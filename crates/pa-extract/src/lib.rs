@@ -14,7 +14,7 @@
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use pa_types::{DocKind, DocStatus, ExtractedDoc, Page, QuarantineReason, StagedDoc, TextSource};
+use pa_types::{DocStatus, ExtractedDoc, Page, QuarantineReason, StagedDoc, TextSource};
 use rayon::prelude::*;
 use unicode_normalization::UnicodeNormalization;
 
@@ -424,11 +424,6 @@ pub fn normalize(raw: &str) -> String {
     }
     clean::dehyphenate(&mut lines);
     lines.join("\n")
-}
-
-/// The kind of a document, for callers that only have a kind name.
-pub fn kind_from_str(s: &str) -> Option<DocKind> {
-    kind::from_str(s)
 }
 
 #[cfg(test)]
