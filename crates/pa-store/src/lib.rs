@@ -165,6 +165,20 @@ fn string_list<'a>(
     Ok(Arc::new(ListArray::try_new(item, offsets, values, None)?))
 }
 
+/// The `evidence` column: a list<struct> of spans with score and relation per row.
+fn evidence_list<'a>(
+    rows: impl Iterator<Item = &'a [pa_types::Evidence]>,
+) -> Result<ArrayRef, arrow::error::ArrowError> {
+    let rows: Vec<Vec<(&Citation, Option<(f32, &str)>)>> = rows
+        .map(|ev| {
+            ev.iter()
+                .map(|e| (&e.citation, Some((e.score, e.relation))))
+                .collect()
+        })
+        .collect();
+    span_list(&rows, true)
+}
+
 fn list_type(with_score: bool) -> DataType {
     DataType::List(Arc::new(f(
         "item",
@@ -295,15 +309,6 @@ pub fn table_batch(
                 .iter()
                 .flat_map(|c| c.claims.iter().map(move |k| (c, k)))
                 .collect();
-            let ev: Vec<Vec<(&Citation, Option<(f32, &str)>)>> = cl
-                .iter()
-                .map(|x| {
-                    x.1.evidence
-                        .iter()
-                        .map(|e| (&e.citation, Some((e.score, e.relation))))
-                        .collect()
-                })
-                .collect();
             (
                 vec![
                     utf8("run_id"),
@@ -331,7 +336,7 @@ pub fn table_batch(
                     s(cl.iter().map(|x| x.1.claim_type)),
                     s(cl.iter().map(|x| x.1.status.as_str())),
                     s(cl.iter().map(|x| x.1.reason.clone())),
-                    span_list(&ev, true).map_err(arrow_err)?,
+                    evidence_list(cl.iter().map(|x| x.1.evidence.as_slice())).map_err(arrow_err)?,
                 ],
             )
         }
@@ -339,15 +344,6 @@ pub fn table_batch(
             let cr: Vec<_> = cases
                 .iter()
                 .flat_map(|c| c.criteria.iter().map(move |k| (c, k)))
-                .collect();
-            let ev: Vec<Vec<(&Citation, Option<(f32, &str)>)>> = cr
-                .iter()
-                .map(|x| {
-                    x.1.evidence
-                        .iter()
-                        .map(|e| (&e.citation, Some((e.score, e.relation))))
-                        .collect()
-                })
                 .collect();
             (
                 vec![
@@ -368,7 +364,7 @@ pub fn table_batch(
                     s(cr.iter().map(|x| x.1.description.clone())),
                     s(cr.iter().map(|x| x.1.status.as_str())),
                     s(cr.iter().map(|x| x.1.reason.clone())),
-                    span_list(&ev, true).map_err(arrow_err)?,
+                    evidence_list(cr.iter().map(|x| x.1.evidence.as_slice())).map_err(arrow_err)?,
                 ],
             )
         }
