@@ -138,6 +138,37 @@ fn sample_docs_meet_the_output_contract() {
         .collect();
     assert!(services.len() >= 6, "{services:?}");
 
+    // Facts: codes with valid shapes and their text, drugs with class and dose,
+    // values with units; every span was checked against the page text above.
+    let facts = report["facts"].as_array().unwrap();
+    let has = |case: &str, kind: &str, value: &str| {
+        facts
+            .iter()
+            .any(|f| f["case_id"] == case && f["kind"] == kind && f["value"] == value)
+    };
+    assert!(has("mri-lumbar-001", "cpt", "72148"));
+    assert!(has("mri-lumbar-001", "icd10cm", "M54.16"));
+    assert!(has("cpap-osa-005", "hcpcs", "E0601"));
+    assert!(has("glp1-semaglutide-004", "lab_value", "hba1c"));
+    assert!(has("cpap-osa-005", "score", "ahi"));
+    assert!(has("ra-adalimumab-003", "medication", "methotrexate"));
+    assert!(
+        facts.iter().all(|f| f["valid"] == true),
+        "sample codes are well formed"
+    );
+    let hba1c: Vec<f64> = facts
+        .iter()
+        .filter(|f| f["case_id"] == "glp1-semaglutide-004" && f["value"] == "hba1c")
+        .map(|f| f["number"].as_f64().unwrap())
+        .collect();
+    assert!(hba1c.contains(&9.1), "{hba1c:?}");
+    // OCR'd pages yield facts like any other page.
+    if ocr_available() {
+        assert!(facts.iter().any(|f| f["case_id"] == "cgm-008"
+            && f["doc_id"] == "med_list_scan"
+            && f["kind"] == "medication"));
+    }
+
     // The run's manifest lists every file with its size, sha256 and rows.
     let manifests: Vec<_> = std::fs::read_dir(out.join("manifests"))
         .unwrap()
@@ -149,8 +180,8 @@ fn sample_docs_meet_the_output_contract() {
     let files = m["files"].as_array().unwrap();
     assert_eq!(
         files.len(),
-        6,
-        "the six case tables (the runs row comes after): {m}"
+        7,
+        "the seven case tables (the runs row comes after): {m}"
     );
     for f in files {
         let bytes = std::fs::read(out.join(f["path"].as_str().unwrap())).unwrap();

@@ -23,6 +23,8 @@ REQUIRED = {
     "cases": ["run_id", "case_id", "service_code", "n_documents", "n_pages", "n_claims", "n_unsupported",
               "n_contradicted", "needs_review"],
     "criteria": ["run_id", "case_id", "service", "criterion_id", "description", "status", "reason", "evidence"],
+    "facts": ["run_id", "case_id", "kind", "value", "label", "number", "unit", "valid", "assertion", "doc_id", "page",
+              "start", "end", "quote"],
     "runs": ["run_id", "started_at", "finished_at", "version", "config_sha256", "n_cases", "exit_status"],
 }
 
@@ -65,6 +67,8 @@ def main():
             select case_id, run_id, unnest(evidence) as c from criteria
             union all
             select case_id, run_id, {'doc_id': doc_id, 'page': page, 'start': "start", 'end': "end", 'quote': text} from claims
+            union all
+            select case_id, run_id, {'doc_id': doc_id, 'page': page, 'start': "start", 'end': "end", 'quote': quote} from facts
         )
         select count(*) as n,
                count(*) filter (where p.text is null
@@ -113,6 +117,10 @@ def main():
     report["criteria"] = [
         {"case_id": r[0], "criterion_id": r[1], "status": r[2]}
         for r in con.execute("select case_id, criterion_id, status from criteria order by all").fetchall()
+    ]
+    report["facts"] = [
+        {"case_id": r[0], "kind": r[1], "value": r[2], "number": r[3], "valid": r[4], "quote": r[5], "doc_id": r[6]}
+        for r in con.execute("select case_id, kind, value, number, valid, quote, doc_id from facts order by all").fetchall()
     ]
     report["summaries"] = {
         r[0]: r[1] for r in con.execute("select case_id, string_agg(text, ' ') from summaries group by case_id").fetchall()

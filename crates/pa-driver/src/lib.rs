@@ -465,12 +465,14 @@ fn run_in_pool(
             let criteria =
                 checker.check_criteria(&criteria, summary.service_code.as_deref(), sents);
             let claims = checker.check_case(case_id, sents, &index);
+            let facts = checker.facts(sents);
             CaseResult {
                 case_id: case_id.clone(),
                 docs,
                 summary,
                 claims,
                 criteria,
+                facts,
                 fingerprint: fingerprints
                     .get(case_id.as_str())
                     .cloned()

@@ -19,6 +19,7 @@ use pa_types::{CaseSearcher, Claim, ClaimStatus, Evidence, Lexicon, Sentence};
 pub mod claims;
 pub mod context;
 pub mod criteria;
+pub mod facts;
 pub mod quantity;
 
 use claims::Detection;
@@ -774,7 +775,7 @@ pub(crate) fn document_dates(sentences: &[Sentence]) -> HashMap<&str, (u32, u32,
 }
 
 /// The `Label:` prefix of a sentence, lowercase.
-fn label_of(s: &str) -> Option<String> {
+pub(crate) fn label_of(s: &str) -> Option<String> {
     let (head, _) = s.split_once(':')?;
     let head = head.trim();
     (head.len() <= 48 && head.split_whitespace().count() <= 5 && !head.is_empty())

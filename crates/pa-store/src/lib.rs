@@ -66,6 +66,7 @@ pub const TABLES: &[&str] = &[
     "summaries",
     "claims",
     "criteria",
+    "facts",
     "cases",
 ];
 
@@ -365,6 +366,54 @@ pub fn table_batch(
                     s(cr.iter().map(|x| x.1.status.as_str())),
                     s(cr.iter().map(|x| x.1.reason.clone())),
                     evidence_list(cr.iter().map(|x| x.1.evidence.as_slice())).map_err(arrow_err)?,
+                ],
+            )
+        }
+        "facts" => {
+            let fa: Vec<_> = cases
+                .iter()
+                .flat_map(|c| c.facts.iter().map(move |k| (c, k)))
+                .collect();
+            (
+                vec![
+                    utf8("run_id"),
+                    utf8("case_id"),
+                    utf8("kind"),
+                    utf8("value"),
+                    f("label", DataType::Utf8, true),
+                    f("number", DataType::Float64, true),
+                    f("unit", DataType::Utf8, true),
+                    f("valid", DataType::Boolean, false),
+                    utf8("assertion"),
+                    utf8("doc_kind"),
+                    utf8("section"),
+                    utf8("doc_id"),
+                    int("page"),
+                    int("start"),
+                    int("end"),
+                    utf8("quote"),
+                ],
+                vec![
+                    s(fa.iter().map(|_| run.run_id.clone())),
+                    s(fa.iter().map(|x| x.0.case_id.clone())),
+                    s(fa.iter().map(|x| x.1.kind.as_str())),
+                    s(fa.iter().map(|x| x.1.value.clone())),
+                    so(fa.iter().map(|x| x.1.label.clone())),
+                    Arc::new(arrow::array::Float64Array::from(
+                        fa.iter().map(|x| x.1.number).collect::<Vec<_>>(),
+                    )),
+                    so(fa.iter().map(|x| x.1.unit.clone())),
+                    Arc::new(BooleanArray::from(
+                        fa.iter().map(|x| x.1.valid).collect::<Vec<_>>(),
+                    )),
+                    s(fa.iter().map(|x| x.1.assertion)),
+                    s(fa.iter().map(|x| x.1.doc_kind.as_str())),
+                    s(fa.iter().map(|x| x.1.section.clone())),
+                    s(fa.iter().map(|x| x.1.span.doc_id.clone())),
+                    i32s(fa.iter().map(|x| x.1.span.page as i64)),
+                    i32s(fa.iter().map(|x| x.1.span.start as i64)),
+                    i32s(fa.iter().map(|x| x.1.span.end as i64)),
+                    s(fa.iter().map(|x| x.1.span.quote.clone())),
                 ],
             )
         }

@@ -428,6 +428,77 @@ pub struct CriterionResult {
     pub evidence: Vec<Evidence>,
 }
 
+/// What a [`Fact`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FactKind {
+    /// An ICD-10-CM diagnosis code.
+    Icd10Cm,
+    /// A CPT procedure code (Category I, II or III).
+    Cpt,
+    /// A HCPCS Level II code (devices, drugs, supplies).
+    Hcpcs,
+    /// A drug, with its class and dose when stated.
+    Medication,
+    /// A drug class named as such ("NSAIDs").
+    DrugClass,
+    /// A non-drug therapy (physical therapy, CPAP, ...).
+    Therapy,
+    /// A duration, normalized to days.
+    Duration,
+    /// A calendar date, normalized to `YYYY-MM-DD`.
+    Date,
+    /// A laboratory or physiological value with its unit.
+    LabValue,
+    /// A clinical score or index (AHI, BMI, DAS28, pain 0-10, ...).
+    Score,
+}
+
+impl FactKind {
+    /// The stable name used in outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FactKind::Icd10Cm => "icd10cm",
+            FactKind::Cpt => "cpt",
+            FactKind::Hcpcs => "hcpcs",
+            FactKind::Medication => "medication",
+            FactKind::DrugClass => "drug_class",
+            FactKind::Therapy => "therapy",
+            FactKind::Duration => "duration",
+            FactKind::Date => "date",
+            FactKind::LabValue => "lab_value",
+            FactKind::Score => "score",
+        }
+    }
+}
+
+/// One piece of structured data found in a case, with its exact span.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fact {
+    /// What it is.
+    pub kind: FactKind,
+    /// Normalized value: the code, the lexicon concept id, the ISO date, or the
+    /// number as written.
+    pub value: String,
+    /// A description: the code's text as the document gives it, the drug class,
+    /// the measure's name.
+    pub label: Option<String>,
+    /// The number, for durations (days), lab values, scores and doses.
+    pub number: Option<f64>,
+    /// The unit of `number`.
+    pub unit: Option<String>,
+    /// For codes: whether the code has a valid shape. Always true otherwise.
+    pub valid: bool,
+    /// How the text asserts it: `present`, `negated`, `hypothetical`, `family`.
+    pub assertion: &'static str,
+    /// The kind of document it was found in.
+    pub doc_kind: DocKind,
+    /// The section of the document.
+    pub section: String,
+    /// Where it is; the quote is the mention itself.
+    pub span: Citation,
+}
+
 /// Everything a run produced for one case: what the store writes.
 #[derive(Debug, Clone)]
 pub struct CaseResult {
@@ -441,6 +512,8 @@ pub struct CaseResult {
     pub claims: Vec<Claim>,
     /// Payer criteria for the requested service, when a criteria set matches it.
     pub criteria: Vec<CriterionResult>,
+    /// Structured facts (codes, drugs, values, dates) with their spans.
+    pub facts: Vec<Fact>,
     /// sha256 over the pipeline version, the settings and every document's
     /// name and hash: a case whose fingerprint did not change is not redone.
     pub fingerprint: String,
@@ -518,6 +591,7 @@ pub const CRASH_POINTS: &[&str] = &[
     "after:summaries",
     "after:claims",
     "after:criteria",
+    "after:facts",
     "after:cases",
     "after:manifest",
     "after:runs",
