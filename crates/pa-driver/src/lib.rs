@@ -461,11 +461,21 @@ fn run_in_pool(
         .zip(case_ids.par_iter())
         .map(|((docs, sents), case_id)| {
             let _s = tracing::debug_span!("case", case_id = %case_id).entered();
-            let summary = pa_summarize::summarize(sents, &lex, &sopts);
-            let criteria =
-                checker.check_criteria(&criteria, summary.service_code.as_deref(), sents);
+            let (service_code, _, _) = pa_summarize::service(sents);
+            let criteria = checker.check_criteria(&criteria, service_code.as_deref(), sents);
             let claims = checker.check_case(case_id, sents, &index);
             let facts = checker.facts(sents);
+            let summary = pa_summarize::summarize(
+                &pa_summarize::CaseInput {
+                    case_id,
+                    sentences: sents,
+                    claims: &claims,
+                    criteria: &criteria,
+                    searcher: Some(&index),
+                },
+                &lex,
+                &sopts,
+            );
             CaseResult {
                 case_id: case_id.clone(),
                 docs,

@@ -4,15 +4,25 @@
 //! diagnoses, relevant history, prior treatments, key findings, functional
 //! impact, medical-necessity rationale). Every statement is a sentence of the
 //! case quoted verbatim, so its citation is exact by construction. Sentences
-//! are ranked per section by rules over the lexicon, codes and numbers; the
-//! sections then take turns, best first, until the word budget is spent.
+//! are gated per section by rules over the lexicon, codes, numbers, the document
+//! kind and the section heading, and ranked by those rules plus the sentence's
+//! BM25 score for a per-section query in the run's tantivy index; the sections
+//! then take turns, best first, until the word budget is spent.
+//!
+//! The last section, `what_is_missing`, is written from the evidence checker's
+//! verdicts: every claim without support or contradicted by the record, and every
+//! payer criterion not met, citing the claim (and the contradicting text) or the
+//! request line. It is filled first, so the budget never drops a gap.
 #![warn(missing_docs)]
 
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use pa_types::text::{squash, stem, tokenize};
-use pa_types::{CaseSummary, DocKind, Lexicon, Sentence, Statement};
+use pa_types::{
+    CaseSearcher, CaseSummary, Citation, Claim, ClaimStatus, CriterionResult, CriterionStatus,
+    DocKind, Lexicon, Sentence, Statement,
+};
 use regex::Regex;
 
 /// Summary settings.
@@ -33,7 +43,73 @@ pub const SECTIONS: &[&str] = &[
     "key_findings",
     "functional_impact",
     "medical_necessity_rationale",
+    "what_is_missing",
 ];
+
+/// What a case summary is made from.
+pub struct CaseInput<'a> {
+    /// The case.
+    pub case_id: &'a str,
+    /// Every sentence of its readable documents.
+    pub sentences: &'a [Sentence],
+    /// The evidence checker's verdicts.
+    pub claims: &'a [Claim],
+    /// Payer criteria results.
+    pub criteria: &'a [CriterionResult],
+    /// The run's index, for BM25 relevance; `None` ranks by rules alone.
+    pub searcher: Option<&'a dyn CaseSearcher>,
+}
+
+/// The query per section whose BM25 score adds to a sentence's rank.
+fn section_query(section: &str) -> &'static [&'static str] {
+    match section {
+        "diagnoses" => &["diagnosis", "assessment", "icd", "diagnosed"],
+        "relevant_history" => &["history", "diagnosed", "chronic", "onset", "since", "years"],
+        "prior_treatments" => &[
+            "tried",
+            "failed",
+            "trial",
+            "completed",
+            "weeks",
+            "months",
+            "therapy",
+            "mg",
+            "discontinued",
+            "response",
+            "relief",
+        ],
+        "key_findings" => &[
+            "impression",
+            "findings",
+            "showed",
+            "revealed",
+            "result",
+            "score",
+            "index",
+            "grade",
+            "severe",
+        ],
+        "functional_impact" => &[
+            "unable",
+            "difficulty",
+            "limits",
+            "prevents",
+            "work",
+            "walking",
+            "sleep",
+            "daily",
+            "activities",
+        ],
+        "medical_necessity_rationale" => &[
+            "medically",
+            "necessary",
+            "indicated",
+            "recommend",
+            "request",
+        ],
+        _ => &[],
+    }
+}
 
 static SERVICE_CODE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b(?:CPT\s*)(\d{5})\b|\bHCPCS\s*([A-V]\d{4})\b|\b(NDC\s*\d{4,5}-\d{3,4}-\d{1,2})\b|\b([A-V]\d{4})\b").unwrap()
@@ -176,9 +252,98 @@ fn score(section: &str, s: &Sentence, kinds: &[String]) -> Option<f32> {
     }
 }
 
+fn shorten(s: &str, max_words: usize) -> String {
+    let w: Vec<&str> = s.split_whitespace().collect();
+    if w.len() <= max_words {
+        w.join(" ")
+    } else {
+        format!("{}...", w[..max_words].join(" "))
+    }
+}
+
+/// The gaps a reviewer must see: flagged claims and unmet criteria, each citing
+/// the claim (plus what contradicts it) or, for a criterion without evidence,
+/// the request line it belongs to.
+fn gaps(input: &CaseInput<'_>, request: Option<&Citation>) -> Vec<(String, Vec<Citation>)> {
+    let mut out = Vec::new();
+    for c in input.claims {
+        let claim = shorten(&c.span.quote, 18);
+        match c.status {
+            ClaimStatus::Unsupported => out.push((
+                format!("Not supported by the clinical record: \"{claim}\""),
+                vec![c.span.clone()],
+            )),
+            ClaimStatus::Contradicted => {
+                let mut cites = vec![c.span.clone()];
+                cites.extend(
+                    c.evidence
+                        .iter()
+                        .filter(|e| e.relation == "contradicts")
+                        .map(|e| e.citation.clone()),
+                );
+                out.push((
+                    format!(
+                        "Contradicted by the clinical record: \"{claim}\" ({})",
+                        shorten(&c.reason, 24)
+                    ),
+                    cites,
+                ));
+            }
+            _ => {}
+        }
+    }
+    for k in input.criteria {
+        let what = match k.status {
+            CriterionStatus::NotMet => "not met",
+            CriterionStatus::MissingEvidence => "no evidence found",
+            _ => continue,
+        };
+        let cites: Vec<Citation> = if k.evidence.is_empty() {
+            request.cloned().into_iter().collect()
+        } else {
+            k.evidence.iter().map(|e| e.citation.clone()).collect()
+        };
+        if !cites.is_empty() {
+            out.push((
+                format!("Payer criterion {what}: {}", shorten(&k.description, 20)),
+                cites,
+            ));
+        }
+    }
+    out
+}
+
+/// BM25 scores of the case's sentences for each section's query, scaled to 0..1
+/// per section, keyed by (doc, page, start).
+fn relevance(input: &CaseInput<'_>) -> Vec<std::collections::HashMap<(String, u32, u32), f32>> {
+    SECTIONS
+        .iter()
+        .map(|sec| {
+            let mut m = std::collections::HashMap::new();
+            let (Some(searcher), terms) = (input.searcher, section_query(sec)) else {
+                return m;
+            };
+            if terms.is_empty() {
+                return m;
+            }
+            let terms: Vec<String> = terms.iter().map(|t| t.to_string()).collect();
+            let hits = searcher.search(input.case_id, &terms, &[], 64);
+            let max = hits.iter().map(|h| h.score).fold(0.0f32, f32::max);
+            if max > 0.0 {
+                for h in hits {
+                    m.insert((h.doc_id, h.page, h.start), h.score / max);
+                }
+            }
+            m
+        })
+        .collect()
+}
+
 /// Summarize a case from all sentences of its readable documents.
-pub fn summarize(sentences: &[Sentence], lex: &Lexicon, opts: &SummarizeOptions) -> CaseSummary {
+pub fn summarize(input: &CaseInput<'_>, lex: &Lexicon, opts: &SummarizeOptions) -> CaseSummary {
+    let sentences = input.sentences;
     let (service_code, service_description, service_idx) = service(sentences);
+    let bm25 = relevance(input);
     let kinds: Vec<Vec<String>> = sentences
         .iter()
         .map(|s| concept_kinds(lex, &s.span.quote))
@@ -186,24 +351,36 @@ pub fn summarize(sentences: &[Sentence], lex: &Lexicon, opts: &SummarizeOptions)
     // Ranked candidates per section.
     let mut ranked: Vec<Vec<usize>> = SECTIONS
         .iter()
-        .map(|sec| {
+        .enumerate()
+        .map(|(k, sec)| {
             if *sec == "requested_service" {
                 return service_idx.into_iter().collect();
             }
             let mut v: Vec<(f32, usize)> = sentences
                 .iter()
                 .enumerate()
-                .filter_map(|(i, s)| score(sec, s, &kinds[i]).map(|sc| (sc, i)))
+                .filter_map(|(i, s)| {
+                    let key = (s.span.doc_id.clone(), s.span.page, s.span.start);
+                    let boost = bm25[k].get(&key).copied().unwrap_or(0.0);
+                    score(sec, s, &kinds[i]).map(|sc| (sc + boost, i))
+                })
                 .collect();
             v.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
             v.into_iter().map(|(_, i)| i).collect()
         })
         .collect();
 
+    // The gaps come first: they are what a reviewer must not miss.
+    let request = service_idx.map(|i| &sentences[i].span);
+    let missing: Vec<(String, Vec<Citation>)> = gaps(input, request)
+        .into_iter()
+        .take(opts.max_per_section.max(1) * 2)
+        .collect();
+    let mut words: usize = missing.iter().map(|m| m.0.split_whitespace().count()).sum();
+
     let mut used = HashSet::new();
     let mut seen_text = HashSet::new();
     let mut chosen: Vec<Vec<usize>> = vec![Vec::new(); SECTIONS.len()];
-    let mut words = 0;
     'rounds: for _round in 0..opts.max_per_section {
         let mut progressed = false;
         for (k, list) in ranked.iter_mut().enumerate() {
@@ -249,6 +426,15 @@ pub fn summarize(sentences: &[Sentence], lex: &Lexicon, opts: &SummarizeOptions)
             });
         }
     }
+    for (ordinal, (text, citations)) in missing.into_iter().enumerate() {
+        statements.push(Statement {
+            section: "what_is_missing".into(),
+            ordinal: ordinal as u32,
+            text,
+            citations,
+            backend: "extractive".into(),
+        });
+    }
     CaseSummary {
         service_code,
         service_description,
@@ -287,7 +473,13 @@ mod tests {
             s("note", DocKind::ClinicalNote, "imaging", "Imaging: Lumbar X-ray 09/15/2026: mild degenerative disc disease at L4-L5, no fracture."),
         ];
         let sum = summarize(
-            &sents,
+            &CaseInput {
+                case_id: "c",
+                sentences: &sents,
+                claims: &[],
+                criteria: &[],
+                searcher: None,
+            },
             &lex,
             &SummarizeOptions {
                 word_budget: 250,
@@ -314,6 +506,83 @@ mod tests {
     }
 
     #[test]
+    fn gaps_come_first_and_cite_the_claim_and_what_contradicts_it() {
+        let lex = Lexicon::from_toml(include_str!("../../../pipelines/lexicon.toml")).unwrap();
+        let sents = vec![
+            s(
+                "lmn",
+                DocKind::Lmn,
+                "",
+                "Requested service: CPAP device (HCPCS E0601)",
+            ),
+            s(
+                "note",
+                DocKind::ClinicalNote,
+                "hpi",
+                "Tried positional therapy for 3 months without benefit.",
+            ),
+        ];
+        let claim = |q: &str, status, evidence| pa_types::Claim {
+            claim_id: "lmn#1".into(),
+            span: s("lmn", DocKind::Lmn, "", q).span,
+            claim_type: "score",
+            status,
+            reason: "letter: 40; note: 17".into(),
+            evidence,
+        };
+        let note = s("note", DocKind::ClinicalNote, "", "AHI 17.");
+        let claims = vec![
+            claim(
+                "AHI was 40.",
+                ClaimStatus::Contradicted,
+                vec![pa_types::Evidence {
+                    citation: note.span.clone(),
+                    score: 1.0,
+                    relation: "contradicts",
+                }],
+            ),
+            claim("He failed CPAP.", ClaimStatus::Unsupported, vec![]),
+            claim("He snores.", ClaimStatus::Supported, vec![]),
+        ];
+        let criteria = vec![CriterionResult {
+            service: "cpap-osa".into(),
+            criterion_id: "face_to_face".into(),
+            description: "A face-to-face evaluation before the sleep test".into(),
+            status: CriterionStatus::MissingEvidence,
+            reason: String::new(),
+            evidence: vec![],
+        }];
+        let sum = summarize(
+            &CaseInput {
+                case_id: "c",
+                sentences: &sents,
+                claims: &claims,
+                criteria: &criteria,
+                searcher: None,
+            },
+            &lex,
+            // A budget smaller than the gaps: they are kept all the same.
+            &SummarizeOptions {
+                word_budget: 5,
+                max_per_section: 4,
+            },
+        );
+        let gaps: Vec<&Statement> = sum
+            .statements
+            .iter()
+            .filter(|s| s.section == "what_is_missing")
+            .collect();
+        assert_eq!(gaps.len(), 3, "{gaps:#?}");
+        assert!(gaps[0].text.starts_with("Contradicted"));
+        assert_eq!(gaps[0].citations.len(), 2);
+        assert_eq!(gaps[0].citations[1].doc_id, "note");
+        assert!(gaps[1].text.contains("He failed CPAP."));
+        // A criterion without evidence cites the request line.
+        assert!(gaps[2].text.contains("face-to-face"));
+        assert!(gaps[2].citations[0].quote.starts_with("Requested service"));
+    }
+
+    #[test]
     fn budget_limits_the_summary() {
         let lex = Lexicon::from_toml(include_str!("../../../pipelines/lexicon.toml")).unwrap();
         let long = "Completed physical therapy for 6 weeks with minimal improvement and ongoing pain in the lower back daily.";
@@ -328,7 +597,13 @@ mod tests {
             })
             .collect();
         let sum = summarize(
-            &sents,
+            &CaseInput {
+                case_id: "c",
+                sentences: &sents,
+                claims: &[],
+                criteria: &[],
+                searcher: None,
+            },
             &lex,
             &SummarizeOptions {
                 word_budget: 40,
