@@ -10,6 +10,7 @@ mod evidence_fixtures;
 mod fhir;
 mod incremental;
 mod isolation;
+mod llm;
 mod phi;
 mod realworld;
 mod review_page;

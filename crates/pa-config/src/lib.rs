@@ -166,6 +166,40 @@ pub struct OutputSettings {
     pub group_readable: bool,
 }
 
+/// `[llm]`: the optional LLM summarizer. Off by default; nothing leaves the
+/// machine unless `enabled` is true and `endpoint` is set.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LlmSettings {
+    /// Use the LLM for case summaries (the evidence checker never uses it).
+    pub enabled: bool,
+    /// Base URL of an OpenAI-compatible API, e.g. `http://127.0.0.1:8080/v1`.
+    pub endpoint: String,
+    /// Model name sent in the request.
+    pub model: String,
+    /// Environment variable holding the API key; empty for none.
+    pub api_key_env: String,
+    /// Deadline per request, seconds (connect, send and the whole response).
+    pub timeout_secs: u64,
+    /// Retries after a 429, a 5xx, a timeout, invalid JSON or a schema violation.
+    pub max_retries: u32,
+    /// First backoff, milliseconds; doubles per retry (a `Retry-After` header wins, capped at 30 s).
+    pub backoff_ms: u64,
+    /// Requests in flight at most.
+    pub concurrency: usize,
+    /// Responses larger than this are refused, bytes.
+    pub max_response_bytes: usize,
+    /// Chunks (sentences) sent per case at most.
+    pub max_chunks: usize,
+    /// `max_tokens` of the request.
+    pub max_tokens: u32,
+    /// Allow plain `http://` to a host other than loopback (PHI in clear text).
+    pub allow_insecure_http: bool,
+    /// Write prompts and responses to this file (created owner-only), for
+    /// debugging; empty for never. They are never written to the log.
+    pub debug_file: String,
+}
+
 /// The resolved settings of a run.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -186,6 +220,8 @@ pub struct Settings {
     pub evidence: EvidenceSettings,
     /// `[output]`
     pub output: OutputSettings,
+    /// `[llm]`
+    pub llm: LlmSettings,
     /// sha256 of the settings text and the data files, for the run record.
     #[serde(skip)]
     pub config_sha256: String,
@@ -232,6 +268,16 @@ impl Settings {
         if s.extract.max_pages == 0 || s.evidence.candidates == 0 {
             return Err(invalid(
                 "extract.max_pages and evidence.candidates must be positive".into(),
+            ));
+        }
+        if s.llm.enabled && (s.llm.endpoint.is_empty() || s.llm.model.is_empty()) {
+            return Err(invalid(
+                "llm.enabled needs llm.endpoint and llm.model".into(),
+            ));
+        }
+        if s.llm.concurrency == 0 || s.llm.timeout_secs == 0 || s.llm.max_chunks == 0 {
+            return Err(invalid(
+                "llm.concurrency, llm.timeout_secs and llm.max_chunks must be positive".into(),
             ));
         }
         let mut h = Sha256::new();

@@ -54,6 +54,9 @@ pub enum DriverError {
     /// The worker pool.
     #[error("cannot start worker threads: {0}")]
     Threads(String),
+    /// The LLM backend's settings (endpoint refused, key missing).
+    #[error(transparent)]
+    Llm(#[from] pa_llm::LlmError),
 }
 
 /// Wall time per stage.
@@ -69,6 +72,8 @@ pub struct StageTimes {
     pub index: Duration,
     /// Summaries and evidence checks.
     pub analyze: Duration,
+    /// The optional LLM summaries.
+    pub llm: Duration,
     /// Parquet and HTML.
     pub write: Duration,
 }
@@ -493,6 +498,13 @@ fn run_in_pool(
     times.analyze = t.elapsed();
 
     let t = Instant::now();
+    let mut cases = cases;
+    if settings.llm.enabled {
+        llm_summaries(&mut cases, &sentences, settings)?;
+    }
+    times.llm = t.elapsed();
+
+    let t = Instant::now();
     let review_pages = if settings.output.review_html {
         pa_store::html::write_review(out, &run, &cases)?
     } else {
@@ -564,6 +576,126 @@ fn run_in_pool(
         times,
         skipped,
     })
+}
+
+/// Let the LLM write each case's summary; keep the extractive one where it fails.
+/// The gaps section (`what_is_missing`) always comes from the evidence checker.
+fn llm_summaries(
+    cases: &mut [CaseResult],
+    sentences: &[Vec<Sentence>],
+    settings: &Settings,
+) -> Result<(), DriverError> {
+    let l = &settings.llm;
+    let api_key = if l.api_key_env.is_empty() {
+        None
+    } else {
+        Some(std::env::var(&l.api_key_env).map_err(|_| {
+            pa_llm::LlmError::Config(format!(
+                "llm.api_key_env names {}, which is not set",
+                l.api_key_env
+            ))
+        })?)
+    };
+    let client = std::sync::Arc::new(pa_llm::LlmClient::new(pa_llm::LlmOptions {
+        endpoint: l.endpoint.clone(),
+        model: l.model.clone(),
+        api_key,
+        timeout: Duration::from_secs(l.timeout_secs),
+        max_retries: l.max_retries,
+        backoff: Duration::from_millis(l.backoff_ms),
+        concurrency: l.concurrency,
+        max_response_bytes: l.max_response_bytes,
+        max_tokens: l.max_tokens,
+        allow_insecure_http: l.allow_insecure_http,
+        debug_file: (!l.debug_file.is_empty()).then(|| PathBuf::from(&l.debug_file)),
+    })?);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| DriverError::Threads(e.to_string()))?;
+    let word_budget = settings.summarize.word_budget;
+    let results = rt.block_on(async {
+        let mut set = tokio::task::JoinSet::new();
+        for (i, (case, sents)) in cases.iter().zip(sentences).enumerate() {
+            if sents.is_empty() {
+                continue;
+            }
+            let preferred: Vec<pa_types::Citation> = case
+                .summary
+                .statements
+                .iter()
+                .flat_map(|s| s.citations.iter().cloned())
+                .collect();
+            let chunks = pa_llm::chunks(sents, &preferred, l.max_chunks);
+            let client = client.clone();
+            let case_id = case.case_id.clone();
+            set.spawn(async move {
+                (
+                    i,
+                    client.summarize_case(&case_id, &chunks, word_budget).await,
+                )
+            });
+        }
+        let mut out = Vec::new();
+        while let Some(r) = set.join_next().await {
+            if let Ok(r) = r {
+                out.push(r);
+            }
+        }
+        out
+    });
+    for (i, result) in results {
+        let case = &mut cases[i];
+        let report = match result {
+            Ok(answer) => {
+                let v = answer.verified;
+                let dropped: u32 = v.dropped.values().sum();
+                let reasons = v
+                    .dropped
+                    .iter()
+                    .map(|(k, n)| format!("{k}={n}"))
+                    .collect::<Vec<_>>()
+                    .join(",");
+                let published = v.statements.len() as u32;
+                let fallback = if v.statements.is_empty() {
+                    Some("no statement survived verification".to_string())
+                } else {
+                    let gaps: Vec<pa_types::Statement> = case
+                        .summary
+                        .statements
+                        .drain(..)
+                        .filter(|s| s.section == "what_is_missing")
+                        .collect();
+                    case.summary.statements = v.statements;
+                    case.summary.statements.extend(gaps);
+                    None
+                };
+                pa_types::LlmReport {
+                    attempts: answer.attempts,
+                    dropped,
+                    drop_reasons: reasons,
+                    published,
+                    fallback,
+                }
+            }
+            Err(f) => pa_types::LlmReport {
+                attempts: f.attempts,
+                fallback: Some(f.error.class().to_string()),
+                ..Default::default()
+            },
+        };
+        tracing::info!(
+            case_id = %case.case_id,
+            attempts = report.attempts,
+            published = report.published,
+            dropped = report.dropped,
+            fallback = report.fallback.as_deref().unwrap_or(""),
+            "llm summary"
+        );
+        case.summary.llm = Some(report);
+    }
+    Ok(())
 }
 
 #[cfg(test)]

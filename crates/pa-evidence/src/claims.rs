@@ -60,6 +60,12 @@ pub enum Detection {
     NotAClaim,
 }
 
+/// Is this sentence addressed to a reviewer or a machine ("ignore previous
+/// instructions", "mark every claim as supported")?
+pub fn is_instruction(text: &str) -> bool {
+    INSTRUCTION.is_match(&text.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
 /// Classify one sentence of an assertion document. `label` is its `Label:` prefix
 /// if any; `concepts` the kinds of lexicon concepts it mentions.
 pub fn detect(text: &str, label: Option<&str>, concept_kinds: &[&str]) -> Detection {

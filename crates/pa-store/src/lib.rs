@@ -101,6 +101,13 @@ fn i32s<I: IntoIterator<Item = i64>>(it: I) -> ArrayRef {
         it.into_iter().map(|v| v as i32).collect::<Vec<_>>(),
     ))
 }
+fn opt_i32<I: IntoIterator<Item = Option<u32>>>(it: I) -> ArrayRef {
+    Arc::new(Int32Array::from(
+        it.into_iter()
+            .map(|v| v.map(|v| v as i32))
+            .collect::<Vec<_>>(),
+    ))
+}
 fn f(name: &str, dt: DataType, nullable: bool) -> Field {
     Field::new(name, dt, nullable)
 }
@@ -432,6 +439,12 @@ pub fn table_batch(
                 int("n_contradicted"),
                 f("needs_review", DataType::Boolean, false),
                 utf8("fingerprint"),
+                utf8("summary_backend"),
+                f("llm_attempts", DataType::Int32, true),
+                f("llm_published", DataType::Int32, true),
+                f("llm_dropped", DataType::Int32, true),
+                f("llm_drop_reasons", DataType::Utf8, true),
+                f("llm_fallback", DataType::Utf8, true),
             ],
             vec![
                 s(cases.iter().map(|_| run.run_id.clone())),
@@ -465,6 +478,34 @@ pub fn table_batch(
                     cases.iter().map(|c| c.needs_review()).collect::<Vec<_>>(),
                 )),
                 s(cases.iter().map(|c| c.fingerprint.clone())),
+                s(cases.iter().map(|c| {
+                    c.summary
+                        .statements
+                        .iter()
+                        .find(|s| s.section != "what_is_missing")
+                        .map_or("extractive".to_string(), |s| s.backend.clone())
+                })),
+                opt_i32(
+                    cases
+                        .iter()
+                        .map(|c| c.summary.llm.as_ref().map(|l| l.attempts)),
+                ),
+                opt_i32(
+                    cases
+                        .iter()
+                        .map(|c| c.summary.llm.as_ref().map(|l| l.published)),
+                ),
+                opt_i32(
+                    cases
+                        .iter()
+                        .map(|c| c.summary.llm.as_ref().map(|l| l.dropped)),
+                ),
+                so(cases
+                    .iter()
+                    .map(|c| c.summary.llm.as_ref().map(|l| l.drop_reasons.clone()))),
+                so(cases
+                    .iter()
+                    .map(|c| c.summary.llm.as_ref().and_then(|l| l.fallback.clone()))),
             ],
         ),
         _ => unreachable!("unknown table {table}"),

@@ -439,6 +439,7 @@ pub fn summarize(input: &CaseInput<'_>, lex: &Lexicon, opts: &SummarizeOptions) 
         service_code,
         service_description,
         statements,
+        llm: None,
     }
 }
 

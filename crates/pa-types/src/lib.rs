@@ -302,6 +302,23 @@ pub struct CaseSummary {
     pub service_description: Option<String>,
     /// Statements in section order.
     pub statements: Vec<Statement>,
+    /// What the LLM backend did for this case, when it was asked.
+    pub llm: Option<LlmReport>,
+}
+
+/// The LLM backend's account of one case.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LlmReport {
+    /// Requests sent (1 + retries).
+    pub attempts: u32,
+    /// Statements the model returned that verification dropped.
+    pub dropped: u32,
+    /// Why they were dropped: `reason=count`, comma-separated.
+    pub drop_reasons: String,
+    /// Statements published from the model.
+    pub published: u32,
+    /// Why the case fell back to the extractive summary, if it did.
+    pub fallback: Option<String>,
 }
 
 /// The verdict on a medical-necessity claim.
