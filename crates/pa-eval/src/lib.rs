@@ -149,6 +149,25 @@ pub struct ClaimOutcome {
     pub reason: String,
 }
 
+/// The LLM backend's figures over the evaluated cases.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct LlmEval {
+    /// Cases the LLM was asked about.
+    pub cases: usize,
+    /// Cases whose summary the LLM wrote (at least one verified statement).
+    pub cases_llm: usize,
+    /// Cases that kept the extractive summary, per reason.
+    pub fallbacks: std::collections::BTreeMap<String, usize>,
+    /// Requests sent.
+    pub requests: u32,
+    /// Statements published (all verified).
+    pub published: u32,
+    /// Statements dropped by verification.
+    pub dropped: u32,
+    /// Dropped statements per reason.
+    pub drop_reasons: std::collections::BTreeMap<String, u32>,
+}
+
 /// The evaluation.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct EvalReport {
@@ -170,6 +189,8 @@ pub struct EvalReport {
     pub summary_fact_recall: Ratio,
     /// `not_a_claim` items that came out `supported` (must be 0).
     pub not_a_claim_supported: usize,
+    /// What the LLM backend did, when it was on.
+    pub llm: Option<LlmEval>,
     /// Per-claim outcomes.
     pub outcomes: Vec<ClaimOutcome>,
 }
@@ -221,6 +242,25 @@ pub fn evaluate(golds: &[Gold], cases: &[CaseResult]) -> EvalReport {
         for k in &case.claims {
             check(&k.span);
             k.evidence.iter().for_each(|e| check(&e.citation));
+        }
+    }
+    for case in cases {
+        let Some(l) = &case.summary.llm else {
+            continue;
+        };
+        let e = r.llm.get_or_insert_with(LlmEval::default);
+        e.cases += 1;
+        e.requests += l.attempts;
+        e.published += l.published;
+        e.dropped += l.dropped;
+        match &l.fallback {
+            Some(f) => *e.fallbacks.entry(f.clone()).or_default() += 1,
+            None => e.cases_llm += 1,
+        }
+        for pair in l.drop_reasons.split(',').filter(|p| !p.is_empty()) {
+            if let Some((k, n)) = pair.split_once('=') {
+                *e.drop_reasons.entry(k.to_string()).or_default() += n.parse::<u32>().unwrap_or(0);
+            }
         }
     }
     for g in golds {
@@ -319,6 +359,19 @@ impl EvalReport {
             "{:<26} {:>7}  (must be 0)\n",
             "not-a-claim supported", self.not_a_claim_supported
         );
+        if let Some(l) = &self.llm {
+            s += &format!(
+                "llm backend                {} of {} case(s) summarized by the model; {} request(s)\n",
+                l.cases_llm, l.cases, l.requests
+            );
+            s += &format!(
+                "llm statements             {} published, {} dropped by verification {:?}\n",
+                l.published, l.dropped, l.drop_reasons
+            );
+            if !l.fallbacks.is_empty() {
+                s += &format!("llm fallbacks              {:?}\n", l.fallbacks);
+            }
+        }
         s
     }
 }
