@@ -111,6 +111,25 @@ enum Command {
         #[arg(long, value_parser = parse_days)]
         older_than: u64,
     },
+    /// Write a corpus of fictional cases with gold.json labels, deterministic
+    /// from the seed (for benchmarks; needs pdftoppm for scans).
+    Synth {
+        /// Number of cases.
+        #[arg(long)]
+        cases: usize,
+        /// Seed: the same seed and options give the same bytes.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Folder to write the cases into.
+        #[arg(long)]
+        out: PathBuf,
+        /// Share of documents rendered as image-only scans (0-1).
+        #[arg(long, default_value_t = 0.1)]
+        scan_share: f64,
+        /// Share of cases that get a malformed (truncated) PDF (0-1).
+        #[arg(long, default_value_t = 0.02)]
+        malformed_share: f64,
+    },
     /// Check the audit log of an output folder (`audit verify --out DIR`).
     Audit {
         #[command(subcommand)]
@@ -158,7 +177,8 @@ fn main() -> ExitCode {
         | Command::Search { .. }
         | Command::ExportFhir { .. }
         | Command::Audit { .. }
-        | Command::Purge { .. } => true,
+        | Command::Purge { .. }
+        | Command::Synth { .. } => true,
     };
     let filter =
         tracing_subscriber::EnvFilter::try_from_env("PRIORAUTH_LOG").unwrap_or_else(|_| {
@@ -308,6 +328,29 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                     .with_context(|| format!("writing {}", path.display()))?,
                 None => println!("{text}"),
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Synth {
+            cases,
+            seed,
+            out,
+            scan_share,
+            malformed_share,
+        } => {
+            let r = pa_synth::synth(
+                &out,
+                &pa_synth::SynthOptions {
+                    cases,
+                    seed,
+                    scan_share,
+                    malformed_share,
+                },
+            )
+            .with_context(|| format!("writing synthetic cases into {}", out.display()))?;
+            println!(
+                "wrote {} case(s), {} document(s), {} page(s) ({} scanned document(s), {} scanned page(s)), {} malformed file(s) into {}",
+                r.cases, r.documents, r.pages, r.scans, r.scan_pages, r.malformed, out.display()
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Purge { out, older_than } => {
@@ -484,14 +527,28 @@ fn print_report(r: &RunReport, out: &Path) {
         .flat_map(|c| c.docs.iter())
         .map(|d| d.pages.len())
         .sum();
+    let ocr_pages: usize = r
+        .cases
+        .iter()
+        .flat_map(|c| c.docs.iter())
+        .flat_map(|d| d.pages.iter())
+        .filter(|p| p.source == pa_types::TextSource::Ocr)
+        .count();
     println!(
-        "  {pages} pages; stage seconds: ingest {:.2}, extract {:.2}, chunk {:.2}, index {:.2}, analyze {:.2}, write {:.2}",
+        "  {pages} pages ({ocr_pages} OCR); stage seconds: ingest {:.2}, extract {:.2}, chunk {:.2}, index {:.2}, analyze {:.2}, llm {:.2}, write {:.2}",
         t.ingest.as_secs_f64(),
         t.extract.as_secs_f64(),
         t.chunk.as_secs_f64(),
         t.index.as_secs_f64(),
         t.analyze.as_secs_f64(),
+        t.llm.as_secs_f64(),
         t.write.as_secs_f64()
+    );
+    println!(
+        "  analyze CPU seconds (summed over threads): summarize {:.2}, evidence {:.2}, facts {:.2}",
+        t.summarize_cpu.as_secs_f64(),
+        t.evidence_cpu.as_secs_f64(),
+        t.facts_cpu.as_secs_f64()
     );
 }
 

@@ -46,7 +46,7 @@ now() { date +%s.%N; }
 # 2. Text layer: priorauth (whole pipeline, OCR off) vs pdftotext alone, both on all cores.
 t0=$(now); $BIN run --drop "$W/text" --out "$W/out-text" --config "$noocr" > "$W/run-text.log" 2>/dev/null || true; t1=$(now)
 pa_text=$(echo "$t1 - $t0" | bc -l)
-pages=$(grep -o '[0-9]* pages; stage' "$W/run-text.log" | grep -o '^[0-9]*')
+pages=$(grep -o '[0-9]* pages (' "$W/run-text.log" | grep -o '^[0-9]*')
 stages=$(grep 'stage seconds' "$W/run-text.log" | sed 's/.*stage seconds: //')
 t0=$(now); ls "$W/text/realworld"/*.pdf | xargs -P "$JOBS" -I{} sh -c 'timeout 60 pdftotext -q "{}" /dev/null || true'; t1=$(now)
 ref_text=$(echo "$t1 - $t0" | bc -l)
@@ -58,7 +58,7 @@ for f in sample_docs/*/*_scan.pdf "$CORPUS/derived_fax-g4-204x196dpi_3pages_ocrm
 done
 t0=$(now); $BIN run --drop "$W/ocr" --out "$W/out-ocr" > "$W/run-ocr.log" 2>/dev/null || true; t1=$(now)
 pa_ocr=$(echo "$t1 - $t0" | bc -l)
-ocr_pages=$(grep -o '[0-9]* pages; stage' "$W/run-ocr.log" | grep -o '^[0-9]*')
+ocr_pages=$(grep -o '[0-9]* pages (' "$W/run-ocr.log" | grep -o '^[0-9]*')
 mkdir -p "$W/png"
 for f in "$W/ocr/scans"/*.pdf; do pdftoppm -r 300 -gray -png "$f" "$W/png/$(basename "$f" .pdf)"; done
 t0=$(now); ls "$W/png"/*.png | OMP_THREAD_LIMIT=1 xargs -P "$JOBS" -I{} sh -c 'tesseract "{}" stdout --dpi 300 tsv > /dev/null 2>&1'; t1=$(now)

@@ -74,6 +74,12 @@ pub struct StageTimes {
     pub analyze: Duration,
     /// The optional LLM summaries.
     pub llm: Duration,
+    /// Thread time in the summarizer, summed over cases (inside `analyze`).
+    pub summarize_cpu: Duration,
+    /// Thread time in claims and criteria checks (inside `analyze`).
+    pub evidence_cpu: Duration,
+    /// Thread time in fact extraction (inside `analyze`).
+    pub facts_cpu: Duration,
     /// Parquet and HTML.
     pub write: Duration,
 }
@@ -460,16 +466,22 @@ fn run_in_pool(
         word_budget: settings.summarize.word_budget,
         max_per_section: settings.summarize.max_per_section,
     };
+    let summarize_ns = std::sync::atomic::AtomicU64::new(0);
+    let evidence_ns = std::sync::atomic::AtomicU64::new(0);
+    let facts_ns = std::sync::atomic::AtomicU64::new(0);
     let cases: Vec<CaseResult> = extracted
         .into_par_iter()
         .zip(sentences.par_iter())
         .zip(case_ids.par_iter())
         .map(|((docs, sents), case_id)| {
             let _s = tracing::debug_span!("case", case_id = %case_id).entered();
+            let t0 = Instant::now();
             let (service_code, _, _) = pa_summarize::service(sents);
             let criteria = checker.check_criteria(&criteria, service_code.as_deref(), sents);
             let claims = checker.check_case(case_id, sents, &index);
+            let t1 = Instant::now();
             let facts = checker.facts(sents);
+            let t2 = Instant::now();
             let summary = pa_summarize::summarize(
                 &pa_summarize::CaseInput {
                     case_id,
@@ -481,6 +493,12 @@ fn run_in_pool(
                 &lex,
                 &sopts,
             );
+            let add = |a: &std::sync::atomic::AtomicU64, d: Duration| {
+                a.fetch_add(d.as_nanos() as u64, std::sync::atomic::Ordering::Relaxed)
+            };
+            add(&evidence_ns, t1 - t0);
+            add(&facts_ns, t2 - t1);
+            add(&summarize_ns, t2.elapsed());
             CaseResult {
                 case_id: case_id.clone(),
                 docs,
@@ -496,6 +514,10 @@ fn run_in_pool(
         })
         .collect();
     times.analyze = t.elapsed();
+    let ns = |a: std::sync::atomic::AtomicU64| Duration::from_nanos(a.into_inner());
+    times.summarize_cpu = ns(summarize_ns);
+    times.evidence_cpu = ns(evidence_ns);
+    times.facts_cpu = ns(facts_ns);
 
     let t = Instant::now();
     let mut cases = cases;

@@ -294,9 +294,15 @@ fn case_page(run: &RunInfo, c: &CaseResult) -> String {
     h.push_str("<h2>Summary</h2>\n<ul id=\"summary\">");
     for st in &c.summary.statements {
         let links: Vec<String> = st.citations.iter().map(|x| cites.link(x)).collect();
+        // A model's sentence is marked as such; its quotes were verified.
+        let by = if st.backend == "extractive" {
+            String::new()
+        } else {
+            format!(" <span class=\"sec\">[{}]</span>", esc(&st.backend))
+        };
         let _ = writeln!(
             h,
-            "<li><span class=\"sec\">{}</span>: {} {}</li>",
+            "<li><span class=\"sec\">{}</span>: {} {}{by}</li>",
             esc(&st.section.replace('_', " ")),
             esc(&st.text),
             links.join(" ")
