@@ -5,7 +5,7 @@ BIN    := target/release/priorauth
 DROP   ?= sample_docs
 OUT    ?= output
 
-.PHONY: build run test test-deps sysdeps eval samples fmt lint clean bench-extract soak test-llm
+.PHONY: build run test test-deps sysdeps eval samples fmt lint clean bench-extract soak test-llm bench
 
 # OCR needs tesseract and pdftoppm. Install them when missing (Debian/Ubuntu);
 # elsewhere say which packages to install. Without them the run still works and
@@ -61,6 +61,12 @@ samples:
 # Extraction against pdftotext and tesseract on the same files (needs ../shared).
 bench-extract: sysdeps test-deps build
 	bash tests/bench/extract.sh
+
+# The pipeline at scale on a synthetic corpus (300 and 3,000 cases, an OCR set)
+# against pdftotext and tesseract in the same run; paste the output into BENCHMARKS.md.
+CASES ?= 300
+bench: sysdeps test-deps build
+	CASES=$(CASES) bash tests/bench/scale.sh
 
 # Kill the run with SIGKILL hundreds of times and check every rerun (KILLS=n).
 KILLS ?= 300

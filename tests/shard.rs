@@ -77,3 +77,69 @@ fn three_shards_make_one_run() {
     ]);
     assert_eq!(bad.status.code(), Some(2), "clap rejects K >= N");
 }
+
+#[test]
+fn a_run_in_small_batches_equals_one_batch() {
+    let drop = root().join("tests/fixtures/evidence");
+    let tmp = tempfile::tempdir().unwrap();
+    let clean = tmp.path().join("clean");
+    let o = priorauth(&[
+        "run",
+        "-q",
+        "--drop",
+        drop.to_str().unwrap(),
+        "--out",
+        clean.to_str().unwrap(),
+    ]);
+    assert!(o.status.success());
+    // Batches of 5 cases: several files per table, one run, the same rows.
+    let cfg = tmp.path().join("batched.toml");
+    let text = std::fs::read_to_string(root().join("pipelines/nightly.toml"))
+        .unwrap()
+        .replace("batch_cases = 200", "batch_cases = 5");
+    std::fs::write(&cfg, text).unwrap();
+    let batched = tmp.path().join("batched");
+    let o = priorauth(&[
+        "run",
+        "-q",
+        "--drop",
+        drop.to_str().unwrap(),
+        "--out",
+        batched.to_str().unwrap(),
+        "--config",
+        cfg.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let parts = std::fs::read_dir(batched.join("claims"))
+        .unwrap()
+        .flat_map(|d| std::fs::read_dir(d.unwrap().path()).unwrap())
+        .count();
+    assert!(parts >= 3, "{parts} claims files");
+    // The fingerprints differ (they hash the settings, and batch_cases changed).
+    let fp = regex::Regex::new(r"(?m)^(cases .*)'[0-9a-f]{64}'").unwrap();
+    let view = |p: &std::path::Path| {
+        fp.replace_all(&crate::common::latest_view(p), "$1'fp'")
+            .into_owned()
+    };
+    assert_eq!(view(&batched), view(&clean), "batching changed the results");
+    // The next run keeps every batch's files (they belong to a finished run) and skips all cases.
+    let o = priorauth(&[
+        "run",
+        "--drop",
+        drop.to_str().unwrap(),
+        "--out",
+        batched.to_str().unwrap(),
+        "--config",
+        cfg.to_str().unwrap(),
+    ]);
+    assert!(o.status.success());
+    let after = std::fs::read_dir(batched.join("claims"))
+        .unwrap()
+        .flat_map(|d| std::fs::read_dir(d.unwrap().path()).unwrap())
+        .count();
+    assert_eq!(
+        after,
+        parts + 1,
+        "the rerun adds one empty file and removes none"
+    );
+}

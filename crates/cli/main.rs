@@ -10,7 +10,6 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use pa_config::Settings;
 use pa_driver::RunReport;
-use pa_types::ClaimStatus;
 
 #[derive(Parser)]
 #[command(
@@ -218,7 +217,7 @@ fn settings(config: Option<&Path>) -> Result<Settings> {
     }
 }
 
-fn run_pipeline(a: &RunArgs) -> Result<RunReport> {
+fn run_pipeline(a: &RunArgs, keep_cases: bool) -> Result<RunReport> {
     let s = settings(a.config.as_deref())?;
     if s.output.group_readable {
         // SAFETY: umask has no preconditions; no output file exists yet.
@@ -251,6 +250,7 @@ fn run_pipeline(a: &RunArgs) -> Result<RunReport> {
         force: a.force,
         shard: a.shard,
         progress: Some(&tick),
+        keep_cases,
     };
     let result = pa_driver::run(&a.drop, &a.out, &s, &opts);
     if let Some(b) = &bar {
@@ -421,11 +421,11 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         }
         Command::Run(a) => {
             let started = std::time::Instant::now();
-            let report = run_pipeline(&a)?;
-            let flagged = report.cases.iter().filter(|c| c.needs_review()).count();
+            let report = run_pipeline(&a, false)?;
+            let flagged = report.totals.needs_review;
             tracing::info!(
                 run_id = %report.run.run_id,
-                processed = report.cases.len(),
+                processed = report.totals.cases,
                 skipped = report.skipped.len(),
                 flagged,
                 quarantined = report.n_quarantined(),
@@ -436,7 +436,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                 print_report(&report, &a.out);
                 println!(
                     "summary: {} case(s) processed, {} skipped, {flagged} need review, {} document(s) quarantined, {:.1} s",
-                    report.cases.len(),
+                    report.totals.cases,
                     report.skipped.len(),
                     report.n_quarantined(),
                     started.elapsed().as_secs_f64()
@@ -451,10 +451,13 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Eval { args, json } => {
             let golds = pa_eval::load_gold(&args.drop).context("reading gold labels")?;
             // The evaluation scores this build on every case: nothing is skipped.
-            let report = run_pipeline(&RunArgs {
-                force: true,
-                ..args
-            })?;
+            let report = run_pipeline(
+                &RunArgs {
+                    force: true,
+                    ..args
+                },
+                true,
+            )?;
             let eval = pa_eval::evaluate(&golds, &report.cases);
             if json {
                 println!("{}", serde_json::to_string_pretty(&eval)?);
@@ -488,18 +491,18 @@ fn print_report(r: &RunReport, out: &Path) {
         "{:<24} {:<18} {:>4} {:>5} {:>6} {:>4} {:>6} {:>7}  review",
         "case", "service", "docs", "quar", "claims", "sup", "unsup", "contra"
     );
-    for c in &r.cases {
+    for c in &r.briefs {
         println!(
             "{:<24} {:<18} {:>4} {:>5} {:>6} {:>4} {:>6} {:>7}  {}",
             c.case_id,
-            c.summary.service_code.as_deref().unwrap_or("-"),
-            c.docs.len(),
-            c.n_quarantined(),
-            c.claims.len(),
-            c.n_claims(ClaimStatus::Supported),
-            c.n_claims(ClaimStatus::Unsupported),
-            c.n_claims(ClaimStatus::Contradicted),
-            if c.needs_review() { "yes" } else { "no" }
+            c.service_code.as_deref().unwrap_or("-"),
+            c.documents,
+            c.quarantined,
+            c.claims,
+            c.supported,
+            c.unsupported,
+            c.contradicted,
+            if c.needs_review { "yes" } else { "no" }
         );
     }
     if !r.skipped.is_empty() {
@@ -521,19 +524,8 @@ fn print_report(r: &RunReport, out: &Path) {
     }
     println!("  search index: {}", r.index_dir.display());
     let t = &r.times;
-    let pages: usize = r
-        .cases
-        .iter()
-        .flat_map(|c| c.docs.iter())
-        .map(|d| d.pages.len())
-        .sum();
-    let ocr_pages: usize = r
-        .cases
-        .iter()
-        .flat_map(|c| c.docs.iter())
-        .flat_map(|d| d.pages.iter())
-        .filter(|p| p.source == pa_types::TextSource::Ocr)
-        .count();
+    let pages: usize = r.briefs.iter().map(|c| c.pages).sum();
+    let ocr_pages: usize = r.briefs.iter().map(|c| c.ocr_pages).sum();
     println!(
         "  {pages} pages ({ocr_pages} OCR); stage seconds: ingest {:.2}, extract {:.2}, chunk {:.2}, index {:.2}, analyze {:.2}, llm {:.2}, write {:.2}",
         t.ingest.as_secs_f64(),

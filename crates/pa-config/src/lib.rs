@@ -86,6 +86,8 @@ pub enum ConfigError {
 pub struct RunSettings {
     /// Worker threads; 0 = one per core.
     pub threads: usize,
+    /// Cases processed (and held in memory) at a time.
+    pub batch_cases: usize,
 }
 
 /// `[ingest]`

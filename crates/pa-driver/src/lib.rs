@@ -89,8 +89,12 @@ pub struct StageTimes {
 pub struct RunReport {
     /// Run identity.
     pub run: RunInfo,
-    /// Per-case results, sorted by case id.
+    /// Per-case results, only with [`RunOptions::keep_cases`] (memory grows with them).
     pub cases: Vec<CaseResult>,
+    /// One line per processed case, always.
+    pub briefs: Vec<CaseBrief>,
+    /// Counts over the run.
+    pub totals: pa_types::RunTotals,
     /// Parquet files written, with row counts.
     pub files: Vec<(PathBuf, usize)>,
     /// HTML pages written.
@@ -106,7 +110,55 @@ pub struct RunReport {
 impl RunReport {
     /// Documents quarantined in this run.
     pub fn n_quarantined(&self) -> usize {
-        self.cases.iter().map(|c| c.n_quarantined()).sum()
+        self.totals.quarantined
+    }
+}
+
+/// What the terminal shows of a case.
+#[derive(Debug, Clone)]
+pub struct CaseBrief {
+    /// Case id.
+    pub case_id: String,
+    /// Requested service code.
+    pub service_code: Option<String>,
+    /// Documents.
+    pub documents: usize,
+    /// Quarantined documents.
+    pub quarantined: usize,
+    /// Pages.
+    pub pages: usize,
+    /// Pages read by OCR.
+    pub ocr_pages: usize,
+    /// Claims.
+    pub claims: usize,
+    /// Supported claims.
+    pub supported: usize,
+    /// Unsupported claims.
+    pub unsupported: usize,
+    /// Contradicted claims.
+    pub contradicted: usize,
+    /// Needs review.
+    pub needs_review: bool,
+}
+
+impl CaseBrief {
+    fn of(c: &CaseResult) -> Self {
+        let pages = || c.docs.iter().flat_map(|d| d.pages.iter());
+        CaseBrief {
+            case_id: c.case_id.clone(),
+            service_code: c.summary.service_code.clone(),
+            documents: c.docs.len(),
+            quarantined: c.n_quarantined(),
+            pages: pages().count(),
+            ocr_pages: pages()
+                .filter(|p| p.source == pa_types::TextSource::Ocr)
+                .count(),
+            claims: c.claims.len(),
+            supported: c.n_claims(pa_types::ClaimStatus::Supported),
+            unsupported: c.n_claims(pa_types::ClaimStatus::Unsupported),
+            contradicted: c.n_claims(pa_types::ClaimStatus::Contradicted),
+            needs_review: c.needs_review(),
+        }
     }
 }
 
@@ -299,6 +351,9 @@ pub struct RunOptions<'a> {
     pub shard: Option<(u32, u32)>,
     /// Progress callback.
     pub progress: Option<&'a Progress>,
+    /// Return every case's full result in [`RunReport::cases`] (for `eval`);
+    /// otherwise only [`RunReport::briefs`], so memory stays per batch.
+    pub keep_cases: bool,
 }
 
 fn run_in_pool(
@@ -312,6 +367,7 @@ fn run_in_pool(
         force,
         shard,
         progress,
+        keep_cases: _,
     } = *opts;
     std::fs::create_dir_all(out).map_err(|source| DriverError::Output {
         path: out.to_path_buf(),
@@ -382,7 +438,6 @@ fn run_in_pool(
         "ingested"
     );
 
-    let t = Instant::now();
     let xopts = ExtractOptions {
         min_chars_per_page: settings.extract.min_chars_per_page,
         max_pages: settings.extract.max_pages,
@@ -409,59 +464,11 @@ fn run_in_pool(
     }
     let total_docs: usize = staged.iter().map(|c| c.docs.len()).sum();
     let done = std::sync::atomic::AtomicUsize::new(0);
-    let (case_ids, extracted): (Vec<String>, Vec<Vec<pa_types::ExtractedDoc>>) = staged
-        .into_par_iter()
-        .map(|case| {
-            if case.docs.is_empty() {
-                tracing::warn!(case_id = %case.case_id, "case folder has no documents");
-            }
-            let mut docs: Vec<pa_types::ExtractedDoc> = case
-                .docs
-                .into_par_iter()
-                .map(|d| {
-                    let _s =
-                        tracing::debug_span!("extract", case_id = %d.case_id, doc_id = %d.doc_id)
-                            .entered();
-                    let doc = pa_extract::extract(d, &xopts);
-                    if let Some(p) = progress {
-                        p(
-                            done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1,
-                            total_docs,
-                        );
-                    }
-                    doc
-                })
-                .collect();
-            pa_extract::mark_near_duplicates(&mut docs, settings.extract.near_duplicate_similarity);
-            (case.case_id, docs)
-        })
-        .unzip();
-    times.extract = t.elapsed();
-
-    let t = Instant::now();
-    let sentences: Vec<Vec<Sentence>> = extracted
-        .par_iter()
-        .map(|docs| {
-            docs.iter()
-                .filter(|d| d.status == DocStatus::Ok)
-                .flat_map(pa_index::chunk::sentences)
-                .collect()
-        })
-        .collect();
-    times.chunk = t.elapsed();
-
-    let t = Instant::now();
-    let index_dir = out.join("index").join(format!("{}{suffix}", run.run_id));
-    let index = RunIndex::build(
-        &index_dir,
-        case_ids
-            .iter()
-            .map(String::as_str)
-            .zip(sentences.iter().map(Vec::as_slice)),
-    )?;
-    times.index = t.elapsed();
-
-    let t = Instant::now();
+    let llm = if settings.llm.enabled {
+        Some(llm_client(settings)?)
+    } else {
+        None
+    };
     let sopts = SummarizeOptions {
         word_budget: settings.summarize.word_budget,
         max_per_section: settings.summarize.max_per_section,
@@ -469,70 +476,152 @@ fn run_in_pool(
     let summarize_ns = std::sync::atomic::AtomicU64::new(0);
     let evidence_ns = std::sync::atomic::AtomicU64::new(0);
     let facts_ns = std::sync::atomic::AtomicU64::new(0);
-    let cases: Vec<CaseResult> = extracted
-        .into_par_iter()
-        .zip(sentences.par_iter())
-        .zip(case_ids.par_iter())
-        .map(|((docs, sents), case_id)| {
-            let _s = tracing::debug_span!("case", case_id = %case_id).entered();
-            let t0 = Instant::now();
-            let (service_code, _, _) = pa_summarize::service(sents);
-            let criteria = checker.check_criteria(&criteria, service_code.as_deref(), sents);
-            let claims = checker.check_case(case_id, sents, &index);
-            let t1 = Instant::now();
-            let facts = checker.facts(sents);
-            let t2 = Instant::now();
-            let summary = pa_summarize::summarize(
-                &pa_summarize::CaseInput {
-                    case_id,
-                    sentences: sents,
-                    claims: &claims,
-                    criteria: &criteria,
-                    searcher: Some(&index),
-                },
-                &lex,
-                &sopts,
-            );
-            let add = |a: &std::sync::atomic::AtomicU64, d: Duration| {
-                a.fetch_add(d.as_nanos() as u64, std::sync::atomic::Ordering::Relaxed)
-            };
-            add(&evidence_ns, t1 - t0);
-            add(&facts_ns, t2 - t1);
-            add(&summarize_ns, t2.elapsed());
-            CaseResult {
-                case_id: case_id.clone(),
-                docs,
-                summary,
-                claims,
-                criteria,
-                facts,
-                fingerprint: fingerprints
-                    .get(case_id.as_str())
-                    .cloned()
-                    .unwrap_or_default(),
-            }
-        })
-        .collect();
-    times.analyze = t.elapsed();
+    let index_dir = out.join("index").join(format!("{}{suffix}", run.run_id));
+    let mut index_writer = pa_index::RunIndexWriter::create(&index_dir)?;
+    let batch_cases = settings.run.batch_cases.max(1);
+    let mut totals = pa_types::RunTotals::default();
+    let mut briefs = Vec::new();
+    let mut kept: Vec<CaseResult> = Vec::new();
+    let mut files = Vec::new();
+    let mut review_pages = Vec::new();
+    let mut actions: Vec<serde_json::Value> = Vec::new();
+    let mut staged = staged;
+    let mut batch_no = 0;
+    // Cases go through in batches: memory holds one batch's documents, not the
+    // drop folder's. Each batch's rows are written before the next starts; the
+    // run becomes visible only with its `runs` row, after the last batch.
+    // At least one batch, so a run that skips every case still writes (empty) tables.
+    while batch_no == 0 || !staged.is_empty() {
+        let rest = staged.split_off(batch_cases.min(staged.len()));
+        let batch = std::mem::replace(&mut staged, rest);
+
+        let t = Instant::now();
+        let (case_ids, extracted): (Vec<String>, Vec<Vec<pa_types::ExtractedDoc>>) = batch
+            .into_par_iter()
+            .map(|case| {
+                if case.docs.is_empty() {
+                    tracing::warn!(case_id = %case.case_id, "case folder has no documents");
+                }
+                let mut docs: Vec<pa_types::ExtractedDoc> = case
+                    .docs
+                    .into_par_iter()
+                    .map(|d| {
+                        let _s = tracing::debug_span!("extract", case_id = %d.case_id, doc_id = %d.doc_id)
+                            .entered();
+                        let doc = pa_extract::extract(d, &xopts);
+                        if let Some(p) = progress {
+                            p(
+                                done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1,
+                                total_docs,
+                            );
+                        }
+                        doc
+                    })
+                    .collect();
+                pa_extract::mark_near_duplicates(&mut docs, settings.extract.near_duplicate_similarity);
+                (case.case_id, docs)
+            })
+            .unzip();
+        times.extract += t.elapsed();
+
+        let t = Instant::now();
+        let sentences: Vec<Vec<Sentence>> = extracted
+            .par_iter()
+            .map(|docs| {
+                docs.iter()
+                    .filter(|d| d.status == DocStatus::Ok)
+                    .flat_map(pa_index::chunk::sentences)
+                    .collect()
+            })
+            .collect();
+        times.chunk += t.elapsed();
+
+        let t = Instant::now();
+        for (case_id, sents) in case_ids.iter().zip(&sentences) {
+            index_writer.add(case_id, sents)?;
+        }
+        let index = index_writer.commit()?;
+        times.index += t.elapsed();
+
+        let t = Instant::now();
+        let mut cases: Vec<CaseResult> = extracted
+            .into_par_iter()
+            .zip(sentences.par_iter())
+            .zip(case_ids.par_iter())
+            .map(|((docs, sents), case_id)| {
+                let _s = tracing::debug_span!("case", case_id = %case_id).entered();
+                let t0 = Instant::now();
+                let (service_code, _, _) = pa_summarize::service(sents);
+                let criteria = checker.check_criteria(&criteria, service_code.as_deref(), sents);
+                let claims = checker.check_case(case_id, sents, &index);
+                let t1 = Instant::now();
+                let facts = checker.facts(sents);
+                let t2 = Instant::now();
+                let summary = pa_summarize::summarize(
+                    &pa_summarize::CaseInput {
+                        case_id,
+                        sentences: sents,
+                        claims: &claims,
+                        criteria: &criteria,
+                        searcher: Some(&index),
+                    },
+                    &lex,
+                    &sopts,
+                );
+                let add = |a: &std::sync::atomic::AtomicU64, d: Duration| {
+                    a.fetch_add(d.as_nanos() as u64, std::sync::atomic::Ordering::Relaxed)
+                };
+                add(&evidence_ns, t1 - t0);
+                add(&facts_ns, t2 - t1);
+                add(&summarize_ns, t2.elapsed());
+                CaseResult {
+                    case_id: case_id.clone(),
+                    docs,
+                    summary,
+                    claims,
+                    criteria,
+                    facts,
+                    fingerprint: fingerprints
+                        .get(case_id.as_str())
+                        .cloned()
+                        .unwrap_or_default(),
+                }
+            })
+            .collect();
+        times.analyze += t.elapsed();
+
+        let t = Instant::now();
+        if let Some(client) = &llm {
+            llm_summaries(client, &mut cases, &sentences, settings);
+        }
+        times.llm += t.elapsed();
+
+        let t = Instant::now();
+        if settings.output.review_html {
+            // The index page comes last in each batch's list; keep one.
+            let pages = pa_store::html::write_review(out, &run, &cases)?;
+            review_pages.retain(|p| !pages.contains(p));
+            review_pages.extend(pages);
+        }
+        pa_types::crash_point("after:review");
+        files.extend(pa_store::write_case_tables(out, &run, batch_no, &cases)?);
+        totals.add(&cases);
+        actions.extend(cases.iter().map(|c| serde_json::json!({"case_id": c.case_id, "action": "processed", "fingerprint": c.fingerprint,
+            "documents": c.docs.iter().map(|d| serde_json::json!({"doc_id": d.staged.doc_id, "sha256": d.staged.sha256})).collect::<Vec<_>>()})));
+        briefs.extend(cases.iter().map(CaseBrief::of));
+        if opts.keep_cases {
+            kept.extend(cases);
+        }
+        times.write += t.elapsed();
+        batch_no += 1;
+    }
+    index_writer.finish()?;
     let ns = |a: std::sync::atomic::AtomicU64| Duration::from_nanos(a.into_inner());
     times.summarize_cpu = ns(summarize_ns);
     times.evidence_cpu = ns(evidence_ns);
     times.facts_cpu = ns(facts_ns);
 
     let t = Instant::now();
-    let mut cases = cases;
-    if settings.llm.enabled {
-        llm_summaries(&mut cases, &sentences, settings)?;
-    }
-    times.llm = t.elapsed();
-
-    let t = Instant::now();
-    let review_pages = if settings.output.review_html {
-        pa_store::html::write_review(out, &run, &cases)?
-    } else {
-        Vec::new()
-    };
-    pa_types::crash_point("after:review");
     let finished = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap_or_default();
@@ -541,23 +630,14 @@ fn run_in_pool(
         version: env!("CARGO_PKG_VERSION").to_string(),
         config_sha256: settings.config_sha256.clone(),
         n_skipped: skipped.len() as i64,
-        exit_status: if cases.iter().any(|c| c.n_quarantined() > 0) {
-            2
-        } else {
-            0
-        },
+        exit_status: if totals.quarantined > 0 { 2 } else { 0 },
     };
     // The runs table is written last: a run whose row is there is complete.
-    let files = pa_store::write_tables(out, &run, &record, &cases)?;
+    pa_store::commit_run(out, &run, &record, &totals, &mut files)?;
     let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
         .unwrap_or_default()
         .trim()
         .to_string();
-    let mut actions: Vec<serde_json::Value> = cases
-        .iter()
-        .map(|c| serde_json::json!({"case_id": c.case_id, "action": "processed", "fingerprint": c.fingerprint,
-            "documents": c.docs.iter().map(|d| serde_json::json!({"doc_id": d.staged.doc_id, "sha256": d.staged.sha256})).collect::<Vec<_>>()}))
-        .collect();
     actions.extend(
         skipped
             .iter()
@@ -574,24 +654,26 @@ fn run_in_pool(
             "user": std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).unwrap_or_else(|_| format!("uid {}", unsafe { libc::getuid() })),
             "host": host,
             "drop": drop.display().to_string(),
-            "counts": {"processed": cases.len(), "skipped": skipped.len(),
-                       "quarantined": cases.iter().map(|c| c.n_quarantined()).sum::<usize>(),
-                       "needs_review": cases.iter().filter(|c| c.needs_review()).count()},
+            "counts": {"processed": totals.cases, "skipped": skipped.len(),
+                       "quarantined": totals.quarantined,
+                       "needs_review": totals.needs_review},
             "exit_status": record.exit_status,
             "cases": actions,
         }),
     )?;
     pa_types::crash_point("after:audit");
-    times.write = t.elapsed();
+    times.write += t.elapsed();
     tracing::info!(
-        cases = cases.len(),
-        quarantined = cases.iter().map(|c| c.n_quarantined()).sum::<usize>(),
-        needs_review = cases.iter().filter(|c| c.needs_review()).count(),
+        cases = totals.cases,
+        quarantined = totals.quarantined,
+        needs_review = totals.needs_review,
         "run finished"
     );
     Ok(RunReport {
         run,
-        cases,
+        cases: kept,
+        briefs,
+        totals,
         files,
         review_pages,
         index_dir,
@@ -602,11 +684,7 @@ fn run_in_pool(
 
 /// Let the LLM write each case's summary; keep the extractive one where it fails.
 /// The gaps section (`what_is_missing`) always comes from the evidence checker.
-fn llm_summaries(
-    cases: &mut [CaseResult],
-    sentences: &[Vec<Sentence>],
-    settings: &Settings,
-) -> Result<(), DriverError> {
+fn llm_client(settings: &Settings) -> Result<std::sync::Arc<pa_llm::LlmClient>, DriverError> {
     let l = &settings.llm;
     let api_key = if l.api_key_env.is_empty() {
         None
@@ -631,11 +709,29 @@ fn llm_summaries(
         allow_insecure_http: l.allow_insecure_http,
         debug_file: (!l.debug_file.is_empty()).then(|| PathBuf::from(&l.debug_file)),
     })?);
-    let rt = tokio::runtime::Builder::new_multi_thread()
+    Ok(client)
+}
+
+/// Let the LLM write each case's summary; keep the extractive one where it fails.
+/// The gaps section (`what_is_missing`) always comes from the evidence checker.
+fn llm_summaries(
+    client: &std::sync::Arc<pa_llm::LlmClient>,
+    cases: &mut [CaseResult],
+    sentences: &[Vec<Sentence>],
+    settings: &Settings,
+) {
+    let l = &settings.llm;
+    let rt = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
-        .map_err(|e| DriverError::Threads(e.to_string()))?;
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot start the LLM runtime; extractive summaries kept");
+            return;
+        }
+    };
     let word_budget = settings.summarize.word_budget;
     let results = rt.block_on(async {
         let mut set = tokio::task::JoinSet::new();
@@ -717,7 +813,6 @@ fn llm_summaries(
         );
         case.summary.llm = Some(report);
     }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -28,6 +28,7 @@ pub enum IndexError {
     Io(#[from] std::io::Error),
 }
 
+#[derive(Clone)]
 struct Fields {
     case_id: Field,
     doc_id: Field,
@@ -61,6 +62,65 @@ fn schema() -> (Schema, Fields) {
     (b.build(), fields)
 }
 
+/// Builds a run's index batch by batch: add a batch of cases, commit, search
+/// them, and go on; memory stays bounded by the batch.
+pub struct RunIndexWriter {
+    index: Index,
+    writer: IndexWriter,
+    fields: Fields,
+}
+
+impl RunIndexWriter {
+    /// A new, empty index in `dir` (created).
+    pub fn create(dir: &Path) -> Result<Self, IndexError> {
+        std::fs::create_dir_all(dir)?;
+        let (schema, fields) = schema();
+        let index = Index::create_in_dir(dir, schema)?;
+        let writer: IndexWriter = index.writer_with_num_threads(1, 50_000_000)?;
+        Ok(RunIndexWriter {
+            index,
+            writer,
+            fields,
+        })
+    }
+
+    /// Add one case's sentences (visible after [`RunIndexWriter::commit`]).
+    pub fn add(&mut self, case_id: &str, sentences: &[Sentence]) -> Result<(), IndexError> {
+        let fields = &self.fields;
+        for s in sentences {
+            let mut d = TantivyDocument::default();
+            d.add_text(fields.case_id, case_id);
+            d.add_text(fields.doc_id, &s.span.doc_id);
+            d.add_text(fields.kind, s.kind.as_str());
+            d.add_text(fields.section, &s.section);
+            d.add_u64(fields.page, s.span.page as u64);
+            d.add_u64(fields.start, s.span.start as u64);
+            d.add_u64(fields.end, s.span.end as u64);
+            d.add_text(fields.text, &s.span.quote);
+            self.writer.add_document(d)?;
+        }
+        Ok(())
+    }
+
+    /// Commit what was added; the returned index searches everything committed so far.
+    pub fn commit(&mut self) -> Result<RunIndex, IndexError> {
+        self.writer.commit()?;
+        let reader = self.index.reader()?;
+        reader.reload()?;
+        Ok(RunIndex {
+            index: self.index.clone(),
+            reader,
+            fields: self.fields.clone(),
+        })
+    }
+
+    /// Wait for background merges.
+    pub fn finish(self) -> Result<(), IndexError> {
+        self.writer.wait_merging_threads()?;
+        Ok(())
+    }
+}
+
 /// The search index of one run.
 pub struct RunIndex {
     index: Index,
@@ -74,32 +134,13 @@ impl RunIndex {
         dir: &Path,
         cases: impl IntoIterator<Item = (&'a str, &'a [Sentence])>,
     ) -> Result<Self, IndexError> {
-        std::fs::create_dir_all(dir)?;
-        let (schema, fields) = schema();
-        let index = Index::create_in_dir(dir, schema)?;
-        let mut writer: IndexWriter = index.writer_with_num_threads(1, 50_000_000)?;
+        let mut w = RunIndexWriter::create(dir)?;
         for (case_id, sentences) in cases {
-            for s in sentences {
-                let mut d = TantivyDocument::default();
-                d.add_text(fields.case_id, case_id);
-                d.add_text(fields.doc_id, &s.span.doc_id);
-                d.add_text(fields.kind, s.kind.as_str());
-                d.add_text(fields.section, &s.section);
-                d.add_u64(fields.page, s.span.page as u64);
-                d.add_u64(fields.start, s.span.start as u64);
-                d.add_u64(fields.end, s.span.end as u64);
-                d.add_text(fields.text, &s.span.quote);
-                writer.add_document(d)?;
-            }
+            w.add(case_id, sentences)?;
         }
-        writer.commit()?;
-        writer.wait_merging_threads()?;
-        let reader = index.reader()?;
-        Ok(RunIndex {
-            index,
-            reader,
-            fields,
-        })
+        let index = w.commit()?;
+        w.finish()?;
+        Ok(index)
     }
 
     /// Open an existing run index.

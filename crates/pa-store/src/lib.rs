@@ -527,7 +527,7 @@ fn with_schema_version(
 pub fn runs_batch(
     run: &RunInfo,
     rec: &RunRecord,
-    cases: &[CaseResult],
+    totals: &pa_types::RunTotals,
 ) -> Result<RecordBatch, StoreError> {
     let arrow_err = |source| StoreError::Arrow {
         table: "runs",
@@ -537,8 +537,6 @@ pub fn runs_batch(
     let stamp = |us: i64| -> ArrayRef {
         Arc::new(arrow::array::TimestampMicrosecondArray::from(vec![us]).with_timezone("UTC"))
     };
-    let docs = || cases.iter().flat_map(|c| c.docs.iter());
-    let count = |st: ClaimStatus| cases.iter().map(|c| c.n_claims(st)).sum::<usize>() as i64;
     let int = |n: &str| f(n, DataType::Int32, false);
     let fields = vec![
         f("run_id", DataType::Utf8, false),
@@ -565,15 +563,15 @@ pub fn runs_batch(
         stamp(rec.finished_at_us),
         s([rec.version.clone()]),
         s([rec.config_sha256.clone()]),
-        i32s([cases.len() as i64]),
-        i32s([docs().count() as i64]),
-        i32s([docs().map(|d| d.pages.len()).sum::<usize>() as i64]),
-        i32s([cases.iter().map(|c| c.n_quarantined()).sum::<usize>() as i64]),
-        i32s([cases.iter().map(|c| c.claims.len()).sum::<usize>() as i64]),
-        i32s([count(ClaimStatus::Supported)]),
-        i32s([count(ClaimStatus::Unsupported)]),
-        i32s([count(ClaimStatus::Contradicted)]),
-        i32s([cases.iter().filter(|c| c.needs_review()).count() as i64]),
+        i32s([totals.cases as i64]),
+        i32s([totals.documents as i64]),
+        i32s([totals.pages as i64]),
+        i32s([totals.quarantined as i64]),
+        i32s([totals.claims as i64]),
+        i32s([totals.supported as i64]),
+        i32s([totals.unsupported as i64]),
+        i32s([totals.contradicted as i64]),
+        i32s([totals.needs_review as i64]),
         i32s([rec.n_skipped]),
         s([run
             .shard
@@ -586,33 +584,76 @@ pub fn runs_batch(
 
 /// Where a table's file for this run goes.
 pub fn table_path(out: &Path, table: &str, run: &RunInfo) -> PathBuf {
-    out.join(table)
-        .join(format!("run_date={}", run.run_date))
-        .join(format!("part-{}{}.parquet", run.run_id, run.shard_suffix()))
+    batch_path(out, table, run, 0)
 }
 
-/// Write every table of the run; returns the files written with their row counts.
+/// The file of one batch of a run's table: batch 0 is `part-<run_id>.parquet`,
+/// later batches `part-<run_id>-b<NNNN>.parquet`.
+fn batch_path(out: &Path, table: &str, run: &RunInfo, batch: usize) -> PathBuf {
+    let b = if batch == 0 {
+        String::new()
+    } else {
+        format!("-b{batch:04}")
+    };
+    out.join(table)
+        .join(format!("run_date={}", run.run_date))
+        .join(format!(
+            "part-{}{b}{}.parquet",
+            run.run_id,
+            run.shard_suffix()
+        ))
+}
+
+/// Write every table of the run at once (one batch); returns the files written
+/// with their row counts.
 pub fn write_tables(
     out: &Path,
     run: &RunInfo,
     rec: &RunRecord,
     cases: &[CaseResult],
 ) -> Result<Vec<(PathBuf, usize)>, StoreError> {
+    let mut written = write_case_tables(out, run, 0, cases)?;
+    let mut totals = pa_types::RunTotals::default();
+    totals.add(cases);
+    commit_run(out, run, rec, &totals, &mut written)?;
+    Ok(written)
+}
+
+/// Write the case tables of one batch of cases (not yet visible: the run is
+/// committed by [`commit_run`]).
+pub fn write_case_tables(
+    out: &Path,
+    run: &RunInfo,
+    batch: usize,
+    cases: &[CaseResult],
+) -> Result<Vec<(PathBuf, usize)>, StoreError> {
     let mut written = Vec::new();
     for &table in TABLES {
-        let batch = table_batch(table, run, cases)?;
-        let path = table_path(out, table, run);
-        write_parquet(&path, table, &batch)?;
-        written.push((path, batch.num_rows()));
+        let rb = table_batch(table, run, cases)?;
+        let path = batch_path(out, table, run, batch);
+        write_parquet(&path, table, &rb)?;
+        written.push((path, rb.num_rows()));
         pa_types::crash_point(&format!("after:{table}"));
     }
+    Ok(written)
+}
+
+/// Make a run visible: the manifest of every file written, then the `runs`
+/// row. Appends the runs file to `written`.
+pub fn commit_run(
+    out: &Path,
+    run: &RunInfo,
+    rec: &RunRecord,
+    totals: &pa_types::RunTotals,
+    written: &mut Vec<(PathBuf, usize)>,
+) -> Result<(), StoreError> {
     // The manifest (every file with its size, sha256 and rows), then the runs
     // row: once that row exists the run is complete and visible.
     let manifest = out
         .join("manifests")
         .join(format!("{}{}.json", run.run_id, run.shard_suffix()));
     let mut files = Vec::new();
-    for (path, rows) in &written {
+    for (path, rows) in written.iter() {
         let bytes = std::fs::read(path).map_err(io_err(path))?;
         files.push(serde_json::json!({
             "path": path.strip_prefix(out).unwrap_or(path).display().to_string(),
@@ -627,12 +668,12 @@ pub fn write_tables(
         &serde_json::to_vec_pretty(&doc).unwrap_or_default(),
     )?;
     pa_types::crash_point("after:manifest");
-    let batch = runs_batch(run, rec, cases)?;
+    let batch = runs_batch(run, rec, totals)?;
     let path = table_path(out, "runs", run);
     write_parquet(&path, "runs", &batch)?;
     written.push((path, 1));
     pa_types::crash_point("after:runs");
-    Ok(written)
+    Ok(())
 }
 
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ {

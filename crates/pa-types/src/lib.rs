@@ -615,7 +615,52 @@ pub const CRASH_POINTS: &[&str] = &[
     "after:audit",
 ];
 
-/// The run id in a file or folder name `<run_id>[-shard<k>of<n>]`.
+/// The run id in a file or folder name `<run_id>[-b<NNNN>][-shard<k>of<n>]`
+/// (`-b<NNNN>` numbers the batches of a large run).
 pub fn run_id_of(name: &str) -> &str {
-    name.split("-shard").next().unwrap_or(name)
+    let base = name.split("-shard").next().unwrap_or(name);
+    match base.rsplit_once("-b") {
+        Some((run, n)) if n.len() == 4 && n.bytes().all(|b| b.is_ascii_digit()) => run,
+        _ => base,
+    }
+}
+
+/// Counts over every case of a run, for the `runs` table.
+#[derive(Debug, Clone, Default)]
+pub struct RunTotals {
+    /// Cases processed.
+    pub cases: usize,
+    /// Documents.
+    pub documents: usize,
+    /// Pages.
+    pub pages: usize,
+    /// Quarantined documents.
+    pub quarantined: usize,
+    /// Claims.
+    pub claims: usize,
+    /// Claims supported.
+    pub supported: usize,
+    /// Claims unsupported.
+    pub unsupported: usize,
+    /// Claims contradicted.
+    pub contradicted: usize,
+    /// Cases that need review.
+    pub needs_review: usize,
+}
+
+impl RunTotals {
+    /// Add a batch of cases.
+    pub fn add(&mut self, cases: &[CaseResult]) {
+        for c in cases {
+            self.cases += 1;
+            self.documents += c.docs.len();
+            self.pages += c.docs.iter().map(|d| d.pages.len()).sum::<usize>();
+            self.quarantined += c.n_quarantined();
+            self.claims += c.claims.len();
+            self.supported += c.n_claims(ClaimStatus::Supported);
+            self.unsupported += c.n_claims(ClaimStatus::Unsupported);
+            self.contradicted += c.n_claims(ClaimStatus::Contradicted);
+            self.needs_review += usize::from(c.needs_review());
+        }
+    }
 }
