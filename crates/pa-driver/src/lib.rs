@@ -464,6 +464,17 @@ fn run_in_pool(
     }
     let total_docs: usize = staged.iter().map(|c| c.docs.len()).sum();
     let done = std::sync::atomic::AtomicUsize::new(0);
+    // Extraction threads mostly wait on a worker process (or tesseract): twice
+    // as many as cores keeps the cores busy across process start-ups.
+    let cores = if settings.run.threads == 0 {
+        std::thread::available_parallelism().map_or(2, |n| n.get())
+    } else {
+        settings.run.threads
+    };
+    let extract_pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(cores * 2)
+        .build()
+        .map_err(|e| DriverError::Threads(e.to_string()))?;
     let llm = if settings.llm.enabled {
         Some(llm_client(settings)?)
     } else {
@@ -496,7 +507,7 @@ fn run_in_pool(
         let batch = std::mem::replace(&mut staged, rest);
 
         let t = Instant::now();
-        let (case_ids, extracted): (Vec<String>, Vec<Vec<pa_types::ExtractedDoc>>) = batch
+        let (case_ids, extracted): (Vec<String>, Vec<Vec<pa_types::ExtractedDoc>>) = extract_pool.install(|| batch
             .into_par_iter()
             .map(|case| {
                 if case.docs.is_empty() {
@@ -521,7 +532,7 @@ fn run_in_pool(
                 pa_extract::mark_near_duplicates(&mut docs, settings.extract.near_duplicate_similarity);
                 (case.case_id, docs)
             })
-            .unzip();
+            .unzip());
         times.extract += t.elapsed();
 
         let t = Instant::now();

@@ -135,7 +135,12 @@ impl Checker {
             .iter()
             .filter(|s| !s.kind.is_assertion())
             .collect();
-        let case_concepts = self.affirmed_concepts(&clinical);
+        // Each sentence is analyzed once, whatever the number of criteria.
+        let analyses: Vec<crate::Analysis> = clinical
+            .iter()
+            .map(|s| self.analyze(&s.span.quote))
+            .collect();
+        let case_concepts = self.affirmed_concepts(&clinical, &analyses);
         let dates = crate::document_dates(sentences);
         let request = sentences
             .iter()
@@ -147,9 +152,9 @@ impl Checker {
             .map(|spec| {
                 let mut met = Vec::new();
                 let mut not_met: Vec<(&Sentence, String)> = Vec::new();
-                for s in &clinical {
+                for (s, a) in clinical.iter().zip(&analyses) {
                     for r in &spec.any_of {
-                        match self.requirement(r, s, &case_concepts) {
+                        match self.requirement(r, s, a, &case_concepts) {
                             Outcome::Met => match (r.window_days, request, dates.get(s.span.doc_id.as_str())) {
                                 (Some(w), Some(req), Some(&d)) if !(0..=w).contains(&(days(req) - days(d))) => not_met.push((
                                     s,
@@ -214,10 +219,13 @@ impl Checker {
     }
 
     /// Lexicon entries mentioned, affirmed and for the patient, anywhere in `sentences`.
-    fn affirmed_concepts(&self, sentences: &[&Sentence]) -> HashSet<usize> {
+    fn affirmed_concepts(
+        &self,
+        sentences: &[&Sentence],
+        analyses: &[crate::Analysis],
+    ) -> HashSet<usize> {
         let mut out = HashSet::new();
-        for s in sentences {
-            let a = self.analyze(&s.span.quote);
+        for (s, a) in sentences.iter().zip(analyses) {
             for c in &a.concepts {
                 let ctx = self.ctx.assess(&s.span.quote, c.3, c.4);
                 if !(ctx.negated || ctx.family || ctx.hypothetical || ctx.uncertain || ctx.declined)
@@ -233,10 +241,10 @@ impl Checker {
         &self,
         r: &Requirement,
         s: &Sentence,
+        a: &crate::Analysis,
         case_concepts: &HashSet<usize>,
     ) -> Outcome {
         let q = &s.span.quote;
-        let a = self.analyze(q);
         let lower = squash(q);
         // Concepts, with their context.
         if !r.concepts.is_empty() {

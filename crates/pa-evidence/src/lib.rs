@@ -204,7 +204,7 @@ const STOPWORDS: &[&str] = &[
 ];
 
 /// A sentence taken apart for matching.
-struct Analysis {
+pub(crate) struct Analysis {
     tokens: Vec<Token>,
     /// (entry, token start, token end, char start, char end), deduplicated by entry.
     concepts: Vec<(usize, usize, usize, usize, usize)>,
@@ -365,6 +365,7 @@ impl Checker {
             .collect();
 
         let doc_dates = document_dates(sentences);
+        let mut analyzed: HashMap<(String, u32, u32), Analysis> = HashMap::new();
         let mut out = Vec::new();
         for s in sentences.iter().filter(|s| s.kind.is_assertion()) {
             let a = self.analyze(&s.span.quote);
@@ -404,7 +405,11 @@ impl Checker {
                     continue;
                 };
                 debug_assert!(cand.span.doc_id != s.span.doc_id);
-                let (mut v, cov) = self.verify(s, &a, claim_type, cand);
+                // A candidate sentence often serves several claims: analyze it once.
+                let b = analyzed
+                    .entry((h.doc_id.clone(), h.page, h.start))
+                    .or_insert_with(|| self.analyze(&cand.span.quote));
+                let (mut v, cov) = self.verify(s, &a, claim_type, cand, b);
                 // Support must precede the request it supports.
                 if let (Verdict::Supports, Some(req), Some(d)) = (
                     &v,
@@ -439,8 +444,8 @@ impl Checker {
         a: &Analysis,
         claim_type: &str,
         cand: &Sentence,
+        b: &Analysis,
     ) -> (Verdict, f32) {
-        let b = self.analyze(&cand.span.quote);
         let cand_lower = pa_types::text::squash(&cand.span.quote);
         // Concepts: each claim concept is matched by a candidate concept it is
         // satisfied by, or by one of its negative forms.

@@ -77,6 +77,9 @@ impl RunIndexWriter {
         let (schema, fields) = schema();
         let index = Index::create_in_dir(dir, schema)?;
         let writer: IndexWriter = index.writer_with_num_threads(1, 50_000_000)?;
+        // No background merges: a run's index is written once, in batches, and
+        // merging ever larger segments would make memory grow with the run.
+        writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
         Ok(RunIndexWriter {
             index,
             writer,
