@@ -104,8 +104,8 @@ pub fn ocr_page(pdf: &Path, page: u32, opts: &OcrOptions) -> Option<OcrPage> {
             .args([
                 "-r",
                 &opts.dpi.to_string(),
+                // Raw PGM: no PNG compression on one side and decompression on the other.
                 "-gray",
-                "-png",
                 "-singlefile",
                 "-f",
                 &n,
@@ -117,10 +117,10 @@ pub fn ocr_page(pdf: &Path, page: u32, opts: &OcrOptions) -> Option<OcrPage> {
         deadline,
         opts.max_memory_bytes,
     )?;
-    let png = tmp.path().join("page.png");
+    let image = tmp.path().join("page.pgm");
     let tsv = run_with_deadline(
         Command::new("tesseract")
-            .arg(&png)
+            .arg(&image)
             .arg("stdout")
             .args(["--dpi", &opts.dpi.to_string(), "-l", &opts.language, "tsv"])
             .env("OMP_THREAD_LIMIT", "1"),

@@ -795,7 +795,7 @@ mod schema_doc_tests {
                 )
             })
             .collect();
-        let b = runs_batch(&run, &rec, &[]).unwrap();
+        let b = runs_batch(&run, &rec, &Default::default()).unwrap();
         code.push((
             "runs".into(),
             b.schema()
