@@ -63,10 +63,10 @@ bench-extract: sysdeps test-deps build
 	bash tests/bench/extract.sh
 
 # The pipeline at scale on a synthetic corpus (300 and 3,000 cases, an OCR set)
-# against pdftotext and tesseract in the same run; paste the output into BENCHMARKS.md.
+# against pdftotext and tesseract in the same run; the table goes into BENCHMARKS.md.
 CASES ?= 300
 bench: sysdeps test-deps build
-	CASES=$(CASES) bash tests/bench/scale.sh
+	CASES=$(CASES) WRITE=1 bash tests/bench/scale.sh
 
 # Kill the run with SIGKILL hundreds of times and check every rerun (KILLS=n).
 KILLS ?= 300

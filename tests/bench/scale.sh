@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make bench`: the whole pipeline at scale on a synthetic corpus, against
 # pdftotext (text layer) and tesseract (OCR) on the same files in the same run.
-# Prints a markdown section for BENCHMARKS.md.
+# Prints a markdown section and, with WRITE=1 (as `make bench` does), puts it into
+# BENCHMARKS.md between the `bench:scale` markers.
 #   CASES=300 SCALE=10 OCR_CASES=6 bash tests/bench/scale.sh > /tmp/scale.md
 # SCALE=10 also runs a corpus 10x larger for the memory comparison (0 to skip).
 set -euo pipefail
@@ -69,7 +70,7 @@ t0=$(now); ls "$W/png"/*.png | OMP_THREAD_LIMIT=1 xargs -P "$JOBS" -I{} sh -c 't
 ref_ocr=$(echo "$t1 - $t0" | bc -l)
 n_png=$(ls "$W/png" | wc -l)
 
-cat <<MD
+cat > "$W/section.md" <<MD
 ### At scale (\`make bench\` = \`bash tests/bench/scale.sh\`), $(date -u +%Y-%m-%d), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/{print $2}') GiB
 
 Corpus: \`priorauth synth --seed $SEED --scan-share 0 --malformed-share 0.02\` (text-layer PDFs, 1-20 pages
@@ -104,3 +105,14 @@ OCR: $OCR_CASES image-only cases, $ocr_pages OCR pages ($n_png page images at 30
 | \`tesseract\` alone on the page images, $JOBS in parallel, OMP_THREAD_LIMIT=1 (reference) | $(calc "$ref_ocr") | $(calc "$n_png / $ref_ocr") | 1.00 |
 | \`priorauth run\` (render + OCR + pipeline), CPU $ocr_cpu, peak RSS $(calc "$ocr_rss / 1024" 0) MiB | $(calc "$ocr_wall") | $(calc "$ocr_pages / $ocr_wall") | $(calc "$ocr_wall / $ref_ocr") |
 MD
+cat "$W/section.md"
+if [ "${WRITE:-0}" = 1 ]; then
+    python3 - "$W/section.md" <<'PY'
+import sys
+section = open(sys.argv[1]).read().rstrip("\n")
+text = open("BENCHMARKS.md").read()
+start, end = "<!-- bench:scale -->", "<!-- /bench:scale -->"
+a, b = text.index(start) + len(start), text.index(end)
+open("BENCHMARKS.md", "w").write(text[:a] + "\n" + section + "\n" + text[b:])
+PY
+fi

@@ -488,7 +488,6 @@ fn run_in_pool(
     let evidence_ns = std::sync::atomic::AtomicU64::new(0);
     let facts_ns = std::sync::atomic::AtomicU64::new(0);
     let index_dir = out.join("index").join(format!("{}{suffix}", run.run_id));
-    let mut index_writer = pa_index::RunIndexWriter::create(&index_dir)?;
     let batch_cases = settings.run.batch_cases.max(1);
     let mut totals = pa_types::RunTotals::default();
     let mut briefs = Vec::new();
@@ -547,11 +546,23 @@ fn run_in_pool(
             .collect();
         times.chunk += t.elapsed();
 
+        // One index per batch (`index/<run_id>[-b<NNNN>]`): a claim is searched
+        // within its own case, so a batch never needs another batch's index, and
+        // memory does not grow with the run.
         let t = Instant::now();
-        for (case_id, sents) in case_ids.iter().zip(&sentences) {
-            index_writer.add(case_id, sents)?;
-        }
-        let index = index_writer.commit()?;
+        let dir = if batch_no == 0 {
+            index_dir.clone()
+        } else {
+            out.join("index")
+                .join(format!("{}-b{batch_no:04}{suffix}", run.run_id))
+        };
+        let index = RunIndex::build(
+            &dir,
+            case_ids
+                .iter()
+                .map(String::as_str)
+                .zip(sentences.iter().map(Vec::as_slice)),
+        )?;
         times.index += t.elapsed();
 
         let t = Instant::now();
@@ -626,7 +637,6 @@ fn run_in_pool(
         times.write += t.elapsed();
         batch_no += 1;
     }
-    index_writer.finish()?;
     let ns = |a: std::sync::atomic::AtomicU64| Duration::from_nanos(a.into_inner());
     times.summarize_cpu = ns(summarize_ns);
     times.evidence_cpu = ns(evidence_ns);

@@ -197,7 +197,8 @@ pub fn purge_before(out: &Path, cutoff_run_id: &str) -> Vec<String> {
     }
     if let Ok(idx) = std::fs::read_dir(out.join("index")) {
         for d in idx.flatten() {
-            let run = d.file_name().to_string_lossy().into_owned();
+            let name = d.file_name().to_string_lossy().into_owned();
+            let run = pa_types::run_id_of(&name).to_string();
             if run.as_str() < cutoff_run_id
                 && std::fs::remove_dir_all(d.path()).is_ok()
                 && !removed_runs.contains(&run)

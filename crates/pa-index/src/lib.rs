@@ -76,7 +76,7 @@ impl RunIndexWriter {
         std::fs::create_dir_all(dir)?;
         let (schema, fields) = schema();
         let index = Index::create_in_dir(dir, schema)?;
-        let writer: IndexWriter = index.writer_with_num_threads(1, 50_000_000)?;
+        let writer: IndexWriter = index.writer_with_num_threads(1, 15_000_000)?;
         // No background merges: a run's index is written once, in batches, and
         // merging ever larger segments would make memory grow with the run.
         writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
@@ -108,8 +108,13 @@ impl RunIndexWriter {
     /// Commit what was added; the returned index searches everything committed so far.
     pub fn commit(&mut self) -> Result<RunIndex, IndexError> {
         self.writer.commit()?;
-        let reader = self.index.reader()?;
-        reader.reload()?;
+        // Manual reload: the default policy starts a watcher thread per reader
+        // that keeps the index (and its memory maps) alive after the batch.
+        let reader = self
+            .index
+            .reader_builder()
+            .reload_policy(tantivy::ReloadPolicy::Manual)
+            .try_into()?;
         Ok(RunIndex {
             index: self.index.clone(),
             reader,
@@ -150,7 +155,10 @@ impl RunIndex {
     pub fn open(dir: &Path) -> Result<Self, IndexError> {
         let index = Index::open_in_dir(dir)?;
         let (_, fields) = schema();
-        let reader = index.reader()?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(tantivy::ReloadPolicy::Manual)
+            .try_into()?;
         Ok(RunIndex {
             index,
             reader,
