@@ -69,6 +69,9 @@ const SCORES: &[&str] = &[
     "kl_grade",
 ];
 
+/// A code-shape validator.
+type ShapeCheck = fn(&str) -> bool;
+
 /// ICD-10-CM: a letter, a digit, a digit or letter; then optionally a dot and
 /// one to four alphanumerics (seven characters at most in all).
 pub fn icd10cm_shape(code: &str) -> bool {
@@ -249,59 +252,46 @@ impl Checker {
         };
 
         // Codes. Labelled forms first, so `CPT 72148` is not also read otherwise.
-        for c in CPT_LABELLED.captures_iter(q) {
-            let m = c.get(1).expect("group");
-            let code = m.as_str().to_string();
-            let text = code_text(q, c.get(0).expect("match").start(), m.end());
-            f.push(
-                self,
-                FactKind::Cpt,
-                m.start(),
-                m.end(),
-                code.clone(),
-                text,
-                None,
-                None,
-                cpt_shape(&code),
-            );
-            taken.push((m.start(), m.end()));
+        let shaped: [(&Regex, FactKind, ShapeCheck); 2] = [
+            (&CPT_LABELLED, FactKind::Cpt, cpt_shape),
+            (&HCPCS_LABELLED, FactKind::Hcpcs, hcpcs_shape),
+        ];
+        // (label start, code start, code end, kind, shape check)
+        let mut codes: Vec<(usize, usize, usize, FactKind, ShapeCheck)> = Vec::new();
+        for (re, kind, shape) in shaped {
+            for c in re.captures_iter(q) {
+                let m = c.get(1).expect("group");
+                codes.push((
+                    c.get(0).expect("match").start(),
+                    m.start(),
+                    m.end(),
+                    kind,
+                    shape,
+                ));
+            }
         }
         if q.contains("CPT") {
             for m in CPT_ANY.find_iter(q) {
-                if free(&taken, m.start(), m.end()) {
-                    let code = m.as_str().to_string();
-                    let text = code_text(q, m.start(), m.end());
-                    f.push(
-                        self,
-                        FactKind::Cpt,
-                        m.start(),
-                        m.end(),
-                        code.clone(),
-                        text,
-                        None,
-                        None,
-                        cpt_shape(&code),
-                    );
-                    taken.push((m.start(), m.end()));
+                if codes.iter().all(|c| m.end() <= c.1 || m.start() >= c.2) {
+                    codes.push((m.start(), m.start(), m.end(), FactKind::Cpt, cpt_shape));
                 }
             }
         }
-        for c in HCPCS_LABELLED.captures_iter(q) {
-            let m = c.get(1).expect("group");
-            let code = m.as_str().to_string();
-            let text = code_text(q, c.get(0).expect("match").start(), m.end());
+        for (label_start, start, end, kind, shape) in codes {
+            let code = &q[start..end];
+            let text = code_text(q, label_start, end);
             f.push(
                 self,
-                FactKind::Hcpcs,
-                m.start(),
-                m.end(),
-                code.clone(),
+                kind,
+                start,
+                end,
+                code.to_string(),
                 text,
                 None,
                 None,
-                hcpcs_shape(&code),
+                shape(code),
             );
-            taken.push((m.start(), m.end()));
+            taken.push((start, end));
         }
         let icd_context = ICD_CONTEXT.is_match(q) || s.section.starts_with("diagnos");
         for m in ICD_CAND.find_iter(q) {

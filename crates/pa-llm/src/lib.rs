@@ -27,16 +27,11 @@ use pa_types::{Citation, Sentence, Statement};
 use regex::Regex;
 use serde::Deserialize;
 
-/// Sections the model may write (the gaps come from the evidence checker).
-pub const LLM_SECTIONS: &[&str] = &[
-    "requested_service",
-    "diagnoses",
-    "relevant_history",
-    "prior_treatments",
-    "key_findings",
-    "functional_impact",
-    "medical_necessity_rationale",
-];
+/// Sections the model may write: all but the last (the gaps come from the
+/// evidence checker).
+pub const LLM_SECTIONS: &[&str] = pa_types::SUMMARY_SECTIONS
+    .split_at(pa_types::SUMMARY_SECTIONS.len() - 1)
+    .0;
 
 /// Errors of the LLM backend.
 #[derive(Debug, thiserror::Error)]

@@ -35,16 +35,7 @@ pub struct SummarizeOptions {
 }
 
 /// Section names in display order.
-pub const SECTIONS: &[&str] = &[
-    "requested_service",
-    "diagnoses",
-    "relevant_history",
-    "prior_treatments",
-    "key_findings",
-    "functional_impact",
-    "medical_necessity_rationale",
-    "what_is_missing",
-];
+pub const SECTIONS: &[&str] = pa_types::SUMMARY_SECTIONS;
 
 /// What a case summary is made from.
 pub struct CaseInput<'a> {

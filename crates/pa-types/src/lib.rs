@@ -445,6 +445,19 @@ pub struct CriterionResult {
     pub evidence: Vec<Evidence>,
 }
 
+/// Summary sections in display order; the last, `what_is_missing`, is written
+/// from the evidence checker's verdicts, never by a model.
+pub const SUMMARY_SECTIONS: &[&str] = &[
+    "requested_service",
+    "diagnoses",
+    "relevant_history",
+    "prior_treatments",
+    "key_findings",
+    "functional_impact",
+    "medical_necessity_rationale",
+    "what_is_missing",
+];
+
 /// What a [`Fact`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
