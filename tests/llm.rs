@@ -238,7 +238,10 @@ fn drop_folder(dir: &Path) -> PathBuf {
 }
 
 fn config(dir: &Path, llm: &str) -> PathBuf {
-    let base = std::fs::read_to_string(config_without_ocr(dir)).unwrap();
+    // Batches of two cases: the client serves several batches of one run.
+    let base = std::fs::read_to_string(config_without_ocr(dir))
+        .unwrap()
+        .replace("batch_cases = 200", "batch_cases = 2");
     let at = base.find("[llm]").expect("nightly.toml has [llm]");
     static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);

@@ -613,8 +613,8 @@ fn run_in_pool(
         times.analyze += t.elapsed();
 
         let t = Instant::now();
-        if let Some(client) = &llm {
-            llm_summaries(client, &mut cases, &sentences, settings);
+        if let Some(llm) = &llm {
+            llm_summaries(llm, &mut cases, &sentences, settings);
         }
         times.llm += t.elapsed();
 
@@ -705,7 +705,14 @@ fn run_in_pool(
 
 /// Let the LLM write each case's summary; keep the extractive one where it fails.
 /// The gaps section (`what_is_missing`) always comes from the evidence checker.
-fn llm_client(settings: &Settings) -> Result<std::sync::Arc<pa_llm::LlmClient>, DriverError> {
+/// The LLM client and the runtime it lives on, for the whole run (pooled
+/// connections belong to the runtime that opened them).
+struct Llm {
+    rt: tokio::runtime::Runtime,
+    client: std::sync::Arc<pa_llm::LlmClient>,
+}
+
+fn llm_client(settings: &Settings) -> Result<Llm, DriverError> {
     let l = &settings.llm;
     let api_key = if l.api_key_env.is_empty() {
         None
@@ -730,31 +737,26 @@ fn llm_client(settings: &Settings) -> Result<std::sync::Arc<pa_llm::LlmClient>, 
         allow_insecure_http: l.allow_insecure_http,
         debug_file: (!l.debug_file.is_empty()).then(|| PathBuf::from(&l.debug_file)),
     })?);
-    Ok(client)
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| DriverError::Threads(e.to_string()))?;
+    Ok(Llm { rt, client })
 }
 
 /// Let the LLM write each case's summary; keep the extractive one where it fails.
 /// The gaps section (`what_is_missing`) always comes from the evidence checker.
 fn llm_summaries(
-    client: &std::sync::Arc<pa_llm::LlmClient>,
+    llm: &Llm,
     cases: &mut [CaseResult],
     sentences: &[Vec<Sentence>],
     settings: &Settings,
 ) {
     let l = &settings.llm;
-    let rt = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            tracing::error!(error = %e, "cannot start the LLM runtime; extractive summaries kept");
-            return;
-        }
-    };
+    let client = &llm.client;
     let word_budget = settings.summarize.word_budget;
-    let results = rt.block_on(async {
+    let results = llm.rt.block_on(async {
         let mut set = tokio::task::JoinSet::new();
         for (i, (case, sents)) in cases.iter().zip(sentences).enumerate() {
             if sents.is_empty() {
