@@ -435,24 +435,15 @@ impl Checker {
                     );
                     taken.push((b0, end));
                 }
-                "drug_class" => {
+                "drug_class" | "therapy" => {
+                    let kind = if e.kind == "therapy" {
+                        FactKind::Therapy
+                    } else {
+                        FactKind::DrugClass
+                    };
                     f.push(
                         self,
-                        FactKind::DrugClass,
-                        b0,
-                        b1,
-                        e.id.clone(),
-                        e.label.clone(),
-                        None,
-                        None,
-                        true,
-                    );
-                    taken.push((b0, b1));
-                }
-                "therapy" => {
-                    f.push(
-                        self,
-                        FactKind::Therapy,
+                        kind,
                         b0,
                         b1,
                         e.id.clone(),
