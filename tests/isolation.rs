@@ -128,3 +128,90 @@ fn hostile_pdfs_are_quarantined_with_bounded_resources() {
         assert!(!d["status_reason"].as_str().unwrap_or("").is_empty(), "{d}");
     }
 }
+
+/// Workers are reused across documents: one that dies costs its own document
+/// only, and the documents after it get a fresh worker.
+#[test]
+fn a_dead_worker_costs_one_document() {
+    let tmp = tempfile::tempdir().unwrap();
+    let case = tmp.path().join("drop/c");
+    std::fs::create_dir_all(&case).unwrap();
+    for (pdf, name) in text_pdfs(6).iter().zip(["a", "b", "note", "d", "e", "f"]) {
+        std::fs::copy(pdf, case.join(format!("{name}.pdf"))).unwrap();
+    }
+    let config = fast_limits(tmp.path(), false);
+    for fault in ["abort@note", "overflow@note", "oom@note"] {
+        let out = tmp.path().join(format!("out-{fault}"));
+        let (code, stderr) = run_with(
+            &tmp.path().join("drop"),
+            &out,
+            &config,
+            &[("PRIORAUTH_TEST_WORKER_FAULT", fault)],
+        );
+        assert_eq!(code, 2, "{fault}: {stderr}");
+        let report = check_output(&out);
+        let docs = report["documents"].as_array().unwrap();
+        assert_eq!(docs.len(), 6, "{fault}");
+        for d in docs {
+            let id = d["doc_id"].as_str().unwrap();
+            if id == "note" {
+                assert_eq!(d["status"], "quarantined", "{fault}: {d}");
+            } else {
+                assert_eq!(d["status"], "ok", "{fault}: {d}");
+            }
+        }
+    }
+}
+
+/// The CPU-time limit is per document, not per worker: a worker that has
+/// served many documents is not stopped for the time the earlier ones took.
+#[test]
+fn the_cpu_limit_counts_per_document() {
+    let tmp = tempfile::tempdir().unwrap();
+    let case = tmp.path().join("drop/c");
+    std::fs::create_dir_all(&case).unwrap();
+    for (i, pdf) in text_pdfs(8).iter().enumerate() {
+        std::fs::copy(pdf, case.join(format!("d{i}.pdf"))).unwrap();
+    }
+    // One CPU second per document, two extraction threads (so two workers),
+    // 0.7 s of CPU burnt per document: about 2.8 s per worker in all.
+    let config = tmp.path().join("cpu.toml");
+    let text = std::fs::read_to_string(fast_limits(tmp.path(), false))
+        .unwrap()
+        .replace("worker_cpu_secs = 5", "worker_cpu_secs = 1")
+        .replace("threads = 0", "threads = 1");
+    assert!(text.contains("worker_cpu_secs = 1") && text.contains("threads = 1"));
+    std::fs::write(&config, text).unwrap();
+    let out = tmp.path().join("out");
+    let (code, stderr) = run_with(
+        &tmp.path().join("drop"),
+        &out,
+        &config,
+        &[("PRIORAUTH_TEST_WORKER_FAULT", "cpu700")],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let report = check_output(&out);
+    let docs = report["documents"].as_array().unwrap();
+    assert_eq!(docs.len(), 8);
+    for d in docs {
+        assert_eq!(d["status"], "ok", "{d}");
+    }
+}
+
+/// `n` different text-layer PDFs from sample_docs (identical files would be
+/// skipped as duplicates before any worker sees them).
+fn text_pdfs(n: usize) -> Vec<std::path::PathBuf> {
+    let mut pdfs: Vec<_> = std::fs::read_dir(root().join("sample_docs"))
+        .unwrap()
+        .flat_map(|case| std::fs::read_dir(case.unwrap().path()).unwrap())
+        .map(|f| f.unwrap().path())
+        .filter(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            name.ends_with(".pdf") && !name.contains("scan")
+        })
+        .collect();
+    pdfs.sort();
+    assert!(pdfs.len() >= n);
+    pdfs.truncate(n);
+    pdfs
+}

@@ -139,15 +139,17 @@ enum Command {
         #[command(subcommand)]
         action: AuditAction,
     },
-    /// Parse one PDF and print its pages as JSON (the isolated worker `run` starts).
+    /// Parse the PDFs named on stdin, answering on stdout (the isolated worker `run` starts).
     #[command(hide = true)]
     ExtractWorker {
-        /// The PDF.
-        path: PathBuf,
         #[arg(long)]
         max_pages: u32,
         #[arg(long)]
         max_decompressed_bytes: usize,
+        #[arg(long)]
+        max_memory_bytes: u64,
+        #[arg(long)]
+        max_cpu_seconds: u64,
     },
     /// Run the pipeline and score it against every gold.json in the drop folder.
     Eval {
@@ -162,12 +164,18 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     if let Command::ExtractWorker {
-        path,
         max_pages,
         max_decompressed_bytes,
+        max_memory_bytes,
+        max_cpu_seconds,
     } = &cli.command
     {
-        return extract_worker(path, *max_pages, *max_decompressed_bytes);
+        return extract_worker(
+            *max_pages,
+            *max_decompressed_bytes,
+            *max_memory_bytes,
+            *max_cpu_seconds,
+        );
     }
     // Outputs hold PHI: readable by their owner only.
     // SAFETY: umask has no preconditions and is called before any thread starts.
@@ -265,14 +273,14 @@ fn run_pipeline(a: &RunArgs, keep_cases: bool) -> Result<RunReport> {
 }
 
 /// The isolated worker: no logging (its stderr is never shown), quiet panics,
-/// one JSON object on stdout.
-fn extract_worker(path: &Path, max_pages: u32, max_decompressed_bytes: usize) -> ExitCode {
+/// one length-prefixed JSON answer per request on stdout.
+fn extract_worker(
+    max_pages: u32,
+    max_decompressed_bytes: usize,
+    max_memory_bytes: u64,
+    max_cpu_seconds: u64,
+) -> ExitCode {
     pa_extract::install_quiet_panic_hook();
-    // Test hook: make this worker fail the ways hostile PDFs make the PDF crates
-    // fail, so the tests can check that each death is contained and named.
-    if let Ok(fault) = std::env::var("PRIORAUTH_TEST_WORKER_FAULT") {
-        worker_fault(&fault);
-    }
     let opts = pa_extract::ExtractOptions {
         min_chars_per_page: 0,
         max_pages,
@@ -286,8 +294,20 @@ fn extract_worker(path: &Path, max_pages: u32, max_decompressed_bytes: usize) ->
             max_memory_bytes: 0,
         },
     };
-    let out = pa_extract::worker_main(path, &opts);
-    match serde_json::to_writer(std::io::stdout().lock(), &out) {
+    // Test hook: make this worker fail the ways hostile PDFs make the PDF crates
+    // fail, so the tests can check that each death is contained and named:
+    // `<fault>` for every document, `<fault>@<file stem>` for one.
+    let fault = std::env::var("PRIORAUTH_TEST_WORKER_FAULT").ok();
+    let before_each = |path: &Path| {
+        if let Some(f) = &fault {
+            let (what, only) = f.split_once('@').unwrap_or((f, ""));
+            let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+            if only.is_empty() || only == stem {
+                worker_fault(what);
+            }
+        }
+    };
+    match pa_extract::serve(&opts, max_memory_bytes, max_cpu_seconds, before_each) {
         Ok(()) => ExitCode::SUCCESS,
         Err(_) => ExitCode::from(1),
     }
@@ -307,6 +327,14 @@ fn worker_fault(fault: &str) {
         "spin" => loop {
             std::hint::black_box(0u64);
         },
+        // Burn this many milliseconds of CPU, then parse as usual.
+        burn if burn.starts_with("cpu") => {
+            let ms: u64 = burn[3..].parse().unwrap_or(0);
+            let t = std::time::Instant::now();
+            while t.elapsed() < std::time::Duration::from_millis(ms) {
+                std::hint::black_box(0u64);
+            }
+        }
         "oom" => {
             let mut hog: Vec<Vec<u8>> = Vec::new();
             loop {

@@ -116,7 +116,7 @@ pub struct ExtractSettings {
     pub worker_timeout_secs: u64,
     /// Address-space limit per worker.
     pub worker_memory_mib: u64,
-    /// CPU-time limit per worker.
+    /// CPU-time limit per document in a worker.
     pub worker_cpu_secs: u64,
     /// Word 3-gram Jaccard similarity at which a document is a near-duplicate.
     pub near_duplicate_similarity: f64,

@@ -443,12 +443,12 @@ fn run_in_pool(
         max_pages: settings.extract.max_pages,
         max_decompressed_bytes: settings.extract.max_decompressed_bytes,
         isolation: match (settings.extract.isolate, worker_exe) {
-            (true, Some(exe)) => Some(pa_extract::Isolation {
-                exe: exe.to_path_buf(),
-                timeout: Duration::from_secs(settings.extract.worker_timeout_secs),
-                max_memory_bytes: settings.extract.worker_memory_mib << 20,
-                max_cpu_seconds: settings.extract.worker_cpu_secs,
-            }),
+            (true, Some(exe)) => Some(pa_extract::Isolation::new(
+                exe.to_path_buf(),
+                Duration::from_secs(settings.extract.worker_timeout_secs),
+                settings.extract.worker_memory_mib << 20,
+                settings.extract.worker_cpu_secs,
+            )),
             _ => None,
         },
         ocr: pa_extract::OcrOptions {

@@ -5,8 +5,9 @@
 //! files; the text of each page then comes from pdf-extract, page by page, with
 //! lopdf's own extractor as the fallback for a page pdf-extract fails on. Both
 //! libraries may panic on hostile input: every call runs under `catch_unwind`
-//! and a panic becomes a quarantine reason, never a dead run. (Aborts and stack
-//! overflows need process isolation, which is not here yet.)
+//! and a panic becomes a quarantine reason, never a dead run. Aborts, stack
+//! overflows, runaway loops and memory blow-ups are contained by running the
+//! parse in a worker process ([`worker`]).
 //!
 //! The normalized page text ([`normalize`]) is the one reference for every
 //! offset downstream.
@@ -27,7 +28,7 @@ pub mod worker;
 pub use clean::mark_near_duplicates;
 pub use kind::classify;
 pub use ocr::OcrOptions;
-pub use worker::{worker_main, Isolation, WorkerOutput};
+pub use worker::{serve, worker_main, Isolation, WorkerOutput};
 
 /// Extraction limits.
 #[derive(Debug, Clone)]
