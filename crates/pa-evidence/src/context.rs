@@ -6,6 +6,8 @@
 //! (`post`) up to a window or a terminator (`but`, `;`, ...). `anywhere`
 //! triggers govern the whole sentence.
 
+use std::collections::{HashMap, HashSet};
+
 use serde::Deserialize;
 
 /// Trigger lists for one axis.
@@ -64,27 +66,44 @@ pub struct Assessment {
     pub family: bool,
 }
 
-type Phrase = Vec<String>;
+/// A trigger phrase as word ids (see [`Context::vocab`]).
+type Phrase = Vec<u32>;
+
+/// Word id of a token that is in no trigger phrase.
+const UNKNOWN: u32 = u32::MAX;
+
+/// Trigger phrases by their first word.
+#[derive(Default)]
+struct Phrases(HashMap<u32, Vec<Phrase>>);
+
+impl Phrases {
+    /// Lengths of the phrases that start at token `i`.
+    fn lengths_at<'a>(&'a self, ids: &'a [u32], i: usize) -> impl Iterator<Item = usize> + 'a {
+        self.0
+            .get(&ids[i])
+            .into_iter()
+            .flatten()
+            .filter(move |p| i + p.len() <= ids.len() && ids[i..i + p.len()] == p[..])
+            .map(Vec::len)
+    }
+}
 
 struct Axis {
-    pre: Vec<Phrase>,
-    post: Vec<Phrase>,
-    anywhere: Vec<Phrase>,
-    pseudo: Vec<Phrase>,
-    terminators: Vec<Phrase>,
+    pre: Phrases,
+    post: Phrases,
+    anywhere: Phrases,
+    pseudo: Phrases,
+    terminators: Phrases,
 }
 
 /// Compiled ConText rules.
 pub struct Context {
     window: usize,
-    negation: Axis,
-    declined: Axis,
-    hypothetical: Axis,
-    uncertain: Axis,
-    historical: Axis,
-    experiencer: Axis,
-    term_words: Vec<String>,
-    term_punct: Vec<String>,
+    /// Every word of every trigger phrase, with its id.
+    vocab: HashMap<String, u32>,
+    /// negation, declined, hypothetical, uncertain, historical, experiencer.
+    axes: [Axis; 6],
+    terminators: HashSet<String>,
 }
 
 /// A token for ConText: a lowercase word (`s/p`, `r/o` and hyphenated words kept
@@ -136,32 +155,24 @@ pub fn ctx_tokens(s: &str) -> Vec<CtxToken> {
     out
 }
 
-fn phrases(list: &[String]) -> Vec<Phrase> {
-    list.iter()
-        .map(|p| {
-            ctx_tokens(p)
-                .into_iter()
-                .map(|t| t.text)
-                .collect::<Vec<_>>()
-        })
-        .filter(|p| !p.is_empty())
-        .collect()
+/// Where one axis's triggers are in a sentence.
+struct Marks {
+    /// An `anywhere` trigger occurs (outside pseudo-triggers).
+    anywhere: bool,
+    /// Shortest pre-trigger starting at each token (0: none).
+    pre: Vec<usize>,
+    /// A post-trigger starts at each token.
+    post: Vec<bool>,
+    /// The token ends the scope (a terminator of the rules or of the axis).
+    stop: Vec<bool>,
 }
 
-impl Axis {
-    fn new(t: &Triggers) -> Self {
-        Axis {
-            pre: phrases(&t.pre),
-            post: phrases(&t.post),
-            anywhere: phrases(&t.anywhere),
-            pseudo: phrases(&t.pseudo),
-            terminators: phrases(&t.terminators),
-        }
-    }
-}
-
-fn matches_at(toks: &[CtxToken], i: usize, p: &Phrase) -> bool {
-    i + p.len() <= toks.len() && p.iter().enumerate().all(|(k, w)| toks[i + k].text == *w)
+/// A sentence tokenized and matched against every trigger list once, so any
+/// number of mentions in it are assessed without scanning it again.
+pub struct Prepared {
+    /// Token char ranges, and whether the token is a full stop.
+    toks: Vec<(usize, usize, bool)>,
+    axes: Vec<Marks>,
 }
 
 impl Context {
@@ -171,72 +182,129 @@ impl Context {
         if f.version != 1 {
             return Err(format!("unsupported context rules version {}", f.version));
         }
+        let mut vocab = HashMap::new();
+        let mut compile = |list: &[String]| {
+            let mut out = Phrases::default();
+            for p in list {
+                let ids: Phrase = ctx_tokens(p)
+                    .into_iter()
+                    .map(|t| {
+                        let n = vocab.len() as u32;
+                        *vocab.entry(t.text).or_insert(n)
+                    })
+                    .collect();
+                if let Some(&first) = ids.first() {
+                    out.0.entry(first).or_default().push(ids);
+                }
+            }
+            out
+        };
+        let mut axis = |t: &Triggers| Axis {
+            pre: compile(&t.pre),
+            post: compile(&t.post),
+            anywhere: compile(&t.anywhere),
+            pseudo: compile(&t.pseudo),
+            terminators: compile(&t.terminators),
+        };
+        let axes = [
+            axis(&f.negation),
+            axis(&f.declined),
+            axis(&f.hypothetical),
+            axis(&f.uncertain),
+            axis(&f.historical),
+            axis(&f.experiencer),
+        ];
         Ok(Context {
             window: f.window,
-            negation: Axis::new(&f.negation),
-            declined: Axis::new(&f.declined),
-            hypothetical: Axis::new(&f.hypothetical),
-            uncertain: Axis::new(&f.uncertain),
-            historical: Axis::new(&f.historical),
-            experiencer: Axis::new(&f.experiencer),
-            term_words: f.terminators.words,
-            term_punct: f.terminators.punctuation,
+            vocab,
+            axes,
+            // A terminator is one token: a word or a punctuation mark.
+            terminators: f
+                .terminators
+                .words
+                .into_iter()
+                .chain(f.terminators.punctuation)
+                .collect(),
         })
     }
 
-    fn is_terminator(&self, t: &CtxToken) -> bool {
-        self.term_words.contains(&t.text) || self.term_punct.contains(&t.text)
+    /// Tokenize `sentence` and find every trigger in it.
+    pub fn prepare(&self, sentence: &str) -> Prepared {
+        let toks = ctx_tokens(sentence);
+        let ids: Vec<u32> = toks
+            .iter()
+            .map(|t| self.vocab.get(&t.text).copied().unwrap_or(UNKNOWN))
+            .collect();
+        let term: Vec<bool> = toks
+            .iter()
+            .map(|t| self.terminators.contains(&t.text))
+            .collect();
+        let n = toks.len();
+        let axes = self
+            .axes
+            .iter()
+            .map(|axis| {
+                let mut m = Marks {
+                    anywhere: false,
+                    pre: vec![0; n],
+                    post: vec![false; n],
+                    stop: term.clone(),
+                };
+                // Token positions inside a pseudo-trigger cannot start a trigger.
+                let mut pseudo = vec![false; n];
+                for i in (0..n).filter(|&i| ids[i] != UNKNOWN) {
+                    for len in axis.pseudo.lengths_at(&ids, i) {
+                        pseudo[i..i + len].iter_mut().for_each(|x| *x = true);
+                    }
+                    if axis.terminators.lengths_at(&ids, i).next().is_some() {
+                        m.stop[i] = true;
+                    }
+                }
+                for i in (0..n).filter(|&i| ids[i] != UNKNOWN && !pseudo[i]) {
+                    m.anywhere |= axis.anywhere.lengths_at(&ids, i).next().is_some();
+                    m.pre[i] = axis.pre.lengths_at(&ids, i).min().unwrap_or(0);
+                    m.post[i] = axis.post.lengths_at(&ids, i).next().is_some();
+                }
+                m
+            })
+            .collect();
+        Prepared {
+            toks: toks
+                .iter()
+                .map(|t| (t.start, t.end, t.text == "."))
+                .collect(),
+            axes,
+        }
     }
 
-    fn axis_applies(&self, axis: &Axis, toks: &[CtxToken], ts: usize, te: usize) -> bool {
-        // Token positions inside a pseudo-trigger cannot start a trigger.
-        let mut pseudo = vec![false; toks.len()];
-        for i in 0..toks.len() {
-            for p in &axis.pseudo {
-                if matches_at(toks, i, p) {
-                    pseudo[i..i + p.len()].iter_mut().for_each(|x| *x = true);
-                }
-            }
-        }
-        let stop = |i: usize| {
-            self.is_terminator(&toks[i]) || axis.terminators.iter().any(|p| matches_at(toks, i, p))
-        };
-        if axis
-            .anywhere
-            .iter()
-            .any(|p| (0..toks.len()).any(|i| !pseudo[i] && matches_at(toks, i, p)))
-        {
+    fn axis_applies(&self, m: &Marks, p: &Prepared, ts: usize, te: usize) -> bool {
+        if m.anywhere {
             return true;
         }
-        // Pre-triggers: scan left from the target.
+        // Pre-triggers: scan left from the target; a trigger must end before it.
         let mut words = 0;
         let mut i = ts;
         while i > 0 && words <= self.window {
             i -= 1;
-            if stop(i) {
+            if m.stop[i] {
                 break;
             }
-            if !pseudo[i]
-                && axis
-                    .pre
-                    .iter()
-                    .any(|p| p.len() <= ts - i && matches_at(toks, i, p))
-            {
+            if m.pre[i] != 0 && m.pre[i] <= ts - i {
                 return true;
             }
             words += 1;
         }
-        // Post-triggers: scan right.
+        // Post-triggers: scan right (a full stop may itself be a post-trigger).
         let mut words = 0;
         let mut i = te;
-        while i < toks.len() && words <= self.window {
-            if stop(i) && toks[i].text != "." {
+        while i < p.toks.len() && words <= self.window {
+            if m.stop[i] && !p.toks[i].2 {
                 break;
             }
-            if !pseudo[i] && axis.post.iter().any(|p| matches_at(toks, i, p)) {
+            if m.post[i] {
                 return true;
             }
-            if stop(i) {
+            if m.stop[i] {
                 break;
             }
             words += 1;
@@ -247,23 +315,21 @@ impl Context {
 
     /// Assess the mention at char range `start..end` of `sentence`.
     pub fn assess(&self, sentence: &str, start: usize, end: usize) -> Assessment {
-        let toks = ctx_tokens(sentence);
-        let ts = toks
-            .iter()
-            .position(|t| t.end > start)
-            .unwrap_or(toks.len());
-        let te = toks
-            .iter()
-            .position(|t| t.start >= end)
-            .unwrap_or(toks.len())
-            .max(ts);
+        self.assess_prepared(&self.prepare(sentence), start, end)
+    }
+
+    /// Assess the mention at char range `start..end` of a prepared sentence.
+    pub fn assess_prepared(&self, p: &Prepared, start: usize, end: usize) -> Assessment {
+        let ts = p.toks.partition_point(|t| t.1 <= start);
+        let te = p.toks.partition_point(|t| t.0 < end).max(ts);
+        let at = |k: usize| self.axis_applies(&p.axes[k], p, ts, te);
         Assessment {
-            negated: self.axis_applies(&self.negation, &toks, ts, te),
-            declined: self.axis_applies(&self.declined, &toks, ts, te),
-            hypothetical: self.axis_applies(&self.hypothetical, &toks, ts, te),
-            uncertain: self.axis_applies(&self.uncertain, &toks, ts, te),
-            historical: self.axis_applies(&self.historical, &toks, ts, te),
-            family: self.axis_applies(&self.experiencer, &toks, ts, te),
+            negated: at(0),
+            declined: at(1),
+            hypothetical: at(2),
+            uncertain: at(3),
+            historical: at(4),
+            family: at(5),
         }
     }
 }

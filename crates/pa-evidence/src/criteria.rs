@@ -227,7 +227,7 @@ impl Checker {
         let mut out = HashSet::new();
         for (s, a) in sentences.iter().zip(analyses) {
             for c in &a.concepts {
-                let ctx = self.ctx.assess(&s.span.quote, c.3, c.4);
+                let ctx = self.assess(a, &s.span.quote, c.3, c.4);
                 if !(ctx.negated || ctx.family || ctx.hypothetical || ctx.uncertain || ctx.declined)
                 {
                     out.insert(c.0);
@@ -260,7 +260,7 @@ impl Checker {
             let Some(hit) = hit else {
                 return Outcome::Nothing;
             };
-            let ctx = self.ctx.assess(q, hit.3, hit.4);
+            let ctx = self.assess(a, q, hit.3, hit.4);
             let name = self.lex.entries[hit.0]
                 .label
                 .clone()

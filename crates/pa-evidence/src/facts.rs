@@ -173,6 +173,8 @@ fn word_number(s: &str) -> Option<f64> {
 struct SentenceFacts<'a> {
     s: &'a Sentence,
     out: Vec<Fact>,
+    /// The sentence prepared for ConText, on first use.
+    ctx: std::cell::OnceCell<crate::context::Prepared>,
 }
 
 impl SentenceFacts<'_> {
@@ -192,7 +194,8 @@ impl SentenceFacts<'_> {
     ) {
         let q = &self.s.span.quote;
         let (c0, c1) = (char_pos(q, b0), char_pos(q, b1));
-        let a = checker.context().assess(q, c0, c1);
+        let prepared = self.ctx.get_or_init(|| checker.context().prepare(q));
+        let a = checker.context().assess_prepared(prepared, c0, c1);
         // Codes, dates and durations are data; only clinical mentions are assessed.
         let assessed = !matches!(
             kind,
@@ -245,7 +248,11 @@ impl Checker {
 
     fn sentence_facts(&self, s: &Sentence) -> Vec<Fact> {
         let q = s.span.quote.as_str();
-        let mut f = SentenceFacts { s, out: Vec::new() };
+        let mut f = SentenceFacts {
+            s,
+            out: Vec::new(),
+            ctx: std::cell::OnceCell::new(),
+        };
         let mut taken: Vec<(usize, usize)> = Vec::new();
         let free = |taken: &[(usize, usize)], a: usize, b: usize| {
             taken.iter().all(|&(x, y)| b <= x || a >= y)

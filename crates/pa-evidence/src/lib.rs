@@ -213,6 +213,8 @@ pub(crate) struct Analysis {
     quantities: Vec<Quantity>,
     /// ICD-10-CM codes with a decimal part (`M54.16`): specific enough to match alone.
     codes: Vec<String>,
+    /// The sentence prepared for ConText, on first use.
+    ctx: std::cell::OnceCell<context::Prepared>,
 }
 
 static ICD10: std::sync::LazyLock<regex::Regex> =
@@ -305,7 +307,14 @@ impl Checker {
             concepts,
             words,
             codes,
+            ctx: std::cell::OnceCell::new(),
         }
+    }
+
+    /// ConText for the mention at chars `start..end` of `text`, analysed as `a`.
+    fn assess(&self, a: &Analysis, text: &str, start: usize, end: usize) -> Assessment {
+        let prepared = a.ctx.get_or_init(|| self.ctx.prepare(text));
+        self.ctx.assess_prepared(prepared, start, end)
     }
 
     fn query_terms(&self, a: &Analysis) -> Vec<String> {
@@ -532,8 +541,8 @@ impl Checker {
                 .collect()
         };
         for (cpos, bpos) in positions {
-            let ca: Assessment = self.ctx.assess(&claim.span.quote, cpos.0, cpos.1);
-            let cb: Assessment = self.ctx.assess(&cand.span.quote, bpos.0, bpos.1);
+            let ca = self.assess(a, &claim.span.quote, cpos.0, cpos.1);
+            let cb = self.assess(b, &cand.span.quote, bpos.0, bpos.1);
             if cb.declined && !ca.declined && (claim_type == "prior_treatment" || !ca.negated) {
                 return (
                     Verdict::Contradicts(format!(
