@@ -78,6 +78,38 @@ fn three_shards_make_one_run() {
     assert_eq!(bad.status.code(), Some(2), "clap rejects K >= N");
 }
 
+/// A run of the evidence fixtures with `nightly.toml` edited by `edit`, into
+/// `out`; returns how many claims files it wrote.
+fn run_edited(drop: &std::path::Path, out: &std::path::Path, edit: (&str, &str)) -> usize {
+    let cfg = out.with_extension("toml");
+    let text = std::fs::read_to_string(root().join("pipelines/nightly.toml")).unwrap();
+    assert!(text.contains(edit.0), "nightly.toml has no {}", edit.0);
+    std::fs::write(&cfg, text.replace(edit.0, edit.1)).unwrap();
+    let o = priorauth(&[
+        "run",
+        "-q",
+        "--drop",
+        drop.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--config",
+        cfg.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    std::fs::read_dir(out.join("claims"))
+        .unwrap()
+        .flat_map(|d| std::fs::read_dir(d.unwrap().path()).unwrap())
+        .count()
+}
+
+/// The latest view with the case fingerprints blanked (they hash the
+/// settings, and the batch settings differ).
+fn view(p: &std::path::Path) -> String {
+    let fp = regex::Regex::new(r"(?m)^(cases .*)'[0-9a-f]{64}'").unwrap();
+    fp.replace_all(&crate::common::latest_view(p), "$1'fp'")
+        .into_owned()
+}
+
 #[test]
 fn a_run_in_small_batches_equals_one_batch() {
     let drop = root().join("tests/fixtures/evidence");
@@ -93,36 +125,26 @@ fn a_run_in_small_batches_equals_one_batch() {
     ]);
     assert!(o.status.success());
     // Batches of 5 cases: several files per table, one run, the same rows.
-    let cfg = tmp.path().join("batched.toml");
-    let text = std::fs::read_to_string(root().join("pipelines/nightly.toml"))
-        .unwrap()
-        .replace("batch_cases = 200", "batch_cases = 5");
-    std::fs::write(&cfg, text).unwrap();
     let batched = tmp.path().join("batched");
-    let o = priorauth(&[
-        "run",
-        "-q",
-        "--drop",
-        drop.to_str().unwrap(),
-        "--out",
-        batched.to_str().unwrap(),
-        "--config",
-        cfg.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let parts = std::fs::read_dir(batched.join("claims"))
-        .unwrap()
-        .flat_map(|d| std::fs::read_dir(d.unwrap().path()).unwrap())
-        .count();
-    assert!(parts >= 3, "{parts} claims files");
-    // The fingerprints differ (they hash the settings, and batch_cases changed).
-    let fp = regex::Regex::new(r"(?m)^(cases .*)'[0-9a-f]{64}'").unwrap();
-    let view = |p: &std::path::Path| {
-        fp.replace_all(&crate::common::latest_view(p), "$1'fp'")
-            .into_owned()
-    };
+    let batched_parts = run_edited(&drop, &batched, ("batch_cases = 200", "batch_cases = 5"));
+    assert!(batched_parts >= 3, "{batched_parts} claims files");
     assert_eq!(view(&batched), view(&clean), "batching changed the results");
+    // A batch also closes at `batch_pages`: at one page, every case that has
+    // a page is a batch of its own.
+    let by_pages = tmp.path().join("by-pages");
+    let parts = run_edited(&drop, &by_pages, ("batch_pages = 2500", "batch_pages = 1"));
+    let cases = std::fs::read_dir(&drop)
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().path().is_dir())
+        .count();
+    assert_eq!(parts, cases, "one claims file per case");
+    assert_eq!(
+        view(&by_pages),
+        view(&clean),
+        "batching by pages changed the results"
+    );
     // The next run keeps every batch's files (they belong to a finished run) and skips all cases.
+    let cfg = batched.with_extension("toml");
     let o = priorauth(&[
         "run",
         "--drop",
@@ -139,7 +161,7 @@ fn a_run_in_small_batches_equals_one_batch() {
         .count();
     assert_eq!(
         after,
-        parts + 1,
+        batched_parts + 1,
         "the rerun adds one empty file and removes none"
     );
 }

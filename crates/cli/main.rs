@@ -8,6 +8,16 @@
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+extern "C" {
+    /// mimalloc: free the pages of empty segments and return them to the system.
+    fn mi_collect(force: bool);
+    /// mimalloc: set an option (`mi_option_t` in mimalloc.h).
+    fn mi_option_set(option: std::ffi::c_int, value: std::ffi::c_long);
+}
+
+/// `mi_option_purge_delay` in mimalloc.h (v3; libmimalloc-sys does not name it).
+const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
+
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -162,6 +172,11 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // Return freed pages to the system at once rather than 10 ms later: with
+    // the default, pages freed by one batch were still resident when the next
+    // batch peaked, and peak RSS grew by about 18% over a 15-batch run.
+    // SAFETY: setting an option has no preconditions.
+    unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, 0) };
     let cli = Cli::parse();
     if let Command::ExtractWorker {
         max_pages,
@@ -263,6 +278,10 @@ fn run_pipeline(a: &RunArgs, keep_cases: bool) -> Result<RunReport> {
         force: a.force,
         shard: a.shard,
         progress: Some(&tick),
+        after_batch: Some(&|| {
+            // SAFETY: mi_collect only walks the allocator's own free lists.
+            unsafe { mi_collect(true) }
+        }),
         keep_cases,
     };
     let result = pa_driver::run(&a.drop, &a.out, &s, &opts);

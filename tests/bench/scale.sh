@@ -22,7 +22,17 @@ calc() { printf "%.${2:-2}f" "$(echo "$1" | bc -l)"; }
 # pipeline's own stage line. Sets: wall cpu rss pages ocr stages cpu_split
 measure() { # out-dir log args...
     local out=$1 log=$2; shift 2
+    # The run and its extraction workers together: the sum of their RSS,
+    # sampled every 0.2 s (GNU time's peak is that of the largest process).
+    ( peak=0; while :; do
+        s=$(ps -C priorauth -C pdftoppm -C tesseract -o rss= 2>/dev/null | awk '{s+=$1} END{print s+0}')
+        [ "$s" -gt "$peak" ] && peak=$s && echo "$peak" > "$W/tree.txt"
+        sleep 0.2
+      done ) & local sampler=$!
+    echo 0 > "$W/tree.txt"
     /usr/bin/time -f "%e %P %M" -o "$W/time.txt" "$BIN" run --out "$out" "$@" > "$log" 2>/dev/null || true
+    kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true
+    tree=$(cat "$W/tree.txt")
     # GNU time prefixes "Command exited with non-zero status 2" (quarantined files).
     read -r wall cpu rss < <(tail -n 1 "$W/time.txt")
     pages=$(grep -o '[0-9]* pages (' "$log" | grep -o '^[0-9]*' || echo 0)
@@ -45,7 +55,7 @@ bench_corpus() { # n label
     measure "$W/out-$label" "$W/run-$label.log" --drop "$dir"
     local full=$wall
     local p=$pages
-    echo "| $n cases, $p pages | $(calc "$ref") | $(calc "$full") | $(calc "$full / $ref") | $cpu | $(calc "$rss / 1024" 0) |" >> "$W/summary.md"
+    echo "| $n cases, $p pages | $(calc "$ref") | $(calc "$full") | $(calc "$full / $ref") | $cpu | $(calc "$rss / 1024" 0) | $(calc "$tree / 1024" 0) |" >> "$W/summary.md"
     {
         echo "| $n cases | $(calc "$p / ($(stage ingest) + 0.005)" 0) | $(calc "$p / $(stage extract)" 0) | $(calc "$p / $(stage chunk)" 0) | $(calc "$p / $(stage index)" 0) | $(calc "$p / $(stage analyze)" 0) | $(calc "$p / $(stage write)" 0) |"
     } >> "$W/stages.md"
@@ -77,10 +87,11 @@ Corpus: \`priorauth synth --seed $SEED --scan-share 0 --malformed-share 0.02\` (
 per document, a few truncated files). Reference: \`pdftotext\` alone on the same PDFs, all cores
 (\`xargs -P $JOBS\`), measured in the same run. \`priorauth run\` is the whole pipeline (ingest, extract in
 isolated workers, chunk, index, summarize, evidence, facts, parquet and HTML), OCR on, LLM off. Wall time,
-CPU and peak RSS from GNU time.
+CPU and peak RSS from GNU time (the largest process: the run itself); "with workers" is the sum of the
+RSS of the run and its extraction workers, sampled every 0.2 s.
 
-| corpus | pdftotext s | priorauth s | ratio | CPU | peak RSS MiB |
-|---|---|---|---|---|---|
+| corpus | pdftotext s | priorauth s | ratio | CPU | peak RSS MiB | with workers MiB |
+|---|---|---|---|---|---|---|
 $(cat "$W/summary.md")
 
 Pages per second by stage (stage wall time; analyze = summarize + evidence + facts; ingest is under 0.01 s, shown as pages / (s + 0.005)):

@@ -86,8 +86,10 @@ pub enum ConfigError {
 pub struct RunSettings {
     /// Worker threads; 0 = one per core.
     pub threads: usize,
-    /// Cases processed (and held in memory) at a time.
+    /// Most cases processed (and held in memory) at a time.
     pub batch_cases: usize,
+    /// A batch also closes once its cases hold this many pages.
+    pub batch_pages: usize,
 }
 
 /// `[ingest]`

@@ -340,6 +340,24 @@ pub fn run(
     pool.install(|| run_in_pool(drop, out, settings, opts))
 }
 
+/// What the run did with one case, for the audit log (kept for the whole run,
+/// so compact: typed rather than a JSON tree).
+#[derive(serde::Serialize)]
+struct CaseAction {
+    case_id: String,
+    action: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fingerprint: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    documents: Option<Vec<DocAction>>,
+}
+
+#[derive(serde::Serialize)]
+struct DocAction {
+    doc_id: String,
+    sha256: String,
+}
+
 /// How to run, beyond the settings.
 #[derive(Default)]
 pub struct RunOptions<'a> {
@@ -354,6 +372,9 @@ pub struct RunOptions<'a> {
     /// Return every case's full result in [`RunReport::cases`] (for `eval`);
     /// otherwise only [`RunReport::briefs`], so memory stays per batch.
     pub keep_cases: bool,
+    /// Called after each batch, once its memory is freed (the binary returns
+    /// the allocator's free pages to the system there).
+    pub after_batch: Option<&'a (dyn Fn() + Sync)>,
 }
 
 fn run_in_pool(
@@ -368,6 +389,7 @@ fn run_in_pool(
         shard,
         progress,
         keep_cases: _,
+        after_batch,
     } = *opts;
     std::fs::create_dir_all(out).map_err(|source| DriverError::Output {
         path: out.to_path_buf(),
@@ -489,49 +511,79 @@ fn run_in_pool(
     let facts_ns = std::sync::atomic::AtomicU64::new(0);
     let index_dir = out.join("index").join(format!("{}{suffix}", run.run_id));
     let batch_cases = settings.run.batch_cases.max(1);
+    let batch_pages = settings.run.batch_pages.max(1);
+    // Cases are extracted a few at a time (enough to keep every extraction
+    // thread busy) until the batch is full; what is extracted beyond the cut
+    // starts the next batch. The cut depends on the cases' order and pages
+    // only, so the batches of a run are the same however the threads ran.
+    let chunk_cases = (4 * cores).max(16);
+    let extract_cases =
+        |cases: Vec<pa_ingest::StagedCase>| -> Vec<(String, Vec<pa_types::ExtractedDoc>)> {
+            extract_pool.install(|| {
+            cases
+                .into_par_iter()
+                .map(|case| {
+                    if case.docs.is_empty() {
+                        tracing::warn!(case_id = %case.case_id, "case folder has no documents");
+                    }
+                    let mut docs: Vec<pa_types::ExtractedDoc> = case
+                        .docs
+                        .into_par_iter()
+                        .map(|d| {
+                            let _s = tracing::debug_span!("extract", case_id = %d.case_id, doc_id = %d.doc_id)
+                                .entered();
+                            let doc = pa_extract::extract(d, &xopts);
+                            if let Some(p) = progress {
+                                p(
+                                    done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1,
+                                    total_docs,
+                                );
+                            }
+                            doc
+                        })
+                        .collect();
+                    pa_extract::mark_near_duplicates(&mut docs, settings.extract.near_duplicate_similarity);
+                    (case.case_id, docs)
+                })
+                .collect()
+        })
+        };
+    // Where the batch in `ready` ends, if it is full.
+    let cut = |ready: &[(String, Vec<pa_types::ExtractedDoc>)]| {
+        let mut pages = 0;
+        ready.iter().enumerate().find_map(|(i, (_, docs))| {
+            pages += docs.iter().map(|d| d.pages.len()).sum::<usize>();
+            (i + 1 >= batch_cases || pages >= batch_pages).then_some(i + 1)
+        })
+    };
     let mut totals = pa_types::RunTotals::default();
     let mut briefs = Vec::new();
     let mut kept: Vec<CaseResult> = Vec::new();
     let mut files = Vec::new();
     let mut review_pages = Vec::new();
-    let mut actions: Vec<serde_json::Value> = Vec::new();
-    let mut staged = staged;
+    let mut actions: Vec<CaseAction> = Vec::new();
+    let mut pending: std::collections::VecDeque<pa_ingest::StagedCase> = staged.into();
+    let mut ready: Vec<(String, Vec<pa_types::ExtractedDoc>)> = Vec::new();
     let mut batch_no = 0;
     // Cases go through in batches: memory holds one batch's documents, not the
     // drop folder's. Each batch's rows are written before the next starts; the
     // run becomes visible only with its `runs` row, after the last batch.
     // At least one batch, so a run that skips every case still writes (empty) tables.
-    while batch_no == 0 || !staged.is_empty() {
-        let rest = staged.split_off(batch_cases.min(staged.len()));
-        let batch = std::mem::replace(&mut staged, rest);
-
+    while batch_no == 0 || !pending.is_empty() || !ready.is_empty() {
         let t = Instant::now();
-        let (case_ids, extracted): (Vec<String>, Vec<Vec<pa_types::ExtractedDoc>>) = extract_pool.install(|| batch
-            .into_par_iter()
-            .map(|case| {
-                if case.docs.is_empty() {
-                    tracing::warn!(case_id = %case.case_id, "case folder has no documents");
-                }
-                let mut docs: Vec<pa_types::ExtractedDoc> = case
-                    .docs
-                    .into_par_iter()
-                    .map(|d| {
-                        let _s = tracing::debug_span!("extract", case_id = %d.case_id, doc_id = %d.doc_id)
-                            .entered();
-                        let doc = pa_extract::extract(d, &xopts);
-                        if let Some(p) = progress {
-                            p(
-                                done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1,
-                                total_docs,
-                            );
-                        }
-                        doc
-                    })
-                    .collect();
-                pa_extract::mark_near_duplicates(&mut docs, settings.extract.near_duplicate_similarity);
-                (case.case_id, docs)
-            })
-            .unzip());
+        let end = loop {
+            if let Some(end) = cut(&ready) {
+                break end;
+            }
+            if pending.is_empty() {
+                break ready.len();
+            }
+            let n = chunk_cases.min(pending.len());
+            ready.extend(extract_cases(pending.drain(..n).collect()));
+        };
+        let rest = ready.split_off(end);
+        let (case_ids, extracted): (Vec<String>, Vec<Vec<pa_types::ExtractedDoc>>) =
+            std::mem::replace(&mut ready, rest).into_iter().unzip();
         times.extract += t.elapsed();
 
         let t = Instant::now();
@@ -628,13 +680,31 @@ fn run_in_pool(
         pa_types::crash_point("after:review");
         files.extend(pa_store::write_case_tables(out, &run, batch_no, &cases)?);
         totals.add(&cases);
-        actions.extend(cases.iter().map(|c| serde_json::json!({"case_id": c.case_id, "action": "processed", "fingerprint": c.fingerprint,
-            "documents": c.docs.iter().map(|d| serde_json::json!({"doc_id": d.staged.doc_id, "sha256": d.staged.sha256})).collect::<Vec<_>>()})));
+        actions.extend(cases.iter().map(|c| {
+            CaseAction {
+                case_id: c.case_id.clone(),
+                action: "processed",
+                fingerprint: Some(c.fingerprint.clone()),
+                documents: Some(
+                    c.docs
+                        .iter()
+                        .map(|d| DocAction {
+                            doc_id: d.staged.doc_id.clone(),
+                            sha256: d.staged.sha256.clone(),
+                        })
+                        .collect(),
+                ),
+            }
+        }));
         briefs.extend(cases.iter().map(CaseBrief::of));
         if opts.keep_cases {
             kept.extend(cases);
         }
         times.write += t.elapsed();
+        std::mem::drop((case_ids, sentences, index));
+        if let Some(f) = after_batch {
+            f();
+        }
         batch_no += 1;
     }
     let ns = |a: std::sync::atomic::AtomicU64| Duration::from_nanos(a.into_inner());
@@ -659,11 +729,12 @@ fn run_in_pool(
         .unwrap_or_default()
         .trim()
         .to_string();
-    actions.extend(
-        skipped
-            .iter()
-            .map(|id| serde_json::json!({"case_id": id, "action": "skipped_unchanged"})),
-    );
+    actions.extend(skipped.iter().map(|id| CaseAction {
+        case_id: id.clone(),
+        action: "skipped_unchanged",
+        fingerprint: None,
+        documents: None,
+    }));
     pa_store::audit::append(
         out,
         serde_json::json!({
