@@ -132,7 +132,7 @@ fn a_run_in_small_batches_equals_one_batch() {
     // A batch also closes at `batch_pages`: at one page, every case that has
     // a page is a batch of its own.
     let by_pages = tmp.path().join("by-pages");
-    let parts = run_edited(&drop, &by_pages, ("batch_pages = 2500", "batch_pages = 1"));
+    let parts = run_edited(&drop, &by_pages, ("batch_pages = 1000", "batch_pages = 1"));
     let cases = std::fs::read_dir(&drop)
         .unwrap()
         .filter(|e| e.as_ref().unwrap().path().is_dir())

@@ -15,8 +15,29 @@ extern "C" {
     fn mi_option_set(option: std::ffi::c_int, value: std::ffi::c_long);
 }
 
+/// `mi_option_arena_eager_commit` in mimalloc.h (v3).
+const MI_OPTION_ARENA_EAGER_COMMIT: std::ffi::c_int = 4;
 /// `mi_option_purge_delay` in mimalloc.h (v3; libmimalloc-sys does not name it).
 const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
+
+/// Allocator options, set from the ELF constructors, before the first
+/// allocation (set in `main`, the first arena is already committed): return
+/// freed pages to the system at once rather than 10 ms later (with the default,
+/// pages freed by one batch were still resident when the next batch peaked),
+/// and commit arena memory as it is used rather than whole arenas up front.
+/// Peak RSS of a 3,000-case run went from 150-160 MiB to about 110 MiB.
+#[used]
+#[link_section = ".init_array"]
+static MIMALLOC_OPTIONS: extern "C" fn() = {
+    extern "C" fn set() {
+        // SAFETY: setting an option only writes mimalloc's option table.
+        unsafe {
+            mi_option_set(MI_OPTION_PURGE_DELAY, 0);
+            mi_option_set(MI_OPTION_ARENA_EAGER_COMMIT, 0);
+        }
+    }
+    set
+};
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -172,11 +193,6 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    // Return freed pages to the system at once rather than 10 ms later: with
-    // the default, pages freed by one batch were still resident when the next
-    // batch peaked, and peak RSS grew by about 18% over a 15-batch run.
-    // SAFETY: setting an option has no preconditions.
-    unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, 0) };
     let cli = Cli::parse();
     if let Command::ExtractWorker {
         max_pages,
@@ -567,11 +583,11 @@ fn print_report(r: &RunReport, out: &Path) {
     for (path, rows) in &r.files {
         println!("  {:<70} {rows:>6} rows", path.display());
     }
-    if let Some(index) = r.review_pages.last() {
+    if let Some(index) = &r.review_index {
         println!(
             "  review pages: {} ({} case page(s))",
             index.display(),
-            r.review_pages.len() - 1
+            r.review_case_pages
         );
     }
     println!("  search index: {}", r.index_dir.display());

@@ -57,6 +57,9 @@ pub enum DriverError {
     /// The LLM backend's settings (endpoint refused, key missing).
     #[error(transparent)]
     Llm(#[from] pa_llm::LlmError),
+    /// The audit log entry of the run.
+    #[error("cannot build the audit entry: {0}")]
+    Audit(String),
 }
 
 /// Wall time per stage.
@@ -97,8 +100,10 @@ pub struct RunReport {
     pub totals: pa_types::RunTotals,
     /// Parquet files written, with row counts.
     pub files: Vec<(PathBuf, usize)>,
-    /// HTML pages written.
-    pub review_pages: Vec<PathBuf>,
+    /// The review index page, when HTML pages were written.
+    pub review_index: Option<PathBuf>,
+    /// Case pages written.
+    pub review_case_pages: usize,
     /// The run's search index.
     pub index_dir: PathBuf,
     /// Stage timings.
@@ -340,22 +345,31 @@ pub fn run(
     pool.install(|| run_in_pool(drop, out, settings, opts))
 }
 
-/// What the run did with one case, for the audit log (kept for the whole run,
-/// so compact: typed rather than a JSON tree).
+/// What the run did with one case, for the audit log.
 #[derive(serde::Serialize)]
-struct CaseAction {
-    case_id: String,
+struct CaseAction<'a> {
+    case_id: &'a str,
     action: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    fingerprint: Option<String>,
+    fingerprint: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    documents: Option<Vec<DocAction>>,
+    documents: Option<Vec<DocAction<'a>>>,
 }
 
 #[derive(serde::Serialize)]
-struct DocAction {
-    doc_id: String,
-    sha256: String,
+struct DocAction<'a> {
+    doc_id: &'a str,
+    sha256: &'a str,
+}
+
+impl CaseAction<'_> {
+    /// Append as JSON to `buf`, a comma-separated list of objects.
+    fn append_to(&self, buf: &mut String) {
+        if !buf.is_empty() {
+            buf.push(',');
+        }
+        buf.push_str(&serde_json::to_string(self).unwrap_or_default());
+    }
 }
 
 /// How to run, beyond the settings.
@@ -560,8 +574,12 @@ fn run_in_pool(
     let mut briefs = Vec::new();
     let mut kept: Vec<CaseResult> = Vec::new();
     let mut files = Vec::new();
-    let mut review_pages = Vec::new();
-    let mut actions: Vec<CaseAction> = Vec::new();
+    let mut review_index = None;
+    let mut review_case_pages = 0;
+    // What the run did with each case, for the audit log: kept for the whole
+    // run, so as one buffer of JSON objects rather than thousands of small
+    // allocations scattered among each batch's.
+    let mut actions = String::new();
     let mut pending: std::collections::VecDeque<pa_ingest::StagedCase> = staged.into();
     let mut ready: Vec<(String, Vec<pa_types::ExtractedDoc>)> = Vec::new();
     let mut batch_no = 0;
@@ -669,39 +687,42 @@ fn run_in_pool(
             llm_summaries(llm, &mut cases, &sentences, settings);
         }
         times.llm += t.elapsed();
+        // The sentences and the index are done with: free them before the
+        // write stage builds its column buffers.
+        std::mem::drop((case_ids, sentences, index));
 
         let t = Instant::now();
         if settings.output.review_html {
-            // The index page comes last in each batch's list; keep one.
-            let pages = pa_store::html::write_review(out, &run, &cases)?;
-            review_pages.retain(|p| !pages.contains(p));
-            review_pages.extend(pages);
+            // The index page comes last in each batch's list.
+            let mut pages = pa_store::html::write_review(out, &run, &cases)?;
+            review_index = pages.pop();
+            review_case_pages += pages.len();
         }
         pa_types::crash_point("after:review");
         files.extend(pa_store::write_case_tables(out, &run, batch_no, &cases)?);
         totals.add(&cases);
-        actions.extend(cases.iter().map(|c| {
+        for c in &cases {
             CaseAction {
-                case_id: c.case_id.clone(),
+                case_id: &c.case_id,
                 action: "processed",
-                fingerprint: Some(c.fingerprint.clone()),
+                fingerprint: Some(&c.fingerprint),
                 documents: Some(
                     c.docs
                         .iter()
                         .map(|d| DocAction {
-                            doc_id: d.staged.doc_id.clone(),
-                            sha256: d.staged.sha256.clone(),
+                            doc_id: &d.staged.doc_id,
+                            sha256: &d.staged.sha256,
                         })
                         .collect(),
                 ),
             }
-        }));
+            .append_to(&mut actions);
+        }
         briefs.extend(cases.iter().map(CaseBrief::of));
         if opts.keep_cases {
             kept.extend(cases);
         }
         times.write += t.elapsed();
-        std::mem::drop((case_ids, sentences, index));
         if let Some(f) = after_batch {
             f();
         }
@@ -729,12 +750,17 @@ fn run_in_pool(
         .unwrap_or_default()
         .trim()
         .to_string();
-    actions.extend(skipped.iter().map(|id| CaseAction {
-        case_id: id.clone(),
-        action: "skipped_unchanged",
-        fingerprint: None,
-        documents: None,
-    }));
+    for id in &skipped {
+        CaseAction {
+            case_id: id,
+            action: "skipped_unchanged",
+            fingerprint: None,
+            documents: None,
+        }
+        .append_to(&mut actions);
+    }
+    let actions: serde_json::Value = serde_json::from_str(&format!("[{actions}]"))
+        .map_err(|e| DriverError::Audit(e.to_string()))?;
     pa_store::audit::append(
         out,
         serde_json::json!({
@@ -767,7 +793,8 @@ fn run_in_pool(
         briefs,
         totals,
         files,
-        review_pages,
+        review_index,
+        review_case_pages,
         index_dir,
         times,
         skipped,
