@@ -10,15 +10,7 @@ fn three_shards_make_one_run() {
     let drop = root().join("tests/fixtures/evidence");
     let tmp = tempfile::tempdir().unwrap();
     let clean = tmp.path().join("clean");
-    let o = priorauth(&[
-        "run",
-        "-q",
-        "--drop",
-        drop.to_str().unwrap(),
-        "--out",
-        clean.to_str().unwrap(),
-    ]);
-    assert!(o.status.success());
+    run_plain(&drop, &clean);
 
     let sharded = tmp.path().join("sharded");
     let children: Vec<_> = (0..3)
@@ -78,6 +70,19 @@ fn three_shards_make_one_run() {
     assert_eq!(bad.status.code(), Some(2), "clap rejects K >= N");
 }
 
+/// A run of `drop` into `out` with the embedded settings.
+fn run_plain(drop: &std::path::Path, out: &std::path::Path) {
+    let o = priorauth(&[
+        "run",
+        "-q",
+        "--drop",
+        drop.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
 /// A run of the evidence fixtures with `nightly.toml` edited by `edit`, into
 /// `out`; returns how many claims files it wrote.
 fn run_edited(drop: &std::path::Path, out: &std::path::Path, edit: (&str, &str)) -> usize {
@@ -115,15 +120,7 @@ fn a_run_in_small_batches_equals_one_batch() {
     let drop = root().join("tests/fixtures/evidence");
     let tmp = tempfile::tempdir().unwrap();
     let clean = tmp.path().join("clean");
-    let o = priorauth(&[
-        "run",
-        "-q",
-        "--drop",
-        drop.to_str().unwrap(),
-        "--out",
-        clean.to_str().unwrap(),
-    ]);
-    assert!(o.status.success());
+    run_plain(&drop, &clean);
     // Batches of 5 cases: several files per table, one run, the same rows.
     let batched = tmp.path().join("batched");
     let batched_parts = run_edited(&drop, &batched, ("batch_cases = 200", "batch_cases = 5"));
