@@ -332,7 +332,15 @@ pub(crate) fn pdf_pages(bytes: &[u8], opts: &ExtractOptions) -> Result<Vec<Strin
 
     let mut pages = Vec::with_capacity(n as usize);
     let mut panics = 0;
-    for (&number, _) in &page_ids {
+    for (&number, &page_id) in &page_ids {
+        // A scanned page has no text to find; pdf-extract would still inflate
+        // its image (hundreds of milliseconds for a large scan).
+        let has_text =
+            catch_unwind(AssertUnwindSafe(|| may_show_text(&doc, page_id, opts))).unwrap_or(true);
+        if !has_text {
+            pages.push(String::new());
+            continue;
+        }
         let primary = pe_doc.as_ref().and_then(|d| {
             catch_unwind(AssertUnwindSafe(|| {
                 let mut s = String::new();
@@ -370,6 +378,49 @@ pub(crate) fn pdf_pages(bytes: &[u8], opts: &ExtractOptions) -> Result<Vec<Strin
         tracing::debug!(pages = n, panics, "pdf library panics contained");
     }
     Ok(pages)
+}
+
+/// Whether a page can show text: its content streams have a text object
+/// (`BT`), or it draws an XObject that is not an image (a form may hold text).
+/// Errs on the side of `true`: only a page made of images and paths is skipped.
+fn may_show_text(doc: &lopdf::Document, page_id: lopdf::ObjectId, opts: &ExtractOptions) -> bool {
+    let Ok(content) = doc.get_page_content_with_limit(page_id, opts.max_decompressed_bytes) else {
+        return true;
+    };
+    if content.windows(2).any(|w| w == b"BT") {
+        return true;
+    }
+    let Ok((direct, ids)) = doc.get_page_resources(page_id) else {
+        return true;
+    };
+    let dicts = direct
+        .into_iter()
+        .chain(ids.iter().filter_map(|&id| doc.get_dictionary(id).ok()));
+    for resources in dicts {
+        let xobjects = match resources.get(b"XObject") {
+            Ok(lopdf::Object::Dictionary(d)) => Some(d),
+            Ok(lopdf::Object::Reference(id)) => doc.get_dictionary(*id).ok(),
+            Ok(_) => return true,
+            Err(_) => None,
+        };
+        for (_, x) in xobjects.into_iter().flat_map(|d| d.iter()) {
+            let stream = match x {
+                lopdf::Object::Reference(id) => {
+                    doc.get_object(*id).and_then(lopdf::Object::as_stream)
+                }
+                other => other.as_stream(),
+            };
+            let image = stream
+                .ok()
+                .and_then(|s| s.dict.get(b"Subtype").ok())
+                .and_then(|t| t.as_name().ok())
+                .is_some_and(|t| t == b"Image");
+            if !image {
+                return true;
+            }
+        }
+    }
+    false
 }
 
 fn classify_lopdf_error(e: &lopdf::Error) -> Failure {
@@ -449,6 +500,71 @@ mod tests {
         assert!(usable(cjk, 16));
         let labs = "HbA1c 7.2 % 4.0-5.6 H LDL 92 mg/dL <100 eGFR 88 mL/min >60 BMI 34.2 BP 134/82";
         assert!(usable(labs, 16));
+    }
+
+    /// One page drawing `content` with these XObjects (name, subtype, stream).
+    fn one_page(
+        content: &[u8],
+        xobjects: &[(&str, &str, &[u8])],
+    ) -> (lopdf::Document, lopdf::ObjectId) {
+        use lopdf::{dictionary, Object, Stream};
+        let mut doc = lopdf::Document::with_version("1.7");
+        let mut xdict = lopdf::Dictionary::new();
+        for &(name, subtype, data) in xobjects {
+            let id = doc.add_object(Stream::new(
+                dictionary! { "Type" => "XObject", "Subtype" => subtype },
+                data.to_vec(),
+            ));
+            xdict.set(name, Object::Reference(id));
+        }
+        let contents = doc.add_object(Stream::new(dictionary! {}, content.to_vec()));
+        let pages = doc.new_object_id();
+        let page = doc.add_object(dictionary! {
+            "Type" => "Page",
+            "Parent" => pages,
+            "Contents" => contents,
+            "Resources" => dictionary! { "XObject" => xdict },
+        });
+        doc.objects.insert(
+            pages,
+            dictionary! { "Type" => "Pages", "Kids" => vec![page.into()], "Count" => 1 }.into(),
+        );
+        (doc, page)
+    }
+
+    #[test]
+    fn only_pages_made_of_images_are_skipped() {
+        let opts = ExtractOptions {
+            min_chars_per_page: 16,
+            max_pages: 10,
+            max_decompressed_bytes: 1 << 20,
+            isolation: None,
+            ocr: OcrOptions {
+                enabled: false,
+                dpi: 300,
+                language: String::new(),
+                timeout_per_page: std::time::Duration::ZERO,
+                max_memory_bytes: 0,
+            },
+        };
+        let scan = one_page(
+            b"q 612 0 0 792 0 0 cm /Im0 Do Q",
+            &[("Im0", "Image", b"\0\0")],
+        );
+        assert!(!may_show_text(&scan.0, scan.1, &opts));
+        let text = one_page(b"BT /F1 12 Tf 72 700 Td (Hello) Tj ET", &[]);
+        assert!(may_show_text(&text.0, text.1, &opts));
+        // A form XObject may hold the text: not skipped.
+        let form = one_page(
+            b"q /Fm0 Do Q",
+            &[("Fm0", "Form", b"BT /F1 12 Tf (Hello) Tj ET")],
+        );
+        assert!(may_show_text(&form.0, form.1, &opts));
+        let both = one_page(
+            b"/Im0 Do /Fm0 Do",
+            &[("Im0", "Image", b""), ("Fm0", "Form", b"")],
+        );
+        assert!(may_show_text(&both.0, both.1, &opts));
     }
 
     #[test]
