@@ -44,6 +44,18 @@ fn run_with(drop: &Path, out: &Path, config: &Path, env: &[(&str, &str)]) -> (i3
     )
 }
 
+/// A run with the worker fault `fault` injected: it must finish with exit
+/// code 2 (quarantined documents) and a valid output; returns its documents.
+fn faulted_run(drop: &Path, out: &Path, config: &Path, fault: &str) -> Vec<serde_json::Value> {
+    let (code, stderr) = run_with(drop, out, config, &[("PRIORAUTH_TEST_WORKER_FAULT", fault)]);
+    assert_eq!(code, 2, "{fault}: {stderr}");
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("overflowed"),
+        "worker stderr leaked: {stderr}"
+    );
+    check_output(out)["documents"].as_array().unwrap().clone()
+}
+
 #[test]
 fn worker_deaths_are_contained_and_named() {
     let tmp = tempfile::tempdir().unwrap();
@@ -66,26 +78,18 @@ fn worker_deaths_are_contained_and_named() {
         ("spin", "timeout", ""),
         ("oom", "memory", "memory limit"),
     ] {
-        let out = tmp.path().join(format!("out-{fault}"));
-        let (code, stderr) = run_with(
+        let docs = faulted_run(
             &drop,
-            &out,
+            &tmp.path().join(format!("out-{fault}")),
             &config,
-            &[("PRIORAUTH_TEST_WORKER_FAULT", fault)],
+            fault,
         );
-        assert_eq!(code, 2, "{fault}: {stderr}");
-        let report = check_output(&out);
-        let docs = report["documents"].as_array().unwrap();
         let note = docs.iter().find(|d| d["doc_id"] == "note").unwrap();
         assert_eq!(note["status"], "quarantined", "{fault}: {note}");
         assert_eq!(note["status_reason"], reason, "{fault}: {note}");
         let other = docs.iter().find(|d| d["doc_id"] == "other").unwrap();
         assert_eq!(other["status"], "ok", "the run went on after {fault}");
         let _ = detail;
-        assert!(
-            !stderr.contains("panicked") && !stderr.contains("overflowed"),
-            "worker stderr leaked: {stderr}"
-        );
     }
 }
 
@@ -141,16 +145,12 @@ fn a_dead_worker_costs_one_document() {
     }
     let config = fast_limits(tmp.path(), false);
     for fault in ["abort@note", "overflow@note", "oom@note"] {
-        let out = tmp.path().join(format!("out-{fault}"));
-        let (code, stderr) = run_with(
+        let docs = faulted_run(
             &tmp.path().join("drop"),
-            &out,
+            &tmp.path().join(format!("out-{fault}")),
             &config,
-            &[("PRIORAUTH_TEST_WORKER_FAULT", fault)],
+            fault,
         );
-        assert_eq!(code, 2, "{fault}: {stderr}");
-        let report = check_output(&out);
-        let docs = report["documents"].as_array().unwrap();
         assert_eq!(docs.len(), 6, "{fault}");
         for d in docs {
             let id = d["doc_id"].as_str().unwrap();

@@ -10,7 +10,8 @@ fn three_shards_make_one_run() {
     let drop = root().join("tests/fixtures/evidence");
     let tmp = tempfile::tempdir().unwrap();
     let clean = tmp.path().join("clean");
-    run_plain(&drop, &clean);
+    let (code, _, stderr) = crate::common::run(&drop, &clean);
+    assert_eq!(code, 0, "{stderr}");
 
     let sharded = tmp.path().join("sharded");
     let children: Vec<_> = (0..3)
@@ -70,19 +71,6 @@ fn three_shards_make_one_run() {
     assert_eq!(bad.status.code(), Some(2), "clap rejects K >= N");
 }
 
-/// A run of `drop` into `out` with the embedded settings.
-fn run_plain(drop: &std::path::Path, out: &std::path::Path) {
-    let o = priorauth(&[
-        "run",
-        "-q",
-        "--drop",
-        drop.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-}
-
 /// A run of the evidence fixtures with `nightly.toml` edited by `edit`, into
 /// `out`; returns how many claims files it wrote.
 fn run_edited(drop: &std::path::Path, out: &std::path::Path, edit: (&str, &str)) -> usize {
@@ -101,6 +89,11 @@ fn run_edited(drop: &std::path::Path, out: &std::path::Path, edit: (&str, &str))
         cfg.to_str().unwrap(),
     ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    claims_files(out)
+}
+
+/// How many claims parquet files an output folder holds.
+fn claims_files(out: &std::path::Path) -> usize {
     std::fs::read_dir(out.join("claims"))
         .unwrap()
         .flat_map(|d| std::fs::read_dir(d.unwrap().path()).unwrap())
@@ -120,7 +113,8 @@ fn a_run_in_small_batches_equals_one_batch() {
     let drop = root().join("tests/fixtures/evidence");
     let tmp = tempfile::tempdir().unwrap();
     let clean = tmp.path().join("clean");
-    run_plain(&drop, &clean);
+    let (code, _, stderr) = crate::common::run(&drop, &clean);
+    assert_eq!(code, 0, "{stderr}");
     // Batches of 5 cases: several files per table, one run, the same rows.
     let batched = tmp.path().join("batched");
     let batched_parts = run_edited(&drop, &batched, ("batch_cases = 200", "batch_cases = 5"));
@@ -152,10 +146,7 @@ fn a_run_in_small_batches_equals_one_batch() {
         cfg.to_str().unwrap(),
     ]);
     assert!(o.status.success());
-    let after = std::fs::read_dir(batched.join("claims"))
-        .unwrap()
-        .flat_map(|d| std::fs::read_dir(d.unwrap().path()).unwrap())
-        .count();
+    let after = claims_files(&batched);
     assert_eq!(
         after,
         batched_parts + 1,
