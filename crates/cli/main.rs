@@ -261,7 +261,9 @@ fn settings(config: Option<&Path>) -> Result<Settings> {
     }
 }
 
-fn run_pipeline(a: &RunArgs, keep_cases: bool) -> Result<RunReport> {
+/// Run the pipeline; with `table`, each case's line of the terminal table is
+/// printed as its batch is written.
+fn run_pipeline(a: &RunArgs, keep_cases: bool, table: bool) -> Result<RunReport> {
     let s = settings(a.config.as_deref())?;
     if s.output.group_readable {
         // SAFETY: umask has no preconditions; no output file exists yet.
@@ -276,7 +278,7 @@ fn run_pipeline(a: &RunArgs, keep_cases: bool) -> Result<RunReport> {
         let bar = indicatif::ProgressBar::new(0);
         bar.set_style(
             indicatif::ProgressStyle::with_template(
-                "{spinner} extracting {pos}/{len} documents [{elapsed}] {wide_bar}",
+                "{spinner} {pos}/{len} cases [{elapsed}] {wide_bar}",
             )
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
@@ -289,6 +291,13 @@ fn run_pipeline(a: &RunArgs, keep_cases: bool) -> Result<RunReport> {
             b.set_position(done as u64);
         }
     };
+    let row = |c: &pa_driver::CaseBrief| match &bar {
+        Some(b) => b.suspend(|| print_table_row(c)),
+        None => print_table_row(c),
+    };
+    if table {
+        print_table_header();
+    }
     let opts = pa_driver::RunOptions {
         worker_exe: Some(&exe),
         force: a.force,
@@ -299,6 +308,7 @@ fn run_pipeline(a: &RunArgs, keep_cases: bool) -> Result<RunReport> {
             unsafe { mi_collect(true) }
         }),
         keep_cases,
+        on_case: table.then_some(&row as &(dyn Fn(&pa_driver::CaseBrief) + Sync)),
     };
     let result = pa_driver::run(&a.drop, &a.out, &s, &opts);
     if let Some(b) = &bar {
@@ -489,12 +499,12 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         }
         Command::Run(a) => {
             let started = std::time::Instant::now();
-            let report = run_pipeline(&a, false)?;
+            let report = run_pipeline(&a, false, !a.quiet)?;
             let flagged = report.totals.needs_review;
             tracing::info!(
                 run_id = %report.run.run_id,
                 processed = report.totals.cases,
-                skipped = report.skipped.len(),
+                skipped = report.skipped,
                 flagged,
                 quarantined = report.n_quarantined(),
                 seconds = started.elapsed().as_secs_f64(),
@@ -505,7 +515,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                 println!(
                     "summary: {} case(s) processed, {} skipped, {flagged} need review, {} document(s) quarantined, {:.1} s",
                     report.totals.cases,
-                    report.skipped.len(),
+                    report.skipped,
                     report.n_quarantined(),
                     started.elapsed().as_secs_f64()
                 );
@@ -525,6 +535,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                     ..args
                 },
                 true,
+                false,
             )?;
             let eval = pa_eval::evaluate(&golds, &report.cases);
             if json {
@@ -554,29 +565,34 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
     }
 }
 
-fn print_report(r: &RunReport, out: &Path) {
+fn print_table_header() {
     println!(
         "{:<24} {:<18} {:>4} {:>5} {:>6} {:>4} {:>6} {:>7}  review",
         "case", "service", "docs", "quar", "claims", "sup", "unsup", "contra"
     );
-    for c in &r.briefs {
-        println!(
-            "{:<24} {:<18} {:>4} {:>5} {:>6} {:>4} {:>6} {:>7}  {}",
-            c.case_id,
-            c.service_code.as_deref().unwrap_or("-"),
-            c.documents,
-            c.quarantined,
-            c.claims,
-            c.supported,
-            c.unsupported,
-            c.contradicted,
-            if c.needs_review { "yes" } else { "no" }
-        );
-    }
-    if !r.skipped.is_empty() {
+}
+
+fn print_table_row(c: &pa_driver::CaseBrief) {
+    println!(
+        "{:<24} {:<18} {:>4} {:>5} {:>6} {:>4} {:>6} {:>7}  {}",
+        c.case_id,
+        c.service_code.as_deref().unwrap_or("-"),
+        c.documents,
+        c.quarantined,
+        c.claims,
+        c.supported,
+        c.unsupported,
+        c.contradicted,
+        if c.needs_review { "yes" } else { "no" }
+    );
+}
+
+/// What follows the case table: skipped cases, files written, stage times.
+fn print_report(r: &RunReport, out: &Path) {
+    if r.skipped > 0 {
         println!(
             "{} case(s) unchanged since their latest run, skipped (--force redoes them)",
-            r.skipped.len()
+            r.skipped
         );
     }
     println!("\nrun {} wrote {}:", r.run.run_id, out.display());
@@ -592,8 +608,7 @@ fn print_report(r: &RunReport, out: &Path) {
     }
     println!("  search index: {}", r.index_dir.display());
     let t = &r.times;
-    let pages: usize = r.briefs.iter().map(|c| c.pages).sum();
-    let ocr_pages: usize = r.briefs.iter().map(|c| c.ocr_pages).sum();
+    let (pages, ocr_pages) = (r.totals.pages, r.totals.ocr_pages);
     println!(
         "  {pages} pages ({ocr_pages} OCR); stage seconds: ingest {:.2}, extract {:.2}, chunk {:.2}, index {:.2}, analyze {:.2}, llm {:.2}, write {:.2}",
         t.ingest.as_secs_f64(),

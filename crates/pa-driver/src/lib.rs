@@ -94,8 +94,6 @@ pub struct RunReport {
     pub run: RunInfo,
     /// Per-case results, only with [`RunOptions::keep_cases`] (memory grows with them).
     pub cases: Vec<CaseResult>,
-    /// One line per processed case, always.
-    pub briefs: Vec<CaseBrief>,
     /// Counts over the run.
     pub totals: pa_types::RunTotals,
     /// Parquet files written, with row counts.
@@ -109,7 +107,7 @@ pub struct RunReport {
     /// Stage timings.
     pub times: StageTimes,
     /// Cases skipped because nothing about them changed.
-    pub skipped: Vec<String>,
+    pub skipped: usize,
 }
 
 impl RunReport {
@@ -285,7 +283,8 @@ pub fn shard_of(case_id: &str, n: u32) -> u32 {
     (u64::from_be_bytes(h[..8].try_into().expect("8 bytes")) % u64::from(n.max(1))) as u32
 }
 
-/// Called with (documents extracted so far, documents to extract) as a run goes.
+/// Called with (cases done so far, cases in the run) as a run goes; a case is
+/// done once it is extracted or found unchanged.
 pub type Progress = dyn Fn(usize, usize) + Sync;
 
 /// A new run id that sorts in time order: `YYYYMMDDTHHMMSSZ-xxxx`.
@@ -363,13 +362,18 @@ struct DocAction<'a> {
 }
 
 impl CaseAction<'_> {
-    /// Append as JSON to `buf`, a comma-separated list of objects.
-    fn append_to(&self, buf: &mut String) {
-        if !buf.is_empty() {
-            buf.push(',');
-        }
-        buf.push_str(&serde_json::to_string(self).unwrap_or_default());
+    fn spool_to(&self, spool: &mut pa_store::audit::CaseSpool) -> Result<(), DriverError> {
+        spool
+            .push(self)
+            .map_err(|e| DriverError::Audit(e.to_string()))
     }
+}
+
+/// A case extracted and waiting for its batch.
+struct Extracted {
+    case_id: String,
+    fingerprint: String,
+    docs: Vec<pa_types::ExtractedDoc>,
 }
 
 /// How to run, beyond the settings.
@@ -386,9 +390,11 @@ pub struct RunOptions<'a> {
     /// Return every case's full result in [`RunReport::cases`] (for `eval`);
     /// otherwise only [`RunReport::briefs`], so memory stays per batch.
     pub keep_cases: bool,
-    /// Called after each batch, once its memory is freed (the binary returns
-    /// the allocator's free pages to the system there).
+    /// Called after each batch, once its memory is freed, on every thread of
+    /// the run (the binary returns the allocator's free pages to the system there).
     pub after_batch: Option<&'a (dyn Fn() + Sync)>,
+    /// Called with each case as its batch is written (the terminal's table).
+    pub on_case: Option<&'a (dyn Fn(&CaseBrief) + Sync)>,
 }
 
 fn run_in_pool(
@@ -404,6 +410,7 @@ fn run_in_pool(
         progress,
         keep_cases: _,
         after_batch,
+        on_case,
     } = *opts;
     std::fs::create_dir_all(out).map_err(|source| DriverError::Output {
         path: out.to_path_buf(),
@@ -430,49 +437,28 @@ fn run_in_pool(
             .map_err(pa_evidence::EvidenceError::Context)?;
     let _span = tracing::info_span!("run", run_id = %run.run_id).entered();
 
+    // Ingest lists the case folders only; each case is staged (its documents
+    // listed and hashed) just before it is extracted, so nothing held grows
+    // with the drop folder.
     let t = Instant::now();
-    let staged = pa_ingest::ingest(
-        drop,
-        &IngestOptions {
-            extensions: settings.ingest.extensions.clone(),
-            max_file_bytes: settings.ingest.max_file_bytes,
-        },
-    )?;
+    let case_dirs: Vec<pa_ingest::CaseDir> = pa_ingest::list_cases(drop)?
+        .into_iter()
+        .filter(|case| shard.is_none_or(|(k, n)| shard_of(&case.case_id, n) == k))
+        .collect();
     // Change detection: hashes only, no document content read.
     let previous = if force {
         Default::default()
     } else {
         pa_store::read::latest_fingerprints(out)?
     };
-    let mut skipped = Vec::new();
-    let mut fingerprints = std::collections::HashMap::new();
-    let staged: Vec<pa_ingest::StagedCase> = staged
-        .into_iter()
-        .filter(|case| shard.is_none_or(|(k, n)| shard_of(&case.case_id, n) == k))
-        .filter(|case| {
-            let fp = fingerprint(case, &settings.config_sha256);
-            let unchanged = previous
-                .get(&case.case_id)
-                .is_some_and(|(_, old)| *old == fp);
-            fingerprints.insert(case.case_id.clone(), fp);
-            if unchanged {
-                skipped.push(case.case_id.clone());
-            }
-            !unchanged
-        })
-        .collect();
+    let iopts = IngestOptions {
+        extensions: settings.ingest.extensions.clone(),
+        max_file_bytes: settings.ingest.max_file_bytes,
+    };
     times.ingest = t.elapsed();
-    if !skipped.is_empty() {
-        tracing::info!(
-            skipped = skipped.len(),
-            "cases unchanged since their latest run"
-        );
-    }
-    tracing::info!(
-        cases = staged.len(),
-        documents = staged.iter().map(|c| c.docs.len()).sum::<usize>(),
-        "ingested"
-    );
+    tracing::info!(cases = case_dirs.len(), "case folders found");
+    let total_cases = case_dirs.len();
+    let mut skipped = 0;
 
     let xopts = ExtractOptions {
         min_chars_per_page: settings.extract.min_chars_per_page,
@@ -498,8 +484,15 @@ fn run_in_pool(
     if xopts.ocr.enabled && !pa_extract::ocr::available() {
         tracing::warn!("tesseract or pdftoppm not found: pages without a text layer will be quarantined as ocr_unavailable");
     }
-    let total_docs: usize = staged.iter().map(|c| c.docs.len()).sum();
     let done = std::sync::atomic::AtomicUsize::new(0);
+    let tick = || {
+        if let Some(p) = progress {
+            p(
+                done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1,
+                total_cases,
+            );
+        }
+    };
     // Extraction threads mostly wait on a worker process (or tesseract): twice
     // as many as cores keeps the cores busy across process start-ups.
     let cores = if settings.run.threads == 0 {
@@ -531,12 +524,11 @@ fn run_in_pool(
     // starts the next batch. The cut depends on the cases' order and pages
     // only, so the batches of a run are the same however the threads ran.
     let chunk_cases = (4 * cores).max(16);
-    let extract_cases =
-        |cases: Vec<pa_ingest::StagedCase>| -> Vec<(String, Vec<pa_types::ExtractedDoc>)> {
-            extract_pool.install(|| {
+    let extract_cases = |cases: Vec<(pa_ingest::StagedCase, String)>| -> Vec<Extracted> {
+        extract_pool.install(|| {
             cases
                 .into_par_iter()
-                .map(|case| {
+                .map(|(case, fingerprint)| {
                     if case.docs.is_empty() {
                         tracing::warn!(case_id = %case.case_id, "case folder has no documents");
                     }
@@ -546,42 +538,54 @@ fn run_in_pool(
                         .map(|d| {
                             let _s = tracing::debug_span!("extract", case_id = %d.case_id, doc_id = %d.doc_id)
                                 .entered();
-                            let doc = pa_extract::extract(d, &xopts);
-                            if let Some(p) = progress {
-                                p(
-                                    done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1,
-                                    total_docs,
-                                );
-                            }
-                            doc
+                            pa_extract::extract(d, &xopts)
                         })
                         .collect();
-                    pa_extract::mark_near_duplicates(&mut docs, settings.extract.near_duplicate_similarity);
-                    (case.case_id, docs)
+                    pa_extract::mark_near_duplicates(
+                        &mut docs,
+                        settings.extract.near_duplicate_similarity,
+                    );
+                    tick();
+                    Extracted {
+                        case_id: case.case_id,
+                        fingerprint,
+                        docs,
+                    }
                 })
                 .collect()
         })
-        };
+    };
+    // Stage cases (list and hash their documents) and set aside the unchanged.
+    let stage_cases = |cases: Vec<pa_ingest::CaseDir>| -> Vec<(pa_ingest::StagedCase, String)> {
+        extract_pool.install(|| {
+            cases
+                .into_par_iter()
+                .map(|case| {
+                    let case = pa_ingest::stage(case, &iopts);
+                    let fp = fingerprint(&case, &settings.config_sha256);
+                    (case, fp)
+                })
+                .collect()
+        })
+    };
     // Where the batch in `ready` ends, if it is full.
-    let cut = |ready: &[(String, Vec<pa_types::ExtractedDoc>)]| {
+    let cut = |ready: &[Extracted]| {
         let mut pages = 0;
-        ready.iter().enumerate().find_map(|(i, (_, docs))| {
-            pages += docs.iter().map(|d| d.pages.len()).sum::<usize>();
+        ready.iter().enumerate().find_map(|(i, case)| {
+            pages += case.docs.iter().map(|d| d.pages.len()).sum::<usize>();
             (i + 1 >= batch_cases || pages >= batch_pages).then_some(i + 1)
         })
     };
     let mut totals = pa_types::RunTotals::default();
-    let mut briefs = Vec::new();
     let mut kept: Vec<CaseResult> = Vec::new();
     let mut files = Vec::new();
     let mut review_index = None;
     let mut review_case_pages = 0;
-    // What the run did with each case, for the audit log: kept for the whole
-    // run, so as one buffer of JSON objects rather than thousands of small
-    // allocations scattered among each batch's.
-    let mut actions = String::new();
-    let mut pending: std::collections::VecDeque<pa_ingest::StagedCase> = staged.into();
-    let mut ready: Vec<(String, Vec<pa_types::ExtractedDoc>)> = Vec::new();
+    // What the run did with each case, for the audit log: spooled to a
+    // temporary file, not held.
+    let mut actions = pa_store::audit::CaseSpool::new(out)?;
+    let mut pending: std::collections::VecDeque<pa_ingest::CaseDir> = case_dirs.into();
+    let mut ready: Vec<Extracted> = Vec::new();
     let mut batch_no = 0;
     // Cases go through in batches: memory holds one batch's documents, not the
     // drop folder's. Each batch's rows are written before the next starts; the
@@ -589,6 +593,7 @@ fn run_in_pool(
     // At least one batch, so a run that skips every case still writes (empty) tables.
     while batch_no == 0 || !pending.is_empty() || !ready.is_empty() {
         let t = Instant::now();
+        let mut staging = Duration::ZERO;
         let end = loop {
             if let Some(end) = cut(&ready) {
                 break end;
@@ -597,12 +602,41 @@ fn run_in_pool(
                 break ready.len();
             }
             let n = chunk_cases.min(pending.len());
-            ready.extend(extract_cases(pending.drain(..n).collect()));
+            let t = Instant::now();
+            let staged = stage_cases(pending.drain(..n).collect());
+            let mut changed = Vec::with_capacity(staged.len());
+            for (case, fp) in staged {
+                let unchanged = previous
+                    .get(&case.case_id)
+                    .is_some_and(|(_, old)| *old == fp);
+                if unchanged {
+                    skipped += 1;
+                    tick();
+                    CaseAction {
+                        case_id: &case.case_id,
+                        action: "skipped_unchanged",
+                        fingerprint: None,
+                        documents: None,
+                    }
+                    .spool_to(&mut actions)?;
+                } else {
+                    changed.push((case, fp));
+                }
+            }
+            staging += t.elapsed();
+            ready.extend(extract_cases(changed));
         };
         let rest = ready.split_off(end);
-        let (case_ids, extracted): (Vec<String>, Vec<Vec<pa_types::ExtractedDoc>>) =
-            std::mem::replace(&mut ready, rest).into_iter().unzip();
-        times.extract += t.elapsed();
+        let mut case_ids = Vec::with_capacity(end);
+        let mut fingerprints = Vec::with_capacity(end);
+        let mut extracted = Vec::with_capacity(end);
+        for case in std::mem::replace(&mut ready, rest) {
+            case_ids.push(case.case_id);
+            fingerprints.push(case.fingerprint);
+            extracted.push(case.docs);
+        }
+        times.ingest += staging;
+        times.extract += t.elapsed() - staging;
 
         let t = Instant::now();
         let sentences: Vec<Vec<Sentence>> = extracted
@@ -640,7 +674,8 @@ fn run_in_pool(
             .into_par_iter()
             .zip(sentences.par_iter())
             .zip(case_ids.par_iter())
-            .map(|((docs, sents), case_id)| {
+            .zip(fingerprints.into_par_iter())
+            .map(|(((docs, sents), case_id), fingerprint)| {
                 let _s = tracing::debug_span!("case", case_id = %case_id).entered();
                 let t0 = Instant::now();
                 let (service_code, _, _) = pa_summarize::service(sents);
@@ -673,10 +708,7 @@ fn run_in_pool(
                     claims,
                     criteria,
                     facts,
-                    fingerprint: fingerprints
-                        .get(case_id.as_str())
-                        .cloned()
-                        .unwrap_or_default(),
+                    fingerprint,
                 }
             })
             .collect();
@@ -716,14 +748,19 @@ fn run_in_pool(
                         .collect(),
                 ),
             }
-            .append_to(&mut actions);
+            .spool_to(&mut actions)?;
+            if let Some(f) = on_case {
+                f(&CaseBrief::of(c));
+            }
         }
-        briefs.extend(cases.iter().map(CaseBrief::of));
         if opts.keep_cases {
             kept.extend(cases);
         }
         times.write += t.elapsed();
         if let Some(f) = after_batch {
+            // Each thread's allocator heap, not only this one's.
+            rayon::broadcast(|_| f());
+            extract_pool.broadcast(|_| f());
             f();
         }
         batch_no += 1;
@@ -741,7 +778,7 @@ fn run_in_pool(
         finished_at_us: finished.as_micros() as i64,
         version: env!("CARGO_PKG_VERSION").to_string(),
         config_sha256: settings.config_sha256.clone(),
-        n_skipped: skipped.len() as i64,
+        n_skipped: skipped as i64,
         exit_status: if totals.quarantined > 0 { 2 } else { 0 },
     };
     // The runs table is written last: a run whose row is there is complete.
@@ -750,18 +787,10 @@ fn run_in_pool(
         .unwrap_or_default()
         .trim()
         .to_string();
-    for id in &skipped {
-        CaseAction {
-            case_id: id,
-            action: "skipped_unchanged",
-            fingerprint: None,
-            documents: None,
-        }
-        .append_to(&mut actions);
+    if skipped > 0 {
+        tracing::info!(skipped, "cases unchanged since their latest run");
     }
-    let actions: serde_json::Value = serde_json::from_str(&format!("[{actions}]"))
-        .map_err(|e| DriverError::Audit(e.to_string()))?;
-    pa_store::audit::append(
+    pa_store::audit::append_with_cases(
         out,
         serde_json::json!({
             "action": "run",
@@ -772,12 +801,12 @@ fn run_in_pool(
             "user": std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).unwrap_or_else(|_| format!("uid {}", unsafe { libc::getuid() })),
             "host": host,
             "drop": drop.display().to_string(),
-            "counts": {"processed": totals.cases, "skipped": skipped.len(),
+            "counts": {"processed": totals.cases, "skipped": skipped,
                        "quarantined": totals.quarantined,
                        "needs_review": totals.needs_review},
             "exit_status": record.exit_status,
-            "cases": actions,
         }),
+        actions,
     )?;
     pa_types::crash_point("after:audit");
     times.write += t.elapsed();
@@ -790,7 +819,6 @@ fn run_in_pool(
     Ok(RunReport {
         run,
         cases: kept,
-        briefs,
         totals,
         files,
         review_index,

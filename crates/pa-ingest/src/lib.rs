@@ -49,31 +49,53 @@ fn ignored(name: &str) -> bool {
     name.starts_with('.') || name.starts_with('~') || name == "gold.json"
 }
 
-/// List the cases of a drop folder, sorted by case id, and stage their documents.
-pub fn ingest(drop: &Path, opts: &IngestOptions) -> Result<Vec<StagedCase>, IngestError> {
+/// A case folder found in the drop folder, not yet staged.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct CaseDir {
+    /// The folder name.
+    pub case_id: String,
+    /// The folder.
+    pub dir: PathBuf,
+}
+
+/// List the case folders of a drop folder, sorted by case id. Nothing inside
+/// them is read: a run stages its cases a few at a time ([`stage`]), so memory
+/// does not grow with the drop folder.
+pub fn list_cases(drop: &Path) -> Result<Vec<CaseDir>, IngestError> {
     let err = |source| IngestError::DropFolder {
         path: drop.to_path_buf(),
         source,
     };
-    let mut case_dirs = Vec::new();
+    let mut cases = Vec::new();
     for entry in std::fs::read_dir(drop).map_err(err)? {
         let entry = entry.map_err(err)?;
         let name = entry.file_name().to_string_lossy().into_owned();
         if ignored(&name) || !entry.path().is_dir() {
             continue;
         }
-        case_dirs.push((name, entry.path()));
+        cases.push(CaseDir {
+            case_id: name,
+            dir: entry.path(),
+        });
     }
-    case_dirs.sort();
-    Ok(case_dirs
+    cases.sort();
+    Ok(cases)
+}
+
+/// List the cases of a drop folder, sorted by case id, and stage their documents.
+pub fn ingest(drop: &Path, opts: &IngestOptions) -> Result<Vec<StagedCase>, IngestError> {
+    Ok(list_cases(drop)?
         .into_iter()
-        .map(|(case_id, dir)| stage_case(case_id, &dir, opts))
+        .map(|case| stage(case, opts))
         .collect())
 }
 
-fn stage_case(case_id: String, dir: &Path, opts: &IngestOptions) -> StagedCase {
+/// Stage one case: list its documents in file-name order, hash each, and mark
+/// duplicates and files that cannot be read.
+pub fn stage(case: CaseDir, opts: &IngestOptions) -> StagedCase {
+    let CaseDir { case_id, dir } = case;
     let mut files = Vec::new();
-    let listing = std::fs::read_dir(dir).and_then(|it| {
+    let listing = std::fs::read_dir(&dir).and_then(|it| {
         for entry in it {
             let entry = entry?;
             let name = entry.file_name().to_string_lossy().into_owned();

@@ -3,7 +3,7 @@
 //! counts), each line carrying the sha256 of the previous line, so an edited,
 //! reordered or removed line is detected by [`verify`].
 
-use std::io::Write;
+use std::io::{BufRead, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
 use serde_json::{json, Value};
@@ -22,52 +22,197 @@ fn hash_line(prev: &str, body: &str) -> String {
 }
 
 /// Append one entry; `entry` must be a JSON object (it gets `seq`, `prev` and `hash`).
-pub fn append(out: &Path, mut entry: Value) -> Result<(), StoreError> {
-    // Shards append concurrently: one writer at a time keeps the chain whole.
-    crate::with_file_lock(&out.join(".audit.lock"), || append_locked(out, &mut entry))
+pub fn append(out: &Path, entry: Value) -> Result<(), StoreError> {
+    append_inner(out, entry, None)
 }
 
-fn append_locked(out: &Path, entry: &mut Value) -> Result<(), StoreError> {
+/// Append one entry whose `cases` list comes from `cases`: a run's entry lists
+/// every case it processed or skipped, which for a large drop folder is more
+/// than is worth holding in memory. The list is streamed from the spool twice
+/// (once to hash, once to write).
+pub fn append_with_cases(out: &Path, entry: Value, cases: CaseSpool) -> Result<(), StoreError> {
+    append_inner(out, entry, Some(cases))
+}
+
+fn append_inner(
+    out: &Path,
+    mut entry: Value,
+    mut cases: Option<CaseSpool>,
+) -> Result<(), StoreError> {
+    // Shards append concurrently: one writer at a time keeps the chain whole.
+    crate::with_file_lock(&out.join(".audit.lock"), || {
+        append_locked(out, &mut entry, cases.as_mut())
+    })
+}
+
+/// The elements of a `cases` array, spooled to an unnamed temporary file in
+/// the output folder (readable by its owner only, gone when dropped).
+pub struct CaseSpool {
+    file: BufWriter<std::fs::File>,
+    len: usize,
+}
+
+impl CaseSpool {
+    /// A new, empty spool in `dir`.
+    pub fn new(dir: &Path) -> Result<Self, StoreError> {
+        let file = tempfile::tempfile_in(dir).map_err(|source| StoreError::Io {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        Ok(CaseSpool {
+            file: BufWriter::new(file),
+            len: 0,
+        })
+    }
+
+    /// Add one element.
+    pub fn push(&mut self, item: &impl serde::Serialize) -> std::io::Result<()> {
+        // Through a `Value`, so that keys come out sorted, as `verify`
+        // re-serializes them.
+        let value = serde_json::to_value(item).map_err(std::io::Error::other)?;
+        if self.len > 0 {
+            self.file.write_all(b",")?;
+        }
+        serde_json::to_writer(&mut self.file, &value).map_err(std::io::Error::other)?;
+        self.len += 1;
+        Ok(())
+    }
+
+    /// Elements pushed.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// True when nothing was pushed.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Copy the elements (comma-separated, without brackets) into `w`.
+    fn copy_to(&mut self, w: &mut impl Write) -> std::io::Result<()> {
+        self.file.flush()?;
+        let f = self.file.get_mut();
+        f.seek(SeekFrom::Start(0))?;
+        std::io::copy(f, w)?;
+        Ok(())
+    }
+}
+
+/// Writes into a sha256 state.
+struct HashWriter(Sha256);
+
+impl Write for HashWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// `entry` serialized, with the spooled cases as its `cases` array.
+fn write_entry(
+    entry: &mut Value,
+    cases: Option<&mut CaseSpool>,
+    w: &mut impl Write,
+) -> std::io::Result<()> {
+    let Some(cases) = cases else {
+        return serde_json::to_writer(w, &*entry).map_err(std::io::Error::other);
+    };
+    entry["cases"] = json!([]);
+    let text = serde_json::to_string(&*entry).map_err(std::io::Error::other)?;
+    // Within a JSON string every quote is escaped, so the first match is the key.
+    let key = "\"cases\":[";
+    let at = text.find(key).expect("the entry has a cases key") + key.len();
+    w.write_all(&text.as_bytes()[..at])?;
+    cases.copy_to(w)?;
+    w.write_all(&text.as_bytes()[at..])
+}
+
+/// The sequence number and hash of the log's last line, read from its end
+/// (the log grows by one long line per run; it is never read whole here).
+fn last_entry(path: &Path) -> Option<(u64, String)> {
+    #[derive(serde::Deserialize)]
+    struct Tail {
+        seq: u64,
+        hash: String,
+    }
+    let mut f = std::fs::File::open(path).ok()?;
+    let mut end = f.metadata().ok()?.len();
+    let mut start = 0;
+    let mut pos = end;
+    let mut buf = vec![0u8; 64 << 10];
+    'search: while pos > 0 {
+        let n = pos.min(buf.len() as u64) as usize;
+        pos -= n as u64;
+        f.seek(SeekFrom::Start(pos)).ok()?;
+        f.read_exact(&mut buf[..n]).ok()?;
+        for i in (0..n).rev() {
+            if buf[i] == b'\n' {
+                let at = pos + i as u64;
+                if at + 1 < end {
+                    start = at + 1;
+                    break 'search;
+                }
+                // A newline ending the file (or a run of them): the last line ends here.
+                end = at;
+            }
+        }
+    }
+    f.seek(SeekFrom::Start(start)).ok()?;
+    let tail: Tail = serde_json::from_reader(BufReader::new(f.take(end - start))).ok()?;
+    Some((tail.seq, tail.hash))
+}
+
+fn append_locked(
+    out: &Path,
+    entry: &mut Value,
+    mut cases: Option<&mut CaseSpool>,
+) -> Result<(), StoreError> {
     let path = out.join("audit.log");
     let io = |source| StoreError::Io {
         path: path.clone(),
         source,
     };
-    let existing = std::fs::read_to_string(&path).unwrap_or_default();
-    let (seq, prev) = match existing
-        .lines()
-        .last()
-        .and_then(|l| serde_json::from_str::<Value>(l).ok())
-    {
-        Some(last) => (
-            last["seq"].as_u64().unwrap_or(0) + 1,
-            last["hash"].as_str().unwrap_or(GENESIS).to_string(),
-        ),
+    let (seq, prev) = match last_entry(&path) {
+        Some((seq, hash)) => (seq + 1, hash),
         None => (1, GENESIS.to_string()),
     };
     entry["seq"] = json!(seq);
     entry["prev"] = json!(prev);
-    let body = serde_json::to_string(&*entry).expect("a JSON value serializes");
-    entry["hash"] = json!(hash_line(&prev, &body));
-    let line = serde_json::to_string(&*entry).expect("a JSON value serializes");
-    let mut f = std::fs::OpenOptions::new()
+    let mut h = HashWriter(Sha256::new());
+    h.write_all(prev.as_bytes()).map_err(io)?;
+    h.write_all(b"\n").map_err(io)?;
+    write_entry(entry, cases.as_deref_mut(), &mut h).map_err(io)?;
+    entry["hash"] = json!(format!("{:x}", h.0.finalize()));
+    let f = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
         .open(&path)
         .map_err(io)?;
-    writeln!(f, "{line}").map_err(io)?;
-    f.sync_all().map_err(io)
+    let mut w = BufWriter::new(f);
+    write_entry(entry, cases, &mut w).map_err(io)?;
+    w.write_all(b"\n").map_err(io)?;
+    w.into_inner()
+        .map_err(|e| io(e.into_error()))?
+        .sync_all()
+        .map_err(io)
 }
 
 /// Check the chain. `Ok(n)` with the number of entries, or `Err` naming the first bad line.
 pub fn verify(out: &Path) -> Result<usize, String> {
     let path = out.join("audit.log");
-    let text = std::fs::read_to_string(&path)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let cannot = |e: std::io::Error| format!("cannot read {}: {e}", path.display());
+    let file = std::fs::File::open(&path).map_err(cannot)?;
     let mut prev = GENESIS.to_string();
-    for (i, line) in text.lines().enumerate() {
+    let mut count = 0;
+    for (i, line) in BufReader::new(file).lines().enumerate() {
+        let line = line.map_err(cannot)?;
         let n = i + 1;
-        let mut v: Value = serde_json::from_str(line).map_err(|_| format!("line {n}: not JSON"))?;
+        count = n;
+        let mut v: Value =
+            serde_json::from_str(&line).map_err(|_| format!("line {n}: not JSON"))?;
         let hash = v["hash"]
             .as_str()
             .ok_or(format!("line {n}: no hash"))?
@@ -91,7 +236,7 @@ pub fn verify(out: &Path) -> Result<usize, String> {
         }
         prev = hash;
     }
-    Ok(text.lines().count())
+    Ok(count)
 }
 
 #[cfg(test)]
@@ -120,5 +265,80 @@ mod tests {
         assert!(verify(tmp.path())
             .unwrap_err()
             .contains("line 2: does not follow"));
+    }
+
+    #[test]
+    fn spooled_cases_are_written_and_chained() {
+        let tmp = tempfile::tempdir().unwrap();
+        append(tmp.path(), json!({"action": "run", "run_id": "r0"})).unwrap();
+        let mut spool = CaseSpool::new(tmp.path()).unwrap();
+        #[derive(serde::Serialize)]
+        struct Action<'a> {
+            case_id: &'a str,
+            action: &'a str,
+        }
+        for i in 0..5000 {
+            let id = format!("case-\"{i}\"");
+            spool
+                .push(&Action {
+                    case_id: &id,
+                    action: "processed",
+                })
+                .unwrap();
+        }
+        assert_eq!(spool.len(), 5000);
+        append_with_cases(
+            tmp.path(),
+            json!({"action": "run", "run_id": "r1", "drop": "/d/\"cases\":[x"}),
+            spool,
+        )
+        .unwrap();
+        append_with_cases(
+            tmp.path(),
+            json!({"action": "run", "run_id": "r2"}),
+            CaseSpool::new(tmp.path()).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(verify(tmp.path()), Ok(3));
+        let text = std::fs::read_to_string(tmp.path().join("audit.log")).unwrap();
+        let lines: Vec<Value> = text
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        let cases = lines[1]["cases"].as_array().unwrap();
+        assert_eq!(cases.len(), 5000);
+        assert_eq!(
+            cases[4999],
+            json!({"action": "processed", "case_id": "case-\"4999\""})
+        );
+        assert_eq!(lines[1]["drop"], "/d/\"cases\":[x");
+        assert_eq!(lines[2]["cases"], json!([]));
+        assert_eq!(lines[2]["seq"], 3);
+        assert_eq!(lines[2]["prev"], lines[1]["hash"]);
+        // The spool is an unnamed file: nothing is left in the folder.
+        let names: Vec<_> = std::fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert!(
+            names.iter().all(|n| n == "audit.log" || n == ".audit.lock"),
+            "{names:?}"
+        );
+    }
+
+    #[test]
+    fn the_last_entry_is_read_from_the_end() {
+        let tmp = tempfile::tempdir().unwrap();
+        let log = tmp.path().join("audit.log");
+        assert_eq!(last_entry(&log), None);
+        let long = "x".repeat(200_000);
+        std::fs::write(
+            &log,
+            format!("{{\"seq\":1,\"hash\":\"a\",\"pad\":\"{long}\"}}\n{{\"pad\":\"{long}\",\"seq\":2,\"hash\":\"b\"}}\n\n"),
+        )
+        .unwrap();
+        assert_eq!(last_entry(&log), Some((2, "b".to_string())));
+        std::fs::write(&log, "{\"seq\":7,\"hash\":\"c\"}").unwrap();
+        assert_eq!(last_entry(&log), Some((7, "c".to_string())));
     }
 }

@@ -647,6 +647,8 @@ pub struct RunTotals {
     pub documents: usize,
     /// Pages.
     pub pages: usize,
+    /// Pages read by OCR.
+    pub ocr_pages: usize,
     /// Quarantined documents.
     pub quarantined: usize,
     /// Claims.
@@ -668,6 +670,12 @@ impl RunTotals {
             self.cases += 1;
             self.documents += c.docs.len();
             self.pages += c.docs.iter().map(|d| d.pages.len()).sum::<usize>();
+            self.ocr_pages += c
+                .docs
+                .iter()
+                .flat_map(|d| &d.pages)
+                .filter(|p| p.source == TextSource::Ocr)
+                .count();
             self.quarantined += c.n_quarantined();
             self.claims += c.claims.len();
             self.supported += c.n_claims(ClaimStatus::Supported);
