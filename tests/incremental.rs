@@ -56,6 +56,19 @@ fn only_changed_cases_are_redone() {
     assert_eq!(ldl.len(), 2, "{ldl:?}");
     assert!(ldl.contains(&"contradicted"), "{ldl:?}");
 
+    // Another drop folder into the same output: only its own cases are looked
+    // up; the one it shares with the first drop folder is still unchanged.
+    let drop2 = tmp.path().join("drop2");
+    std::fs::create_dir_all(drop2.join("paraphrase")).unwrap();
+    for e in std::fs::read_dir(drop.join("paraphrase")).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, drop2.join("paraphrase").join(p.file_name().unwrap())).unwrap();
+    }
+    let (c4, s4, _) = run(&drop2, &out);
+    assert_eq!(c4, 0);
+    assert!(s4.contains("1 case(s) unchanged"), "{s4}");
+    assert!(s4.contains("0 case(s) processed, 1 skipped"), "{s4}");
+
     // --force redoes everything.
     let o = crate::common::priorauth(&[
         "run",

@@ -445,11 +445,16 @@ fn run_in_pool(
         .into_iter()
         .filter(|case| shard.is_none_or(|(k, n)| shard_of(&case.case_id, n) == k))
         .collect();
-    // Change detection: hashes only, no document content read.
+    // Change detection: hashes only, no document content read. Only the
+    // fingerprints of this drop folder's cases are kept (`case_dirs` is sorted).
     let previous = if force {
         Default::default()
     } else {
-        pa_store::read::latest_fingerprints(out)?
+        pa_store::read::latest_fingerprints_of(out, &|id| {
+            case_dirs
+                .binary_search_by(|c| c.case_id.as_str().cmp(id))
+                .is_ok()
+        })?
     };
     let iopts = IngestOptions {
         extensions: settings.ingest.extensions.clone(),

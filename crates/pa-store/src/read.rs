@@ -313,6 +313,15 @@ pub fn latest_case(out: &Path, case_id: &str) -> Result<Option<StoredCase>, Stor
 pub fn latest_fingerprints(
     out: &Path,
 ) -> Result<std::collections::HashMap<String, (String, String)>, StoreError> {
+    latest_fingerprints_of(out, &|_| true)
+}
+
+/// [`latest_fingerprints`] of the cases `wanted` accepts only: a run needs those
+/// of its drop folder, not of every case the output folder has ever seen.
+pub fn latest_fingerprints_of(
+    out: &Path,
+    wanted: &dyn Fn(&str) -> bool,
+) -> Result<std::collections::HashMap<String, (String, String)>, StoreError> {
     let finished: std::collections::HashSet<String> = table_files(out, "runs")
         .into_iter()
         .map(|(r, _)| r)
@@ -332,7 +341,7 @@ pub fn latest_fingerprints(
                 vec![None; ids.len()]
             };
             for (id, fp) in ids.into_iter().zip(fps) {
-                if let Some(id) = id {
+                if let Some(id) = id.filter(|id| wanted(id)) {
                     latest
                         .entry(id.to_string())
                         .or_insert_with(|| (run.clone(), fp.unwrap_or("").to_string()));
