@@ -94,7 +94,9 @@ RSS of the run and its extraction workers, sampled every 0.2 s.
 |---|---|---|---|---|---|---|
 $(cat "$W/summary.md")
 
-Pages per second by stage (stage wall time; analyze = summarize + evidence + facts; ingest is under 0.01 s, shown as pages / (s + 0.005)):
+Pages per second by stage (stage wall time; analyze = summarize + evidence + facts; ingest, which lists
+and hashes, is shown as pages / (s + 0.005)). One batch is extracted while the previous one is indexed,
+checked and written, so the stages share the cores and their times add up to more than the run.
 
 | corpus | ingest | extract | chunk | index | analyze | write |
 |---|---|---|---|---|---|---|

@@ -58,11 +58,12 @@ pub enum DriverError {
     #[error(transparent)]
     Llm(#[from] pa_llm::LlmError),
     /// The audit log entry of the run.
-    #[error("cannot build the audit entry: {0}")]
+    #[error("cannot spool the audit entry: {0}")]
     Audit(String),
 }
 
-/// Wall time per stage.
+/// Wall time per stage. A batch's ingest and extraction run while the previous
+/// batch goes through the later stages, so the stages add up to more than the run.
 #[derive(Debug, Clone, Default)]
 pub struct StageTimes {
     /// Ingest (listing and hashing).
@@ -369,6 +370,21 @@ impl CaseAction<'_> {
     }
 }
 
+/// Cases not yet in a batch: still to stage, or extracted beyond the last cut.
+#[derive(Default)]
+struct Feed {
+    pending: std::collections::VecDeque<pa_ingest::CaseDir>,
+    ready: Vec<Extracted>,
+}
+
+/// One batch's extracted cases, and the cases found unchanged on the way.
+struct Batch {
+    cases: Vec<Extracted>,
+    skipped: Vec<String>,
+    staging: Duration,
+    extracting: Duration,
+}
+
 /// A case extracted and waiting for its batch.
 struct Extracted {
     case_id: String,
@@ -589,187 +605,225 @@ fn run_in_pool(
     // What the run did with each case, for the audit log: spooled to a
     // temporary file, not held.
     let mut actions = pa_store::audit::CaseSpool::new(out)?;
-    let mut pending: std::collections::VecDeque<pa_ingest::CaseDir> = case_dirs.into();
-    let mut ready: Vec<Extracted> = Vec::new();
-    let mut batch_no = 0;
-    // Cases go through in batches: memory holds one batch's documents, not the
-    // drop folder's. Each batch's rows are written before the next starts; the
-    // run becomes visible only with its `runs` row, after the last batch.
-    // At least one batch, so a run that skips every case still writes (empty) tables.
-    while batch_no == 0 || !pending.is_empty() || !ready.is_empty() {
+    // The next batch: cases staged and extracted until the batch is full.
+    let next_batch = |mut feed: Feed| -> (Feed, Batch) {
         let t = Instant::now();
         let mut staging = Duration::ZERO;
+        let mut skipped = Vec::new();
         let end = loop {
-            if let Some(end) = cut(&ready) {
+            if let Some(end) = cut(&feed.ready) {
                 break end;
             }
-            if pending.is_empty() {
-                break ready.len();
+            if feed.pending.is_empty() {
+                break feed.ready.len();
             }
-            let n = chunk_cases.min(pending.len());
+            let n = chunk_cases.min(feed.pending.len());
             let t = Instant::now();
-            let staged = stage_cases(pending.drain(..n).collect());
+            let staged = stage_cases(feed.pending.drain(..n).collect());
             let mut changed = Vec::with_capacity(staged.len());
             for (case, fp) in staged {
                 let unchanged = previous
                     .get(&case.case_id)
                     .is_some_and(|(_, old)| *old == fp);
                 if unchanged {
-                    skipped += 1;
                     tick();
-                    CaseAction {
-                        case_id: &case.case_id,
-                        action: "skipped_unchanged",
-                        fingerprint: None,
-                        documents: None,
-                    }
-                    .spool_to(&mut actions)?;
+                    skipped.push(case.case_id);
                 } else {
                     changed.push((case, fp));
                 }
             }
             staging += t.elapsed();
-            ready.extend(extract_cases(changed));
+            feed.ready.extend(extract_cases(changed));
         };
-        let rest = ready.split_off(end);
-        let mut case_ids = Vec::with_capacity(end);
-        let mut fingerprints = Vec::with_capacity(end);
-        let mut extracted = Vec::with_capacity(end);
-        for case in std::mem::replace(&mut ready, rest) {
-            case_ids.push(case.case_id);
-            fingerprints.push(case.fingerprint);
-            extracted.push(case.docs);
-        }
-        times.ingest += staging;
-        times.extract += t.elapsed() - staging;
-
-        let t = Instant::now();
-        let sentences: Vec<Vec<Sentence>> = extracted
-            .par_iter()
-            .map(|docs| {
-                docs.iter()
-                    .filter(|d| d.status == DocStatus::Ok)
-                    .flat_map(pa_index::chunk::sentences)
-                    .collect()
-            })
-            .collect();
-        times.chunk += t.elapsed();
-
-        // One index per batch (`index/<run_id>[-b<NNNN>]`): a claim is searched
-        // within its own case, so a batch never needs another batch's index, and
-        // memory does not grow with the run.
-        let t = Instant::now();
-        let dir = if batch_no == 0 {
-            index_dir.clone()
-        } else {
-            out.join("index")
-                .join(format!("{}-b{batch_no:04}{suffix}", run.run_id))
+        let rest = feed.ready.split_off(end);
+        let batch = Batch {
+            cases: std::mem::replace(&mut feed.ready, rest),
+            skipped,
+            staging,
+            extracting: t.elapsed() - staging,
         };
-        let index = RunIndex::build(
-            &dir,
-            case_ids
-                .iter()
-                .map(String::as_str)
-                .zip(sentences.iter().map(Vec::as_slice)),
-        )?;
-        times.index += t.elapsed();
-
-        let t = Instant::now();
-        let mut cases: Vec<CaseResult> = extracted
-            .into_par_iter()
-            .zip(sentences.par_iter())
-            .zip(case_ids.par_iter())
-            .zip(fingerprints.into_par_iter())
-            .map(|(((docs, sents), case_id), fingerprint)| {
-                let _s = tracing::debug_span!("case", case_id = %case_id).entered();
-                let t0 = Instant::now();
-                let (service_code, _, _) = pa_summarize::service(sents);
-                let criteria = checker.check_criteria(&criteria, service_code.as_deref(), sents);
-                let claims = checker.check_case(case_id, sents, &index);
-                let t1 = Instant::now();
-                let facts = checker.facts(sents);
-                let t2 = Instant::now();
-                let summary = pa_summarize::summarize(
-                    &pa_summarize::CaseInput {
-                        case_id,
-                        sentences: sents,
-                        claims: &claims,
-                        criteria: &criteria,
-                        searcher: Some(&index),
-                    },
-                    &lex,
-                    &sopts,
-                );
-                let add = |a: &std::sync::atomic::AtomicU64, d: Duration| {
-                    a.fetch_add(d.as_nanos() as u64, std::sync::atomic::Ordering::Relaxed)
-                };
-                add(&evidence_ns, t1 - t0);
-                add(&facts_ns, t2 - t1);
-                add(&summarize_ns, t2.elapsed());
-                CaseResult {
-                    case_id: case_id.clone(),
-                    docs,
-                    summary,
-                    claims,
-                    criteria,
-                    facts,
-                    fingerprint,
+        (feed, batch)
+    };
+    let next_batch = &next_batch;
+    let mut batch_no = 0;
+    // Cases go through in batches: memory holds one batch's documents, not the
+    // drop folder's. Each batch's rows are written before the next starts; the
+    // run becomes visible only with its `runs` row, after the last batch.
+    // At least one batch, so a run that skips every case still writes (empty) tables.
+    std::thread::scope(|scope| -> Result<(), DriverError> {
+        let (mut feed, mut batch) = next_batch(Feed {
+            pending: case_dirs.into(),
+            ready: Vec::new(),
+        });
+        loop {
+            // The next batch is extracted (in worker processes) while this one is
+            // indexed, checked and written, which use this process's threads.
+            let prefetch = if feed.pending.is_empty() && feed.ready.is_empty() {
+                None
+            } else {
+                let feed = std::mem::take(&mut feed);
+                Some(scope.spawn(move || next_batch(feed)))
+            };
+            times.ingest += batch.staging;
+            times.extract += batch.extracting;
+            for case_id in &batch.skipped {
+                skipped += 1;
+                CaseAction {
+                    case_id,
+                    action: "skipped_unchanged",
+                    fingerprint: None,
+                    documents: None,
                 }
-            })
-            .collect();
-        times.analyze += t.elapsed();
-
-        let t = Instant::now();
-        if let Some(llm) = &llm {
-            llm_summaries(llm, &mut cases, &sentences, settings);
-        }
-        times.llm += t.elapsed();
-        // The sentences and the index are done with: free them before the
-        // write stage builds its column buffers.
-        std::mem::drop((case_ids, sentences, index));
-
-        let t = Instant::now();
-        if settings.output.review_html {
-            // The index page comes last in each batch's list.
-            let mut pages = pa_store::html::write_review(out, &run, &cases)?;
-            review_index = pages.pop();
-            review_case_pages += pages.len();
-        }
-        pa_types::crash_point("after:review");
-        files.extend(pa_store::write_case_tables(out, &run, batch_no, &cases)?);
-        totals.add(&cases);
-        for c in &cases {
-            CaseAction {
-                case_id: &c.case_id,
-                action: "processed",
-                fingerprint: Some(&c.fingerprint),
-                documents: Some(
-                    c.docs
-                        .iter()
-                        .map(|d| DocAction {
-                            doc_id: &d.staged.doc_id,
-                            sha256: &d.staged.sha256,
-                        })
-                        .collect(),
-                ),
+                .spool_to(&mut actions)?;
             }
-            .spool_to(&mut actions)?;
-            if let Some(f) = on_case {
-                f(&CaseBrief::of(c));
+            let n = batch.cases.len();
+            let mut case_ids = Vec::with_capacity(n);
+            let mut fingerprints = Vec::with_capacity(n);
+            let mut extracted = Vec::with_capacity(n);
+            for case in std::mem::take(&mut batch.cases) {
+                case_ids.push(case.case_id);
+                fingerprints.push(case.fingerprint);
+                extracted.push(case.docs);
+            }
+
+            let t = Instant::now();
+            let sentences: Vec<Vec<Sentence>> = extracted
+                .par_iter()
+                .map(|docs| {
+                    docs.iter()
+                        .filter(|d| d.status == DocStatus::Ok)
+                        .flat_map(pa_index::chunk::sentences)
+                        .collect()
+                })
+                .collect();
+            times.chunk += t.elapsed();
+
+            // One index per batch (`index/<run_id>[-b<NNNN>]`): a claim is searched
+            // within its own case, so a batch never needs another batch's index, and
+            // memory does not grow with the run.
+            let t = Instant::now();
+            let dir = if batch_no == 0 {
+                index_dir.clone()
+            } else {
+                out.join("index")
+                    .join(format!("{}-b{batch_no:04}{suffix}", run.run_id))
+            };
+            let index = RunIndex::build(
+                &dir,
+                case_ids
+                    .iter()
+                    .map(String::as_str)
+                    .zip(sentences.iter().map(Vec::as_slice)),
+            )?;
+            times.index += t.elapsed();
+
+            let t = Instant::now();
+            let mut cases: Vec<CaseResult> = extracted
+                .into_par_iter()
+                .zip(sentences.par_iter())
+                .zip(case_ids.par_iter())
+                .zip(fingerprints.into_par_iter())
+                .map(|(((docs, sents), case_id), fingerprint)| {
+                    let _s = tracing::debug_span!("case", case_id = %case_id).entered();
+                    let t0 = Instant::now();
+                    let (service_code, _, _) = pa_summarize::service(sents);
+                    let criteria =
+                        checker.check_criteria(&criteria, service_code.as_deref(), sents);
+                    let claims = checker.check_case(case_id, sents, &index);
+                    let t1 = Instant::now();
+                    let facts = checker.facts(sents);
+                    let t2 = Instant::now();
+                    let summary = pa_summarize::summarize(
+                        &pa_summarize::CaseInput {
+                            case_id,
+                            sentences: sents,
+                            claims: &claims,
+                            criteria: &criteria,
+                            searcher: Some(&index),
+                        },
+                        &lex,
+                        &sopts,
+                    );
+                    let add = |a: &std::sync::atomic::AtomicU64, d: Duration| {
+                        a.fetch_add(d.as_nanos() as u64, std::sync::atomic::Ordering::Relaxed)
+                    };
+                    add(&evidence_ns, t1 - t0);
+                    add(&facts_ns, t2 - t1);
+                    add(&summarize_ns, t2.elapsed());
+                    CaseResult {
+                        case_id: case_id.clone(),
+                        docs,
+                        summary,
+                        claims,
+                        criteria,
+                        facts,
+                        fingerprint,
+                    }
+                })
+                .collect();
+            times.analyze += t.elapsed();
+
+            let t = Instant::now();
+            if let Some(llm) = &llm {
+                llm_summaries(llm, &mut cases, &sentences, settings);
+            }
+            times.llm += t.elapsed();
+            // The sentences and the index are done with: free them before the
+            // write stage builds its column buffers.
+            std::mem::drop((case_ids, sentences, index));
+
+            let t = Instant::now();
+            if settings.output.review_html {
+                // The index page comes last in each batch's list.
+                let mut pages = pa_store::html::write_review(out, &run, &cases)?;
+                review_index = pages.pop();
+                review_case_pages += pages.len();
+            }
+            pa_types::crash_point("after:review");
+            files.extend(pa_store::write_case_tables(out, &run, batch_no, &cases)?);
+            totals.add(&cases);
+            for c in &cases {
+                CaseAction {
+                    case_id: &c.case_id,
+                    action: "processed",
+                    fingerprint: Some(&c.fingerprint),
+                    documents: Some(
+                        c.docs
+                            .iter()
+                            .map(|d| DocAction {
+                                doc_id: &d.staged.doc_id,
+                                sha256: &d.staged.sha256,
+                            })
+                            .collect(),
+                    ),
+                }
+                .spool_to(&mut actions)?;
+                if let Some(f) = on_case {
+                    f(&CaseBrief::of(c));
+                }
+            }
+            if opts.keep_cases {
+                kept.extend(cases);
+            }
+            times.write += t.elapsed();
+            if let Some(f) = after_batch {
+                // Each thread's allocator heap, not only this one's.
+                rayon::broadcast(|_| f());
+                extract_pool.broadcast(|_| f());
+                f();
+            }
+            batch_no += 1;
+            match prefetch {
+                Some(h) => {
+                    (feed, batch) = h
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                }
+                None => break,
             }
         }
-        if opts.keep_cases {
-            kept.extend(cases);
-        }
-        times.write += t.elapsed();
-        if let Some(f) = after_batch {
-            // Each thread's allocator heap, not only this one's.
-            rayon::broadcast(|_| f());
-            extract_pool.broadcast(|_| f());
-            f();
-        }
-        batch_no += 1;
-    }
+        Ok(())
+    })?;
     let ns = |a: std::sync::atomic::AtomicU64| Duration::from_nanos(a.into_inner());
     times.summarize_cpu = ns(summarize_ns);
     times.evidence_cpu = ns(evidence_ns);
