@@ -600,8 +600,13 @@ fn run_in_pool(
     let mut totals = pa_types::RunTotals::default();
     let mut kept: Vec<CaseResult> = Vec::new();
     let mut files = Vec::new();
-    let mut review_index = None;
     let mut review_case_pages = 0;
+    // The review index's rows, spooled: the index is rewritten once, at the end.
+    let mut review_rows = if settings.output.review_html {
+        Some(pa_store::html::ReviewRows::new(out)?)
+    } else {
+        None
+    };
     // What the run did with each case, for the audit log: spooled to a
     // temporary file, not held.
     let mut actions = pa_store::audit::CaseSpool::new(out)?;
@@ -773,11 +778,8 @@ fn run_in_pool(
             std::mem::drop((case_ids, sentences, index));
 
             let t = Instant::now();
-            if settings.output.review_html {
-                // The index page comes last in each batch's list.
-                let mut pages = pa_store::html::write_review(out, &run, &cases)?;
-                review_index = pages.pop();
-                review_case_pages += pages.len();
+            if let Some(rows) = &mut review_rows {
+                review_case_pages += pa_store::html::write_case_pages(out, &run, &cases, rows)?;
             }
             pa_types::crash_point("after:review");
             files.extend(pa_store::write_case_tables(out, &run, batch_no, &cases)?);
@@ -841,6 +843,9 @@ fn run_in_pool(
         exit_status: if totals.quarantined > 0 { 2 } else { 0 },
     };
     // The runs table is written last: a run whose row is there is complete.
+    let review_index = review_rows
+        .map(|rows| pa_store::html::update_index(out, &run, rows))
+        .transpose()?;
     pa_store::commit_run(out, &run, &record, &totals, &mut files)?;
     let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
         .unwrap_or_default()

@@ -7,6 +7,8 @@
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
+use std::fs::File;
+use std::io::{BufRead, BufReader, BufWriter, Seek, SeekFrom, Write as _};
 use std::path::{Path, PathBuf};
 
 use pa_types::text::char_slice;
@@ -84,53 +86,58 @@ impl IndexRow {
     }
 }
 
-/// Write a page per processed case needing review, and `review/index.html`
-/// over every case's latest result; returns the pages written.
-pub fn write_review(
-    out: &Path,
-    run: &RunInfo,
-    cases: &[CaseResult],
-) -> Result<Vec<PathBuf>, StoreError> {
-    let dir = out.join("review");
-    std::fs::create_dir_all(&dir).map_err(|source| StoreError::Io {
-        path: dir.clone(),
-        source,
-    })?;
-    // Shards update the index one at a time, each seeing the others' state.
-    crate::with_file_lock(&dir.join(".index.lock"), || {
-        write_review_locked(out, run, cases)
-    })
+/// The review index rows of a run's cases, spooled (JSON lines, to an unnamed
+/// file in the output folder) until the run ends and [`update_index`] merges
+/// them into the index: the index is rewritten once per run, not per batch.
+pub struct ReviewRows {
+    file: BufWriter<File>,
 }
 
-fn write_review_locked(
+impl ReviewRows {
+    /// A new, empty spool in `out`.
+    pub fn new(out: &Path) -> Result<Self, StoreError> {
+        let file = tempfile::tempfile_in(out).map_err(|source| StoreError::Io {
+            path: out.to_path_buf(),
+            source,
+        })?;
+        Ok(ReviewRows {
+            file: BufWriter::new(file),
+        })
+    }
+
+    fn push(&mut self, row: &IndexRow) -> std::io::Result<()> {
+        serde_json::to_writer(&mut self.file, row).map_err(std::io::Error::other)?;
+        self.file.write_all(b"\n")
+    }
+
+    /// The rows pushed, in order.
+    fn read_back(self) -> std::io::Result<impl Iterator<Item = std::io::Result<IndexRow>>> {
+        let mut f = self.file.into_inner().map_err(|e| e.into_error())?;
+        f.seek(SeekFrom::Start(0))?;
+        Ok(BufReader::new(f)
+            .lines()
+            .map(|line| serde_json::from_str(&line?).map_err(std::io::Error::other)))
+    }
+}
+
+/// Write a page per case needing review (and remove the page of a case that no
+/// longer needs it), and spool every case's index row into `rows`. Returns how
+/// many pages were written.
+pub fn write_case_pages(
     out: &Path,
     run: &RunInfo,
     cases: &[CaseResult],
-) -> Result<Vec<PathBuf>, StoreError> {
+    rows: &mut ReviewRows,
+) -> Result<usize, StoreError> {
     let dir = out.join("review");
-    // One state file per shard, so concurrent shards never overwrite each
-    // other's; the index merges them all (a case lives in one shard).
-    let state = dir.join(format!("cases{}.json", run.shard_suffix()));
-    let mut rows: Vec<IndexRow> = std::fs::read(&state)
-        .ok()
-        .and_then(|b| serde_json::from_slice(&b).ok())
-        .unwrap_or_default();
-    let mut others: Vec<IndexRow> = Vec::new();
-    for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-        let p = e.path();
-        let name = e.file_name().to_string_lossy().into_owned();
-        if p != state && name.starts_with("cases") && name.ends_with(".json") {
-            let more: Vec<IndexRow> = std::fs::read(&p)
-                .ok()
-                .and_then(|b| serde_json::from_slice(&b).ok())
-                .unwrap_or_default();
-            others.extend(more);
-        }
-    }
-    let mut written = Vec::new();
+    let io = |source| StoreError::Io {
+        path: dir.clone(),
+        source,
+    };
+    std::fs::create_dir_all(&dir).map_err(io)?;
+    let mut written = 0;
     for c in cases {
-        rows.retain(|r| r.case_id != c.case_id);
-        rows.push(IndexRow {
+        rows.push(&IndexRow {
             case_id: c.case_id.clone(),
             run_id: run.run_id.clone(),
             service: c.summary.service_code.clone().unwrap_or_else(|| "?".into()),
@@ -144,17 +151,70 @@ fn write_review_locked(
                 .count(),
             quarantined: c.n_quarantined(),
             needs_review: c.needs_review(),
-        });
+        })
+        .map_err(io)?;
         let path = dir.join(page_name(&c.case_id));
         if c.needs_review() {
             write_atomic(&path, case_page(run, c).as_bytes())?;
-            written.push(path);
+            written += 1;
         } else {
             let _ = std::fs::remove_file(&path);
         }
     }
+    Ok(written)
+}
+
+/// Merge a run's rows into its shard's state (`review/cases<shard>.json`, kept
+/// across runs so that cases a run skipped stay listed) and rewrite
+/// `review/index.html` over every case's latest result, all shards. Returns the
+/// index page.
+pub fn update_index(out: &Path, run: &RunInfo, rows: ReviewRows) -> Result<PathBuf, StoreError> {
+    let dir = out.join("review");
+    std::fs::create_dir_all(&dir).map_err(|source| StoreError::Io {
+        path: dir.clone(),
+        source,
+    })?;
+    // Shards update the index one at a time, each seeing the others' state.
+    crate::with_file_lock(&dir.join(".index.lock"), || {
+        update_index_locked(out, run, rows)
+    })
+}
+
+fn update_index_locked(out: &Path, run: &RunInfo, rows: ReviewRows) -> Result<PathBuf, StoreError> {
+    let dir = out.join("review");
+    let io = |source| StoreError::Io {
+        path: dir.clone(),
+        source,
+    };
+    // One state file per shard, so concurrent shards never overwrite each
+    // other's; the index merges them all (a case lives in one shard).
+    let state = dir.join(format!("cases{}.json", run.shard_suffix()));
+    let read_rows = |p: &Path| -> Vec<IndexRow> {
+        std::fs::read(p)
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .unwrap_or_default()
+    };
+    let mut mine: HashMap<String, IndexRow> = read_rows(&state)
+        .into_iter()
+        .map(|r| (r.case_id.clone(), r))
+        .collect();
+    for row in rows.read_back().map_err(io)? {
+        let row = row.map_err(io)?;
+        mine.insert(row.case_id.clone(), row);
+    }
+    let mut others: Vec<IndexRow> = Vec::new();
+    for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        let name = e.file_name().to_string_lossy().into_owned();
+        if p != state && name.starts_with("cases") && name.ends_with(".json") {
+            others.extend(read_rows(&p));
+        }
+    }
+    let mut mine: Vec<IndexRow> = mine.into_values().collect();
+    mine.sort_by(|a, b| a.case_id.cmp(&b.case_id));
     // The newest row per case across the shards' files.
-    let mut all: Vec<&IndexRow> = rows.iter().chain(others.iter()).collect();
+    let mut all: Vec<&IndexRow> = mine.iter().chain(others.iter()).collect();
     all.sort_by(|a, b| a.case_id.cmp(&b.case_id).then(b.run_id.cmp(&a.run_id)));
     all.dedup_by(|a, b| a.case_id == b.case_id);
     let mut flagged: Vec<&IndexRow> = all.iter().copied().filter(|r| r.needs_review).collect();
@@ -188,15 +248,10 @@ fn write_review_locked(
         );
     }
     idx.push_str("</table></body></html>\n");
-    rows.sort_by(|a, b| a.case_id.cmp(&b.case_id));
-    write_atomic(
-        &state,
-        &serde_json::to_vec_pretty(&rows).unwrap_or_default(),
-    )?;
+    write_atomic(&state, &serde_json::to_vec(&mine).unwrap_or_default())?;
     let path = dir.join("index.html");
     write_atomic(&path, idx.as_bytes())?;
-    written.push(path);
-    Ok(written)
+    Ok(path)
 }
 
 /// Collects citations and numbers them for anchors.
@@ -361,5 +416,54 @@ mod tests {
             "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;"
         );
         assert_eq!(page_name("../evil case"), "_evil_case.html");
+    }
+
+    fn row(case_id: &str, run_id: &str, contradicted: usize) -> IndexRow {
+        IndexRow {
+            case_id: case_id.into(),
+            run_id: run_id.into(),
+            service: "72148".into(),
+            contradicted,
+            unsupported: 0,
+            supported: 1,
+            criteria_open: 0,
+            quarantined: 0,
+            needs_review: contradicted > 0,
+        }
+    }
+
+    #[test]
+    fn the_index_merges_each_run_into_the_latest_result_per_case() {
+        let tmp = tempfile::tempdir().unwrap();
+        let run = |id: &str| RunInfo {
+            run_id: id.into(),
+            run_date: "2026-11-27".into(),
+            started_at_us: 0,
+            shard: None,
+        };
+        let mut rows = ReviewRows::new(tmp.path()).unwrap();
+        for r in [row("a", "r1", 1), row("b", "r1", 2)] {
+            rows.push(&r).unwrap();
+        }
+        update_index(tmp.path(), &run("r1"), rows).unwrap();
+        // The second run redoes b (now fine) and adds c; a was skipped.
+        let mut rows = ReviewRows::new(tmp.path()).unwrap();
+        for r in [row("b", "r2", 0), row("c", "r2", 3)] {
+            rows.push(&r).unwrap();
+        }
+        let index = update_index(tmp.path(), &run("r2"), rows).unwrap();
+        let html = std::fs::read_to_string(index).unwrap();
+        assert!(html.contains("2 of 3 case(s) need review"), "{html}");
+        assert!(html.contains("a.html") && html.contains("c.html") && !html.contains("b.html"));
+        // Worst first.
+        assert!(html.find("c.html") < html.find("a.html"));
+        let state: Vec<IndexRow> =
+            serde_json::from_slice(&std::fs::read(tmp.path().join("review/cases.json")).unwrap())
+                .unwrap();
+        let runs: Vec<_> = state
+            .iter()
+            .map(|r| (r.case_id.as_str(), r.run_id.as_str()))
+            .collect();
+        assert_eq!(runs, [("a", "r1"), ("b", "r2"), ("c", "r2")]);
     }
 }
