@@ -24,17 +24,24 @@ measure() { # out-dir log args...
     local out=$1 log=$2; shift 2
     # The run and its extraction workers together: the sum of their RSS,
     # sampled every 0.2 s (GNU time's peak is that of the largest process).
+    echo 0 > "$W/tree.txt"
     ( peak=0; while :; do
         s=$(ps -C priorauth -C pdftoppm -C tesseract -o rss= 2>/dev/null | awk '{s+=$1} END{print s+0}')
         [ "$s" -gt "$peak" ] && peak=$s && echo "$peak" > "$W/tree.txt"
         sleep 0.2
       done ) & local sampler=$!
-    echo 0 > "$W/tree.txt"
-    /usr/bin/time -f "%e %P %M" -o "$W/time.txt" "$BIN" run --out "$out" "$@" > "$log" 2>/dev/null || true
+    /usr/bin/time -f "%e %P %M %x" -o "$W/time.txt" "$BIN" run --out "$out" "$@" > "$log" 2>"$W/stderr.txt" || true
     kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true
     tree=$(cat "$W/tree.txt")
     # GNU time prefixes "Command exited with non-zero status 2" (quarantined files).
-    read -r wall cpu rss < <(tail -n 1 "$W/time.txt")
+    local rc
+    read -r wall cpu rss rc < <(tail -n 1 "$W/time.txt") || true
+    # 0: all read; 2: some documents quarantined (the corpus has malformed files).
+    if [ "${rc:-}" != 0 ] && [ "${rc:-}" != 2 ]; then
+        echo "priorauth run $* failed (exit ${rc:-unknown}); its last log lines:" >&2
+        tail -n 20 "$W/stderr.txt" >&2
+        exit 1
+    fi
     pages=$(grep -o '[0-9]* pages (' "$log" | grep -o '^[0-9]*' || echo 0)
     stages=$(grep 'stage seconds' "$log" | sed 's/.*stage seconds: //' || true)
     cpu_split=$(grep 'analyze CPU seconds' "$log" | sed 's/.*threads): //' || true)

@@ -136,6 +136,8 @@ pub fn worker_args(opts: &ExtractOptions, iso: &Isolation) -> Vec<String> {
 /// The worker's side of the protocol: set the process limits, then answer
 /// requests from stdin until it closes. `before_each` runs before each
 /// document (the binary's test hook for simulated deaths).
+// `rlim_t` is not `u64` on every target.
+#[allow(clippy::unnecessary_cast)]
 pub fn serve(
     opts: &ExtractOptions,
     max_memory_bytes: u64,
@@ -174,6 +176,8 @@ pub fn serve(
 }
 
 /// Set a resource limit, never above the hard limit this process inherited.
+// `rlim_t` is not `u64` on every target.
+#[allow(clippy::unnecessary_cast)]
 fn set_limit(resource: libc::__rlimit_resource_t, soft: u64, hard: u64) {
     // SAFETY: getrlimit/setrlimit only read and write the struct passed.
     unsafe {

@@ -224,10 +224,10 @@ fn update_index_locked(out: &Path, run: &RunInfo, rows: ReviewRows) -> Result<Pa
             .then(a.case_id.cmp(&b.case_id))
     });
     let mut idx = head("Cases needing review");
-    let _ = write!(
+    let _ = writeln!(
         idx,
         "<h1>Cases needing review</h1><p>{} of {} case(s) need review, worst first (latest result of each case; last run <code>{}</code>).</p>\
-<table><tr><th>Case</th><th>Service</th><th>Contradicted</th><th>Unsupported</th><th>Supported</th><th>Open criteria</th><th>Quarantined docs</th><th>Run</th></tr>\n",
+<table><tr><th>Case</th><th>Service</th><th>Contradicted</th><th>Unsupported</th><th>Supported</th><th>Open criteria</th><th>Quarantined docs</th><th>Run</th></tr>",
         flagged.len(),
         all.len(),
         esc(&run.run_id)

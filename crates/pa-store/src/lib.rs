@@ -127,11 +127,11 @@ fn span_fields(with_score: bool) -> Fields {
     Fields::from(v)
 }
 
+/// One row's spans, each with its (score, relation) when the table has them.
+type SpanRow<'a> = Vec<(&'a Citation, Option<(f32, &'a str)>)>;
+
 /// A list<struct> column of spans; `extra` gives (score, relation) per span when set.
-fn span_list(
-    rows: &[Vec<(&Citation, Option<(f32, &str)>)>],
-    with_score: bool,
-) -> Result<ArrayRef, arrow::error::ArrowError> {
+fn span_list(rows: &[SpanRow<'_>], with_score: bool) -> Result<ArrayRef, arrow::error::ArrowError> {
     let flat: Vec<&(&Citation, Option<(f32, &str)>)> = rows.iter().flatten().collect();
     let mut cols: Vec<ArrayRef> = vec![
         s(flat.iter().map(|c| c.0.doc_id.clone())),
@@ -177,7 +177,7 @@ fn string_list<'a>(
 fn evidence_list<'a>(
     rows: impl Iterator<Item = &'a [pa_types::Evidence]>,
 ) -> Result<ArrayRef, arrow::error::ArrowError> {
-    let rows: Vec<Vec<(&Citation, Option<(f32, &str)>)>> = rows
+    let rows: Vec<SpanRow<'_>> = rows
         .map(|ev| {
             ev.iter()
                 .map(|e| (&e.citation, Some((e.score, e.relation))))
@@ -287,7 +287,7 @@ pub fn table_batch(
                 .iter()
                 .flat_map(|c| c.summary.statements.iter().map(move |s| (c, s)))
                 .collect();
-            let cites: Vec<Vec<(&Citation, Option<(f32, &str)>)>> = st
+            let cites: Vec<SpanRow<'_>> = st
                 .iter()
                 .map(|x| x.1.citations.iter().map(|c| (c, None)).collect())
                 .collect();

@@ -80,7 +80,7 @@ impl Lexicon {
             }
         }
         for list in phrases.values_mut() {
-            list.sort_by(|a, b| b.1.len().cmp(&a.1.len()));
+            list.sort_by_key(|e| std::cmp::Reverse(e.1.len()));
         }
         for e in &file.concepts {
             for m in &e.members {
