@@ -404,7 +404,8 @@ pub struct RunOptions<'a> {
     /// Progress callback.
     pub progress: Option<&'a Progress>,
     /// Return every case's full result in [`RunReport::cases`] (for `eval`);
-    /// otherwise only [`RunReport::briefs`], so memory stays per batch.
+    /// otherwise a case is only passed to [`RunOptions::on_case`], so memory
+    /// stays per batch.
     pub keep_cases: bool,
     /// Called after each batch, once its memory is freed, on every thread of
     /// the run (the binary returns the allocator's free pages to the system there).
@@ -851,9 +852,6 @@ fn run_in_pool(
         .unwrap_or_default()
         .trim()
         .to_string();
-    if skipped > 0 {
-        tracing::info!(skipped, "cases unchanged since their latest run");
-    }
     pa_store::audit::append_with_cases(
         out,
         serde_json::json!({
@@ -876,6 +874,9 @@ fn run_in_pool(
     times.write += t.elapsed();
     tracing::info!(
         cases = totals.cases,
+        skipped,
+        documents = totals.documents,
+        pages = totals.pages,
         quarantined = totals.quarantined,
         needs_review = totals.needs_review,
         "run finished"
