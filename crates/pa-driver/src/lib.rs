@@ -363,7 +363,7 @@ struct DocAction<'a> {
 }
 
 impl CaseAction<'_> {
-    fn spool_to(&self, spool: &mut pa_store::audit::CaseSpool) -> Result<(), DriverError> {
+    fn spool_to(&self, spool: &mut pa_store::Spool) -> Result<(), DriverError> {
         spool
             .push(self)
             .map_err(|e| DriverError::Audit(e.to_string()))
@@ -604,13 +604,13 @@ fn run_in_pool(
     let mut review_case_pages = 0;
     // The review index's rows, spooled: the index is rewritten once, at the end.
     let mut review_rows = if settings.output.review_html {
-        Some(pa_store::html::ReviewRows::new(out)?)
+        Some(pa_store::Spool::new(out)?)
     } else {
         None
     };
     // What the run did with each case, for the audit log: spooled to a
     // temporary file, not held.
-    let mut actions = pa_store::audit::CaseSpool::new(out)?;
+    let mut actions = pa_store::Spool::new(out)?;
     // The next batch: cases staged and extracted until the batch is full.
     let next_batch = |mut feed: Feed| -> (Feed, Batch) {
         let t = Instant::now();

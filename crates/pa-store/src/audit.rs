@@ -9,16 +9,23 @@ use std::path::Path;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-use crate::StoreError;
+use crate::{Spool, StoreError};
 
 const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-fn hash_line(prev: &str, body: &str) -> String {
+/// A line's hash covers the previous line's hash, a newline, and the line
+/// without its own `hash` key; the body is written into the returned hasher.
+fn line_hasher(prev: &str) -> HashWriter {
     let mut h = Sha256::new();
     h.update(prev.as_bytes());
     h.update(b"\n");
-    h.update(body.as_bytes());
-    format!("{:x}", h.finalize())
+    HashWriter(h)
+}
+
+fn hash_line(prev: &str, body: &str) -> String {
+    let mut h = line_hasher(prev);
+    h.0.update(body.as_bytes());
+    h.hex()
 }
 
 /// Append one entry; `entry` must be a JSON object (it gets `seq`, `prev` and `hash`).
@@ -30,76 +37,25 @@ pub fn append(out: &Path, entry: Value) -> Result<(), StoreError> {
 /// every case it processed or skipped, which for a large drop folder is more
 /// than is worth holding in memory. The list is streamed from the spool twice
 /// (once to hash, once to write).
-pub fn append_with_cases(out: &Path, entry: Value, cases: CaseSpool) -> Result<(), StoreError> {
+pub fn append_with_cases(out: &Path, entry: Value, cases: Spool) -> Result<(), StoreError> {
     append_inner(out, entry, Some(cases))
 }
 
-fn append_inner(
-    out: &Path,
-    mut entry: Value,
-    mut cases: Option<CaseSpool>,
-) -> Result<(), StoreError> {
+fn append_inner(out: &Path, mut entry: Value, mut cases: Option<Spool>) -> Result<(), StoreError> {
     // Shards append concurrently: one writer at a time keeps the chain whole.
     crate::with_file_lock(&out.join(".audit.lock"), || {
         append_locked(out, &mut entry, cases.as_mut())
     })
 }
 
-/// The elements of a `cases` array, spooled to an unnamed temporary file in
-/// the output folder (readable by its owner only, gone when dropped).
-pub struct CaseSpool {
-    file: BufWriter<std::fs::File>,
-    len: usize,
-}
-
-impl CaseSpool {
-    /// A new, empty spool in `dir`.
-    pub fn new(dir: &Path) -> Result<Self, StoreError> {
-        let file = tempfile::tempfile_in(dir).map_err(|source| StoreError::Io {
-            path: dir.to_path_buf(),
-            source,
-        })?;
-        Ok(CaseSpool {
-            file: BufWriter::new(file),
-            len: 0,
-        })
-    }
-
-    /// Add one element.
-    pub fn push(&mut self, item: &impl serde::Serialize) -> std::io::Result<()> {
-        // Through a `Value`, so that keys come out sorted, as `verify`
-        // re-serializes them.
-        let value = serde_json::to_value(item).map_err(std::io::Error::other)?;
-        if self.len > 0 {
-            self.file.write_all(b",")?;
-        }
-        serde_json::to_writer(&mut self.file, &value).map_err(std::io::Error::other)?;
-        self.len += 1;
-        Ok(())
-    }
-
-    /// Elements pushed.
-    pub fn len(&self) -> usize {
-        self.len
-    }
-
-    /// True when nothing was pushed.
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
-    /// Copy the elements (comma-separated, without brackets) into `w`.
-    fn copy_to(&mut self, w: &mut impl Write) -> std::io::Result<()> {
-        self.file.flush()?;
-        let f = self.file.get_mut();
-        f.seek(SeekFrom::Start(0))?;
-        std::io::copy(f, w)?;
-        Ok(())
-    }
-}
-
 /// Writes into a sha256 state.
 struct HashWriter(Sha256);
+
+impl HashWriter {
+    fn hex(self) -> String {
+        format!("{:x}", self.0.finalize())
+    }
+}
 
 impl Write for HashWriter {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
@@ -114,7 +70,7 @@ impl Write for HashWriter {
 /// `entry` serialized, with the spooled cases as its `cases` array.
 fn write_entry(
     entry: &mut Value,
-    cases: Option<&mut CaseSpool>,
+    cases: Option<&mut Spool>,
     w: &mut impl Write,
 ) -> std::io::Result<()> {
     let Some(cases) = cases else {
@@ -126,7 +82,12 @@ fn write_entry(
     let key = "\"cases\":[";
     let at = text.find(key).expect("the entry has a cases key") + key.len();
     w.write_all(&text.as_bytes()[..at])?;
-    cases.copy_to(w)?;
+    for (i, case) in cases.lines()?.enumerate() {
+        if i > 0 {
+            w.write_all(b",")?;
+        }
+        w.write_all(case?.as_bytes())?;
+    }
     w.write_all(&text.as_bytes()[at..])
 }
 
@@ -168,7 +129,7 @@ fn last_entry(path: &Path) -> Option<(u64, String)> {
 fn append_locked(
     out: &Path,
     entry: &mut Value,
-    mut cases: Option<&mut CaseSpool>,
+    mut cases: Option<&mut Spool>,
 ) -> Result<(), StoreError> {
     let path = out.join("audit.log");
     let io = |source| StoreError::Io {
@@ -181,11 +142,9 @@ fn append_locked(
     };
     entry["seq"] = json!(seq);
     entry["prev"] = json!(prev);
-    let mut h = HashWriter(Sha256::new());
-    h.write_all(prev.as_bytes()).map_err(io)?;
-    h.write_all(b"\n").map_err(io)?;
+    let mut h = line_hasher(&prev);
     write_entry(entry, cases.as_deref_mut(), &mut h).map_err(io)?;
-    entry["hash"] = json!(format!("{:x}", h.0.finalize()));
+    entry["hash"] = json!(h.hex());
     let f = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
@@ -271,7 +230,7 @@ mod tests {
     fn spooled_cases_are_written_and_chained() {
         let tmp = tempfile::tempdir().unwrap();
         append(tmp.path(), json!({"action": "run", "run_id": "r0"})).unwrap();
-        let mut spool = CaseSpool::new(tmp.path()).unwrap();
+        let mut spool = Spool::new(tmp.path()).unwrap();
         #[derive(serde::Serialize)]
         struct Action<'a> {
             case_id: &'a str,
@@ -296,7 +255,7 @@ mod tests {
         append_with_cases(
             tmp.path(),
             json!({"action": "run", "run_id": "r2"}),
-            CaseSpool::new(tmp.path()).unwrap(),
+            Spool::new(tmp.path()).unwrap(),
         )
         .unwrap();
         assert_eq!(verify(tmp.path()), Ok(3));

@@ -7,14 +7,12 @@
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::fs::File;
-use std::io::{BufRead, BufReader, BufWriter, Seek, SeekFrom, Write as _};
 use std::path::{Path, PathBuf};
 
 use pa_types::text::char_slice;
 use pa_types::{CaseResult, Citation, ClaimStatus, RunInfo};
 
-use crate::{write_atomic, StoreError};
+use crate::{write_atomic, Spool, StoreError};
 
 const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; base-uri 'none'; form-action 'none'";
 const STYLE: &str = "body{font:15px/1.45 system-ui,sans-serif;margin:2em auto;max-width:1000px;padding:0 1em;color:#222}\
@@ -86,40 +84,6 @@ impl IndexRow {
     }
 }
 
-/// The review index rows of a run's cases, spooled (JSON lines, to an unnamed
-/// file in the output folder) until the run ends and [`update_index`] merges
-/// them into the index: the index is rewritten once per run, not per batch.
-pub struct ReviewRows {
-    file: BufWriter<File>,
-}
-
-impl ReviewRows {
-    /// A new, empty spool in `out`.
-    pub fn new(out: &Path) -> Result<Self, StoreError> {
-        let file = tempfile::tempfile_in(out).map_err(|source| StoreError::Io {
-            path: out.to_path_buf(),
-            source,
-        })?;
-        Ok(ReviewRows {
-            file: BufWriter::new(file),
-        })
-    }
-
-    fn push(&mut self, row: &IndexRow) -> std::io::Result<()> {
-        serde_json::to_writer(&mut self.file, row).map_err(std::io::Error::other)?;
-        self.file.write_all(b"\n")
-    }
-
-    /// The rows pushed, in order.
-    fn read_back(self) -> std::io::Result<impl Iterator<Item = std::io::Result<IndexRow>>> {
-        let mut f = self.file.into_inner().map_err(|e| e.into_error())?;
-        f.seek(SeekFrom::Start(0))?;
-        Ok(BufReader::new(f)
-            .lines()
-            .map(|line| serde_json::from_str(&line?).map_err(std::io::Error::other)))
-    }
-}
-
 /// Write a page per case needing review (and remove the page of a case that no
 /// longer needs it), and spool every case's index row into `rows`. Returns how
 /// many pages were written.
@@ -127,7 +91,7 @@ pub fn write_case_pages(
     out: &Path,
     run: &RunInfo,
     cases: &[CaseResult],
-    rows: &mut ReviewRows,
+    rows: &mut Spool,
 ) -> Result<usize, StoreError> {
     let dir = out.join("review");
     let io = |source| StoreError::Io {
@@ -168,7 +132,7 @@ pub fn write_case_pages(
 /// across runs so that cases a run skipped stay listed) and rewrite
 /// `review/index.html` over every case's latest result, all shards. Returns the
 /// index page.
-pub fn update_index(out: &Path, run: &RunInfo, rows: ReviewRows) -> Result<PathBuf, StoreError> {
+pub fn update_index(out: &Path, run: &RunInfo, rows: Spool) -> Result<PathBuf, StoreError> {
     let dir = out.join("review");
     std::fs::create_dir_all(&dir).map_err(|source| StoreError::Io {
         path: dir.clone(),
@@ -180,7 +144,7 @@ pub fn update_index(out: &Path, run: &RunInfo, rows: ReviewRows) -> Result<PathB
     })
 }
 
-fn update_index_locked(out: &Path, run: &RunInfo, rows: ReviewRows) -> Result<PathBuf, StoreError> {
+fn update_index_locked(out: &Path, run: &RunInfo, mut rows: Spool) -> Result<PathBuf, StoreError> {
     let dir = out.join("review");
     let io = |source| StoreError::Io {
         path: dir.clone(),
@@ -199,8 +163,9 @@ fn update_index_locked(out: &Path, run: &RunInfo, rows: ReviewRows) -> Result<Pa
         .into_iter()
         .map(|r| (r.case_id.clone(), r))
         .collect();
-    for row in rows.read_back().map_err(io)? {
-        let row = row.map_err(io)?;
+    for line in rows.lines().map_err(io)? {
+        let row: IndexRow =
+            serde_json::from_str(&line.map_err(io)?).map_err(|e| io(std::io::Error::other(e)))?;
         mine.insert(row.case_id.clone(), row);
     }
     let mut others: Vec<IndexRow> = Vec::new();
@@ -441,13 +406,13 @@ mod tests {
             started_at_us: 0,
             shard: None,
         };
-        let mut rows = ReviewRows::new(tmp.path()).unwrap();
+        let mut rows = Spool::new(tmp.path()).unwrap();
         for r in [row("a", "r1", 1), row("b", "r1", 2)] {
             rows.push(&r).unwrap();
         }
         update_index(tmp.path(), &run("r1"), rows).unwrap();
         // The second run redoes b (now fine) and adds c; a was skipped.
-        let mut rows = ReviewRows::new(tmp.path()).unwrap();
+        let mut rows = Spool::new(tmp.path()).unwrap();
         for r in [row("b", "r2", 0), row("c", "r2", 3)] {
             rows.push(&r).unwrap();
         }

@@ -27,6 +27,9 @@ pub mod audit;
 pub mod fhir;
 pub mod html;
 pub mod read;
+mod spool;
+
+pub use spool::Spool;
 
 /// Store errors.
 #[derive(Debug, thiserror::Error)]
