@@ -1,5 +1,6 @@
-//! Ingest: walk a drop folder (`<drop>/<case_id>/<files>`), hash every document,
-//! and mark exact duplicates within a case and files that cannot be read.
+//! Ingest: list the case folders of a drop folder (`<drop>/<case_id>/<files>`);
+//! staging a case hashes every document and marks exact duplicates within it and
+//! files that cannot be read.
 //! Nothing is lost: every document file becomes a [`StagedDoc`], whatever its state.
 #![warn(missing_docs)]
 
@@ -80,14 +81,6 @@ pub fn list_cases(drop: &Path) -> Result<Vec<CaseDir>, IngestError> {
     }
     cases.sort();
     Ok(cases)
-}
-
-/// List the cases of a drop folder, sorted by case id, and stage their documents.
-pub fn ingest(drop: &Path, opts: &IngestOptions) -> Result<Vec<StagedCase>, IngestError> {
-    Ok(list_cases(drop)?
-        .into_iter()
-        .map(|case| stage(case, opts))
-        .collect())
 }
 
 /// Stage one case: list its documents in file-name order, hash each, and mark
@@ -206,6 +199,14 @@ fn hash_file(path: &Path, _limit: u64) -> std::io::Result<(String, u64)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every case of a drop folder, staged.
+    fn ingest(drop: &Path, opts: &IngestOptions) -> Result<Vec<StagedCase>, IngestError> {
+        Ok(list_cases(drop)?
+            .into_iter()
+            .map(|case| stage(case, opts))
+            .collect())
+    }
 
     fn opts() -> IngestOptions {
         IngestOptions {
