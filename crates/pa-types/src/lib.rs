@@ -16,6 +16,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+pub mod drugs;
 mod lexicon;
 pub mod text;
 
