@@ -12,6 +12,7 @@ mod incremental;
 mod isolation;
 mod llm;
 mod phi;
+mod producer_matrix;
 mod realworld;
 mod review_page;
 mod run_contract;

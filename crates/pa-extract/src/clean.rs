@@ -105,7 +105,7 @@ pub(crate) fn mark_boilerplate(pages: &mut [Page]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use pa_types::TextSource;
+    use pa_types::{Extractor, TextSource};
 
     fn page(n: u32, text: &str) -> Page {
         Page {
@@ -115,6 +115,8 @@ mod tests {
             ocr_confidence: None,
             low_confidence_words: Vec::new(),
             boilerplate: Vec::new(),
+            extractor: Extractor::Plain,
+            partial_text: false,
         }
     }
 
@@ -250,7 +252,7 @@ pub fn mark_near_duplicates(docs: &mut [pa_types::ExtractedDoc], threshold: f64)
 #[cfg(test)]
 mod near_duplicate_tests {
     use super::*;
-    use pa_types::{DocKind, DocStatus, ExtractedDoc, StagedDoc, TextSource};
+    use pa_types::{DocKind, DocStatus, ExtractedDoc, Extractor, StagedDoc, TextSource};
 
     fn doc(id: &str, text: &str) -> ExtractedDoc {
         ExtractedDoc {
@@ -276,6 +278,8 @@ mod near_duplicate_tests {
                 ocr_confidence: None,
                 low_confidence_words: Vec::new(),
                 boilerplate: Vec::new(),
+                extractor: Extractor::Plain,
+                partial_text: false,
             }],
         }
     }

@@ -1,72 +1,438 @@
-//! Document kind from the title lines of the first page, falling back to the file name.
+//! Document kind from the content of its first pages, falling back to the file name.
+//!
+//! Real senders do not start a document with its title: a letter opens with a
+//! letterhead, an address block and a date, and its "RE: Letter of medical
+//! necessity" or "Dear Dr." comes further down; a faxed form opens with a fax
+//! banner and often a whole cover sheet. So every kind is scored on the whole
+//! page, from the structure documents of that kind share:
+//! - letters: a salutation, a RE: line, a closing and signature, cc: lines,
+//!   first-person requests;
+//! - request forms: "prior authorization" or "precertification" with a plan or
+//!   request, labelled fields (member ID, prescriber, NPI), checkboxes, sections;
+//! - clinical notes: the headings of a visit note (HPI, assessment, plan, ...);
+//! - lab reports: result tables with units and reference ranges, specimen data;
+//! - imaging reports: FINDINGS and IMPRESSION, technique, a modality;
+//! - sleep studies, therapy notes and medication lists: their own headings and rows.
+//!
+//! Words in the head of the page (its first lines, after any fax banner) weigh
+//! more than the same words further down, where a form may say "attach a letter
+//! of medical necessity". A fax cover sheet (to/from/pages/confidentiality,
+//! little else) does not decide the kind: the page after it does.
+
+use std::sync::LazyLock;
 
 use pa_types::DocKind;
+use regex::Regex;
 
-/// Title keywords per kind, checked in order: the first match wins.
-const TITLE_RULES: &[(DocKind, &[&str])] = &[
-    (DocKind::Lmn, &["MEDICAL NECESSITY"]),
-    (
-        DocKind::RequestForm,
-        &[
-            "AUTHORIZATION REQUEST",
-            "REQUEST FORM",
-            "PRECERTIFICATION",
-            "PRIOR AUTHORIZATION",
-        ],
-    ),
-    (
-        DocKind::SleepStudy,
-        &[
-            "SLEEP APNEA TEST",
-            "SLEEP STUDY",
-            "POLYSOMNOGRAPHY",
-            "SLEEP TEST",
-        ],
-    ),
-    (DocKind::PtNote, &["PHYSICAL THERAPY", "PHYSIOTHERAPY"]),
-    (
-        DocKind::MedicationList,
-        &["MEDICATION LIST", "MEDICATIONS LIST"],
-    ),
-    (
-        DocKind::LabReport,
-        &[
-            "LABORATOR",
-            "LAB REPORT",
-            "PATHOLOGY",
-            "RESULTS",
-            "BLOOD GAS",
-            "OXIMETRY",
-            "REFERENCE LAB",
-        ],
-    ),
-    (
-        DocKind::ImagingReport,
-        &[
-            "RADIOLOGY",
-            "IMAGING",
-            "MRI",
-            "CT CHEST",
-            "X-RAY",
-            "XR ",
-            "PET/CT",
-            "ULTRASOUND",
-        ],
-    ),
-    (
-        DocKind::ClinicalNote,
-        &[
-            "NOTE",
-            "VISIT",
-            "CONSULT",
-            "EVALUATION",
-            "PROGRESS",
-            "HISTORY AND PHYSICAL",
-        ],
-    ),
+/// Lines of a page that count as its head (letterheads run 3-8 lines).
+const HEAD_LINES: usize = 14;
+
+/// A kind needs at least this score to be chosen over the file name.
+const MIN_SCORE: f64 = 3.0;
+
+/// One scoring rule: a pattern, its weight in the head and in the rest of the
+/// page, and how many matches count.
+struct Rule {
+    kind: DocKind,
+    /// A title rule counts in the head only on title-like lines (short, not a
+    /// sentence): a letter that mentions "physical therapy" in its first
+    /// paragraph is not a therapy note.
+    title: bool,
+    re: &'static LazyLock<Regex>,
+    head: f64,
+    body: f64,
+    max_hits: usize,
+}
+
+macro_rules! re {
+    ($name:ident, $pat:expr) => {
+        static $name: LazyLock<Regex> = LazyLock::new(|| Regex::new($pat).unwrap());
+    };
+}
+
+// Letters.
+re!(
+    LMN_TITLE,
+    r"(?i)\b(letter|statement) of medical necessity\b|\bmedical necessity letter\b|\bletter of appeal\b"
+);
+re!(
+    SALUTATION,
+    r"(?im)^\s*(dear\b[^\n]{0,60}[,:]|to whom it may concern\b)"
+);
+re!(RE_LINE, r"(?im)^\s*re\s*:\s*\S");
+re!(
+    CLOSING,
+    r"(?im)^\s*(sincerely|respectfully( submitted)?|kind regards|best regards|regards|yours (truly|sincerely))\s*,?\s*$"
+);
+re!(
+    FIRST_PERSON,
+    r"(?i)\bI am writing\b|\bI (?:am|would like to) request|\bI (?:respectfully|strongly) (?:request|urge|recommend)|\bon behalf of my patient\b|\bmy patient\b|\bI have (?:been )?(?:treating|followed|seen)\b|\bplease (?:do not hesitate|contact me|feel free)\b|\bpeer[- ]to[- ]peer\b"
+);
+re!(CC_LINE, r"(?im)^\s*(cc|enclosures?|encl)\s*:");
+// Request forms.
+re!(
+    FORM_TITLE,
+    r"(?i)\b(prior[- ]?authori[sz]ation|pre-?certification|pre-?authori[sz]ation|precert|authori[sz]ation request|request form|coverage (determination|request)|formulary exception|medication request|drug request|service request|level of care authori[sz]ation)\b"
+);
+re!(
+    FORM_FIELD,
+    r"(?im)^\s*(member( name| id| #| number)?|provider|practice|patient|subscriber|patient name|prescriber( name)?|ordering (physician|provider|md)|requesting (provider|physician)|npi|dea|group (#|number|no)|plan( name)?|bin|pcn|ndc|hcpcs|cpt( code)?s?|icd-?10( code)?s?|diagnosis( code)?|drug( name)?|medication( name)?|strength|quantity|days supply|dose|frequency|site of care|specialty|tax id|office contact|date of birth|dob)\b[^\n]{0,40}:"
+);
+re!(CHECKBOX, r"\[\s*[xX✓✔]?\s*\]|[☐☑☒□■✓✔]|\(\s*[xX]\s*\)");
+re!(
+    FORM_SECTION,
+    r"(?im)^\s*(section|part)\s+([a-h]|[1-9]|[ivx]+)\b"
+);
+re!(
+    FORM_INSTRUCTION,
+    r"(?i)\bfax (the )?completed form\b|\bcomplete (all|every) (fields|sections|questions)\b|\bincomplete (requests|forms)\b|\bplease (print|complete)\b|\bform [a-z]{0,4}-?[a-z0-9-]*\s*\(rev\b|\banswer every question\b|\bplease answer\b"
+);
+re!(
+    QUESTION_ROW,
+    r"(?im)^\s*(\d{1,2}[.)]\s*)?(has|have|is|was|does|did|will|can|are)\b[^\n?]{5,160}\?"
+);
+// Fax cover sheets.
+re!(
+    COVER_TITLE,
+    r"(?i)\bf\s?a\s?x\b\s*(cover|transmittal|sheet)?|\bfacsimile\b|\bcover sheet\b|\btransmittal\b"
+);
+re!(
+    COVER_FIELD,
+    r"(?im)^\s*(to|from|attn|date|pages?|re|fax|phone|subject|comments?|message|# of pages)\s*:"
+);
+re!(
+    COVER_PAGES,
+    r"(?i)\bpages?\s*(\(incl[a-z.]*\s+cover\)|:\s*\d+\s*\(incl|:?\s*\d+\s*(including|incl\.?|with) cover)|\bincluding (this )?cover\b|\bnumber of pages\b"
+);
+re!(
+    CONFIDENTIALITY,
+    r"(?i)\bconfidentiality notice\b|\bintended (only )?for the (use of the )?(individual|recipient|person)|\breceived (this|it) in error\b"
+);
+// Clinical notes.
+re!(
+    NOTE_TITLE,
+    r"(?i)\b(progress note|office visit|clinic (note|visit)|visit note|consultation|consult note|new patient|follow[- ]?up visit|history and physical|h&p|discharge summary|visit \d{1,2}/\d{1,2}/\d{2,4}|nurse visit|telehealth visit|encounter note|admission note|hospitalist|ed note|emergency department note)\b"
+);
+re!(
+    NOTE_HEADING,
+    r"(?im)^\s*(hpi|history of present illness|chief complaint|cc|reason for (visit|referral|consultation)|subjective|objective|assessment( and plan| & plan|/plan)?|a/p|plan|physical exam(ination)?|exam|review of systems|ros|vitals?( signs)?|past medical history|pmh|social history|family history|medications|current medications|allergies|interval history|impression and plan)\b\s*[:\n-]?"
+);
+re!(SOAP, r"(?m)^\s*(S|O|A|P|A/P|A&P)\s*:");
+re!(
+    SIGNED,
+    r"(?i)\belectronically signed\b|\be-signed\b|\bdate of service\b|\bDOS\b"
+);
+// Lab reports.
+re!(
+    LAB_TITLE,
+    r"(?i)\blaborator(y|ies)\b|\blab(oratory)? (report|results)\b|\bpathology\b|\bpanel\b|\breference lab\b|\bblood gas\b|\boximetry\b|\bspirometry\b|\bpulmonary function\b"
+);
+re!(
+    LAB_HEADER,
+    r"(?i)\breference( range| interval)?\b|\bref\.? range\b|\bflag\b|\bspecimen\b|\baccession\b|\bclia\b|\bcollected\b|\bresulted\b|\breported\b"
+);
+re!(
+    LAB_ROW,
+    r"(?im)^[^\n]{2,60}?\b\d+(\.\d+)?\s*(H|L|HH|LL|\*)?\s*(mg/dl|g/dl|mmol/l|meq/l|iu/ml|u/l|iu/l|ng/ml|pg/ml|ug/ml|mcg/ml|ug/g|x10e\d/ul|k/ul|cells/ul|/ul|%|fl|pg|mm/hr|mg/l|nmol/l|umol/l|ml/min|kU/L|sec|ratio)\b"
+);
+// Imaging.
+re!(
+    IMAGING_TITLE,
+    r"(?i)\b(radiology|imaging|mri|mra|ct|cta|x-?ray|radiograph|ultrasound|sonograph|mammogra|pet/ct|pet-ct|dexa|nuclear medicine|fluoroscopy|echocardiogra|venous duplex|duplex)\b"
+);
+re!(
+    IMAGING_HEADING,
+    r"(?im)^\s*(findings|impression|technique|comparison|clinical (history|indication)|indication|exam(ination)?|procedure)\s*:?"
+);
+re!(
+    RADIOLOGIST,
+    r"(?i)\b(radiologist|dictated by|interpreted by|read by|signed by[^\n]{0,40}\bmd\b)"
+);
+// Sleep studies.
+re!(
+    SLEEP_TITLE,
+    r"(?i)\b(polysomnogra|home sleep (apnea )?test|hsat|sleep study|sleep test|sleep (disorders )?(center|lab))"
+);
+re!(
+    SLEEP_MEASURE,
+    r"(?i)\b(apnea[- ]hypopnea index|ahi|rei|rdi|oxygen desaturation index|odi|nadir|sleep latency|total sleep time|sleep efficiency|events/h(ou)?r|t90|recording time)\b"
+);
+// Therapy notes.
+re!(
+    THERAPY_TITLE,
+    r"(?i)\b((physical|occupational|speech|rehab(ilitation)?|interdisciplinary) therap(y|ies|ist)|speech-language pathology|physiotherapy|(pt|ot|slp) (evaluation|eval|note|progress note|discharge|re-?evaluation)|plan of care|rehabilitation (evaluation|note))\b"
+);
+re!(
+    THERAPY_TERM,
+    r"(?i)\b(range of motion|rom\b|mmt\b|manual muscle|gait|goals?\b|visits?\b|therapist|dpt\b|otr\b|slp\b|home exercise|hep\b|functional (status|independence|limitation)|fim\b|transfers?\b|ambulat)"
+);
+// Medication lists.
+re!(
+    MEDLIST_TITLE,
+    r"(?i)\b(medication (list|profile|history|reconciliation)|fill history|prescription (history|claims)|claims history|dispens(e|ing) history|rx history|pharmacy (profile|claims|history)|current medications list|med list)\b"
+);
+re!(
+    MEDLIST_ROW,
+    r"(?im)^\s*\d{1,2}/\d{1,2}/\d{2,4}\b[^\n]{3,80}?\b\d+(\.\d+)?\s*(mg|mcg|g|ml|units?|%)\b"
+);
+
+// Reports of procedures and physiological tests: neither a lab (a specimen
+// analysed) nor imaging, though they have findings and an impression.
+re!(
+    PROCEDURE_TITLE,
+    r"(?i)\b(procedure report|operative report|op note|operative note|colonoscopy|endoscopy|egd|bronchoscopy|pulmonary function|spirometry|electrocardiogram|ekg|ecg|electromyograph|nerve conduction|emg)\b"
+);
+
+static RULES: &[Rule] = &[
+    Rule {
+        kind: DocKind::Other,
+        re: &PROCEDURE_TITLE,
+        title: true,
+        head: 9.0,
+        body: 0.0,
+        max_hits: 1,
+    },
+    Rule {
+        kind: DocKind::Lmn,
+        re: &LMN_TITLE,
+        title: false,
+        head: 6.0,
+        body: 1.5,
+        max_hits: 1,
+    },
+    Rule {
+        kind: DocKind::Lmn,
+        re: &SALUTATION,
+        title: false,
+        head: 4.0,
+        body: 4.0,
+        max_hits: 1,
+    },
+    Rule {
+        kind: DocKind::Lmn,
+        re: &CLOSING,
+        title: false,
+        head: 2.0,
+        body: 2.0,
+        max_hits: 1,
+    },
+    Rule {
+        kind: DocKind::Lmn,
+        re: &FIRST_PERSON,
+        title: false,
+        head: 1.0,
+        body: 1.0,
+        max_hits: 3,
+    },
+    Rule {
+        kind: DocKind::Lmn,
+        re: &CC_LINE,
+        title: false,
+        head: 0.5,
+        body: 0.5,
+        max_hits: 2,
+    },
+    Rule {
+        kind: DocKind::Lmn,
+        re: &RE_LINE,
+        title: false,
+        head: 1.0,
+        body: 1.0,
+        max_hits: 1,
+    },
+    Rule {
+        kind: DocKind::RequestForm,
+        re: &FORM_TITLE,
+        title: true,
+        head: 4.0,
+        body: 0.5,
+        max_hits: 2,
+    },
+    Rule {
+        kind: DocKind::RequestForm,
+        re: &FORM_FIELD,
+        title: false,
+        head: 0.5,
+        body: 0.5,
+        max_hits: 8,
+    },
+    Rule {
+        kind: DocKind::RequestForm,
+        re: &CHECKBOX,
+        title: false,
+        head: 0.5,
+        body: 0.5,
+        max_hits: 6,
+    },
+    Rule {
+        kind: DocKind::RequestForm,
+        re: &FORM_SECTION,
+        title: false,
+        head: 1.0,
+        body: 1.0,
+        max_hits: 3,
+    },
+    Rule {
+        kind: DocKind::RequestForm,
+        re: &FORM_INSTRUCTION,
+        title: false,
+        head: 2.0,
+        body: 1.0,
+        max_hits: 2,
+    },
+    Rule {
+        kind: DocKind::RequestForm,
+        re: &QUESTION_ROW,
+        title: false,
+        head: 0.5,
+        body: 0.5,
+        max_hits: 4,
+    },
+    Rule {
+        kind: DocKind::ClinicalNote,
+        re: &NOTE_TITLE,
+        title: true,
+        head: 4.0,
+        body: 0.5,
+        max_hits: 1,
+    },
+    Rule {
+        kind: DocKind::ClinicalNote,
+        re: &NOTE_HEADING,
+        title: false,
+        head: 1.0,
+        body: 1.0,
+        max_hits: 6,
+    },
+    Rule {
+        kind: DocKind::ClinicalNote,
+        re: &SOAP,
+        title: false,
+        head: 1.0,
+        body: 1.0,
+        max_hits: 4,
+    },
+    Rule {
+        kind: DocKind::ClinicalNote,
+        re: &SIGNED,
+        title: false,
+        head: 0.5,
+        body: 0.5,
+        max_hits: 2,
+    },
+    Rule {
+        kind: DocKind::LabReport,
+        re: &LAB_TITLE,
+        title: true,
+        head: 3.0,
+        body: 0.5,
+        max_hits: 1,
+    },
+    Rule {
+        kind: DocKind::LabReport,
+        re: &LAB_HEADER,
+        title: false,
+        head: 1.0,
+        body: 0.5,
+        max_hits: 4,
+    },
+    Rule {
+        kind: DocKind::LabReport,
+        re: &LAB_ROW,
+        title: false,
+        head: 0.6,
+        body: 0.6,
+        max_hits: 8,
+    },
+    Rule {
+        kind: DocKind::ImagingReport,
+        re: &IMAGING_TITLE,
+        title: true,
+        head: 2.0,
+        body: 0.3,
+        max_hits: 1,
+    },
+    Rule {
+        kind: DocKind::ImagingReport,
+        re: &IMAGING_HEADING,
+        title: false,
+        head: 1.5,
+        body: 1.5,
+        max_hits: 4,
+    },
+    Rule {
+        kind: DocKind::ImagingReport,
+        re: &RADIOLOGIST,
+        title: false,
+        head: 1.0,
+        body: 1.0,
+        max_hits: 1,
+    },
+    Rule {
+        kind: DocKind::SleepStudy,
+        re: &SLEEP_TITLE,
+        title: true,
+        head: 2.0,
+        body: 0.5,
+        max_hits: 1,
+    },
+    Rule {
+        kind: DocKind::SleepStudy,
+        re: &SLEEP_MEASURE,
+        title: false,
+        head: 1.0,
+        body: 1.0,
+        max_hits: 5,
+    },
+    Rule {
+        kind: DocKind::PtNote,
+        re: &THERAPY_TITLE,
+        title: true,
+        head: 4.0,
+        body: 1.0,
+        max_hits: 2,
+    },
+    Rule {
+        kind: DocKind::PtNote,
+        re: &THERAPY_TERM,
+        title: false,
+        head: 0.5,
+        body: 0.5,
+        max_hits: 6,
+    },
+    Rule {
+        kind: DocKind::MedicationList,
+        re: &MEDLIST_TITLE,
+        title: true,
+        head: 5.0,
+        body: 1.0,
+        max_hits: 1,
+    },
+    Rule {
+        kind: DocKind::MedicationList,
+        re: &MEDLIST_ROW,
+        title: false,
+        head: 0.7,
+        body: 0.7,
+        max_hits: 8,
+    },
 ];
 
-/// File-name hints, for documents without text (scans) or without a title.
+/// The kinds in the order that breaks ties: the more specific first. `Other`
+/// scores only for reports that are known to be none of the others.
+const KINDS: [DocKind; 9] = [
+    DocKind::SleepStudy,
+    DocKind::PtNote,
+    DocKind::ImagingReport,
+    DocKind::LabReport,
+    DocKind::MedicationList,
+    DocKind::Lmn,
+    DocKind::RequestForm,
+    DocKind::ClinicalNote,
+    DocKind::Other,
+];
+
+/// File-name hints, for documents without text (scans) or without a clear kind.
 const NAME_RULES: &[(DocKind, &[&str])] = &[
     (DocKind::Lmn, &["lmn", "letter", "necessity"]),
     (
@@ -84,18 +450,95 @@ const NAME_RULES: &[(DocKind, &[&str])] = &[
     (DocKind::ClinicalNote, &["note", "visit", "eval", "consult"]),
 ];
 
-/// Classify from the file name and the first page's text.
-pub fn classify(file_name: &str, first_page: &str) -> DocKind {
-    let title: String = first_page
+/// A fax banner line at the top of a faxed page ("01/21/2026 16:08 FROM: ... P.002/008").
+static BANNER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*\d{1,2}/\d{1,2}/\d{2,4}\s+\d{1,2}:\d{2}\b.*(\bfrom\b|\bto\b|>>|\bp\.?\s*\d+\s*(/|of)\s*\d+|\bpage\s*\d+)")
+        .unwrap()
+});
+
+/// Per-kind scores of one page.
+fn scores(page: &str) -> [f64; 9] {
+    let lines: Vec<&str> = page
         .lines()
         .filter(|l| !l.trim().is_empty())
-        .take(2)
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_uppercase();
-    for (kind, words) in TITLE_RULES {
-        if words.iter().any(|w| title.contains(w)) {
-            return *kind;
+        .skip_while(|l| BANNER.is_match(l))
+        .collect();
+    let split = lines.len().min(HEAD_LINES);
+    let head = lines[..split].join("\n");
+    let body = lines[split..].join("\n");
+    let (titles, prose): (Vec<&str>, Vec<&str>) =
+        lines[..split].iter().partition(|l| is_title_like(l));
+    let titles = titles.join("\n");
+    let rest = format!("{}\n{body}", prose.join("\n"));
+    let mut out = [0.0; 9];
+    for rule in RULES {
+        let i = KINDS.iter().position(|k| *k == rule.kind).unwrap_or(0);
+        let (head, body) = if rule.title {
+            (&titles, &rest)
+        } else {
+            (&head, &body)
+        };
+        let h = rule.re.find_iter(head).take(rule.max_hits).count();
+        let b = rule.re.find_iter(body).take(rule.max_hits - h).count();
+        out[i] += h as f64 * rule.head + b as f64 * rule.body;
+    }
+    out
+}
+
+/// A line that can be a title or heading: a few words (OCR splits some), not a sentence.
+fn is_title_like(line: &str) -> bool {
+    let t = line.trim();
+    t.split_whitespace().count() <= 16 && !t.ends_with(['.', ',', ';'])
+}
+
+/// Whether a page is a fax cover sheet: cover fields and a title or page count,
+/// and little else.
+fn is_cover(page: &str) -> bool {
+    let lines: Vec<&str> = page
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .skip_while(|l| BANNER.is_match(l))
+        .collect();
+    let head = lines[..lines.len().min(HEAD_LINES)].join("\n");
+    let fields = COVER_FIELD.find_iter(page).count();
+    let marks = usize::from(COVER_TITLE.is_match(&head))
+        + usize::from(COVER_PAGES.is_match(page))
+        + usize::from(CONFIDENTIALITY.is_match(page));
+    let words = page.split_whitespace().count();
+    fields >= 3 && marks >= 2 && words < 450
+}
+
+/// Classify a document from its file name and its pages' text.
+pub fn classify(file_name: &str, pages: &[&str]) -> DocKind {
+    let content: Vec<&str> = pages
+        .iter()
+        .copied()
+        .filter(|p| !p.trim().is_empty())
+        .collect();
+    // A cover sheet does not decide: the first page after it does, with the
+    // second page as support (a form's or letter's second page).
+    let start = content.iter().position(|p| !is_cover(p));
+    if let Some(start) = start {
+        let mut total = scores(content[start]);
+        if let Some(next) = content.get(start + 1) {
+            for (t, s) in total.iter_mut().zip(scores(next)) {
+                *t += 0.5 * s;
+            }
+        }
+        // A cover sheet's subject line still tells what was sent.
+        if start > 0 {
+            let cover = scores(content[start - 1]);
+            for (t, s) in total.iter_mut().zip(cover) {
+                *t += 0.25 * s;
+            }
+        }
+        let (best, score) =
+            total.iter().enumerate().fold(
+                (0, f64::MIN),
+                |acc, (i, &s)| if s > acc.1 { (i, s) } else { acc },
+            );
+        if score >= MIN_SCORE {
+            return KINDS[best];
         }
     }
     let name = file_name.to_lowercase();
@@ -114,18 +557,80 @@ mod tests {
     #[test]
     fn title_wins_over_file_name() {
         assert_eq!(
-            classify("fax_0912.pdf", "LETTER OF MEDICAL NECESSITY\nClinic"),
+            classify(
+                "fax_0912.pdf",
+                &["LETTER OF MEDICAL NECESSITY\nClinic\nDear Dr. Lee,\nI am writing to request"]
+            ),
             DocKind::Lmn
         );
         assert_eq!(
-            classify("lab.pdf", "PHARMACY PRIOR AUTHORIZATION REQUEST"),
+            classify(
+                "lab.pdf",
+                &["PHARMACY PRIOR AUTHORIZATION REQUEST\nMember ID: 1\nPrescriber: A\nNPI: 1"]
+            ),
             DocKind::RequestForm
         );
+        assert_eq!(classify("hsat_report_scan.pdf", &[""]), DocKind::SleepStudy);
+        assert_eq!(classify("scan_0001.pdf", &[""]), DocKind::Other);
+    }
+
+    #[test]
+    fn a_letter_under_a_letterhead_is_a_letter() {
+        let letter = "NORTHFIELD ORTHOPAEDIC GROUP\n12 Mill Road, Suite 4\nSpringvale, OR 97000\n\
+            Tel 555-0100 Fax 555-0101\n\nMarch 3, 2026\n\nAcme Health Plan\nUtilization Review\n\
+            PO Box 1\nSpringvale, OR 97001\n\nRE: Jane Roe, DOB 01/02/1960, total knee arthroplasty\n\n\
+            Dear Medical Director:\n\nI am writing on behalf of my patient to request approval of a \
+            right total knee arthroplasty. She has failed six months of conservative care.\n\n\
+            Sincerely,\n\nA. Surgeon, MD\ncc: patient";
+        assert_eq!(classify("fax_0303.pdf", &[letter]), DocKind::Lmn);
+    }
+
+    #[test]
+    fn a_letter_about_therapy_is_not_a_therapy_note() {
+        let letter = "LETTER OF MEDICAL NECESSITY\nDate: 10/20/2026\n\
+            The patient completed 12 weeks of physical therapy.\n\
+            An MRI of the knee showed a tear.";
+        assert_eq!(classify("x.pdf", &[letter]), DocKind::Lmn);
+        let note = "PHYSICAL THERAPY PROGRESS NOTE\nVisit 6 of 12\nGoals: walk 1 block.";
+        assert_eq!(classify("x.pdf", &[note]), DocKind::PtNote);
+    }
+
+    #[test]
+    fn a_cover_sheet_does_not_decide_the_kind() {
+        let cover = "03/01/2026 09:12 FROM: CLINIC 555-0101 TO: PLAN 555-0199 P.001/003\n\
+            RIVERSIDE CLINIC\nFAX COVER SHEET\nTo: Plan UM\nFrom: Office\nDate: 03/01/2026\n\
+            Pages: 3 (including cover)\nRe: prior authorization request\n\
+            CONFIDENTIALITY NOTICE: if you received this in error, notify the sender.";
+        let form = "ACME HEALTH PLAN\nOutpatient Prior Authorization Request\n\
+            Fax completed form to 555-0199.\nSECTION A - MEMBER\nMember name: Jane Roe\n\
+            Member ID: X1\nSECTION B - PROVIDER\nOrdering physician: Dr. A\nNPI: 0000000000\n\
+            CPT code: 27447\nICD-10: M17.11\n[X] Standard [ ] Expedited";
         assert_eq!(
-            classify("x.pdf", "GRANITE - OXIMETRY AND ARTERIAL BLOOD GAS"),
-            DocKind::LabReport
+            classify("fax_0301.pdf", &[cover, form]),
+            DocKind::RequestForm
         );
-        assert_eq!(classify("hsat_report_scan.pdf", ""), DocKind::SleepStudy);
-        assert_eq!(classify("scan_0001.pdf", ""), DocKind::Other);
+        let note = "RIVERSIDE CLINIC\nOFFICE VISIT\nDate of service: 02/20/2026\n\
+            Chief complaint: knee pain\nHPI: 66 yo F with knee pain for 3 years.\n\
+            Exam: crepitus, varus.\nAssessment: primary osteoarthritis.\nPlan: refer.";
+        assert_eq!(
+            classify("fax_0301.pdf", &[cover, note]),
+            DocKind::ClinicalNote
+        );
+    }
+
+    #[test]
+    fn reports_are_told_by_their_structure() {
+        let lab = "VALLEY REFERENCE LABORATORY\nPatient: Roe, Jane\nCollected: 02/01/2026\n\
+            Test Result Flag Units Reference\nHemoglobin A1c 8.4 H % 4.0-5.6\n\
+            Glucose 182 H mg/dL 70-99\nCreatinine 0.9 mg/dL 0.6-1.2\nLDL cholesterol 131 H mg/dL <100";
+        assert_eq!(classify("scan_1.pdf", &[lab]), DocKind::LabReport);
+        let imaging = "NORTHGATE IMAGING\nMRI LUMBAR SPINE WITHOUT CONTRAST\n\
+            CLINICAL HISTORY: low back pain\nTECHNIQUE: sagittal and axial images.\n\
+            COMPARISON: none.\nFINDINGS: L4-5 disc protrusion.\nIMPRESSION: L4-5 protrusion.";
+        assert_eq!(classify("scan_2.pdf", &[imaging]), DocKind::ImagingReport);
+        let fills = "MAIN STREET PHARMACY\nPRESCRIPTION HISTORY REPORT\n\
+            01/02/2026 METFORMIN 500 MG TAB 60 30\n02/01/2026 METFORMIN 500 MG TAB 60 30\n\
+            03/01/2026 LISINOPRIL 10 MG TAB 30 30";
+        assert_eq!(classify("efax_3.pdf", &[fills]), DocKind::MedicationList);
     }
 }

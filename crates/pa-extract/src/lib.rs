@@ -1,9 +1,14 @@
 //! Extract: a staged document -> per-page normalized text ([`ExtractedDoc`]).
 //!
-//! PDFs are opened first with lopdf 0.47 under load limits (decompression bomb
-//! cap, page-count cap) to count pages, detect encryption and reject malformed
-//! files; the text of each page then comes from pdf-extract, page by page, with
-//! lopdf's own extractor as the fallback for a page pdf-extract fails on. Both
+//! PDFs are opened once, with lopdf 0.47 under load limits (decompression bomb
+//! cap, page-count cap), to count pages, detect encryption and reject malformed
+//! files; the text of each page then comes from pdf-extract (vendored in
+//! `vendor/pdf-extract`, patched, on the same lopdf document) through our own
+//! glyph-position layout ([`layout`]). Each page's text is checked against an
+//! independent count of the character codes its content stream shows
+//! ([`text_check`]); a page read short gets lopdf's own extractor as a second
+//! reader, then OCR, and is marked `partial_text` when neither makes up for it.
+//! Both
 //! libraries may panic on hostile input: every call runs under `catch_unwind`
 //! and a panic becomes a quarantine reason, never a dead run. Aborts, stack
 //! overflows, runaway loops and memory blow-ups are contained by running the
@@ -15,14 +20,17 @@
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use pa_types::{DocStatus, ExtractedDoc, Page, QuarantineReason, StagedDoc, TextSource};
+use pa_types::{DocStatus, ExtractedDoc, Extractor, Page, QuarantineReason, StagedDoc, TextSource};
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 use unicode_normalization::UnicodeNormalization;
 
 mod clean;
 mod forms;
 mod kind;
+mod layout;
 pub mod ocr;
+mod text_check;
 pub mod worker;
 
 pub use clean::mark_near_duplicates;
@@ -61,7 +69,7 @@ pub fn install_quiet_panic_hook() {
 /// quarantined document with a reason.
 pub fn extract(staged: StagedDoc, opts: &ExtractOptions) -> ExtractedDoc {
     let mut out = ExtractedDoc {
-        kind: classify(&staged.file_name, ""),
+        kind: classify(&staged.file_name, &[]),
         status: staged.status,
         reason: staged.reason.clone(),
         text_source: TextSource::None,
@@ -86,7 +94,16 @@ pub fn extract(staged: StagedDoc, opts: &ExtractOptions) -> ExtractedDoc {
         }
     } else {
         std::fs::read(&out.staged.path)
-            .map(|b| text_pages(&b))
+            .map(|b| {
+                text_pages(&b)
+                    .into_iter()
+                    .map(|text| RawPage {
+                        text,
+                        extractor: Extractor::Plain,
+                        partial_text: false,
+                    })
+                    .collect::<Vec<_>>()
+            })
             .map_err(|e| {
                 (
                     QuarantineReason::Unreadable,
@@ -107,7 +124,7 @@ pub fn extract(staged: StagedDoc, opts: &ExtractOptions) -> ExtractedDoc {
         .into_par_iter()
         .map(|(i, raw)| {
             let number = i as u32 + 1;
-            let text = normalize(&raw);
+            let text = normalize(&raw.text);
             let mut page = Page {
                 number,
                 text: String::new(),
@@ -115,21 +132,34 @@ pub fn extract(staged: StagedDoc, opts: &ExtractOptions) -> ExtractedDoc {
                 ocr_confidence: None,
                 low_confidence_words: Vec::new(),
                 boilerplate: Vec::new(),
+                extractor: Extractor::None,
+                partial_text: raw.partial_text,
             };
             let mut missing = false;
-            if usable(&text, opts.min_chars_per_page) {
+            let layer_ok = usable(&text, opts.min_chars_per_page);
+            if layer_ok {
                 page.text = text;
                 page.source = TextSource::Text;
-            } else if is_pdf && opts.ocr.enabled {
+                page.extractor = raw.extractor;
+            }
+            // A page without a usable text layer, or with a layer read short,
+            // goes to OCR; OCR's text replaces a short layer only when it has more.
+            if is_pdf && opts.ocr.enabled && (!layer_ok || raw.partial_text) {
                 if !ocr::available() {
-                    missing = true;
+                    missing = !layer_ok;
                 } else if let Some(o) = ocr::ocr_page(&out.staged.path, number, &opts.ocr) {
                     let text = normalize(&o.text);
-                    if usable(&text, opts.min_chars_per_page) {
+                    let more = |a: &str, b: &str| {
+                        let n = |t: &str| t.chars().filter(|c| c.is_alphanumeric()).count();
+                        n(a) > n(b)
+                    };
+                    if usable(&text, opts.min_chars_per_page) && (!layer_ok || more(&text, &page.text)) {
                         page.text = text;
                         page.source = TextSource::Ocr;
+                        page.extractor = Extractor::Tesseract;
                         page.ocr_confidence = Some(o.confidence);
                         page.low_confidence_words = o.low_confidence_words;
+                        page.partial_text = false;
                     }
                 } else {
                     tracing::warn!(case_id = %out.staged.case_id, doc_id = %out.staged.doc_id, page = number, "OCR failed or timed out");
@@ -151,13 +181,8 @@ pub fn extract(staged: StagedDoc, opts: &ExtractOptions) -> ExtractedDoc {
         .filter(|p| p.source == TextSource::Ocr)
         .count();
     clean::mark_boilerplate(&mut out.pages);
-    let first = out
-        .pages
-        .iter()
-        .find(|p| !p.text.is_empty())
-        .map(|p| p.text.as_str())
-        .unwrap_or("");
-    out.kind = classify(&out.staged.file_name, first);
+    let texts: Vec<&str> = out.pages.iter().take(4).map(|p| p.text.as_str()).collect();
+    out.kind = classify(&out.staged.file_name, &texts);
     let n = out.n_pages;
     if n == 0 {
         return quarantine(out, QuarantineReason::Empty, "document has no pages".into());
@@ -192,6 +217,27 @@ pub fn extract(staged: StagedDoc, opts: &ExtractOptions) -> ExtractedDoc {
         (0, _) => TextSource::Ocr,
         _ => TextSource::Mixed,
     };
+    let partial: Vec<String> = out
+        .pages
+        .iter()
+        .filter(|p| p.partial_text)
+        .map(|p| p.number.to_string())
+        .collect();
+    if !partial.is_empty() {
+        let how = if opts.ocr.enabled && ocr::available() {
+            "OCR did not recover it"
+        } else {
+            "OCR is not available"
+        };
+        return quarantine(
+            out,
+            QuarantineReason::PartialText,
+            format!(
+                "page(s) {}: the text layer shows markedly more text than could be read from it, and {how}",
+                partial.join(", ")
+            ),
+        );
+    }
     out
 }
 
@@ -266,7 +312,18 @@ fn text_pages(bytes: &[u8]) -> Vec<String> {
 
 pub(crate) type Failure = (QuarantineReason, String);
 
-pub(crate) fn pdf_pages(bytes: &[u8], opts: &ExtractOptions) -> Result<Vec<String>, Failure> {
+/// One page as a reader got it, before normalization.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RawPage {
+    /// The text, as read.
+    pub text: String,
+    /// Which reader it came from.
+    pub extractor: Extractor,
+    /// The content stream shows markedly more character codes than were read.
+    pub partial_text: bool,
+}
+
+pub(crate) fn pdf_pages(bytes: &[u8], opts: &ExtractOptions) -> Result<Vec<RawPage>, Failure> {
     if !bytes.starts_with(b"%PDF")
         && !bytes[..bytes.len().min(1024)]
             .windows(5)
@@ -319,59 +376,91 @@ pub(crate) fn pdf_pages(bytes: &[u8], opts: &ExtractOptions) -> Result<Vec<Strin
         ));
     }
 
-    // pdf-extract parses with its own (older) lopdf; load once, then page by page.
-    let pe_doc = catch_unwind(AssertUnwindSafe(|| {
-        let mut d = pdf_extract::Document::load_mem(bytes).ok()?;
-        if d.is_encrypted() && d.decrypt("").is_err() {
-            return None;
-        }
-        Some(d)
-    }))
-    .ok()
-    .flatten();
-
+    // One parse: pdf-extract (vendored, on lopdf 0.47) walks the document lopdf
+    // opened under the load limits.
     let mut pages = Vec::with_capacity(n as usize);
     let mut panics = 0;
     for (&number, &page_id) in &page_ids {
+        // The page's content streams, read once, under the decompression limit:
+        // a page over it is a bomb, and the document is quarantined.
+        let content = catch_unwind(AssertUnwindSafe(|| {
+            doc.get_page_content_with_limit(page_id, opts.max_decompressed_bytes)
+        }))
+        .map_err(|_| {
+            (
+                QuarantineReason::Panic,
+                "the PDF parser panicked while reading a page".to_string(),
+            )
+        })?
+        .map_err(|e| {
+            (
+                QuarantineReason::TooLarge,
+                format!("page {number}: its content cannot be read within the limits: {e}"),
+            )
+        })?;
         // A scanned page has no text to find; pdf-extract would still inflate
         // its image (hundreds of milliseconds for a large scan).
-        let has_text =
-            catch_unwind(AssertUnwindSafe(|| may_show_text(&doc, page_id, opts))).unwrap_or(true);
+        let has_text = catch_unwind(AssertUnwindSafe(|| may_show_text(&doc, page_id, &content)))
+            .unwrap_or(true);
         if !has_text {
-            pages.push(String::new());
+            pages.push(RawPage::default());
             continue;
         }
-        let primary = pe_doc.as_ref().and_then(|d| {
-            catch_unwind(AssertUnwindSafe(|| {
-                let mut s = String::new();
-                let mut output = pdf_extract::PlainTextOutput::new(&mut s);
-                pdf_extract::output_doc_page(d, &mut output, number)
-                    .ok()
-                    .map(|_| s)
-            }))
-            .unwrap_or_else(|_| {
-                panics += 1;
-                None
-            })
+        let codes = catch_unwind(AssertUnwindSafe(|| {
+            text_check::shown_codes(&doc, page_id, &content)
+        }))
+        .ok()
+        .flatten();
+        let primary = catch_unwind(AssertUnwindSafe(|| {
+            let mut s = String::new();
+            let mut output = layout::PageText::new(&mut s);
+            let ok =
+                pdf_extract::output_page_with_content(&doc, &mut output, number, page_id, content)
+                    .is_ok();
+            let shown = output.shown;
+            ok.then_some((s, shown))
+        }))
+        .unwrap_or_else(|_| {
+            panics += 1;
+            None
         });
-        let text = match primary {
-            Some(t) if t.chars().any(|c| c.is_alphanumeric()) => t,
-            _ => catch_unwind(AssertUnwindSafe(|| {
+        let mut page = match primary {
+            Some((text, shown)) if text.chars().any(|c| c.is_alphanumeric()) => RawPage {
+                partial_text: text_check::is_partial(shown, codes),
+                text,
+                extractor: Extractor::PdfExtract,
+            },
+            _ => RawPage {
+                partial_text: codes.is_some_and(|c| c >= text_check::MIN_CODES),
+                ..RawPage::default()
+            },
+        };
+        if page.partial_text || page.text.is_empty() {
+            // The second reader, lopdf's own extractor: keep whichever got more.
+            let alt = catch_unwind(AssertUnwindSafe(|| {
                 doc.extract_text(&[number]).unwrap_or_default()
             }))
             .unwrap_or_else(|_| {
                 panics += 1;
                 String::new()
-            }),
-        };
-        pages.push(text);
+            });
+            let count = |t: &str| t.chars().filter(|c| !c.is_whitespace()).count();
+            if alt.chars().any(|c| c.is_alphanumeric()) && count(&alt) > count(&page.text) {
+                page = RawPage {
+                    partial_text: text_check::is_partial(alt.chars().count() as u64, codes),
+                    text: alt,
+                    extractor: Extractor::Lopdf,
+                };
+            }
+        }
+        pages.push(page);
     }
     // Filled form fields go after the page's own text, so its offsets stay put.
     let fields = catch_unwind(AssertUnwindSafe(|| forms::field_lines(&doc))).unwrap_or_default();
     for (number, lines) in fields {
-        if let Some(text) = pages.get_mut(number as usize - 1) {
-            text.push_str("\n\nFORM FIELDS\n");
-            text.push_str(&lines.join("\n"));
+        if let Some(page) = pages.get_mut(number as usize - 1) {
+            page.text.push_str("\n\nFORM FIELDS\n");
+            page.text.push_str(&lines.join("\n"));
         }
     }
     if panics > 0 {
@@ -383,10 +472,7 @@ pub(crate) fn pdf_pages(bytes: &[u8], opts: &ExtractOptions) -> Result<Vec<Strin
 /// Whether a page can show text: its content streams have a text object
 /// (`BT`), or it draws an XObject that is not an image (a form may hold text).
 /// Errs on the side of `true`: only a page made of images and paths is skipped.
-fn may_show_text(doc: &lopdf::Document, page_id: lopdf::ObjectId, opts: &ExtractOptions) -> bool {
-    let Ok(content) = doc.get_page_content_with_limit(page_id, opts.max_decompressed_bytes) else {
-        return true;
-    };
+fn may_show_text(doc: &lopdf::Document, page_id: lopdf::ObjectId, content: &[u8]) -> bool {
     if content.windows(2).any(|w| w == b"BT") {
         return true;
     }
@@ -534,7 +620,79 @@ mod tests {
 
     #[test]
     fn only_pages_made_of_images_are_skipped() {
-        let opts = ExtractOptions {
+        let scan = one_page(
+            b"q 612 0 0 792 0 0 cm /Im0 Do Q",
+            &[("Im0", "Image", b"\0\0")],
+        );
+        assert!(!may_show_text(
+            &scan.0,
+            scan.1,
+            &scan.0.get_page_content(scan.1)
+        ));
+        let text = one_page(b"BT /F1 12 Tf 72 700 Td (Hello) Tj ET", &[]);
+        assert!(may_show_text(
+            &text.0,
+            text.1,
+            &text.0.get_page_content(text.1)
+        ));
+        // A form XObject may hold the text: not skipped.
+        let form = one_page(
+            b"q /Fm0 Do Q",
+            &[("Fm0", "Form", b"BT /F1 12 Tf (Hello) Tj ET")],
+        );
+        assert!(may_show_text(
+            &form.0,
+            form.1,
+            &form.0.get_page_content(form.1)
+        ));
+        let both = one_page(
+            b"/Im0 Do /Fm0 Do",
+            &[("Im0", "Image", b""), ("Fm0", "Form", b"")],
+        );
+        assert!(may_show_text(
+            &both.0,
+            both.1,
+            &both.0.get_page_content(both.1)
+        ));
+    }
+
+    /// A one-page PDF (as bytes) whose font `/F1` is a simple font with every
+    /// glyph 500/1000 em wide, showing `content`.
+    fn pdf_with_font(content: &[u8]) -> Vec<u8> {
+        use lopdf::{dictionary, Object, Stream};
+        let mut doc = lopdf::Document::with_version("1.7");
+        let widths: Vec<Object> = (32..=126).map(|_| Object::Integer(500)).collect();
+        let font = doc.add_object(dictionary! {
+            "Type" => "Font",
+            "Subtype" => "Type1",
+            "BaseFont" => "Helvetica",
+            "Encoding" => "WinAnsiEncoding",
+            "FirstChar" => 32,
+            "LastChar" => 126,
+            "Widths" => widths,
+        });
+        let contents = doc.add_object(Stream::new(dictionary! {}, content.to_vec()));
+        let pages = doc.new_object_id();
+        let page = doc.add_object(dictionary! {
+            "Type" => "Page",
+            "Parent" => pages,
+            "MediaBox" => vec![0.into(), 0.into(), 612.into(), 792.into()],
+            "Contents" => contents,
+            "Resources" => dictionary! { "Font" => dictionary! { "F1" => font } },
+        });
+        doc.objects.insert(
+            pages,
+            dictionary! { "Type" => "Pages", "Kids" => vec![page.into()], "Count" => 1 }.into(),
+        );
+        let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages });
+        doc.trailer.set("Root", catalog);
+        let mut bytes = Vec::new();
+        doc.save_to(&mut bytes).unwrap();
+        bytes
+    }
+
+    fn plain_opts() -> ExtractOptions {
+        ExtractOptions {
             min_chars_per_page: 16,
             max_pages: 10,
             max_decompressed_bytes: 1 << 20,
@@ -546,25 +704,75 @@ mod tests {
                 timeout_per_page: std::time::Duration::ZERO,
                 max_memory_bytes: 0,
             },
+        }
+    }
+
+    #[test]
+    fn lines_shown_with_quote_operators_are_read() {
+        // How Ghostscript's pdfwrite shows plain text: the first line with Tj,
+        // every next one with `'` (or `"`) after setting the leading.
+        let pdf = pdf_with_font(
+            b"BT /F1 10 Tf 12 TL 72 700 Td (Patient seen for follow-up today.) Tj \
+              (Tried naproxen for eight weeks.) ' 0 0 (Physical therapy completed.) \" \
+              T* [(Plan: MRI of the) -3000 (lumbar spine.)] TJ ET",
+        );
+        let pages = pdf_pages(&pdf, &plain_opts()).unwrap();
+        let text = normalize(&pages[0].text);
+        assert_eq!(
+            text,
+            "Patient seen for follow-up today.\nTried naproxen for eight weeks.\n\
+             Physical therapy completed.\nPlan: MRI of the lumbar spine."
+        );
+        assert_eq!(pages[0].extractor, Extractor::PdfExtract);
+        assert!(!pages[0].partial_text);
+    }
+
+    #[test]
+    fn glyphs_placed_one_by_one_keep_their_words() {
+        // How Skia (Chromium print-to-PDF, Google Docs) places glyphs: one show per
+        // glyph after a `Td`, under a y-flipped text matrix, letter-spaced headings
+        // 0.1 em apart and words 0.3 em apart. Every glyph here is 5 units wide.
+        let mut content = b"BT /F1 10 Tf 1 0 0 -1 72 100 Tm ".to_vec();
+        let line = |content: &mut Vec<u8>, words: &[&str], letter_gap: f64| {
+            for (w, word) in words.iter().enumerate() {
+                for (i, ch) in word.chars().enumerate() {
+                    let dx = if i == 0 && w == 0 {
+                        0.0
+                    } else if i == 0 {
+                        5.0 + letter_gap + 3.0
+                    } else {
+                        5.0 + letter_gap
+                    };
+                    content.extend_from_slice(format!("{dx} 0 Td ({ch}) Tj ").as_bytes());
+                }
+            }
         };
-        let scan = one_page(
-            b"q 612 0 0 792 0 0 cm /Im0 Do Q",
-            &[("Im0", "Image", b"\0\0")],
+        line(&mut content, &["FAX", "COVER"], 1.0);
+        content.extend_from_slice(b"ET BT /F1 10 Tf 1 0 0 -1 72 112 Tm ");
+        line(&mut content, &["Indication:", "follow-up", "2026"], 0.0);
+        content.extend_from_slice(b"ET");
+        let pages = pdf_pages(&pdf_with_font(&content), &plain_opts()).unwrap();
+        assert_eq!(
+            normalize(&pages[0].text),
+            "FAX COVER\nIndication: follow-up 2026"
         );
-        assert!(!may_show_text(&scan.0, scan.1, &opts));
-        let text = one_page(b"BT /F1 12 Tf 72 700 Td (Hello) Tj ET", &[]);
-        assert!(may_show_text(&text.0, text.1, &opts));
-        // A form XObject may hold the text: not skipped.
-        let form = one_page(
-            b"q /Fm0 Do Q",
-            &[("Fm0", "Form", b"BT /F1 12 Tf (Hello) Tj ET")],
+    }
+
+    #[test]
+    fn text_shown_but_not_read_is_partial() {
+        let pdf = pdf_with_font(b"BT /F1 10 Tf 72 700 Td (abcdefghij) Tj ET");
+        let doc = lopdf::Document::load_mem(&pdf).unwrap();
+        let page = doc.get_pages()[&1];
+        assert_eq!(
+            text_check::shown_codes(&doc, page, &doc.get_page_content(page)),
+            Some(10)
         );
-        assert!(may_show_text(&form.0, form.1, &opts));
-        let both = one_page(
-            b"/Im0 Do /Fm0 Do",
-            &[("Im0", "Image", b""), ("Fm0", "Form", b"")],
-        );
-        assert!(may_show_text(&both.0, both.1, &opts));
+        // Too little to judge, then judged against 90%.
+        assert!(!text_check::is_partial(0, Some(10)));
+        assert!(text_check::is_partial(80, Some(100)));
+        assert!(!text_check::is_partial(90, Some(100)));
+        assert!(!text_check::is_partial(120, Some(100)));
+        assert!(!text_check::is_partial(0, None));
     }
 
     #[test]

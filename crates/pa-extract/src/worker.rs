@@ -93,7 +93,7 @@ impl Isolation {
 #[derive(Debug, Serialize, Deserialize)]
 pub struct WorkerOutput {
     /// Raw text per page, in page order.
-    pub pages: Vec<String>,
+    pub pages: Vec<crate::RawPage>,
     /// Failure, when the file could not be read.
     pub failure: Option<(QuarantineReason, String)>,
 }
@@ -390,7 +390,7 @@ pub(crate) fn pdf_pages_isolated(
     path: &Path,
     opts: &ExtractOptions,
     iso: &Isolation,
-) -> Result<Vec<String>, Failure> {
+) -> Result<Vec<crate::RawPage>, Failure> {
     let mut worker = match iso.take() {
         Some(w) => w,
         None => Worker::start(opts, iso)?,

@@ -268,6 +268,8 @@ pub fn table_batch(
                         DataType::List(Arc::new(f("item", DataType::Utf8, false))),
                         false,
                     ),
+                    utf8("extractor"),
+                    f("partial_text", DataType::Boolean, false),
                 ],
                 vec![
                     s(p.iter().map(|_| run.run_id.clone())),
@@ -282,6 +284,10 @@ pub fn table_batch(
                     )),
                     string_list(p.iter().map(|x| x.2.low_confidence_words.as_slice()))
                         .map_err(arrow_err)?,
+                    s(p.iter().map(|x| x.2.extractor.as_str())),
+                    Arc::new(BooleanArray::from(
+                        p.iter().map(|x| x.2.partial_text).collect::<Vec<_>>(),
+                    )),
                 ],
             )
         }

@@ -103,7 +103,9 @@ fn section_query(section: &str) -> &'static [&'static str] {
 }
 
 static SERVICE_CODE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?:CPT\s*)(\d{5})\b|\bHCPCS\s*([A-V]\d{4})\b|\b(NDC\s*\d{4,5}-\d{3,4}-\d{1,2})\b|\b([A-V]\d{4})\b").unwrap()
+    // A labelled CPT or HCPCS code ("CPT 72148", "CPT/HCPCS: 30420", "HCPCS code: J0135"),
+    // an NDC ("NDC: 50242-0214-01", "NDC # 00074105001"), or a bare HCPCS-shaped code.
+    Regex::new(r"\b(?:CPT|HCPCS)(?:\s*/\s*(?:CPT|HCPCS))?(?:\s*codes?)?\s*[:#]?\s*(\d{5}|[A-V]\d{4})\b|\bNDC(?:\s*(?:#|no\.?|number|code))?\s*[:#]?\s*(\d{4,5}-\d{3,4}-\d{1,2}|\d{11})\b|\b([A-V]\d{4})\b").unwrap()
 });
 static ICD10: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b[A-TV-Z]\d{2}(\.\d{1,4})?\b").unwrap());
@@ -152,9 +154,11 @@ pub fn service(sentences: &[Sentence]) -> (Option<String>, Option<String>, Optio
     };
     let q = &sentences[i].span.quote;
     let caps = SERVICE_CODE.captures(q).expect("matched above");
-    let code = (1..=4)
-        .find_map(|g| caps.get(g))
-        .map(|m| m.as_str().split_whitespace().collect::<Vec<_>>().join(" "));
+    let code = match (caps.get(1), caps.get(2), caps.get(3)) {
+        (Some(m), _, _) | (_, _, Some(m)) => Some(m.as_str().to_string()),
+        (_, Some(ndc), _) => Some(format!("NDC {}", ndc.as_str())),
+        _ => None,
+    };
     let desc = q.split_once(':').map(|(_, d)| d).unwrap_or(q);
     let desc = SERVICE_CODE.replace_all(desc, "").replace(['(', ')'], "");
     let desc = desc.replace("CPT", "").replace("HCPCS", "");
@@ -452,6 +456,26 @@ mod tests {
             section: section.into(),
             ordinal: 0,
         }
+    }
+
+    #[test]
+    fn service_codes_as_senders_write_them() {
+        let code = |text: &str| service(&[s("f", DocKind::RequestForm, "", text)]).0;
+        assert_eq!(
+            code("NDC: 72511-0760-02").as_deref(),
+            Some("NDC 72511-0760-02")
+        );
+        assert_eq!(
+            code("Drug: Xolair 150 mg/mL NDC: 50242-0214-01").as_deref(),
+            Some("NDC 50242-0214-01")
+        );
+        assert_eq!(
+            code("CPT/HCPCS: 30420 Rhinoplasty, primary").as_deref(),
+            Some("30420")
+        );
+        assert_eq!(code("CPT: 64483 Units: 1").as_deref(), Some("64483"));
+        assert_eq!(code("HCPCS code: J0135").as_deref(), Some("J0135"));
+        assert_eq!(code("Call 555-0142 for questions"), None);
     }
 
     #[test]

@@ -125,6 +125,36 @@ impl TextSource {
     }
 }
 
+/// Which reader produced a page's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Extractor {
+    /// No text was read.
+    #[default]
+    None,
+    /// pdf-extract's content-stream walker with our glyph-position layout.
+    PdfExtract,
+    /// lopdf's text extraction (the fallback).
+    Lopdf,
+    /// tesseract, on the rendered page.
+    Tesseract,
+    /// A plain-text file.
+    Plain,
+}
+
+impl Extractor {
+    /// The stable name used in outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Extractor::None => "none",
+            Extractor::PdfExtract => "pdf_extract",
+            Extractor::Lopdf => "lopdf",
+            Extractor::Tesseract => "tesseract",
+            Extractor::Plain => "plain",
+        }
+    }
+}
+
 /// Machine-readable reasons for quarantine; the human text goes in `status_reason`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -154,6 +184,9 @@ pub enum QuarantineReason {
     Memory,
     /// Pages need OCR but tesseract or pdftoppm is not installed.
     OcrUnavailable,
+    /// A page's text layer holds markedly more text than could be read from it,
+    /// and OCR did not recover it.
+    PartialText,
 }
 
 impl QuarantineReason {
@@ -172,6 +205,7 @@ impl QuarantineReason {
             QuarantineReason::Timeout => "timeout",
             QuarantineReason::Memory => "memory",
             QuarantineReason::OcrUnavailable => "ocr_unavailable",
+            QuarantineReason::PartialText => "partial_text",
         }
     }
 }
@@ -214,6 +248,11 @@ pub struct Page {
     /// Char ranges of repeated headers, footers and fax banners: kept in `text`
     /// so offsets stay true, but left out of chunks and summaries.
     pub boilerplate: Vec<(u32, u32)>,
+    /// The reader whose text this is.
+    pub extractor: Extractor,
+    /// The text layer held markedly more text than any reader got from it and
+    /// OCR did not make up for it (reason code `partial_text`).
+    pub partial_text: bool,
 }
 
 /// A document after extraction.
