@@ -8,6 +8,7 @@ mod crash;
 mod eval;
 mod evidence_fixtures;
 mod fhir;
+mod forms_filled;
 mod incremental;
 mod isolation;
 mod llm;
