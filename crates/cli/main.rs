@@ -650,9 +650,19 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
 fn print_case(case_id: &str, c: &pa_driver::StoredCase) {
     println!("case {case_id} (run {})", c.run_id);
     let service = format!(
-        "service: {} {}",
-        c.service_code.as_deref().unwrap_or("not found"),
-        c.service_description.as_deref().unwrap_or("")
+        "service: {} {}{}",
+        c.service_code
+            .as_deref()
+            .unwrap_or(if c.service_drug.is_some() {
+                "(no code)"
+            } else {
+                "not found"
+            }),
+        c.service_description.as_deref().unwrap_or(""),
+        c.service_drug
+            .as_deref()
+            .map(|d| format!(" [drug: {d}]"))
+            .unwrap_or_default()
     );
     for l in wrap(&service, 78) {
         println!("{l}");

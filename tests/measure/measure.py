@@ -366,10 +366,16 @@ def measure_set(name, drop, out, binary, existing):
         # service
         code = row["service_code"] if row else None
         desc = row["service_description"] if row else None
-        c["service"] = {"ours": code, "ours_description": (desc or "")[:60] or None, "found": code is not None}
+        drug = row.get("service_drug") if row else None
+        ours = code or drug
+        c["service"] = {"ours": ours, "ours_description": (desc or "")[:60] or None, "found": ours is not None}
+        if drug:
+            c["service"]["drug"] = drug
         if gold:
             c["service"]["gold"] = gold.get("service", {}).get("code")
-            c["service"]["matches_gold"] = service_matches(code, desc, gold.get("service"))
+            # A code must match the gold code; failing that, a drug whose name is in the gold description.
+            c["service"]["matches_gold"] = service_matches(code, desc, gold.get("service")) or (
+                drug is not None and service_matches(drug, desc, gold.get("service")))
 
         kc = collections.Counter(k["status"] for k in claims_by_case.get(cid, []))
         c["claims_produced"] = {s: kc.get(s, 0) for s in ("supported", "unsupported", "contradicted")}

@@ -733,8 +733,9 @@ fn run_in_pool(
                     let _s = tracing::debug_span!("case", case_id = %case_id).entered();
                     let t0 = Instant::now();
                     let (service_code, _, _) = pa_summarize::service(sents);
+                    let drug = pa_summarize::requested_drug(sents).map(|d| d.0);
                     let criteria =
-                        checker.check_criteria(&criteria, service_code.as_deref(), sents);
+                        checker.check_criteria(&criteria, service_code.as_deref(), drug, sents);
                     let claims = checker.check_case(case_id, sents, &index);
                     let t1 = Instant::now();
                     let facts = checker.facts(sents);
@@ -1056,6 +1057,12 @@ mod tests {
             on_disk, embedded,
             "add new criteria files to pa_config::DEFAULT_CRITERIA"
         );
+        let (_, set) = default_checker_and_criteria();
+        assert!(set.len() >= 6);
+    }
+
+    /// The embedded lexicon, context rules and criteria.
+    fn default_checker_and_criteria() -> (Checker, pa_evidence::criteria::CriteriaSet) {
         let checker = Checker::new(
             pa_config::lexicon().unwrap(),
             pa_config::DEFAULT_CONTEXT,
@@ -1069,7 +1076,41 @@ mod tests {
         let set =
             pa_evidence::criteria::CriteriaSet::from_files(pa_config::DEFAULT_CRITERIA, &checker)
                 .unwrap();
-        assert!(set.len() >= 6);
+        (checker, set)
+    }
+
+    #[test]
+    fn a_drug_named_without_a_code_finds_its_policy_for_its_indication_only() {
+        let (checker, set) = default_checker_and_criteria();
+        let sent = |doc: &str, kind: pa_types::DocKind, text: &str| Sentence {
+            span: pa_types::Citation {
+                doc_id: doc.into(),
+                page: 1,
+                start: 0,
+                end: text.chars().count() as u32,
+                quote: text.into(),
+            },
+            kind,
+            section: String::new(),
+            ordinal: 0,
+        };
+        let case = |diagnosis: &str| {
+            vec![
+                sent(
+                    "letter",
+                    pa_types::DocKind::Lmn,
+                    "I am requesting approval of Humira 40 mg every other week.",
+                ),
+                sent("note", pa_types::DocKind::ClinicalNote, diagnosis),
+            ]
+        };
+        let ra = case("Assessment: seropositive rheumatoid arthritis (M05.79).");
+        let drug = pa_summarize::requested_drug(&ra).map(|d| d.0);
+        assert_eq!(drug, Some("adalimumab"));
+        assert!(!checker.check_criteria(&set, None, drug, &ra).is_empty());
+        // The same drug for Crohn's disease is not the rheumatoid-arthritis policy.
+        let crohns = case("Assessment: Crohn's disease of small intestine (K50.00).");
+        assert!(checker.check_criteria(&set, None, drug, &crohns).is_empty());
     }
 
     #[test]

@@ -48,6 +48,16 @@ static VALUE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b\d+(\.\d+)?\s*(%|mg/dl|mg/l|mmol/l|mm\s?hg|kg/m2|cm|mm|lbs?|pounds|iu/ml|u/l|meq/l|g/dl|ng/ml)(\b|\s|$|[,.;)])").unwrap()
 });
 static NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b\d+(\.\d+)?\b").unwrap());
+/// Cover-letter and form furniture: enclosures, identifiers, signatures.
+static FURNITURE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(are|is) (enclosed|attached)\W*$|^\W*(enclosures?|attachments?)\b|\b(please find|see attached|npi|member id|tax id)\b").unwrap()
+});
+/// Words that state a clinical fact: an event, a finding, a course, a severity.
+/// A sentence of a letter or form with one of these (or a number, or a drug) and
+/// none of the exclusions above asserts something the chart must show.
+static CLINICAL_FACT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(present(ed|s)?|noted|found|confirm\w*|documented|experienc\w*|develop\w*|hospitali[sz]\w*|admi(ssion|tted)|caused|required|requires|underwent|complet\w*|diagnos\w*|exam(ination)?|positive|negative|elevated|decreased|increased|wors\w*|improv\w*|persist\w*|severe|moderate|mild|chronic|acute|symptom\w*|pain|deviation|obstruction|collapse|score|index|level|weight|bmi|circumference|relapses?|exacerbations?|episodes?|vaccin\w*|independent|dependent|assist\w*|tolerat\w*)\b").unwrap()
+});
 
 /// Why a sentence is or is not a claim.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,15 +93,21 @@ pub fn detect(text: &str, label: Option<&str>, concept_kinds: &[&str]) -> Detect
     }
     let letters: Vec<char> = body.chars().filter(|c| c.is_alphabetic()).collect();
     let shouting = letters.iter().filter(|c| c.is_uppercase()).count() * 10 >= letters.len() * 8;
+    // A printed question or a label with no answer after it asserts nothing.
+    let unanswered = body.trim_end().ends_with(['?', ':']);
     if NOT_A_CLAIM.is_match(body)
         || LETTERHEAD.is_match(body)
         || shouting
+        || unanswered
+        || FURNITURE.is_match(body)
         || body.split_whitespace().count() < 3
     {
         return Detection::NotAClaim;
     }
     let has = |k: &str| concept_kinds.contains(&k);
-    let treatment_concept = has("drug") || has("drug_class") || has("therapy");
+    // Drugs the lexicon does not list are still drugs: the public drug vocabulary.
+    let vocab_drug = !pa_types::drugs::find_drugs(body).is_empty();
+    let treatment_concept = has("drug") || has("drug_class") || has("therapy") || vocab_drug;
     let t = if label == Some("diagnosis") {
         "diagnosis"
     } else if TREATMENT.is_match(body) && treatment_concept {
@@ -116,6 +132,10 @@ pub fn detect(text: &str, label: Option<&str>, concept_kinds: &[&str]) -> Detect
         "diagnosis"
     } else if SITE.is_match(body) {
         "site_of_care"
+    } else if body.split_whitespace().count() >= 5
+        && (CLINICAL_FACT.is_match(body) || NUMBER.is_match(body))
+    {
+        "history"
     } else {
         return Detection::NotAClaim;
     };
@@ -144,6 +164,32 @@ mod tests {
             ),
             Detection::Instruction
         );
+    }
+
+    #[test]
+    fn clinical_facts_outside_the_lexicon_are_claims() {
+        // Drugs the lexicon lacks, findings, scores and events.
+        for text in [
+            "Acitretin 25 mg daily x 12 weeks (2024) - inadequate response",
+            "He had an NSTEMI in June 2024.",
+            "Nasal obstruction symptoms present for over 1 year, worse on the left.",
+            "NOSE score 75 (severe) on 01/08/2026.",
+            "She has had three hospitalizations for heart failure in the past six months.",
+        ] {
+            assert!(
+                matches!(detect(text, None, &[]), Detection::Claim(_)),
+                "{text}"
+            );
+        }
+        // Questions without answers, enclosures and identifiers are not.
+        for text in [
+            "Has the patient tried and failed a preferred agent?",
+            "Medical management tried (agent, start/stop dates, response):",
+            "Chart notes, recent lipid results and pharmacy records are enclosed.",
+            "Prescriber NPI 0000000005 (test) on file with the plan",
+        ] {
+            assert_eq!(detect(text, None, &[]), Detection::NotAClaim, "{text}");
+        }
     }
 
     #[test]

@@ -14,6 +14,10 @@ use serde::Deserialize;
 use crate::quantity::{Cmp, QKind};
 use crate::Checker;
 
+/// An ICD-10-CM-shaped code.
+static ICD10_CODE: std::sync::LazyLock<regex::Regex> =
+    std::sync::LazyLock::new(|| regex::Regex::new(r"\b[A-TV-Z]\d{2}(\.\d{1,4})?\b").unwrap());
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct File {
@@ -22,6 +26,15 @@ struct File {
     #[allow(dead_code)]
     title: String,
     codes: Vec<String>,
+    /// Generic drug names (lowercase) the policy covers, for requests that name a
+    /// drug without a code (pharmacy benefit).
+    #[serde(default)]
+    drugs: Vec<String>,
+    /// ICD-10-CM prefixes the policy is for. A request matched by drug only is
+    /// checked against this policy only when the case carries one of them: the
+    /// same drug for another indication is another policy.
+    #[serde(default)]
+    indications: Vec<String>,
     criterion: Vec<Spec>,
 }
 
@@ -114,21 +127,39 @@ enum Outcome {
 }
 
 impl Checker {
-    /// Check the criteria of the set whose codes include `service_code`.
+    /// Check the criteria of the set whose codes include `service_code`, or,
+    /// failing that, whose drugs include `service_drug` (a generic name).
     pub fn check_criteria(
         &self,
         set: &CriteriaSet,
         service_code: Option<&str>,
+        service_drug: Option<&str>,
         sentences: &[Sentence],
     ) -> Vec<CriterionResult> {
-        let Some(code) = service_code.map(squash) else {
-            return Vec::new();
+        let code = service_code.map(squash);
+        let by_code = code.and_then(|code| {
+            set.files
+                .iter()
+                .find(|f| f.codes.iter().any(|c| squash(c) == code))
+        });
+        let by_drug = || {
+            let icd: Vec<String> = sentences
+                .iter()
+                .flat_map(|s| ICD10_CODE.find_iter(&s.span.quote))
+                .map(|m| m.as_str().replace('.', ""))
+                .collect();
+            service_drug.and_then(|d| {
+                set.files.iter().find(|f| {
+                    f.drugs.iter().any(|x| x.eq_ignore_ascii_case(d))
+                        && (f.indications.is_empty()
+                            || f.indications.iter().any(|p| {
+                                let p = p.replace('.', "");
+                                icd.iter().any(|c| c.starts_with(&p))
+                            }))
+                })
+            })
         };
-        let Some(file) = set
-            .files
-            .iter()
-            .find(|f| f.codes.iter().any(|c| squash(c) == code))
-        else {
+        let Some(file) = by_code.or_else(by_drug) else {
             return Vec::new();
         };
         let clinical: Vec<&Sentence> = sentences

@@ -585,7 +585,7 @@ mod tests {
     fn facts(q: &str) -> Vec<(String, String, Option<f64>, bool, String)> {
         let s = sent(q, "");
         checker()
-            .facts(&[s.clone()])
+            .facts(std::slice::from_ref(&s))
             .into_iter()
             .map(|f| {
                 assert_eq!(

@@ -101,6 +101,7 @@ pub fn extract(staged: StagedDoc, opts: &ExtractOptions) -> ExtractedDoc {
                         text,
                         extractor: Extractor::Plain,
                         partial_text: false,
+                        form_lines: Vec::new(),
                     })
                     .collect::<Vec<_>>()
             })
@@ -164,6 +165,12 @@ pub fn extract(staged: StagedDoc, opts: &ExtractOptions) -> ExtractedDoc {
                 } else {
                     tracing::warn!(case_id = %out.staged.case_id, doc_id = %out.staged.doc_id, page = number, "OCR failed or timed out");
                 }
+            }
+            // Filled form answers go after the page's own text, so its offsets stay put.
+            if !raw.form_lines.is_empty() {
+                let own = std::mem::take(&mut page.text);
+                let sep = if own.is_empty() { "" } else { "\n\n" };
+                page.text = normalize(&format!("{own}{sep}FORM FIELDS\n{}", raw.form_lines.join("\n")));
             }
             (page, missing)
         })
@@ -321,6 +328,11 @@ pub struct RawPage {
     pub extractor: Extractor,
     /// The content stream shows markedly more character codes than were read.
     pub partial_text: bool,
+    /// Filled form answers on this page ([`forms`]): appended to the page text
+    /// under a `FORM FIELDS` heading once the page's own text (or OCR) is decided,
+    /// so that answers never make a scanned form look as if it had a text layer.
+    #[serde(default)]
+    pub form_lines: Vec<String>,
 }
 
 pub(crate) fn pdf_pages(bytes: &[u8], opts: &ExtractOptions) -> Result<Vec<RawPage>, Failure> {
@@ -429,6 +441,7 @@ pub(crate) fn pdf_pages(bytes: &[u8], opts: &ExtractOptions) -> Result<Vec<RawPa
                 partial_text: text_check::is_partial(shown, codes),
                 text,
                 extractor: Extractor::PdfExtract,
+                form_lines: Vec::new(),
             },
             _ => RawPage {
                 partial_text: codes.is_some_and(|c| c >= text_check::MIN_CODES),
@@ -450,6 +463,7 @@ pub(crate) fn pdf_pages(bytes: &[u8], opts: &ExtractOptions) -> Result<Vec<RawPa
                     partial_text: text_check::is_partial(alt.chars().count() as u64, codes),
                     text: alt,
                     extractor: Extractor::Lopdf,
+                    form_lines: Vec::new(),
                 };
             }
         }
@@ -459,8 +473,7 @@ pub(crate) fn pdf_pages(bytes: &[u8], opts: &ExtractOptions) -> Result<Vec<RawPa
     let fields = catch_unwind(AssertUnwindSafe(|| forms::field_lines(&doc))).unwrap_or_default();
     for (number, lines) in fields {
         if let Some(page) = pages.get_mut(number as usize - 1) {
-            page.text.push_str("\n\nFORM FIELDS\n");
-            page.text.push_str(&lines.join("\n"));
+            page.form_lines = lines;
         }
     }
     if panics > 0 {

@@ -249,10 +249,17 @@ fn case_page(run: &RunInfo, c: &CaseResult) -> String {
     let mut h = head(&format!("Review: {}", c.case_id));
     let _ = write!(
         h,
-        "<p><a href=\"index.html\">All cases</a></p><h1>Case {}</h1><p>Service: <b>{}</b> {} &middot; run <code>{}</code></p>",
+        "<p><a href=\"index.html\">All cases</a></p><h1>Case {}</h1><p>Service: <b>{}</b> {}{} &middot; run <code>{}</code></p>",
         esc(&c.case_id),
-        esc(c.summary.service_code.as_deref().unwrap_or("not found")),
+        esc(c.summary.service_code.as_deref().unwrap_or(
+            if c.summary.service_drug.is_some() { "no code" } else { "not found" }
+        )),
         esc(c.summary.service_description.as_deref().unwrap_or("")),
+        c.summary
+            .service_drug
+            .as_deref()
+            .map(|d| format!(" &middot; drug <b>{}</b>", esc(d)))
+            .unwrap_or_default(),
         esc(&run.run_id)
     );
 

@@ -439,6 +439,7 @@ pub fn table_batch(
                 utf8("case_id"),
                 f("service_code", DataType::Utf8, true),
                 f("service_description", DataType::Utf8, true),
+                f("service_drug", DataType::Utf8, true),
                 int("n_documents"),
                 int("n_quarantined"),
                 int("n_pages"),
@@ -460,6 +461,7 @@ pub fn table_batch(
                 s(cases.iter().map(|c| c.case_id.clone())),
                 so(cases.iter().map(|c| c.summary.service_code.clone())),
                 so(cases.iter().map(|c| c.summary.service_description.clone())),
+                so(cases.iter().map(|c| c.summary.service_drug.clone())),
                 i32s(cases.iter().map(|c| c.docs.len() as i64)),
                 i32s(cases.iter().map(|c| c.n_quarantined() as i64)),
                 i32s(

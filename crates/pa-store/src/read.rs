@@ -52,6 +52,8 @@ pub struct StoredCase {
     pub service_code: Option<String>,
     /// Service description.
     pub service_description: Option<String>,
+    /// The requested drug's generic name (absent in runs before the column existed).
+    pub service_drug: Option<String>,
     /// Needs review.
     pub needs_review: bool,
     /// Documents: (file, kind, status, reason).
@@ -200,6 +202,9 @@ pub fn latest_case(out: &Path, case_id: &str) -> Result<Option<StoredCase>, Stor
                 run_id: run_id.clone(),
                 service_code: strings(&b, "service_code")[i].map(str::to_string),
                 service_description: strings(&b, "service_description")[i].map(str::to_string),
+                service_drug: b
+                    .column_by_name("service_drug")
+                    .and_then(|_| strings(&b, "service_drug")[i].map(str::to_string)),
                 needs_review: b
                     .column_by_name("needs_review")
                     .unwrap()

@@ -334,10 +334,73 @@ fn relevance(input: &CaseInput<'_>) -> Vec<std::collections::HashMap<(String, u3
         .collect()
 }
 
+/// A label that introduces the requested drug ("Medication:", "Drug requested:", "Re:").
+static DRUG_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(re|regarding|subject|request(ed)?( medication| drug| agent| product| therapy| service)?|(medication|drug|agent|product|therapy)( name| requested| being requested)?)\s*[:\-]").unwrap()
+});
+/// Words that make a sentence a request ("I am requesting coverage of Repatha").
+static REQUEST_VERB: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(request(s|ed|ing)?|seek(s|ing)?|approv(e|al)|authori[sz](e|ation)|coverage (of|for)|prescrib(e|ed|ing)|initiat(e|ion|ing)|start(ing)?)\b").unwrap()
+});
+
+/// The requested drug: a generic name from the drug vocabulary (brand names
+/// resolve to it), found in a request form or letter, with the sentence it is in.
+/// A labelled line ("Medication: Rinvoq (upadacitinib) 45 mg") comes first,
+/// then a request sentence ("I am requesting coverage of Repatha"), whose first
+/// drug after the request word is taken: drugs named before it are history.
+/// Forms come before letters, then document order. Failing all of these, the
+/// first drug a request form names.
+pub fn requested_drug(sentences: &[Sentence]) -> Option<(&'static str, usize)> {
+    let mut best: Option<(u8, usize, &'static str)> = None;
+    for (i, s) in sentences.iter().enumerate() {
+        if !s.kind.is_assertion() {
+            continue;
+        }
+        let text = &s.span.quote;
+        let drugs = pa_types::drugs::find_drugs(text);
+        if drugs.is_empty() {
+            continue;
+        }
+        let form = u8::from(s.kind != DocKind::RequestForm);
+        let found = if DRUG_LABEL.is_match(text) {
+            Some((form, drugs[0].generic))
+        } else if let Some(m) = REQUEST_VERB.find(text) {
+            let at = text[..m.start()].chars().count();
+            let d = drugs.iter().find(|d| d.start >= at).unwrap_or(&drugs[0]);
+            Some((2 + form, d.generic))
+        } else if s.kind == DocKind::RequestForm {
+            // A filled form whose answers carry no label: the medication is asked
+            // for before the history, so the form's first drug is the request.
+            Some((4, drugs[0].generic))
+        } else {
+            None
+        };
+        if let Some((prio, generic)) = found {
+            if best.is_none_or(|b| prio < b.0) {
+                best = Some((prio, i, generic));
+            }
+        }
+    }
+    best.map(|(_, i, g)| (g, i))
+}
+
 /// Summarize a case from all sentences of its readable documents.
 pub fn summarize(input: &CaseInput<'_>, lex: &Lexicon, opts: &SummarizeOptions) -> CaseSummary {
     let sentences = input.sentences;
-    let (service_code, service_description, service_idx) = service(sentences);
+    let (service_code, mut service_description, mut service_idx) = service(sentences);
+    let drug = requested_drug(sentences);
+    if service_idx.is_none() {
+        if let Some((_, i)) = drug {
+            service_idx = Some(i);
+            let q = squash(&sentences[i].span.quote);
+            service_description = Some(
+                q.split_once(':')
+                    .map_or(q.as_str(), |(_, d)| d)
+                    .trim()
+                    .to_string(),
+            );
+        }
+    }
     let bm25 = relevance(input);
     let kinds: Vec<Vec<String>> = sentences
         .iter()
@@ -433,6 +496,7 @@ pub fn summarize(input: &CaseInput<'_>, lex: &Lexicon, opts: &SummarizeOptions) 
     CaseSummary {
         service_code,
         service_description,
+        service_drug: drug.map(|d| d.0.to_string()),
         statements,
         llm: None,
     }
@@ -456,6 +520,38 @@ mod tests {
             section: section.into(),
             ordinal: 0,
         }
+    }
+
+    #[test]
+    fn the_requested_drug_is_named_by_brand_or_generic() {
+        let drug = |sents: &[Sentence]| requested_drug(sents).map(|d| d.0);
+        let letter = |t: &str| s("l", DocKind::Lmn, "", t);
+        assert_eq!(
+            drug(&[
+                letter("He failed atorvastatin and ezetimibe."),
+                letter("I am requesting coverage of Praluent for this patient."),
+            ]),
+            Some("alirocumab")
+        );
+        assert_eq!(
+            drug(&[
+                letter("Patient tried metformin for a year."),
+                s(
+                    "f",
+                    DocKind::RequestForm,
+                    "",
+                    "Medication requested: Ozempic 1 mg weekly"
+                ),
+            ]),
+            Some("semaglutide")
+        );
+        // History alone in a letter is not a request.
+        assert_eq!(drug(&[letter("She took methotrexate in 2024.")]), None);
+        // A notes-only case has no request.
+        assert_eq!(
+            drug(&[s("n", DocKind::ClinicalNote, "", "Start Humira 40 mg.")]),
+            None
+        );
     }
 
     #[test]

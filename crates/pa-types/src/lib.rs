@@ -340,6 +340,9 @@ pub struct CaseSummary {
     pub service_code: Option<String>,
     /// Description of the requested service, when found.
     pub service_description: Option<String>,
+    /// The requested drug's generic name (from the drug vocabulary), when the
+    /// request names one, with or without a code.
+    pub service_drug: Option<String>,
     /// Statements in section order.
     pub statements: Vec<Statement>,
     /// What the LLM backend did for this case, when it was asked.
