@@ -52,11 +52,25 @@ static NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b\d+(\.\d+)?\b")
 static FURNITURE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(are|is) (enclosed|attached)\W*$|^\W*(enclosures?|attachments?)\b|\b(please find|see attached|npi|member id|tax id)\b").unwrap()
 });
-/// Words that state a clinical fact: an event, a finding, a course, a severity.
-/// A sentence of a letter or form with one of these (or a number, or a drug) and
-/// none of the exclusions above asserts something the chart must show.
+/// Words that make a statement clinical: a condition, a symptom, a finding, a
+/// severity, a measurement, a course of care. A sentence of a letter or form with
+/// one of these (or a dated event, or a drug) and no administrative subject
+/// asserts something the chart must show.
 static CLINICAL_FACT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(present(ed|s)?|noted|found|confirm\w*|documented|experienc\w*|develop\w*|hospitali[sz]\w*|admi(ssion|tted)|caused|required|requires|underwent|complet\w*|diagnos\w*|exam(ination)?|positive|negative|elevated|decreased|increased|wors\w*|improv\w*|persist\w*|severe|moderate|mild|chronic|acute|symptom\w*|pain|deviation|obstruction|collapse|score|index|level|weight|bmi|circumference|relapses?|exacerbations?|episodes?|vaccin\w*|independent|dependent|assist\w*|tolerat\w*)\b").unwrap()
+    Regex::new(r"(?i)\b(hospitali[sz]\w*|admi(ssion|tted)|diagnos\w*|exam(ination)?|elevated|decreased|increased|wors\w*|improv\w*|persist\w*|severe|moderate|mild|chronic|acute|symptom\w*|pain|headaches?|nausea|vomiting|dyspnea|cough|fever|swelling|edema|numbness|tingling|dizziness|(un)?controlled|deviation|obstruction|collapse|score|index|weight|bmi|circumference|relapses?|exacerbations?|episodes?|vaccin\w*|independent|dependent|assist\w*|tolerat\w*|infection|fracture|lesions?|mass|tumou?r|cancer|disease|disorder|syndrome|deficit|weakness|fatigue|seizures?|bleeding|ulcer\w*)\b").unwrap()
+});
+/// An event in the patient's history ("had an NSTEMI in June 2024").
+static EVENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(had|has had|underwent|experienced|developed|caused|presented|suffered|sustained)\b").unwrap()
+});
+/// A checked box or a tick.
+static CHECKED: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\[\s*[xX✓✔]\s*\]|[☒☑✓✔]").unwrap());
+/// A stated value: "was 1,240", "of 10", "is 37.2".
+static STATED_VALUE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\b(was|were|is|are|of|at)\s+[<>]?\d").unwrap());
+/// Administrative statements: the office, billing, the fax, the record itself.
+static ADMIN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(billing|staff|scheduling|mailing|phone number|fax|callback|cover sheet|on file|this page|the record|claim will|authorization decision|page order)\b").unwrap()
 });
 
 /// Why a sentence is or is not a claim.
@@ -94,12 +108,14 @@ pub fn detect(text: &str, label: Option<&str>, concept_kinds: &[&str]) -> Detect
     let letters: Vec<char> = body.chars().filter(|c| c.is_alphabetic()).collect();
     let shouting = letters.iter().filter(|c| c.is_uppercase()).count() * 10 >= letters.len() * 8;
     // A printed question or a label with no answer after it asserts nothing.
-    let unanswered = body.trim_end().ends_with(['?', ':']);
+    // A checked box ("[X] Yes") answers it.
+    let unanswered = body.trim_end().ends_with(['?', ':']) && !CHECKED.is_match(body);
     if NOT_A_CLAIM.is_match(body)
         || LETTERHEAD.is_match(body)
         || shouting
         || unanswered
         || FURNITURE.is_match(body)
+        || ADMIN.is_match(body)
         || body.split_whitespace().count() < 3
     {
         return Detection::NotAClaim;
@@ -133,7 +149,7 @@ pub fn detect(text: &str, label: Option<&str>, concept_kinds: &[&str]) -> Detect
     } else if SITE.is_match(body) {
         "site_of_care"
     } else if body.split_whitespace().count() >= 5
-        && (CLINICAL_FACT.is_match(body) || NUMBER.is_match(body))
+        && (CLINICAL_FACT.is_match(body) || EVENT.is_match(body) || STATED_VALUE.is_match(body))
     {
         "history"
     } else {
@@ -175,6 +191,11 @@ mod tests {
             "Nasal obstruction symptoms present for over 1 year, worse on the left.",
             "NOSE score 75 (severe) on 01/08/2026.",
             "She has had three hospitalizations for heart failure in the past six months.",
+            "Diagnosis: G35 - Relapsing-remitting multiple sclerosis diagnosed 2019 per 2017 McDonald criteria",
+            "Hepatitis B screening completed and negative? [X] Yes [ ] No Date:",
+            "ACT 12 on 01/08/2026 (not well controlled)",
+            "His fecal calprotectin was 1,240 mcg/g on January 22, 2026.",
+            "Ms. Roe has experienced daily headaches for more than six months.",
         ] {
             assert!(
                 matches!(detect(text, None, &[]), Detection::Claim(_)),
@@ -187,6 +208,9 @@ mod tests {
             "Medical management tried (agent, start/stop dates, response):",
             "Chart notes, recent lipid results and pharmacy records are enclosed.",
             "Prescriber NPI 0000000005 (test) on file with the plan",
+            "Billing staff noted that the claim will be held until the decision.",
+            "The office confirmed the member's mailing address on 03/02/2026.",
+            "Scheduling staff documented the call and the callback window.",
         ] {
             assert_eq!(detect(text, None, &[]), Detection::NotAClaim, "{text}");
         }
