@@ -66,8 +66,9 @@ static EVENT: LazyLock<Regex> = LazyLock::new(|| {
 /// A checked box or a tick.
 static CHECKED: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\[\s*[xX✓✔]\s*\]|[☒☑✓✔]").unwrap());
 /// A stated value: "was 1,240", "of 10", "is 37.2".
-static STATED_VALUE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\b(was|were|is|are|of|at)\s+[<>]?\d").unwrap());
+static STATED_VALUE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(was|were|is|are|of|at)\s+[<>]?\d|\b(has|have|had|reports?|with)\s+(about\s+|approximately\s+|up to\s+)?\d+(\s*(to|-)\s*\d+)?\s+[a-z]").unwrap()
+});
 /// Administrative statements: the office, billing, the fax, the record itself.
 static ADMIN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(billing|staff|scheduling|mailing|phone number|fax|callback|cover sheet|on file|this page|the record|claim will|authorization decision|page order)\b").unwrap()
@@ -259,5 +260,129 @@ mod tests {
             detect("Date: 11/03/2026", Some("date"), &[]),
             Detection::NotAClaim
         );
+    }
+}
+
+/// Where one sentence of a letter or form holds several claims: a semicolon, a
+/// form's next lettered item ("b) ..."), or a coordinated clause with its own
+/// subject (", and she has ...", ", so this ..."). Returns char ranges of the
+/// clauses, trimmed; a piece shorter than three words stays with the one before.
+pub fn clauses(text: &str) -> Vec<(usize, usize)> {
+    static BREAK: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?i);\s*(?:and\s+)?|\s(?:[b-h]\)|\([b-h]\))\s|,\s+(?:and|but)\s+(?:he|she|they|his|her|their|the patient)\b|\s+and\s+(?:he|she|they)\s+(?:has|had|have|is|was|were|remains|reports|denies|continues|takes|takes|uses|wears|completed|underwent|tried|failed|received)\b",
+        )
+        .unwrap()
+    });
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let char_of = |byte: usize| chars.partition_point(|(b, _)| *b < byte);
+    // Break points in chars: where the next clause starts.
+    let mut cuts = Vec::new();
+    for m in BREAK.find_iter(text) {
+        let s = m.as_str();
+        let at = if s.starts_with(';') {
+            m.end()
+        } else if s.trim_start().starts_with([
+            '(', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'B', 'C', 'D', 'E', 'F', 'G', 'H',
+        ]) && s.trim().len() <= 3
+        {
+            m.start() + 1
+        } else {
+            // ", and she ...": the clause starts at the conjunction.
+            m.start() + s.find(|c: char| c.is_alphabetic()).unwrap_or(0)
+        };
+        // Not inside parentheses.
+        let depth = text[..m.start()].matches('(').count() as i64
+            - text[..m.start()].matches(')').count() as i64;
+        if depth <= 0 {
+            cuts.push(char_of(at));
+        }
+    }
+    let n = chars.len();
+    let mut bounds = vec![0];
+    bounds.extend(cuts);
+    bounds.push(n);
+    let cs: Vec<char> = chars.iter().map(|(_, c)| *c).collect();
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    for w in bounds.windows(2) {
+        let (mut s, mut e) = (w[0], w[1]);
+        while s < e && cs[s].is_whitespace() {
+            s += 1;
+        }
+        while e > s && (cs[e - 1].is_whitespace() || matches!(cs[e - 1], ';' | ',')) {
+            e -= 1;
+        }
+        if s >= e {
+            continue;
+        }
+        let words = cs[s..e]
+            .iter()
+            .collect::<String>()
+            .split_whitespace()
+            .count();
+        match out.last_mut() {
+            Some(last) if words < 3 => last.1 = e,
+            _ => out.push((s, e)),
+        }
+    }
+    // A first piece shorter than three words joins the next.
+    if out.len() > 1 {
+        let first_words = cs[out[0].0..out[0].1]
+            .iter()
+            .collect::<String>()
+            .split_whitespace()
+            .count();
+        if first_words < 3 {
+            out[1].0 = out[0].0;
+            out.remove(0);
+        }
+    }
+    if out.is_empty() {
+        out.push((0, n));
+    }
+    out
+}
+
+#[cfg(test)]
+mod clause_tests {
+    use super::clauses;
+
+    fn pieces(t: &str) -> Vec<String> {
+        let cs: Vec<char> = t.chars().collect();
+        clauses(t)
+            .into_iter()
+            .map(|(s, e)| cs[s..e].iter().collect())
+            .collect()
+    }
+
+    #[test]
+    fn semicolons_items_and_new_subjects_split_a_sentence() {
+        assert_eq!(
+            pieces("Wheezing on exertion; peak flow 60% of personal best."),
+            vec!["Wheezing on exertion", "peak flow 60% of personal best."]
+        );
+        assert_eq!(
+            pieces("a) Symptoms: cough for 3 months. b) Exam: bilateral wheeze."),
+            vec![
+                "a) Symptoms: cough for 3 months.",
+                "b) Exam: bilateral wheeze."
+            ]
+        );
+        assert_eq!(
+            pieces("He walks 20 feet with a walker, and he needs help with all transfers."),
+            vec![
+                "He walks 20 feet with a walker",
+                "and he needs help with all transfers."
+            ]
+        );
+    }
+
+    #[test]
+    fn parentheses_and_short_pieces_stay_whole() {
+        assert_eq!(
+            pieces("Metformin (1000 mg; stopped for diarrhea) failed."),
+            vec!["Metformin (1000 mg; stopped for diarrhea) failed."]
+        );
+        assert_eq!(pieces("BP 150/90; HR 88."), vec!["BP 150/90; HR 88."]);
     }
 }

@@ -19,6 +19,7 @@ use pa_types::{CaseSearcher, Claim, ClaimStatus, Evidence, Lexicon, Sentence};
 pub mod claims;
 pub mod context;
 pub mod criteria;
+mod dates;
 pub mod facts;
 pub mod quantity;
 
@@ -213,12 +214,22 @@ pub(crate) struct Analysis {
     quantities: Vec<Quantity>,
     /// ICD-10-CM codes with a decimal part (`M54.16`): specific enough to match alone.
     codes: Vec<String>,
+    /// Abbreviations read as their senses: (token index, content stems of each sense).
+    expansions: Vec<(usize, Vec<Vec<String>>)>,
+    /// Every content stem of every sense in `expansions`.
+    alt_stems: HashSet<String>,
+    /// Calendar dates written in the text.
+    dates: Vec<dates::Date>,
     /// The sentence prepared for ConText, on first use.
     ctx: std::cell::OnceCell<context::Prepared>,
 }
 
 static ICD10: std::sync::LazyLock<regex::Regex> =
     std::sync::LazyLock::new(|| regex::Regex::new(r"\b[A-TV-Z]\d{2}\.\d{1,4}\b").unwrap());
+
+/// A claim concept matched in a candidate: (claim entry, claim char range,
+/// candidate char range, or `None` when a negative form matched).
+type ConceptMatch = (usize, (usize, usize), Option<(usize, usize)>);
 
 /// Evidence checker for a run.
 pub struct Checker {
@@ -247,7 +258,12 @@ impl Checker {
         opts: EvidenceOptions,
     ) -> Result<Self, EvidenceError> {
         let ctx = Context::from_toml(context_toml).map_err(EvidenceError::Context)?;
+        let lex = lex.with_drug_vocabulary();
         Ok(Checker { lex, ctx, opts })
+    }
+
+    fn is_drug(&self, entry: usize) -> bool {
+        matches!(self.lex.entries[entry].kind.as_str(), "drug" | "drug_class")
     }
 
     /// The ConText engine, for callers that assess mentions themselves.
@@ -275,6 +291,32 @@ impl Checker {
                 ));
             }
         }
+        // Drugs the lexicon does not name, from the public drug vocabulary.
+        for m in pa_types::drugs::find_drugs(text) {
+            let Some(e) = self.lex.index_of(m.generic) else {
+                continue;
+            };
+            let toks: Vec<usize> = (0..tokens.len())
+                .filter(|&i| tokens[i].start >= m.start && tokens[i].end <= m.end)
+                .collect();
+            let (Some(&ts), Some(&te)) = (toks.first(), toks.last()) else {
+                continue;
+            };
+            if toks.iter().any(|&i| covered[i]) {
+                continue;
+            }
+            for &i in &toks {
+                covered[i] = true;
+            }
+            if seen.insert(e) {
+                concepts.push((e, ts, te + 1, m.start, m.end));
+            }
+        }
+        let expansions = expand_abbreviations(text, &tokens);
+        let alt_stems: HashSet<String> = expansions
+            .iter()
+            .flat_map(|(_, senses)| senses.iter().flatten().cloned())
+            .collect();
         let mut words = Vec::new();
         for (i, t) in tokens.iter().enumerate() {
             let honorific =
@@ -307,6 +349,9 @@ impl Checker {
             concepts,
             words,
             codes,
+            expansions,
+            alt_stems,
+            dates: dates::find(text),
             ctx: std::cell::OnceCell::new(),
         }
     }
@@ -334,6 +379,28 @@ impl Checker {
                         .iter()
                         .filter_map(|m| self.lex.index_of(m)),
                 );
+            }
+        }
+        // Concepts known only to the drug vocabulary have no terms: search for
+        // the words as written.
+        for &(entry, ts, te, ..) in &a.concepts {
+            if self.lex.entries[entry].terms.is_empty() {
+                terms.extend(a.tokens[ts..te].iter().map(|t| t.norm.clone()));
+            }
+        }
+        // Notes abbreviate: search for "SOB" too when the claim says
+        // "shortness of breath" (any phrase of up to four words).
+        for i in 0..a.tokens.len() {
+            for n in 1..=4.min(a.tokens.len() - i) {
+                let phrase = a.tokens[i..i + n]
+                    .iter()
+                    .map(|t| t.norm.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let singular = phrase.strip_suffix('s').unwrap_or(&phrase);
+                for p in [phrase.as_str(), singular] {
+                    terms.extend(pa_types::abbrev::abbreviations_for(p).iter().cloned());
+                }
             }
         }
         terms.extend(a.words.iter().map(|w| {
@@ -376,7 +443,31 @@ impl Checker {
         let doc_dates = document_dates(sentences);
         let mut analyzed: HashMap<(String, u32, u32), Analysis> = HashMap::new();
         let mut out = Vec::new();
+        // A sentence of a letter or form may hold several claims: check each clause.
+        let mut units: Vec<(Sentence, String)> = Vec::new();
         for s in sentences.iter().filter(|s| s.kind.is_assertion()) {
+            let parts = claims::clauses(&s.span.quote);
+            if parts.len() == 1 {
+                units.push((s.clone(), format!("{}#{}", s.span.doc_id, s.ordinal)));
+                continue;
+            }
+            for (k, (cs, ce)) in parts.into_iter().enumerate() {
+                let Some(quote) = pa_types::text::char_slice(&s.span.quote, cs, ce) else {
+                    continue;
+                };
+                let mut sub = s.clone();
+                sub.span.start = s.span.start + cs as u32;
+                sub.span.end = s.span.start + ce as u32;
+                sub.span.quote = quote.to_string();
+                let id = if k == 0 {
+                    format!("{}#{}", s.span.doc_id, s.ordinal)
+                } else {
+                    format!("{}#{}.{}", s.span.doc_id, s.ordinal, k)
+                };
+                units.push((sub, id));
+            }
+        }
+        for (s, claim_id) in &units {
             let a = self.analyze(&s.span.quote);
             let kinds: Vec<&str> = a
                 .concepts
@@ -389,7 +480,7 @@ impl Checker {
                 Detection::Instruction | Detection::NotAClaim => continue,
             };
             let mut claim = Claim {
-                claim_id: format!("{}#{}", s.span.doc_id, s.ordinal),
+                claim_id: claim_id.clone(),
                 span: s.span.clone(),
                 claim_type,
                 status: ClaimStatus::Unsupported,
@@ -458,7 +549,7 @@ impl Checker {
         let cand_lower = pa_types::text::squash(&cand.span.quote);
         // Concepts: each claim concept is matched by a candidate concept it is
         // satisfied by, or by one of its negative forms.
-        let mut matched = Vec::new(); // (claim concept, Some(cand char range) | None for a negative form)
+        let mut matched: Vec<ConceptMatch> = Vec::new(); // (claim concept, Some(cand char range) | None for a negative form)
         for &(ce, _, _, cs, cend) in &a.concepts {
             if let Some(&(_, _, _, s2, e2)) =
                 b.concepts.iter().find(|bc| self.lex.satisfies(ce, bc.0))
@@ -477,19 +568,71 @@ impl Checker {
             .iter()
             .map(|t| t.norm.as_str())
             .collect::<HashSet<_>>();
-        let cand_stems: HashSet<String> = b.tokens.iter().map(|t| stem(&t.norm)).collect();
+        // The candidate's stems, with its abbreviations read as their senses.
+        let mut cand_stems: HashSet<String> = b.tokens.iter().map(|t| stem(&t.norm)).collect();
+        cand_stems.extend(b.alt_stems.iter().cloned());
+        // A claim concept the candidate names only in words or through an
+        // abbreviation ("HA" for headache): every content word of one of its
+        // multi-word or long terms is there.
+        for &(ce, _, _, cs, cend) in &a.concepts {
+            if matched.iter().any(|m| m.0 == ce) {
+                continue;
+            }
+            let spelled = self.lex.entries[ce].terms.iter().find_map(|term| {
+                let stems: Vec<String> = tokenize(term)
+                    .iter()
+                    .map(|t| stem(&t.norm))
+                    .filter(|w| !STOPWORDS.contains(&w.as_str()))
+                    .collect();
+                ((stems.len() >= 2 || term.len() >= 5)
+                    && !stems.is_empty()
+                    && stems.iter().all(|w| cand_stems.contains(w)))
+                .then_some(stems)
+            });
+            let Some(stems) = spelled else {
+                continue;
+            };
+            // Context is read at the first candidate token that carries the term.
+            let at = b.tokens.iter().enumerate().find(|(j, t)| {
+                stems.contains(&stem(&t.norm))
+                    || b.expansions.iter().any(|(k, senses)| {
+                        k == j && senses.iter().flatten().any(|x| stems.contains(x))
+                    })
+            });
+            if let Some((_, t)) = at {
+                matched.push((ce, (cs, cend), Some((t.start, t.end))));
+            }
+        }
+        let claim_senses = |w: &(String, usize, usize)| {
+            a.expansions
+                .iter()
+                .filter(|(i, _)| a.tokens[*i].start == w.1)
+                .flat_map(|(_, senses)| senses.iter())
+                .any(|sense| sense.iter().all(|x| cand_stems.contains(x)))
+        };
         let matched_words: Vec<&(String, usize, usize)> = a
             .words
             .iter()
-            .filter(|w| cand_stems.contains(&w.0) || cand_words.contains(w.0.as_str()))
+            .filter(|w| {
+                cand_stems.contains(&w.0) || cand_words.contains(w.0.as_str()) || claim_senses(w)
+            })
             .collect();
+        // A date of the claim that the candidate gives too is one more matched word.
+        let matched_dates = a
+            .dates
+            .iter()
+            .filter(|d| b.dates.iter().any(|e| d.same_as(e)))
+            .count();
         let nc = a.concepts.len() as f32;
         let nw = a.words.len() as f32;
         let denom = 2.0 * nc + nw;
         if denom == 0.0 {
             return (Verdict::Weak, 0.0);
         }
-        let cov = (2.0 * matched.len() as f32 + matched_words.len() as f32) / denom;
+        let cov =
+            ((2.0 * matched.len() as f32 + matched_words.len() as f32 + matched_dates as f32)
+                / denom)
+                .min(1.0);
         // A specific concept (a drug, a therapy, a measure, a test) carries a claim
         // on its own; otherwise a third of the key terms must match.
         let head = matched.iter().any(|m| {
@@ -500,7 +643,7 @@ impl Checker {
         });
         let same_code = a.codes.iter().any(|c| b.codes.contains(c));
         let relevant = same_code
-            || (cov >= 0.34 && (!matched.is_empty() || matched_words.len() >= 2))
+            || (cov >= 0.34 && (!matched.is_empty() || matched_words.len() + matched_dates >= 2))
             || (head && cov >= 0.25);
         if !relevant {
             return (Verdict::Weak, cov);
@@ -553,6 +696,11 @@ impl Checker {
                 );
             }
             if cb.negated != ca.negated && !cb.hypothetical {
+                // Opposite polarity contradicts only a statement matched as
+                // closely as a support would need; a loose match says nothing.
+                if cov < self.opts.support_coverage {
+                    return (Verdict::Weak, cov);
+                }
                 return (
                     Verdict::Contradicts(format!(
                         "{where_} says otherwise: \"{}\"",
@@ -598,7 +746,24 @@ impl Checker {
                     missing = Some(claimed[0].surface.clone());
                 }
             } else if claimed.iter().any(|q| found.iter().any(|f| agrees(q, f))) {
-                strong |= matches!(kind, QKind::Measure(_));
+                // A measure's value, or the same treatment for the same time.
+                strong |= matches!(kind, QKind::Measure(_))
+                    || (matches!(kind, QKind::Duration)
+                        && matched.iter().any(|m| {
+                            matches!(
+                                self.lex.entries[m.0].kind.as_str(),
+                                "drug" | "drug_class" | "therapy"
+                            )
+                        }));
+            } else if matches!(kind, QKind::Unit(u) if !unit_is_result(u))
+                && !(a.concepts.iter().filter(|c| self.is_drug(c.0)).count() == 1
+                    && b.concepts.iter().filter(|c| self.is_drug(c.0)).count() == 1
+                    && matched.iter().any(|m| self.is_drug(m.0)))
+            {
+                // A dose differs: a contradiction only when both sentences are
+                // about one and the same drug ("atorvastatin 80 mg" is not
+                // contradicted by "rosuvastatin 20 mg" in the same sentence).
+                continue;
             } else {
                 let label = match kind {
                     QKind::Measure(e) => {
@@ -616,6 +781,27 @@ impl Checker {
                         "{{assertion}}: {label}{}; {where_}: {label}{}",
                         claimed[0].surface.trim(),
                         found_text.join(", ")
+                    )),
+                    cov,
+                );
+            }
+        }
+        // "three medications": the candidate must name that many distinct drugs.
+        if let Some(n) = drug_count(&claim.span.quote) {
+            let named: HashSet<usize> = b
+                .concepts
+                .iter()
+                .filter(|c| self.lex.entries[c.0].kind == "drug")
+                .map(|c| c.0)
+                .collect();
+            if named.is_empty() {
+                missing.get_or_insert_with(|| format!("{n} medications"));
+            } else if named.len() < n {
+                return (
+                    Verdict::Contradicts(format!(
+                        "{{assertion}}: {n} medications; {where_} names {}: \"{}\"",
+                        named.len(),
+                        short(&cand.span.quote)
                     )),
                     cov,
                 );
@@ -780,7 +966,17 @@ pub(crate) fn document_dates(sentences: &[Sentence]) -> HashMap<&str, (u32, u32,
             }
         }
         if !out.contains_key(doc) {
-            if let Some(d) = parse(q) {
+            // A date of birth is never the document's date.
+            let first = DATE.find_iter(q).find(|m| {
+                let before = q[..m.start()].to_lowercase();
+                let before = before.trim_end_matches([' ', ':', '-', '#', '.']);
+                !(before.ends_with("dob")
+                    || before.ends_with("d.o.b")
+                    || before.ends_with("birth")
+                    || before.ends_with("born")
+                    || before.ends_with("birthdate"))
+            });
+            if let Some(d) = first.and_then(|m| parse(m.as_str())) {
                 out.insert(doc, d);
             }
         }
@@ -803,4 +999,57 @@ pub(crate) fn short(s: &str) -> String {
     } else {
         flat.chars().take(107).collect::<String>() + "..."
     }
+}
+
+/// Abbreviations of a text read as their senses ([`pa_types::abbrev::expand`]):
+/// (token index, content stems of each sense). "s/p" is one abbreviation.
+fn expand_abbreviations(text: &str, tokens: &[Token]) -> Vec<(usize, Vec<Vec<String>>)> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    for (i, t) in tokens.iter().enumerate() {
+        let mut surface: String = chars[t.start..t.end].iter().collect();
+        if let Some(n) = tokens.get(i + 1) {
+            if n.start == t.end + 1
+                && chars[t.end] == '/'
+                && t.end - t.start <= 2
+                && n.end - n.start <= 2
+            {
+                surface.push('/');
+                surface.extend(&chars[n.start..n.end]);
+            }
+        }
+        let senses: Vec<Vec<String>> = pa_types::abbrev::expand(&surface)
+            .iter()
+            .map(|s| {
+                tokenize(s)
+                    .iter()
+                    .map(|x| stem(&x.norm))
+                    .filter(|w| w.len() >= 3 && !STOPWORDS.contains(&w.as_str()))
+                    .collect::<Vec<String>>()
+            })
+            .filter(|v| !v.is_empty())
+            .collect();
+        if !senses.is_empty() {
+            out.push((i, senses));
+        }
+    }
+    out
+}
+
+/// How many medications a sentence says were used: "three medications",
+/// "two preventive medications", "3 antihypertensive agents".
+fn drug_count(text: &str) -> Option<usize> {
+    static COUNT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"(?i)\b(two|three|four|five|six|[2-9])\s+(?:[a-z-]+\s+)?(?:medications|medicines|agents|drugs|antihypertensives)\b",
+        )
+        .unwrap()
+    });
+    let c = COUNT.captures(text)?;
+    let w = c[1].to_lowercase();
+    ["two", "three", "four", "five", "six"]
+        .iter()
+        .position(|x| *x == w)
+        .map(|i| i + 2)
+        .or_else(|| w.parse().ok())
 }

@@ -69,6 +69,10 @@ static UNIT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?:\b(\d+(?:\.\d+)?)\s*x\s*)?\b(\d+(?:\.\d+)?)\s*(%|mg/dl|mg/l|mm\s?hg|kg/m2|cm|mm|lbs?|pounds|kg|mcg|mg|units|events/h|events per hour|/hr|/h|iu/ml|u/l|meq/l|degrees)(?:\b|\s|$|[,.;)])")
         .unwrap()
 });
+/// A look-back window before a duration: "in the past", "within the last", "over the previous".
+static WINDOW: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(past|last|previous|prior|within|within the|in the)\s*$").unwrap()
+});
 static LESS: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)(less than|below|under|fewer than|<)\s*$").unwrap());
 static MORE: LazyLock<Regex> = LazyLock::new(|| {
@@ -151,6 +155,9 @@ pub fn quantities(sentence: &str, measures: &[(usize, usize, usize)]) -> Vec<Qua
         };
         let cmp = if c.get(2).is_some() {
             Cmp::AtLeast
+        } else if WINDOW.is_match(before(c.get(0).unwrap().start())) {
+            // "in the past 12 months" is a window the events fall in, not a duration.
+            Cmp::AtMost
         } else {
             qualifier(before(c.get(0).unwrap().start()))
         };

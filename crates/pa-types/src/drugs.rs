@@ -316,6 +316,11 @@ pub fn find_drugs(text: &str) -> Vec<DrugMention> {
     out
 }
 
+/// Every generic name of the vocabulary, sorted, once each.
+pub fn generics() -> &'static [&'static str] {
+    &Vocab::get().generics
+}
+
 /// The generic name of one drug name, brand or generic, in any case
 /// (`"Humira"` -> `"adalimumab"`); `None` when the vocabulary does not have it.
 /// Names the build script filtered out as ambiguous ("plan b") are not there.

@@ -99,6 +99,28 @@ impl Lexicon {
         })
     }
 
+    /// Add a `drug` concept for every generic of the drug vocabulary
+    /// ([`crate::drugs`]) that the lexicon does not define under that id. They
+    /// have no terms: text finds them through [`crate::drugs::find_drugs`], and a
+    /// lexicon class may still name only lexicon ids as members.
+    pub fn with_drug_vocabulary(mut self) -> Self {
+        for g in crate::drugs::generics() {
+            if self.by_id.contains_key(*g) {
+                continue;
+            }
+            self.by_id.insert(g.to_string(), self.entries.len());
+            self.entries.push(LexiconEntry {
+                id: g.to_string(),
+                kind: "drug".into(),
+                label: None,
+                terms: Vec::new(),
+                members: Vec::new(),
+                negative_forms: Vec::new(),
+            });
+        }
+        self
+    }
+
     /// The entry index for an id.
     pub fn index_of(&self, id: &str) -> Option<usize> {
         self.by_id.get(id).copied()
@@ -131,13 +153,19 @@ impl Lexicon {
     /// True when a mention of `found` satisfies a claim about `wanted`: the same
     /// concept, or a member (transitively) of the wanted class.
     pub fn satisfies(&self, wanted: usize, found: usize) -> bool {
+        if wanted == found {
+            return true;
+        }
+        if self.entries[wanted].members.is_empty() {
+            return false;
+        }
         let mut stack = vec![wanted];
-        let mut seen = vec![false; self.entries.len()];
+        let mut seen = std::collections::HashSet::new();
         while let Some(w) = stack.pop() {
             if w == found {
                 return true;
             }
-            if std::mem::replace(&mut seen[w], true) {
+            if !seen.insert(w) {
                 continue;
             }
             stack.extend(

@@ -16,6 +16,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+pub mod abbrev;
 pub mod drugs;
 mod lexicon;
 pub mod text;

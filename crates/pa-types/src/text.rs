@@ -111,6 +111,15 @@ pub fn tokenize(s: &str) -> Vec<Token> {
 pub fn stem(word: &str) -> String {
     let w = word;
     for suf in ["ing", "ies", "ed", "es", "s"] {
+        // "-es" is a suffix only after a sibilant ("boxes", "branches");
+        // "headaches" is "headache" + "s".
+        if suf == "es"
+            && !["ses", "xes", "zes", "ches", "shes"]
+                .iter()
+                .any(|x| w.ends_with(x))
+        {
+            continue;
+        }
         if w.len() > suf.len() + 3 && w.ends_with(suf) {
             let base = &w[..w.len() - suf.len()];
             return if suf == "ies" {

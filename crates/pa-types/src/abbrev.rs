@@ -1,0 +1,144 @@
+//! Clinical abbreviations and their senses, from a public inventory built from
+//! clinical notes (`pipelines/vocab/abbreviations.tsv`, made by
+//! `pipelines/vocab/build_abbreviations.py` from the CC BY 4.0 Columbia clinical
+//! abbreviation metainventory: Vanderbilt, Stetson and Wikipedia inventories).
+//!
+//! Each sense carries its share among the senses of that abbreviation, per written
+//! form where the inventory counted forms ("PT" is physical therapy or prothrombin
+//! time; "pt" is the patient) and for any case otherwise. [`expand`] gives the
+//! senses worth reading a written token as; the caller decides by context when
+//! several remain.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+const TSV: &str = include_str!("../../../pipelines/vocab/abbreviations.tsv");
+
+/// Senses below this share of their abbreviation are not read into a token.
+pub const MIN_SHARE: f32 = 0.2;
+
+type Key = (String, String);
+
+fn table() -> &'static HashMap<Key, Vec<(&'static str, f32)>> {
+    static T: OnceLock<HashMap<Key, Vec<(&'static str, f32)>>> = OnceLock::new();
+    T.get_or_init(|| {
+        let mut t: HashMap<Key, Vec<(&'static str, f32)>> = HashMap::new();
+        for line in TSV.lines().skip(1) {
+            let mut f = line.split('\t');
+            let (Some(abbr), Some(form), Some(sense), Some(share)) =
+                (f.next(), f.next(), f.next(), f.next())
+            else {
+                continue;
+            };
+            let Ok(share) = share.parse::<f32>() else {
+                continue;
+            };
+            t.entry((abbr.to_string(), form.to_string()))
+                .or_default()
+                .push((sense, share));
+        }
+        t
+    })
+}
+
+/// The senses (lowercase phrases) a written token may stand for, most frequent
+/// first, each with at least [`MIN_SHARE`]. Empty when the token is not an
+/// abbreviation the inventory knows in that form.
+///
+/// A token written in lowercase is read as an abbreviation only when the
+/// inventory saw that lowercase form in notes ("hx", "pt"), so that ordinary
+/// words are left alone; a token with capitals ("HA", "BMs", "DES"), or with a
+/// slash ("s/p"), is looked up in any case. A plural `s` after capitals is
+/// dropped ("ADLs").
+pub fn expand(surface: &str) -> Vec<&'static str> {
+    if surface.chars().count() < 2 || surface.chars().all(|c| c.is_ascii_digit()) {
+        return Vec::new();
+    }
+    let t = table();
+    let has_upper = surface.chars().any(|c| c.is_uppercase());
+    let singular = match surface.strip_suffix('s') {
+        Some(stem) if stem.len() >= 2 && stem.chars().all(|c| !c.is_lowercase()) => stem,
+        _ => surface,
+    };
+    let lower = singular.to_lowercase();
+    let by_form = t
+        .get(&(lower.clone(), singular.to_string()))
+        .filter(|v| !v.is_empty());
+    let senses = match by_form {
+        Some(v) => v,
+        None if has_upper || singular.contains('/') => match t.get(&(lower, "*".to_string())) {
+            Some(v) => v,
+            None => return Vec::new(),
+        },
+        None => return Vec::new(),
+    };
+    senses
+        .iter()
+        .filter(|(_, share)| *share >= MIN_SHARE)
+        .map(|(s, _)| *s)
+        .collect()
+}
+
+/// The abbreviations (lowercase) whose main sense is `phrase` (lowercase, as
+/// the inventory writes it: "headache", "shortness of breath"), so that a search
+/// for the phrase also finds notes that abbreviate it. Only senses of at least
+/// [`MIN_SHARE`] for any case count.
+pub fn abbreviations_for(phrase: &str) -> &'static [String] {
+    static R: OnceLock<HashMap<String, Vec<String>>> = OnceLock::new();
+    let r = R.get_or_init(|| {
+        let mut r: HashMap<String, Vec<String>> = HashMap::new();
+        for ((abbr, form), senses) in table() {
+            if form != "*" {
+                continue;
+            }
+            for (sense, share) in senses {
+                if *share >= MIN_SHARE {
+                    let v = r.entry(sense.to_string()).or_default();
+                    if !v.contains(abbr) {
+                        v.push(abbr.clone());
+                    }
+                }
+            }
+        }
+        r
+    });
+    r.get(phrase).map(Vec::as_slice).unwrap_or(&[])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn common_note_abbreviations_read_as_their_sense() {
+        assert_eq!(expand("HA"), vec!["headache"]);
+        assert_eq!(expand("SOB"), vec!["shortness of breath"]);
+        assert_eq!(expand("hx"), vec!["history"]);
+        assert_eq!(expand("s/p"), vec!["status post"]);
+        assert!(expand("BMs").contains(&"bowel movement"));
+        assert!(expand("DES").contains(&"drug-eluting stent"));
+    }
+
+    #[test]
+    fn case_decides_between_patient_and_therapy() {
+        assert_eq!(expand("pt"), vec!["patient"]);
+        let upper = expand("PT");
+        assert!(upper.contains(&"physical therapy"));
+        assert!(upper.contains(&"prothrombin time"));
+        assert!(!upper.contains(&"patient"));
+    }
+
+    #[test]
+    fn a_phrase_finds_its_abbreviations() {
+        assert!(abbreviations_for("shortness of breath").contains(&"sob".to_string()));
+        assert!(abbreviations_for("headache").contains(&"ha".to_string()));
+        assert!(abbreviations_for("no such sense at all").is_empty());
+    }
+
+    #[test]
+    fn ordinary_words_are_not_abbreviations() {
+        for w in ["the", "and", "walks", "daily", "12"] {
+            assert!(expand(w).is_empty(), "{w}");
+        }
+    }
+}
