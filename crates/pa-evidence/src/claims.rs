@@ -17,6 +17,26 @@ static NOT_A_CLAIM: LazyLock<Regex> = LazyLock::new(|| {
 static TREATMENT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(fail(ed|ure)?|tried|trial|completed|course|treated|taking|taken|took|received|participated|intoleran\w*|contraindicat\w*|despite|without (relief|benefit|improvement)|inadequate|on maximal|remains?)\b").unwrap()
 });
+/// Nouns of treatment that name no drug: "failed conservative management",
+/// "completed 12 sessions", "4 weeks of intranasal corticosteroid therapy".
+static TREATMENT_NOUN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(therap(y|ies)|treatments?|medications?|regimens?|injections?|irrigations?|management|programs?|sessions|visits|agents?|steroids?|corticosteroids?)\b").unwrap()
+});
+/// A statement about the patient: it starts with the patient as its subject
+/// ("She has ...", "Mr. Ortiz was ...", "His mother ..." is not: experiencer
+/// rules decide that later).
+static PATIENT_SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:[^:]{1,48}:\s*)?(he|she|they|the patient|patient|pt|mr\.?|ms\.?|mrs\.?|his|her|their)\s+\S+\s+\S+").unwrap()
+});
+/// A score out of its maximum: "FIM 38/91", "ESS 14 of 24" (not a date).
+static SCORE_OF: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b[a-z]{2,}[a-z-]*\s+(total\s+)?\d{1,3}\s*(/|of|out of)\s*\d{1,3}\b").unwrap()
+});
+/// What a diagnosis line says beyond its code and name: when and how it was made.
+static DIAGNOSIS_DETAIL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(diagnosed|confirmed|biopsy|since|per|onset|established)\b|\b(19|20)\d{2}\b")
+        .unwrap()
+});
 static DIAGNOSIS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(diagnos\w*|biopsy-proven)\b|\b[A-TV-Z]\d{2}(\.\d{1,4})?\b").unwrap()
 });
@@ -57,7 +77,7 @@ static FURNITURE: LazyLock<Regex> = LazyLock::new(|| {
 /// one of these (or a dated event, or a drug) and no administrative subject
 /// asserts something the chart must show.
 static CLINICAL_FACT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(hospitali[sz]\w*|admi(ssion|tted)|diagnos\w*|exam(ination)?|elevated|decreased|increased|wors\w*|improv\w*|persist\w*|severe|moderate|mild|chronic|acute|symptom\w*|pain|headaches?|nausea|vomiting|dyspnea|cough|fever|swelling|edema|numbness|tingling|dizziness|(un)?controlled|deviation|obstruction|collapse|score|index|weight|bmi|circumference|relapses?|exacerbations?|episodes?|vaccin\w*|independent|dependent|assist\w*|tolerat\w*|infection|fracture|lesions?|mass|tumou?r|cancer|disease|disorder|syndrome|deficit|weakness|fatigue|seizures?|bleeding|ulcer\w*)\b").unwrap()
+    Regex::new(r"(?i)\b(hospitali[sz]\w*|admi(ssion|tted)|diagnos\w*|exam(ination)?|elevated|decreased|increased|wors\w*|improv\w*|persist\w*|severe|moderate|mild|chronic|acute|symptom\w*|pain|headaches?|nausea|vomiting|dyspnea|cough|fever|swelling|edema|numbness|tingling|dizziness|(un)?controlled|deviation|obstruction|collapse|score|index|weight|bmi|circumference|relapses?|exacerbations?|episodes?|vaccin\w*|independent|dependent|assist\w*|tolerat\w*|infection|fracture|lesions?|mass|tumou?r|cancer|disease|disorder|syndrome|deficit|weakness|fatigue|seizures?|bleeding|ulcer\w*|diminished|reduced|sensation|tender\w*|strength|reflex\w*|gait|atrophy|range of motion|positive|abnormal|stenosis|protrusion|herniation|hypertrophy|effusion|bloody|stools?|bowel|urgency|sleep\w*)\b").unwrap()
 });
 /// An event in the patient's history ("had an NSTEMI in June 2024").
 static EVENT: LazyLock<Regex> = LazyLock::new(|| {
@@ -102,7 +122,13 @@ pub fn detect(text: &str, label: Option<&str>, concept_kinds: &[&str]) -> Detect
         return Detection::Instruction;
     }
     if let Some(l) = label {
-        if pa_types::text::HEADER_LABELS.contains(&l) {
+        // A header field is form data, except a diagnosis line that says when
+        // or how the diagnosis was made ("diagnosed 2019 per McDonald criteria").
+        let detailed_diagnosis = l == "diagnosis"
+            && body
+                .split_once(':')
+                .is_some_and(|(_, rest)| DIAGNOSIS_DETAIL.is_match(rest));
+        if pa_types::text::HEADER_LABELS.contains(&l) && !detailed_diagnosis {
             return Detection::NotAClaim;
         }
     }
@@ -124,14 +150,18 @@ pub fn detect(text: &str, label: Option<&str>, concept_kinds: &[&str]) -> Detect
     let has = |k: &str| concept_kinds.contains(&k);
     // Drugs the lexicon does not list are still drugs: the public drug vocabulary.
     let vocab_drug = !pa_types::drugs::find_drugs(body).is_empty();
-    let treatment_concept = has("drug") || has("drug_class") || has("therapy") || vocab_drug;
+    let treatment_concept = has("drug")
+        || has("drug_class")
+        || has("therapy")
+        || vocab_drug
+        || TREATMENT_NOUN.is_match(body);
     let t = if label == Some("diagnosis") {
         "diagnosis"
     } else if TREATMENT.is_match(body) && treatment_concept {
         "prior_treatment"
     } else if DIAGNOSIS.is_match(body) {
         "diagnosis"
-    } else if has("measure") && NUMBER.is_match(body) {
+    } else if (has("measure") && NUMBER.is_match(body)) || SCORE_OF.is_match(body) {
         "score"
     } else if has("test") || TEST.is_match(body) || VALUE.is_match(body) {
         "test_result"
@@ -150,7 +180,10 @@ pub fn detect(text: &str, label: Option<&str>, concept_kinds: &[&str]) -> Detect
     } else if SITE.is_match(body) {
         "site_of_care"
     } else if body.split_whitespace().count() >= 5
-        && (CLINICAL_FACT.is_match(body) || EVENT.is_match(body) || STATED_VALUE.is_match(body))
+        && (CLINICAL_FACT.is_match(body)
+            || EVENT.is_match(body)
+            || STATED_VALUE.is_match(body)
+            || PATIENT_SUBJECT.is_match(body))
     {
         "history"
     } else {
@@ -270,7 +303,7 @@ mod tests {
 pub fn clauses(text: &str) -> Vec<(usize, usize)> {
     static BREAK: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
-            r"(?i);\s*(?:and\s+)?|\s(?:[b-h]\)|\([b-h]\))\s|,\s+(?:and|but)\s+(?:he|she|they|his|her|their|the patient)\b|\s+and\s+(?:he|she|they)\s+(?:has|had|have|is|was|were|remains|reports|denies|continues|takes|takes|uses|wears|completed|underwent|tried|failed|received)\b",
+            r"(?i);\s*(?:and\s+)?|\b(?:yes|no)\.\s+|\s(?:[b-h]\)|\([b-h]\))\s|,\s+(?:and|but)\s+(?:he|she|they|his|her|their|the patient)\b|\s+and\s+(?:he|she|they)\s+(?:has|had|have|is|was|were|remains|reports|denies|continues|takes|takes|uses|wears|completed|underwent|tried|failed|received)\b",
         )
         .unwrap()
     });
@@ -280,7 +313,12 @@ pub fn clauses(text: &str) -> Vec<(usize, usize)> {
     let mut cuts = Vec::new();
     for m in BREAK.find_iter(text) {
         let s = m.as_str();
-        let at = if s.starts_with(';') {
+        let lower = s.to_lowercase();
+        let answer = lower.starts_with("yes.") || lower.starts_with("no.");
+        if answer && !text[m.end()..].starts_with(|c: char| c.is_uppercase()) {
+            continue;
+        }
+        let at = if s.starts_with(';') || answer {
             m.end()
         } else if s.trim_start().starts_with([
             '(', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'B', 'C', 'D', 'E', 'F', 'G', 'H',
@@ -366,6 +404,13 @@ mod clause_tests {
             vec![
                 "a) Symptoms: cough for 3 months.",
                 "b) Exam: bilateral wheeze."
+            ]
+        );
+        assert_eq!(
+            pieces("Is any part cosmetic? No. The septoplasty is done for obstruction."),
+            vec![
+                "Is any part cosmetic? No.",
+                "The septoplasty is done for obstruction."
             ]
         );
         assert_eq!(

@@ -441,6 +441,18 @@ impl Checker {
             .collect();
 
         let doc_dates = document_dates(sentences);
+        // Concepts in the first lines (title, header) of each clinical document.
+        let mut doc_heads: HashMap<&str, Vec<usize>> = HashMap::new();
+        for s in sentences
+            .iter()
+            .filter(|s| !s.kind.is_assertion() && s.ordinal < 3)
+        {
+            let a = self.analyze(&s.span.quote);
+            doc_heads
+                .entry(s.span.doc_id.as_str())
+                .or_default()
+                .extend(a.concepts.iter().map(|c| c.0));
+        }
         let mut analyzed: HashMap<(String, u32, u32), Analysis> = HashMap::new();
         let mut out = Vec::new();
         // A sentence of a letter or form may hold several claims: check each clause.
@@ -468,7 +480,20 @@ impl Checker {
             }
         }
         for (s, claim_id) in &units {
-            let a = self.analyze(&s.span.quote);
+            let mut a = self.analyze(&s.span.quote);
+            // A form's printed question is not what the prescriber asserts: match
+            // the answer only.
+            if let Some(k) = answer_start(&s.span.quote) {
+                let answer = self.analyze(
+                    pa_types::text::char_slice(&s.span.quote, k, s.span.quote.chars().count())
+                        .unwrap_or_default(),
+                );
+                a.concepts.retain(|c| c.3 >= k);
+                a.words.retain(|w| w.1 >= k);
+                a.dates.retain(|d| d.at >= k);
+                a.expansions.retain(|(i, _)| a.tokens[*i].start >= k);
+                a.quantities = answer.quantities;
+            }
             let kinds: Vec<&str> = a
                 .concepts
                 .iter()
@@ -509,7 +534,11 @@ impl Checker {
                 let b = analyzed
                     .entry((h.doc_id.clone(), h.page, h.start))
                     .or_insert_with(|| self.analyze(&cand.span.quote));
-                let (mut v, cov) = self.verify(s, &a, claim_type, cand, b);
+                let head = doc_heads
+                    .get(cand.span.doc_id.as_str())
+                    .map(Vec::as_slice)
+                    .unwrap_or(&[]);
+                let (mut v, cov) = self.verify(s, &a, claim_type, cand, b, head);
                 // Support must precede the request it supports.
                 if let (Verdict::Supports, Some(req), Some(d)) = (
                     &v,
@@ -545,6 +574,7 @@ impl Checker {
         claim_type: &str,
         cand: &Sentence,
         b: &Analysis,
+        doc_head: &[usize],
     ) -> (Verdict, f32) {
         let cand_lower = pa_types::text::squash(&cand.span.quote);
         // Concepts: each claim concept is matched by a candidate concept it is
@@ -670,10 +700,17 @@ impl Checker {
             matched_words
                 .iter()
                 .filter_map(|w| {
+                    // The word as written, or the abbreviation that stands for it.
                     let t = b
                         .tokens
                         .iter()
-                        .find(|t| stem(&t.norm) == w.0 || t.norm == w.0)?;
+                        .find(|t| stem(&t.norm) == w.0 || t.norm == w.0)
+                        .or_else(|| {
+                            b.expansions
+                                .iter()
+                                .find(|(_, senses)| senses.iter().flatten().any(|x| *x == w.0))
+                                .map(|(j, _)| &b.tokens[*j])
+                        })?;
                     Some(((w.1, w.2), (t.start, t.end)))
                 })
                 .collect()
@@ -738,7 +775,7 @@ impl Checker {
             let found: Vec<&Quantity> = b.quantities.iter().filter(|f| &f.kind == kind).collect();
             if found.is_empty() {
                 let required = match kind {
-                    QKind::Measure(_) => true,
+                    QKind::Measure(_) | QKind::ScoreOf(_) => true,
                     QKind::Unit(u) => unit_is_result(u),
                     _ => false,
                 };
@@ -815,6 +852,25 @@ impl Checker {
         }
         if let Some(m) = missing {
             return (Verdict::MissingNumber(m), cov);
+        }
+        // A claim that names a test, a treatment or a specialist is supported
+        // only by a sentence that names it too ("EMG confirms radiculopathy" is
+        // not supported by "lumbar radiculopathy").
+        let named =
+            |k: &str| matches!(k, "test" | "drug" | "drug_class" | "therapy" | "specialist");
+        let names_one = a
+            .concepts
+            .iter()
+            .any(|c| named(&self.lex.entries[c.0].kind));
+        // The document's title names it for all its sentences: every line of a
+        // CT report is about the CT.
+        let matched_one = matched.iter().any(|m| named(&self.lex.entries[m.0].kind))
+            || a.concepts.iter().any(|c| {
+                named(&self.lex.entries[c.0].kind)
+                    && doc_head.iter().any(|&h| self.lex.satisfies(c.0, h))
+            });
+        if names_one && !matched_one && !strong {
+            return (Verdict::Weak, cov);
         }
         if cov >= self.opts.support_coverage || strong {
             (Verdict::Supports, cov)
@@ -1052,4 +1108,18 @@ fn drug_count(text: &str) -> Option<usize> {
         .position(|x| *x == w)
         .map(|i| i + 2)
         .or_else(|| w.parse().ok())
+}
+
+/// Where the answer starts (chars) in a form line "Printed question: answer",
+/// when the question is short enough to be one and the answer has three words.
+fn answer_start(text: &str) -> Option<usize> {
+    let colon = text.find(':')?;
+    let (head, rest) = (&text[..colon], &text[colon + 1..]);
+    let is_time = head.ends_with(|c: char| c.is_ascii_digit())
+        && rest.starts_with(|c: char| c.is_ascii_digit());
+    (head.chars().count() <= 120
+        && !head.contains(". ")
+        && !is_time
+        && rest.split_whitespace().count() >= 3)
+        .then(|| text[..=colon].chars().count())
 }

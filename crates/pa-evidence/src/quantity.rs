@@ -20,6 +20,11 @@ pub enum QKind {
     PerDay,
     /// Pain on a 0-10 scale.
     Pain,
+    /// A score out of a maximum other than 10 (`FIM 38/91`): the maximum.
+    ScoreOf(u32),
+    /// A count of things (`three hospitalizations`, `2 new lesions`): the
+    /// stemmed noun counted.
+    Count(String),
 }
 
 /// How the text qualifies the number.
@@ -113,6 +118,23 @@ fn unit_name(u: &str) -> &'static str {
         _ => "degrees",
     }
 }
+
+static SCORE_OF: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b(\d{1,3})\s*(?:/|of|out of)\s*(\d{2,3})\b").unwrap());
+static COUNT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?i)\b{NUM}\s+((?:[a-z]+-?\s*-?[a-z]*\s+){{0,3}}?)([a-z]{{4,}}s)\b"
+    ))
+    .unwrap()
+});
+/// Nouns a count is not about: units, time, doses, and words that make the
+/// number something else ("two of three", "3 times").
+const NOT_COUNTED: &[&str] = &[
+    "hour", "hours", "days", "weeks", "months", "years", "times", "minutes", "units", "point",
+    "points", "percent", "pounds", "inches", "feet", "degrees", "puffs", "tablets", "capsules",
+    "doses", "daily", "weekly", "monthly", "nights", "mg", "with", "from", "than", "and", "more",
+    "less", "over", "each", "per",
+];
 
 /// Units whose values a supporting document must repeat (clinical results), as
 /// opposed to doses, which notes often leave out.
@@ -209,6 +231,36 @@ pub fn quantities(sentence: &str, measures: &[(usize, usize, usize)]) -> Vec<Qua
             }
         }
     }
+    for c in SCORE_OF.captures_iter(&text) {
+        let (Ok(v), Ok(max)) = (c[1].parse::<f64>(), c[2].parse::<u32>()) else {
+            continue;
+        };
+        // Pain is out of 10 (above); a score is below its maximum.
+        if max == 10 || v > max as f64 {
+            continue;
+        }
+        out.push(Quantity {
+            kind: QKind::ScoreOf(max),
+            value: v,
+            cmp: Cmp::Eq,
+            hi: None,
+            surface: c[0].to_string(),
+        });
+    }
+    for c in COUNT.captures_iter(&text) {
+        let noun = c[3].to_lowercase();
+        if NOT_COUNTED.contains(&noun.as_str()) || noun.ends_with("ly") {
+            continue;
+        }
+        let Some(v) = num(&c[1]) else { continue };
+        out.push(Quantity {
+            kind: QKind::Count(pa_types::text::stem(noun.trim_end_matches('s'))),
+            value: v,
+            cmp: qualifier(before(c.get(0).unwrap().start())),
+            hi: None,
+            surface: c[0].to_string(),
+        });
+    }
     // Measure-bound numbers.
     let chars: Vec<char> = text.chars().collect();
     for (k, &(entry, _mstart, mend)) in measures.iter().enumerate() {
@@ -275,6 +327,10 @@ pub fn agrees(claimed: &Quantity, found: &Quantity) -> bool {
     if let Some(h) = claimed.hi {
         return b >= a && b <= h;
     }
+    // A range found ("LVEF 25-30%") holds a value claimed within it.
+    if let Some(h) = found.hi {
+        return a >= b && a <= h;
+    }
     let close = (a - b).abs() <= (0.02 * a.abs().max(b.abs())).max(0.051);
     match (claimed.cmp, found.cmp) {
         (Cmp::Eq, Cmp::Eq) => close,
@@ -294,6 +350,17 @@ mod tests {
             .into_iter()
             .map(|q| (q.kind, q.value, q.cmp))
             .collect()
+    }
+
+    #[test]
+    fn counts_and_scores_out_of_a_maximum() {
+        let k = kinds("She has had three hospitalizations and 2 new lesions; FIM 38/91.");
+        assert!(k.contains(&(QKind::Count("hospitalization".into()), 3.0, Cmp::Eq)));
+        assert!(k.contains(&(QKind::Count("lesion".into()), 2.0, Cmp::Eq)));
+        assert!(k.contains(&(QKind::ScoreOf(91), 38.0, Cmp::Eq)));
+        assert!(kinds("pain 7/10 for three weeks")
+            .iter()
+            .all(|q| !matches!(q.0, QKind::Count(_) | QKind::ScoreOf(_))));
     }
 
     #[test]
