@@ -25,6 +25,19 @@ impl Date {
             && self.month == other.month
             && (self.day == 0 || other.day == 0 || self.day == other.day)
     }
+
+    /// Days since 0000-03-01 (proleptic Gregorian); an unknown month or day is
+    /// taken as the first.
+    pub fn ordinal(&self) -> i64 {
+        let (m, d) = (self.month.max(1) as i64, self.day.max(1) as i64);
+        let y = self.year as i64 - if m <= 2 { 1 } else { 0 };
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let mp = (m + 9) % 12;
+        let doy = (153 * mp + 2) / 5 + d - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe
+    }
 }
 
 const MONTHS: [&str; 12] = [
@@ -112,6 +125,13 @@ mod tests {
         assert_eq!(ymd("on January 29, 2026"), vec![(2026, 1, 29)]);
         assert_eq!(ymd("collected 2026-01-29"), vec![(2026, 1, 29)]);
         assert_eq!(ymd("pain 7/10 since Sept. 2025"), vec![(2025, 9, 0)]);
+    }
+
+    #[test]
+    fn ordinals_count_days() {
+        let a = find("06/02/2026")[0];
+        let b = find("09/15/2026")[0];
+        assert_eq!(b.ordinal() - a.ordinal(), 105);
     }
 
     #[test]

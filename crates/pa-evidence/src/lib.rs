@@ -244,6 +244,9 @@ enum Verdict {
     /// Would support, but the document is dated after the request.
     AfterRequest(String),
     Contradicts(String),
+    /// A value differs ("LDL 190" against "LDL 128"): a contradiction unless a
+    /// later sentence gives the claimed value (then the other is history).
+    ValueDiffers(String),
     Family,
     Hypothetical,
     MissingNumber(String),
@@ -538,7 +541,19 @@ impl Checker {
                     .get(cand.span.doc_id.as_str())
                     .map(Vec::as_slice)
                     .unwrap_or(&[]);
-                let (mut v, cov) = self.verify(s, &a, claim_type, cand, b, head);
+                let request = doc_dates.get(s.span.doc_id.as_str()).copied();
+                let (mut v, cov) = self.verify(s, &a, claim_type, cand, b, head, request);
+                // A value measured after the request says nothing about the
+                // claim as it was made.
+                if let (Verdict::ValueDiffers(_), Some(req), Some(d)) = (
+                    &v,
+                    doc_dates.get(s.span.doc_id.as_str()),
+                    doc_dates.get(cand.span.doc_id.as_str()),
+                ) {
+                    if d > req {
+                        v = Verdict::Weak;
+                    }
+                }
                 // Support must precede the request it supports.
                 if let (Verdict::Supports, Some(req), Some(d)) = (
                     &v,
@@ -560,6 +575,7 @@ impl Checker {
                 &self.opts,
                 s.kind.as_str(),
                 evidence_docs.len(),
+                &doc_dates,
             );
             out.push(claim);
         }
@@ -575,6 +591,7 @@ impl Checker {
         cand: &Sentence,
         b: &Analysis,
         doc_head: &[usize],
+        request: Option<(u32, u32, u32)>,
     ) -> (Verdict, f32) {
         let cand_lower = pa_types::text::squash(&cand.span.quote);
         // Concepts: each claim concept is matched by a candidate concept it is
@@ -759,6 +776,38 @@ impl Checker {
                 groups.push(&q.kind);
             }
         }
+        // "naproxen since 06/02/2026" before a request of 09/15/2026 is a duration
+        // of 105 days, for a claim of "more than 3 months".
+        let mut b_quantities: Vec<Quantity> = b.quantities.clone();
+        if let Some(req) = request {
+            if !b_quantities.iter().any(|q| q.kind == QKind::Duration) {
+                if let Some(d) = since_date(&cand.span.quote, &b.dates) {
+                    let req = dates::Date {
+                        year: req.0,
+                        month: req.1,
+                        day: req.2,
+                        at: 0,
+                    };
+                    let days = req.ordinal() - d.ordinal();
+                    if days > 0 {
+                        b_quantities.push(Quantity {
+                            kind: QKind::Duration,
+                            value: days as f64,
+                            // Taken since then, perhaps not until the request:
+                            // at most this long.
+                            cmp: quantity::Cmp::AtMost,
+                            hi: None,
+                            surface: format!("{days} days from its start to the request"),
+                        });
+                    }
+                }
+            }
+        }
+        // A claim dated otherwise than the candidate is about another time: its
+        // values are not compared ("LDL 112 on 01/29" against "LDL 128 (10/2025)").
+        let other_time = !a.dates.is_empty()
+            && !b.dates.is_empty()
+            && !a.dates.iter().any(|d| b.dates.iter().any(|e| d.same_as(e)));
         for kind in groups {
             let claimed: Vec<&Quantity> = a.quantities.iter().filter(|q| &q.kind == kind).collect();
             if let QKind::Unit(_) = kind {
@@ -772,7 +821,7 @@ impl Checker {
                     continue;
                 }
             }
-            let found: Vec<&Quantity> = b.quantities.iter().filter(|f| &f.kind == kind).collect();
+            let found: Vec<&Quantity> = b_quantities.iter().filter(|f| &f.kind == kind).collect();
             if found.is_empty() {
                 let required = match kind {
                     QKind::Measure(_) | QKind::ScoreOf(_) => true,
@@ -801,6 +850,8 @@ impl Checker {
                 // about one and the same drug ("atorvastatin 80 mg" is not
                 // contradicted by "rosuvastatin 20 mg" in the same sentence).
                 continue;
+            } else if other_time {
+                continue;
             } else {
                 let label = match kind {
                     QKind::Measure(e) => {
@@ -814,7 +865,7 @@ impl Checker {
                 };
                 let found_text: Vec<&str> = found.iter().map(|f| f.surface.trim()).collect();
                 return (
-                    Verdict::Contradicts(format!(
+                    Verdict::ValueDiffers(format!(
                         "{{assertion}}: {label}{}; {where_}: {label}{}",
                         claimed[0].surface.trim(),
                         found_text.join(", ")
@@ -887,8 +938,49 @@ fn decide(
     opts: &EvidenceOptions,
     doc_kind: &str,
     n_docs: usize,
+    doc_dates: &HashMap<&str, (u32, u32, u32)>,
 ) {
     verdicts.sort_by(|x, y| y.1.total_cmp(&x.1));
+    // When a sentence speaks: its own date, else its document's.
+    let when = |s: &Sentence| {
+        dates::find(&s.span.quote)
+            .into_iter()
+            .filter(|d| d.month != 0)
+            .map(|d| (d.year, d.month, d.day))
+            .max()
+            .or_else(|| doc_dates.get(s.span.doc_id.as_str()).copied())
+    };
+    // The latest dated value is the current one: an older different value is
+    // history, not a contradiction.
+    let latest_support = verdicts
+        .iter()
+        .filter(|v| matches!(v.0, Verdict::Supports))
+        .filter_map(|v| when(v.2).map(|d| (d, v.2)))
+        .max_by_key(|x| x.0);
+    let latest_diff = verdicts
+        .iter()
+        .filter(|v| matches!(v.0, Verdict::ValueDiffers(_)))
+        .filter_map(|v| when(v.2).map(|d| (d, v.2)))
+        .max_by_key(|x| x.0);
+    let mut history_note = None;
+    if let (Some((ds, _)), Some((dd, older))) = (latest_support, latest_diff) {
+        if ds > dd {
+            history_note = Some(format!(
+                "; {} p.{} gives an older value ({:04}-{:02}-{:02}), which is history",
+                older.span.doc_id, older.span.page, dd.0, dd.1, dd.2
+            ));
+            for v in verdicts.iter_mut() {
+                if matches!(v.0, Verdict::ValueDiffers(_)) {
+                    v.0 = Verdict::Weak;
+                }
+            }
+        }
+    }
+    for v in verdicts.iter_mut() {
+        if let Verdict::ValueDiffers(r) = &v.0 {
+            v.0 = Verdict::Contradicts(r.clone());
+        }
+    }
     let who = if doc_kind == "lmn" {
         "letter"
     } else {
@@ -938,10 +1030,11 @@ fn decide(
     } else if let Some((_, _, s)) = support {
         claim.status = ClaimStatus::Supported;
         claim.reason = format!(
-            "supported by {} p.{}: \"{}\"",
+            "supported by {} p.{}: \"{}\"{}",
             s.span.doc_id,
             s.span.page,
-            short(&s.span.quote)
+            short(&s.span.quote),
+            history_note.unwrap_or_default()
         );
         claim.evidence = evidence(&|v| matches!(v, Verdict::Supports), "supports", &verdicts);
     } else if let Some((_, _, s)) = family {
@@ -1122,4 +1215,27 @@ fn answer_start(text: &str) -> Option<usize> {
         && !is_time
         && rest.split_whitespace().count() >= 3)
         .then(|| text[..=colon].chars().count())
+}
+
+/// The date a treatment or symptom started, when the sentence says "since
+/// 06/02/2026", "started 3/2025" or "from 06/2025".
+fn since_date(text: &str, found: &[dates::Date]) -> Option<dates::Date> {
+    let chars: Vec<char> = text.chars().collect();
+    found.iter().copied().find(|d| {
+        let before: String = chars[..d.at.min(chars.len())].iter().collect();
+        let before = before.to_lowercase();
+        let before = before.trim_end();
+        [
+            "since",
+            "started",
+            "start",
+            "began",
+            "begun",
+            "from",
+            "onset",
+            "initiated",
+        ]
+        .iter()
+        .any(|w| before.ends_with(w))
+    })
 }
