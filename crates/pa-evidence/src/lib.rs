@@ -231,6 +231,15 @@ static ICD10: std::sync::LazyLock<regex::Regex> =
 /// candidate char range, or `None` when a negative form matched).
 type ConceptMatch = (usize, (usize, usize), Option<(usize, usize)>);
 
+/// What the checker knows about a candidate's document and the request.
+#[derive(Clone, Copy)]
+struct CandidateDoc<'a> {
+    /// Concepts in the document's first lines (its title).
+    head: &'a [usize],
+    /// The date of the request (the claim's document).
+    request: Option<(u32, u32, u32)>,
+}
+
 /// Evidence checker for a run.
 pub struct Checker {
     lex: Lexicon,
@@ -486,7 +495,14 @@ impl Checker {
             let mut a = self.analyze(&s.span.quote);
             // A form's printed question is not what the prescriber asserts: match
             // the answer only.
-            if let Some(k) = answer_start(&s.span.quote) {
+            // (A measure named by the question gives the answer's number its
+            // meaning: "Body mass index: 38.2" keeps its question.)
+            let label_measure = |k: usize| {
+                a.concepts
+                    .iter()
+                    .any(|c| c.3 < k && self.lex.entries[c.0].kind == "measure")
+            };
+            if let Some(k) = answer_start(&s.span.quote).filter(|&k| !label_measure(k)) {
                 let answer = self.analyze(
                     pa_types::text::char_slice(&s.span.quote, k, s.span.quote.chars().count())
                         .unwrap_or_default(),
@@ -542,7 +558,8 @@ impl Checker {
                     .map(Vec::as_slice)
                     .unwrap_or(&[]);
                 let request = doc_dates.get(s.span.doc_id.as_str()).copied();
-                let (mut v, cov) = self.verify(s, &a, claim_type, cand, b, head, request);
+                let doc = CandidateDoc { head, request };
+                let (mut v, cov) = self.verify(s, &a, claim_type, cand, b, doc);
                 // A value measured after the request says nothing about the
                 // claim as it was made.
                 if let (Verdict::ValueDiffers(_), Some(req), Some(d)) = (
@@ -590,9 +607,12 @@ impl Checker {
         claim_type: &str,
         cand: &Sentence,
         b: &Analysis,
-        doc_head: &[usize],
-        request: Option<(u32, u32, u32)>,
+        doc: CandidateDoc<'_>,
     ) -> (Verdict, f32) {
+        let CandidateDoc {
+            head: doc_head,
+            request,
+        } = doc;
         let cand_lower = pa_types::text::squash(&cand.span.quote);
         // Concepts: each claim concept is matched by a candidate concept it is
         // satisfied by, or by one of its negative forms.
@@ -670,6 +690,23 @@ impl Checker {
             .iter()
             .filter(|d| b.dates.iter().any(|e| d.same_as(e)))
             .count();
+        // So is a number of the claim the candidate repeats ("NOSE score 75"
+        // against "NOSE score today: 75/100"; "2019" against "dx 2019").
+        let numbers = |x: &Analysis| -> HashSet<String> {
+            x.tokens
+                .iter()
+                .filter(|t| {
+                    t.norm.len() >= 2 && t.norm.chars().all(|c| c.is_ascii_digit() || c == '.')
+                })
+                .filter(|t| {
+                    !x.dates
+                        .iter()
+                        .any(|d| t.start >= d.at && t.start < d.at + 10)
+                })
+                .map(|t| t.norm.clone())
+                .collect()
+        };
+        let matched_dates = matched_dates + numbers(a).intersection(&numbers(b)).count();
         let nc = a.concepts.len() as f32;
         let nw = a.words.len() as f32;
         let denom = 2.0 * nc + nw;
@@ -909,10 +946,11 @@ impl Checker {
         // not supported by "lumbar radiculopathy").
         let named =
             |k: &str| matches!(k, "test" | "drug" | "drug_class" | "therapy" | "specialist");
-        let names_one = a
-            .concepts
-            .iter()
-            .any(|c| named(&self.lex.entries[c.0].kind));
+        // (A treatment the claim says was never used need not be named.)
+        let names_one = a.concepts.iter().any(|c| {
+            named(&self.lex.entries[c.0].kind)
+                && !self.assess(a, &claim.span.quote, c.3, c.4).negated
+        });
         // The document's title names it for all its sentences: every line of a
         // CT report is about the CT.
         let matched_one = matched.iter().any(|m| named(&self.lex.entries[m.0].kind))
@@ -920,7 +958,12 @@ impl Checker {
                 named(&self.lex.entries[c.0].kind)
                     && doc_head.iter().any(|&h| self.lex.satisfies(c.0, h))
             });
-        if names_one && !matched_one && !strong {
+        // A negative list ("no history of CHF, COPD or opioid use") is
+        // supported by a note that negates most of it.
+        let negative_claim = matched
+            .iter()
+            .any(|m| self.assess(a, &claim.span.quote, m.1 .0, m.1 .1).negated);
+        if names_one && !matched_one && !strong && !negative_claim {
             return (Verdict::Weak, cov);
         }
         if cov >= self.opts.support_coverage || strong {

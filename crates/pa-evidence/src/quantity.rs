@@ -71,7 +71,7 @@ static FREQ: LazyLock<Regex> = LazyLock::new(|| {
 });
 static PAIN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(\d{1,2})\s*/\s*10\b").unwrap());
 static UNIT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:\b(\d+(?:\.\d+)?)\s*x\s*)?\b(\d+(?:\.\d+)?)\s*(%|mg/dl|mg/l|mm\s?hg|kg/m2|cm|mm|lbs?|pounds|kg|mcg|mg|units|events/h|events per hour|/hr|/h|iu/ml|u/l|meq/l|degrees)(?:\b|\s|$|[,.;)])")
+    Regex::new(r"(?i)(?:\b(\d+(?:\.\d+)?)\s*x\s*)?\b(\d+(?:\.\d+)?)\s*(%|percent|mg/dl|mg/l|mm\s?hg|kg/m2|cm|mm|lbs?|pounds|kg|mcg|mg|units|events/h|events per hour|/hr|/h|iu/ml|u/l|meq/l|degrees)(?:\b|\s|$|[,.;)])")
         .unwrap()
 });
 /// A look-back window before a duration: "in the past", "within the last", "over the previous".
@@ -99,7 +99,7 @@ fn num(s: &str) -> Option<f64> {
 
 fn unit_name(u: &str) -> &'static str {
     match u.to_lowercase().replace(' ', "").as_str() {
-        "%" => "%",
+        "%" | "percent" => "%",
         "mg/dl" => "mg/dL",
         "mg/l" => "mg/L",
         "mmhg" => "mmHg",
