@@ -367,6 +367,20 @@ mod tests {
     }
 
     #[test]
+    fn extensions_need_a_reader_and_new_keys_have_defaults() {
+        let text = DEFAULT_NIGHTLY.replace("\"pdf\", \"txt\",", "\"pdf\", \"docx\",");
+        let err = Settings::parse(&text, "test").unwrap_err().to_string();
+        assert!(err.contains("no reader for \"docx\""), "{err}");
+        // Settings written before these keys existed still parse.
+        let old = DEFAULT_NIGHTLY
+            .replace("follow_symlinks_outside_drop = false", "")
+            .replace("max_page_chars = 200000", "");
+        let s = Settings::parse(&old, "test").unwrap();
+        assert!(!s.ingest.follow_symlinks_outside_drop);
+        assert_eq!(s.extract.max_page_chars, 200_000);
+    }
+
+    #[test]
     fn wrong_version_is_rejected() {
         let text = DEFAULT_NIGHTLY.replace("version = 1", "version = 7");
         let err = Settings::parse(&text, "test").unwrap_err().to_string();

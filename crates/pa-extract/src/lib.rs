@@ -356,11 +356,20 @@ fn check_page_chars(pages: Vec<RawPage>, max: usize) -> Result<Vec<RawPage>, Fai
 }
 
 /// A plain-text document: UTF-8 (Latin-1 when not valid UTF-8), pages split on
-/// form feeds. The page limit is checked before any page is built, and bytes
-/// that are not text (a binary file named `.txt`) are refused.
+/// form feeds. Bytes that are not text (a binary file named `.txt`) are
+/// refused, and the page limit is checked before any page is built.
 fn text_pages(bytes: &[u8], opts: &ExtractOptions) -> Result<Vec<String>, Failure> {
-    // A form feed is the byte 0x0c in UTF-8 and in Latin-1 alike.
-    let n_pages = bytes.iter().filter(|&&b| b == 0x0c).count() + 1;
+    // Valid UTF-8 is borrowed, not copied: a file of form feeds costs no memory
+    // before the page limit refuses it.
+    let text = match std::str::from_utf8(bytes) {
+        Ok(s) => std::borrow::Cow::Borrowed(s),
+        Err(_) => std::borrow::Cow::Owned(bytes.iter().map(|&b| b as char).collect::<String>()),
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    if let Some(why) = binary(text) {
+        return Err((QuarantineReason::NotText, why));
+    }
+    let n_pages = text.matches('\u{c}').count() + 1;
     if n_pages > opts.max_pages as usize {
         return Err((
             QuarantineReason::TooLarge,
@@ -369,14 +378,6 @@ fn text_pages(bytes: &[u8], opts: &ExtractOptions) -> Result<Vec<String>, Failur
                 opts.max_pages
             ),
         ));
-    }
-    let text = match std::str::from_utf8(bytes) {
-        Ok(s) => std::borrow::Cow::Borrowed(s),
-        Err(_) => std::borrow::Cow::Owned(bytes.iter().map(|&b| b as char).collect::<String>()),
-    };
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    if let Some(why) = binary(text) {
-        return Err((QuarantineReason::NotText, why));
     }
     Ok(text.split('\u{c}').map(str::to_string).collect())
 }
