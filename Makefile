@@ -29,7 +29,7 @@ build:
 # Usage errors exit 64, so `make run OUT=` fails.
 run: sysdeps build
 	@$(BIN) run --drop $(DROP) --out $(OUT); rc=$$?; \
-	if [ $$rc -eq 2 ]; then echo "(exit 2: the run finished with quarantined documents; see the documents table)"; fi; \
+	if [ $$rc -eq 2 ]; then echo "(exit 2: the run finished with quarantined documents or unreadable case folders; see the documents table and the errors above)"; fi; \
 	[ $$rc -eq 0 ] || [ $$rc -eq 2 ]
 
 # The evaluation writes into a scratch folder, never into the real output/.

@@ -361,6 +361,10 @@ fn every_file_gets_a_row_and_an_unlistable_case_is_an_error() {
         stderr.contains("case folder locked cannot be listed"),
         "{stderr}"
     );
+    assert!(
+        stdout.contains("1 case folder(s) could not be listed"),
+        "in the summary: {stdout}"
+    );
     let cases = query(&out2, "select count(*) from cases where case_id = 'locked'");
     assert_eq!(cases[0][0], 0, "an unlistable case makes no case row");
 }

@@ -534,6 +534,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                 skipped = report.skipped,
                 flagged,
                 quarantined = report.n_quarantined(),
+                unreadable_case_folders = report.case_errors.len(),
                 seconds = started.elapsed().as_secs_f64(),
                 "run summary"
             );
@@ -547,8 +548,12 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                         format!("; {open} of {all} case(s) open for review in the latest results")
                     })
                     .unwrap_or_default();
+                let unreadable = match report.case_errors.len() {
+                    0 => String::new(),
+                    n => format!(", {n} case folder(s) could not be listed"),
+                };
                 println!(
-                    "summary: {} case(s) processed, {} skipped, {flagged} of the processed need review, {} document(s) quarantined{open}, {:.1} s",
+                    "summary: {} case(s) processed, {} skipped, {flagged} of the processed need review, {} document(s) quarantined{unreadable}{open}, {:.1} s",
                     report.totals.cases,
                     report.skipped,
                     report.n_quarantined(),
