@@ -173,6 +173,69 @@ fn a_page_of_megabytes_is_capped_and_a_long_page_is_fast() {
     assert_eq!(row(&report, "c", "long").0, "ok");
 }
 
+/// A one-page PDF whose page shows `lines` lines of text (uncompressed).
+fn pdf_with_lines(lines: usize) -> Vec<u8> {
+    let mut content = String::new();
+    for i in 0..lines {
+        let y = 760 - (i % 70) * 10;
+        content.push_str(&format!(
+            "BT /F1 9 Tf 40 {y} Td (Knee pain was noted on exam today, line {i}.) Tj ET\n"
+        ));
+    }
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>".to_string(),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_string(),
+        format!("<< /Length {} >>\nstream\n{content}endstream", content.len()),
+    ];
+    let mut pdf = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, o) in objects.iter().enumerate() {
+        offsets.push(pdf.len());
+        pdf.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = pdf.len();
+    pdf.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
+    for o in offsets {
+        pdf.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+    }
+    pdf.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    pdf
+}
+
+/// Item 2, as a PDF: a page carrying megabytes of text is refused by the page
+/// cap (or its worker's deadline), never chunked, and never written into a
+/// review page; a normal page of the same file shape is read.
+#[test]
+fn a_pdf_page_of_megabytes_never_reaches_the_review_page() {
+    let tmp = tempfile::tempdir().unwrap();
+    let case = tmp.path().join("d/c");
+    std::fs::create_dir_all(&case).unwrap();
+    std::fs::write(case.join("huge.pdf"), pdf_with_lines(60_000)).unwrap();
+    std::fs::write(case.join("small.pdf"), pdf_with_lines(40)).unwrap();
+    let out = tmp.path().join("out");
+    let t = Instant::now();
+    let (code, stdout, stderr) = run_drop(&tmp.path().join("d"), &out, None);
+    assert_eq!(code, 2, "{stdout}\n{stderr}");
+    assert!(t.elapsed() < Duration::from_secs(150), "{:?}", t.elapsed());
+    let report = check_output(&out);
+    let (status, reason) = row(&report, "c", "huge");
+    assert_eq!(status, "quarantined");
+    assert!(reason == "too_large" || reason == "timeout", "{reason}");
+    assert_eq!(row(&report, "c", "small").0, "ok");
+    let page = std::fs::read(out.join("review/c.html")).unwrap();
+    assert!(page.len() < 1 << 20, "review page of {} bytes", page.len());
+}
+
 /// Item 3: a FIFO never blocks the run, and a device is never read.
 #[test]
 fn fifos_and_devices_are_not_regular_files() {
