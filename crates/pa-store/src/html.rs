@@ -21,6 +21,7 @@ table{border-collapse:collapse;width:100%}td,th{border:1px solid #ddd;padding:.3
 .s-supported{color:#116611;font-weight:600}.s-unsupported{color:#9a6700;font-weight:600}.s-contradicted{color:#b00020;font-weight:600}\
 .cite{display:none;border:2px solid #446;padding:.5em 1em;margin:1em 0;background:#fafaff}.cite:has(:target){display:block}\
 .at{display:none;font-size:.85em;color:#555}.at:target{display:block}\
+@supports not selector(:has(*)){.cite{display:block}}\
 pre{white-space:pre-wrap;font:13px/1.4 ui-monospace,monospace}mark{background:none;color:inherit;border-bottom:1px dotted #999}a.c{font-size:.85em;margin-left:.3em}\
 .sec{font-weight:600;text-transform:capitalize}";
 
