@@ -26,13 +26,16 @@ build:
 	$(CARGO) build --release --locked
 
 # Exit code 2 means "finished, some documents quarantined" (see README): not a failure here.
+# Usage errors exit 64, so `make run OUT=` fails.
 run: sysdeps build
 	@$(BIN) run --drop $(DROP) --out $(OUT); rc=$$?; \
-	if [ $$rc -eq 2 ]; then echo "(exit 2: the run finished with quarantined documents; see the documents table)"; fi; \
+	if [ $$rc -eq 2 ]; then echo "(exit 2: the run finished with quarantined documents or unreadable case folders; see the documents table and the errors above)"; fi; \
 	[ $$rc -eq 0 ] || [ $$rc -eq 2 ]
 
+# The evaluation writes into a scratch folder, never into the real output/.
+EVAL_OUT ?= target/eval-output
 eval: build
-	$(BIN) eval --drop $(DROP) --out $(OUT)
+	$(BIN) eval --drop $(DROP) --out $(EVAL_OUT)
 
 # Python readers the end-to-end tests use to read our parquet (never our own writer).
 # Debian's chromium drives the review-page test (through playwright's Python
@@ -80,5 +83,8 @@ lint:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --release --workspace --all-targets -- -D warnings
 
+# Everything a run wrote (tables, manifests, review pages, indexes, audit log,
+# lock and spool files), but not output/README.md.
 clean:
-	rm -rf target $(OUT)/documents $(OUT)/pages $(OUT)/summaries $(OUT)/claims $(OUT)/cases $(OUT)/review $(OUT)/index
+	rm -rf target
+	@if [ -d $(OUT) ]; then find $(OUT) -mindepth 1 -maxdepth 1 ! -name README.md -exec rm -rf {} +; fi

@@ -1,5 +1,5 @@
-//! The real-world PDF corpus (`../shared/corpus/realworld`, read in place through
-//! symlinks): hostile and malformed files never stop the run, every file gets
+//! The real-world PDF corpus (`../shared/corpus/realworld`, copied into a drop
+//! folder): hostile and malformed files never stop the run, every file gets
 //! exactly one `documents` row, and every citation still verifies.
 
 use std::process::Command;
@@ -43,7 +43,7 @@ fn realworld_corpus_never_kills_the_run() {
     for e in std::fs::read_dir(&corpus).unwrap() {
         let p = e.unwrap().path();
         if p.extension().is_some_and(|x| x == "pdf") {
-            std::os::unix::fs::symlink(&p, case.join(p.file_name().unwrap())).unwrap();
+            std::fs::copy(&p, case.join(p.file_name().unwrap())).unwrap();
             n += 1;
         }
     }
@@ -53,7 +53,7 @@ fn realworld_corpus_never_kills_the_run() {
         for e in std::fs::read_dir(&forms).unwrap() {
             let p = e.unwrap().path();
             if p.extension().is_some_and(|x| x == "pdf") {
-                std::os::unix::fs::symlink(&p, fcase.join(p.file_name().unwrap())).unwrap();
+                std::fs::copy(&p, fcase.join(p.file_name().unwrap())).unwrap();
                 n += 1;
             }
         }
@@ -86,7 +86,7 @@ fn a_real_fax_is_read_by_ocr() {
     let case = tmp.path().join("drop/fax");
     std::fs::create_dir_all(&case).unwrap();
     let name = "derived_fax-g4-204x196dpi_3pages_ocrmypdf-images.pdf";
-    std::os::unix::fs::symlink(corpus.join(name), case.join(name)).unwrap();
+    std::fs::copy(corpus.join(name), case.join(name)).unwrap();
     let out = tmp.path().join("out");
     let (code, _, stderr) = crate::common::run(&tmp.path().join("drop"), &out);
     assert_eq!(code, 0, "{stderr}");
@@ -114,7 +114,7 @@ fn filled_form_fields_become_page_text() {
     let case = tmp.path().join("drop/form");
     std::fs::create_dir_all(&case).unwrap();
     let name = "texas_TDI_NOFR001_standard_PA_request_FILLED_synthetic_demo.pdf";
-    std::os::unix::fs::symlink(forms.join(name), case.join(name)).unwrap();
+    std::fs::copy(forms.join(name), case.join(name)).unwrap();
     let out = tmp.path().join("out");
     let (code, _, stderr) = run_with_config(
         &tmp.path().join("drop"),

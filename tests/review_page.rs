@@ -64,6 +64,7 @@ fn review_pages_work_in_a_real_browser() {
     eprintln!("browser report: {r}\nscreenshot: {}", shot.display());
     assert_eq!(r["citation_visible"], true, "{r}");
     assert_eq!(r["highlight_equals_quote"], true, "{r}");
+    assert_eq!(r["highlight_colored"], true, "{r}");
     assert_eq!(r["other_sources_hidden"], true, "{r}");
     assert!(r["page_heading"].as_str().unwrap().contains("page"), "{r}");
     assert_eq!(r["hostile_text_literal"], true, "{r}");

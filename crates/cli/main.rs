@@ -1,7 +1,9 @@
 //! `priorauth`: the nightly prior-authorization summarizer.
 //!
 //! Exit codes: 0 all documents read; 2 the run finished but some documents were
-//! quarantined; 1 a fatal error (bad config, unreadable drop folder, unwritable output).
+//! quarantined or a case folder could not be listed; 1 a fatal error (bad
+//! config, unreadable drop folder, unwritable output); 64 a usage error (bad
+//! arguments, as `EX_USAGE` in sysexits.h).
 
 /// mimalloc returns freed memory to the system between batches; glibc's
 /// per-thread arenas kept it, so peak RSS grew with the number of batches.
@@ -192,8 +194,23 @@ enum Command {
     },
 }
 
+/// Bad command-line arguments (`EX_USAGE`): never 2, which means "finished
+/// with quarantined documents".
+const EXIT_USAGE: u8 = 64;
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            // --help and --version are answers, not errors.
+            return if e.exit_code() == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(EXIT_USAGE)
+            };
+        }
+    };
     if let Command::ExtractWorker {
         max_pages,
         max_decompressed_bytes,
@@ -223,15 +240,19 @@ fn main() -> ExitCode {
         | Command::Purge { .. }
         | Command::Synth { .. } => true,
     };
+    let json = matches!(&cli.command, Command::Run(a) | Command::Eval { args: a, .. } if a.log_format == LogFormat::Json);
+    // JSON logs are for collectors: they get the run's info lines (the run
+    // summary) without PRIORAUTH_LOG having to say so.
     let filter =
         tracing_subscriber::EnvFilter::try_from_env("PRIORAUTH_LOG").unwrap_or_else(|_| {
             tracing_subscriber::EnvFilter::new(if quiet {
                 "error,lopdf=off,pdf_extract=off"
+            } else if json {
+                "info,lopdf=off,pdf_extract=off,tantivy=warn"
             } else {
                 "warn,lopdf=off,pdf_extract=off"
             })
         });
-    let json = matches!(&cli.command, Command::Run(a) | Command::Eval { args: a, .. } if a.log_format == LogFormat::Json);
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
@@ -265,6 +286,10 @@ fn settings(config: Option<&Path>) -> Result<Settings> {
 /// printed as its batch is written.
 fn run_pipeline(a: &RunArgs, keep_cases: bool, table: bool) -> Result<RunReport> {
     let s = settings(a.config.as_deref())?;
+    // Before the table header, and before the output folder is created.
+    if let Err(e) = std::fs::read_dir(&a.drop) {
+        anyhow::bail!("cannot read drop folder {}: {e}", a.drop.display());
+    }
     if s.output.group_readable {
         // SAFETY: umask has no preconditions; no output file exists yet.
         unsafe {
@@ -329,6 +354,8 @@ fn extract_worker(
     let opts = pa_extract::ExtractOptions {
         min_chars_per_page: 0,
         max_pages,
+        // Checked by the parent on the pages the worker sends back.
+        max_page_chars: usize::MAX,
         max_decompressed_bytes,
         isolation: None,
         ocr: pa_extract::OcrOptions {
@@ -507,24 +534,36 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                 skipped = report.skipped,
                 flagged,
                 quarantined = report.n_quarantined(),
+                unreadable_case_folders = report.case_errors.len(),
                 seconds = started.elapsed().as_secs_f64(),
                 "run summary"
             );
             if !a.quiet {
                 print_report(&report, &a.out);
+                // "need review" counts this run's cases; skipped cases keep
+                // their earlier result, so the open total comes from the index.
+                let open = report
+                    .open_cases
+                    .map(|(open, all)| {
+                        format!("; {open} of {all} case(s) open for review in the latest results")
+                    })
+                    .unwrap_or_default();
+                let unreadable = match report.case_errors.len() {
+                    0 => String::new(),
+                    n => format!(", {n} case folder(s) could not be listed"),
+                };
                 println!(
-                    "summary: {} case(s) processed, {} skipped, {flagged} need review, {} document(s) quarantined, {:.1} s",
+                    "summary: {} case(s) processed, {} skipped, {flagged} of the processed need review, {} document(s) quarantined{unreadable}{open}, {:.1} s",
                     report.totals.cases,
                     report.skipped,
                     report.n_quarantined(),
                     started.elapsed().as_secs_f64()
                 );
             }
-            Ok(if report.n_quarantined() > 0 {
-                ExitCode::from(2)
-            } else {
-                ExitCode::SUCCESS
-            })
+            for (case_id, e) in &report.case_errors {
+                eprintln!("error: case folder {case_id} cannot be listed, not processed: {e}");
+            }
+            Ok(ExitCode::from(report.exit_status()))
         }
         Command::Eval { args, json } => {
             let golds = pa_eval::load_gold(&args.drop).context("reading gold labels")?;
@@ -606,7 +645,9 @@ fn print_report(r: &RunReport, out: &Path) {
             r.review_case_pages
         );
     }
-    println!("  search index: {}", r.index_dir.display());
+    if r.index_dir.exists() {
+        println!("  search index: {}", r.index_dir.display());
+    }
     let t = &r.times;
     let (pages, ocr_pages) = (r.totals.pages, r.totals.ocr_pages);
     println!(

@@ -16,7 +16,7 @@ sed 's/^enabled = true/enabled = false/' pipelines/nightly.toml > "$noocr"
 
 # 1. Every real-world PDF, OCR off: failure counts per reason.
 mkdir -p "$W/all/realworld"
-for f in "$CORPUS"/*.pdf; do ln -s "$(realpath "$f")" "$W/all/realworld/"; done
+for f in "$CORPUS"/*.pdf; do cp "$f" "$W/all/realworld/"; done
 $BIN run --drop "$W/all" --out "$W/out-all" --config "$noocr" -q || true
 python3 - "$W/out-all" > "$W/reasons.md" <<'PY'
 import sys, duckdb
@@ -35,7 +35,7 @@ mkdir -p "$W/text/realworld"
 skipped=""
 while read -r f; do
     if timeout 10 pdftotext -q "$CORPUS/$f" /dev/null 2>/dev/null || [ $? -ne 124 ]; then
-        ln -s "$(realpath "$CORPUS/$f")" "$W/text/realworld/$f"
+        cp "$CORPUS/$f" "$W/text/realworld/$f"
     else
         skipped="$skipped $f"
     fi
@@ -54,7 +54,7 @@ ref_text=$(echo "$t1 - $t0" | bc -l)
 # 3. OCR: the sample scans and a real fax, priorauth vs tesseract alone on the same page images.
 mkdir -p "$W/ocr/scans"
 for f in sample_docs/*/*_scan.pdf "$CORPUS/derived_fax-g4-204x196dpi_3pages_ocrmypdf-images.pdf"; do
-    ln -s "$(realpath "$f")" "$W/ocr/scans/$(basename "$(dirname "$f")")-$(basename "$f")"
+    cp "$f" "$W/ocr/scans/$(basename "$(dirname "$f")")-$(basename "$f")"
 done
 t0=$(now); $BIN run --drop "$W/ocr" --out "$W/out-ocr" > "$W/run-ocr.log" 2>/dev/null || true; t1=$(now)
 pa_ocr=$(echo "$t1 - $t0" | bc -l)

@@ -44,12 +44,16 @@ def main():
         quote = link.get_attribute("data-quote")
         target = link.get_attribute("href")
         link.click()
-        section = page.locator(f"section{target}")
+        # A cited page is written once: the section holding the target shows,
+        # and the citation's own marks (class kN) are the highlighted ones.
+        section = page.locator(f"section.cite:has({target})")
         report["citation_visible"] = section.is_visible()
-        report["highlight_equals_quote"] = section.locator("mark").inner_text() == quote
+        marks = section.locator(f"mark.k{target[2:]}")
+        report["highlight_equals_quote"] = "".join(marks.all_inner_texts()) == quote
+        report["highlight_colored"] = marks.first.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(255, 224, 102)"
         report["quote"] = quote
         report["page_heading"] = section.locator("h3").inner_text()
-        hidden = page.locator("section.cite:not(:target)").first
+        hidden = page.locator("section.cite:not(:has(:target))").first
         report["other_sources_hidden"] = not hidden.is_visible() if hidden.count() else True
         page.screenshot(path=shot, full_page=False)
 

@@ -98,8 +98,12 @@ pub struct RunSettings {
 pub struct IngestSettings {
     /// Larger files are quarantined.
     pub max_file_bytes: u64,
-    /// Document extensions, lowercase.
+    /// Document extensions, lowercase; other files are quarantined as `unsupported_type`.
     pub extensions: Vec<String>,
+    /// Follow symlinks whose target lies outside the drop folder (quarantined
+    /// as `symlink_outside_drop` when false).
+    #[serde(default)]
+    pub follow_symlinks_outside_drop: bool,
 }
 
 /// `[extract]`
@@ -108,8 +112,11 @@ pub struct IngestSettings {
 pub struct ExtractSettings {
     /// Below this many alphanumerics a page has no usable text layer.
     pub min_chars_per_page: usize,
-    /// Page cap.
+    /// Page cap, for PDFs and text files alike.
     pub max_pages: u32,
+    /// Characters per page at most (a longer page makes its document `too_large`).
+    #[serde(default = "default_max_page_chars")]
+    pub max_page_chars: usize,
     /// lopdf decompression limit per stream.
     pub max_decompressed_bytes: usize,
     /// Parse PDFs in worker processes.
@@ -123,6 +130,13 @@ pub struct ExtractSettings {
     /// Word 3-gram Jaccard similarity at which a document is a near-duplicate.
     pub near_duplicate_similarity: f64,
 }
+
+fn default_max_page_chars() -> usize {
+    200_000
+}
+
+/// The file extensions a stage can read.
+pub const READABLE_EXTENSIONS: &[&str] = &["pdf", "txt", "tif", "tiff", "png", "jpg", "jpeg"];
 
 /// `[ocr]`
 #[derive(Debug, Clone, Deserialize)]
@@ -248,6 +262,17 @@ impl Settings {
         if s.ingest.extensions.is_empty() {
             return Err(invalid("ingest.extensions must not be empty".into()));
         }
+        if let Some(e) = s
+            .ingest
+            .extensions
+            .iter()
+            .find(|e| !READABLE_EXTENSIONS.contains(&e.as_str()))
+        {
+            return Err(invalid(format!(
+                "ingest.extensions: no reader for {e:?} (readable: {})",
+                READABLE_EXTENSIONS.join(", ")
+            )));
+        }
         if !(0.0..=1.0).contains(&s.evidence.support_coverage) {
             return Err(invalid(
                 "evidence.support_coverage must be within 0..=1".into(),
@@ -269,9 +294,10 @@ impl Settings {
                 "ocr.dpi must be within 72..=1200 and ocr.language set".into(),
             ));
         }
-        if s.extract.max_pages == 0 || s.evidence.candidates == 0 {
+        if s.extract.max_pages == 0 || s.extract.max_page_chars == 0 || s.evidence.candidates == 0 {
             return Err(invalid(
-                "extract.max_pages and evidence.candidates must be positive".into(),
+                "extract.max_pages, extract.max_page_chars and evidence.candidates must be positive"
+                    .into(),
             ));
         }
         if s.llm.enabled && (s.llm.endpoint.is_empty() || s.llm.model.is_empty()) {
@@ -338,6 +364,20 @@ mod tests {
         let text = DEFAULT_NIGHTLY.replace("[run]", "[run]\nthreds = 2");
         let err = Settings::parse(&text, "test").unwrap_err().to_string();
         assert!(err.contains("threds"), "{err}");
+    }
+
+    #[test]
+    fn extensions_need_a_reader_and_new_keys_have_defaults() {
+        let text = DEFAULT_NIGHTLY.replace("\"pdf\", \"txt\",", "\"pdf\", \"docx\",");
+        let err = Settings::parse(&text, "test").unwrap_err().to_string();
+        assert!(err.contains("no reader for \"docx\""), "{err}");
+        // Settings written before these keys existed still parse.
+        let old = DEFAULT_NIGHTLY
+            .replace("follow_symlinks_outside_drop = false", "")
+            .replace("max_page_chars = 200000", "");
+        let s = Settings::parse(&old, "test").unwrap();
+        assert!(!s.ingest.follow_symlinks_outside_drop);
+        assert_eq!(s.extract.max_page_chars, 200_000);
     }
 
     #[test]

@@ -41,7 +41,7 @@ pub enum DriverError {
     #[error(transparent)]
     Store(#[from] pa_store::StoreError),
     /// The output folder.
-    #[error("cannot use output folder {path}: {source}")]
+    #[error("cannot use output folder {path}")]
     Output {
         /// The folder.
         path: PathBuf,
@@ -101,6 +101,9 @@ pub struct RunReport {
     pub files: Vec<(PathBuf, usize)>,
     /// The review index page, when HTML pages were written.
     pub review_index: Option<PathBuf>,
+    /// Over the latest result of every case the output folder has seen (not
+    /// only this run's): (cases needing review, cases), with the review index.
+    pub open_cases: Option<(usize, usize)>,
     /// Case pages written.
     pub review_case_pages: usize,
     /// The run's search index.
@@ -109,12 +112,25 @@ pub struct RunReport {
     pub times: StageTimes,
     /// Cases skipped because nothing about them changed.
     pub skipped: usize,
+    /// Case folders that could not be listed: (case id, error). They are not
+    /// processed (their earlier results stay the latest) and the run exits 2.
+    pub case_errors: Vec<(String, String)>,
 }
 
 impl RunReport {
     /// Documents quarantined in this run.
     pub fn n_quarantined(&self) -> usize {
         self.totals.quarantined
+    }
+
+    /// The exit status the run ends with: 2 when a document was quarantined or
+    /// a case folder could not be listed, else 0.
+    pub fn exit_status(&self) -> u8 {
+        if self.totals.quarantined > 0 || !self.case_errors.is_empty() {
+            2
+        } else {
+            0
+        }
     }
 }
 
@@ -252,6 +268,13 @@ pub fn search(
     Ok(Some((newest, hits)))
 }
 
+/// Does every case table already hold a file?
+fn tables_exist(out: &Path) -> bool {
+    pa_store::TABLES
+        .iter()
+        .all(|t| std::fs::read_dir(out.join(t)).is_ok_and(|mut d| d.next().is_some()))
+}
+
 /// sha256 over the pipeline version, the settings hash and every document's
 /// name, hash and size: what decides whether a case must be redone.
 fn fingerprint(case: &pa_ingest::StagedCase, config_sha256: &str) -> String {
@@ -381,6 +404,8 @@ struct Feed {
 struct Batch {
     cases: Vec<Extracted>,
     skipped: Vec<String>,
+    /// Case folders that could not be listed, with the error.
+    failed: Vec<(String, String)>,
     staging: Duration,
     extracting: Duration,
 }
@@ -458,7 +483,12 @@ fn run_in_pool(
     // listed and hashed) just before it is extracted, so nothing held grows
     // with the drop folder.
     let t = Instant::now();
-    let case_dirs: Vec<pa_ingest::CaseDir> = pa_ingest::list_cases(drop)?
+    let iopts = IngestOptions {
+        extensions: settings.ingest.extensions.clone(),
+        max_file_bytes: settings.ingest.max_file_bytes,
+        follow_symlinks_outside_drop: settings.ingest.follow_symlinks_outside_drop,
+    };
+    let case_dirs: Vec<pa_ingest::CaseDir> = pa_ingest::list_cases(drop, &iopts)?
         .into_iter()
         .filter(|case| shard.is_none_or(|(k, n)| shard_of(&case.case_id, n) == k))
         .collect();
@@ -473,10 +503,6 @@ fn run_in_pool(
                 .is_ok()
         })?
     };
-    let iopts = IngestOptions {
-        extensions: settings.ingest.extensions.clone(),
-        max_file_bytes: settings.ingest.max_file_bytes,
-    };
     times.ingest = t.elapsed();
     tracing::info!(cases = case_dirs.len(), "case folders found");
     let total_cases = case_dirs.len();
@@ -485,6 +511,7 @@ fn run_in_pool(
     let xopts = ExtractOptions {
         min_chars_per_page: settings.extract.min_chars_per_page,
         max_pages: settings.extract.max_pages,
+        max_page_chars: settings.extract.max_page_chars,
         max_decompressed_bytes: settings.extract.max_decompressed_bytes,
         isolation: match (settings.extract.isolate, worker_exe) {
             (true, Some(exe)) => Some(pa_extract::Isolation::new(
@@ -602,6 +629,8 @@ fn run_in_pool(
     let mut kept: Vec<CaseResult> = Vec::new();
     let mut files = Vec::new();
     let mut review_case_pages = 0;
+    let mut case_errors: Vec<(String, String)> = Vec::new();
+    let mut nothing_written = false;
     // The review index's rows, spooled: the index is rewritten once, at the end.
     let mut review_rows = if settings.output.review_html {
         Some(pa_store::Spool::new(out)?)
@@ -616,6 +645,7 @@ fn run_in_pool(
         let t = Instant::now();
         let mut staging = Duration::ZERO;
         let mut skipped = Vec::new();
+        let mut failed = Vec::new();
         let end = loop {
             if let Some(end) = cut(&feed.ready) {
                 break end;
@@ -628,6 +658,12 @@ fn run_in_pool(
             let staged = stage_cases(feed.pending.drain(..n).collect());
             let mut changed = Vec::with_capacity(staged.len());
             for (case, fp) in staged {
+                if let Some(e) = case.error {
+                    // Not processed: an empty result must not replace its latest.
+                    tick();
+                    failed.push((case.case_id, e));
+                    continue;
+                }
                 let unchanged = previous
                     .get(&case.case_id)
                     .is_some_and(|(_, old)| *old == fp);
@@ -645,6 +681,7 @@ fn run_in_pool(
         let batch = Batch {
             cases: std::mem::replace(&mut feed.ready, rest),
             skipped,
+            failed,
             staging,
             extracting: t.elapsed() - staging,
         };
@@ -655,7 +692,7 @@ fn run_in_pool(
     // Cases go through in batches: memory holds one batch's documents, not the
     // drop folder's. Each batch's rows are written before the next starts; the
     // run becomes visible only with its `runs` row, after the last batch.
-    // At least one batch, so a run that skips every case still writes (empty) tables.
+    // At least one batch, so a first run that finds no case still writes (empty) tables.
     std::thread::scope(|scope| -> Result<(), DriverError> {
         let (mut feed, mut batch) = next_batch(Feed {
             pending: case_dirs.into(),
@@ -682,6 +719,16 @@ fn run_in_pool(
                 }
                 .spool_to(&mut actions)?;
             }
+            for (case_id, _) in &batch.failed {
+                CaseAction {
+                    case_id,
+                    action: "unreadable_case_folder",
+                    fingerprint: None,
+                    documents: None,
+                }
+                .spool_to(&mut actions)?;
+            }
+            case_errors.append(&mut batch.failed);
             let n = batch.cases.len();
             let mut case_ids = Vec::with_capacity(n);
             let mut fingerprints = Vec::with_capacity(n);
@@ -784,7 +831,14 @@ fn run_in_pool(
                 review_case_pages += pa_store::html::write_case_pages(out, &run, &cases, rows)?;
             }
             pa_types::crash_point("after:review");
-            files.extend(pa_store::write_case_tables(out, &run, batch_no, &cases)?);
+            // A run with no case to write (all unchanged) adds no empty files
+            // to tables that already have some; a first run writes them all,
+            // so the tables can be read.
+            if !cases.is_empty() || batch_no > 0 || !tables_exist(out) {
+                files.extend(pa_store::write_case_tables(out, &run, batch_no, &cases)?);
+            } else {
+                nothing_written = true;
+            }
             totals.add(&cases);
             for c in &cases {
                 CaseAction {
@@ -828,6 +882,10 @@ fn run_in_pool(
         }
         Ok(())
     })?;
+    if nothing_written {
+        // Its index holds nothing: no empty folder either.
+        let _ = std::fs::remove_dir_all(&index_dir);
+    }
     let ns = |a: std::sync::atomic::AtomicU64| Duration::from_nanos(a.into_inner());
     times.summarize_cpu = ns(summarize_ns);
     times.evidence_cpu = ns(evidence_ns);
@@ -842,12 +900,20 @@ fn run_in_pool(
         version: env!("CARGO_PKG_VERSION").to_string(),
         config_sha256: settings.config_sha256.clone(),
         n_skipped: skipped as i64,
-        exit_status: if totals.quarantined > 0 { 2 } else { 0 },
+        exit_status: if totals.quarantined > 0 || !case_errors.is_empty() {
+            2
+        } else {
+            0
+        },
     };
     // The runs table is written last: a run whose row is there is complete.
-    let review_index = review_rows
+    let (review_index, open_cases) = match review_rows
         .map(|rows| pa_store::html::update_index(out, &run, rows))
-        .transpose()?;
+        .transpose()?
+    {
+        Some((path, flagged, all)) => (Some(path), Some((flagged, all))),
+        None => (None, None),
+    };
     pa_store::commit_run(out, &run, &record, &totals, &mut files)?;
     let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
         .unwrap_or_default()
@@ -866,7 +932,8 @@ fn run_in_pool(
             "drop": drop.display().to_string(),
             "counts": {"processed": totals.cases, "skipped": skipped,
                        "quarantined": totals.quarantined,
-                       "needs_review": totals.needs_review},
+                       "needs_review": totals.needs_review,
+                       "unreadable_case_folders": case_errors.len()},
             "exit_status": record.exit_status,
         }),
         actions,
@@ -888,10 +955,12 @@ fn run_in_pool(
         totals,
         files,
         review_index,
+        open_cases,
         review_case_pages,
         index_dir,
         times,
         skipped,
+        case_errors,
     })
 }
 

@@ -43,8 +43,10 @@ pub use worker::{serve, worker_main, Isolation, WorkerOutput};
 pub struct ExtractOptions {
     /// Below this many alphanumerics a page has no usable text layer.
     pub min_chars_per_page: usize,
-    /// Page cap.
+    /// Page cap (PDFs, text files split on form feeds, multi-page images).
     pub max_pages: u32,
+    /// Characters per page at most; a longer page makes its document `too_large`.
+    pub max_page_chars: usize,
     /// lopdf decompression limit per stream.
     pub max_decompressed_bytes: usize,
     /// Parse PDFs in a worker process under limits; `None` parses in-process.
@@ -80,39 +82,33 @@ pub fn extract(staged: StagedDoc, opts: &ExtractOptions) -> ExtractedDoc {
     if out.status != DocStatus::Ok {
         return out;
     }
-    let is_pdf = out.staged.file_name.to_lowercase().ends_with(".pdf");
+    let lower = out.staged.file_name.to_lowercase();
+    let is_pdf = lower.ends_with(".pdf");
+    let is_image = IMAGE_EXTENSIONS
+        .iter()
+        .any(|e| lower.rsplit_once('.').is_some_and(|(_, x)| x == *e));
+    if is_image {
+        return extract_image(out, opts);
+    }
     let raw_pages = if is_pdf {
         match &opts.isolation {
             Some(iso) => worker::pdf_pages_isolated(&out.staged.path, opts, iso),
-            None => match std::fs::read(&out.staged.path) {
-                Ok(bytes) => pdf_pages(&bytes, opts),
-                Err(e) => Err((
-                    QuarantineReason::Unreadable,
-                    format!("cannot read file: {e}"),
-                )),
-            },
+            None => read_regular(&out.staged.path).and_then(|bytes| pdf_pages(&bytes, opts)),
         }
     } else {
-        std::fs::read(&out.staged.path)
-            .map(|b| {
-                text_pages(&b)
-                    .into_iter()
-                    .map(|text| RawPage {
-                        text,
-                        extractor: Extractor::Plain,
-                        partial_text: false,
-                        form_lines: Vec::new(),
-                    })
-                    .collect::<Vec<_>>()
-            })
-            .map_err(|e| {
-                (
-                    QuarantineReason::Unreadable,
-                    format!("cannot read file: {e}"),
-                )
-            })
+        read_regular(&out.staged.path).and_then(|b| {
+            Ok(text_pages(&b, opts)?
+                .into_iter()
+                .map(|text| RawPage {
+                    text,
+                    extractor: Extractor::Plain,
+                    partial_text: false,
+                    form_lines: Vec::new(),
+                })
+                .collect::<Vec<_>>())
+        })
     };
-    let raw_pages = match raw_pages {
+    let raw_pages = match raw_pages.and_then(|p| check_page_chars(p, opts.max_page_chars)) {
         Ok(p) => p,
         Err((reason, message)) => return quarantine(out, reason, message),
     };
@@ -307,14 +303,195 @@ fn quarantine(mut doc: ExtractedDoc, reason: QuarantineReason, message: String) 
     doc
 }
 
-/// A plain-text document: UTF-8 (Latin-1 when not valid UTF-8), pages split on form feeds.
-fn text_pages(bytes: &[u8]) -> Vec<String> {
+/// Image files read with OCR (tesseract reads them directly).
+const IMAGE_EXTENSIONS: &[&str] = &["tif", "tiff", "png", "jpg", "jpeg"];
+
+/// Read a file only if it is a regular file: the open cannot block on a FIFO
+/// (`O_NONBLOCK`), a symlink swapped in is refused (`O_NOFOLLOW`; ingest
+/// resolved the path), and the type is checked on the open file.
+fn read_regular(path: &std::path::Path) -> Result<Vec<u8>, Failure> {
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    let unreadable = |e: std::io::Error| {
+        (
+            QuarantineReason::Unreadable,
+            format!("cannot read file: {e}"),
+        )
+    };
+    let mut f = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK | libc::O_NOFOLLOW)
+        .open(path)
+        .map_err(unreadable)?;
+    if !f.metadata().map_err(unreadable)?.file_type().is_file() {
+        return Err((
+            QuarantineReason::NotARegularFile,
+            "not a regular file: not read".into(),
+        ));
+    }
+    let mut bytes = Vec::new();
+    f.read_to_end(&mut bytes).map_err(unreadable)?;
+    Ok(bytes)
+}
+
+/// A page longer than the limit makes the document `too_large`: chunking and
+/// the checks downstream must not meet a page of megabytes.
+fn check_page_chars(pages: Vec<RawPage>, max: usize) -> Result<Vec<RawPage>, Failure> {
+    for (i, p) in pages.iter().enumerate() {
+        // Bytes bound chars from above: count only when the bytes exceed the cap.
+        if p.text.len() > max {
+            let n = p.text.chars().count();
+            if n > max {
+                return Err((
+                    QuarantineReason::TooLarge,
+                    format!(
+                        "page {} holds {n} characters, over the limit of {max} (extract.max_page_chars)",
+                        i + 1
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(pages)
+}
+
+/// A plain-text document: UTF-8 (Latin-1 when not valid UTF-8), pages split on
+/// form feeds. Bytes that are not text (a binary file named `.txt`) are
+/// refused, and the page limit is checked before any page is built.
+fn text_pages(bytes: &[u8], opts: &ExtractOptions) -> Result<Vec<String>, Failure> {
+    // Valid UTF-8 is borrowed, not copied: a file of form feeds costs no memory
+    // before the page limit refuses it.
     let text = match std::str::from_utf8(bytes) {
-        Ok(s) => s.to_string(),
-        Err(_) => bytes.iter().map(|&b| b as char).collect(),
+        Ok(s) => std::borrow::Cow::Borrowed(s),
+        Err(_) => std::borrow::Cow::Owned(bytes.iter().map(|&b| b as char).collect::<String>()),
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    text.split('\u{c}').map(str::to_string).collect()
+    if let Some(why) = binary(text) {
+        return Err((QuarantineReason::NotText, why));
+    }
+    let n_pages = text.matches('\u{c}').count() + 1;
+    if n_pages > opts.max_pages as usize {
+        return Err((
+            QuarantineReason::TooLarge,
+            format!(
+                "{n_pages} pages (form feeds), over the limit of {} (extract.max_pages)",
+                opts.max_pages
+            ),
+        ));
+    }
+    Ok(text.split('\u{c}').map(str::to_string).collect())
+}
+
+/// Why a decoded text file is binary rather than text, if it is: a NUL, or
+/// more than 1% control characters other than tab, line breaks and form feed.
+fn binary(text: &str) -> Option<String> {
+    let mut n = 0usize;
+    let mut control = 0usize;
+    for c in text.chars() {
+        n += 1;
+        if c == '\0' {
+            return Some("binary content (NUL bytes), not text".into());
+        }
+        if c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{c}') {
+            control += 1;
+        }
+    }
+    (control * 100 > n)
+        .then(|| format!("binary content ({control} control characters in {n}), not text"))
+}
+
+/// An image file: every frame read with OCR.
+fn extract_image(mut out: ExtractedDoc, opts: &ExtractOptions) -> ExtractedDoc {
+    if !opts.ocr.enabled {
+        return quarantine(
+            out,
+            QuarantineReason::NoTextLayer,
+            "an image: it needs OCR, and OCR is switched off".into(),
+        );
+    }
+    if !ocr::available() {
+        return quarantine(
+            out,
+            QuarantineReason::OcrUnavailable,
+            "an image: it needs OCR, and tesseract is not installed".into(),
+        );
+    }
+    if let Err((reason, message)) = read_regular(&out.staged.path).map(drop) {
+        return quarantine(out, reason, message);
+    }
+    let Some(frames) = ocr::ocr_image(&out.staged.path, &opts.ocr) else {
+        return quarantine(
+            out,
+            QuarantineReason::NoTextLayer,
+            "an image, and OCR failed or ran past its deadline".into(),
+        );
+    };
+    if frames.len() > opts.max_pages as usize {
+        let n = frames.len();
+        return quarantine(
+            out,
+            QuarantineReason::TooLarge,
+            format!(
+                "{n} pages, over the limit of {} (extract.max_pages)",
+                opts.max_pages
+            ),
+        );
+    }
+    out.n_pages = frames.len() as u32;
+    for (i, o) in frames.into_iter().enumerate() {
+        let text = normalize(&o.text);
+        let ok = usable(&text, opts.min_chars_per_page);
+        out.pages.push(Page {
+            number: i as u32 + 1,
+            text: if ok { text } else { String::new() },
+            source: if ok {
+                TextSource::Ocr
+            } else {
+                TextSource::None
+            },
+            ocr_confidence: Some(o.confidence),
+            low_confidence_words: if ok {
+                o.low_confidence_words
+            } else {
+                Vec::new()
+            },
+            boilerplate: Vec::new(),
+            extractor: if ok {
+                Extractor::Tesseract
+            } else {
+                Extractor::None
+            },
+            partial_text: false,
+        });
+    }
+    if let Some(p) = out
+        .pages
+        .iter()
+        .find(|p| p.text.chars().count() > opts.max_page_chars)
+    {
+        let number = p.number;
+        return quarantine(
+            out,
+            QuarantineReason::TooLarge,
+            format!(
+                "page {number} is over the limit of {} characters",
+                opts.max_page_chars
+            ),
+        );
+    }
+    clean::mark_boilerplate(&mut out.pages);
+    let texts: Vec<&str> = out.pages.iter().take(4).map(|p| p.text.as_str()).collect();
+    out.kind = classify(&out.staged.file_name, &texts);
+    if out.pages.iter().all(|p| p.source == TextSource::None) {
+        let n = out.n_pages;
+        return quarantine(
+            out,
+            QuarantineReason::NoTextLayer,
+            format!("an image of {n} page(s), and OCR found no text"),
+        );
+    }
+    out.text_source = TextSource::Ocr;
+    out
 }
 
 pub(crate) type Failure = (QuarantineReason, String);
@@ -708,6 +885,7 @@ mod tests {
         ExtractOptions {
             min_chars_per_page: 16,
             max_pages: 10,
+            max_page_chars: 1000,
             max_decompressed_bytes: 1 << 20,
             isolation: None,
             ocr: OcrOptions {
@@ -790,10 +968,46 @@ mod tests {
 
     #[test]
     fn text_pages_split_on_form_feed_and_accept_latin1() {
+        let o = plain_opts();
         assert_eq!(
-            text_pages(b"a\x0cb"),
+            text_pages(b"a\x0cb", &o).unwrap(),
             vec!["a".to_string(), "b".to_string()]
         );
-        assert_eq!(text_pages(b"caf\xe9"), vec!["caf\u{e9}".to_string()]);
+        assert_eq!(
+            text_pages(b"caf\xe9", &o).unwrap(),
+            vec!["caf\u{e9}".to_string()]
+        );
+    }
+
+    #[test]
+    fn text_files_obey_the_page_limits_and_must_be_text() {
+        let o = plain_opts();
+        // Eleven pages of form feeds, over max_pages = 10: refused before any page is built.
+        let err = text_pages(&[0x0c; 10], &o).unwrap_err();
+        assert_eq!(err.0, QuarantineReason::TooLarge, "{err:?}");
+        assert!(text_pages(&[0x0c; 9], &o).is_ok());
+        // Random bytes are not text; a few stray controls in real text are.
+        let mut x: u32 = 7;
+        let noise: Vec<u8> = (0..4096)
+            .map(|_| {
+                x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                (x >> 16) as u8
+            })
+            .collect();
+        assert_eq!(
+            text_pages(&noise, &o).unwrap_err().0,
+            QuarantineReason::NotText
+        );
+        let prose = "Patient seen for knee pain.\n".repeat(20) + "\x1b[0m";
+        assert!(text_pages(prose.as_bytes(), &o).is_ok());
+        // A page over max_page_chars (1000 here) is too large.
+        let long = vec![RawPage {
+            text: "word ".repeat(300),
+            ..Default::default()
+        }];
+        assert_eq!(
+            check_page_chars(long, 1000).unwrap_err().0,
+            QuarantineReason::TooLarge
+        );
     }
 }

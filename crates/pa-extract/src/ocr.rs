@@ -131,6 +131,48 @@ pub fn ocr_page(pdf: &Path, page: u32, opts: &OcrOptions) -> Option<OcrPage> {
 }
 
 /// Build page text and confidences from tesseract's TSV.
+/// OCR an image file (TIFF, PNG, JPEG), every frame of a multi-page TIFF: one
+/// [`OcrPage`] per frame. `None` when recognition failed or ran past the
+/// deadline (`timeout_per_page`, for the whole file).
+pub fn ocr_image(image: &Path, opts: &OcrOptions) -> Option<Vec<OcrPage>> {
+    let deadline = Instant::now() + opts.timeout_per_page;
+    let tsv = run_with_deadline(
+        Command::new("tesseract")
+            .arg(image)
+            .arg("stdout")
+            .args(["-l", &opts.language, "tsv"])
+            .env("OMP_THREAD_LIMIT", "1"),
+        deadline,
+        opts.max_memory_bytes,
+    )?;
+    Some(parse_tsv_pages(&String::from_utf8_lossy(&tsv)))
+}
+
+/// Split tesseract's TSV by its `page_num` column (frames of a TIFF).
+fn parse_tsv_pages(tsv: &str) -> Vec<OcrPage> {
+    let mut lines = tsv.lines();
+    let header = lines.next().unwrap_or("");
+    let mut pages: Vec<String> = Vec::new();
+    for row in lines {
+        let n: usize = row
+            .split('\t')
+            .nth(1)
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(1);
+        // A frame number past any real TIFF is a broken answer, not a page.
+        let n = n.clamp(1, 100_000);
+        while pages.len() < n {
+            pages.push(format!("{header}\n"));
+        }
+        pages[n - 1].push_str(row);
+        pages[n - 1].push('\n');
+    }
+    if pages.is_empty() {
+        pages.push(String::new());
+    }
+    pages.iter().map(|p| parse_tsv(p)).collect()
+}
+
 fn parse_tsv(tsv: &str) -> OcrPage {
     let mut text = String::new();
     let mut last: Option<(u32, u32, u32)> = None; // (block, par, line)

@@ -23,11 +23,19 @@ pub fn sentences(doc: &ExtractedDoc) -> Vec<Sentence> {
         if page.text.is_empty() {
             continue;
         }
+        // Byte offset of every char (and of the end): each quote is a slice,
+        // so a page costs linear time however many sentences it has.
+        let bytes: Vec<usize> = page
+            .text
+            .char_indices()
+            .map(|(b, _)| b)
+            .chain([page.text.len()])
+            .collect();
         for (start, end, label) in split_page(&page.text, &page.boilerplate) {
             if let Some(l) = label {
                 section = l;
             }
-            let quote: String = page.text.chars().skip(start).take(end - start).collect();
+            let quote = page.text[bytes[start]..bytes[end]].to_string();
             out.push(Sentence {
                 span: Citation {
                     doc_id: doc.staged.doc_id.clone(),
@@ -271,5 +279,53 @@ mod tests {
         let s = split_page("Assessment: OA knee.\nPlan: TKA.", &[]);
         assert_eq!(s[0].2.as_deref(), Some("assessment"));
         assert_eq!(s[1].2.as_deref(), Some("plan"));
+    }
+
+    #[test]
+    fn a_long_page_chunks_in_linear_time() {
+        use pa_types::{DocStatus, ExtractedDoc, Extractor, Page, StagedDoc, TextSource};
+        let page = |text: String| ExtractedDoc {
+            staged: StagedDoc {
+                case_id: "c".into(),
+                doc_id: "d".into(),
+                file_name: "d.txt".into(),
+                path: Default::default(),
+                sha256: String::new(),
+                size: 0,
+                status: DocStatus::Ok,
+                reason: None,
+            },
+            kind: DocKind::ClinicalNote,
+            status: DocStatus::Ok,
+            reason: None,
+            text_source: TextSource::Text,
+            n_pages: 1,
+            pages: vec![Page {
+                number: 1,
+                text,
+                source: TextSource::Text,
+                ocr_confidence: None,
+                low_confidence_words: Vec::new(),
+                boilerplate: Vec::new(),
+                extractor: Extractor::Plain,
+                partial_text: false,
+            }],
+        };
+        // One page of 2 MB: 60,000 sentences. Quadratic quoting took minutes.
+        let sentence = "Knee pain was noted on exam. ";
+        let doc = page(sentence.repeat(2_000_000 / sentence.len()));
+        let t = std::time::Instant::now();
+        let got = sentences(&doc);
+        assert_eq!(got.len(), 2_000_000 / sentence.len());
+        assert!(t.elapsed().as_secs() < 5, "{:?}", t.elapsed());
+        let last = got.last().unwrap();
+        let text = &doc.pages[0].text;
+        let quote: String = text
+            .chars()
+            .skip(last.span.start as usize)
+            .take((last.span.end - last.span.start) as usize)
+            .collect();
+        assert_eq!(last.span.quote, quote);
+        assert_eq!(quote, sentence.trim_end());
     }
 }

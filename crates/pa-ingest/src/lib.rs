@@ -1,22 +1,40 @@
 //! Ingest: list the case folders of a drop folder (`<drop>/<case_id>/<files>`);
 //! staging a case hashes every document and marks exact duplicates within it and
 //! files that cannot be read.
-//! Nothing is lost: every document file becomes a [`StagedDoc`], whatever its state.
+//!
+//! Nothing is lost: every file the run sees becomes a [`StagedDoc`], whatever
+//! its state. Only regular files are opened (never a FIFO or a device, which
+//! would block or read forever); a symlink whose target leaves the drop folder
+//! is not followed unless the settings allow it; a file of a type no stage
+//! reads is quarantined as `unsupported_type`; and files lying directly in the
+//! drop folder are reported under the case id [`ROOT_CASE_ID`].
+//!
+//! Names are kept injective: case and document ids are the folder and file
+//! names with `%`, control characters and bytes that are not UTF-8 written as
+//! `%XX` ([`escape_name`]), so two folders never share an id.
 #![warn(missing_docs)]
 
 use std::collections::HashMap;
+use std::ffi::OsStr;
 use std::io::Read;
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
 use pa_types::{DocStatus, QuarantineReason, StagedDoc};
 use sha2::{Digest, Sha256};
+
+/// The case id under which files lying directly in the drop folder (not in a
+/// case folder) are reported. No folder name escapes to it: a literal `%` is
+/// always written `%25`.
+pub const ROOT_CASE_ID: &str = "%root";
 
 /// Errors that stop ingest as a whole (a bad document never does).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum IngestError {
     /// The drop folder itself cannot be listed.
-    #[error("cannot read drop folder {path}: {source}")]
+    #[error("cannot read drop folder {path}")]
     DropFolder {
         /// The folder.
         path: PathBuf,
@@ -28,7 +46,7 @@ pub enum IngestError {
 /// One case folder and its documents, in file-name order.
 #[derive(Debug, Clone)]
 pub struct StagedCase {
-    /// The folder name.
+    /// The folder name, escaped ([`escape_name`]).
     pub case_id: String,
     /// Its documents.
     pub docs: Vec<StagedDoc>,
@@ -43,40 +61,199 @@ pub struct IngestOptions {
     pub extensions: Vec<String>,
     /// Larger files are quarantined.
     pub max_file_bytes: u64,
+    /// Follow symlinks whose target lies outside the drop folder.
+    pub follow_symlinks_outside_drop: bool,
 }
 
 /// True for names the drop layout ignores: hidden files, `gold.json`, editor leftovers.
-fn ignored(name: &str) -> bool {
-    name.starts_with('.') || name.starts_with('~') || name == "gold.json"
+fn ignored(name: &OsStr) -> bool {
+    let b = name.as_bytes();
+    b.starts_with(b".") || b.starts_with(b"~") || b == b"gold.json"
 }
 
-/// A case folder found in the drop folder, not yet staged.
+/// A folder or file name as an id: lossless and injective. Valid UTF-8 stays as
+/// it is, except `%` (`%25`) and control characters; every byte that is not
+/// part of valid UTF-8 becomes `%XX` (uppercase hex).
+pub fn escape_name(name: &OsStr) -> String {
+    let mut out = String::with_capacity(name.len());
+    for chunk in name.as_bytes().utf8_chunks() {
+        for c in chunk.valid().chars() {
+            if c == '%' || c.is_control() {
+                let mut buf = [0u8; 4];
+                for b in c.encode_utf8(&mut buf).bytes() {
+                    out.push_str(&format!("%{b:02X}"));
+                }
+            } else {
+                out.push(c);
+            }
+        }
+        for b in chunk.invalid() {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// A case found in the drop folder, not yet staged.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct CaseDir {
-    /// The folder name.
+    /// The folder name, escaped.
     pub case_id: String,
-    /// The folder.
-    pub dir: PathBuf,
+    /// The folder (`None` for [`ROOT_CASE_ID`], whose entries are all rejected).
+    pub dir: Option<PathBuf>,
+    /// The drop folder, canonical: symlink targets must stay inside it.
+    drop: PathBuf,
+    /// Entries of the drop folder itself that are not case folders.
+    rejected: Vec<(String, QuarantineKey)>,
 }
 
-/// List the case folders of a drop folder, sorted by case id. Nothing inside
-/// them is read: a run stages its cases a few at a time ([`stage`]), so memory
-/// does not grow with the drop folder.
-pub fn list_cases(drop: &Path) -> Result<Vec<CaseDir>, IngestError> {
+/// A quarantine reason with its message, orderable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct QuarantineKey(QuarantineReason, String);
+
+impl PartialOrd for QuarantineKey {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for QuarantineKey {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (self.0.as_str(), &self.1).cmp(&(other.0.as_str(), &other.1))
+    }
+}
+
+/// What a directory entry is to ingest.
+enum Entry {
+    /// Not looked at (hidden, `gold.json`).
+    Ignored,
+    /// A regular file: the path to open (a symlink's target, resolved).
+    File(PathBuf),
+    /// A folder (listed as a case in the drop folder, refused inside a case).
+    Dir,
+    /// Anything else, or a symlink that may not be followed.
+    Rejected(QuarantineReason, String),
+}
+
+/// Look at an entry without opening it: never follow a symlink out of the drop
+/// folder (unless allowed), never open a FIFO or a device.
+fn look(path: &Path, name: &OsStr, drop: &Path, opts: &IngestOptions) -> Entry {
+    if ignored(name) {
+        return Entry::Ignored;
+    }
+    let meta = match std::fs::symlink_metadata(path) {
+        Ok(m) => m,
+        Err(e) => {
+            return Entry::Rejected(
+                QuarantineReason::Unreadable,
+                format!("cannot read file: {e}"),
+            )
+        }
+    };
+    let (meta, target) = if meta.file_type().is_symlink() {
+        let target = match std::fs::canonicalize(path) {
+            Ok(t) => t,
+            Err(e) => {
+                return Entry::Rejected(
+                    QuarantineReason::Unreadable,
+                    format!("symbolic link that cannot be resolved: {e}"),
+                )
+            }
+        };
+        if !target.starts_with(drop) && !opts.follow_symlinks_outside_drop {
+            return Entry::Rejected(
+                QuarantineReason::SymlinkOutsideDrop,
+                "symbolic link to a path outside the drop folder, not followed \
+                 (ingest.follow_symlinks_outside_drop allows it)"
+                    .into(),
+            );
+        }
+        match std::fs::metadata(&target) {
+            Ok(m) => (m, target),
+            Err(e) => {
+                return Entry::Rejected(
+                    QuarantineReason::Unreadable,
+                    format!("cannot read file: {e}"),
+                )
+            }
+        }
+    } else {
+        (meta, path.to_path_buf())
+    };
+    let ft = meta.file_type();
+    if ft.is_dir() {
+        Entry::Dir
+    } else if ft.is_file() {
+        Entry::File(target)
+    } else {
+        Entry::Rejected(QuarantineReason::NotARegularFile, not_regular(&ft))
+    }
+}
+
+fn not_regular(ft: &std::fs::FileType) -> String {
+    let what = if ft.is_fifo() {
+        "a FIFO (named pipe)"
+    } else if ft.is_socket() {
+        "a socket"
+    } else if ft.is_block_device() || ft.is_char_device() {
+        "a device"
+    } else if ft.is_dir() {
+        "a folder"
+    } else {
+        "not a regular file"
+    };
+    format!("{what}, not a regular file: not opened")
+}
+
+/// List the cases of a drop folder, sorted by case id. Nothing inside the case
+/// folders is read: a run stages its cases a few at a time ([`stage`]), so
+/// memory does not grow with the drop folder. Entries of the drop folder that
+/// are not case folders (files, FIFOs, symlinks leaving the drop) become the
+/// quarantined documents of the case [`ROOT_CASE_ID`].
+pub fn list_cases(drop: &Path, opts: &IngestOptions) -> Result<Vec<CaseDir>, IngestError> {
     let err = |source| IngestError::DropFolder {
         path: drop.to_path_buf(),
         source,
     };
+    let canon = std::fs::canonicalize(drop).map_err(err)?;
     let mut cases = Vec::new();
+    let mut rejected = Vec::new();
     for entry in std::fs::read_dir(drop).map_err(err)? {
         let entry = entry.map_err(err)?;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if ignored(&name) || !entry.path().is_dir() {
-            continue;
+        let raw = entry.file_name();
+        let name = escape_name(&raw);
+        match look(&entry.path(), &raw, &canon, opts) {
+            Entry::Ignored => {}
+            Entry::Dir => cases.push(CaseDir {
+                case_id: name,
+                dir: Some(entry.path()),
+                drop: canon.clone(),
+                rejected: Vec::new(),
+            }),
+            Entry::File(_) => rejected.push((
+                name,
+                QuarantineKey(
+                    QuarantineReason::NotInCaseFolder,
+                    "a file directly in the drop folder, not in a case folder: not read".into(),
+                ),
+            )),
+            Entry::Rejected(reason, message) => {
+                rejected.push((name, QuarantineKey(reason, message)))
+            }
         }
+    }
+    if !rejected.is_empty() {
+        rejected.sort();
+        tracing::warn!(
+            entries = rejected.len(),
+            case_id = ROOT_CASE_ID,
+            "drop folder entries that are not case folders"
+        );
         cases.push(CaseDir {
-            case_id: name,
-            dir: entry.path(),
+            case_id: ROOT_CASE_ID.into(),
+            dir: None,
+            drop: canon,
+            rejected,
         });
     }
     cases.sort();
@@ -86,45 +263,73 @@ pub fn list_cases(drop: &Path) -> Result<Vec<CaseDir>, IngestError> {
 /// Stage one case: list its documents in file-name order, hash each, and mark
 /// duplicates and files that cannot be read.
 pub fn stage(case: CaseDir, opts: &IngestOptions) -> StagedCase {
-    let CaseDir { case_id, dir } = case;
-    let mut files = Vec::new();
-    let listing = std::fs::read_dir(&dir).and_then(|it| {
-        for entry in it {
-            let entry = entry?;
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let ext = Path::new(&name)
-                .extension()
-                .map(|e| e.to_string_lossy().to_lowercase())
-                .unwrap_or_default();
-            if ignored(&name) || !opts.extensions.contains(&ext) || entry.path().is_dir() {
-                continue;
+    let CaseDir {
+        case_id,
+        dir,
+        drop,
+        rejected,
+    } = case;
+    // (escaped file name, path as found, what it is)
+    let mut files: Vec<(String, PathBuf, Entry)> = Vec::new();
+    for (name, QuarantineKey(reason, message)) in rejected {
+        files.push((name, PathBuf::new(), Entry::Rejected(reason, message)));
+    }
+    if let Some(dir) = &dir {
+        let listing = std::fs::read_dir(dir).and_then(|it| {
+            for entry in it {
+                let entry = entry?;
+                let raw = entry.file_name();
+                let path = entry.path();
+                let what = match look(&path, &raw, &drop, opts) {
+                    Entry::Ignored => continue,
+                    Entry::Dir => Entry::Rejected(
+                        QuarantineReason::NotARegularFile,
+                        "a folder inside a case folder: its files are not read".into(),
+                    ),
+                    Entry::File(target) => {
+                        let ext = Path::new(&raw)
+                            .extension()
+                            .map(|e| e.to_string_lossy().to_lowercase())
+                            .unwrap_or_default();
+                        if opts.extensions.contains(&ext) {
+                            Entry::File(target)
+                        } else {
+                            Entry::Rejected(
+                                QuarantineReason::UnsupportedType,
+                                if ext.is_empty() {
+                                    "no file extension: not a type the pipeline reads".into()
+                                } else {
+                                    format!(
+                                        "extension .{} is not a type the pipeline reads (ingest.extensions)",
+                                        escape_name(OsStr::new(&ext))
+                                    )
+                                },
+                            )
+                        }
+                    }
+                    rejected => rejected,
+                };
+                files.push((escape_name(&raw), path, what));
             }
-            files.push((name, entry.path()));
+            Ok(())
+        });
+        if let Err(e) = listing {
+            tracing::error!(case_id = %case_id, error = %e, "cannot list case folder");
+            return StagedCase {
+                case_id,
+                docs: Vec::new(),
+                error: Some(e.to_string()),
+            };
         }
-        Ok(())
-    });
-    if let Err(e) = listing {
-        tracing::warn!(case_id = %case_id, error = %e, "cannot list case folder");
-        return StagedCase {
-            case_id,
-            docs: Vec::new(),
-            error: Some(e.to_string()),
-        };
     }
-    files.sort();
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    let ids = doc_ids(files.iter().map(|f| f.0.as_str()));
 
-    // doc_id is the file stem; when two files share a stem (`a.pdf`, `a.txt`), the
-    // whole file name keeps them apart.
-    let mut stem_count: HashMap<String, usize> = HashMap::new();
-    for (name, _) in &files {
-        *stem_count.entry(stem_of(name)).or_default() += 1;
-    }
     let mut seen: HashMap<String, String> = HashMap::new();
     let docs = files
         .into_iter()
-        .map(|(file_name, path)| {
-            let stem = stem_of(&file_name);
-            let doc_id = if stem_count[&stem] > 1 { file_name.clone() } else { stem };
+        .zip(ids)
+        .map(|((file_name, path, what), doc_id)| {
             let mut doc = StagedDoc {
                 case_id: case_id.clone(),
                 doc_id,
@@ -135,7 +340,19 @@ pub fn stage(case: CaseDir, opts: &IngestOptions) -> StagedCase {
                 status: DocStatus::Ok,
                 reason: None,
             };
-            match hash_file(&doc.path, opts.max_file_bytes) {
+            let target = match what {
+                Entry::File(target) => target,
+                Entry::Rejected(reason, message) => {
+                    tracing::warn!(case_id = %doc.case_id, doc_id = %doc.doc_id, reason = reason.as_str(), "document quarantined");
+                    doc.status = DocStatus::Quarantined;
+                    doc.reason = Some((reason, message));
+                    return doc;
+                }
+                Entry::Ignored | Entry::Dir => unreachable!("filtered above"),
+            };
+            // The resolved path: what was checked is what extraction opens.
+            doc.path = target;
+            match hash_file(&doc.path) {
                 Ok((sha, size)) => {
                     doc.sha256 = sha;
                     doc.size = size;
@@ -155,7 +372,12 @@ pub fn stage(case: CaseDir, opts: &IngestOptions) -> StagedCase {
                         seen.insert(doc.sha256.clone(), doc.doc_id.clone());
                     }
                 }
-                Err(e) => {
+                Err(HashError::NotRegular(message)) => {
+                    tracing::warn!(case_id = %doc.case_id, doc_id = %doc.doc_id, reason = "not_a_regular_file", "document quarantined");
+                    doc.status = DocStatus::Quarantined;
+                    doc.reason = Some((QuarantineReason::NotARegularFile, message));
+                }
+                Err(HashError::Io(e)) => {
                     tracing::warn!(case_id = %doc.case_id, doc_id = %doc.doc_id, error = %e, "cannot read document");
                     doc.status = DocStatus::Quarantined;
                     doc.reason = Some((QuarantineReason::Unreadable, format!("cannot read file: {e}")));
@@ -171,6 +393,32 @@ pub fn stage(case: CaseDir, opts: &IngestOptions) -> StagedCase {
     }
 }
 
+/// doc_id per (sorted, escaped) file name: the file stem; where stems collide
+/// (`a.pdf`, `a.txt`), or a stem equals another's id (`a.txt.pdf`), the whole
+/// file name, which is unique in its folder.
+fn doc_ids<'a>(names: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let names: Vec<&str> = names.collect();
+    let mut ids: Vec<String> = names.iter().map(|n| stem_of(n)).collect();
+    let mut whole = vec![false; names.len()];
+    loop {
+        let mut count: HashMap<&str, usize> = HashMap::new();
+        for id in &ids {
+            *count.entry(id.as_str()).or_default() += 1;
+        }
+        // Whole names are unique in a folder: every clash has a stem in it.
+        let clash: Vec<usize> = (0..ids.len())
+            .filter(|&i| !whole[i] && count[ids[i].as_str()] > 1)
+            .collect();
+        if clash.is_empty() {
+            return ids;
+        }
+        for i in clash {
+            ids[i] = names[i].to_string();
+            whole[i] = true;
+        }
+    }
+}
+
 fn stem_of(name: &str) -> String {
     Path::new(name)
         .file_stem()
@@ -178,15 +426,38 @@ fn stem_of(name: &str) -> String {
         .unwrap_or_default()
 }
 
-/// sha256 and size of a file, streamed; files over `limit` are hashed anyway so
-/// that reruns can still recognise them.
-fn hash_file(path: &Path, _limit: u64) -> std::io::Result<(String, u64)> {
-    let mut f = std::fs::File::open(path)?;
+enum HashError {
+    NotRegular(String),
+    Io(std::io::Error),
+}
+
+/// Open a file for reading only if it is a regular file: `O_NONBLOCK` so a FIFO
+/// swapped in after the check cannot block the open, `O_NOFOLLOW` so a symlink
+/// swapped in is refused, and the type checked again on the open file.
+pub fn open_regular(path: &Path) -> std::io::Result<Result<std::fs::File, String>> {
+    let f = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK | libc::O_NOFOLLOW)
+        .open(path)?;
+    let ft = f.metadata()?.file_type();
+    Ok(if ft.is_file() {
+        Ok(f)
+    } else {
+        Err(not_regular(&ft))
+    })
+}
+
+/// sha256 and size of a regular file, streamed; files over the size limit are
+/// hashed anyway so that reruns can still recognise them.
+fn hash_file(path: &Path) -> Result<(String, u64), HashError> {
+    let mut f = open_regular(path)
+        .map_err(HashError::Io)?
+        .map_err(HashError::NotRegular)?;
     let mut h = Sha256::new();
     let mut buf = vec![0u8; 64 * 1024];
     let mut size = 0u64;
     loop {
-        let n = f.read(&mut buf)?;
+        let n = f.read(&mut buf).map_err(HashError::Io)?;
         if n == 0 {
             break;
         }
@@ -202,7 +473,7 @@ mod tests {
 
     /// Every case of a drop folder, staged.
     fn ingest(drop: &Path, opts: &IngestOptions) -> Result<Vec<StagedCase>, IngestError> {
-        Ok(list_cases(drop)?
+        Ok(list_cases(drop, opts)?
             .into_iter()
             .map(|case| stage(case, opts))
             .collect())
@@ -212,6 +483,7 @@ mod tests {
         IngestOptions {
             extensions: vec!["pdf".into(), "txt".into()],
             max_file_bytes: 1 << 20,
+            follow_symlinks_outside_drop: false,
         }
     }
 
@@ -225,7 +497,7 @@ mod tests {
         std::fs::write(case.join("empty.pdf"), "").unwrap();
         std::fs::write(case.join("gold.json"), "{}").unwrap();
         std::fs::write(case.join(".hidden.txt"), "x").unwrap();
-        std::fs::write(case.join("image.png"), "x").unwrap();
+        std::fs::write(case.join("image.docx"), "x").unwrap();
         std::fs::create_dir_all(tmp.path().join("empty-case")).unwrap();
 
         let cases = ingest(tmp.path(), &opts()).unwrap();
@@ -233,11 +505,13 @@ mod tests {
         assert_eq!(cases[0].case_id, "case-a");
         let docs = &cases[0].docs;
         let names: Vec<_> = docs.iter().map(|d| d.file_name.as_str()).collect();
-        assert_eq!(names, ["copy.txt", "empty.pdf", "note.txt"]);
+        assert_eq!(names, ["copy.txt", "empty.pdf", "image.docx", "note.txt"]);
         assert_eq!(docs[0].status, DocStatus::Ok);
         assert_eq!(docs[1].status, DocStatus::Quarantined);
-        assert_eq!(docs[2].status, DocStatus::Duplicate);
-        assert_eq!(docs[0].sha256, docs[2].sha256);
+        let unsupported = docs[2].reason.as_ref().unwrap().0;
+        assert_eq!(unsupported, QuarantineReason::UnsupportedType);
+        assert_eq!(docs[3].status, DocStatus::Duplicate);
+        assert_eq!(docs[0].sha256, docs[3].sha256);
         assert!(cases[1].docs.is_empty());
     }
 
@@ -251,5 +525,75 @@ mod tests {
         let cases = ingest(tmp.path(), &opts()).unwrap();
         let ids: Vec<_> = cases[0].docs.iter().map(|d| d.doc_id.as_str()).collect();
         assert_eq!(ids, ["a.pdf", "a.txt"]);
+    }
+
+    #[test]
+    fn colliding_stems_and_whole_names_keep_distinct_ids() {
+        let ids = doc_ids(["a.pdf", "a.txt", "a.txt.pdf", "b.txt"].into_iter());
+        assert_eq!(ids, ["a.pdf", "a.txt", "a.txt.pdf", "b"]);
+    }
+
+    #[test]
+    fn names_escape_losslessly_and_injectively() {
+        use std::os::unix::ffi::OsStrExt;
+        let e = |b: &[u8]| escape_name(OsStr::from_bytes(b));
+        assert_eq!(e(b"c09-caf\xe9"), "c09-caf%E9");
+        assert_eq!(e(b"c09-caf\xe8"), "c09-caf%E8");
+        assert_eq!(e("café".as_bytes()), "café");
+        assert_eq!(e(b"50%"), "50%25");
+        assert_eq!(e(b"a\x1b[31m"), "a%1B[31m");
+        assert_ne!(e(b"%E9"), e(b"\xe9"));
+        assert_ne!(e(b"root"), ROOT_CASE_ID);
+        assert_ne!(e(b"%root"), ROOT_CASE_ID);
+    }
+
+    #[test]
+    fn fifos_symlinks_out_of_the_drop_and_root_files_get_rows() {
+        let tmp = tempfile::tempdir().unwrap();
+        let drop = tmp.path().join("drop");
+        let case = drop.join("c");
+        std::fs::create_dir_all(&case).unwrap();
+        let outside = tmp.path().join("secret.txt");
+        std::fs::write(&outside, "outside the drop").unwrap();
+        std::fs::write(case.join("note.txt"), "Patient seen.").unwrap();
+        std::os::unix::fs::symlink(&outside, case.join("passwd.txt")).unwrap();
+        std::os::unix::fs::symlink(case.join("note.txt"), case.join("inside.txt")).unwrap();
+        let fifo = std::ffi::CString::new(case.join("x.pdf").as_os_str().as_bytes()).unwrap();
+        assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o600) }, 0);
+        std::fs::write(drop.join("stray.txt"), "x").unwrap();
+        std::os::unix::fs::symlink(tmp.path(), drop.join("linked-case")).unwrap();
+
+        let cases = ingest(&drop, &opts()).unwrap();
+        let ids: Vec<_> = cases.iter().map(|c| c.case_id.as_str()).collect();
+        assert_eq!(ids, [ROOT_CASE_ID, "c"]);
+        let reason = |c: &StagedCase, name: &str| {
+            let d = c.docs.iter().find(|d| d.file_name == name).unwrap();
+            d.reason.as_ref().map(|r| r.0.as_str())
+        };
+        assert_eq!(reason(&cases[0], "stray.txt"), Some("not_in_case_folder"));
+        assert_eq!(
+            reason(&cases[0], "linked-case"),
+            Some("symlink_outside_drop")
+        );
+        // The link inside the drop is read: same bytes as the note it points to.
+        assert_eq!(reason(&cases[1], "inside.txt"), None);
+        assert_eq!(reason(&cases[1], "note.txt"), Some("duplicate"));
+        assert_eq!(
+            reason(&cases[1], "passwd.txt"),
+            Some("symlink_outside_drop")
+        );
+        assert_eq!(reason(&cases[1], "x.pdf"), Some("not_a_regular_file"));
+
+        // Allowed by the setting, the link outside is read.
+        let cases = ingest(
+            &drop,
+            &IngestOptions {
+                follow_symlinks_outside_drop: true,
+                ..opts()
+            },
+        )
+        .unwrap();
+        let c = cases.iter().find(|c| c.case_id == "c").unwrap();
+        assert_eq!(reason(c, "passwd.txt"), None);
     }
 }

@@ -1,7 +1,8 @@
 //! Static review pages: `review/index.html` lists the cases that need review,
 //! worst first; `review/<case>.html` shows the summary, the claims with their
-//! status and reason, the documents, and for every citation the page text with
-//! the quoted span highlighted (one click away, via `:target`, no script).
+//! status and reason, the documents, and every cited page's text, once, with
+//! the clicked citation's span highlighted (one click away, via `:target`, no
+//! script).
 //! Pages are self-contained, all document text is escaped, and a strict
 //! Content-Security-Policy forbids scripts and external resources.
 
@@ -9,7 +10,6 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use pa_types::text::char_slice;
 use pa_types::{CaseResult, Citation, ClaimStatus, RunInfo};
 
 use crate::{write_atomic, Spool, StoreError};
@@ -19,8 +19,10 @@ const STYLE: &str = "body{font:15px/1.45 system-ui,sans-serif;margin:2em auto;ma
 h1{font-size:1.4em}h2{font-size:1.15em;margin-top:1.6em;border-bottom:1px solid #ddd}\
 table{border-collapse:collapse;width:100%}td,th{border:1px solid #ddd;padding:.35em .5em;vertical-align:top;text-align:left}\
 .s-supported{color:#116611;font-weight:600}.s-unsupported{color:#9a6700;font-weight:600}.s-contradicted{color:#b00020;font-weight:600}\
-.cite{display:none;border:2px solid #446;padding:.5em 1em;margin:1em 0;background:#fafaff}.cite:target{display:block}\
-pre{white-space:pre-wrap;font:13px/1.4 ui-monospace,monospace}mark{background:#ffe066}a.c{font-size:.85em;margin-left:.3em}\
+.cite{display:none;border:2px solid #446;padding:.5em 1em;margin:1em 0;background:#fafaff}.cite:has(:target){display:block}\
+.at{display:none;font-size:.85em;color:#555}.at:target{display:block}\
+@supports not selector(:has(*)){.cite{display:block}}\
+pre{white-space:pre-wrap;font:13px/1.4 ui-monospace,monospace}mark{background:none;color:inherit;border-bottom:1px dotted #999}a.c{font-size:.85em;margin-left:.3em}\
 .sec{font-weight:600;text-transform:capitalize}";
 
 /// Escape text for HTML element content and attribute values.
@@ -39,19 +41,23 @@ pub fn esc(s: &str) -> String {
     o
 }
 
-/// A file name safe for any case id.
+/// The review page of a case: a file name safe for any case id, and
+/// injective: ASCII letters, digits, `-`, `_` and `.` stay (a leading `.` does
+/// not), every other byte is `~XX`, so `c17 a` and `c17_a` get pages of their
+/// own; and a case named `index` is `index~.html`, never the review index.
 pub fn page_name(case_id: &str) -> String {
-    let safe: String = case_id
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    format!("{}.html", safe.trim_start_matches('.'))
+    let mut safe = String::with_capacity(case_id.len());
+    for (i, b) in case_id.bytes().enumerate() {
+        if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || (b == b'.' && i > 0) {
+            safe.push(b as char);
+        } else {
+            let _ = write!(safe, "~{b:02X}");
+        }
+    }
+    if safe == "index" {
+        safe.push('~');
+    }
+    format!("{safe}.html")
 }
 
 fn head(title: &str) -> String {
@@ -131,8 +137,12 @@ pub fn write_case_pages(
 /// Merge a run's rows into its shard's state (`review/cases<shard>.json`, kept
 /// across runs so that cases a run skipped stay listed) and rewrite
 /// `review/index.html` over every case's latest result, all shards. Returns the
-/// index page.
-pub fn update_index(out: &Path, run: &RunInfo, rows: Spool) -> Result<PathBuf, StoreError> {
+/// index page, the cases needing review and all cases (latest results).
+pub fn update_index(
+    out: &Path,
+    run: &RunInfo,
+    rows: Spool,
+) -> Result<(PathBuf, usize, usize), StoreError> {
     let dir = out.join("review");
     std::fs::create_dir_all(&dir).map_err(|source| StoreError::Io {
         path: dir.clone(),
@@ -144,7 +154,11 @@ pub fn update_index(out: &Path, run: &RunInfo, rows: Spool) -> Result<PathBuf, S
     })
 }
 
-fn update_index_locked(out: &Path, run: &RunInfo, mut rows: Spool) -> Result<PathBuf, StoreError> {
+fn update_index_locked(
+    out: &Path,
+    run: &RunInfo,
+    mut rows: Spool,
+) -> Result<(PathBuf, usize, usize), StoreError> {
     let dir = out.join("review");
     let io = |source| StoreError::Io {
         path: dir.clone(),
@@ -216,7 +230,7 @@ fn update_index_locked(out: &Path, run: &RunInfo, mut rows: Spool) -> Result<Pat
     write_atomic(&state, &serde_json::to_vec(&mine).unwrap_or_default())?;
     let path = dir.join("index.html");
     write_atomic(&path, idx.as_bytes())?;
-    Ok(path)
+    Ok((path, flagged.len(), all.len()))
 }
 
 /// Collects citations and numbers them for anchors.
@@ -238,6 +252,77 @@ impl<'a> Cites<'a> {
             esc(&c.doc_id),
             c.page
         )
+    }
+}
+
+/// The cited pages, each written once however many citations it has: the
+/// cited spans are `<mark class="kN">` runs in the page text (split where
+/// citations overlap), `#cN` names a citation, and CSS shows the page of the
+/// citation in the URL fragment with that citation's marks highlighted.
+fn sources(h: &mut String, c: &CaseResult, list: &[&Citation]) {
+    // Pages in the order of their first citation; citation numbers are 1-based.
+    let mut pages: Vec<(&str, u32, Vec<usize>)> = Vec::new();
+    let mut at: HashMap<(&str, u32), usize> = HashMap::new();
+    for (i, cit) in list.iter().enumerate() {
+        let key = (cit.doc_id.as_str(), cit.page);
+        let k = *at.entry(key).or_insert_with(|| {
+            pages.push((key.0, key.1, Vec::new()));
+            pages.len() - 1
+        });
+        pages[k].2.push(i);
+    }
+    // One rule per citation: its marks light up when it is the target.
+    h.push_str("<style>");
+    for i in 1..=list.len() {
+        let _ = write!(h, "#c{i}:target~pre .k{i}{{background:#ffe066}}");
+    }
+    h.push_str("</style>\n");
+    for (k, (doc_id, page, ids)) in pages.iter().enumerate() {
+        let text = c.page_text(doc_id, *page).unwrap_or("");
+        let bytes: Vec<usize> = text
+            .char_indices()
+            .map(|(b, _)| b)
+            .chain([text.len()])
+            .collect();
+        let n = bytes.len() - 1;
+        let span = |i: usize| {
+            let cit = list[i];
+            ((cit.start as usize).min(n), (cit.end as usize).min(n))
+        };
+        let _ = write!(
+            h,
+            "<section class=\"cite\" id=\"p{}\"><h3>{} &middot; page {}</h3>",
+            k + 1,
+            esc(doc_id),
+            page
+        );
+        for &i in ids {
+            let (s, e) = span(i);
+            let _ = write!(h, "<p class=\"at\" id=\"c{}\">chars {s}-{e}</p>", i + 1);
+        }
+        h.push_str("<pre>");
+        let mut cuts: Vec<usize> = ids.iter().flat_map(|&i| [span(i).0, span(i).1]).collect();
+        cuts.extend([0, n]);
+        cuts.sort_unstable();
+        cuts.dedup();
+        for w in cuts.windows(2) {
+            let (a, b) = (w[0], w[1]);
+            let piece = esc(&text[bytes[a]..bytes[b]]);
+            let covering: Vec<String> = ids
+                .iter()
+                .filter(|&&i| {
+                    let (s, e) = span(i);
+                    s <= a && b <= e
+                })
+                .map(|i| format!("k{}", i + 1))
+                .collect();
+            if covering.is_empty() {
+                h.push_str(&piece);
+            } else {
+                let _ = write!(h, "<mark class=\"{}\">{piece}</mark>", covering.join(" "));
+            }
+        }
+        h.push_str("</pre></section>\n");
     }
 }
 
@@ -353,26 +438,7 @@ fn case_page(run: &RunInfo, c: &CaseResult) -> String {
         );
     }
     h.push_str("</table>\n<h2>Sources</h2><p>Click a citation to show its page here, with the quoted text highlighted.</p>\n");
-    for (i, cit) in cites.list.iter().enumerate() {
-        let text = c.page_text(&cit.doc_id, cit.page).unwrap_or("");
-        let n = text.chars().count();
-        let (s, e) = ((cit.start as usize).min(n), (cit.end as usize).min(n));
-        let before = char_slice(text, 0, s).unwrap_or("");
-        let mid = char_slice(text, s, e).unwrap_or("");
-        let after = char_slice(text, e, n).unwrap_or("");
-        let _ = writeln!(
-            h,
-            "<section class=\"cite\" id=\"c{}\"><h3>{} &middot; page {} &middot; chars {}-{}</h3><pre>{}<mark>{}</mark>{}</pre></section>",
-            i + 1,
-            esc(&cit.doc_id),
-            cit.page,
-            cit.start,
-            cit.end,
-            esc(before),
-            esc(mid),
-            esc(after)
-        );
-    }
+    sources(&mut h, c, &cites.list);
     h.push_str("</body></html>\n");
     h
 }
@@ -387,7 +453,11 @@ mod tests {
             esc("<script>alert('x')</script> & \"q\""),
             "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;"
         );
-        assert_eq!(page_name("../evil case"), "_evil_case.html");
+        assert_eq!(page_name("../evil case"), "~2E.~2Fevil~20case.html");
+        assert_eq!(page_name("c17_a"), "c17_a.html");
+        assert_ne!(page_name("c17 a"), page_name("c17_a"));
+        assert_eq!(page_name("index"), "index~.html");
+        assert_ne!(page_name("c09-caf%E9"), page_name("c09-caf%E8"));
     }
 
     fn row(case_id: &str, run_id: &str, contradicted: usize) -> IndexRow {
@@ -423,7 +493,8 @@ mod tests {
         for r in [row("b", "r2", 0), row("c", "r2", 3)] {
             rows.push(&r).unwrap();
         }
-        let index = update_index(tmp.path(), &run("r2"), rows).unwrap();
+        let (index, flagged, all) = update_index(tmp.path(), &run("r2"), rows).unwrap();
+        assert_eq!((flagged, all), (2, 3));
         let html = std::fs::read_to_string(index).unwrap();
         assert!(html.contains("2 of 3 case(s) need review"), "{html}");
         assert!(html.contains("a.html") && html.contains("c.html") && !html.contains("b.html"));
@@ -437,5 +508,110 @@ mod tests {
             .map(|r| (r.case_id.as_str(), r.run_id.as_str()))
             .collect();
         assert_eq!(runs, [("a", "r1"), ("b", "r2"), ("c", "r2")]);
+    }
+
+    #[test]
+    fn a_cited_page_is_written_once_however_many_citations_it_has() {
+        use pa_types::{
+            CaseSummary, DocKind, DocStatus, ExtractedDoc, Extractor, Page, StagedDoc, Statement,
+            TextSource,
+        };
+        let sentence = "Knee pain for three years <worse> on stairs. ";
+        let text = sentence.repeat(2_000);
+        let len = sentence.chars().count() as u32;
+        let cite = |k: u32, width: u32| Citation {
+            doc_id: "note".into(),
+            page: 1,
+            start: k * len,
+            end: k * len + width,
+            quote: text
+                .chars()
+                .skip((k * len) as usize)
+                .take(width as usize)
+                .collect(),
+        };
+        // 60 citations of one page, two of them overlapping.
+        let mut citations: Vec<Citation> = (0..60).map(|k| cite(k * 30, len - 1)).collect();
+        citations.push(cite(30, 10));
+        let case = CaseResult {
+            case_id: "c".into(),
+            docs: vec![ExtractedDoc {
+                staged: StagedDoc {
+                    case_id: "c".into(),
+                    doc_id: "note".into(),
+                    file_name: "note.txt".into(),
+                    path: Default::default(),
+                    sha256: String::new(),
+                    size: 0,
+                    status: DocStatus::Ok,
+                    reason: None,
+                },
+                kind: DocKind::ClinicalNote,
+                status: DocStatus::Ok,
+                reason: None,
+                text_source: TextSource::Text,
+                n_pages: 1,
+                pages: vec![Page {
+                    number: 1,
+                    text: text.clone(),
+                    source: TextSource::Text,
+                    ocr_confidence: None,
+                    low_confidence_words: Vec::new(),
+                    boilerplate: Vec::new(),
+                    extractor: Extractor::Plain,
+                    partial_text: false,
+                }],
+            }],
+            summary: CaseSummary {
+                statements: vec![Statement {
+                    section: "history".into(),
+                    ordinal: 0,
+                    text: "Knee pain.".into(),
+                    citations,
+                    backend: "extractive".into(),
+                }],
+                ..Default::default()
+            },
+            claims: Vec::new(),
+            criteria: Vec::new(),
+            facts: Vec::new(),
+            fingerprint: String::new(),
+        };
+        let run = RunInfo {
+            run_id: "r1".into(),
+            run_date: "2026-11-27".into(),
+            started_at_us: 0,
+            shard: None,
+        };
+        let html = case_page(&run, &case);
+        assert_eq!(html.matches("<section class=\"cite\"").count(), 1);
+        // The page text once; beyond it, each link's `data-quote`.
+        let quoted = case.summary.statements[0]
+            .citations
+            .iter()
+            .filter(|c| c.quote.contains("on stairs"))
+            .count();
+        assert_eq!(
+            html.matches("on stairs").count(),
+            2_000 + quoted,
+            "the page text once"
+        );
+        assert!(html.len() < 2 * esc(&text).len(), "{} bytes", html.len());
+        // Every citation is a target, and its marks spell its quote.
+        for (i, c) in case.summary.statements[0].citations.iter().enumerate() {
+            let n = i + 1;
+            assert!(html.contains(&format!("id=\"c{n}\"")));
+            let k = format!("k{n}");
+            let got: String = html
+                .split("<mark class=\"")
+                .skip(1)
+                .filter_map(|m| {
+                    let (classes, rest) = m.split_once("\">")?;
+                    let body = rest.split_once("</mark>")?.0;
+                    classes.split(' ').any(|c| c == k).then_some(body)
+                })
+                .collect();
+            assert_eq!(got, esc(&c.quote), "citation {n}");
+        }
     }
 }

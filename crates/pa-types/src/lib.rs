@@ -188,6 +188,16 @@ pub enum QuarantineReason {
     /// A page's text layer holds markedly more text than could be read from it,
     /// and OCR did not recover it.
     PartialText,
+    /// A FIFO, socket, device or folder where a document file was expected.
+    NotARegularFile,
+    /// A symlink whose target lies outside the drop folder (not followed).
+    SymlinkOutsideDrop,
+    /// A file type the pipeline has no reader for.
+    UnsupportedType,
+    /// A file directly in the drop folder rather than in a case folder.
+    NotInCaseFolder,
+    /// A `.txt` file whose bytes are binary, not text.
+    NotText,
 }
 
 impl QuarantineReason {
@@ -207,6 +217,11 @@ impl QuarantineReason {
             QuarantineReason::Memory => "memory",
             QuarantineReason::OcrUnavailable => "ocr_unavailable",
             QuarantineReason::PartialText => "partial_text",
+            QuarantineReason::NotARegularFile => "not_a_regular_file",
+            QuarantineReason::SymlinkOutsideDrop => "symlink_outside_drop",
+            QuarantineReason::UnsupportedType => "unsupported_type",
+            QuarantineReason::NotInCaseFolder => "not_in_case_folder",
+            QuarantineReason::NotText => "not_text",
         }
     }
 }
