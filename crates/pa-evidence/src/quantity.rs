@@ -78,6 +78,8 @@ static UNIT: LazyLock<Regex> = LazyLock::new(|| {
 static WINDOW: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(past|last|previous|prior|within|within the|in the)\s*$").unwrap()
 });
+static RANGE_START: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(\d+(?:\.\d+)?)\s*[-–]\s*$").unwrap());
 static LESS: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)(less than|below|under|fewer than|<)\s*$").unwrap());
 static MORE: LazyLock<Regex> = LazyLock::new(|| {
@@ -219,6 +221,24 @@ pub fn quantities(sentence: &str, measures: &[(usize, usize, usize)]) -> Vec<Qua
     for c in UNIT.captures_iter(&text) {
         let unit = unit_name(&c[3]);
         let cmp = qualifier(before(c.get(0).unwrap().start()));
+        // A range ("LVEF 25-30%"): the unit follows its upper end.
+        if let Some(lo) = RANGE_START
+            .captures(before(c.get(0).unwrap().start()))
+            .and_then(|r| r[1].parse::<f64>().ok())
+        {
+            if let (None, Ok(hi)) = (c.get(1), c[2].parse::<f64>()) {
+                if lo < hi {
+                    out.push(Quantity {
+                        kind: QKind::Unit(unit),
+                        value: lo,
+                        cmp,
+                        hi: Some(hi),
+                        surface: format!("{lo}-{}", &c[0].trim()),
+                    });
+                    continue;
+                }
+            }
+        }
         for g in [c.get(1), c.get(2)].into_iter().flatten() {
             if let Ok(v) = g.as_str().parse::<f64>() {
                 out.push(Quantity {
@@ -350,6 +370,15 @@ mod tests {
             .into_iter()
             .map(|q| (q.kind, q.value, q.cmp))
             .collect()
+    }
+
+    #[test]
+    fn a_range_holds_its_values() {
+        let q = quantities("LVEF 25-30%, mod MR", &[]);
+        let r = q.iter().find(|q| q.kind == QKind::Unit("%")).unwrap();
+        assert_eq!((r.value, r.hi), (25.0, Some(30.0)));
+        let claimed = &quantities("an ejection fraction of 25%", &[])[0];
+        assert!(agrees(claimed, r));
     }
 
     #[test]
