@@ -396,3 +396,39 @@ mod tests {
         assert!(!lex.satisfies(naproxen, nsaid));
     }
 }
+
+#[cfg(test)]
+mod lexicon_tests {
+    use super::lexicon;
+
+    /// Every member of every curated drug class is a drug the checker can find:
+    /// a lexicon drug, or a generic name of the public drug vocabulary.
+    #[test]
+    fn lexicon_classes_resolve_in_the_vocabulary() {
+        let lex = lexicon().unwrap();
+        for e in lex.entries.iter().filter(|e| e.kind == "drug_class") {
+            for m in &e.members {
+                let in_lexicon = lex
+                    .index_of(m)
+                    .is_some_and(|i| matches!(lex.entries[i].kind.as_str(), "drug" | "drug_class"));
+                let in_vocabulary = pa_types::drugs::generic_of(m).is_some_and(|g| g == m);
+                assert!(
+                    in_lexicon || in_vocabulary,
+                    "class `{}`: member `{m}` is neither a lexicon drug nor a vocabulary generic",
+                    e.id
+                );
+            }
+        }
+    }
+
+    /// A class claim is satisfied by a member the vocabulary alone knows.
+    #[test]
+    fn a_vocabulary_drug_satisfies_its_class() {
+        let lex = lexicon().unwrap().with_drug_vocabulary();
+        let class = lex.index_of("jak_inhibitor").unwrap();
+        let member = lex.index_of("upadacitinib").unwrap();
+        assert!(lex.satisfies(class, member));
+        let tki = lex.index_of("tki").unwrap();
+        assert!(lex.satisfies(tki, lex.index_of("nilotinib").unwrap()));
+    }
+}

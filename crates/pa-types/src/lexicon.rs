@@ -82,11 +82,14 @@ impl Lexicon {
         for list in phrases.values_mut() {
             list.sort_by_key(|e| std::cmp::Reverse(e.1.len()));
         }
+        // A class member is a lexicon id, or a generic of the drug vocabulary
+        // (written as the vocabulary writes it: `valproic acid`).
         for e in &file.concepts {
             for m in &e.members {
-                if !by_id.contains_key(m) {
+                let generic = crate::drugs::generic_of(m).is_some_and(|g| g == m);
+                if !by_id.contains_key(m) && !generic {
                     return Err(format!(
-                        "lexicon entry `{}` names unknown member `{m}`",
+                        "lexicon entry `{}` names unknown member `{m}` (neither a lexicon id nor a generic name of the drug vocabulary)",
                         e.id
                     ));
                 }
