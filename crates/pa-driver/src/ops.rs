@@ -140,7 +140,7 @@ pub fn finished_runs(out: &Path) -> Vec<String> {
 /// [`remove_unfinished`]); a run that had written its audit entry is named in a
 /// `cleanup` entry first, so the log keeps agreeing with the dataset.
 pub fn clean_up(out: &Path, suffix: &str) -> Result<usize, pa_store::StoreError> {
-    let killed = pa_store::audit::unfinished_runs(out, suffix, &finished_runs(out));
+    let killed = pa_store::audit::unfinished_runs(out, suffix);
     if !killed.is_empty() {
         pa_store::audit::append(
             out,

@@ -226,17 +226,45 @@ fn entries(out: &Path) -> Vec<Entry> {
         .collect()
 }
 
+/// The runs in the dataset: (run id, shard suffix) of every `runs` file.
+/// Shards started together share a run id, so the pair is the key.
+fn visible_runs(out: &Path) -> Vec<(String, String)> {
+    let mut runs: Vec<(String, String)> = crate::read::table_files(out, "runs")
+        .into_iter()
+        .filter_map(|(run, path)| {
+            let name = path.file_name()?.to_string_lossy().into_owned();
+            let stem = name.strip_prefix("part-")?.strip_suffix(".parquet")?;
+            let shard = stem.strip_prefix(run.as_str())?;
+            let shard = shard.find("-shard").map_or("", |i| &shard[i..]);
+            Some((run, shard.to_string()))
+        })
+        .collect();
+    runs.sort();
+    runs.dedup();
+    runs
+}
+
+/// Was run `run` of shard `shard` removed by a later entry: a `purge` (every
+/// shard of the run) or a `cleanup` of that shard?
+fn removed(entries: &[Entry], run: &str, shard: &str) -> bool {
+    entries.iter().any(|e| {
+        e.runs_removed.iter().any(|r| r == run)
+            && (e.action == "purge" || e.shard.as_deref().unwrap_or("") == shard)
+    })
+}
+
 /// Runs of this shard (`suffix`) that wrote their audit entry but not their
-/// runs row (killed in between), and that no `cleanup` or `purge` entry names
-/// yet. `finished` are the run ids with a runs row.
-pub fn unfinished_runs(out: &Path, suffix: &str, finished: &[String]) -> Vec<String> {
+/// runs row (killed in between), and that no `cleanup` or `purge` entry names yet.
+pub fn unfinished_runs(out: &Path, suffix: &str) -> Vec<String> {
     let entries = entries(out);
-    let removed: Vec<&String> = entries.iter().flat_map(|e| &e.runs_removed).collect();
+    let visible = visible_runs(out);
     entries
         .iter()
         .filter(|e| e.action == "run" && e.shard.as_deref() == Some(suffix))
         .filter_map(|e| e.run_id.clone())
-        .filter(|r| !finished.contains(r) && !removed.contains(&r))
+        .filter(|r| {
+            !visible.iter().any(|(v, s)| v == r && s == suffix) && !removed(&entries, r, suffix)
+        })
         .collect()
 }
 
@@ -250,22 +278,18 @@ pub fn verify(out: &Path) -> Result<usize, String> {
 
 fn verify_against_dataset(out: &Path) -> Result<(), String> {
     let entries = entries(out);
-    let mut visible: Vec<String> = crate::read::table_files(out, "runs")
-        .into_iter()
-        .map(|(run, _)| run)
-        .collect();
-    visible.sort();
-    visible.dedup();
-    let removed: Vec<&String> = entries.iter().flat_map(|e| &e.runs_removed).collect();
+    let visible = visible_runs(out);
     let runs: Vec<&Entry> = entries.iter().filter(|e| e.action == "run").collect();
-    for r in &visible {
+    for (r, shard) in &visible {
         let n = runs
             .iter()
-            .filter(|e| e.run_id.as_deref() == Some(r.as_str()))
+            .filter(|e| {
+                e.run_id.as_deref() == Some(r.as_str()) && e.shard.as_deref().unwrap_or("") == shard
+            })
             .count();
         if n != 1 {
             return Err(format!(
-                "run {r} is in the dataset (runs table) but has {n} audit entries instead of one: lines were removed from the log, or it was emptied or replaced"
+                "run {r}{shard} is in the dataset (runs table) but has {n} audit entries instead of one: lines were removed from the log, or it was emptied or replaced"
             ));
         }
     }
@@ -273,11 +297,10 @@ fn verify_against_dataset(out: &Path) -> Result<(), String> {
         let Some(r) = e.run_id.as_deref() else {
             return Err("a run entry without a run_id".into());
         };
-        let manifest = out
-            .join("manifests")
-            .join(format!("{r}{}.json", e.shard.as_deref().unwrap_or("")));
-        let is_visible = visible.iter().any(|v| v == r);
-        let was_removed = removed.iter().any(|x| x.as_str() == r);
+        let shard = e.shard.as_deref().unwrap_or("");
+        let manifest = out.join("manifests").join(format!("{r}{shard}.json"));
+        let is_visible = visible.iter().any(|(v, s)| v == r && s == shard);
+        let was_removed = removed(&entries, r, shard);
         if !is_visible && !was_removed {
             // Killed between its audit entry and its runs row: the next run
             // removes its files and says so (a `cleanup` entry).
