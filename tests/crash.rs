@@ -102,5 +102,11 @@ fn killed_runs_leave_no_trace_after_a_rerun() {
             got == reference,
             "kill {k} after {delay:?}: the dataset differs from a clean run's"
         );
+        let v = crate::common::priorauth(&["audit", "verify", "--out", out.to_str().unwrap()]);
+        assert!(
+            v.status.success(),
+            "kill {k} after {delay:?}: {}",
+            String::from_utf8_lossy(&v.stdout)
+        );
     }
 }

@@ -329,6 +329,29 @@ pub fn remove_unfinished(out: &Path, suffix: &str) -> usize {
             }
         }
     }
+    // Temporary files of review pages and of the review index (random names: a
+    // killed run's are never overwritten). A page's name does not say which
+    // shard wrote it, so a shard removes only those older than an hour; a
+    // run without shards, all of them.
+    for f in std::fs::read_dir(out.join("review"))
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
+        let name = f.file_name().to_string_lossy().into_owned();
+        if tmp_target(&name).is_none() {
+            continue;
+        }
+        let stale = f
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > std::time::Duration::from_secs(3600));
+        if (suffix.is_empty() || stale) && std::fs::remove_file(f.path()).is_ok() {
+            removed += 1;
+        }
+    }
     if removed > 0 {
         tracing::warn!(
             files = removed,
@@ -585,6 +608,22 @@ mod tests {
         );
         let state = std::fs::read_to_string(review.join("cases.json")).unwrap();
         assert!(!state.contains("\"a\""), "{state}");
+    }
+
+    #[test]
+    fn a_killed_runs_review_temporaries_are_removed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let review = tmp.path().join("review");
+        std::fs::create_dir_all(&review).unwrap();
+        let t = review.join(".c1.html.Ab3dEf9hIj.tmp");
+        std::fs::write(&t, "page text").unwrap();
+        std::fs::write(review.join("c1.html"), "page").unwrap();
+        // A shard leaves a fresh one alone: another shard may be writing it.
+        assert_eq!(remove_unfinished(tmp.path(), "-shard0of2"), 0);
+        assert!(t.exists());
+        assert_eq!(remove_unfinished(tmp.path(), ""), 1);
+        assert!(!t.exists());
+        assert!(review.join("c1.html").exists());
     }
 
     #[test]
