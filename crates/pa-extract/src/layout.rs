@@ -148,7 +148,24 @@ pub(crate) struct PageText<'a> {
     crop_box: Option<Bbox>,
     painted: Vec<Painted>,
     paint: Paint,
+    /// Images of this page from an earlier pass: invisible text over an image
+    /// painted after it is an OCR layer too (some producers write the text
+    /// layer's content stream before the image's).
+    known_images: Vec<Bbox>,
+    /// Images painted so far on this page.
+    images: Vec<Bbox>,
+    /// Centres of invisible glyphs found hidden (at most [`MAX_TRACKED`]).
+    invisible_hidden: Vec<(f64, f64)>,
 }
+
+/// Invisible hidden glyphs whose positions are kept for the end-of-page check.
+const MAX_TRACKED: usize = 100_000;
+
+/// How far back in painting order a glyph looks for what is under it: a page
+/// of vector drawings paints thousands of shapes, and every glyph would scan
+/// them all. Past this, what is under a glyph counts as unknown (so a colour
+/// is never judged against a background that was not found).
+const MAX_UNDER: usize = 2048;
 
 impl<'a> PageText<'a> {
     pub(crate) fn new(out: &'a mut String) -> Self {
@@ -168,7 +185,27 @@ impl<'a> PageText<'a> {
                 colour: Some((0., 0., 0.)),
                 clip: None,
             },
+            known_images: Vec::new(),
+            images: Vec::new(),
+            invisible_hidden: Vec::new(),
         }
+    }
+
+    /// Images of the page found by an earlier pass (see [`Self::images_for_rerun`]).
+    pub(crate) fn with_known_images(mut self, images: Vec<Bbox>) -> Self {
+        self.known_images = images;
+        self
+    }
+
+    /// After a pass: the page's images, when an image painted after some
+    /// invisible text lies under it; a second pass given them keeps that text
+    /// as an OCR layer.
+    pub(crate) fn images_for_rerun(&self) -> Option<Vec<Bbox>> {
+        let late = self
+            .invisible_hidden
+            .iter()
+            .any(|&(x, y)| self.images.iter().any(|b| contains(b, x, y)));
+        (late && self.known_images.is_empty()).then(|| self.images.clone())
     }
 
     /// The page's crop box, when it has one (the media box comes with the page).
@@ -183,16 +220,26 @@ impl<'a> PageText<'a> {
         // The last thing painted under the glyph, if any. A rectangle counts
         // when the glyph lies within it from bottom to top (a rule or an
         // underline through it does not make a background).
-        let under = self.painted.iter().rev().find(|p| match p {
+        let under = self.painted.iter().rev().take(MAX_UNDER).find(|p| match p {
             Painted::Image(b) | Painted::Shape(b) => contains(b, x, y),
             Painted::Rect(b, _) => {
                 contains(b, at.bottom.0, at.bottom.1) && contains(b, at.top.0, at.top.1)
             }
         });
+        let under = match under {
+            None if self.painted.len() > MAX_UNDER => Some(&Painted::Shape((x, y, x, y))),
+            u => u,
+        };
         if self.paint.invisible {
-            return match under {
-                Some(Painted::Image(_)) => Seen::OcrLayer,
-                _ => Seen::Hidden,
+            let over_image = self
+                .images
+                .iter()
+                .chain(&self.known_images)
+                .any(|b| contains(b, x, y));
+            return if over_image {
+                Seen::OcrLayer
+            } else {
+                Seen::Hidden
             };
         }
         if size < MIN_VISIBLE_SIZE {
@@ -251,6 +298,7 @@ impl OutputDev for PageText<'_> {
             None => media,
         });
         self.painted.clear();
+        self.images.clear();
         Ok(())
     }
 
@@ -307,6 +355,9 @@ impl OutputDev for PageText<'_> {
             Seen::Hidden => {
                 if !blank {
                     self.hidden_chars += char.chars().count() as u64;
+                    if self.paint.invisible && self.invisible_hidden.len() < MAX_TRACKED {
+                        self.invisible_hidden.push(at.centre);
+                    }
                 }
                 return Ok(());
             }
@@ -391,6 +442,9 @@ impl OutputDev for PageText<'_> {
         };
         if let Some(b) = path_bbox(ctm, &unit) {
             self.painted.push(Painted::Image(b));
+            if self.images.len() < MAX_UNDER {
+                self.images.push(b);
+            }
         }
         Ok(())
     }

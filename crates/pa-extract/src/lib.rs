@@ -427,24 +427,46 @@ pub(crate) fn pdf_pages(bytes: &[u8], opts: &ExtractOptions) -> Result<Vec<RawPa
         .ok()
         .flatten();
         let crop = crop_box(&doc, page_id);
-        let primary = catch_unwind(AssertUnwindSafe(|| {
-            let mut s = String::new();
-            let mut output = layout::PageText::new(&mut s).with_crop_box(crop);
-            let ok =
-                pdf_extract::output_page_with_content(&doc, &mut output, number, page_id, content)
-                    .is_ok();
-            let seen = Seen {
-                shown: output.shown,
-                hidden: output.hidden_chars,
-                ocr: output.ocr_chars,
-                visible: output.visible_chars,
-            };
-            ok.then_some((s, seen))
-        }))
-        .unwrap_or_else(|_| {
-            panics += 1;
-            None
-        });
+        let pass = |content: Vec<u8>, known: Vec<(f64, f64, f64, f64)>| {
+            catch_unwind(AssertUnwindSafe(|| {
+                let mut s = String::new();
+                let mut output = layout::PageText::new(&mut s)
+                    .with_crop_box(crop)
+                    .with_known_images(known);
+                let ok = pdf_extract::output_page_with_content(
+                    &doc,
+                    &mut output,
+                    number,
+                    page_id,
+                    content,
+                )
+                .is_ok();
+                let seen = Seen {
+                    shown: output.shown,
+                    hidden: output.hidden_chars,
+                    ocr: output.ocr_chars,
+                    visible: output.visible_chars,
+                };
+                let rerun = output.images_for_rerun();
+                ok.then_some((s, seen, rerun))
+            }))
+        };
+        let mut primary = pass(content, Vec::new());
+        // Invisible text under an image painted after it: a second pass that knows
+        // the page's images keeps it as the scan's OCR layer.
+        if let Ok(Some((_, _, Some(images)))) = &primary {
+            if let Ok(content) =
+                doc.get_page_content_with_limit(page_id, opts.max_decompressed_bytes)
+            {
+                primary = pass(content, images.clone());
+            }
+        }
+        let primary = primary
+            .map(|p| p.map(|(s, seen, _)| (s, seen)))
+            .unwrap_or_else(|_| {
+                panics += 1;
+                None
+            });
         // Text nobody can see was found: only the first reader tells visible from
         // hidden, so the second one (which would bring hidden text back) is not asked.
         let saw_hidden = primary.as_ref().is_some_and(|p| p.1.hidden > 0);
