@@ -876,6 +876,32 @@ mod tests {
     }
 
     #[test]
+    fn clip_only_render_mode_and_zero_alpha_hide_text_too() {
+        let mut doc = lopdf::Document::load_mem(&pdf_with_font(
+            b"BT /F1 10 Tf 72 700 Td (Shown text.) Tj ET \
+              q BT 7 Tr /F1 10 Tf 72 680 Td (Cliponly) Tj ET Q \
+              q /GS0 gs BT /F1 10 Tf 72 660 Td (Transparent) Tj ET Q",
+        ))
+        .unwrap();
+        // An ExtGState with a fill alpha of 0.
+        let gs = doc.add_object(lopdf::dictionary! { "Type" => "ExtGState", "ca" => 0 });
+        let page = doc.get_pages()[&1];
+        let res = doc
+            .get_dictionary_mut(page)
+            .unwrap()
+            .get_mut(b"Resources")
+            .unwrap()
+            .as_dict_mut()
+            .unwrap();
+        res.set("ExtGState", lopdf::dictionary! { "GS0" => gs });
+        let mut bytes = Vec::new();
+        doc.save_to(&mut bytes).unwrap();
+        let pages = pdf_pages(&bytes, &plain_opts()).unwrap();
+        assert_eq!(normalize(&pages[0].text), "Shown text.");
+        assert_eq!(pages[0].hidden_chars as usize, "CliponlyTransparent".len());
+    }
+
+    #[test]
     fn a_page_of_hidden_text_is_not_read_by_the_second_reader() {
         let pdf =
             pdf_with_font(b"BT 3 Tr /F1 10 Tf 72 700 Td (Patient failed physical therapy.) Tj ET");

@@ -185,6 +185,12 @@ fn append_locked(
         entry["mac"] = json!(hmac_sha256(&key, hash.as_bytes()));
     }
     entry["hash"] = json!(hash);
+    // Never append through a symlink planted at the log's name.
+    if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(io(std::io::Error::other(
+            "the audit log is a symbolic link; refusing to write through it",
+        )));
+    }
     let f = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
@@ -470,6 +476,16 @@ mod tests {
             names.iter().all(|n| n == "audit.log" || n == ".audit.lock"),
             "{names:?}"
         );
+    }
+
+    #[test]
+    fn a_log_planted_as_a_symlink_is_not_written_through() {
+        let tmp = tempfile::tempdir().unwrap();
+        let victim = tmp.path().join("victim");
+        std::fs::write(&victim, "precious\n").unwrap();
+        std::os::unix::fs::symlink(&victim, tmp.path().join("audit.log")).unwrap();
+        assert!(append(tmp.path(), json!({"action": "note"})).is_err());
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious\n");
     }
 
     #[test]
