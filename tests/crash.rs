@@ -49,6 +49,14 @@ fn a_crash_at_every_commit_step_is_recovered() {
             crate::common::latest_view(&out) == reference,
             "crash {step}: the dataset differs from a clean run's"
         );
+        // The log agrees with the dataset: the killed run is named in a cleanup
+        // entry when it had written its entry, and absent otherwise.
+        let v = crate::common::priorauth(&["audit", "verify", "--out", out.to_str().unwrap()]);
+        assert!(
+            v.status.success(),
+            "crash {step}: {}",
+            String::from_utf8_lossy(&v.stdout)
+        );
     }
 }
 
@@ -93,6 +101,12 @@ fn killed_runs_leave_no_trace_after_a_rerun() {
         assert!(
             got == reference,
             "kill {k} after {delay:?}: the dataset differs from a clean run's"
+        );
+        let v = crate::common::priorauth(&["audit", "verify", "--out", out.to_str().unwrap()]);
+        assert!(
+            v.status.success(),
+            "kill {k} after {delay:?}: {}",
+            String::from_utf8_lossy(&v.stdout)
         );
     }
 }

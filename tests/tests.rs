@@ -2,6 +2,7 @@
 //! wrote with readers other than our own (DuckDB and pyarrow, from PyPI).
 
 mod analyst;
+mod audit_log;
 mod bad_input;
 mod common;
 mod crash;
@@ -10,12 +11,15 @@ mod evidence_fixtures;
 mod fhir;
 mod first_use;
 mod forms_filled;
+mod hidden_text;
 mod hostile_files;
+mod hostile_fs;
 mod incremental;
 mod isolation;
 mod llm;
 mod phi;
 mod producer_matrix;
+mod purge;
 mod realworld;
 mod review_page;
 mod run_contract;

@@ -88,7 +88,10 @@ struct RunArgs {
 
 #[derive(Subcommand)]
 enum AuditAction {
-    /// Recompute the hash chain of `<out>/audit.log`: exit 0 when intact, 1 naming the first bad line.
+    /// Recompute the hash chain of `<out>/audit.log` and check it against the dataset (every
+    /// run in the `runs` table has exactly one entry and an unchanged manifest, and the other
+    /// way round); with `PRIORAUTH_AUDIT_KEY` set, check each line's HMAC too. Exit 0 when
+    /// intact, 1 naming the first problem.
     Verify {
         /// Output folder.
         #[arg(long)]

@@ -204,11 +204,13 @@ pub fn purge(out: &Path, days: u64) -> Result<Vec<String>, DriverError> {
         tod % 3600 / 60,
         tod % 60
     );
-    let removed = ops::purge_before(out, &cutoff_id);
+    // Logged first: a purge killed half-way is still on record.
+    let removed = ops::runs_before(out, &cutoff_id);
     pa_store::audit::append(
         out,
         serde_json::json!({"action": "purge", "older_than_days": days, "cutoff": cutoff_id, "runs_removed": removed}),
     )?;
+    ops::purge_runs(out, &removed)?;
     Ok(removed)
 }
 
@@ -462,7 +464,17 @@ fn run_in_pool(
     run.shard = shard;
     let suffix = run.shard_suffix();
     let _lock = ops::OutputLock::acquire_named(out, &suffix).map_err(DriverError::Busy)?;
-    ops::remove_unfinished(out, &suffix);
+    // What runs killed before they finished left behind (a run killed after its
+    // audit entry is named in a cleanup entry first).
+    ops::clean_up(out, &suffix)?;
+    let debug_file = PathBuf::from(&settings.llm.debug_file);
+    let extra: Vec<&Path> = if settings.llm.debug_file.is_empty() {
+        Vec::new()
+    } else {
+        vec![debug_file.as_path()]
+    };
+    ops::tighten_modes(out, settings.output.group_readable, &extra);
+    let uncommitted = ops::Uncommitted::new(out, &suffix);
     let mut times = StageTimes::default();
     let lex = pa_config::lexicon()?;
     let checker = Checker::new(
@@ -914,31 +926,36 @@ fn run_in_pool(
         Some((path, flagged, all)) => (Some(path), Some((flagged, all))),
         None => (None, None),
     };
-    pa_store::commit_run(out, &run, &record, &totals, &mut files)?;
     let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
         .unwrap_or_default()
         .trim()
         .to_string();
-    pa_store::audit::append_with_cases(
-        out,
-        serde_json::json!({
-            "action": "run",
-            "run_id": run.run_id,
-            "finished_at_us": record.finished_at_us,
-            "version": record.version,
-            "config_sha256": record.config_sha256,
-            "user": std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).unwrap_or_else(|_| format!("uid {}", unsafe { libc::getuid() })),
-            "host": host,
-            "drop": drop.display().to_string(),
-            "counts": {"processed": totals.cases, "skipped": skipped,
-                       "quarantined": totals.quarantined,
-                       "needs_review": totals.needs_review,
-                       "unreadable_case_folders": case_errors.len()},
-            "exit_status": record.exit_status,
-        }),
-        actions,
-    )?;
-    pa_types::crash_point("after:audit");
+    // The audit entry is written after the manifest and before the runs row:
+    // every visible run has exactly one, which `audit verify` checks.
+    pa_store::commit_run(out, &run, &record, &totals, &mut files, |manifest_sha256| {
+        pa_store::audit::append_with_cases(
+            out,
+            serde_json::json!({
+                "action": "run",
+                "run_id": run.run_id,
+                "shard": suffix,
+                "manifest_sha256": manifest_sha256,
+                "finished_at_us": record.finished_at_us,
+                "version": record.version,
+                "config_sha256": record.config_sha256,
+                "user": std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).unwrap_or_else(|_| format!("uid {}", unsafe { libc::getuid() })),
+                "host": host,
+                "drop": drop.display().to_string(),
+                "counts": {"processed": totals.cases, "skipped": skipped,
+                           "quarantined": totals.quarantined,
+                           "needs_review": totals.needs_review,
+                           "unreadable_case_folders": case_errors.len()},
+                "exit_status": record.exit_status,
+            }),
+            actions,
+        )
+    })?;
+    uncommitted.commit();
     times.write += t.elapsed();
     tracing::info!(
         cases = totals.cases,

@@ -117,6 +117,7 @@ mod tests {
             boilerplate: Vec::new(),
             extractor: Extractor::Plain,
             partial_text: false,
+            hidden_chars: 0,
         }
     }
 
@@ -280,6 +281,7 @@ mod near_duplicate_tests {
                 boilerplate: Vec::new(),
                 extractor: Extractor::Plain,
                 partial_text: false,
+                hidden_chars: 0,
             }],
         }
     }

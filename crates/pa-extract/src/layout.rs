@@ -13,8 +13,97 @@
 //!
 //! The same pass counts the character codes shown, which [`crate::text_check`] compares
 //! with an independent count from the content stream.
+//!
+//! It also decides whether anyone can see each glyph. Text nobody can see is
+//! either the searchable layer of a scan (invisible text lying over an image of
+//! the page, as OCRmyPDF, scanners and fax servers write it: kept, and counted
+//! as `ocr_chars`) or hidden text (kept out of the page text, and counted as
+//! `hidden_chars`): invisible render mode or zero fill alpha with no image
+//! under it, a colour equal to what is painted under it (white on white), a
+//! size under [`MIN_VISIBLE_SIZE`], a position outside the crop and media boxes,
+//! or a position outside the clipping path.
 
-use pdf_extract::{MediaBox, OutputDev, OutputError, Transform};
+use pdf_extract::{
+    path_bbox, ColorSpace, GlyphPaint, MediaBox, OutputDev, OutputError, Path, Transform,
+};
+
+/// Glyphs smaller than this (in points, on the page) cannot be read by anyone:
+/// the smallest print in real letters and forms is 4-6 pt.
+pub(crate) const MIN_VISIBLE_SIZE: f64 = 2.0;
+
+/// Two colours closer than this (per RGB component, 0-1) cannot be told apart.
+const SAME_COLOUR: f64 = 0.08;
+
+/// A box in default user space: (llx, lly, urx, ury).
+type Bbox = (f64, f64, f64, f64);
+
+fn contains(b: &Bbox, x: f64, y: f64) -> bool {
+    x >= b.0.min(b.2) && x <= b.0.max(b.2) && y >= b.1.min(b.3) && y <= b.1.max(b.3)
+}
+
+/// A colour as RGB, when its colour space says what it looks like.
+fn rgb(cs: &ColorSpace, c: &[f64]) -> Option<(f64, f64, f64)> {
+    let n = match cs {
+        ColorSpace::DeviceGray | ColorSpace::CalGray(_) => 1,
+        ColorSpace::DeviceRGB | ColorSpace::CalRGB(_) => 3,
+        ColorSpace::DeviceCMYK => 4,
+        ColorSpace::ICCBased(_) => c.len(),
+        _ => return None,
+    };
+    match (n, c) {
+        // No colour set yet: the initial colour is black.
+        (_, []) => Some((0., 0., 0.)),
+        (1, [g]) => Some((*g, *g, *g)),
+        (3, [r, g, b]) => Some((*r, *g, *b)),
+        (4, [c, m, y, k]) => Some((
+            (1. - c) * (1. - k),
+            (1. - m) * (1. - k),
+            (1. - y) * (1. - k),
+        )),
+        _ => None,
+    }
+}
+
+/// Something painted on the page, in painting order.
+#[derive(Debug, Clone, Copy)]
+enum Painted {
+    /// An image: what it shows under a glyph is unknown.
+    Image(Bbox),
+    /// A filled rectangle of this colour (`None`: a colour we cannot judge).
+    Rect(Bbox, Option<(f64, f64, f64)>),
+    /// Any other filled shape: its bounding box over-states what it covers
+    /// (a frame with a hole, a rounded banner), so what is under a glyph
+    /// inside it is unknown.
+    Shape(Bbox),
+}
+
+/// Where a glyph is: the middle of its advance on the baseline, a third and
+/// two thirds of its size up.
+#[derive(Debug, Clone, Copy)]
+struct GlyphAt {
+    bottom: (f64, f64),
+    centre: (f64, f64),
+    top: (f64, f64),
+}
+
+/// How the glyphs of the current show operation are painted.
+#[derive(Debug, Clone, Copy)]
+struct Paint {
+    /// Render mode 3 or 7, or a fill alpha of 0 when filling.
+    invisible: bool,
+    /// The colour the glyphs are painted in, when known.
+    colour: Option<(f64, f64, f64)>,
+    clip: Option<Bbox>,
+}
+
+/// What became of one glyph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Seen {
+    Visible,
+    /// Invisible text over an image: a scan's searchable layer.
+    OcrLayer,
+    Hidden,
+}
 
 /// A gap wider than this fraction of the font size is a word break. Word spaces
 /// are 0.25-0.33 em in text fonts (0.6 in monospaced ones); letter-spaced
@@ -48,7 +137,35 @@ pub(crate) struct PageText<'a> {
     pen: Option<Pen>,
     /// Character codes shown that decoded to some text (spaces included).
     pub(crate) shown: u64,
+    /// Non-blank glyphs left out because nobody can see them.
+    pub(crate) hidden_chars: u64,
+    /// Non-blank glyphs of an invisible text layer over a page image (kept).
+    pub(crate) ocr_chars: u64,
+    /// Non-blank visible glyphs.
+    pub(crate) visible_chars: u64,
+    /// The part of the page that is shown: media box and crop box intersected.
+    visible_box: Option<Bbox>,
+    crop_box: Option<Bbox>,
+    painted: Vec<Painted>,
+    paint: Paint,
+    /// Images of this page from an earlier pass: invisible text over an image
+    /// painted after it is an OCR layer too (some producers write the text
+    /// layer's content stream before the image's).
+    known_images: Vec<Bbox>,
+    /// Images painted so far on this page.
+    images: Vec<Bbox>,
+    /// Centres of invisible glyphs found hidden (at most [`MAX_TRACKED`]).
+    invisible_hidden: Vec<(f64, f64)>,
 }
+
+/// Invisible hidden glyphs whose positions are kept for the end-of-page check.
+const MAX_TRACKED: usize = 100_000;
+
+/// How far back in painting order a glyph looks for what is under it: a page
+/// of vector drawings paints thousands of shapes, and every glyph would scan
+/// them all. Past this, what is under a glyph counts as unknown (so a colour
+/// is never judged against a background that was not found).
+const MAX_UNDER: usize = 2048;
 
 impl<'a> PageText<'a> {
     pub(crate) fn new(out: &'a mut String) -> Self {
@@ -57,7 +174,97 @@ impl<'a> PageText<'a> {
             flip: Transform::identity(),
             pen: None,
             shown: 0,
+            hidden_chars: 0,
+            ocr_chars: 0,
+            visible_chars: 0,
+            visible_box: None,
+            crop_box: None,
+            painted: Vec::new(),
+            paint: Paint {
+                invisible: false,
+                colour: Some((0., 0., 0.)),
+                clip: None,
+            },
+            known_images: Vec::new(),
+            images: Vec::new(),
+            invisible_hidden: Vec::new(),
         }
+    }
+
+    /// Images of the page found by an earlier pass (see [`Self::images_for_rerun`]).
+    pub(crate) fn with_known_images(mut self, images: Vec<Bbox>) -> Self {
+        self.known_images = images;
+        self
+    }
+
+    /// After a pass: the page's images, when an image painted after some
+    /// invisible text lies under it; a second pass given them keeps that text
+    /// as an OCR layer.
+    pub(crate) fn images_for_rerun(&self) -> Option<Vec<Bbox>> {
+        let late = self
+            .invisible_hidden
+            .iter()
+            .any(|&(x, y)| self.images.iter().any(|b| contains(b, x, y)));
+        (late && self.known_images.is_empty()).then(|| self.images.clone())
+    }
+
+    /// The page's crop box, when it has one (the media box comes with the page).
+    pub(crate) fn with_crop_box(mut self, crop: Option<Bbox>) -> Self {
+        self.crop_box = crop;
+        self
+    }
+
+    /// Whether a glyph at `at` (default user space) can be seen.
+    fn seen(&self, at: GlyphAt, size: f64) -> Seen {
+        let (x, y) = at.centre;
+        // The last thing painted under the glyph, if any. A rectangle counts
+        // when the glyph lies within it from bottom to top (a rule or an
+        // underline through it does not make a background).
+        let under = self.painted.iter().rev().take(MAX_UNDER).find(|p| match p {
+            Painted::Image(b) | Painted::Shape(b) => contains(b, x, y),
+            Painted::Rect(b, _) => {
+                contains(b, at.bottom.0, at.bottom.1) && contains(b, at.top.0, at.top.1)
+            }
+        });
+        let under = match under {
+            None if self.painted.len() > MAX_UNDER => Some(&Painted::Shape((x, y, x, y))),
+            u => u,
+        };
+        if self.paint.invisible {
+            let over_image = self
+                .images
+                .iter()
+                .chain(&self.known_images)
+                .any(|b| contains(b, x, y));
+            return if over_image {
+                Seen::OcrLayer
+            } else {
+                Seen::Hidden
+            };
+        }
+        if size < MIN_VISIBLE_SIZE {
+            return Seen::Hidden;
+        }
+        if self.visible_box.is_some_and(|b| !contains(&b, x, y)) {
+            return Seen::Hidden;
+        }
+        if self.paint.clip.is_some_and(|b| !contains(&b, x, y)) {
+            return Seen::Hidden;
+        }
+        let background = match under {
+            Some(Painted::Image(_) | Painted::Shape(_)) => None,
+            Some(Painted::Rect(_, c)) => *c,
+            None => Some((1., 1., 1.)),
+        };
+        if let (Some(a), Some(b)) = (self.paint.colour, background) {
+            if (a.0 - b.0).abs() < SAME_COLOUR
+                && (a.1 - b.1).abs() < SAME_COLOUR
+                && (a.2 - b.2).abs() < SAME_COLOUR
+            {
+                return Seen::Hidden;
+            }
+        }
+        Seen::Visible
     }
 
     fn ends_with_space(&self) -> bool {
@@ -74,6 +281,24 @@ impl OutputDev for PageText<'_> {
     ) -> Result<(), OutputError> {
         self.flip = Transform::row_major(1., 0., 0., -1., 0., media_box.ury - media_box.lly);
         self.pen = None;
+        let media = (media_box.llx, media_box.lly, media_box.urx, media_box.ury);
+        let media = (
+            media.0.min(media.2),
+            media.1.min(media.3),
+            media.0.max(media.2),
+            media.1.max(media.3),
+        );
+        self.visible_box = Some(match self.crop_box {
+            Some(c) => (
+                media.0.max(c.0.min(c.2)),
+                media.1.max(c.1.min(c.3)),
+                media.2.min(c.0.max(c.2)),
+                media.3.min(c.1.max(c.3)),
+            ),
+            None => media,
+        });
+        self.painted.clear();
+        self.images.clear();
         Ok(())
     }
 
@@ -113,6 +338,33 @@ impl OutputDev for PageText<'_> {
             self.shown += 1;
         }
         let blank = char.chars().all(char::is_whitespace);
+        // The glyph in default user space: the middle of its advance, on the
+        // baseline and up from it.
+        let point = |up: f64| {
+            (
+                trm.m31 + 0.5 * width * font_size * trm.m11 + up * font_size * trm.m21,
+                trm.m32 + 0.5 * width * font_size * trm.m12 + up * font_size * trm.m22,
+            )
+        };
+        let at = GlyphAt {
+            bottom: point(0.05),
+            centre: point(1.0 / 3.0),
+            top: point(0.65),
+        };
+        match self.seen(at, size) {
+            Seen::Hidden => {
+                if !blank {
+                    self.hidden_chars += char.chars().count() as u64;
+                    if self.paint.invisible && self.invisible_hidden.len() < MAX_TRACKED {
+                        self.invisible_hidden.push(at.centre);
+                    }
+                }
+                return Ok(());
+            }
+            Seen::OcrLayer if !blank => self.ocr_chars += char.chars().count() as u64,
+            Seen::Visible if !blank => self.visible_chars += char.chars().count() as u64,
+            _ => {}
+        }
         if let Some(pen) = self.pen {
             let (gx, gy) = (x - pen.x, y - pen.y);
             // Along the previous glyph's baseline, and across it (down is positive).
@@ -163,6 +415,51 @@ impl OutputDev for PageText<'_> {
     }
 
     fn end_line(&mut self) -> Result<(), OutputError> {
+        Ok(())
+    }
+
+    fn fill(
+        &mut self,
+        ctm: &Transform,
+        colorspace: &ColorSpace,
+        color: &[f64],
+        path: &Path,
+    ) -> Result<(), OutputError> {
+        if let Some(b) = path_bbox(ctm, path) {
+            let rect = matches!(path.ops.as_slice(), [pdf_extract::PathOp::Rect(..)]);
+            self.painted.push(if rect {
+                Painted::Rect(b, rgb(colorspace, color))
+            } else {
+                Painted::Shape(b)
+            });
+        }
+        Ok(())
+    }
+
+    fn image(&mut self, ctm: &Transform) -> Result<(), OutputError> {
+        let unit = Path {
+            ops: vec![pdf_extract::PathOp::Rect(0., 0., 1., 1.)],
+        };
+        if let Some(b) = path_bbox(ctm, &unit) {
+            self.painted.push(Painted::Image(b));
+            if self.images.len() < MAX_UNDER {
+                self.images.push(b);
+            }
+        }
+        Ok(())
+    }
+
+    fn glyph_paint(&mut self, p: &GlyphPaint) -> Result<(), OutputError> {
+        let stroke_only = matches!(p.render_mode, 1 | 5);
+        self.paint = Paint {
+            invisible: matches!(p.render_mode, 3 | 7) || (!stroke_only && p.fill_alpha <= 0.0),
+            colour: if stroke_only {
+                rgb(p.stroke_colorspace, p.stroke_color)
+            } else {
+                rgb(p.fill_colorspace, p.fill_color)
+            },
+            clip: p.clip,
+        };
         Ok(())
     }
 }

@@ -102,8 +102,7 @@ pub fn extract(staged: StagedDoc, opts: &ExtractOptions) -> ExtractedDoc {
                 .map(|text| RawPage {
                     text,
                     extractor: Extractor::Plain,
-                    partial_text: false,
-                    form_lines: Vec::new(),
+                    ..RawPage::default()
                 })
                 .collect::<Vec<_>>())
         })
@@ -131,6 +130,7 @@ pub fn extract(staged: StagedDoc, opts: &ExtractOptions) -> ExtractedDoc {
                 boilerplate: Vec::new(),
                 extractor: Extractor::None,
                 partial_text: raw.partial_text,
+                hidden_chars: raw.hidden_chars,
             };
             let mut missing = false;
             let layer_ok = usable(&text, opts.min_chars_per_page);
@@ -462,6 +462,7 @@ fn extract_image(mut out: ExtractedDoc, opts: &ExtractOptions) -> ExtractedDoc {
                 Extractor::None
             },
             partial_text: false,
+            hidden_chars: 0,
         });
     }
     if let Some(p) = out
@@ -510,6 +511,9 @@ pub struct RawPage {
     /// so that answers never make a scanned form look as if it had a text layer.
     #[serde(default)]
     pub form_lines: Vec<String>,
+    /// Characters nobody can see, left out of `text` ([`layout`]).
+    #[serde(default)]
+    pub hidden_chars: u32,
 }
 
 pub(crate) fn pdf_pages(bytes: &[u8], opts: &ExtractOptions) -> Result<Vec<RawPage>, Failure> {
@@ -600,32 +604,72 @@ pub(crate) fn pdf_pages(bytes: &[u8], opts: &ExtractOptions) -> Result<Vec<RawPa
         }))
         .ok()
         .flatten();
-        let primary = catch_unwind(AssertUnwindSafe(|| {
-            let mut s = String::new();
-            let mut output = layout::PageText::new(&mut s);
-            let ok =
-                pdf_extract::output_page_with_content(&doc, &mut output, number, page_id, content)
-                    .is_ok();
-            let shown = output.shown;
-            ok.then_some((s, shown))
-        }))
-        .unwrap_or_else(|_| {
-            panics += 1;
-            None
-        });
+        let crop = crop_box(&doc, page_id);
+        let pass = |content: Vec<u8>, known: Vec<(f64, f64, f64, f64)>| {
+            catch_unwind(AssertUnwindSafe(|| {
+                let mut s = String::new();
+                let mut output = layout::PageText::new(&mut s)
+                    .with_crop_box(crop)
+                    .with_known_images(known);
+                let ok = pdf_extract::output_page_with_content(
+                    &doc,
+                    &mut output,
+                    number,
+                    page_id,
+                    content,
+                )
+                .is_ok();
+                let seen = Seen {
+                    shown: output.shown,
+                    hidden: output.hidden_chars,
+                    ocr: output.ocr_chars,
+                    visible: output.visible_chars,
+                };
+                let rerun = output.images_for_rerun();
+                ok.then_some((s, seen, rerun))
+            }))
+        };
+        let mut primary = pass(content, Vec::new());
+        // Invisible text under an image painted after it: a second pass that knows
+        // the page's images keeps it as the scan's OCR layer.
+        if let Ok(Some((_, _, Some(images)))) = &primary {
+            if let Ok(content) =
+                doc.get_page_content_with_limit(page_id, opts.max_decompressed_bytes)
+            {
+                primary = pass(content, images.clone());
+            }
+        }
+        let primary = primary
+            .map(|p| p.map(|(s, seen, _)| (s, seen)))
+            .unwrap_or_else(|_| {
+                panics += 1;
+                None
+            });
+        // Text nobody can see was found: only the first reader tells visible from
+        // hidden, so the second one (which would bring hidden text back) is not asked.
+        let saw_hidden = primary.as_ref().is_some_and(|p| p.1.hidden > 0);
         let mut page = match primary {
-            Some((text, shown)) if text.chars().any(|c| c.is_alphanumeric()) => RawPage {
-                partial_text: text_check::is_partial(shown, codes),
-                text,
-                extractor: Extractor::PdfExtract,
-                form_lines: Vec::new(),
-            },
+            Some((text, seen)) if text.chars().any(|c| c.is_alphanumeric()) || seen.hidden > 0 => {
+                RawPage {
+                    partial_text: text_check::is_partial(seen.shown, codes),
+                    text,
+                    // A page whose text is mostly an invisible layer over its image
+                    // is a searchable scan.
+                    extractor: if seen.ocr > seen.visible {
+                        Extractor::OcrLayer
+                    } else {
+                        Extractor::PdfExtract
+                    },
+                    form_lines: Vec::new(),
+                    hidden_chars: seen.hidden.min(u32::MAX as u64) as u32,
+                }
+            }
             _ => RawPage {
                 partial_text: codes.is_some_and(|c| c >= text_check::MIN_CODES),
                 ..RawPage::default()
             },
         };
-        if page.partial_text || page.text.is_empty() {
+        if !saw_hidden && (page.partial_text || page.text.is_empty()) {
             // The second reader, lopdf's own extractor: keep whichever got more.
             let alt = catch_unwind(AssertUnwindSafe(|| {
                 doc.extract_text(&[number]).unwrap_or_default()
@@ -640,7 +684,7 @@ pub(crate) fn pdf_pages(bytes: &[u8], opts: &ExtractOptions) -> Result<Vec<RawPa
                     partial_text: text_check::is_partial(alt.chars().count() as u64, codes),
                     text: alt,
                     extractor: Extractor::Lopdf,
-                    form_lines: Vec::new(),
+                    ..RawPage::default()
                 };
             }
         }
@@ -657,6 +701,37 @@ pub(crate) fn pdf_pages(bytes: &[u8], opts: &ExtractOptions) -> Result<Vec<RawPa
         tracing::debug!(pages = n, panics, "pdf library panics contained");
     }
     Ok(pages)
+}
+
+/// What the layout pass saw on one page (counts of character codes and glyphs).
+struct Seen {
+    shown: u64,
+    hidden: u64,
+    ocr: u64,
+    visible: u64,
+}
+
+/// The page's crop box (inherited like the media box), if it has one.
+fn crop_box(doc: &lopdf::Document, page_id: lopdf::ObjectId) -> Option<(f64, f64, f64, f64)> {
+    let mut id = page_id;
+    for _ in 0..32 {
+        let dict = doc.get_dictionary(id).ok()?;
+        if let Ok(b) = dict.get(b"CropBox") {
+            let b = match b {
+                lopdf::Object::Reference(r) => doc.get_object(*r).ok()?,
+                o => o,
+            };
+            let v: Vec<f64> = b
+                .as_array()
+                .ok()?
+                .iter()
+                .filter_map(|x| x.as_float().ok().map(f64::from))
+                .collect();
+            return (v.len() == 4).then(|| (v[0], v[1], v[2], v[3]));
+        }
+        id = dict.get(b"Parent").ok()?.as_reference().ok()?;
+    }
+    None
 }
 
 /// Whether a page can show text: its content streams have a text object
@@ -947,6 +1022,72 @@ mod tests {
             normalize(&pages[0].text),
             "FAX COVER\nIndication: follow-up 2026"
         );
+    }
+
+    #[test]
+    fn text_nobody_can_see_is_left_out_and_counted() {
+        // Each trick hides one word; the visible words are kept in order.
+        let pdf = pdf_with_font(
+            b"BT /F1 10 Tf 72 700 Td (Visible one.) Tj ET \
+              q BT 3 Tr /F1 10 Tf 72 680 Td (Invisible) Tj ET Q \
+              q BT 1 1 1 rg /F1 10 Tf 72 660 Td (Whiteonwhite) Tj ET Q \
+              q BT 1 g /F1 10 Tf 72 650 Td (Grayone) Tj ET Q \
+              q BT 0 0 0 0 k /F1 10 Tf 72 640 Td (Cmykwhite) Tj ET Q \
+              BT /F1 0.5 Tf 72 620 Td (Tiny) Tj ET \
+              BT /F1 10 Tf 700 600 Td (Offpage) Tj ET \
+              q 0 0 1 1 re W n BT /F1 10 Tf 72 580 Td (Clipped) Tj ET Q \
+              q 0 0 612 792 re W n BT /F1 10 Tf 72 560 Td (Visible two.) Tj ET Q \
+              q 0 0 1 rg 60 530 300 20 re f BT 0 0 1 rg /F1 10 Tf 72 536 Td (Blueonblue) Tj ET Q \
+              q 0 0 0 rg 60 500 300 20 re f BT 1 g /F1 10 Tf 72 506 Td (Visible three.) Tj ET Q \
+              0 0 0 rg 60 470 m 360 470 l 360 490 l 60 490 l h f \
+              BT 1 g /F1 10 Tf 72 476 Td (Visible four.) Tj ET \
+              0 0 0 rg 60 443 300 0.5 re f BT 0 g /F1 10 Tf 72 440 Td (Visible five.) Tj ET",
+        );
+        let pages = pdf_pages(&pdf, &plain_opts()).unwrap();
+        assert_eq!(
+            normalize(&pages[0].text),
+            "Visible one.\n\nVisible two.\n\nVisible three.\n\nVisible four.\n\nVisible five."
+        );
+        let hidden = "InvisibleWhiteonwhiteGrayoneCmykwhiteTinyOffpageClippedBlueonblue";
+        assert_eq!(pages[0].hidden_chars as usize, hidden.len());
+        assert_eq!(pages[0].extractor, Extractor::PdfExtract);
+        assert!(!pages[0].partial_text, "hidden text was read, not lost");
+    }
+
+    #[test]
+    fn clip_only_render_mode_and_zero_alpha_hide_text_too() {
+        let mut doc = lopdf::Document::load_mem(&pdf_with_font(
+            b"BT /F1 10 Tf 72 700 Td (Shown text.) Tj ET \
+              q BT 7 Tr /F1 10 Tf 72 680 Td (Cliponly) Tj ET Q \
+              q /GS0 gs BT /F1 10 Tf 72 660 Td (Transparent) Tj ET Q",
+        ))
+        .unwrap();
+        // An ExtGState with a fill alpha of 0.
+        let gs = doc.add_object(lopdf::dictionary! { "Type" => "ExtGState", "ca" => 0 });
+        let page = doc.get_pages()[&1];
+        let res = doc
+            .get_dictionary_mut(page)
+            .unwrap()
+            .get_mut(b"Resources")
+            .unwrap()
+            .as_dict_mut()
+            .unwrap();
+        res.set("ExtGState", lopdf::dictionary! { "GS0" => gs });
+        let mut bytes = Vec::new();
+        doc.save_to(&mut bytes).unwrap();
+        let pages = pdf_pages(&bytes, &plain_opts()).unwrap();
+        assert_eq!(normalize(&pages[0].text), "Shown text.");
+        assert_eq!(pages[0].hidden_chars as usize, "CliponlyTransparent".len());
+    }
+
+    #[test]
+    fn a_page_of_hidden_text_is_not_read_by_the_second_reader() {
+        let pdf =
+            pdf_with_font(b"BT 3 Tr /F1 10 Tf 72 700 Td (Patient failed physical therapy.) Tj ET");
+        let pages = pdf_pages(&pdf, &plain_opts()).unwrap();
+        assert_eq!(pages[0].text, "");
+        assert!(pages[0].hidden_chars > 20);
+        assert_ne!(pages[0].extractor, Extractor::Lopdf);
     }
 
     #[test]

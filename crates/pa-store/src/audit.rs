@@ -1,7 +1,16 @@
 //! The append-only audit log, `<out>/audit.log`: one JSON line per run (who ran
 //! it, where, which cases it processed or skipped with their fingerprints, the
-//! counts), each line carrying the sha256 of the previous line, so an edited,
-//! reordered or removed line is detected by [`verify`].
+//! counts, the sha256 of its manifest), each line carrying the sha256 of the
+//! previous line, so an edited, reordered or removed line is detected by
+//! [`verify`].
+//!
+//! A chain alone cannot show that lines were cut from its end, or that the
+//! whole log was emptied or rewritten. So [`verify`] also checks the log
+//! against the dataset: every visible run (a `runs` row) has exactly one `run`
+//! entry and its manifest, and every `run` entry is a visible run, or one that
+//! a later `purge` or `cleanup` entry removed. With a key in
+//! `PRIORAUTH_AUDIT_KEY`, each line also carries an HMAC-SHA256 of its hash
+//! (`mac`), so a chain rewritten without the key fails too.
 
 use std::io::{BufRead, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::Path;
@@ -12,6 +21,33 @@ use sha2::{Digest, Sha256};
 use crate::{Spool, StoreError};
 
 const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// The environment variable holding the optional HMAC key of the log.
+pub const KEY_ENV: &str = "PRIORAUTH_AUDIT_KEY";
+
+fn audit_key() -> Option<Vec<u8>> {
+    use std::os::unix::ffi::OsStringExt;
+    std::env::var_os(KEY_ENV)
+        .filter(|k| !k.is_empty())
+        .map(|k| k.into_vec())
+}
+
+/// HMAC-SHA256 (RFC 2104) of `msg` under `key`, lowercase hex.
+fn hmac_sha256(key: &[u8], msg: &[u8]) -> String {
+    let mut k = [0u8; 64];
+    if key.len() > 64 {
+        k[..32].copy_from_slice(&Sha256::digest(key));
+    } else {
+        k[..key.len()].copy_from_slice(key);
+    }
+    let mut inner = Sha256::new();
+    inner.update(k.map(|b| b ^ 0x36));
+    inner.update(msg);
+    let mut outer = Sha256::new();
+    outer.update(k.map(|b| b ^ 0x5c));
+    outer.update(inner.finalize());
+    format!("{:x}", outer.finalize())
+}
 
 /// A line's hash covers the previous line's hash, a newline, and the line
 /// without its own `hash` key; the body is written into the returned hasher.
@@ -144,7 +180,17 @@ fn append_locked(
     entry["prev"] = json!(prev);
     let mut h = line_hasher(&prev);
     write_entry(entry, cases.as_deref_mut(), &mut h).map_err(io)?;
-    entry["hash"] = json!(h.hex());
+    let hash = h.hex();
+    if let Some(key) = audit_key() {
+        entry["mac"] = json!(hmac_sha256(&key, hash.as_bytes()));
+    }
+    entry["hash"] = json!(hash);
+    // Never append through a symlink planted at the log's name.
+    if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(io(std::io::Error::other(
+            "the audit log is a symbolic link; refusing to write through it",
+        )));
+    }
     let f = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
@@ -159,11 +205,145 @@ fn append_locked(
         .map_err(io)
 }
 
-/// Check the chain. `Ok(n)` with the number of entries, or `Err` naming the first bad line.
+/// What [`verify`] keeps of each entry to check it against the dataset.
+#[derive(Debug, Default, serde::Deserialize)]
+struct Entry {
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    run_id: Option<String>,
+    #[serde(default)]
+    shard: Option<String>,
+    #[serde(default)]
+    manifest_sha256: Option<String>,
+    #[serde(default)]
+    runs_removed: Vec<String>,
+}
+
+/// The log's entries (parsed loosely: a damaged line is left to [`verify`]).
+fn entries(out: &Path) -> Vec<Entry> {
+    let Ok(file) = std::fs::File::open(out.join("audit.log")) else {
+        return Vec::new();
+    };
+    BufReader::new(file)
+        .lines()
+        .map_while(Result::ok)
+        .filter_map(|l| serde_json::from_str(&l).ok())
+        .collect()
+}
+
+/// The runs in the dataset: (run id, shard suffix) of every `runs` file.
+/// Shards started together share a run id, so the pair is the key.
+fn visible_runs(out: &Path) -> Vec<(String, String)> {
+    let mut runs: Vec<(String, String)> = crate::read::table_files(out, "runs")
+        .into_iter()
+        .filter_map(|(run, path)| {
+            let name = path.file_name()?.to_string_lossy().into_owned();
+            let stem = name.strip_prefix("part-")?.strip_suffix(".parquet")?;
+            let shard = stem.strip_prefix(run.as_str())?;
+            let shard = shard.find("-shard").map_or("", |i| &shard[i..]);
+            Some((run, shard.to_string()))
+        })
+        .collect();
+    runs.sort();
+    runs.dedup();
+    runs
+}
+
+/// Was run `run` of shard `shard` removed by a later entry: a `purge` (every
+/// shard of the run) or a `cleanup` of that shard?
+fn removed(entries: &[Entry], run: &str, shard: &str) -> bool {
+    entries.iter().any(|e| {
+        e.runs_removed.iter().any(|r| r == run)
+            && (e.action == "purge" || e.shard.as_deref().unwrap_or("") == shard)
+    })
+}
+
+/// Runs of this shard (`suffix`) that wrote their audit entry but not their
+/// runs row (killed in between), and that no `cleanup` or `purge` entry names yet.
+pub fn unfinished_runs(out: &Path, suffix: &str) -> Vec<String> {
+    let entries = entries(out);
+    let visible = visible_runs(out);
+    entries
+        .iter()
+        .filter(|e| e.action == "run" && e.shard.as_deref() == Some(suffix))
+        .filter_map(|e| e.run_id.clone())
+        .filter(|r| {
+            !visible.iter().any(|(v, s)| v == r && s == suffix) && !removed(&entries, r, suffix)
+        })
+        .collect()
+}
+
+/// Check the chain, and the log against the dataset (see the module docs).
+/// `Ok(n)` with the number of entries, or `Err` naming the first problem.
 pub fn verify(out: &Path) -> Result<usize, String> {
+    let count = verify_chain(out)?;
+    verify_against_dataset(out)?;
+    Ok(count)
+}
+
+fn verify_against_dataset(out: &Path) -> Result<(), String> {
+    let entries = entries(out);
+    let visible = visible_runs(out);
+    let runs: Vec<&Entry> = entries.iter().filter(|e| e.action == "run").collect();
+    for (r, shard) in &visible {
+        let n = runs
+            .iter()
+            .filter(|e| {
+                e.run_id.as_deref() == Some(r.as_str()) && e.shard.as_deref().unwrap_or("") == shard
+            })
+            .count();
+        if n != 1 {
+            return Err(format!(
+                "run {r}{shard} is in the dataset (runs table) but has {n} audit entries instead of one: lines were removed from the log, or it was emptied or replaced"
+            ));
+        }
+    }
+    for e in &runs {
+        let Some(r) = e.run_id.as_deref() else {
+            return Err("a run entry without a run_id".into());
+        };
+        let shard = e.shard.as_deref().unwrap_or("");
+        let manifest = out.join("manifests").join(format!("{r}{shard}.json"));
+        let is_visible = visible.iter().any(|(v, s)| v == r && s == shard);
+        let was_removed = removed(&entries, r, shard);
+        if !is_visible && !was_removed {
+            // Killed between its audit entry and its runs row: the next run
+            // removes its files and says so (a `cleanup` entry).
+            if e.manifest_sha256.is_some() && manifest.is_file() {
+                continue;
+            }
+            return Err(format!(
+                "the log has run {r}, which is not in the dataset and no purge or cleanup removed it"
+            ));
+        }
+        if let (true, Some(want)) = (is_visible, e.manifest_sha256.as_deref()) {
+            let bytes = std::fs::read(&manifest).map_err(|err| {
+                format!(
+                    "run {r}: cannot read its manifest {}: {err}",
+                    manifest.display()
+                )
+            })?;
+            if format!("{:x}", Sha256::digest(&bytes)) != want {
+                return Err(format!(
+                    "run {r}: its manifest {} differs from the one the log recorded",
+                    manifest.display()
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn verify_chain(out: &Path) -> Result<usize, String> {
     let path = out.join("audit.log");
+    if !path.exists() {
+        // No log: fine only for a dataset without runs (checked next).
+        return Ok(0);
+    }
     let cannot = |e: std::io::Error| format!("cannot read {}: {e}", path.display());
     let file = std::fs::File::open(&path).map_err(cannot)?;
+    let key = audit_key();
     let mut prev = GENESIS.to_string();
     let mut count = 0;
     for (i, line) in BufReader::new(file).lines().enumerate() {
@@ -188,10 +368,23 @@ pub fn verify(out: &Path) -> Result<usize, String> {
                 v["seq"]
             ));
         }
-        v.as_object_mut().expect("an object").remove("hash");
+        let obj = v
+            .as_object_mut()
+            .ok_or(format!("line {n}: not a JSON object"))?;
+        obj.remove("hash");
+        let mac = obj.remove("mac");
         let body = serde_json::to_string(&v).expect("a JSON value serializes");
         if hash_line(&prev, &body) != hash {
             return Err(format!("line {n}: its content was changed"));
+        }
+        if let Some(key) = &key {
+            if mac.as_ref().and_then(Value::as_str)
+                != Some(hmac_sha256(key, hash.as_bytes()).as_str())
+            {
+                return Err(format!(
+                    "line {n}: its MAC does not match the key in {KEY_ENV} (the log was rewritten, or written without that key)"
+                ));
+            }
         }
         prev = hash;
     }
@@ -212,16 +405,16 @@ mod tests {
             )
             .unwrap();
         }
-        assert_eq!(verify(tmp.path()), Ok(3));
+        assert_eq!(verify_chain(tmp.path()), Ok(3));
         let log = tmp.path().join("audit.log");
         let text = std::fs::read_to_string(&log).unwrap();
         std::fs::write(&log, text.replacen("\"cases\":1", "\"cases\":7", 1)).unwrap();
-        assert!(verify(tmp.path())
+        assert!(verify_chain(tmp.path())
             .unwrap_err()
             .contains("line 2: its content was changed"));
         let lines: Vec<&str> = text.lines().collect();
         std::fs::write(&log, format!("{}\n{}\n", lines[0], lines[2])).unwrap();
-        assert!(verify(tmp.path())
+        assert!(verify_chain(tmp.path())
             .unwrap_err()
             .contains("line 2: does not follow"));
     }
@@ -258,7 +451,7 @@ mod tests {
             Spool::new(tmp.path()).unwrap(),
         )
         .unwrap();
-        assert_eq!(verify(tmp.path()), Ok(3));
+        assert_eq!(verify_chain(tmp.path()), Ok(3));
         let text = std::fs::read_to_string(tmp.path().join("audit.log")).unwrap();
         let lines: Vec<Value> = text
             .lines()
@@ -283,6 +476,16 @@ mod tests {
             names.iter().all(|n| n == "audit.log" || n == ".audit.lock"),
             "{names:?}"
         );
+    }
+
+    #[test]
+    fn a_log_planted_as_a_symlink_is_not_written_through() {
+        let tmp = tempfile::tempdir().unwrap();
+        let victim = tmp.path().join("victim");
+        std::fs::write(&victim, "precious\n").unwrap();
+        std::os::unix::fs::symlink(&victim, tmp.path().join("audit.log")).unwrap();
+        assert!(append(tmp.path(), json!({"action": "note"})).is_err());
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious\n");
     }
 
     #[test]

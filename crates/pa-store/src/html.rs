@@ -348,6 +348,22 @@ fn case_page(run: &RunInfo, c: &CaseResult) -> String {
         esc(&run.run_id)
     );
 
+    // Text nobody can see was left out of everything below: say so, and where.
+    for d in c.docs.iter().filter(|d| d.hidden_chars() > 0) {
+        let pages: Vec<String> = d
+            .pages
+            .iter()
+            .filter(|p| p.hidden_chars > 0)
+            .map(|p| p.number.to_string())
+            .collect();
+        let _ = writeln!(
+            h,
+            "<p class=\"notice\" id=\"hidden-text\"><b>Hidden text:</b> {} carries {} character(s) on page(s) {} that a reader of the PDF cannot see (invisible, background-coloured, tiny, off the page or clipped away). They were left out of the claims, evidence and summary below; open the file to look at them.</p>",
+            esc(&d.staged.file_name),
+            d.hidden_chars(),
+            pages.join(", ")
+        );
+    }
     h.push_str("<h2>Claims</h2><table id=\"claims\"><tr><th>Status</th><th>Claim</th><th>Reason</th><th>Evidence</th></tr>\n");
     let mut claims: Vec<_> = c.claims.iter().collect();
     claims.sort_by_key(|k| match k.status {

@@ -224,6 +224,7 @@ pub fn table_batch(
                     f("status_reason", DataType::Utf8, true),
                     f("status_detail", DataType::Utf8, true),
                     utf8("text_source"),
+                    f("hidden_chars", DataType::Int64, false),
                 ],
                 vec![
                     s(d.iter().map(|_| run.run_id.clone())),
@@ -241,6 +242,11 @@ pub fn table_batch(
                         .map(|x| x.reason.as_ref().map(|r| r.0.as_str().to_string()))),
                     so(d.iter().map(|x| x.reason.as_ref().map(|r| r.1.clone()))),
                     s(d.iter().map(|x| x.text_source.as_str())),
+                    Arc::new(arrow::array::Int64Array::from(
+                        d.iter()
+                            .map(|x| x.hidden_chars() as i64)
+                            .collect::<Vec<_>>(),
+                    )),
                 ],
             )
         }
@@ -270,6 +276,7 @@ pub fn table_batch(
                     ),
                     utf8("extractor"),
                     f("partial_text", DataType::Boolean, false),
+                    int("hidden_chars"),
                 ],
                 vec![
                     s(p.iter().map(|_| run.run_id.clone())),
@@ -288,6 +295,7 @@ pub fn table_batch(
                     Arc::new(BooleanArray::from(
                         p.iter().map(|x| x.2.partial_text).collect::<Vec<_>>(),
                     )),
+                    i32s(p.iter().map(|x| x.2.hidden_chars as i64)),
                 ],
             )
         }
@@ -626,7 +634,7 @@ pub fn write_tables(
     let mut written = write_case_tables(out, run, 0, cases)?;
     let mut totals = pa_types::RunTotals::default();
     totals.add(cases);
-    commit_run(out, run, rec, &totals, &mut written)?;
+    commit_run(out, run, rec, &totals, &mut written, |_| Ok(()))?;
     Ok(written)
 }
 
@@ -649,14 +657,16 @@ pub fn write_case_tables(
     Ok(written)
 }
 
-/// Make a run visible: the manifest of every file written, then the `runs`
-/// row. Appends the runs file to `written`.
+/// Make a run visible: the manifest of every file written, then `audit` (given
+/// the manifest's sha256: the run's audit entry goes here, so that every visible
+/// run has one), then the `runs` row. Appends the runs file to `written`.
 pub fn commit_run(
     out: &Path,
     run: &RunInfo,
     rec: &RunRecord,
     totals: &pa_types::RunTotals,
     written: &mut Vec<(PathBuf, usize)>,
+    audit: impl FnOnce(&str) -> Result<(), StoreError>,
 ) -> Result<(), StoreError> {
     // The manifest (every file with its size, sha256 and rows), then the runs
     // row: once that row exists the run is complete and visible.
@@ -674,11 +684,14 @@ pub fn commit_run(
         }));
     }
     let doc = serde_json::json!({"run_id": run.run_id, "shard": run.shard.map(|(k, n)| format!("{k}/{n}")), "files": files});
-    write_atomic(
-        &manifest,
-        &serde_json::to_vec_pretty(&doc).unwrap_or_default(),
-    )?;
+    let manifest_bytes = serde_json::to_vec_pretty(&doc).unwrap_or_default();
+    write_atomic(&manifest, &manifest_bytes)?;
     pa_types::crash_point("after:manifest");
+    audit(&format!(
+        "{:x}",
+        <sha2::Sha256 as sha2::Digest>::digest(&manifest_bytes)
+    ))?;
+    pa_types::crash_point("after:audit");
     let batch = runs_batch(run, rec, totals)?;
     let path = table_path(out, "runs", run);
     write_parquet(&path, "runs", &batch)?;
@@ -697,11 +710,7 @@ fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ {
 fn write_parquet(path: &Path, table: &'static str, batch: &RecordBatch) -> Result<(), StoreError> {
     let dir = path.parent().expect("table paths have a parent");
     std::fs::create_dir_all(dir).map_err(io_err(dir))?;
-    let tmp = dir.join(format!(
-        ".{}.tmp",
-        path.file_name().unwrap().to_string_lossy()
-    ));
-    let file = File::create(&tmp).map_err(io_err(&tmp))?;
+    let (file, tmp) = temp_beside(path)?.into_parts();
     let props = WriterProperties::builder()
         .set_compression(Compression::ZSTD(
             ZstdLevel::try_new(3).expect("valid level"),
@@ -713,7 +722,10 @@ fn write_parquet(path: &Path, table: &'static str, batch: &RecordBatch) -> Resul
     w.write(batch).map_err(pq)?;
     let file = w.into_inner().map_err(pq)?;
     file.sync_all().map_err(io_err(&tmp))?;
-    std::fs::rename(&tmp, path).map_err(io_err(path))?;
+    tmp.persist(path).map_err(|e| StoreError::Io {
+        path: path.to_path_buf(),
+        source: e.error,
+    })?;
     File::open(dir)
         .and_then(|d| d.sync_all())
         .map_err(io_err(dir))?;
@@ -740,18 +752,37 @@ pub fn with_file_lock<T>(lock: &Path, f: impl FnOnce() -> T) -> T {
     out
 }
 
-/// Write a file atomically (temporary name, fsync, rename).
+/// A new temporary file beside `path`, named `.<file name>.<random>.tmp`:
+/// created with `O_CREAT|O_EXCL` (so never through a symlink planted at its
+/// name, and never a file that already exists), and removed if dropped before
+/// it is persisted.
+pub fn temp_beside(path: &Path) -> Result<tempfile::NamedTempFile, StoreError> {
+    let dir = path.parent().expect("paths have a parent");
+    tempfile::Builder::new()
+        .prefix(&format!(
+            ".{}.",
+            path.file_name().unwrap_or_default().to_string_lossy()
+        ))
+        .suffix(".tmp")
+        .rand_bytes(10)
+        // Modes as for any new file: the process umask decides (077 by default,
+        // 027 when `group_readable`).
+        .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666))
+        .tempfile_in(dir)
+        .map_err(io_err(dir))
+}
+
+/// Write a file atomically (a fresh temporary file, fsync, rename).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
     let dir = path.parent().expect("paths have a parent");
     std::fs::create_dir_all(dir).map_err(io_err(dir))?;
-    let tmp = dir.join(format!(
-        ".{}.tmp",
-        path.file_name().unwrap().to_string_lossy()
-    ));
-    let mut f = File::create(&tmp).map_err(io_err(&tmp))?;
-    f.write_all(bytes).map_err(io_err(&tmp))?;
-    f.sync_all().map_err(io_err(&tmp))?;
-    std::fs::rename(&tmp, path).map_err(io_err(path))?;
+    let mut f = temp_beside(path)?;
+    f.write_all(bytes).map_err(io_err(f.path()))?;
+    f.as_file().sync_all().map_err(io_err(f.path()))?;
+    f.persist(path).map_err(|e| StoreError::Io {
+        path: path.to_path_buf(),
+        source: e.error,
+    })?;
     Ok(())
 }
 

@@ -141,6 +141,9 @@ pub enum Extractor {
     Tesseract,
     /// A plain-text file.
     Plain,
+    /// The invisible text layer that OCR software laid over a scanned page image
+    /// (OCRmyPDF, scanners, fax servers): read from the content stream.
+    OcrLayer,
 }
 
 impl Extractor {
@@ -152,6 +155,7 @@ impl Extractor {
             Extractor::Lopdf => "lopdf",
             Extractor::Tesseract => "tesseract",
             Extractor::Plain => "plain",
+            Extractor::OcrLayer => "ocr_layer",
         }
     }
 }
@@ -269,6 +273,10 @@ pub struct Page {
     /// The text layer held markedly more text than any reader got from it and
     /// OCR did not make up for it (reason code `partial_text`).
     pub partial_text: bool,
+    /// Characters on the page that nobody can see (invisible with no image under
+    /// them, background-coloured, tiny, off the page or clipped away): left out
+    /// of `text`, so out of claims, evidence and summaries.
+    pub hidden_chars: u32,
 }
 
 /// A document after extraction.
@@ -294,6 +302,11 @@ impl ExtractedDoc {
     /// The page with this 1-based number.
     pub fn page(&self, number: u32) -> Option<&Page> {
         self.pages.iter().find(|p| p.number == number)
+    }
+
+    /// Characters left out of the page texts because nobody can see them.
+    pub fn hidden_chars(&self) -> u64 {
+        self.pages.iter().map(|p| p.hidden_chars as u64).sum()
     }
 }
 
@@ -623,10 +636,11 @@ impl CaseResult {
     }
 
     /// A reviewer must look: a claim is flagged, a document could not be read,
-    /// or the case has nothing to decide on.
+    /// a document carries text nobody can see, or the case has nothing to decide on.
     pub fn needs_review(&self) -> bool {
         self.claims.iter().any(|c| c.status.is_flag())
             || self.n_quarantined() > 0
+            || self.docs.iter().any(|d| d.hidden_chars() > 0)
             || self.claims.is_empty()
     }
 
@@ -683,8 +697,8 @@ pub const CRASH_POINTS: &[&str] = &[
     "after:facts",
     "after:cases",
     "after:manifest",
-    "after:runs",
     "after:audit",
+    "after:runs",
 ];
 
 /// The run id in a file or folder name `<run_id>[-b<NNNN>][-shard<k>of<n>]`

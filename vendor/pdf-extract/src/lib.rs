@@ -1260,6 +1260,8 @@ struct TextState<'a>
     leading: f64,
     rise: f64,
     tm: Transform,
+    // Patched: the text rendering mode (`Tr`); 3 and 7 paint nothing.
+    render_mode: i64,
 }
 
 // XXX: We'd ideally implement this without having to copy the uncompressed data
@@ -1282,6 +1284,10 @@ struct GraphicsState<'a>
     stroke_colorspace: ColorSpace,
     stroke_color: Vec<f64>,
     line_width: f64,
+    // Patched: constant fill alpha (`ca` in an ExtGState).
+    fill_alpha: f64,
+    // Patched: bounding box of the clipping path in default user space, when one is set.
+    clip: Option<(f64, f64, f64, f64)>,
 }
 
 fn show_text(gs: &mut GraphicsState, s: &[u8],
@@ -1295,6 +1301,16 @@ fn show_text(gs: &mut GraphicsState, s: &[u8],
     dlog!("{:?}", font.decode(s).as_bytes());
     dlog!("{:?}", s);
     output.begin_word()?;
+    // Patched: tell the output device how these glyphs are painted.
+    output.glyph_paint(&GlyphPaint {
+        render_mode: ts.render_mode,
+        fill_colorspace: &gs.fill_colorspace,
+        fill_color: &gs.fill_color,
+        stroke_colorspace: &gs.stroke_colorspace,
+        stroke_color: &gs.stroke_color,
+        fill_alpha: gs.fill_alpha,
+        clip: gs.clip,
+    })?;
 
     for (c, length) in font.char_codes(s) {
         // 5.3.3 Text Space Details
@@ -1365,6 +1381,8 @@ fn apply_state(doc: &Document, gs: &mut GraphicsState, state: &Dictionary) {
                 }
                 _ => { panic!("unexpected smask type {:?}", v) }
             }}
+            // Patched: constant fill alpha (0 paints nothing).
+            b"ca" => { if let Ok(a) = maybe_deref(doc, v).as_float() { gs.fill_alpha = a as f64 } }
             b"Type" => { match v {
                 &Object::Name(ref name) => {
                     assert_eq!(name, b"ExtGState")
@@ -1592,9 +1610,11 @@ impl<'a> Processor<'a> {
         Processor { font_table: HashMap::new(), _none: PhantomData }
     }
 
-    fn process_stream(&mut self, doc: &'a Document, content: Vec<u8>, resources: &'a Dictionary, media_box: &MediaBox, output: &mut dyn OutputDev, page_num: u32) -> Result<(), OutputError> {
+    fn process_stream(&mut self, doc: &'a Document, content: Vec<u8>, resources: &'a Dictionary, media_box: &MediaBox, output: &mut dyn OutputDev, page_num: u32, inherited: Option<GraphicsState<'a>>) -> Result<(), OutputError> {
         let content = Content::decode(&content).unwrap();
-        let mut gs: GraphicsState = GraphicsState {
+        // Patched: a form XObject starts from the graphics state of the `Do` that
+        // paints it (ISO 32000-1, 8.10.1), not from a fresh one.
+        let mut gs: GraphicsState = if let Some(gs) = inherited { gs } else { GraphicsState {
             ts: TextState {
                 font: None,
                 font_size: std::f64::NAN,
@@ -1604,6 +1624,7 @@ impl<'a> Processor<'a> {
                 leading: 0.,
                 rise: 0.,
                 tm: Transform2D::identity(),
+                render_mode: 0,
             },
             fill_color: Vec::new(),
             fill_colorspace: ColorSpace::DeviceGray,
@@ -1611,8 +1632,12 @@ impl<'a> Processor<'a> {
             stroke_colorspace: ColorSpace::DeviceGray,
             line_width: 1.,
             ctm: Transform2D::identity(),
-            smask: None
-        };
+            smask: None,
+            fill_alpha: 1.,
+            clip: None,
+        } };
+        // Patched: a `W`/`W*` takes effect at the next path-painting operator.
+        let mut pending_clip = false;
         //let mut ts = &mut gs.ts;
         let mut gs_stack = Vec::new();
         let mut mc_stack = Vec::new();
@@ -1664,8 +1689,26 @@ impl<'a> Processor<'a> {
                         _ => { operation.operands.iter().map(|x| as_num(x)).collect() }
                     };
                 }
+                // Patched: device colours set the colour space and the colour.
                 "G" | "g" | "RG" | "rg" | "K" | "k" => {
-                    dlog!("unhandled color operation {:?}", operation);
+                    let color: Vec<f64> = operation.operands.iter().map(|x| as_num(x)).collect();
+                    let cs = match operation.operator.as_ref() {
+                        "G" | "g" => ColorSpace::DeviceGray,
+                        "RG" | "rg" => ColorSpace::DeviceRGB,
+                        _ => ColorSpace::DeviceCMYK,
+                    };
+                    if operation.operator.chars().all(|c| c.is_ascii_uppercase()) {
+                        gs.stroke_colorspace = cs;
+                        gs.stroke_color = color;
+                    } else {
+                        gs.fill_colorspace = cs;
+                        gs.fill_color = color;
+                    }
+                }
+                "Tr" => {
+                    if let Some(o) = operation.operands.first() {
+                        gs.ts.render_mode = as_num(o) as i64;
+                    }
                 }
                 "TJ" => {
                     match operation.operands[0] {
@@ -1875,22 +1918,25 @@ impl<'a> Processor<'a> {
                                                as_num(&operation.operands[2]),
                                                as_num(&operation.operands[3])))
                 }
-                "s" | "f*" | "B" | "B*" | "b" => {
-                    dlog!("unhandled path op {:?}", operation);
-                }
-                "S" => {
+                // Patched: every path-painting operator applies a pending clip, and
+                // every filling one is reported (what is painted under the text).
+                "S" | "s" => {
+                    if pending_clip { gs.clip = intersect_clip(gs.clip, path_bbox(&gs.ctm, &path)); pending_clip = false; }
                     output.stroke(&gs.ctm, &gs.stroke_colorspace, &gs.stroke_color, &path)?;
                     path.ops.clear();
                 }
-                "F" | "f" => {
+                "F" | "f" | "f*" | "B" | "B*" | "b" | "b*" => {
+                    if pending_clip { gs.clip = intersect_clip(gs.clip, path_bbox(&gs.ctm, &path)); pending_clip = false; }
                     output.fill(&gs.ctm, &gs.fill_colorspace, &gs.fill_color, &path)?;
                     path.ops.clear();
                 }
-                "W" | "w*" => { dlog!("unhandled clipping operation {:?}", operation); }
+                "W" | "W*" => { pending_clip = true; }
                 "n" => {
-                    dlog!("discard {:?}", path);
+                    if pending_clip { gs.clip = intersect_clip(gs.clip, path_bbox(&gs.ctm, &path)); pending_clip = false; }
                     path.ops.clear();
                 }
+                // Patched: an inline image is painted like an image XObject.
+                "BI" | "EI" => { output.image(&gs.ctm)?; }
                 "BMC" | "BDC" => {
                     mc_stack.push(operation);
                 }
@@ -1903,9 +1949,22 @@ impl<'a> Processor<'a> {
                     let xobject: &Dictionary = get(&doc, resources, b"XObject");
                     let name = operation.operands[0].as_name().unwrap();
                     let xf: &Stream = get(&doc, xobject, name);
+                    // Patched: an image is painted, not parsed as a content stream.
+                    let subtype = xf.dict.get(b"Subtype").ok().and_then(|t| t.as_name().ok());
+                    if subtype == Some(&b"Image"[..]) {
+                        output.image(&gs.ctm)?;
+                        continue;
+                    }
                     let resources = maybe_get_obj(&doc, &xf.dict, b"Resources").and_then(|n| n.as_dict().ok()).unwrap_or(resources);
                     let contents = get_contents(xf);
-                    self.process_stream(&doc, contents, resources, &media_box, output, page_num)?;
+                    let mut inner = gs.clone();
+                    if let Ok(m) = xf.dict.get(b"Matrix").and_then(|m| m.as_array()) {
+                        if m.len() == 6 && m.iter().all(|x| x.as_float().is_ok()) {
+                            let v: Vec<f64> = m.iter().map(|x| x.as_float().unwrap() as f64).collect();
+                            inner.ctm = inner.ctm.pre_transform(&Transform2D::row_major(v[0], v[1], v[2], v[3], v[4], v[5]));
+                        }
+                    }
+                    self.process_stream(&doc, contents, resources, &media_box, output, page_num, Some(inner))?;
                 }
                 _ => { dlog!("unknown operation {:?}", operation); }
 
@@ -1925,6 +1984,56 @@ pub trait OutputDev {
     fn end_line(&mut self)-> Result<(), OutputError>;
     fn stroke(&mut self, _ctm: &Transform, _colorspace: &ColorSpace, _color: &[f64], _path: &Path)-> Result<(), OutputError> {Ok(())}
     fn fill(&mut self, _ctm: &Transform, _colorspace: &ColorSpace, _color: &[f64], _path: &Path)-> Result<(), OutputError> {Ok(())}
+    /// Patched: how the glyphs of the next show operation are painted.
+    fn glyph_paint(&mut self, _paint: &GlyphPaint) -> Result<(), OutputError> {Ok(())}
+    /// Patched: an image XObject painted into the unit square under `ctm`.
+    fn image(&mut self, _ctm: &Transform) -> Result<(), OutputError> {Ok(())}
+}
+
+/// Patched: the paint state of a text show operation, for telling visible text
+/// from text nobody can see.
+pub struct GlyphPaint<'a> {
+    /// Text rendering mode (`Tr`, ISO 32000-1 9.3.6): 3 and 7 are invisible.
+    pub render_mode: i64,
+    pub fill_colorspace: &'a ColorSpace,
+    pub fill_color: &'a [f64],
+    pub stroke_colorspace: &'a ColorSpace,
+    pub stroke_color: &'a [f64],
+    /// Constant fill alpha (`ca`).
+    pub fill_alpha: f64,
+    /// Bounding box (llx, lly, urx, ury) of the clipping path in default user space.
+    pub clip: Option<(f64, f64, f64, f64)>,
+}
+
+/// Patched: the bounding box of `path` under `ctm`, in default user space.
+pub fn path_bbox(ctm: &Transform, path: &Path) -> Option<(f64, f64, f64, f64)> {
+    let mut pts: Vec<(f64, f64)> = Vec::new();
+    for op in &path.ops {
+        match *op {
+            PathOp::MoveTo(x, y) | PathOp::LineTo(x, y) => pts.push((x, y)),
+            PathOp::CurveTo(a, b, c, d, e, f) => pts.extend([(a, b), (c, d), (e, f)]),
+            PathOp::Rect(x, y, w, h) => pts.extend([(x, y), (x + w, y), (x, y + h), (x + w, y + h)]),
+            PathOp::Close => {}
+        }
+    }
+    let mut bb: Option<(f64, f64, f64, f64)> = None;
+    for (x, y) in pts {
+        let p = ctm.transform_point(euclid::point2(x, y));
+        bb = Some(match bb {
+            None => (p.x, p.y, p.x, p.y),
+            Some((a, b, c, d)) => (a.min(p.x), b.min(p.y), c.max(p.x), d.max(p.y)),
+        });
+    }
+    bb
+}
+
+fn intersect_clip(clip: Option<(f64, f64, f64, f64)>, bb: Option<(f64, f64, f64, f64)>) -> Option<(f64, f64, f64, f64)> {
+    // A clip without a path is malformed: leave the clip as it was.
+    let Some(bb) = bb else { return clip };
+    Some(match clip {
+        None => bb,
+        Some((a, b, c, d)) => (a.max(bb.0), b.max(bb.1), c.min(bb.2), d.min(bb.3)),
+    })
 }
 
 
@@ -2469,7 +2578,7 @@ fn output_doc_inner<'a>(page_num: u32, object_id: ObjectId, doc: &'a Document, p
         Some(c) => c,
         None => doc.get_page_content_with_limit(object_id, MAX_PAGE_CONTENT_BYTES)?,
     };
-    p.process_stream(&doc, content, resources, &media_box, output, page_num)?;
+    p.process_stream(&doc, content, resources, &media_box, output, page_num, None)?;
     output.end_page()?;
     Ok(())
 }
