@@ -17,6 +17,10 @@ static NOT_A_CLAIM: LazyLock<Regex> = LazyLock::new(|| {
 static TREATMENT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(fail(ed|ure)?|tried|trial|completed|course|treated|taking|taken|took|received|participated|intoleran\w*|contraindicat\w*|despite|without (relief|benefit|improvement)|inadequate|on maximal|remains?)\b").unwrap()
 });
+/// A billing code: HCPCS (`J2350`), CPT (`64483`, `19318-50`) or NDC.
+static SERVICE_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b[A-HJ-V]\d{4}\b|\b\d{5}(-\d{2})?\b|\bNDC\b|\b\d{4,5}-\d{3,4}-\d{1,2}\b").unwrap()
+});
 /// Nouns of treatment that name no drug: "failed conservative management",
 /// "completed 12 sessions", "4 weeks of intranasal corticosteroid therapy".
 static TREATMENT_NOUN: LazyLock<Regex> = LazyLock::new(|| {
@@ -132,6 +136,11 @@ pub fn detect(text: &str, label: Option<&str>, concept_kinds: &[&str]) -> Detect
             return Detection::NotAClaim;
         }
     }
+    // A service line of a form (code, drug, dose, units) requests; it asserts
+    // nothing about the patient: "Ocrevus J2350 600 mg IV every 6 months".
+    if SERVICE_LINE.is_match(body) && !EVENT.is_match(body) && !TREATMENT.is_match(body) {
+        return Detection::NotAClaim;
+    }
     let letters: Vec<char> = body.chars().filter(|c| c.is_alphabetic()).collect();
     let shouting = letters.iter().filter(|c| c.is_uppercase()).count() * 10 >= letters.len() * 8;
     // A printed question or a label with no answer after it asserts nothing.
@@ -195,6 +204,34 @@ pub fn detect(text: &str, label: Option<&str>, concept_kinds: &[&str]) -> Detect
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_service_line_is_not_a_claim() {
+        assert_eq!(
+            detect(
+                "Ocrevus (ocrelizumab) J2350 600 mg IV every 6 months thereafter",
+                None,
+                &["drug"]
+            ),
+            Detection::NotAClaim
+        );
+        assert_eq!(
+            detect(
+                "CPT 64483 Transforaminal epidural injection, lumbar, single level",
+                None,
+                &[]
+            ),
+            Detection::NotAClaim
+        );
+        assert!(matches!(
+            detect(
+                "She failed 12 weeks of physical therapy (CPT 97110) without improvement.",
+                None,
+                &["therapy"]
+            ),
+            Detection::Claim(_)
+        ));
+    }
 
     #[test]
     fn instructions_are_never_claims() {

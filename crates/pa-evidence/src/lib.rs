@@ -274,6 +274,20 @@ impl Checker {
         Ok(Checker { lex, ctx, opts })
     }
 
+    /// A short abbreviation that names a therapy and a lab test alike ("PT":
+    /// physical therapy, prothrombin time) is the lab when a lab value follows it
+    /// ("PT 13.2 sec") or other coagulation labs stand beside it (INR, PTT).
+    fn is_lab_reading(&self, text: &str, tokens: &[Token], hit: &pa_types::ConceptHit) -> bool {
+        if self.lex.entries[hit.entry].kind != "therapy" || hit.tok_end - hit.tok_start != 1 {
+            return false;
+        }
+        let t = &tokens[hit.tok_start];
+        if t.norm.chars().count() > 3 {
+            return false;
+        }
+        lab_context(tokens, hit.tok_start) && !text.to_lowercase().contains("therapy")
+    }
+
     fn is_drug(&self, entry: usize) -> bool {
         matches!(self.lex.entries[entry].kind.as_str(), "drug" | "drug_class")
     }
@@ -290,6 +304,9 @@ impl Checker {
         let mut covered = vec![false; tokens.len()];
         let mut seen = HashSet::new();
         for hit in self.lex.find(&stems) {
+            if self.is_lab_reading(text, &tokens, &hit) {
+                continue;
+            }
             for c in covered.iter_mut().take(hit.tok_end).skip(hit.tok_start) {
                 *c = true;
             }
@@ -1210,8 +1227,12 @@ fn expand_abbreviations(text: &str, tokens: &[Token]) -> Vec<(usize, Vec<Vec<Str
                 surface.extend(&chars[n.start..n.end]);
             }
         }
+        // An abbreviation read as a lab value ("PT 13.2 sec", beside INR) is not
+        // a therapy.
+        let lab = lab_context(tokens, i);
         let senses: Vec<Vec<String>> = pa_types::abbrev::expand(&surface)
             .iter()
+            .filter(|s| !(lab && s.contains("therap")))
             .map(|s| {
                 tokenize(s)
                     .iter()
@@ -1281,4 +1302,20 @@ fn since_date(text: &str, found: &[dates::Date]) -> Option<dates::Date> {
         .iter()
         .any(|w| before.ends_with(w))
     })
+}
+
+/// Token `i` is read as a lab value: a decimal number follows it, or a number
+/// and seconds ("PT 13.2 sec"), or coagulation labs stand in the sentence.
+fn lab_context(tokens: &[Token], i: usize) -> bool {
+    let next = tokens.get(i + 1).map(|n| n.norm.as_str());
+    let numeric = |n: &str| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit() || c == '.');
+    let decimal = next.is_some_and(|n| numeric(n) && n.contains('.'));
+    let seconds = next.is_some_and(numeric)
+        && tokens
+            .get(i + 2)
+            .is_some_and(|u| matches!(u.norm.as_str(), "sec" | "s" | "seconds"));
+    let beside_labs = tokens
+        .iter()
+        .any(|x| matches!(x.norm.as_str(), "inr" | "ptt" | "aptt"));
+    decimal || seconds || beside_labs
 }

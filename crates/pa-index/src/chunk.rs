@@ -309,6 +309,7 @@ mod tests {
                 boilerplate: Vec::new(),
                 extractor: Extractor::Plain,
                 partial_text: false,
+                hidden_chars: 0,
             }],
         };
         // One page of 2 MB: 60,000 sentences. Quadratic quoting took minutes.

@@ -576,6 +576,7 @@ mod tests {
                     boilerplate: Vec::new(),
                     extractor: Extractor::Plain,
                     partial_text: false,
+                    hidden_chars: 0,
                 }],
             }],
             summary: CaseSummary {

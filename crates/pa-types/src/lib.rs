@@ -21,7 +21,7 @@ pub mod drugs;
 mod lexicon;
 pub mod text;
 
-pub use lexicon::{Lexicon, LexiconEntry};
+pub use lexicon::{ConceptHit, Lexicon, LexiconEntry};
 
 /// What a document is, as far as a reviewer cares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
