@@ -154,3 +154,57 @@ fn audit_log_chain_detects_edits_and_json_logs_parse() {
         String::from_utf8_lossy(&o.stdout)
     );
 }
+
+/// Document text with terminal escape sequences and bidi controls is printed
+/// escaped by `show` and `search`, and logs carry no colours when stderr is not
+/// a terminal.
+#[test]
+fn document_text_cannot_drive_the_terminal() {
+    let tmp = tempfile::tempdir().unwrap();
+    let drop = tmp.path().join("drop");
+    let case = drop.join("esc-case");
+    std::fs::create_dir_all(&case).unwrap();
+    std::fs::write(
+        case.join("letter.txt"),
+        "LETTER OF MEDICAL NECESSITY\nDate: 11/02/2026\nTo Whom It May Concern:\n\
+         She failed twelve weeks of physical therapy \u{1b}[2J\u{1b}[31mwithout\u{202E} improvement.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        case.join("note.txt"),
+        "CLINIC NOTE\nDate of service: 10/20/2026\nKnee pain \u{1b}]0;owned\u{7} for two years.\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    let o = Command::new(env!("CARGO_BIN_EXE_priorauth"))
+        .args([
+            "run",
+            "--drop",
+            drop.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .env("PRIORAUTH_LOG", "info")
+        .output()
+        .unwrap();
+    assert!(matches!(o.status.code(), Some(0) | Some(2)), "{o:?}");
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        !stderr.contains('\u{1b}'),
+        "colours in a log that is not a terminal:\n{stderr}"
+    );
+    for args in [
+        vec!["show", "esc-case"],
+        vec!["search", "knee pain", "--case", "esc-case"],
+    ] {
+        let mut a = args.clone();
+        a.extend(["--out", out.to_str().unwrap()]);
+        let o = priorauth(&a);
+        assert!(o.status.success(), "{o:?}");
+        let text = String::from_utf8_lossy(&o.stdout);
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{7}') && !text.contains('\u{202E}'),
+            "{args:?} printed control characters raw:\n{text:?}"
+        );
+    }
+}

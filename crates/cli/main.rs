@@ -256,9 +256,11 @@ fn main() -> ExitCode {
                 "warn,lopdf=off,pdf_extract=off"
             })
         });
+    // Colours only on a terminal: a log file or a collector gets plain text.
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_target(false);
     if json {
         builder.json().init();
@@ -512,7 +514,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                     h.matches.iter().map(|(a, b)| format!("{a}-{b}")).collect();
                 println!(
                     "\n{} / {} p.{} chars {}-{} (score {:.2}; matches at {})",
-                    h.case_id,
+                    term(&h.case_id),
                     h.doc_id,
                     h.page,
                     h.start,
@@ -521,7 +523,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                     marks.join(", ")
                 );
                 let flat = h.text.split_whitespace().collect::<Vec<_>>().join(" ");
-                for line in wrap(&flat, 76) {
+                for line in wrap(&term(&flat), 76) {
                     println!("    {line}");
                 }
             }
@@ -614,11 +616,27 @@ fn print_table_header() {
     );
 }
 
+/// Text from documents or names, safe to print: control characters (escape
+/// sequences among them) and bidi controls are shown as `\u{..}`.
+fn term(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        if (c.is_control() && c != '\n' && c != '\t')
+            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+        {
+            o.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            o.push(c);
+        }
+    }
+    o
+}
+
 fn print_table_row(c: &pa_driver::CaseBrief) {
     println!(
         "{:<24} {:<18} {:>4} {:>5} {:>6} {:>4} {:>6} {:>7}  {}",
-        c.case_id,
-        c.service_code.as_deref().unwrap_or("-"),
+        term(&c.case_id),
+        term(c.service_code.as_deref().unwrap_or("-")),
         c.documents,
         c.quarantined,
         c.claims,
@@ -692,7 +710,7 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
 
 /// `priorauth show`: readable in 80 columns.
 fn print_case(case_id: &str, c: &pa_driver::StoredCase) {
-    println!("case {case_id} (run {})", c.run_id);
+    println!("case {} (run {})", term(case_id), c.run_id);
     let service = format!(
         "service: {} {}{}",
         c.service_code
@@ -708,7 +726,7 @@ fn print_case(case_id: &str, c: &pa_driver::StoredCase) {
             .map(|d| format!(" [drug: {d}]"))
             .unwrap_or_default()
     );
-    for l in wrap(&service, 78) {
+    for l in wrap(&term(&service), 78) {
         println!("{l}");
     }
     println!(
@@ -723,10 +741,10 @@ fn print_case(case_id: &str, c: &pa_driver::StoredCase) {
     println!("\nFLAGS ({} of {} claims)", flagged.len(), c.claims.len());
     for k in &flagged {
         println!("  [{}] {}", k.status.to_uppercase(), k.claim_type);
-        for l in wrap(&k.text, 74) {
+        for l in wrap(&term(&k.text), 74) {
             println!("    {l}");
         }
-        for l in wrap(&format!("why: {}", k.reason), 74) {
+        for l in wrap(&term(&format!("why: {}", k.reason)), 74) {
             println!("    {l}");
         }
     }
@@ -738,10 +756,13 @@ fn print_case(case_id: &str, c: &pa_driver::StoredCase) {
                 "not_met" => "[!]",
                 _ => "[?]",
             };
-            for (i, l) in wrap(desc, 72).into_iter().enumerate() {
+            for (i, l) in wrap(&term(desc), 72).into_iter().enumerate() {
                 println!("  {} {l}", if i == 0 { mark } else { "   " });
             }
-            for l in wrap(&format!("{}: {reason}", status.replace('_', " ")), 70) {
+            for l in wrap(
+                &term(&format!("{}: {reason}", status.replace('_', " "))),
+                70,
+            ) {
                 println!("      {l}");
             }
         }
@@ -758,7 +779,7 @@ fn print_case(case_id: &str, c: &pa_driver::StoredCase) {
             .iter()
             .map(|(d, p, a, b)| format!("[{d} p.{p} {a}-{b}]"))
             .collect();
-        for (i, l) in wrap(&format!("{} {}", st.text, cites.join(" ")), 72)
+        for (i, l) in wrap(&term(&format!("{} {}", st.text, cites.join(" "))), 72)
             .into_iter()
             .enumerate()
         {

@@ -35,6 +35,9 @@ pub fn esc(s: &str) -> String {
             '>' => o.push_str("&gt;"),
             '"' => o.push_str("&quot;"),
             '\'' => o.push_str("&#39;"),
+            // Bidi embedding, override and isolate controls would reorder the
+            // text a reviewer reads (U+202E turns "no" into "on"): dropped.
+            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => {}
             _ => o.push(c),
         }
     }
@@ -462,6 +465,16 @@ fn case_page(run: &RunInfo, c: &CaseResult) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bidi_controls_never_reach_a_review_page() {
+        let quote = "Patient \u{202E}deilppa ton\u{202C} and \u{2067}isolated\u{2069} text";
+        let e = esc(quote);
+        assert!(!e
+            .chars()
+            .any(|c| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')));
+        assert!(e.contains("deilppa ton") && e.contains("isolated"));
+    }
 
     #[test]
     fn escaping_makes_markup_inert() {
