@@ -118,7 +118,25 @@ fn serve(
         .iter()
         .filter(|(_, t)| {
             let l = t.to_lowercase();
+            // A valid answer cites content, not a letterhead or title in capitals.
+            let letters = t.chars().filter(|c| c.is_alphabetic()).count();
+            let upper = t.chars().filter(|c| c.is_uppercase()).count();
+            let first: String = t.split_whitespace().take(6).collect::<Vec<_>>().join(" ");
+            let first_upper = first.chars().filter(|c| c.is_uppercase()).count() * 10
+                >= first.chars().filter(|c| c.is_alphabetic()).count() * 8;
+            let head = l
+                .split(|c: char| !c.is_alphabetic())
+                .find(|w| !w.is_empty())
+                .unwrap_or("");
+            let labelled = [
+                "date", "fax", "re", "to", "from", "page", "tel", "phone", "attn", "cc", "member",
+                "dob", "npi",
+            ]
+            .contains(&head);
             t.split_whitespace().count() >= 6
+                && upper * 10 < letters * 8
+                && !first_upper
+                && !labelled
                 && !t.contains(['\u{2039}', '\u{203a}'])
                 && !["ignore", "disregard", "please", "mark all"]
                     .iter()

@@ -453,6 +453,20 @@ pub fn verify(proposed: Vec<Proposed>, chunks: &[Chunk], backend: &str) -> Verif
             *out.dropped.entry("number_not_in_quote").or_default() += 1;
             continue;
         }
+        // The quotes must carry what the statement says: its content words, its
+        // negations, and something more than a letterhead or a title.
+        if !cites.is_empty() && cites.iter().all(|c| is_header(&c.quote)) {
+            *out.dropped.entry("cites_header").or_default() += 1;
+            continue;
+        }
+        if !carried_by(&p.text, &quoted) {
+            *out.dropped.entry("content_not_in_quote").or_default() += 1;
+            continue;
+        }
+        if negated(&p.text) && !negated(&quoted) {
+            *out.dropped.entry("negation_not_in_quote").or_default() += 1;
+            continue;
+        }
         let ord = ordinals.entry(p.section.clone()).or_default();
         out.statements.push(Statement {
             section: p.section,
@@ -473,6 +487,132 @@ pub fn verify(proposed: Vec<Proposed>, chunks: &[Chunk], backend: &str) -> Verif
         )
     });
     out
+}
+
+/// Words that say nothing of the content of a statement.
+const FILLER: &[&str] = &[
+    "the",
+    "and",
+    "for",
+    "with",
+    "was",
+    "were",
+    "are",
+    "has",
+    "had",
+    "have",
+    "been",
+    "this",
+    "that",
+    "these",
+    "those",
+    "patient",
+    "patients",
+    "pt",
+    "his",
+    "her",
+    "their",
+    "she",
+    "him",
+    "who",
+    "which",
+    "from",
+    "into",
+    "onto",
+    "per",
+    "than",
+    "then",
+    "also",
+    "noted",
+    "notes",
+    "note",
+    "states",
+    "stated",
+    "record",
+    "records",
+    "reports",
+    "reported",
+    "documented",
+    "documents",
+    "shows",
+    "showed",
+    "show",
+    "there",
+    "here",
+    "is",
+    "be",
+    "of",
+    "on",
+    "in",
+    "at",
+    "to",
+    "as",
+    "by",
+    "an",
+    "a",
+    "or",
+    "its",
+    "it",
+    "did",
+    "does",
+    "do",
+    "is",
+    "any",
+    "all",
+    "some",
+    "due",
+    "because",
+    "after",
+    "before",
+];
+
+/// Content stems of a text (lowercase, at least 3 letters, not filler).
+fn content_stems(text: &str) -> Vec<String> {
+    pa_types::text::tokenize(text)
+        .into_iter()
+        .filter(|t| t.norm.chars().count() >= 3 && t.norm.chars().all(char::is_alphabetic))
+        .filter(|t| !FILLER.contains(&t.norm.as_str()))
+        .map(|t| pa_types::text::stem(&t.norm))
+        .collect()
+}
+
+/// At least 60% of the statement's content words are in its quotes (as
+/// written, or as the sense of an abbreviation the quotes use).
+fn carried_by(statement: &str, quoted: &str) -> bool {
+    let words = content_stems(statement);
+    if words.is_empty() {
+        return true;
+    }
+    let mut have: std::collections::HashSet<String> = content_stems(quoted).into_iter().collect();
+    let chars: Vec<char> = quoted.chars().collect();
+    for t in pa_types::text::tokenize(quoted) {
+        let surface: String = chars[t.start..t.end].iter().collect();
+        for sense in pa_types::abbrev::expand(&surface) {
+            have.extend(content_stems(sense));
+        }
+    }
+    let found = words.iter().filter(|w| have.contains(*w)).count();
+    found * 10 >= words.len() * 6
+}
+
+static NEGATION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(no|not|without|denies|denied|never|none|negative|absent|free of|ruled out)\b|n't\b").unwrap()
+});
+
+fn negated(text: &str) -> bool {
+    NEGATION.is_match(text)
+}
+
+/// A letterhead, title or header field: short, and shouting or labelled.
+fn is_header(quote: &str) -> bool {
+    static LABEL: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^\s*(date|fax|re|to|from|page|tel|phone|attn|cc|member|dob|npi)\b")
+            .unwrap()
+    });
+    let words = quote.split_whitespace().count();
+    let letters: Vec<char> = quote.chars().filter(|c| c.is_alphabetic()).collect();
+    let upper = letters.iter().filter(|c| c.is_uppercase()).count();
+    words <= 8 && (upper * 10 >= letters.len() * 8 || LABEL.is_match(quote))
 }
 
 /// A successful answer for one case.
@@ -789,6 +929,62 @@ mod tests {
         assert_eq!(d("cites_instruction"), 1);
         assert_eq!(d("verdict_language"), 1);
         assert_eq!(d("quote_too_short"), 1);
+    }
+
+    #[test]
+    fn statements_must_be_carried_by_their_quotes() {
+        let chunks = vec![
+            chunk(1, "lmn", 0, "LETTER OF MEDICAL NECESSITY"),
+            chunk(
+                2,
+                "note",
+                40,
+                "MRI L-spine: L4-5 disc extrusion compressing the L5 root; HA and SOB denied.",
+            ),
+        ];
+        let v = verify(
+            vec![
+                prop(
+                    "key_findings",
+                    "The patient has no back pain and is fully recovered; imaging is not needed.",
+                    &[(1, "LETTER OF MEDICAL NECESSITY")],
+                ),
+                prop(
+                    "key_findings",
+                    "The patient is fully recovered and imaging is not needed.",
+                    &[(2, "L4-5 disc extrusion compressing the L5 root")],
+                ),
+                prop(
+                    "key_findings",
+                    "There is no disc extrusion at L4-5.",
+                    &[(2, "L4-5 disc extrusion compressing the L5 root")],
+                ),
+                prop(
+                    "key_findings",
+                    "A disc extrusion compresses the root.",
+                    &[(2, "L4-5 disc extrusion compressing the L5 root")],
+                ),
+                prop(
+                    "key_findings",
+                    "Headache and shortness of breath were denied.",
+                    &[(2, "HA and SOB denied")],
+                ),
+            ],
+            &chunks,
+            "llm:test",
+        );
+        let d = |k| v.dropped.get(k).copied().unwrap_or(0);
+        assert_eq!(d("cites_header"), 1, "{:?}", v.dropped);
+        assert_eq!(d("content_not_in_quote"), 1, "{:?}", v.dropped);
+        assert_eq!(d("negation_not_in_quote"), 1, "{:?}", v.dropped);
+        let texts: Vec<&str> = v.statements.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            vec![
+                "A disc extrusion compresses the root.",
+                "Headache and shortness of breath were denied."
+            ]
+        );
     }
 
     #[test]
