@@ -468,3 +468,43 @@ mod clause_tests {
         assert_eq!(pieces("BP 150/90; HR 88."), vec!["BP 150/90; HR 88."]);
     }
 }
+
+#[cfg(test)]
+mod offset_properties {
+    use super::clauses;
+    use proptest::prelude::*;
+
+    fn sentence() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            Just("; ".to_string()),
+            Just(", and she has ".to_string()),
+            Just(" b) ".to_string()),
+            Just("No. The ".to_string()),
+            Just("(".to_string()),
+            Just(")".to_string()),
+            Just("e\u{301}\u{202E}漢字 ".to_string()),
+            "[ -~]{0,12}",
+            "\\PC{0,6}",
+        ];
+        proptest::collection::vec(piece, 0..30).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(500))]
+
+        /// Clauses are non-empty, ordered, non-overlapping char ranges of the
+        /// sentence, so a claim's quote is always its page text at its offsets.
+        #[test]
+        fn clauses_are_ranges_of_the_sentence(text in sentence()) {
+            let n = text.chars().count();
+            let mut last = 0;
+            for (s, e) in clauses(&text) {
+                prop_assert!(s <= e && e <= n, "{s}..{e} of {n}");
+                prop_assert!(s >= last);
+                last = e;
+                let piece: String = text.chars().skip(s).take(e - s).collect();
+                prop_assert_eq!(pa_types::text::char_slice(&text, s, e), Some(piece.as_str()));
+            }
+        }
+    }
+}

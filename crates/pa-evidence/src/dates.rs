@@ -143,3 +143,20 @@ mod tests {
         assert!(!a.same_as(&c));
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Any text: dates are found without a panic, at char offsets inside it.
+        #[test]
+        fn dates_are_inside_any_text(text in "\\PC{0,80}|[0-9/ a-zA-Z,-]{0,60}") {
+            let n = text.chars().count();
+            for d in super::find(&text) {
+                prop_assert!(d.at < n.max(1));
+                prop_assert!((1..=12).contains(&d.month) || d.month == 0);
+            }
+        }
+    }
+}

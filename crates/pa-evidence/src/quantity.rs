@@ -476,3 +476,18 @@ mod tests {
         assert!(!agrees(&q(9.1, Cmp::Eq), &q(7.2, Cmp::Eq)));
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Any text, numbers and units included, is read without a panic.
+        #[test]
+        fn any_text_is_read(text in "\\PC{0,80}|[0-9./% a-zA-Z,x-]{0,60}") {
+            for q in super::quantities(&text, &[]) {
+                prop_assert!(q.value.is_finite());
+            }
+        }
+    }
+}

@@ -330,3 +330,78 @@ mod tests {
         assert_eq!(quote, sentence.trim_end());
     }
 }
+
+#[cfg(test)]
+mod offset_properties {
+    use super::*;
+    use pa_types::{DocStatus, Extractor, Page, StagedDoc, TextSource};
+    use proptest::prelude::*;
+
+    fn doc(text: String) -> ExtractedDoc {
+        ExtractedDoc {
+            staged: StagedDoc {
+                case_id: "c".into(),
+                doc_id: "d".into(),
+                file_name: "d.txt".into(),
+                path: Default::default(),
+                sha256: String::new(),
+                size: 0,
+                status: DocStatus::Ok,
+                reason: None,
+            },
+            kind: DocKind::ClinicalNote,
+            status: DocStatus::Ok,
+            reason: None,
+            text_source: TextSource::Text,
+            n_pages: 1,
+            pages: vec![Page {
+                number: 1,
+                text,
+                source: TextSource::Text,
+                ocr_confidence: None,
+                low_confidence_words: Vec::new(),
+                boilerplate: Vec::new(),
+                extractor: Extractor::Plain,
+                partial_text: false,
+                hidden_chars: 0,
+            }],
+        }
+    }
+
+    /// Page-like text: clinical words, labels, punctuation, line breaks, form
+    /// feeds, wide and combining characters, bidi controls.
+    fn page_text() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            Just("HPI: ".to_string()),
+            Just("Pt c/o pain 7/10. ".to_string()),
+            Just("\n".to_string()),
+            Just("\n\n".to_string()),
+            Just("\u{c}".to_string()),
+            Just("Dr. Smith, M.D. ".to_string()),
+            Just("- item\n".to_string()),
+            Just("e\u{301}\u{202E}漢字 ".to_string()),
+            Just("1. ".to_string()),
+            "[ -~]{0,12}",
+            "\\PC{0,6}",
+        ];
+        proptest::collection::vec(piece, 0..40).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// Every sentence's quote is exactly the page text at its offsets, and
+        /// sentences come in order without overlapping.
+        #[test]
+        fn quotes_are_the_text_at_their_offsets(text in page_text()) {
+            let d = doc(text.clone());
+            let mut last_end = 0;
+            for s in sentences(&d) {
+                prop_assert!(s.span.start < s.span.end);
+                prop_assert!(s.span.start >= last_end);
+                prop_assert!(s.span.verify(&text), "{:?} not at {}..{}", s.span.quote, s.span.start, s.span.end);
+                last_end = s.span.end;
+            }
+        }
+    }
+}
