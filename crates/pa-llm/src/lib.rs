@@ -660,10 +660,12 @@ impl LlmClient {
         let debug = match &opts.debug_file {
             Some(p) => {
                 use std::os::unix::fs::OpenOptionsExt;
+                // Prompts hold patient text: never written through a planted symlink.
                 let f = std::fs::OpenOptions::new()
                     .create(true)
                     .append(true)
                     .mode(0o600)
+                    .custom_flags(libc::O_NOFOLLOW)
                     .open(p)
                     .map_err(|e| LlmError::Config(format!("llm.debug_file: {e}")))?;
                 Some(Mutex::new(f))
@@ -836,6 +838,36 @@ mod tests {
             text: text.into(),
             citations: cites.iter().map(|(i, q)| (*i, q.to_string())).collect(),
         }
+    }
+
+    #[test]
+    fn the_debug_file_is_never_opened_through_a_symlink() {
+        let dir = std::env::temp_dir().join(format!("pa-llm-debug-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let target = dir.join("elsewhere.txt");
+        std::fs::write(&target, "").unwrap();
+        let link = dir.join("llm-debug.jsonl");
+        let _ = std::fs::remove_file(&link);
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        let opts = LlmOptions {
+            endpoint: "http://127.0.0.1:9/v1".into(),
+            model: "m".into(),
+            api_key: None,
+            timeout: Duration::from_secs(1),
+            max_retries: 0,
+            backoff: Duration::from_millis(1),
+            concurrency: 1,
+            max_response_bytes: 1000,
+            max_tokens: 10,
+            allow_insecure_http: false,
+            debug_file: Some(link),
+        };
+        let err = LlmClient::new(opts)
+            .err()
+            .expect("a symlinked debug file is refused");
+        assert!(err.to_string().contains("llm.debug_file"), "{err}");
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
