@@ -17,7 +17,18 @@ Exam: medial joint line tenderness. Plan: weight-bearing radiographs.\n";
 
 /// Run the binary with `args`; kill it after `secs`. Returns (exit code, stdout, stderr).
 fn run_for(args: &[&std::ffi::OsStr], secs: u64, as_nobody: bool) -> (i32, String, String) {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_priorauth"));
+    // As nobody, run a copy that nobody can reach: the build folder may be
+    // private to its owner (a umask of 077).
+    let exe = if as_nobody {
+        use std::os::unix::fs::PermissionsExt;
+        let copy = std::env::temp_dir().join(format!("priorauth-as-nobody-{}", std::process::id()));
+        std::fs::copy(env!("CARGO_BIN_EXE_priorauth"), &copy).expect("copy priorauth");
+        std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o755)).unwrap();
+        copy
+    } else {
+        std::path::PathBuf::from(env!("CARGO_BIN_EXE_priorauth"))
+    };
+    let mut cmd = Command::new(&exe);
     cmd.args(args)
         .env_remove("PRIORAUTH_LOG")
         .stdout(Stdio::piped())
@@ -58,6 +69,9 @@ fn run_for(args: &[&std::ffi::OsStr], secs: u64, as_nobody: bool) -> (i32, Strin
         }
         std::thread::sleep(Duration::from_millis(50));
     };
+    if as_nobody {
+        let _ = std::fs::remove_file(&exe);
+    }
     (code, t_out.join().unwrap(), t_err.join().unwrap())
 }
 
