@@ -283,35 +283,7 @@ mod tests {
 
     #[test]
     fn a_long_page_chunks_in_linear_time() {
-        use pa_types::{DocStatus, ExtractedDoc, Extractor, Page, StagedDoc, TextSource};
-        let page = |text: String| ExtractedDoc {
-            staged: StagedDoc {
-                case_id: "c".into(),
-                doc_id: "d".into(),
-                file_name: "d.txt".into(),
-                path: Default::default(),
-                sha256: String::new(),
-                size: 0,
-                status: DocStatus::Ok,
-                reason: None,
-            },
-            kind: DocKind::ClinicalNote,
-            status: DocStatus::Ok,
-            reason: None,
-            text_source: TextSource::Text,
-            n_pages: 1,
-            pages: vec![Page {
-                number: 1,
-                text,
-                source: TextSource::Text,
-                ocr_confidence: None,
-                low_confidence_words: Vec::new(),
-                boilerplate: Vec::new(),
-                extractor: Extractor::Plain,
-                partial_text: false,
-                hidden_chars: 0,
-            }],
-        };
+        let page = super::offset_properties::doc;
         // One page of 2 MB: 60,000 sentences. Quadratic quoting took minutes.
         let sentence = "Knee pain was noted on exam. ";
         let doc = page(sentence.repeat(2_000_000 / sentence.len()));
@@ -337,7 +309,8 @@ mod offset_properties {
     use pa_types::{DocStatus, Extractor, Page, StagedDoc, TextSource};
     use proptest::prelude::*;
 
-    fn doc(text: String) -> ExtractedDoc {
+    /// A one-page clinical note of `text`.
+    pub(super) fn doc(text: String) -> ExtractedDoc {
         ExtractedDoc {
             staged: StagedDoc {
                 case_id: "c".into(),
