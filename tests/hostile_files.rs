@@ -152,11 +152,7 @@ fn a_form_feed_text_file_obeys_max_pages() {
     let (code, stdout, stderr) = run_drop(&tmp.path().join("d"), &out, None);
     assert_eq!(code, 2, "{stdout}\n{stderr}");
     assert!(t.elapsed() < Duration::from_secs(120), "{:?}", t.elapsed());
-    let report = check_output(&out);
-    assert_eq!(row(&report, "c", "ff"), quarantined("too_large"));
-    assert_eq!(row(&report, "c", "note").0, "ok");
-    let pages = query(&out, "select count(*) from pages where doc_id = 'ff'");
-    assert_eq!(pages[0][0], 0);
+    only_quarantined(&out, "ff", "too_large");
 }
 
 /// Item 2: a page of megabytes is refused (`extract.max_page_chars`), and a
@@ -466,11 +462,7 @@ fn a_binary_text_file_is_not_text() {
     let out = tmp.path().join("out");
     let (code, stdout, stderr) = run_drop(&tmp.path().join("d"), &out, None);
     assert_eq!(code, 2, "{stdout}\n{stderr}");
-    let report = check_output(&out);
-    assert_eq!(row(&report, "c", "noise"), quarantined("not_text"));
-    assert_eq!(row(&report, "c", "note").0, "ok");
-    let pages = query(&out, "select count(*) from pages where doc_id = 'noise'");
-    assert_eq!(pages[0][0], 0);
+    only_quarantined(&out, "noise", "not_text");
 }
 
 /// Item 6: names that differ stay apart: non-UTF-8 bytes are escaped
@@ -561,4 +553,17 @@ fn names_that_differ_never_merge() {
             page(file)
         );
     }
+}
+
+/// In case `c`, document `doc` is quarantined with `reason` and gives no page,
+/// and the note beside it is read.
+fn only_quarantined(out: &Path, doc: &str, reason: &str) {
+    let report = check_output(out);
+    assert_eq!(row(&report, "c", doc), quarantined(reason));
+    assert_eq!(row(&report, "c", "note").0, "ok");
+    let pages = query(
+        out,
+        &format!("select count(*) from pages where doc_id = '{doc}'"),
+    );
+    assert_eq!(pages[0][0], 0);
 }
