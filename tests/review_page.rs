@@ -77,3 +77,70 @@ fn review_pages_work_in_a_real_browser() {
     assert!(r["index_cases"].as_array().unwrap().len() >= 3, "{r}");
     assert!(shot.is_file());
 }
+
+/// What a reviewer sees first (issue 16 item 5), on every sample case: the
+/// policy and its criteria before the claims, on the first screen; links back
+/// from a cited page; OCR confidence; evidence once with its quote; no header
+/// line and no flagged letter sentence stated as a fact in the summary; the
+/// index names the service and the most serious open finding.
+#[test]
+fn a_reviewer_sees_the_policy_and_criteria_first() {
+    if !browser_available() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let (code, _, stderr) = run(&root().join("sample_docs"), &out);
+    assert!(code == 0 || code == 2, "{stderr}");
+    let o = Command::new("python3")
+        .arg(root().join("tests/py/review_first.py"))
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let r: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    eprintln!("browser report: {r:#}");
+
+    let headers = r["index_headers"].as_array().unwrap();
+    assert!(!headers.iter().any(|h| h == "Run"), "{headers:?}");
+    assert!(headers.iter().any(|h| h == "Most serious open finding"), "{headers:?}");
+    let rows = r["index_rows"].as_array().unwrap();
+    assert!(!rows.is_empty(), "{r}");
+    for row in rows {
+        // A name, not only a bare code such as E1390.
+        let service = row["service"].as_str().unwrap();
+        assert!(service.chars().filter(|c| c.is_alphabetic()).count() > 6, "{row}");
+        assert!(!row["finding"].as_str().unwrap().is_empty(), "{row}");
+    }
+
+    let cases = r["cases"].as_object().unwrap();
+    let mut with_criteria = 0;
+    let mut ocr_marked = 0;
+    for (case, c) in cases {
+        assert_eq!(c["decision_first"], true, "{case}: {c}");
+        assert!(c["policy_text"].is_string(), "{case}: {c}");
+        if c["has_criteria"] == true {
+            with_criteria += 1;
+            assert_eq!(c["overall_on_first_screen"], true, "{case}: {c}");
+            if c["open_criteria"].as_u64().unwrap() > 0 {
+                assert_eq!(c["first_open_on_first_screen"], true, "{case}: {c}");
+                assert!(c["overall_text"].as_str().unwrap().contains("of"), "{case}: {c}");
+            }
+        }
+        assert_eq!(c["duplicate_evidence"], 0, "{case}: {c}");
+        assert_eq!(c["evidence_without_quote"], 0, "{case}: {c}");
+        if c.get("back_link_visible").is_some() {
+            assert_eq!(c["back_link_visible"], true, "{case}: {c}");
+            assert_eq!(c["back_link_lands"], true, "{case}: {c}");
+        }
+        assert!(c["ident_in_summary"].as_array().unwrap().is_empty(), "{case}: {c}");
+        assert!(c["flagged_claim_as_fact"].as_array().unwrap().is_empty(), "{case}: {c}");
+        if !c["ocr_docs"].as_array().unwrap().is_empty() {
+            ocr_marked += 1;
+            assert!(c["ocr_docs"][0].as_str().unwrap().contains("confidence"), "{case}: {c}");
+        }
+    }
+    // The sample cases include criteria sets and scanned documents.
+    assert!(with_criteria >= 3, "{r}");
+    assert!(ocr_marked >= 1, "{r}");
+}

@@ -733,24 +733,40 @@ fn print_case(case_id: &str, c: &pa_driver::StoredCase) {
         "needs review: {}",
         if c.needs_review { "yes" } else { "no" }
     );
-    let flagged: Vec<_> = c
-        .claims
-        .iter()
-        .filter(|k| k.status != "supported")
-        .collect();
-    println!("\nFLAGS ({} of {} claims)", flagged.len(), c.claims.len());
-    for k in &flagged {
-        println!("  [{}] {}", k.status.to_uppercase(), k.claim_type);
-        for l in wrap(&term(&k.text), 74) {
-            println!("    {l}");
-        }
-        for l in wrap(&term(&format!("why: {}", k.reason)), 74) {
-            println!("    {l}");
-        }
+    // What a denial would rest on comes first: the policy, then its criteria.
+    println!("\nPOLICY");
+    let policy = match (&c.policy, &c.policy_note) {
+        (Some((id, source, why)), _) => format!("{id} ({source}); chosen because: {why}"),
+        (None, Some(note)) => note.clone(),
+        (None, None) if c.criteria.is_empty() => "no payer policy applies".to_string(),
+        (None, None) => "(not recorded by this run)".to_string(),
+    };
+    for l in wrap(&term(&policy), 76) {
+        println!("  {l}");
     }
     if !c.criteria.is_empty() {
-        println!("\nCRITERIA");
-        for (_, desc, status, reason) in &c.criteria {
+        let n = |st: &str| c.criteria.iter().filter(|k| k.2 == st).count();
+        let (total, met, not_met, missing) = (
+            c.criteria.len(),
+            n("met"),
+            n("not_met"),
+            n("missing_evidence"),
+        );
+        println!(
+            "\nCRITERIA: {}",
+            if met == total {
+                format!("all {total} met")
+            } else {
+                format!("{not_met} of {total} not met, {missing} missing evidence, {met} met")
+            }
+        );
+        let mut rows: Vec<_> = c.criteria.iter().collect();
+        rows.sort_by_key(|k| match k.2.as_str() {
+            "not_met" => 0,
+            "met" => 2,
+            _ => 1,
+        });
+        for (_, desc, status, reason) in rows {
             let mark = match status.as_str() {
                 "met" => "[x]",
                 "not_met" => "[!]",
@@ -765,6 +781,21 @@ fn print_case(case_id: &str, c: &pa_driver::StoredCase) {
             ) {
                 println!("      {l}");
             }
+        }
+    }
+    let flagged: Vec<_> = c
+        .claims
+        .iter()
+        .filter(|k| k.status != "supported")
+        .collect();
+    println!("\nFLAGS ({} of {} claims)", flagged.len(), c.claims.len());
+    for k in &flagged {
+        println!("  [{}] {}", k.status.to_uppercase(), k.claim_type);
+        for l in wrap(&term(&k.text), 74) {
+            println!("    {l}");
+        }
+        for l in wrap(&term(&format!("why: {}", k.reason)), 74) {
+            println!("    {l}");
         }
     }
     println!("\nSUMMARY");

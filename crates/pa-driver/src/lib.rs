@@ -821,6 +821,13 @@ fn run_in_pool(
                         docs,
                         summary,
                         claims,
+                        policy: criteria.first().map(|k| pa_types::PolicyChoice {
+                            id: k.service.clone(),
+                            title: k.service.replace('-', " "),
+                            source: "built-in".into(),
+                            why: format!("{}: the requested service", k.service),
+                        }),
+                        policy_note: None,
                         criteria,
                         facts,
                         fingerprint,

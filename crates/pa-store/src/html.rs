@@ -10,7 +10,8 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use pa_types::{CaseResult, Citation, ClaimStatus, RunInfo};
+use pa_types::text::shorten;
+use pa_types::{CaseResult, Citation, ClaimStatus, CriterionStatus, Evidence, RunInfo, TextSource};
 
 use crate::{write_atomic, Spool, StoreError};
 
@@ -23,7 +24,9 @@ table{border-collapse:collapse;width:100%}td,th{border:1px solid #ddd;padding:.3
 .at{display:none;font-size:.85em;color:#555}.at:target{display:block}\
 @supports not selector(:has(*)){.cite{display:block}}\
 pre{white-space:pre-wrap;font:13px/1.4 ui-monospace,monospace}mark{background:none;color:inherit;border-bottom:1px dotted #999}a.c{font-size:.85em;margin-left:.3em}\
-.sec{font-weight:600;text-transform:capitalize}";
+.sec{font-weight:600;text-transform:capitalize}\
+.notice{background:#fff4e0;border-left:4px solid #c77700;padding:.4em .7em}.ok{background:#eaf7ea;border-left:4px solid #116611;padding:.4em .7em}\
+ul.evl{margin:0;padding-left:1.1em}q{color:#333}.rel{font-size:.8em;color:#666}.ocr{color:#555}.ocr.low{color:#b00020;font-weight:600}";
 
 /// Escape text for HTML element content and attribute values.
 pub fn esc(s: &str) -> String {
@@ -79,6 +82,12 @@ struct IndexRow {
     case_id: String,
     run_id: String,
     service: String,
+    /// The service as people name it (older state files lack it).
+    #[serde(default)]
+    service_name: String,
+    /// The most serious open finding, with its reason.
+    #[serde(default)]
+    top_finding: Option<String>,
     contradicted: usize,
     unsupported: usize,
     supported: usize,
@@ -114,6 +123,8 @@ pub fn write_case_pages(
             case_id: c.case_id.clone(),
             run_id: run.run_id.clone(),
             service: c.summary.service_code.clone().unwrap_or_else(|| "?".into()),
+            service_name: c.service_name(),
+            top_finding: c.top_finding(),
             contradicted: c.n_claims(ClaimStatus::Contradicted),
             unsupported: c.n_claims(ClaimStatus::Unsupported),
             supported: c.n_claims(ClaimStatus::Supported),
@@ -209,24 +220,29 @@ fn update_index_locked(
     let _ = writeln!(
         idx,
         "<h1>Cases needing review</h1><p>{} of {} case(s) need review, worst first (latest result of each case; last run <code>{}</code>).</p>\
-<table><tr><th>Case</th><th>Service</th><th>Contradicted</th><th>Unsupported</th><th>Supported</th><th>Open criteria</th><th>Quarantined docs</th><th>Run</th></tr>",
+<table id=\"cases\"><tr><th>Case</th><th>Service</th><th>Most serious open finding</th><th>Contradicted</th><th>Unsupported</th><th>Supported</th><th>Open criteria</th><th>Quarantined docs</th></tr>",
         flagged.len(),
         all.len(),
         esc(&run.run_id)
     );
     for r in &flagged {
+        let service = if r.service_name.is_empty() {
+            &r.service
+        } else {
+            &r.service_name
+        };
         let _ = writeln!(
             idx,
-            "<tr><td><a href=\"{}\">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code></td></tr>",
+            "<tr><td><a href=\"{}\">{}</a></td><td>{}</td><td class=\"finding\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             esc(&page_name(&r.case_id)),
             esc(&r.case_id),
-            esc(&r.service),
+            esc(service),
+            esc(r.top_finding.as_deref().unwrap_or("")),
             r.contradicted,
             r.unsupported,
             r.supported,
             r.criteria_open,
             r.quarantined,
-            esc(&r.run_id)
         );
     }
     idx.push_str("</table></body></html>\n");
@@ -236,19 +252,36 @@ fn update_index_locked(
     Ok((path, flagged.len(), all.len()))
 }
 
-/// Collects citations and numbers them for anchors.
+/// Collects citations and numbers them for anchors, and remembers which
+/// claim, criterion or statement cites each, for the links back.
 struct Cites<'a> {
     list: Vec<&'a Citation>,
     ids: HashMap<(String, u32, u32, u32), usize>,
+    /// Per citation (0-based): (anchor, label) of what cites it.
+    by: Vec<Vec<(String, String)>>,
 }
 
 impl<'a> Cites<'a> {
-    fn link(&mut self, c: &'a Citation) -> String {
+    fn new() -> Self {
+        Cites {
+            list: Vec::new(),
+            ids: HashMap::new(),
+            by: Vec::new(),
+        }
+    }
+
+    /// A link to the citation's page, made from the row `anchor` (`label` for people).
+    fn link(&mut self, c: &'a Citation, anchor: &str, label: &str) -> String {
         let key = (c.doc_id.clone(), c.page, c.start, c.end);
         let n = *self.ids.entry(key).or_insert_with(|| {
             self.list.push(c);
+            self.by.push(Vec::new());
             self.list.len()
         });
+        let by = &mut self.by[n - 1];
+        if !by.iter().any(|(a, _)| a == anchor) {
+            by.push((anchor.to_string(), label.to_string()));
+        }
         format!(
             "<a class=\"c\" href=\"#c{n}\" data-quote=\"{}\">[{} p.{}]</a>",
             esc(&c.quote),
@@ -256,13 +289,42 @@ impl<'a> Cites<'a> {
             c.page
         )
     }
+
+    /// Evidence as a list, each distinct span once, with its quote.
+    fn evidence(&mut self, ev: &'a [Evidence], anchor: &str, label: &str, relation: bool) -> String {
+        let mut seen = Vec::new();
+        let mut out = Vec::new();
+        for e in ev {
+            let key = (&e.citation.doc_id, e.citation.page, e.citation.start, e.citation.end);
+            if seen.contains(&key) {
+                continue;
+            }
+            seen.push(key);
+            let rel = if relation {
+                format!("<span class=\"rel\">{}</span> ", esc(e.relation))
+            } else {
+                String::new()
+            };
+            let link = self.link(&e.citation, anchor, label);
+            out.push(format!(
+                "<li class=\"ev\">{rel}<q>{}</q> {link}</li>",
+                esc(&shorten(&e.citation.quote, 30))
+            ));
+        }
+        if out.is_empty() {
+            String::new()
+        } else {
+            format!("<ul class=\"evl\">{}</ul>", out.concat())
+        }
+    }
 }
 
 /// The cited pages, each written once however many citations it has: the
 /// cited spans are `<mark class="kN">` runs in the page text (split where
 /// citations overlap), `#cN` names a citation, and CSS shows the page of the
 /// citation in the URL fragment with that citation's marks highlighted.
-fn sources(h: &mut String, c: &CaseResult, list: &[&Citation]) {
+fn sources(h: &mut String, c: &CaseResult, cites: &Cites<'_>) {
+    let list = &cites.list;
     // Pages in the order of their first citation; citation numbers are 1-based.
     let mut pages: Vec<(&str, u32, Vec<usize>)> = Vec::new();
     let mut at: HashMap<(&str, u32), usize> = HashMap::new();
@@ -294,14 +356,24 @@ fn sources(h: &mut String, c: &CaseResult, list: &[&Citation]) {
         };
         let _ = write!(
             h,
-            "<section class=\"cite\" id=\"p{}\"><h3>{} &middot; page {}</h3>",
+            "<section class=\"cite\" id=\"p{}\"><h3>{} &middot; page {}{}</h3>",
             k + 1,
             esc(doc_id),
-            page
+            page,
+            ocr_mark(c, doc_id, *page)
         );
         for &i in ids {
             let (s, e) = span(i);
-            let _ = write!(h, "<p class=\"at\" id=\"c{}\">chars {s}-{e}</p>", i + 1);
+            let back: Vec<String> = cites.by[i]
+                .iter()
+                .map(|(a, l)| format!("<a class=\"back\" href=\"#{}\">{}</a>", esc(a), esc(l)))
+                .collect();
+            let _ = write!(
+                h,
+                "<p class=\"at\" id=\"c{}\">chars {s}-{e} &middot; cited by {}</p>",
+                i + 1,
+                back.join(", ")
+            );
         }
         h.push_str("<pre>");
         let mut cuts: Vec<usize> = ids.iter().flat_map(|&i| [span(i).0, span(i).1]).collect();
@@ -329,20 +401,99 @@ fn sources(h: &mut String, c: &CaseResult, list: &[&Citation]) {
     }
 }
 
-fn case_page(run: &RunInfo, c: &CaseResult) -> String {
-    let mut cites = Cites {
-        list: Vec::new(),
-        ids: HashMap::new(),
+/// " · OCR, confidence 87%" for a page whose text was recognized from an image.
+fn ocr_mark(c: &CaseResult, doc_id: &str, page: u32) -> String {
+    let Some(p) = c
+        .docs
+        .iter()
+        .find(|d| d.staged.doc_id == doc_id)
+        .and_then(|d| d.page(page))
+    else {
+        return String::new();
     };
+    if p.source != TextSource::Ocr {
+        return String::new();
+    }
+    match p.ocr_confidence {
+        Some(conf) => format!(
+            " &middot; <span class=\"ocr{}\">OCR, confidence {conf:.0}%</span>",
+            if conf < 70.0 { " low" } else { "" }
+        ),
+        None => " &middot; <span class=\"ocr\">OCR</span>".to_string(),
+    }
+}
+
+/// The payer policy applied and each criterion: what a reviewer reads first,
+/// since it is what a denial would rest on.
+fn decision<'a>(h: &mut String, c: &'a CaseResult, cites: &mut Cites<'a>) {
+    h.push_str("<section id=\"decision\"><h2>Payer policy and criteria</h2>\n");
+    match (&c.policy, &c.policy_note) {
+        (Some(p), _) => {
+            let _ = writeln!(
+                h,
+                "<p id=\"policy\">Policy applied: <b>{}</b> <code>{}</code> ({}). Chosen because: {}.</p>",
+                esc(&p.title),
+                esc(&p.id),
+                esc(&p.source),
+                esc(&p.why)
+            );
+        }
+        (None, Some(note)) => {
+            let _ = writeln!(h, "<p id=\"policy\" class=\"notice\">{}.</p>", esc(note));
+        }
+        (None, None) => h.push_str(
+            "<p id=\"policy\" class=\"notice\">No payer policy applies: the requested service was not found.</p>\n",
+        ),
+    }
+    let Some(overall) = c.criteria_overall() else {
+        return h.push_str("</section>\n");
+    };
+    let (met, _, _) = c.criteria_counts();
+    let _ = writeln!(
+        h,
+        "<p id=\"criteria-overall\" class=\"{}\"><b>{}</b></p>",
+        if met == c.criteria.len() { "ok" } else { "notice" },
+        esc(&overall)
+    );
+    h.push_str("<table id=\"criteria\"><tr><th>Status</th><th>Criterion</th><th>Reason</th><th>Evidence</th></tr>\n");
+    // Unmet first: the reasons a case would be denied head the list.
+    let mut rows: Vec<(usize, &pa_types::CriterionResult)> = c.criteria.iter().enumerate().collect();
+    rows.sort_by_key(|(i, k)| {
+        let rank = match k.status {
+            CriterionStatus::NotMet => 0,
+            CriterionStatus::MissingEvidence => 1,
+            CriterionStatus::Met => 2,
+        };
+        (rank, *i)
+    });
+    for (i, k) in rows {
+        let anchor = format!("crit-{}", i + 1);
+        let ev = cites.evidence(&k.evidence, &anchor, &format!("criterion {}", i + 1), false);
+        let cls = match k.status {
+            CriterionStatus::Met => "supported",
+            CriterionStatus::NotMet => "contradicted",
+            CriterionStatus::MissingEvidence => "unsupported",
+        };
+        let _ = writeln!(
+            h,
+            "<tr id=\"{anchor}\" class=\"criterion\" data-status=\"{}\"><td class=\"s-{cls}\">{}</td><td>{}</td><td>{}</td><td>{ev}</td></tr>",
+            k.status.as_str(),
+            k.status.as_str().replace('_', " "),
+            esc(&k.description),
+            esc(&k.reason),
+        );
+    }
+    h.push_str("</table></section>\n");
+}
+
+fn case_page(run: &RunInfo, c: &CaseResult) -> String {
+    let mut cites = Cites::new();
     let mut h = head(&format!("Review: {}", c.case_id));
     let _ = write!(
         h,
-        "<p><a href=\"index.html\">All cases</a></p><h1>Case {}</h1><p>Service: <b>{}</b> {}{} &middot; run <code>{}</code></p>",
+        "<p><a href=\"index.html\">All cases</a></p><h1>Case {}</h1><p id=\"service\">Service: <b>{}</b>{} &middot; run <code>{}</code></p>",
         esc(&c.case_id),
-        esc(c.summary.service_code.as_deref().unwrap_or(
-            if c.summary.service_drug.is_some() { "no code" } else { "not found" }
-        )),
-        esc(c.summary.service_description.as_deref().unwrap_or("")),
+        esc(&c.service_name()),
         c.summary
             .service_drug
             .as_deref()
@@ -367,64 +518,44 @@ fn case_page(run: &RunInfo, c: &CaseResult) -> String {
             pages.join(", ")
         );
     }
+    decision(&mut h, c, &mut cites);
     h.push_str("<h2>Claims</h2><table id=\"claims\"><tr><th>Status</th><th>Claim</th><th>Reason</th><th>Evidence</th></tr>\n");
-    let mut claims: Vec<_> = c.claims.iter().collect();
-    claims.sort_by_key(|k| match k.status {
-        ClaimStatus::Contradicted => 0,
-        ClaimStatus::Unsupported => 1,
-        ClaimStatus::Supported => 2,
+    let mut claims: Vec<(usize, &pa_types::Claim)> = c.claims.iter().enumerate().collect();
+    claims.sort_by_key(|(i, k)| {
+        let rank = match k.status {
+            ClaimStatus::Contradicted => 0,
+            ClaimStatus::Unsupported => 1,
+            ClaimStatus::Supported => 2,
+        };
+        (rank, *i)
     });
-    for k in claims {
-        let own = cites.link(&k.span);
-        let ev: Vec<String> = k
-            .evidence
-            .iter()
-            .map(|e| format!("{} {}", esc(e.relation), cites.link(&e.citation)))
-            .collect();
+    for (i, k) in claims {
+        let anchor = format!("claim-{}", i + 1);
+        let label = format!("claim {}", i + 1);
+        let own = cites.link(&k.span, &anchor, &label);
+        let ev = cites.evidence(&k.evidence, &anchor, &label, true);
         let _ = writeln!(
             h,
-            "<tr class=\"claim\" data-status=\"{st}\"><td class=\"s-{st}\">{st}</td><td>{} {own}<br><small>{}</small></td><td>{}</td><td>{}</td></tr>",
+            "<tr id=\"{anchor}\" class=\"claim\" data-status=\"{st}\"><td class=\"s-{st}\">{st}</td><td>{} {own}<br><small>{}</small></td><td>{}</td><td>{ev}</td></tr>",
             esc(&k.span.quote),
             esc(k.claim_type),
             esc(&k.reason),
-            ev.join("<br>"),
             st = k.status.as_str(),
         );
     }
     if c.claims.is_empty() {
         h.push_str("<tr><td colspan=\"4\">No claims found: check that a letter or request form was readable.</td></tr>");
     }
-    h.push_str("</table>\n<h2>Criteria checklist</h2>\n");
-    if c.criteria.is_empty() {
-        h.push_str("<p>No criteria set matches the requested service.</p>\n");
-    } else {
-        let _ = write!(
-            h,
-            "<p>Criteria set <code>{}</code>, checked against the clinical documents.</p>",
-            esc(&c.criteria[0].service)
-        );
-        h.push_str("<table id=\"criteria\"><tr><th>Status</th><th>Criterion</th><th>Reason</th><th>Evidence</th></tr>\n");
-        for k in &c.criteria {
-            let ev: Vec<String> = k.evidence.iter().map(|e| cites.link(&e.citation)).collect();
-            let cls = match k.status.as_str() {
-                "met" => "supported",
-                "not_met" => "contradicted",
-                _ => "unsupported",
-            };
-            let _ = writeln!(
-                h,
-                "<tr><td class=\"s-{cls}\">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                k.status.as_str().replace('_', " "),
-                esc(&k.description),
-                esc(&k.reason),
-                ev.join("<br>")
-            );
-        }
-        h.push_str("</table>\n");
-    }
+    h.push_str("</table>\n");
     h.push_str("<h2>Summary</h2>\n<ul id=\"summary\">");
-    for st in &c.summary.statements {
-        let links: Vec<String> = st.citations.iter().map(|x| cites.link(x)).collect();
+    for (i, st) in c.summary.statements.iter().enumerate() {
+        let anchor = format!("st-{}", i + 1);
+        let label = format!("summary line {}", i + 1);
+        let links: Vec<String> = st
+            .citations
+            .iter()
+            .map(|x| cites.link(x, &anchor, &label))
+            .collect();
         // A model's sentence is marked as such; its quotes were verified.
         let by = if st.backend == "extractive" {
             String::new()
@@ -433,14 +564,35 @@ fn case_page(run: &RunInfo, c: &CaseResult) -> String {
         };
         let _ = writeln!(
             h,
-            "<li><span class=\"sec\">{}</span>: {} {}{by}</li>",
+            "<li id=\"{anchor}\"><span class=\"sec\">{}</span>: {} {}{by}</li>",
             esc(&st.section.replace('_', " ")),
             esc(&st.text),
             links.join(" ")
         );
     }
-    h.push_str("</ul>\n<h2>Documents</h2><table><tr><th>Document</th><th>Kind</th><th>Pages</th><th>Status</th></tr>\n");
+    h.push_str("</ul>\n<h2>Documents</h2><table id=\"documents\"><tr><th>Document</th><th>Kind</th><th>Pages</th><th>Text</th><th>Status</th></tr>\n");
     for d in &c.docs {
+        // OCR'd pages with their confidence: the lowest is the one to distrust.
+        let ocr: Vec<(u32, Option<f32>)> = d
+            .pages
+            .iter()
+            .filter(|p| p.source == TextSource::Ocr)
+            .map(|p| (p.number, p.ocr_confidence))
+            .collect();
+        let text = if ocr.is_empty() {
+            d.text_source.as_str().to_string()
+        } else {
+            let worst = ocr
+                .iter()
+                .filter_map(|x| x.1)
+                .fold(None, |m: Option<f32>, v| Some(m.map_or(v, |m| m.min(v))));
+            format!(
+                "OCR on {} of {} page(s){}",
+                ocr.len(),
+                d.pages.len(),
+                worst.map(|w| format!(", lowest confidence {w:.0}%")).unwrap_or_default()
+            )
+        };
         let reason = d
             .reason
             .as_ref()
@@ -448,16 +600,17 @@ fn case_page(run: &RunInfo, c: &CaseResult) -> String {
             .unwrap_or_default();
         let _ = writeln!(
             h,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}{}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}{}</td></tr>",
             esc(&d.staged.file_name),
             d.kind.as_str(),
             d.n_pages,
+            esc(&text),
             d.status.as_str(),
             esc(&reason)
         );
     }
     h.push_str("</table>\n<h2>Sources</h2><p>Click a citation to show its page here, with the quoted text highlighted.</p>\n");
-    sources(&mut h, c, &cites.list);
+    sources(&mut h, c, &cites);
     h.push_str("</body></html>\n");
     h
 }
@@ -494,6 +647,8 @@ mod tests {
             case_id: case_id.into(),
             run_id: run_id.into(),
             service: "72148".into(),
+            service_name: "MRI lumbar spine (72148)".into(),
+            top_finding: None,
             contradicted,
             unsupported: 0,
             supported: 1,
@@ -604,6 +759,8 @@ mod tests {
             },
             claims: Vec::new(),
             criteria: Vec::new(),
+            policy: None,
+            policy_note: None,
             facts: Vec::new(),
             fingerprint: String::new(),
         };

@@ -56,6 +56,10 @@ pub struct StoredCase {
     pub service_drug: Option<String>,
     /// Needs review.
     pub needs_review: bool,
+    /// The payer policy applied: (id, source, why), in runs that record it.
+    pub policy: Option<(String, String, String)>,
+    /// Why no policy applies, when none does.
+    pub policy_note: Option<String>,
     /// Documents: (file, kind, status, reason).
     pub documents: Vec<(String, String, String, Option<String>)>,
     /// Summary.
@@ -210,6 +214,22 @@ pub fn latest_case(out: &Path, case_id: &str) -> Result<Option<StoredCase>, Stor
                     .unwrap()
                     .as_boolean()
                     .value(i),
+                policy: {
+                    let col = |n: &str| {
+                        b.column_by_name(n)
+                            .and_then(|_| strings(&b, n)[i].map(str::to_string))
+                    };
+                    col("policy_id").map(|id| {
+                        (
+                            id,
+                            col("policy_source").unwrap_or_default(),
+                            col("policy_why").unwrap_or_default(),
+                        )
+                    })
+                },
+                policy_note: b
+                    .column_by_name("policy_note")
+                    .and_then(|_| strings(&b, "policy_note")[i].map(str::to_string)),
                 documents: Vec::new(),
                 statements: Vec::new(),
                 claims: Vec::new(),

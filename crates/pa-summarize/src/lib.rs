@@ -18,7 +18,7 @@
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
-use pa_types::text::{squash, stem, tokenize};
+use pa_types::text::{shorten, squash, stem, tokenize};
 use pa_types::{
     CaseSearcher, CaseSummary, Citation, Claim, ClaimStatus, CriterionResult, CriterionStatus,
     DocKind, Lexicon, Sentence, Statement,
@@ -247,14 +247,6 @@ fn score(section: &str, s: &Sentence, kinds: &[String]) -> Option<f32> {
     }
 }
 
-fn shorten(s: &str, max_words: usize) -> String {
-    let w: Vec<&str> = s.split_whitespace().collect();
-    if w.len() <= max_words {
-        w.join(" ")
-    } else {
-        format!("{}...", w[..max_words].join(" "))
-    }
-}
 
 /// The gaps a reviewer must see: flagged claims and unmet criteria, each citing
 /// the claim (plus what contradicts it) or, for a criterion without evidence,
@@ -402,6 +394,24 @@ pub fn summarize(input: &CaseInput<'_>, lex: &Lexicon, opts: &SummarizeOptions) 
         }
     }
     let bm25 = relevance(input);
+    // A letter or form sentence the checker flagged is the writer's claim, not
+    // a fact: it may stand as the request or the writer's rationale, and under
+    // what is missing, never as a history, finding or functional impact.
+    let flagged: Vec<&Citation> = input
+        .claims
+        .iter()
+        .filter(|c| c.status.is_flag())
+        .map(|c| &c.span)
+        .collect();
+    let is_flagged_claim = |s: &Sentence| {
+        s.kind.is_assertion()
+            && flagged.iter().any(|c| {
+                c.doc_id == s.span.doc_id
+                    && c.page == s.span.page
+                    && c.start < s.span.end
+                    && s.span.start < c.end
+            })
+    };
     let kinds: Vec<Vec<String>> = sentences
         .iter()
         .map(|s| concept_kinds(lex, &s.span.quote))
@@ -417,6 +427,11 @@ pub fn summarize(input: &CaseInput<'_>, lex: &Lexicon, opts: &SummarizeOptions) 
             let mut v: Vec<(f32, usize)> = sentences
                 .iter()
                 .enumerate()
+                .filter(|(_, s)| {
+                    // Header lines (name, date of birth, ids) are identification.
+                    !pa_types::text::is_identification_line(&s.span.quote)
+                        && (*sec == "medical_necessity_rationale" || !is_flagged_claim(s))
+                })
                 .filter_map(|(i, s)| {
                     let key = (s.span.doc_id.clone(), s.span.page, s.span.start);
                     let boost = bm25[k].get(&key).copied().unwrap_or(0.0);

@@ -517,6 +517,19 @@ pub struct CriterionResult {
     pub evidence: Vec<Evidence>,
 }
 
+/// The payer policy applied to a case, and why it was chosen.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PolicyChoice {
+    /// Policy id.
+    pub id: String,
+    /// Its title, for people.
+    pub title: String,
+    /// `built-in` or the path of the file it was read from.
+    pub source: String,
+    /// Why it was chosen ("adalimumab-crohns: drug adalimumab + diagnosis K50.x").
+    pub why: String,
+}
+
 /// Summary sections in display order; the last, `what_is_missing`, is written
 /// from the evidence checker's verdicts, never by a model.
 pub const SUMMARY_SECTIONS: &[&str] = &[
@@ -614,6 +627,10 @@ pub struct CaseResult {
     pub claims: Vec<Claim>,
     /// Payer criteria for the requested service, when a criteria set matches it.
     pub criteria: Vec<CriterionResult>,
+    /// The payer policy applied, and why it was chosen.
+    pub policy: Option<PolicyChoice>,
+    /// Why no policy applies, when a service was found but no policy matches it.
+    pub policy_note: Option<String>,
     /// Structured facts (codes, drugs, values, dates) with their spans.
     pub facts: Vec<Fact>,
     /// sha256 over the pipeline version, the settings and every document's
@@ -633,6 +650,110 @@ impl CaseResult {
     /// Claims with this status.
     pub fn n_claims(&self, status: ClaimStatus) -> usize {
         self.claims.iter().filter(|c| c.status == status).count()
+    }
+
+    /// The requested service as people name it: the applied policy's title,
+    /// else the request line's description, else the drug, else the code.
+    pub fn service_name(&self) -> String {
+        let s = &self.summary;
+        let name = self
+            .policy
+            .as_ref()
+            .map(|p| p.title.clone())
+            .or_else(|| s.service_description.clone().filter(|d| !d.trim().is_empty()))
+            .or_else(|| s.service_drug.clone());
+        match (name, &s.service_code) {
+            (Some(n), Some(code)) if !n.contains(code.as_str()) => format!("{n} ({code})"),
+            (Some(n), _) => n,
+            (None, Some(code)) => code.clone(),
+            (None, None) => "service not found".to_string(),
+        }
+    }
+
+    /// Criteria counts: (met, not met, missing evidence).
+    pub fn criteria_counts(&self) -> (usize, usize, usize) {
+        let n = |st: CriterionStatus| self.criteria.iter().filter(|k| k.status == st).count();
+        (
+            n(CriterionStatus::Met),
+            n(CriterionStatus::NotMet),
+            n(CriterionStatus::MissingEvidence),
+        )
+    }
+
+    /// The overall criteria picture in one line ("2 of 5 criteria missing
+    /// evidence, 1 not met"), or `None` without criteria.
+    pub fn criteria_overall(&self) -> Option<String> {
+        let total = self.criteria.len();
+        if total == 0 {
+            return None;
+        }
+        let (met, not_met, missing) = self.criteria_counts();
+        if met == total {
+            return Some(if total == 1 {
+                "The one criterion is met.".to_string()
+            } else {
+                format!("All {total} criteria met.")
+            });
+        }
+        let mut parts = Vec::new();
+        if not_met > 0 {
+            parts.push(format!("{not_met} of {total} criteria not met"));
+        }
+        if missing > 0 {
+            let lead = if parts.is_empty() {
+                format!("{missing} of {total} criteria")
+            } else {
+                missing.to_string()
+            };
+            parts.push(format!("{lead} missing evidence"));
+        }
+        Some(format!("{}; {met} met.", parts.join(", ")))
+    }
+
+    /// The most serious open finding and its reason, for choosing which case
+    /// to open first: a contradicted claim, an unmet criterion, an unsupported
+    /// claim, a criterion without evidence, an unreadable document, hidden
+    /// text, or no claim at all.
+    pub fn top_finding(&self) -> Option<String> {
+        let claim = |st: ClaimStatus| self.claims.iter().find(|c| c.status == st);
+        let criterion = |st: CriterionStatus| self.criteria.iter().find(|k| k.status == st);
+        if let Some(c) = claim(ClaimStatus::Contradicted) {
+            return Some(format!(
+                "Contradicted claim \"{}\": {}",
+                text::shorten(&c.span.quote, 10),
+                text::shorten(&c.reason, 16)
+            ));
+        }
+        if let Some(k) = criterion(CriterionStatus::NotMet) {
+            return Some(format!(
+                "Criterion not met: {} ({})",
+                text::shorten(&k.description, 14),
+                text::shorten(&k.reason, 16)
+            ));
+        }
+        if let Some(c) = claim(ClaimStatus::Unsupported) {
+            return Some(format!(
+                "Unsupported claim: \"{}\"",
+                text::shorten(&c.span.quote, 16)
+            ));
+        }
+        if let Some(k) = criterion(CriterionStatus::MissingEvidence) {
+            return Some(format!(
+                "No evidence for criterion: {}",
+                text::shorten(&k.description, 16)
+            ));
+        }
+        if let Some(d) = self.docs.iter().find(|d| d.status == DocStatus::Quarantined) {
+            let why = d.reason.as_ref().map_or("unreadable", |r| r.0.as_str());
+            return Some(format!("Document not read: {} ({why})", d.staged.file_name));
+        }
+        if let Some(d) = self.docs.iter().find(|d| d.hidden_chars() > 0) {
+            return Some(format!("Hidden text in {}", d.staged.file_name));
+        }
+        if self.claims.is_empty() {
+            return Some("No claims found: no readable letter or request form".to_string());
+        }
+        None
     }
 
     /// A reviewer must look: a claim is flagged, a document could not be read,

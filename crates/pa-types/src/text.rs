@@ -47,6 +47,37 @@ pub const HEADER_LABELS: &[&str] = &[
     "collected",
 ];
 
+/// Labels of lines that identify a person or a document rather than say
+/// anything clinical ("Patient: J. Doe  DOB: 03/04/1961", "Fax: ...").
+const IDENTIFICATION_LABELS: &[&str] = &[
+    "patient", "patient name", "name", "member", "member name", "member id", "id", "dob",
+    "date of birth", "mrn", "to", "from", "fax", "tel", "phone", "npi", "re", "date",
+    "prescriber", "requesting provider", "signature", "signed", "prescriber signature",
+    "address", "subscriber id", "policy", "group", "medicare mbi", "attn",
+];
+
+/// Is this an identification line (a header field such as the patient's name
+/// and date of birth, or a fax or phone line), never a clinical finding?
+/// True when it opens with an identification label, or names a date of birth,
+/// a record number or a member id anywhere.
+pub fn is_identification_line(s: &str) -> bool {
+    let flat = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let lower = flat.to_lowercase();
+    let labelled = lower.split_once(':').is_some_and(|(head, _)| {
+        let head = head.trim();
+        head.split_whitespace().count() <= 4 && IDENTIFICATION_LABELS.contains(&head)
+    });
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let names_id = words.iter().any(|w| matches!(*w, "dob" | "mrn"))
+        || lower.contains("date of birth")
+        || lower.contains("member id")
+        || lower.contains("subscriber id");
+    labelled || names_id
+}
+
 /// `s[start..end]` counted in chars; `None` when out of range.
 pub fn char_slice(s: &str, start: usize, end: usize) -> Option<&str> {
     if start > end {
@@ -169,5 +200,41 @@ mod tests {
         assert_eq!(stem("injections"), "injection");
         assert_eq!(stem("therapies"), "therapy");
         assert_eq!(stem("was"), "was");
+    }
+}
+
+/// The first `max_words` words of `s`, with "..." when cut; whitespace squeezed.
+pub fn shorten(s: &str, max_words: usize) -> String {
+    let w: Vec<&str> = s.split_whitespace().collect();
+    if w.len() <= max_words {
+        w.join(" ")
+    } else {
+        format!("{}...", w[..max_words].join(" "))
+    }
+}
+
+#[cfg(test)]
+mod identification_tests {
+    use super::is_identification_line;
+
+    #[test]
+    fn header_fields_are_identification_and_findings_are_not() {
+        for line in [
+            "Patient: Jordan Example   DOB: 02/14/1971",
+            "Member ID: XK-4411-20",
+            "Name: R. Sample, MRN 0042211",
+            "Fax: (555) 010-2200",
+            "Date of birth 1971-02-14, seen today for follow-up",
+        ] {
+            assert!(is_identification_line(line), "{line}");
+        }
+        for line in [
+            "Impression: mild degenerative disc disease at L4-5.",
+            "Patient reports difficulty walking more than one block.",
+            "Plan: start physical therapy twice weekly.",
+            "Diagnosis: M17.11 primary osteoarthritis, right knee",
+        ] {
+            assert!(!is_identification_line(line), "{line}");
+        }
     }
 }
