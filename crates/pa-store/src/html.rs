@@ -604,6 +604,8 @@ mod tests {
             },
             claims: Vec::new(),
             criteria: Vec::new(),
+            policy: None,
+            policy_note: None,
             facts: Vec::new(),
             fingerprint: String::new(),
         };

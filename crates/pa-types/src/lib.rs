@@ -614,6 +614,11 @@ pub struct CaseResult {
     pub claims: Vec<Claim>,
     /// Payer criteria for the requested service, when a criteria set matches it.
     pub criteria: Vec<CriterionResult>,
+    /// The payer policy applied to the case, and why it was chosen.
+    pub policy: Option<PolicyChoice>,
+    /// Set when a service was found but no policy matches it:
+    /// "no policy matches <service>".
+    pub policy_note: Option<String>,
     /// Structured facts (codes, drugs, values, dates) with their spans.
     pub facts: Vec<Fact>,
     /// sha256 over the pipeline version, the settings and every document's
@@ -652,6 +657,19 @@ impl CaseResult {
             .page(page)
             .map(|p| p.text.as_str())
     }
+}
+
+/// The payer policy applied to a case, and why it was chosen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicyChoice {
+    /// The policy's id (`id` in its criteria file).
+    pub id: String,
+    /// The policy's title.
+    pub title: String,
+    /// "built-in", or the path of the user's criteria file.
+    pub source: String,
+    /// Why it was chosen: "adalimumab-crohns: drug adalimumab + diagnosis K50.x".
+    pub why: String,
 }
 
 /// Identity of a run.
