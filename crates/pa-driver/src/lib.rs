@@ -16,6 +16,8 @@ use pa_summarize::SummarizeOptions;
 use pa_types::{CaseResult, DocStatus, RunInfo, Sentence};
 use rayon::prelude::*;
 
+#[cfg(test)]
+mod criteria_tests;
 pub mod ops;
 
 /// Payer criteria: policies, the language, errors.
