@@ -298,6 +298,19 @@ fn a_policy_is_chosen_by_code_drug_and_indication_with_its_reason() {
     let (id, _, note) = choose("No Crohn's disease; psoriasis.");
     assert_eq!(id, None);
     assert_eq!(note.as_deref(), Some("no policy matches adalimumab"));
+    // The drug read from a brand name in the letter, for RA: the RA policy.
+    let ra = case(
+        letter,
+        &["Assessment: seropositive rheumatoid arthritis (M05.79)."],
+    );
+    let drug = pa_summarize::requested_drug(&ra).map(|d| d.0);
+    assert_eq!(drug, Some("adalimumab"));
+    let (choice, results) = set.check(&checker, None, drug, &ra);
+    assert_eq!(
+        choice.why,
+        "adalimumab-ra: drug adalimumab + diagnosis M05.79 (M05.x)"
+    );
+    assert!(!results.is_empty());
     // By code: the policy whose indication the case carries wins.
     let s = case(letter, &["Seropositive rheumatoid arthritis (M05.79)."]);
     let c = set.choose(&checker, Some("J0135"), None, &s);

@@ -1249,47 +1249,6 @@ mod tests {
     }
 
     #[test]
-    fn a_drug_named_without_a_code_finds_its_policy_for_its_indication_only() {
-        let (checker, set) = default_checker_and_criteria();
-        let sent = |doc: &str, kind: pa_types::DocKind, text: &str| Sentence {
-            span: pa_types::Citation {
-                doc_id: doc.into(),
-                page: 1,
-                start: 0,
-                end: text.chars().count() as u32,
-                quote: text.into(),
-            },
-            kind,
-            section: String::new(),
-            ordinal: 0,
-        };
-        let case = |diagnosis: &str| {
-            vec![
-                sent(
-                    "letter",
-                    pa_types::DocKind::Lmn,
-                    "I am requesting approval of Humira 40 mg every other week.",
-                ),
-                sent("note", pa_types::DocKind::ClinicalNote, diagnosis),
-            ]
-        };
-        let ra = case("Assessment: seropositive rheumatoid arthritis (M05.79).");
-        let drug = pa_summarize::requested_drug(&ra).map(|d| d.0);
-        assert_eq!(drug, Some("adalimumab"));
-        let (choice, results) = set.check(&checker, None, drug, &ra);
-        assert_eq!(choice.policy.map(|p| p.id.as_str()), Some("adalimumab-ra"));
-        assert_eq!(
-            choice.why,
-            "adalimumab-ra: drug adalimumab + diagnosis M05.79 (M05.x)"
-        );
-        assert!(!results.is_empty());
-        // The same drug for Crohn's disease is not the rheumatoid-arthritis policy.
-        let crohns = case("Assessment: Crohn's disease of small intestine (K50.00).");
-        let (choice, _) = set.check(&checker, None, drug, &crohns);
-        assert_ne!(choice.policy.map(|p| p.id.as_str()), Some("adalimumab-ra"));
-    }
-
-    #[test]
     fn a_live_lock_blocks_and_a_stale_one_is_replaced() {
         let tmp = tempfile::tempdir().unwrap();
         let first = ops::OutputLock::acquire(tmp.path()).unwrap();
