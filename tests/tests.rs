@@ -6,6 +6,7 @@ mod audit_log;
 mod bad_input;
 mod common;
 mod crash;
+mod criteria;
 mod eval;
 mod evidence_fixtures;
 mod fhir;

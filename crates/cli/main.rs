@@ -84,6 +84,31 @@ struct RunArgs {
     /// Log lines as text or as JSON objects (for log collectors).
     #[arg(long, value_enum, default_value_t = LogFormat::Text)]
     log_format: LogFormat,
+    /// A folder of payer criteria files (`*.toml`, docs/criteria.md), read
+    /// after the built-in ones and `criteria.dirs`; repeatable. A file whose
+    /// `id` is an existing policy's replaces it.
+    #[arg(long = "criteria", value_name = "DIR")]
+    criteria: Vec<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum CriteriaAction {
+    /// List every policy: id, title, source (built-in or file), what it matches.
+    List {
+        /// Settings file (its `criteria.dirs` are read).
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// More criteria folders, as `run --criteria`.
+        #[arg(long = "criteria", value_name = "DIR")]
+        criteria: Vec<PathBuf>,
+    },
+    /// Check criteria files: each error with its file, line and key. Exit 0
+    /// when every file is valid, 1 otherwise.
+    Check {
+        /// The files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -170,6 +195,11 @@ enum Command {
         #[arg(long, default_value_t = 0.02)]
         malformed_share: f64,
     },
+    /// Payer criteria: `criteria list`, `criteria check FILE...`.
+    Criteria {
+        #[command(subcommand)]
+        action: CriteriaAction,
+    },
     /// Check the audit log of an output folder (`audit verify --out DIR`).
     Audit {
         #[command(subcommand)]
@@ -240,6 +270,7 @@ fn main() -> ExitCode {
         | Command::Search { .. }
         | Command::ExportFhir { .. }
         | Command::Audit { .. }
+        | Command::Criteria { .. }
         | Command::Purge { .. }
         | Command::Synth { .. } => true,
     };
@@ -287,10 +318,67 @@ fn settings(config: Option<&Path>) -> Result<Settings> {
     }
 }
 
+/// `priorauth criteria list|check`.
+fn criteria_command(action: CriteriaAction) -> Result<ExitCode> {
+    match action {
+        CriteriaAction::List { config, criteria } => {
+            let mut s = settings(config.as_deref())?;
+            s.add_criteria_dirs(&criteria)
+                .context("reading the --criteria folders")?;
+            let checker = pa_driver::new_checker(&s)?;
+            let set = pa_driver::load_criteria(&s, &checker)?;
+            for p in set.policies() {
+                println!("{}  {}", p.id, p.title);
+                println!("    source: {}", p.source);
+                if let Some(c) = &p.citation {
+                    println!("    cites: {c}");
+                }
+                let list = |name: &str, v: &[String]| {
+                    if !v.is_empty() {
+                        println!("    {name}: {}", v.join(", "));
+                    }
+                };
+                list("codes", &p.codes);
+                list("drugs", &p.drugs);
+                list("indications", &p.indications);
+                list("diagnoses", &p.diagnoses);
+                println!(
+                    "    criteria: {}",
+                    p.criteria().map(|c| c.0).collect::<Vec<_>>().join(", ")
+                );
+            }
+            println!("{} policies", set.len());
+            Ok(ExitCode::SUCCESS)
+        }
+        CriteriaAction::Check { files } => {
+            let results = pa_driver::check_criteria_files(&Settings::embedded(), &files)?;
+            let mut bad = 0;
+            for (path, errors) in &results {
+                if errors.is_empty() {
+                    println!("{}: ok", path.display());
+                } else {
+                    bad += 1;
+                    for e in errors {
+                        println!("{e}");
+                    }
+                }
+            }
+            if bad > 0 {
+                eprintln!("{bad} of {} file(s) have errors", results.len());
+                Ok(ExitCode::from(1))
+            } else {
+                Ok(ExitCode::SUCCESS)
+            }
+        }
+    }
+}
+
 /// Run the pipeline; with `table`, each case's line of the terminal table is
 /// printed as its batch is written.
 fn run_pipeline(a: &RunArgs, keep_cases: bool, table: bool) -> Result<RunReport> {
-    let s = settings(a.config.as_deref())?;
+    let mut s = settings(a.config.as_deref())?;
+    s.add_criteria_dirs(&a.criteria)
+        .context("reading the --criteria folders")?;
     // Before the table header, and before the output folder is created.
     if let Err(e) = std::fs::read_dir(&a.drop) {
         anyhow::bail!("cannot read drop folder {}: {e}", a.drop.display());
@@ -487,6 +575,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                 Ok(ExitCode::from(1))
             }
         },
+        Command::Criteria { action } => criteria_command(action),
         Command::Show { case_id, out } => {
             let case = pa_driver::show(&out, &case_id).context("reading the output dataset")?;
             let Some(case) = case else {

@@ -21,7 +21,7 @@ REQUIRED = {
     "claims": ["run_id", "case_id", "claim_id", "doc_id", "page", "start", "end", "text", "status", "reason",
                "evidence"],
     "cases": ["run_id", "case_id", "service_code", "n_documents", "n_pages", "n_claims", "n_unsupported",
-              "n_contradicted", "needs_review"],
+              "n_contradicted", "needs_review", "policy_id", "policy_source", "policy_why", "policy_note"],
     "criteria": ["run_id", "case_id", "service", "criterion_id", "description", "status", "reason", "evidence"],
     "facts": ["run_id", "case_id", "kind", "value", "label", "number", "unit", "valid", "assertion", "doc_id", "page",
               "start", "end", "quote"],
@@ -115,8 +115,15 @@ def main():
         for r in con.execute("select case_id, doc_id, text, status from claims order by all").fetchall()
     ]
     report["criteria"] = [
-        {"case_id": r[0], "criterion_id": r[1], "status": r[2]}
-        for r in con.execute("select case_id, criterion_id, status from criteria order by all").fetchall()
+        {"case_id": r[0], "criterion_id": r[1], "status": r[2], "service": r[3], "reason": r[4], "run_id": r[5]}
+        for r in con.execute(
+            "select case_id, criterion_id, status, service, reason, run_id from criteria order by all").fetchall()
+    ]
+    report["policies"] = [
+        {"case_id": r[0], "run_id": r[1], "policy_id": r[2], "policy_source": r[3], "policy_why": r[4],
+         "policy_note": r[5]}
+        for r in con.execute("""select case_id, run_id, policy_id, policy_source, policy_why, policy_note
+            from cases order by all""").fetchall()
     ]
     report["facts"] = [
         {"case_id": r[0], "kind": r[1], "value": r[2], "number": r[3], "valid": r[4], "quote": r[5], "doc_id": r[6]}

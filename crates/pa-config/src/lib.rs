@@ -20,12 +20,24 @@ pub const DEFAULT_CONTEXT: &str = include_str!("../../../pipelines/context.toml"
 /// The shipped payer criteria, `pipelines/criteria/*.toml`, embedded as (name, text).
 pub const DEFAULT_CRITERIA: &[(&str, &str)] = &[
     (
+        "adalimumab-crohns",
+        include_str!("../../../pipelines/criteria/adalimumab-crohns.toml"),
+    ),
+    (
         "adalimumab-ra",
         include_str!("../../../pipelines/criteria/adalimumab-ra.toml"),
     ),
     (
         "bariatric",
         include_str!("../../../pipelines/criteria/bariatric.toml"),
+    ),
+    (
+        "blinatumomab-ball",
+        include_str!("../../../pipelines/criteria/blinatumomab-ball.toml"),
+    ),
+    (
+        "cannabidiol-lgs",
+        include_str!("../../../pipelines/criteria/cannabidiol-lgs.toml"),
     ),
     ("cgm", include_str!("../../../pipelines/criteria/cgm.toml")),
     (
@@ -218,6 +230,70 @@ pub struct LlmSettings {
     pub debug_file: String,
 }
 
+/// `[criteria]`: payer criteria files beyond the built-in ones.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CriteriaSettings {
+    /// Folders whose `*.toml` files are read as payer criteria, in order; a
+    /// file whose `id` is a built-in policy's (or an earlier folder's) replaces it.
+    /// Relative paths are taken from the working directory.
+    #[serde(default)]
+    pub dirs: Vec<std::path::PathBuf>,
+}
+
+/// One criteria file, built-in or read from a folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CriteriaFile {
+    /// "built-in", or the file's path.
+    pub source: String,
+    /// The file's text.
+    pub text: String,
+}
+
+impl CriteriaFile {
+    /// The origin of built-in files.
+    pub const BUILT_IN: &'static str = "built-in";
+}
+
+/// The built-in criteria files.
+pub fn builtin_criteria() -> Vec<CriteriaFile> {
+    DEFAULT_CRITERIA
+        .iter()
+        .map(|(_, text)| CriteriaFile {
+            source: CriteriaFile::BUILT_IN.to_string(),
+            text: text.to_string(),
+        })
+        .collect()
+}
+
+/// The `*.toml` files of `dir`, by file name.
+pub fn criteria_files_in(dir: &Path) -> Result<Vec<CriteriaFile>, ConfigError> {
+    let read_err = |source| ConfigError::Read {
+        path: dir.display().to_string(),
+        source,
+    };
+    let mut paths: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+        .map_err(read_err)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<Result<_, _>>()
+        .map_err(read_err)?;
+    paths.retain(|p| p.extension().is_some_and(|e| e == "toml") && p.is_file());
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).map_err(|source| ConfigError::Read {
+                path: p.display().to_string(),
+                source,
+            })?;
+            Ok(CriteriaFile {
+                source: p.display().to_string(),
+                text,
+            })
+        })
+        .collect()
+}
+
 /// The resolved settings of a run.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -240,9 +316,22 @@ pub struct Settings {
     pub output: OutputSettings,
     /// `[llm]`
     pub llm: LlmSettings,
-    /// sha256 of the settings text and the data files, for the run record.
+    /// `[criteria]` (optional).
+    #[serde(default)]
+    pub criteria: CriteriaSettings,
+    /// sha256 of the settings text and the data files, criteria included, for
+    /// the run record.
     #[serde(skip)]
     pub config_sha256: String,
+    /// sha256 of the settings text, the lexicon and the ConText rules: the
+    /// part of a case's fingerprint every case shares (the criteria count
+    /// only through the policy applied to the case).
+    #[serde(skip)]
+    pub pipeline_sha256: String,
+    /// The criteria files: built-in first, then each folder of
+    /// `criteria.dirs` and of [`Settings::add_criteria_dirs`], in order.
+    #[serde(skip)]
+    pub criteria_files: Vec<CriteriaFile>,
 }
 
 impl Settings {
@@ -311,15 +400,35 @@ impl Settings {
             ));
         }
         let mut h = Sha256::new();
-        for part in [text, DEFAULT_LEXICON, DEFAULT_CONTEXT]
-            .into_iter()
-            .chain(DEFAULT_CRITERIA.iter().map(|c| c.1))
-        {
+        for part in [text, DEFAULT_LEXICON, DEFAULT_CONTEXT] {
             h.update(part.as_bytes());
             h.update([0]);
         }
-        s.config_sha256 = format!("{:x}", h.finalize());
+        s.pipeline_sha256 = format!("{:x}", h.finalize());
+        s.criteria_files = builtin_criteria();
+        let dirs = std::mem::take(&mut s.criteria.dirs);
+        s.add_criteria_dirs(&dirs)?;
         Ok(s)
+    }
+
+    /// Read the criteria files of more folders (`--criteria DIR`), after
+    /// those already read, and update the settings hash.
+    pub fn add_criteria_dirs(&mut self, dirs: &[std::path::PathBuf]) -> Result<(), ConfigError> {
+        for dir in dirs {
+            let files = criteria_files_in(dir)?;
+            self.criteria_files.extend(files);
+            self.criteria.dirs.push(dir.clone());
+        }
+        let mut h = Sha256::new();
+        h.update(self.pipeline_sha256.as_bytes());
+        for f in &self.criteria_files {
+            h.update([0]);
+            h.update(f.source.as_bytes());
+            h.update([0]);
+            h.update(f.text.as_bytes());
+        }
+        self.config_sha256 = format!("{:x}", h.finalize());
+        Ok(())
     }
 
     /// The embedded defaults.
@@ -378,6 +487,39 @@ mod tests {
         let s = Settings::parse(&old, "test").unwrap();
         assert!(!s.ingest.follow_symlinks_outside_drop);
         assert_eq!(s.extract.max_page_chars, 200_000);
+    }
+
+    #[test]
+    fn criteria_folders_are_read_and_hashed() {
+        let dir = std::env::temp_dir().join(format!("pa-config-criteria-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("b.toml"), "id = \"b\"").unwrap();
+        std::fs::write(dir.join("a.toml"), "id = \"a\"").unwrap();
+        std::fs::write(dir.join("notes.txt"), "not criteria").unwrap();
+        let plain = Settings::embedded();
+        assert_eq!(plain.criteria_files.len(), DEFAULT_CRITERIA.len());
+        let mut s = Settings::embedded();
+        s.add_criteria_dirs(std::slice::from_ref(&dir)).unwrap();
+        let added: Vec<&str> = s.criteria_files[DEFAULT_CRITERIA.len()..]
+            .iter()
+            .map(|f| f.text.as_str())
+            .collect();
+        assert_eq!(added, ["id = \"a\"", "id = \"b\""]);
+        assert_ne!(s.config_sha256, plain.config_sha256);
+        assert_eq!(s.pipeline_sha256, plain.pipeline_sha256);
+        // The same folder named in the settings file reads the same files.
+        let with_dirs =
+            |dirs: &str| DEFAULT_NIGHTLY.replace("dirs = []", &format!("dirs = [{dirs}]"));
+        let text = with_dirs(&format!("{:?}", dir.display().to_string()));
+        let from_file = Settings::parse(&text, "test").unwrap();
+        assert_eq!(from_file.criteria_files, s.criteria_files);
+        std::fs::write(dir.join("a.toml"), "id = \"a\" # edited").unwrap();
+        let edited = Settings::parse(&text, "test").unwrap();
+        assert_ne!(edited.config_sha256, from_file.config_sha256);
+        let missing = with_dirs("\"/nonexistent/criteria\"");
+        let err = Settings::parse(&missing, "test").unwrap_err().to_string();
+        assert!(err.contains("/nonexistent/criteria"), "{err}");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -16,8 +16,12 @@ use pa_summarize::SummarizeOptions;
 use pa_types::{CaseResult, DocStatus, RunInfo, Sentence};
 use rayon::prelude::*;
 
+#[cfg(test)]
+mod criteria_tests;
 pub mod ops;
 
+/// Payer criteria: policies, the language, errors.
+pub use pa_evidence::criteria;
 pub use pa_index::TextHit;
 pub use pa_store::read::StoredCase;
 
@@ -277,14 +281,86 @@ fn tables_exist(out: &Path) -> bool {
         .all(|t| std::fs::read_dir(out.join(t)).is_ok_and(|mut d| d.next().is_some()))
 }
 
-/// sha256 over the pipeline version, the settings hash and every document's
-/// name, hash and size: what decides whether a case must be redone.
-fn fingerprint(case: &pa_ingest::StagedCase, config_sha256: &str) -> String {
+/// The evidence checker of a run: the embedded lexicon and ConText rules.
+pub fn new_checker(settings: &Settings) -> Result<Checker, DriverError> {
+    Ok(Checker::new(
+        pa_config::lexicon()?,
+        pa_config::DEFAULT_CONTEXT,
+        EvidenceOptions {
+            candidates: settings.evidence.candidates,
+            max_evidence: settings.evidence.max_evidence,
+            support_coverage: settings.evidence.support_coverage,
+        },
+    )?)
+}
+
+/// `priorauth criteria check FILE...`: each file's errors (empty when valid).
+/// A file is checked alone, as `--criteria` would read it.
+pub fn check_criteria_files(
+    settings: &Settings,
+    files: &[PathBuf],
+) -> Result<Vec<(PathBuf, Vec<pa_evidence::criteria::CriteriaError>)>, DriverError> {
+    let checker = new_checker(settings)?;
+    Ok(files
+        .iter()
+        .map(|path| {
+            let source = path.display().to_string();
+            let errors = match std::fs::read_to_string(path) {
+                Err(e) => vec![pa_evidence::criteria::CriteriaError {
+                    file: source,
+                    line: None,
+                    message: format!("cannot read the file: {e}"),
+                }],
+                Ok(text) => pa_evidence::criteria::check_file(&source, &text, &checker)
+                    .err()
+                    .unwrap_or_default(),
+            };
+            (path.clone(), errors)
+        })
+        .collect())
+}
+
+/// Stands for "no policy applied" in a case fingerprint.
+const NO_POLICY: &str = "no-policy";
+
+/// The built-in criteria and those of the settings' folders, validated.
+pub fn load_criteria(
+    settings: &Settings,
+    checker: &Checker,
+) -> Result<pa_evidence::criteria::CriteriaSet, DriverError> {
+    pa_evidence::criteria::CriteriaSet::load(
+        settings
+            .criteria_files
+            .iter()
+            .map(|f| (f.source.as_str(), f.text.as_str())),
+        checker,
+    )
+    .map_err(|e| DriverError::Evidence(pa_evidence::EvidenceError::Criteria(e)))
+}
+
+/// A case's stored fingerprint: its documents' fingerprint and the sha256 of
+/// the policy applied to it, so that editing a policy redoes the cases it
+/// applied to and no other.
+fn case_fingerprint(documents: &str, policy_sha256: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(documents.as_bytes());
+    h.update([0]);
+    h.update(policy_sha256.as_bytes());
+    format!("{:x}", h.finalize())
+}
+
+/// sha256 over the pipeline version, the settings hash (criteria aside), the
+/// policy routing and every document's name, hash and size: what decides,
+/// with the policy applied (`case_fingerprint`), whether a case must be redone.
+fn fingerprint(case: &pa_ingest::StagedCase, pipeline_sha256: &str, routing: &str) -> String {
     use sha2::{Digest, Sha256};
     let mut h = Sha256::new();
     h.update(env!("CARGO_PKG_VERSION").as_bytes());
     h.update([0]);
-    h.update(config_sha256.as_bytes());
+    h.update(pipeline_sha256.as_bytes());
+    h.update([0]);
+    h.update(routing.as_bytes());
     let mut docs: Vec<_> = case
         .docs
         .iter()
@@ -477,18 +553,17 @@ fn run_in_pool(
     let uncommitted = ops::Uncommitted::new(out, &suffix);
     let mut times = StageTimes::default();
     let lex = pa_config::lexicon()?;
-    let checker = Checker::new(
-        lex.clone(),
-        pa_config::DEFAULT_CONTEXT,
-        EvidenceOptions {
-            candidates: settings.evidence.candidates,
-            max_evidence: settings.evidence.max_evidence,
-            support_coverage: settings.evidence.support_coverage,
-        },
-    )?;
-    let criteria =
-        pa_evidence::criteria::CriteriaSet::from_files(pa_config::DEFAULT_CRITERIA, &checker)
-            .map_err(pa_evidence::EvidenceError::Context)?;
+    let checker = new_checker(settings)?;
+    let criteria = load_criteria(settings, &checker)?;
+    // A case's fingerprint covers the policy routing and, once checked, the
+    // policy applied to it (see `case_fingerprint`).
+    let routing = criteria.routing_sha256();
+    let policy_hashes: Vec<&str> = criteria
+        .policies()
+        .iter()
+        .map(|p| p.sha256.as_str())
+        .chain([NO_POLICY])
+        .collect();
     let _span = tracing::info_span!("run", run_id = %run.run_id).entered();
 
     // Ingest lists the case folders only; each case is staged (its documents
@@ -623,7 +698,7 @@ fn run_in_pool(
                 .into_par_iter()
                 .map(|case| {
                     let case = pa_ingest::stage(case, &iopts);
-                    let fp = fingerprint(&case, &settings.config_sha256);
+                    let fp = fingerprint(&case, &settings.pipeline_sha256, &routing);
                     (case, fp)
                 })
                 .collect()
@@ -676,9 +751,11 @@ fn run_in_pool(
                     failed.push((case.case_id, e));
                     continue;
                 }
-                let unchanged = previous
-                    .get(&case.case_id)
-                    .is_some_and(|(_, old)| *old == fp);
+                let unchanged = previous.get(&case.case_id).is_some_and(|(_, old)| {
+                    policy_hashes
+                        .iter()
+                        .any(|p| *old == case_fingerprint(&fp, p))
+                });
                 if unchanged {
                     tick();
                     skipped.push(case.case_id);
@@ -793,8 +870,14 @@ fn run_in_pool(
                     let t0 = Instant::now();
                     let (service_code, _, _) = pa_summarize::service(sents);
                     let drug = pa_summarize::requested_drug(sents).map(|d| d.0);
-                    let criteria =
-                        checker.check_criteria(&criteria, service_code.as_deref(), drug, sents);
+                    let (choice, criteria) =
+                        criteria.check(&checker, service_code.as_deref(), drug, sents);
+                    let fingerprint = case_fingerprint(
+                        &fingerprint,
+                        choice.policy.map_or(NO_POLICY, |p| p.sha256.as_str()),
+                    );
+                    let policy = choice.to_policy_choice();
+                    let policy_note = choice.note.clone();
                     let claims = checker.check_case(case_id, sents, &index);
                     let t1 = Instant::now();
                     let facts = checker.facts(sents);
@@ -821,14 +904,9 @@ fn run_in_pool(
                         docs,
                         summary,
                         claims,
-                        policy: criteria.first().map(|k| pa_types::PolicyChoice {
-                            id: k.service.clone(),
-                            title: k.service.replace('-', " "),
-                            source: "built-in".into(),
-                            why: format!("{}: the requested service", k.service),
-                        }),
-                        policy_note: None,
                         criteria,
+                        policy,
+                        policy_note,
                         facts,
                         fingerprint,
                     }
@@ -1166,44 +1244,8 @@ mod tests {
             },
         )
         .unwrap();
-        let set =
-            pa_evidence::criteria::CriteriaSet::from_files(pa_config::DEFAULT_CRITERIA, &checker)
-                .unwrap();
+        let set = load_criteria(&Settings::embedded(), &checker).unwrap();
         (checker, set)
-    }
-
-    #[test]
-    fn a_drug_named_without_a_code_finds_its_policy_for_its_indication_only() {
-        let (checker, set) = default_checker_and_criteria();
-        let sent = |doc: &str, kind: pa_types::DocKind, text: &str| Sentence {
-            span: pa_types::Citation {
-                doc_id: doc.into(),
-                page: 1,
-                start: 0,
-                end: text.chars().count() as u32,
-                quote: text.into(),
-            },
-            kind,
-            section: String::new(),
-            ordinal: 0,
-        };
-        let case = |diagnosis: &str| {
-            vec![
-                sent(
-                    "letter",
-                    pa_types::DocKind::Lmn,
-                    "I am requesting approval of Humira 40 mg every other week.",
-                ),
-                sent("note", pa_types::DocKind::ClinicalNote, diagnosis),
-            ]
-        };
-        let ra = case("Assessment: seropositive rheumatoid arthritis (M05.79).");
-        let drug = pa_summarize::requested_drug(&ra).map(|d| d.0);
-        assert_eq!(drug, Some("adalimumab"));
-        assert!(!checker.check_criteria(&set, None, drug, &ra).is_empty());
-        // The same drug for Crohn's disease is not the rheumatoid-arthritis policy.
-        let crohns = case("Assessment: Crohn's disease of small intestine (K50.00).");
-        assert!(checker.check_criteria(&set, None, drug, &crohns).is_empty());
     }
 
     #[test]

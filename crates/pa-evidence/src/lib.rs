@@ -34,6 +34,9 @@ pub enum EvidenceError {
     /// The ConText rules do not parse.
     #[error("invalid context rules: {0}")]
     Context(String),
+    /// Payer criteria files that cannot be used (each error names its file and line).
+    #[error("invalid payer criteria: {}", .0.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; "))]
+    Criteria(Vec<criteria::CriteriaError>),
 }
 
 /// Checker settings.

@@ -463,6 +463,10 @@ pub fn table_batch(
                 f("llm_dropped", DataType::Int32, true),
                 f("llm_drop_reasons", DataType::Utf8, true),
                 f("llm_fallback", DataType::Utf8, true),
+                f("policy_id", DataType::Utf8, true),
+                f("policy_source", DataType::Utf8, true),
+                f("policy_why", DataType::Utf8, true),
+                f("policy_note", DataType::Utf8, true),
             ],
             vec![
                 s(cases.iter().map(|_| run.run_id.clone())),
@@ -525,6 +529,16 @@ pub fn table_batch(
                 so(cases
                     .iter()
                     .map(|c| c.summary.llm.as_ref().and_then(|l| l.fallback.clone()))),
+                so(cases
+                    .iter()
+                    .map(|c| c.policy.as_ref().map(|p| p.id.clone()))),
+                so(cases
+                    .iter()
+                    .map(|c| c.policy.as_ref().map(|p| p.source.clone()))),
+                so(cases
+                    .iter()
+                    .map(|c| c.policy.as_ref().map(|p| p.why.clone()))),
+                so(cases.iter().map(|c| c.policy_note.clone())),
             ],
         ),
         _ => unreachable!("unknown table {table}"),

@@ -517,19 +517,6 @@ pub struct CriterionResult {
     pub evidence: Vec<Evidence>,
 }
 
-/// The payer policy applied to a case, and why it was chosen.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PolicyChoice {
-    /// Policy id.
-    pub id: String,
-    /// Its title, for people.
-    pub title: String,
-    /// `built-in` or the path of the file it was read from.
-    pub source: String,
-    /// Why it was chosen ("adalimumab-crohns: drug adalimumab + diagnosis K50.x").
-    pub why: String,
-}
-
 /// Summary sections in display order; the last, `what_is_missing`, is written
 /// from the evidence checker's verdicts, never by a model.
 pub const SUMMARY_SECTIONS: &[&str] = &[
@@ -627,9 +614,10 @@ pub struct CaseResult {
     pub claims: Vec<Claim>,
     /// Payer criteria for the requested service, when a criteria set matches it.
     pub criteria: Vec<CriterionResult>,
-    /// The payer policy applied, and why it was chosen.
+    /// The payer policy applied to the case, and why it was chosen.
     pub policy: Option<PolicyChoice>,
-    /// Why no policy applies, when a service was found but no policy matches it.
+    /// Set when a service was found but no policy matches it:
+    /// "no policy matches <service>".
     pub policy_note: Option<String>,
     /// Structured facts (codes, drugs, values, dates) with their spans.
     pub facts: Vec<Fact>,
@@ -773,6 +761,19 @@ impl CaseResult {
             .page(page)
             .map(|p| p.text.as_str())
     }
+}
+
+/// The payer policy applied to a case, and why it was chosen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicyChoice {
+    /// The policy's id (`id` in its criteria file).
+    pub id: String,
+    /// The policy's title.
+    pub title: String,
+    /// "built-in", or the path of the user's criteria file.
+    pub source: String,
+    /// Why it was chosen: "adalimumab-crohns: drug adalimumab + diagnosis K50.x".
+    pub why: String,
 }
 
 /// Identity of a run.
