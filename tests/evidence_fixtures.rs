@@ -6,7 +6,10 @@
 //! Behaviours: negated support, family history, number mismatch, paraphrase
 //! through a drug class, self-citation, evidence on page 2, OCR noise, a
 //! duplicate fax, an injection sentence, support dated after the request, and
-//! clinical documents that disagree with each other; and payer criteria,
+//! clinical documents that disagree with each other; condition synonyms from
+//! ICD-10-CM, a finding over two adjacent sentences, a claim naming a thing
+//! once negated and once not, lab result words ("NONREACTIVE"), "not excluded",
+//! "since <event> <date>", predicates that share a subject; and payer criteria,
 //! including evidence older than a criterion's time window.
 
 use std::process::Command;

@@ -28,9 +28,10 @@ static TREATMENT_NOUN: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// A statement about the patient: it starts with the patient as its subject
 /// ("She has ...", "Mr. Ortiz was ...", "His mother ..." is not: experiencer
-/// rules decide that later).
+/// rules decide that later); a predicate split off a sentence keeps its subject
+/// ("..., and wears a brace").
 static PATIENT_SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:[^:]{1,48}:\s*)?(he|she|they|the patient|patient|pt|mr\.?|ms\.?|mrs\.?|his|her|their)\s+\S+\s+\S+").unwrap()
+    Regex::new(r"(?i)^(?:[^:]{1,48}:\s*)?(he|she|they|the patient|patient|pt|mr\.?|ms\.?|mrs\.?|his|her|their|and (?:wears|uses|takes|reports|remains|continues))\s+\S+\s+\S+").unwrap()
 });
 /// A score out of its maximum: "FIM 38/91", "ESS 14 of 24" (not a date).
 static SCORE_OF: LazyLock<Regex> = LazyLock::new(|| {
@@ -335,12 +336,13 @@ mod tests {
 
 /// Where one sentence of a letter or form holds several claims: a semicolon, a
 /// form's next lettered item ("b) ..."), or a coordinated clause with its own
-/// subject (", and she has ...", ", so this ..."). Returns char ranges of the
+/// subject (", and she has ...", ", so this ..."), or a predicate that shares the
+/// sentence's subject (", has taken ...", ", and wears ..."). Returns char ranges of the
 /// clauses, trimmed; a piece shorter than three words stays with the one before.
 pub fn clauses(text: &str) -> Vec<(usize, usize)> {
     static BREAK: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
-            r"(?i);\s*(?:and\s+)?|\b(?:yes|no)\.\s+|\s(?:[b-h]\)|\([b-h]\))\s|,\s+(?:and|but)\s+(?:he|she|they|his|her|their|the patient)\b|\s+and\s+(?:he|she|they)\s+(?:has|had|have|is|was|were|remains|reports|denies|continues|takes|takes|uses|wears|completed|underwent|tried|failed|received)\b",
+            r"(?i);\s*(?:and\s+)?|\b(?:yes|no)\.\s+|\s(?:[b-h]\)|\([b-h]\))\s|,\s+(?:and|but)\s+(?:he|she|they|his|her|their|the patient)\b|\s+and\s+(?:he|she|they)\s+(?:has|had|have|is|was|were|remains|reports|denies|continues|takes|takes|uses|wears|completed|underwent|tried|failed|received)\b|,\s+(?:and\s+)?(?:has|had|have)\s+(?:taken|tried|failed|used|received|completed|undergone)\b|,\s+and\s+(?:wears|uses|takes|reports|remains|continues|completed|underwent|tried|failed|received)\b",
         )
         .unwrap()
     });
@@ -455,6 +457,18 @@ mod clause_tests {
             vec![
                 "He walks 20 feet with a walker",
                 "and he needs help with all transfers."
+            ]
+        );
+    }
+
+    #[test]
+    fn predicates_sharing_the_subject_split_a_sentence() {
+        assert_eq!(
+            pieces("He used a wrist splint for 6 weeks, has taken ibuprofen since May without benefit, and wears a brace at night."),
+            vec![
+                "He used a wrist splint for 6 weeks",
+                "has taken ibuprofen since May without benefit",
+                "and wears a brace at night."
             ]
         );
     }

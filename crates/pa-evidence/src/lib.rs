@@ -205,6 +205,15 @@ const STOPWORDS: &[&str] = &[
     "indicating",
     "used",
     "use",
+    // Framing: "X treated with Y", "has experienced X".
+    "treated",
+    "under",
+    "experience",
+    "experienced",
+    "experiences",
+    "experiencing",
+    // A form's answer word.
+    "yes",
 ];
 
 /// A sentence taken apart for matching.
@@ -212,6 +221,8 @@ pub(crate) struct Analysis {
     tokens: Vec<Token>,
     /// (entry, token start, token end, char start, char end), deduplicated by entry.
     concepts: Vec<(usize, usize, usize, usize, usize)>,
+    /// Later mentions of a concept already in `concepts`: (entry, char start, char end).
+    repeats: Vec<(usize, usize, usize)>,
     /// Content word stems not inside a concept mention, with their char ranges.
     words: Vec<(String, usize, usize)>,
     quantities: Vec<Quantity>,
@@ -306,6 +317,7 @@ impl Checker {
         let mut concepts = Vec::new();
         let mut covered = vec![false; tokens.len()];
         let mut seen = HashSet::new();
+        let mut repeats = Vec::new();
         for hit in self.lex.find(&stems) {
             if self.is_lab_reading(text, &tokens, &hit) {
                 continue;
@@ -318,6 +330,12 @@ impl Checker {
                     hit.entry,
                     hit.tok_start,
                     hit.tok_end,
+                    tokens[hit.tok_start].start,
+                    tokens[hit.tok_end - 1].end,
+                ));
+            } else {
+                repeats.push((
+                    hit.entry,
                     tokens[hit.tok_start].start,
                     tokens[hit.tok_end - 1].end,
                 ));
@@ -342,9 +360,12 @@ impl Checker {
             }
             if seen.insert(e) {
                 concepts.push((e, ts, te + 1, m.start, m.end));
+            } else {
+                repeats.push((e, m.start, m.end));
             }
         }
-        let expansions = expand_abbreviations(text, &tokens);
+        let mut expansions = expand_abbreviations(text, &tokens);
+        expansions.extend(condition_synonyms(&stems));
         let alt_stems: HashSet<String> = expansions
             .iter()
             .flat_map(|(_, senses)| senses.iter().flatten().cloned())
@@ -379,6 +400,7 @@ impl Checker {
             quantities: quantities(text, &measures),
             tokens,
             concepts,
+            repeats,
             words,
             codes,
             expansions,
@@ -471,6 +493,11 @@ impl Checker {
             .iter()
             .map(|s| ((s.span.doc_id.as_str(), s.span.page, s.span.start), s))
             .collect();
+        let by_ordinal: HashMap<(&str, u32), &Sentence> = sentences
+            .iter()
+            .filter(|s| !s.kind.is_assertion())
+            .map(|s| ((s.span.doc_id.as_str(), s.ordinal), s))
+            .collect();
 
         let doc_dates = document_dates(sentences);
         // Concepts in the first lines (title, header) of each clinical document.
@@ -528,6 +555,7 @@ impl Checker {
                         .unwrap_or_default(),
                 );
                 a.concepts.retain(|c| c.3 >= k);
+                a.repeats.retain(|r| r.1 >= k);
                 a.words.retain(|w| w.1 >= k);
                 a.dates.retain(|d| d.at >= k);
                 a.expansions.retain(|(i, _)| a.tokens[*i].start >= k);
@@ -579,32 +607,12 @@ impl Checker {
                     .unwrap_or(&[]);
                 let request = doc_dates.get(s.span.doc_id.as_str()).copied();
                 let doc = CandidateDoc { head, request };
-                let (mut v, cov) = self.verify(s, &a, claim_type, cand, b, doc);
-                // A value measured after the request says nothing about the
-                // claim as it was made.
-                if let (Verdict::ValueDiffers(_), Some(req), Some(d)) = (
-                    &v,
-                    doc_dates.get(s.span.doc_id.as_str()),
-                    doc_dates.get(cand.span.doc_id.as_str()),
-                ) {
-                    if d > req {
-                        v = Verdict::Weak;
-                    }
-                }
-                // Support must precede the request it supports.
-                if let (Verdict::Supports, Some(req), Some(d)) = (
-                    &v,
-                    doc_dates.get(s.span.doc_id.as_str()),
-                    doc_dates.get(cand.span.doc_id.as_str()),
-                ) {
-                    if d > req {
-                        v = Verdict::AfterRequest(format!(
-                            "{} is dated {:04}-{:02}-{:02}, after the request ({:04}-{:02}-{:02})",
-                            cand.span.doc_id, d.0, d.1, d.2, req.0, req.1, req.2
-                        ));
-                    }
-                }
+                let (v, cov) = self.verify(s, &a, claim_type, cand, b, doc);
+                let v = dated(v, &doc_dates, &s.span.doc_id, &cand.span.doc_id);
                 verdicts.push((v, cov, cand));
+            }
+            if let Some(pair) = self.adjacent_support(s, &a, claim_type, &verdicts, &by_ordinal, &doc_heads, &doc_dates) {
+                verdicts.extend(pair);
             }
             decide(
                 &mut claim,
@@ -617,6 +625,62 @@ impl Checker {
             out.push(claim);
         }
         out
+    }
+
+    /// Evidence that spans two adjacent sentences of a note ("Septum deviated to
+    /// the left." "Turbinates: bilateral hypertrophy."): when no single candidate
+    /// decides the claim, each candidate that shares something with it is read
+    /// together with the next sentence of its document, under every check a single
+    /// sentence gets (negation, numbers, dates). Only support is taken from a pair,
+    /// cited as its two sentences.
+    #[allow(clippy::too_many_arguments)]
+    fn adjacent_support<'s>(
+        &self,
+        claim: &Sentence,
+        a: &Analysis,
+        claim_type: &str,
+        verdicts: &[(Verdict, f32, &'s Sentence)],
+        by_ordinal: &HashMap<(&str, u32), &'s Sentence>,
+        doc_heads: &HashMap<&str, Vec<usize>>,
+        doc_dates: &HashMap<&str, (u32, u32, u32)>,
+    ) -> Option<[(Verdict, f32, &'s Sentence); 2]> {
+        if verdicts.iter().any(|v| !matches!(v.0, Verdict::Weak)) {
+            return None;
+        }
+        let request = doc_dates.get(claim.span.doc_id.as_str()).copied();
+        for &(_, cov, first) in verdicts.iter().filter(|v| v.1 > 0.0) {
+            let Some(&next) = by_ordinal.get(&(first.span.doc_id.as_str(), first.ordinal + 1))
+            else {
+                continue;
+            };
+            let mut joined = first.clone();
+            joined.span.quote = format!("{} {}", first.span.quote, next.span.quote);
+            let b = self.analyze(&joined.span.quote);
+            // Numbers are not pieced together: every number of the claim must be
+            // confirmed by the pair itself.
+            let found = with_since_duration(&joined.span.quote, &b, request);
+            let confirmed = a
+                .quantities
+                .iter()
+                .all(|q| found.iter().any(|f| f.kind == q.kind && agrees(q, f)));
+            if !confirmed {
+                continue;
+            }
+            let head = doc_heads
+                .get(first.span.doc_id.as_str())
+                .map(Vec::as_slice)
+                .unwrap_or(&[]);
+            let doc = CandidateDoc { head, request };
+            let (v, joint) = self.verify(claim, a, claim_type, &joined, &b, doc);
+            if joint <= cov || !matches!(v, Verdict::Supports) {
+                continue;
+            }
+            let v = dated(v, doc_dates, &claim.span.doc_id, &first.span.doc_id);
+            if matches!(v, Verdict::Supports) {
+                return Some([(Verdict::Supports, joint, first), (Verdict::Supports, joint, next)]);
+            }
+        }
+        None
     }
 
     /// What `cand` says about the claim sentence `claim` (analysed as `a`).
@@ -770,7 +834,9 @@ impl Checker {
         // Without a lexicon concept, every matched word is a mention to assess:
         // in "Family history: father with colon cancer", "history" is outside
         // the experiencer's scope but "colon" and "cancer" are inside it.
-        let positions: Vec<((usize, usize), (usize, usize))> = if matched.is_empty() {
+        // Each matched mention: its claim positions (the first, then any other
+        // mention of the same word or concept) and its candidate position.
+        let positions: Vec<(Vec<(usize, usize)>, (usize, usize))> = if matched.is_empty() {
             matched_words
                 .iter()
                 .filter_map(|w| {
@@ -785,16 +851,27 @@ impl Checker {
                                 .find(|(_, senses)| senses.iter().flatten().any(|x| *x == w.0))
                                 .map(|(j, _)| &b.tokens[*j])
                         })?;
-                    Some(((w.1, w.2), (t.start, t.end)))
+                    let same = a.words.iter().filter(|o| o.0 == w.0 && o.1 != w.1);
+                    let claim_at = std::iter::once((w.1, w.2))
+                        .chain(same.map(|o| (o.1, o.2)))
+                        .collect();
+                    Some((claim_at, (t.start, t.end)))
                 })
                 .collect()
         } else {
             matched
                 .iter()
-                .filter_map(|m| m.2.map(|c| (m.1, c)))
+                .filter_map(|m| {
+                    let again = a.repeats.iter().filter(|r| r.0 == m.0);
+                    let claim_at = std::iter::once(m.1)
+                        .chain(again.map(|r| (r.1, r.2)))
+                        .collect();
+                    m.2.map(|c| (claim_at, c))
+                })
                 .collect()
         };
-        for (cpos, bpos) in positions {
+        for (claim_at, bpos) in positions {
+            let cpos = claim_at[0];
             let ca = self.assess(a, &claim.span.quote, cpos.0, cpos.1);
             let cb = self.assess(b, &cand.span.quote, bpos.0, bpos.1);
             if cb.declined && !ca.declined && (claim_type == "prior_treatment" || !ca.negated) {
@@ -806,7 +883,13 @@ impl Checker {
                     cov,
                 );
             }
-            if cb.negated != ca.negated && !cb.hypothetical {
+            // A claim that names it twice, once each way ("no headache history
+            // before; this new headache pattern"), is not contradicted by a
+            // note that agrees with one of its mentions.
+            let agrees_elsewhere = claim_at[1..]
+                .iter()
+                .any(|p| self.assess(a, &claim.span.quote, p.0, p.1).negated == cb.negated);
+            if cb.negated != ca.negated && !cb.hypothetical && !agrees_elsewhere {
                 // Opposite polarity contradicts only a statement matched as
                 // closely as a support would need; a loose match says nothing.
                 if cov < self.opts.support_coverage {
@@ -835,31 +918,7 @@ impl Checker {
         }
         // "naproxen since 06/02/2026" before a request of 09/15/2026 is a duration
         // of 105 days, for a claim of "more than 3 months".
-        let mut b_quantities: Vec<Quantity> = b.quantities.clone();
-        if let Some(req) = request {
-            if !b_quantities.iter().any(|q| q.kind == QKind::Duration) {
-                if let Some(d) = since_date(&cand.span.quote, &b.dates) {
-                    let req = dates::Date {
-                        year: req.0,
-                        month: req.1,
-                        day: req.2,
-                        at: 0,
-                    };
-                    let days = req.ordinal() - d.ordinal();
-                    if days > 0 {
-                        b_quantities.push(Quantity {
-                            kind: QKind::Duration,
-                            value: days as f64,
-                            // Taken since then, perhaps not until the request:
-                            // at most this long.
-                            cmp: quantity::Cmp::AtMost,
-                            hi: None,
-                            surface: format!("{days} days from its start to the request"),
-                        });
-                    }
-                }
-            }
-        }
+        let b_quantities = with_since_duration(&cand.span.quote, b, request);
         // A claim dated otherwise than the candidate is about another time: its
         // values are not compared ("LDL 112 on 01/29" against "LDL 128 (10/2025)").
         let other_time = !a.dates.is_empty()
@@ -991,6 +1050,30 @@ impl Checker {
         } else {
             (Verdict::Weak, cov)
         }
+    }
+}
+
+/// A verdict in time: a value measured after the request says nothing about the
+/// claim as it was made, and support must precede the request it supports.
+fn dated(
+    v: Verdict,
+    doc_dates: &HashMap<&str, (u32, u32, u32)>,
+    claim_doc: &str,
+    cand_doc: &str,
+) -> Verdict {
+    let (Some(req), Some(d)) = (doc_dates.get(claim_doc), doc_dates.get(cand_doc)) else {
+        return v;
+    };
+    if d <= req {
+        return v;
+    }
+    match v {
+        Verdict::ValueDiffers(_) => Verdict::Weak,
+        Verdict::Supports => Verdict::AfterRequest(format!(
+            "{} is dated {:04}-{:02}-{:02}, after the request ({:04}-{:02}-{:02})",
+            cand_doc, d.0, d.1, d.2, req.0, req.1, req.2
+        )),
+        v => v,
     }
 }
 
@@ -1252,6 +1335,29 @@ fn expand_abbreviations(text: &str, tokens: &[Token]) -> Vec<(usize, Vec<Vec<Str
     out
 }
 
+/// Conditions named otherwise elsewhere: each ICD-10-CM name in the text
+/// ([`pa_types::conditions`]) read, like an abbreviation, as the other names of
+/// its condition ("itch" as "pruritus"), at its first token.
+fn condition_synonyms(stems: &[String]) -> Vec<(usize, Vec<Vec<String>>)> {
+    pa_types::conditions::synonyms_in(stems)
+        .into_iter()
+        .map(|m| {
+            let senses = m
+                .synonyms
+                .into_iter()
+                .map(|s| {
+                    s.into_iter()
+                        .filter(|w| w.len() >= 3 && !STOPWORDS.contains(&w.as_str()))
+                        .collect::<Vec<_>>()
+                })
+                .filter(|v| !v.is_empty())
+                .collect();
+            (m.tok_start, senses)
+        })
+        .filter(|(_, senses): &(usize, Vec<Vec<String>>)| !senses.is_empty())
+        .collect()
+}
+
 /// How many medications a sentence says were used: "three medications",
 /// "two preventive medications", "3 antihypertensive agents".
 fn drug_count(text: &str) -> Option<usize> {
@@ -1284,26 +1390,69 @@ fn answer_start(text: &str) -> Option<usize> {
         .then(|| text[..=colon].chars().count())
 }
 
+/// The quantities of a candidate (analysed as `b`), with the duration from a
+/// start date to the request when it gives no duration itself: "naproxen since
+/// 06/02/2026" before a request of 09/15/2026 is 105 days.
+fn with_since_duration(
+    text: &str,
+    b: &Analysis,
+    request: Option<(u32, u32, u32)>,
+) -> Vec<Quantity> {
+    let mut out = b.quantities.clone();
+    let (Some(req), false) = (request, out.iter().any(|q| q.kind == QKind::Duration)) else {
+        return out;
+    };
+    let Some(d) = since_date(text, &b.dates) else {
+        return out;
+    };
+    let req = dates::Date {
+        year: req.0,
+        month: req.1,
+        day: req.2,
+        at: 0,
+    };
+    let days = req.ordinal() - d.ordinal();
+    if days > 0 {
+        out.push(Quantity {
+            kind: QKind::Duration,
+            value: days as f64,
+            // Taken since then, perhaps not until the request: at most this long.
+            cmp: quantity::Cmp::AtMost,
+            hi: None,
+            surface: format!("{days} days from its start to the request"),
+        });
+    }
+    out
+}
+
 /// The date a treatment or symptom started, when the sentence says "since
-/// 06/02/2026", "started 3/2025" or "from 06/2025".
+/// 06/02/2026", "started 3/2025" or "from 06/2025"; "since" may name the event
+/// first ("since a fall 02/2024", up to five words, within the clause).
 fn since_date(text: &str, found: &[dates::Date]) -> Option<dates::Date> {
+    const STARTS: &[&str] = &[
+        "since",
+        "started",
+        "start",
+        "began",
+        "begun",
+        "from",
+        "onset",
+        "initiated",
+    ];
     let chars: Vec<char> = text.chars().collect();
     found.iter().copied().find(|d| {
         let before: String = chars[..d.at.min(chars.len())].iter().collect();
         let before = before.to_lowercase();
         let before = before.trim_end();
-        [
-            "since",
-            "started",
-            "start",
-            "began",
-            "begun",
-            "from",
-            "onset",
-            "initiated",
-        ]
-        .iter()
-        .any(|w| before.ends_with(w))
+        if STARTS.iter().any(|w| before.ends_with(w)) {
+            return true;
+        }
+        let words: Vec<&str> = before.split_whitespace().rev().take(6).collect();
+        words.iter().enumerate().any(|(k, w)| {
+            k > 0
+                && *w == "since"
+                && words[..k].iter().all(|x| !x.contains([',', ';', '.', ':']))
+        })
     })
 }
 

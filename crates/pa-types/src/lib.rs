@@ -17,6 +17,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 pub mod abbrev;
+pub mod conditions;
 pub mod drugs;
 mod lexicon;
 pub mod text;

@@ -138,16 +138,24 @@ pub fn tokenize(s: &str) -> Vec<Token> {
     out
 }
 
+/// "headaches", "backaches", "aches": "-aches" after a consonant (or alone).
+fn ache_plural(w: &str) -> bool {
+    w.strip_suffix("aches")
+        .is_some_and(|base| !base.ends_with(['a', 'e', 'i', 'o', 'u']))
+}
+
 /// Crude English stemming for matching: plural and common suffixes.
 pub fn stem(word: &str) -> String {
     let w = word;
     for suf in ["ing", "ies", "ed", "es", "s"] {
         // "-es" is a suffix only after a sibilant ("boxes", "branches");
-        // "headaches" is "headache" + "s".
+        // "headaches" is "headache" + "s" (an "-ache" after a consonant, not
+        // "reaches" or "approaches").
         if suf == "es"
-            && !["ses", "xes", "zes", "ches", "shes"]
+            && (!["ses", "xes", "zes", "ches", "shes"]
                 .iter()
                 .any(|x| w.ends_with(x))
+                || ache_plural(w))
         {
             continue;
         }
@@ -200,6 +208,10 @@ mod tests {
         assert_eq!(stem("injections"), "injection");
         assert_eq!(stem("therapies"), "therapy");
         assert_eq!(stem("was"), "was");
+        assert_eq!(stem("headaches"), "headache");
+        assert_eq!(stem("backaches"), "backache");
+        assert_eq!(stem("branches"), "branch");
+        assert_eq!(stem("reaches"), "reach");
     }
 }
 
