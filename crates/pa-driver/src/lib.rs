@@ -17,9 +17,10 @@ use pa_types::{CaseResult, DocStatus, RunInfo, Sentence};
 use rayon::prelude::*;
 
 pub mod ops;
+pub mod review;
 
 pub use pa_index::TextHit;
-pub use pa_store::read::StoredCase;
+pub use pa_store::read::{StoredCase, StoredClaim};
 
 /// Fatal errors: the run cannot go on. Bad documents are never fatal.
 #[derive(Debug, thiserror::Error)]
@@ -277,9 +278,61 @@ fn tables_exist(out: &Path) -> bool {
         .all(|t| std::fs::read_dir(out.join(t)).is_ok_and(|mut d| d.next().is_some()))
 }
 
-/// sha256 over the pipeline version, the settings hash and every document's
-/// name, hash and size: what decides whether a case must be redone.
-fn fingerprint(case: &pa_ingest::StagedCase, config_sha256: &str) -> String {
+/// What every claim trace of a run records about the run.
+struct TraceStamp {
+    run_id: String,
+    settings_hash: String,
+    lexicon_version: String,
+}
+
+/// First 12 hex digits of the sha256 of `text`.
+fn sha12(text: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(text.as_bytes());
+    format!("{:x}", h.finalize())[..12].to_string()
+}
+
+/// `<version key>@<sha256 of the text, 12 hex>` of the lexicon.
+fn lexicon_version(text: &str) -> String {
+    let version = text
+        .lines()
+        .find_map(|l| l.strip_prefix("version = "))
+        .unwrap_or("?")
+        .trim();
+    format!("{version}@{}", sha12(text))
+}
+
+/// Stamp the claims' traces with the run, its settings hash, the lexicon
+/// version and the criteria set applied to the case (`<service>@<sha12>`).
+fn stamp_traces(
+    claims: &mut [pa_types::Claim],
+    stamp: &TraceStamp,
+    criteria: &[pa_types::CriterionResult],
+) {
+    let criteria_version = criteria
+        .first()
+        .map(|c| {
+            let text = pa_config::DEFAULT_CRITERIA
+                .iter()
+                .find(|(name, _)| *name == c.service)
+                .map_or("", |f| f.1);
+            format!("{}@{}", c.service, sha12(text))
+        })
+        .unwrap_or_else(|| "none".into());
+    for t in claims.iter_mut().filter_map(|c| c.trace.as_mut()) {
+        t.run_id = stamp.run_id.clone();
+        t.settings_hash = stamp.settings_hash.clone();
+        t.lexicon_version = stamp.lexicon_version.clone();
+        t.criteria_version = criteria_version.clone();
+    }
+}
+
+/// sha256 over the pipeline version, the settings hash, every document's
+/// name, hash and size, and the digest of the case's reviewer verdicts (when it
+/// has any): what decides whether a case must be redone. A new verdict redoes
+/// its case, so the case page shows it.
+fn fingerprint(case: &pa_ingest::StagedCase, config_sha256: &str, reviews: &str) -> String {
     use sha2::{Digest, Sha256};
     let mut h = Sha256::new();
     h.update(env!("CARGO_PKG_VERSION").as_bytes());
@@ -297,6 +350,10 @@ fn fingerprint(case: &pa_ingest::StagedCase, config_sha256: &str) -> String {
         h.update([0]);
         h.update(sha.as_bytes());
         h.update(size.to_le_bytes());
+    }
+    if !reviews.is_empty() {
+        h.update(b"\0reviews\0");
+        h.update(reviews.as_bytes());
     }
     format!("{:x}", h.finalize())
 }
@@ -490,6 +547,12 @@ fn run_in_pool(
         pa_evidence::criteria::CriteriaSet::from_files(pa_config::DEFAULT_CRITERIA, &checker)
             .map_err(pa_evidence::EvidenceError::Context)?;
     let _span = tracing::info_span!("run", run_id = %run.run_id).entered();
+    let reviews = pa_store::reviews::ReviewIndex::new(pa_store::reviews::read_reviews(out)?);
+    let stamp = TraceStamp {
+        run_id: run.run_id.clone(),
+        settings_hash: settings.config_sha256.clone(),
+        lexicon_version: lexicon_version(pa_config::DEFAULT_LEXICON),
+    };
 
     // Ingest lists the case folders only; each case is staged (its documents
     // listed and hashed) just before it is extracted, so nothing held grows
@@ -623,7 +686,11 @@ fn run_in_pool(
                 .into_par_iter()
                 .map(|case| {
                     let case = pa_ingest::stage(case, &iopts);
-                    let fp = fingerprint(&case, &settings.config_sha256);
+                    let fp = fingerprint(
+                        &case,
+                        &settings.config_sha256,
+                        reviews.case_digest(&case.case_id),
+                    );
                     (case, fp)
                 })
                 .collect()
@@ -795,7 +862,8 @@ fn run_in_pool(
                     let drug = pa_summarize::requested_drug(sents).map(|d| d.0);
                     let criteria =
                         checker.check_criteria(&criteria, service_code.as_deref(), drug, sents);
-                    let claims = checker.check_case(case_id, sents, &index);
+                    let mut claims = checker.check_case(case_id, sents, &index);
+                    stamp_traces(&mut claims, &stamp, &criteria);
                     let t1 = Instant::now();
                     let facts = checker.facts(sents);
                     let t2 = Instant::now();
@@ -840,7 +908,8 @@ fn run_in_pool(
 
             let t = Instant::now();
             if let Some(rows) = &mut review_rows {
-                review_case_pages += pa_store::html::write_case_pages(out, &run, &cases, rows)?;
+                review_case_pages +=
+                    pa_store::html::write_case_pages(out, &run, &cases, rows, &reviews)?;
             }
             pa_types::crash_point("after:review");
             // A run with no case to write (all unchanged) adds no empty files

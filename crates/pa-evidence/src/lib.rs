@@ -22,10 +22,12 @@ pub mod criteria;
 mod dates;
 pub mod facts;
 pub mod quantity;
+mod trace;
 
 use claims::Detection;
 use context::{Assessment, Context};
 use quantity::{agrees, quantities, unit_is_result, QKind, Quantity};
+use trace::candidate_trace;
 
 /// Errors building a checker.
 #[derive(Debug, thiserror::Error)]
@@ -540,6 +542,7 @@ impl Checker {
                 Detection::Claim(t) => t,
                 Detection::Instruction | Detection::NotAClaim => continue,
             };
+            let mut trace = self.claim_trace(&a, &s.span.quote);
             let mut claim = Claim {
                 claim_id: claim_id.clone(),
                 span: s.span.clone(),
@@ -547,10 +550,13 @@ impl Checker {
                 status: ClaimStatus::Unsupported,
                 reason: String::new(),
                 evidence: Vec::new(),
+                trace: None,
             };
             if evidence_docs.is_empty() {
                 claim.reason =
                     "no readable clinical document in this case to check it against".into();
+                trace.rule = "unsupported_no_clinical_documents".into();
+                claim.trace = Some(trace);
                 out.push(claim);
                 continue;
             }
@@ -576,7 +582,7 @@ impl Checker {
                     .unwrap_or(&[]);
                 let request = doc_dates.get(s.span.doc_id.as_str()).copied();
                 let doc = CandidateDoc { head, request };
-                let (mut v, cov) = self.verify(s, &a, claim_type, cand, b, doc);
+                let (mut v, cov, mut rule) = self.verify(s, &a, claim_type, cand, b, doc);
                 // A value measured after the request says nothing about the
                 // claim as it was made.
                 if let (Verdict::ValueDiffers(_), Some(req), Some(d)) = (
@@ -586,6 +592,7 @@ impl Checker {
                 ) {
                     if d > req {
                         v = Verdict::Weak;
+                        rule = "value_measured_after_request";
                     }
                 }
                 // Support must precede the request it supports.
@@ -599,18 +606,25 @@ impl Checker {
                             "{} is dated {:04}-{:02}-{:02}, after the request ({:04}-{:02}-{:02})",
                             cand.span.doc_id, d.0, d.1, d.2, req.0, req.1, req.2
                         ));
+                        rule = "support_after_request";
                     }
                 }
+                trace
+                    .candidates
+                    .push(candidate_trace(&h, cand, &v, cov, rule));
                 verdicts.push((v, cov, cand));
             }
-            decide(
+            trace::order_candidates(&mut trace.candidates);
+            trace.rule = decide(
                 &mut claim,
                 verdicts,
                 &self.opts,
                 s.kind.as_str(),
                 evidence_docs.len(),
                 &doc_dates,
-            );
+            )
+            .into();
+            claim.trace = Some(trace);
             out.push(claim);
         }
         out
@@ -625,7 +639,7 @@ impl Checker {
         cand: &Sentence,
         b: &Analysis,
         doc: CandidateDoc<'_>,
-    ) -> (Verdict, f32) {
+    ) -> (Verdict, f32, &'static str) {
         let CandidateDoc {
             head: doc_head,
             request,
@@ -728,7 +742,7 @@ impl Checker {
         let nw = a.words.len() as f32;
         let denom = 2.0 * nc + nw;
         if denom == 0.0 {
-            return (Verdict::Weak, 0.0);
+            return (Verdict::Weak, 0.0, "no_key_terms");
         }
         let cov =
             ((2.0 * matched.len() as f32 + matched_words.len() as f32 + matched_dates as f32)
@@ -747,7 +761,7 @@ impl Checker {
             || (cov >= 0.34 && (!matched.is_empty() || matched_words.len() + matched_dates >= 2))
             || (head && cov >= 0.25);
         if !relevant {
-            return (Verdict::Weak, cov);
+            return (Verdict::Weak, cov, "not_relevant");
         }
         let where_ = format!("{} p.{}", cand.span.doc_id, cand.span.page);
 
@@ -759,6 +773,7 @@ impl Checker {
                     short(&cand.span.quote)
                 )),
                 cov,
+                "negative_form",
             );
         }
         // Context of the matched mentions, claim side against candidate side.
@@ -801,13 +816,14 @@ impl Checker {
                         short(&cand.span.quote)
                     )),
                     cov,
+                    "declined",
                 );
             }
             if cb.negated != ca.negated && !cb.hypothetical {
                 // Opposite polarity contradicts only a statement matched as
                 // closely as a support would need; a loose match says nothing.
                 if cov < self.opts.support_coverage {
-                    return (Verdict::Weak, cov);
+                    return (Verdict::Weak, cov, "opposite_polarity_loose_match");
                 }
                 return (
                     Verdict::Contradicts(format!(
@@ -815,6 +831,7 @@ impl Checker {
                         short(&cand.span.quote)
                     )),
                     cov,
+                    "opposite_polarity",
                 );
             }
             family |= cb.family && !ca.family;
@@ -925,6 +942,7 @@ impl Checker {
                         found_text.join(", ")
                     )),
                     cov,
+                    "value_differs",
                 );
             }
         }
@@ -946,17 +964,18 @@ impl Checker {
                         short(&cand.span.quote)
                     )),
                     cov,
+                    "fewer_drugs_named",
                 );
             }
         }
         if family {
-            return (Verdict::Family, cov);
+            return (Verdict::Family, cov, "family");
         }
         if hypothetical {
-            return (Verdict::Hypothetical, cov);
+            return (Verdict::Hypothetical, cov, "hypothetical");
         }
         if let Some(m) = missing {
-            return (Verdict::MissingNumber(m), cov);
+            return (Verdict::MissingNumber(m), cov, "number_not_confirmed");
         }
         // A claim that names a test, a treatment or a specialist is supported
         // only by a sentence that names it too ("EMG confirms radiculopathy" is
@@ -981,12 +1000,20 @@ impl Checker {
             .iter()
             .any(|m| self.assess(a, &claim.span.quote, m.1 .0, m.1 .1).negated);
         if names_one && !matched_one && !strong && !negative_claim {
-            return (Verdict::Weak, cov);
+            return (Verdict::Weak, cov, "named_test_or_treatment_not_matched");
         }
         if cov >= self.opts.support_coverage || strong {
-            (Verdict::Supports, cov)
+            (
+                Verdict::Supports,
+                cov,
+                if cov >= self.opts.support_coverage {
+                    "coverage"
+                } else {
+                    "strong_match"
+                },
+            )
         } else {
-            (Verdict::Weak, cov)
+            (Verdict::Weak, cov, "coverage_below_threshold")
         }
     }
 }
@@ -999,7 +1026,7 @@ fn decide(
     doc_kind: &str,
     n_docs: usize,
     doc_dates: &HashMap<&str, (u32, u32, u32)>,
-) {
+) -> &'static str {
     verdicts.sort_by(|x, y| y.1.total_cmp(&x.1));
     // When a sentence speaks: its own date, else its document's.
     let when = |s: &Sentence| {
@@ -1086,8 +1113,15 @@ fn decide(
                 score: support.map(|v| v.1).unwrap_or(0.0),
                 relation: "supports",
             });
+            return "contradicted_documents_disagree";
         }
+        "contradicted"
     } else if let Some((_, _, s)) = support {
+        let rule = if history_note.is_some() {
+            "supported_older_value_is_history"
+        } else {
+            "supported"
+        };
         claim.status = ClaimStatus::Supported;
         claim.reason = format!(
             "supported by {} p.{}: \"{}\"{}",
@@ -1097,6 +1131,7 @@ fn decide(
             history_note.unwrap_or_default()
         );
         claim.evidence = evidence(&|v| matches!(v, Verdict::Supports), "supports", &verdicts);
+        rule
     } else if let Some((_, _, s)) = family {
         claim.status = ClaimStatus::Contradicted;
         claim.reason = format!(
@@ -1106,30 +1141,41 @@ fn decide(
             short(&s.span.quote)
         );
         claim.evidence = evidence(&|v| matches!(v, Verdict::Family), "contradicts", &verdicts);
+        "contradicted_family_member"
     } else {
         claim.status = ClaimStatus::Unsupported;
         let related = verdicts.iter().find(|v| !matches!(v.0, Verdict::Weak));
-        claim.reason = match related {
-            Some((Verdict::AfterRequest(why), _, _)) => {
-                format!("the only support is later than the request: {why}")
-            }
-            Some((Verdict::MissingNumber(n), _, s)) => {
+        let (rule, reason) = match related {
+            Some((Verdict::AfterRequest(why), _, _)) => (
+                "unsupported_support_after_request",
+                format!("the only support is later than the request: {why}"),
+            ),
+            Some((Verdict::MissingNumber(n), _, s)) => (
+                "unsupported_number_not_confirmed",
                 format!(
                     "{} p.{} mentions it but does not confirm {}",
                     s.span.doc_id,
                     s.span.page,
                     n.trim()
-                )
-            }
-            Some((Verdict::Hypothetical, _, s)) => format!(
-                "{} p.{} only plans, requests or suspects it: \"{}\"",
-                s.span.doc_id,
-                s.span.page,
-                short(&s.span.quote)
+                ),
             ),
-            _ => format!("no support found in the {n_docs} clinical document(s) of this case"),
+            Some((Verdict::Hypothetical, _, s)) => (
+                "unsupported_only_planned",
+                format!(
+                    "{} p.{} only plans, requests or suspects it: \"{}\"",
+                    s.span.doc_id,
+                    s.span.page,
+                    short(&s.span.quote)
+                ),
+            ),
+            _ => (
+                "unsupported_no_support",
+                format!("no support found in the {n_docs} clinical document(s) of this case"),
+            ),
         };
+        claim.reason = reason;
         claim.evidence = evidence(&|v| !matches!(v, Verdict::Weak), "related", &verdicts);
+        rule
     }
 }
 
