@@ -29,27 +29,5 @@ fn evidence_findings_match_the_reviewed_snapshot() {
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let actual = String::from_utf8_lossy(&o.stdout).into_owned();
-    let snap = root().join("tests/fixtures/evidence.snap");
-    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
-        std::fs::write(&snap, &actual).unwrap();
-        return;
-    }
-    let expected = std::fs::read_to_string(&snap).unwrap_or_default();
-    if actual != expected {
-        let diff: Vec<String> = expected
-            .lines()
-            .filter(|l| !actual.lines().any(|a| a == *l))
-            .map(|l| format!("- {l}"))
-            .chain(
-                actual
-                    .lines()
-                    .filter(|l| !expected.lines().any(|e| e == *l))
-                    .map(|l| format!("+ {l}")),
-            )
-            .collect();
-        panic!(
-            "findings differ from tests/fixtures/evidence.snap (UPDATE_SNAPSHOTS=1 to accept):\n{}",
-            diff.join("\n")
-        );
-    }
+    crate::common::assert_snapshot("evidence.snap", &actual);
 }

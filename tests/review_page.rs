@@ -4,19 +4,7 @@
 
 use std::process::Command;
 
-use crate::common::{root, run};
-
-fn browser_available() -> bool {
-    let chromium = std::path::Path::new("/usr/bin/chromium").exists();
-    let playwright = Command::new("python3")
-        .args(["-c", "import playwright"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !(chromium && playwright) {
-        eprintln!("skipping: needs /usr/bin/chromium and the playwright Python package (make test installs both)");
-    }
-    chromium && playwright
-}
+use crate::common::{browser_available, root, run};
 
 #[test]
 fn review_pages_work_in_a_real_browser() {

@@ -65,6 +65,13 @@ struct RunArgs {
     /// Drop folder: one sub-folder per case.
     #[arg(long)]
     drop: PathBuf,
+    #[command(flatten)]
+    opts: RunOpts,
+}
+
+/// What `run` and `eval` share besides the drop folder.
+#[derive(clap::Args)]
+struct RunOpts {
     /// Output folder (created).
     #[arg(long)]
     out: PathBuf,
@@ -217,14 +224,77 @@ enum Command {
         #[arg(long)]
         max_cpu_seconds: u64,
     },
-    /// Run the pipeline and score it against every gold.json in the drop folder.
+    /// Run the pipeline and score it against every gold.json in the drop folder;
+    /// with `--from-reviews`, score every run in `--out` against reviewer verdicts.
     Eval {
         #[command(flatten)]
-        args: RunArgs,
+        args: EvalArgs,
         /// Print the metrics as JSON.
         #[arg(long)]
         json: bool,
     },
+    /// Record a reviewer's verdict on a claim of a case's latest result, or
+    /// import verdicts from a CSV file (`--import FILE`, columns: case_id,
+    /// claim_id, verdict, reviewer, and optionally status, note).
+    Review(ReviewArgs),
+    /// Print the decision trace of a claim of a case's latest result: its parsed
+    /// parts, the candidate sentences with their scores, the rule that decided,
+    /// and the settings, lexicon and criteria versions of the run.
+    Explain {
+        /// The case id.
+        case_id: String,
+        /// The claim id (`<doc_id>#<sentence>`, as `show` and the claims table give it).
+        claim_id: String,
+        /// Output folder of earlier runs.
+        #[arg(long, default_value = "output")]
+        out: PathBuf,
+    },
+}
+
+#[derive(clap::Args)]
+struct EvalArgs {
+    /// Drop folder with gold.json labels (not with --from-reviews).
+    #[arg(
+        long,
+        required_unless_present = "from_reviews",
+        conflicts_with = "from_reviews"
+    )]
+    drop: Option<PathBuf>,
+    // With --from-reviews, --out is the folder to read.
+    #[command(flatten)]
+    opts: RunOpts,
+    /// Score the runs already in --out against the reviewers' verdicts
+    /// (agreement per run) instead of running the pipeline.
+    #[arg(long)]
+    from_reviews: bool,
+}
+
+#[derive(clap::Args)]
+struct ReviewArgs {
+    /// The case id.
+    #[arg(required_unless_present = "import")]
+    case_id: Option<String>,
+    /// The claim id in the case's latest result.
+    #[arg(long = "claim", required_unless_present = "import")]
+    claim_id: Option<String>,
+    /// Whether the checker's status is right.
+    #[arg(long, required_unless_present = "import", value_parser = ["agree", "disagree"])]
+    verdict: Option<String>,
+    /// The status the claim should have (with `disagree`, what it is instead).
+    #[arg(long, value_parser = ["supported", "unsupported", "contradicted"])]
+    status: Option<String>,
+    /// Free text (stored in the owner-only output, never logged).
+    #[arg(long, default_value = "")]
+    note: String,
+    /// The reviewer's id.
+    #[arg(long, required_unless_present = "import")]
+    reviewer: Option<String>,
+    /// Import verdicts from a CSV file instead; a file with any bad row imports nothing.
+    #[arg(long, conflicts_with_all = ["case_id", "claim_id", "verdict", "status", "note", "reviewer"])]
+    import: Option<PathBuf>,
+    /// Output folder of earlier runs.
+    #[arg(long, default_value = "output")]
+    out: PathBuf,
 }
 
 /// Bad command-line arguments (`EX_USAGE`): never 2, which means "finished
@@ -264,7 +334,8 @@ fn main() -> ExitCode {
         libc::umask(0o077);
     }
     let quiet = match &cli.command {
-        Command::Run(a) | Command::Eval { args: a, .. } => a.quiet,
+        Command::Run(a) => a.opts.quiet,
+        Command::Eval { args: a, .. } => a.opts.quiet,
         Command::ExtractWorker { .. }
         | Command::Show { .. }
         | Command::Search { .. }
@@ -272,9 +343,15 @@ fn main() -> ExitCode {
         | Command::Audit { .. }
         | Command::Criteria { .. }
         | Command::Purge { .. }
+        | Command::Review(_)
+        | Command::Explain { .. }
         | Command::Synth { .. } => true,
     };
-    let json = matches!(&cli.command, Command::Run(a) | Command::Eval { args: a, .. } if a.log_format == LogFormat::Json);
+    let json = match &cli.command {
+        Command::Run(a) => a.opts.log_format == LogFormat::Json,
+        Command::Eval { args: a, .. } => a.opts.log_format == LogFormat::Json,
+        _ => false,
+    };
     // JSON logs are for collectors: they get the run's info lines (the run
     // summary) without PRIORAUTH_LOG having to say so.
     let filter =
@@ -375,13 +452,13 @@ fn criteria_command(action: CriteriaAction) -> Result<ExitCode> {
 
 /// Run the pipeline; with `table`, each case's line of the terminal table is
 /// printed as its batch is written.
-fn run_pipeline(a: &RunArgs, keep_cases: bool, table: bool) -> Result<RunReport> {
+fn run_pipeline(drop: &Path, a: &RunOpts, keep_cases: bool, table: bool) -> Result<RunReport> {
     let mut s = settings(a.config.as_deref())?;
     s.add_criteria_dirs(&a.criteria)
         .context("reading the --criteria folders")?;
     // Before the table header, and before the output folder is created.
-    if let Err(e) = std::fs::read_dir(&a.drop) {
-        anyhow::bail!("cannot read drop folder {}: {e}", a.drop.display());
+    if let Err(e) = std::fs::read_dir(drop) {
+        anyhow::bail!("cannot read drop folder {}: {e}", drop.display());
     }
     if s.output.group_readable {
         // SAFETY: umask has no preconditions; no output file exists yet.
@@ -428,11 +505,11 @@ fn run_pipeline(a: &RunArgs, keep_cases: bool, table: bool) -> Result<RunReport>
         keep_cases,
         on_case: table.then_some(&row as &(dyn Fn(&pa_driver::CaseBrief) + Sync)),
     };
-    let result = pa_driver::run(&a.drop, &a.out, &s, &opts);
+    let result = pa_driver::run(drop, &a.out, &s, &opts);
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
-    result.with_context(|| format!("processing {} into {}", a.drop.display(), a.out.display()))
+    result.with_context(|| format!("processing {} into {}", drop.display(), a.out.display()))
 }
 
 /// The isolated worker: no logging (its stderr is never shown), quiet panics,
@@ -620,7 +697,8 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         }
         Command::Run(a) => {
             let started = std::time::Instant::now();
-            let report = run_pipeline(&a, false, !a.quiet)?;
+            let report = run_pipeline(&a.drop, &a.opts, false, !a.opts.quiet)?;
+            let a = a.opts;
             let flagged = report.totals.needs_review;
             tracing::info!(
                 run_id = %report.run.run_id,
@@ -659,13 +737,49 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::from(report.exit_status()))
         }
+        Command::Review(a) => review(a),
+        Command::Explain {
+            case_id,
+            claim_id,
+            out,
+        } => {
+            let Some((run_id, claim)) = pa_driver::review::explain(&out, &case_id, &claim_id)
+                .context("reading the output dataset")?
+            else {
+                eprintln!("no claim {claim_id} of case {case_id} in {}", out.display());
+                return Ok(ExitCode::from(1));
+            };
+            print_explain(&case_id, &run_id, &claim)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Eval { args, json } if args.from_reviews => {
+            let (claims, verdicts) = pa_driver::review::review_labels(&args.opts.out)
+                .context("reading the output dataset")?;
+            let labels: Vec<pa_eval::reviews::ReviewLabel> = verdicts
+                .iter()
+                .map(|r| pa_eval::reviews::ReviewLabel {
+                    fingerprint: r.claim_fingerprint.clone(),
+                    reviewed_at_us: r.reviewed_at_us,
+                    label: r.label().map(str::to_string),
+                })
+                .collect();
+            let eval = pa_eval::reviews::from_reviews(&claims, &labels);
+            if json {
+                println!("{}", serde_json::to_string_pretty(&eval)?);
+            } else {
+                print!("{}", eval.table());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Eval { args, json } => {
-            let golds = pa_eval::load_gold(&args.drop).context("reading gold labels")?;
+            let drop = args.drop.unwrap_or_default();
+            let golds = pa_eval::load_gold(&drop).context("reading gold labels")?;
             // The evaluation scores this build on every case: nothing is skipped.
             let report = run_pipeline(
-                &RunArgs {
+                &drop,
+                &RunOpts {
                     force: true,
-                    ..args
+                    ..args.opts
                 },
                 true,
                 false,
@@ -696,6 +810,146 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// `priorauth review`: one verdict, or a CSV import (all rows or none).
+fn review(a: ReviewArgs) -> Result<ExitCode> {
+    let (inputs, source) = match &a.import {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            match pa_driver::review::inputs_from_csv(&text) {
+                Ok(inputs) => (inputs, format!("import:{name}")),
+                Err(problems) => return Ok(report_bad_rows(path, &problems)),
+            }
+        }
+        None => (
+            vec![pa_driver::review::VerdictInput {
+                line: 0,
+                case_id: a.case_id.unwrap_or_default(),
+                claim_id: a.claim_id.unwrap_or_default(),
+                verdict: a.verdict.unwrap_or_default(),
+                status: a.status,
+                note: a.note,
+                reviewer: a.reviewer.unwrap_or_default(),
+            }],
+            "cli".to_string(),
+        ),
+    };
+    match pa_driver::review::record(&a.out, &inputs, &source).context("recording verdicts")? {
+        Ok(done) => {
+            println!(
+                "recorded {} verdict(s) as review {} in {}",
+                done.rows.len(),
+                done.review_id,
+                done.file.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(problems) => match &a.import {
+            Some(path) => Ok(report_bad_rows(path, &problems)),
+            None => {
+                for (_, p) in &problems {
+                    eprintln!("error: {}", term(p));
+                }
+                Ok(ExitCode::from(1))
+            }
+        },
+    }
+}
+
+/// Bad rows of an import file, by line; nothing was imported.
+fn report_bad_rows(path: &Path, problems: &[(usize, String)]) -> ExitCode {
+    for (line, p) in problems {
+        eprintln!("{}:{line}: {}", path.display(), term(p));
+    }
+    eprintln!(
+        "error: {} problem(s) in {}; nothing was imported",
+        problems.len(),
+        path.display()
+    );
+    ExitCode::from(1)
+}
+
+/// `priorauth explain`: the stored decision trace of one claim.
+fn print_explain(case_id: &str, run_id: &str, k: &pa_driver::StoredClaim) -> Result<()> {
+    println!(
+        "claim {} of case {} (run {run_id})",
+        term(&k.claim_id),
+        term(case_id)
+    );
+    for l in wrap(&term(&k.text), 76) {
+        println!("    {l}");
+    }
+    println!("type: {}; status: {}", k.claim_type, k.status);
+    for l in wrap(&term(&format!("reason: {}", k.reason)), 78) {
+        println!("{l}");
+    }
+    let Some(trace) = &k.trace else {
+        println!("\nno decision trace: run {run_id} predates traces (rerun the case with --force)");
+        return Ok(());
+    };
+    let t: pa_types::ClaimTrace =
+        serde_json::from_str(trace).context("reading the stored decision trace")?;
+    println!("\nPARSED");
+    for c in &t.concepts {
+        let ctx = if c.context.is_empty() {
+            "affirmed".to_string()
+        } else {
+            c.context.join(", ")
+        };
+        println!(
+            "  concept {} ({}) \"{}\": {ctx}",
+            c.id,
+            c.kind,
+            term(&c.text)
+        );
+    }
+    for n in &t.numbers {
+        println!(
+            "  number {} {} {} (\"{}\")",
+            n.kind,
+            n.cmp,
+            n.value,
+            term(&n.surface)
+        );
+    }
+    for d in &t.dates {
+        println!("  date {d}");
+    }
+    if !t.words.is_empty() {
+        for l in wrap(&format!("words: {}", t.words.join(" ")), 76) {
+            println!("  {l}");
+        }
+    }
+    println!("\nCANDIDATES ({}, strongest first)", t.candidates.len());
+    for (i, c) in t.candidates.iter().enumerate() {
+        println!(
+            "  {}. {} p.{} {}-{}  search {:.2}  coverage {:.2}  -> {} ({})",
+            i + 1,
+            term(&c.doc_id),
+            c.page,
+            c.start,
+            c.end,
+            c.search_score,
+            c.coverage,
+            c.verdict,
+            c.rule
+        );
+        for l in wrap(&term(&c.quote), 72) {
+            println!("       {l}");
+        }
+    }
+    println!("\nDECIDED BY: {}", t.rule);
+    println!("settings hash: {}", t.settings_hash);
+    println!("lexicon: {}", t.lexicon_version);
+    println!("criteria: {}", t.criteria_version);
+    println!("run: {}", t.run_id);
+    Ok(())
 }
 
 fn print_table_header() {

@@ -104,3 +104,72 @@ pub fn latest_view(out: &Path) -> String {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
+
+/// Run `tests/py/<script> OUT` and parse the JSON report it prints.
+pub fn py_report(script: &str, out: &Path) -> serde_json::Value {
+    let o = Command::new("python3")
+        .arg(root().join("tests/py").join(script))
+        .arg(out)
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "{script}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
+/// Are Debian's chromium and playwright's Python driver installed (`make
+/// test` installs both)? Browser tests skip with a message when not.
+pub fn browser_available() -> bool {
+    let chromium = Path::new("/usr/bin/chromium").exists();
+    let playwright = Command::new("python3")
+        .args(["-c", "import playwright"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !(chromium && playwright) {
+        eprintln!("skipping: needs /usr/bin/chromium and the playwright Python package (make test installs both)");
+    }
+    chromium && playwright
+}
+
+/// Copy the case folders `cases` of `src` into `drop` (created).
+pub fn copy_cases(src: &Path, cases: &[&str], drop: &Path) {
+    for case in cases {
+        let dst = drop.join(case);
+        std::fs::create_dir_all(&dst).unwrap();
+        for e in std::fs::read_dir(src.join(case)).unwrap() {
+            let p = e.unwrap().path();
+            std::fs::copy(&p, dst.join(p.file_name().unwrap())).unwrap();
+        }
+    }
+}
+
+/// Compare `actual` with the reviewed snapshot `tests/fixtures/<name>`, or
+/// write it there with `UPDATE_SNAPSHOTS=1` (review the diff, then commit it).
+pub fn assert_snapshot(name: &str, actual: &str) {
+    let snap = root().join("tests/fixtures").join(name);
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::write(&snap, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&snap).unwrap_or_default();
+    if actual != expected {
+        let diff: Vec<String> = expected
+            .lines()
+            .filter(|l| !actual.lines().any(|a| a == *l))
+            .map(|l| format!("- {l}"))
+            .chain(
+                actual
+                    .lines()
+                    .filter(|l| !expected.lines().any(|e| e == *l))
+                    .map(|l| format!("+ {l}")),
+            )
+            .collect();
+        panic!(
+            "output differs from tests/fixtures/{name} (UPDATE_SNAPSHOTS=1 to accept):\n{}",
+            diff.join("\n")
+        );
+    }
+}

@@ -21,9 +21,15 @@ con.execute(f"create view runs as select * from read_parquet('{out}/runs/**/*.pa
 con.execute(f"""create view latest as
     select case_id, max(run_id) as run_id from read_parquet('{out}/cases/**/*.parquet')
     where run_id in (select run_id from runs) group by case_id""")
+# A claim's decision trace names its run and settings hash, and its BM25 scores
+# depend on the batch's index: blanked, like run_id.
+TRACE = """* exclude (run_id, schema_version, trace), regexp_replace(
+    regexp_replace(trace, '"(run_id|settings_hash)":"[^"]*"', '"\\1":""', 'g'),
+    '"search_score":[-0-9.e]+', '"search_score":0', 'g') as trace"""
 for table in ["documents", "pages", "summaries", "claims", "criteria", "cases"]:
+    cols = TRACE if table == "claims" else "* exclude (run_id, schema_version)"
     rows = con.execute(f"""
-        select * exclude (run_id, schema_version) from read_parquet('{out}/{table}/**/*.parquet', hive_partitioning = false) t
+        select {cols} from read_parquet('{out}/{table}/**/*.parquet', hive_partitioning = false) t
         where (t.case_id, t.run_id) in (select (case_id, run_id) from latest)
     """).fetchall()
     for r in sorted(map(repr, rows)):

@@ -19,11 +19,12 @@ use rayon::prelude::*;
 #[cfg(test)]
 mod criteria_tests;
 pub mod ops;
+pub mod review;
 
 /// Payer criteria: policies, the language, errors.
 pub use pa_evidence::criteria;
 pub use pa_index::TextHit;
-pub use pa_store::read::StoredCase;
+pub use pa_store::read::{StoredCase, StoredClaim};
 
 /// Fatal errors: the run cannot go on. Bad documents are never fatal.
 #[derive(Debug, thiserror::Error)]
@@ -350,10 +351,54 @@ fn case_fingerprint(documents: &str, policy_sha256: &str) -> String {
     format!("{:x}", h.finalize())
 }
 
+/// What every claim trace of a run records about the run.
+struct TraceStamp {
+    run_id: String,
+    settings_hash: String,
+    lexicon_version: String,
+}
+
+/// First 12 hex digits of the sha256 of `text`.
+fn sha12(text: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(text.as_bytes());
+    format!("{:x}", h.finalize())[..12].to_string()
+}
+
+/// `<version key>@<sha256 of the text, 12 hex>` of the lexicon.
+fn lexicon_version(text: &str) -> String {
+    let version = text
+        .lines()
+        .find_map(|l| l.strip_prefix("version = "))
+        .unwrap_or("?")
+        .trim();
+    format!("{version}@{}", sha12(text))
+}
+
+/// Stamp the claims' traces with the run, its settings hash, the lexicon
+/// version and the policy applied to the case (`<policy id>@<sha256, 12 hex>`,
+/// or `none`).
+fn stamp_traces(claims: &mut [pa_types::Claim], stamp: &TraceStamp, criteria_version: &str) {
+    for t in claims.iter_mut().filter_map(|c| c.trace.as_mut()) {
+        t.run_id = stamp.run_id.clone();
+        t.settings_hash = stamp.settings_hash.clone();
+        t.lexicon_version = stamp.lexicon_version.clone();
+        t.criteria_version = criteria_version.to_string();
+    }
+}
+
 /// sha256 over the pipeline version, the settings hash (criteria aside), the
-/// policy routing and every document's name, hash and size: what decides,
-/// with the policy applied (`case_fingerprint`), whether a case must be redone.
-fn fingerprint(case: &pa_ingest::StagedCase, pipeline_sha256: &str, routing: &str) -> String {
+/// policy routing, every document's name, hash and size, and the digest of the
+/// case's reviewer verdicts (when it has any): what decides, with the policy
+/// applied (`case_fingerprint`), whether a case must be redone. A new verdict
+/// redoes its case, so the case page shows it.
+fn fingerprint(
+    case: &pa_ingest::StagedCase,
+    pipeline_sha256: &str,
+    routing: &str,
+    reviews: &str,
+) -> String {
     use sha2::{Digest, Sha256};
     let mut h = Sha256::new();
     h.update(env!("CARGO_PKG_VERSION").as_bytes());
@@ -373,6 +418,10 @@ fn fingerprint(case: &pa_ingest::StagedCase, pipeline_sha256: &str, routing: &st
         h.update([0]);
         h.update(sha.as_bytes());
         h.update(size.to_le_bytes());
+    }
+    if !reviews.is_empty() {
+        h.update(b"\0reviews\0");
+        h.update(reviews.as_bytes());
     }
     format!("{:x}", h.finalize())
 }
@@ -565,6 +614,12 @@ fn run_in_pool(
         .chain([NO_POLICY])
         .collect();
     let _span = tracing::info_span!("run", run_id = %run.run_id).entered();
+    let reviews = pa_store::reviews::ReviewIndex::new(pa_store::reviews::read_reviews(out)?);
+    let stamp = TraceStamp {
+        run_id: run.run_id.clone(),
+        settings_hash: settings.config_sha256.clone(),
+        lexicon_version: lexicon_version(pa_config::DEFAULT_LEXICON),
+    };
 
     // Ingest lists the case folders only; each case is staged (its documents
     // listed and hashed) just before it is extracted, so nothing held grows
@@ -698,7 +753,12 @@ fn run_in_pool(
                 .into_par_iter()
                 .map(|case| {
                     let case = pa_ingest::stage(case, &iopts);
-                    let fp = fingerprint(&case, &settings.pipeline_sha256, &routing);
+                    let fp = fingerprint(
+                        &case,
+                        &settings.pipeline_sha256,
+                        &routing,
+                        reviews.case_digest(&case.case_id),
+                    );
                     (case, fp)
                 })
                 .collect()
@@ -878,7 +938,11 @@ fn run_in_pool(
                     );
                     let policy = choice.to_policy_choice();
                     let policy_note = choice.note.clone();
-                    let claims = checker.check_case(case_id, sents, &index);
+                    let criteria_version = choice
+                        .policy
+                        .map_or_else(|| "none".to_string(), |p| format!("{}@{}", p.id, &p.sha256[..12]));
+                    let mut claims = checker.check_case(case_id, sents, &index);
+                    stamp_traces(&mut claims, &stamp, &criteria_version);
                     let t1 = Instant::now();
                     let facts = checker.facts(sents);
                     let t2 = Instant::now();
@@ -925,7 +989,8 @@ fn run_in_pool(
 
             let t = Instant::now();
             if let Some(rows) = &mut review_rows {
-                review_case_pages += pa_store::html::write_case_pages(out, &run, &cases, rows)?;
+                review_case_pages +=
+                    pa_store::html::write_case_pages(out, &run, &cases, rows, &reviews)?;
             }
             pa_types::crash_point("after:review");
             // A run with no case to write (all unchanged) adds no empty files

@@ -3,6 +3,8 @@
 //! evidence precision, citation validity and summary fact recall.
 #![warn(missing_docs)]
 
+pub mod reviews;
+
 use std::path::Path;
 
 use pa_types::text::tokenize;

@@ -22,10 +22,12 @@ pub mod criteria;
 mod dates;
 pub mod facts;
 pub mod quantity;
+mod trace;
 
 use claims::Detection;
 use context::{Assessment, Context};
 use quantity::{agrees, quantities, unit_is_result, QKind, Quantity};
+use trace::candidate_trace;
 
 /// Errors building a checker.
 #[derive(Debug, thiserror::Error)]
@@ -571,6 +573,7 @@ impl Checker {
                 Detection::Claim(t) => t,
                 Detection::Instruction | Detection::NotAClaim => continue,
             };
+            let mut trace = self.claim_trace(&a, &s.span.quote);
             let mut claim = Claim {
                 claim_id: claim_id.clone(),
                 span: s.span.clone(),
@@ -578,10 +581,13 @@ impl Checker {
                 status: ClaimStatus::Unsupported,
                 reason: String::new(),
                 evidence: Vec::new(),
+                trace: None,
             };
             if evidence_docs.is_empty() {
                 claim.reason =
                     "no readable clinical document in this case to check it against".into();
+                trace.rule = "unsupported_no_clinical_documents".into();
+                claim.trace = Some(trace);
                 out.push(claim);
                 continue;
             }
@@ -607,21 +613,27 @@ impl Checker {
                     .unwrap_or(&[]);
                 let request = doc_dates.get(s.span.doc_id.as_str()).copied();
                 let doc = CandidateDoc { head, request };
-                let (v, cov) = self.verify(s, &a, claim_type, cand, b, doc);
-                let v = dated(v, &doc_dates, &s.span.doc_id, &cand.span.doc_id);
+                let (v, cov, rule) = self.verify(s, &a, claim_type, cand, b, doc);
+                let (v, rule) = dated(v, rule, &doc_dates, &s.span.doc_id, &cand.span.doc_id);
+                trace
+                    .candidates
+                    .push(candidate_trace(&h, cand, &v, cov, rule));
                 verdicts.push((v, cov, cand));
             }
             if let Some(pair) = self.adjacent_support(s, &a, claim_type, &verdicts, &by_ordinal, &doc_heads, &doc_dates) {
                 verdicts.extend(pair);
             }
-            decide(
+            trace::order_candidates(&mut trace.candidates);
+            trace.rule = decide(
                 &mut claim,
                 verdicts,
                 &self.opts,
                 s.kind.as_str(),
                 evidence_docs.len(),
                 &doc_dates,
-            );
+            )
+            .into();
+            claim.trace = Some(trace);
             out.push(claim);
         }
         out
@@ -671,11 +683,11 @@ impl Checker {
                 .map(Vec::as_slice)
                 .unwrap_or(&[]);
             let doc = CandidateDoc { head, request };
-            let (v, joint) = self.verify(claim, a, claim_type, &joined, &b, doc);
+            let (v, joint, _) = self.verify(claim, a, claim_type, &joined, &b, doc);
             if joint <= cov || !matches!(v, Verdict::Supports) {
                 continue;
             }
-            let v = dated(v, doc_dates, &claim.span.doc_id, &first.span.doc_id);
+            let (v, _) = dated(v, "", doc_dates, &claim.span.doc_id, &first.span.doc_id);
             if matches!(v, Verdict::Supports) {
                 return Some([(Verdict::Supports, joint, first), (Verdict::Supports, joint, next)]);
             }
@@ -692,7 +704,7 @@ impl Checker {
         cand: &Sentence,
         b: &Analysis,
         doc: CandidateDoc<'_>,
-    ) -> (Verdict, f32) {
+    ) -> (Verdict, f32, &'static str) {
         let CandidateDoc {
             head: doc_head,
             request,
@@ -795,7 +807,7 @@ impl Checker {
         let nw = a.words.len() as f32;
         let denom = 2.0 * nc + nw;
         if denom == 0.0 {
-            return (Verdict::Weak, 0.0);
+            return (Verdict::Weak, 0.0, "no_key_terms");
         }
         let cov =
             ((2.0 * matched.len() as f32 + matched_words.len() as f32 + matched_dates as f32)
@@ -814,7 +826,7 @@ impl Checker {
             || (cov >= 0.34 && (!matched.is_empty() || matched_words.len() + matched_dates >= 2))
             || (head && cov >= 0.25);
         if !relevant {
-            return (Verdict::Weak, cov);
+            return (Verdict::Weak, cov, "not_relevant");
         }
         let where_ = format!("{} p.{}", cand.span.doc_id, cand.span.page);
 
@@ -826,6 +838,7 @@ impl Checker {
                     short(&cand.span.quote)
                 )),
                 cov,
+                "negative_form",
             );
         }
         // Context of the matched mentions, claim side against candidate side.
@@ -881,6 +894,7 @@ impl Checker {
                         short(&cand.span.quote)
                     )),
                     cov,
+                    "declined",
                 );
             }
             // A claim that names it twice, once each way ("no headache history
@@ -893,7 +907,7 @@ impl Checker {
                 // Opposite polarity contradicts only a statement matched as
                 // closely as a support would need; a loose match says nothing.
                 if cov < self.opts.support_coverage {
-                    return (Verdict::Weak, cov);
+                    return (Verdict::Weak, cov, "opposite_polarity_loose_match");
                 }
                 return (
                     Verdict::Contradicts(format!(
@@ -901,6 +915,7 @@ impl Checker {
                         short(&cand.span.quote)
                     )),
                     cov,
+                    "opposite_polarity",
                 );
             }
             family |= cb.family && !ca.family;
@@ -987,6 +1002,7 @@ impl Checker {
                         found_text.join(", ")
                     )),
                     cov,
+                    "value_differs",
                 );
             }
         }
@@ -1008,17 +1024,18 @@ impl Checker {
                         short(&cand.span.quote)
                     )),
                     cov,
+                    "fewer_drugs_named",
                 );
             }
         }
         if family {
-            return (Verdict::Family, cov);
+            return (Verdict::Family, cov, "family");
         }
         if hypothetical {
-            return (Verdict::Hypothetical, cov);
+            return (Verdict::Hypothetical, cov, "hypothetical");
         }
         if let Some(m) = missing {
-            return (Verdict::MissingNumber(m), cov);
+            return (Verdict::MissingNumber(m), cov, "number_not_confirmed");
         }
         // A claim that names a test, a treatment or a specialist is supported
         // only by a sentence that names it too ("EMG confirms radiculopathy" is
@@ -1043,12 +1060,20 @@ impl Checker {
             .iter()
             .any(|m| self.assess(a, &claim.span.quote, m.1 .0, m.1 .1).negated);
         if names_one && !matched_one && !strong && !negative_claim {
-            return (Verdict::Weak, cov);
+            return (Verdict::Weak, cov, "named_test_or_treatment_not_matched");
         }
         if cov >= self.opts.support_coverage || strong {
-            (Verdict::Supports, cov)
+            (
+                Verdict::Supports,
+                cov,
+                if cov >= self.opts.support_coverage {
+                    "coverage"
+                } else {
+                    "strong_match"
+                },
+            )
         } else {
-            (Verdict::Weak, cov)
+            (Verdict::Weak, cov, "coverage_below_threshold")
         }
     }
 }
@@ -1057,23 +1082,27 @@ impl Checker {
 /// claim as it was made, and support must precede the request it supports.
 fn dated(
     v: Verdict,
+    rule: &'static str,
     doc_dates: &HashMap<&str, (u32, u32, u32)>,
     claim_doc: &str,
     cand_doc: &str,
-) -> Verdict {
+) -> (Verdict, &'static str) {
     let (Some(req), Some(d)) = (doc_dates.get(claim_doc), doc_dates.get(cand_doc)) else {
-        return v;
+        return (v, rule);
     };
     if d <= req {
-        return v;
+        return (v, rule);
     }
     match v {
-        Verdict::ValueDiffers(_) => Verdict::Weak,
-        Verdict::Supports => Verdict::AfterRequest(format!(
-            "{} is dated {:04}-{:02}-{:02}, after the request ({:04}-{:02}-{:02})",
-            cand_doc, d.0, d.1, d.2, req.0, req.1, req.2
-        )),
-        v => v,
+        Verdict::ValueDiffers(_) => (Verdict::Weak, "value_measured_after_request"),
+        Verdict::Supports => (
+            Verdict::AfterRequest(format!(
+                "{} is dated {:04}-{:02}-{:02}, after the request ({:04}-{:02}-{:02})",
+                cand_doc, d.0, d.1, d.2, req.0, req.1, req.2
+            )),
+            "support_after_request",
+        ),
+        v => (v, rule),
     }
 }
 
@@ -1085,7 +1114,7 @@ fn decide(
     doc_kind: &str,
     n_docs: usize,
     doc_dates: &HashMap<&str, (u32, u32, u32)>,
-) {
+) -> &'static str {
     verdicts.sort_by(|x, y| y.1.total_cmp(&x.1));
     // When a sentence speaks: its own date, else its document's.
     let when = |s: &Sentence| {
@@ -1172,8 +1201,15 @@ fn decide(
                 score: support.map(|v| v.1).unwrap_or(0.0),
                 relation: "supports",
             });
+            return "contradicted_documents_disagree";
         }
+        "contradicted"
     } else if let Some((_, _, s)) = support {
+        let rule = if history_note.is_some() {
+            "supported_older_value_is_history"
+        } else {
+            "supported"
+        };
         claim.status = ClaimStatus::Supported;
         claim.reason = format!(
             "supported by {} p.{}: \"{}\"{}",
@@ -1183,6 +1219,7 @@ fn decide(
             history_note.unwrap_or_default()
         );
         claim.evidence = evidence(&|v| matches!(v, Verdict::Supports), "supports", &verdicts);
+        rule
     } else if let Some((_, _, s)) = family {
         claim.status = ClaimStatus::Contradicted;
         claim.reason = format!(
@@ -1192,30 +1229,41 @@ fn decide(
             short(&s.span.quote)
         );
         claim.evidence = evidence(&|v| matches!(v, Verdict::Family), "contradicts", &verdicts);
+        "contradicted_family_member"
     } else {
         claim.status = ClaimStatus::Unsupported;
         let related = verdicts.iter().find(|v| !matches!(v.0, Verdict::Weak));
-        claim.reason = match related {
-            Some((Verdict::AfterRequest(why), _, _)) => {
-                format!("the only support is later than the request: {why}")
-            }
-            Some((Verdict::MissingNumber(n), _, s)) => {
+        let (rule, reason) = match related {
+            Some((Verdict::AfterRequest(why), _, _)) => (
+                "unsupported_support_after_request",
+                format!("the only support is later than the request: {why}"),
+            ),
+            Some((Verdict::MissingNumber(n), _, s)) => (
+                "unsupported_number_not_confirmed",
                 format!(
                     "{} p.{} mentions it but does not confirm {}",
                     s.span.doc_id,
                     s.span.page,
                     n.trim()
-                )
-            }
-            Some((Verdict::Hypothetical, _, s)) => format!(
-                "{} p.{} only plans, requests or suspects it: \"{}\"",
-                s.span.doc_id,
-                s.span.page,
-                short(&s.span.quote)
+                ),
             ),
-            _ => format!("no support found in the {n_docs} clinical document(s) of this case"),
+            Some((Verdict::Hypothetical, _, s)) => (
+                "unsupported_only_planned",
+                format!(
+                    "{} p.{} only plans, requests or suspects it: \"{}\"",
+                    s.span.doc_id,
+                    s.span.page,
+                    short(&s.span.quote)
+                ),
+            ),
+            _ => (
+                "unsupported_no_support",
+                format!("no support found in the {n_docs} clinical document(s) of this case"),
+            ),
         };
+        claim.reason = reason;
         claim.evidence = evidence(&|v| !matches!(v, Verdict::Weak), "related", &verdicts);
+        rule
     }
 }
 

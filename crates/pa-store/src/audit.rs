@@ -218,6 +218,12 @@ struct Entry {
     manifest_sha256: Option<String>,
     #[serde(default)]
     runs_removed: Vec<String>,
+    /// A `review` entry's file, relative to the output folder.
+    #[serde(default)]
+    file: Option<String>,
+    /// A `review` entry's file's sha256.
+    #[serde(default)]
+    sha256: Option<String>,
 }
 
 /// The log's entries (parsed loosely: a damaged line is left to [`verify`]).
@@ -282,8 +288,40 @@ pub fn verify(out: &Path) -> Result<usize, String> {
     Ok(count)
 }
 
+/// Every file of the `reviews` table has exactly one `review` entry with its
+/// sha256, and every `review` entry's file is there, unchanged: verdicts are
+/// never rewritten or removed.
+fn verify_reviews(out: &Path, entries: &[Entry]) -> Result<(), String> {
+    let reviews: Vec<&Entry> = entries.iter().filter(|e| e.action == "review").collect();
+    let files = crate::read::table_files(out, crate::reviews::TABLE);
+    for (_, path) in &files {
+        let rel = path.strip_prefix(out).unwrap_or(path).display().to_string();
+        let n = reviews
+            .iter()
+            .filter(|e| e.file.as_deref() == Some(rel.as_str()))
+            .count();
+        if n != 1 {
+            return Err(format!(
+                "reviews file {rel} has {n} audit entries instead of one"
+            ));
+        }
+    }
+    for e in reviews {
+        let rel = e.file.as_deref().unwrap_or("");
+        let bytes = std::fs::read(out.join(rel))
+            .map_err(|err| format!("the log has review file {rel}, which cannot be read: {err}"))?;
+        if Some(format!("{:x}", Sha256::digest(&bytes))) != e.sha256 {
+            return Err(format!(
+                "reviews file {rel} differs from the one the log recorded"
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn verify_against_dataset(out: &Path) -> Result<(), String> {
     let entries = entries(out);
+    verify_reviews(out, &entries)?;
     let visible = visible_runs(out);
     let runs: Vec<&Entry> = entries.iter().filter(|e| e.action == "run").collect();
     for (r, shard) in &visible {

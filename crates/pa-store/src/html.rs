@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use pa_types::text::shorten;
 use pa_types::{CaseResult, Citation, ClaimStatus, CriterionStatus, Evidence, RunInfo, TextSource};
 
+use crate::reviews::ReviewIndex;
 use crate::{write_atomic, Spool, StoreError};
 
 const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; base-uri 'none'; form-action 'none'";
@@ -110,6 +111,7 @@ pub fn write_case_pages(
     run: &RunInfo,
     cases: &[CaseResult],
     rows: &mut Spool,
+    reviews: &ReviewIndex,
 ) -> Result<usize, StoreError> {
     let dir = out.join("review");
     let io = |source| StoreError::Io {
@@ -139,7 +141,7 @@ pub fn write_case_pages(
         .map_err(io)?;
         let path = dir.join(page_name(&c.case_id));
         if c.needs_review() {
-            write_atomic(&path, case_page(run, c).as_bytes())?;
+            write_atomic(&path, case_page(run, c, reviews).as_bytes())?;
             written += 1;
         } else {
             let _ = std::fs::remove_file(&path);
@@ -401,6 +403,34 @@ fn sources(h: &mut String, c: &CaseResult, cites: &Cites<'_>) {
     }
 }
 
+/// The earlier verdicts on a claim, oldest first, for its Review cell.
+fn verdicts_cell(reviews: &[crate::reviews::Review]) -> String {
+    let items: Vec<String> = reviews
+        .iter()
+        .map(|r| {
+            let status = r
+                .status
+                .as_deref()
+                .map(|s| format!(" &rarr; {}", esc(s)))
+                .unwrap_or_default();
+            let note = if r.note.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", esc(&r.note))
+            };
+            format!(
+                "<span class=\"verdict\" data-verdict=\"{v}\"><b>{v}</b>{status} <small>by {} on {} (run <code>{}</code>, was {})</small>{note}</span>",
+                esc(&r.reviewer),
+                esc(r.review_id.get(..8).unwrap_or(&r.review_id)),
+                esc(&r.run_id),
+                esc(&r.checker_status),
+                v = esc(&r.verdict),
+            )
+        })
+        .collect();
+    items.join("<br>")
+}
+
 /// " · OCR, confidence 87%" for a page whose text was recognized from an image.
 fn ocr_mark(c: &CaseResult, doc_id: &str, page: u32) -> String {
     let Some(p) = c
@@ -486,7 +516,7 @@ fn decision<'a>(h: &mut String, c: &'a CaseResult, cites: &mut Cites<'a>) {
     h.push_str("</table></section>\n");
 }
 
-fn case_page(run: &RunInfo, c: &CaseResult) -> String {
+fn case_page(run: &RunInfo, c: &CaseResult, reviews: &ReviewIndex) -> String {
     let mut cites = Cites::new();
     let mut h = head(&format!("Review: {}", c.case_id));
     let _ = write!(
@@ -519,7 +549,7 @@ fn case_page(run: &RunInfo, c: &CaseResult) -> String {
         );
     }
     decision(&mut h, c, &mut cites);
-    h.push_str("<h2>Claims</h2><table id=\"claims\"><tr><th>Status</th><th>Claim</th><th>Reason</th><th>Evidence</th></tr>\n");
+    h.push_str("<h2>Claims</h2><table id=\"claims\"><tr><th>Status</th><th>Claim</th><th>Reason</th><th>Evidence</th><th>Review</th></tr>\n");
     let mut claims: Vec<(usize, &pa_types::Claim)> = c.claims.iter().enumerate().collect();
     claims.sort_by_key(|(i, k)| {
         let rank = match k.status {
@@ -536,15 +566,17 @@ fn case_page(run: &RunInfo, c: &CaseResult) -> String {
         let ev = cites.evidence(&k.evidence, &anchor, &label, true);
         let _ = writeln!(
             h,
-            "<tr id=\"{anchor}\" class=\"claim\" data-status=\"{st}\"><td class=\"s-{st}\">{st}</td><td>{} {own}<br><small>{}</small></td><td>{}</td><td>{ev}</td></tr>",
+            "<tr id=\"{anchor}\" class=\"claim\" data-status=\"{st}\" data-claim-id=\"{}\"><td class=\"s-{st}\">{st}</td><td>{} {own}<br><small>{}</small></td><td>{}</td><td>{ev}</td><td class=\"review\">{}</td></tr>",
+            esc(&k.claim_id),
             esc(&k.span.quote),
             esc(k.claim_type),
             esc(&k.reason),
+            verdicts_cell(reviews.of(&crate::reviews::claim_fingerprint_of(c, k))),
             st = k.status.as_str(),
         );
     }
     if c.claims.is_empty() {
-        h.push_str("<tr><td colspan=\"4\">No claims found: check that a letter or request form was readable.</td></tr>");
+        h.push_str("<tr><td colspan=\"5\">No claims found: check that a letter or request form was readable.</td></tr>");
     }
     h.push_str("</table>\n");
     h.push_str("<h2>Summary</h2>\n<ul id=\"summary\">");
@@ -770,7 +802,7 @@ mod tests {
             started_at_us: 0,
             shard: None,
         };
-        let html = case_page(&run, &case);
+        let html = case_page(&run, &case, &ReviewIndex::default());
         assert_eq!(html.matches("<section class=\"cite\"").count(), 1);
         // The page text once; beyond it, each link's `data-quote`.
         let quoted = case.summary.statements[0]

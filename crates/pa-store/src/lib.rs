@@ -27,6 +27,7 @@ pub mod audit;
 pub mod fhir;
 pub mod html;
 pub mod read;
+pub mod reviews;
 mod spool;
 
 pub use spool::Spool;
@@ -348,6 +349,8 @@ pub fn table_batch(
                     utf8("status"),
                     utf8("reason"),
                     f("evidence", list_type(true), false),
+                    utf8("claim_fingerprint"),
+                    f("trace", DataType::Utf8, true),
                 ],
                 vec![
                     s(cl.iter().map(|_| run.run_id.clone())),
@@ -362,6 +365,12 @@ pub fn table_batch(
                     s(cl.iter().map(|x| x.1.status.as_str())),
                     s(cl.iter().map(|x| x.1.reason.clone())),
                     evidence_list(cl.iter().map(|x| x.1.evidence.as_slice())).map_err(arrow_err)?,
+                    s(cl.iter().map(|x| reviews::claim_fingerprint_of(x.0, x.1))),
+                    so(cl.iter().map(|x| {
+                        x.1.trace
+                            .as_ref()
+                            .and_then(|t| serde_json::to_string(t).ok())
+                    })),
                 ],
             )
         }
@@ -851,6 +860,15 @@ mod schema_doc_tests {
                 )
             })
             .collect();
+        let b = reviews::reviews_batch(&[]).unwrap();
+        code.push((
+            reviews::TABLE.into(),
+            b.schema()
+                .fields()
+                .iter()
+                .map(|f| f.name().clone())
+                .collect(),
+        ));
         let b = runs_batch(&run, &rec, &Default::default()).unwrap();
         code.push((
             "runs".into(),

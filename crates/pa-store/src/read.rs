@@ -41,6 +41,10 @@ pub struct StoredClaim {
     pub text: String,
     /// The reason.
     pub reason: String,
+    /// The claim fingerprint reviews are keyed by (absent in runs before the column existed).
+    pub fingerprint: Option<String>,
+    /// The decision trace, JSON (absent in runs before the column existed).
+    pub trace: Option<String>,
 }
 
 /// One case of one run.
@@ -135,7 +139,7 @@ pub fn table_files(out: &Path, table: &str) -> Vec<(String, PathBuf)> {
     files
 }
 
-fn read_all(path: &Path) -> Result<Vec<RecordBatch>, StoreError> {
+pub(crate) fn read_all(path: &Path) -> Result<Vec<RecordBatch>, StoreError> {
     let io = |source| StoreError::Io {
         path: path.to_path_buf(),
         source,
@@ -157,7 +161,7 @@ fn read_all(path: &Path) -> Result<Vec<RecordBatch>, StoreError> {
         })
 }
 
-fn strings<'a>(b: &'a RecordBatch, col: &str) -> Vec<Option<&'a str>> {
+pub(crate) fn strings<'a>(b: &'a RecordBatch, col: &str) -> Vec<Option<&'a str>> {
     let a = b
         .column_by_name(col)
         .expect("column exists")
@@ -165,6 +169,48 @@ fn strings<'a>(b: &'a RecordBatch, col: &str) -> Vec<Option<&'a str>> {
     (0..a.len())
         .map(|i| (!a.is_null(i)).then(|| a.value(i)))
         .collect()
+}
+
+/// A string column that older files may lack (then all `None`).
+fn optional_strings<'a>(b: &'a RecordBatch, col: &str) -> Vec<Option<&'a str>> {
+    if b.column_by_name(col).is_some() {
+        strings(b, col)
+    } else {
+        vec![None; b.num_rows()]
+    }
+}
+
+/// Every claim of every finished run: (run id, case id, claim fingerprint,
+/// status); claims of runs before the fingerprint column are left out.
+pub fn claim_statuses(out: &Path) -> Result<Vec<(String, String, String, String)>, StoreError> {
+    let finished: std::collections::HashSet<String> = table_files(out, "runs")
+        .into_iter()
+        .map(|(r, _)| r)
+        .collect();
+    let mut rows = Vec::new();
+    for (run, path) in table_files(out, "claims") {
+        if !finished.contains(&run) {
+            continue;
+        }
+        for b in read_all(&path)? {
+            let (cases, fps, st) = (
+                strings(&b, "case_id"),
+                optional_strings(&b, "claim_fingerprint"),
+                strings(&b, "status"),
+            );
+            for i in 0..b.num_rows() {
+                if let Some(fp) = fps[i] {
+                    rows.push((
+                        run.clone(),
+                        cases[i].unwrap_or("").to_string(),
+                        fp.to_string(),
+                        st[i].unwrap_or("").to_string(),
+                    ));
+                }
+            }
+        }
+    }
+    Ok(rows)
 }
 
 /// Rows of `table` for `case_id` in run `run_id`.
@@ -290,6 +336,10 @@ pub fn latest_case(out: &Path, case_id: &str) -> Result<Option<StoredCase>, Stor
                     strings(&b, "reason"),
                 );
                 let (ids, docs) = (strings(&b, "claim_id"), strings(&b, "doc_id"));
+                let (fps, traces) = (
+                    optional_strings(&b, "claim_fingerprint"),
+                    optional_strings(&b, "trace"),
+                );
                 let num = |n: &str| {
                     b.column_by_name(n)
                         .unwrap()
@@ -312,6 +362,8 @@ pub fn latest_case(out: &Path, case_id: &str) -> Result<Option<StoredCase>, Stor
                         claim_type: ty[i].unwrap_or("").into(),
                         text: text[i].unwrap_or("").into(),
                         reason: reason[i].unwrap_or("").into(),
+                        fingerprint: fps[i].map(str::to_string),
+                        trace: traces[i].map(str::to_string),
                     });
                 }
             }

@@ -656,6 +656,7 @@ mod tests {
             status,
             reason: "letter: 40; note: 17".into(),
             evidence,
+            trace: None,
         };
         let note = s("note", DocKind::ClinicalNote, "", "AHI 17.");
         let claims = vec![

@@ -449,6 +449,86 @@ pub struct Claim {
     pub reason: String,
     /// Best evidence, strongest first; never from the claim's own document.
     pub evidence: Vec<Evidence>,
+    /// How the checker came to its verdict (stored as JSON in `claims.trace`;
+    /// holds document text, so it is never logged).
+    pub trace: Option<ClaimTrace>,
+}
+
+/// The decision trace of a claim: what the checker read in the claim, which
+/// candidate sentences it weighed and what each said, and the rule that decided.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ClaimTrace {
+    /// Lexicon concepts found in the claim.
+    pub concepts: Vec<TraceConcept>,
+    /// Numbers in the claim, by kind.
+    pub numbers: Vec<TraceNumber>,
+    /// Calendar dates in the claim (`YYYY-MM-DD`, `YYYY-MM` or `YYYY`).
+    pub dates: Vec<String>,
+    /// Content words (stems) outside the concepts, matched by coverage.
+    pub words: Vec<String>,
+    /// Candidate sentences from the search index, strongest (coverage) first, then by position.
+    pub candidates: Vec<TraceCandidate>,
+    /// The rule of the decision that set the status (see `docs/schema.md`).
+    pub rule: String,
+    /// The run's settings hash (`runs.config_sha256`).
+    pub settings_hash: String,
+    /// The lexicon's version: its `version` and the sha256 of its text (12 hex).
+    pub lexicon_version: String,
+    /// The payer criteria set applied to the case, `<service>@<sha256 12 hex>`, or `none`.
+    pub criteria_version: String,
+    /// The run that decided.
+    pub run_id: String,
+}
+
+/// A concept of a claim and its clinical context.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TraceConcept {
+    /// Lexicon id (`naproxen`, `ahi`).
+    pub id: String,
+    /// Lexicon kind (`drug`, `measure`, ...).
+    pub kind: String,
+    /// The words as written in the claim.
+    pub text: String,
+    /// ConText for the mention: `negated`, `declined`, `hypothetical`,
+    /// `uncertain`, `historical`, `family`; empty when affirmed.
+    pub context: Vec<String>,
+}
+
+/// A number of a claim.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TraceNumber {
+    /// What it measures: `measure:<id>`, `unit:<unit>`, `duration_days`, `per_day`, `pain`, `score_of:<max>`, `count:<noun>`.
+    pub kind: String,
+    /// The value (durations in days).
+    pub value: f64,
+    /// `eq`, `at_least` or `at_most`.
+    pub cmp: String,
+    /// The text as written.
+    pub surface: String,
+}
+
+/// A candidate sentence and what it said about the claim.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TraceCandidate {
+    /// Its span.
+    pub doc_id: String,
+    /// 1-based page.
+    pub page: u32,
+    /// Char start in the page text.
+    pub start: u32,
+    /// Char end.
+    pub end: u32,
+    /// The sentence.
+    pub quote: String,
+    /// BM25 score from the search index.
+    pub search_score: f32,
+    /// Share of the claim's key terms it matched (0-1; the evidence `score`).
+    pub coverage: f32,
+    /// `supports`, `contradicts`, `value_differs`, `after_request`, `family`,
+    /// `hypothetical`, `missing_number` or `weak`.
+    pub verdict: String,
+    /// The check in the verifier that gave the verdict.
+    pub rule: String,
 }
 
 /// A hit from the per-run search index.
