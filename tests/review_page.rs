@@ -6,7 +6,7 @@ use std::process::Command;
 
 use crate::common::{root, run};
 
-fn browser_available() -> bool {
+pub(crate) fn browser_available() -> bool {
     let chromium = std::path::Path::new("/usr/bin/chromium").exists();
     let playwright = Command::new("python3")
         .args(["-c", "import playwright"])

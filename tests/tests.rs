@@ -20,6 +20,7 @@ mod llm;
 mod phi;
 mod producer_matrix;
 mod purge;
+mod red_flags;
 mod realworld;
 mod review_page;
 mod run_contract;

@@ -22,6 +22,7 @@ pub mod criteria;
 mod dates;
 pub mod facts;
 pub mod quantity;
+pub mod red_flags;
 
 use claims::Detection;
 use context::{Assessment, Context};
@@ -34,6 +35,9 @@ pub enum EvidenceError {
     /// The ConText rules do not parse.
     #[error("invalid context rules: {0}")]
     Context(String),
+    /// The red flag rules do not parse or are invalid.
+    #[error("invalid red flag rules: {0}")]
+    RedFlags(String),
 }
 
 /// Checker settings.
