@@ -22,6 +22,7 @@ mod llm;
 mod phi;
 mod producer_matrix;
 mod purge;
+mod red_flags;
 mod realworld;
 mod review_page;
 mod reviews;

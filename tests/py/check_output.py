@@ -21,10 +21,13 @@ REQUIRED = {
     "claims": ["run_id", "case_id", "claim_id", "doc_id", "page", "start", "end", "text", "status", "reason",
                "evidence"],
     "cases": ["run_id", "case_id", "service_code", "n_documents", "n_pages", "n_claims", "n_unsupported",
-              "n_contradicted", "needs_review", "policy_id", "policy_source", "policy_why", "policy_note"],
+              "n_contradicted", "needs_review", "policy_id", "policy_source", "policy_why", "policy_note",
+              "priority", "priority_reason", "received_at", "due_by"],
     "criteria": ["run_id", "case_id", "service", "criterion_id", "description", "status", "reason", "evidence"],
     "facts": ["run_id", "case_id", "kind", "value", "label", "number", "unit", "valid", "assertion", "doc_id", "page",
               "start", "end", "quote"],
+    "red_flags": ["run_id", "case_id", "flag", "label", "assertion", "escalates", "doc_id", "page", "start", "end",
+                  "quote"],
     "runs": ["run_id", "started_at", "finished_at", "version", "config_sha256", "n_cases", "exit_status"],
 }
 
@@ -69,6 +72,8 @@ def main():
             select case_id, run_id, {'doc_id': doc_id, 'page': page, 'start': "start", 'end': "end", 'quote': text} from claims
             union all
             select case_id, run_id, {'doc_id': doc_id, 'page': page, 'start': "start", 'end': "end", 'quote': quote} from facts
+            union all
+            select case_id, run_id, {'doc_id': doc_id, 'page': page, 'start': "start", 'end': "end", 'quote': quote} from red_flags
         )
         select count(*) as n,
                count(*) filter (where p.text is null
@@ -129,6 +134,25 @@ def main():
         {"case_id": r[0], "kind": r[1], "value": r[2], "number": r[3], "valid": r[4], "quote": r[5], "doc_id": r[6]}
         for r in con.execute("select case_id, kind, value, number, valid, quote, doc_id from facts order by all").fetchall()
     ]
+    # A case is expedited exactly when one of its red flags escalates; due_by follows received_at.
+    wrong = con.execute("""
+        select count(*) from cases k
+        where (priority = 'expedited') != exists (select 1 from red_flags f where f.run_id = k.run_id
+                                                  and f.case_id = k.case_id and f.escalates)
+           or priority not in ('expedited', 'standard')
+           or (received_at is null) != (due_by is null) or due_by <= received_at
+    """).fetchone()[0]
+    if wrong:
+        fail(f"{wrong} cases rows whose priority disagrees with their red flags or dates")
+    report["red_flags"] = [
+        {"case_id": r[0], "flag": r[1], "assertion": r[2], "escalates": r[3], "quote": r[4], "doc_id": r[5]}
+        for r in con.execute("select case_id, flag, assertion, escalates, quote, doc_id from red_flags order by all").fetchall()
+    ]
+    report["priority"] = {
+        r[0]: {"priority": r[1], "reason": r[2], "received_at": r[3], "due_by": r[4]}
+        for r in con.execute("""select case_id, priority, priority_reason, epoch_us(received_at), epoch_us(due_by)
+                                from cases order by case_id, run_id""").fetchall()
+    }
     report["summaries"] = {
         r[0]: r[1] for r in con.execute("select case_id, string_agg(text, ' ') from summaries group by case_id").fetchall()
     }

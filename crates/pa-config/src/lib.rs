@@ -17,6 +17,9 @@ pub const DEFAULT_LEXICON: &str = include_str!("../../../pipelines/lexicon.toml"
 /// The shipped `pipelines/context.toml`, embedded.
 pub const DEFAULT_CONTEXT: &str = include_str!("../../../pipelines/context.toml");
 
+/// The shipped `pipelines/red_flags.toml`, embedded.
+pub const DEFAULT_RED_FLAGS: &str = include_str!("../../../pipelines/red_flags.toml");
+
 /// The shipped payer criteria, `pipelines/criteria/*.toml`, embedded as (name, text).
 pub const DEFAULT_CRITERIA: &[(&str, &str)] = &[
     (
@@ -196,6 +199,27 @@ pub struct OutputSettings {
     pub group_readable: bool,
 }
 
+/// `[priority]`: how long a decision may take once a request is received
+/// (CMS-0057-F: 72 hours for an expedited request, 7 calendar days for a
+/// standard one).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrioritySettings {
+    /// Hours to decide an expedited request (a red flag).
+    pub expedited_hours: u32,
+    /// Hours to decide a standard request.
+    pub standard_hours: u32,
+}
+
+impl Default for PrioritySettings {
+    fn default() -> Self {
+        PrioritySettings {
+            expedited_hours: 72,
+            standard_hours: 168,
+        }
+    }
+}
+
 /// `[llm]`: the optional LLM summarizer. Off by default; nothing leaves the
 /// machine unless `enabled` is true and `endpoint` is set.
 #[derive(Debug, Clone, Deserialize)]
@@ -319,6 +343,9 @@ pub struct Settings {
     /// `[criteria]` (optional).
     #[serde(default)]
     pub criteria: CriteriaSettings,
+    /// `[priority]` (defaults when absent, for settings written before it)
+    #[serde(default)]
+    pub priority: PrioritySettings,
     /// sha256 of the settings text and the data files, criteria included, for
     /// the run record.
     #[serde(skip)]
@@ -399,8 +426,15 @@ impl Settings {
                 "llm.concurrency, llm.timeout_secs and llm.max_chunks must be positive".into(),
             ));
         }
+        let p = &s.priority;
+        if p.expedited_hours == 0 || p.expedited_hours > p.standard_hours {
+            return Err(invalid(
+                "priority.expedited_hours must be positive and at most priority.standard_hours"
+                    .into(),
+            ));
+        }
         let mut h = Sha256::new();
-        for part in [text, DEFAULT_LEXICON, DEFAULT_CONTEXT] {
+        for part in [text, DEFAULT_LEXICON, DEFAULT_CONTEXT, DEFAULT_RED_FLAGS] {
             h.update(part.as_bytes());
             h.update([0]);
         }
@@ -520,6 +554,24 @@ mod tests {
         let err = Settings::parse(&missing, "test").unwrap_err().to_string();
         assert!(err.contains("/nonexistent/criteria"), "{err}");
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn priority_hours_are_validated_and_default_to_cms_0057_f() {
+        let s = Settings::embedded();
+        assert_eq!((s.priority.expedited_hours, s.priority.standard_hours), (72, 168));
+        // Settings written before `[priority]` existed get the defaults.
+        let (a, b) = (
+            DEFAULT_NIGHTLY.find("[priority]").unwrap(),
+            DEFAULT_NIGHTLY.find("[output]").unwrap(),
+        );
+        let old = format!("{}{}", &DEFAULT_NIGHTLY[..a], &DEFAULT_NIGHTLY[b..]);
+        assert_eq!(Settings::parse(&old, "test").unwrap().priority.standard_hours, 168);
+        let swapped = DEFAULT_NIGHTLY.replace("expedited_hours = 72", "expedited_hours = 200");
+        let err = Settings::parse(&swapped, "test").unwrap_err().to_string();
+        assert!(err.contains("priority.expedited_hours"), "{err}");
+        let faster = DEFAULT_NIGHTLY.replace("standard_hours = 168", "standard_hours = 120");
+        assert_ne!(Settings::parse(&faster, "test").unwrap().config_sha256, s.config_sha256);
     }
 
     #[test]

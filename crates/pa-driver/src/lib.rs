@@ -8,17 +8,20 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use pa_config::Settings;
+use pa_evidence::red_flags::RedFlagRules;
 use pa_evidence::{Checker, EvidenceOptions};
 use pa_extract::ExtractOptions;
 use pa_index::RunIndex;
 use pa_ingest::IngestOptions;
 use pa_summarize::SummarizeOptions;
+use pa_types::time::civil_from_days;
 use pa_types::{CaseResult, DocStatus, RunInfo, Sentence};
 use rayon::prelude::*;
 
 #[cfg(test)]
 mod criteria_tests;
 pub mod ops;
+mod priority;
 pub mod review;
 
 /// Payer criteria: policies, the language, errors.
@@ -463,19 +466,6 @@ pub fn new_run() -> RunInfo {
     }
 }
 
-/// Days since 1970-01-01 to a proleptic Gregorian date (H. Hinnant's algorithm).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
-}
-
 /// Run the pipeline over `drop`, writing into `out`. With `opts.worker_exe`
 /// (the running `priorauth`, which has the `extract-worker` subcommand) and
 /// `extract.isolate`, PDFs are parsed in worker processes; else in-process.
@@ -613,6 +603,8 @@ fn run_in_pool(
         .map(|p| p.sha256.as_str())
         .chain([NO_POLICY])
         .collect();
+    let red_flag_rules = RedFlagRules::from_toml(pa_config::DEFAULT_RED_FLAGS)
+        .map_err(pa_evidence::EvidenceError::RedFlags)?;
     let _span = tracing::info_span!("run", run_id = %run.run_id).entered();
     let reviews = pa_store::reviews::ReviewIndex::new(pa_store::reviews::read_reviews(out)?);
     let stamp = TraceStamp {
@@ -945,6 +937,8 @@ fn run_in_pool(
                     stamp_traces(&mut claims, &stamp, &criteria_version);
                     let t1 = Instant::now();
                     let facts = checker.facts(sents);
+                    let red_flags = red_flag_rules.find(checker.context(), sents);
+                    let priority = priority::assess(&red_flags, &docs, &settings.priority);
                     let t2 = Instant::now();
                     let summary = pa_summarize::summarize(
                         &pa_summarize::CaseInput {
@@ -972,6 +966,8 @@ fn run_in_pool(
                         policy,
                         policy_note,
                         facts,
+                        red_flags,
+                        priority,
                         fingerprint,
                     }
                 })

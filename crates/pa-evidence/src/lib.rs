@@ -23,6 +23,7 @@ mod dates;
 pub mod facts;
 pub mod quantity;
 mod trace;
+pub mod red_flags;
 
 use claims::Detection;
 use context::{Assessment, Context};
@@ -39,6 +40,9 @@ pub enum EvidenceError {
     /// Payer criteria files that cannot be used (each error names its file and line).
     #[error("invalid payer criteria: {}", .0.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; "))]
     Criteria(Vec<criteria::CriteriaError>),
+    /// The red flag rules do not parse or are invalid.
+    #[error("invalid red flag rules: {0}")]
+    RedFlags(String),
 }
 
 /// Checker settings.

@@ -62,6 +62,55 @@ fn shape(line: &str) -> String {
         .collect()
 }
 
+/// A date and time as a fax banner writes it: `10/14/2026 16:41`, `01/21/26
+/// 4:08 PM`, `2026-01-21 16:08`.
+static BANNER_TIME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})|(\d{4})-(\d{2})-(\d{2}))[ T,]+(\d{1,2}):(\d{2})(?::\d{2})?(?:\s*([ap])\.?m\b\.?)?")
+        .unwrap()
+});
+
+/// When a fax was sent, as its banner says: (year, month, day, hour, minute), no
+/// time zone (the sending machine's clock).
+pub type BannerTime = (i32, u32, u32, u32, u32);
+
+/// The time on a banner line, when it is one and its date and time are valid.
+fn banner_time(line: &str) -> Option<BannerTime> {
+    if !(FAX_BANNER.is_match(line) || crate::kind::BANNER.is_match(line)) {
+        return None;
+    }
+    let c = BANNER_TIME.captures(line)?;
+    let num = |i: usize| c.get(i).and_then(|m| m.as_str().parse::<u32>().ok());
+    let (y, mo, d) = match (num(3), num(4)) {
+        (Some(y), _) => (if y < 100 { 2000 + y } else { y }, num(1)?, num(2)?),
+        (None, Some(y)) => (y, num(5)?, num(6)?),
+        _ => return None,
+    };
+    let (mut h, mi) = (num(7)?, num(8)?);
+    match c.get(9).map(|m| m.as_str().to_ascii_lowercase()) {
+        Some(ap) if (1..=12).contains(&h) => h = h % 12 + if ap == "p" { 12 } else { 0 },
+        Some(_) => return None,
+        None => {}
+    }
+    let valid = (1..=12).contains(&mo) && (1..=31).contains(&d) && h < 24 && mi < 60;
+    valid.then_some((y as i32, mo, d, h, mi))
+}
+
+/// The earliest fax banner time in a document's pages (a banner is among the
+/// first or last three lines of a page), or `None` when it was not faxed.
+pub fn fax_banner_time(pages: &[Page]) -> Option<BannerTime> {
+    pages
+        .iter()
+        .flat_map(|p| {
+            let ls: Vec<&str> = p.text.lines().filter(|l| !l.trim().is_empty()).collect();
+            let n = ls.len();
+            ls.into_iter()
+                .enumerate()
+                .filter(move |(i, _)| *i < 3 || *i + 3 >= n)
+                .filter_map(|(_, l)| banner_time(l))
+        })
+        .min()
+}
+
 /// Mark footers (`Page 2 of 3`), fax banners, and lines among the first or last
 /// three of a page that repeat on other pages of the document.
 pub(crate) fn mark_boilerplate(pages: &mut [Page]) {
@@ -168,6 +217,23 @@ mod tests {
         let mut fax = vec![page(1, "FROM: NORTHSHORE IMAGING (312) 555-0177 10/14/2026 16:41 P.001/002\nImpression: grade 4 OA.")];
         mark_boilerplate(&mut fax);
         assert_eq!(fax[0].boilerplate, [(0, 66)]);
+    }
+
+    #[test]
+    fn fax_banner_times() {
+        let doc = |t: &str| vec![page(1, t)];
+        let from = "FROM: NORTHSHORE IMAGING (312) 555-0177 10/14/2026 16:41 P.001/002\nImpression: grade 4 OA.";
+        assert_eq!(fax_banner_time(&doc(from)), Some((2026, 10, 14, 16, 41)));
+        let pm = "01/21/26 4:08 PM FROM: CLINIC P.002/008\nNote.";
+        assert_eq!(fax_banner_time(&doc(pm)), Some((2026, 1, 21, 16, 8)));
+        // Two pages: the earliest sending; a date in the body is no banner.
+        let pages = vec![
+            page(1, "FAX 10/02/2026 14:30 P.1\nVisit 09/30/2026 10:00."),
+            page(2, "FAX 10/01/2026 09:00 P.2\nMore."),
+        ];
+        assert_eq!(fax_banner_time(&pages), Some((2026, 10, 1, 9, 0)));
+        assert_eq!(fax_banner_time(&doc("Seen 10/01/2026 09:00 in clinic.")), None);
+        assert_eq!(fax_banner_time(&doc("FAX 13/45/2026 09:00 P.1")), None);
     }
 }
 

@@ -451,7 +451,7 @@ const NAME_RULES: &[(DocKind, &[&str])] = &[
 ];
 
 /// A fax banner line at the top of a faxed page ("01/21/2026 16:08 FROM: ... P.002/008").
-static BANNER: LazyLock<Regex> = LazyLock::new(|| {
+pub(crate) static BANNER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\s*\d{1,2}/\d{1,2}/\d{2,4}\s+\d{1,2}:\d{2}\b.*(\bfrom\b|\bto\b|>>|\bp\.?\s*\d+\s*(/|of)\s*\d+|\bpage\s*\d+)")
         .unwrap()
 });

@@ -33,7 +33,7 @@ pub mod ocr;
 mod text_check;
 pub mod worker;
 
-pub use clean::mark_near_duplicates;
+pub use clean::{fax_banner_time, mark_near_duplicates, BannerTime};
 pub use kind::classify;
 pub use ocr::OcrOptions;
 pub use worker::{serve, worker_main, Isolation, WorkerOutput};

@@ -95,6 +95,15 @@ struct IndexRow {
     criteria_open: usize,
     quarantined: usize,
     needs_review: bool,
+    /// `expedited` or `standard` (empty in state written before priorities).
+    #[serde(default)]
+    priority: String,
+    /// When the decision is due, microseconds since 1970 UTC.
+    #[serde(default)]
+    due_by_us: Option<i64>,
+    /// The escalating red flags' labels.
+    #[serde(default)]
+    red_flags: Vec<String>,
 }
 
 impl IndexRow {
@@ -137,6 +146,9 @@ pub fn write_case_pages(
                 .count(),
             quarantined: c.n_quarantined(),
             needs_review: c.needs_review(),
+            priority: priority_name(c).into(),
+            due_by_us: c.priority.due_by_us,
+            red_flags: escalating_labels(c),
         })
         .map_err(io)?;
         let path = dir.join(page_name(&c.case_id));
@@ -213,16 +225,18 @@ fn update_index_locked(
     all.sort_by(|a, b| a.case_id.cmp(&b.case_id).then(b.run_id.cmp(&a.run_id)));
     all.dedup_by(|a, b| a.case_id == b.case_id);
     let mut flagged: Vec<&IndexRow> = all.iter().copied().filter(|r| r.needs_review).collect();
+    // Soonest due first (a case without a date last), then worst first.
     flagged.sort_by(|a, b| {
-        b.severity()
-            .cmp(&a.severity())
+        (a.due_by_us.is_none(), a.due_by_us)
+            .cmp(&(b.due_by_us.is_none(), b.due_by_us))
+            .then(b.severity().cmp(&a.severity()))
             .then(a.case_id.cmp(&b.case_id))
     });
     let mut idx = head("Cases needing review");
     let _ = writeln!(
         idx,
-        "<h1>Cases needing review</h1><p>{} of {} case(s) need review, worst first (latest result of each case; last run <code>{}</code>).</p>\
-<table id=\"cases\"><tr><th>Case</th><th>Service</th><th>Most serious open finding</th><th>Contradicted</th><th>Unsupported</th><th>Supported</th><th>Open criteria</th><th>Quarantined docs</th></tr>",
+        "<h1>Cases needing review</h1><p>{} of {} case(s) need review, soonest due first (latest result of each case; last run <code>{}</code>).</p>\
+<table id=\"cases\"><tr><th>Case</th><th>Due by</th><th>Priority</th><th>Red flags</th><th>Service</th><th>Most serious open finding</th><th>Contradicted</th><th>Unsupported</th><th>Supported</th><th>Open criteria</th><th>Quarantined docs</th></tr>",
         flagged.len(),
         all.len(),
         esc(&run.run_id)
@@ -235,9 +249,13 @@ fn update_index_locked(
         };
         let _ = writeln!(
             idx,
-            "<tr><td><a href=\"{}\">{}</a></td><td>{}</td><td class=\"finding\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr class=\"case\" data-priority=\"{}\"><td><a href=\"{}\">{}</a></td><td class=\"due\">{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"finding\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(&r.priority),
             esc(&page_name(&r.case_id)),
             esc(&r.case_id),
+            r.due_by_us.map(pa_types::time::utc_minutes).unwrap_or_default(),
+            esc(&r.priority),
+            esc(&r.red_flags.join(", ")),
             esc(service),
             esc(r.top_finding.as_deref().unwrap_or("")),
             r.contradicted,
@@ -403,6 +421,69 @@ fn sources(h: &mut String, c: &CaseResult, cites: &Cites<'_>) {
     }
 }
 
+fn priority_name(c: &CaseResult) -> &'static str {
+    if c.priority.expedited {
+        "expedited"
+    } else {
+        "standard"
+    }
+}
+
+/// The labels of a case's escalating red flags, once each, in order.
+fn escalating_labels(c: &CaseResult) -> Vec<String> {
+    let mut labels: Vec<String> = Vec::new();
+    for f in c.red_flags.iter().filter(|f| f.escalates) {
+        if !labels.contains(&f.label) {
+            labels.push(f.label.clone());
+        }
+    }
+    labels
+}
+
+/// The head of a case page: its priority and due date, the escalating red
+/// flags with their spans, and (folded) the mentions that do not escalate.
+fn red_flag_section<'a>(h: &mut String, c: &'a CaseResult, cites: &mut Cites<'a>) {
+    let when = |us: Option<i64>| us.map(pa_types::time::utc_minutes).unwrap_or_else(|| "unknown".into());
+    let _ = write!(
+        h,
+        "<section id=\"red-flags\" data-priority=\"{p}\"><h2>Priority: {p}</h2><p>Received {} &middot; due by <b>{}</b> &middot; {}</p>",
+        when(c.priority.received_at_us),
+        when(c.priority.due_by_us),
+        esc(&c.priority.reason),
+        p = priority_name(c),
+    );
+    let row = |h: &mut String, f: &'a pa_types::RedFlag, cites: &mut Cites<'a>| {
+        let _ = writeln!(
+            h,
+            "<li class=\"flag\" data-flag=\"{}\" data-assertion=\"{}\"><b>{}</b>: &ldquo;{}&rdquo; {} <small>({})</small></li>",
+            esc(&f.flag),
+            f.assertion,
+            esc(&f.label),
+            esc(&f.span.quote),
+            cites.link(&f.span, "red-flags", "red flags"),
+            f.assertion
+        );
+    };
+    let (up, rest): (Vec<_>, Vec<_>) = c.red_flags.iter().partition(|f| f.escalates);
+    if up.is_empty() {
+        h.push_str("<p>No affirmed red flag.</p>");
+    } else {
+        h.push_str("<ul id=\"escalating\">");
+        up.into_iter().for_each(|f| row(h, f, cites));
+        h.push_str("</ul>");
+    }
+    if !rest.is_empty() {
+        let _ = write!(
+            h,
+            "<details><summary>{} mention(s) that do not escalate (negated, family, hypothetical, historical)</summary><ul id=\"not-escalating\">",
+            rest.len()
+        );
+        rest.into_iter().for_each(|f| row(h, f, cites));
+        h.push_str("</ul></details>");
+    }
+    h.push_str("</section>\n");
+}
+
 /// The earlier verdicts on a claim, oldest first, for its Review cell.
 fn verdicts_cell(reviews: &[crate::reviews::Review]) -> String {
     let items: Vec<String> = reviews
@@ -531,6 +612,8 @@ fn case_page(run: &RunInfo, c: &CaseResult, reviews: &ReviewIndex) -> String {
             .unwrap_or_default(),
         esc(&run.run_id)
     );
+    // What cannot wait comes first.
+    red_flag_section(&mut h, c, &mut cites);
 
     // Text nobody can see was left out of everything below: say so, and where.
     for d in c.docs.iter().filter(|d| d.hidden_chars() > 0) {
@@ -687,6 +770,9 @@ mod tests {
             criteria_open: 0,
             quarantined: 0,
             needs_review: contradicted > 0,
+            priority: "standard".into(),
+            due_by_us: None,
+            red_flags: Vec::new(),
         }
     }
 
@@ -794,6 +880,8 @@ mod tests {
             policy: None,
             policy_note: None,
             facts: Vec::new(),
+            red_flags: Vec::new(),
+            priority: Default::default(),
             fingerprint: String::new(),
         };
         let run = RunInfo {

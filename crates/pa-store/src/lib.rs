@@ -71,6 +71,7 @@ pub const TABLES: &[&str] = &[
     "claims",
     "criteria",
     "facts",
+    "red_flags",
     "cases",
 ];
 
@@ -112,6 +113,16 @@ fn opt_i32<I: IntoIterator<Item = Option<u32>>>(it: I) -> ArrayRef {
             .collect::<Vec<_>>(),
     ))
 }
+/// A nullable timestamp[us, UTC] column.
+fn stamps<I: IntoIterator<Item = Option<i64>>>(it: I) -> ArrayRef {
+    Arc::new(
+        arrow::array::TimestampMicrosecondArray::from(it.into_iter().collect::<Vec<_>>())
+            .with_timezone("UTC"),
+    )
+}
+fn utc_micros() -> DataType {
+    DataType::Timestamp(arrow::datatypes::TimeUnit::Microsecond, Some("UTC".into()))
+}
 fn f(name: &str, dt: DataType, nullable: bool) -> Field {
     Field::new(name, dt, nullable)
 }
@@ -131,19 +142,31 @@ fn span_fields(with_score: bool) -> Fields {
     Fields::from(v)
 }
 
+/// The span columns of a table whose rows are spans: `doc_id`, `page`,
+/// `start`, `end`, `quote`.
+fn flat_span_fields() -> Vec<Field> {
+    span_fields(false).iter().map(|f| f.as_ref().clone()).collect()
+}
+
+/// The values of [`flat_span_fields`].
+fn flat_span_cols<'a>(spans: impl Iterator<Item = &'a Citation>) -> Vec<ArrayRef> {
+    let spans: Vec<&Citation> = spans.collect();
+    vec![
+        s(spans.iter().map(|c| c.doc_id.clone())),
+        i32s(spans.iter().map(|c| c.page as i64)),
+        i32s(spans.iter().map(|c| c.start as i64)),
+        i32s(spans.iter().map(|c| c.end as i64)),
+        s(spans.iter().map(|c| c.quote.clone())),
+    ]
+}
+
 /// One row's spans, each with its (score, relation) when the table has them.
 type SpanRow<'a> = Vec<(&'a Citation, Option<(f32, &'a str)>)>;
 
 /// A list<struct> column of spans; `extra` gives (score, relation) per span when set.
 fn span_list(rows: &[SpanRow<'_>], with_score: bool) -> Result<ArrayRef, arrow::error::ArrowError> {
     let flat: Vec<&(&Citation, Option<(f32, &str)>)> = rows.iter().flatten().collect();
-    let mut cols: Vec<ArrayRef> = vec![
-        s(flat.iter().map(|c| c.0.doc_id.clone())),
-        i32s(flat.iter().map(|c| c.0.page as i64)),
-        i32s(flat.iter().map(|c| c.0.start as i64)),
-        i32s(flat.iter().map(|c| c.0.end as i64)),
-        s(flat.iter().map(|c| c.0.quote.clone())),
-    ];
+    let mut cols = flat_span_cols(flat.iter().map(|c| c.0));
     if with_score {
         cols.push(Arc::new(Float32Array::from(
             flat.iter()
@@ -420,12 +443,10 @@ pub fn table_batch(
                     utf8("assertion"),
                     utf8("doc_kind"),
                     utf8("section"),
-                    utf8("doc_id"),
-                    int("page"),
-                    int("start"),
-                    int("end"),
-                    utf8("quote"),
-                ],
+                ]
+                .into_iter()
+                .chain(flat_span_fields())
+                .collect(),
                 vec![
                     s(fa.iter().map(|_| run.run_id.clone())),
                     s(fa.iter().map(|x| x.0.case_id.clone())),
@@ -442,12 +463,42 @@ pub fn table_batch(
                     s(fa.iter().map(|x| x.1.assertion)),
                     s(fa.iter().map(|x| x.1.doc_kind.as_str())),
                     s(fa.iter().map(|x| x.1.section.clone())),
-                    s(fa.iter().map(|x| x.1.span.doc_id.clone())),
-                    i32s(fa.iter().map(|x| x.1.span.page as i64)),
-                    i32s(fa.iter().map(|x| x.1.span.start as i64)),
-                    i32s(fa.iter().map(|x| x.1.span.end as i64)),
-                    s(fa.iter().map(|x| x.1.span.quote.clone())),
-                ],
+                ]
+                .into_iter()
+                .chain(flat_span_cols(fa.iter().map(|x| &x.1.span)))
+                .collect(),
+            )
+        }
+        "red_flags" => {
+            let rf: Vec<_> = cases
+                .iter()
+                .flat_map(|c| c.red_flags.iter().map(move |k| (c, k)))
+                .collect();
+            (
+                vec![
+                    utf8("run_id"),
+                    utf8("case_id"),
+                    utf8("flag"),
+                    utf8("label"),
+                    utf8("assertion"),
+                    f("escalates", DataType::Boolean, false),
+                ]
+                .into_iter()
+                .chain(flat_span_fields())
+                .collect(),
+                vec![
+                    s(rf.iter().map(|_| run.run_id.clone())),
+                    s(rf.iter().map(|x| x.0.case_id.clone())),
+                    s(rf.iter().map(|x| x.1.flag.clone())),
+                    s(rf.iter().map(|x| x.1.label.clone())),
+                    s(rf.iter().map(|x| x.1.assertion)),
+                    Arc::new(BooleanArray::from(
+                        rf.iter().map(|x| x.1.escalates).collect::<Vec<_>>(),
+                    )),
+                ]
+                .into_iter()
+                .chain(flat_span_cols(rf.iter().map(|x| &x.1.span)))
+                .collect(),
             )
         }
         "cases" => (
@@ -476,6 +527,10 @@ pub fn table_batch(
                 f("policy_source", DataType::Utf8, true),
                 f("policy_why", DataType::Utf8, true),
                 f("policy_note", DataType::Utf8, true),
+                utf8("priority"),
+                utf8("priority_reason"),
+                f("received_at", utc_micros(), true),
+                f("due_by", utc_micros(), true),
             ],
             vec![
                 s(cases.iter().map(|_| run.run_id.clone())),
@@ -548,6 +603,16 @@ pub fn table_batch(
                     .iter()
                     .map(|c| c.policy.as_ref().map(|p| p.why.clone()))),
                 so(cases.iter().map(|c| c.policy_note.clone())),
+                s(cases.iter().map(|c| {
+                    if c.priority.expedited {
+                        "expedited"
+                    } else {
+                        "standard"
+                    }
+                })),
+                s(cases.iter().map(|c| c.priority.reason.clone())),
+                stamps(cases.iter().map(|c| c.priority.received_at_us)),
+                stamps(cases.iter().map(|c| c.priority.due_by_us)),
             ],
         ),
         _ => unreachable!("unknown table {table}"),
@@ -575,7 +640,7 @@ pub fn runs_batch(
         table: "runs",
         source,
     };
-    let ts = || DataType::Timestamp(arrow::datatypes::TimeUnit::Microsecond, Some("UTC".into()));
+    let ts = utc_micros;
     let stamp = |us: i64| -> ArrayRef {
         Arc::new(arrow::array::TimestampMicrosecondArray::from(vec![us]).with_timezone("UTC"))
     };

@@ -21,6 +21,7 @@ pub mod conditions;
 pub mod drugs;
 mod lexicon;
 pub mod text;
+pub mod time;
 
 pub use lexicon::{ConceptHit, Lexicon, LexiconEntry};
 
@@ -682,6 +683,36 @@ pub struct Fact {
     pub span: Citation,
 }
 
+/// A red-flag mention (`pipelines/red_flags.toml`): a finding that makes a
+/// request urgent, with how the text asserts it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RedFlag {
+    /// The flag's id (`cauda_equina`).
+    pub flag: String,
+    /// The flag's label for a reviewer.
+    pub label: String,
+    /// `affirmed`, `negated`, `family`, `hypothetical`, `historical` or `uncertain`.
+    pub assertion: &'static str,
+    /// Whether it makes the request expedited.
+    pub escalates: bool,
+    /// The mention, verbatim.
+    pub span: Citation,
+}
+
+/// How fast a request must be decided, and why.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Priority {
+    /// Expedited (a red flag) rather than standard.
+    pub expedited: bool,
+    /// Why: the escalating flags' ids, or that there is none.
+    pub reason: String,
+    /// When the request arrived, microseconds since 1970 UTC: the earliest
+    /// document's fax banner time, else its file's modification time.
+    pub received_at_us: Option<i64>,
+    /// `received_at` plus the settings' hours for the priority.
+    pub due_by_us: Option<i64>,
+}
+
 /// Everything a run produced for one case: what the store writes.
 #[derive(Debug, Clone)]
 pub struct CaseResult {
@@ -702,6 +733,10 @@ pub struct CaseResult {
     pub policy_note: Option<String>,
     /// Structured facts (codes, drugs, values, dates) with their spans.
     pub facts: Vec<Fact>,
+    /// Red-flag mentions, escalating or not, in sentence order.
+    pub red_flags: Vec<RedFlag>,
+    /// Expedited or standard, with the dates.
+    pub priority: Priority,
     /// sha256 over the pipeline version, the settings and every document's
     /// name and hash: a case whose fingerprint did not change is not redone.
     pub fingerprint: String,
@@ -826,9 +861,11 @@ impl CaseResult {
     }
 
     /// A reviewer must look: a claim is flagged, a document could not be read,
-    /// a document carries text nobody can see, or the case has nothing to decide on.
+    /// a document carries text nobody can see, the case has nothing to decide on,
+    /// or a red flag makes it expedited.
     pub fn needs_review(&self) -> bool {
-        self.claims.iter().any(|c| c.status.is_flag())
+        self.priority.expedited
+            || self.claims.iter().any(|c| c.status.is_flag())
             || self.n_quarantined() > 0
             || self.docs.iter().any(|d| d.hidden_chars() > 0)
             || self.claims.is_empty()
