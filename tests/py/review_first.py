@@ -97,10 +97,11 @@ def main():
         page.goto((out / "review" / "index.html").as_uri())
         report["index_headers"] = page.locator("#cases th").all_inner_texts()
         rows = page.locator("#cases tr:has(td)")
+        col = {h: i for i, h in enumerate(report["index_headers"])}
+        cell = lambda i, name: rows.nth(i).locator("td").nth(col[name]).inner_text()
         report["index_rows"] = [
-            {"case": rows.nth(i).locator("td").nth(0).inner_text(),
-             "service": rows.nth(i).locator("td").nth(1).inner_text(),
-             "finding": rows.nth(i).locator("td").nth(2).inner_text()}
+            {"case": cell(i, "Case"), "service": cell(i, "Service"),
+             "finding": cell(i, "Most serious open finding")}
             for i in range(rows.count())
         ]
         for f in sorted((out / "review").glob("*.html")):
