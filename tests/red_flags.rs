@@ -99,7 +99,7 @@ fn negated_and_family_mentions_never_escalate_and_dates_are_stable() {
 
 #[test]
 fn the_index_is_soonest_due_first_and_red_flags_head_the_case_page() {
-    if !crate::review_page::browser_available() {
+    if !crate::common::browser_available() {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();
