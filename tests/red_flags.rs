@@ -33,7 +33,7 @@ const CALM_NOTE: &str = "CLINIC NOTE\nHPI: Low back pain for 8 weeks.\n\
 Denies saddle anesthesia, bowel or bladder incontinence.\nNo progressive weakness.\n\
 Mother with breast cancer and new back pain.\nDenies unexplained weight loss.\nDenies fever or chills.\n\
 Denies SI, plan or intent.\nFather with acute limb ischemia after an embolus.\n\
-Return if the lump grows rapidly.\nHistory of hypoxemia at rest during pneumonia in 2021, resolved.\n";
+Return if the lump grows rapidly.\nHistory of cauda equina syndrome, decompressed in 2015.\n";
 
 const URGENT_NOTE: &str = "CLINIC NOTE\nHPI: Low back pain for 8 weeks.\n\
 She developed saddle anesthesia and new urinary retention two days ago.\nHer sister has a fever.\n";
