@@ -28,8 +28,28 @@ pub const DEFAULT_CRITERIA: &[(&str, &str)] = &[
         include_str!("../../../pipelines/criteria/adalimumab-ra.toml"),
     ),
     (
+        "adhd-stimulant",
+        include_str!("../../../pipelines/criteria/adhd-stimulant.toml"),
+    ),
+    (
         "bariatric",
         include_str!("../../../pipelines/criteria/bariatric.toml"),
+    ),
+    (
+        "biologic-asthma",
+        include_str!("../../../pipelines/criteria/biologic-asthma.toml"),
+    ),
+    (
+        "biologic-psoriasis",
+        include_str!("../../../pipelines/criteria/biologic-psoriasis.toml"),
+    ),
+    (
+        "biologic-uc",
+        include_str!("../../../pipelines/criteria/biologic-uc.toml"),
+    ),
+    (
+        "blepharoplasty",
+        include_str!("../../../pipelines/criteria/blepharoplasty.toml"),
     ),
     (
         "blinatumomab-ball",
@@ -41,6 +61,10 @@ pub const DEFAULT_CRITERIA: &[(&str, &str)] = &[
     ),
     ("cgm", include_str!("../../../pipelines/criteria/cgm.toml")),
     (
+        "cgrp-migraine",
+        include_str!("../../../pipelines/criteria/cgrp-migraine.toml"),
+    ),
+    (
         "cpap-osa",
         include_str!("../../../pipelines/criteria/cpap-osa.toml"),
     ),
@@ -49,24 +73,64 @@ pub const DEFAULT_CRITERIA: &[(&str, &str)] = &[
         include_str!("../../../pipelines/criteria/dupilumab-ad.toml"),
     ),
     (
+        "epidural-steroid-injection",
+        include_str!("../../../pipelines/criteria/epidural-steroid-injection.toml"),
+    ),
+    (
+        "glp1-obesity",
+        include_str!("../../../pipelines/criteria/glp1-obesity.toml"),
+    ),
+    (
         "glp1-t2dm",
         include_str!("../../../pipelines/criteria/glp1-t2dm.toml"),
+    ),
+    (
+        "growth-hormone-pediatric",
+        include_str!("../../../pipelines/criteria/growth-hormone-pediatric.toml"),
     ),
     (
         "home-oxygen",
         include_str!("../../../pipelines/criteria/home-oxygen.toml"),
     ),
     (
+        "home-sleep-test",
+        include_str!("../../../pipelines/criteria/home-sleep-test.toml"),
+    ),
+    (
+        "insulin-pump",
+        include_str!("../../../pipelines/criteria/insulin-pump.toml"),
+    ),
+    (
         "knee-arthroplasty",
         include_str!("../../../pipelines/criteria/knee-arthroplasty.toml"),
+    ),
+    (
+        "lumbar-fusion",
+        include_str!("../../../pipelines/criteria/lumbar-fusion.toml"),
     ),
     (
         "lumbar-mri",
         include_str!("../../../pipelines/criteria/lumbar-mri.toml"),
     ),
     (
+        "pcsk9-hyperlipidemia",
+        include_str!("../../../pipelines/criteria/pcsk9-hyperlipidemia.toml"),
+    ),
+    (
         "pet-staging",
         include_str!("../../../pipelines/criteria/pet-staging.toml"),
+    ),
+    (
+        "septoplasty",
+        include_str!("../../../pipelines/criteria/septoplasty.toml"),
+    ),
+    (
+        "testosterone-hypogonadism",
+        include_str!("../../../pipelines/criteria/testosterone-hypogonadism.toml"),
+    ),
+    (
+        "varicose-vein-ablation",
+        include_str!("../../../pipelines/criteria/varicose-vein-ablation.toml"),
     ),
 ];
 
