@@ -12,18 +12,23 @@ use crate::common::{check_output, priorauth, root, run};
 
 /// (policy id, the criterion its `fails` case misses).
 const LIBRARY: &[(&str, &str)] = &[
+    ("aba-therapy", "treatment_plan"),
     ("adhd-stimulant", "no_substance_use"),
     ("biologic-asthma", "exacerbations"),
     ("biologic-psoriasis", "prior_therapy"),
     ("biologic-uc", "tb_screening"),
     ("blepharoplasty", "visual_field"),
+    ("breast-reduction", "conservative_care"),
     ("cgrp-migraine", "two_preventives"),
     ("epidural-steroid-injection", "conservative_care"),
     ("glp1-obesity", "bmi"),
     ("growth-hormone-pediatric", "stimulation_test"),
     ("home-sleep-test", "no_unreliable_condition"),
+    ("hospital-bed", "qualifying_condition"),
     ("insulin-pump", "mdi"),
+    ("ivig-cidp", "electrodiagnostic"),
     ("lumbar-fusion", "no_nicotine"),
+    ("ms-dmt", "hepatitis_b_screen"),
     ("pcsk9-hyperlipidemia", "ldl"),
     ("septoplasty", "medical_therapy"),
     ("testosterone-hypogonadism", "low_testosterone"),

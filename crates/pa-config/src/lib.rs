@@ -20,6 +20,10 @@ pub const DEFAULT_CONTEXT: &str = include_str!("../../../pipelines/context.toml"
 /// The shipped payer criteria, `pipelines/criteria/*.toml`, embedded as (name, text).
 pub const DEFAULT_CRITERIA: &[(&str, &str)] = &[
     (
+        "aba-therapy",
+        include_str!("../../../pipelines/criteria/aba-therapy.toml"),
+    ),
+    (
         "adalimumab-crohns",
         include_str!("../../../pipelines/criteria/adalimumab-crohns.toml"),
     ),
@@ -54,6 +58,10 @@ pub const DEFAULT_CRITERIA: &[(&str, &str)] = &[
     (
         "blinatumomab-ball",
         include_str!("../../../pipelines/criteria/blinatumomab-ball.toml"),
+    ),
+    (
+        "breast-reduction",
+        include_str!("../../../pipelines/criteria/breast-reduction.toml"),
     ),
     (
         "cannabidiol-lgs",
@@ -97,8 +105,16 @@ pub const DEFAULT_CRITERIA: &[(&str, &str)] = &[
         include_str!("../../../pipelines/criteria/home-sleep-test.toml"),
     ),
     (
+        "hospital-bed",
+        include_str!("../../../pipelines/criteria/hospital-bed.toml"),
+    ),
+    (
         "insulin-pump",
         include_str!("../../../pipelines/criteria/insulin-pump.toml"),
+    ),
+    (
+        "ivig-cidp",
+        include_str!("../../../pipelines/criteria/ivig-cidp.toml"),
     ),
     (
         "knee-arthroplasty",
@@ -111,6 +127,10 @@ pub const DEFAULT_CRITERIA: &[(&str, &str)] = &[
     (
         "lumbar-mri",
         include_str!("../../../pipelines/criteria/lumbar-mri.toml"),
+    ),
+    (
+        "ms-dmt",
+        include_str!("../../../pipelines/criteria/ms-dmt.toml"),
     ),
     (
         "pcsk9-hyperlipidemia",
