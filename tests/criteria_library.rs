@@ -33,6 +33,7 @@ const LIBRARY: &[(&str, &str)] = &[
     ("home-sleep-test", "no_unreliable_condition"),
     ("hospital-bed", "qualifying_condition"),
     ("insulin-pump", "mdi"),
+    ("jak-inhibitor-uc", "prior_tnf_inhibitor"),
     ("ivig-cidp", "electrodiagnostic"),
     ("knee-arthroplasty", "functional_limitation"),
     ("lumbar-fusion", "no_nicotine"),

@@ -117,6 +117,10 @@ pub const DEFAULT_CRITERIA: &[(&str, &str)] = &[
         include_str!("../../../pipelines/criteria/ivig-cidp.toml"),
     ),
     (
+        "jak-inhibitor-uc",
+        include_str!("../../../pipelines/criteria/jak-inhibitor-uc.toml"),
+    ),
+    (
         "knee-arthroplasty",
         include_str!("../../../pipelines/criteria/knee-arthroplasty.toml"),
     ),
