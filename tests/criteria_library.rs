@@ -26,7 +26,7 @@ const LIBRARY: &[(&str, &str)] = &[
     ("cpap-osa", "ahi_threshold"),
     ("dupilumab-ad", "topical_failure"),
     ("epidural-steroid-injection", "conservative_care"),
-    ("glp1-obesity", "bmi"),
+    ("glp1-weight-management", "bmi"),
     ("glp1-t2dm", "a1c_above_goal"),
     ("growth-hormone-pediatric", "stimulation_test"),
     ("home-oxygen", "qualifying_blood_gas"),
@@ -56,6 +56,7 @@ const ROUTING: &[(&str, &str)] = &[
     ("adalimumab-psoriasis", "biologic-psoriasis"),
     ("dupilumab-asthma", "biologic-asthma"),
     ("semaglutide-t2dm", "glp1-t2dm"),
+    ("semaglutide-t2dm-and-obesity", "glp1-t2dm"),
 ];
 
 fn fixtures() -> PathBuf {

@@ -85,12 +85,12 @@ pub const DEFAULT_CRITERIA: &[(&str, &str)] = &[
         include_str!("../../../pipelines/criteria/epidural-steroid-injection.toml"),
     ),
     (
-        "glp1-obesity",
-        include_str!("../../../pipelines/criteria/glp1-obesity.toml"),
-    ),
-    (
         "glp1-t2dm",
         include_str!("../../../pipelines/criteria/glp1-t2dm.toml"),
+    ),
+    (
+        "glp1-weight-management",
+        include_str!("../../../pipelines/criteria/glp1-weight-management.toml"),
     ),
     (
         "growth-hormone-pediatric",
