@@ -7,6 +7,7 @@ mod bad_input;
 mod common;
 mod crash;
 mod criteria;
+mod criteria_library;
 mod eval;
 mod evidence_fixtures;
 mod explain;

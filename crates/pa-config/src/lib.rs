@@ -23,6 +23,10 @@ pub const DEFAULT_RED_FLAGS: &str = include_str!("../../../pipelines/red_flags.t
 /// The shipped payer criteria, `pipelines/criteria/*.toml`, embedded as (name, text).
 pub const DEFAULT_CRITERIA: &[(&str, &str)] = &[
     (
+        "aba-therapy",
+        include_str!("../../../pipelines/criteria/aba-therapy.toml"),
+    ),
+    (
         "adalimumab-crohns",
         include_str!("../../../pipelines/criteria/adalimumab-crohns.toml"),
     ),
@@ -31,18 +35,46 @@ pub const DEFAULT_CRITERIA: &[(&str, &str)] = &[
         include_str!("../../../pipelines/criteria/adalimumab-ra.toml"),
     ),
     (
+        "adhd-stimulant",
+        include_str!("../../../pipelines/criteria/adhd-stimulant.toml"),
+    ),
+    (
         "bariatric",
         include_str!("../../../pipelines/criteria/bariatric.toml"),
+    ),
+    (
+        "biologic-asthma",
+        include_str!("../../../pipelines/criteria/biologic-asthma.toml"),
+    ),
+    (
+        "biologic-psoriasis",
+        include_str!("../../../pipelines/criteria/biologic-psoriasis.toml"),
+    ),
+    (
+        "biologic-uc",
+        include_str!("../../../pipelines/criteria/biologic-uc.toml"),
+    ),
+    (
+        "blepharoplasty",
+        include_str!("../../../pipelines/criteria/blepharoplasty.toml"),
     ),
     (
         "blinatumomab-ball",
         include_str!("../../../pipelines/criteria/blinatumomab-ball.toml"),
     ),
     (
+        "breast-reduction",
+        include_str!("../../../pipelines/criteria/breast-reduction.toml"),
+    ),
+    (
         "cannabidiol-lgs",
         include_str!("../../../pipelines/criteria/cannabidiol-lgs.toml"),
     ),
     ("cgm", include_str!("../../../pipelines/criteria/cgm.toml")),
+    (
+        "cgrp-migraine",
+        include_str!("../../../pipelines/criteria/cgrp-migraine.toml"),
+    ),
     (
         "cpap-osa",
         include_str!("../../../pipelines/criteria/cpap-osa.toml"),
@@ -52,24 +84,80 @@ pub const DEFAULT_CRITERIA: &[(&str, &str)] = &[
         include_str!("../../../pipelines/criteria/dupilumab-ad.toml"),
     ),
     (
+        "epidural-steroid-injection",
+        include_str!("../../../pipelines/criteria/epidural-steroid-injection.toml"),
+    ),
+    (
         "glp1-t2dm",
         include_str!("../../../pipelines/criteria/glp1-t2dm.toml"),
+    ),
+    (
+        "glp1-weight-management",
+        include_str!("../../../pipelines/criteria/glp1-weight-management.toml"),
+    ),
+    (
+        "growth-hormone-pediatric",
+        include_str!("../../../pipelines/criteria/growth-hormone-pediatric.toml"),
     ),
     (
         "home-oxygen",
         include_str!("../../../pipelines/criteria/home-oxygen.toml"),
     ),
     (
+        "home-sleep-test",
+        include_str!("../../../pipelines/criteria/home-sleep-test.toml"),
+    ),
+    (
+        "hospital-bed",
+        include_str!("../../../pipelines/criteria/hospital-bed.toml"),
+    ),
+    (
+        "insulin-pump",
+        include_str!("../../../pipelines/criteria/insulin-pump.toml"),
+    ),
+    (
+        "ivig-cidp",
+        include_str!("../../../pipelines/criteria/ivig-cidp.toml"),
+    ),
+    (
+        "jak-inhibitor-uc",
+        include_str!("../../../pipelines/criteria/jak-inhibitor-uc.toml"),
+    ),
+    (
         "knee-arthroplasty",
         include_str!("../../../pipelines/criteria/knee-arthroplasty.toml"),
+    ),
+    (
+        "lumbar-fusion",
+        include_str!("../../../pipelines/criteria/lumbar-fusion.toml"),
     ),
     (
         "lumbar-mri",
         include_str!("../../../pipelines/criteria/lumbar-mri.toml"),
     ),
     (
+        "ms-dmt",
+        include_str!("../../../pipelines/criteria/ms-dmt.toml"),
+    ),
+    (
+        "pcsk9-hyperlipidemia",
+        include_str!("../../../pipelines/criteria/pcsk9-hyperlipidemia.toml"),
+    ),
+    (
         "pet-staging",
         include_str!("../../../pipelines/criteria/pet-staging.toml"),
+    ),
+    (
+        "septoplasty",
+        include_str!("../../../pipelines/criteria/septoplasty.toml"),
+    ),
+    (
+        "testosterone-hypogonadism",
+        include_str!("../../../pipelines/criteria/testosterone-hypogonadism.toml"),
+    ),
+    (
+        "varicose-vein-ablation",
+        include_str!("../../../pipelines/criteria/varicose-vein-ablation.toml"),
     ),
 ];
 
