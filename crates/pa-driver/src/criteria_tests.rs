@@ -344,3 +344,37 @@ fn a_later_file_with_the_same_id_replaces_the_earlier_one() {
     assert_eq!(set.policies()[0].title, "second");
     assert_eq!(set.policies()[0].source, "mine.toml");
 }
+
+/// A negative result is a result: a test negated because it was never done, or
+/// still pending, does not meet "negative screening" (it is not met: no result).
+#[test]
+fn a_test_not_done_is_not_a_negative_result() {
+    let c = "[[criterion]]\nid = \"tb\"\ndescription = \"tb\"\nconcepts = [\"tb_screen\"]\nexpect_negative = true";
+    for note in [
+        "No tuberculosis screening has been done yet.",
+        "QuantiFERON ordered today, result pending.",
+    ] {
+        assert_eq!(status(c, &case(LETTER, &[note])), CriterionStatus::NotMet, "{note}");
+    }
+    for note in [
+        "QuantiFERON-TB Gold: negative (10/01/2026).",
+        "TB screening negative in September.",
+    ] {
+        assert_eq!(status(c, &case(LETTER, &[note])), CriterionStatus::Met, "{note}");
+    }
+}
+
+/// A drug class named as a modifier ("pre-biologic screening") is not a drug
+/// in current use; the class with words of current use, or a member drug, is.
+#[test]
+fn a_class_named_as_a_modifier_is_not_concurrent_use() {
+    let c = "[[criterion]]\nid = \"nc\"\ndescription = \"nc\"\n[criterion.not_concurrent]\nconcepts = [\"biologic\"]";
+    let modifier = case(LETTER, &["Pre-biologic screening labs were drawn today."]);
+    assert_ne!(status(c, &modifier), CriterionStatus::NotMet);
+    for note in [
+        "She is currently on a biologic for psoriasis.",
+        "Continues etanercept 50 mg weekly.",
+    ] {
+        assert_eq!(status(c, &case(LETTER, &[note])), CriterionStatus::NotMet, "{note}");
+    }
+}

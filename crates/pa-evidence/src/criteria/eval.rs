@@ -59,6 +59,20 @@ static STOPPED: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| 
     regex::Regex::new(r"(?i)\b(discontinued|stopped|ceased|switched from|failed|no longer|was on|were on|previously|prior|tried)\b").unwrap()
 });
 
+/// Words that put a drug in current use: "currently on", "is taking".
+static CURRENT_USE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"(?i)\b(currently|now on|remains? on|continu\w+|taking|receiving|maintained on|is on|are on|still on)\b").unwrap()
+});
+
+/// A test reported with a result: "negative", "nonreactive", "not detected".
+static RESULT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"(?i)\b(neg(ative)?|non-?reactive|not detected|undetectable|normal|unremarkable|within normal limits|wnl)\b|\(-\)|:\s*-\s*$").unwrap()
+});
+/// A test not (yet) done: "no TB screening has been done", "QuantiFERON pending".
+static NOT_DONE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"(?i)\b(not (yet )?(been )?(done|performed|obtained|completed|drawn|collected|resulted|available|on file)|has not been|have not been|hasn't been|haven't been|never (been )?(done|performed|tested|screened)|pending|ordered|awaiting|to be (done|drawn|obtained|scheduled)|will (order|obtain|draw|check)|not yet|(done|performed|obtained|completed|drawn) yet)\b|^\W*no\b.*\b(has|have) been (done|performed|obtained|completed|drawn|collected)\b").unwrap()
+});
+
 /// A case, analyzed once for all the criteria of its policy.
 pub(crate) struct CaseView<'s> {
     pub checker: &'s Checker,
@@ -154,7 +168,7 @@ impl<'s> CaseView<'s> {
             parts.push(self.label(c));
         }
         if let Some(s) = &n.specialty {
-            parts.push(format!("a {} specialist", s.join(" or ")));
+            parts.push(format!("{} specialist", article(&s.join(" or "))));
         }
         if let Some(inner) = n.absent.as_deref().or(n.not_concurrent.as_deref()) {
             return self.name(inner);
@@ -402,11 +416,31 @@ impl<'s> CaseView<'s> {
             let Some(hit) = hit else {
                 return Outcome::Nothing;
             };
+            // A class named as a modifier ("pre-biologic screening labs") is no
+            // drug in use: for concurrent use, the class name alone needs
+            // words of current use; a named member drug needs none.
+            if current
+                && checker.lex.entries[hit.0].kind == "drug_class"
+                && !CURRENT_USE.is_match(q)
+            {
+                return Outcome::Nothing;
+            }
             let ctx = checker.assess(a, q, hit.3, hit.4);
             let name = checker.lex.entries[hit.0]
                 .label
                 .clone()
                 .unwrap_or_else(|| checker.lex.entries[hit.0].id.replace('_', " "));
+            // A negative result needs a result: "no TB screening has been done"
+            // negates the test, it does not report it negative.
+            if r.expect_negative && NOT_DONE.is_match(q) {
+                return Outcome::NotMet(format!(
+                    "{name} has no result: \"{}\"",
+                    crate::short(q)
+                ));
+            }
+            if r.expect_negative && !RESULT.is_match(q) {
+                return Outcome::Nothing;
+            }
             if r.expect_negative != ctx.negated {
                 return Outcome::NotMet(if r.expect_negative {
                     format!("{name} is not documented as negative")
@@ -656,8 +690,8 @@ impl<'s> CaseView<'s> {
             if affirmed(&self.checker.assess(a, q, start, start + 1)) {
                 return Verdict::met(
                     format!(
-                        "a {} specialist took part: {}",
-                        names.join(" or "),
+                        "{} specialist took part: {}",
+                        article(&names.join(" or ")),
                         quoted(s)
                     ),
                     vec![*s],
@@ -686,9 +720,9 @@ impl<'s> CaseView<'s> {
             ),
             Some((v, s)) => Verdict::not_met(
                 format!(
-                    "prescriber specialty on the request form is \"{v}\", not {}, and no clinical note shows a {} specialist taking part ({})",
+                    "prescriber specialty on the request form is \"{v}\", not {}, and no clinical note shows {} specialist taking part ({})",
                     names.join(" or "),
-                    names.join(" or "),
+                    article(&names.join(" or ")),
                     cite(s)
                 ),
                 vec![s],
@@ -778,4 +812,13 @@ mod tests {
             30
         );
     }
+}
+
+/// "a neurology" / "an endocrinology": the article a word takes, and the word.
+fn article(word: &str) -> String {
+    let an = word
+        .chars()
+        .next()
+        .is_some_and(|c| "aeiouAEIOU".contains(c));
+    format!("{} {word}", if an { "an" } else { "a" })
 }

@@ -334,7 +334,13 @@ impl CaseIndications {
                 .iter()
                 .find(|c| c.replace('.', "").starts_with(prefix.as_str()))
             {
-                return Some(format!("diagnosis {c} ({}.x)", prefix));
+                // Prefixes are kept without their dot ("E230"): show it again.
+                let shown = if prefix.len() > 3 {
+                    format!("{}.{}...", &prefix[..3], &prefix[3..])
+                } else {
+                    format!("{prefix}.x")
+                };
+                return Some(format!("diagnosis {c} ({shown})"));
             }
         }
         for d in &p.diagnoses {
