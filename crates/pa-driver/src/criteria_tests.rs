@@ -378,3 +378,33 @@ fn a_class_named_as_a_modifier_is_not_concurrent_use() {
         assert_eq!(status(c, &case(LETTER, &[note])), CriterionStatus::NotMet, "{note}");
     }
 }
+
+/// The same drug for two indications the case carries: the indication the
+/// request itself names decides, not which policy id sorts first.
+#[test]
+fn the_indication_the_request_names_chooses_among_equals() {
+    let checker = checker();
+    let set = load_criteria(&pa_config::Settings::embedded(), &checker).unwrap();
+    let choose = |letter: &str, note: &str| {
+        let s = case(letter, &[note]);
+        set.choose(&checker, None, Some("dupilumab"), &s)
+            .policy
+            .map(|p| p.id.clone())
+    };
+    assert_eq!(
+        choose(
+            "Diagnosis: atopic dermatitis (L20.9). I am requesting Dupixent 300 mg every 2 weeks.",
+            "History of mild intermittent asthma (J45.20), well controlled on albuterol as needed."
+        )
+        .as_deref(),
+        Some("dupilumab-ad")
+    );
+    assert_eq!(
+        choose(
+            "Diagnosis: severe persistent asthma (J45.50). I am requesting Dupixent 300 mg every 2 weeks.",
+            "Childhood eczema (L20.9), resolved, no current skin disease."
+        )
+        .as_deref(),
+        Some("biologic-asthma")
+    );
+}

@@ -137,6 +137,9 @@ pub fn check_file(
 struct Candidate<'a> {
     policy: &'a Policy,
     rank: u8,
+    /// Sentences of the request (letter or form) that name the policy's
+    /// indication: among equals, the indication the request asks for wins.
+    stated: usize,
     why: String,
 }
 
@@ -227,12 +230,12 @@ impl CriteriaSet {
                 what.push(format!("drug {d}"));
             }
             let constrained = !(p.indications.is_empty() && p.diagnoses.is_empty());
-            let found = if constrained {
+            let (found, stated) = if constrained {
                 let ind =
                     indications.get_or_insert_with(|| CaseIndications::of(checker, sentences));
-                ind.matching(checker, p)
+                (ind.matching(checker, p), ind.stated(checker, p))
             } else {
-                None
+                (None, 0)
             };
             let rank = match (constrained, found.is_some(), by_code.is_some()) {
                 (true, true, true) => 0,
@@ -258,10 +261,13 @@ impl CriteriaSet {
             candidates.push(Candidate {
                 policy: p,
                 rank,
+                stated,
                 why: format!("{}: {}", p.id, what.join(" + ")),
             });
         }
-        candidates.sort_by_key(|c| c.rank);
+        // The rank, then the indication the request names most, then the id
+        // (policies are kept in id order and the sort is stable).
+        candidates.sort_by_key(|c| (c.rank, std::cmp::Reverse(c.stated)));
         match candidates.into_iter().next() {
             Some(c) => Choice {
                 policy: Some(c.policy),
@@ -304,6 +310,8 @@ impl CriteriaSet {
 struct CaseIndications {
     codes: Vec<String>,
     concepts: HashSet<usize>,
+    /// Per request (letter or form) sentence: its ICD-10 codes and affirmed concepts.
+    request: Vec<(Vec<String>, HashSet<usize>)>,
 }
 
 impl CaseIndications {
@@ -314,16 +322,50 @@ impl CaseIndications {
             .map(|m| m.as_str().to_string())
             .collect();
         let mut concepts = HashSet::new();
+        let mut request = Vec::new();
         for s in sentences {
             let a = checker.analyze(&s.span.quote);
+            let mut mine = HashSet::new();
             for c in &a.concepts {
                 let ctx = checker.assess(&a, &s.span.quote, c.3, c.4);
                 if !(ctx.negated || ctx.family) {
-                    concepts.insert(c.0);
+                    mine.insert(c.0);
                 }
             }
+            concepts.extend(mine.iter().copied());
+            if s.kind.is_assertion() {
+                let codes = ICD10_CODE
+                    .find_iter(&s.span.quote)
+                    .map(|m| m.as_str().replace('.', ""))
+                    .collect();
+                request.push((codes, mine));
+            }
         }
-        CaseIndications { codes, concepts }
+        CaseIndications {
+            codes,
+            concepts,
+            request,
+        }
+    }
+
+    /// How many request sentences name one of the policy's indications.
+    fn stated(&self, checker: &Checker, p: &Policy) -> usize {
+        let wanted: Vec<usize> = p
+            .diagnoses
+            .iter()
+            .filter_map(|d| checker.lex.index_of(d))
+            .collect();
+        self.request
+            .iter()
+            .filter(|(codes, concepts)| {
+                codes
+                    .iter()
+                    .any(|c| p.indications.iter().any(|x| c.starts_with(x.as_str())))
+                    || concepts
+                        .iter()
+                        .any(|&c| wanted.iter().any(|&w| checker.lex.satisfies(w, c)))
+            })
+            .count()
     }
 
     /// "diagnosis K50.x" or "diagnosis Crohn's disease" when the case carries one.
