@@ -1609,6 +1609,52 @@ fn lookup<'a>(
     None
 }
 
+/// What one content stream's interpretation carries from operator to
+/// operator: the graphics state and its saved copies, the text matrices and
+/// the path under construction.
+struct RunState {
+    gs: GState,
+    saved: Vec<GState>,
+    tm: Matrix,
+    tlm: Matrix,
+    path: Path,
+}
+
+/// Operand `i` as a number (0 when missing or not a number).
+fn operand(ops: &[Object], i: usize) -> f32 {
+    ops.get(i).and_then(|o| o.as_float().ok()).unwrap_or(0.0)
+}
+
+/// The operands that are numbers.
+fn operand_nums(ops: &[Object]) -> Vec<f32> {
+    ops.iter().filter_map(|o| o.as_float().ok()).collect()
+}
+
+/// `re`: a rectangle appended to the path. A skewed one is drawn, not printed
+/// (it makes the path curvy); at most 64 rectangles are kept per path.
+fn path_rect(path: &mut Path, ctm: &Matrix, x: f32, y: f32, w: f32, h: f32) {
+    let corners = [
+        apply(ctm, x, y),
+        apply(ctm, x + w, y),
+        apply(ctm, x + w, y + h),
+        apply(ctm, x, y + h),
+    ];
+    if let Some(r) = Rect::from_points(&corners) {
+        let skewed = ctm[1].abs() > 1e-3 * ctm[0].abs().max(1e-3)
+            && ctm[2].abs() > 1e-3 * ctm[3].abs().max(1e-3)
+            && ctm[0].abs() > 1e-3;
+        if skewed {
+            path.curvy = true;
+        } else if path.rects.len() < 64 {
+            path.rects.push(r);
+        }
+        path.bbox = Some(path.bbox.map_or(r, |b| b.union(&r)));
+    }
+    path.cur = apply(ctm, x, y);
+    path.start = path.cur;
+    path.n += 4;
+}
+
 impl<'a> Interp<'a> {
     fn new(doc: &'a Document, all_ink: bool) -> Interp<'a> {
         Interp {
@@ -1641,6 +1687,9 @@ impl<'a> Interp<'a> {
         cs_of(self.doc, o)
     }
 
+    /// Interpret a content stream (a page's, a form XObject's or an
+    /// appearance's) under `gs`, one operator at a time, within the page's
+    /// operator budget: graphics state, paths and text; `Do` draws an XObject.
     fn run(
         &mut self,
         data: &[u8],
@@ -1649,228 +1698,250 @@ impl<'a> Interp<'a> {
         depth: usize,
         stack: &mut Vec<ObjectId>,
     ) {
-        let doc = self.doc;
-        let mut gs = gs;
-        let mut saved: Vec<GState> = Vec::new();
-        let mut tm = IDENTITY;
-        let mut tlm = IDENTITY;
-        let mut path = Path::default();
+        let mut st = RunState {
+            gs,
+            saved: Vec::new(),
+            tm: IDENTITY,
+            tlm: IDENTITY,
+            path: Path::default(),
+        };
         for op in Content::decode_iter(data) {
             let Ok(op) = op else { break };
             if self.ops_left == 0 {
                 return;
             }
             self.ops_left -= 1;
-            let ops = &op.operands;
-            let f = |i: usize| ops.get(i).and_then(|o| o.as_float().ok()).unwrap_or(0.0);
-            let all_nums =
-                || -> Vec<f32> { ops.iter().filter_map(|o| o.as_float().ok()).collect() };
-            match op.operator.as_str() {
-                "q" if saved.len() < 64 => saved.push(gs.clone()),
-                "Q" => {
-                    if let Some(g) = saved.pop() {
-                        gs = g;
-                    }
+            let (name, ops) = (op.operator.as_str(), op.operands.as_slice());
+            if self.state_op(&mut st, name, ops, res)
+                || self.path_op(&mut st, name, ops)
+                || self.text_op(&mut st, name, ops, res)
+            {
+                continue;
+            }
+            if name == "Do" {
+                if let Some(name) = ops.first().and_then(|o| o.as_name().ok()) {
+                    self.xobject(res, name, &st.gs, depth, stack);
                 }
-                "cm" => {
-                    let v = all_nums();
-                    if v.len() == 6 && v.iter().all(|x| x.is_finite()) {
-                        gs.ctm = mul(&[v[0], v[1], v[2], v[3], v[4], v[5]], &gs.ctm);
-                    }
-                }
-                "gs" => {
-                    if let Some(name) = ops.first().and_then(|o| o.as_name().ok()) {
-                        if let Some(d) =
-                            lookup(doc, res, b"ExtGState", name).and_then(|(_, o)| o.as_dict().ok())
-                        {
-                            if let Some(a) = dict_get(doc, d, b"ca").and_then(|o| o.as_float().ok())
-                            {
-                                gs.fill_alpha = a;
-                            }
-                            if let Some(a) = dict_get(doc, d, b"CA").and_then(|o| o.as_float().ok())
-                            {
-                                gs.stroke_alpha = a;
-                            }
-                        }
-                    }
-                }
-                "g" | "G" | "rg" | "RG" | "k" | "K" => {
-                    let cs = match op.operator.to_ascii_lowercase().as_str() {
-                        "g" => Cs::Gray,
-                        "rg" => Cs::Rgb,
-                        _ => Cs::Cmyk,
-                    };
-                    let lum = color_lum(&all_nums());
-                    if op.operator.starts_with(|c: char| c.is_ascii_lowercase()) {
-                        (gs.fill_cs, gs.fill) = (cs, lum);
-                    } else {
-                        (gs.stroke_cs, gs.stroke) = (cs, lum);
-                    }
-                }
-                "cs" | "CS" => {
-                    let cs = ops
-                        .first()
-                        .and_then(|o| o.as_name().ok())
-                        .map(|n| self.color_space(res, n))
-                        .unwrap_or(Cs::Other);
-                    let initial = match cs {
-                        Cs::Gray | Cs::Rgb => Some(0.0),
-                        Cs::Cmyk => Some(0.0),
-                        Cs::Other => None,
-                    };
-                    if op.operator == "cs" {
-                        gs.fill_cs = cs;
-                        gs.fill = initial;
-                    } else {
-                        gs.stroke_cs = cs;
-                        gs.stroke = initial;
-                    }
-                }
-                "sc" | "scn" | "SC" | "SCN" => {
-                    let fill = op.operator.starts_with('s');
-                    let cs = if fill { gs.fill_cs } else { gs.stroke_cs };
-                    let v = all_nums();
-                    let lum = if v.len() != ops.len() || cs == Cs::Other {
-                        None
-                    } else {
-                        color_lum(&v)
-                    };
-                    if fill {
-                        gs.fill = lum;
-                    } else {
-                        gs.stroke = lum;
-                    }
-                }
-                "m" => {
-                    let p = apply(&gs.ctm, f(0), f(1));
-                    path.cur = p;
-                    path.start = p;
-                    path.add_point(p);
-                }
-                "l" => path.line_to(apply(&gs.ctm, f(0), f(1))),
-                "c" | "v" | "y" => {
-                    let v = all_nums();
-                    for pair in v.chunks_exact(2) {
-                        path.add_point(apply(&gs.ctm, pair[0], pair[1]));
-                    }
-                    if let Some(pair) = v.chunks_exact(2).last() {
-                        path.cur = apply(&gs.ctm, pair[0], pair[1]);
-                    }
-                    path.curvy = true;
-                    path.n += 1;
-                }
-                "h" => {
-                    let start = path.start;
-                    if path.cur != start {
-                        path.line_to(start);
-                    }
-                }
-                "re" => {
-                    let (x, y, w, h) = (f(0), f(1), f(2), f(3));
-                    let corners = [
-                        apply(&gs.ctm, x, y),
-                        apply(&gs.ctm, x + w, y),
-                        apply(&gs.ctm, x + w, y + h),
-                        apply(&gs.ctm, x, y + h),
-                    ];
-                    if let Some(r) = Rect::from_points(&corners) {
-                        let skewed = gs.ctm[1].abs() > 1e-3 * gs.ctm[0].abs().max(1e-3)
-                            && gs.ctm[2].abs() > 1e-3 * gs.ctm[3].abs().max(1e-3)
-                            && gs.ctm[0].abs() > 1e-3;
-                        if skewed {
-                            path.curvy = true;
-                        } else if path.rects.len() < 64 {
-                            path.rects.push(r);
-                        }
-                        path.bbox = Some(path.bbox.map_or(r, |b| b.union(&r)));
-                    }
-                    path.cur = apply(&gs.ctm, x, y);
-                    path.start = path.cur;
-                    path.n += 4;
-                }
-                "S" | "s" => {
-                    if op.operator == "s" {
-                        let start = path.start;
-                        path.line_to(start);
-                    }
-                    self.paint(&mut path, &gs, true, false);
-                }
-                "f" | "F" | "f*" => self.paint(&mut path, &gs, false, true),
-                "B" | "B*" | "b" | "b*" => self.paint(&mut path, &gs, true, true),
-                "n" => path = Path::default(),
-                "BT" => {
-                    tm = IDENTITY;
-                    tlm = IDENTITY;
-                }
-                "Tf" => {
-                    gs.size = f(1);
-                    gs.font = ops
-                        .first()
-                        .and_then(|o| o.as_name().ok())
-                        .and_then(|n| self.font(res, n));
-                }
-                "Tc" => gs.tc = f(0),
-                "Tw" => gs.tw = f(0),
-                "Tz" => gs.th = f(0) / 100.0,
-                "TL" => gs.tl = f(0),
-                "Ts" => gs.rise = f(0),
-                "Td" | "TD" => {
-                    if op.operator == "TD" {
-                        gs.tl = -f(1);
-                    }
-                    tlm = mul(&[1.0, 0.0, 0.0, 1.0, f(0), f(1)], &tlm);
-                    tm = tlm;
-                }
-                "Tm" => {
-                    let v = all_nums();
-                    if v.len() == 6 {
-                        tlm = [v[0], v[1], v[2], v[3], v[4], v[5]];
-                        tm = tlm;
-                    }
-                }
-                "T*" => {
-                    tlm = mul(&[1.0, 0.0, 0.0, 1.0, 0.0, -gs.tl], &tlm);
-                    tm = tlm;
-                }
-                "Tj" | "'" | "\"" => {
-                    if op.operator != "Tj" {
-                        if op.operator == "\"" {
-                            gs.tw = f(0);
-                            gs.tc = f(1);
-                        }
-                        tlm = mul(&[1.0, 0.0, 0.0, 1.0, 0.0, -gs.tl], &tlm);
-                        tm = tlm;
-                    }
-                    if let Some(s) = ops.last().and_then(|o| o.as_str().ok()) {
-                        self.show(s, &gs, &mut tm);
-                    }
-                }
-                "TJ" => {
-                    for item in ops
-                        .first()
-                        .and_then(|o| o.as_array().ok())
-                        .into_iter()
-                        .flatten()
-                    {
-                        match item {
-                            Object::String(s, _) => self.show(s, &gs, &mut tm),
-                            other => {
-                                if let Ok(n) = other.as_float() {
-                                    let tx = -n / 1000.0 * gs.size * gs.th;
-                                    tm = mul(&[1.0, 0.0, 0.0, 1.0, tx, 0.0], &tm);
-                                }
-                            }
-                        }
-                    }
-                }
-                "Do" => {
-                    if let Some(name) = ops.first().and_then(|o| o.as_name().ok()) {
-                        self.xobject(res, name, &gs, depth, stack);
-                    }
-                }
-                _ => {}
             }
         }
+    }
+
+    /// A graphics-state operator: save and restore, the matrix, transparency
+    /// and colours. False when `name` is not one.
+    fn state_op(
+        &self,
+        st: &mut RunState,
+        name: &str,
+        ops: &[Object],
+        res: &[&'a Dictionary],
+    ) -> bool {
+        let doc = self.doc;
+        let gs = &mut st.gs;
+        match name {
+            "q" if st.saved.len() < 64 => st.saved.push(gs.clone()),
+            "Q" => {
+                if let Some(g) = st.saved.pop() {
+                    *gs = g;
+                }
+            }
+            "cm" => {
+                let v = operand_nums(ops);
+                if v.len() == 6 && v.iter().all(|x| x.is_finite()) {
+                    gs.ctm = mul(&[v[0], v[1], v[2], v[3], v[4], v[5]], &gs.ctm);
+                }
+            }
+            "gs" => {
+                if let Some(name) = ops.first().and_then(|o| o.as_name().ok()) {
+                    if let Some(d) =
+                        lookup(doc, res, b"ExtGState", name).and_then(|(_, o)| o.as_dict().ok())
+                    {
+                        if let Some(a) = dict_get(doc, d, b"ca").and_then(|o| o.as_float().ok()) {
+                            gs.fill_alpha = a;
+                        }
+                        if let Some(a) = dict_get(doc, d, b"CA").and_then(|o| o.as_float().ok()) {
+                            gs.stroke_alpha = a;
+                        }
+                    }
+                }
+            }
+            "g" | "G" | "rg" | "RG" | "k" | "K" => {
+                let cs = match name.to_ascii_lowercase().as_str() {
+                    "g" => Cs::Gray,
+                    "rg" => Cs::Rgb,
+                    _ => Cs::Cmyk,
+                };
+                let lum = color_lum(&operand_nums(ops));
+                if name.starts_with(|c: char| c.is_ascii_lowercase()) {
+                    (gs.fill_cs, gs.fill) = (cs, lum);
+                } else {
+                    (gs.stroke_cs, gs.stroke) = (cs, lum);
+                }
+            }
+            "cs" | "CS" => {
+                let cs = ops
+                    .first()
+                    .and_then(|o| o.as_name().ok())
+                    .map(|n| self.color_space(res, n))
+                    .unwrap_or(Cs::Other);
+                let initial = match cs {
+                    Cs::Gray | Cs::Rgb => Some(0.0),
+                    Cs::Cmyk => Some(0.0),
+                    Cs::Other => None,
+                };
+                if name == "cs" {
+                    gs.fill_cs = cs;
+                    gs.fill = initial;
+                } else {
+                    gs.stroke_cs = cs;
+                    gs.stroke = initial;
+                }
+            }
+            "sc" | "scn" | "SC" | "SCN" => {
+                let fill = name.starts_with('s');
+                let cs = if fill { gs.fill_cs } else { gs.stroke_cs };
+                let v = operand_nums(ops);
+                let lum = if v.len() != ops.len() || cs == Cs::Other {
+                    None
+                } else {
+                    color_lum(&v)
+                };
+                if fill {
+                    gs.fill = lum;
+                } else {
+                    gs.stroke = lum;
+                }
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    /// A path operator: construction (in device space), then painting, which
+    /// records boxes, rules and marks. False when `name` is not one.
+    fn path_op(&mut self, st: &mut RunState, name: &str, ops: &[Object]) -> bool {
+        let f = |i: usize| operand(ops, i);
+        let (gs, path) = (&st.gs, &mut st.path);
+        match name {
+            "m" => {
+                let p = apply(&gs.ctm, f(0), f(1));
+                path.cur = p;
+                path.start = p;
+                path.add_point(p);
+            }
+            "l" => path.line_to(apply(&gs.ctm, f(0), f(1))),
+            "c" | "v" | "y" => {
+                let v = operand_nums(ops);
+                for pair in v.chunks_exact(2) {
+                    path.add_point(apply(&gs.ctm, pair[0], pair[1]));
+                }
+                if let Some(pair) = v.chunks_exact(2).last() {
+                    path.cur = apply(&gs.ctm, pair[0], pair[1]);
+                }
+                path.curvy = true;
+                path.n += 1;
+            }
+            "h" => {
+                let start = path.start;
+                if path.cur != start {
+                    path.line_to(start);
+                }
+            }
+            "re" => path_rect(path, &gs.ctm, f(0), f(1), f(2), f(3)),
+            "S" | "s" => {
+                if name == "s" {
+                    let start = path.start;
+                    path.line_to(start);
+                }
+                self.paint(path, gs, true, false);
+            }
+            "f" | "F" | "f*" => self.paint(path, gs, false, true),
+            "B" | "B*" | "b" | "b*" => self.paint(path, gs, true, true),
+            "n" => *path = Path::default(),
+            _ => return false,
+        }
+        true
+    }
+
+    /// A text operator: text objects, the text state, positioning and showing
+    /// strings (which places glyphs). False when `name` is not one.
+    fn text_op(
+        &mut self,
+        st: &mut RunState,
+        name: &str,
+        ops: &[Object],
+        res: &[&'a Dictionary],
+    ) -> bool {
+        let f = |i: usize| operand(ops, i);
+        let RunState { gs, tm, tlm, .. } = st;
+        match name {
+            "BT" => {
+                *tm = IDENTITY;
+                *tlm = IDENTITY;
+            }
+            "Tf" => {
+                gs.size = f(1);
+                gs.font = ops
+                    .first()
+                    .and_then(|o| o.as_name().ok())
+                    .and_then(|n| self.font(res, n));
+            }
+            "Tc" => gs.tc = f(0),
+            "Tw" => gs.tw = f(0),
+            "Tz" => gs.th = f(0) / 100.0,
+            "TL" => gs.tl = f(0),
+            "Ts" => gs.rise = f(0),
+            "Td" | "TD" => {
+                if name == "TD" {
+                    gs.tl = -f(1);
+                }
+                *tlm = mul(&[1.0, 0.0, 0.0, 1.0, f(0), f(1)], tlm);
+                *tm = *tlm;
+            }
+            "Tm" => {
+                let v = operand_nums(ops);
+                if v.len() == 6 {
+                    *tlm = [v[0], v[1], v[2], v[3], v[4], v[5]];
+                    *tm = *tlm;
+                }
+            }
+            "T*" => {
+                *tlm = mul(&[1.0, 0.0, 0.0, 1.0, 0.0, -gs.tl], tlm);
+                *tm = *tlm;
+            }
+            "Tj" | "'" | "\"" => {
+                if name != "Tj" {
+                    if name == "\"" {
+                        gs.tw = f(0);
+                        gs.tc = f(1);
+                    }
+                    *tlm = mul(&[1.0, 0.0, 0.0, 1.0, 0.0, -gs.tl], tlm);
+                    *tm = *tlm;
+                }
+                if let Some(s) = ops.last().and_then(|o| o.as_str().ok()) {
+                    self.show(s, gs, tm);
+                }
+            }
+            "TJ" => {
+                for item in ops
+                    .first()
+                    .and_then(|o| o.as_array().ok())
+                    .into_iter()
+                    .flatten()
+                {
+                    match item {
+                        Object::String(s, _) => self.show(s, gs, tm),
+                        other => {
+                            if let Ok(n) = other.as_float() {
+                                let tx = -n / 1000.0 * gs.size * gs.th;
+                                *tm = mul(&[1.0, 0.0, 0.0, 1.0, tx, 0.0], tm);
+                            }
+                        }
+                    }
+                }
+            }
+            _ => return false,
+        }
+        true
     }
 
     fn font(&mut self, res: &[&'a Dictionary], name: &[u8]) -> Option<usize> {

@@ -1,6 +1,6 @@
 //! Extract: a staged document -> per-page normalized text ([`ExtractedDoc`]).
 //!
-//! PDFs are opened once, with lopdf 0.47 under load limits (decompression bomb
+//! PDFs ([`pdf`]) are opened once, with lopdf 0.47 under load limits (decompression bomb
 //! cap, page-count cap), to count pages, detect encryption and reject malformed
 //! files; the text of each page then comes from pdf-extract (vendored in
 //! `vendor/pdf-extract`, patched, on the same lopdf document) through our own
@@ -18,8 +18,6 @@
 //! offset downstream.
 #![warn(missing_docs)]
 
-use std::panic::{catch_unwind, AssertUnwindSafe};
-
 use pa_types::{DocStatus, ExtractedDoc, Extractor, Page, QuarantineReason, StagedDoc, TextSource};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -30,6 +28,7 @@ mod forms;
 mod kind;
 mod layout;
 pub mod ocr;
+mod pdf;
 mod text_check;
 pub mod worker;
 
@@ -37,6 +36,8 @@ pub use clean::{fax_banner_time, mark_near_duplicates, BannerTime};
 pub use kind::classify;
 pub use ocr::OcrOptions;
 pub use worker::{serve, worker_main, Isolation, WorkerOutput};
+
+use pdf::pdf_pages;
 
 /// Extraction limits.
 #[derive(Debug, Clone)]
@@ -90,24 +91,9 @@ pub fn extract(staged: StagedDoc, opts: &ExtractOptions) -> ExtractedDoc {
     if is_image {
         return extract_image(out, opts);
     }
-    let raw_pages = if is_pdf {
-        match &opts.isolation {
-            Some(iso) => worker::pdf_pages_isolated(&out.staged.path, opts, iso),
-            None => read_regular(&out.staged.path).and_then(|bytes| pdf_pages(&bytes, opts)),
-        }
-    } else {
-        read_regular(&out.staged.path).and_then(|b| {
-            Ok(text_pages(&b, opts)?
-                .into_iter()
-                .map(|text| RawPage {
-                    text,
-                    extractor: Extractor::Plain,
-                    ..RawPage::default()
-                })
-                .collect::<Vec<_>>())
-        })
-    };
-    let raw_pages = match raw_pages.and_then(|p| check_page_chars(p, opts.max_page_chars)) {
+    let raw_pages = read_pages(&out.staged, is_pdf, opts)
+        .and_then(|p| check_page_chars(p, opts.max_page_chars));
+    let raw_pages = match raw_pages {
         Ok(p) => p,
         Err((reason, message)) => return quarantine(out, reason, message),
     };
@@ -118,130 +104,187 @@ pub fn extract(staged: StagedDoc, opts: &ExtractOptions) -> ExtractedDoc {
         .collect::<Vec<_>>()
         // Pages are OCR'd in parallel: a 20-page fax must not run on one core.
         .into_par_iter()
-        .map(|(i, raw)| {
-            let number = i as u32 + 1;
-            let text = normalize(&raw.text);
-            let mut page = Page {
-                number,
-                text: String::new(),
-                source: TextSource::None,
-                ocr_confidence: None,
-                low_confidence_words: Vec::new(),
-                boilerplate: Vec::new(),
-                extractor: Extractor::None,
-                partial_text: raw.partial_text,
-                hidden_chars: raw.hidden_chars,
-            };
-            let mut missing = false;
-            let layer_ok = usable(&text, opts.min_chars_per_page);
-            if layer_ok {
-                page.text = text;
-                page.source = TextSource::Text;
-                page.extractor = raw.extractor;
-            }
-            // A page without a usable text layer, or with a layer read short,
-            // goes to OCR; OCR's text replaces a short layer only when it has more.
-            if is_pdf && opts.ocr.enabled && (!layer_ok || raw.partial_text) {
-                if !ocr::available() {
-                    missing = !layer_ok;
-                } else if let Some(o) = ocr::ocr_page(&out.staged.path, number, &opts.ocr) {
-                    let text = normalize(&o.text);
-                    let more = |a: &str, b: &str| {
-                        let n = |t: &str| t.chars().filter(|c| c.is_alphanumeric()).count();
-                        n(a) > n(b)
-                    };
-                    if usable(&text, opts.min_chars_per_page) && (!layer_ok || more(&text, &page.text)) {
-                        page.text = text;
-                        page.source = TextSource::Ocr;
-                        page.extractor = Extractor::Tesseract;
-                        page.ocr_confidence = Some(o.confidence);
-                        page.low_confidence_words = o.low_confidence_words;
-                        page.partial_text = false;
-                    }
-                } else {
-                    tracing::warn!(case_id = %out.staged.case_id, doc_id = %out.staged.doc_id, page = number, "OCR failed or timed out");
-                }
-            }
-            // Filled form answers go after the page's own text, so its offsets stay put.
-            if !raw.form_lines.is_empty() {
-                let own = std::mem::take(&mut page.text);
-                let sep = if own.is_empty() { "" } else { "\n\n" };
-                page.text = normalize(&format!("{own}{sep}FORM FIELDS\n{}", raw.form_lines.join("\n")));
-            }
-            (page, missing)
-        })
+        .map(|(i, raw)| finish_page(raw, i as u32 + 1, is_pdf, &out.staged, opts))
         .collect();
     let ocr_missing = pages.iter().any(|p| p.1);
     out.pages = pages.into_iter().map(|p| p.0).collect();
-    let n_text = out
-        .pages
-        .iter()
-        .filter(|p| p.source == TextSource::Text)
-        .count();
-    let n_ocr = out
-        .pages
-        .iter()
-        .filter(|p| p.source == TextSource::Ocr)
-        .count();
     clean::mark_boilerplate(&mut out.pages);
     let texts: Vec<&str> = out.pages.iter().take(4).map(|p| p.text.as_str()).collect();
     out.kind = classify(&out.staged.file_name, &texts);
-    let n = out.n_pages;
-    if n == 0 {
+    if out.n_pages == 0 {
         return quarantine(out, QuarantineReason::Empty, "document has no pages".into());
     }
-    out.text_source = match (n_text, n_ocr) {
+    out.text_source = match text_source(&out, ocr_missing, is_pdf, opts) {
+        Ok(source) => source,
+        Err((reason, message)) => return quarantine(out, reason, message),
+    };
+    if let Some((reason, message)) = partial_text(&out.pages, opts) {
+        return quarantine(out, reason, message);
+    }
+    out
+}
+
+/// The raw pages of a PDF (in the worker process when isolation is set) or of
+/// a plain-text file.
+fn read_pages(
+    staged: &StagedDoc,
+    is_pdf: bool,
+    opts: &ExtractOptions,
+) -> Result<Vec<RawPage>, Failure> {
+    if is_pdf {
+        return match &opts.isolation {
+            Some(iso) => worker::pdf_pages_isolated(&staged.path, opts, iso),
+            None => read_regular(&staged.path).and_then(|bytes| pdf_pages(&bytes, opts)),
+        };
+    }
+    read_regular(&staged.path).and_then(|b| {
+        Ok(text_pages(&b, opts)?
+            .into_iter()
+            .map(|text| RawPage {
+                text,
+                extractor: Extractor::Plain,
+                ..RawPage::default()
+            })
+            .collect::<Vec<_>>())
+    })
+}
+
+/// One page as the document will carry it: the normalized text layer when it
+/// is usable, OCR's text when it does better, and the form answers after the
+/// page's own text. The flag says OCR was needed but is not installed.
+fn finish_page(
+    raw: RawPage,
+    number: u32,
+    is_pdf: bool,
+    staged: &StagedDoc,
+    opts: &ExtractOptions,
+) -> (Page, bool) {
+    let text = normalize(&raw.text);
+    let mut page = Page {
+        number,
+        text: String::new(),
+        source: TextSource::None,
+        ocr_confidence: None,
+        low_confidence_words: Vec::new(),
+        boilerplate: Vec::new(),
+        extractor: Extractor::None,
+        partial_text: raw.partial_text,
+        hidden_chars: raw.hidden_chars,
+    };
+    let mut missing = false;
+    let layer_ok = usable(&text, opts.min_chars_per_page);
+    if layer_ok {
+        page.text = text;
+        page.source = TextSource::Text;
+        page.extractor = raw.extractor;
+    }
+    // A page without a usable text layer, or with a layer read short,
+    // goes to OCR; OCR's text replaces a short layer only when it has more.
+    if is_pdf && opts.ocr.enabled && (!layer_ok || raw.partial_text) {
+        if !ocr::available() {
+            missing = !layer_ok;
+        } else {
+            ocr_pdf_page(&mut page, layer_ok, staged, opts);
+        }
+    }
+    // Filled form answers go after the page's own text, so its offsets stay put.
+    if !raw.form_lines.is_empty() {
+        let own = std::mem::take(&mut page.text);
+        let sep = if own.is_empty() { "" } else { "\n\n" };
+        page.text = normalize(&format!(
+            "{own}{sep}FORM FIELDS\n{}",
+            raw.form_lines.join("\n")
+        ));
+    }
+    (page, missing)
+}
+
+/// OCR one PDF page (OCR is installed): its text replaces the page's when
+/// usable and the text layer was not (`layer_ok` false), or has more in it.
+fn ocr_pdf_page(page: &mut Page, layer_ok: bool, staged: &StagedDoc, opts: &ExtractOptions) {
+    let Some(o) = ocr::ocr_page(&staged.path, page.number, &opts.ocr) else {
+        tracing::warn!(case_id = %staged.case_id, doc_id = %staged.doc_id, page = page.number, "OCR failed or timed out");
+        return;
+    };
+    let text = normalize(&o.text);
+    let more = |a: &str, b: &str| {
+        let n = |t: &str| t.chars().filter(|c| c.is_alphanumeric()).count();
+        n(a) > n(b)
+    };
+    if usable(&text, opts.min_chars_per_page) && (!layer_ok || more(&text, &page.text)) {
+        page.text = text;
+        page.source = TextSource::Ocr;
+        page.extractor = Extractor::Tesseract;
+        page.ocr_confidence = Some(o.confidence);
+        page.low_confidence_words = o.low_confidence_words;
+        page.partial_text = false;
+    }
+}
+
+/// Where the document's text came from, from how many pages have a text layer
+/// and how many were OCR'd; no text on any page is a quarantine reason, which
+/// says why (OCR missing, OCR found nothing, OCR switched off).
+fn text_source(
+    out: &ExtractedDoc,
+    ocr_missing: bool,
+    is_pdf: bool,
+    opts: &ExtractOptions,
+) -> Result<TextSource, Failure> {
+    let count = |source: TextSource| out.pages.iter().filter(|p| p.source == source).count();
+    let (n_text, n_ocr) = (count(TextSource::Text), count(TextSource::Ocr));
+    let n = out.n_pages;
+    Ok(match (n_text, n_ocr) {
         (0, 0) if ocr_missing => {
-            return quarantine(
-                out,
+            return Err((
                 QuarantineReason::OcrUnavailable,
                 format!(
                 "no text layer on any of {n} page(s), and tesseract or pdftoppm is not installed"
             ),
-            )
+            ))
         }
         (0, 0) if opts.ocr.enabled && is_pdf => {
-            return quarantine(
-                out,
+            return Err((
                 QuarantineReason::NoTextLayer,
                 format!("no text layer on any of {n} page(s), and OCR found no text"),
-            )
+            ))
         }
         (0, 0) => {
-            return quarantine(
-                out,
+            return Err((
                 QuarantineReason::NoTextLayer,
                 format!(
                     "no text layer on any of {n} page(s): a scan or fax, and OCR is switched off"
                 ),
-            )
+            ))
         }
         (_, 0) => TextSource::Text,
         (0, _) => TextSource::Ocr,
         _ => TextSource::Mixed,
-    };
-    let partial: Vec<String> = out
-        .pages
+    })
+}
+
+/// Pages whose text layer shows markedly more than could be read, and that OCR
+/// did not make up for, quarantine the document as `partial_text`.
+fn partial_text(pages: &[Page], opts: &ExtractOptions) -> Option<Failure> {
+    let partial: Vec<String> = pages
         .iter()
         .filter(|p| p.partial_text)
         .map(|p| p.number.to_string())
         .collect();
-    if !partial.is_empty() {
-        let how = if opts.ocr.enabled && ocr::available() {
-            "OCR did not recover it"
-        } else {
-            "OCR is not available"
-        };
-        return quarantine(
-            out,
-            QuarantineReason::PartialText,
-            format!(
-                "page(s) {}: the text layer shows markedly more text than could be read from it, and {how}",
-                partial.join(", ")
-            ),
-        );
+    if partial.is_empty() {
+        return None;
     }
-    out
+    let how = if opts.ocr.enabled && ocr::available() {
+        "OCR did not recover it"
+    } else {
+        "OCR is not available"
+    };
+    Some((
+        QuarantineReason::PartialText,
+        format!(
+            "page(s) {}: the text layer shows markedly more text than could be read from it, and {how}",
+            partial.join(", ")
+        ),
+    ))
 }
 
 /// Enough text, and text rather than garbage: a page whose font has no usable
@@ -516,282 +559,6 @@ pub struct RawPage {
     pub hidden_chars: u32,
 }
 
-pub(crate) fn pdf_pages(bytes: &[u8], opts: &ExtractOptions) -> Result<Vec<RawPage>, Failure> {
-    if !bytes.starts_with(b"%PDF")
-        && !bytes[..bytes.len().min(1024)]
-            .windows(5)
-            .any(|w| w == b"%PDF-")
-    {
-        return Err((
-            QuarantineReason::Malformed,
-            "not a PDF file (no %PDF header)".into(),
-        ));
-    }
-    let load_opts = lopdf::LoadOptions {
-        max_decompressed_size: Some(opts.max_decompressed_bytes),
-        ..Default::default()
-    };
-    let doc = catch_unwind(AssertUnwindSafe(|| {
-        lopdf::Document::load_mem_with_options(bytes, load_opts)
-    }))
-    .map_err(|_| {
-        (
-            QuarantineReason::Panic,
-            "the PDF parser panicked while opening the file".to_string(),
-        )
-    })?
-    .map_err(|e| classify_lopdf_error(&e))?;
-    if doc.is_encrypted() && doc.encryption_state.is_none() {
-        return Err((
-            QuarantineReason::Encrypted,
-            "encrypted PDF and the empty password does not open it".into(),
-        ));
-    }
-    let page_ids = doc.get_pages();
-    let n = page_ids.len() as u32;
-    if n == 0 {
-        return Err(if doc.is_encrypted() {
-            (
-                QuarantineReason::Encrypted,
-                "encrypted PDF: no page is readable without a password".into(),
-            )
-        } else {
-            (
-                QuarantineReason::Malformed,
-                "no readable pages: a damaged or truncated PDF".into(),
-            )
-        });
-    }
-    if n > opts.max_pages {
-        return Err((
-            QuarantineReason::TooLarge,
-            format!("{n} pages, over the limit of {}", opts.max_pages),
-        ));
-    }
-
-    // One parse: pdf-extract (vendored, on lopdf 0.47) walks the document lopdf
-    // opened under the load limits.
-    let mut pages = Vec::with_capacity(n as usize);
-    let mut panics = 0;
-    for (&number, &page_id) in &page_ids {
-        // The page's content streams, read once, under the decompression limit:
-        // a page over it is a bomb, and the document is quarantined.
-        let content = catch_unwind(AssertUnwindSafe(|| {
-            doc.get_page_content_with_limit(page_id, opts.max_decompressed_bytes)
-        }))
-        .map_err(|_| {
-            (
-                QuarantineReason::Panic,
-                "the PDF parser panicked while reading a page".to_string(),
-            )
-        })?
-        .map_err(|e| {
-            (
-                QuarantineReason::TooLarge,
-                format!("page {number}: its content cannot be read within the limits: {e}"),
-            )
-        })?;
-        // A scanned page has no text to find; pdf-extract would still inflate
-        // its image (hundreds of milliseconds for a large scan).
-        let has_text = catch_unwind(AssertUnwindSafe(|| may_show_text(&doc, page_id, &content)))
-            .unwrap_or(true);
-        if !has_text {
-            pages.push(RawPage::default());
-            continue;
-        }
-        let codes = catch_unwind(AssertUnwindSafe(|| {
-            text_check::shown_codes(&doc, page_id, &content)
-        }))
-        .ok()
-        .flatten();
-        let crop = crop_box(&doc, page_id);
-        let pass = |content: Vec<u8>, known: Vec<(f64, f64, f64, f64)>| {
-            catch_unwind(AssertUnwindSafe(|| {
-                let mut s = String::new();
-                let mut output = layout::PageText::new(&mut s)
-                    .with_crop_box(crop)
-                    .with_known_images(known);
-                let ok = pdf_extract::output_page_with_content(
-                    &doc,
-                    &mut output,
-                    number,
-                    page_id,
-                    content,
-                )
-                .is_ok();
-                let seen = Seen {
-                    shown: output.shown,
-                    hidden: output.hidden_chars,
-                    ocr: output.ocr_chars,
-                    visible: output.visible_chars,
-                };
-                let rerun = output.images_for_rerun();
-                ok.then_some((s, seen, rerun))
-            }))
-        };
-        let mut primary = pass(content, Vec::new());
-        // Invisible text under an image painted after it: a second pass that knows
-        // the page's images keeps it as the scan's OCR layer.
-        if let Ok(Some((_, _, Some(images)))) = &primary {
-            if let Ok(content) =
-                doc.get_page_content_with_limit(page_id, opts.max_decompressed_bytes)
-            {
-                primary = pass(content, images.clone());
-            }
-        }
-        let primary = primary
-            .map(|p| p.map(|(s, seen, _)| (s, seen)))
-            .unwrap_or_else(|_| {
-                panics += 1;
-                None
-            });
-        // Text nobody can see was found: only the first reader tells visible from
-        // hidden, so the second one (which would bring hidden text back) is not asked.
-        let saw_hidden = primary.as_ref().is_some_and(|p| p.1.hidden > 0);
-        let mut page = match primary {
-            Some((text, seen)) if text.chars().any(|c| c.is_alphanumeric()) || seen.hidden > 0 => {
-                RawPage {
-                    partial_text: text_check::is_partial(seen.shown, codes),
-                    text,
-                    // A page whose text is mostly an invisible layer over its image
-                    // is a searchable scan.
-                    extractor: if seen.ocr > seen.visible {
-                        Extractor::OcrLayer
-                    } else {
-                        Extractor::PdfExtract
-                    },
-                    form_lines: Vec::new(),
-                    hidden_chars: seen.hidden.min(u32::MAX as u64) as u32,
-                }
-            }
-            _ => RawPage {
-                partial_text: codes.is_some_and(|c| c >= text_check::MIN_CODES),
-                ..RawPage::default()
-            },
-        };
-        if !saw_hidden && (page.partial_text || page.text.is_empty()) {
-            // The second reader, lopdf's own extractor: keep whichever got more.
-            let alt = catch_unwind(AssertUnwindSafe(|| {
-                doc.extract_text(&[number]).unwrap_or_default()
-            }))
-            .unwrap_or_else(|_| {
-                panics += 1;
-                String::new()
-            });
-            let count = |t: &str| t.chars().filter(|c| !c.is_whitespace()).count();
-            if alt.chars().any(|c| c.is_alphanumeric()) && count(&alt) > count(&page.text) {
-                page = RawPage {
-                    partial_text: text_check::is_partial(alt.chars().count() as u64, codes),
-                    text: alt,
-                    extractor: Extractor::Lopdf,
-                    ..RawPage::default()
-                };
-            }
-        }
-        pages.push(page);
-    }
-    // Filled form fields go after the page's own text, so its offsets stay put.
-    let fields = catch_unwind(AssertUnwindSafe(|| forms::field_lines(&doc))).unwrap_or_default();
-    for (number, lines) in fields {
-        if let Some(page) = pages.get_mut(number as usize - 1) {
-            page.form_lines = lines;
-        }
-    }
-    if panics > 0 {
-        tracing::debug!(pages = n, panics, "pdf library panics contained");
-    }
-    Ok(pages)
-}
-
-/// What the layout pass saw on one page (counts of character codes and glyphs).
-struct Seen {
-    shown: u64,
-    hidden: u64,
-    ocr: u64,
-    visible: u64,
-}
-
-/// The page's crop box (inherited like the media box), if it has one.
-fn crop_box(doc: &lopdf::Document, page_id: lopdf::ObjectId) -> Option<(f64, f64, f64, f64)> {
-    let mut id = page_id;
-    for _ in 0..32 {
-        let dict = doc.get_dictionary(id).ok()?;
-        if let Ok(b) = dict.get(b"CropBox") {
-            let b = match b {
-                lopdf::Object::Reference(r) => doc.get_object(*r).ok()?,
-                o => o,
-            };
-            let v: Vec<f64> = b
-                .as_array()
-                .ok()?
-                .iter()
-                .filter_map(|x| x.as_float().ok().map(f64::from))
-                .collect();
-            return (v.len() == 4).then(|| (v[0], v[1], v[2], v[3]));
-        }
-        id = dict.get(b"Parent").ok()?.as_reference().ok()?;
-    }
-    None
-}
-
-/// Whether a page can show text: its content streams have a text object
-/// (`BT`), or it draws an XObject that is not an image (a form may hold text).
-/// Errs on the side of `true`: only a page made of images and paths is skipped.
-fn may_show_text(doc: &lopdf::Document, page_id: lopdf::ObjectId, content: &[u8]) -> bool {
-    if content.windows(2).any(|w| w == b"BT") {
-        return true;
-    }
-    let Ok((direct, ids)) = doc.get_page_resources(page_id) else {
-        return true;
-    };
-    let dicts = direct
-        .into_iter()
-        .chain(ids.iter().filter_map(|&id| doc.get_dictionary(id).ok()));
-    for resources in dicts {
-        let xobjects = match resources.get(b"XObject") {
-            Ok(lopdf::Object::Dictionary(d)) => Some(d),
-            Ok(lopdf::Object::Reference(id)) => doc.get_dictionary(*id).ok(),
-            Ok(_) => return true,
-            Err(_) => None,
-        };
-        for (_, x) in xobjects.into_iter().flat_map(|d| d.iter()) {
-            let stream = match x {
-                lopdf::Object::Reference(id) => {
-                    doc.get_object(*id).and_then(lopdf::Object::as_stream)
-                }
-                other => other.as_stream(),
-            };
-            let image = stream
-                .ok()
-                .and_then(|s| s.dict.get(b"Subtype").ok())
-                .and_then(|t| t.as_name().ok())
-                .is_some_and(|t| t == b"Image");
-            if !image {
-                return true;
-            }
-        }
-    }
-    false
-}
-
-fn classify_lopdf_error(e: &lopdf::Error) -> Failure {
-    let msg = e.to_string();
-    let lower = msg.to_lowercase();
-    if lower.contains("decrypt") || lower.contains("encrypt") || lower.contains("password") {
-        (QuarantineReason::Encrypted, format!("encrypted PDF: {msg}"))
-    } else if lower.contains("limit") {
-        (
-            QuarantineReason::TooLarge,
-            format!("PDF exceeds a load limit: {msg}"),
-        )
-    } else {
-        (
-            QuarantineReason::Malformed,
-            format!("cannot parse PDF: {msg}"),
-        )
-    }
-}
-
 /// Normalize extracted text: Unicode NFKC (which also splits ligatures such as
 /// `ﬁ`), `\n` line ends, no control characters, single spaces, no trailing
 /// spaces, at most one blank line in a row, no leading or trailing blank lines.
@@ -832,6 +599,7 @@ pub fn normalize(raw: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pdf::may_show_text;
 
     #[test]
     fn normalize_cleans_layout_and_ligatures() {

@@ -275,45 +275,7 @@ pub fn stage(case: CaseDir, opts: &IngestOptions) -> StagedCase {
         files.push((name, PathBuf::new(), Entry::Rejected(reason, message)));
     }
     if let Some(dir) = &dir {
-        let listing = std::fs::read_dir(dir).and_then(|it| {
-            for entry in it {
-                let entry = entry?;
-                let raw = entry.file_name();
-                let path = entry.path();
-                let what = match look(&path, &raw, &drop, opts) {
-                    Entry::Ignored => continue,
-                    Entry::Dir => Entry::Rejected(
-                        QuarantineReason::NotARegularFile,
-                        "a folder inside a case folder: its files are not read".into(),
-                    ),
-                    Entry::File(target) => {
-                        let ext = Path::new(&raw)
-                            .extension()
-                            .map(|e| e.to_string_lossy().to_lowercase())
-                            .unwrap_or_default();
-                        if opts.extensions.contains(&ext) {
-                            Entry::File(target)
-                        } else {
-                            Entry::Rejected(
-                                QuarantineReason::UnsupportedType,
-                                if ext.is_empty() {
-                                    "no file extension: not a type the pipeline reads".into()
-                                } else {
-                                    format!(
-                                        "extension .{} is not a type the pipeline reads (ingest.extensions)",
-                                        escape_name(OsStr::new(&ext))
-                                    )
-                                },
-                            )
-                        }
-                    }
-                    rejected => rejected,
-                };
-                files.push((escape_name(&raw), path, what));
-            }
-            Ok(())
-        });
-        if let Err(e) = listing {
+        if let Err(e) = list_case_folder(dir, &drop, opts, &mut files) {
             tracing::error!(case_id = %case_id, error = %e, "cannot list case folder");
             return StagedCase {
                 case_id,
@@ -325,12 +287,13 @@ pub fn stage(case: CaseDir, opts: &IngestOptions) -> StagedCase {
     files.sort_by(|a, b| a.0.cmp(&b.0));
     let ids = doc_ids(files.iter().map(|f| f.0.as_str()));
 
+    // sha256 -> doc_id of the first document with those bytes.
     let mut seen: HashMap<String, String> = HashMap::new();
     let docs = files
         .into_iter()
         .zip(ids)
         .map(|((file_name, path, what), doc_id)| {
-            let mut doc = StagedDoc {
+            let doc = StagedDoc {
                 case_id: case_id.clone(),
                 doc_id,
                 file_name,
@@ -340,50 +303,7 @@ pub fn stage(case: CaseDir, opts: &IngestOptions) -> StagedCase {
                 status: DocStatus::Ok,
                 reason: None,
             };
-            let target = match what {
-                Entry::File(target) => target,
-                Entry::Rejected(reason, message) => {
-                    tracing::warn!(case_id = %doc.case_id, doc_id = %doc.doc_id, reason = reason.as_str(), "document quarantined");
-                    doc.status = DocStatus::Quarantined;
-                    doc.reason = Some((reason, message));
-                    return doc;
-                }
-                Entry::Ignored | Entry::Dir => unreachable!("filtered above"),
-            };
-            // The resolved path: what was checked is what extraction opens.
-            doc.path = target;
-            match hash_file(&doc.path) {
-                Ok((sha, size)) => {
-                    doc.sha256 = sha;
-                    doc.size = size;
-                    if size == 0 {
-                        doc.status = DocStatus::Quarantined;
-                        doc.reason = Some((QuarantineReason::Empty, "empty file (0 bytes)".into()));
-                    } else if size > opts.max_file_bytes {
-                        doc.status = DocStatus::Quarantined;
-                        doc.reason = Some((
-                            QuarantineReason::TooLarge,
-                            format!("file is {size} bytes, over the {} byte limit", opts.max_file_bytes),
-                        ));
-                    } else if let Some(first) = seen.get(&doc.sha256) {
-                        doc.status = DocStatus::Duplicate;
-                        doc.reason = Some((QuarantineReason::Duplicate, format!("same bytes as {first}")));
-                    } else {
-                        seen.insert(doc.sha256.clone(), doc.doc_id.clone());
-                    }
-                }
-                Err(HashError::NotRegular(message)) => {
-                    tracing::warn!(case_id = %doc.case_id, doc_id = %doc.doc_id, reason = "not_a_regular_file", "document quarantined");
-                    doc.status = DocStatus::Quarantined;
-                    doc.reason = Some((QuarantineReason::NotARegularFile, message));
-                }
-                Err(HashError::Io(e)) => {
-                    tracing::warn!(case_id = %doc.case_id, doc_id = %doc.doc_id, error = %e, "cannot read document");
-                    doc.status = DocStatus::Quarantined;
-                    doc.reason = Some((QuarantineReason::Unreadable, format!("cannot read file: {e}")));
-                }
-            }
-            doc
+            stage_doc(doc, what, &mut seen, opts)
         })
         .collect();
     StagedCase {
@@ -391,6 +311,120 @@ pub fn stage(case: CaseDir, opts: &IngestOptions) -> StagedCase {
         docs,
         error: None,
     }
+}
+
+/// List a case folder into `files` as (escaped file name, path, what it is):
+/// folders inside it and files of a type the pipeline does not read become
+/// rejected entries; ignored entries are left out.
+fn list_case_folder(
+    dir: &Path,
+    drop: &Path,
+    opts: &IngestOptions,
+    files: &mut Vec<(String, PathBuf, Entry)>,
+) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let raw = entry.file_name();
+        let path = entry.path();
+        let what = match look(&path, &raw, drop, opts) {
+            Entry::Ignored => continue,
+            Entry::Dir => Entry::Rejected(
+                QuarantineReason::NotARegularFile,
+                "a folder inside a case folder: its files are not read".into(),
+            ),
+            Entry::File(target) => by_extension(&raw, target, opts),
+            rejected => rejected,
+        };
+        files.push((escape_name(&raw), path, what));
+    }
+    Ok(())
+}
+
+/// A regular file in a case folder, kept if its extension is one the pipeline
+/// reads (`ingest.extensions`), else rejected as an unsupported type.
+fn by_extension(raw: &OsStr, target: PathBuf, opts: &IngestOptions) -> Entry {
+    let ext = Path::new(raw)
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    if opts.extensions.contains(&ext) {
+        return Entry::File(target);
+    }
+    Entry::Rejected(
+        QuarantineReason::UnsupportedType,
+        if ext.is_empty() {
+            "no file extension: not a type the pipeline reads".into()
+        } else {
+            format!(
+                "extension .{} is not a type the pipeline reads (ingest.extensions)",
+                escape_name(OsStr::new(&ext))
+            )
+        },
+    )
+}
+
+/// Stage one listed document: a rejected entry is quarantined with its reason;
+/// a file is hashed and quarantined when empty, too large or unreadable, or
+/// marked a duplicate of the first document in `seen` with the same bytes.
+fn stage_doc(
+    mut doc: StagedDoc,
+    what: Entry,
+    seen: &mut HashMap<String, String>,
+    opts: &IngestOptions,
+) -> StagedDoc {
+    let target = match what {
+        Entry::File(target) => target,
+        Entry::Rejected(reason, message) => {
+            tracing::warn!(case_id = %doc.case_id, doc_id = %doc.doc_id, reason = reason.as_str(), "document quarantined");
+            doc.status = DocStatus::Quarantined;
+            doc.reason = Some((reason, message));
+            return doc;
+        }
+        Entry::Ignored | Entry::Dir => unreachable!("filtered above"),
+    };
+    // The resolved path: what was checked is what extraction opens.
+    doc.path = target;
+    match hash_file(&doc.path) {
+        Ok((sha, size)) => {
+            doc.sha256 = sha;
+            doc.size = size;
+            if size == 0 {
+                doc.status = DocStatus::Quarantined;
+                doc.reason = Some((QuarantineReason::Empty, "empty file (0 bytes)".into()));
+            } else if size > opts.max_file_bytes {
+                doc.status = DocStatus::Quarantined;
+                doc.reason = Some((
+                    QuarantineReason::TooLarge,
+                    format!(
+                        "file is {size} bytes, over the {} byte limit",
+                        opts.max_file_bytes
+                    ),
+                ));
+            } else if let Some(first) = seen.get(&doc.sha256) {
+                doc.status = DocStatus::Duplicate;
+                doc.reason = Some((
+                    QuarantineReason::Duplicate,
+                    format!("same bytes as {first}"),
+                ));
+            } else {
+                seen.insert(doc.sha256.clone(), doc.doc_id.clone());
+            }
+        }
+        Err(HashError::NotRegular(message)) => {
+            tracing::warn!(case_id = %doc.case_id, doc_id = %doc.doc_id, reason = "not_a_regular_file", "document quarantined");
+            doc.status = DocStatus::Quarantined;
+            doc.reason = Some((QuarantineReason::NotARegularFile, message));
+        }
+        Err(HashError::Io(e)) => {
+            tracing::warn!(case_id = %doc.case_id, doc_id = %doc.doc_id, error = %e, "cannot read document");
+            doc.status = DocStatus::Quarantined;
+            doc.reason = Some((
+                QuarantineReason::Unreadable,
+                format!("cannot read file: {e}"),
+            ));
+        }
+    }
+    doc
 }
 
 /// doc_id per (sorted, escaped) file name: the file stem; where stems collide
