@@ -101,7 +101,7 @@ pub struct WorkerOutput {
 /// The worker's side for one document: parse `path` in this process.
 pub fn worker_main(path: &Path, opts: &ExtractOptions) -> WorkerOutput {
     let out = match std::fs::read(path) {
-        Ok(bytes) => crate::pdf_pages(&bytes, opts),
+        Ok(bytes) => crate::pdf::pdf_pages(&bytes, opts),
         Err(e) => Err((
             QuarantineReason::Unreadable,
             format!("cannot read file: {e}"),

@@ -49,6 +49,12 @@
 //! four separate bars, circled options (a Circle round `Yes`, no box under
 //! it), inline images, XFA-only forms. A FreeText laid over the same printed
 //! words adds no line.
+//!
+//! The files: this one reads a document's answers page by page
+//! ([`field_lines`]); [`fields`] the AcroForm fields, [`annotations`] the
+//! annotations, [`content`] interprets a page's content (with [`fonts`]),
+//! [`layout`] places its words and boxes and finds the labels and questions
+//! of boxes and marks; [`geometry`] and [`objects`] are shared helpers.
 
 use std::collections::HashMap;
 
