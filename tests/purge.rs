@@ -2,7 +2,7 @@
 //! runs it purges (tables, indexes, manifests, review pages, the review index
 //! and its state), so no file in the output folder holds their text, and the
 //! audit log still verifies. (That rows and pages of runs it keeps stay is
-//! `ops::tests::purging_a_run_removes_its_review_rows_and_pages_only`.)
+//! `pa_store::layout::cleanup::tests::purging_a_run_removes_its_review_rows_and_pages_only`.)
 
 use std::path::Path;
 

@@ -251,16 +251,8 @@ pub fn search(
         return Ok(None);
     };
     let mut hits = Vec::new();
-    let mut dirs: Vec<(String, PathBuf)> = std::fs::read_dir(out.join("index"))
+    let mut dirs: Vec<(String, PathBuf)> = pa_store::layout::index_dirs(out)
         .into_iter()
-        .flatten()
-        .flatten()
-        .map(|e| {
-            (
-                pa_types::run_id_of(&e.file_name().to_string_lossy()).to_string(),
-                e.path(),
-            )
-        })
         .filter(|(run, _)| runs.contains(run) && latest.values().any(|(r, _)| r == run))
         .collect();
     dirs.sort();
@@ -276,13 +268,6 @@ pub fn search(
     hits.sort_by(|a, b| b.score.total_cmp(&a.score));
     hits.truncate(limit);
     Ok(Some((newest, hits)))
-}
-
-/// Does every case table already hold a file?
-fn tables_exist(out: &Path) -> bool {
-    pa_store::TABLES
-        .iter()
-        .all(|t| std::fs::read_dir(out.join(t)).is_ok_and(|mut d| d.next().is_some()))
 }
 
 /// The evidence checker of a run: the embedded lexicon and ConText rules.
@@ -577,7 +562,7 @@ fn run_in_pool(
     })?;
     let mut run = new_run();
     run.shard = shard;
-    let suffix = run.shard_suffix();
+    let suffix = pa_store::layout::run_suffix(&run);
     let _lock = ops::OutputLock::acquire_named(out, &suffix).map_err(DriverError::Busy)?;
     // What runs killed before they finished left behind (a run killed after its
     // audit entry is named in a cleanup entry first).
@@ -699,7 +684,7 @@ fn run_in_pool(
     let summarize_ns = std::sync::atomic::AtomicU64::new(0);
     let evidence_ns = std::sync::atomic::AtomicU64::new(0);
     let facts_ns = std::sync::atomic::AtomicU64::new(0);
-    let index_dir = out.join("index").join(format!("{}{suffix}", run.run_id));
+    let index_dir = pa_store::layout::index_dir(out, &run, 0);
     let batch_cases = settings.run.batch_cases.max(1);
     let batch_pages = settings.run.batch_pages.max(1);
     // Cases are extracted a few at a time (enough to keep every extraction
@@ -896,12 +881,7 @@ fn run_in_pool(
             // within its own case, so a batch never needs another batch's index, and
             // memory does not grow with the run.
             let t = Instant::now();
-            let dir = if batch_no == 0 {
-                index_dir.clone()
-            } else {
-                out.join("index")
-                    .join(format!("{}-b{batch_no:04}{suffix}", run.run_id))
-            };
+            let dir = pa_store::layout::index_dir(out, &run, batch_no);
             let index = RunIndex::build(
                 &dir,
                 case_ids
@@ -992,7 +972,7 @@ fn run_in_pool(
             // A run with no case to write (all unchanged) adds no empty files
             // to tables that already have some; a first run writes them all,
             // so the tables can be read.
-            if !cases.is_empty() || batch_no > 0 || !tables_exist(out) {
+            if !cases.is_empty() || batch_no > 0 || !pa_store::layout::tables_exist(out) {
                 files.extend(pa_store::write_case_tables(out, &run, batch_no, &cases)?);
             } else {
                 nothing_written = true;

@@ -79,7 +79,7 @@ pub fn append_with_cases(out: &Path, entry: Value, cases: Spool) -> Result<(), S
 
 fn append_inner(out: &Path, mut entry: Value, mut cases: Option<Spool>) -> Result<(), StoreError> {
     // Shards append concurrently: one writer at a time keeps the chain whole.
-    crate::with_file_lock(&out.join(".audit.lock"), || {
+    crate::layout::with_file_lock(&crate::layout::audit_lock(out), || {
         append_locked(out, &mut entry, cases.as_mut())
     })
 }
@@ -167,7 +167,7 @@ fn append_locked(
     entry: &mut Value,
     mut cases: Option<&mut Spool>,
 ) -> Result<(), StoreError> {
-    let path = out.join("audit.log");
+    let path = crate::layout::audit_log(out);
     let io = |source| StoreError::Io {
         path: path.clone(),
         source,
@@ -228,7 +228,7 @@ struct Entry {
 
 /// The log's entries (parsed loosely: a damaged line is left to [`verify`]).
 fn entries(out: &Path) -> Vec<Entry> {
-    let Ok(file) = std::fs::File::open(out.join("audit.log")) else {
+    let Ok(file) = std::fs::File::open(crate::layout::audit_log(out)) else {
         return Vec::new();
     };
     BufReader::new(file)
@@ -241,14 +241,12 @@ fn entries(out: &Path) -> Vec<Entry> {
 /// The runs in the dataset: (run id, shard suffix) of every `runs` file.
 /// Shards started together share a run id, so the pair is the key.
 fn visible_runs(out: &Path) -> Vec<(String, String)> {
-    let mut runs: Vec<(String, String)> = crate::read::table_files(out, "runs")
+    let mut runs: Vec<(String, String)> = crate::layout::table_files(out, crate::tables::RUNS)
         .into_iter()
         .filter_map(|(run, path)| {
             let name = path.file_name()?.to_string_lossy().into_owned();
-            let stem = name.strip_prefix("part-")?.strip_suffix(".parquet")?;
-            let shard = stem.strip_prefix(run.as_str())?;
-            let shard = shard.find("-shard").map_or("", |i| &shard[i..]);
-            Some((run, shard.to_string()))
+            let shard = crate::layout::shard_of_file(&name, &run)?;
+            Some((run, shard))
         })
         .collect();
     runs.sort();
@@ -342,7 +340,7 @@ fn verify_against_dataset(out: &Path) -> Result<(), String> {
             return Err("a run entry without a run_id".into());
         };
         let shard = e.shard.as_deref().unwrap_or("");
-        let manifest = out.join("manifests").join(format!("{r}{shard}.json"));
+        let manifest = crate::layout::manifest_path(out, r, shard);
         let is_visible = visible.iter().any(|(v, s)| v == r && s == shard);
         let was_removed = removed(&entries, r, shard);
         if !is_visible && !was_removed {
@@ -374,7 +372,7 @@ fn verify_against_dataset(out: &Path) -> Result<(), String> {
 }
 
 fn verify_chain(out: &Path) -> Result<usize, String> {
-    let path = out.join("audit.log");
+    let path = crate::layout::audit_log(out);
     if !path.exists() {
         // No log: fine only for a dataset without runs (checked next).
         return Ok(0);

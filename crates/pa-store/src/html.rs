@@ -48,24 +48,10 @@ pub fn esc(s: &str) -> String {
     o
 }
 
-/// The review page of a case: a file name safe for any case id, and
-/// injective: ASCII letters, digits, `-`, `_` and `.` stay (a leading `.` does
-/// not), every other byte is `~XX`, so `c17 a` and `c17_a` get pages of their
-/// own; and a case named `index` is `index~.html`, never the review index.
-pub fn page_name(case_id: &str) -> String {
-    let mut safe = String::with_capacity(case_id.len());
-    for (i, b) in case_id.bytes().enumerate() {
-        if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || (b == b'.' && i > 0) {
-            safe.push(b as char);
-        } else {
-            let _ = write!(safe, "~{b:02X}");
-        }
-    }
-    if safe == "index" {
-        safe.push('~');
-    }
-    format!("{safe}.html")
-}
+pub use crate::layout::page_name;
+
+/// The review index page, in `review/`.
+pub const INDEX_PAGE: &str = "index.html";
 
 fn head(title: &str) -> String {
     format!(
@@ -122,7 +108,7 @@ pub fn write_case_pages(
     rows: &mut Spool,
     reviews: &ReviewIndex,
 ) -> Result<usize, StoreError> {
-    let dir = out.join("review");
+    let dir = crate::layout::review_dir(out);
     let io = |source| StoreError::Io {
         path: dir.clone(),
         source,
@@ -171,13 +157,13 @@ pub fn update_index(
     run: &RunInfo,
     rows: Spool,
 ) -> Result<(PathBuf, usize, usize), StoreError> {
-    let dir = out.join("review");
+    let dir = crate::layout::review_dir(out);
     std::fs::create_dir_all(&dir).map_err(|source| StoreError::Io {
         path: dir.clone(),
         source,
     })?;
     // Shards update the index one at a time, each seeing the others' state.
-    crate::with_file_lock(&dir.join(".index.lock"), || {
+    crate::layout::with_file_lock(&crate::layout::review_index_lock(out), || {
         update_index_locked(out, run, rows)
     })
 }
@@ -187,14 +173,14 @@ fn update_index_locked(
     run: &RunInfo,
     mut rows: Spool,
 ) -> Result<(PathBuf, usize, usize), StoreError> {
-    let dir = out.join("review");
+    let dir = crate::layout::review_dir(out);
     let io = |source| StoreError::Io {
         path: dir.clone(),
         source,
     };
     // One state file per shard, so concurrent shards never overwrite each
     // other's; the index merges them all (a case lives in one shard).
-    let state = dir.join(format!("cases{}.json", run.shard_suffix()));
+    let state = crate::layout::review_state(out, &crate::layout::run_suffix(run));
     let read_rows = |p: &Path| -> Vec<IndexRow> {
         std::fs::read(p)
             .ok()
@@ -214,7 +200,7 @@ fn update_index_locked(
     for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
         let p = e.path();
         let name = e.file_name().to_string_lossy().into_owned();
-        if p != state && name.starts_with("cases") && name.ends_with(".json") {
+        if p != state && crate::layout::is_review_state(&name) {
             others.extend(read_rows(&p));
         }
     }
@@ -267,7 +253,7 @@ fn update_index_locked(
     }
     idx.push_str("</table></body></html>\n");
     write_atomic(&state, &serde_json::to_vec(&mine).unwrap_or_default())?;
-    let path = dir.join("index.html");
+    let path = dir.join(INDEX_PAGE);
     write_atomic(&path, idx.as_bytes())?;
     Ok((path, flagged.len(), all.len()))
 }
@@ -311,11 +297,22 @@ impl<'a> Cites<'a> {
     }
 
     /// Evidence as a list, each distinct span once, with its quote.
-    fn evidence(&mut self, ev: &'a [Evidence], anchor: &str, label: &str, relation: bool) -> String {
+    fn evidence(
+        &mut self,
+        ev: &'a [Evidence],
+        anchor: &str,
+        label: &str,
+        relation: bool,
+    ) -> String {
         let mut seen = Vec::new();
         let mut out = Vec::new();
         for e in ev {
-            let key = (&e.citation.doc_id, e.citation.page, e.citation.start, e.citation.end);
+            let key = (
+                &e.citation.doc_id,
+                e.citation.page,
+                e.citation.start,
+                e.citation.end,
+            );
             if seen.contains(&key) {
                 continue;
             }
@@ -443,7 +440,10 @@ fn escalating_labels(c: &CaseResult) -> Vec<String> {
 /// The head of a case page: its priority and due date, the escalating red
 /// flags with their spans, and (folded) the mentions that do not escalate.
 fn red_flag_section<'a>(h: &mut String, c: &'a CaseResult, cites: &mut Cites<'a>) {
-    let when = |us: Option<i64>| us.map(pa_types::time::utc_minutes).unwrap_or_else(|| "unknown".into());
+    let when = |us: Option<i64>| {
+        us.map(pa_types::time::utc_minutes)
+            .unwrap_or_else(|| "unknown".into())
+    };
     let _ = write!(
         h,
         "<section id=\"red-flags\" data-priority=\"{p}\"><h2>Priority: {p}</h2><p>Received {} &middot; due by <b>{}</b> &middot; {}</p>",
@@ -563,12 +563,17 @@ fn decision<'a>(h: &mut String, c: &'a CaseResult, cites: &mut Cites<'a>) {
     let _ = writeln!(
         h,
         "<p id=\"criteria-overall\" class=\"{}\"><b>{}</b></p>",
-        if met == c.criteria.len() { "ok" } else { "notice" },
+        if met == c.criteria.len() {
+            "ok"
+        } else {
+            "notice"
+        },
         esc(&overall)
     );
     h.push_str("<table id=\"criteria\"><tr><th>Status</th><th>Criterion</th><th>Reason</th><th>Evidence</th></tr>\n");
     // Unmet first: the reasons a case would be denied head the list.
-    let mut rows: Vec<(usize, &pa_types::CriterionResult)> = c.criteria.iter().enumerate().collect();
+    let mut rows: Vec<(usize, &pa_types::CriterionResult)> =
+        c.criteria.iter().enumerate().collect();
     rows.sort_by_key(|(i, k)| {
         let rank = match k.status {
             CriterionStatus::NotMet => 0,
@@ -615,7 +620,19 @@ fn case_page(run: &RunInfo, c: &CaseResult, reviews: &ReviewIndex) -> String {
     // What cannot wait comes first.
     red_flag_section(&mut h, c, &mut cites);
 
-    // Text nobody can see was left out of everything below: say so, and where.
+    hidden_text_notices(&mut h, c);
+    decision(&mut h, c, &mut cites);
+    claims_section(&mut h, c, reviews, &mut cites);
+    summary_section(&mut h, c, &mut cites);
+    documents_section(&mut h, c);
+    h.push_str("</table>\n<h2>Sources</h2><p>Click a citation to show its page here, with the quoted text highlighted.</p>\n");
+    sources(&mut h, c, &cites);
+    h.push_str("</body></html>\n");
+    h
+}
+
+/// Text nobody can see was left out of everything on the page: say so, and where.
+fn hidden_text_notices(h: &mut String, c: &CaseResult) {
     for d in c.docs.iter().filter(|d| d.hidden_chars() > 0) {
         let pages: Vec<String> = d
             .pages
@@ -631,7 +648,15 @@ fn case_page(run: &RunInfo, c: &CaseResult, reviews: &ReviewIndex) -> String {
             pages.join(", ")
         );
     }
-    decision(&mut h, c, &mut cites);
+}
+
+/// The claims table, worst status first.
+fn claims_section<'a>(
+    h: &mut String,
+    c: &'a CaseResult,
+    reviews: &ReviewIndex,
+    cites: &mut Cites<'a>,
+) {
     h.push_str("<h2>Claims</h2><table id=\"claims\"><tr><th>Status</th><th>Claim</th><th>Reason</th><th>Evidence</th><th>Review</th></tr>\n");
     let mut claims: Vec<(usize, &pa_types::Claim)> = c.claims.iter().enumerate().collect();
     claims.sort_by_key(|(i, k)| {
@@ -662,6 +687,10 @@ fn case_page(run: &RunInfo, c: &CaseResult, reviews: &ReviewIndex) -> String {
         h.push_str("<tr><td colspan=\"5\">No claims found: check that a letter or request form was readable.</td></tr>");
     }
     h.push_str("</table>\n");
+}
+
+/// The summary, each statement with links to its citations.
+fn summary_section<'a>(h: &mut String, c: &'a CaseResult, cites: &mut Cites<'a>) {
     h.push_str("<h2>Summary</h2>\n<ul id=\"summary\">");
     for (i, st) in c.summary.statements.iter().enumerate() {
         let anchor = format!("st-{}", i + 1);
@@ -685,7 +714,12 @@ fn case_page(run: &RunInfo, c: &CaseResult, reviews: &ReviewIndex) -> String {
             links.join(" ")
         );
     }
-    h.push_str("</ul>\n<h2>Documents</h2><table id=\"documents\"><tr><th>Document</th><th>Kind</th><th>Pages</th><th>Text</th><th>Status</th></tr>\n");
+    h.push_str("</ul>\n");
+}
+
+/// The documents table (left open: the sources heading closes it).
+fn documents_section(h: &mut String, c: &CaseResult) {
+    h.push_str("<h2>Documents</h2><table id=\"documents\"><tr><th>Document</th><th>Kind</th><th>Pages</th><th>Text</th><th>Status</th></tr>\n");
     for d in &c.docs {
         // OCR'd pages with their confidence: the lowest is the one to distrust.
         let ocr: Vec<(u32, Option<f32>)> = d
@@ -705,7 +739,9 @@ fn case_page(run: &RunInfo, c: &CaseResult, reviews: &ReviewIndex) -> String {
                 "OCR on {} of {} page(s){}",
                 ocr.len(),
                 d.pages.len(),
-                worst.map(|w| format!(", lowest confidence {w:.0}%")).unwrap_or_default()
+                worst
+                    .map(|w| format!(", lowest confidence {w:.0}%"))
+                    .unwrap_or_default()
             )
         };
         let reason = d
@@ -724,10 +760,6 @@ fn case_page(run: &RunInfo, c: &CaseResult, reviews: &ReviewIndex) -> String {
             esc(&reason)
         );
     }
-    h.push_str("</table>\n<h2>Sources</h2><p>Click a citation to show its page here, with the quoted text highlighted.</p>\n");
-    sources(&mut h, c, &cites);
-    h.push_str("</body></html>\n");
-    h
 }
 
 #[cfg(test)]

@@ -2,12 +2,13 @@
 //! from the latest run that holds it.
 
 use std::fs::File;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use arrow::array::{Array, AsArray, RecordBatch};
 use arrow::datatypes::Int32Type;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
+use crate::tables::{col, Table, RUNS};
 use crate::StoreError;
 
 /// A summary statement as stored.
@@ -92,11 +93,11 @@ fn spans_at(b: &RecordBatch, col: &str, i: usize) -> Vec<(StoredSpan, String)> {
             .clone()
     };
     let (doc, quote, rel) = (
-        text("doc_id").unwrap(),
-        text("quote").unwrap(),
-        text("relation"),
+        text(col::DOC_ID).unwrap(),
+        text(col::QUOTE).unwrap(),
+        text(col::RELATION),
     );
-    let (page, start, end) = (num("page"), num("start"), num("end"));
+    let (page, start, end) = (num(col::PAGE), num(col::START), num(col::END));
     (0..st.len())
         .map(|j| {
             (
@@ -115,29 +116,7 @@ fn spans_at(b: &RecordBatch, col: &str, i: usize) -> Vec<(StoredSpan, String)> {
         .collect()
 }
 
-/// Parquet files of a table, newest run first.
-pub fn table_files(out: &Path, table: &str) -> Vec<(String, PathBuf)> {
-    let mut files = Vec::new();
-    let Ok(parts) = std::fs::read_dir(out.join(table)) else {
-        return files;
-    };
-    for part in parts.flatten() {
-        let Ok(rd) = std::fs::read_dir(part.path()) else {
-            continue;
-        };
-        for f in rd.flatten() {
-            let name = f.file_name().to_string_lossy().into_owned();
-            if let Some(run) = name
-                .strip_prefix("part-")
-                .and_then(|n| n.strip_suffix(".parquet"))
-            {
-                files.push((pa_types::run_id_of(run).to_string(), f.path()));
-            }
-        }
-    }
-    files.sort_by(|a, b| b.0.cmp(&a.0));
-    files
-}
+pub use crate::layout::table_files;
 
 pub(crate) fn read_all(path: &Path) -> Result<Vec<RecordBatch>, StoreError> {
     let io = |source| StoreError::Io {
@@ -183,20 +162,18 @@ fn optional_strings<'a>(b: &'a RecordBatch, col: &str) -> Vec<Option<&'a str>> {
 /// Every claim of every finished run: (run id, case id, claim fingerprint,
 /// status); claims of runs before the fingerprint column are left out.
 pub fn claim_statuses(out: &Path) -> Result<Vec<(String, String, String, String)>, StoreError> {
-    let finished: std::collections::HashSet<String> = table_files(out, "runs")
-        .into_iter()
-        .map(|(r, _)| r)
-        .collect();
+    let finished: std::collections::HashSet<String> =
+        table_files(out, RUNS).into_iter().map(|(r, _)| r).collect();
     let mut rows = Vec::new();
-    for (run, path) in table_files(out, "claims") {
+    for (run, path) in table_files(out, Table::Claims.name()) {
         if !finished.contains(&run) {
             continue;
         }
         for b in read_all(&path)? {
             let (cases, fps, st) = (
-                strings(&b, "case_id"),
-                optional_strings(&b, "claim_fingerprint"),
-                strings(&b, "status"),
+                strings(&b, col::CASE_ID),
+                optional_strings(&b, col::CLAIM_FINGERPRINT),
+                strings(&b, col::STATUS),
             );
             for i in 0..b.num_rows() {
                 if let Some(fp) = fps[i] {
@@ -226,7 +203,7 @@ fn rows(
             continue;
         }
         for b in read_all(&path)? {
-            let idx: Vec<usize> = strings(&b, "case_id")
+            let idx: Vec<usize> = strings(&b, col::CASE_ID)
                 .iter()
                 .enumerate()
                 .filter(|(_, c)| **c == Some(case_id))
@@ -242,148 +219,152 @@ fn rows(
 
 /// The case from the latest run that holds it.
 pub fn latest_case(out: &Path, case_id: &str) -> Result<Option<StoredCase>, StoreError> {
-    for (run_id, path) in table_files(out, "cases") {
+    for (run_id, path) in table_files(out, Table::Cases.name()) {
         for b in read_all(&path)? {
-            let ids = strings(&b, "case_id");
+            let ids = strings(&b, col::CASE_ID);
             let Some(i) = ids.iter().position(|c| *c == Some(case_id)) else {
                 continue;
             };
-            let mut case = StoredCase {
-                run_id: run_id.clone(),
-                service_code: strings(&b, "service_code")[i].map(str::to_string),
-                service_description: strings(&b, "service_description")[i].map(str::to_string),
-                service_drug: b
-                    .column_by_name("service_drug")
-                    .and_then(|_| strings(&b, "service_drug")[i].map(str::to_string)),
-                needs_review: b
-                    .column_by_name("needs_review")
-                    .unwrap()
-                    .as_boolean()
-                    .value(i),
-                policy: {
-                    let col = |n: &str| {
-                        b.column_by_name(n)
-                            .and_then(|_| strings(&b, n)[i].map(str::to_string))
-                    };
-                    col("policy_id").map(|id| {
-                        (
-                            id,
-                            col("policy_source").unwrap_or_default(),
-                            col("policy_why").unwrap_or_default(),
-                        )
-                    })
-                },
-                policy_note: b
-                    .column_by_name("policy_note")
-                    .and_then(|_| strings(&b, "policy_note")[i].map(str::to_string)),
-                documents: Vec::new(),
-                statements: Vec::new(),
-                claims: Vec::new(),
-                criteria: Vec::new(),
-                criteria_evidence: Vec::new(),
-            };
-            for (b, idx) in rows(out, "documents", &run_id, case_id)? {
-                let (f, k, s, r) = (
-                    strings(&b, "file_name"),
-                    strings(&b, "kind"),
-                    strings(&b, "status"),
-                    strings(&b, "status_detail"),
-                );
-                for i in idx {
-                    case.documents.push((
-                        f[i].unwrap_or("").into(),
-                        k[i].unwrap_or("").into(),
-                        s[i].unwrap_or("").into(),
-                        r[i].map(str::to_string),
-                    ));
-                }
-            }
-            for (b, idx) in rows(out, "summaries", &run_id, case_id)? {
-                let (sec, text) = (strings(&b, "section"), strings(&b, "text"));
-                let cites = b.column_by_name("citations").unwrap().as_list::<i32>();
-                for i in idx {
-                    let list = cites.value(i);
-                    let st = list.as_struct();
-                    let doc = st.column_by_name("doc_id").unwrap().as_string::<i32>();
-                    let num = |n: &str| {
-                        st.column_by_name(n)
-                            .unwrap()
-                            .as_primitive::<Int32Type>()
-                            .clone()
-                    };
-                    let (page, start, end) = (num("page"), num("start"), num("end"));
-                    case.statements.push(StoredStatement {
-                        section: sec[i].unwrap_or("").into(),
-                        text: text[i].unwrap_or("").into(),
-                        citations: (0..st.len())
-                            .map(|j| {
-                                (
-                                    doc.value(j).to_string(),
-                                    page.value(j),
-                                    start.value(j),
-                                    end.value(j),
-                                )
-                            })
-                            .collect(),
-                    });
-                }
-            }
-            for (b, idx) in rows(out, "claims", &run_id, case_id)? {
-                let (st, ty, text, reason) = (
-                    strings(&b, "status"),
-                    strings(&b, "claim_type"),
-                    strings(&b, "text"),
-                    strings(&b, "reason"),
-                );
-                let (ids, docs) = (strings(&b, "claim_id"), strings(&b, "doc_id"));
-                let (fps, traces) = (
-                    optional_strings(&b, "claim_fingerprint"),
-                    optional_strings(&b, "trace"),
-                );
-                let num = |n: &str| {
-                    b.column_by_name(n)
-                        .unwrap()
-                        .as_primitive::<Int32Type>()
-                        .clone()
-                };
-                let (page, start, end) = (num("page"), num("start"), num("end"));
-                for i in idx {
-                    case.claims.push(StoredClaim {
-                        claim_id: ids[i].unwrap_or("").into(),
-                        span: (
-                            docs[i].unwrap_or("").into(),
-                            page.value(i),
-                            start.value(i),
-                            end.value(i),
-                            text[i].unwrap_or("").into(),
-                        ),
-                        evidence: spans_at(&b, "evidence", i),
-                        status: st[i].unwrap_or("").into(),
-                        claim_type: ty[i].unwrap_or("").into(),
-                        text: text[i].unwrap_or("").into(),
-                        reason: reason[i].unwrap_or("").into(),
-                        fingerprint: fps[i].map(str::to_string),
-                        trace: traces[i].map(str::to_string),
-                    });
-                }
-            }
-            for (b, idx) in rows(out, "criteria", &run_id, case_id)? {
-                let (id, d, st, r) = (
-                    strings(&b, "criterion_id"),
-                    strings(&b, "description"),
-                    strings(&b, "status"),
-                    strings(&b, "reason"),
-                );
-                for i in idx {
-                    let get = |v: &Vec<Option<&str>>| v[i].unwrap_or("").to_string();
-                    case.criteria.push((get(&id), get(&d), get(&st), get(&r)));
-                    case.criteria_evidence.push(spans_at(&b, "evidence", i));
-                }
-            }
+            let mut case = case_row(&b, i, &run_id);
+            let rows = |table: Table| rows(out, table.name(), &run_id, case_id);
+            read_documents(&mut case, rows(Table::Documents)?);
+            read_statements(&mut case, rows(Table::Summaries)?);
+            read_claims(&mut case, rows(Table::Claims)?);
+            read_criteria(&mut case, rows(Table::Criteria)?);
             return Ok(Some(case));
         }
     }
     Ok(None)
+}
+
+/// Row `i` of a `cases` batch, without its documents, statements, claims and criteria.
+fn case_row(b: &RecordBatch, i: usize, run_id: &str) -> StoredCase {
+    // Columns that older files may lack.
+    let opt = |n: &str| {
+        b.column_by_name(n)
+            .and_then(|_| strings(b, n)[i].map(str::to_string))
+    };
+    StoredCase {
+        run_id: run_id.to_string(),
+        service_code: strings(b, col::SERVICE_CODE)[i].map(str::to_string),
+        service_description: strings(b, col::SERVICE_DESCRIPTION)[i].map(str::to_string),
+        service_drug: opt(col::SERVICE_DRUG),
+        needs_review: b
+            .column_by_name(col::NEEDS_REVIEW)
+            .unwrap()
+            .as_boolean()
+            .value(i),
+        policy: opt(col::POLICY_ID).map(|id| {
+            (
+                id,
+                opt(col::POLICY_SOURCE).unwrap_or_default(),
+                opt(col::POLICY_WHY).unwrap_or_default(),
+            )
+        }),
+        policy_note: opt(col::POLICY_NOTE),
+        documents: Vec::new(),
+        statements: Vec::new(),
+        claims: Vec::new(),
+        criteria: Vec::new(),
+        criteria_evidence: Vec::new(),
+    }
+}
+
+/// The case's rows of `documents`.
+fn read_documents(case: &mut StoredCase, found: Vec<(RecordBatch, Vec<usize>)>) {
+    for (b, idx) in found {
+        let (f, k, s, r) = (
+            strings(&b, col::FILE_NAME),
+            strings(&b, col::KIND),
+            strings(&b, col::STATUS),
+            strings(&b, col::STATUS_DETAIL),
+        );
+        for i in idx {
+            case.documents.push((
+                f[i].unwrap_or("").into(),
+                k[i].unwrap_or("").into(),
+                s[i].unwrap_or("").into(),
+                r[i].map(str::to_string),
+            ));
+        }
+    }
+}
+
+/// The case's rows of `summaries`.
+fn read_statements(case: &mut StoredCase, found: Vec<(RecordBatch, Vec<usize>)>) {
+    for (b, idx) in found {
+        let (sec, text) = (strings(&b, col::SECTION), strings(&b, col::TEXT));
+        for i in idx {
+            case.statements.push(StoredStatement {
+                section: sec[i].unwrap_or("").into(),
+                text: text[i].unwrap_or("").into(),
+                citations: spans_at(&b, col::CITATIONS, i)
+                    .into_iter()
+                    .map(|((doc, page, start, end, _), _)| (doc, page, start, end))
+                    .collect(),
+            });
+        }
+    }
+}
+
+/// The case's rows of `claims`.
+fn read_claims(case: &mut StoredCase, found: Vec<(RecordBatch, Vec<usize>)>) {
+    for (b, idx) in found {
+        let (st, ty, text, reason) = (
+            strings(&b, col::STATUS),
+            strings(&b, col::CLAIM_TYPE),
+            strings(&b, col::TEXT),
+            strings(&b, col::REASON),
+        );
+        let (ids, docs) = (strings(&b, col::CLAIM_ID), strings(&b, col::DOC_ID));
+        let (fps, traces) = (
+            optional_strings(&b, col::CLAIM_FINGERPRINT),
+            optional_strings(&b, col::TRACE),
+        );
+        let num = |n: &str| {
+            b.column_by_name(n)
+                .unwrap()
+                .as_primitive::<Int32Type>()
+                .clone()
+        };
+        let (page, start, end) = (num(col::PAGE), num(col::START), num(col::END));
+        for i in idx {
+            case.claims.push(StoredClaim {
+                claim_id: ids[i].unwrap_or("").into(),
+                span: (
+                    docs[i].unwrap_or("").into(),
+                    page.value(i),
+                    start.value(i),
+                    end.value(i),
+                    text[i].unwrap_or("").into(),
+                ),
+                evidence: spans_at(&b, col::EVIDENCE, i),
+                status: st[i].unwrap_or("").into(),
+                claim_type: ty[i].unwrap_or("").into(),
+                text: text[i].unwrap_or("").into(),
+                reason: reason[i].unwrap_or("").into(),
+                fingerprint: fps[i].map(str::to_string),
+                trace: traces[i].map(str::to_string),
+            });
+        }
+    }
+}
+
+/// The case's rows of `criteria`.
+fn read_criteria(case: &mut StoredCase, found: Vec<(RecordBatch, Vec<usize>)>) {
+    for (b, idx) in found {
+        let (id, d, st, r) = (
+            strings(&b, col::CRITERION_ID),
+            strings(&b, col::DESCRIPTION),
+            strings(&b, col::STATUS),
+            strings(&b, col::REASON),
+        );
+        for i in idx {
+            let get = |v: &Vec<Option<&str>>| v[i].unwrap_or("").to_string();
+            case.criteria.push((get(&id), get(&d), get(&st), get(&r)));
+            case.criteria_evidence.push(spans_at(&b, col::EVIDENCE, i));
+        }
+    }
 }
 
 /// For every case in a finished run: (latest run id, fingerprint of that run's result).
@@ -399,24 +380,18 @@ pub fn latest_fingerprints_of(
     out: &Path,
     wanted: &dyn Fn(&str) -> bool,
 ) -> Result<std::collections::HashMap<String, (String, String)>, StoreError> {
-    let finished: std::collections::HashSet<String> = table_files(out, "runs")
-        .into_iter()
-        .map(|(r, _)| r)
-        .collect();
+    let finished: std::collections::HashSet<String> =
+        table_files(out, RUNS).into_iter().map(|(r, _)| r).collect();
     let mut latest: std::collections::HashMap<String, (String, String)> =
         std::collections::HashMap::new();
     // Newest first: the first row seen for a case is its latest.
-    for (run, path) in table_files(out, "cases") {
+    for (run, path) in table_files(out, Table::Cases.name()) {
         if !finished.contains(&run) {
             continue;
         }
         for b in read_all(&path)? {
-            let ids = strings(&b, "case_id");
-            let fps = if b.column_by_name("fingerprint").is_some() {
-                strings(&b, "fingerprint")
-            } else {
-                vec![None; ids.len()]
-            };
+            let ids = strings(&b, col::CASE_ID);
+            let fps = optional_strings(&b, col::FINGERPRINT);
             for (id, fp) in ids.into_iter().zip(fps) {
                 if let Some(id) = id.filter(|id| wanted(id)) {
                     latest

@@ -148,18 +148,13 @@ pub fn reviews_batch(rows: &[Review]) -> Result<RecordBatch, StoreError> {
         text(&|r| r.reviewer.clone()),
         text(&|r| r.source.clone()),
     ];
-    crate::with_schema_version(fields, cols).map_err(|source| StoreError::Arrow {
+    crate::columns::with_schema_version(fields, cols).map_err(|source| StoreError::Arrow {
         table: TABLE,
         source,
     })
 }
 
-/// Where the file of review `review_id` goes.
-pub fn review_path(out: &Path, review_id: &str, date: &str) -> PathBuf {
-    out.join(TABLE)
-        .join(format!("run_date={date}"))
-        .join(format!("part-{review_id}.parquet"))
-}
+pub use crate::layout::review_path;
 
 /// Write `rows` as a new file (never over an existing one); returns its path and sha256.
 pub fn write_reviews(
@@ -175,7 +170,7 @@ pub fn write_reviews(
             source: std::io::Error::from(std::io::ErrorKind::AlreadyExists),
         });
     }
-    crate::write_parquet(&path, TABLE, &reviews_batch(rows)?)?;
+    crate::commit::write_parquet(&path, TABLE, &reviews_batch(rows)?)?;
     let bytes = std::fs::read(&path).map_err(|source| StoreError::Io {
         path: path.clone(),
         source,
@@ -186,7 +181,7 @@ pub fn write_reviews(
 /// Every verdict in the output folder, oldest first.
 pub fn read_reviews(out: &Path) -> Result<Vec<Review>, StoreError> {
     let mut all = Vec::new();
-    for (_, path) in crate::read::table_files(out, TABLE) {
+    for (_, path) in crate::layout::table_files(out, TABLE) {
         for b in crate::read::read_all(&path)? {
             all.extend(rows_of(&b));
         }

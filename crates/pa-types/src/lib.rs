@@ -903,18 +903,9 @@ pub struct RunInfo {
     pub run_date: String,
     /// Start, microseconds since the Unix epoch, UTC.
     pub started_at_us: i64,
-    /// `Some((k, n))` when this process handles shard k of n (0-based).
+    /// `Some((k, n))` when this process handles shard k of n (0-based); the
+    /// names it gives the run's files are `pa_store::layout`'s.
     pub shard: Option<(u32, u32)>,
-}
-
-impl RunInfo {
-    /// `-shard<k>of<n>` for a shard, empty otherwise: the suffix of every file
-    /// name of this run, so shards never write or clean up each other's files.
-    pub fn shard_suffix(&self) -> String {
-        self.shard
-            .map(|(k, n)| format!("-shard{k}of{n}"))
-            .unwrap_or_default()
-    }
 }
 
 /// Named points between the commit steps of a run. With
@@ -940,16 +931,6 @@ pub const CRASH_POINTS: &[&str] = &[
     "after:audit",
     "after:runs",
 ];
-
-/// The run id in a file or folder name `<run_id>[-b<NNNN>][-shard<k>of<n>]`
-/// (`-b<NNNN>` numbers the batches of a large run).
-pub fn run_id_of(name: &str) -> &str {
-    let base = name.split("-shard").next().unwrap_or(name);
-    match base.rsplit_once("-b") {
-        Some((run, n)) if n.len() == 4 && n.bytes().all(|b| b.is_ascii_digit()) => run,
-        _ => base,
-    }
-}
 
 /// Counts over every case of a run, for the `runs` table.
 #[derive(Debug, Clone, Default)]
