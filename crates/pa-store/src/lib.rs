@@ -207,7 +207,7 @@ fn evidence_list<'a>(
     let rows: Vec<SpanRow<'_>> = rows
         .map(|ev| {
             ev.iter()
-                .map(|e| (&e.citation, Some((e.score, e.relation))))
+                .map(|e| (&e.citation, Some((e.score, e.relation.as_str()))))
                 .collect()
         })
         .collect();
@@ -345,10 +345,10 @@ pub fn table_batch(
                 vec![
                     s(st.iter().map(|_| run.run_id.clone())),
                     s(st.iter().map(|x| x.0.case_id.clone())),
-                    s(st.iter().map(|x| x.1.section.clone())),
+                    s(st.iter().map(|x| x.1.section.as_str())),
                     i32s(st.iter().map(|x| x.1.ordinal as i64)),
                     s(st.iter().map(|x| x.1.text.clone())),
-                    s(st.iter().map(|x| x.1.backend.clone())),
+                    s(st.iter().map(|x| x.1.backend.name())),
                     span_list(&cites, false).map_err(arrow_err)?,
                 ],
             )
@@ -384,7 +384,7 @@ pub fn table_batch(
                     i32s(cl.iter().map(|x| x.1.span.start as i64)),
                     i32s(cl.iter().map(|x| x.1.span.end as i64)),
                     s(cl.iter().map(|x| x.1.span.quote.clone())),
-                    s(cl.iter().map(|x| x.1.claim_type)),
+                    s(cl.iter().map(|x| x.1.claim_type.as_str())),
                     s(cl.iter().map(|x| x.1.status.as_str())),
                     s(cl.iter().map(|x| x.1.reason.clone())),
                     evidence_list(cl.iter().map(|x| x.1.evidence.as_slice())).map_err(arrow_err)?,
@@ -460,7 +460,7 @@ pub fn table_batch(
                     Arc::new(BooleanArray::from(
                         fa.iter().map(|x| x.1.valid).collect::<Vec<_>>(),
                     )),
-                    s(fa.iter().map(|x| x.1.assertion)),
+                    s(fa.iter().map(|x| x.1.assertion.as_str())),
                     s(fa.iter().map(|x| x.1.doc_kind.as_str())),
                     s(fa.iter().map(|x| x.1.section.clone())),
                 ]
@@ -491,7 +491,7 @@ pub fn table_batch(
                     s(rf.iter().map(|x| x.0.case_id.clone())),
                     s(rf.iter().map(|x| x.1.flag.clone())),
                     s(rf.iter().map(|x| x.1.label.clone())),
-                    s(rf.iter().map(|x| x.1.assertion)),
+                    s(rf.iter().map(|x| x.1.assertion.as_str())),
                     Arc::new(BooleanArray::from(
                         rf.iter().map(|x| x.1.escalates).collect::<Vec<_>>(),
                     )),
@@ -569,8 +569,8 @@ pub fn table_batch(
                     c.summary
                         .statements
                         .iter()
-                        .find(|s| s.section != "what_is_missing")
-                        .map_or("extractive".to_string(), |s| s.backend.clone())
+                        .find(|s| s.section != pa_types::SummarySection::WhatIsMissing)
+                        .map_or("extractive".to_string(), |s| s.backend.name())
                 })),
                 opt_i32(
                     cases
@@ -589,7 +589,7 @@ pub fn table_batch(
                 ),
                 so(cases
                     .iter()
-                    .map(|c| c.summary.llm.as_ref().map(|l| l.drop_reasons.clone()))),
+                    .map(|c| c.summary.llm.as_ref().map(|l| l.drop_reasons_column()))),
                 so(cases
                     .iter()
                     .map(|c| c.summary.llm.as_ref().and_then(|l| l.fallback.clone()))),

@@ -22,6 +22,7 @@ use pa_types::text::{shorten, squash, stem, tokenize};
 use pa_types::{
     CaseSearcher, CaseSummary, Citation, Claim, ClaimStatus, CriterionResult, CriterionStatus,
     DocKind, Lexicon, Sentence, Statement,
+    Backend, ConceptKind, Relation, SummarySection,
 };
 use regex::Regex;
 
@@ -35,7 +36,7 @@ pub struct SummarizeOptions {
 }
 
 /// Section names in display order.
-pub const SECTIONS: &[&str] = pa_types::SUMMARY_SECTIONS;
+pub const SECTIONS: &[SummarySection] = SummarySection::ALL;
 
 /// What a case summary is made from.
 pub struct CaseInput<'a> {
@@ -52,11 +53,11 @@ pub struct CaseInput<'a> {
 }
 
 /// The query per section whose BM25 score adds to a sentence's rank.
-fn section_query(section: &str) -> &'static [&'static str] {
+fn section_query(section: SummarySection) -> &'static [&'static str] {
     match section {
-        "diagnoses" => &["diagnosis", "assessment", "icd", "diagnosed"],
-        "relevant_history" => &["history", "diagnosed", "chronic", "onset", "since", "years"],
-        "prior_treatments" => &[
+        SummarySection::Diagnoses => &["diagnosis", "assessment", "icd", "diagnosed"],
+        SummarySection::RelevantHistory => &["history", "diagnosed", "chronic", "onset", "since", "years"],
+        SummarySection::PriorTreatments => &[
             "tried",
             "failed",
             "trial",
@@ -69,7 +70,7 @@ fn section_query(section: &str) -> &'static [&'static str] {
             "response",
             "relief",
         ],
-        "key_findings" => &[
+        SummarySection::KeyFindings => &[
             "impression",
             "findings",
             "showed",
@@ -80,7 +81,7 @@ fn section_query(section: &str) -> &'static [&'static str] {
             "grade",
             "severe",
         ],
-        "functional_impact" => &[
+        SummarySection::FunctionalImpact => &[
             "unable",
             "difficulty",
             "limits",
@@ -91,7 +92,7 @@ fn section_query(section: &str) -> &'static [&'static str] {
             "daily",
             "activities",
         ],
-        "medical_necessity_rationale" => &[
+        SummarySection::MedicalNecessityRationale => &[
             "medically",
             "necessary",
             "indicated",
@@ -171,34 +172,34 @@ pub fn service(sentences: &[Sentence]) -> (Option<String>, Option<String>, Optio
     (code, (!desc.is_empty()).then_some(desc), Some(i))
 }
 
-fn concept_kinds(lex: &Lexicon, text: &str) -> Vec<String> {
+fn concept_kinds(lex: &Lexicon, text: &str) -> Vec<ConceptKind> {
     let stems: Vec<String> = tokenize(text).iter().map(|t| stem(&t.norm)).collect();
     lex.find(&stems)
         .into_iter()
-        .map(|h| lex.entries[h.entry].kind.clone())
+        .map(|h| lex.entries[h.entry].kind)
         .collect()
 }
 
 /// Score a sentence for a section; `None` when it does not belong there.
-fn score(section: &str, s: &Sentence, kinds: &[String]) -> Option<f32> {
+fn score(section: SummarySection, s: &Sentence, kinds: &[ConceptKind]) -> Option<f32> {
     let q = &s.span.quote;
     let clinical = !s.kind.is_assertion();
-    let has = |k: &str| kinds.iter().any(|x| x == k);
+    let has = |k: ConceptKind| kinds.contains(&k);
     let sec = s.section.as_str();
     let n = kinds.len() as f32;
     match section {
-        "diagnoses" => {
+        SummarySection::Diagnoses => {
             let codes = ICD10.find_iter(q).count() as f32;
             let label = sec == "diagnosis"
                 || sec.starts_with("assessment")
                 || q.to_lowercase().starts_with("diagnosis");
-            (codes > 0.0 && (label || has("condition")))
+            (codes > 0.0 && (label || has(ConceptKind::Condition)))
                 .then_some(codes + if label { 2.0 } else { 0.0 })
         }
-        "relevant_history" => (clinical
+        SummarySection::RelevantHistory => (clinical
             && (HISTORY.is_match(q)
                 || ["hpi", "history", "pmh", "subjective", "s", "background"].contains(&sec))
-            && (has("condition") || has("finding")))
+            && (has(ConceptKind::Condition) || has(ConceptKind::Finding)))
         .then_some(
             n + if sec == "hpi" || sec == "history" {
                 1.0
@@ -206,10 +207,10 @@ fn score(section: &str, s: &Sentence, kinds: &[String]) -> Option<f32> {
                 0.0
             },
         ),
-        "prior_treatments" => ((has("drug") || has("drug_class") || has("therapy"))
+        SummarySection::PriorTreatments => ((has(ConceptKind::Drug) || has(ConceptKind::DrugClass) || has(ConceptKind::Therapy))
             && TREATMENT.is_match(q))
         .then_some(n + if clinical { 2.0 } else { 0.0 }),
-        "key_findings" => {
+        SummarySection::KeyFindings => {
             let report = matches!(
                 s.kind,
                 DocKind::ImagingReport | DocKind::LabReport | DocKind::SleepStudy
@@ -231,16 +232,16 @@ fn score(section: &str, s: &Sentence, kinds: &[String]) -> Option<f32> {
             ]
             .contains(&sec);
             ((report || findingish)
-                && (report || has("measure") || has("test") || has("finding"))
+                && (report || has(ConceptKind::Measure) || has(ConceptKind::Test) || has(ConceptKind::Finding))
                 && FINDING.is_match(q))
             .then_some(
                 n + if sec == "impression" { 3.0 } else { 0.0 } + if report { 1.0 } else { 0.0 },
             )
         }
-        "functional_impact" => FUNCTION
+        SummarySection::FunctionalImpact => FUNCTION
             .is_match(q)
             .then_some(1.0 + if clinical { 1.0 } else { 0.0 }),
-        "medical_necessity_rationale" => {
+        SummarySection::MedicalNecessityRationale => {
             (s.kind.is_assertion() && RATIONALE.is_match(q)).then_some(1.0)
         }
         _ => None,
@@ -265,7 +266,7 @@ fn gaps(input: &CaseInput<'_>, request: Option<&Citation>) -> Vec<(String, Vec<C
                 cites.extend(
                     c.evidence
                         .iter()
-                        .filter(|e| e.relation == "contradicts")
+                        .filter(|e| e.relation == Relation::Contradicts)
                         .map(|e| e.citation.clone()),
                 );
                 out.push((
@@ -307,7 +308,7 @@ fn relevance(input: &CaseInput<'_>) -> Vec<std::collections::HashMap<(String, u3
         .iter()
         .map(|sec| {
             let mut m = std::collections::HashMap::new();
-            let (Some(searcher), terms) = (input.searcher, section_query(sec)) else {
+            let (Some(searcher), terms) = (input.searcher, section_query(*sec)) else {
                 return m;
             };
             if terms.is_empty() {
@@ -412,7 +413,7 @@ pub fn summarize(input: &CaseInput<'_>, lex: &Lexicon, opts: &SummarizeOptions) 
                     && s.span.start < c.end
             })
     };
-    let kinds: Vec<Vec<String>> = sentences
+    let kinds: Vec<Vec<ConceptKind>> = sentences
         .iter()
         .map(|s| concept_kinds(lex, &s.span.quote))
         .collect();
@@ -421,7 +422,7 @@ pub fn summarize(input: &CaseInput<'_>, lex: &Lexicon, opts: &SummarizeOptions) 
         .iter()
         .enumerate()
         .map(|(k, sec)| {
-            if *sec == "requested_service" {
+            if *sec == SummarySection::RequestedService {
                 return service_idx.into_iter().collect();
             }
             let mut v: Vec<(f32, usize)> = sentences
@@ -430,12 +431,12 @@ pub fn summarize(input: &CaseInput<'_>, lex: &Lexicon, opts: &SummarizeOptions) 
                 .filter(|(_, s)| {
                     // Header lines (name, date of birth, ids) are identification.
                     !pa_types::text::is_identification_line(&s.span.quote)
-                        && (*sec == "medical_necessity_rationale" || !is_flagged_claim(s))
+                        && (*sec == SummarySection::MedicalNecessityRationale || !is_flagged_claim(s))
                 })
                 .filter_map(|(i, s)| {
                     let key = (s.span.doc_id.clone(), s.span.page, s.span.start);
                     let boost = bm25[k].get(&key).copied().unwrap_or(0.0);
-                    score(sec, s, &kinds[i]).map(|sc| (sc + boost, i))
+                    score(*sec, s, &kinds[i]).map(|sc| (sc + boost, i))
                 })
                 .collect();
             v.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -486,7 +487,7 @@ pub fn summarize(input: &CaseInput<'_>, lex: &Lexicon, opts: &SummarizeOptions) 
         for (ordinal, i) in idxs.into_iter().enumerate() {
             let s = &sentences[i];
             statements.push(Statement {
-                section: SECTIONS[k].to_string(),
+                section: SECTIONS[k],
                 ordinal: ordinal as u32,
                 text: s
                     .span
@@ -495,17 +496,17 @@ pub fn summarize(input: &CaseInput<'_>, lex: &Lexicon, opts: &SummarizeOptions) 
                     .collect::<Vec<_>>()
                     .join(" "),
                 citations: vec![s.span.clone()],
-                backend: "extractive".into(),
+                backend: Backend::Extractive,
             });
         }
     }
     for (ordinal, (text, citations)) in missing.into_iter().enumerate() {
         statements.push(Statement {
-            section: "what_is_missing".into(),
+            section: SummarySection::WhatIsMissing,
             ordinal: ordinal as u32,
             text,
             citations,
-            backend: "extractive".into(),
+            backend: Backend::Extractive,
         });
     }
     CaseSummary {
@@ -652,7 +653,7 @@ mod tests {
         let claim = |q: &str, status, evidence| pa_types::Claim {
             claim_id: "lmn#1".into(),
             span: s("lmn", DocKind::Lmn, "", q).span,
-            claim_type: "score",
+            claim_type: pa_types::ClaimType::Score,
             status,
             reason: "letter: 40; note: 17".into(),
             evidence,
@@ -666,7 +667,7 @@ mod tests {
                 vec![pa_types::Evidence {
                     citation: note.span.clone(),
                     score: 1.0,
-                    relation: "contradicts",
+                    relation: Relation::Contradicts,
                 }],
             ),
             claim("He failed CPAP.", ClaimStatus::Unsupported, vec![]),
@@ -698,7 +699,7 @@ mod tests {
         let gaps: Vec<&Statement> = sum
             .statements
             .iter()
-            .filter(|s| s.section == "what_is_missing")
+            .filter(|s| s.section == SummarySection::WhatIsMissing)
             .collect();
         assert_eq!(gaps.len(), 3, "{gaps:#?}");
         assert!(gaps[0].text.starts_with("Contradicted"));
