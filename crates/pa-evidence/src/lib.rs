@@ -59,6 +59,16 @@ pub struct EvidenceOptions {
 }
 
 /// Words that carry no claim content.
+/// Weight of a matched lexicon concept in a candidate's coverage of a claim,
+/// against 1 for a content word or a date (concepts carry more meaning).
+const CONCEPT_WEIGHT: f32 = 2.0;
+/// Coverage at which a candidate sentence bears on a claim: a third of its key
+/// terms, with a concept or two words/dates among them.
+const MIN_COVERAGE: f32 = 0.34;
+/// Coverage enough when the candidate matches a specific concept of the claim
+/// (a drug, a therapy, a measure, a test), which carries it on its own.
+const MIN_COVERAGE_WITH_HEAD: f32 = 0.25;
+
 const STOPWORDS: &[&str] = &[
     "a",
     "an",
@@ -811,12 +821,12 @@ impl Checker {
         let matched_dates = matched_dates + numbers(a).intersection(&numbers(b)).count();
         let nc = a.concepts.len() as f32;
         let nw = a.words.len() as f32;
-        let denom = 2.0 * nc + nw;
+        let denom = CONCEPT_WEIGHT * nc + nw;
         if denom == 0.0 {
             return (Verdict::Weak, 0.0, "no_key_terms");
         }
         let cov =
-            ((2.0 * matched.len() as f32
+            ((CONCEPT_WEIGHT * matched.len() as f32
                 + matched_words.len() as f32
                 + matched_dates as f32)
                 / denom)
@@ -835,9 +845,9 @@ impl Checker {
         });
         let same_code = a.codes.iter().any(|c| b.codes.contains(c));
         let relevant = same_code
-            || (cov >= 0.34
+            || (cov >= MIN_COVERAGE
                 && (!matched.is_empty() || matched_words.len() + matched_dates >= 2))
-            || (head && cov >= 0.25);
+            || (head && cov >= MIN_COVERAGE_WITH_HEAD);
         if !relevant {
             return (Verdict::Weak, cov, "not_relevant");
         }
