@@ -394,6 +394,31 @@ pub fn summarize(input: &CaseInput<'_>, lex: &Lexicon, opts: &SummarizeOptions) 
             );
         }
     }
+    let mut ranked = rank(input, lex, service_idx);
+    // The gaps come first: they are what a reviewer must not miss.
+    let request = service_idx.map(|i| &sentences[i].span);
+    let missing: Vec<(String, Vec<Citation>)> = gaps(input, request)
+        .into_iter()
+        .take(opts.max_per_section.max(1) * 2)
+        .collect();
+    let words: usize = missing.iter().map(|m| m.0.split_whitespace().count()).sum();
+    let chosen = choose(sentences, &mut ranked, words, opts);
+    let statements = statements(sentences, chosen, missing);
+    CaseSummary {
+        service_code,
+        service_description,
+        service_drug: drug.map(|d| d.0.to_string()),
+        statements,
+        llm: None,
+    }
+}
+
+
+/// Candidate sentences per section (indices into `input.sentences`), best
+/// first: rule score plus BM25 relevance; the request line alone for the
+/// requested service.
+fn rank(input: &CaseInput<'_>, lex: &Lexicon, service_idx: Option<usize>) -> Vec<Vec<usize>> {
+    let sentences = input.sentences;
     let bm25 = relevance(input);
     // A letter or form sentence the checker flagged is the writer's claim, not
     // a fact: it may stand as the request or the writer's rationale, and under
@@ -418,7 +443,7 @@ pub fn summarize(input: &CaseInput<'_>, lex: &Lexicon, opts: &SummarizeOptions) 
         .map(|s| concept_kinds(lex, &s.span.quote))
         .collect();
     // Ranked candidates per section.
-    let mut ranked: Vec<Vec<usize>> = SECTIONS
+    SECTIONS
         .iter()
         .enumerate()
         .map(|(k, sec)| {
@@ -442,16 +467,18 @@ pub fn summarize(input: &CaseInput<'_>, lex: &Lexicon, opts: &SummarizeOptions) 
             v.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
             v.into_iter().map(|(_, i)| i).collect()
         })
-        .collect();
+        .collect()
+}
 
-    // The gaps come first: they are what a reviewer must not miss.
-    let request = service_idx.map(|i| &sentences[i].span);
-    let missing: Vec<(String, Vec<Citation>)> = gaps(input, request)
-        .into_iter()
-        .take(opts.max_per_section.max(1) * 2)
-        .collect();
-    let mut words: usize = missing.iter().map(|m| m.0.split_whitespace().count()).sum();
-
+/// Pick statements round-robin over the sections, one per section per round,
+/// within the word budget (`words` already spent on the gaps); a sentence is
+/// used once, and the same text only once.
+fn choose(
+    sentences: &[Sentence],
+    ranked: &mut [Vec<usize>],
+    mut words: usize,
+    opts: &SummarizeOptions,
+) -> Vec<Vec<usize>> {
     let mut used = HashSet::new();
     let mut seen_text = HashSet::new();
     let mut chosen: Vec<Vec<usize>> = vec![Vec::new(); SECTIONS.len()];
@@ -481,7 +508,16 @@ pub fn summarize(input: &CaseInput<'_>, lex: &Lexicon, opts: &SummarizeOptions) 
             break;
         }
     }
+    chosen
+}
 
+/// The chosen sentences as statements, section by section, then the gaps under
+/// `what_is_missing`.
+fn statements(
+    sentences: &[Sentence],
+    chosen: Vec<Vec<usize>>,
+    missing: Vec<(String, Vec<Citation>)>,
+) -> Vec<Statement> {
     let mut statements = Vec::new();
     for (k, idxs) in chosen.into_iter().enumerate() {
         for (ordinal, i) in idxs.into_iter().enumerate() {
@@ -509,13 +545,7 @@ pub fn summarize(input: &CaseInput<'_>, lex: &Lexicon, opts: &SummarizeOptions) 
             backend: Backend::Extractive,
         });
     }
-    CaseSummary {
-        service_code,
-        service_description,
-        service_drug: drug.map(|d| d.0.to_string()),
-        statements,
-        llm: None,
-    }
+    statements
 }
 
 #[cfg(test)]
