@@ -688,7 +688,7 @@ mod lexicon_tests {
     #[test]
     fn lexicon_classes_resolve_in_the_vocabulary() {
         let lex = lexicon().unwrap();
-        for e in lex.entries.iter().filter(|e| e.kind == "drug_class") {
+        for e in lex.entries.iter().filter(|e| e.kind == pa_types::ConceptKind::DrugClass) {
             for m in &e.members {
                 let in_lexicon = lex
                     .index_of(m)

@@ -1196,12 +1196,7 @@ fn llm_summaries(
             Ok(answer) => {
                 let v = answer.verified;
                 let dropped: u32 = v.dropped.values().sum();
-                let reasons = v
-                    .dropped
-                    .iter()
-                    .map(|(k, n)| format!("{k}={n}"))
-                    .collect::<Vec<_>>()
-                    .join(",");
+                let reasons = v.dropped.clone();
                 let published = v.statements.len() as u32;
                 let fallback = if v.statements.is_empty() {
                     Some("no statement survived verification".to_string())
@@ -1210,7 +1205,7 @@ fn llm_summaries(
                         .summary
                         .statements
                         .drain(..)
-                        .filter(|s| s.section == "what_is_missing")
+                        .filter(|s| s.section == pa_types::SummarySection::WhatIsMissing)
                         .collect();
                     case.summary.statements = v.statements;
                     case.summary.statements.extend(gaps);

@@ -259,10 +259,8 @@ pub fn evaluate(golds: &[Gold], cases: &[CaseResult]) -> EvalReport {
             Some(f) => *e.fallbacks.entry(f.clone()).or_default() += 1,
             None => e.cases_llm += 1,
         }
-        for pair in l.drop_reasons.split(',').filter(|p| !p.is_empty()) {
-            if let Some((k, n)) = pair.split_once('=') {
-                *e.drop_reasons.entry(k.to_string()).or_default() += n.parse::<u32>().unwrap_or(0);
-            }
+        for (k, n) in &l.drop_reasons {
+            *e.drop_reasons.entry(k.as_str().to_string()).or_default() += n;
         }
     }
     for g in golds {

@@ -118,7 +118,13 @@ pub struct CtxToken {
     pub end: usize,
 }
 
-/// Tokenize for ConText matching.
+/// Inside a ConText word, besides the `.` of [`pa_types::text::tokenize`]:
+/// triggers are written with them (`s/p`, `r/o`, `non-reactive`, `mother's`).
+const CTX_JOINERS: &[char] = &['/', '-', '\'', '.'];
+
+/// Tokenize for ConText matching: lowercase words as [`pa_types::text::tokenize`]
+/// scans them, but joined over [`CTX_JOINERS`], plus the punctuation that ends
+/// a trigger's scope (`;` `.` `:` `,` `(` `)`) as tokens of its own.
 pub fn ctx_tokens(s: &str) -> Vec<CtxToken> {
     let chars: Vec<char> = s.chars().collect();
     let mut out = Vec::new();
@@ -127,15 +133,7 @@ pub fn ctx_tokens(s: &str) -> Vec<CtxToken> {
         let c = chars[i];
         if c.is_alphanumeric() {
             let st = i;
-            while i < chars.len()
-                && (chars[i].is_alphanumeric()
-                    || (matches!(chars[i], '/' | '-' | '\'' | '.')
-                        && i + 1 < chars.len()
-                        && chars[i + 1].is_alphanumeric()
-                        && (chars[i] != '.' || chars[i + 1].is_ascii_digit())))
-            {
-                i += 1;
-            }
+            i = pa_types::text::word_end(&chars, st, CTX_JOINERS);
             out.push(CtxToken {
                 text: chars[st..i].iter().collect::<String>().to_lowercase(),
                 start: st,

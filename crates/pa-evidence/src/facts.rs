@@ -10,7 +10,7 @@
 use std::sync::LazyLock;
 
 use pa_types::text::{char_slice, stem, tokenize};
-use pa_types::{Citation, Fact, FactKind, Sentence};
+use pa_types::{Citation, ConceptKind, Fact, FactAssertion, FactKind, Sentence};
 use regex::Regex;
 
 use crate::Checker;
@@ -206,15 +206,15 @@ impl SentenceFacts<'_> {
                 | FactKind::Duration
         );
         let assertion = if !assessed {
-            "present"
+            FactAssertion::Present
         } else if a.family {
-            "family"
+            FactAssertion::Family
         } else if a.negated || a.declined {
-            "negated"
+            FactAssertion::Negated
         } else if a.hypothetical {
-            "hypothetical"
+            FactAssertion::Hypothetical
         } else {
-            "present"
+            FactAssertion::Present
         };
         self.out.push(Fact {
             kind,
@@ -413,13 +413,13 @@ impl Checker {
             if !free(&taken, b0, b1) {
                 continue;
             }
-            match e.kind.as_str() {
-                "drug" => {
+            match e.kind {
+                ConceptKind::Drug => {
                     let class = self
                         .lex
                         .entries
                         .iter()
-                        .find(|c| c.kind == "drug_class" && c.members.contains(&e.id))
+                        .find(|c| c.kind == ConceptKind::DrugClass && c.members.contains(&e.id))
                         .and_then(|c| c.label.clone());
                     let (end, number, unit) = match DOSE.captures(&q[b1..]) {
                         Some(c) => (
@@ -442,8 +442,8 @@ impl Checker {
                     );
                     taken.push((b0, end));
                 }
-                "drug_class" | "therapy" => {
-                    let kind = if e.kind == "therapy" {
+                ConceptKind::DrugClass | ConceptKind::Therapy => {
+                    let kind = if e.kind == ConceptKind::Therapy {
                         FactKind::Therapy
                     } else {
                         FactKind::DrugClass
@@ -461,7 +461,7 @@ impl Checker {
                     );
                     taken.push((b0, b1));
                 }
-                "measure" => {
+                ConceptKind::Measure => {
                     let Some(c) = VALUE.captures(&q[b1..]) else {
                         continue;
                     };
@@ -695,11 +695,11 @@ mod tests {
     fn assertion_follows_context() {
         let c = checker();
         let all = c.facts(&[sent("She has never taken methotrexate.", "")]);
-        assert_eq!(all[0].assertion, "negated");
+        assert_eq!(all[0].assertion, FactAssertion::Negated);
         let all = c.facts(&[sent(
             "Mother has rheumatoid arthritis treated with adalimumab.",
             "",
         )]);
-        assert_eq!(all[0].assertion, "family");
+        assert_eq!(all[0].assertion, FactAssertion::Family);
     }
 }

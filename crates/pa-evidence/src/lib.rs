@@ -14,7 +14,9 @@
 use std::collections::{HashMap, HashSet};
 
 use pa_types::text::{stem, tokenize, Token};
-use pa_types::{CaseSearcher, Claim, ClaimStatus, Evidence, Lexicon, Sentence};
+use pa_types::{
+    CaseSearcher, Claim, ClaimStatus, ClaimType, ConceptKind, Evidence, Lexicon, Relation, Sentence,
+};
 
 pub mod claims;
 pub mod context;
@@ -57,6 +59,16 @@ pub struct EvidenceOptions {
 }
 
 /// Words that carry no claim content.
+/// Weight of a matched lexicon concept in a candidate's coverage of a claim,
+/// against 1 for a content word or a date (concepts carry more meaning).
+const CONCEPT_WEIGHT: f32 = 2.0;
+/// Coverage at which a candidate sentence bears on a claim: a third of its key
+/// terms, with a concept or two words/dates among them.
+const MIN_COVERAGE: f32 = 0.34;
+/// Coverage enough when the candidate matches a specific concept of the claim
+/// (a drug, a therapy, a measure, a test), which carries it on its own.
+const MIN_COVERAGE_WITH_HEAD: f32 = 0.25;
+
 const STOPWORDS: &[&str] = &[
     "a",
     "an",
@@ -298,7 +310,7 @@ impl Checker {
     /// physical therapy, prothrombin time) is the lab when a lab value follows it
     /// ("PT 13.2 sec") or other coagulation labs stand beside it (INR, PTT).
     fn is_lab_reading(&self, text: &str, tokens: &[Token], hit: &pa_types::ConceptHit) -> bool {
-        if self.lex.entries[hit.entry].kind != "therapy" || hit.tok_end - hit.tok_start != 1 {
+        if self.lex.entries[hit.entry].kind != ConceptKind::Therapy || hit.tok_end - hit.tok_start != 1 {
             return false;
         }
         let t = &tokens[hit.tok_start];
@@ -309,7 +321,7 @@ impl Checker {
     }
 
     fn is_drug(&self, entry: usize) -> bool {
-        matches!(self.lex.entries[entry].kind.as_str(), "drug" | "drug_class")
+        matches!(self.lex.entries[entry].kind, ConceptKind::Drug | ConceptKind::DrugClass)
     }
 
     /// The ConText engine, for callers that assess mentions themselves.
@@ -393,7 +405,7 @@ impl Checker {
         }
         let measures: Vec<(usize, usize, usize)> = concepts
             .iter()
-            .filter(|c| self.lex.entries[c.0].kind == "measure")
+            .filter(|c| self.lex.entries[c.0].kind == ConceptKind::Measure)
             .map(|c| (c.0, c.3, c.4))
             .collect();
         let mut measures = measures;
@@ -553,7 +565,7 @@ impl Checker {
             let label_measure = |k: usize| {
                 a.concepts
                     .iter()
-                    .any(|c| c.3 < k && self.lex.entries[c.0].kind == "measure")
+                    .any(|c| c.3 < k && self.lex.entries[c.0].kind == ConceptKind::Measure)
             };
             if let Some(k) = answer_start(&s.span.quote).filter(|&k| !label_measure(k)) {
                 let answer = self.analyze(
@@ -567,10 +579,10 @@ impl Checker {
                 a.expansions.retain(|(i, _)| a.tokens[*i].start >= k);
                 a.quantities = answer.quantities;
             }
-            let kinds: Vec<&str> = a
+            let kinds: Vec<ConceptKind> = a
                 .concepts
                 .iter()
-                .map(|c| self.lex.entries[c.0].kind.as_str())
+                .map(|c| self.lex.entries[c.0].kind)
                 .collect();
             let label = label_of(&s.span.quote);
             let claim_type = match claims::detect(&s.span.quote, label.as_deref(), &kinds) {
@@ -654,7 +666,7 @@ impl Checker {
         &self,
         claim: &Sentence,
         a: &Analysis,
-        claim_type: &str,
+        claim_type: ClaimType,
         verdicts: &[(Verdict, f32, &'s Sentence)],
         by_ordinal: &HashMap<(&str, u32), &'s Sentence>,
         doc_heads: &HashMap<&str, Vec<usize>>,
@@ -704,7 +716,7 @@ impl Checker {
         &self,
         claim: &Sentence,
         a: &Analysis,
-        claim_type: &str,
+        claim_type: ClaimType,
         cand: &Sentence,
         b: &Analysis,
         doc: CandidateDoc<'_>,
@@ -809,26 +821,33 @@ impl Checker {
         let matched_dates = matched_dates + numbers(a).intersection(&numbers(b)).count();
         let nc = a.concepts.len() as f32;
         let nw = a.words.len() as f32;
-        let denom = 2.0 * nc + nw;
+        let denom = CONCEPT_WEIGHT * nc + nw;
         if denom == 0.0 {
             return (Verdict::Weak, 0.0, "no_key_terms");
         }
         let cov =
-            ((2.0 * matched.len() as f32 + matched_words.len() as f32 + matched_dates as f32)
+            ((CONCEPT_WEIGHT * matched.len() as f32
+                + matched_words.len() as f32
+                + matched_dates as f32)
                 / denom)
                 .min(1.0);
         // A specific concept (a drug, a therapy, a measure, a test) carries a claim
         // on its own; otherwise a third of the key terms must match.
         let head = matched.iter().any(|m| {
             matches!(
-                self.lex.entries[m.0].kind.as_str(),
-                "drug" | "drug_class" | "therapy" | "measure" | "test"
+                self.lex.entries[m.0].kind,
+                ConceptKind::Drug
+                    | ConceptKind::DrugClass
+                    | ConceptKind::Therapy
+                    | ConceptKind::Measure
+                    | ConceptKind::Test
             )
         });
         let same_code = a.codes.iter().any(|c| b.codes.contains(c));
         let relevant = same_code
-            || (cov >= 0.34 && (!matched.is_empty() || matched_words.len() + matched_dates >= 2))
-            || (head && cov >= 0.25);
+            || (cov >= MIN_COVERAGE
+                && (!matched.is_empty() || matched_words.len() + matched_dates >= 2))
+            || (head && cov >= MIN_COVERAGE_WITH_HEAD);
         if !relevant {
             return (Verdict::Weak, cov, "not_relevant");
         }
@@ -891,7 +910,7 @@ impl Checker {
             let cpos = claim_at[0];
             let ca = self.assess(a, &claim.span.quote, cpos.0, cpos.1);
             let cb = self.assess(b, &cand.span.quote, bpos.0, bpos.1);
-            if cb.declined && !ca.declined && (claim_type == "prior_treatment" || !ca.negated) {
+            if cb.declined && !ca.declined && (claim_type == ClaimType::PriorTreatment || !ca.negated) {
                 return (
                     Verdict::Contradicts(format!(
                         "{where_}: the patient declined it, so it was not tried: \"{}\"",
@@ -972,8 +991,8 @@ impl Checker {
                     || (matches!(kind, QKind::Duration)
                         && matched.iter().any(|m| {
                             matches!(
-                                self.lex.entries[m.0].kind.as_str(),
-                                "drug" | "drug_class" | "therapy"
+                                self.lex.entries[m.0].kind,
+                                ConceptKind::Drug | ConceptKind::DrugClass | ConceptKind::Therapy
                             )
                         }));
             } else if matches!(kind, QKind::Unit(u) if !unit_is_result(u))
@@ -1015,7 +1034,7 @@ impl Checker {
             let named: HashSet<usize> = b
                 .concepts
                 .iter()
-                .filter(|c| self.lex.entries[c.0].kind == "drug")
+                .filter(|c| self.lex.entries[c.0].kind == ConceptKind::Drug)
                 .map(|c| c.0)
                 .collect();
             if named.is_empty() {
@@ -1044,18 +1063,26 @@ impl Checker {
         // A claim that names a test, a treatment or a specialist is supported
         // only by a sentence that names it too ("EMG confirms radiculopathy" is
         // not supported by "lumbar radiculopathy").
-        let named =
-            |k: &str| matches!(k, "test" | "drug" | "drug_class" | "therapy" | "specialist");
+        let named = |k: ConceptKind| {
+            matches!(
+                k,
+                ConceptKind::Test
+                    | ConceptKind::Drug
+                    | ConceptKind::DrugClass
+                    | ConceptKind::Therapy
+                    | ConceptKind::Specialist
+            )
+        };
         // (A treatment the claim says was never used need not be named.)
         let names_one = a.concepts.iter().any(|c| {
-            named(&self.lex.entries[c.0].kind)
+            named(self.lex.entries[c.0].kind)
                 && !self.assess(a, &claim.span.quote, c.3, c.4).negated
         });
         // The document's title names it for all its sentences: every line of a
         // CT report is about the CT.
-        let matched_one = matched.iter().any(|m| named(&self.lex.entries[m.0].kind))
+        let matched_one = matched.iter().any(|m| named(self.lex.entries[m.0].kind))
             || a.concepts.iter().any(|c| {
-                named(&self.lex.entries[c.0].kind)
+                named(self.lex.entries[c.0].kind)
                     && doc_head.iter().any(|&h| self.lex.satisfies(c.0, h))
             });
         // A negative list ("no history of CHF, COPD or opioid use") is
@@ -1166,7 +1193,7 @@ fn decide(
         "request form"
     };
     let evidence = |pick: &dyn Fn(&Verdict) -> bool,
-                    relation: &'static str,
+                    relation: Relation,
                     vs: &[(Verdict, f32, &Sentence)]| {
         vs.iter()
             .filter(|v| pick(&v.0))
@@ -1188,7 +1215,7 @@ fn decide(
         claim.reason = r.replace("{assertion}", who);
         claim.evidence = evidence(
             &|v| matches!(v, Verdict::Contradicts(_)),
-            "contradicts",
+            Relation::Contradicts,
             &verdicts,
         );
         // The clinical documents disagree with each other: say so.
@@ -1203,7 +1230,7 @@ fn decide(
             claim.evidence.push(Evidence {
                 citation: s.span.clone(),
                 score: support.map(|v| v.1).unwrap_or(0.0),
-                relation: "supports",
+                relation: Relation::Supports,
             });
             return "contradicted_documents_disagree";
         }
@@ -1222,7 +1249,7 @@ fn decide(
             short(&s.span.quote),
             history_note.unwrap_or_default()
         );
-        claim.evidence = evidence(&|v| matches!(v, Verdict::Supports), "supports", &verdicts);
+        claim.evidence = evidence(&|v| matches!(v, Verdict::Supports), Relation::Supports, &verdicts);
         rule
     } else if let Some((_, _, s)) = family {
         claim.status = ClaimStatus::Contradicted;
@@ -1232,7 +1259,7 @@ fn decide(
             s.span.page,
             short(&s.span.quote)
         );
-        claim.evidence = evidence(&|v| matches!(v, Verdict::Family), "contradicts", &verdicts);
+        claim.evidence = evidence(&|v| matches!(v, Verdict::Family), Relation::Contradicts, &verdicts);
         "contradicted_family_member"
     } else {
         claim.status = ClaimStatus::Unsupported;
@@ -1266,7 +1293,7 @@ fn decide(
             ),
         };
         claim.reason = reason;
-        claim.evidence = evidence(&|v| !matches!(v, Verdict::Weak), "related", &verdicts);
+        claim.evidence = evidence(&|v| !matches!(v, Verdict::Weak), Relation::Related, &verdicts);
         rule
     }
 }

@@ -341,6 +341,15 @@ pub fn quantities(sentence: &str, measures: &[(usize, usize, usize)]) -> Vec<Qua
     out
 }
 
+/// Two values agree within this share of the larger ("AHI 32" and "AHI 32.5")...
+const REL_TOLERANCE: f64 = 0.02;
+/// ...or within this much, for small values written with one decimal.
+const ABS_TOLERANCE: f64 = 0.051;
+/// A bound holds for a value down to this factor of it (1 - [`REL_TOLERANCE`]).
+const BELOW_FACTOR: f64 = 0.98;
+/// A bound holds for a value up to this factor of it (1 + [`REL_TOLERANCE`]).
+const ABOVE_FACTOR: f64 = 1.02;
+
 /// Does `found` agree with `claimed` (same kind assumed)?
 pub fn agrees(claimed: &Quantity, found: &Quantity) -> bool {
     let (a, b) = (claimed.value, found.value);
@@ -351,13 +360,13 @@ pub fn agrees(claimed: &Quantity, found: &Quantity) -> bool {
     if let Some(h) = found.hi {
         return a >= b && a <= h;
     }
-    let close = (a - b).abs() <= (0.02 * a.abs().max(b.abs())).max(0.051);
+    let close = (a - b).abs() <= (REL_TOLERANCE * a.abs().max(b.abs())).max(ABS_TOLERANCE);
     match (claimed.cmp, found.cmp) {
         (Cmp::Eq, Cmp::Eq) => close,
-        (Cmp::AtLeast, _) => b >= a * 0.98 || close,
-        (Cmp::AtMost, _) => b <= a * 1.02 || close,
-        (Cmp::Eq, Cmp::AtLeast) => a >= b * 0.98,
-        (Cmp::Eq, Cmp::AtMost) => a <= b * 1.02,
+        (Cmp::AtLeast, _) => b >= a * BELOW_FACTOR || close,
+        (Cmp::AtMost, _) => b <= a * ABOVE_FACTOR || close,
+        (Cmp::Eq, Cmp::AtLeast) => a >= b * BELOW_FACTOR,
+        (Cmp::Eq, Cmp::AtMost) => a <= b * ABOVE_FACTOR,
     }
 }
 

@@ -16,7 +16,7 @@
 use std::collections::HashSet;
 
 use pa_types::text::{char_slice, stem, tokenize, Token};
-use pa_types::{Citation, RedFlag, Sentence};
+use pa_types::{Citation, FlagAssertion, RedFlag, Sentence};
 use serde::Deserialize;
 
 use crate::context::{Assessment, Context};
@@ -196,8 +196,8 @@ pub struct Mention {
     pub start: usize,
     /// Char end, exclusive.
     pub end: usize,
-    /// `affirmed`, `negated`, `family`, `hypothetical`, `historical` or `uncertain`.
-    pub assertion: &'static str,
+    /// How the text asserts it.
+    pub assertion: FlagAssertion,
     /// Whether the mention makes the request urgent.
     pub escalates: bool,
 }
@@ -243,19 +243,19 @@ fn compile_pattern(flag: &str, p: &PatternDef) -> Result<Pattern, String> {
 }
 
 /// The reading of a mention, strongest first.
-fn reading(a: &Assessment) -> &'static str {
+fn reading(a: &Assessment) -> FlagAssertion {
     if a.family {
-        "family"
+        FlagAssertion::Family
     } else if a.negated || a.declined {
-        "negated"
+        FlagAssertion::Negated
     } else if a.hypothetical {
-        "hypothetical"
+        FlagAssertion::Hypothetical
     } else if a.historical {
-        "historical"
+        FlagAssertion::Historical
     } else if a.uncertain {
-        "uncertain"
+        FlagAssertion::Uncertain
     } else {
-        "affirmed"
+        FlagAssertion::Affirmed
     }
 }
 
@@ -329,7 +329,7 @@ impl RedFlagRules {
                 for m in self.pattern_mentions(ctx, text, &words, p, fi) {
                     let m = if question {
                         Mention {
-                            assertion: "hypothetical",
+                            assertion: FlagAssertion::Hypothetical,
                             escalates: false,
                             ..m
                         }
@@ -395,7 +395,7 @@ impl RedFlagRules {
             let mut assertion = reading(&a);
             // The qualifier must hold too: "SI without plan" is not "SI with plan".
             // Qualifiers are never triggers themselves ("declined" from 4/5 to 2/5).
-            if !p.with.is_empty() && assertion != "family" {
+            if !p.with.is_empty() && assertion != FlagAssertion::Family {
                 let mut quiet = with_here.clone();
                 quiet.push((start, end));
                 let prepared = ctx.prepare(&masked(text, &quiet));
@@ -404,11 +404,11 @@ impl RedFlagRules {
                     !(w.negated || w.declined)
                 });
                 if !holds {
-                    assertion = "negated";
+                    assertion = FlagAssertion::Negated;
                 }
             }
             let escalates = !(a.family || a.negated || a.declined || a.hypothetical)
-                && assertion != "negated"
+                && assertion != FlagAssertion::Negated
                 && (!a.historical || p.accept_historical)
                 && (!a.uncertain || p.accept_uncertain);
             out.push(Mention {
@@ -503,9 +503,9 @@ mod tests {
         let r = rules();
         let m = r.scan(&ctx(), "Passive SI without plan or intent.");
         assert_eq!(m.len(), 1);
-        assert_eq!((m[0].assertion, m[0].escalates), ("negated", false));
+        assert_eq!((m[0].assertion, m[0].escalates), (FlagAssertion::Negated, false));
         let q = r.scan(&ctx(), "Saddle anesthesia?");
-        assert_eq!((q[0].assertion, q[0].escalates), ("hypothetical", false));
+        assert_eq!((q[0].assertion, q[0].escalates), (FlagAssertion::Hypothetical, false));
     }
 }
 

@@ -17,7 +17,7 @@ impl Checker {
                 let e = &self.lex.entries[entry];
                 TraceConcept {
                     id: e.id.clone(),
-                    kind: e.kind.clone(),
+                    kind: e.kind.to_string(),
                     text: pa_types::text::char_slice(text, cs, ce)
                         .unwrap_or_default()
                         .to_string(),

@@ -23,7 +23,7 @@ use std::sync::{Arc, LazyLock, Mutex};
 use std::time::Duration;
 
 use pa_types::text::char_slice;
-use pa_types::{Citation, Sentence, Statement};
+use pa_types::{Backend, Citation, DropReason, Sentence, Statement, SummarySection};
 use regex::Regex;
 use serde::Deserialize;
 
@@ -288,7 +288,7 @@ struct AnswerCitation {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Proposed {
     /// Section.
-    pub section: String,
+    pub section: SummarySection,
     /// The model's sentence.
     pub text: String,
     /// (chunk id, quote).
@@ -317,12 +317,15 @@ pub fn parse_answer(content: &str) -> Result<Vec<Proposed>, LlmError> {
         .into_iter()
         .enumerate()
         .map(|(i, s)| {
-            if !LLM_SECTIONS.contains(&s.section.as_str()) {
-                return Err(LlmError::Schema(format!(
-                    "statement {i}: unknown section {:?}",
-                    s.section
-                )));
-            }
+            let section = match s.section.parse::<SummarySection>() {
+                Ok(sec) if LLM_SECTIONS.contains(&sec.as_str()) => sec,
+                _ => {
+                    return Err(LlmError::Schema(format!(
+                        "statement {i}: unknown section {:?}",
+                        s.section
+                    )))
+                }
+            };
             let len = s.text.chars().count();
             if len == 0 || len > 300 {
                 return Err(LlmError::Schema(format!(
@@ -345,7 +348,7 @@ pub fn parse_answer(content: &str) -> Result<Vec<Proposed>, LlmError> {
                 }
             }
             Ok(Proposed {
-                section: s.section,
+                section,
                 text: s.text,
                 citations: s
                     .citations
@@ -394,35 +397,35 @@ pub struct Verified {
     /// Published statements, citations mapped to absolute offsets.
     pub statements: Vec<Statement>,
     /// Dropped statements per reason.
-    pub dropped: BTreeMap<&'static str, u32>,
+    pub dropped: BTreeMap<DropReason, u32>,
 }
 
 /// Check every proposed statement against the chunks; keep only those whose
 /// every citation holds.
-pub fn verify(proposed: Vec<Proposed>, chunks: &[Chunk], backend: &str) -> Verified {
+pub fn verify(proposed: Vec<Proposed>, chunks: &[Chunk], backend: &Backend) -> Verified {
     let by_id: std::collections::HashMap<i64, &Chunk> =
         chunks.iter().map(|c| (c.id as i64, c)).collect();
     let mut out = Verified::default();
-    let mut ordinals: BTreeMap<String, u32> = BTreeMap::new();
+    let mut ordinals: BTreeMap<SummarySection, u32> = BTreeMap::new();
     'statements: for p in proposed {
         let mut cites = Vec::new();
         for (id, quote) in &p.citations {
             let Some(chunk) = by_id.get(id) else {
-                *out.dropped.entry("wrong_chunk").or_default() += 1;
+                *out.dropped.entry(DropReason::WrongChunk).or_default() += 1;
                 continue 'statements;
             };
             let q = quote.trim();
             if q.chars().count() < 8 || q.split_whitespace().count() < 2 {
-                *out.dropped.entry("quote_too_short").or_default() += 1;
+                *out.dropped.entry(DropReason::QuoteTooShort).or_default() += 1;
                 continue 'statements;
             }
             let span = &chunk.sentence.span;
             let Some((a, b)) = find_quote(&span.quote, q) else {
-                *out.dropped.entry("quote_not_found").or_default() += 1;
+                *out.dropped.entry(DropReason::QuoteNotFound).or_default() += 1;
                 continue 'statements;
             };
             if pa_evidence::claims::is_instruction(&span.quote) {
-                *out.dropped.entry("cites_instruction").or_default() += 1;
+                *out.dropped.entry(DropReason::CitesInstruction).or_default() += 1;
                 continue 'statements;
             }
             cites.push(Citation {
@@ -436,7 +439,7 @@ pub fn verify(proposed: Vec<Proposed>, chunks: &[Chunk], backend: &str) -> Verif
             });
         }
         if VERDICT.is_match(&p.text) {
-            *out.dropped.entry("verdict_language").or_default() += 1;
+            *out.dropped.entry(DropReason::VerdictLanguage).or_default() += 1;
             continue;
         }
         // Every number of the statement must be in what it quotes.
@@ -450,30 +453,34 @@ pub fn verify(proposed: Vec<Proposed>, chunks: &[Chunk], backend: &str) -> Verif
             .find_iter(&p.text)
             .any(|m| !quoted_numbers.contains(&m.as_str()))
         {
-            *out.dropped.entry("number_not_in_quote").or_default() += 1;
+            *out.dropped.entry(DropReason::NumberNotInQuote).or_default() += 1;
             continue;
         }
         // The quotes must carry what the statement says: its content words, its
         // negations, and something more than a letterhead or a title.
         if !cites.is_empty() && cites.iter().all(|c| is_header(&c.quote)) {
-            *out.dropped.entry("cites_header").or_default() += 1;
+            *out.dropped.entry(DropReason::CitesHeader).or_default() += 1;
             continue;
         }
         if !carried_by(&p.text, &quoted) {
-            *out.dropped.entry("content_not_in_quote").or_default() += 1;
+            *out.dropped
+                .entry(DropReason::ContentNotInQuote)
+                .or_default() += 1;
             continue;
         }
         if negated(&p.text) && !negated(&quoted) {
-            *out.dropped.entry("negation_not_in_quote").or_default() += 1;
+            *out.dropped
+                .entry(DropReason::NegationNotInQuote)
+                .or_default() += 1;
             continue;
         }
-        let ord = ordinals.entry(p.section.clone()).or_default();
+        let ord = ordinals.entry(p.section).or_default();
         out.statements.push(Statement {
             section: p.section,
             ordinal: *ord,
             text: p.text.split_whitespace().collect::<Vec<_>>().join(" "),
             citations: cites,
-            backend: backend.to_string(),
+            backend: backend.clone(),
         });
         *ord += 1;
     }
@@ -481,7 +488,7 @@ pub fn verify(proposed: Vec<Proposed>, chunks: &[Chunk], backend: &str) -> Verif
         (
             LLM_SECTIONS
                 .iter()
-                .position(|x| *x == s.section)
+                .position(|x| *x == s.section.as_str())
                 .unwrap_or(99),
             s.ordinal,
         )
@@ -682,8 +689,10 @@ impl LlmClient {
     }
 
     /// The backend name statements carry.
-    pub fn backend(&self) -> String {
-        format!("llm:{}", self.opts.model)
+    pub fn backend(&self) -> Backend {
+        Backend::Llm {
+            model: self.opts.model.clone(),
+        }
     }
 
     fn debug_write(&self, case_id: &str, attempt: u32, what: &str, body: &str) {
@@ -834,7 +843,7 @@ mod tests {
 
     fn prop(section: &str, text: &str, cites: &[(i64, &str)]) -> Proposed {
         Proposed {
-            section: section.into(),
+            section: section.parse().unwrap(),
             text: text.into(),
             citations: cites.iter().map(|(i, q)| (*i, q.to_string())).collect(),
         }
@@ -944,23 +953,25 @@ mod tests {
                 prop("prior_treatments", "Naproxen.", &[(1, "naproxen")]),
             ],
             &chunks,
-            "llm:test",
+            &Backend::Llm {
+                model: "test".into(),
+            },
         );
         assert_eq!(v.statements.len(), 1, "{:#?}", v.statements);
         let s = &v.statements[0];
-        assert_eq!(s.backend, "llm:test");
+        assert_eq!(s.backend.name(), "llm:test");
         assert_eq!(s.citations[0].start, 105);
         assert_eq!(
             s.citations[0].quote,
             "naproxen 500 mg BID x 4 weeks without relief"
         );
-        let d = |k| v.dropped.get(k).copied().unwrap_or(0);
-        assert_eq!(d("quote_not_found"), 1);
-        assert_eq!(d("wrong_chunk"), 1);
-        assert_eq!(d("number_not_in_quote"), 1);
-        assert_eq!(d("cites_instruction"), 1);
-        assert_eq!(d("verdict_language"), 1);
-        assert_eq!(d("quote_too_short"), 1);
+        let d = |k: DropReason| v.dropped.get(&k).copied().unwrap_or(0);
+        assert_eq!(d(DropReason::QuoteNotFound), 1);
+        assert_eq!(d(DropReason::WrongChunk), 1);
+        assert_eq!(d(DropReason::NumberNotInQuote), 1);
+        assert_eq!(d(DropReason::CitesInstruction), 1);
+        assert_eq!(d(DropReason::VerdictLanguage), 1);
+        assert_eq!(d(DropReason::QuoteTooShort), 1);
     }
 
     #[test]
@@ -1003,12 +1014,14 @@ mod tests {
                 ),
             ],
             &chunks,
-            "llm:test",
+            &Backend::Llm {
+                model: "test".into(),
+            },
         );
-        let d = |k| v.dropped.get(k).copied().unwrap_or(0);
-        assert_eq!(d("cites_header"), 1, "{:?}", v.dropped);
-        assert_eq!(d("content_not_in_quote"), 1, "{:?}", v.dropped);
-        assert_eq!(d("negation_not_in_quote"), 1, "{:?}", v.dropped);
+        let d = |k: DropReason| v.dropped.get(&k).copied().unwrap_or(0);
+        assert_eq!(d(DropReason::CitesHeader), 1, "{:?}", v.dropped);
+        assert_eq!(d(DropReason::ContentNotInQuote), 1, "{:?}", v.dropped);
+        assert_eq!(d(DropReason::NegationNotInQuote), 1, "{:?}", v.dropped);
         let texts: Vec<&str> = v.statements.iter().map(|s| s.text.as_str()).collect();
         assert_eq!(
             texts,

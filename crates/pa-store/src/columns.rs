@@ -138,7 +138,7 @@ pub(crate) fn evidence_list<'a>(
     let rows: Vec<SpanRow<'_>> = rows
         .map(|ev| {
             ev.iter()
-                .map(|e| (&e.citation, Some((e.score, e.relation))))
+                .map(|e| (&e.citation, Some((e.score, e.relation.as_str()))))
                 .collect()
         })
         .collect();

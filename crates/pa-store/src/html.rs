@@ -318,7 +318,7 @@ impl<'a> Cites<'a> {
             }
             seen.push(key);
             let rel = if relation {
-                format!("<span class=\"rel\">{}</span> ", esc(e.relation))
+                format!("<span class=\"rel\">{}</span> ", esc(e.relation.as_str()))
             } else {
                 String::new()
             };
@@ -677,7 +677,7 @@ fn claims_section<'a>(
             "<tr id=\"{anchor}\" class=\"claim\" data-status=\"{st}\" data-claim-id=\"{}\"><td class=\"s-{st}\">{st}</td><td>{} {own}<br><small>{}</small></td><td>{}</td><td>{ev}</td><td class=\"review\">{}</td></tr>",
             esc(&k.claim_id),
             esc(&k.span.quote),
-            esc(k.claim_type),
+            esc(k.claim_type.as_str()),
             esc(&k.reason),
             verdicts_cell(reviews.of(&crate::reviews::claim_fingerprint_of(c, k))),
             st = k.status.as_str(),
@@ -701,15 +701,15 @@ fn summary_section<'a>(h: &mut String, c: &'a CaseResult, cites: &mut Cites<'a>)
             .map(|x| cites.link(x, &anchor, &label))
             .collect();
         // A model's sentence is marked as such; its quotes were verified.
-        let by = if st.backend == "extractive" {
+        let by = if st.backend.is_extractive() {
             String::new()
         } else {
-            format!(" <span class=\"sec\">[{}]</span>", esc(&st.backend))
+            format!(" <span class=\"sec\">[{}]</span>", esc(&st.backend.name()))
         };
         let _ = writeln!(
             h,
             "<li id=\"{anchor}\"><span class=\"sec\">{}</span>: {} {}{by}</li>",
-            esc(&st.section.replace('_', " ")),
+            esc(&st.section.as_str().replace('_', " ")),
             esc(&st.text),
             links.join(" ")
         );
@@ -899,11 +899,11 @@ mod tests {
             }],
             summary: CaseSummary {
                 statements: vec![Statement {
-                    section: "history".into(),
+                    section: pa_types::SummarySection::RelevantHistory,
                     ordinal: 0,
                     text: "Knee pain.".into(),
                     citations,
-                    backend: "extractive".into(),
+                    backend: pa_types::Backend::Extractive,
                 }],
                 ..Default::default()
             },

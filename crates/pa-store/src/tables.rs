@@ -355,10 +355,10 @@ fn pages<'r>() -> Columns<'r, PageRow<'r>> {
 fn summaries<'r>() -> Columns<'r, ItemRow<'r, Statement>> {
     Columns::<ItemRow<'r, Statement>>::new()
         .utf8(col::CASE_ID, |x| x.0.case_id.clone())
-        .utf8(col::SECTION, |x| x.1.section.clone())
+        .utf8(col::SECTION, |x| x.1.section.as_str())
         .int("ordinal", |x| x.1.ordinal as i64)
         .utf8(col::TEXT, |x| x.1.text.clone())
-        .utf8("backend", |x| x.1.backend.clone())
+        .utf8("backend", |x| x.1.backend.name())
         .col(f(col::CITATIONS, list_type(false), false), |rows| {
             let cites: Vec<SpanRow<'_>> = rows
                 .iter()
@@ -377,7 +377,7 @@ fn claims<'r>() -> Columns<'r, ItemRow<'r, Claim>> {
         .int(col::START, |x| x.1.span.start as i64)
         .int(col::END, |x| x.1.span.end as i64)
         .utf8(col::TEXT, |x| x.1.span.quote.clone())
-        .utf8(col::CLAIM_TYPE, |x| x.1.claim_type)
+        .utf8(col::CLAIM_TYPE, |x| x.1.claim_type.as_str())
         .utf8(col::STATUS, |x| x.1.status.as_str())
         .utf8(col::REASON, |x| x.1.reason.clone())
         .col(f(col::EVIDENCE, list_type(true), false), |rows| {
@@ -419,7 +419,7 @@ fn facts<'r>() -> Columns<'r, ItemRow<'r, Fact>> {
         })
         .utf8_opt("unit", |x| x.1.unit.clone())
         .boolean("valid", |x| x.1.valid)
-        .utf8("assertion", |x| x.1.assertion)
+        .utf8("assertion", |x| x.1.assertion.as_str())
         .utf8("doc_kind", |x| x.1.doc_kind.as_str())
         .utf8(col::SECTION, |x| x.1.section.clone())
         .spans(|x| &x.1.span)
@@ -430,7 +430,7 @@ fn red_flags<'r>() -> Columns<'r, ItemRow<'r, RedFlag>> {
         .utf8(col::CASE_ID, |x| x.0.case_id.clone())
         .utf8("flag", |x| x.1.flag.clone())
         .utf8("label", |x| x.1.label.clone())
-        .utf8("assertion", |x| x.1.assertion)
+        .utf8("assertion", |x| x.1.assertion.as_str())
         .boolean("escalates", |x| x.1.escalates)
         .spans(|x| &x.1.span)
 }
@@ -467,14 +467,14 @@ fn cases_table<'r>() -> Columns<'r, &'r CaseResult> {
             c.summary
                 .statements
                 .iter()
-                .find(|s| s.section != "what_is_missing")
-                .map_or("extractive".to_string(), |s| s.backend.clone())
+                .find(|s| s.section != pa_types::SummarySection::WhatIsMissing)
+                .map_or("extractive".to_string(), |s| s.backend.name())
         })
         .int_opt("llm_attempts", |c| llm(c).map(|l| l.attempts))
         .int_opt("llm_published", |c| llm(c).map(|l| l.published))
         .int_opt("llm_dropped", |c| llm(c).map(|l| l.dropped))
         .utf8_opt("llm_drop_reasons", move |c| {
-            llm(c).map(|l| l.drop_reasons.clone())
+            llm(c).map(|l| l.drop_reasons_column())
         })
         .utf8_opt("llm_fallback", |c| llm(c).and_then(|l| l.fallback.clone()))
         .utf8_opt(col::POLICY_ID, |c| policy(c).map(|p| p.id.clone()))

@@ -22,6 +22,7 @@ use pa_types::text::{shorten, squash, stem, tokenize};
 use pa_types::{
     CaseSearcher, CaseSummary, Citation, Claim, ClaimStatus, CriterionResult, CriterionStatus,
     DocKind, Lexicon, Sentence, Statement,
+    Backend, ConceptKind, Relation, SummarySection,
 };
 use regex::Regex;
 
@@ -35,7 +36,7 @@ pub struct SummarizeOptions {
 }
 
 /// Section names in display order.
-pub const SECTIONS: &[&str] = pa_types::SUMMARY_SECTIONS;
+pub const SECTIONS: &[SummarySection] = SummarySection::ALL;
 
 /// What a case summary is made from.
 pub struct CaseInput<'a> {
@@ -52,11 +53,11 @@ pub struct CaseInput<'a> {
 }
 
 /// The query per section whose BM25 score adds to a sentence's rank.
-fn section_query(section: &str) -> &'static [&'static str] {
+fn section_query(section: SummarySection) -> &'static [&'static str] {
     match section {
-        "diagnoses" => &["diagnosis", "assessment", "icd", "diagnosed"],
-        "relevant_history" => &["history", "diagnosed", "chronic", "onset", "since", "years"],
-        "prior_treatments" => &[
+        SummarySection::Diagnoses => &["diagnosis", "assessment", "icd", "diagnosed"],
+        SummarySection::RelevantHistory => &["history", "diagnosed", "chronic", "onset", "since", "years"],
+        SummarySection::PriorTreatments => &[
             "tried",
             "failed",
             "trial",
@@ -69,7 +70,7 @@ fn section_query(section: &str) -> &'static [&'static str] {
             "response",
             "relief",
         ],
-        "key_findings" => &[
+        SummarySection::KeyFindings => &[
             "impression",
             "findings",
             "showed",
@@ -80,7 +81,7 @@ fn section_query(section: &str) -> &'static [&'static str] {
             "grade",
             "severe",
         ],
-        "functional_impact" => &[
+        SummarySection::FunctionalImpact => &[
             "unable",
             "difficulty",
             "limits",
@@ -91,7 +92,7 @@ fn section_query(section: &str) -> &'static [&'static str] {
             "daily",
             "activities",
         ],
-        "medical_necessity_rationale" => &[
+        SummarySection::MedicalNecessityRationale => &[
             "medically",
             "necessary",
             "indicated",
@@ -171,34 +172,34 @@ pub fn service(sentences: &[Sentence]) -> (Option<String>, Option<String>, Optio
     (code, (!desc.is_empty()).then_some(desc), Some(i))
 }
 
-fn concept_kinds(lex: &Lexicon, text: &str) -> Vec<String> {
+fn concept_kinds(lex: &Lexicon, text: &str) -> Vec<ConceptKind> {
     let stems: Vec<String> = tokenize(text).iter().map(|t| stem(&t.norm)).collect();
     lex.find(&stems)
         .into_iter()
-        .map(|h| lex.entries[h.entry].kind.clone())
+        .map(|h| lex.entries[h.entry].kind)
         .collect()
 }
 
 /// Score a sentence for a section; `None` when it does not belong there.
-fn score(section: &str, s: &Sentence, kinds: &[String]) -> Option<f32> {
+fn score(section: SummarySection, s: &Sentence, kinds: &[ConceptKind]) -> Option<f32> {
     let q = &s.span.quote;
     let clinical = !s.kind.is_assertion();
-    let has = |k: &str| kinds.iter().any(|x| x == k);
+    let has = |k: ConceptKind| kinds.contains(&k);
     let sec = s.section.as_str();
     let n = kinds.len() as f32;
     match section {
-        "diagnoses" => {
+        SummarySection::Diagnoses => {
             let codes = ICD10.find_iter(q).count() as f32;
             let label = sec == "diagnosis"
                 || sec.starts_with("assessment")
                 || q.to_lowercase().starts_with("diagnosis");
-            (codes > 0.0 && (label || has("condition")))
+            (codes > 0.0 && (label || has(ConceptKind::Condition)))
                 .then_some(codes + if label { 2.0 } else { 0.0 })
         }
-        "relevant_history" => (clinical
+        SummarySection::RelevantHistory => (clinical
             && (HISTORY.is_match(q)
                 || ["hpi", "history", "pmh", "subjective", "s", "background"].contains(&sec))
-            && (has("condition") || has("finding")))
+            && (has(ConceptKind::Condition) || has(ConceptKind::Finding)))
         .then_some(
             n + if sec == "hpi" || sec == "history" {
                 1.0
@@ -206,10 +207,10 @@ fn score(section: &str, s: &Sentence, kinds: &[String]) -> Option<f32> {
                 0.0
             },
         ),
-        "prior_treatments" => ((has("drug") || has("drug_class") || has("therapy"))
+        SummarySection::PriorTreatments => ((has(ConceptKind::Drug) || has(ConceptKind::DrugClass) || has(ConceptKind::Therapy))
             && TREATMENT.is_match(q))
         .then_some(n + if clinical { 2.0 } else { 0.0 }),
-        "key_findings" => {
+        SummarySection::KeyFindings => {
             let report = matches!(
                 s.kind,
                 DocKind::ImagingReport | DocKind::LabReport | DocKind::SleepStudy
@@ -231,16 +232,16 @@ fn score(section: &str, s: &Sentence, kinds: &[String]) -> Option<f32> {
             ]
             .contains(&sec);
             ((report || findingish)
-                && (report || has("measure") || has("test") || has("finding"))
+                && (report || has(ConceptKind::Measure) || has(ConceptKind::Test) || has(ConceptKind::Finding))
                 && FINDING.is_match(q))
             .then_some(
                 n + if sec == "impression" { 3.0 } else { 0.0 } + if report { 1.0 } else { 0.0 },
             )
         }
-        "functional_impact" => FUNCTION
+        SummarySection::FunctionalImpact => FUNCTION
             .is_match(q)
             .then_some(1.0 + if clinical { 1.0 } else { 0.0 }),
-        "medical_necessity_rationale" => {
+        SummarySection::MedicalNecessityRationale => {
             (s.kind.is_assertion() && RATIONALE.is_match(q)).then_some(1.0)
         }
         _ => None,
@@ -265,7 +266,7 @@ fn gaps(input: &CaseInput<'_>, request: Option<&Citation>) -> Vec<(String, Vec<C
                 cites.extend(
                     c.evidence
                         .iter()
-                        .filter(|e| e.relation == "contradicts")
+                        .filter(|e| e.relation == Relation::Contradicts)
                         .map(|e| e.citation.clone()),
                 );
                 out.push((
@@ -307,7 +308,7 @@ fn relevance(input: &CaseInput<'_>) -> Vec<std::collections::HashMap<(String, u3
         .iter()
         .map(|sec| {
             let mut m = std::collections::HashMap::new();
-            let (Some(searcher), terms) = (input.searcher, section_query(sec)) else {
+            let (Some(searcher), terms) = (input.searcher, section_query(*sec)) else {
                 return m;
             };
             if terms.is_empty() {
@@ -393,6 +394,31 @@ pub fn summarize(input: &CaseInput<'_>, lex: &Lexicon, opts: &SummarizeOptions) 
             );
         }
     }
+    let mut ranked = rank(input, lex, service_idx);
+    // The gaps come first: they are what a reviewer must not miss.
+    let request = service_idx.map(|i| &sentences[i].span);
+    let missing: Vec<(String, Vec<Citation>)> = gaps(input, request)
+        .into_iter()
+        .take(opts.max_per_section.max(1) * 2)
+        .collect();
+    let words: usize = missing.iter().map(|m| m.0.split_whitespace().count()).sum();
+    let chosen = choose(sentences, &mut ranked, words, opts);
+    let statements = statements(sentences, chosen, missing);
+    CaseSummary {
+        service_code,
+        service_description,
+        service_drug: drug.map(|d| d.0.to_string()),
+        statements,
+        llm: None,
+    }
+}
+
+
+/// Candidate sentences per section (indices into `input.sentences`), best
+/// first: rule score plus BM25 relevance; the request line alone for the
+/// requested service.
+fn rank(input: &CaseInput<'_>, lex: &Lexicon, service_idx: Option<usize>) -> Vec<Vec<usize>> {
+    let sentences = input.sentences;
     let bm25 = relevance(input);
     // A letter or form sentence the checker flagged is the writer's claim, not
     // a fact: it may stand as the request or the writer's rationale, and under
@@ -412,16 +438,16 @@ pub fn summarize(input: &CaseInput<'_>, lex: &Lexicon, opts: &SummarizeOptions) 
                     && s.span.start < c.end
             })
     };
-    let kinds: Vec<Vec<String>> = sentences
+    let kinds: Vec<Vec<ConceptKind>> = sentences
         .iter()
         .map(|s| concept_kinds(lex, &s.span.quote))
         .collect();
     // Ranked candidates per section.
-    let mut ranked: Vec<Vec<usize>> = SECTIONS
+    SECTIONS
         .iter()
         .enumerate()
         .map(|(k, sec)| {
-            if *sec == "requested_service" {
+            if *sec == SummarySection::RequestedService {
                 return service_idx.into_iter().collect();
             }
             let mut v: Vec<(f32, usize)> = sentences
@@ -430,27 +456,29 @@ pub fn summarize(input: &CaseInput<'_>, lex: &Lexicon, opts: &SummarizeOptions) 
                 .filter(|(_, s)| {
                     // Header lines (name, date of birth, ids) are identification.
                     !pa_types::text::is_identification_line(&s.span.quote)
-                        && (*sec == "medical_necessity_rationale" || !is_flagged_claim(s))
+                        && (*sec == SummarySection::MedicalNecessityRationale || !is_flagged_claim(s))
                 })
                 .filter_map(|(i, s)| {
                     let key = (s.span.doc_id.clone(), s.span.page, s.span.start);
                     let boost = bm25[k].get(&key).copied().unwrap_or(0.0);
-                    score(sec, s, &kinds[i]).map(|sc| (sc + boost, i))
+                    score(*sec, s, &kinds[i]).map(|sc| (sc + boost, i))
                 })
                 .collect();
             v.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
             v.into_iter().map(|(_, i)| i).collect()
         })
-        .collect();
+        .collect()
+}
 
-    // The gaps come first: they are what a reviewer must not miss.
-    let request = service_idx.map(|i| &sentences[i].span);
-    let missing: Vec<(String, Vec<Citation>)> = gaps(input, request)
-        .into_iter()
-        .take(opts.max_per_section.max(1) * 2)
-        .collect();
-    let mut words: usize = missing.iter().map(|m| m.0.split_whitespace().count()).sum();
-
+/// Pick statements round-robin over the sections, one per section per round,
+/// within the word budget (`words` already spent on the gaps); a sentence is
+/// used once, and the same text only once.
+fn choose(
+    sentences: &[Sentence],
+    ranked: &mut [Vec<usize>],
+    mut words: usize,
+    opts: &SummarizeOptions,
+) -> Vec<Vec<usize>> {
     let mut used = HashSet::new();
     let mut seen_text = HashSet::new();
     let mut chosen: Vec<Vec<usize>> = vec![Vec::new(); SECTIONS.len()];
@@ -480,13 +508,22 @@ pub fn summarize(input: &CaseInput<'_>, lex: &Lexicon, opts: &SummarizeOptions) 
             break;
         }
     }
+    chosen
+}
 
+/// The chosen sentences as statements, section by section, then the gaps under
+/// `what_is_missing`.
+fn statements(
+    sentences: &[Sentence],
+    chosen: Vec<Vec<usize>>,
+    missing: Vec<(String, Vec<Citation>)>,
+) -> Vec<Statement> {
     let mut statements = Vec::new();
     for (k, idxs) in chosen.into_iter().enumerate() {
         for (ordinal, i) in idxs.into_iter().enumerate() {
             let s = &sentences[i];
             statements.push(Statement {
-                section: SECTIONS[k].to_string(),
+                section: SECTIONS[k],
                 ordinal: ordinal as u32,
                 text: s
                     .span
@@ -495,26 +532,20 @@ pub fn summarize(input: &CaseInput<'_>, lex: &Lexicon, opts: &SummarizeOptions) 
                     .collect::<Vec<_>>()
                     .join(" "),
                 citations: vec![s.span.clone()],
-                backend: "extractive".into(),
+                backend: Backend::Extractive,
             });
         }
     }
     for (ordinal, (text, citations)) in missing.into_iter().enumerate() {
         statements.push(Statement {
-            section: "what_is_missing".into(),
+            section: SummarySection::WhatIsMissing,
             ordinal: ordinal as u32,
             text,
             citations,
-            backend: "extractive".into(),
+            backend: Backend::Extractive,
         });
     }
-    CaseSummary {
-        service_code,
-        service_description,
-        service_drug: drug.map(|d| d.0.to_string()),
-        statements,
-        llm: None,
-    }
+    statements
 }
 
 #[cfg(test)]
@@ -652,7 +683,7 @@ mod tests {
         let claim = |q: &str, status, evidence| pa_types::Claim {
             claim_id: "lmn#1".into(),
             span: s("lmn", DocKind::Lmn, "", q).span,
-            claim_type: "score",
+            claim_type: pa_types::ClaimType::Score,
             status,
             reason: "letter: 40; note: 17".into(),
             evidence,
@@ -666,7 +697,7 @@ mod tests {
                 vec![pa_types::Evidence {
                     citation: note.span.clone(),
                     score: 1.0,
-                    relation: "contradicts",
+                    relation: Relation::Contradicts,
                 }],
             ),
             claim("He failed CPAP.", ClaimStatus::Unsupported, vec![]),
@@ -698,7 +729,7 @@ mod tests {
         let gaps: Vec<&Statement> = sum
             .statements
             .iter()
-            .filter(|s| s.section == "what_is_missing")
+            .filter(|s| s.section == SummarySection::WhatIsMissing)
             .collect();
         assert_eq!(gaps.len(), 3, "{gaps:#?}");
         assert!(gaps[0].text.starts_with("Contradicted"));

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use serde::Deserialize;
 
 use crate::text::{stem, tokenize};
+use crate::ConceptKind;
 
 /// One concept.
 #[derive(Debug, Clone, Deserialize)]
@@ -14,8 +15,8 @@ use crate::text::{stem, tokenize};
 pub struct LexiconEntry {
     /// Stable id, e.g. `naproxen`, `nsaid`, `physical_therapy`.
     pub id: String,
-    /// `drug`, `drug_class`, `therapy`, `condition`, `measure`, `test`, `finding`, `specialist`.
-    pub kind: String,
+    /// What the concept is; an unknown kind fails the load.
+    pub kind: ConceptKind,
     /// Human label, e.g. `NSAIDs`.
     #[serde(default)]
     pub label: Option<String>,
@@ -114,7 +115,7 @@ impl Lexicon {
             self.by_id.insert(g.to_string(), self.entries.len());
             self.entries.push(LexiconEntry {
                 id: g.to_string(),
-                kind: "drug".into(),
+                kind: ConceptKind::Drug,
                 label: None,
                 terms: Vec::new(),
                 members: Vec::new(),
@@ -179,5 +180,22 @@ impl Lexicon {
             );
         }
         false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unknown_kind_fails_the_load_naming_it() {
+        let text = "version = 1\n[[concept]]\nid = \"x\"\nkind = \"drgu\"\nterms = [\"x\"]\n";
+        let err = Lexicon::from_toml(text).unwrap_err();
+        assert!(err.contains("drgu"), "{err}");
+        let ok = text.replace("drgu", "drug");
+        assert_eq!(
+            Lexicon::from_toml(&ok).unwrap().entries[0].kind,
+            ConceptKind::Drug
+        );
     }
 }

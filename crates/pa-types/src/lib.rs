@@ -22,8 +22,13 @@ pub mod drugs;
 mod lexicon;
 pub mod text;
 pub mod time;
+mod vocab;
 
 pub use lexicon::{ConceptHit, Lexicon, LexiconEntry};
+pub use vocab::{
+    Backend, ClaimType, ConceptKind, DropReason, FactAssertion, FlagAssertion, Relation,
+    SummarySection, UnknownName,
+};
 
 /// What a document is, as far as a reviewer cares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -352,16 +357,16 @@ pub struct Sentence {
 /// One statement of a case summary.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Statement {
-    /// Summary section (`requested_service`, `diagnoses`, ...).
-    pub section: String,
+    /// Summary section.
+    pub section: SummarySection,
     /// Order within the section, from 0.
     pub ordinal: u32,
     /// The statement as shown to a reviewer.
     pub text: String,
     /// At least one citation.
     pub citations: Vec<Citation>,
-    /// Which summarizer produced it (`extractive`).
-    pub backend: String,
+    /// Which summarizer produced it.
+    pub backend: Backend,
 }
 
 /// A case summary.
@@ -387,12 +392,23 @@ pub struct LlmReport {
     pub attempts: u32,
     /// Statements the model returned that verification dropped.
     pub dropped: u32,
-    /// Why they were dropped: `reason=count`, comma-separated.
-    pub drop_reasons: String,
+    /// Why they were dropped, with counts (see [`LlmReport::drop_reasons_column`]).
+    pub drop_reasons: std::collections::BTreeMap<DropReason, u32>,
     /// Statements published from the model.
     pub published: u32,
     /// Why the case fell back to the extractive summary, if it did.
     pub fallback: Option<String>,
+}
+
+impl LlmReport {
+    /// The `llm_drop_reasons` column: `reason=count`, comma-separated, by reason name.
+    pub fn drop_reasons_column(&self) -> String {
+        self.drop_reasons
+            .iter()
+            .map(|(k, n)| format!("{k}={n}"))
+            .collect::<Vec<_>>()
+            .join(",")
+    }
 }
 
 /// The verdict on a medical-necessity claim.
@@ -430,8 +446,8 @@ pub struct Evidence {
     pub citation: Citation,
     /// Match strength in 0..=1.
     pub score: f32,
-    /// `supports` or `contradicts`.
-    pub relation: &'static str,
+    /// How it bears on the claim or criterion.
+    pub relation: Relation,
 }
 
 /// A medical-necessity claim found in a letter or request form, with its verdict.
@@ -441,9 +457,8 @@ pub struct Claim {
     pub claim_id: String,
     /// The claim sentence.
     pub span: Citation,
-    /// `diagnosis`, `prior_treatment`, `duration`, `score`, `test_result`,
-    /// `functional_limitation`, `red_flag`, `specialist`, `site_of_care`, `history`.
-    pub claim_type: &'static str,
+    /// What the claim is about.
+    pub claim_type: ClaimType,
     /// Verdict.
     pub status: ClaimStatus,
     /// One line a nurse reviewer understands.
@@ -673,8 +688,8 @@ pub struct Fact {
     pub unit: Option<String>,
     /// For codes: whether the code has a valid shape. Always true otherwise.
     pub valid: bool,
-    /// How the text asserts it: `present`, `negated`, `hypothetical`, `family`.
-    pub assertion: &'static str,
+    /// How the text asserts it.
+    pub assertion: FactAssertion,
     /// The kind of document it was found in.
     pub doc_kind: DocKind,
     /// The section of the document.
@@ -691,8 +706,8 @@ pub struct RedFlag {
     pub flag: String,
     /// The flag's label for a reviewer.
     pub label: String,
-    /// `affirmed`, `negated`, `family`, `hypothetical`, `historical` or `uncertain`.
-    pub assertion: &'static str,
+    /// How the text asserts it.
+    pub assertion: FlagAssertion,
     /// Whether it makes the request expedited.
     pub escalates: bool,
     /// The mention, verbatim.

@@ -107,6 +107,24 @@ pub struct Token {
     pub end: usize,
 }
 
+/// The end (exclusive) of the word that starts at `chars[start]`, an
+/// alphanumeric: alphanumerics, and any of `joiners` followed by one; a `.`
+/// joins only before a digit (`7.2`, `M54.16`, but not `pain.Next`). Both
+/// tokenizers, [`tokenize`] and ConText's, scan words with it.
+pub fn word_end(chars: &[char], start: usize, joiners: &[char]) -> usize {
+    let mut i = start;
+    while i < chars.len()
+        && (chars[i].is_alphanumeric()
+            || (joiners.contains(&chars[i])
+                && i + 1 < chars.len()
+                && chars[i + 1].is_alphanumeric()
+                && (chars[i] != '.' || chars[i + 1].is_ascii_digit())))
+    {
+        i += 1;
+    }
+    i
+}
+
 /// Split into lowercase alphanumeric words (a `.` between digits stays inside the
 /// word, so `7.2` and `M54.16` are one token). Offsets are in chars.
 pub fn tokenize(s: &str) -> Vec<Token> {
@@ -119,16 +137,7 @@ pub fn tokenize(s: &str) -> Vec<Token> {
             continue;
         }
         let start = i;
-        while i < chars.len()
-            && (chars[i].is_alphanumeric()
-                || (chars[i] == '.'
-                    && i + 1 < chars.len()
-                    && chars[i + 1].is_ascii_digit()
-                    && i > start
-                    && chars[i - 1].is_alphanumeric()))
-        {
-            i += 1;
-        }
+        i = word_end(&chars, start, &['.']);
         out.push(Token {
             norm: chars[start..i].iter().collect::<String>().to_lowercase(),
             start,

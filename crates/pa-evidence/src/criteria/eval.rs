@@ -6,7 +6,7 @@
 use std::collections::{HashMap, HashSet};
 
 use pa_types::text::squash;
-use pa_types::{CriterionStatus, Sentence};
+use pa_types::{ConceptKind, CriterionStatus, Sentence};
 
 use super::lang::{Kind, Node};
 use super::patient;
@@ -420,7 +420,7 @@ impl<'s> CaseView<'s> {
             // drug in use: for concurrent use, the class name alone needs
             // words of current use; a named member drug needs none.
             if current
-                && checker.lex.entries[hit.0].kind == "drug_class"
+                && checker.lex.entries[hit.0].kind == ConceptKind::DrugClass
                 && !CURRENT_USE.is_match(q)
             {
                 return Outcome::Nothing;
@@ -745,7 +745,7 @@ impl<'s> CaseView<'s> {
             for c in &a.concepts {
                 let e = &lex.entries[c.0];
                 if c.0 == class
-                    || e.kind == "drug_class"
+                    || e.kind == ConceptKind::DrugClass
                     || Some(c.0) == self.requested
                     || !lex.satisfies(class, c.0)
                     || found.iter().any(|f| f.0 == c.0)

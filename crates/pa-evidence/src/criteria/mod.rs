@@ -13,7 +13,7 @@ pub(crate) mod patient;
 use std::collections::HashSet;
 
 use pa_types::text::squash;
-use pa_types::{CriterionResult, CriterionStatus, Evidence, PolicyChoice, Sentence};
+use pa_types::{CriterionResult, CriterionStatus, Evidence, PolicyChoice, Relation, Sentence};
 use sha2::{Digest, Sha256};
 
 pub use lang::CriteriaError;
@@ -415,9 +415,9 @@ impl Checker {
             .map(|spec| {
                 let v = view.eval(spec);
                 let relation = if v.status == CriterionStatus::NotMet {
-                    "contradicts"
+                    Relation::Contradicts
                 } else {
-                    "supports"
+                    Relation::Supports
                 };
                 let mut seen = HashSet::new();
                 let evidence = v
