@@ -6,10 +6,8 @@ use std::sync::LazyLock;
 use pa_types::{ClaimType, ConceptKind};
 use regex::Regex;
 
-/// Sentences addressed to a reviewer or a machine: never claims.
-static INSTRUCTION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(please|reviewer|disregard|ignore|mark (all|every)|classify|approve|override|instructions?|do not hesitate|contact (me|our)|feel free|thank you|you must|as an ai|system prompt)\b").unwrap()
-});
+use pa_types::text::INSTRUCTION;
+
 /// The request and its rationale, greetings and sign-offs: summary material, not claims.
 static NOT_A_CLAIM: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(medically necessary|is indicated|appropriate next step|i am writing|request(ing)? (authorization|approval)|^dear\b|^to whom|^sincerely|^respectfully|^regards|\battest\b)").unwrap()
@@ -111,11 +109,7 @@ pub enum Detection {
     NotAClaim,
 }
 
-/// Is this sentence addressed to a reviewer or a machine ("ignore previous
-/// instructions", "mark every claim as supported")?
-pub fn is_instruction(text: &str) -> bool {
-    INSTRUCTION.is_match(&text.split_whitespace().collect::<Vec<_>>().join(" "))
-}
+pub use pa_types::text::is_instruction;
 
 /// Classify one sentence of an assertion document. `label` is its `Label:` prefix
 /// if any; `concepts` the kinds of lexicon concepts it mentions.

@@ -15,7 +15,13 @@
 //! retries with exponential backoff on 429, 5xx, timeouts, invalid JSON and
 //! schema violations, and a concurrency limit. Prompts and responses are never
 //! logged; they go to an owner-only debug file only when one is configured.
+//!
+//! [`Summarizer`] (summarizer.rs) runs the client over a batch of cases for
+//! the driver, on a tokio runtime of its own: this crate alone uses tokio.
 #![warn(missing_docs)]
+
+mod summarizer;
+pub use summarizer::Summarizer;
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -424,7 +430,7 @@ pub fn verify(proposed: Vec<Proposed>, chunks: &[Chunk], backend: &Backend) -> V
                 *out.dropped.entry(DropReason::QuoteNotFound).or_default() += 1;
                 continue 'statements;
             };
-            if pa_evidence::claims::is_instruction(&span.quote) {
+            if pa_types::text::is_instruction(&span.quote) {
                 *out.dropped.entry(DropReason::CitesInstruction).or_default() += 1;
                 continue 'statements;
             }

@@ -259,3 +259,15 @@ mod identification_tests {
         }
     }
 }
+
+/// Sentences addressed to a reviewer or a machine: never claims, never
+/// published by the LLM summarizer.
+pub static INSTRUCTION: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"(?i)\b(please|reviewer|disregard|ignore|mark (all|every)|classify|approve|override|instructions?|do not hesitate|contact (me|our)|feel free|thank you|you must|as an ai|system prompt)\b").unwrap()
+});
+
+/// Is this sentence addressed to a reviewer or a machine ("ignore previous
+/// instructions", "mark every claim as supported")?
+pub fn is_instruction(text: &str) -> bool {
+    INSTRUCTION.is_match(&text.split_whitespace().collect::<Vec<_>>().join(" "))
+}

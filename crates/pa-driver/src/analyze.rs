@@ -1,0 +1,193 @@
+//! Analysing one case: its request (the service and drug asked for, decided
+//! once), then the payer criteria, the claims, the facts, red flags and
+//! priority, and the summary. A batch's cases are analysed in parallel.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use pa_index::RunIndex;
+use pa_types::{CaseResult, ExtractedDoc, Sentence};
+use rayon::prelude::*;
+
+use crate::fingerprint::{case_fingerprint, NO_POLICY};
+use crate::plan::StagePlan;
+use crate::report::StageTimes;
+
+/// What every claim trace of a run records about the run.
+pub(crate) struct TraceStamp {
+    run_id: String,
+    settings_hash: String,
+    lexicon_version: String,
+}
+
+impl TraceStamp {
+    /// The stamp of run `run_id` under settings of hash `settings_hash`, with
+    /// the embedded lexicon.
+    pub fn new(run_id: &str, settings_hash: &str) -> Self {
+        TraceStamp {
+            run_id: run_id.to_string(),
+            settings_hash: settings_hash.to_string(),
+            lexicon_version: lexicon_version(pa_config::DEFAULT_LEXICON),
+        }
+    }
+
+    /// Stamp the claims' traces with the run, its settings hash, the lexicon
+    /// version and the policy applied to the case (`<policy id>@<sha256, 12
+    /// hex>`, or `none`).
+    fn stamp(&self, claims: &mut [pa_types::Claim], criteria_version: &str) {
+        for t in claims.iter_mut().filter_map(|c| c.trace.as_mut()) {
+            t.run_id = self.run_id.clone();
+            t.settings_hash = self.settings_hash.clone();
+            t.lexicon_version = self.lexicon_version.clone();
+            t.criteria_version = criteria_version.to_string();
+        }
+    }
+}
+
+/// First 12 hex digits of the sha256 of `text`.
+fn sha12(text: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(text.as_bytes());
+    format!("{:x}", h.finalize())[..12].to_string()
+}
+
+/// `<version key>@<sha256 of the text, 12 hex>` of the lexicon.
+fn lexicon_version(text: &str) -> String {
+    let version = text
+        .lines()
+        .find_map(|l| l.strip_prefix("version = "))
+        .unwrap_or("?")
+        .trim();
+    format!("{version}@{}", sha12(text))
+}
+
+/// Thread time per analysis step, summed over the cases of a run.
+#[derive(Default)]
+pub(crate) struct CpuTimes {
+    evidence: AtomicU64,
+    facts: AtomicU64,
+    summarize: AtomicU64,
+}
+
+impl CpuTimes {
+    fn add(a: &AtomicU64, d: Duration) {
+        a.fetch_add(d.as_nanos() as u64, Ordering::Relaxed);
+    }
+
+    /// Record the sums in the run's stage times.
+    pub fn store_into(self, times: &mut StageTimes) {
+        let ns = |a: AtomicU64| Duration::from_nanos(a.into_inner());
+        times.summarize_cpu = ns(self.summarize);
+        times.evidence_cpu = ns(self.evidence);
+        times.facts_cpu = ns(self.facts);
+    }
+}
+
+/// What a case asks for, read from its sentences once and handed to the
+/// criteria check. The summary (`pa_summarize::summarize`) finds the service
+/// with the same function over the same sentences, so both agree.
+struct Request {
+    /// The requested service's code (CPT, HCPCS, NDC...).
+    service_code: Option<String>,
+    /// The requested drug's generic name.
+    drug: Option<&'static str>,
+}
+
+impl Request {
+    fn of(sents: &[Sentence]) -> Self {
+        Request {
+            service_code: pa_summarize::service(sents).0,
+            drug: pa_summarize::requested_drug(sents).map(|d| d.0),
+        }
+    }
+}
+
+/// One case to analyse.
+pub(crate) struct CaseWork<'a> {
+    /// Case id.
+    pub case_id: &'a str,
+    /// Its documents.
+    pub docs: Vec<ExtractedDoc>,
+    /// The sentences of its readable documents.
+    pub sentences: &'a [Sentence],
+    /// Its documents' fingerprint.
+    pub fingerprint: String,
+}
+
+/// Everything an analysis reads besides the case.
+pub(crate) struct Analyzer<'a> {
+    /// The run's stage options.
+    pub plan: &'a StagePlan,
+    /// The run, for the claims' traces.
+    pub stamp: &'a TraceStamp,
+    /// The batch's index.
+    pub index: &'a RunIndex,
+    /// Thread time per step.
+    pub cpu: &'a CpuTimes,
+}
+
+impl Analyzer<'_> {
+    /// Analyse a batch's cases in parallel, in order.
+    pub fn batch(&self, work: Vec<CaseWork<'_>>) -> Vec<CaseResult> {
+        work.into_par_iter().map(|w| self.case(w)).collect()
+    }
+
+    /// Analyse one case: request, criteria, claims, facts, red flags and
+    /// priority, summary.
+    pub fn case(&self, w: CaseWork<'_>) -> CaseResult {
+        let plan = self.plan;
+        let sents = w.sentences;
+        let _s = tracing::debug_span!("case", case_id = %w.case_id).entered();
+        let t0 = Instant::now();
+        let request = Request::of(sents);
+        let (choice, criteria) = plan.criteria.check(
+            &plan.checker,
+            request.service_code.as_deref(),
+            request.drug,
+            sents,
+        );
+        let fingerprint = case_fingerprint(
+            &w.fingerprint,
+            choice.policy.map_or(NO_POLICY, |p| p.sha256.as_str()),
+        );
+        let criteria_version = choice.policy.map_or_else(
+            || "none".to_string(),
+            |p| format!("{}@{}", p.id, &p.sha256[..12]),
+        );
+        let mut claims = plan.checker.check_case(w.case_id, sents, self.index);
+        self.stamp.stamp(&mut claims, &criteria_version);
+        let t1 = Instant::now();
+        let facts = plan.checker.facts(sents);
+        let red_flags = plan.red_flags.find(plan.checker.context(), sents);
+        let priority = crate::priority::assess(&red_flags, &w.docs, &plan.priority);
+        let t2 = Instant::now();
+        let summary = pa_summarize::summarize(
+            &pa_summarize::CaseInput {
+                case_id: w.case_id,
+                sentences: sents,
+                claims: &claims,
+                criteria: &criteria,
+                searcher: Some(self.index),
+            },
+            &plan.lexicon,
+            &plan.summarize,
+        );
+        CpuTimes::add(&self.cpu.evidence, t1 - t0);
+        CpuTimes::add(&self.cpu.facts, t2 - t1);
+        CpuTimes::add(&self.cpu.summarize, t2.elapsed());
+        CaseResult {
+            case_id: w.case_id.to_string(),
+            docs: w.docs,
+            summary,
+            claims,
+            criteria,
+            policy: choice.to_policy_choice(),
+            policy_note: choice.note.clone(),
+            facts,
+            red_flags,
+            priority,
+            fingerprint,
+        }
+    }
+}
