@@ -29,17 +29,10 @@ VOLATILE = {
     "reviewed_at",
 }
 VOLATILE_SUFFIX = ("_seconds", "_secs", "_ms", "_s", "_us_elapsed")
-# The runs table describes the run (host, pid, times, timings); only these columns of it are
-# behaviour: what was processed and what came out.
-RUNS_KEEP_PREFIX = ("n_", "settings", "lexicon", "criteria", "schema", "version", "status", "drop")
 
 
 def volatile(table, name):
-    if name in VOLATILE or name.endswith(VOLATILE_SUFFIX):
-        return True
-    if table == "runs":
-        return not name.startswith(RUNS_KEEP_PREFIX)
-    return False
+    return name in VOLATILE or name.endswith(VOLATILE_SUFFIX)
 
 
 def norm(value):
@@ -118,7 +111,10 @@ def audit_cases(out):
                     for k, v in e.items()
                     if k not in VOLATILE
                     and not k.endswith(VOLATILE_SUFFIX)
-                    and k not in ("time", "ts", "at", "prev", "hash", "host", "hostname", "pid", "user", "seq", "elapsed")
+                    and not k.endswith("_us")
+                    # The manifest holds run ids, so its hash differs; compare_manifests
+                    # compares the manifests themselves.
+                    and k not in ("manifest_sha256", "prev", "hash", "host", "user", "pid")
                 }
                 entries.append(json.dumps(norm(keep), sort_keys=True))
     return entries
@@ -128,6 +124,24 @@ def compare_audit(old, new, problems):
     a, b = audit_cases(old), audit_cases(new)
     if a != b:
         problems.append(f"audit: {len(a)} entries before, {len(b)} after\n  - {a[:1]}\n  + {b[:1]}"[:2000])
+
+
+def manifests(out):
+    """Each run's manifest: the files it wrote (run ids masked) with their row counts, in run order.
+    Bytes and hashes are left out: a parquet file holds its run id."""
+    found = []
+    for path in sorted(glob.glob(os.path.join(out, "manifests", "*.json"))):
+        with open(path, encoding="utf-8") as f:
+            m = json.load(f)
+        files = sorted((RUN_ID.sub("<run>", x["path"]), x.get("rows")) for x in m.get("files", []))
+        found.append({"shard": m.get("shard"), "files": files})
+    return found
+
+
+def compare_manifests(old, new, problems):
+    a, b = manifests(old), manifests(new)
+    if a != b:
+        problems.append(f"manifests differ:\n  - {str(a)[:800]}\n  + {str(b)[:800]}")
 
 
 def page_text(path):
@@ -162,15 +176,20 @@ def compare_pages(old, new, problems):
 TIMING = re.compile(r"\d+(\.\d+)?\s*(s|ms|pages/s|docs/s|MiB|MB|KiB|%)\b")
 
 
-def terminal(path):
+def terminal(path, out):
     with open(path, encoding="utf-8", errors="replace") as f:
-        text = RUN_ID.sub("<run>", f.read())
+        text = RUN_ID.sub("<run>", f.read().replace(out, "<out>"))
     text = INSTANT.sub("<time>", text)
-    return [TIMING.sub("<t>", line).rstrip() for line in text.splitlines()]
+    lines = []
+    for line in text.splitlines():
+        if "seconds" in line:  # the stage timings
+            line = re.sub(r"\d+\.\d+", "<t>", line)
+        lines.append(TIMING.sub("<t>", line).rstrip())
+    return lines
 
 
-def compare_terminal(old, new, problems):
-    a, b = terminal(old), terminal(new)
+def compare_terminal(old, new, old_out, new_out, problems):
+    a, b = terminal(old, old_out), terminal(new, new_out)
     if a != b:
         diff = [f"  - {x}\n  + {y}" for x, y in zip(a, b) if x != y][:5]
         problems.append(f"terminal: {len(a)} lines before, {len(b)} after\n" + "\n".join(diff))
@@ -182,7 +201,8 @@ def main():
     compare_tables(old, new, problems)
     compare_audit(old, new, problems)
     compare_pages(old, new, problems)
-    compare_terminal(old_term, new_term, problems)
+    compare_manifests(old, new, problems)
+    compare_terminal(old_term, new_term, old, new, problems)
     for p in problems:
         print(p)
     sys.exit(1 if problems else 0)
