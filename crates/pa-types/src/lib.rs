@@ -923,14 +923,22 @@ pub struct RunInfo {
     pub shard: Option<(u32, u32)>,
 }
 
-/// Named points between the commit steps of a run. With
-/// `PRIORAUTH_TEST_CRASH_AT=<step>` the process aborts there, like a SIGKILL:
-/// the crash-safety test walks every step.
+/// Named points between the commit steps of a run. In a build with the
+/// `failpoints` feature (the tests' build), `PRIORAUTH_TEST_CRASH_AT=<step>`
+/// makes the process abort there, like a SIGKILL: the crash-safety test walks
+/// every step. Without the feature this does nothing and reads no variable.
+#[cfg(feature = "failpoints")]
 pub fn crash_point(step: &str) {
     if std::env::var("PRIORAUTH_TEST_CRASH_AT").is_ok_and(|s| s == step) {
         std::process::abort();
     }
 }
+
+/// Named points between the commit steps of a run: nothing in a build without
+/// the `failpoints` feature (see the tests' build).
+#[cfg(not(feature = "failpoints"))]
+#[inline(always)]
+pub fn crash_point(_step: &str) {}
 
 /// The commit steps [`crash_point`] knows, in order.
 pub const CRASH_POINTS: &[&str] = &[
