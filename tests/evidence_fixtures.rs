@@ -10,7 +10,10 @@
 //! ICD-10-CM, a finding over two adjacent sentences, a claim naming a thing
 //! once negated and once not, lab result words ("NONREACTIVE"), "not excluded",
 //! "since <event> <date>", predicates that share a subject; and payer criteria,
-//! including evidence older than a criterion's time window.
+//! including evidence older than a criterion's time window. Also: support
+//! pooled from two sentences, a result still pending, tissue weights in grams, a
+//! suspicion followed by a dash and observed findings, a claim with one key term,
+//! and a count written after its noun ("bursts x 3").
 
 use std::process::Command;
 

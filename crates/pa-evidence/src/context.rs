@@ -122,9 +122,15 @@ pub struct CtxToken {
 /// triggers are written with them (`s/p`, `r/o`, `non-reactive`, `mother's`).
 const CTX_JOINERS: &[char] = &['/', '-', '\'', '.'];
 
+/// A dash token ([`ctx_tokens`] keeps one only between spaces).
+fn is_dash(t: &str) -> bool {
+    matches!(t, "-" | "–" | "—")
+}
+
 /// Tokenize for ConText matching: lowercase words as [`pa_types::text::tokenize`]
 /// scans them, but joined over [`CTX_JOINERS`], plus the punctuation that ends
-/// a trigger's scope (`;` `.` `:` `,` `(` `)`) as tokens of its own.
+/// a trigger's scope (`;` `.` `:` `,` `(` `)`, and a dash between spaces) as
+/// tokens of its own.
 pub fn ctx_tokens(s: &str) -> Vec<CtxToken> {
     let chars: Vec<char> = s.chars().collect();
     let mut out = Vec::new();
@@ -140,7 +146,13 @@ pub fn ctx_tokens(s: &str) -> Vec<CtxToken> {
                 end: i,
             });
         } else {
-            if matches!(c, ';' | '.' | ':' | ',' | '(' | ')') {
+            // A dash between spaces ("Suspected OSA - snoring, apneas") is
+            // punctuation too: the rules list it among the terminators. (A dash
+            // inside a word is a joiner, above.)
+            let spaced_dash = matches!(c, '-' | '–' | '—')
+                && (i == 0 || chars[i - 1].is_whitespace())
+                && chars.get(i + 1).is_none_or(|n| n.is_whitespace());
+            if matches!(c, ';' | '.' | ':' | ',' | '(' | ')') || spaced_dash {
                 out.push(CtxToken {
                     text: c.to_string(),
                     start: i,
@@ -170,6 +182,8 @@ struct Marks {
 pub struct Prepared {
     /// Token char ranges, and whether the token is a full stop.
     toks: Vec<(usize, usize, bool)>,
+    /// The token is a dash between spaces.
+    dash: Vec<bool>,
     axes: Vec<Marks>,
 }
 
@@ -233,9 +247,16 @@ impl Context {
             .iter()
             .map(|t| self.vocab.get(&t.text).copied().unwrap_or(UNKNOWN))
             .collect();
+        let dash: Vec<bool> = toks
+            .iter()
+            .map(|t| is_dash(&t.text) && self.terminators.contains(&t.text))
+            .collect();
+        // A dash ends the scope of a trigger before it ("Suspected OSA -
+        // snoring"), but not of a result after it ("TB test - negative"): it is
+        // a stop for the leftward scan only (`axis_applies`).
         let term: Vec<bool> = toks
             .iter()
-            .map(|t| self.terminators.contains(&t.text))
+            .map(|t| self.terminators.contains(&t.text) && !is_dash(&t.text))
             .collect();
         let n = toks.len();
         let axes = self
@@ -271,6 +292,7 @@ impl Context {
                 .iter()
                 .map(|t| (t.start, t.end, t.text == "."))
                 .collect(),
+            dash,
             axes,
         }
     }
@@ -284,7 +306,7 @@ impl Context {
         let mut i = ts;
         while i > 0 && words <= self.window {
             i -= 1;
-            if m.stop[i] {
+            if m.stop[i] || p.dash[i] {
                 break;
             }
             if m.pre[i] != 0 && m.pre[i] <= ts - i {
@@ -374,6 +396,24 @@ mod tests {
             .negated
         );
         assert!(!at("No fever, but reports chest pain.", "chest pain").negated);
+    }
+
+    #[test]
+    fn a_spaced_dash_ends_a_suspicion() {
+        // "Dx - findings": the findings after the dash are observed, not suspected.
+        let s = "Suspected narcolepsy - daytime sleepiness, cataplexy episodes weekly.";
+        let a = at(s, "cataplexy");
+        assert!(!a.uncertain && !a.hypothetical, "{a:?}");
+        assert!(at(s, "narcolepsy").uncertain);
+        // A result after a dash still reads back to its test.
+        assert!(at("Hepatitis B surface antigen - negative", "surface antigen").negated);
+    }
+
+    #[test]
+    fn a_result_not_back_yet_is_pending() {
+        assert!(at("Lyme serology sent out; results to follow.", "Lyme serology").hypothetical);
+        assert!(at("Hemoglobin electrophoresis drawn today, results to follow", "electrophoresis").hypothetical);
+        assert!(at("Awaiting the sleep study report.", "sleep study").hypothetical);
     }
 
     #[test]

@@ -65,6 +65,10 @@ const CONCEPT_WEIGHT: f32 = 2.0;
 /// Coverage at which a candidate sentence bears on a claim: a third of its key
 /// terms, with a concept or two words/dates among them.
 const MIN_COVERAGE: f32 = 0.34;
+/// Coverage that sentences pooled for support in parts must reach together:
+/// pooling fills in wording spread over a note, it must not skip a finding
+/// ("a full-thickness tear and marked atrophy" is not supported by the tear).
+const MIN_POOLED_COVERAGE: f32 = 0.75;
 /// Coverage enough when the candidate matches a specific concept of the claim
 /// (a drug, a therapy, a measure, a test), which carries it on its own.
 const MIN_COVERAGE_WITH_HEAD: f32 = 0.25;
@@ -279,9 +283,28 @@ pub struct Checker {
     opts: EvidenceOptions,
 }
 
+/// What one candidate sentence confirmed of a claim: which of its key terms it
+/// names (weighted as in coverage) and which kinds of the claim's numbers it
+/// gives with an agreeing value. Several sentences that each confirm a part,
+/// under every check a single sentence gets, can support a claim together
+/// ([`Checker::support_in_parts`]).
+#[derive(Debug, Default, Clone)]
+struct Parts {
+    /// Matched key terms: (key, weight).
+    terms: Vec<(String, f32)>,
+    /// Kinds of the claim's numbers this sentence confirms.
+    confirmed: Vec<QKind>,
+    /// The sentence (or its document's title) names a test, drug, therapy or
+    /// specialist that the claim names.
+    names_named: bool,
+}
+
 /// What one candidate sentence says about a claim.
 enum Verdict {
     Supports,
+    /// Supports one part of a claim whose parts other sentences support
+    /// ([`Checker::support_in_parts`]).
+    SupportsInPart,
     /// Would support, but the document is dated after the request.
     AfterRequest(String),
     Contradicts(String),
@@ -614,6 +637,7 @@ impl Checker {
                 self.opts.candidates,
             );
             let mut verdicts: Vec<(Verdict, f32, &Sentence)> = Vec::new();
+            let mut pieces: Vec<(Parts, &'static str, &Sentence)> = Vec::new();
             for h in hits {
                 let Some(cand) = by_pos.get(&(h.doc_id.as_str(), h.page, h.start)) else {
                     continue;
@@ -629,8 +653,19 @@ impl Checker {
                     .unwrap_or(&[]);
                 let request = doc_dates.get(s.span.doc_id.as_str()).copied();
                 let doc = CandidateDoc { head, request };
-                let (v, cov, rule) = self.verify(s, &a, claim_type, cand, b, doc);
+                let mut parts = Parts::default();
+                let (v, cov, rule) = self.verify(s, &a, claim_type, cand, b, doc, &mut parts);
                 let (v, rule) = dated(v, rule, &doc_dates, &s.span.doc_id, &cand.span.doc_id);
+                let after_request = matches!(
+                    (doc_dates.get(s.span.doc_id.as_str()), doc_dates.get(cand.span.doc_id.as_str())),
+                    (Some(req), Some(d)) if d > req
+                );
+                if matches!(v, Verdict::Weak | Verdict::MissingNumber(_))
+                    && !parts.terms.is_empty()
+                    && !after_request
+                {
+                    pieces.push((parts, rule, cand));
+                }
                 trace
                     .candidates
                     .push(candidate_trace(&h, cand, &v, cov, rule));
@@ -638,6 +673,8 @@ impl Checker {
             }
             if let Some(pair) = self.adjacent_support(s, &a, claim_type, &verdicts, &by_ordinal, &doc_heads, &doc_dates) {
                 verdicts.extend(pair);
+            } else if let Some(found) = self.support_in_parts(s, &a, &verdicts, &pieces) {
+                verdicts.extend(found);
             }
             trace::order_candidates(&mut trace.candidates);
             trace.rule = decide(
@@ -699,7 +736,8 @@ impl Checker {
                 .map(Vec::as_slice)
                 .unwrap_or(&[]);
             let doc = CandidateDoc { head, request };
-            let (v, joint, _) = self.verify(claim, a, claim_type, &joined, &b, doc);
+            let (v, joint, _) =
+                self.verify(claim, a, claim_type, &joined, &b, doc, &mut Parts::default());
             if joint <= cov || !matches!(v, Verdict::Supports) {
                 continue;
             }
@@ -711,6 +749,144 @@ impl Checker {
         None
     }
 
+    /// Support in parts: a claim that joins several facts ("negative urine
+    /// pregnancy test 06/02; uses an IUD", "PT for gait, OT for ADLs, SLP for
+    /// aphasia") is seldom written in one sentence of a note. When no sentence
+    /// decides the claim, the candidates that each passed every check a support
+    /// must pass (context, numbers, dates; none later than the request) but
+    /// matched too little are pooled: the claim is supported when together they
+    /// cover three quarters of its key terms ([`MIN_POOLED_COVERAGE`]), match
+    /// every concept of the claim, confirm every number a single support would
+    /// have to confirm, and name the test, drug, therapy or specialist the
+    /// claim names. At most three sentences are
+    /// pooled, each adding a term the others lack.
+    fn support_in_parts<'s>(
+        &self,
+        claim: &Sentence,
+        a: &Analysis,
+        verdicts: &[(Verdict, f32, &'s Sentence)],
+        pieces: &[(Parts, &'static str, &'s Sentence)],
+    ) -> Option<Vec<(Verdict, f32, &'s Sentence)>> {
+        const MAX_PIECES: usize = 3;
+        // A part of the claim that a sentence denies, however loosely matched
+        // ("marked muscle atrophy" against "no atrophy"), is not filled in.
+        if verdicts
+            .iter()
+            .any(|v| !matches!(v.0, Verdict::Weak | Verdict::MissingNumber(_)))
+            || pieces.iter().any(|p| p.1 == "opposite_polarity_loose_match")
+        {
+            return None;
+        }
+        // Pieces passed every check and fell short on coverage alone.
+        let pieces: Vec<(&Parts, &'s Sentence)> = pieces
+            .iter()
+            .filter(|p| {
+                matches!(
+                    p.1,
+                    "coverage_below_threshold"
+                        | "named_test_or_treatment_not_matched"
+                        | "number_not_confirmed"
+                )
+            })
+            .map(|p| (&p.0, p.2))
+            .collect();
+        if pieces.len() < 2 {
+            return None;
+        }
+        let denom = CONCEPT_WEIGHT * a.concepts.len() as f32 + a.words.len() as f32;
+        if denom == 0.0 {
+            return None;
+        }
+        let mut have: HashMap<&str, f32> = HashMap::new();
+        let mut chosen: Vec<usize> = Vec::new();
+        while chosen.len() < MAX_PIECES {
+            // The piece that adds the most weight not yet covered.
+            let best = pieces
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| !chosen.contains(i))
+                .map(|(i, (p, _))| {
+                    let gain: f32 = p
+                        .terms
+                        .iter()
+                        .filter(|(k, _)| !have.contains_key(k.as_str()))
+                        .map(|(_, w)| *w)
+                        .sum();
+                    (i, gain)
+                })
+                .filter(|(_, gain)| *gain > 0.0)
+                .max_by(|x, y| x.1.total_cmp(&y.1).then(y.0.cmp(&x.0)));
+            let Some((i, _)) = best else { break };
+            for (k, w) in &pieces[i].0.terms {
+                have.insert(k.as_str(), *w);
+            }
+            chosen.push(i);
+        }
+        if chosen.len() < 2 {
+            return None;
+        }
+        let cov = (have.values().sum::<f32>() / denom).min(1.0);
+        if cov < self.opts.support_coverage.max(MIN_POOLED_COVERAGE) {
+            return None;
+        }
+        // Every concept the claim names is confirmed by one of them: pooling
+        // fills in wording, never a finding ("rosuvastatin caused
+        // rhabdomyolysis" is not supported by rosuvastatin and a CK alone).
+        if a
+            .concepts
+            .iter()
+            .any(|c| !have.contains_key(format!("c{}", c.0).as_str()))
+        {
+            return None;
+        }
+        let picked: Vec<&(&Parts, &Sentence)> = chosen.iter().map(|&i| &pieces[i]).collect();
+        // Every number a single support would have to confirm is confirmed.
+        let confirmed = |k: &QKind| picked.iter().any(|(p, _)| p.confirmed.contains(k));
+        if a
+            .quantities
+            .iter()
+            .any(|q| self.number_required(a, &q.kind) && !confirmed(&q.kind))
+        {
+            return None;
+        }
+        // A named test, drug, therapy or specialist is named by one of them.
+        if self.names_named(a, &claim.span.quote) && !picked.iter().any(|(p, _)| p.names_named) {
+            return None;
+        }
+        Some(
+            picked
+                .into_iter()
+                .map(|(_, s)| (Verdict::SupportsInPart, cov, *s))
+                .collect(),
+        )
+    }
+
+    /// Would a supporting sentence have to give a number of this kind of the
+    /// claim's? Measures, scores out of a maximum and result units, unless the
+    /// value is already bound to a measure. (Durations and counts are not:
+    /// notes give them as dates and lists, "injections in March and July".)
+    fn number_required(&self, a: &Analysis, kind: &QKind) -> bool {
+        let bound = |kind: &QKind| {
+            a.quantities.iter().filter(|q| &q.kind == kind).all(|q| {
+                a.quantities
+                    .iter()
+                    .any(|m| matches!(m.kind, QKind::Measure(_)) && m.value == q.value)
+            })
+        };
+        match kind {
+            QKind::Measure(_) | QKind::ScoreOf(_) => true,
+            QKind::Unit(u) => unit_is_result(u) && !bound(kind),
+            _ => false,
+        }
+    }
+
+    /// Does the claim name (not negated) a test, drug, therapy or specialist?
+    fn names_named(&self, a: &Analysis, text: &str) -> bool {
+        a.concepts.iter().any(|c| {
+            is_named_kind(self.lex.entries[c.0].kind) && !self.assess(a, text, c.3, c.4).negated
+        })
+    }
+
     /// What `cand` says about the claim sentence `claim` (analysed as `a`).
     fn verify(
         &self,
@@ -720,6 +896,7 @@ impl Checker {
         cand: &Sentence,
         b: &Analysis,
         doc: CandidateDoc<'_>,
+        parts: &mut Parts,
     ) -> (Verdict, f32, &'static str) {
         let CandidateDoc {
             head: doc_head,
@@ -797,11 +974,14 @@ impl Checker {
             })
             .collect();
         // A date of the claim that the candidate gives too is one more matched word.
-        let matched_dates = a
+        let date_keys: Vec<String> = a
             .dates
             .iter()
-            .filter(|d| b.dates.iter().any(|e| d.same_as(e)))
-            .count();
+            .enumerate()
+            .filter(|(_, d)| b.dates.iter().any(|e| d.same_as(e)))
+            .map(|(i, _)| format!("d{i}"))
+            .collect();
+        let matched_dates = date_keys.len();
         // So is a number of the claim the candidate repeats ("NOSE score 75"
         // against "NOSE score today: 75/100"; "2019" against "dx 2019").
         let numbers = |x: &Analysis| -> HashSet<String> {
@@ -818,7 +998,11 @@ impl Checker {
                 .map(|t| t.norm.clone())
                 .collect()
         };
-        let matched_dates = matched_dates + numbers(a).intersection(&numbers(b)).count();
+        let same_numbers: Vec<String> = numbers(a)
+            .intersection(&numbers(b))
+            .map(|n| format!("n{n}"))
+            .collect();
+        let matched_dates = matched_dates + same_numbers.len();
         let nc = a.concepts.len() as f32;
         let nw = a.words.len() as f32;
         let denom = CONCEPT_WEIGHT * nc + nw;
@@ -844,13 +1028,31 @@ impl Checker {
             )
         });
         let same_code = a.codes.iter().any(|c| b.codes.contains(c));
-        let relevant = same_code
+        // A candidate giving a value of a kind the claim must see confirmed
+        // (a result unit, a measure, a score), with two key words in common,
+        // bears on the claim: its value is compared ("resection weight 700 g"
+        // against "estimated resection 450 g").
+        let same_result_kind = a.quantities.iter().any(|q| {
+            self.number_required(a, &q.kind) && b.quantities.iter().any(|f| f.kind == q.kind)
+        });
+        // A claim with a single key term ("daily headaches for six months")
+        // is borne on by a sentence that names it.
+        let single_term = nc + nw == 1.0 && cov >= 1.0;
+        let by_key_terms = same_code
+            || (same_result_kind && matched_words.len() + matched_dates >= 2)
             || (cov >= MIN_COVERAGE
                 && (!matched.is_empty() || matched_words.len() + matched_dates >= 2))
             || (head && cov >= MIN_COVERAGE_WITH_HEAD);
+        let relevant = by_key_terms || single_term;
         if !relevant {
             return (Verdict::Weak, cov, "not_relevant");
         }
+        parts.terms = matched
+            .iter()
+            .map(|m| (format!("c{}", m.0), CONCEPT_WEIGHT))
+            .chain(matched_words.iter().map(|w| (format!("w{}", w.1), 1.0)))
+            .chain(date_keys.into_iter().chain(same_numbers).map(|k| (k, 1.0)))
+            .collect();
         let where_ = format!("{} p.{}", cand.span.doc_id, cand.span.page);
 
         // Negative forms ("strength 5/5" against "weakness").
@@ -929,7 +1131,10 @@ impl Checker {
             if cb.negated != ca.negated && !cb.hypothetical && !agrees_elsewhere {
                 // Opposite polarity contradicts only a statement matched as
                 // closely as a support would need; a loose match says nothing.
-                if cov < self.opts.support_coverage {
+                // (Nor does a sentence that shares only the claim's one key
+                // term: "no headache history before 2025" says nothing of
+                // "daily headaches for six months".)
+                if cov < self.opts.support_coverage || !by_key_terms {
                     return (Verdict::Weak, cov, "opposite_polarity_loose_match");
                 }
                 return (
@@ -977,15 +1182,11 @@ impl Checker {
             }
             let found: Vec<&Quantity> = b_quantities.iter().filter(|f| &f.kind == kind).collect();
             if found.is_empty() {
-                let required = match kind {
-                    QKind::Measure(_) | QKind::ScoreOf(_) => true,
-                    QKind::Unit(u) => unit_is_result(u),
-                    _ => false,
-                };
-                if required && missing.is_none() {
+                if self.number_required(a, kind) && missing.is_none() {
                     missing = Some(claimed[0].surface.clone());
                 }
             } else if claimed.iter().any(|q| found.iter().any(|f| agrees(q, f))) {
+                parts.confirmed.push(kind.clone());
                 // A measure's value, or the same treatment for the same time.
                 strong |= matches!(kind, QKind::Measure(_))
                     || (matches!(kind, QKind::Duration)
@@ -1051,6 +1252,20 @@ impl Checker {
                 );
             }
         }
+        // A claim that names a test, a treatment or a specialist is supported
+        // only by a sentence that names it too ("EMG confirms radiculopathy" is
+        // not supported by "lumbar radiculopathy").
+        let named = is_named_kind;
+        // (A treatment the claim says was never used need not be named.)
+        let names_one = self.names_named(a, &claim.span.quote);
+        // The document's title names it for all its sentences: every line of a
+        // CT report is about the CT.
+        let matched_one = matched.iter().any(|m| named(self.lex.entries[m.0].kind))
+            || a.concepts.iter().any(|c| {
+                named(self.lex.entries[c.0].kind)
+                    && doc_head.iter().any(|&h| self.lex.satisfies(c.0, h))
+            });
+        parts.names_named = matched_one;
         if family {
             return (Verdict::Family, cov, "family");
         }
@@ -1060,31 +1275,6 @@ impl Checker {
         if let Some(m) = missing {
             return (Verdict::MissingNumber(m), cov, "number_not_confirmed");
         }
-        // A claim that names a test, a treatment or a specialist is supported
-        // only by a sentence that names it too ("EMG confirms radiculopathy" is
-        // not supported by "lumbar radiculopathy").
-        let named = |k: ConceptKind| {
-            matches!(
-                k,
-                ConceptKind::Test
-                    | ConceptKind::Drug
-                    | ConceptKind::DrugClass
-                    | ConceptKind::Therapy
-                    | ConceptKind::Specialist
-            )
-        };
-        // (A treatment the claim says was never used need not be named.)
-        let names_one = a.concepts.iter().any(|c| {
-            named(self.lex.entries[c.0].kind)
-                && !self.assess(a, &claim.span.quote, c.3, c.4).negated
-        });
-        // The document's title names it for all its sentences: every line of a
-        // CT report is about the CT.
-        let matched_one = matched.iter().any(|m| named(self.lex.entries[m.0].kind))
-            || a.concepts.iter().any(|c| {
-                named(self.lex.entries[c.0].kind)
-                    && doc_head.iter().any(|&h| self.lex.satisfies(c.0, h))
-            });
         // A negative list ("no history of CHF, COPD or opioid use") is
         // supported by a note that negates most of it.
         let negative_claim = matched
@@ -1107,6 +1297,19 @@ impl Checker {
             (Verdict::Weak, cov, "coverage_below_threshold")
         }
     }
+}
+
+/// Kinds of concept a claim must see named by its support: a test, a drug or
+/// drug class, a therapy, a specialist.
+fn is_named_kind(k: ConceptKind) -> bool {
+    matches!(
+        k,
+        ConceptKind::Test
+            | ConceptKind::Drug
+            | ConceptKind::DrugClass
+            | ConceptKind::Therapy
+            | ConceptKind::Specialist
+    )
 }
 
 /// A verdict in time: a value measured after the request says nothing about the
@@ -1209,6 +1412,11 @@ fn decide(
         .iter()
         .find(|v| matches!(v.0, Verdict::Contradicts(_)));
     let support = verdicts.iter().find(|v| matches!(v.0, Verdict::Supports));
+    let in_parts: Vec<&Sentence> = verdicts
+        .iter()
+        .filter(|v| matches!(v.0, Verdict::SupportsInPart))
+        .map(|v| v.2)
+        .collect();
     let family = verdicts.iter().find(|v| matches!(v.0, Verdict::Family));
     if let Some((Verdict::Contradicts(r), _, cs)) = contradiction {
         claim.status = ClaimStatus::Contradicted;
@@ -1251,6 +1459,23 @@ fn decide(
         );
         claim.evidence = evidence(&|v| matches!(v, Verdict::Supports), Relation::Supports, &verdicts);
         rule
+    } else if !in_parts.is_empty() {
+        claim.status = ClaimStatus::Supported;
+        let each: Vec<String> = in_parts
+            .iter()
+            .map(|s| format!("{} p.{}: \"{}\"", s.span.doc_id, s.span.page, short(&s.span.quote)))
+            .collect();
+        claim.reason = format!("supported in parts by {}", each.join("; and by "));
+        claim.evidence = in_parts
+            .iter()
+            .zip(verdicts.iter().filter(|v| matches!(v.0, Verdict::SupportsInPart)))
+            .map(|(s, v)| Evidence {
+                citation: s.span.clone(),
+                score: v.1,
+                relation: Relation::Supports,
+            })
+            .collect();
+        "supported_in_parts"
     } else if let Some((_, _, s)) = family {
         claim.status = ClaimStatus::Contradicted;
         claim.reason = format!(

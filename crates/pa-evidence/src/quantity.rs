@@ -71,7 +71,7 @@ static FREQ: LazyLock<Regex> = LazyLock::new(|| {
 });
 static PAIN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(\d{1,2})\s*/\s*10\b").unwrap());
 static UNIT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:\b(\d+(?:\.\d+)?)\s*x\s*)?\b(\d+(?:\.\d+)?)\s*(%|percent|mg/dl|mg/l|mm\s?hg|kg/m2|cm|mm|lbs?|pounds|kg|mcg|mg|units|events/h|events per hour|/hr|/h|iu/ml|u/l|meq/l|degrees)(?:\b|\s|$|[,.;)])")
+    Regex::new(r"(?i)(?:\b(\d+(?:\.\d+)?)\s*x\s*)?\b(\d+(?:\.\d+)?)\s*(%|percent|mg/dl|mg/l|mm\s?hg|kg/m2|cm|mm|lbs?|pounds|kg|mcg|mg|units|events/h|events per hour|/hr|/h|iu/ml|u/l|meq/l|degrees|g/dl|grams?|gm|g)(?:\b|\s|$|[,.;)])")
         .unwrap()
 });
 /// A look-back window before a duration: "in the past", "within the last", "over the previous".
@@ -117,6 +117,8 @@ fn unit_name(u: &str) -> &'static str {
         "iu/ml" => "IU/mL",
         "u/l" => "U/L",
         "meq/l" => "mEq/L",
+        "g/dl" => "g/dL",
+        "g" | "gm" | "gram" | "grams" => "g",
         _ => "degrees",
     }
 }
@@ -129,12 +131,15 @@ static COUNT: LazyLock<Regex> = LazyLock::new(|| {
     ))
     .unwrap()
 });
+/// A count written after its noun, as notes do: "OCS bursts x3", "ED visits x 2".
+static COUNT_AFTER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\b([a-z]{4,}s)\s*x\s*(\d{1,2})\b").unwrap());
 /// Nouns a count is not about: units, time, doses, and words that make the
 /// number something else ("two of three", "3 times").
 const NOT_COUNTED: &[&str] = &[
     "hour", "hours", "days", "weeks", "months", "years", "times", "minutes", "units", "point",
     "points", "percent", "pounds", "inches", "feet", "degrees", "puffs", "tablets", "capsules",
-    "doses", "daily", "weekly", "monthly", "nights", "mg", "with", "from", "than", "and", "more",
+    "doses", "grams", "daily", "weekly", "monthly", "nights", "mg", "with", "from", "than", "and", "more",
     "less", "over", "each", "per",
 ];
 
@@ -267,18 +272,27 @@ pub fn quantities(sentence: &str, measures: &[(usize, usize, usize)]) -> Vec<Qua
             surface: c[0].to_string(),
         });
     }
-    for c in COUNT.captures_iter(&text) {
-        let noun = c[3].to_lowercase();
+    // "three hospitalizations" (number, noun) and "bursts x3" (noun, number).
+    let counts = COUNT
+        .captures_iter(&text)
+        .map(|c| (c.get(3).unwrap(), c.get(1).unwrap(), c.get(0).unwrap()))
+        .chain(
+            COUNT_AFTER
+                .captures_iter(&text)
+                .map(|c| (c.get(1).unwrap(), c.get(2).unwrap(), c.get(0).unwrap())),
+        );
+    for (noun, n, whole) in counts {
+        let noun = noun.as_str().to_lowercase();
         if NOT_COUNTED.contains(&noun.as_str()) || noun.ends_with("ly") {
             continue;
         }
-        let Some(v) = num(&c[1]) else { continue };
+        let Some(v) = num(n.as_str()) else { continue };
         out.push(Quantity {
             kind: QKind::Count(pa_types::text::stem(noun.trim_end_matches('s'))),
             value: v,
-            cmp: qualifier(before(c.get(0).unwrap().start())),
+            cmp: qualifier(before(whole.start())),
             hi: None,
-            surface: c[0].to_string(),
+            surface: whole.as_str().to_string(),
         });
     }
     // Measure-bound numbers.
@@ -379,6 +393,30 @@ mod tests {
             .into_iter()
             .map(|q| (q.kind, q.value, q.cmp))
             .collect()
+    }
+
+    #[test]
+    fn a_count_written_after_its_noun() {
+        let q = kinds("ED visits x2 this winter; steroid bursts x 3 in the past year");
+        assert!(q.contains(&(QKind::Count(pa_types::text::stem("visit")), 2.0, Cmp::Eq)), "{q:?}");
+        assert!(q.contains(&(QKind::Count(pa_types::text::stem("burst")), 3.0, Cmp::Eq)), "{q:?}");
+        let claimed = &quantities("three steroid bursts", &[])[0];
+        let found = quantities("steroid bursts x 3", &[]);
+        assert!(agrees(claimed, &found[0]));
+        // "2x/day" is a frequency, not a count.
+        assert!(kinds("ibuprofen 2x/day").iter().all(|k| !matches!(k.0, QKind::Count(_))));
+    }
+
+    #[test]
+    fn grams_are_a_unit_not_a_count() {
+        // Tissue weights ("specimen weight 380 grams", "excised 1,250 g").
+        let q = kinds("the excised specimen weighed 380 grams, and the other 350 g");
+        assert_eq!(
+            q,
+            vec![(QKind::Unit("g"), 380.0, Cmp::Eq), (QKind::Unit("g"), 350.0, Cmp::Eq)]
+        );
+        assert!(unit_is_result("g"));
+        assert_eq!(kinds("Hgb 9.8 g/dL")[0].0, QKind::Unit("g/dL"));
     }
 
     #[test]

@@ -121,6 +121,7 @@ pub(crate) fn order_candidates(c: &mut [TraceCandidate]) {
 fn verdict_name(v: &Verdict) -> &'static str {
     match v {
         Verdict::Supports => "supports",
+        Verdict::SupportsInPart => "supports_in_part",
         Verdict::AfterRequest(_) => "after_request",
         Verdict::Contradicts(_) => "contradicts",
         Verdict::ValueDiffers(_) => "value_differs",
