@@ -13,7 +13,8 @@
 //! including evidence older than a criterion's time window. Also: support
 //! pooled from two sentences, a result still pending, tissue weights in grams, a
 //! suspicion followed by a dash and observed findings, a claim with one key term,
-//! and a count written after its noun ("bursts x 3").
+//! a count written after its noun ("bursts x 3"), and a dose of a past course
+//! against the current dose.
 
 use std::process::Command;
 

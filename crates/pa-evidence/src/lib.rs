@@ -311,6 +311,9 @@ enum Verdict {
     /// A value differs ("LDL 190" against "LDL 128"): a contradiction unless a
     /// later sentence gives the claimed value (then the other is history).
     ValueDiffers(String),
+    /// A dose differs: a contradiction unless another sentence gives the
+    /// claimed dose (doses change: tapers, titrations), then it is history.
+    DoseDiffers(String),
     Family,
     Hypothetical,
     MissingNumber(String),
@@ -934,7 +937,16 @@ impl Checker {
             if matched.iter().any(|m| m.0 == ce) {
                 continue;
             }
-            let spelled = self.lex.entries[ce].terms.iter().find_map(|term| {
+            // A drug known only to the drug vocabulary has no terms: its
+            // generic name is its term ("Pred" read as prednisone).
+            let entry = &self.lex.entries[ce];
+            let own_name = [entry.id.clone()];
+            let terms = if entry.terms.is_empty() {
+                &own_name[..]
+            } else {
+                &entry.terms[..]
+            };
+            let spelled = terms.iter().find_map(|term| {
                 let stems: Vec<String> = tokenize(term)
                     .iter()
                     .map(|t| stem(&t.norm))
@@ -1167,6 +1179,17 @@ impl Checker {
         let other_time = !a.dates.is_empty()
             && !b.dates.is_empty()
             && !a.dates.iter().any(|d| b.dates.iter().any(|e| d.same_as(e)));
+        let is_dose = |k: &QKind| matches!(k, QKind::Unit(u) if !unit_is_result(u));
+        // A dose of a past course ("both tapers failed below 15 mg") and the
+        // current dose ("currently prednisone 20 mg") are of other times.
+        let dose_in_other_time = || {
+            matched.iter().filter(|m| self.is_drug(m.0)).any(|m| {
+                m.2.is_some_and(|(s2, e2)| {
+                    self.assess(a, &claim.span.quote, m.1 .0, m.1 .1).historical
+                        != self.assess(b, &cand.span.quote, s2, e2).historical
+                })
+            })
+        };
         for kind in groups {
             let claimed: Vec<&Quantity> = a.quantities.iter().filter(|q| &q.kind == kind).collect();
             if let QKind::Unit(_) = kind {
@@ -1205,7 +1228,7 @@ impl Checker {
                 // about one and the same drug ("atorvastatin 80 mg" is not
                 // contradicted by "rosuvastatin 20 mg" in the same sentence).
                 continue;
-            } else if other_time {
+            } else if other_time || (is_dose(kind) && dose_in_other_time()) {
                 continue;
             } else {
                 let label = match kind {
@@ -1219,15 +1242,15 @@ impl Checker {
                     _ => String::new(),
                 };
                 let found_text: Vec<&str> = found.iter().map(|f| f.surface.trim()).collect();
-                return (
-                    Verdict::ValueDiffers(format!(
-                        "{{assertion}}: {label}{}; {where_}: {label}{}",
-                        claimed[0].surface.trim(),
-                        found_text.join(", ")
-                    )),
-                    cov,
-                    "value_differs",
+                let why = format!(
+                    "{{assertion}}: {label}{}; {where_}: {label}{}",
+                    claimed[0].surface.trim(),
+                    found_text.join(", ")
                 );
+                if is_dose(kind) {
+                    return (Verdict::DoseDiffers(why), cov, "dose_differs");
+                }
+                return (Verdict::ValueDiffers(why), cov, "value_differs");
             }
         }
         // "three medications": the candidate must name that many distinct drugs.
@@ -1328,7 +1351,7 @@ fn dated(
         return (v, rule);
     }
     match v {
-        Verdict::ValueDiffers(_) => (Verdict::Weak, "value_measured_after_request"),
+        Verdict::ValueDiffers(_) | Verdict::DoseDiffers(_) => (Verdict::Weak, "value_measured_after_request"),
         Verdict::Supports => (
             Verdict::AfterRequest(format!(
                 "{} is dated {:04}-{:02}-{:02}, after the request ({:04}-{:02}-{:02})",
@@ -1368,7 +1391,7 @@ fn decide(
         .max_by_key(|x| x.0);
     let latest_diff = verdicts
         .iter()
-        .filter(|v| matches!(v.0, Verdict::ValueDiffers(_)))
+        .filter(|v| matches!(v.0, Verdict::ValueDiffers(_) | Verdict::DoseDiffers(_)))
         .filter_map(|v| when(v.2).map(|d| (d, v.2)))
         .max_by_key(|x| x.0);
     let mut history_note = None;
@@ -1379,15 +1402,19 @@ fn decide(
                 older.span.doc_id, older.span.page, dd.0, dd.1, dd.2
             ));
             for v in verdicts.iter_mut() {
-                if matches!(v.0, Verdict::ValueDiffers(_)) {
+                if matches!(v.0, Verdict::ValueDiffers(_) | Verdict::DoseDiffers(_)) {
                     v.0 = Verdict::Weak;
                 }
             }
         }
     }
+    let any_support = verdicts.iter().any(|v| matches!(v.0, Verdict::Supports));
     for v in verdicts.iter_mut() {
-        if let Verdict::ValueDiffers(r) = &v.0 {
-            v.0 = Verdict::Contradicts(r.clone());
+        match &v.0 {
+            Verdict::ValueDiffers(r) => v.0 = Verdict::Contradicts(r.clone()),
+            Verdict::DoseDiffers(_) if any_support => v.0 = Verdict::Weak,
+            Verdict::DoseDiffers(r) => v.0 = Verdict::Contradicts(r.clone()),
+            _ => {}
         }
     }
     let who = if doc_kind == "lmn" {

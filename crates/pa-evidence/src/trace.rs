@@ -125,6 +125,7 @@ fn verdict_name(v: &Verdict) -> &'static str {
         Verdict::AfterRequest(_) => "after_request",
         Verdict::Contradicts(_) => "contradicts",
         Verdict::ValueDiffers(_) => "value_differs",
+        Verdict::DoseDiffers(_) => "dose_differs",
         Verdict::Family => "family",
         Verdict::Hypothetical => "hypothetical",
         Verdict::MissingNumber(_) => "missing_number",
