@@ -14,7 +14,8 @@
 //! pooled from two sentences, a result still pending, tissue weights in grams, a
 //! suspicion followed by a dash and observed findings, a claim with one key term,
 //! a count written after its noun ("bursts x 3"), and a dose of a past course
-//! against the current dose.
+//! against the current dose; opposite states (smoking, living alone, a nonfocal
+//! exam, non-adherence, non-ambulatory) and the same states agreeing.
 
 use std::process::Command;
 

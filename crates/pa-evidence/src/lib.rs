@@ -1029,15 +1029,18 @@ impl Checker {
                 .min(1.0);
         // A specific concept (a drug, a therapy, a measure, a test) carries a claim
         // on its own; otherwise a third of the key terms must match.
+        // (A sentence that denies a concept of the claim in so many words,
+        // "5/5 strength" against "weakness", carries it too.)
         let head = matched.iter().any(|m| {
-            matches!(
-                self.lex.entries[m.0].kind,
-                ConceptKind::Drug
-                    | ConceptKind::DrugClass
-                    | ConceptKind::Therapy
-                    | ConceptKind::Measure
-                    | ConceptKind::Test
-            )
+            m.2.is_none()
+                || matches!(
+                    self.lex.entries[m.0].kind,
+                    ConceptKind::Drug
+                        | ConceptKind::DrugClass
+                        | ConceptKind::Therapy
+                        | ConceptKind::Measure
+                        | ConceptKind::Test
+                )
         });
         let same_code = a.codes.iter().any(|c| b.codes.contains(c));
         // A candidate giving a value of a kind the claim must see confirmed
