@@ -9,6 +9,8 @@
 # the new binary's synth must write the same bytes. Each drop is run twice per binary: the
 # first run, then a rerun over the same output (which must redo nothing and report so).
 # Prints SAME and exits 0, or prints the differences and exits 1.
+# SAME_DIR=<dir> keeps the outputs there; with REUSE_OLD=1 the old binary's outputs already in
+# SAME_DIR are used again (the old side of a 300-case drop takes long, and does not change).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 OLD=$(realpath "$1")
@@ -20,7 +22,12 @@ W=${SAME_DIR:-$(mktemp -d)}
 [ -n "${SAME_DIR:-}" ] || trap 'rm -rf "$W"' EXIT
 export NO_COLOR=1 COLUMNS=120
 
-"$OLD" synth --cases "$CASES" --seed 7 --scan-share "$SCANS" --out "$W/synth" > /dev/null
+REUSE_OLD=${REUSE_OLD:-0}
+if [ "$REUSE_OLD" = 1 ] && [ -d "$W/synth" ]; then :; else
+    rm -rf "$W/synth"
+    "$OLD" synth --cases "$CASES" --seed 7 --scan-share "$SCANS" --out "$W/synth" > /dev/null
+fi
+rm -rf "$W/synth-new"
 "$NEW" synth --cases "$CASES" --seed 7 --scan-share "$SCANS" --out "$W/synth-new" > /dev/null
 status=0
 if ! diff -r -q "$W/synth" "$W/synth-new" > "$W/synth.diff"; then
@@ -40,6 +47,8 @@ for drop in sample_docs "$W/synth"; do
     name=$(basename "$drop")
     for side in old new; do
         bin=$OLD; [ "$side" = new ] && bin=$NEW
+        if [ "$side" = old ] && [ "$REUSE_OLD" = 1 ] && [ -s "$W/old-$name.term" ]; then continue; fi
+        rm -rf "${W:?}/$side-$name"
         run "$bin" "$drop" "$W/$side-$name" "$W/$side-$name.term"
         run "$bin" "$drop" "$W/$side-$name" "$W/$side-$name.rerun.term"
         cat "$W/$side-$name.rerun.term" >> "$W/$side-$name.term"

@@ -125,13 +125,13 @@ mod tests {
     #[test]
     fn a_live_lock_blocks_and_a_stale_one_is_replaced() {
         let tmp = tempfile::tempdir().unwrap();
-        let first = ops::OutputLock::acquire(tmp.path()).unwrap();
-        let err = ops::OutputLock::acquire(tmp.path()).unwrap_err();
+        let first = crate::ops::OutputLock::acquire(tmp.path()).unwrap();
+        let err = crate::ops::OutputLock::acquire(tmp.path()).unwrap_err();
         assert!(err.contains(&std::process::id().to_string()), "{err}");
         drop(first);
         // A lock file naming a process that does not exist is stale.
         std::fs::write(tmp.path().join(".priorauth.lock"), "999999999\n").unwrap();
-        let again = ops::OutputLock::acquire(tmp.path()).unwrap();
+        let again = crate::ops::OutputLock::acquire(tmp.path()).unwrap();
         drop(again);
         assert!(!tmp.path().join(".priorauth.lock").exists());
     }
