@@ -81,7 +81,7 @@ static FURNITURE: LazyLock<Regex> = LazyLock::new(|| {
 /// one of these (or a dated event, or a drug) and no administrative subject
 /// asserts something the chart must show.
 static CLINICAL_FACT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(hospitali[sz]\w*|admi(ssion|tted)|diagnos\w*|exam(ination)?|elevated|decreased|increased|wors\w*|improv\w*|persist\w*|severe|moderate|mild|chronic|acute|symptom\w*|pain|headaches?|nausea|vomiting|dyspnea|cough|fever|swelling|edema|numbness|tingling|dizziness|(un)?controlled|deviation|obstruction|collapse|score|index|weight|bmi|circumference|relapses?|exacerbations?|episodes?|vaccin\w*|independent|dependent|assist\w*|tolerat\w*|infection|fracture|lesions?|mass|tumou?r|cancer|disease|disorder|syndrome|deficit|weakness|fatigue|seizures?|bleeding|ulcer\w*|diminished|reduced|sensation|tender\w*|strength|reflex\w*|gait|atrophy|range of motion|positive|abnormal|stenosis|protrusion|herniation|hypertrophy|effusion|bloody|stools?|bowel|urgency|sleep\w*)\b").unwrap()
+    Regex::new(r"(?i)\b(hospitali[sz]\w*|admi(ssion|tted)|diagnos\w*|exam(ination)?|elevated|decreased|increased|wors\w*|improv\w*|persist\w*|severe|moderate|mild|chronic|acute|symptom\w*|pain|headaches?|nausea|vomiting|dyspnea|cough|fever|swelling|edema|numbness|tingling|dizziness|(un)?controlled|deviation|obstruction|collapse|score|index|weight|bmi|circumference|relapses?|exacerbations?|episodes?|vaccin\w*|independent|dependent|assist\w*|tolerat\w*|infection|fracture|lesions?|mass|tumou?r|cancer|disease|disorder|syndrome|deficit|weakness|fatigue|seizures?|bleeding|ulcer\w*|diminished|reduced|sensation|tender\w*|strength|reflex\w*|gait|atrophy|range of motion|positive|abnormal|stenosis|protrusion|herniation|hypertrophy|effusion|bloody|stools?|bowel|urgency|sleep\w*|functional|cosmetic|reconstructive)\b").unwrap()
 });
 /// An event in the patient's history ("had an NSTEMI in June 2024").
 static EVENT: LazyLock<Regex> = LazyLock::new(|| {
@@ -200,6 +200,14 @@ pub fn detect(text: &str, label: Option<&str>, concept_kinds: &[ConceptKind]) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn functional_or_cosmetic_purpose_is_a_claim() {
+        assert!(matches!(
+            detect("The blepharoplasty is purely functional, to clear the superior visual field.", None, &[]),
+            Detection::Claim(_)
+        ));
+    }
 
     #[test]
     fn a_service_line_is_not_a_claim() {
@@ -329,12 +337,20 @@ mod tests {
     }
 }
 
-/// Where one sentence of a letter or form holds several claims: a semicolon, a
+/// Where one sentence of a letter or form holds several claims: the reasons
+/// after a request or a statement of necessity ("... is medically necessary
+/// because ...", "for my patient, a 38-year-old man with ..."), a semicolon, a
 /// form's next lettered item ("b) ..."), or a coordinated clause with its own
 /// subject (", and she has ...", ", so this ..."), or a predicate that shares the
 /// sentence's subject (", has taken ...", ", and wears ..."). Returns char ranges of the
 /// clauses, trimmed; a piece shorter than three words stays with the one before.
 pub fn clauses(text: &str) -> Vec<(usize, usize)> {
+    static REQUEST_REASON: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?i)(?:i am writing|request(?:ing)? (?:authorization|approval|coverage)|medically necessary|is indicated)(?:[^.;]|\b(?:mr|mrs|ms|dr)\.)*?(?:\b(?P<cut>because|given that|given|due to|as (?:he|she|they) (?:has|have|had|is|was)|who (?:has|had|is|was|continues))\b|\b(?:\d+|[a-z]+)[- ]year[- ]old (?:[a-z]+ ){0,2}?(?P<cut2>with)\b)",
+        )
+        .unwrap()
+    });
     static BREAK: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
             r"(?i);\s*(?:and\s+)?|\b(?:yes|no)\.\s+|\s(?:[b-h]\)|\([b-h]\))\s|,\s+(?:and|but)\s+(?:he|she|they|his|her|their|the patient)\b|\s+and\s+(?:he|she|they)\s+(?:has|had|have|is|was|were|remains|reports|denies|continues|takes|takes|uses|wears|completed|underwent|tried|failed|received)\b|,\s+(?:and\s+)?(?:has|had|have)\s+(?:taken|tried|failed|used|received|completed|undergone)\b|,\s+and\s+(?:wears|uses|takes|reports|remains|continues|completed|underwent|tried|failed|received)\b",
@@ -345,6 +361,15 @@ pub fn clauses(text: &str) -> Vec<(usize, usize)> {
     let char_of = |byte: usize| chars.partition_point(|(b, _)| *b < byte);
     // Break points in chars: where the next clause starts.
     let mut cuts = Vec::new();
+    // The reasons given in a request sentence: "I am writing to request X for
+    // my patient, a 38-year-old man | with severe ulcerative colitis ...".
+    if let Some(c) = REQUEST_REASON
+        .captures(text)
+        .and_then(|c| c.name("cut").or_else(|| c.name("cut2")))
+        .filter(|c| text[c.start()..].split_whitespace().count() >= 5)
+    {
+        cuts.push(char_of(c.start()));
+    }
     for m in BREAK.find_iter(text) {
         let s = m.as_str();
         let lower = s.to_lowercase();
@@ -453,6 +478,29 @@ mod clause_tests {
                 "He walks 20 feet with a walker",
                 "and he needs help with all transfers."
             ]
+        );
+    }
+
+    #[test]
+    fn the_reasons_of_a_request_sentence_are_their_own_clause() {
+        assert_eq!(
+            pieces("I am requesting approval of apixaban for my patient, Mrs. Dunmore, a 71-year-old woman with paroxysmal atrial fibrillation and a CHA2DS2-VASc score of 5."),
+            vec![
+                "I am requesting approval of apixaban for my patient, Mrs. Dunmore, a 71-year-old woman",
+                "with paroxysmal atrial fibrillation and a CHA2DS2-VASc score of 5."
+            ]
+        );
+        assert_eq!(
+            pieces("Home oxygen is medically necessary because his resting saturation is 86% on room air."),
+            vec![
+                "Home oxygen is medically necessary",
+                "because his resting saturation is 86% on room air."
+            ]
+        );
+        // A request with no reason after it stays whole.
+        assert_eq!(
+            pieces("I am requesting authorization for treatment with dupilumab 300 mg."),
+            vec!["I am requesting authorization for treatment with dupilumab 300 mg."]
         );
     }
 
