@@ -15,7 +15,8 @@
 //! suspicion followed by a dash and observed findings, a claim with one key term,
 //! a count written after its noun ("bursts x 3"), and a dose of a past course
 //! against the current dose; opposite states (smoking, living alone, a nonfocal
-//! exam, non-adherence, non-ambulatory) and the same states agreeing.
+//! exam, non-adherence, non-ambulatory, working, leaving home, a milder grade) and
+//! the same states agreeing; a treatment said to fail that a note says works.
 
 use std::process::Command;
 

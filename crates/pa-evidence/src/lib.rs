@@ -260,6 +260,55 @@ pub(crate) struct Analysis {
     ctx: std::cell::OnceCell<context::Prepared>,
 }
 
+/// A treatment that did not work: failed, inadequate or no response, stopped
+/// working, without relief.
+static TREATMENT_FAILED: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"(?i)\b(fail(ed|ure|s)?|inadequate(ly)?|insufficient|ineffective|not effective|no (response|relief|benefit|improvement)|without (response|relief|benefit|improvement)|lost (its )?(response|effect)|loss of response|refractory|did not (respond|help|work|improve)|no longer effective|flared?|breakthrough)\b").unwrap()
+});
+
+/// A treatment that works: a good response, doing well on it, in remission.
+static TREATMENT_WORKS: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"(?i)\b((good|excellent|adequate|great|complete) (clinical )?response|respond(ed|ing) well|doing well on|well[- ]controlled (on|with)|in (clinical )?remission|(significant|marked|substantial|dramatic) improvement|works well|effective)\b").unwrap()
+});
+
+/// The severity written just before a mention at char `at` of `text`, as a
+/// range of grades (1 mild, 2 moderate, 3 severe): "moderate to severe" is 2..=3.
+fn severity_before(text: &str, at: usize) -> Option<(u8, u8)> {
+    static SEVERITY: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)\b(?:(mild|moderate|severe)(?:ly)?(?:\s*(?:-|to)\s*(mild|moderate|severe)(?:ly)?)?)\b[\w\s,-]{0,30}$").unwrap()
+    });
+    let grade = |w: &str| match w.to_lowercase().as_str() {
+        "mild" => 1,
+        "moderate" => 2,
+        _ => 3,
+    };
+    let before: String = text.chars().take(at).collect();
+    // Within 30 characters of the mention.
+    let c = SEVERITY.captures(&before)?;
+    let lo = grade(&c[1]);
+    let hi = c.get(2).map_or(lo, |w| grade(w.as_str()));
+    Some((lo.min(hi), lo.max(hi)))
+}
+
+/// Does the sentence say a treatment works, not negated ("not effective",
+/// "no good response", "poorly controlled")?
+fn works(text: &str) -> bool {
+    TREATMENT_WORKS.find_iter(text).any(|m| {
+        let before: String = text[..m.start()]
+            .chars()
+            .rev()
+            .take(16)
+            .collect::<String>()
+            .chars()
+            .rev()
+            .collect::<String>()
+            .to_lowercase();
+        !["not ", "no ", "n't ", "poor", "without ", "never "]
+            .iter()
+            .any(|n| before.ends_with(n) || before.contains(&format!(" {n}")))
+    })
+}
+
 static ICD10: std::sync::LazyLock<regex::Regex> =
     std::sync::LazyLock::new(|| regex::Regex::new(r"\b[A-TV-Z]\d{2}\.\d{1,4}\b").unwrap());
 
@@ -1069,17 +1118,15 @@ impl Checker {
             .chain(date_keys.into_iter().chain(same_numbers).map(|k| (k, 1.0)))
             .collect();
         let where_ = format!("{} p.{}", cand.span.doc_id, cand.span.page);
+        // "<doc> p.<n> <what>: "<the candidate, shortened>"".
+        let contradicts = |what: &str, rule: &'static str| {
+            let why = format!("{where_} {what}: \"{}\"", short(&cand.span.quote));
+            (Verdict::Contradicts(why), cov, rule)
+        };
 
         // Negative forms ("strength 5/5" against "weakness").
         if matched.iter().any(|m| m.2.is_none()) {
-            return (
-                Verdict::Contradicts(format!(
-                    "{where_} says otherwise: \"{}\"",
-                    short(&cand.span.quote)
-                )),
-                cov,
-                "negative_form",
-            );
+            return contradicts("says otherwise", "negative_form");
         }
         // Context of the matched mentions, claim side against candidate side.
         let mut family = false;
@@ -1123,6 +1170,9 @@ impl Checker {
                 })
                 .collect()
         };
+        // Each matched mention's first claim position and its candidate position.
+        let mentions: Vec<((usize, usize), (usize, usize))> =
+            positions.iter().map(|(c, b)| (c[0], *b)).collect();
         for (claim_at, bpos) in positions {
             let cpos = claim_at[0];
             let ca = self.assess(a, &claim.span.quote, cpos.0, cpos.1);
@@ -1152,14 +1202,7 @@ impl Checker {
                 if cov < self.opts.support_coverage || !by_key_terms {
                     return (Verdict::Weak, cov, "opposite_polarity_loose_match");
                 }
-                return (
-                    Verdict::Contradicts(format!(
-                        "{where_} says otherwise: \"{}\"",
-                        short(&cand.span.quote)
-                    )),
-                    cov,
-                    "opposite_polarity",
-                );
+                return contradicts("says otherwise", "opposite_polarity");
             }
             family |= cb.family && !ca.family;
             hypothetical |= (cb.hypothetical || cb.uncertain) && !(ca.hypothetical || ca.uncertain);
@@ -1255,6 +1298,41 @@ impl Checker {
                 }
                 return (Verdict::ValueDiffers(why), cov, "value_differs");
             }
+        }
+        // Severity written on both sides that does not overlap ("severe
+        // persistent asthma" against "mild intermittent asthma").
+        if by_key_terms && cov >= self.opts.support_coverage {
+            for &((c1, _), (s2, _)) in &mentions {
+                let (Some(c), Some(f)) = (
+                    severity_before(&claim.span.quote, c1),
+                    severity_before(&cand.span.quote, s2),
+                ) else {
+                    continue;
+                };
+                if c.1 < f.0 || f.1 < c.0 {
+                    return contradicts("grades it otherwise", "severity_differs");
+                }
+            }
+        }
+        // A treatment the claim says failed, which the sentence says works
+        // ("failed methotrexate" against "doing well on methotrexate").
+        if claim_type == ClaimType::PriorTreatment
+            && by_key_terms
+            && cov >= self.opts.support_coverage
+            && TREATMENT_FAILED.is_match(&claim.span.quote)
+            && !TREATMENT_FAILED.is_match(&cand.span.quote)
+            && works(&cand.span.quote)
+            && matched.iter().any(|m| {
+                matches!(
+                    self.lex.entries[m.0].kind,
+                    ConceptKind::Drug | ConceptKind::DrugClass | ConceptKind::Therapy
+                ) && m.2.is_some_and(|(s2, e2)| {
+                    let cb = self.assess(b, &cand.span.quote, s2, e2);
+                    !cb.negated && !cb.hypothetical && !cb.family
+                })
+            })
+        {
+            return contradicts("describes a response to it, not a failure", "response_not_failure");
         }
         // "three medications": the candidate must name that many distinct drugs.
         if let Some(n) = drug_count(&claim.span.quote) {
@@ -1804,4 +1882,34 @@ fn lab_context(tokens: &[Token], i: usize) -> bool {
         .iter()
         .any(|x| matches!(x.norm.as_str(), "inr" | "ptt" | "aptt"));
     decimal || seconds || beside_labs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn severity_is_read_just_before_a_mention() {
+        let at = |s: &str, w: &str| severity_before(s, s.find(w).unwrap());
+        assert_eq!(at("severe persistent asthma", "asthma"), Some((3, 3)));
+        assert_eq!(at("moderately to severely active Crohn disease", "Crohn"), Some((2, 3)));
+        assert_eq!(at("mild-moderate plaque psoriasis", "psoriasis"), Some((1, 2)));
+        assert_eq!(at("Asthma, controlled on an inhaler", "inhaler"), None);
+        // Too far before the mention to grade it.
+        assert_eq!(
+            at("Severe pain last winter, which was treated and then followed by asthma", "asthma"),
+            None
+        );
+    }
+
+    #[test]
+    fn a_treatment_that_works_is_not_negated() {
+        assert!(works("Doing well on adalimumab, in clinical remission."));
+        assert!(works("Good response to the second injection."));
+        assert!(!works("Etanercept was not effective."));
+        assert!(!works("No good response after 12 weeks."));
+        assert!(!works("Asthma poorly controlled; step up therapy."));
+        assert!(TREATMENT_FAILED.is_match("inadequate response to methotrexate"));
+        assert!(!TREATMENT_FAILED.is_match("doing well on methotrexate"));
+    }
 }
