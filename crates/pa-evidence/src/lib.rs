@@ -939,21 +939,17 @@ impl Checker {
         })
     }
 
-    /// What `cand` says about the claim sentence `claim` (analysed as `a`).
-    fn verify(
+    /// The claim's concepts that the candidate matches: by a concept that
+    /// satisfies it (a class by its members), by one of its negative forms
+    /// (then without a candidate range), or spelled out in words or through an
+    /// abbreviation ("HA" for headache).
+    fn match_concepts(
         &self,
-        claim: &Sentence,
         a: &Analysis,
-        claim_type: ClaimType,
         cand: &Sentence,
         b: &Analysis,
-        doc: CandidateDoc<'_>,
-        parts: &mut Parts,
-    ) -> (Verdict, f32, &'static str) {
-        let CandidateDoc {
-            head: doc_head,
-            request,
-        } = doc;
+        cand_stems: &HashSet<String>,
+    ) -> Vec<ConceptMatch> {
         let cand_lower = pa_types::text::squash(&cand.span.quote);
         // Concepts: each claim concept is matched by a candidate concept it is
         // satisfied by, or by one of its negative forms.
@@ -971,14 +967,6 @@ impl Checker {
                 matched.push((ce, (cs, cend), None));
             }
         }
-        let cand_words: HashSet<&str> = b
-            .tokens
-            .iter()
-            .map(|t| t.norm.as_str())
-            .collect::<HashSet<_>>();
-        // The candidate's stems, with its abbreviations read as their senses.
-        let mut cand_stems: HashSet<String> = b.tokens.iter().map(|t| stem(&t.norm)).collect();
-        cand_stems.extend(b.alt_stems.iter().cloned());
         // A claim concept the candidate names only in words or through an
         // abbreviation ("HA" for headache): every content word of one of its
         // multi-word or long terms is there.
@@ -1020,6 +1008,139 @@ impl Checker {
                 matched.push((ce, (cs, cend), Some((t.start, t.end))));
             }
         }
+        matched
+    }
+
+    /// The claim's numbers against the candidate's: `Ok((first required number
+    /// the candidate does not give, a value or a treatment's length agrees))`,
+    /// or `Err` with the verdict when a value differs.
+    #[allow(clippy::too_many_arguments)]
+    fn compare_numbers(
+        &self,
+        claim: &Sentence,
+        a: &Analysis,
+        cand: &Sentence,
+        b: &Analysis,
+        request: Option<(u32, u32, u32)>,
+        matched: &[ConceptMatch],
+        where_: &str,
+        parts: &mut Parts,
+    ) -> Result<(Option<String>, bool), (Verdict, &'static str)> {
+        // Numbers, compared per kind as sets: several durations in one sentence
+        // usually describe different things, so one agreeing pair is enough.
+        let mut missing = None;
+        let mut strong = a.codes.iter().any(|c| b.codes.contains(c));
+        let mut groups: Vec<&QKind> = Vec::new();
+        for q in &a.quantities {
+            if !groups.contains(&&q.kind) {
+                groups.push(&q.kind);
+            }
+        }
+        // "naproxen since 06/02/2026" before a request of 09/15/2026 is a duration
+        // of 105 days, for a claim of "more than 3 months".
+        let b_quantities = with_since_duration(&cand.span.quote, b, request);
+        // A claim dated otherwise than the candidate is about another time: its
+        // values are not compared ("LDL 112 on 01/29" against "LDL 128 (10/2025)").
+        let other_time = !a.dates.is_empty()
+            && !b.dates.is_empty()
+            && !a.dates.iter().any(|d| b.dates.iter().any(|e| d.same_as(e)));
+        let is_dose = |k: &QKind| matches!(k, QKind::Unit(u) if !unit_is_result(u));
+        // A dose of a past course ("both tapers failed below 15 mg") and the
+        // current dose ("currently prednisone 20 mg") are of other times.
+        let dose_in_other_time = || {
+            matched.iter().filter(|m| self.is_drug(m.0)).any(|m| {
+                m.2.is_some_and(|(s2, e2)| {
+                    self.assess(a, &claim.span.quote, m.1 .0, m.1 .1).historical
+                        != self.assess(b, &cand.span.quote, s2, e2).historical
+                })
+            })
+        };
+        for kind in groups {
+            let claimed: Vec<&Quantity> = a.quantities.iter().filter(|q| &q.kind == kind).collect();
+            if let QKind::Unit(_) = kind {
+                // A value already bound to a measure is checked as that measure.
+                let bound = claimed.iter().all(|q| {
+                    a.quantities
+                        .iter()
+                        .any(|m| matches!(m.kind, QKind::Measure(_)) && m.value == q.value)
+                });
+                if bound {
+                    continue;
+                }
+            }
+            let found: Vec<&Quantity> = b_quantities.iter().filter(|f| &f.kind == kind).collect();
+            if found.is_empty() {
+                if self.number_required(a, kind) && missing.is_none() {
+                    missing = Some(claimed[0].surface.clone());
+                }
+            } else if claimed.iter().any(|q| found.iter().any(|f| agrees(q, f))) {
+                parts.confirmed.push(kind.clone());
+                // A measure's value, or the same treatment for the same time.
+                strong |= matches!(kind, QKind::Measure(_))
+                    || (matches!(kind, QKind::Duration)
+                        && matched.iter().any(|m| {
+                            matches!(
+                                self.lex.entries[m.0].kind,
+                                ConceptKind::Drug | ConceptKind::DrugClass | ConceptKind::Therapy
+                            )
+                        }));
+            } else if matches!(kind, QKind::Unit(u) if !unit_is_result(u))
+                && !(a.concepts.iter().filter(|c| self.is_drug(c.0)).count() == 1
+                    && b.concepts.iter().filter(|c| self.is_drug(c.0)).count() == 1
+                    && matched.iter().any(|m| self.is_drug(m.0)))
+            {
+                // A dose differs: a contradiction only when both sentences are
+                // about one and the same drug ("atorvastatin 80 mg" is not
+                // contradicted by "rosuvastatin 20 mg" in the same sentence).
+                continue;
+            } else if other_time || (is_dose(kind) && dose_in_other_time()) {
+                continue;
+            } else {
+                let label = match kind {
+                    QKind::Measure(e) => {
+                        self.lex.entries[*e]
+                            .label
+                            .clone()
+                            .unwrap_or_else(|| self.lex.entries[*e].id.clone())
+                            + " "
+                    }
+                    _ => String::new(),
+                };
+                let found_text: Vec<&str> = found.iter().map(|f| f.surface.trim()).collect();
+                let why = format!(
+                    "{{assertion}}: {label}{}; {where_}: {label}{}",
+                    claimed[0].surface.trim(),
+                    found_text.join(", ")
+                );
+                if is_dose(kind) {
+                    return Err((Verdict::DoseDiffers(why), "dose_differs"));
+                }
+                return Err((Verdict::ValueDiffers(why), "value_differs"));
+            }
+        }
+        Ok((missing, strong))
+    }
+
+    /// What `cand` says about the claim sentence `claim` (analysed as `a`).
+    fn verify(
+        &self,
+        claim: &Sentence,
+        a: &Analysis,
+        claim_type: ClaimType,
+        cand: &Sentence,
+        b: &Analysis,
+        doc: CandidateDoc<'_>,
+        parts: &mut Parts,
+    ) -> (Verdict, f32, &'static str) {
+        let CandidateDoc {
+            head: doc_head,
+            request,
+        } = doc;
+        let cand_words: HashSet<&str> = b.tokens.iter().map(|t| t.norm.as_str()).collect();
+        // The candidate's stems, with its abbreviations read as their senses.
+        let mut cand_stems: HashSet<String> = b.tokens.iter().map(|t| stem(&t.norm)).collect();
+        cand_stems.extend(b.alt_stems.iter().cloned());
+        let matched = self.match_concepts(a, cand, b, &cand_stems);
         let claim_senses = |w: &(String, usize, usize)| {
             a.expansions
                 .iter()
@@ -1207,98 +1328,11 @@ impl Checker {
             family |= cb.family && !ca.family;
             hypothetical |= (cb.hypothetical || cb.uncertain) && !(ca.hypothetical || ca.uncertain);
         }
-        // Numbers, compared per kind as sets: several durations in one sentence
-        // usually describe different things, so one agreeing pair is enough.
-        let mut missing = None;
-        let mut strong = a.codes.iter().any(|c| b.codes.contains(c));
-        let mut groups: Vec<&QKind> = Vec::new();
-        for q in &a.quantities {
-            if !groups.contains(&&q.kind) {
-                groups.push(&q.kind);
-            }
-        }
-        // "naproxen since 06/02/2026" before a request of 09/15/2026 is a duration
-        // of 105 days, for a claim of "more than 3 months".
-        let b_quantities = with_since_duration(&cand.span.quote, b, request);
-        // A claim dated otherwise than the candidate is about another time: its
-        // values are not compared ("LDL 112 on 01/29" against "LDL 128 (10/2025)").
-        let other_time = !a.dates.is_empty()
-            && !b.dates.is_empty()
-            && !a.dates.iter().any(|d| b.dates.iter().any(|e| d.same_as(e)));
-        let is_dose = |k: &QKind| matches!(k, QKind::Unit(u) if !unit_is_result(u));
-        // A dose of a past course ("both tapers failed below 15 mg") and the
-        // current dose ("currently prednisone 20 mg") are of other times.
-        let dose_in_other_time = || {
-            matched.iter().filter(|m| self.is_drug(m.0)).any(|m| {
-                m.2.is_some_and(|(s2, e2)| {
-                    self.assess(a, &claim.span.quote, m.1 .0, m.1 .1).historical
-                        != self.assess(b, &cand.span.quote, s2, e2).historical
-                })
-            })
-        };
-        for kind in groups {
-            let claimed: Vec<&Quantity> = a.quantities.iter().filter(|q| &q.kind == kind).collect();
-            if let QKind::Unit(_) = kind {
-                // A value already bound to a measure is checked as that measure.
-                let bound = claimed.iter().all(|q| {
-                    a.quantities
-                        .iter()
-                        .any(|m| matches!(m.kind, QKind::Measure(_)) && m.value == q.value)
-                });
-                if bound {
-                    continue;
-                }
-            }
-            let found: Vec<&Quantity> = b_quantities.iter().filter(|f| &f.kind == kind).collect();
-            if found.is_empty() {
-                if self.number_required(a, kind) && missing.is_none() {
-                    missing = Some(claimed[0].surface.clone());
-                }
-            } else if claimed.iter().any(|q| found.iter().any(|f| agrees(q, f))) {
-                parts.confirmed.push(kind.clone());
-                // A measure's value, or the same treatment for the same time.
-                strong |= matches!(kind, QKind::Measure(_))
-                    || (matches!(kind, QKind::Duration)
-                        && matched.iter().any(|m| {
-                            matches!(
-                                self.lex.entries[m.0].kind,
-                                ConceptKind::Drug | ConceptKind::DrugClass | ConceptKind::Therapy
-                            )
-                        }));
-            } else if matches!(kind, QKind::Unit(u) if !unit_is_result(u))
-                && !(a.concepts.iter().filter(|c| self.is_drug(c.0)).count() == 1
-                    && b.concepts.iter().filter(|c| self.is_drug(c.0)).count() == 1
-                    && matched.iter().any(|m| self.is_drug(m.0)))
-            {
-                // A dose differs: a contradiction only when both sentences are
-                // about one and the same drug ("atorvastatin 80 mg" is not
-                // contradicted by "rosuvastatin 20 mg" in the same sentence).
-                continue;
-            } else if other_time || (is_dose(kind) && dose_in_other_time()) {
-                continue;
-            } else {
-                let label = match kind {
-                    QKind::Measure(e) => {
-                        self.lex.entries[*e]
-                            .label
-                            .clone()
-                            .unwrap_or_else(|| self.lex.entries[*e].id.clone())
-                            + " "
-                    }
-                    _ => String::new(),
-                };
-                let found_text: Vec<&str> = found.iter().map(|f| f.surface.trim()).collect();
-                let why = format!(
-                    "{{assertion}}: {label}{}; {where_}: {label}{}",
-                    claimed[0].surface.trim(),
-                    found_text.join(", ")
-                );
-                if is_dose(kind) {
-                    return (Verdict::DoseDiffers(why), cov, "dose_differs");
-                }
-                return (Verdict::ValueDiffers(why), cov, "value_differs");
-            }
-        }
+        let (mut missing, strong) =
+            match self.compare_numbers(claim, a, cand, b, request, &matched, &where_, parts) {
+                Ok(n) => n,
+                Err((v, rule)) => return (v, cov, rule),
+            };
         // Severity written on both sides that does not overlap ("severe
         // persistent asthma" against "mild intermittent asthma").
         if by_key_terms && cov >= self.opts.support_coverage {
