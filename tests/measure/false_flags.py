@@ -26,7 +26,8 @@ def main():
     ap.add_argument("set")
     ap.add_argument("--out-root", default="/tmp")
     ap.add_argument("--expected", default="supported",
-                    help="gold label to list the misses of (supported: false flags)")
+                    help="gold label to list the misses of (supported: false flags; "
+                         "contradicted: every claim not called contradicted)")
     args = ap.parse_args()
     if args.set in measure.HOLDOUT:
         sys.exit(f"{args.set} is held out: its claims are not listed")
@@ -42,7 +43,12 @@ def main():
     for o in outcomes:
         if o["expected"] != args.expected:
             continue
-        wrong = o["got"] != "supported" if args.expected == "supported" else o["got"] == "supported"
+        if args.expected == "supported":
+            wrong = o["got"] != "supported"
+        elif args.expected == "contradicted":
+            wrong = o["got"] != "contradicted"
+        else:
+            wrong = o["got"] == "supported"
         if not wrong:
             continue
         n += 1
