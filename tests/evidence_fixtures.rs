@@ -16,7 +16,8 @@
 //! a count written after its noun ("bursts x 3"), and a dose of a past course
 //! against the current dose; opposite states (smoking, living alone, a nonfocal
 //! exam, non-adherence, non-ambulatory, working, leaving home, a milder grade) and
-//! the same states agreeing; a treatment said to fail that a note says works.
+//! the same states agreeing; a treatment said to fail that a note says works; a
+//! finding denied by a loosely matched sentence, which yields to a supporting one.
 
 use std::process::Command;
 

@@ -363,6 +363,9 @@ enum Verdict {
     /// A dose differs: a contradiction unless another sentence gives the
     /// claimed dose (doses change: tapers, titrations), then it is history.
     DoseDiffers(String),
+    /// A finding of the claim denied by a loosely matched sentence: a
+    /// contradiction unless another sentence supports the claim.
+    Denies(String),
     Family,
     Hypothetical,
     MissingNumber(String),
@@ -1223,7 +1226,20 @@ impl Checker {
         // A claim with a single key term ("daily headaches for six months")
         // is borne on by a sentence that names it.
         let single_term = nc + nw == 1.0 && cov >= 1.0;
+        // The sentence denies a finding or condition the claim asserts
+        // ("Denies joint pain, morning stiffness" against "arthritis with
+        // morning stiffness"): it bears on the claim at head coverage.
+        let denies_finding = matched.iter().any(|m| {
+            matches!(
+                self.lex.entries[m.0].kind,
+                ConceptKind::Finding | ConceptKind::Condition
+            ) && m.2.is_some_and(|(s2, e2)| {
+                self.assess(b, &cand.span.quote, s2, e2).negated
+                    && !self.assess(a, &claim.span.quote, m.1 .0, m.1 .1).negated
+            })
+        });
         let by_key_terms = same_code
+            || (denies_finding && cov >= MIN_COVERAGE_WITH_HEAD)
             || (same_result_kind && matched_words.len() + matched_dates >= 2)
             || (cov >= MIN_COVERAGE
                 && (!matched.is_empty() || matched_words.len() + matched_dates >= 2))
@@ -1320,8 +1336,15 @@ impl Checker {
                 // (Nor does a sentence that shares only the claim's one key
                 // term: "no headache history before 2025" says nothing of
                 // "daily headaches for six months".)
-                if cov < self.opts.support_coverage || !by_key_terms {
+                if !by_key_terms || (cov < self.opts.support_coverage && !denies_finding) {
                     return (Verdict::Weak, cov, "opposite_polarity_loose_match");
+                }
+                // A loosely matched denial ("no severe hypoglycemia requiring
+                // assistance" against "recurrent hypoglycemia below 54 mg/dL")
+                // may be about a variant: it yields to a supporting sentence.
+                if cov < self.opts.support_coverage {
+                    let why = format!("{where_} says otherwise: \"{}\"", short(&cand.span.quote));
+                    return (Verdict::Denies(why), cov, "denied_finding");
                 }
                 return contradicts("says otherwise", "opposite_polarity");
             }
@@ -1527,8 +1550,8 @@ fn decide(
     for v in verdicts.iter_mut() {
         match &v.0 {
             Verdict::ValueDiffers(r) => v.0 = Verdict::Contradicts(r.clone()),
-            Verdict::DoseDiffers(_) if any_support => v.0 = Verdict::Weak,
-            Verdict::DoseDiffers(r) => v.0 = Verdict::Contradicts(r.clone()),
+            Verdict::DoseDiffers(_) | Verdict::Denies(_) if any_support => v.0 = Verdict::Weak,
+            Verdict::DoseDiffers(r) | Verdict::Denies(r) => v.0 = Verdict::Contradicts(r.clone()),
             _ => {}
         }
     }

@@ -126,6 +126,7 @@ fn verdict_name(v: &Verdict) -> &'static str {
         Verdict::Contradicts(_) => "contradicts",
         Verdict::ValueDiffers(_) => "value_differs",
         Verdict::DoseDiffers(_) => "dose_differs",
+        Verdict::Denies(_) => "denies",
         Verdict::Family => "family",
         Verdict::Hypothetical => "hypothetical",
         Verdict::MissingNumber(_) => "missing_number",
