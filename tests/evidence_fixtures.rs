@@ -17,7 +17,8 @@
 //! against the current dose; opposite states (smoking, living alone, a nonfocal
 //! exam, non-adherence, non-ambulatory, working, leaving home, a milder grade) and
 //! the same states agreeing; a treatment said to fail that a note says works; a
-//! finding denied by a loosely matched sentence, which yields to a supporting one.
+//! finding denied by a loosely matched sentence, which yields to a supporting one;
+//! a lab test by another of its names (hCG for a pregnancy test).
 
 use std::process::Command;
 
