@@ -875,12 +875,14 @@ impl CaseResult {
         None
     }
 
-    /// A reviewer must look: a claim is flagged, a document could not be read,
-    /// a document carries text nobody can see, the case has nothing to decide on,
-    /// or a red flag makes it expedited.
+    /// A reviewer must look: a claim is flagged, a payer criterion is not met or
+    /// lacks evidence, a document could not be read, a document carries text
+    /// nobody can see, the case has nothing to decide on, or a red flag makes
+    /// it expedited.
     pub fn needs_review(&self) -> bool {
         self.priority.expedited
             || self.claims.iter().any(|c| c.status.is_flag())
+            || self.criteria.iter().any(|k| k.status != CriterionStatus::Met)
             || self.n_quarantined() > 0
             || self.docs.iter().any(|d| d.hidden_chars() > 0)
             || self.claims.is_empty()
