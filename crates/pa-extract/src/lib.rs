@@ -202,7 +202,15 @@ fn finish_page(
 /// OCR one PDF page (OCR is installed): its text replaces the page's when
 /// usable and the text layer was not (`layer_ok` false), or has more in it.
 fn ocr_pdf_page(page: &mut Page, layer_ok: bool, staged: &StagedDoc, opts: &ExtractOptions) {
-    let Some(o) = ocr::ocr_page(&staged.path, page.number, &opts.ocr) else {
+    let pdf = match pa_types::docfile::open_document(&staged.path) {
+        Ok(f) => f,
+        Err(e) => {
+            let reason = e.quarantine().0;
+            tracing::warn!(case_id = %staged.case_id, doc_id = %staged.doc_id, page = page.number, reason = reason.as_str(), "cannot open the document for OCR");
+            return;
+        }
+    };
+    let Some(o) = ocr::ocr_page(pdf, page.number, &opts.ocr) else {
         tracing::warn!(case_id = %staged.case_id, doc_id = %staged.doc_id, page = page.number, "OCR failed or timed out");
         return;
     };
@@ -346,34 +354,21 @@ fn quarantine(mut doc: ExtractedDoc, reason: QuarantineReason, message: String) 
     doc
 }
 
-/// Image files read with OCR (tesseract reads them directly).
+/// Image files read with OCR (tesseract reads them from the opened file).
 const IMAGE_EXTENSIONS: &[&str] = &["tif", "tiff", "png", "jpg", "jpeg"];
 
-/// Read a file only if it is a regular file: the open cannot block on a FIFO
-/// (`O_NONBLOCK`), a symlink swapped in is refused (`O_NOFOLLOW`; ingest
-/// resolved the path), and the type is checked on the open file.
-fn read_regular(path: &std::path::Path) -> Result<Vec<u8>, Failure> {
+/// Read a whole document, opened through the one routine that refuses
+/// anything but a regular file ([`pa_types::docfile::open_document`]).
+pub(crate) fn read_regular(path: &std::path::Path) -> Result<Vec<u8>, Failure> {
     use std::io::Read;
-    use std::os::unix::fs::OpenOptionsExt;
-    let unreadable = |e: std::io::Error| {
+    let mut f = pa_types::docfile::open_document(path).map_err(|e| e.quarantine())?;
+    let mut bytes = Vec::new();
+    f.read_to_end(&mut bytes).map_err(|e| {
         (
             QuarantineReason::Unreadable,
             format!("cannot read file: {e}"),
         )
-    };
-    let mut f = std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NONBLOCK | libc::O_NOFOLLOW)
-        .open(path)
-        .map_err(unreadable)?;
-    if !f.metadata().map_err(unreadable)?.file_type().is_file() {
-        return Err((
-            QuarantineReason::NotARegularFile,
-            "not a regular file: not read".into(),
-        ));
-    }
-    let mut bytes = Vec::new();
-    f.read_to_end(&mut bytes).map_err(unreadable)?;
+    })?;
     Ok(bytes)
 }
 
@@ -459,10 +454,14 @@ fn extract_image(mut out: ExtractedDoc, opts: &ExtractOptions) -> ExtractedDoc {
             "an image: it needs OCR, and tesseract is not installed".into(),
         );
     }
-    if let Err((reason, message)) = read_regular(&out.staged.path).map(drop) {
-        return quarantine(out, reason, message);
-    }
-    let Some(frames) = ocr::ocr_image(&out.staged.path, &opts.ocr) else {
+    let image = match pa_types::docfile::open_document(&out.staged.path) {
+        Ok(f) => f,
+        Err(e) => {
+            let (reason, message) = e.quarantine();
+            return quarantine(out, reason, message);
+        }
+    };
+    let Some(frames) = ocr::ocr_image(image, &opts.ocr) else {
         return quarantine(
             out,
             QuarantineReason::NoTextLayer,
