@@ -282,6 +282,79 @@ fn fifos_and_devices_are_not_regular_files() {
     assert_eq!(row(&report, "c", "x"), quarantined("not_a_regular_file"));
 }
 
+/// Item 3, the file swapped after the folder was listed: the PDF worker opens
+/// a document only through the routine that refuses anything but a regular
+/// file. A FIFO (which would block a plain open forever), a device and a
+/// symlink (even to a real PDF) each come back `not_a_regular_file` at once,
+/// and the same worker then reads the real PDF.
+#[test]
+fn the_pdf_worker_opens_only_regular_files() {
+    use std::io::Write;
+    let tmp = tempfile::tempdir().unwrap();
+    let pdf = std::fs::read_dir(root().join("sample_docs/mri-lumbar-001"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "pdf"))
+        .expect("a sample PDF");
+    let fifo = tmp.path().join("x.pdf");
+    let c = std::ffi::CString::new(fifo.as_os_str().as_bytes()).unwrap();
+    // SAFETY: a plain libc call on a valid C string.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let link = tmp.path().join("link.pdf");
+    std::os::unix::fs::symlink(&pdf, &link).unwrap();
+    let mut worker = Command::new(env!("CARGO_BIN_EXE_priorauth"))
+        .args(["extract-worker", "--max-pages", "100"])
+        .args(["--max-decompressed-bytes", "268435456"])
+        .args([
+            "--max-memory-bytes",
+            "4294967296",
+            "--max-cpu-seconds",
+            "30",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = worker.stdin.take().unwrap();
+    let mut stdout = worker.stdout.take().unwrap();
+    let paths = [fifo.clone(), PathBuf::from("/dev/zero"), link, pdf];
+    for p in &paths {
+        let b = p.as_os_str().as_bytes();
+        stdin.write_all(&(b.len() as u32).to_le_bytes()).unwrap();
+        stdin.write_all(b).unwrap();
+    }
+    drop(stdin);
+    // The answers, read on a thread: a worker stuck on the FIFO fails the test.
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut answers = Vec::new();
+        for _ in 0..4 {
+            let mut len = [0u8; 4];
+            if stdout.read_exact(&mut len).is_err() {
+                break;
+            }
+            let mut buf = vec![0u8; u32::from_le_bytes(len) as usize];
+            stdout.read_exact(&mut buf).unwrap();
+            answers.push(serde_json::from_slice::<serde_json::Value>(&buf).unwrap());
+        }
+        let _ = tx.send(answers);
+    });
+    let answers = rx.recv_timeout(Duration::from_secs(60));
+    let _ = worker.kill();
+    let _ = worker.wait();
+    let answers = answers.expect("the worker answered every request in time");
+    assert_eq!(answers.len(), 4, "{answers:?}");
+    for (a, what) in answers[..3].iter().zip(["FIFO", "device", "symbolic link"]) {
+        assert_eq!(a["failure"][0], "not_a_regular_file", "{a}");
+        let message = a["failure"][1].as_str().unwrap();
+        assert!(message.contains(what), "{message}");
+        assert_eq!(a["pages"].as_array().unwrap().len(), 0);
+    }
+    assert!(answers[3]["failure"].is_null(), "{}", answers[3]);
+    assert!(!answers[3]["pages"].as_array().unwrap().is_empty());
+}
+
 /// Item 8: symlinks that leave the drop folder are not followed (files and
 /// case folders alike), unless the settings allow it; links inside it are.
 #[test]

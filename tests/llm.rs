@@ -455,6 +455,45 @@ fn scripted_llm_server_every_failure_mode() {
     assert!(dbg.contains(planted));
     assert!(!r.stderr.contains(planted), "prompt text in the log");
     assert!(!r.stderr.contains("untrusted_documents"));
+    // Each line names its run; purging the run (with the settings that name the
+    // debug file) removes its lines, and says so. A line of another run stays.
+    let run_of = |l: &str| serde_json::from_str::<Value>(l).unwrap()["run_id"].clone();
+    let run_id = run_of(dbg.lines().next().unwrap());
+    let run_id = run_id.as_str().expect("a debug line names its run");
+    assert!(
+        r.out.join(format!("manifests/{run_id}.json")).is_file(),
+        "{run_id}"
+    );
+    assert!(dbg.lines().all(|l| run_of(l) == run_id));
+    let other = "{\"run_id\":\"29990101T000000Z-1\",\"case_id\":\"c\",\"request\":\"kept\"}";
+    std::fs::write(&debug, format!("{dbg}{other}\n")).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let o = Command::new(env!("CARGO_BIN_EXE_priorauth"))
+        .args(["purge", "--older-than", "0", "--out"])
+        .arg(&r.out)
+        .arg("--config")
+        .arg(&cfg)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        o.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let n = dbg.lines().count();
+    assert!(
+        stdout.contains(&format!(
+            "removed {n} line(s) of the purged runs or of no known run, kept 1"
+        )),
+        "{stdout}"
+    );
+    let left = std::fs::read_to_string(&debug).unwrap();
+    assert!(
+        !left.contains(planted),
+        "the purged run's prompts are still there"
+    );
+    assert_eq!(left, format!("{other}\n"));
 
     // 429 then success: retried after Retry-After, then published.
     server.set(Mode::RateLimitedOnce);

@@ -20,6 +20,7 @@ mod hostile_fs;
 mod incremental;
 mod isolation;
 mod llm;
+mod offsets;
 mod phi;
 mod producer_matrix;
 mod purge;

@@ -139,6 +139,10 @@ pub(crate) enum Command {
         /// Age, in days (`90d` or `90`).
         #[arg(long, value_parser = parse_days)]
         older_than: u64,
+        /// The runs' settings file: the LLM debug file it names (`llm.debug_file`)
+        /// loses the purged runs' lines too.
+        #[arg(long)]
+        config: Option<PathBuf>,
     },
     /// Write a corpus of fictional cases with gold.json labels, deterministic
     /// from the seed (for benchmarks; needs pdftoppm for scans).

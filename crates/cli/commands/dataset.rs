@@ -54,16 +54,37 @@ pub(super) fn export_fhir(case_id: &str, out: &Path, to: Option<&Path>) -> Resul
     Ok(ExitCode::SUCCESS)
 }
 
-/// `priorauth purge`: delete the runs older than `older_than` days.
-pub(super) fn purge(out: &Path, older_than: u64) -> Result<ExitCode> {
-    let removed = pa_driver::purge(out, older_than).context("purging old runs")?;
+/// `priorauth purge`: delete the runs older than `older_than` days, and their
+/// lines in the LLM debug file the settings name.
+pub(super) fn purge(out: &Path, older_than: u64, config: Option<&Path>) -> Result<ExitCode> {
+    let settings = super::settings(config)?;
+    let debug_file = (!settings.llm.debug_file.is_empty())
+        .then(|| std::path::PathBuf::from(&settings.llm.debug_file));
+    let purged =
+        pa_driver::purge(out, older_than, debug_file.as_deref()).context("purging old runs")?;
     println!(
         "removed {} run(s) older than {older_than} days from {}",
-        removed.len(),
+        purged.runs.len(),
         out.display()
     );
-    for r in removed {
+    for r in &purged.runs {
         println!("  {r}");
+    }
+    match (&purged.debug_file, &debug_file) {
+        (Some((path, Some(d))), _) => println!(
+            "LLM debug file {}: removed {} line(s) of the purged runs or of no known run, kept {}",
+            path.display(),
+            d.removed,
+            d.kept
+        ),
+        (Some((path, None)), _) => println!("LLM debug file {}: not present", path.display()),
+        (None, Some(path)) => println!(
+            "LLM debug file {}: unchanged (no run removed)",
+            path.display()
+        ),
+        (None, None) => {
+            println!("no LLM debug file in the settings (llm.debug_file; pass the runs' --config)")
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -42,7 +42,11 @@ pub(crate) fn dispatch(cli: Cli) -> Result<ExitCode> {
                 malformed_share,
             },
         ),
-        Command::Purge { out, older_than } => dataset::purge(&out, older_than),
+        Command::Purge {
+            out,
+            older_than,
+            config,
+        } => dataset::purge(&out, older_than, config.as_deref()),
         Command::Audit { action } => audit::audit(action),
         Command::Criteria { action } => criteria::criteria(action),
         Command::Show { case_id, out } => dataset::show(&case_id, &out),

@@ -45,7 +45,7 @@ pub use pa_store::read::{StoredCase, StoredClaim};
 
 pub use fingerprint::shard_of;
 pub use plan::{check_criteria_files, load_criteria, new_checker};
-pub use queries::{audit_verify, export_fhir, purge, search, show};
+pub use queries::{audit_verify, export_fhir, purge, search, show, Purged};
 pub use report::{CaseBrief, RunReport, StageTimes};
 pub use run::run;
 pub use run_id::new_run;

@@ -2,5 +2,6 @@
 //! the output layout's, in [`pa_store::layout`]; re-exported here for the driver.
 
 pub use pa_store::layout::{
-    clean_up, finished_runs, purge_runs, runs_before, tighten_modes, OutputLock, Uncommitted,
+    clean_up, finished_runs, purge_debug_file, purge_runs, runs_before, tighten_modes,
+    DebugFilePurge, OutputLock, Uncommitted,
 };

@@ -57,7 +57,12 @@ pub(crate) struct StagePlan {
 
 impl StagePlan {
     /// Build every stage's options from the settings and the run options.
-    pub fn from_settings(settings: &Settings, opts: &RunOptions<'_>) -> Result<Self, DriverError> {
+    /// `run_id` tags the LLM debug file's lines.
+    pub fn from_settings(
+        settings: &Settings,
+        opts: &RunOptions<'_>,
+        run_id: &str,
+    ) -> Result<Self, DriverError> {
         let checker = new_checker(settings)?;
         let criteria = load_criteria(settings, &checker)?;
         // A case's fingerprint covers the policy routing and, once checked, the
@@ -83,7 +88,7 @@ impl StagePlan {
             tracing::warn!("tesseract or pdftoppm not found: pages without a text layer will be quarantined as ocr_unavailable");
         }
         let llm = if settings.llm.enabled {
-            Some((llm_summarizer(settings)?, settings.llm.max_chunks))
+            Some((llm_summarizer(settings, run_id)?, settings.llm.max_chunks))
         } else {
             None
         };
@@ -145,7 +150,7 @@ fn extract_options(settings: &Settings, opts: &RunOptions<'_>) -> ExtractOptions
 }
 
 /// The LLM client of `[llm]`, on its runtime.
-fn llm_summarizer(settings: &Settings) -> Result<pa_llm::Summarizer, DriverError> {
+fn llm_summarizer(settings: &Settings, run_id: &str) -> Result<pa_llm::Summarizer, DriverError> {
     let l = &settings.llm;
     let api_key = if l.api_key_env.is_empty() {
         None
@@ -169,6 +174,7 @@ fn llm_summarizer(settings: &Settings) -> Result<pa_llm::Summarizer, DriverError
         max_tokens: l.max_tokens,
         allow_insecure_http: l.allow_insecure_http,
         debug_file: (!l.debug_file.is_empty()).then(|| PathBuf::from(&l.debug_file)),
+        run_id: run_id.to_string(),
     })?;
     pa_llm::Summarizer::new(client).map_err(|e| DriverError::Threads(e.to_string()))
 }

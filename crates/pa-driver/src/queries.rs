@@ -13,9 +13,20 @@ pub fn show(out: &Path, case_id: &str) -> Result<Option<pa_store::read::StoredCa
     Ok(pa_store::read::latest_case(out, case_id)?)
 }
 
+/// What [`purge`] removed.
+#[derive(Debug)]
+pub struct Purged {
+    /// The runs removed.
+    pub runs: Vec<String>,
+    /// The LLM debug file of the settings, when they name one, and what was
+    /// removed from it (`None`: there was no such file).
+    pub debug_file: Option<(PathBuf, Option<ops::DebugFilePurge>)>,
+}
+
 /// Delete the outputs of runs older than `days` days (under the output lock),
-/// and record it in the audit log. Returns the run ids removed.
-pub fn purge(out: &Path, days: u64) -> Result<Vec<String>, DriverError> {
+/// and their lines in the LLM debug file `debug_file` (`llm.debug_file`, when
+/// set), and record it in the audit log.
+pub fn purge(out: &Path, days: u64, debug_file: Option<&Path>) -> Result<Purged, DriverError> {
     let _lock = ops::OutputLock::acquire(out).map_err(DriverError::Busy)?;
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -27,10 +38,19 @@ pub fn purge(out: &Path, days: u64) -> Result<Vec<String>, DriverError> {
     let removed = ops::runs_before(out, &cutoff_id);
     pa_store::audit::append(
         out,
-        serde_json::json!({"action": "purge", "older_than_days": days, "cutoff": cutoff_id, "runs_removed": removed}),
+        serde_json::json!({"action": "purge", "older_than_days": days, "cutoff": cutoff_id, "runs_removed": removed, "llm_debug_file": debug_file}),
     )?;
     ops::purge_runs(out, &removed)?;
-    Ok(removed)
+    let debug_file = match debug_file {
+        Some(p) if !removed.is_empty() => {
+            Some((p.to_path_buf(), ops::purge_debug_file(p, &removed)?))
+        }
+        _ => None,
+    };
+    Ok(Purged {
+        runs: removed,
+        debug_file,
+    })
 }
 
 /// Check the audit log's hash chain; the number of entries, or the first bad line.

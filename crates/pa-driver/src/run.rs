@@ -114,7 +114,7 @@ fn run_in_pool(
     opts: &RunOptions<'_>,
 ) -> Result<RunReport, DriverError> {
     let mut output = Output::open(out, settings, opts.shard)?;
-    let plan = StagePlan::from_settings(settings, opts)?;
+    let plan = StagePlan::from_settings(settings, opts, &output.run.run_id)?;
     let _span = tracing::info_span!("run", run_id = %output.run.run_id).entered();
     let reviews = pa_store::reviews::ReviewIndex::new(pa_store::reviews::read_reviews(out)?);
     let stamp = TraceStamp::new(&output.run.run_id, &settings.config_sha256);

@@ -21,7 +21,14 @@
 //! `hidden_chars`): invisible render mode or zero fill alpha with no image
 //! under it, a colour equal to what is painted under it (white on white), a
 //! size under [`MIN_VISIBLE_SIZE`], a position outside the crop and media boxes,
-//! or a position outside the clipping path.
+//! a position outside the clipping path, or visible text that something opaque
+//! (an image, a filled rectangle) painted later in the content stream covers.
+//! Text that a page image painted later covers (an image of at least half the
+//! page, [`PAGE_IMAGE_SHARE`]) is a scan's text layer written under its image,
+//! as some OCR software does: kept as an OCR layer, like invisible text over it.
+//! What a glyph is painted over is known when it is shown; what is painted over
+//! it only later, so a page where that happens is read twice: the second pass
+//! knows which glyphs ([`Rerun`]) to leave out.
 
 use pdf_extract::{
     path_bbox, ColorSpace, GlyphPaint, MediaBox, OutputDev, OutputError, Path, Transform,
@@ -130,6 +137,31 @@ struct Pen {
     size: f64,
 }
 
+/// What a first pass over a page learnt that the second pass must know.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Rerun {
+    /// The page's images: invisible text under an image painted after it is an
+    /// OCR layer too (some producers write the text layer's content stream
+    /// before the image's).
+    pub(crate) images: Vec<Bbox>,
+    /// Visible glyphs (by their number in showing order) that something opaque
+    /// painted later covers, sorted.
+    pub(crate) covered: Vec<u64>,
+    /// Visible glyphs that a page image painted later covers, sorted.
+    pub(crate) under_image: Vec<u64>,
+}
+
+/// An image painted over text that covers at least this share of the visible
+/// page is the page's scan, and the text under it its OCR layer.
+pub(crate) const PAGE_IMAGE_SHARE: f64 = 0.5;
+
+/// A visible glyph that something painted later may still cover.
+#[derive(Debug, Clone, Copy)]
+struct Shown {
+    no: u64,
+    at: GlyphAt,
+}
+
 /// Collects one page's text.
 pub(crate) struct PageText<'a> {
     out: &'a mut String,
@@ -148,15 +180,30 @@ pub(crate) struct PageText<'a> {
     crop_box: Option<Bbox>,
     painted: Vec<Painted>,
     paint: Paint,
-    /// Images of this page from an earlier pass: invisible text over an image
-    /// painted after it is an OCR layer too (some producers write the text
-    /// layer's content stream before the image's).
-    known_images: Vec<Bbox>,
+    /// What an earlier pass over this page learnt.
+    known: Rerun,
     /// Images painted so far on this page.
     images: Vec<Bbox>,
     /// Centres of invisible glyphs found hidden (at most [`MAX_TRACKED`]).
     invisible_hidden: Vec<(f64, f64)>,
+    /// Glyphs shown so far on this page (the number of the next one).
+    glyph_no: u64,
+    /// Visible glyphs not yet covered (at most [`MAX_TRACKED`]), and the box
+    /// around them.
+    shown_visible: Vec<Shown>,
+    shown_box: Option<Bbox>,
+    /// Visible glyphs found covered by something painted after them, and by
+    /// a page image painted after them.
+    covered: Vec<u64>,
+    under_image: Vec<u64>,
+    /// Glyph checks left for [`OutputDev::opaque`] on this page.
+    cover_budget: u64,
 }
+
+/// Glyph checks against opaque areas per page: a page of thousands of filled
+/// cells after thousands of glyphs stays bounded. Past it, what is painted
+/// later no longer hides anything (text is kept, never dropped unseen).
+const MAX_COVER_CHECKS: u64 = 20_000_000;
 
 /// Invisible hidden glyphs whose positions are kept for the end-of-page check.
 const MAX_TRACKED: usize = 100_000;
@@ -185,27 +232,48 @@ impl<'a> PageText<'a> {
                 colour: Some((0., 0., 0.)),
                 clip: None,
             },
-            known_images: Vec::new(),
+            known: Rerun::default(),
             images: Vec::new(),
             invisible_hidden: Vec::new(),
+            glyph_no: 0,
+            shown_visible: Vec::new(),
+            shown_box: None,
+            covered: Vec::new(),
+            under_image: Vec::new(),
+            cover_budget: MAX_COVER_CHECKS,
         }
     }
 
-    /// Images of the page found by an earlier pass (see [`Self::images_for_rerun`]).
-    pub(crate) fn with_known_images(mut self, images: Vec<Bbox>) -> Self {
-        self.known_images = images;
+    /// What a first pass over the page learnt (see [`Self::rerun`]).
+    pub(crate) fn with_rerun(mut self, known: Rerun) -> Self {
+        self.known = known;
         self
     }
 
-    /// After a pass: the page's images, when an image painted after some
-    /// invisible text lies under it; a second pass given them keeps that text
-    /// as an OCR layer.
-    pub(crate) fn images_for_rerun(&self) -> Option<Vec<Bbox>> {
+    /// After a first pass: what a second pass must know, when the first one
+    /// decided some glyphs before what was painted after them was known (an
+    /// image painted after invisible text lying in it: an OCR layer; an opaque
+    /// image or rectangle painted over visible text: hidden).
+    pub(crate) fn rerun(&self) -> Option<Rerun> {
         let late = self
             .invisible_hidden
             .iter()
             .any(|&(x, y)| self.images.iter().any(|b| contains(b, x, y)));
-        (late && self.known_images.is_empty()).then(|| self.images.clone())
+        let k = &self.known;
+        let first = k.images.is_empty() && k.covered.is_empty() && k.under_image.is_empty();
+        let covered = !self.covered.is_empty() || !self.under_image.is_empty();
+        (first && (late || covered)).then(|| {
+            let sorted = |v: &[u64]| {
+                let mut v = v.to_vec();
+                v.sort_unstable();
+                v
+            };
+            Rerun {
+                images: self.images.clone(),
+                covered: sorted(&self.covered),
+                under_image: sorted(&self.under_image),
+            }
+        })
     }
 
     /// The page's crop box, when it has one (the media box comes with the page).
@@ -214,8 +282,14 @@ impl<'a> PageText<'a> {
         self
     }
 
-    /// Whether a glyph at `at` (default user space) can be seen.
-    fn seen(&self, at: GlyphAt, size: f64) -> Seen {
+    /// Whether glyph number `no` at `at` (default user space) can be seen.
+    fn seen(&self, no: u64, at: GlyphAt, size: f64) -> Seen {
+        if self.known.covered.binary_search(&no).is_ok() {
+            return Seen::Hidden;
+        }
+        if self.known.under_image.binary_search(&no).is_ok() {
+            return Seen::OcrLayer;
+        }
         let (x, y) = at.centre;
         // The last thing painted under the glyph, if any. A rectangle counts
         // when the glyph lies within it from bottom to top (a rule or an
@@ -234,7 +308,7 @@ impl<'a> PageText<'a> {
             let over_image = self
                 .images
                 .iter()
-                .chain(&self.known_images)
+                .chain(&self.known.images)
                 .any(|b| contains(b, x, y));
             return if over_image {
                 Seen::OcrLayer
@@ -265,6 +339,23 @@ impl<'a> PageText<'a> {
             }
         }
         Seen::Visible
+    }
+
+    /// Keep a visible glyph's place, for what may be painted over it later.
+    fn track_visible(&mut self, no: u64, at: GlyphAt) {
+        if self.shown_visible.len() >= MAX_TRACKED {
+            return;
+        }
+        self.shown_visible.push(Shown { no, at });
+        let (x, y) = at.centre;
+        let b = self.shown_box.unwrap_or((x, y, x, y));
+        self.shown_box = Some(
+            [at.bottom, at.top]
+                .iter()
+                .fold((b.0.min(x), b.1.min(y), b.2.max(x), b.3.max(y)), |b, p| {
+                    (b.0.min(p.0), b.1.min(p.1), b.2.max(p.0), b.3.max(p.1))
+                }),
+        );
     }
 
     fn ends_with_space(&self) -> bool {
@@ -299,6 +390,12 @@ impl OutputDev for PageText<'_> {
         });
         self.painted.clear();
         self.images.clear();
+        self.glyph_no = 0;
+        self.shown_visible.clear();
+        self.shown_box = None;
+        self.covered.clear();
+        self.under_image.clear();
+        self.cover_budget = MAX_COVER_CHECKS;
         Ok(())
     }
 
@@ -314,6 +411,8 @@ impl OutputDev for PageText<'_> {
         font_size: f64,
         char: &str,
     ) -> Result<(), OutputError> {
+        let no = self.glyph_no;
+        self.glyph_no += 1;
         let m = trm.post_transform(&self.flip);
         let scale = (m.m11 * m.m22 - m.m12 * m.m21).abs().sqrt();
         let size = (font_size * scale).abs();
@@ -351,7 +450,7 @@ impl OutputDev for PageText<'_> {
             centre: point(1.0 / 3.0),
             top: point(0.65),
         };
-        match self.seen(at, size) {
+        match self.seen(no, at, size) {
             Seen::Hidden => {
                 if !blank {
                     self.hidden_chars += char.chars().count() as u64;
@@ -362,7 +461,10 @@ impl OutputDev for PageText<'_> {
                 return Ok(());
             }
             Seen::OcrLayer if !blank => self.ocr_chars += char.chars().count() as u64,
-            Seen::Visible if !blank => self.visible_chars += char.chars().count() as u64,
+            Seen::Visible if !blank => {
+                self.visible_chars += char.chars().count() as u64;
+                self.track_visible(no, at);
+            }
             _ => {}
         }
         if let Some(pen) = self.pen {
@@ -446,6 +548,39 @@ impl OutputDev for PageText<'_> {
                 self.images.push(b);
             }
         }
+        Ok(())
+    }
+
+    fn opaque(&mut self, area: (f64, f64, f64, f64), image: bool) -> Result<(), OutputError> {
+        let overlaps = self
+            .shown_box
+            .is_some_and(|b| b.0 <= area.2 && area.0 <= b.2 && b.1 <= area.3 && area.1 <= b.3);
+        if !overlaps || self.cover_budget == 0 {
+            return Ok(());
+        }
+        self.cover_budget = self
+            .cover_budget
+            .saturating_sub(self.shown_visible.len() as u64);
+        let area_of = |b: &Bbox| (b.2 - b.0).abs() * (b.3 - b.1).abs();
+        let page_image = image
+            && self
+                .visible_box
+                .is_some_and(|v| area_of(&area) >= PAGE_IMAGE_SHARE * area_of(&v));
+        // A glyph is covered when it lies in the area from bottom to top.
+        let covered = if page_image {
+            &mut self.under_image
+        } else {
+            &mut self.covered
+        };
+        self.shown_visible.retain(|g| {
+            let inside = [g.at.bottom, g.at.centre, g.at.top]
+                .iter()
+                .all(|&(x, y)| contains(&area, x, y));
+            if inside {
+                covered.push(g.no);
+            }
+            !inside
+        });
         Ok(())
     }
 

@@ -202,7 +202,15 @@ fn finish_page(
 /// OCR one PDF page (OCR is installed): its text replaces the page's when
 /// usable and the text layer was not (`layer_ok` false), or has more in it.
 fn ocr_pdf_page(page: &mut Page, layer_ok: bool, staged: &StagedDoc, opts: &ExtractOptions) {
-    let Some(o) = ocr::ocr_page(&staged.path, page.number, &opts.ocr) else {
+    let pdf = match pa_types::docfile::open_document(&staged.path) {
+        Ok(f) => f,
+        Err(e) => {
+            let reason = e.quarantine().0;
+            tracing::warn!(case_id = %staged.case_id, doc_id = %staged.doc_id, page = page.number, reason = reason.as_str(), "cannot open the document for OCR");
+            return;
+        }
+    };
+    let Some(o) = ocr::ocr_page(pdf, page.number, &opts.ocr) else {
         tracing::warn!(case_id = %staged.case_id, doc_id = %staged.doc_id, page = page.number, "OCR failed or timed out");
         return;
     };
@@ -346,34 +354,21 @@ fn quarantine(mut doc: ExtractedDoc, reason: QuarantineReason, message: String) 
     doc
 }
 
-/// Image files read with OCR (tesseract reads them directly).
+/// Image files read with OCR (tesseract reads them from the opened file).
 const IMAGE_EXTENSIONS: &[&str] = &["tif", "tiff", "png", "jpg", "jpeg"];
 
-/// Read a file only if it is a regular file: the open cannot block on a FIFO
-/// (`O_NONBLOCK`), a symlink swapped in is refused (`O_NOFOLLOW`; ingest
-/// resolved the path), and the type is checked on the open file.
-fn read_regular(path: &std::path::Path) -> Result<Vec<u8>, Failure> {
+/// Read a whole document, opened through the one routine that refuses
+/// anything but a regular file ([`pa_types::docfile::open_document`]).
+pub(crate) fn read_regular(path: &std::path::Path) -> Result<Vec<u8>, Failure> {
     use std::io::Read;
-    use std::os::unix::fs::OpenOptionsExt;
-    let unreadable = |e: std::io::Error| {
+    let mut f = pa_types::docfile::open_document(path).map_err(|e| e.quarantine())?;
+    let mut bytes = Vec::new();
+    f.read_to_end(&mut bytes).map_err(|e| {
         (
             QuarantineReason::Unreadable,
             format!("cannot read file: {e}"),
         )
-    };
-    let mut f = std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NONBLOCK | libc::O_NOFOLLOW)
-        .open(path)
-        .map_err(unreadable)?;
-    if !f.metadata().map_err(unreadable)?.file_type().is_file() {
-        return Err((
-            QuarantineReason::NotARegularFile,
-            "not a regular file: not read".into(),
-        ));
-    }
-    let mut bytes = Vec::new();
-    f.read_to_end(&mut bytes).map_err(unreadable)?;
+    })?;
     Ok(bytes)
 }
 
@@ -459,10 +454,14 @@ fn extract_image(mut out: ExtractedDoc, opts: &ExtractOptions) -> ExtractedDoc {
             "an image: it needs OCR, and tesseract is not installed".into(),
         );
     }
-    if let Err((reason, message)) = read_regular(&out.staged.path).map(drop) {
-        return quarantine(out, reason, message);
-    }
-    let Some(frames) = ocr::ocr_image(&out.staged.path, &opts.ocr) else {
+    let image = match pa_types::docfile::open_document(&out.staged.path) {
+        Ok(f) => f,
+        Err(e) => {
+            let (reason, message) = e.quarantine();
+            return quarantine(out, reason, message);
+        }
+    };
+    let Some(frames) = ocr::ocr_image(image, &opts.ocr) else {
         return quarantine(
             out,
             QuarantineReason::NoTextLayer,
@@ -811,12 +810,18 @@ mod tests {
               BT 1 g /F1 10 Tf 72 476 Td (Visible four.) Tj ET \
               0 0 0 rg 60 443 300 0.5 re f BT 0 g /F1 10 Tf 72 440 Td (Visible five.) Tj ET",
         );
-        let pages = pdf_pages(&pdf, &plain_opts()).unwrap();
-        assert_eq!(
-            normalize(&pages[0].text),
-            "Visible one.\n\nVisible two.\n\nVisible three.\n\nVisible four.\n\nVisible five."
+        assert_visible_and_hidden(
+            &pdf,
+            "Visible one.\n\nVisible two.\n\nVisible three.\n\nVisible four.\n\nVisible five.",
+            "InvisibleWhiteonwhiteGrayoneCmykwhiteTinyOffpageClippedBlueonblue",
         );
-        let hidden = "InvisibleWhiteonwhiteGrayoneCmykwhiteTinyOffpageClippedBlueonblue";
+    }
+
+    /// The first page of `pdf` reads as `visible`, and the characters of
+    /// `hidden` were read but left out.
+    fn assert_visible_and_hidden(pdf: &[u8], visible: &str, hidden: &str) {
+        let pages = pdf_pages(pdf, &plain_opts()).unwrap();
+        assert_eq!(normalize(&pages[0].text), visible);
         assert_eq!(pages[0].hidden_chars as usize, hidden.len());
         assert_eq!(pages[0].extractor, Extractor::PdfExtract);
         assert!(!pages[0].partial_text, "hidden text was read, not lost");
@@ -832,6 +837,39 @@ mod tests {
         .unwrap();
         // An ExtGState with a fill alpha of 0.
         let gs = doc.add_object(lopdf::dictionary! { "Type" => "ExtGState", "ca" => 0 });
+        let bytes = with_resources(doc, [("ExtGState", lopdf::dictionary! { "GS0" => gs })]);
+        let pages = pdf_pages(&bytes, &plain_opts()).unwrap();
+        assert_eq!(normalize(&pages[0].text), "Shown text.");
+        assert_eq!(pages[0].hidden_chars as usize, "CliponlyTransparent".len());
+    }
+
+    /// `pdf` (from [`pdf_with_font`]) with these image XObjects (name, extra
+    /// image dictionary entries: each is a 1x1 black DeviceGray image) and the
+    /// ExtGStates `/Half` (fill alpha 0.5) and `/Over` (fill overprint).
+    fn with_images(pdf: &[u8], images: &[(&str, lopdf::Dictionary)]) -> Vec<u8> {
+        use lopdf::{dictionary, Object, Stream};
+        let mut doc = lopdf::Document::load_mem(pdf).unwrap();
+        let mut xobjects = lopdf::Dictionary::new();
+        for (name, extra) in images {
+            let mut dict = dictionary! {
+                "Type" => "XObject", "Subtype" => "Image", "Width" => 1, "Height" => 1,
+                "ColorSpace" => "DeviceGray", "BitsPerComponent" => 8,
+            };
+            dict.extend(extra);
+            let id = doc.add_object(Stream::new(dict, vec![0]));
+            xobjects.set(*name, Object::Reference(id));
+        }
+        let half = doc.add_object(dictionary! { "Type" => "ExtGState", "ca" => 0.5 });
+        let over = doc.add_object(dictionary! { "Type" => "ExtGState", "op" => true, "OPM" => 1 });
+        let states = dictionary! { "Half" => half, "Over" => over };
+        with_resources(doc, [("XObject", xobjects), ("ExtGState", states)])
+    }
+
+    /// `doc`'s bytes, with these entries set in its first page's resources.
+    fn with_resources<const N: usize>(
+        mut doc: lopdf::Document,
+        entries: [(&str, lopdf::Dictionary); N],
+    ) -> Vec<u8> {
         let page = doc.get_pages()[&1];
         let res = doc
             .get_dictionary_mut(page)
@@ -840,12 +878,82 @@ mod tests {
             .unwrap()
             .as_dict_mut()
             .unwrap();
-        res.set("ExtGState", lopdf::dictionary! { "GS0" => gs });
+        for (key, dict) in entries {
+            res.set(key, dict);
+        }
         let mut bytes = Vec::new();
         doc.save_to(&mut bytes).unwrap();
-        let pages = pdf_pages(&bytes, &plain_opts()).unwrap();
-        assert_eq!(normalize(&pages[0].text), "Shown text.");
-        assert_eq!(pages[0].hidden_chars as usize, "CliponlyTransparent".len());
+        bytes
+    }
+
+    #[test]
+    fn text_covered_by_an_opaque_image_or_box_painted_later_is_hidden() {
+        use lopdf::dictionary;
+        let soft = dictionary! { "SMask" => lopdf::Object::Reference((999, 0)) };
+        let pdf = with_images(
+            &pdf_with_font(
+                b"BT /F1 10 Tf 72 700 Td (Visible one.) Tj ET \
+                  BT /F1 10 Tf 72 680 Td (Coveredbyimage) Tj ET \
+                  q 150 0 0 20 70 675 cm /Im0 Do Q \
+                  BT /F1 10 Tf 72 660 Td (Coveredbybox) Tj ET \
+                  1 1 1 rg 70 655 200 20 re f 0 g \
+                  BT /F1 10 Tf 72 640 Td (Coveredbyinline) Tj ET \
+                  q 150 0 0 20 70 635 cm BI /W 1 /H 1 /CS /G /BPC 8 ID \x00 EI Q \
+                  BT /F1 10 Tf 72 620 Td (Visible two.) Tj ET \
+                  q /Half gs 0 g 70 615 200 20 re f Q \
+                  BT /F1 10 Tf 72 600 Td (Visible three.) Tj ET \
+                  q 150 0 0 20 70 595 cm /Soft Do Q \
+                  q 150 0 0 20 70 575 cm /Stencil Do Q \
+                  BT /F1 10 Tf 72 580 Td (Visible four.) Tj ET \
+                  BT /F1 10 Tf 72 560 Td (Visible five.) Tj ET \
+                  0 g 70 561 200 0.5 re f \
+                  BT /F1 10 Tf 72 540 Td (Visible six.) Tj ET \
+                  q /Over gs 0.2 0 0 0 k 70 535 200 20 re f Q \
+                  q 0 0 612 650 re W n 150 0 0 20 70 675 cm /Im0 Do Q",
+            ),
+            &[
+                ("Im0", dictionary! {}),
+                ("Soft", soft),
+                ("Stencil", dictionary! { "ImageMask" => true }),
+            ],
+        );
+        // An image or a box painted after a line hides it; a half-transparent
+        // box, an image with a soft mask, a stencil mask, an image painted
+        // before the text, a rule through it, an image clipped away from it and
+        // a tint box overprinting it do not.
+        assert_visible_and_hidden(
+            &pdf,
+            "Visible one.\n\nVisible two.\n\nVisible three.\n\nVisible four.\n\nVisible five.\n\nVisible six.",
+            "CoveredbyimageCoveredbyboxCoveredbyinline",
+        );
+    }
+
+    #[test]
+    fn a_scans_text_layer_stays_its_ocr_layer_whichever_comes_first() {
+        use lopdf::dictionary;
+        // Invisible text over the page image, or under it; and visible text under
+        // it (OCR software that writes the text layer under the page image).
+        let text = "BT 3 Tr /F1 10 Tf 72 700 Td (Patient completed six weeks of physical therapy.) Tj ET";
+        let shown = text.replace("3 Tr", "0 Tr");
+        let image = "q 612 0 0 792 0 0 cm /Im0 Do Q";
+        for content in [
+            format!("{image} {text}"),
+            format!("{text} {image}"),
+            format!("{shown} {image}"),
+        ] {
+            let pdf = with_images(
+                &pdf_with_font(content.as_bytes()),
+                &[("Im0", dictionary! {})],
+            );
+            let pages = pdf_pages(&pdf, &plain_opts()).unwrap();
+            assert_eq!(
+                normalize(&pages[0].text),
+                "Patient completed six weeks of physical therapy.",
+                "{content}"
+            );
+            assert_eq!(pages[0].extractor, Extractor::OcrLayer, "{content}");
+            assert_eq!(pages[0].hidden_chars, 0, "{content}");
+        }
     }
 
     #[test]

@@ -2,8 +2,13 @@
 //! `tesseract` reads it (TSV output, so we keep per-word confidences). Both run
 //! as child processes with a deadline; tesseract with `OMP_THREAD_LIMIT=1`
 //! because we already run one page per core.
+//!
+//! Neither program is given the document's path: it gets the document opened
+//! through [`pa_types::docfile::open_document`] as its standard input and reads
+//! `/dev/stdin`, which reopens that very file, so what it reads is the regular
+//! file that was checked, whatever the path names by then.
 
-use std::path::Path;
+use std::fs::File;
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
@@ -50,7 +55,16 @@ pub fn available() -> bool {
     })
 }
 
-fn run_with_deadline(cmd: &mut Command, deadline: Instant, max_memory: u64) -> Option<Vec<u8>> {
+/// Where a child reads the document given as its standard input.
+const STDIN_PATH: &str = "/dev/stdin";
+
+/// Run `cmd` with `stdin` until `deadline`; its stdout when it succeeded.
+fn run_with_deadline(
+    cmd: &mut Command,
+    stdin: Stdio,
+    deadline: Instant,
+    max_memory: u64,
+) -> Option<Vec<u8>> {
     // A hostile page (a huge image) must not take the machine's memory.
     // SAFETY: only setrlimit, async-signal-safe, between fork and exec.
     unsafe {
@@ -64,7 +78,7 @@ fn run_with_deadline(cmd: &mut Command, deadline: Instant, max_memory: u64) -> O
         });
     }
     let mut child = cmd
-        .stdin(Stdio::null())
+        .stdin(stdin)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -92,9 +106,9 @@ fn run_with_deadline(cmd: &mut Command, deadline: Instant, max_memory: u64) -> O
     }
 }
 
-/// OCR one page (1-based) of a PDF. `None` when rendering or recognition failed
-/// or ran past the deadline.
-pub fn ocr_page(pdf: &Path, page: u32, opts: &OcrOptions) -> Option<OcrPage> {
+/// OCR one page (1-based) of a PDF, opened with [`pa_types::docfile::open_document`].
+/// `None` when rendering or recognition failed or ran past the deadline.
+pub fn ocr_page(pdf: File, page: u32, opts: &OcrOptions) -> Option<OcrPage> {
     let deadline = Instant::now() + opts.timeout_per_page;
     let tmp = tempfile::tempdir().ok()?;
     let stem = tmp.path().join("page");
@@ -112,8 +126,9 @@ pub fn ocr_page(pdf: &Path, page: u32, opts: &OcrOptions) -> Option<OcrPage> {
                 "-l",
                 &n,
             ])
-            .arg(pdf)
+            .arg(STDIN_PATH)
             .arg(&stem),
+        Stdio::from(pdf),
         deadline,
         opts.max_memory_bytes,
     )?;
@@ -124,6 +139,7 @@ pub fn ocr_page(pdf: &Path, page: u32, opts: &OcrOptions) -> Option<OcrPage> {
             .arg("stdout")
             .args(["--dpi", &opts.dpi.to_string(), "-l", &opts.language, "tsv"])
             .env("OMP_THREAD_LIMIT", "1"),
+        Stdio::null(),
         deadline,
         opts.max_memory_bytes,
     )?;
@@ -134,14 +150,15 @@ pub fn ocr_page(pdf: &Path, page: u32, opts: &OcrOptions) -> Option<OcrPage> {
 /// OCR an image file (TIFF, PNG, JPEG), every frame of a multi-page TIFF: one
 /// [`OcrPage`] per frame. `None` when recognition failed or ran past the
 /// deadline (`timeout_per_page`, for the whole file).
-pub fn ocr_image(image: &Path, opts: &OcrOptions) -> Option<Vec<OcrPage>> {
+pub fn ocr_image(image: File, opts: &OcrOptions) -> Option<Vec<OcrPage>> {
     let deadline = Instant::now() + opts.timeout_per_page;
     let tsv = run_with_deadline(
         Command::new("tesseract")
-            .arg(image)
+            .arg(STDIN_PATH)
             .arg("stdout")
             .args(["-l", &opts.language, "tsv"])
             .env("OMP_THREAD_LIMIT", "1"),
+        Stdio::from(image),
         deadline,
         opts.max_memory_bytes,
     )?;

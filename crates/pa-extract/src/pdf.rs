@@ -14,6 +14,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use lopdf::{Document, ObjectId};
 use pa_types::{Extractor, QuarantineReason};
 
+use crate::layout::Rerun;
 use crate::{forms, layout, text_check, ExtractOptions, Failure, RawPage};
 
 /// A box in page space: (x0, y0, x1, y1).
@@ -172,12 +173,14 @@ fn first_reader(
     panics: &mut u32,
 ) -> Option<(String, Seen)> {
     let crop = crop_box(doc, page_id);
-    let mut primary = layout_pass(doc, number, page_id, content, crop, Vec::new());
-    // Invisible text under an image painted after it: a second pass that knows
-    // the page's images keeps it as the scan's OCR layer.
-    if let Ok(Some((_, _, Some(images)))) = &primary {
+    let mut primary = layout_pass(doc, number, page_id, content, crop, Rerun::default());
+    // Glyphs decided before what was painted after them was known (invisible
+    // text under an image painted after it: the scan's OCR layer; visible text
+    // that an opaque image or box painted after it covers: hidden): a second
+    // pass that knows.
+    if let Ok(Some((_, _, Some(rerun)))) = &primary {
         if let Ok(content) = doc.get_page_content_with_limit(page_id, opts.max_decompressed_bytes) {
-            primary = layout_pass(doc, number, page_id, content, crop, images.clone());
+            primary = layout_pass(doc, number, page_id, content, crop, rerun.clone());
         }
     }
     primary
@@ -188,9 +191,9 @@ fn first_reader(
         })
 }
 
-/// One pass of pdf-extract over a page's content into our layout, knowing the
-/// images given in `known`: the text, what was seen, and the page's images
-/// when a second pass should know them. `Ok(None)` when pdf-extract failed,
+/// One pass of pdf-extract over a page's content into our layout, knowing what
+/// an earlier pass learnt (`known`): the text, what was seen, and what a second
+/// pass should know, when one is needed. `Ok(None)` when pdf-extract failed,
 /// `Err` when it panicked.
 fn layout_pass(
     doc: &Document,
@@ -198,13 +201,13 @@ fn layout_pass(
     page_id: ObjectId,
     content: Vec<u8>,
     crop: Option<Bbox>,
-    known: Vec<Bbox>,
-) -> std::thread::Result<Option<(String, Seen, Option<Vec<Bbox>>)>> {
+    known: Rerun,
+) -> std::thread::Result<Option<(String, Seen, Option<Rerun>)>> {
     catch_unwind(AssertUnwindSafe(|| {
         let mut s = String::new();
         let mut output = layout::PageText::new(&mut s)
             .with_crop_box(crop)
-            .with_known_images(known);
+            .with_rerun(known);
         let ok = pdf_extract::output_page_with_content(doc, &mut output, number, page_id, content)
             .is_ok();
         let seen = Seen {
@@ -213,7 +216,7 @@ fn layout_pass(
             ocr: output.ocr_chars,
             visible: output.visible_chars,
         };
-        let rerun = output.images_for_rerun();
+        let rerun = output.rerun();
         ok.then_some((s, seen, rerun))
     }))
 }

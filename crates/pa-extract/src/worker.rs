@@ -100,13 +100,9 @@ pub struct WorkerOutput {
 
 /// The worker's side for one document: parse `path` in this process.
 pub fn worker_main(path: &Path, opts: &ExtractOptions) -> WorkerOutput {
-    let out = match std::fs::read(path) {
-        Ok(bytes) => crate::pdf::pdf_pages(&bytes, opts),
-        Err(e) => Err((
-            QuarantineReason::Unreadable,
-            format!("cannot read file: {e}"),
-        )),
-    };
+    // Opened as every drop-folder document is: a FIFO, device or symlink
+    // swapped in since the folder was listed is refused, never read.
+    let out = crate::read_regular(path).and_then(|bytes| crate::pdf::pdf_pages(&bytes, opts));
     match out {
         Ok(pages) => WorkerOutput {
             pages,

@@ -18,7 +18,6 @@ use std::collections::HashMap;
 use std::ffi::OsStr;
 use std::io::Read;
 use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
 use pa_types::{DocStatus, QuarantineReason, StagedDoc};
@@ -191,18 +190,7 @@ fn look(path: &Path, name: &OsStr, drop: &Path, opts: &IngestOptions) -> Entry {
 }
 
 fn not_regular(ft: &std::fs::FileType) -> String {
-    let what = if ft.is_fifo() {
-        "a FIFO (named pipe)"
-    } else if ft.is_socket() {
-        "a socket"
-    } else if ft.is_block_device() || ft.is_char_device() {
-        "a device"
-    } else if ft.is_dir() {
-        "a folder"
-    } else {
-        "not a regular file"
-    };
-    format!("{what}, not a regular file: not opened")
+    pa_types::docfile::OpenError::NotRegular(pa_types::docfile::file_kind(ft)).to_string()
 }
 
 /// List the cases of a drop folder, sorted by case id. Nothing inside the case
@@ -410,12 +398,13 @@ fn stage_doc(
                 seen.insert(doc.sha256.clone(), doc.doc_id.clone());
             }
         }
-        Err(HashError::NotRegular(message)) => {
-            tracing::warn!(case_id = %doc.case_id, doc_id = %doc.doc_id, reason = "not_a_regular_file", "document quarantined");
+        Err(HashError::Open(e)) => {
+            let (reason, message) = e.quarantine();
+            tracing::warn!(case_id = %doc.case_id, doc_id = %doc.doc_id, reason = reason.as_str(), "document quarantined");
             doc.status = DocStatus::Quarantined;
-            doc.reason = Some((QuarantineReason::NotARegularFile, message));
+            doc.reason = Some((reason, message));
         }
-        Err(HashError::Io(e)) => {
+        Err(HashError::Read(e)) => {
             tracing::warn!(case_id = %doc.case_id, doc_id = %doc.doc_id, error = %e, "cannot read document");
             doc.status = DocStatus::Quarantined;
             doc.reason = Some((
@@ -461,37 +450,20 @@ fn stem_of(name: &str) -> String {
 }
 
 enum HashError {
-    NotRegular(String),
-    Io(std::io::Error),
-}
-
-/// Open a file for reading only if it is a regular file: `O_NONBLOCK` so a FIFO
-/// swapped in after the check cannot block the open, `O_NOFOLLOW` so a symlink
-/// swapped in is refused, and the type checked again on the open file.
-pub fn open_regular(path: &Path) -> std::io::Result<Result<std::fs::File, String>> {
-    let f = std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NONBLOCK | libc::O_NOFOLLOW)
-        .open(path)?;
-    let ft = f.metadata()?.file_type();
-    Ok(if ft.is_file() {
-        Ok(f)
-    } else {
-        Err(not_regular(&ft))
-    })
+    Open(pa_types::docfile::OpenError),
+    Read(std::io::Error),
 }
 
 /// sha256 and size of a regular file, streamed; files over the size limit are
-/// hashed anyway so that reruns can still recognise them.
+/// hashed anyway so that reruns can still recognise them. The file is opened
+/// through [`pa_types::docfile::open_document`], as extraction opens it.
 fn hash_file(path: &Path) -> Result<(String, u64), HashError> {
-    let mut f = open_regular(path)
-        .map_err(HashError::Io)?
-        .map_err(HashError::NotRegular)?;
+    let mut f = pa_types::docfile::open_document(path).map_err(HashError::Open)?;
     let mut h = Sha256::new();
     let mut buf = vec![0u8; 64 * 1024];
     let mut size = 0u64;
     loop {
-        let n = f.read(&mut buf).map_err(HashError::Io)?;
+        let n = f.read(&mut buf).map_err(HashError::Read)?;
         if n == 0 {
             break;
         }

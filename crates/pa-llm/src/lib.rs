@@ -120,6 +120,9 @@ pub struct LlmOptions {
     pub allow_insecure_http: bool,
     /// Owner-only file for prompts and responses, if any.
     pub debug_file: Option<std::path::PathBuf>,
+    /// The run the requests belong to: every debug-file line carries it, so
+    /// that purging a run removes its lines.
+    pub run_id: String,
 }
 
 /// Refuse endpoints that would send PHI in clear text or somewhere odd: `https`
@@ -703,7 +706,7 @@ impl LlmClient {
 
     fn debug_write(&self, case_id: &str, attempt: u32, what: &str, body: &str) {
         if let Some(f) = &self.debug {
-            let line = serde_json::json!({"case_id": case_id, "attempt": attempt, what: body});
+            let line = serde_json::json!({"run_id": self.opts.run_id, "case_id": case_id, "attempt": attempt, what: body});
             if let Ok(mut f) = f.lock() {
                 let _ = writeln!(f, "{line}");
             }
@@ -876,6 +879,7 @@ mod tests {
             max_tokens: 10,
             allow_insecure_http: false,
             debug_file: Some(link),
+            run_id: "r".into(),
         };
         let err = LlmClient::new(opts)
             .err()

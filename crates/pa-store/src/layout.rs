@@ -30,7 +30,8 @@ pub mod cleanup;
 pub mod lock;
 
 pub use cleanup::{
-    clean_up, finished_runs, purge_runs, remove_unfinished, runs_before, tighten_modes, Uncommitted,
+    clean_up, finished_runs, purge_debug_file, purge_runs, remove_unfinished, runs_before,
+    tighten_modes, DebugFilePurge, Uncommitted,
 };
 pub use lock::{with_file_lock, OutputLock};
 

@@ -1,4 +1,6 @@
-//! The shared vocabulary of the prior-authorization pipeline: data, no I/O.
+//! The shared vocabulary of the prior-authorization pipeline: data, no I/O
+//! but one routine, [`docfile::open_document`], through which every stage opens
+//! a drop-folder document.
 //!
 //! Batches flow through the stages in this order:
 //! [`StagedDoc`] (ingest) -> [`ExtractedDoc`] (extract) -> [`Sentence`]s (chunk)
@@ -18,6 +20,7 @@ use serde::{Deserialize, Serialize};
 
 pub mod abbrev;
 pub mod conditions;
+pub mod docfile;
 pub mod drugs;
 mod lexicon;
 pub mod text;

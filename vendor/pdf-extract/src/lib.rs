@@ -1288,6 +1288,10 @@ struct GraphicsState<'a>
     fill_alpha: f64,
     // Patched: bounding box of the clipping path in default user space, when one is set.
     clip: Option<(f64, f64, f64, f64)>,
+    // Patched: the blend mode is `Normal` (or `Compatible`): what is painted hides what is under it.
+    blend_normal: bool,
+    // Patched: fill overprint (`op`, or `OP` when `op` is absent): colorants not painted stay.
+    overprint: bool,
 }
 
 fn show_text(gs: &mut GraphicsState, s: &[u8],
@@ -1383,6 +1387,17 @@ fn apply_state(doc: &Document, gs: &mut GraphicsState, state: &Dictionary) {
             }}
             // Patched: constant fill alpha (0 paints nothing).
             b"ca" => { if let Ok(a) = maybe_deref(doc, v).as_float() { gs.fill_alpha = a as f64 } }
+            // Patched: the blend mode (a name, or an array whose first entry is used).
+            b"BM" => {
+                let mode = match maybe_deref(doc, v) {
+                    Object::Array(a) => a.first().and_then(|m| maybe_deref(doc, m).as_name().ok()),
+                    m => m.as_name().ok(),
+                };
+                gs.blend_normal = matches!(mode, Some(b"Normal") | Some(b"Compatible"));
+            }
+            // Patched: fill overprint (`OP` sets it too unless `op` is given).
+            b"op" => { if let Ok(b) = maybe_deref(doc, v).as_bool() { gs.overprint = b } }
+            b"OP" if state.get(b"op").is_err() => { if let Ok(b) = maybe_deref(doc, v).as_bool() { gs.overprint = b } }
             b"Type" => { match v {
                 &Object::Name(ref name) => {
                     assert_eq!(name, b"ExtGState")
@@ -1635,6 +1650,8 @@ impl<'a> Processor<'a> {
             smask: None,
             fill_alpha: 1.,
             clip: None,
+            blend_normal: true,
+            overprint: false,
         } };
         // Patched: a `W`/`W*` takes effect at the next path-painting operator.
         let mut pending_clip = false;
@@ -1928,6 +1945,14 @@ impl<'a> Processor<'a> {
                 "F" | "f" | "f*" | "B" | "B*" | "b" | "b*" => {
                     if pending_clip { gs.clip = intersect_clip(gs.clip, path_bbox(&gs.ctm, &path)); pending_clip = false; }
                     output.fill(&gs.ctm, &gs.fill_colorspace, &gs.fill_color, &path)?;
+                    // Patched: a rectangle filled opaquely hides what was painted under it.
+                    if let [PathOp::Rect(..)] = path.ops.as_slice() {
+                        if paints_opaquely(&gs) && !matches!(gs.fill_colorspace, ColorSpace::Pattern) {
+                            if let Some(area) = visible_area(&gs, path_bbox(&gs.ctm, &path)) {
+                                output.opaque(area, false)?;
+                            }
+                        }
+                    }
                     path.ops.clear();
                 }
                 "W" | "W*" => { pending_clip = true; }
@@ -1936,7 +1961,19 @@ impl<'a> Processor<'a> {
                     path.ops.clear();
                 }
                 // Patched: an inline image is painted like an image XObject.
-                "BI" | "EI" => { output.image(&gs.ctm)?; }
+                "BI" | "EI" => {
+                    output.image(&gs.ctm)?;
+                    // Patched: an opaque image hides what was painted under it.
+                    let opaque = match operation.operands.first() {
+                        Some(Object::Stream(st)) => image_is_opaque(&st.dict),
+                        _ => false,
+                    };
+                    if opaque && paints_opaquely(&gs) {
+                        if let Some(area) = visible_area(&gs, unit_square_bbox(&gs.ctm)) {
+                            output.opaque(area, true)?;
+                        }
+                    }
+                }
                 "BMC" | "BDC" => {
                     mc_stack.push(operation);
                 }
@@ -1953,6 +1990,12 @@ impl<'a> Processor<'a> {
                     let subtype = xf.dict.get(b"Subtype").ok().and_then(|t| t.as_name().ok());
                     if subtype == Some(&b"Image"[..]) {
                         output.image(&gs.ctm)?;
+                        // Patched: an opaque image hides what was painted under it.
+                        if image_is_opaque(&xf.dict) && paints_opaquely(&gs) {
+                            if let Some(area) = visible_area(&gs, unit_square_bbox(&gs.ctm)) {
+                                output.opaque(area, true)?;
+                            }
+                        }
                         continue;
                     }
                     let resources = maybe_get_obj(&doc, &xf.dict, b"Resources").and_then(|n| n.as_dict().ok()).unwrap_or(resources);
@@ -1962,6 +2005,14 @@ impl<'a> Processor<'a> {
                         if m.len() == 6 && m.iter().all(|x| x.as_float().is_ok()) {
                             let v: Vec<f64> = m.iter().map(|x| x.as_float().unwrap() as f64).collect();
                             inner.ctm = inner.ctm.pre_transform(&Transform2D::row_major(v[0], v[1], v[2], v[3], v[4], v[5]));
+                        }
+                    }
+                    // Patched: a form XObject paints only inside its `/BBox` (a clip).
+                    if let Ok(b) = xf.dict.get(b"BBox").and_then(|b| b.as_array()) {
+                        if b.len() == 4 && b.iter().all(|x| x.as_float().is_ok()) {
+                            let v: Vec<f64> = b.iter().map(|x| x.as_float().unwrap() as f64).collect();
+                            let rect = Path { ops: vec![PathOp::Rect(v[0], v[1], v[2] - v[0], v[3] - v[1])] };
+                            inner.clip = intersect_clip(inner.clip, path_bbox(&inner.ctm, &rect));
                         }
                     }
                     self.process_stream(&doc, contents, resources, &media_box, output, page_num, Some(inner))?;
@@ -1988,6 +2039,48 @@ pub trait OutputDev {
     fn glyph_paint(&mut self, _paint: &GlyphPaint) -> Result<(), OutputError> {Ok(())}
     /// Patched: an image XObject painted into the unit square under `ctm`.
     fn image(&mut self, _ctm: &Transform) -> Result<(), OutputError> {Ok(())}
+    /// Patched: an area (llx, lly, urx, ury, default user space, already clipped)
+    /// painted opaquely, by an image (`image`) or a filled rectangle: whatever
+    /// was painted there before can no longer be seen.
+    fn opaque(&mut self, _area: (f64, f64, f64, f64), _image: bool) -> Result<(), OutputError> {Ok(())}
+}
+
+/// Patched: the graphics state paints opaquely: full fill alpha, no soft mask,
+/// a blend mode that replaces what is under it.
+fn paints_opaquely(gs: &GraphicsState) -> bool {
+    gs.fill_alpha >= 1.0 && gs.smask.is_none() && gs.blend_normal && !gs.overprint
+}
+
+/// Patched: an image that paints every pixel of its square: not a stencil mask
+/// (`ImageMask`/`IM`), no soft mask, no colour-key or stencil `Mask`, no alpha
+/// channel in JPEG 2000 data.
+fn image_is_opaque(dict: &Dictionary) -> bool {
+    let flag = |k: &[u8]| dict.get(k).ok().and_then(|o| o.as_bool().ok()).unwrap_or(false);
+    let has = |k: &[u8]| dict.get(k).is_ok();
+    let smask_in_data = dict.get(b"SMaskInData").ok().and_then(|o| o.as_i64().ok()).unwrap_or(0);
+    !flag(b"ImageMask") && !flag(b"IM") && !has(b"SMask") && !has(b"Mask") && smask_in_data == 0
+}
+
+/// Patched: the unit square (where an image is painted) under `ctm`.
+fn unit_square_bbox(ctm: &Transform) -> Option<(f64, f64, f64, f64)> {
+    path_bbox(ctm, &Path { ops: vec![PathOp::Rect(0., 0., 1., 1.)] })
+}
+
+/// Patched: a box painted under the current CTM as the clipping path lets it
+/// show; `None` when nothing shows, or when the CTM rotates or skews it (its
+/// bounding box would then claim corners it does not paint).
+fn visible_area(gs: &GraphicsState, bb: Option<(f64, f64, f64, f64)>) -> Option<(f64, f64, f64, f64)> {
+    let m = &gs.ctm;
+    let axis_aligned = (m.m12.abs() < 1e-9 && m.m21.abs() < 1e-9) || (m.m11.abs() < 1e-9 && m.m22.abs() < 1e-9);
+    if !axis_aligned {
+        return None;
+    }
+    let bb = bb?;
+    let (a, b, c, d) = match gs.clip {
+        None => bb,
+        Some(clip) => (bb.0.max(clip.0), bb.1.max(clip.1), bb.2.min(clip.2), bb.3.min(clip.3)),
+    };
+    (a < c && b < d).then_some((a, b, c, d))
 }
 
 /// Patched: the paint state of a text show operation, for telling visible text

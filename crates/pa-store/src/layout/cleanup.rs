@@ -352,9 +352,114 @@ fn purge_review(out: &Path, runs: &[String]) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// What purging did to the LLM debug file (`llm.debug_file`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DebugFilePurge {
+    /// Lines removed: those of the purged runs, and lines that name no run
+    /// (written before lines carried their run id), whose run cannot be told.
+    pub removed: usize,
+    /// Lines of runs that are kept.
+    pub kept: usize,
+}
+
+/// Remove from the LLM debug file at `path` (prompts and responses: patient
+/// text) every line of `runs`, and every line that names no run. The file is
+/// rewritten owner-only through a temporary file and a rename; it is never
+/// opened through a symlink. `None` when there is no such file.
+pub fn purge_debug_file(
+    path: &Path,
+    runs: &[String],
+) -> Result<Option<DebugFilePurge>, StoreError> {
+    use std::io::Read;
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    let io = |source| StoreError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut f = match std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path)
+    {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(io(e)),
+    };
+    if !f.metadata().map_err(io)?.is_file() {
+        return Err(io(std::io::Error::other("not a regular file")));
+    }
+    let mut bytes = Vec::new();
+    f.read_to_end(&mut bytes).map_err(io)?;
+    // Lines are JSON; a line that is not is removed with those that name no run.
+    let text = String::from_utf8_lossy(&bytes);
+    let (mut removed, mut kept) = (0, String::new());
+    let mut n_kept = 0;
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let run = serde_json::from_str::<serde_json::Value>(line)
+            .ok()
+            .and_then(|v| v["run_id"].as_str().map(str::to_string));
+        match run {
+            Some(r) if !runs.contains(&r) => {
+                kept.push_str(line);
+                kept.push('\n');
+                n_kept += 1;
+            }
+            _ => removed += 1,
+        }
+    }
+    if removed > 0 {
+        crate::commit::commit_file(path, crate::commit::SyncDir::No, |f| {
+            use std::io::Write;
+            f.set_permissions(std::fs::Permissions::from_mode(0o600))
+                .and_then(|()| f.write_all(kept.as_bytes()))
+                .map_err(io)
+        })?;
+    }
+    Ok(Some(DebugFilePurge {
+        removed,
+        kept: n_kept,
+    }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn purging_removes_the_purged_runs_lines_from_the_llm_debug_file() {
+        use std::os::unix::fs::PermissionsExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("llm-debug.jsonl");
+        assert_eq!(purge_debug_file(&path, &["r1".into()]).unwrap(), None);
+        std::fs::write(
+            &path,
+            "{\"run_id\":\"r1\",\"case_id\":\"c1\",\"request\":\"CANARY-OLD patient text\"}\n\
+             {\"case_id\":\"c0\",\"request\":\"CANARY-UNTAGGED from an older version\"}\n\
+             not json CANARY-GARBLED\n\
+             {\"run_id\":\"r2\",\"case_id\":\"c2\",\"response\":\"kept text\"}\n",
+        )
+        .unwrap();
+        let done = purge_debug_file(&path, &["r1".into()]).unwrap();
+        assert_eq!(
+            done,
+            Some(DebugFilePurge {
+                removed: 3,
+                kept: 1
+            })
+        );
+        let left = std::fs::read_to_string(&path).unwrap();
+        assert!(!left.contains("CANARY"), "{left}");
+        assert!(left.contains("kept text"), "{left}");
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+        // Never through a symlink.
+        let link = tmp.path().join("link.jsonl");
+        std::os::unix::fs::symlink(&path, &link).unwrap();
+        assert!(purge_debug_file(&link, &["r2".into()]).is_err());
+        assert!(std::fs::read_to_string(&path)
+            .unwrap()
+            .contains("kept text"));
+    }
 
     #[test]
     fn purging_a_run_removes_its_review_rows_and_pages_only() {

@@ -259,6 +259,90 @@ mod tests {
         assert_eq!(err, "busy");
     }
 
+    /// In a child process started by the test below (`PA_LOCK_CHILD` names the
+    /// folder): wait for the start signal, then take turns with the other
+    /// children at the output lock (which fails at once when held) and at a
+    /// shared file lock (which waits), logging each turn.
+    #[test]
+    fn lock_child_process() {
+        let Ok(dir) = std::env::var("PA_LOCK_CHILD") else {
+            return;
+        };
+        let dir = PathBuf::from(dir);
+        while !dir.join("go").exists() {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        let log = || {
+            OpenOptions::new()
+                .append(true)
+                .open(dir.join("log"))
+                .unwrap()
+        };
+        let pid = std::process::id();
+        for _ in 0..30 {
+            if let Ok(lock) = OutputLock::acquire(&dir) {
+                writeln!(log(), "enter {pid}").unwrap();
+                std::thread::sleep(Duration::from_millis(1));
+                writeln!(log(), "leave {pid}").unwrap();
+                drop(lock);
+            }
+            // A read-modify-write under the waiting lock: no update is lost.
+            with_file_lock(&dir.join(".count.lock"), || {
+                let path = dir.join("count");
+                let n: u32 = std::fs::read_to_string(&path)
+                    .unwrap_or_default()
+                    .trim()
+                    .parse()
+                    .unwrap_or(0);
+                std::fs::write(&path, (n + 1).to_string()).unwrap();
+                Ok(())
+            })
+            .unwrap();
+        }
+    }
+
+    #[test]
+    fn processes_starting_together_never_hold_the_lock_together() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(tmp.path().join("log"), "").unwrap();
+        let n = 4;
+        let children: Vec<_> = (0..n)
+            .map(|_| {
+                std::process::Command::new(std::env::current_exe().unwrap())
+                    .args(["--exact", "layout::lock::tests::lock_child_process"])
+                    .env("PA_LOCK_CHILD", tmp.path())
+                    .stdout(std::process::Stdio::null())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        // Every child is waiting for the signal: they start at the same moment.
+        std::thread::sleep(Duration::from_millis(300));
+        std::fs::write(tmp.path().join("go"), "").unwrap();
+        for mut c in children {
+            assert!(c.wait().unwrap().success());
+        }
+        let log = std::fs::read_to_string(tmp.path().join("log")).unwrap();
+        let lines: Vec<&str> = log.lines().collect();
+        assert!(!lines.is_empty(), "no process ever held the output lock");
+        for pair in lines.chunks(2) {
+            let [enter, leave] = pair else {
+                panic!("a turn did not end: {log}")
+            };
+            assert_eq!(
+                enter.replace("enter", "leave"),
+                *leave,
+                "two processes held the lock at once:\n{log}"
+            );
+        }
+        let count = std::fs::read_to_string(tmp.path().join("count")).unwrap();
+        assert_eq!(count, (n * 30).to_string(), "an update was lost");
+        // Nothing is left that would block the next run.
+        assert!(!output_lock_path(tmp.path(), "").exists());
+        assert!(!tmp.path().join(".count.lock").exists());
+        OutputLock::acquire(tmp.path()).unwrap();
+    }
+
     #[test]
     fn concurrent_takers_never_hold_the_lock_together() {
         // Many takers at once, on a folder whose lock file a dead run left, each
