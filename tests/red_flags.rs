@@ -19,11 +19,13 @@ fn case(drop: &Path, name: &str, docs: &[(&str, &str)], mtime: u64) {
         let p = dir.join(file);
         std::fs::write(&p, text).unwrap();
         let f = std::fs::File::options().write(true).open(&p).unwrap();
-        f.set_modified(UNIX_EPOCH + Duration::from_secs(mtime)).unwrap();
+        f.set_modified(UNIX_EPOCH + Duration::from_secs(mtime))
+            .unwrap();
     }
 }
 
-const LETTER: &str = "LETTER OF MEDICAL NECESSITY\nRe: MRI lumbar spine without contrast (CPT 72148)\n\
+const LETTER: &str =
+    "LETTER OF MEDICAL NECESSITY\nRe: MRI lumbar spine without contrast (CPT 72148)\n\
 The patient has low back pain for 8 weeks despite physical therapy.\n\
 The patient failed naproxen 500 mg twice daily for 6 weeks.\n";
 
@@ -50,10 +52,20 @@ fn micros(secs: u64) -> i64 {
 fn negated_and_family_mentions_never_escalate_and_dates_are_stable() {
     let tmp = tempfile::tempdir().unwrap();
     let drop = tmp.path().join("drop");
-    case(&drop, "calm", &[("letter.txt", LETTER), ("note.txt", CALM_NOTE)], OCT_1);
+    case(
+        &drop,
+        "calm",
+        &[("letter.txt", LETTER), ("note.txt", CALM_NOTE)],
+        OCT_1,
+    );
     // Faxed: the banner's time (10/05/2026 14:30) is the receipt, not the file's.
     let faxed = format!("10/05/2026 14:30 FROM: VALLEY CLINIC P.001/001\n{URGENT_NOTE}");
-    case(&drop, "urgent", &[("letter.txt", LETTER), ("note.txt", &faxed)], OCT_6);
+    case(
+        &drop,
+        "urgent",
+        &[("letter.txt", LETTER), ("note.txt", &faxed)],
+        OCT_6,
+    );
     let out = tmp.path().join("out");
     let (code, _, stderr) = run(&drop, &out);
     assert!(code == 0 || code == 2, "{stderr}");
@@ -61,12 +73,18 @@ fn negated_and_family_mentions_never_escalate_and_dates_are_stable() {
 
     let flags = report["red_flags"].as_array().unwrap();
     let calm: Vec<_> = flags.iter().filter(|f| f["case_id"] == "calm").collect();
-    assert!(calm.len() >= 8, "every calm mention is recorded for audit: {calm:?}");
+    assert!(
+        calm.len() >= 8,
+        "every calm mention is recorded for audit: {calm:?}"
+    );
     for f in &calm {
         assert_eq!(f["escalates"], false, "{f}");
         assert_ne!(f["assertion"], "affirmed", "{f}");
     }
-    let assertions: Vec<&str> = calm.iter().map(|f| f["assertion"].as_str().unwrap()).collect();
+    let assertions: Vec<&str> = calm
+        .iter()
+        .map(|f| f["assertion"].as_str().unwrap())
+        .collect();
     for a in ["negated", "family", "hypothetical", "historical"] {
         assert!(assertions.contains(&a), "a {a} mention in {assertions:?}");
     }
@@ -75,9 +93,18 @@ fn negated_and_family_mentions_never_escalate_and_dates_are_stable() {
         .filter(|f| f["case_id"] == "urgent" && f["escalates"] == true)
         .map(|f| (f["flag"].as_str().unwrap(), f["quote"].as_str().unwrap()))
         .collect();
-    assert!(urgent.contains(&("cauda_equina", "saddle anesthesia")), "{urgent:?}");
-    assert!(urgent.contains(&("cauda_equina", "urinary retention")), "{urgent:?}");
-    assert!(!urgent.iter().any(|f| f.0 == "spinal_infection_risk"), "the sister's fever: {urgent:?}");
+    assert!(
+        urgent.contains(&("cauda_equina", "saddle anesthesia")),
+        "{urgent:?}"
+    );
+    assert!(
+        urgent.contains(&("cauda_equina", "urinary retention")),
+        "{urgent:?}"
+    );
+    assert!(
+        !urgent.iter().any(|f| f.0 == "spinal_infection_risk"),
+        "the sister's fever: {urgent:?}"
+    );
 
     let p = &report["priority"];
     assert_eq!(p["calm"]["priority"], "standard");
@@ -106,9 +133,24 @@ fn the_index_is_soonest_due_first_and_red_flags_head_the_case_page() {
     let drop = tmp.path().join("drop");
     // Standard, received Oct 1: due Oct 8. Expedited, received Oct 6: due Oct 9.
     // Expedited, received Oct 2: due Oct 5. So: early, standard, late.
-    case(&drop, "a-standard", &[("letter.txt", LETTER), ("note.txt", CALM_NOTE)], OCT_1);
-    case(&drop, "b-late", &[("letter.txt", LETTER), ("note.txt", URGENT_NOTE)], OCT_6);
-    case(&drop, "c-early", &[("letter.txt", LETTER), ("note.txt", URGENT_NOTE)], OCT_1 + 86_400);
+    case(
+        &drop,
+        "a-standard",
+        &[("letter.txt", LETTER), ("note.txt", CALM_NOTE)],
+        OCT_1,
+    );
+    case(
+        &drop,
+        "b-late",
+        &[("letter.txt", LETTER), ("note.txt", URGENT_NOTE)],
+        OCT_6,
+    );
+    case(
+        &drop,
+        "c-early",
+        &[("letter.txt", LETTER), ("note.txt", URGENT_NOTE)],
+        OCT_1 + 86_400,
+    );
     let out = tmp.path().join("out");
     let (code, _, stderr) = run(&drop, &out);
     assert!(code == 0 || code == 2, "{stderr}");
@@ -130,10 +172,22 @@ fn the_index_is_soonest_due_first_and_red_flags_head_the_case_page() {
     assert_eq!(r["index"][0]["due_by"], "2026-10-05 00:00 UTC", "{r}");
     assert_eq!(r["index"][0]["priority"], "expedited", "{r}");
     assert_eq!(r["first_after_title"], "red-flags", "{r}");
-    assert!(r["red_flags_top"].as_f64() < r["claims_top"].as_f64(), "{r}");
+    assert!(
+        r["red_flags_top"].as_f64() < r["claims_top"].as_f64(),
+        "{r}"
+    );
     assert_eq!(r["heading"], "Priority: expedited");
-    assert_eq!(r["escalating"], serde_json::json!(["cauda_equina", "cauda_equina"]));
-    assert_eq!(r["not_escalating"], serde_json::json!([["spinal_infection_risk", "family"]]));
-    assert_eq!(r["not_escalating_visible_before_open"], false, "folded for audit");
+    assert_eq!(
+        r["escalating"],
+        serde_json::json!(["cauda_equina", "cauda_equina"])
+    );
+    assert_eq!(
+        r["not_escalating"],
+        serde_json::json!([["spinal_infection_risk", "family"]])
+    );
+    assert_eq!(
+        r["not_escalating_visible_before_open"], false,
+        "folded for audit"
+    );
     assert_eq!(r["flag_highlight_equals_quote"], true, "{r}");
 }

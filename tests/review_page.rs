@@ -91,13 +91,19 @@ fn a_reviewer_sees_the_policy_and_criteria_first() {
 
     let headers = r["index_headers"].as_array().unwrap();
     assert!(!headers.iter().any(|h| h == "Run"), "{headers:?}");
-    assert!(headers.iter().any(|h| h == "Most serious open finding"), "{headers:?}");
+    assert!(
+        headers.iter().any(|h| h == "Most serious open finding"),
+        "{headers:?}"
+    );
     let rows = r["index_rows"].as_array().unwrap();
     assert!(!rows.is_empty(), "{r}");
     for row in rows {
         // A name, not only a bare code such as E1390.
         let service = row["service"].as_str().unwrap();
-        assert!(service.chars().filter(|c| c.is_alphabetic()).count() > 6, "{row}");
+        assert!(
+            service.chars().filter(|c| c.is_alphabetic()).count() > 6,
+            "{row}"
+        );
         assert!(!row["finding"].as_str().unwrap().is_empty(), "{row}");
     }
 
@@ -112,7 +118,10 @@ fn a_reviewer_sees_the_policy_and_criteria_first() {
             assert_eq!(c["overall_on_first_screen"], true, "{case}: {c}");
             if c["open_criteria"].as_u64().unwrap() > 0 {
                 assert_eq!(c["first_open_on_first_screen"], true, "{case}: {c}");
-                assert!(c["overall_text"].as_str().unwrap().contains("of"), "{case}: {c}");
+                assert!(
+                    c["overall_text"].as_str().unwrap().contains("of"),
+                    "{case}: {c}"
+                );
             }
         }
         assert_eq!(c["duplicate_evidence"], 0, "{case}: {c}");
@@ -121,11 +130,20 @@ fn a_reviewer_sees_the_policy_and_criteria_first() {
             assert_eq!(c["back_link_visible"], true, "{case}: {c}");
             assert_eq!(c["back_link_lands"], true, "{case}: {c}");
         }
-        assert!(c["ident_in_summary"].as_array().unwrap().is_empty(), "{case}: {c}");
-        assert!(c["flagged_claim_as_fact"].as_array().unwrap().is_empty(), "{case}: {c}");
+        assert!(
+            c["ident_in_summary"].as_array().unwrap().is_empty(),
+            "{case}: {c}"
+        );
+        assert!(
+            c["flagged_claim_as_fact"].as_array().unwrap().is_empty(),
+            "{case}: {c}"
+        );
         if !c["ocr_docs"].as_array().unwrap().is_empty() {
             ocr_marked += 1;
-            assert!(c["ocr_docs"][0].as_str().unwrap().contains("confidence"), "{case}: {c}");
+            assert!(
+                c["ocr_docs"][0].as_str().unwrap().contains("confidence"),
+                "{case}: {c}"
+            );
         }
     }
     // The sample cases include criteria sets and scanned documents.

@@ -647,19 +647,31 @@ mod tests {
     #[test]
     fn priority_hours_are_validated_and_default_to_cms_0057_f() {
         let s = Settings::embedded();
-        assert_eq!((s.priority.expedited_hours, s.priority.standard_hours), (72, 168));
+        assert_eq!(
+            (s.priority.expedited_hours, s.priority.standard_hours),
+            (72, 168)
+        );
         // Settings written before `[priority]` existed get the defaults.
         let (a, b) = (
             DEFAULT_NIGHTLY.find("[priority]").unwrap(),
             DEFAULT_NIGHTLY.find("[output]").unwrap(),
         );
         let old = format!("{}{}", &DEFAULT_NIGHTLY[..a], &DEFAULT_NIGHTLY[b..]);
-        assert_eq!(Settings::parse(&old, "test").unwrap().priority.standard_hours, 168);
+        assert_eq!(
+            Settings::parse(&old, "test")
+                .unwrap()
+                .priority
+                .standard_hours,
+            168
+        );
         let swapped = DEFAULT_NIGHTLY.replace("expedited_hours = 72", "expedited_hours = 200");
         let err = Settings::parse(&swapped, "test").unwrap_err().to_string();
         assert!(err.contains("priority.expedited_hours"), "{err}");
         let faster = DEFAULT_NIGHTLY.replace("standard_hours = 168", "standard_hours = 120");
-        assert_ne!(Settings::parse(&faster, "test").unwrap().config_sha256, s.config_sha256);
+        assert_ne!(
+            Settings::parse(&faster, "test").unwrap().config_sha256,
+            s.config_sha256
+        );
     }
 
     #[test]
@@ -688,7 +700,11 @@ mod lexicon_tests {
     #[test]
     fn lexicon_classes_resolve_in_the_vocabulary() {
         let lex = lexicon().unwrap();
-        for e in lex.entries.iter().filter(|e| e.kind == pa_types::ConceptKind::DrugClass) {
+        for e in lex
+            .entries
+            .iter()
+            .filter(|e| e.kind == pa_types::ConceptKind::DrugClass)
+        {
             for m in &e.members {
                 let in_lexicon = lex
                     .index_of(m)

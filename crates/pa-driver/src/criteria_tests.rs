@@ -354,13 +354,21 @@ fn a_test_not_done_is_not_a_negative_result() {
         "No tuberculosis screening has been done yet.",
         "QuantiFERON ordered today, result pending.",
     ] {
-        assert_eq!(status(c, &case(LETTER, &[note])), CriterionStatus::NotMet, "{note}");
+        assert_eq!(
+            status(c, &case(LETTER, &[note])),
+            CriterionStatus::NotMet,
+            "{note}"
+        );
     }
     for note in [
         "QuantiFERON-TB Gold: negative (10/01/2026).",
         "TB screening negative in September.",
     ] {
-        assert_eq!(status(c, &case(LETTER, &[note])), CriterionStatus::Met, "{note}");
+        assert_eq!(
+            status(c, &case(LETTER, &[note])),
+            CriterionStatus::Met,
+            "{note}"
+        );
     }
 }
 
@@ -375,7 +383,11 @@ fn a_class_named_as_a_modifier_is_not_concurrent_use() {
         "She is currently on a biologic for psoriasis.",
         "Continues etanercept 50 mg weekly.",
     ] {
-        assert_eq!(status(c, &case(LETTER, &[note])), CriterionStatus::NotMet, "{note}");
+        assert_eq!(
+            status(c, &case(LETTER, &[note])),
+            CriterionStatus::NotMet,
+            "{note}"
+        );
     }
 }
 

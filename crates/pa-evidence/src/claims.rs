@@ -204,7 +204,11 @@ mod tests {
     #[test]
     fn functional_or_cosmetic_purpose_is_a_claim() {
         assert!(matches!(
-            detect("The blepharoplasty is purely functional, to clear the superior visual field.", None, &[]),
+            detect(
+                "The blepharoplasty is purely functional, to clear the superior visual field.",
+                None,
+                &[]
+            ),
             Detection::Claim(_)
         ));
     }

@@ -411,8 +411,20 @@ mod tests {
 
     #[test]
     fn a_result_not_back_yet_is_pending() {
-        assert!(at("Lyme serology sent out; results to follow.", "Lyme serology").hypothetical);
-        assert!(at("Hemoglobin electrophoresis drawn today, results to follow", "electrophoresis").hypothetical);
+        assert!(
+            at(
+                "Lyme serology sent out; results to follow.",
+                "Lyme serology"
+            )
+            .hypothetical
+        );
+        assert!(
+            at(
+                "Hemoglobin electrophoresis drawn today, results to follow",
+                "electrophoresis"
+            )
+            .hypothetical
+        );
         assert!(at("Awaiting the sleep study report.", "sleep study").hypothetical);
     }
 

@@ -24,8 +24,8 @@ pub mod criteria;
 mod dates;
 pub mod facts;
 pub mod quantity;
-mod trace;
 pub mod red_flags;
+mod trace;
 
 use claims::Detection;
 use context::{Assessment, Context};
@@ -388,7 +388,9 @@ impl Checker {
     /// physical therapy, prothrombin time) is the lab when a lab value follows it
     /// ("PT 13.2 sec") or other coagulation labs stand beside it (INR, PTT).
     fn is_lab_reading(&self, text: &str, tokens: &[Token], hit: &pa_types::ConceptHit) -> bool {
-        if self.lex.entries[hit.entry].kind != ConceptKind::Therapy || hit.tok_end - hit.tok_start != 1 {
+        if self.lex.entries[hit.entry].kind != ConceptKind::Therapy
+            || hit.tok_end - hit.tok_start != 1
+        {
             return false;
         }
         let t = &tokens[hit.tok_start];
@@ -399,7 +401,10 @@ impl Checker {
     }
 
     fn is_drug(&self, entry: usize) -> bool {
-        matches!(self.lex.entries[entry].kind, ConceptKind::Drug | ConceptKind::DrugClass)
+        matches!(
+            self.lex.entries[entry].kind,
+            ConceptKind::Drug | ConceptKind::DrugClass
+        )
     }
 
     /// The ConText engine, for callers that assess mentions themselves.
@@ -726,7 +731,15 @@ impl Checker {
                     .push(candidate_trace(&h, cand, &v, cov, rule));
                 verdicts.push((v, cov, cand));
             }
-            if let Some(pair) = self.adjacent_support(s, &a, claim_type, &verdicts, &by_ordinal, &doc_heads, &doc_dates) {
+            if let Some(pair) = self.adjacent_support(
+                s,
+                &a,
+                claim_type,
+                &verdicts,
+                &by_ordinal,
+                &doc_heads,
+                &doc_dates,
+            ) {
                 verdicts.extend(pair);
             } else if let Some(found) = self.support_in_parts(s, &a, &verdicts, &pieces) {
                 verdicts.extend(found);
@@ -791,14 +804,24 @@ impl Checker {
                 .map(Vec::as_slice)
                 .unwrap_or(&[]);
             let doc = CandidateDoc { head, request };
-            let (v, joint, _) =
-                self.verify(claim, a, claim_type, &joined, &b, doc, &mut Parts::default());
+            let (v, joint, _) = self.verify(
+                claim,
+                a,
+                claim_type,
+                &joined,
+                &b,
+                doc,
+                &mut Parts::default(),
+            );
             if joint <= cov || !matches!(v, Verdict::Supports) {
                 continue;
             }
             let (v, _) = dated(v, "", doc_dates, &claim.span.doc_id, &first.span.doc_id);
             if matches!(v, Verdict::Supports) {
-                return Some([(Verdict::Supports, joint, first), (Verdict::Supports, joint, next)]);
+                return Some([
+                    (Verdict::Supports, joint, first),
+                    (Verdict::Supports, joint, next),
+                ]);
             }
         }
         None
@@ -828,7 +851,9 @@ impl Checker {
         if verdicts
             .iter()
             .any(|v| !matches!(v.0, Verdict::Weak | Verdict::MissingNumber(_)))
-            || pieces.iter().any(|p| p.1 == "opposite_polarity_loose_match")
+            || pieces
+                .iter()
+                .any(|p| p.1 == "opposite_polarity_loose_match")
         {
             return None;
         }
@@ -887,8 +912,7 @@ impl Checker {
         // Every concept the claim names is confirmed by one of them: pooling
         // fills in wording, never a finding ("rosuvastatin caused
         // rhabdomyolysis" is not supported by rosuvastatin and a CK alone).
-        if a
-            .concepts
+        if a.concepts
             .iter()
             .any(|c| !have.contains_key(format!("c{}", c.0).as_str()))
         {
@@ -897,8 +921,7 @@ impl Checker {
         let picked: Vec<&(&Parts, &Sentence)> = chosen.iter().map(|&i| &pieces[i]).collect();
         // Every number a single support would have to confirm is confirmed.
         let confirmed = |k: &QKind| picked.iter().any(|(p, _)| p.confirmed.contains(k));
-        if a
-            .quantities
+        if a.quantities
             .iter()
             .any(|q| self.number_required(a, &q.kind) && !confirmed(&q.kind))
         {
@@ -1194,12 +1217,11 @@ impl Checker {
         if denom == 0.0 {
             return (Verdict::Weak, 0.0, "no_key_terms");
         }
-        let cov =
-            ((CONCEPT_WEIGHT * matched.len() as f32
-                + matched_words.len() as f32
-                + matched_dates as f32)
-                / denom)
-                .min(1.0);
+        let cov = ((CONCEPT_WEIGHT * matched.len() as f32
+            + matched_words.len() as f32
+            + matched_dates as f32)
+            / denom)
+            .min(1.0);
         // A specific concept (a drug, a therapy, a measure, a test) carries a claim
         // on its own; otherwise a third of the key terms must match.
         // (A sentence that denies a concept of the claim in so many words,
@@ -1314,7 +1336,10 @@ impl Checker {
             let cpos = claim_at[0];
             let ca = self.assess(a, &claim.span.quote, cpos.0, cpos.1);
             let cb = self.assess(b, &cand.span.quote, bpos.0, bpos.1);
-            if cb.declined && !ca.declined && (claim_type == ClaimType::PriorTreatment || !ca.negated) {
+            if cb.declined
+                && !ca.declined
+                && (claim_type == ClaimType::PriorTreatment || !ca.negated)
+            {
                 return (
                     Verdict::Contradicts(format!(
                         "{where_}: the patient declined it, so it was not tried: \"{}\"",
@@ -1389,7 +1414,10 @@ impl Checker {
                 })
             })
         {
-            return contradicts("describes a response to it, not a failure", "response_not_failure");
+            return contradicts(
+                "describes a response to it, not a failure",
+                "response_not_failure",
+            );
         }
         // "three medications": the candidate must name that many distinct drugs.
         if let Some(n) = drug_count(&claim.span.quote) {
@@ -1489,7 +1517,9 @@ fn dated(
         return (v, rule);
     }
     match v {
-        Verdict::ValueDiffers(_) | Verdict::DoseDiffers(_) => (Verdict::Weak, "value_measured_after_request"),
+        Verdict::ValueDiffers(_) | Verdict::DoseDiffers(_) => {
+            (Verdict::Weak, "value_measured_after_request")
+        }
         Verdict::Supports => (
             Verdict::AfterRequest(format!(
                 "{} is dated {:04}-{:02}-{:02}, after the request ({:04}-{:02}-{:02})",
@@ -1560,19 +1590,18 @@ fn decide(
     } else {
         "request form"
     };
-    let evidence = |pick: &dyn Fn(&Verdict) -> bool,
-                    relation: Relation,
-                    vs: &[(Verdict, f32, &Sentence)]| {
-        vs.iter()
-            .filter(|v| pick(&v.0))
-            .take(opts.max_evidence)
-            .map(|(_, score, s)| Evidence {
-                citation: s.span.clone(),
-                score: *score,
-                relation,
-            })
-            .collect::<Vec<_>>()
-    };
+    let evidence =
+        |pick: &dyn Fn(&Verdict) -> bool, relation: Relation, vs: &[(Verdict, f32, &Sentence)]| {
+            vs.iter()
+                .filter(|v| pick(&v.0))
+                .take(opts.max_evidence)
+                .map(|(_, score, s)| Evidence {
+                    citation: s.span.clone(),
+                    score: *score,
+                    relation,
+                })
+                .collect::<Vec<_>>()
+        };
     let contradiction = verdicts
         .iter()
         .find(|v| matches!(v.0, Verdict::Contradicts(_)));
@@ -1622,18 +1651,33 @@ fn decide(
             short(&s.span.quote),
             history_note.unwrap_or_default()
         );
-        claim.evidence = evidence(&|v| matches!(v, Verdict::Supports), Relation::Supports, &verdicts);
+        claim.evidence = evidence(
+            &|v| matches!(v, Verdict::Supports),
+            Relation::Supports,
+            &verdicts,
+        );
         rule
     } else if !in_parts.is_empty() {
         claim.status = ClaimStatus::Supported;
         let each: Vec<String> = in_parts
             .iter()
-            .map(|s| format!("{} p.{}: \"{}\"", s.span.doc_id, s.span.page, short(&s.span.quote)))
+            .map(|s| {
+                format!(
+                    "{} p.{}: \"{}\"",
+                    s.span.doc_id,
+                    s.span.page,
+                    short(&s.span.quote)
+                )
+            })
             .collect();
         claim.reason = format!("supported in parts by {}", each.join("; and by "));
         claim.evidence = in_parts
             .iter()
-            .zip(verdicts.iter().filter(|v| matches!(v.0, Verdict::SupportsInPart)))
+            .zip(
+                verdicts
+                    .iter()
+                    .filter(|v| matches!(v.0, Verdict::SupportsInPart)),
+            )
             .map(|(s, v)| Evidence {
                 citation: s.span.clone(),
                 score: v.1,
@@ -1649,7 +1693,11 @@ fn decide(
             s.span.page,
             short(&s.span.quote)
         );
-        claim.evidence = evidence(&|v| matches!(v, Verdict::Family), Relation::Contradicts, &verdicts);
+        claim.evidence = evidence(
+            &|v| matches!(v, Verdict::Family),
+            Relation::Contradicts,
+            &verdicts,
+        );
         "contradicted_family_member"
     } else {
         claim.status = ClaimStatus::Unsupported;
@@ -1683,7 +1731,11 @@ fn decide(
             ),
         };
         claim.reason = reason;
-        claim.evidence = evidence(&|v| !matches!(v, Verdict::Weak), Relation::Related, &verdicts);
+        claim.evidence = evidence(
+            &|v| !matches!(v, Verdict::Weak),
+            Relation::Related,
+            &verdicts,
+        );
         rule
     }
 }
@@ -1918,9 +1970,7 @@ fn since_date(text: &str, found: &[dates::Date]) -> Option<dates::Date> {
         }
         let words: Vec<&str> = before.split_whitespace().rev().take(6).collect();
         words.iter().enumerate().any(|(k, w)| {
-            k > 0
-                && *w == "since"
-                && words[..k].iter().all(|x| !x.contains([',', ';', '.', ':']))
+            k > 0 && *w == "since" && words[..k].iter().all(|x| !x.contains([',', ';', '.', ':']))
         })
     })
 }
@@ -1949,12 +1999,21 @@ mod tests {
     fn severity_is_read_just_before_a_mention() {
         let at = |s: &str, w: &str| severity_before(s, s.find(w).unwrap());
         assert_eq!(at("severe persistent asthma", "asthma"), Some((3, 3)));
-        assert_eq!(at("moderately to severely active Crohn disease", "Crohn"), Some((2, 3)));
-        assert_eq!(at("mild-moderate plaque psoriasis", "psoriasis"), Some((1, 2)));
+        assert_eq!(
+            at("moderately to severely active Crohn disease", "Crohn"),
+            Some((2, 3))
+        );
+        assert_eq!(
+            at("mild-moderate plaque psoriasis", "psoriasis"),
+            Some((1, 2))
+        );
         assert_eq!(at("Asthma, controlled on an inhaler", "inhaler"), None);
         // Too far before the mention to grade it.
         assert_eq!(
-            at("Severe pain last winter, which was treated and then followed by asthma", "asthma"),
+            at(
+                "Severe pain last winter, which was treated and then followed by asthma",
+                "asthma"
+            ),
             None
         );
     }

@@ -139,8 +139,8 @@ static COUNT_AFTER: LazyLock<Regex> =
 const NOT_COUNTED: &[&str] = &[
     "hour", "hours", "days", "weeks", "months", "years", "times", "minutes", "units", "point",
     "points", "percent", "pounds", "inches", "feet", "degrees", "puffs", "tablets", "capsules",
-    "doses", "grams", "daily", "weekly", "monthly", "nights", "mg", "with", "from", "than", "and", "more",
-    "less", "over", "each", "per",
+    "doses", "grams", "daily", "weekly", "monthly", "nights", "mg", "with", "from", "than", "and",
+    "more", "less", "over", "each", "per",
 ];
 
 /// Units whose values a supporting document must repeat (clinical results), as
@@ -398,13 +398,21 @@ mod tests {
     #[test]
     fn a_count_written_after_its_noun() {
         let q = kinds("ED visits x2 this winter; steroid bursts x 3 in the past year");
-        assert!(q.contains(&(QKind::Count(pa_types::text::stem("visit")), 2.0, Cmp::Eq)), "{q:?}");
-        assert!(q.contains(&(QKind::Count(pa_types::text::stem("burst")), 3.0, Cmp::Eq)), "{q:?}");
+        assert!(
+            q.contains(&(QKind::Count(pa_types::text::stem("visit")), 2.0, Cmp::Eq)),
+            "{q:?}"
+        );
+        assert!(
+            q.contains(&(QKind::Count(pa_types::text::stem("burst")), 3.0, Cmp::Eq)),
+            "{q:?}"
+        );
         let claimed = &quantities("three steroid bursts", &[])[0];
         let found = quantities("steroid bursts x 3", &[]);
         assert!(agrees(claimed, &found[0]));
         // "2x/day" is a frequency, not a count.
-        assert!(kinds("ibuprofen 2x/day").iter().all(|k| !matches!(k.0, QKind::Count(_))));
+        assert!(kinds("ibuprofen 2x/day")
+            .iter()
+            .all(|k| !matches!(k.0, QKind::Count(_))));
     }
 
     #[test]
@@ -413,7 +421,10 @@ mod tests {
         let q = kinds("the excised specimen weighed 380 grams, and the other 350 g");
         assert_eq!(
             q,
-            vec![(QKind::Unit("g"), 380.0, Cmp::Eq), (QKind::Unit("g"), 350.0, Cmp::Eq)]
+            vec![
+                (QKind::Unit("g"), 380.0, Cmp::Eq),
+                (QKind::Unit("g"), 350.0, Cmp::Eq)
+            ]
         );
         assert!(unit_is_result("g"));
         assert_eq!(kinds("Hgb 9.8 g/dL")[0].0, QKind::Unit("g/dL"));

@@ -75,7 +75,10 @@ impl Phrase {
                 if w == "*" {
                     vec![None]
                 } else {
-                    tokenize(w).into_iter().map(|t| Some(stem(&t.norm))).collect()
+                    tokenize(w)
+                        .into_iter()
+                        .map(|t| Some(stem(&t.norm)))
+                        .collect()
                 }
             })
             .collect();
@@ -103,7 +106,11 @@ impl Phrase {
                             next.push(p + 1);
                         }
                     }
-                    None => next.extend((0..=GAP_WORDS).map(|g| p + g).filter(|&q| q <= words.stems.len())),
+                    None => next.extend(
+                        (0..=GAP_WORDS)
+                            .map(|g| p + g)
+                            .filter(|&q| q <= words.stems.len()),
+                    ),
                 }
             }
             next.dedup();
@@ -229,7 +236,11 @@ fn compile_pattern(flag: &str, p: &PatternDef) -> Result<Pattern, String> {
     let range = match (p.at_least, p.at_most) {
         (None, None) => None,
         (lo, Some(hi)) if lo.unwrap_or(f64::MIN) <= hi => Some((lo.unwrap_or(f64::MIN), hi)),
-        _ => return Err(format!("flag {flag}: at_most is needed and at least at_least")),
+        _ => {
+            return Err(format!(
+                "flag {flag}: at_most is needed and at least at_least"
+            ))
+        }
     };
     Ok(Pattern {
         terms: phrases(&p.terms),
@@ -284,12 +295,20 @@ impl RedFlagRules {
         let mut flags = Vec::new();
         for d in &f.flag {
             let id_ok = !d.id.is_empty()
-                && d.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+                && d.id
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
             if !id_ok || !ids.insert(d.id.clone()) {
-                return Err(format!("flag id {:?} is empty, not snake_case or repeated", d.id));
+                return Err(format!(
+                    "flag id {:?} is empty, not snake_case or repeated",
+                    d.id
+                ));
             }
             if d.label.trim().is_empty() || d.source.trim().is_empty() || d.pattern.is_empty() {
-                return Err(format!("flag {}: needs a label, a source and a pattern", d.id));
+                return Err(format!(
+                    "flag {}: needs a label, a source and a pattern",
+                    d.id
+                ));
             }
             let patterns = d
                 .pattern
@@ -438,7 +457,9 @@ impl RedFlagRules {
                         page: s.span.page,
                         start: s.span.start + m.start as u32,
                         end: s.span.start + m.end as u32,
-                        quote: char_slice(q, m.start, m.end).unwrap_or_default().to_string(),
+                        quote: char_slice(q, m.start, m.end)
+                            .unwrap_or_default()
+                            .to_string(),
                     },
                 })
             })
@@ -471,7 +492,10 @@ mod tests {
     fn shipped_rules_load_and_bad_rules_are_rejected() {
         assert!(rules().flags().len() >= 8);
         let bad = "version = 1\n[[flag]]\nid = \"x\"\nlabel = \"X\"\nsource = \"s\"\n[[flag.pattern]]\nterms = [\"a\"]\naccept = [\"family\"]\n";
-        assert!(RedFlagRules::from_toml(bad).err().unwrap().contains("family"));
+        assert!(RedFlagRules::from_toml(bad)
+            .err()
+            .unwrap()
+            .contains("family"));
         let no_source = "version = 1\n[[flag]]\nid = \"x\"\nlabel = \"X\"\nsource = \"\"\n[[flag.pattern]]\nterms = [\"a\"]\n";
         assert!(RedFlagRules::from_toml(no_source).is_err());
         assert!(RedFlagRules::from_toml("version = 2\nflag = []").is_err());
@@ -481,7 +505,10 @@ mod tests {
     fn abbreviations_and_masked_qualifiers() {
         // "SI" through the abbreviation inventory; "plan" is a hypothetical
         // trigger elsewhere, here it is the qualifier.
-        assert_eq!(escalated("Endorses SI w/ plan to overdose."), ["suicidal_ideation_plan"]);
+        assert_eq!(
+            escalated("Endorses SI w/ plan to overdose."),
+            ["suicidal_ideation_plan"]
+        );
         assert!(escalated("SI joint injection planned.").is_empty());
         assert_eq!(escalated("SpO2 86% on RA at rest."), ["hypoxemia_at_rest"]);
         assert!(escalated("SpO2 86% on RA with ambulation.").is_empty());
@@ -503,9 +530,15 @@ mod tests {
         let r = rules();
         let m = r.scan(&ctx(), "Passive SI without plan or intent.");
         assert_eq!(m.len(), 1);
-        assert_eq!((m[0].assertion, m[0].escalates), (FlagAssertion::Negated, false));
+        assert_eq!(
+            (m[0].assertion, m[0].escalates),
+            (FlagAssertion::Negated, false)
+        );
         let q = r.scan(&ctx(), "Saddle anesthesia?");
-        assert_eq!((q[0].assertion, q[0].escalates), (FlagAssertion::Hypothetical, false));
+        assert_eq!(
+            (q[0].assertion, q[0].escalates),
+            (FlagAssertion::Hypothetical, false)
+        );
     }
 }
 
@@ -521,15 +554,22 @@ mod sentence_set {
     type Counts = BTreeMap<String, [usize; 4]>;
 
     fn measure(tsv: &str) -> (Counts, Vec<String>) {
-        let rules = RedFlagRules::from_toml(include_str!("../../../pipelines/red_flags.toml")).unwrap();
+        let rules =
+            RedFlagRules::from_toml(include_str!("../../../pipelines/red_flags.toml")).unwrap();
         let ctx = Context::from_toml(include_str!("../../../pipelines/context.toml")).unwrap();
         let mut counts = Counts::new();
         let mut misses = Vec::new();
-        for line in tsv.lines().filter(|l| !l.starts_with('#') && !l.starts_with("flag\t")) {
+        for line in tsv
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.starts_with("flag\t"))
+        {
             let f: Vec<&str> = line.split('\t').collect();
             assert_eq!(f.len(), 4, "four columns: {line}");
             let (flag, expected, sentence) = (f[0], f[1], f[3]);
-            assert!(rules.flags().iter().any(|r| r.id == flag), "unknown flag {flag}");
+            assert!(
+                rules.flags().iter().any(|r| r.id == flag),
+                "unknown flag {flag}"
+            );
             let escalated: Vec<&str> = rules
                 .scan(&ctx, sentence)
                 .iter()
@@ -551,7 +591,10 @@ mod sentence_set {
             if right {
                 c[if expected == "escalate" { 0 } else { 2 }] += 1;
             } else {
-                misses.push(format!("{flag} {expected} {}: {escalated:?}: {sentence}", f[2]));
+                misses.push(format!(
+                    "{flag} {expected} {}: {escalated:?}: {sentence}",
+                    f[2]
+                ));
             }
         }
         (counts, misses)
@@ -565,7 +608,12 @@ mod sentence_set {
         for (flag, c) in &counts {
             println!(
                 "{name}: {flag}\t{:.3} ({}/{})\t{:.3} ({}/{})",
-                ratio(c[0], c[1]), c[0], c[1], ratio(c[2], c[3]), c[2], c[3]
+                ratio(c[0], c[1]),
+                c[0],
+                c[1],
+                ratio(c[2], c[3]),
+                c[2],
+                c[3]
             );
             (0..4).for_each(|i| all[i] += c[i]);
         }
@@ -589,7 +637,10 @@ mod sentence_set {
             include_str!("../../../tests/fixtures/red_flags/sentences_holdout1.tsv"),
         ];
         let (sens, spec) = report("dev", &tsv.concat());
-        assert!(sens >= 0.95 && spec >= 0.9, "sensitivity {sens:.3}, specificity {spec:.3}");
+        assert!(
+            sens >= 0.95 && spec >= 0.9,
+            "sensitivity {sens:.3}, specificity {spec:.3}"
+        );
     }
 
     /// Written after the rules and never tuned on: only measured.
@@ -599,6 +650,9 @@ mod sentence_set {
             "holdout",
             include_str!("../../../tests/fixtures/red_flags/sentences_holdout2.tsv"),
         );
-        assert!(sens >= 0.95 && spec >= 0.9, "sensitivity {sens:.3}, specificity {spec:.3}");
+        assert!(
+            sens >= 0.95 && spec >= 0.9,
+            "sensitivity {sens:.3}, specificity {spec:.3}"
+        );
     }
 }

@@ -232,7 +232,10 @@ mod tests {
             page(2, "FAX 10/01/2026 09:00 P.2\nMore."),
         ];
         assert_eq!(fax_banner_time(&pages), Some((2026, 10, 1, 9, 0)));
-        assert_eq!(fax_banner_time(&doc("Seen 10/01/2026 09:00 in clinic.")), None);
+        assert_eq!(
+            fax_banner_time(&doc("Seen 10/01/2026 09:00 in clinic.")),
+            None
+        );
         assert_eq!(fax_banner_time(&doc("FAX 13/45/2026 09:00 P.1")), None);
     }
 }

@@ -933,7 +933,8 @@ mod tests {
         use lopdf::dictionary;
         // Invisible text over the page image, or under it; and visible text under
         // it (OCR software that writes the text layer under the page image).
-        let text = "BT 3 Tr /F1 10 Tf 72 700 Td (Patient completed six weeks of physical therapy.) Tj ET";
+        let text =
+            "BT 3 Tr /F1 10 Tf 72 700 Td (Patient completed six weeks of physical therapy.) Tj ET";
         let shown = text.replace("3 Tr", "0 Tr");
         let image = "q 612 0 0 792 0 0 cm /Im0 Do Q";
         for content in [

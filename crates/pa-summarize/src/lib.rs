@@ -20,9 +20,8 @@ use std::sync::LazyLock;
 
 use pa_types::text::{shorten, squash, stem, tokenize};
 use pa_types::{
-    CaseSearcher, CaseSummary, Citation, Claim, ClaimStatus, CriterionResult, CriterionStatus,
-    DocKind, Lexicon, Sentence, Statement,
-    Backend, ConceptKind, Relation, SummarySection,
+    Backend, CaseSearcher, CaseSummary, Citation, Claim, ClaimStatus, ConceptKind, CriterionResult,
+    CriterionStatus, DocKind, Lexicon, Relation, Sentence, Statement, SummarySection,
 };
 use regex::Regex;
 
@@ -56,7 +55,9 @@ pub struct CaseInput<'a> {
 fn section_query(section: SummarySection) -> &'static [&'static str] {
     match section {
         SummarySection::Diagnoses => &["diagnosis", "assessment", "icd", "diagnosed"],
-        SummarySection::RelevantHistory => &["history", "diagnosed", "chronic", "onset", "since", "years"],
+        SummarySection::RelevantHistory => {
+            &["history", "diagnosed", "chronic", "onset", "since", "years"]
+        }
         SummarySection::PriorTreatments => &[
             "tried",
             "failed",
@@ -207,9 +208,11 @@ fn score(section: SummarySection, s: &Sentence, kinds: &[ConceptKind]) -> Option
                 0.0
             },
         ),
-        SummarySection::PriorTreatments => ((has(ConceptKind::Drug) || has(ConceptKind::DrugClass) || has(ConceptKind::Therapy))
-            && TREATMENT.is_match(q))
-        .then_some(n + if clinical { 2.0 } else { 0.0 }),
+        SummarySection::PriorTreatments => {
+            ((has(ConceptKind::Drug) || has(ConceptKind::DrugClass) || has(ConceptKind::Therapy))
+                && TREATMENT.is_match(q))
+            .then_some(n + if clinical { 2.0 } else { 0.0 })
+        }
         SummarySection::KeyFindings => {
             let report = matches!(
                 s.kind,
@@ -232,7 +235,10 @@ fn score(section: SummarySection, s: &Sentence, kinds: &[ConceptKind]) -> Option
             ]
             .contains(&sec);
             ((report || findingish)
-                && (report || has(ConceptKind::Measure) || has(ConceptKind::Test) || has(ConceptKind::Finding))
+                && (report
+                    || has(ConceptKind::Measure)
+                    || has(ConceptKind::Test)
+                    || has(ConceptKind::Finding))
                 && FINDING.is_match(q))
             .then_some(
                 n + if sec == "impression" { 3.0 } else { 0.0 } + if report { 1.0 } else { 0.0 },
@@ -247,7 +253,6 @@ fn score(section: SummarySection, s: &Sentence, kinds: &[ConceptKind]) -> Option
         _ => None,
     }
 }
-
 
 /// The gaps a reviewer must see: flagged claims and unmet criteria, each citing
 /// the claim (plus what contradicts it) or, for a criterion without evidence,
@@ -413,7 +418,6 @@ pub fn summarize(input: &CaseInput<'_>, lex: &Lexicon, opts: &SummarizeOptions) 
     }
 }
 
-
 /// Candidate sentences per section (indices into `input.sentences`), best
 /// first: rule score plus BM25 relevance; the request line alone for the
 /// requested service.
@@ -456,7 +460,8 @@ fn rank(input: &CaseInput<'_>, lex: &Lexicon, service_idx: Option<usize>) -> Vec
                 .filter(|(_, s)| {
                     // Header lines (name, date of birth, ids) are identification.
                     !pa_types::text::is_identification_line(&s.span.quote)
-                        && (*sec == SummarySection::MedicalNecessityRationale || !is_flagged_claim(s))
+                        && (*sec == SummarySection::MedicalNecessityRationale
+                            || !is_flagged_claim(s))
                 })
                 .filter_map(|(i, s)| {
                     let key = (s.span.doc_id.clone(), s.span.page, s.span.start);

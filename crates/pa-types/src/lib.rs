@@ -782,7 +782,11 @@ impl CaseResult {
             .policy
             .as_ref()
             .map(|p| p.title.clone())
-            .or_else(|| s.service_description.clone().filter(|d| !d.trim().is_empty()))
+            .or_else(|| {
+                s.service_description
+                    .clone()
+                    .filter(|d| !d.trim().is_empty())
+            })
             .or_else(|| s.service_drug.clone());
         match (name, &s.service_code) {
             (Some(n), Some(code)) if !n.contains(code.as_str()) => format!("{n} ({code})"),
@@ -865,7 +869,11 @@ impl CaseResult {
                 text::shorten(&k.description, 16)
             ));
         }
-        if let Some(d) = self.docs.iter().find(|d| d.status == DocStatus::Quarantined) {
+        if let Some(d) = self
+            .docs
+            .iter()
+            .find(|d| d.status == DocStatus::Quarantined)
+        {
             let why = d.reason.as_ref().map_or("unreadable", |r| r.0.as_str());
             return Some(format!("Document not read: {} ({why})", d.staged.file_name));
         }
@@ -885,7 +893,10 @@ impl CaseResult {
     pub fn needs_review(&self) -> bool {
         self.priority.expedited
             || self.claims.iter().any(|c| c.status.is_flag())
-            || self.criteria.iter().any(|k| k.status != CriterionStatus::Met)
+            || self
+                .criteria
+                .iter()
+                .any(|k| k.status != CriterionStatus::Met)
             || self.n_quarantined() > 0
             || self.docs.iter().any(|d| d.hidden_chars() > 0)
             || self.claims.is_empty()

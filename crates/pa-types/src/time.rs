@@ -30,7 +30,11 @@ pub fn utc_minutes(us: i64) -> String {
     let secs = us.div_euclid(1_000_000);
     let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
     let tod = secs.rem_euclid(86_400);
-    format!("{y:04}-{m:02}-{d:02} {:02}:{:02} UTC", tod / 3600, tod % 3600 / 60)
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02} UTC",
+        tod / 3600,
+        tod % 3600 / 60
+    )
 }
 
 #[cfg(test)]
@@ -44,6 +48,9 @@ mod tests {
             assert_eq!(days_from_civil(y, m, d), z);
         }
         assert_eq!(civil_from_days(20_784), (2026, 11, 27));
-        assert_eq!(utc_minutes(20_784 * 86_400_000_000 + 61_000_000), "2026-11-27 00:01 UTC");
+        assert_eq!(
+            utc_minutes(20_784 * 86_400_000_000 + 61_000_000),
+            "2026-11-27 00:01 UTC"
+        );
     }
 }

@@ -433,10 +433,7 @@ impl<'s> CaseView<'s> {
             // A negative result needs a result: "no TB screening has been done"
             // negates the test, it does not report it negative.
             if r.expect_negative && NOT_DONE.is_match(q) {
-                return Outcome::NotMet(format!(
-                    "{name} has no result: \"{}\"",
-                    crate::short(q)
-                ));
+                return Outcome::NotMet(format!("{name} has no result: \"{}\"", crate::short(q)));
             }
             if r.expect_negative && !RESULT.is_match(q) {
                 return Outcome::Nothing;
