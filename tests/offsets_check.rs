@@ -5,26 +5,14 @@
 //! detection checks; every span must be valid, in order, and quote exactly
 //! `page.text[start..end]` (in chars).
 
-use pa_types::{
-    Citation, DocKind, DocStatus, ExtractedDoc, Extractor, Page, StagedDoc, TextSource,
-};
+use pa_types::{Citation, DocKind, DocStatus, ExtractedDoc, Page, StagedDoc, TextSource};
 
 /// A document of `raw` read as a text file: pages split on form feeds, each normalized.
 pub fn document(raw: &str) -> ExtractedDoc {
     let pages: Vec<Page> = raw
         .split('\x0c')
         .enumerate()
-        .map(|(i, p)| Page {
-            number: i as u32 + 1,
-            text: pa_extract::normalize(p),
-            source: TextSource::Text,
-            ocr_confidence: None,
-            low_confidence_words: Vec::new(),
-            boilerplate: Vec::new(),
-            extractor: Extractor::Plain,
-            partial_text: false,
-            hidden_chars: 0,
-        })
+        .map(|(i, p)| Page::plain(i as u32 + 1, pa_extract::normalize(p)))
         .collect();
     ExtractedDoc {
         staged: StagedDoc {

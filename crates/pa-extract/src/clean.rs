@@ -154,20 +154,9 @@ pub(crate) fn mark_boilerplate(pages: &mut [Page]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use pa_types::{Extractor, TextSource};
 
     fn page(n: u32, text: &str) -> Page {
-        Page {
-            number: n,
-            text: text.into(),
-            source: TextSource::Text,
-            ocr_confidence: None,
-            low_confidence_words: Vec::new(),
-            boilerplate: Vec::new(),
-            extractor: Extractor::Plain,
-            partial_text: false,
-            hidden_chars: 0,
-        }
+        Page::plain(n, text)
     }
 
     #[test]
@@ -322,7 +311,7 @@ pub fn mark_near_duplicates(docs: &mut [pa_types::ExtractedDoc], threshold: f64)
 #[cfg(test)]
 mod near_duplicate_tests {
     use super::*;
-    use pa_types::{DocKind, DocStatus, ExtractedDoc, Extractor, StagedDoc, TextSource};
+    use pa_types::{DocKind, DocStatus, ExtractedDoc, StagedDoc, TextSource};
 
     fn doc(id: &str, text: &str) -> ExtractedDoc {
         ExtractedDoc {
@@ -341,17 +330,7 @@ mod near_duplicate_tests {
             reason: None,
             text_source: TextSource::Text,
             n_pages: 1,
-            pages: vec![Page {
-                number: 1,
-                text: text.into(),
-                source: TextSource::Text,
-                ocr_confidence: None,
-                low_confidence_words: Vec::new(),
-                boilerplate: Vec::new(),
-                extractor: Extractor::Plain,
-                partial_text: false,
-                hidden_chars: 0,
-            }],
+            pages: vec![Page::plain(1, text)],
         }
     }
 

@@ -306,7 +306,7 @@ mod tests {
 #[cfg(test)]
 mod offset_properties {
     use super::*;
-    use pa_types::{DocStatus, Extractor, Page, StagedDoc, TextSource};
+    use pa_types::{DocStatus, Page, StagedDoc, TextSource};
     use proptest::prelude::*;
 
     /// A one-page clinical note of `text`.
@@ -327,17 +327,7 @@ mod offset_properties {
             reason: None,
             text_source: TextSource::Text,
             n_pages: 1,
-            pages: vec![Page {
-                number: 1,
-                text,
-                source: TextSource::Text,
-                ocr_confidence: None,
-                low_confidence_words: Vec::new(),
-                boilerplate: Vec::new(),
-                extractor: Extractor::Plain,
-                partial_text: false,
-                hidden_chars: 0,
-            }],
+            pages: vec![Page::plain(1, text)],
         }
     }
 

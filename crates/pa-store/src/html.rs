@@ -847,8 +847,7 @@ mod tests {
     #[test]
     fn a_cited_page_is_written_once_however_many_citations_it_has() {
         use pa_types::{
-            CaseSummary, DocKind, DocStatus, ExtractedDoc, Extractor, Page, StagedDoc, Statement,
-            TextSource,
+            CaseSummary, DocKind, DocStatus, ExtractedDoc, Page, StagedDoc, Statement, TextSource,
         };
         let sentence = "Knee pain for three years <worse> on stairs. ";
         let text = sentence.repeat(2_000);
@@ -885,17 +884,7 @@ mod tests {
                 reason: None,
                 text_source: TextSource::Text,
                 n_pages: 1,
-                pages: vec![Page {
-                    number: 1,
-                    text: text.clone(),
-                    source: TextSource::Text,
-                    ocr_confidence: None,
-                    low_confidence_words: Vec::new(),
-                    boilerplate: Vec::new(),
-                    extractor: Extractor::Plain,
-                    partial_text: false,
-                    hidden_chars: 0,
-                }],
+                pages: vec![Page::plain(1, text.clone())],
             }],
             summary: CaseSummary {
                 statements: vec![Statement {

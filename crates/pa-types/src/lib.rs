@@ -289,6 +289,24 @@ pub struct Page {
     pub hidden_chars: u32,
 }
 
+impl Page {
+    /// A page of plain text, read as it is: no OCR, no boilerplate, nothing
+    /// hidden (a text file's page, and the page tests build).
+    pub fn plain(number: u32, text: impl Into<String>) -> Self {
+        Page {
+            number,
+            text: text.into(),
+            source: TextSource::Text,
+            ocr_confidence: None,
+            low_confidence_words: Vec::new(),
+            boilerplate: Vec::new(),
+            extractor: Extractor::Plain,
+            partial_text: false,
+            hidden_chars: 0,
+        }
+    }
+}
+
 /// A document after extraction.
 #[derive(Debug, Clone)]
 pub struct ExtractedDoc {
