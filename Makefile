@@ -5,7 +5,7 @@ BIN    := target/release/priorauth
 DROP   ?= sample_docs
 OUT    ?= output
 
-.PHONY: build run test test-deps sysdeps eval samples fmt lint clean bench-extract soak test-llm bench
+.PHONY: build run test test-deps sysdeps eval samples fmt lint clean bench-extract soak test-llm bench fuzz-smoke
 
 # OCR needs tesseract and pdftoppm. Install them when missing (Debian/Ubuntu);
 # elsewhere say which packages to install. Without them the run still works and
@@ -62,6 +62,12 @@ test: sysdeps test-deps
 test-llm: sysdeps test-deps
 	$(CARGO) test $(TEST_FLAGS) --no-run
 	bash tests/llm/test-llm.sh
+
+# A bounded fuzz run (FUZZ_SECONDS, 60 by default) of the page text target in
+# fuzz/, on the stable toolchain (no nightly, no cargo-fuzz): see fuzz/smoke.sh.
+# The first build takes about 12 minutes on 2 cores (its own target/fuzz).
+fuzz-smoke:
+	bash fuzz/smoke.sh
 
 # Regenerate sample_docs/ from tests/samplegen/cases (needs reportlab and pillow).
 samples:

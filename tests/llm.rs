@@ -455,8 +455,9 @@ fn scripted_llm_server_every_failure_mode() {
     assert!(dbg.contains(planted));
     assert!(!r.stderr.contains(planted), "prompt text in the log");
     assert!(!r.stderr.contains("untrusted_documents"));
-    // Each line names its run; purging the run (with the settings that name the
-    // debug file) removes its lines, and says so. A line of another run stays.
+    // Each line names its run; purging the run removes its lines, and says so,
+    // without being given the settings again: the run's audit entry names the
+    // debug file. A line of another run stays.
     let run_of = |l: &str| serde_json::from_str::<Value>(l).unwrap()["run_id"].clone();
     let run_id = run_of(dbg.lines().next().unwrap());
     let run_id = run_id.as_str().expect("a debug line names its run");
@@ -471,8 +472,6 @@ fn scripted_llm_server_every_failure_mode() {
     let o = Command::new(env!("CARGO_BIN_EXE_priorauth"))
         .args(["purge", "--older-than", "0", "--out"])
         .arg(&r.out)
-        .arg("--config")
-        .arg(&cfg)
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&o.stdout);
@@ -484,7 +483,8 @@ fn scripted_llm_server_every_failure_mode() {
     let n = dbg.lines().count();
     assert!(
         stdout.contains(&format!(
-            "removed {n} line(s) of the purged runs or of no known run, kept 1"
+            "LLM debug file {}: removed {n} line(s) of the purged runs or of no known run, kept 1",
+            debug.display()
         )),
         "{stdout}"
     );

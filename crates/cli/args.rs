@@ -139,8 +139,9 @@ pub(crate) enum Command {
         /// Age, in days (`90d` or `90`).
         #[arg(long, value_parser = parse_days)]
         older_than: u64,
-        /// The runs' settings file: the LLM debug file it names (`llm.debug_file`)
-        /// loses the purged runs' lines too.
+        /// A settings file whose LLM debug file (`llm.debug_file`) loses the purged
+        /// runs' lines too. Not needed for runs whose audit entries name their
+        /// debug file (every run since `llm_debug_file` was recorded).
         #[arg(long)]
         config: Option<PathBuf>,
     },

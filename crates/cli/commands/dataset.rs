@@ -55,11 +55,17 @@ pub(super) fn export_fhir(case_id: &str, out: &Path, to: Option<&Path>) -> Resul
 }
 
 /// `priorauth purge`: delete the runs older than `older_than` days, and their
-/// lines in the LLM debug file the settings name.
+/// lines in the LLM debug files they wrote to (their audit entries name them;
+/// the settings given with `--config` may name one more).
 pub(super) fn purge(out: &Path, older_than: u64, config: Option<&Path>) -> Result<ExitCode> {
-    let settings = super::settings(config)?;
-    let debug_file = (!settings.llm.debug_file.is_empty())
-        .then(|| std::path::PathBuf::from(&settings.llm.debug_file));
+    let debug_file = match config {
+        Some(_) => {
+            let settings = super::settings(config)?;
+            (!settings.llm.debug_file.is_empty())
+                .then(|| std::path::PathBuf::from(&settings.llm.debug_file))
+        }
+        None => None,
+    };
     let purged =
         pa_driver::purge(out, older_than, debug_file.as_deref()).context("purging old runs")?;
     println!(
@@ -70,21 +76,26 @@ pub(super) fn purge(out: &Path, older_than: u64, config: Option<&Path>) -> Resul
     for r in &purged.runs {
         println!("  {r}");
     }
-    match (&purged.debug_file, &debug_file) {
-        (Some((path, Some(d))), _) => println!(
-            "LLM debug file {}: removed {} line(s) of the purged runs or of no known run, kept {}",
-            path.display(),
-            d.removed,
-            d.kept
-        ),
-        (Some((path, None)), _) => println!("LLM debug file {}: not present", path.display()),
-        (None, Some(path)) => println!(
-            "LLM debug file {}: unchanged (no run removed)",
-            path.display()
-        ),
-        (None, None) => {
-            println!("no LLM debug file in the settings (llm.debug_file; pass the runs' --config)")
+    for (path, done) in &purged.debug_files {
+        match done {
+            Some(d) => println!(
+                "LLM debug file {}: removed {} line(s) of the purged runs or of no known run, kept {}",
+                path.display(),
+                d.removed,
+                d.kept
+            ),
+            None => println!("LLM debug file {}: not present", path.display()),
         }
+    }
+    if purged.runs.is_empty() {
+        if let Some(path) = &debug_file {
+            println!(
+                "LLM debug file {}: unchanged (no run removed)",
+                path.display()
+            );
+        }
+    } else if purged.debug_files.is_empty() {
+        println!("no LLM debug file: the purged runs wrote none");
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -75,6 +75,7 @@ pub(crate) fn run_entry(
     record: &pa_store::RunRecord,
     manifest_sha256: &str,
     drop: &Path,
+    llm_debug_file: Option<&Path>,
     counts: &RunCounts<'_>,
 ) -> serde_json::Value {
     serde_json::json!({
@@ -88,6 +89,11 @@ pub(crate) fn run_entry(
         "user": crate::run_id::user(),
         "host": crate::run_id::hostname(),
         "drop": drop.display().to_string(),
+        // Where the run's LLM exchanges went, so that `purge` finds the file
+        // without being given the settings again.
+        "llm_debug_file": llm_debug_file.map(|p| {
+            std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()).display().to_string()
+        }),
         "counts": {"processed": counts.totals.cases, "skipped": counts.skipped,
                    "quarantined": counts.totals.quarantined,
                    "needs_review": counts.totals.needs_review,

@@ -80,9 +80,6 @@ pub enum DriverError {
         /// The cause.
         source: std::io::Error,
     },
-    /// Another run holds the output folder.
-    #[error("{0}")]
-    Busy(String),
     /// The worker pool.
     #[error("cannot start worker threads: {0}")]
     Threads(String),
@@ -127,7 +124,16 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let first = crate::ops::OutputLock::acquire(tmp.path()).unwrap();
         let err = crate::ops::OutputLock::acquire(tmp.path()).unwrap_err();
-        assert!(err.contains(&std::process::id().to_string()), "{err}");
+        match &err {
+            pa_store::StoreError::Busy {
+                holder: Some(holder),
+                ..
+            } => {
+                assert!(holder.contains(&std::process::id().to_string()), "{err}")
+            }
+            other => panic!("expected Busy, got {other:?}"),
+        }
+        assert!(err.to_string().starts_with("another run (pid "), "{err}");
         drop(first);
         // A lock file naming a process that does not exist is stale.
         std::fs::write(tmp.path().join(".priorauth.lock"), "999999999\n").unwrap();

@@ -18,38 +18,48 @@ pub fn show(out: &Path, case_id: &str) -> Result<Option<pa_store::read::StoredCa
 pub struct Purged {
     /// The runs removed.
     pub runs: Vec<String>,
-    /// The LLM debug file of the settings, when they name one, and what was
-    /// removed from it (`None`: there was no such file).
-    pub debug_file: Option<(PathBuf, Option<ops::DebugFilePurge>)>,
+    /// Each LLM debug file that held the purged runs' exchanges (named by their
+    /// audit entries, or by the settings given), and what was removed from it
+    /// (`None`: there was no such file).
+    pub debug_files: Vec<(PathBuf, Option<ops::DebugFilePurge>)>,
 }
 
 /// Delete the outputs of runs older than `days` days (under the output lock),
-/// and their lines in the LLM debug file `debug_file` (`llm.debug_file`, when
-/// set), and record it in the audit log.
+/// and their lines in the LLM debug files they wrote to (as their audit
+/// entries record, plus `debug_file`, the settings' `llm.debug_file` when
+/// given), and record it in the audit log.
 pub fn purge(out: &Path, days: u64, debug_file: Option<&Path>) -> Result<Purged, DriverError> {
-    let _lock = ops::OutputLock::acquire(out).map_err(DriverError::Busy)?;
+    let _lock = ops::OutputLock::acquire(out)?;
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap_or_default()
         .as_secs() as i64;
     let cutoff = now - (days as i64) * 86_400;
     let cutoff_id = format!("{}Z", crate::run_id::timestamp(cutoff));
-    // Logged first: a purge killed half-way is still on record.
     let removed = ops::runs_before(out, &cutoff_id);
+    let mut debug_files = pa_store::audit::llm_debug_files(out, &removed);
+    if let Some(given) = debug_file {
+        let given = std::path::absolute(given).unwrap_or_else(|_| given.to_path_buf());
+        if !debug_files.contains(&given) {
+            debug_files.push(given);
+        }
+    }
+    // Logged first: a purge killed half-way is still on record.
     pa_store::audit::append(
         out,
-        serde_json::json!({"action": "purge", "older_than_days": days, "cutoff": cutoff_id, "runs_removed": removed, "llm_debug_file": debug_file}),
+        serde_json::json!({"action": "purge", "older_than_days": days, "cutoff": cutoff_id, "runs_removed": removed, "llm_debug_files": debug_files}),
     )?;
     ops::purge_runs(out, &removed)?;
-    let debug_file = match debug_file {
-        Some(p) if !removed.is_empty() => {
-            Some((p.to_path_buf(), ops::purge_debug_file(p, &removed)?))
+    let mut purged_files = Vec::new();
+    if !removed.is_empty() {
+        for path in debug_files {
+            let done = ops::purge_debug_file(&path, &removed)?;
+            purged_files.push((path, done));
         }
-        _ => None,
-    };
+    }
     Ok(Purged {
         runs: removed,
-        debug_file,
+        debug_files: purged_files,
     })
 }
 

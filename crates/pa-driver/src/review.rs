@@ -141,7 +141,7 @@ pub fn record(
     inputs: &[VerdictInput],
     source: &str,
 ) -> Result<Result<Recorded, Vec<(usize, String)>>, DriverError> {
-    let _lock = crate::ops::OutputLock::acquire(out).map_err(DriverError::Busy)?;
+    let _lock = crate::ops::OutputLock::acquire(out)?;
     let batch = crate::new_run();
     let mut cases: HashMap<String, Option<StoredCase>> = HashMap::new();
     let mut rows = Vec::new();

@@ -79,7 +79,7 @@ impl<'a> Output<'a> {
         let mut run = crate::new_run();
         run.shard = shard;
         let suffix = pa_store::layout::run_suffix(&run);
-        let lock = ops::OutputLock::acquire_named(out, &suffix).map_err(DriverError::Busy)?;
+        let lock = ops::OutputLock::acquire_named(out, &suffix)?;
         // What runs killed before they finished left behind (a run killed after its
         // audit entry is named in a cleanup entry first).
         ops::clean_up(out, &suffix)?;
@@ -400,7 +400,15 @@ fn commit(
         |manifest_sha256| {
             pa_store::audit::append_with_cases(
                 out,
-                crate::audit::run_entry(&run, &record, manifest_sha256, drop, &counts),
+                crate::audit::run_entry(
+                    &run,
+                    &record,
+                    manifest_sha256,
+                    drop,
+                    (!settings.llm.debug_file.is_empty())
+                        .then(|| Path::new(&settings.llm.debug_file)),
+                    &counts,
+                ),
                 actions,
             )
         },

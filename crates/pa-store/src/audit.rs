@@ -13,7 +13,7 @@
 //! (`mac`), so a chain rewritten without the key fails too.
 
 use std::io::{BufRead, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
@@ -224,6 +224,9 @@ struct Entry {
     /// A `review` entry's file's sha256.
     #[serde(default)]
     sha256: Option<String>,
+    /// A `run` entry's LLM debug file (absolute), when its settings named one.
+    #[serde(default)]
+    llm_debug_file: Option<String>,
 }
 
 /// The log's entries (parsed loosely: a damaged line is left to [`verify`]).
@@ -276,6 +279,21 @@ pub fn unfinished_runs(out: &Path, suffix: &str) -> Vec<String> {
             !visible.iter().any(|(v, s)| v == r && s == suffix) && !removed(&entries, r, suffix)
         })
         .collect()
+}
+
+/// The LLM debug files that the `run` entries of `runs` name, each once, in
+/// the order first named.
+pub fn llm_debug_files(out: &Path, runs: &[String]) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = Vec::new();
+    for e in entries(out) {
+        let named = e.action == "run" && e.run_id.as_ref().is_some_and(|r| runs.contains(r));
+        if let Some(f) = e.llm_debug_file.filter(|_| named).map(PathBuf::from) {
+            if !files.contains(&f) {
+                files.push(f);
+            }
+        }
+    }
+    files
 }
 
 /// Check the chain, and the log against the dataset (see the module docs).

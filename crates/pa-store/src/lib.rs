@@ -69,6 +69,20 @@ pub enum StoreError {
         /// How long we waited.
         waited: std::time::Duration,
     },
+    /// Another run (of the same shard) holds the output folder.
+    #[error("another run{} is using {}; the lock is released when it ends", holder.as_ref().map(|h| format!(" ({h})")).unwrap_or_default(), out.display())]
+    Busy {
+        /// The output folder.
+        out: PathBuf,
+        /// What the holder wrote into the lock file (its pid and host), if anything.
+        holder: Option<String>,
+    },
+    /// The lock file kept being replaced while we tried to take it.
+    #[error("cannot take the lock {}: the file keeps being replaced", path.display())]
+    LockMoving {
+        /// The lock file.
+        path: PathBuf,
+    },
 }
 
 /// The per-case tables, in the order they are written; `runs` comes last and

@@ -36,15 +36,18 @@ pub struct OutputLock {
 
 impl OutputLock {
     /// Take the lock, or fail at once if another live run holds it.
-    pub fn acquire(out: &Path) -> Result<Self, String> {
+    pub fn acquire(out: &Path) -> Result<Self, StoreError> {
         Self::acquire_named(out, "")
     }
 
     /// Take the lock of one shard (`suffix` from [`super::shard_suffix`]):
     /// shards run side by side, each shard once.
-    pub fn acquire_named(out: &Path, suffix: &str) -> Result<Self, String> {
+    pub fn acquire_named(out: &Path, suffix: &str) -> Result<Self, StoreError> {
         let path = output_lock_path(out, suffix);
-        let cannot = |e: std::io::Error| format!("cannot lock {}: {e}", path.display());
+        let cannot = |source| StoreError::Io {
+            path: path.clone(),
+            source,
+        };
         match Held::take(&path, None).map_err(cannot)? {
             Taken::Held(mut held) => {
                 let file = &mut held.file;
@@ -58,17 +61,12 @@ impl OutputLock {
                 let mut info = String::new();
                 let _ = file.read_to_string(&mut info);
                 let info = info.trim();
-                let holder = if info.is_empty() {
-                    String::new()
-                } else {
-                    format!(" ({})", info.chars().take(200).collect::<String>())
-                };
-                Err(format!(
-                    "another run{holder} is using {}; the lock is released when it ends",
-                    out.display()
-                ))
+                Err(StoreError::Busy {
+                    out: out.to_path_buf(),
+                    holder: (!info.is_empty()).then(|| info.chars().take(200).collect()),
+                })
             }
-            Taken::Moving => Err(format!("cannot take the lock {}", path.display())),
+            Taken::Moving => Err(StoreError::LockMoving { path }),
         }
     }
 
@@ -233,9 +231,11 @@ mod tests {
         let first = OutputLock::acquire(tmp.path()).unwrap();
         let err = OutputLock::acquire(tmp.path()).unwrap_err();
         assert!(
-            err.contains(&format!("pid {}", std::process::id())),
-            "{err}"
+            matches!(&err, StoreError::Busy { out, holder: Some(h) }
+                if out == tmp.path() && h.contains(&format!("pid {}", std::process::id()))),
+            "{err:?}"
         );
+        assert!(err.to_string().contains("another run (pid "), "{err}");
         // Another shard's lock is another file.
         let shard = OutputLock::acquire_named(tmp.path(), "-shard1of2").unwrap();
         drop(first);
