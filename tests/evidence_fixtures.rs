@@ -18,7 +18,11 @@
 //! exam, non-adherence, non-ambulatory, working, leaving home, a milder grade) and
 //! the same states agreeing; a treatment said to fail that a note says works; a
 //! finding denied by a loosely matched sentence, which yields to a supporting one;
-//! a lab test by another of its names (hCG for a pregnancy test).
+//! a lab test by another of its names (hCG for a pregnancy test); a result written
+//! before its test ("negative QuantiFERON"), under a form label's condition ("(if
+//! applicable)"), a test named without its result (neither support nor
+//! opposite), a test not named at all; a coordinated clause with its own subject
+//! as a claim of its own, and a causal claim whose effect a note does not name.
 
 use std::process::Command;
 

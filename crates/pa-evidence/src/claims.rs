@@ -345,7 +345,8 @@ mod tests {
 /// after a request or a statement of necessity ("... is medically necessary
 /// because ...", "for my patient, a 38-year-old man with ..."), a semicolon, a
 /// form's next lettered item ("b) ..."), or a coordinated clause with its own
-/// subject (", and she has ...", ", so this ..."), or a predicate that shares the
+/// subject (", and she has ...", ", so this ...", ", and an MRI of the brain was
+/// ...", ", and atorvastatin 80 mg caused ..."), or a predicate that shares the
 /// sentence's subject (", has taken ...", ", and wears ..."). Returns char ranges of the
 /// clauses, trimmed; a piece shorter than three words stays with the one before.
 pub fn clauses(text: &str) -> Vec<(usize, usize)> {
@@ -357,7 +358,7 @@ pub fn clauses(text: &str) -> Vec<(usize, usize)> {
     });
     static BREAK: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
-            r"(?i);\s*(?:and\s+)?|\b(?:yes|no)\.\s+|\s(?:[b-h]\)|\([b-h]\))\s|,\s+(?:and|but)\s+(?:he|she|they|his|her|their|the patient)\b|\s+and\s+(?:he|she|they)\s+(?:has|had|have|is|was|were|remains|reports|denies|continues|takes|takes|uses|wears|completed|underwent|tried|failed|received)\b|,\s+(?:and\s+)?(?:has|had|have)\s+(?:taken|tried|failed|used|received|completed|undergone)\b|,\s+and\s+(?:wears|uses|takes|reports|remains|continues|completed|underwent|tried|failed|received)\b",
+            r"(?i);\s*(?:and\s+)?|\b(?:yes|no)\.\s+|\s(?:[b-h]\)|\([b-h]\))\s|,\s+(?:and|but)\s+(?:he|she|they|his|her|their|the patient)\b|\s+and\s+(?:he|she|they)\s+(?:has|had|have|is|was|were|remains|reports|denies|continues|takes|takes|uses|wears|completed|underwent|tried|failed|received)\b|,\s+(?:and\s+)?(?:has|had|have)\s+(?:taken|tried|failed|used|received|completed|undergone)\b|,\s+and\s+(?:wears|uses|takes|reports|remains|continues|completed|underwent|tried|failed|received)\b|,\s+(?:and|but)\s+(?:(?:an?|the|his|her|their)\s+)?[a-z][\w/-]*(?:\s+[\w/-]+){0,5}?\s+(?:was|were|is|are|has been|had been|showed|shows|caused|causes|demonstrated|revealed|confirmed|remains|remained|resulted)\b",
         )
         .unwrap()
     });
@@ -379,6 +380,21 @@ pub fn clauses(text: &str) -> Vec<(usize, usize)> {
         let lower = s.to_lowercase();
         let answer = lower.starts_with("yes.") || lower.starts_with("no.");
         if answer && !text[m.end()..].starts_with(|c: char| c.is_uppercase()) {
+            continue;
+        }
+        // ", and both were stopped": a pronoun subject keeps the clause with the
+        // facts it refers to.
+        let subject = lower
+            .trim_start_matches([',', ' '])
+            .split_whitespace()
+            .nth(1)
+            .unwrap_or("");
+        if lower.starts_with(',')
+            && [
+                "both", "it", "this", "that", "these", "those", "all", "each", "neither", "none",
+            ]
+            .contains(&subject)
+        {
             continue;
         }
         let at = if s.starts_with(';') || answer {

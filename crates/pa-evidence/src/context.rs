@@ -16,6 +16,11 @@ use serde::Deserialize;
 struct Triggers {
     #[serde(default)]
     pre: Vec<String>,
+    /// Pre-triggers that govern only the few words right after them, up to any
+    /// punctuation: a result written before its test ("negative urine
+    /// pregnancy test"), where "HBsAg negative, HCV positive" must not negate HCV.
+    #[serde(default)]
+    pre_near: Vec<String>,
     #[serde(default)]
     post: Vec<String>,
     #[serde(default)]
@@ -66,6 +71,14 @@ pub struct Assessment {
     pub family: bool,
 }
 
+/// How many words a near pre-trigger governs ("negative serum beta-hCG pregnancy test").
+const NEAR_WINDOW: usize = 4;
+
+/// Words after which a near pre-trigger starts a noun phrase ("had a negative ...").
+const NEAR_OPENERS: &[&str] = &[
+    "a", "an", "the", "with", "had", "has", "have", "her", "his", "their", "and", "or",
+];
+
 /// A trigger phrase as word ids (see [`Context::vocab`]).
 type Phrase = Vec<u32>;
 
@@ -90,6 +103,7 @@ impl Phrases {
 
 struct Axis {
     pre: Phrases,
+    pre_near: Phrases,
     post: Phrases,
     anywhere: Phrases,
     pseudo: Phrases,
@@ -171,6 +185,8 @@ struct Marks {
     anywhere: bool,
     /// Shortest pre-trigger starting at each token (0: none).
     pre: Vec<usize>,
+    /// Shortest near pre-trigger starting at each token (0: none).
+    pre_near: Vec<usize>,
     /// A post-trigger starts at each token.
     post: Vec<bool>,
     /// The token ends the scope (a terminator of the rules or of the axis).
@@ -184,6 +200,8 @@ pub struct Prepared {
     toks: Vec<(usize, usize, bool)>,
     /// The token is a dash between spaces.
     dash: Vec<bool>,
+    /// The token is punctuation (it ends a near pre-trigger's scope).
+    punct: Vec<bool>,
     axes: Vec<Marks>,
 }
 
@@ -213,6 +231,7 @@ impl Context {
         };
         let mut axis = |t: &Triggers| Axis {
             pre: compile(&t.pre),
+            pre_near: compile(&t.pre_near),
             post: compile(&t.post),
             anywhere: compile(&t.anywhere),
             pseudo: compile(&t.pseudo),
@@ -266,6 +285,7 @@ impl Context {
                 let mut m = Marks {
                     anywhere: false,
                     pre: vec![0; n],
+                    pre_near: vec![0; n],
                     post: vec![false; n],
                     stop: term.clone(),
                 };
@@ -282,6 +302,15 @@ impl Context {
                 for i in (0..n).filter(|&i| ids[i] != UNKNOWN && !pseudo[i]) {
                     m.anywhere |= axis.anywhere.lengths_at(&ids, i).next().is_some();
                     m.pre[i] = axis.pre.lengths_at(&ids, i).min().unwrap_or(0);
+                    // A near trigger reads as a result before its test only where a
+                    // noun phrase starts ("a negative hCG", ": negative hCG");
+                    // "hCG was negative at the visit" is a result after its test.
+                    let opens = i == 0
+                        || !toks[i - 1].text.starts_with(char::is_alphanumeric)
+                        || NEAR_OPENERS.contains(&toks[i - 1].text.as_str());
+                    if opens {
+                        m.pre_near[i] = axis.pre_near.lengths_at(&ids, i).min().unwrap_or(0);
+                    }
                     m.post[i] = axis.post.lengths_at(&ids, i).next().is_some();
                 }
                 m
@@ -291,6 +320,10 @@ impl Context {
             toks: toks
                 .iter()
                 .map(|t| (t.start, t.end, t.text == "."))
+                .collect(),
+            punct: toks
+                .iter()
+                .map(|t| !t.text.starts_with(char::is_alphanumeric))
                 .collect(),
             dash,
             axes,
@@ -302,14 +335,20 @@ impl Context {
             return true;
         }
         // Pre-triggers: scan left from the target; a trigger must end before it.
+        // A near one must be within `NEAR_WINDOW` words, with no punctuation between.
         let mut words = 0;
+        let mut near = true;
         let mut i = ts;
         while i > 0 && words <= self.window {
             i -= 1;
             if m.stop[i] || p.dash[i] {
                 break;
             }
+            near &= !p.punct[i] && words <= NEAR_WINDOW;
             if m.pre[i] != 0 && m.pre[i] <= ts - i {
+                return true;
+            }
+            if near && m.pre_near[i] != 0 && m.pre_near[i] <= ts - i {
                 return true;
             }
             words += 1;
@@ -369,6 +408,44 @@ mod tests {
             .expect("target in sentence");
         let start = sentence[..b].chars().count();
         ctx().assess(sentence, start, start + target.chars().count())
+    }
+
+    #[test]
+    fn a_result_before_its_test_negates_only_the_test() {
+        let neg = |s: &str, t: &str| at(s, t).negated;
+        assert!(neg(
+            "Negative urine pregnancy test on 06/02.",
+            "pregnancy test"
+        ));
+        assert!(neg(
+            "TB screening (if any): negative QuantiFERON-TB Gold.",
+            "QuantiFERON-TB"
+        ));
+        assert!(!at("Pregnancy status (if applicable): negative hCG.", "hCG").hypothetical);
+        // Past a comma, or further than a few words, it governs nothing.
+        assert!(!neg(
+            "HBsAg negative, HCV antibody positive.",
+            "HCV antibody"
+        ));
+        assert!(!neg(
+            "Negative chest x-ray last year and then an ANA titer of 1:640.",
+            "ANA"
+        ));
+        assert!(!neg(
+            "Negative pressure wound therapy to the sacrum.",
+            "wound therapy"
+        ));
+        assert!(!neg("The pain has a negative impact on sleep.", "sleep"));
+        assert!(!neg(
+            "Her urine hCG was negative at the infusion visit.",
+            "infusion visit"
+        ));
+        assert!(neg(
+            "Her urine hCG was negative at the infusion visit.",
+            "hCG"
+        ));
+        // The post-trigger still reads a result written after its test.
+        assert!(neg("HBsAg negative, HCV antibody positive.", "HBsAg"));
     }
 
     #[test]

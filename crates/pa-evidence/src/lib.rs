@@ -73,6 +73,76 @@ const MIN_POOLED_COVERAGE: f32 = 0.75;
 /// (a drug, a therapy, a measure, a test), which carries it on its own.
 const MIN_COVERAGE_WITH_HEAD: f32 = 0.25;
 
+/// Where the effect of a causal statement starts ("rosuvastatin caused
+/// |rhabdomyolysis", "led to |falls"): the char start of the first key word or
+/// concept after the causal verb, if the claim has one.
+fn caused_effect(a: &Analysis) -> Option<usize> {
+    let toks = &a.tokens;
+    let verb = toks.iter().enumerate().find_map(|(i, t)| {
+        let next = toks.get(i + 1).map(|n| n.norm.as_str());
+        match t.norm.as_str() {
+            "caused" | "causing" | "causes" | "induced" => Some(i + 1),
+            "led" if next == Some("to") => Some(i + 2),
+            "resulted" if next == Some("in") => Some(i + 2),
+            _ => None,
+        }
+    })?;
+    toks[verb..].iter().find_map(|t| {
+        let word = a.words.iter().any(|w| w.1 == t.start);
+        let concept = a.concepts.iter().find(|c| c.3 <= t.start && t.start < c.4);
+        if word {
+            Some(t.start)
+        } else {
+            concept.map(|c| c.3)
+        }
+    })
+}
+
+/// The result a sentence states for a test mention assessed `negated`: negative
+/// (`Some(false)`), positive (`Some(true)`), or none (the test only named).
+fn result_of(negated: bool, sentence: &str) -> Option<bool> {
+    if negated {
+        states_result(sentence, NEGATIVE_RESULT_WORDS).then_some(false)
+    } else {
+        states_result(sentence, POSITIVE_RESULT_WORDS).then_some(true)
+    }
+}
+
+/// Whether a sentence has one of the result words `words`.
+fn states_result(sentence: &str, words: &[&str]) -> bool {
+    let t = sentence.to_lowercase();
+    words.iter().any(|w| {
+        t.match_indices(w).any(|(i, _)| {
+            let before = t[..i].chars().next_back();
+            let after = t[i + w.len()..].chars().next();
+            !before.is_some_and(|c| c.is_alphanumeric() || c == '-')
+                && !after.is_some_and(char::is_alphanumeric)
+        })
+    })
+}
+
+/// Words that state a positive test result ("HBsAg: reactive", "UDS positive").
+const POSITIVE_RESULT_WORDS: &[&str] =
+    &["positive", "reactive", "detected", "abnormal", "elevated"];
+
+/// Words that state a negative test result ("hCG: NEGATIVE", "HCV RNA not detected").
+const NEGATIVE_RESULT_WORDS: &[&str] = &[
+    "negative",
+    "nonreactive",
+    "non-reactive",
+    "not detected",
+    "undetectable",
+];
+
+/// Words that give a test's result ("negative urine hCG", "HBsAg: reactive").
+const RESULT_WORDS: &[&str] = &[
+    "negative",
+    "positive",
+    "nonreactive",
+    "non-reactive",
+    "reactive",
+];
+
 const STOPWORDS: &[&str] = &[
     "a",
     "an",
@@ -471,12 +541,18 @@ impl Checker {
             .iter()
             .flat_map(|(_, senses)| senses.iter().flatten().cloned())
             .collect();
+        // Beside a test, a result word is its polarity, which ConText reads:
+        // "negative hepatitis B surface antigen" has one key term, the test.
+        let names_test = concepts
+            .iter()
+            .any(|c| self.lex.entries[c.0].kind == ConceptKind::Test);
         let mut words = Vec::new();
         for (i, t) in tokens.iter().enumerate() {
             let honorific =
                 i > 0 && ["mr", "ms", "mrs", "dr"].contains(&tokens[i - 1].norm.as_str());
             if covered[i]
                 || honorific
+                || (names_test && RESULT_WORDS.contains(&t.norm.as_str()))
                 || t.norm.len() < 3
                 || t.norm.chars().any(|c| c.is_ascii_digit())
                 || STOPWORDS.contains(&t.norm.as_str())
@@ -1295,7 +1371,8 @@ impl Checker {
         // the experiencer's scope but "colon" and "cancer" are inside it.
         // Each matched mention: its claim positions (the first, then any other
         // mention of the same word or concept) and its candidate position.
-        let positions: Vec<(Vec<(usize, usize)>, (usize, usize))> = if matched.is_empty() {
+        // (The third item: the mention is of a test, whose polarity is its result.)
+        let positions: Vec<(Vec<(usize, usize)>, (usize, usize), bool)> = if matched.is_empty() {
             matched_words
                 .iter()
                 .filter_map(|w| {
@@ -1314,7 +1391,7 @@ impl Checker {
                     let claim_at = std::iter::once((w.1, w.2))
                         .chain(same.map(|o| (o.1, o.2)))
                         .collect();
-                    Some((claim_at, (t.start, t.end)))
+                    Some((claim_at, (t.start, t.end), false))
                 })
                 .collect()
         } else {
@@ -1325,14 +1402,15 @@ impl Checker {
                     let claim_at = std::iter::once(m.1)
                         .chain(again.map(|r| (r.1, r.2)))
                         .collect();
-                    m.2.map(|c| (claim_at, c))
+                    let test = self.lex.entries[m.0].kind == ConceptKind::Test;
+                    m.2.map(|c| (claim_at, c, test))
                 })
                 .collect()
         };
         // Each matched mention's first claim position and its candidate position.
         let mentions: Vec<((usize, usize), (usize, usize))> =
-            positions.iter().map(|(c, b)| (c[0], *b)).collect();
-        for (claim_at, bpos) in positions {
+            positions.iter().map(|(c, b, _)| (c[0], *b)).collect();
+        for (claim_at, bpos, test) in positions {
             let cpos = claim_at[0];
             let ca = self.assess(a, &claim.span.quote, cpos.0, cpos.1);
             let cb = self.assess(b, &cand.span.quote, bpos.0, bpos.1);
@@ -1355,7 +1433,21 @@ impl Checker {
             let agrees_elsewhere = claim_at[1..]
                 .iter()
                 .any(|p| self.assess(a, &claim.span.quote, p.0, p.1).negated == cb.negated);
-            if cb.negated != ca.negated && !cb.hypothetical && !agrees_elsewhere {
+            // A test's polarity is its result. A claim that gives a result is not
+            // borne on by a sentence that only names the test ("labs drawn today:
+            // urine hCG"), and a claim that only names it is not opposed by its
+            // result. ("No MRI was done" gives no result: it still opposes "the
+            // MRI showed ...".)
+            let (claim_result, cand_result) = (
+                result_of(ca.negated, &claim.span.quote),
+                result_of(cb.negated, &cand.span.quote),
+            );
+            // (A test still pending says so: its verdict is the hypothetical one.)
+            if test && claim_result.is_some() && cand_result.is_none() && !cb.hypothetical {
+                return (Verdict::Weak, cov, "test_without_result");
+            }
+            let no_result = test && claim_result.is_none() && cand_result.is_some();
+            if cb.negated != ca.negated && !cb.hypothetical && !agrees_elsewhere && !no_result {
                 // Opposite polarity contradicts only a statement matched as
                 // closely as a support would need; a loose match says nothing.
                 // (Nor does a sentence that shares only the claim's one key
@@ -1375,6 +1467,30 @@ impl Checker {
             }
             family |= cb.family && !ca.family;
             hypothetical |= (cb.hypothetical || cb.uncertain) && !(ca.hypothetical || ca.uncertain);
+        }
+        // "X caused <effect>": the effect is the claim's point. A sentence about
+        // X that does not name it ("rosuvastatin: myalgias, CK normal" against
+        // "rosuvastatin caused rhabdomyolysis") does not bear the claim out.
+        if let Some(at) = caused_effect(a) {
+            let named = matched_words.iter().any(|w| w.1 == at)
+                || matched.iter().any(|m| m.1 .0 <= at && at < m.1 .1);
+            if !named {
+                return (Verdict::Weak, cov, "effect_not_named");
+            }
+        }
+        // A result the claim gives for a test ("her urine hCG was negative") is
+        // borne out only by a sentence that names that test, whatever else it
+        // shares with the claim (a visit, a date).
+        let unnamed_test = a.concepts.iter().any(|c| {
+            self.lex.entries[c.0].kind == ConceptKind::Test
+                && !matched.iter().any(|m| m.0 == c.0)
+                && {
+                    let ca = self.assess(a, &claim.span.quote, c.3, c.4);
+                    result_of(ca.negated, &claim.span.quote).is_some()
+                }
+        });
+        if unnamed_test {
+            return (Verdict::Weak, cov, "test_not_named");
         }
         let (mut missing, strong) =
             match self.compare_numbers(claim, a, cand, b, request, &matched, &where_, parts) {
