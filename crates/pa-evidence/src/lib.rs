@@ -1030,6 +1030,20 @@ impl Checker {
         match kind {
             QKind::Measure(_) | QKind::ScoreOf(_) => true,
             QKind::Unit(u) => unit_is_result(u) && !bound(kind),
+            // How long a treatment was tried ("12 weeks of physical therapy") is
+            // what a payer checks: a sentence that gives no duration confirms none.
+            // (A look-back window, "in the past six months", is no trial length.)
+            QKind::Duration => {
+                a.concepts.iter().any(|c| {
+                    matches!(
+                        self.lex.entries[c.0].kind,
+                        ConceptKind::Drug | ConceptKind::DrugClass | ConceptKind::Therapy
+                    )
+                }) && a
+                    .quantities
+                    .iter()
+                    .any(|q| q.kind == QKind::Duration && q.cmp != quantity::Cmp::AtMost)
+            }
             _ => false,
         }
     }
@@ -1817,7 +1831,11 @@ fn decide(
         "contradicted_family_member"
     } else {
         claim.status = ClaimStatus::Unsupported;
-        let related = verdicts.iter().find(|v| !matches!(v.0, Verdict::Weak));
+        // A sentence that would support the claim but for its date says the most.
+        let related = verdicts
+            .iter()
+            .find(|v| matches!(v.0, Verdict::AfterRequest(_)))
+            .or_else(|| verdicts.iter().find(|v| !matches!(v.0, Verdict::Weak)));
         let (rule, reason) = match related {
             Some((Verdict::AfterRequest(why), _, _)) => (
                 "unsupported_support_after_request",

@@ -71,7 +71,7 @@ static FREQ: LazyLock<Regex> = LazyLock::new(|| {
 });
 static PAIN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(\d{1,2})\s*/\s*10\b").unwrap());
 static UNIT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:\b(\d+(?:\.\d+)?)\s*x\s*)?\b(\d+(?:\.\d+)?)\s*(%|percent|mg/dl|mg/l|mm\s?hg|kg/m2|cm|mm|lbs?|pounds|kg|mcg|mg|units|events/h|events per hour|/hr|/h|iu/ml|u/l|meq/l|degrees|g/dl|grams?|gm|g)(?:\b|\s|$|[,.;)])")
+    Regex::new(r"(?i)(?:\b(\d+(?:\.\d+)?)\s*x\s*)?\b(\d+(?:\.\d+)?)\s*(%|percent|mg/dl|mg/l|mm\s?hg|kg/m2|cm|mm|lbs?|pounds|kg|mcg|mg|units|events/h|events per hour|/hr|/h|iu/ml|u/l|meq/l|degrees|g/dl|grams?|gm|g|ms|msec|milliseconds?)(?:\b|\s|$|[,.;)])")
         .unwrap()
 });
 /// A look-back window before a duration: "in the past", "within the last", "over the previous".
@@ -119,6 +119,7 @@ fn unit_name(u: &str) -> &'static str {
         "meq/l" => "mEq/L",
         "g/dl" => "g/dL",
         "g" | "gm" | "gram" | "grams" => "g",
+        "ms" | "msec" | "millisecond" | "milliseconds" => "ms",
         _ => "degrees",
     }
 }
@@ -173,6 +174,11 @@ pub fn quantities(sentence: &str, measures: &[(usize, usize, usize)]) -> Vec<Qua
     let mut out = Vec::new();
     let before = |byte: usize| &text[..byte];
     for c in DURATION.captures_iter(&text) {
+        // "a 34-year-old man", "6 month old": an age, not a duration.
+        let after = text[c.get(0).unwrap().end()..].trim_start_matches(['-', ' ']);
+        if after.len() >= 3 && after[..3].eq_ignore_ascii_case("old") {
+            continue;
+        }
         let Some(v) = num(&c[1]) else { continue };
         let unit = c[3].to_lowercase();
         let days = match unit.chars().next() {
@@ -456,6 +462,10 @@ mod tests {
             kinds("failed six weeks of PT"),
             [(QKind::Duration, 42.0, Cmp::Eq)]
         );
+        // An age is no duration.
+        assert_eq!(kinds("a 34-year-old man"), []);
+        assert_eq!(kinds("her 6 month old son"), []);
+        assert_eq!(kinds("QTc 452 ms"), [(QKind::Unit("ms"), 452.0, Cmp::Eq)]);
         assert_eq!(
             kinds("pain x 3+ yrs"),
             [(QKind::Duration, 1095.0, Cmp::AtLeast)]
