@@ -653,7 +653,7 @@ def main():
     specs = []
     for s in args.sets:
         if s == "all":
-            specs += [(n, SETS[n], None) for n in ("sample_docs", "tune", "check", "autoauth")]
+            specs += [(n, SETS[n], None) for n in ("sample_docs", "tune", "check", "autoauth", "own")]
         elif "=" in s:
             n, rest = s.split("=", 1)
             drop, _, out = rest.partition("@")
