@@ -176,7 +176,10 @@ pub fn quantities(sentence: &str, measures: &[(usize, usize, usize)]) -> Vec<Qua
     for c in DURATION.captures_iter(&text) {
         // "a 34-year-old man", "6 month old": an age, not a duration.
         let after = text[c.get(0).unwrap().end()..].trim_start_matches(['-', ' ']);
-        if after.len() >= 3 && after[..3].eq_ignore_ascii_case("old") {
+        if after
+            .get(..3)
+            .is_some_and(|w| w.eq_ignore_ascii_case("old"))
+        {
             continue;
         }
         let Some(v) = num(&c[1]) else { continue };
@@ -465,6 +468,8 @@ mod tests {
         // An age is no duration.
         assert_eq!(kinds("a 34-year-old man"), []);
         assert_eq!(kinds("her 6 month old son"), []);
+        // A multi-byte character right after a duration is no age (and no panic).
+        assert_eq!(kinds("6 weeks–ölder").len(), 1);
         assert_eq!(kinds("QTc 452 ms"), [(QKind::Unit("ms"), 452.0, Cmp::Eq)]);
         assert_eq!(
             kinds("pain x 3+ yrs"),
