@@ -1071,16 +1071,18 @@ impl Checker {
         // satisfied by, or by one of its negative forms.
         let mut matched: Vec<ConceptMatch> = Vec::new(); // (claim concept, Some(cand char range) | None for a negative form)
         for &(ce, _, _, cs, cend) in &a.concepts {
-            if let Some(&(_, _, _, s2, e2)) =
+            // A negative form first: its words may hold a term of the concept
+            // ("poor adherence" holds "adherence").
+            let negative = self.lex.entries[ce]
+                .negative_forms
+                .iter()
+                .any(|f| cand_lower.contains(&f.to_lowercase()));
+            if negative {
+                matched.push((ce, (cs, cend), None));
+            } else if let Some(&(_, _, _, s2, e2)) =
                 b.concepts.iter().find(|bc| self.lex.satisfies(ce, bc.0))
             {
                 matched.push((ce, (cs, cend), Some((s2, e2))));
-            } else if self.lex.entries[ce]
-                .negative_forms
-                .iter()
-                .any(|f| cand_lower.contains(&f.to_lowercase()))
-            {
-                matched.push((ce, (cs, cend), None));
             }
         }
         // A claim concept the candidate names only in words or through an
@@ -1373,8 +1375,27 @@ impl Checker {
             (Verdict::Contradicts(why), cov, rule)
         };
 
-        // Negative forms ("strength 5/5" against "weakness").
+        // Negative forms ("strength 5/5" against "weakness"), about the same
+        // treatment: "adherent to her inhaler" is not denied by "stopped taking
+        // sertraline" (the claim names a treatment the sentence does not, and
+        // the sentence names another).
         if matched.iter().any(|m| m.2.is_none()) {
+            let treatment = |e: usize| {
+                matches!(
+                    self.lex.entries[e].kind,
+                    ConceptKind::Drug | ConceptKind::DrugClass | ConceptKind::Therapy
+                )
+            };
+            let claim_treatments: Vec<usize> =
+                a.concepts.iter().map(|c| c.0).filter(|&e| treatment(e)).collect();
+            let another_treatment = !claim_treatments.is_empty()
+                && !claim_treatments
+                    .iter()
+                    .any(|&e| matched.iter().any(|m| m.0 == e))
+                && b.concepts.iter().any(|c| treatment(c.0));
+            if another_treatment {
+                return (Verdict::Weak, cov, "negative_form_of_another_treatment");
+            }
             return contradicts("says otherwise", "negative_form");
         }
         // Context of the matched mentions, claim side against candidate side.
