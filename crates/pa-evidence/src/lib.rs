@@ -98,6 +98,34 @@ fn caused_effect(a: &Analysis) -> Option<usize> {
     })
 }
 
+/// The relatives a sentence names, as kinds ("dad" is a father); empty when
+/// it names one only in general ("a parent", "a sibling"), which matches any.
+fn relatives(sentence: &str) -> HashSet<&'static str> {
+    let mut out = HashSet::new();
+    for t in tokenize(sentence) {
+        let kind = match t.norm.as_str() {
+            "mother" | "mom" | "mother's" => "mother",
+            "father" | "dad" | "father's" => "father",
+            "sister" | "sisters" => "sister",
+            "brother" | "brothers" => "brother",
+            "son" | "sons" => "son",
+            "daughter" | "daughters" => "daughter",
+            "aunt" | "aunts" => "aunt",
+            "uncle" | "uncles" => "uncle",
+            "grandmother" => "grandmother",
+            "grandfather" => "grandfather",
+            "cousin" | "cousins" => "cousin",
+            "niece" | "nephew" => "niece or nephew",
+            "parent" | "parents" | "sibling" | "siblings" | "relative" | "relatives" => {
+                return HashSet::new()
+            }
+            _ => continue,
+        };
+        out.insert(kind);
+    }
+    out
+}
+
 /// The result a sentence states for a test mention assessed `negated`: negative
 /// (`Some(false)`), positive (`Some(true)`), or none (the test only named).
 fn result_of(negated: bool, sentence: &str) -> Option<bool> {
@@ -1386,8 +1414,12 @@ impl Checker {
                     ConceptKind::Drug | ConceptKind::DrugClass | ConceptKind::Therapy
                 )
             };
-            let claim_treatments: Vec<usize> =
-                a.concepts.iter().map(|c| c.0).filter(|&e| treatment(e)).collect();
+            let claim_treatments: Vec<usize> = a
+                .concepts
+                .iter()
+                .map(|c| c.0)
+                .filter(|&e| treatment(e))
+                .collect();
             let another_treatment = !claim_treatments.is_empty()
                 && !claim_treatments
                     .iter()
@@ -1499,6 +1531,14 @@ impl Checker {
                     return (Verdict::Denies(why), cov, "denied_finding");
                 }
                 return contradicts("says otherwise", "opposite_polarity");
+            }
+            // Both about family, but about different relatives ("suicide in his
+            // father" against "paternal uncle completed suicide").
+            if ca.family && cb.family {
+                let (x, y) = (relatives(&claim.span.quote), relatives(&cand.span.quote));
+                if !x.is_empty() && !y.is_empty() && x.is_disjoint(&y) {
+                    return contradicts("names another relative", "another_relative");
+                }
             }
             family |= cb.family && !ca.family;
             hypothetical |= (cb.hypothetical || cb.uncertain) && !(ca.hypothetical || ca.uncertain);
