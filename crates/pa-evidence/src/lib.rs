@@ -521,6 +521,17 @@ impl Checker {
             if self.is_lab_reading(text, &tokens, &hit) {
                 continue;
             }
+            // A measure's name right after a number is that number's unit: "3 hr/day"
+            // is three hours, not a heart rate.
+            let after_number = hit.tok_start > 0 && {
+                let prev = &tokens[hit.tok_start - 1];
+                let gap = pa_types::text::char_slice(text, prev.end, tokens[hit.tok_start].start);
+                prev.norm.chars().all(|c| c.is_ascii_digit() || c == '.')
+                    && gap.is_some_and(|g| g.chars().all(char::is_whitespace))
+            };
+            if after_number && self.lex.entries[hit.entry].kind == ConceptKind::Measure {
+                continue;
+            }
             for c in covered.iter_mut().take(hit.tok_end).skip(hit.tok_start) {
                 *c = true;
             }
@@ -1056,7 +1067,7 @@ impl Checker {
             })
         };
         match kind {
-            QKind::Measure(_) | QKind::ScoreOf(_) => true,
+            QKind::Measure(_) | QKind::ChangeOf(_) | QKind::ScoreOf(_) => true,
             QKind::Unit(u) => unit_is_result(u) && !bound(kind),
             // How long a treatment was tried ("12 weeks of physical therapy") is
             // what a payer checks: a sentence that gives no duration confirms none.

@@ -12,6 +12,9 @@ use regex::Regex;
 pub enum QKind {
     /// A value bound to a lexicon measure (entry index).
     Measure(usize),
+    /// How much a lexicon measure changed ("heart rate rose by 32", or "HR 58
+    /// -> 90" read as a change of 32).
+    ChangeOf(usize),
     /// A quantity with a normalized unit.
     Unit(&'static str),
     /// A duration in days.
@@ -73,6 +76,15 @@ static PAIN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(\d{1,2})\s*/\s*1
 static UNIT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?:\b(\d+(?:\.\d+)?)\s*x\s*)?\b(\d+(?:\.\d+)?)\s*(%|percent|mg/dl|mg/l|mm\s?hg|kg/m2|cm|mm|lbs?|pounds|kg|mcg|mg|units|events/h|events per hour|/hr|/h|iu/ml|u/l|meq/l|degrees|g/dl|grams?|gm|g|ms|msec|milliseconds?)(?:\b|\s|$|[,.;)])")
         .unwrap()
+});
+/// A change of a measure ("rose by", "increasing by", "a drop of"), before its amount.
+static CHANGE_BY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:increas\w*|decreas\w*|ris\w*|rose|drop\w*|fell|fall\w*|chang\w*|improv\w*|reduc\w*|gain\w*|lost|los\w*|went up|went down)\s+(?:by|of)\s*$").unwrap()
+});
+/// A second value after a measure's first: "58 supine -> 90", "58 to 90" (at most
+/// two words between).
+static CHANGE_TO: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:\s+[a-z]+){0,2}\s*(?:->|→|to)\s*(\d+(?:\.\d+)?)\b").unwrap()
 });
 /// A look-back window before a duration: "in the past", "within the last", "over the previous".
 static WINDOW: LazyLock<Regex> = LazyLock::new(|| {
@@ -343,16 +355,39 @@ pub fn quantities(sentence: &str, measures: &[(usize, usize, usize)]) -> Vec<Qua
                     }
                     hi = chars[hs..he].iter().collect::<String>().parse::<f64>().ok();
                 }
-                if let Ok(v) = s.parse::<f64>() {
-                    let pre: String = chars[mend..st].iter().collect();
+                let pre: String = chars[mend..st].iter().collect();
+                let Ok(v) = s.parse::<f64>() else { break };
+                // "heart rate increasing by 32": a change, not the measure's value.
+                if CHANGE_BY.is_match(&pre) {
                     out.push(Quantity {
-                        kind: QKind::Measure(entry),
+                        kind: QKind::ChangeOf(entry),
                         value: v,
                         cmp: qualifier(&pre),
-                        hi,
+                        hi: None,
                         surface: s,
                     });
+                    break;
                 }
+                // "HR 58 supine -> 90 standing", "from 58 to 90": the value, and the change.
+                let rest: String = chars[i..limit.max(i)].iter().collect();
+                if let Some(c) = CHANGE_TO.captures(&rest) {
+                    if let Ok(w) = c[1].parse::<f64>() {
+                        out.push(Quantity {
+                            kind: QKind::ChangeOf(entry),
+                            value: (w - v).abs(),
+                            cmp: Cmp::Eq,
+                            hi: None,
+                            surface: format!("{s}{}", &c[0]),
+                        });
+                    }
+                }
+                out.push(Quantity {
+                    kind: QKind::Measure(entry),
+                    value: v,
+                    cmp: qualifier(&pre),
+                    hi,
+                    surface: s,
+                });
                 break;
             }
             if chars[i].is_whitespace() && i > 0 && !chars[i - 1].is_whitespace() {
@@ -517,6 +552,34 @@ mod tests {
             })
             .collect();
         assert_eq!(bound, [(1, 28.0), (3, 81.0)]);
+    }
+
+    #[test]
+    fn a_change_is_not_the_measures_value() {
+        // "heart rate" at 4..14.
+        let q = quantities(
+            "her heart rate increasing by 32 beats per minute",
+            &[(1, 4, 14)],
+        );
+        assert!(!q.iter().any(|q| q.kind == QKind::Measure(1)), "{q:?}");
+        assert!(
+            q.iter()
+                .any(|q| q.kind == QKind::ChangeOf(1) && q.value == 32.0),
+            "{q:?}"
+        );
+        let q = quantities("heart rate of 44 at rest", &[(1, 0, 10)]);
+        assert!(
+            q.iter()
+                .any(|q| q.kind == QKind::Measure(1) && q.value == 44.0),
+            "{q:?}"
+        );
+        // Two values of the measure give the change too.
+        let q = quantities("HR 58 supine -> 90 standing", &[(1, 0, 2)]);
+        assert!(
+            q.iter()
+                .any(|q| q.kind == QKind::ChangeOf(1) && q.value == 32.0),
+            "{q:?}"
+        );
     }
 
     #[test]

@@ -61,6 +61,7 @@ impl Checker {
     fn kind_name(&self, k: &QKind) -> String {
         match k {
             QKind::Measure(e) => format!("measure:{}", self.lex.entries[*e].id),
+            QKind::ChangeOf(e) => format!("change_of:{}", self.lex.entries[*e].id),
             QKind::Unit(u) => format!("unit:{u}"),
             QKind::Duration => "duration_days".into(),
             QKind::PerDay => "per_day".into(),
