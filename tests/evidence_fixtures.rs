@@ -25,7 +25,9 @@
 //! as a claim of its own, and a causal claim whose effect a note does not name;
 //! a treatment's trial length; a family history about another relative; a vital
 //! sign whose latest value differs, a measure's name as a number's unit ("3
-//! hr/day"), and a change of a measure ("rose by 32", "58 -> 90").
+//! hr/day"), and a change of a measure ("rose by 32", "58 -> 90"); a form's
+//! "History of X?" against "no hx X" (a word that only places a mention in time
+//! has no polarity), and a dosing interval ("every 12 hours") that is no duration.
 
 use std::process::Command;
 

@@ -162,6 +162,17 @@ const NEGATIVE_RESULT_WORDS: &[&str] = &[
     "undetectable",
 ];
 
+/// Key words that only place a mention in time, as stems.
+const TIME_WORDS: &[&str] = &[
+    "history",
+    "hx",
+    "prior",
+    "previou",
+    "previously",
+    "past",
+    "remote",
+];
+
 /// Words that give a test's result ("negative urine hCG", "HBsAg: reactive").
 const RESULT_WORDS: &[&str] = &[
     "negative",
@@ -1453,6 +1464,9 @@ impl Checker {
         let positions: Vec<(Vec<(usize, usize)>, (usize, usize), bool)> = if matched.is_empty() {
             matched_words
                 .iter()
+                // Words that only place a mention in time ("History of
+                // pancreatitis?" against "No hx pancreatitis") carry no polarity.
+                .filter(|w| !TIME_WORDS.contains(&w.0.as_str()))
                 .filter_map(|w| {
                     // The word as written, or the abbreviation that stands for it.
                     let t = b

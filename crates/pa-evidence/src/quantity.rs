@@ -86,6 +86,14 @@ static CHANGE_BY: LazyLock<Regex> = LazyLock::new(|| {
 static CHANGE_TO: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(?:\s+[a-z]+){0,2}\s*(?:->|→|to)\s*(\d+(?:\.\d+)?)\b").unwrap()
 });
+/// Units no lexicon measure is written in (weights, lengths, doses), after a number.
+static OTHER_UNIT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(?:lbs?|pounds|kg|mg|mcg|cm|in|inches|ft|ml|units)(?:\s|$|[,.;)])")
+        .unwrap()
+});
+/// An interval, before its length: "every 8 hours", "q 6 hours", "each 2 weeks".
+static EVERY: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\b(?:every|q|each|once every)\s*$").unwrap());
 /// A look-back window before a duration: "in the past", "within the last", "over the previous".
 static WINDOW: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(past|last|previous|prior|within|within the|in the)\s*$").unwrap()
@@ -186,6 +194,10 @@ pub fn quantities(sentence: &str, measures: &[(usize, usize, usize)]) -> Vec<Qua
     let mut out = Vec::new();
     let before = |byte: usize| &text[..byte];
     for c in DURATION.captures_iter(&text) {
+        // "every 8 hours", "q 6 hours": how often, not for how long.
+        if EVERY.is_match(before(c.get(0).unwrap().start())) {
+            continue;
+        }
         // "a 34-year-old man", "6 month old": an age, not a duration.
         let after = text[c.get(0).unwrap().end()..].trim_start_matches(['-', ' ']);
         if after
@@ -321,7 +333,7 @@ pub fn quantities(sentence: &str, measures: &[(usize, usize, usize)]) -> Vec<Qua
     for (k, &(entry, _mstart, mend)) in measures.iter().enumerate() {
         let limit = measures.get(k + 1).map(|m| m.1).unwrap_or(chars.len());
         let mut i = mend;
-        let mut words = 0;
+        let mut words = 0usize;
         while i < limit && words < 5 {
             // A parenthesised qualifier ("AHI (4% rule): 28.4") is not the value.
             if chars[i] == '(' {
@@ -357,6 +369,14 @@ pub fn quantities(sentence: &str, measures: &[(usize, usize, usize)]) -> Vec<Qua
                 }
                 let pre: String = chars[mend..st].iter().collect();
                 let Ok(v) = s.parse::<f64>() else { break };
+                // A number with a unit of another kind ("BMI: 251 lb, BMI 37.4") is
+                // not this measure's value: look further.
+                let after: String = chars[i..chars.len().min(i + 8)].iter().collect();
+                if OTHER_UNIT.is_match(&after) {
+                    // (The number and its unit do not count as words between.)
+                    words = words.saturating_sub(2);
+                    continue;
+                }
                 // "heart rate increasing by 32": a change, not the measure's value.
                 if CHANGE_BY.is_match(&pre) {
                     out.push(Quantity {
@@ -500,7 +520,8 @@ mod tests {
             kinds("failed six weeks of PT"),
             [(QKind::Duration, 42.0, Cmp::Eq)]
         );
-        // An age is no duration.
+        // An interval is no duration, and neither is an age.
+        assert_eq!(kinds("1 tab every 8 hours as needed"), []);
         assert_eq!(kinds("a 34-year-old man"), []);
         assert_eq!(kinds("her 6 month old son"), []);
         // A multi-byte character right after a duration is no age (and no panic).
@@ -578,6 +599,35 @@ mod tests {
         assert!(
             q.iter()
                 .any(|q| q.kind == QKind::ChangeOf(1) && q.value == 32.0),
+            "{q:?}"
+        );
+    }
+
+    #[test]
+    fn a_number_with_another_unit_is_not_the_measures_value() {
+        let s = "Current weight and BMI (within 90 days): 251 lb, BMI 37.4";
+        // "BMI" at 19..22.
+        let q = quantities(s, &[(1, 19, 22)]);
+        assert!(
+            q.iter()
+                .any(|q| q.kind == QKind::Measure(1) && q.value == 37.4),
+            "{q:?}"
+        );
+        assert!(
+            !q.iter()
+                .any(|q| q.kind == QKind::Measure(1) && q.value == 251.0),
+            "{q:?}"
+        );
+        // A measure's own compound unit is its value's.
+        let q = quantities("BMI 34.2 kg/m2, LDL 112 mg/dL", &[(1, 0, 3), (2, 15, 18)]);
+        assert!(
+            q.iter()
+                .any(|q| q.kind == QKind::Measure(1) && q.value == 34.2),
+            "{q:?}"
+        );
+        assert!(
+            q.iter()
+                .any(|q| q.kind == QKind::Measure(2) && q.value == 112.0),
             "{q:?}"
         );
     }
