@@ -27,7 +27,8 @@
 //! sign whose latest value differs, a measure's name as a number's unit ("3
 //! hr/day"), and a change of a measure ("rose by 32", "58 -> 90"); a form's
 //! "History of X?" against "no hx X" (a word that only places a mention in time
-//! has no polarity), and a dosing interval ("every 12 hours") that is no duration.
+//! has no polarity), and a dosing interval ("every 12 hours") that is no duration;
+//! a daily dose from a dose and its frequency ("1200 mg TID" is 3600 mg a day).
 
 use std::process::Command;
 

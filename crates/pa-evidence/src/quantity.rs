@@ -86,6 +86,24 @@ static CHANGE_BY: LazyLock<Regex> = LazyLock::new(|| {
 static CHANGE_TO: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(?:\s+[a-z]+){0,2}\s*(?:->|→|to)\s*(\d+(?:\.\d+)?)\b").unwrap()
 });
+/// How many doses a day the text right after a dose gives ("BID", "three times
+/// daily"), when more than one.
+fn doses_a_day(after: &str) -> Option<f64> {
+    static TIMES: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^[\s,]*(?:(?:po|by mouth|oral(?:ly)?|tabs?|caps?)\s+)?(bid|b\.i\.d\.|twice (?:a day|daily)|tid|t\.i\.d\.|three times (?:a day|daily)|qid|q\.i\.d\.|four times (?:a day|daily))\b")
+            .unwrap()
+    });
+    let c = TIMES.captures(after)?;
+    let w = c[1].to_lowercase();
+    Some(if w.starts_with('b') || w.starts_with("twice") {
+        2.0
+    } else if w.starts_with('t') {
+        3.0
+    } else {
+        4.0
+    })
+}
+
 /// Units no lexicon measure is written in (weights, lengths, doses), after a number.
 static OTHER_UNIT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\s*(?:lbs?|pounds|kg|mg|mcg|cm|in|inches|ft|ml|units)(?:\s|$|[,.;)])")
@@ -285,6 +303,20 @@ pub fn quantities(sentence: &str, measures: &[(usize, usize, usize)]) -> Vec<Qua
                     cmp,
                     hi: None,
                     surface: format!("{} {}", g.as_str(), &c[3]),
+                });
+            }
+        }
+        // A dose taken several times a day is a daily dose too: "1200 mg TID"
+        // is 3600 mg a day.
+        if !unit_is_result(unit) && c.get(1).is_none() {
+            let after = &text[c.get(0).unwrap().end()..];
+            if let (Some(n), Ok(v)) = (doses_a_day(after), c[2].parse::<f64>()) {
+                out.push(Quantity {
+                    kind: QKind::Unit(unit),
+                    value: v * n,
+                    cmp,
+                    hi: None,
+                    surface: format!("{} {} x{n} a day", &c[2], &c[3]),
                 });
             }
         }
@@ -573,6 +605,16 @@ mod tests {
             })
             .collect();
         assert_eq!(bound, [(1, 28.0), (3, 81.0)]);
+    }
+
+    #[test]
+    fn a_dose_several_times_a_day_is_a_daily_dose_too() {
+        let k = kinds("gabapentin titrated to 1200 mg TID");
+        assert!(k.contains(&(QKind::Unit("mg"), 1200.0, Cmp::Eq)), "{k:?}");
+        assert!(k.contains(&(QKind::Unit("mg"), 3600.0, Cmp::Eq)), "{k:?}");
+        let k = kinds("doxycycline 100 mg twice daily");
+        assert!(k.contains(&(QKind::Unit("mg"), 200.0, Cmp::Eq)), "{k:?}");
+        assert_eq!(kinds("LDL 112 mg/dL BID").len(), 1);
     }
 
     #[test]
