@@ -1779,6 +1779,27 @@ fn decide(
         .filter_map(|v| when(v.2).map(|d| (d, v.2)))
         .max_by_key(|x| x.0);
     let mut history_note = None;
+    // The other way round: the latest value differs from the claim's, and only
+    // older notes agree. For a claim that gives no date of its own (a present
+    // value, "her resting heart rate is 44"), those are history.
+    let mut older_agreeing = None;
+    let claim_undated = dates::find(&claim.span.quote).is_empty();
+    if let (Some((ds, older)), Some((dd, _)), true) = (latest_support, latest_diff, claim_undated) {
+        if dd > ds {
+            older_agreeing = Some((
+                format!(
+                    "; {} p.{} gives that value earlier ({:04}-{:02}-{:02}), which is history",
+                    older.span.doc_id, older.span.page, ds.0, ds.1, ds.2
+                ),
+                older.span.clone(),
+            ));
+            for v in verdicts.iter_mut() {
+                if matches!(v.0, Verdict::Supports) && when(v.2).is_some_and(|d| d < dd) {
+                    v.0 = Verdict::Weak;
+                }
+            }
+        }
+    }
     if let (Some((ds, _)), Some((dd, older))) = (latest_support, latest_diff) {
         if ds > dd {
             history_note = Some(format!(
@@ -1836,6 +1857,14 @@ fn decide(
             Relation::Contradicts,
             &verdicts,
         );
+        if let Some((note, span)) = older_agreeing {
+            claim.reason.push_str(&note);
+            claim.evidence.push(Evidence {
+                citation: span,
+                score: 0.0,
+                relation: Relation::Related,
+            });
+        }
         // The clinical documents disagree with each other: say so.
         if let Some((_, _, s)) = support.filter(|(_, _, s)| s.span.doc_id != cs.span.doc_id) {
             claim.reason = format!(
