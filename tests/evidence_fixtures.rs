@@ -21,8 +21,8 @@
 //! a lab test by another of its names (hCG for a pregnancy test); a result written
 //! before its test ("negative QuantiFERON"), under a form label's condition ("(if
 //! applicable)"), a test named without its result (neither support nor
-//! opposite), a test not named at all; a coordinated clause with its own subject
-//! as a claim of its own, and a causal claim whose effect a note does not name;
+//! opposite), a test not named at all, an indeterminate result; a coordinated
+//! clause with its own subject as a claim of its own, and a causal claim whose effect a note does not name;
 //! a treatment's trial length; a family history about another relative; a vital
 //! sign whose latest value differs, a measure's name as a number's unit ("3
 //! hr/day"), and a change of a measure ("rose by 32", "58 -> 90"); a form's

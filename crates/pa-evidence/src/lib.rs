@@ -153,6 +153,9 @@ fn states_result(sentence: &str, words: &[&str]) -> bool {
 const POSITIVE_RESULT_WORDS: &[&str] =
     &["positive", "reactive", "detected", "abnormal", "elevated"];
 
+/// Words that state a result that is neither negative nor positive.
+const UNCLEAR_RESULT_WORDS: &[&str] = &["indeterminate", "equivocal", "inconclusive"];
+
 /// Words that state a negative test result ("hCG: NEGATIVE", "HCV RNA not detected").
 const NEGATIVE_RESULT_WORDS: &[&str] = &[
     "negative",
@@ -1534,6 +1537,15 @@ impl Checker {
                 result_of(ca.negated, &claim.span.quote),
                 result_of(cb.negated, &cand.span.quote),
             );
+            // A result that is neither ("QuantiFERON: INDETERMINATE") confirms
+            // no claimed result: it says otherwise.
+            if test
+                && claim_result.is_some()
+                && !cb.hypothetical
+                && states_result(&cand.span.quote, UNCLEAR_RESULT_WORDS)
+            {
+                return contradicts("gives no clear result", "unclear_result");
+            }
             // (A test still pending says so: its verdict is the hypothetical one.)
             if test && claim_result.is_some() && cand_result.is_none() && !cb.hypothetical {
                 return (Verdict::Weak, cov, "test_without_result");
