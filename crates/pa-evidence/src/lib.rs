@@ -519,6 +519,14 @@ impl Checker {
         )
     }
 
+    /// A drug, a drug class or a therapy: something tried for a while.
+    fn is_treatment(&self, entry: usize) -> bool {
+        matches!(
+            self.lex.entries[entry].kind,
+            ConceptKind::Drug | ConceptKind::DrugClass | ConceptKind::Therapy
+        )
+    }
+
     /// The ConText engine, for callers that assess mentions themselves.
     pub fn context(&self) -> &Context {
         &self.ctx
@@ -1087,15 +1095,10 @@ impl Checker {
             // what a payer checks: a sentence that gives no duration confirms none.
             // (A look-back window, "in the past six months", is no trial length.)
             QKind::Duration => {
-                a.concepts.iter().any(|c| {
-                    matches!(
-                        self.lex.entries[c.0].kind,
-                        ConceptKind::Drug | ConceptKind::DrugClass | ConceptKind::Therapy
-                    )
-                }) && a
-                    .quantities
-                    .iter()
-                    .any(|q| q.kind == QKind::Duration && q.cmp != quantity::Cmp::AtMost)
+                a.concepts.iter().any(|c| self.is_treatment(c.0))
+                    && a.quantities
+                        .iter()
+                        .any(|q| q.kind == QKind::Duration && q.cmp != quantity::Cmp::AtMost)
             }
             _ => false,
         }
@@ -1249,12 +1252,7 @@ impl Checker {
                 // A measure's value, or the same treatment for the same time.
                 strong |= matches!(kind, QKind::Measure(_))
                     || (matches!(kind, QKind::Duration)
-                        && matched.iter().any(|m| {
-                            matches!(
-                                self.lex.entries[m.0].kind,
-                                ConceptKind::Drug | ConceptKind::DrugClass | ConceptKind::Therapy
-                            )
-                        }));
+                        && matched.iter().any(|m| self.is_treatment(m.0)));
             } else if matches!(kind, QKind::Unit(u) if !unit_is_result(u))
                 && !(a.concepts.iter().filter(|c| self.is_drug(c.0)).count() == 1
                     && b.concepts.iter().filter(|c| self.is_drug(c.0)).count() == 1
@@ -1433,23 +1431,17 @@ impl Checker {
         // sertraline" (the claim names a treatment the sentence does not, and
         // the sentence names another).
         if matched.iter().any(|m| m.2.is_none()) {
-            let treatment = |e: usize| {
-                matches!(
-                    self.lex.entries[e].kind,
-                    ConceptKind::Drug | ConceptKind::DrugClass | ConceptKind::Therapy
-                )
-            };
             let claim_treatments: Vec<usize> = a
                 .concepts
                 .iter()
                 .map(|c| c.0)
-                .filter(|&e| treatment(e))
+                .filter(|&e| self.is_treatment(e))
                 .collect();
             let another_treatment = !claim_treatments.is_empty()
                 && !claim_treatments
                     .iter()
                     .any(|&e| matched.iter().any(|m| m.0 == e))
-                && b.concepts.iter().any(|c| treatment(c.0));
+                && b.concepts.iter().any(|c| self.is_treatment(c.0));
             if another_treatment {
                 return (Verdict::Weak, cov, "negative_form_of_another_treatment");
             }
@@ -1633,13 +1625,11 @@ impl Checker {
             && !TREATMENT_FAILED.is_match(&cand.span.quote)
             && works(&cand.span.quote)
             && matched.iter().any(|m| {
-                matches!(
-                    self.lex.entries[m.0].kind,
-                    ConceptKind::Drug | ConceptKind::DrugClass | ConceptKind::Therapy
-                ) && m.2.is_some_and(|(s2, e2)| {
-                    let cb = self.assess(b, &cand.span.quote, s2, e2);
-                    !cb.negated && !cb.hypothetical && !cb.family
-                })
+                self.is_treatment(m.0)
+                    && m.2.is_some_and(|(s2, e2)| {
+                        let cb = self.assess(b, &cand.span.quote, s2, e2);
+                        !cb.negated && !cb.hypothetical && !cb.family
+                    })
             })
         {
             return contradicts(
