@@ -42,6 +42,8 @@ SETS = {
     "autoauth": os.path.join(CORPUS, "external", "autoauth", "drop"),
     # Written for this repository by a helper that never saw the checker (tests/cases-own/README.md).
     "own": os.path.join(REPO, "tests", "cases-own", "drop"),
+    # A second such set, written in session 11 and first measured unseen (tests/cases-own2/README.md).
+    "own2": os.path.join(REPO, "tests", "cases-own2", "drop"),
 }
 HOLDOUT = {"check"}
 ASSERTION_KINDS = {"lmn", "request_form"}
@@ -642,7 +644,7 @@ def md_overview(results):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("sets", nargs="+", help="sample_docs, tune, check, autoauth, all, or NAME=DROP[@OUT]")
+    ap.add_argument("sets", nargs="+", help="sample_docs, tune, check, autoauth, own, own2, all, or NAME=DROP[@OUT]")
     ap.add_argument("--bin", default=os.path.join(REPO, "target", "release", "priorauth"))
     ap.add_argument("--out-root", default=tempfile.gettempdir(), help="output folders go to OUT_ROOT/measure-<set>")
     ap.add_argument("--existing", action="store_true", help="read the existing output folders, do not run")
@@ -653,7 +655,7 @@ def main():
     specs = []
     for s in args.sets:
         if s == "all":
-            specs += [(n, SETS[n], None) for n in ("sample_docs", "tune", "check", "autoauth", "own")]
+            specs += [(n, SETS[n], None) for n in ("sample_docs", "tune", "check", "autoauth", "own", "own2")]
         elif "=" in s:
             n, rest = s.split("=", 1)
             drop, _, out = rest.partition("@")
