@@ -29,6 +29,13 @@
 //! "History of X?" against "no hx X" (a word that only places a mention in time
 //! has no polarity), and a dosing interval ("every 12 hours") that is no duration;
 //! a daily dose from a dose and its frequency ("1200 mg TID" is 3600 mg a day).
+//! Also: form rows as filled in (a row's value, a checked box, "[X] No" as a
+//! negation, a question with its answer boxes on the next line); a course's
+//! length from a date range; a trigger inside parentheses that governs only
+//! them, unless it fills them ("BMI (not recorded)"); markers and their results
+//! ("ER positive (90%), HER2 negative", "ER+/PR+/HER2-"); a date label
+//! qualified by another event ("admission date:") that is not the document's
+//! date; and levels of assistance ("max A x2" against "min A x1").
 
 use std::process::Command;
 

@@ -10,8 +10,43 @@ use pa_types::text::INSTRUCTION;
 
 /// The request and its rationale, greetings and sign-offs: summary material, not claims.
 static NOT_A_CLAIM: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(medically necessary|is indicated|appropriate next step|i am writing|request(ing)? (authorization|approval)|^dear\b|^to whom|^sincerely|^respectfully|^regards|\battest\b)").unwrap()
+    Regex::new(r"(?i)(medically necessary|is indicated|appropriate next step|i am writing|request(ing|ed|s)? (an? )?(\w+ )?(authorization|approval)|^dear\b|^to whom|^sincerely|^respectfully|^regards|\battest\b)").unwrap()
 });
+
+/// Labels of a form's administrative rows: who, where, what is requested and how
+/// much. Their values identify or order; they assert nothing about the patient.
+static ADMIN_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(name|dob|birth|member|id|#|group|plan|policy|prescriber|provider|physician|surgeon|practitioner|attending|practice|clinic|facility|supplier|vendor|address|phone|fax|npi|tin|e-?mail|signature|signed|date|time|request\w*|review|priority|urgen\w*|type|drug|medication|product|strength|dose|dosage|directions|sig|quantity|qty|supply|refills|units?|cpt|hcpcs|ndc|codes?|accessor\w*|place of service|site of care|level of care|from|to|re|pages|attn|attention|contact|completed by|comments?|notice|use only|reviewer|discharge|transfer|length of stay|frequency|route|start|specialty|attached|enclos\w*|submit\w*|standard|expedited)\b").unwrap()
+});
+
+/// A line that only names something: an organization, a department, a person, a
+/// title ("Lakeview Behavioral Health Hospital", "Attending Psychiatrist"). Every
+/// word is capitalized and there is no number, colon or sentence punctuation.
+fn is_name_line(body: &str) -> bool {
+    const SMALL: &[&str] = &["of", "and", "for", "the", "&", "at", "in", "on", "-", "|"];
+    let words: Vec<&str> = body.split_whitespace().collect();
+    !words.is_empty()
+        && words.len() <= 8
+        && !body.contains(|c: char| c.is_ascii_digit() || matches!(c, ':' | '.' | '?' | ';'))
+        && words.iter().all(|w| {
+            SMALL.contains(&w.to_lowercase().as_str())
+                || w.trim_start_matches(['(', '"', '\''])
+                    .starts_with(|c: char| c.is_uppercase())
+        })
+}
+
+/// The value of a `Label: value` form row, if it is filled in: not blank, not a
+/// line of underscores, not only unchecked boxes.
+fn filled_value(body: &str) -> Option<&str> {
+    let (_, value) = body.split_once(':')?;
+    let rest = UNCHECKED.replace_all(value, "");
+    let filled = rest.chars().filter(|c| c.is_alphanumeric()).count();
+    (filled > 0 && !value.contains("___")).then_some(value.trim())
+}
+
+/// An empty box: "[ ]", "[]", "☐".
+static UNCHECKED: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\[\s*\]\s*[\w/-]*|☐\s*[\w/-]*").unwrap());
 
 static TREATMENT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(fail(ed|ure)?|tried|trial|completed|course|treated|taking|taken|took|received|participated|intoleran\w*|contraindicat\w*|despite|without (relief|benefit|improvement)|inadequate|on maximal|remains?)\b").unwrap()
@@ -45,7 +80,7 @@ static DIAGNOSIS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(diagnos\w*|biopsy-proven)\b|\b[A-TV-Z]\d{2}(\.\d{1,4})?\b").unwrap()
 });
 static TEST: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(showed|shows|revealed|demonstrat\w*|screening|results?|study|test)\b")
+    Regex::new(r"(?i)\b(showed|shows|revealed|confirmed|demonstrat\w*|screening|results?|stud(y|ies)|test(s|ing|ed)?|serolog(y|ies)|unremarkable|(was|were) (negative|positive|normal|abnormal|elevated|low|high))\b")
         .unwrap()
 });
 static FUNCTION: LazyLock<Regex> = LazyLock::new(|| {
@@ -141,7 +176,11 @@ pub fn detect(text: &str, label: Option<&str>, concept_kinds: &[ConceptKind]) ->
     let shouting = letters.iter().filter(|c| c.is_uppercase()).count() * 10 >= letters.len() * 8;
     // A printed question or a label with no answer after it asserts nothing.
     // A checked box ("[X] Yes") answers it.
-    let unanswered = body.trim_end().ends_with(['?', ':']) && !CHECKED.is_match(body);
+    // Unchecked options answer nothing: "Sites: [ ] Bone [ ] Liver" is blank.
+    let shown = UNCHECKED.replace_all(body, "");
+    let shown = shown.trim_end();
+    let unanswered =
+        (shown.ends_with("___") || shown.ends_with(['?', ':'])) && !CHECKED.is_match(body);
     if NOT_A_CLAIM.is_match(body)
         || LETTERHEAD.is_match(body)
         || shouting
@@ -149,12 +188,30 @@ pub fn detect(text: &str, label: Option<&str>, concept_kinds: &[ConceptKind]) ->
         || FURNITURE.is_match(body)
         || ADMIN.is_match(body)
         || body.split_whitespace().count() < 3
+        || is_name_line(body)
     {
         return Detection::NotAClaim;
     }
+    // A form row filled in ("HER2 status: Negative (IHC 1+)", "Cognition: alert and
+    // oriented x3", "Dyslipidemia: [ ] Yes [X] No") or a question answered by a
+    // checked box asserts what it answers, unless the row is administrative.
+    let answered_row =
+        label.is_some_and(|l| !ADMIN_LABEL.is_match(l)) && filled_value(body).is_some();
+    let answered_box = CHECKED.is_match(body) && label.is_none_or(|l| !ADMIN_LABEL.is_match(l));
     let has = |k: ConceptKind| concept_kinds.contains(&k);
     // Drugs the lexicon does not list are still drugs: the public drug vocabulary.
     let vocab_drug = !pa_types::drugs::find_drugs(body).is_empty();
+    // An administrative row whose value names nothing clinical ("Inpatient
+    // admission date: 11/15/2026", "Level of care requested: [X] SNF").
+    if label.is_some_and(|l| ADMIN_LABEL.is_match(l))
+        && concept_kinds.is_empty()
+        && !vocab_drug
+        && body
+            .split_once(':')
+            .is_some_and(|(_, v)| !CLINICAL_FACT.is_match(v) && !VALUE.is_match(v))
+    {
+        return Detection::NotAClaim;
+    }
     let treatment_concept = has(ConceptKind::Drug)
         || has(ConceptKind::DrugClass)
         || has(ConceptKind::Therapy)
@@ -190,6 +247,8 @@ pub fn detect(text: &str, label: Option<&str>, concept_kinds: &[ConceptKind]) ->
             || STATED_VALUE.is_match(body)
             || PATIENT_SUBJECT.is_match(body))
     {
+        ClaimType::History
+    } else if answered_row || answered_box {
         ClaimType::History
     } else {
         return Detection::NotAClaim;
@@ -296,6 +355,74 @@ mod tests {
     }
 
     #[test]
+    fn filled_form_rows_are_claims_and_administrative_rows_are_not() {
+        for (text, label) in [
+            ("HER2 status: Negative (IHC 1+)", "her2 status"),
+            (
+                "Current ECOG performance status: 0",
+                "current ecog performance status",
+            ),
+            ("Dyslipidemia: [ ] Yes [X] No", "dyslipidemia"),
+            (
+                "Cognition: alert and oriented x3, follows commands",
+                "cognition",
+            ),
+            (
+                "Home oxygen: 3 L/min via nasal cannula at night",
+                "home oxygen",
+            ),
+            ("Entrance: ramp in place at the front door.", "entrance"),
+        ] {
+            assert!(
+                matches!(detect(text, Some(label), &[]), Detection::Claim(_)),
+                "{text}"
+            );
+        }
+        // A question answered by its boxes, on the same line or the next.
+        assert!(matches!(
+            detect(
+                "Can the member use a cane or walker safely?\nA2. [ ] Yes [X] No - shuffling gait.",
+                None,
+                &[]
+            ),
+            Detection::Claim(_)
+        ));
+        for (text, label) in [
+            (
+                "Request type: [X] Standard [ ] Expedited",
+                Some("request type"),
+            ),
+            ("Quantity: 21 tablets per 28 days", Some("quantity")),
+            (
+                "Inpatient admission date: 11/15/2026 Anticipated discharge date: 11/20/2026",
+                Some("inpatient admission date"),
+            ),
+            (
+                "Level of care requested: [X] SNF [ ] IRF [ ] Home health",
+                Some("level of care requested"),
+            ),
+            ("Office contact: Jill (MA)", Some("office contact")),
+            (
+                "If second line or later, list prior regimens and dates: ______",
+                None,
+            ),
+            ("Reason not appropriate (if considered): ____________", None),
+            (
+                "Sites of disease: [ ] Bone [ ] Liver",
+                Some("sites of disease"),
+            ),
+            ("Lakeview Behavioral Health Hospital", None),
+            ("Behavioral Health Utilization Management", None),
+            (
+                "We are requesting an initial authorization of 7 days with concurrent review.",
+                None,
+            ),
+        ] {
+            assert_eq!(detect(text, label, &[]), Detection::NotAClaim, "{text}");
+        }
+    }
+
+    #[test]
     fn types() {
         assert_eq!(
             detect(
@@ -352,7 +479,7 @@ mod tests {
 pub fn clauses(text: &str) -> Vec<(usize, usize)> {
     static REQUEST_REASON: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
-            r"(?i)(?:i am writing|request(?:ing)? (?:authorization|approval|coverage)|medically necessary|is indicated)(?:[^.;]|\b(?:mr|mrs|ms|dr)\.)*?(?:\b(?P<cut>because|given that|given|due to|as (?:he|she|they) (?:has|have|had|is|was)|who (?:has|had|is|was|continues))\b|\b(?:\d+|[a-z]+)[- ]year[- ]old (?:[a-z]+ ){0,2}?(?P<cut2>with)\b)",
+            r"(?i)(?:i am writing|request(?:ing)? (?:authorization|approval|coverage)|medically necessary|is indicated)(?:[^.;]|\b(?:mr|mrs|ms|dr)\.)*?(?:\b(?P<cut>because|given that|given|due to|as (?:he|she|they) (?:has|have|had|is|was)|who (?:has|had|is|was|continues))\b|(?P<cut2>\b(?:an?\s+)?(?:\d+|[a-z]+)[- ]year[- ]old) (?:[a-z]+ ){0,2}?with\b)",
         )
         .unwrap()
     });
@@ -506,8 +633,8 @@ mod clause_tests {
         assert_eq!(
             pieces("I am requesting approval of apixaban for my patient, Mrs. Dunmore, a 71-year-old woman with paroxysmal atrial fibrillation and a CHA2DS2-VASc score of 5."),
             vec![
-                "I am requesting approval of apixaban for my patient, Mrs. Dunmore, a 71-year-old woman",
-                "with paroxysmal atrial fibrillation and a CHA2DS2-VASc score of 5."
+                "I am requesting approval of apixaban for my patient, Mrs. Dunmore",
+                "a 71-year-old woman with paroxysmal atrial fibrillation and a CHA2DS2-VASc score of 5."
             ]
         );
         assert_eq!(
@@ -583,5 +710,118 @@ mod offset_properties {
                 prop_assert_eq!(pa_types::text::char_slice(&text, s, e), Some(piece.as_str()));
             }
         }
+    }
+}
+
+/// A form row read as it was filled in, for analysis: the same text, char for
+/// char, with every unchecked option blanked out ("[ ] Premenopausal"), every box
+/// mark blanked, and a checked "No" written as the negation `none;`, so that
+/// "Dyslipidemia: [ ] Yes [X] No" reads "Dyslipidemia: ... none;" (the row's
+/// subject negated) and "[X] Yes [ ] No" leaves what it answers asserted.
+/// Offsets are unchanged: a char of the result is the char of the text at the
+/// same index, or a space.
+pub fn read_boxes(text: &str) -> std::borrow::Cow<'_, str> {
+    static BOX: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\[\s*([xX✓✔*]?)\s*\]|([☐☒☑])").unwrap());
+    if !BOX.is_match(text) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut chars: Vec<char> = text.chars().collect();
+    let byte_to_char = |b: usize| text[..b].chars().count();
+    let boxes: Vec<(usize, usize, bool)> = BOX
+        .captures_iter(text)
+        .map(|c| {
+            let m = c.get(0).unwrap();
+            let checked = c.get(1).is_some_and(|g| !g.as_str().is_empty())
+                || c.get(2).is_some_and(|g| g.as_str() != "☐");
+            (byte_to_char(m.start()), byte_to_char(m.end()), checked)
+        })
+        .collect();
+    for (k, &(s, e, checked)) in boxes.iter().enumerate() {
+        let next_box = boxes.get(k + 1).map_or(chars.len(), |b| b.0);
+        // The option: up to the next box, a dash, a wide gap, punctuation or the
+        // line's end; a Yes/No option is that one word.
+        let mut i = e;
+        while i < next_box && chars[i] == ' ' {
+            i += 1;
+        }
+        let opt_start = i;
+        let mut words = 0;
+        let mut end = i;
+        while i < next_box {
+            let c = chars[i];
+            if matches!(c, '\n' | ',' | ';' | ':' | '.' | '(' | ')')
+                || (c == ' ' && chars.get(i + 1).is_some_and(|n| matches!(n, ' ' | '-')))
+            {
+                break;
+            }
+            if c == ' ' {
+                words += 1;
+                if words >= 4 {
+                    break;
+                }
+            } else {
+                end = i + 1;
+            }
+            i += 1;
+        }
+        let option: String = chars[opt_start..end].iter().collect();
+        let first = option
+            .split_whitespace()
+            .next()
+            .unwrap_or("")
+            .to_lowercase();
+        let end = if matches!(first.as_str(), "yes" | "no" | "y" | "n") {
+            opt_start + first.chars().count()
+        } else {
+            end
+        };
+        if !checked {
+            chars[s..end].iter_mut().for_each(|c| *c = ' ');
+        } else if first == "no" && end - s >= 4 {
+            // "[X] No" -> " none;", "☒ No" -> "none" (the box and the answer together).
+            let negation = if end - s >= 5 { "none;" } else { "none" };
+            chars[s..end].iter_mut().for_each(|c| *c = ' ');
+            for (j, c) in negation.chars().rev().enumerate() {
+                chars[end - 1 - j] = c;
+            }
+        } else {
+            chars[s..e].iter_mut().for_each(|c| *c = ' ');
+        }
+    }
+    std::borrow::Cow::Owned(chars.into_iter().collect())
+}
+
+#[cfg(test)]
+mod box_tests {
+    use super::read_boxes;
+
+    #[test]
+    fn a_filled_row_reads_as_its_checked_answer() {
+        let t = "Dyslipidemia: [ ] Yes [X] No";
+        let r = read_boxes(t);
+        assert_eq!(r.chars().count(), t.chars().count());
+        assert_eq!(
+            r.split_whitespace().collect::<Vec<_>>(),
+            ["Dyslipidemia:", "none;"]
+        );
+        let t = "Menopausal status: [X] Postmenopausal [ ] Premenopausal [ ] Perimenopausal";
+        assert_eq!(
+            read_boxes(t).split_whitespace().collect::<Vec<_>>(),
+            ["Menopausal", "status:", "Postmenopausal"]
+        );
+        let t = "Fallen in the past 6 months? [X] Yes [ ] No - 2 falls at home.";
+        assert_eq!(
+            read_boxes(t).split_whitespace().collect::<Vec<_>>(),
+            [
+                "Fallen", "in", "the", "past", "6", "months?", "Yes", "-", "2", "falls", "at",
+                "home."
+            ]
+        );
+        let t = "Scooter usable at home? ☐ Yes ☒ No - doorways too narrow";
+        let r = read_boxes(t);
+        assert_eq!(r.chars().count(), t.chars().count());
+        assert!(r.contains("none - doorways too narrow"), "{r}");
+        assert_eq!(read_boxes("No boxes here."), "No boxes here.");
     }
 }

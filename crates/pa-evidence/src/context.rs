@@ -181,14 +181,14 @@ pub fn ctx_tokens(s: &str) -> Vec<CtxToken> {
 
 /// Where one axis's triggers are in a sentence.
 struct Marks {
-    /// An `anywhere` trigger occurs (outside pseudo-triggers).
-    anywhere: bool,
+    /// Where `anywhere` triggers occur (outside pseudo-triggers), and their lengths.
+    anywhere: Vec<(usize, usize)>,
     /// Shortest pre-trigger starting at each token (0: none).
     pre: Vec<usize>,
     /// Shortest near pre-trigger starting at each token (0: none).
     pre_near: Vec<usize>,
-    /// A post-trigger starts at each token.
-    post: Vec<bool>,
+    /// Longest post-trigger starting at each token (0: none).
+    post: Vec<usize>,
     /// The token ends the scope (a terminator of the rules or of the axis).
     stop: Vec<bool>,
 }
@@ -202,7 +202,49 @@ pub struct Prepared {
     dash: Vec<bool>,
     /// The token is punctuation (it ends a near pre-trigger's scope).
     punct: Vec<bool>,
+    /// The token is an opening parenthesis.
+    opens: Vec<bool>,
+    /// The token is a copula ("was", "is"), or a word that may stand between a
+    /// copula and its predicate ("also", "still").
+    copula: Vec<bool>,
+    filler: Vec<bool>,
+    /// The token is a marker written negative by a minus sign after it
+    /// ("ER+/PR+/HER2-", "HER2- disease").
+    minus: Vec<bool>,
+    /// The innermost parenthesis each token is in (the token index of its `(`),
+    /// and the parenthesis each parenthesis is in.
+    paren: Vec<Option<usize>>,
+    parent: std::collections::HashMap<usize, Option<usize>>,
+    /// Where each parenthesis closes (token index of its `)`).
+    close: std::collections::HashMap<usize, usize>,
     axes: Vec<Marks>,
+}
+
+impl Prepared {
+    /// Can a trigger of `len` tokens at token `t` govern the token `target`?
+    /// Only if the parenthesis the trigger is in also holds the target: in "on
+    /// home O2 (declined TKA)", "declined" says nothing of the oxygen. A trigger
+    /// that fills its parenthesis qualifies what the parenthesis follows: "BMI
+    /// (not recorded)", "HER2 (negative)".
+    fn reaches(&self, t: usize, len: usize, target: usize) -> bool {
+        let Some(mut group) = self.paren[t] else {
+            return true;
+        };
+        if t == group + 1 && self.close.get(&group) == Some(&(t + len)) {
+            match self.parent.get(&group).copied().flatten() {
+                Some(up) => group = up,
+                None => return true,
+            }
+        }
+        let mut g = self.paren[target];
+        while let Some(x) = g {
+            if x == group {
+                return true;
+            }
+            g = self.parent.get(&x).copied().flatten();
+        }
+        false
+    }
 }
 
 impl Context {
@@ -283,10 +325,10 @@ impl Context {
             .iter()
             .map(|axis| {
                 let mut m = Marks {
-                    anywhere: false,
+                    anywhere: Vec::new(),
                     pre: vec![0; n],
                     pre_near: vec![0; n],
-                    post: vec![false; n],
+                    post: vec![0; n],
                     stop: term.clone(),
                 };
                 // Token positions inside a pseudo-trigger cannot start a trigger.
@@ -300,7 +342,9 @@ impl Context {
                     }
                 }
                 for i in (0..n).filter(|&i| ids[i] != UNKNOWN && !pseudo[i]) {
-                    m.anywhere |= axis.anywhere.lengths_at(&ids, i).next().is_some();
+                    if let Some(len) = axis.anywhere.lengths_at(&ids, i).max() {
+                        m.anywhere.push((i, len));
+                    }
                     m.pre[i] = axis.pre.lengths_at(&ids, i).min().unwrap_or(0);
                     // A near trigger reads as a result before its test only where a
                     // noun phrase starts ("a negative hCG", ": negative hCG");
@@ -311,12 +355,78 @@ impl Context {
                     if opens {
                         m.pre_near[i] = axis.pre_near.lengths_at(&ids, i).min().unwrap_or(0);
                     }
-                    m.post[i] = axis.post.lengths_at(&ids, i).next().is_some();
+                    m.post[i] = axis.post.lengths_at(&ids, i).max().unwrap_or(0);
                 }
                 m
             })
             .collect();
+        let mut paren = Vec::with_capacity(n);
+        let mut parent = std::collections::HashMap::new();
+        let mut close = std::collections::HashMap::new();
+        let mut stack: Vec<usize> = Vec::new();
+        for (i, t) in toks.iter().enumerate() {
+            if t.text == ")" {
+                if let Some(o) = stack.pop() {
+                    close.insert(o, i);
+                }
+            }
+            paren.push(stack.last().copied());
+            if t.text == "(" {
+                parent.insert(i, stack.last().copied());
+                stack.push(i);
+            }
+        }
+        let chars: Vec<char> = sentence.chars().collect();
+        let minus = toks
+            .iter()
+            .map(|t| {
+                t.text.starts_with(char::is_alphanumeric)
+                    && chars.get(t.end) == Some(&'-')
+                    && chars
+                        .get(t.end + 1)
+                        .is_none_or(|c| !c.is_alphanumeric() && *c != '-')
+                    && {
+                        // A marker's name: capitals with a digit, or up to three
+                        // capitals ("HER2-", "ER-"); not a word broken at a line
+                        // end ("FOLLOW- UP").
+                        let w = &chars[t.start..t.end];
+                        !w.iter().any(|c| c.is_lowercase())
+                            && w.iter().any(char::is_ascii_uppercase)
+                            && (w.iter().any(char::is_ascii_digit) || w.len() <= 3)
+                    }
+            })
+            .collect();
+        const COPULAS: &[&str] = &["was", "were", "is", "are", "remains", "remained"];
+        const FILLERS: &[&str] = &[
+            "also",
+            "still",
+            "again",
+            "all",
+            "both",
+            "reportedly",
+            "repeatedly",
+            "consistently",
+            "been",
+            "be",
+            "likely",
+            "otherwise",
+            "essentially",
+            "entirely",
+        ];
         Prepared {
+            copula: toks
+                .iter()
+                .map(|t| COPULAS.contains(&t.text.as_str()))
+                .collect(),
+            filler: toks
+                .iter()
+                .map(|t| FILLERS.contains(&t.text.as_str()))
+                .collect(),
+            minus,
+            opens: toks.iter().map(|t| t.text == "(").collect(),
+            paren,
+            parent,
+            close,
             toks: toks
                 .iter()
                 .map(|t| (t.start, t.end, t.text == "."))
@@ -331,7 +441,7 @@ impl Context {
     }
 
     fn axis_applies(&self, m: &Marks, p: &Prepared, ts: usize, te: usize) -> bool {
-        if m.anywhere {
+        if m.anywhere.iter().any(|&(i, len)| p.reaches(i, len, ts)) {
             return true;
         }
         // Pre-triggers: scan left from the target; a trigger must end before it.
@@ -344,25 +454,38 @@ impl Context {
             if m.stop[i] || p.dash[i] {
                 break;
             }
-            near &= !p.punct[i] && words <= NEAR_WINDOW;
-            if m.pre[i] != 0 && m.pre[i] <= ts - i {
+            // A result's detail in parentheses is still near it: "Negative (IHC 1+)".
+            near &= (!p.punct[i] || p.opens[i]) && words <= NEAR_WINDOW;
+            if m.pre[i] != 0 && m.pre[i] <= ts - i && p.reaches(i, m.pre[i], ts) {
                 return true;
             }
-            if near && m.pre_near[i] != 0 && m.pre_near[i] <= ts - i {
+            if near
+                && m.pre_near[i] != 0
+                && m.pre_near[i] <= ts - i
+                && p.reaches(i, m.pre_near[i], ts)
+            {
                 return true;
             }
             words += 1;
         }
         // Post-triggers: scan right (a full stop may itself be a post-trigger).
+        // Past a copula, a post-trigger has a subject of its own: in "breast
+        // cancer, treated with surgery, was HER2 negative" the result is HER2's,
+        // while "testing was also negative" keeps its subject.
         let mut words = 0;
         let mut i = te;
+        let mut after_copula = false;
         while i < p.toks.len() && words <= self.window {
             if m.stop[i] && !p.toks[i].2 {
                 break;
             }
-            if m.post[i] {
+            if m.post[i] != 0 && p.reaches(i, m.post[i], ts) {
                 return true;
             }
+            if after_copula && !p.filler[i] && !p.punct[i] {
+                break;
+            }
+            after_copula |= p.copula[i];
             if m.stop[i] {
                 break;
             }
@@ -383,7 +506,7 @@ impl Context {
         let te = p.toks.partition_point(|t| t.0 < end).max(ts);
         let at = |k: usize| self.axis_applies(&p.axes[k], p, ts, te);
         Assessment {
-            negated: at(0),
+            negated: at(0) || p.minus[ts..te.min(p.minus.len())].iter().any(|&m| m),
             declined: at(1),
             hypothetical: at(2),
             uncertain: at(3),
@@ -408,6 +531,68 @@ mod tests {
             .expect("target in sentence");
         let start = sentence[..b].chars().count();
         ctx().assess(sentence, start, start + target.chars().count())
+    }
+
+    #[test]
+    fn a_trigger_in_parentheses_governs_only_inside_them() {
+        assert!(
+            !at(
+                "On home O2 2L continuous, knee OA (declined TKA, poor candidate).",
+                "O2"
+            )
+            .declined
+        );
+        assert!(
+            at(
+                "On home O2 2L continuous, knee OA (declined TKA, poor candidate).",
+                "TKA"
+            )
+            .declined
+        );
+        assert!(!at("Diabetes (no retinopathy) on metformin.", "Diabetes").negated);
+        assert!(at("Diabetes (no retinopathy) on metformin.", "retinopathy").negated);
+        // A trigger outside still governs what is inside.
+        assert!(
+            at(
+                "No history of (alcohol-related) pancreatitis.",
+                "pancreatitis"
+            )
+            .negated
+        );
+        assert!(at("Denies chest pain (exertional or at rest).", "exertional").negated);
+        assert!(at("HER2 status: Negative (IHC 1+)", "IHC").negated);
+        // A minus sign after a marker is its negative result.
+        assert!(at("pT1c pN0, ER+/PR+/HER2-, s/p lumpectomy", "HER2").negated);
+        assert!(!at("pT1c pN0, ER+/PR+/HER2-, s/p lumpectomy", "PR").negated);
+        assert!(!at("Follow-up in 2 weeks - sooner prn.", "weeks").negated);
+        assert!(!at("OFFICE VISIT - FACE- TO- FACE ENCOUNTER", "ENCOUNTER").negated);
+        assert!(at("ER-/PR- tumor", "ER").negated);
+        // A result after a copula and another subject is that subject's.
+        assert!(
+            !at(
+                "Her breast cancer, treated with lumpectomy, was HER2 negative.",
+                "lumpectomy"
+            )
+            .negated
+        );
+        assert!(
+            at(
+                "Her breast cancer, treated with lumpectomy, was HER2 negative.",
+                "HER2"
+            )
+            .negated
+        );
+        assert!(
+            at(
+                "Hepatitis C antibody testing was also negative.",
+                "Hepatitis"
+            )
+            .negated
+        );
+        assert!(at("The urine drug screen was negative.", "drug screen").negated);
+        // A trigger that fills its parenthesis qualifies what comes before it.
+        assert!(at("B - BMI > 35 (not recorded)", "BMI").negated);
+        assert!(at("Dupilumab was offered (declined).", "Dupilumab").declined);
     }
 
     #[test]

@@ -608,14 +608,23 @@ impl Checker {
             .iter()
             .any(|c| self.lex.entries[c.0].kind == ConceptKind::Test);
         let mut words = Vec::new();
+        let text_chars: Vec<char> = text.chars().collect();
         for (i, t) in tokens.iter().enumerate() {
             let honorific =
                 i > 0 && ["mr", "ms", "mrs", "dr"].contains(&tokens[i - 1].norm.as_str());
+            // A marker, gene or antigen named in capitals with a digit ("HER2",
+            // "GATA3", "PIK3CA", "CD20") is a key term, not a number.
+            let marker = {
+                let w = &text_chars[t.start.min(text_chars.len())..t.end.min(text_chars.len())];
+                w.iter().filter(|c| c.is_ascii_uppercase()).count() >= 2
+                    && !w.iter().any(|c| c.is_lowercase())
+                    && w.iter().any(char::is_ascii_digit)
+            };
             if covered[i]
                 || honorific
                 || (names_test && RESULT_WORDS.contains(&t.norm.as_str()))
                 || t.norm.len() < 3
-                || t.norm.chars().any(|c| c.is_ascii_digit())
+                || (t.norm.chars().any(|c| c.is_ascii_digit()) && !marker)
                 || STOPWORDS.contains(&t.norm.as_str())
                 || STOPWORDS.contains(&stems[i].as_str())
             {
@@ -777,7 +786,24 @@ impl Checker {
             }
         }
         for (s, claim_id) in &units {
-            let mut a = self.analyze(&s.span.quote);
+            // A form row is read as filled in: its checked answer, not its options.
+            // (Its citation stays the text as written.)
+            let read = claims::read_boxes(&s.span.quote);
+            let read_sentence;
+            let read_s: &Sentence = match &read {
+                std::borrow::Cow::Borrowed(_) => s,
+                std::borrow::Cow::Owned(r) => {
+                    read_sentence = Sentence {
+                        span: pa_types::Citation {
+                            quote: r.clone(),
+                            ..s.span.clone()
+                        },
+                        ..s.clone()
+                    };
+                    &read_sentence
+                }
+            };
+            let mut a = self.analyze(&read);
             // A form's printed question is not what the prescriber asserts: match
             // the answer only.
             // (A measure named by the question gives the answer's number its
@@ -787,10 +813,9 @@ impl Checker {
                     .iter()
                     .any(|c| c.3 < k && self.lex.entries[c.0].kind == ConceptKind::Measure)
             };
-            if let Some(k) = answer_start(&s.span.quote).filter(|&k| !label_measure(k)) {
+            if let Some(k) = answer_start(&read).filter(|&k| !label_measure(k)) {
                 let answer = self.analyze(
-                    pa_types::text::char_slice(&s.span.quote, k, s.span.quote.chars().count())
-                        .unwrap_or_default(),
+                    pa_types::text::char_slice(&read, k, read.chars().count()).unwrap_or_default(),
                 );
                 a.concepts.retain(|c| c.3 >= k);
                 a.repeats.retain(|r| r.1 >= k);
@@ -851,7 +876,7 @@ impl Checker {
                 let request = doc_dates.get(s.span.doc_id.as_str()).copied();
                 let doc = CandidateDoc { head, request };
                 let mut parts = Parts::default();
-                let (v, cov, rule) = self.verify(s, &a, claim_type, cand, b, doc, &mut parts);
+                let (v, cov, rule) = self.verify(read_s, &a, claim_type, cand, b, doc, &mut parts);
                 let (v, rule) = dated(v, rule, &doc_dates, &s.span.doc_id, &cand.span.doc_id);
                 let after_request = matches!(
                     (doc_dates.get(s.span.doc_id.as_str()), doc_dates.get(cand.span.doc_id.as_str())),
@@ -869,7 +894,7 @@ impl Checker {
                 verdicts.push((v, cov, cand));
             }
             if let Some(pair) = self.adjacent_support(
-                s,
+                read_s,
                 &a,
                 claim_type,
                 &verdicts,
@@ -878,7 +903,7 @@ impl Checker {
                 &doc_dates,
             ) {
                 verdicts.extend(pair);
-            } else if let Some(found) = self.support_in_parts(s, &a, &verdicts, &pieces) {
+            } else if let Some(found) = self.support_in_parts(read_s, &a, &verdicts, &pieces) {
                 verdicts.extend(found);
             }
             trace::order_candidates(&mut trace.candidates);
@@ -1244,7 +1269,11 @@ impl Checker {
             }
             let found: Vec<&Quantity> = b_quantities.iter().filter(|f| &f.kind == kind).collect();
             if found.is_empty() {
-                if self.number_required(a, kind) && missing.is_none() {
+                let uncounted = matches!(kind, QKind::Count(noun)
+                    if claimed.iter().all(|q| plain_count(&claim.span.quote, q, &a.quantities))
+                    && !b.tokens.iter().any(|t| stem(&t.norm) == *noun || t.norm == *noun)
+                    && !COUNT_WORD.is_match(&cand.span.quote));
+                if (uncounted || self.number_required(a, kind)) && missing.is_none() {
                     missing = Some(claimed[0].surface.clone());
                 }
             } else if claimed.iter().any(|q| found.iter().any(|f| agrees(q, f))) {
@@ -1449,6 +1478,10 @@ impl Checker {
         }
         // Context of the matched mentions, claim side against candidate side.
         let mut family = false;
+        // A matched mention about the patient in the same sentence ("cannot
+        // stand to cook; daughter drops off meals"): the sentence is not only
+        // about a relative.
+        let mut patients_own = false;
         let mut hypothetical = false;
         // Without a lexicon concept, every matched word is a mention to assess:
         // in "Family history: father with colon cancer", "history" is outside
@@ -1462,6 +1495,12 @@ impl Checker {
                 // Words that only place a mention in time ("History of
                 // pancreatitis?" against "No hx pancreatitis") carry no polarity.
                 .filter(|w| !TIME_WORDS.contains(&w.0.as_str()))
+                // A result word is the polarity of what it follows, not a
+                // mention to weigh ("ER positive (90%), HER2 negative").
+                .filter(|w| {
+                    !POSITIVE_RESULT_WORDS.contains(&w.0.as_str())
+                        && !NEGATIVE_RESULT_WORDS.contains(&w.0.as_str())
+                })
                 .filter_map(|w| {
                     // The word as written, or the abbreviation that stands for it.
                     let t = b
@@ -1570,6 +1609,7 @@ impl Checker {
                 }
             }
             family |= cb.family && !ca.family;
+            patients_own |= !cb.family && !ca.family;
             hypothetical |= (cb.hypothetical || cb.uncertain) && !(ca.hypothetical || ca.uncertain);
         }
         // "X caused <effect>": the effect is the claim's point. A sentence about
@@ -1614,6 +1654,18 @@ impl Checker {
                 if c.1 < f.0 || f.1 < c.0 {
                     return contradicts("grades it otherwise", "severity_differs");
                 }
+            }
+        }
+        // Levels of assistance are an ordinal scale: "max assist x2" is not
+        // "mod A x1". A sentence that grades the same activity otherwise says
+        // otherwise (the latest one decides, in `decide`).
+        if by_key_terms && cov >= self.opts.support_coverage {
+            let (x, y) = (
+                assist_levels(&claim.span.quote),
+                assist_levels(&cand.span.quote),
+            );
+            if !x.is_empty() && !y.is_empty() && x.is_disjoint(&y) {
+                return contradicts("grades the assistance otherwise", "assist_level_differs");
             }
         }
         // A treatment the claim says failed, which the sentence says works
@@ -1673,7 +1725,7 @@ impl Checker {
                     && doc_head.iter().any(|&h| self.lex.satisfies(c.0, h))
             });
         parts.names_named = matched_one;
-        if family {
+        if family && !patients_own {
             return (Verdict::Family, cov, "family");
         }
         if hypothetical {
@@ -2003,7 +2055,23 @@ pub(crate) fn document_dates(sentences: &[Sentence]) -> HashMap<&str, (u32, u32,
         "study date",
         "dos",
         "visit date",
+        "date/time",
     ];
+    // "Admission date:", "Anticipated discharge date:": a date label qualified by
+    // another event names that event's date, not the document's.
+    let qualified = |lower: &str, at: usize| {
+        let before = &lower[..at];
+        before.ends_with(' ')
+            && !before.ends_with("  ")
+            && before
+                .trim_end()
+                .chars()
+                .next_back()
+                .is_some_and(char::is_alphabetic)
+            && !["request", "service", "visit", "study", "signature", "form"]
+                .iter()
+                .any(|w| before.trim_end().ends_with(w))
+    };
     let mut out: HashMap<&str, (u32, u32, u32)> = HashMap::new();
     let mut labelled: HashSet<&str> = HashSet::new();
     for s in sentences {
@@ -2016,7 +2084,12 @@ pub(crate) fn document_dates(sentences: &[Sentence]) -> HashMap<&str, (u32, u32,
         // The first labelled date wins; a bare date counts only until one is found.
         let label_at = LABELS
             .iter()
-            .filter_map(|l| lower.find(&format!("{l}:")))
+            .filter_map(|l| {
+                lower
+                    .match_indices(&format!("{l}:"))
+                    .map(|(i, _)| i)
+                    .find(|&i| !qualified(&lower, i))
+            })
             .min();
         let parse = |text: &str| {
             DATE.captures(text).and_then(|c| {
@@ -2076,12 +2149,13 @@ fn expand_abbreviations(text: &str, tokens: &[Token]) -> Vec<(usize, Vec<Vec<Str
     for (i, t) in tokens.iter().enumerate() {
         let mut surface: String = chars[t.start..t.end].iter().collect();
         if let Some(n) = tokens.get(i + 1) {
+            // "s/p", "A&O": two short parts joined by a slash or an ampersand.
             if n.start == t.end + 1
-                && chars[t.end] == '/'
+                && matches!(chars[t.end], '/' | '&')
                 && t.end - t.start <= 2
                 && n.end - n.start <= 2
             {
-                surface.push('/');
+                surface.push(chars[t.end]);
                 surface.extend(&chars[n.start..n.end]);
             }
         }
@@ -2149,8 +2223,15 @@ fn drug_count(text: &str) -> Option<usize> {
 }
 
 /// Where the answer starts (chars) in a form line "Printed question: answer",
-/// when the question is short enough to be one and the answer has three words.
+/// when the question is short enough to be one and the answer has four words.
 fn answer_start(text: &str) -> Option<usize> {
+    // A question answered below it, with the answer's own words: "Fallen in the
+    // last 3 months? A3. [X] Yes - two falls at home".
+    if let Some(q) = text.find("?\n") {
+        if text[q + 1..].split_whitespace().count() >= 4 {
+            return Some(text[..=q].chars().count());
+        }
+    }
     let colon = text.find(':')?;
     let (head, rest) = (&text[..colon], &text[colon + 1..]);
     let is_time = head.ends_with(|c: char| c.is_ascii_digit())
@@ -2158,20 +2239,39 @@ fn answer_start(text: &str) -> Option<usize> {
     (head.chars().count() <= 120
         && !head.contains(". ")
         && !is_time
-        && rest.split_whitespace().count() >= 3)
+        // A short answer ("Negative (IHC 1+)", "[X] No") says nothing without
+        // the row it answers.
+        && rest.split_whitespace().count() >= 4)
         .then(|| text[..=colon].chars().count())
 }
 
-/// The quantities of a candidate (analysed as `b`), with the duration from a
-/// start date to the request when it gives no duration itself: "naproxen since
-/// 06/02/2026" before a request of 09/15/2026 is 105 days.
+/// The quantities of a candidate (analysed as `b`), with a duration from its
+/// dates when it gives none itself: between two dates of a range ("between
+/// 01/06/2026 and 02/24/2026" is 49 days), or from a start date to the request
+/// ("naproxen since 06/02/2026" before a request of 09/15/2026 is 105 days).
 fn with_since_duration(
     text: &str,
     b: &Analysis,
     request: Option<(u32, u32, u32)>,
 ) -> Vec<Quantity> {
     let mut out = b.quantities.clone();
-    let (Some(req), false) = (request, out.iter().any(|q| q.kind == QKind::Duration)) else {
+    if out.iter().any(|q| q.kind == QKind::Duration) {
+        return out;
+    }
+    // A course between two full dates: "between 01/06/2026 and 02/24/2026" is 49
+    // days, "05/04/2026 - 06/12/2026" 39.
+    if let Some((from, to)) = date_range(text, &b.dates) {
+        let days = to.ordinal() - from.ordinal();
+        out.push(Quantity {
+            kind: QKind::Duration,
+            value: days as f64,
+            cmp: quantity::Cmp::Eq,
+            hi: None,
+            surface: format!("{days} days between its dates"),
+        });
+        return out;
+    }
+    let Some(req) = request else {
         return out;
     };
     let Some(d) = since_date(text, &b.dates) else {
@@ -2195,6 +2295,77 @@ fn with_since_duration(
         });
     }
     out
+}
+
+/// Words that count without naming what: "fell twice", "seen 3 times", "x2".
+static COUNT_WORD: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"(?i)\b(once|twice|thrice|\d+\s*times|x\s?\d+|\d+x)\b").unwrap()
+});
+
+/// A count written plainly, "<number> <plural noun>" ("Two admissions for
+/// COPD"), that no other reading of the number claims ("32 beats per minute" is
+/// a rate, "2 liters per minute" a flow): a sentence that neither names the
+/// noun nor counts cannot confirm it.
+fn plain_count(text: &str, q: &Quantity, all: &[Quantity]) -> bool {
+    let words: Vec<&str> = q.surface.split_whitespace().collect();
+    let after = text
+        .find(q.surface.as_str())
+        .map(|i| text[i + q.surface.len()..].trim_start().to_lowercase())
+        .unwrap_or_default();
+    words.len() == 2
+        && words[1].ends_with('s')
+        && q.value.fract() == 0.0
+        && !["per ", "/", "a ", "an ", "each ", "every "]
+            .iter()
+            .any(|w| after.starts_with(w))
+        && !all.iter().any(|o| o.kind != q.kind && o.value == q.value)
+}
+
+/// The levels of physical assistance a text names, on the FIM/therapy scale:
+/// 5 total or dependent, 4 maximal, 3 moderate, 2 minimal, 1 contact guard,
+/// stand-by or supervision ("max A x2", "moderate assistance", "CGA").
+fn assist_levels(text: &str) -> HashSet<u8> {
+    static ASSIST: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)\b(?:(total|dependent|max(?:imal|imum)?|mod(?:erate)?|min(?:imal|imum)?)\s*(?:-\s*)?(?:assist(?:ance)?|a)\b|(total(?:ly)? dependent)|(contact[- ]guard(?: assist(?:ance)?)?|cga|stand[- ]?by(?: assist(?:ance)?)?|sba|supervision))").unwrap()
+    });
+    ASSIST
+        .captures_iter(text)
+        .filter_map(|c| {
+            if c.get(2).is_some() {
+                return Some(5);
+            }
+            if c.get(3).is_some() {
+                return Some(1);
+            }
+            let w = c.get(1)?.as_str().to_lowercase();
+            Some(if w.starts_with("tot") || w.starts_with("dep") {
+                5
+            } else if w.starts_with("max") {
+                4
+            } else if w.starts_with("mod") {
+                3
+            } else {
+                2
+            })
+        })
+        .collect()
+}
+
+/// Two full dates (day known) written as a range: "05/04/2026 - 06/12/2026",
+/// "between 01/06/2026 and 02/24/2026", "March 2, 2026 to April 13, 2026".
+fn date_range(text: &str, found: &[dates::Date]) -> Option<(dates::Date, dates::Date)> {
+    static BETWEEN: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"(?i)^\S+(?:\s+\d{1,2},?\s+\d{4})?\s*(?:-|–|—|to|through|thru|and|until)\s*$",
+        )
+        .unwrap()
+    });
+    found.windows(2).find_map(|w| {
+        let (d1, d2) = (w[0], w[1]);
+        let full = d1.day != 0 && d2.day != 0 && d1.month != 0 && d2.month != 0;
+        let between = pa_types::text::char_slice(text, d1.at, d2.at)?;
+        (full && d2.ordinal() > d1.ordinal() && BETWEEN.is_match(between)).then_some((d1, d2))
+    })
 }
 
 /// The date a treatment or symptom started, when the sentence says "since

@@ -135,7 +135,19 @@ fn split_page(text: &str, skip: &[(u32, u32)]) -> Vec<(usize, usize, Option<Stri
                     .trim_start()
                     .starts_with(|c: char| c.is_uppercase())
             });
-        if short || next_blank || field_ends || trimmed.ends_with(':') || heading(&line).is_some() {
+        // A printed question keeps its answer when the boxes are on the next line
+        // ("Q6. Has the patient fallen?" / "A6. [X] Yes [ ] No - 2 falls").
+        let answered_below = trimmed.ends_with('?')
+            && lines
+                .get(i + 1)
+                .is_some_and(|&(na, nb)| is_box_answer(&line_str((na, nb))));
+        if !answered_below
+            && (short
+                || next_blank
+                || field_ends
+                || trimmed.ends_with(':')
+                || heading(&line).is_some())
+        {
             if let Some(c) = cur.take() {
                 blocks.push(c);
             }
@@ -159,6 +171,7 @@ fn split_page(text: &str, skip: &[(u32, u32)]) -> Vec<(usize, usize, Option<Stri
                     .get(i + 2)
                     .is_some_and(|n| n.is_uppercase() || n.is_ascii_digit())
                 && !is_abbreviation(&chars[s..i])
+                && !(c == '?' && is_box_answer(&chars[i + 1..b].iter().collect::<String>()))
             {
                 push_trimmed(
                     &chars,
@@ -175,6 +188,22 @@ fn split_page(text: &str, skip: &[(u32, u32)]) -> Vec<(usize, usize, Option<Stri
         push_trimmed(&chars, s, b, if first { label } else { None }, &mut out);
     }
     out
+}
+
+/// Does this text start with a form's answer boxes ("[X] Yes [ ] No", "A6. ☒ Yes"),
+/// perhaps after an answer number?
+fn is_box_answer(text: &str) -> bool {
+    let t = text.trim_start();
+    let t = t
+        .strip_prefix(['A', 'a'])
+        .map(|r| r.trim_start_matches(|c: char| c.is_ascii_digit()))
+        .and_then(|r| r.strip_prefix(['.', ')', ':']))
+        .map_or(t, str::trim_start);
+    t.starts_with(['☐', '☒', '☑'])
+        || t.strip_prefix('[').is_some_and(|r| {
+            let r = r.trim_start_matches(['x', 'X', '✓', '✔', '*']).trim_start();
+            r.starts_with(']')
+        })
 }
 
 fn heading(line: &str) -> Option<String> {
@@ -244,6 +273,23 @@ mod tests {
                 "PMH: HTN.",
                 "- item one",
                 "- item two"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_question_keeps_the_answer_boxes_below_it() {
+        let t = "Q6. Has the member fallen in the last 3 months?\nA6. [X] Yes [ ] No - fell twice at home.\nQ7. Is a caregiver available?\n[ ] Yes [X] No\nQ8. Other concerns?\nNone noted.";
+        assert_eq!(
+            texts(t),
+            [
+                "Q6.",
+                "Has the member fallen in the last 3 months?\nA6. [X] Yes [ ] No - fell twice at home.",
+                "Q7.",
+                "Is a caregiver available?\n[ ] Yes [X] No",
+                "Q8.",
+                "Other concerns?",
+                "None noted."
             ]
         );
     }
