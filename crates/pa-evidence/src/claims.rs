@@ -713,20 +713,57 @@ mod offset_properties {
     }
 }
 
+/// Where a question's checked "No" stands (char offset of its box), when "No" is
+/// the row's only checked answer: "Personal or family history of MTC or MEN2?
+/// [ ] Yes [X] No" denies everything the question names.
+pub fn checked_no_at(text: &str) -> Option<usize> {
+    static NO: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?i)(\[\s*[xX✓✔*]\s*\]|[☒☑])\s*no\b").unwrap());
+    let m = NO.find(text)?;
+    let checked = CHECKED.find_iter(text).count();
+    (checked == 1).then(|| text[..m.start()].chars().count())
+}
+
 /// A form row read as it was filled in, for analysis: the same text, char for
 /// char, with every unchecked option blanked out ("[ ] Premenopausal"), every box
 /// mark blanked, and a checked "No" written as the negation `none;`, so that
 /// "Dyslipidemia: [ ] Yes [X] No" reads "Dyslipidemia: ... none;" (the row's
-/// subject negated) and "[X] Yes [ ] No" leaves what it answers asserted.
+/// subject negated) and "[X] Yes [ ] No" leaves what it answers asserted; and
+/// with the printed instruction in its label's parentheses blanked out.
 /// Offsets are unchanged: a char of the result is the char of the text at the
 /// same index, or a space.
 pub fn read_boxes(text: &str) -> std::borrow::Cow<'_, str> {
     static BOX: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"\[\s*([xX✓✔*]?)\s*\]|([☐☒☑])").unwrap());
-    if !BOX.is_match(text) {
+    // A form label's parenthesis is printed instruction, not the answer:
+    // "Current weight (must be dated within 90 days): 251 lb".
+    let label_paren = text.split_once(':').is_some_and(|(head, _)| {
+        head.chars().count() <= 80
+            && head.split_whitespace().count() <= 10
+            && !head.contains(['.', '?', '[', '☐', '☒'])
+            && head.contains('(')
+    });
+    if !BOX.is_match(text) && !label_paren {
         return std::borrow::Cow::Borrowed(text);
     }
     let mut chars: Vec<char> = text.chars().collect();
+    if label_paren {
+        let colon = chars.iter().position(|&c| c == ':').unwrap_or(0);
+        let mut depth = 0;
+        for c in chars[..colon].iter_mut() {
+            let open = *c == '(';
+            if open {
+                depth += 1;
+            }
+            let inside = depth > 0;
+            if *c == ')' && depth > 0 {
+                depth -= 1;
+            }
+            if inside {
+                *c = ' ';
+            }
+        }
+    }
     let byte_to_char = |b: usize| text[..b].chars().count();
     let boxes: Vec<(usize, usize, bool)> = BOX
         .captures_iter(text)
@@ -823,5 +860,17 @@ mod box_tests {
         assert_eq!(r.chars().count(), t.chars().count());
         assert!(r.contains("none - doorways too narrow"), "{r}");
         assert_eq!(read_boxes("No boxes here."), "No boxes here.");
+        let t = "Current weight (must be dated within 90 days): 251 lb";
+        let r = read_boxes(t);
+        assert_eq!(r.chars().count(), t.chars().count());
+        assert_eq!(
+            r.split_whitespace().collect::<Vec<_>>(),
+            ["Current", "weight", ":", "251", "lb"]
+        );
+        assert_eq!(
+            super::checked_no_at("History of MTC or MEN2? [ ] Yes [X] No"),
+            Some(32)
+        );
+        assert_eq!(super::checked_no_at("Fallen? [X] Yes [ ] No"), None);
     }
 }

@@ -208,6 +208,8 @@ pub struct Prepared {
     /// copula and its predicate ("also", "still").
     copula: Vec<bool>,
     filler: Vec<bool>,
+    /// The token joins the items of a list: "or", "nor", "and", a comma.
+    joint: Vec<bool>,
     /// The token is a marker written negative by a minus sign after it
     /// ("ER+/PR+/HER2-", "HER2- disease").
     minus: Vec<bool>,
@@ -418,6 +420,10 @@ impl Context {
                 .iter()
                 .map(|t| COPULAS.contains(&t.text.as_str()))
                 .collect(),
+            joint: toks
+                .iter()
+                .map(|t| matches!(t.text.as_str(), "or" | "nor" | "and" | ","))
+                .collect(),
             filler: toks
                 .iter()
                 .map(|t| FILLERS.contains(&t.text.as_str()))
@@ -466,7 +472,12 @@ impl Context {
             {
                 return true;
             }
-            words += 1;
+            // The joints of a list ("or", "and", a comma) do not use up a
+            // pre-trigger's window: "denies personal or family history of
+            // medullary thyroid cancer or MEN 2" denies MEN 2 too.
+            if !p.joint[i] {
+                words += 1;
+            }
         }
         // Post-triggers: scan right (a full stop may itself be a post-trigger).
         // Past a copula, a post-trigger has a subject of its own: in "breast

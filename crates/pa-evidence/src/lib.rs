@@ -370,6 +370,9 @@ pub(crate) struct Analysis {
     dates: Vec<dates::Date>,
     /// The sentence prepared for ConText, on first use.
     ctx: std::cell::OnceCell<context::Prepared>,
+    /// Where a form row's checked "No" stands: it negates the whole question
+    /// before it, however long ([`claims::checked_no_at`]).
+    answered_no: Option<usize>,
 }
 
 /// A treatment that did not work: failed, inadequate or no response, stopped
@@ -435,6 +438,8 @@ struct CandidateDoc<'a> {
     head: &'a [usize],
     /// The date of the request (the claim's document).
     request: Option<(u32, u32, u32)>,
+    /// The candidate document's own date.
+    date: Option<(u32, u32, u32)>,
 }
 
 /// Evidence checker for a run.
@@ -654,13 +659,16 @@ impl Checker {
             alt_stems,
             dates: dates::find(text),
             ctx: std::cell::OnceCell::new(),
+            answered_no: None,
         }
     }
 
     /// ConText for the mention at chars `start..end` of `text`, analysed as `a`.
     fn assess(&self, a: &Analysis, text: &str, start: usize, end: usize) -> Assessment {
         let prepared = a.ctx.get_or_init(|| self.ctx.prepare(text));
-        self.ctx.assess_prepared(prepared, start, end)
+        let mut assessment = self.ctx.assess_prepared(prepared, start, end);
+        assessment.negated |= a.answered_no.is_some_and(|at| end <= at);
+        assessment
     }
 
     fn query_terms(&self, a: &Analysis) -> Vec<String> {
@@ -804,6 +812,7 @@ impl Checker {
                 }
             };
             let mut a = self.analyze(&read);
+            a.answered_no = claims::checked_no_at(&s.span.quote);
             // A form's printed question is not what the prescriber asserts: match
             // the answer only.
             // (A measure named by the question gives the answer's number its
@@ -874,7 +883,12 @@ impl Checker {
                     .map(Vec::as_slice)
                     .unwrap_or(&[]);
                 let request = doc_dates.get(s.span.doc_id.as_str()).copied();
-                let doc = CandidateDoc { head, request };
+                let date = doc_dates.get(cand.span.doc_id.as_str()).copied();
+                let doc = CandidateDoc {
+                    head,
+                    request,
+                    date,
+                };
                 let mut parts = Parts::default();
                 let (v, cov, rule) = self.verify(read_s, &a, claim_type, cand, b, doc, &mut parts);
                 let (v, rule) = dated(v, rule, &doc_dates, &s.span.doc_id, &cand.span.doc_id);
@@ -965,7 +979,12 @@ impl Checker {
                 .get(first.span.doc_id.as_str())
                 .map(Vec::as_slice)
                 .unwrap_or(&[]);
-            let doc = CandidateDoc { head, request };
+            let date = doc_dates.get(first.span.doc_id.as_str()).copied();
+            let doc = CandidateDoc {
+                head,
+                request,
+                date,
+            };
             let (v, joint, _) = self.verify(
                 claim,
                 a,
@@ -1221,6 +1240,7 @@ impl Checker {
         cand: &Sentence,
         b: &Analysis,
         request: Option<(u32, u32, u32)>,
+        cand_date: Option<(u32, u32, u32)>,
         matched: &[ConceptMatch],
         where_: &str,
         parts: &mut Parts,
@@ -1240,9 +1260,31 @@ impl Checker {
         let b_quantities = with_since_duration(&cand.span.quote, b, request);
         // A claim dated otherwise than the candidate is about another time: its
         // values are not compared ("LDL 112 on 01/29" against "LDL 128 (10/2025)").
+        // (An undated sentence of a document dated before every date of the
+        // claim is of that earlier time: "Wt 259 lb" in the note of 03/05 is not
+        // the weight "measured 10/15". A later document may report an earlier
+        // value, so its date says nothing.)
+        let b_dates: Vec<dates::Date> = if b.dates.is_empty() {
+            cand_date
+                .map(|(year, month, day)| dates::Date {
+                    year,
+                    month,
+                    day,
+                    at: 0,
+                })
+                .filter(|d| {
+                    a.dates
+                        .iter()
+                        .all(|c| c.day != 0 && c.month != 0 && d.ordinal() < c.ordinal())
+                })
+                .into_iter()
+                .collect()
+        } else {
+            b.dates.clone()
+        };
         let other_time = !a.dates.is_empty()
-            && !b.dates.is_empty()
-            && !a.dates.iter().any(|d| b.dates.iter().any(|e| d.same_as(e)));
+            && !b_dates.is_empty()
+            && !a.dates.iter().any(|d| b_dates.iter().any(|e| d.same_as(e)));
         let is_dose = |k: &QKind| matches!(k, QKind::Unit(u) if !unit_is_result(u));
         // A dose of a past course ("both tapers failed below 15 mg") and the
         // current dose ("currently prednisone 20 mg") are of other times.
@@ -1276,7 +1318,11 @@ impl Checker {
                 if (uncounted || self.number_required(a, kind)) && missing.is_none() {
                     missing = Some(claimed[0].surface.clone());
                 }
-            } else if claimed.iter().any(|q| found.iter().any(|f| agrees(q, f))) {
+            } else if claimed.iter().any(|q| {
+                found
+                    .iter()
+                    .any(|f| agrees(q, f) || approximately(&cand.span.quote, q, f))
+            }) {
                 parts.confirmed.push(kind.clone());
                 // A measure's value, or the same treatment for the same time.
                 strong |= matches!(kind, QKind::Measure(_))
@@ -1292,6 +1338,10 @@ impl Checker {
                 // contradicted by "rosuvastatin 20 mg" in the same sentence).
                 continue;
             } else if other_time || (is_dose(kind) && dose_in_other_time()) {
+                // A value of another time neither contradicts nor confirms.
+                if self.number_required(a, kind) && missing.is_none() {
+                    missing = Some(claimed[0].surface.clone());
+                }
                 continue;
             } else {
                 let label = match kind {
@@ -1333,6 +1383,7 @@ impl Checker {
         let CandidateDoc {
             head: doc_head,
             request,
+            date: cand_date,
         } = doc;
         let cand_words: HashSet<&str> = b.tokens.iter().map(|t| t.norm.as_str()).collect();
         // The candidate's stems, with its abbreviations read as their senses.
@@ -1636,11 +1687,12 @@ impl Checker {
         if unnamed_test {
             return (Verdict::Weak, cov, "test_not_named");
         }
-        let (mut missing, strong) =
-            match self.compare_numbers(claim, a, cand, b, request, &matched, &where_, parts) {
-                Ok(n) => n,
-                Err((v, rule)) => return (v, cov, rule),
-            };
+        let (mut missing, strong) = match self.compare_numbers(
+            claim, a, cand, b, request, cand_date, &matched, &where_, parts,
+        ) {
+            Ok(n) => n,
+            Err((v, rule)) => return (v, cov, rule),
+        };
         // Severity written on both sides that does not overlap ("severe
         // persistent asthma" against "mild intermittent asthma").
         if by_key_terms && cov >= self.opts.support_coverage {
@@ -2228,7 +2280,12 @@ fn answer_start(text: &str) -> Option<usize> {
     // A question answered below it, with the answer's own words: "Fallen in the
     // last 3 months? A3. [X] Yes - two falls at home".
     if let Some(q) = text.find("?\n") {
-        if text[q + 1..].split_whitespace().count() >= 4 {
+        if text[q + 1..]
+            .split_whitespace()
+            .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 3)
+            .count()
+            >= 3
+        {
             return Some(text[..=q].chars().count());
         }
     }
@@ -2239,9 +2296,16 @@ fn answer_start(text: &str) -> Option<usize> {
     (head.chars().count() <= 120
         && !head.contains(". ")
         && !is_time
-        // A short answer ("Negative (IHC 1+)", "[X] No") says nothing without
-        // the row it answers.
-        && rest.split_whitespace().count() >= 4)
+        // A short answer ("Negative (IHC 1+)", "[X] No", "259 lb on 03/05/2026")
+        // says nothing without the row it answers.
+        && rest
+            .split_whitespace()
+            .filter(|w| {
+                w.chars().filter(|c| c.is_alphabetic()).count() >= 3
+                    && !w.chars().any(|c| c.is_ascii_digit())
+            })
+            .count()
+            >= 3)
         .then(|| text[..=colon].chars().count())
 }
 
@@ -2295,6 +2359,30 @@ fn with_since_duration(
         });
     }
     out
+}
+
+/// A value the candidate gives as approximate ("approx 3%", "about 40 lb",
+/// "~12 weeks") holds a claimed value within a tenth of it, or within half a unit.
+fn approximately(text: &str, claimed: &Quantity, found: &Quantity) -> bool {
+    if claimed.cmp != quantity::Cmp::Eq
+        || found.cmp != quantity::Cmp::Eq
+        || (claimed.value - found.value).abs() > (0.1 * found.value.abs()).max(0.5)
+    {
+        return false;
+    }
+    // The found number as written: its surface's first number.
+    let Some(number) = found
+        .surface
+        .split(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .find(|w| !w.is_empty())
+    else {
+        return false;
+    };
+    regex::Regex::new(&format!(
+        r"(?i)(\bapprox(\.|imately)?|\babout|\baround|\broughly|\bnearly|~|≈)\s*{}\b",
+        regex::escape(number)
+    ))
+    .is_ok_and(|r| r.is_match(text))
 }
 
 /// Words that count without naming what: "fell twice", "seen 3 times", "x2".
