@@ -159,6 +159,7 @@ const UNCLEAR_RESULT_WORDS: &[&str] = &["indeterminate", "equivocal", "inconclus
 /// Words that state a negative test result ("hCG: NEGATIVE", "HCV RNA not detected").
 const NEGATIVE_RESULT_WORDS: &[&str] = &[
     "negative",
+    "neg",
     "nonreactive",
     "non-reactive",
     "not detected",
@@ -179,7 +180,9 @@ const TIME_WORDS: &[&str] = &[
 /// Words that give a test's result ("negative urine hCG", "HBsAg: reactive").
 const RESULT_WORDS: &[&str] = &[
     "negative",
+    "neg",
     "positive",
+    "pos",
     "nonreactive",
     "non-reactive",
     "reactive",
@@ -1325,7 +1328,7 @@ impl Checker {
             }) {
                 parts.confirmed.push(kind.clone());
                 // A measure's value, or the same treatment for the same time.
-                strong |= matches!(kind, QKind::Measure(_))
+                strong |= matches!(kind, QKind::Measure(_) | QKind::ChangeOf(_))
                     || (matches!(kind, QKind::Duration)
                         && matched.iter().any(|m| self.is_treatment(m.0)));
             } else if matches!(kind, QKind::Unit(u) if !unit_is_result(u))
