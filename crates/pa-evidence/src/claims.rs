@@ -732,7 +732,7 @@ pub fn checked_no_at(text: &str) -> Option<usize> {
 /// with the printed instruction in its label's parentheses blanked out.
 /// Offsets are unchanged: a char of the result is the char of the text at the
 /// same index, or a space.
-pub fn read_boxes(text: &str) -> std::borrow::Cow<'_, str> {
+pub fn read_as_filled(text: &str) -> std::borrow::Cow<'_, str> {
     static BOX: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"\[\s*([xX✓✔*]?)\s*\]|([☐☒☑])").unwrap());
     // A form label's parenthesis is printed instruction, not the answer:
@@ -831,12 +831,12 @@ pub fn read_boxes(text: &str) -> std::borrow::Cow<'_, str> {
 
 #[cfg(test)]
 mod box_tests {
-    use super::read_boxes;
+    use super::read_as_filled;
 
     #[test]
     fn a_filled_row_reads_as_its_checked_answer() {
         let t = "Dyslipidemia: [ ] Yes [X] No";
-        let r = read_boxes(t);
+        let r = read_as_filled(t);
         assert_eq!(r.chars().count(), t.chars().count());
         assert_eq!(
             r.split_whitespace().collect::<Vec<_>>(),
@@ -844,24 +844,24 @@ mod box_tests {
         );
         let t = "Menopausal status: [X] Postmenopausal [ ] Premenopausal [ ] Perimenopausal";
         assert_eq!(
-            read_boxes(t).split_whitespace().collect::<Vec<_>>(),
+            read_as_filled(t).split_whitespace().collect::<Vec<_>>(),
             ["Menopausal", "status:", "Postmenopausal"]
         );
         let t = "Fallen in the past 6 months? [X] Yes [ ] No - 2 falls at home.";
         assert_eq!(
-            read_boxes(t).split_whitespace().collect::<Vec<_>>(),
+            read_as_filled(t).split_whitespace().collect::<Vec<_>>(),
             [
                 "Fallen", "in", "the", "past", "6", "months?", "Yes", "-", "2", "falls", "at",
                 "home."
             ]
         );
         let t = "Scooter usable at home? ☐ Yes ☒ No - doorways too narrow";
-        let r = read_boxes(t);
+        let r = read_as_filled(t);
         assert_eq!(r.chars().count(), t.chars().count());
         assert!(r.contains("none - doorways too narrow"), "{r}");
-        assert_eq!(read_boxes("No boxes here."), "No boxes here.");
+        assert_eq!(read_as_filled("No boxes here."), "No boxes here.");
         let t = "Current weight (must be dated within 90 days): 251 lb";
-        let r = read_boxes(t);
+        let r = read_as_filled(t);
         assert_eq!(r.chars().count(), t.chars().count());
         assert_eq!(
             r.split_whitespace().collect::<Vec<_>>(),

@@ -799,7 +799,7 @@ impl Checker {
         for (s, claim_id) in &units {
             // A form row is read as filled in: its checked answer, not its options.
             // (Its citation stays the text as written.)
-            let read = claims::read_boxes(&s.span.quote);
+            let read = claims::read_as_filled(&s.span.quote);
             let read_sentence;
             let read_s: &Sentence = match &read {
                 std::borrow::Cow::Borrowed(_) => s,
@@ -2367,25 +2367,21 @@ fn with_since_duration(
 /// A value the candidate gives as approximate ("approx 3%", "about 40 lb",
 /// "~12 weeks") holds a claimed value within a tenth of it, or within half a unit.
 fn approximately(text: &str, claimed: &Quantity, found: &Quantity) -> bool {
+    static APPROX: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"(?i)(?:\bapprox(?:\.|imately)?|\babout|\baround|\broughly|\bnearly|~|≈)\s*(\d+(?:\.\d+)?)\b",
+        )
+        .unwrap()
+    });
     if claimed.cmp != quantity::Cmp::Eq
         || found.cmp != quantity::Cmp::Eq
         || (claimed.value - found.value).abs() > (0.1 * found.value.abs()).max(0.5)
     {
         return false;
     }
-    // The found number as written: its surface's first number.
-    let Some(number) = found
-        .surface
-        .split(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .find(|w| !w.is_empty())
-    else {
-        return false;
-    };
-    regex::Regex::new(&format!(
-        r"(?i)(\bapprox(\.|imately)?|\babout|\baround|\broughly|\bnearly|~|≈)\s*{}\b",
-        regex::escape(number)
-    ))
-    .is_ok_and(|r| r.is_match(text))
+    APPROX
+        .captures_iter(text)
+        .any(|c| c[1].parse::<f64>().is_ok_and(|v| v == found.value))
 }
 
 /// Words that count without naming what: "fell twice", "seen 3 times", "x2".
