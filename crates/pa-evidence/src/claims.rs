@@ -241,14 +241,15 @@ pub fn detect(text: &str, label: Option<&str>, concept_kinds: &[ConceptKind]) ->
         ClaimType::Diagnosis
     } else if SITE.is_match(body) {
         ClaimType::SiteOfCare
-    } else if body.split_whitespace().count() >= 5
+    } else if (body.split_whitespace().count() >= 5
         && (CLINICAL_FACT.is_match(body)
             || EVENT.is_match(body)
             || STATED_VALUE.is_match(body)
-            || PATIENT_SUBJECT.is_match(body))
+            || PATIENT_SUBJECT.is_match(body)))
+        // A form row answered with a value or a checked box.
+        || answered_row
+        || answered_box
     {
-        ClaimType::History
-    } else if answered_row || answered_box {
         ClaimType::History
     } else {
         return Detection::NotAClaim;

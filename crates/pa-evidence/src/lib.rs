@@ -14,18 +14,18 @@
 use std::collections::{HashMap, HashSet};
 
 use pa_types::text::{stem, tokenize, Token};
-use pa_types::{
-    CaseSearcher, Claim, ClaimStatus, ClaimType, ConceptKind, Evidence, Lexicon, Relation, Sentence,
-};
+use pa_types::{CaseSearcher, Claim, ClaimStatus, ClaimType, ConceptKind, Lexicon, Sentence};
 
 pub mod claims;
 pub mod context;
 pub mod criteria;
 mod dates;
+mod decide;
 pub mod facts;
 pub mod quantity;
 pub mod red_flags;
 mod trace;
+mod verify;
 
 use claims::Detection;
 use context::{Assessment, Context};
@@ -88,12 +88,15 @@ fn caused_effect(a: &Analysis) -> Option<usize> {
         }
     })?;
     toks[verb..].iter().find_map(|t| {
-        let word = a.words.iter().any(|w| w.1 == t.start);
-        let concept = a.concepts.iter().find(|c| c.3 <= t.start && t.start < c.4);
+        let word = a.words.iter().any(|w| w.start == t.start);
+        let concept = a
+            .concepts
+            .iter()
+            .find(|c| c.start <= t.start && t.start < c.end);
         if word {
             Some(t.start)
         } else {
-            concept.map(|c| c.3)
+            concept.map(|c| c.start)
         }
     })
 }
@@ -353,15 +356,44 @@ const STOPWORDS: &[&str] = &[
     "yes",
 ];
 
+/// The first mention of a lexicon concept in a sentence.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ConceptMention {
+    /// Index of the lexicon entry.
+    entry: usize,
+    /// Token range of the mention (`tok_start..tok_end`).
+    tok_start: usize,
+    tok_end: usize,
+    /// Char range of the mention.
+    start: usize,
+    end: usize,
+}
+
+/// A later mention of a concept already in [`Analysis::concepts`].
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Repeat {
+    entry: usize,
+    start: usize,
+    end: usize,
+}
+
+/// A content word of a sentence outside any concept mention: its stem and char range.
+#[derive(Clone, Debug)]
+pub(crate) struct KeyWord {
+    stem: String,
+    start: usize,
+    end: usize,
+}
+
 /// A sentence taken apart for matching.
 pub(crate) struct Analysis {
     tokens: Vec<Token>,
-    /// (entry, token start, token end, char start, char end), deduplicated by entry.
-    concepts: Vec<(usize, usize, usize, usize, usize)>,
-    /// Later mentions of a concept already in `concepts`: (entry, char start, char end).
-    repeats: Vec<(usize, usize, usize)>,
-    /// Content word stems not inside a concept mention, with their char ranges.
-    words: Vec<(String, usize, usize)>,
+    /// The lexicon concepts it mentions, the first mention of each.
+    concepts: Vec<ConceptMention>,
+    /// Later mentions of a concept already in `concepts`.
+    repeats: Vec<Repeat>,
+    /// Content word stems not inside a concept mention.
+    words: Vec<KeyWord>,
     quantities: Vec<Quantity>,
     /// ICD-10-CM codes with a decimal part (`M54.16`): specific enough to match alone.
     codes: Vec<String>,
@@ -430,9 +462,16 @@ fn works(text: &str) -> bool {
 static ICD10: std::sync::LazyLock<regex::Regex> =
     std::sync::LazyLock::new(|| regex::Regex::new(r"\b[A-TV-Z]\d{2}\.\d{1,4}\b").unwrap());
 
-/// A claim concept matched in a candidate: (claim entry, claim char range,
-/// candidate char range, or `None` when a negative form matched).
-type ConceptMatch = (usize, (usize, usize), Option<(usize, usize)>);
+/// A claim concept matched in a candidate.
+#[derive(Clone, Copy, Debug)]
+struct ConceptMatch {
+    /// The claim's lexicon entry.
+    entry: usize,
+    /// Its char range in the claim.
+    claim: (usize, usize),
+    /// Its char range in the candidate, or `None` when a negative form matched.
+    cand: Option<(usize, usize)>,
+}
 
 /// What the checker knows about a candidate's document and the request.
 #[derive(Clone, Copy)]
@@ -443,6 +482,67 @@ struct CandidateDoc<'a> {
     request: Option<(u32, u32, u32)>,
     /// The candidate document's own date.
     date: Option<(u32, u32, u32)>,
+}
+
+/// A case as every claim of it is checked against it.
+struct CaseView<'s> {
+    /// The letters and forms, whose sentences are never evidence.
+    assertion_docs: Vec<String>,
+    /// The clinical documents.
+    evidence_docs: HashSet<&'s str>,
+    /// Every sentence by (document, page, start).
+    by_pos: HashMap<(&'s str, u32, u32), &'s Sentence>,
+    /// Clinical sentences by (document, ordinal).
+    by_ordinal: HashMap<(&'s str, u32), &'s Sentence>,
+    /// Each document's date ([`document_dates`]).
+    doc_dates: HashMap<&'s str, (u32, u32, u32)>,
+    /// Concepts in the first lines (title, header) of each clinical document.
+    doc_heads: HashMap<&'s str, Vec<usize>>,
+}
+
+impl CaseView<'_> {
+    /// What the checker knows of `cand`'s document and of the request `claim` is part of.
+    fn candidate_doc(&self, claim: &Sentence, cand: &Sentence) -> CandidateDoc<'_> {
+        CandidateDoc {
+            head: self
+                .doc_heads
+                .get(cand.span.doc_id.as_str())
+                .map(Vec::as_slice)
+                .unwrap_or(&[]),
+            request: self.doc_dates.get(claim.span.doc_id.as_str()).copied(),
+            date: self.doc_dates.get(cand.span.doc_id.as_str()).copied(),
+        }
+    }
+}
+
+/// The clauses of the case's letters and forms, each with its claim id: a
+/// sentence may hold several claims (`<doc>#<ordinal>`, then `.<k>` for the
+/// clauses after the first).
+fn claim_units(sentences: &[Sentence]) -> Vec<(Sentence, String)> {
+    let mut units: Vec<(Sentence, String)> = Vec::new();
+    for s in sentences.iter().filter(|s| s.kind.is_assertion()) {
+        let parts = claims::clauses(&s.span.quote);
+        if parts.len() == 1 {
+            units.push((s.clone(), format!("{}#{}", s.span.doc_id, s.ordinal)));
+            continue;
+        }
+        for (k, (cs, ce)) in parts.into_iter().enumerate() {
+            let Some(quote) = pa_types::text::char_slice(&s.span.quote, cs, ce) else {
+                continue;
+            };
+            let mut sub = s.clone();
+            sub.span.start = s.span.start + cs as u32;
+            sub.span.end = s.span.start + ce as u32;
+            sub.span.quote = quote.to_string();
+            let id = if k == 0 {
+                format!("{}#{}", s.span.doc_id, s.ordinal)
+            } else {
+                format!("{}#{}.{}", s.span.doc_id, s.ordinal, k)
+            };
+            units.push((sub, id));
+        }
+    }
+    units
 }
 
 /// Evidence checker for a run.
@@ -566,19 +666,19 @@ impl Checker {
                 *c = true;
             }
             if seen.insert(hit.entry) {
-                concepts.push((
-                    hit.entry,
-                    hit.tok_start,
-                    hit.tok_end,
-                    tokens[hit.tok_start].start,
-                    tokens[hit.tok_end - 1].end,
-                ));
+                concepts.push(ConceptMention {
+                    entry: hit.entry,
+                    tok_start: hit.tok_start,
+                    tok_end: hit.tok_end,
+                    start: tokens[hit.tok_start].start,
+                    end: tokens[hit.tok_end - 1].end,
+                });
             } else {
-                repeats.push((
-                    hit.entry,
-                    tokens[hit.tok_start].start,
-                    tokens[hit.tok_end - 1].end,
-                ));
+                repeats.push(Repeat {
+                    entry: hit.entry,
+                    start: tokens[hit.tok_start].start,
+                    end: tokens[hit.tok_end - 1].end,
+                });
             }
         }
         // Drugs the lexicon does not name, from the public drug vocabulary.
@@ -599,9 +699,19 @@ impl Checker {
                 covered[i] = true;
             }
             if seen.insert(e) {
-                concepts.push((e, ts, te + 1, m.start, m.end));
+                concepts.push(ConceptMention {
+                    entry: e,
+                    tok_start: ts,
+                    tok_end: te + 1,
+                    start: m.start,
+                    end: m.end,
+                });
             } else {
-                repeats.push((e, m.start, m.end));
+                repeats.push(Repeat {
+                    entry: e,
+                    start: m.start,
+                    end: m.end,
+                });
             }
         }
         let mut expansions = expand_abbreviations(text, &tokens);
@@ -614,7 +724,7 @@ impl Checker {
         // "negative hepatitis B surface antigen" has one key term, the test.
         let names_test = concepts
             .iter()
-            .any(|c| self.lex.entries[c.0].kind == ConceptKind::Test);
+            .any(|c| self.lex.entries[c.entry].kind == ConceptKind::Test);
         let mut words = Vec::new();
         let text_chars: Vec<char> = text.chars().collect();
         for (i, t) in tokens.iter().enumerate() {
@@ -638,12 +748,16 @@ impl Checker {
             {
                 continue;
             }
-            words.push((stems[i].clone(), t.start, t.end));
+            words.push(KeyWord {
+                stem: stems[i].clone(),
+                start: t.start,
+                end: t.end,
+            });
         }
         let measures: Vec<(usize, usize, usize)> = concepts
             .iter()
-            .filter(|c| self.lex.entries[c.0].kind == ConceptKind::Measure)
-            .map(|c| (c.0, c.3, c.4))
+            .filter(|c| self.lex.entries[c.entry].kind == ConceptKind::Measure)
+            .map(|c| (c.entry, c.start, c.end))
             .collect();
         let mut measures = measures;
         measures.sort_by_key(|m| m.1);
@@ -676,7 +790,7 @@ impl Checker {
 
     fn query_terms(&self, a: &Analysis) -> Vec<String> {
         let mut terms = Vec::new();
-        for &(entry, ..) in &a.concepts {
+        for &ConceptMention { entry, .. } in &a.concepts {
             let mut stack = vec![entry];
             let mut seen = HashSet::new();
             while let Some(e) = stack.pop() {
@@ -695,7 +809,13 @@ impl Checker {
         }
         // Concepts known only to the drug vocabulary have no terms: search for
         // the words as written.
-        for &(entry, ts, te, ..) in &a.concepts {
+        for &ConceptMention {
+            entry,
+            tok_start: ts,
+            tok_end: te,
+            ..
+        } in &a.concepts
+        {
             if self.lex.entries[entry].terms.is_empty() {
                 terms.extend(a.tokens[ts..te].iter().map(|t| t.norm.clone()));
             }
@@ -718,7 +838,7 @@ impl Checker {
         terms.extend(a.words.iter().map(|w| {
             a.tokens
                 .iter()
-                .find(|t| t.start == w.1)
+                .find(|t| t.start == w.start)
                 .map(|t| t.norm.clone())
                 .unwrap_or_default()
         }));
@@ -733,6 +853,19 @@ impl Checker {
         sentences: &[Sentence],
         searcher: &dyn CaseSearcher,
     ) -> Vec<Claim> {
+        let view = self.case_view(sentences);
+        let mut analyzed: HashMap<(String, u32, u32), Analysis> = HashMap::new();
+        claim_units(sentences)
+            .iter()
+            .filter_map(|(s, claim_id)| {
+                self.check_unit(case_id, &view, s, claim_id, searcher, &mut analyzed)
+            })
+            .collect()
+    }
+
+    /// What every claim of a case is checked against: the case's documents,
+    /// their dates and titles, and its sentences by position.
+    fn case_view<'s>(&self, sentences: &'s [Sentence]) -> CaseView<'s> {
         let assertion_docs: Vec<String> = {
             let mut v: Vec<String> = sentences
                 .iter()
@@ -756,8 +889,6 @@ impl Checker {
             .filter(|s| !s.kind.is_assertion())
             .map(|s| ((s.span.doc_id.as_str(), s.ordinal), s))
             .collect();
-
-        let doc_dates = document_dates(sentences);
         // Concepts in the first lines (title, header) of each clinical document.
         let mut doc_heads: HashMap<&str, Vec<usize>> = HashMap::new();
         for s in sentences
@@ -768,175 +899,165 @@ impl Checker {
             doc_heads
                 .entry(s.span.doc_id.as_str())
                 .or_default()
-                .extend(a.concepts.iter().map(|c| c.0));
+                .extend(a.concepts.iter().map(|c| c.entry));
         }
-        let mut analyzed: HashMap<(String, u32, u32), Analysis> = HashMap::new();
-        let mut out = Vec::new();
-        // A sentence of a letter or form may hold several claims: check each clause.
-        let mut units: Vec<(Sentence, String)> = Vec::new();
-        for s in sentences.iter().filter(|s| s.kind.is_assertion()) {
-            let parts = claims::clauses(&s.span.quote);
-            if parts.len() == 1 {
-                units.push((s.clone(), format!("{}#{}", s.span.doc_id, s.ordinal)));
-                continue;
-            }
-            for (k, (cs, ce)) in parts.into_iter().enumerate() {
-                let Some(quote) = pa_types::text::char_slice(&s.span.quote, cs, ce) else {
-                    continue;
-                };
-                let mut sub = s.clone();
-                sub.span.start = s.span.start + cs as u32;
-                sub.span.end = s.span.start + ce as u32;
-                sub.span.quote = quote.to_string();
-                let id = if k == 0 {
-                    format!("{}#{}", s.span.doc_id, s.ordinal)
-                } else {
-                    format!("{}#{}.{}", s.span.doc_id, s.ordinal, k)
-                };
-                units.push((sub, id));
-            }
+        CaseView {
+            assertion_docs,
+            evidence_docs,
+            by_pos,
+            by_ordinal,
+            doc_dates: document_dates(sentences),
+            doc_heads,
         }
-        for (s, claim_id) in &units {
-            // A form row is read as filled in: its checked answer, not its options.
-            // (Its citation stays the text as written.)
-            let read = claims::read_as_filled(&s.span.quote);
-            let read_sentence;
-            let read_s: &Sentence = match &read {
-                std::borrow::Cow::Borrowed(_) => s,
-                std::borrow::Cow::Owned(r) => {
-                    read_sentence = Sentence {
-                        span: pa_types::Citation {
-                            quote: r.clone(),
-                            ..s.span.clone()
-                        },
-                        ..s.clone()
-                    };
-                    &read_sentence
-                }
-            };
-            let mut a = self.analyze(&read);
-            a.answered_no = claims::checked_no_at(&s.span.quote);
-            // A form's printed question is not what the prescriber asserts: match
-            // the answer only.
-            // (A measure named by the question gives the answer's number its
-            // meaning: "Body mass index: 38.2" keeps its question.)
-            let label_measure = |k: usize| {
-                a.concepts
-                    .iter()
-                    .any(|c| c.3 < k && self.lex.entries[c.0].kind == ConceptKind::Measure)
-            };
-            if let Some(k) = answer_start(&read).filter(|&k| !label_measure(k)) {
-                let answer = self.analyze(
-                    pa_types::text::char_slice(&read, k, read.chars().count()).unwrap_or_default(),
-                );
-                a.concepts.retain(|c| c.3 >= k);
-                a.repeats.retain(|r| r.1 >= k);
-                a.words.retain(|w| w.1 >= k);
-                a.dates.retain(|d| d.at >= k);
-                a.expansions.retain(|(i, _)| a.tokens[*i].start >= k);
-                a.quantities = answer.quantities;
-            }
-            let kinds: Vec<ConceptKind> = a
-                .concepts
+    }
+
+    /// A claim sentence read as filled in, and analysed. A form row is read as
+    /// its checked answer, not its options (`Some` with the read sentence; its
+    /// citation stays the text as written), and only its answer is matched.
+    fn read_claim(&self, s: &Sentence) -> (Option<Sentence>, Analysis) {
+        let read = claims::read_as_filled(&s.span.quote);
+        let read_sentence = match &read {
+            std::borrow::Cow::Borrowed(_) => None,
+            std::borrow::Cow::Owned(r) => Some(Sentence {
+                span: pa_types::Citation {
+                    quote: r.clone(),
+                    ..s.span.clone()
+                },
+                ..s.clone()
+            }),
+        };
+        let mut a = self.analyze(&read);
+        a.answered_no = claims::checked_no_at(&s.span.quote);
+        // A form's printed question is not what the prescriber asserts: match
+        // the answer only.
+        // (A measure named by the question gives the answer's number its
+        // meaning: "Body mass index: 38.2" keeps its question.)
+        let label_measure = |k: usize| {
+            a.concepts
                 .iter()
-                .map(|c| self.lex.entries[c.0].kind)
-                .collect();
-            let label = label_of(&s.span.quote);
-            let claim_type = match claims::detect(&s.span.quote, label.as_deref(), &kinds) {
-                Detection::Claim(t) => t,
-                Detection::Instruction | Detection::NotAClaim => continue,
-            };
-            let mut trace = self.claim_trace(&a, &s.span.quote);
-            let mut claim = Claim {
-                claim_id: claim_id.clone(),
-                span: s.span.clone(),
-                claim_type,
-                status: ClaimStatus::Unsupported,
-                reason: String::new(),
-                evidence: Vec::new(),
-                trace: None,
-            };
-            if evidence_docs.is_empty() {
-                claim.reason =
-                    "no readable clinical document in this case to check it against".into();
-                trace.rule = "unsupported_no_clinical_documents".into();
-                claim.trace = Some(trace);
-                out.push(claim);
-                continue;
-            }
-            let hits = searcher.search(
-                case_id,
-                &self.query_terms(&a),
-                &assertion_docs,
-                self.opts.candidates,
+                .any(|c| c.start < k && self.lex.entries[c.entry].kind == ConceptKind::Measure)
+        };
+        if let Some(k) = answer_start(&read).filter(|&k| !label_measure(k)) {
+            let answer = self.analyze(
+                pa_types::text::char_slice(&read, k, read.chars().count()).unwrap_or_default(),
             );
-            let mut verdicts: Vec<(Verdict, f32, &Sentence)> = Vec::new();
-            let mut pieces: Vec<(Parts, &'static str, &Sentence)> = Vec::new();
-            for h in hits {
-                let Some(cand) = by_pos.get(&(h.doc_id.as_str(), h.page, h.start)) else {
-                    continue;
-                };
-                debug_assert!(cand.span.doc_id != s.span.doc_id);
-                // A candidate sentence often serves several claims: analyze it once.
-                let b = analyzed
-                    .entry((h.doc_id.clone(), h.page, h.start))
-                    .or_insert_with(|| self.analyze(&cand.span.quote));
-                let head = doc_heads
-                    .get(cand.span.doc_id.as_str())
-                    .map(Vec::as_slice)
-                    .unwrap_or(&[]);
-                let request = doc_dates.get(s.span.doc_id.as_str()).copied();
-                let date = doc_dates.get(cand.span.doc_id.as_str()).copied();
-                let doc = CandidateDoc {
-                    head,
-                    request,
-                    date,
-                };
-                let mut parts = Parts::default();
-                let (v, cov, rule) = self.verify(read_s, &a, claim_type, cand, b, doc, &mut parts);
-                let (v, rule) = dated(v, rule, &doc_dates, &s.span.doc_id, &cand.span.doc_id);
-                let after_request = matches!(
-                    (doc_dates.get(s.span.doc_id.as_str()), doc_dates.get(cand.span.doc_id.as_str())),
-                    (Some(req), Some(d)) if d > req
-                );
-                if matches!(v, Verdict::Weak | Verdict::MissingNumber(_))
-                    && !parts.terms.is_empty()
-                    && !after_request
-                {
-                    pieces.push((parts, rule, cand));
-                }
-                trace
-                    .candidates
-                    .push(candidate_trace(&h, cand, &v, cov, rule));
-                verdicts.push((v, cov, cand));
-            }
-            if let Some(pair) = self.adjacent_support(
+            a.concepts.retain(|c| c.start >= k);
+            a.repeats.retain(|r| r.start >= k);
+            a.words.retain(|w| w.start >= k);
+            a.dates.retain(|d| d.at >= k);
+            a.expansions.retain(|(i, _)| a.tokens[*i].start >= k);
+            a.quantities = answer.quantities;
+        }
+        (read_sentence, a)
+    }
+
+    /// Detect and check one clause of a letter or form: `None` when it is not a claim.
+    fn check_unit<'s>(
+        &self,
+        case_id: &str,
+        view: &CaseView<'s>,
+        s: &Sentence,
+        claim_id: &str,
+        searcher: &dyn CaseSearcher,
+        analyzed: &mut HashMap<(String, u32, u32), Analysis>,
+    ) -> Option<Claim> {
+        let (read_sentence, a) = self.read_claim(s);
+        let read_s = read_sentence.as_ref().unwrap_or(s);
+        let kinds: Vec<ConceptKind> = a
+            .concepts
+            .iter()
+            .map(|c| self.lex.entries[c.entry].kind)
+            .collect();
+        let label = label_of(&s.span.quote);
+        let claim_type = match claims::detect(&s.span.quote, label.as_deref(), &kinds) {
+            Detection::Claim(t) => t,
+            Detection::Instruction | Detection::NotAClaim => return None,
+        };
+        let mut trace = self.claim_trace(&a, &s.span.quote);
+        let mut claim = Claim {
+            claim_id: claim_id.to_string(),
+            span: s.span.clone(),
+            claim_type,
+            status: ClaimStatus::Unsupported,
+            reason: String::new(),
+            evidence: Vec::new(),
+            trace: None,
+        };
+        if view.evidence_docs.is_empty() {
+            claim.reason = "no readable clinical document in this case to check it against".into();
+            trace.rule = "unsupported_no_clinical_documents".into();
+            claim.trace = Some(trace);
+            return Some(claim);
+        }
+        let hits = searcher.search(
+            case_id,
+            &self.query_terms(&a),
+            &view.assertion_docs,
+            self.opts.candidates,
+        );
+        let mut verdicts: Vec<(Verdict, f32, &Sentence)> = Vec::new();
+        let mut pieces: Vec<(Parts, &'static str, &Sentence)> = Vec::new();
+        for h in hits {
+            let Some(&cand) = view.by_pos.get(&(h.doc_id.as_str(), h.page, h.start)) else {
+                continue;
+            };
+            debug_assert!(cand.span.doc_id != s.span.doc_id);
+            // A candidate sentence often serves several claims: analyze it once.
+            let b = analyzed
+                .entry((h.doc_id.clone(), h.page, h.start))
+                .or_insert_with(|| self.analyze(&cand.span.quote));
+            let mut parts = Parts::default();
+            let (v, cov, rule) = self.verify(
                 read_s,
                 &a,
                 claim_type,
-                &verdicts,
-                &by_ordinal,
-                &doc_heads,
-                &doc_dates,
-            ) {
-                verdicts.extend(pair);
-            } else if let Some(found) = self.support_in_parts(read_s, &a, &verdicts, &pieces) {
-                verdicts.extend(found);
+                cand,
+                b,
+                view.candidate_doc(s, cand),
+                &mut parts,
+            );
+            let doc_dates = &view.doc_dates;
+            let (v, rule) = dated(v, rule, doc_dates, &s.span.doc_id, &cand.span.doc_id);
+            let after_request = matches!(
+                (doc_dates.get(s.span.doc_id.as_str()), doc_dates.get(cand.span.doc_id.as_str())),
+                (Some(req), Some(d)) if d > req
+            );
+            if matches!(v, Verdict::Weak | Verdict::MissingNumber(_))
+                && !parts.terms.is_empty()
+                && !after_request
+            {
+                pieces.push((parts, rule, cand));
             }
-            trace::order_candidates(&mut trace.candidates);
-            trace.rule = decide(
-                &mut claim,
-                verdicts,
-                &self.opts,
-                s.kind.as_str(),
-                evidence_docs.len(),
-                &doc_dates,
-            )
-            .into();
-            claim.trace = Some(trace);
-            out.push(claim);
+            trace
+                .candidates
+                .push(candidate_trace(&h, cand, &v, cov, rule));
+            verdicts.push((v, cov, cand));
         }
-        out
+        if let Some(pair) = self.adjacent_support(
+            read_s,
+            &a,
+            claim_type,
+            &verdicts,
+            &view.by_ordinal,
+            &view.doc_heads,
+            &view.doc_dates,
+        ) {
+            verdicts.extend(pair);
+        } else if let Some(found) = self.support_in_parts(read_s, &a, &verdicts, &pieces) {
+            verdicts.extend(found);
+        }
+        trace::order_candidates(&mut trace.candidates);
+        trace.rule = decide::decide(
+            &mut claim,
+            verdicts,
+            &self.opts,
+            s.kind.as_str(),
+            view.evidence_docs.len(),
+            &view.doc_dates,
+        )
+        .into();
+        claim.trace = Some(trace);
+        Some(claim)
     }
 
     /// Evidence that spans two adjacent sentences of a note ("Septum deviated to
@@ -1098,7 +1219,7 @@ impl Checker {
         // rhabdomyolysis" is not supported by rosuvastatin and a CK alone).
         if a.concepts
             .iter()
-            .any(|c| !have.contains_key(format!("c{}", c.0).as_str()))
+            .any(|c| !have.contains_key(format!("c{}", c.entry).as_str()))
         {
             return None;
         }
@@ -1142,7 +1263,7 @@ impl Checker {
             // what a payer checks: a sentence that gives no duration confirms none.
             // (A look-back window, "in the past six months", is no trial length.)
             QKind::Duration => {
-                a.concepts.iter().any(|c| self.is_treatment(c.0))
+                a.concepts.iter().any(|c| self.is_treatment(c.entry))
                     && a.quantities
                         .iter()
                         .any(|q| q.kind == QKind::Duration && q.cmp != quantity::Cmp::AtMost)
@@ -1154,662 +1275,9 @@ impl Checker {
     /// Does the claim name (not negated) a test, drug, therapy or specialist?
     fn names_named(&self, a: &Analysis, text: &str) -> bool {
         a.concepts.iter().any(|c| {
-            is_named_kind(self.lex.entries[c.0].kind) && !self.assess(a, text, c.3, c.4).negated
+            is_named_kind(self.lex.entries[c.entry].kind)
+                && !self.assess(a, text, c.start, c.end).negated
         })
-    }
-
-    /// The claim's concepts that the candidate matches: by a concept that
-    /// satisfies it (a class by its members), by one of its negative forms
-    /// (then without a candidate range), or spelled out in words or through an
-    /// abbreviation ("HA" for headache).
-    fn match_concepts(
-        &self,
-        a: &Analysis,
-        cand: &Sentence,
-        b: &Analysis,
-        cand_stems: &HashSet<String>,
-    ) -> Vec<ConceptMatch> {
-        let cand_lower = pa_types::text::squash(&cand.span.quote);
-        // Concepts: each claim concept is matched by a candidate concept it is
-        // satisfied by, or by one of its negative forms.
-        let mut matched: Vec<ConceptMatch> = Vec::new(); // (claim concept, Some(cand char range) | None for a negative form)
-        for &(ce, _, _, cs, cend) in &a.concepts {
-            // A negative form first: its words may hold a term of the concept
-            // ("poor adherence" holds "adherence").
-            let negative = self.lex.entries[ce]
-                .negative_forms
-                .iter()
-                .any(|f| cand_lower.contains(&f.to_lowercase()));
-            if negative {
-                matched.push((ce, (cs, cend), None));
-            } else if let Some(&(_, _, _, s2, e2)) =
-                b.concepts.iter().find(|bc| self.lex.satisfies(ce, bc.0))
-            {
-                matched.push((ce, (cs, cend), Some((s2, e2))));
-            }
-        }
-        // A claim concept the candidate names only in words or through an
-        // abbreviation ("HA" for headache): every content word of one of its
-        // multi-word or long terms is there.
-        for &(ce, _, _, cs, cend) in &a.concepts {
-            if matched.iter().any(|m| m.0 == ce) {
-                continue;
-            }
-            // A drug known only to the drug vocabulary has no terms: its
-            // generic name is its term ("Pred" read as prednisone).
-            let entry = &self.lex.entries[ce];
-            let own_name = [entry.id.clone()];
-            let terms = if entry.terms.is_empty() {
-                &own_name[..]
-            } else {
-                &entry.terms[..]
-            };
-            let spelled = terms.iter().find_map(|term| {
-                let stems: Vec<String> = tokenize(term)
-                    .iter()
-                    .map(|t| stem(&t.norm))
-                    .filter(|w| !STOPWORDS.contains(&w.as_str()))
-                    .collect();
-                ((stems.len() >= 2 || term.len() >= 5)
-                    && !stems.is_empty()
-                    && stems.iter().all(|w| cand_stems.contains(w)))
-                .then_some(stems)
-            });
-            let Some(stems) = spelled else {
-                continue;
-            };
-            // Context is read at the first candidate token that carries the term.
-            let at = b.tokens.iter().enumerate().find(|(j, t)| {
-                stems.contains(&stem(&t.norm))
-                    || b.expansions.iter().any(|(k, senses)| {
-                        k == j && senses.iter().flatten().any(|x| stems.contains(x))
-                    })
-            });
-            if let Some((_, t)) = at {
-                matched.push((ce, (cs, cend), Some((t.start, t.end))));
-            }
-        }
-        matched
-    }
-
-    /// The claim's numbers against the candidate's: `Ok((first required number
-    /// the candidate does not give, a value or a treatment's length agrees))`,
-    /// or `Err` with the verdict when a value differs.
-    #[allow(clippy::too_many_arguments)]
-    fn compare_numbers(
-        &self,
-        claim: &Sentence,
-        a: &Analysis,
-        cand: &Sentence,
-        b: &Analysis,
-        request: Option<(u32, u32, u32)>,
-        cand_date: Option<(u32, u32, u32)>,
-        matched: &[ConceptMatch],
-        where_: &str,
-        parts: &mut Parts,
-    ) -> Result<(Option<String>, bool), (Verdict, &'static str)> {
-        // Numbers, compared per kind as sets: several durations in one sentence
-        // usually describe different things, so one agreeing pair is enough.
-        let mut missing = None;
-        let mut strong = a.codes.iter().any(|c| b.codes.contains(c));
-        let mut groups: Vec<&QKind> = Vec::new();
-        for q in &a.quantities {
-            if !groups.contains(&&q.kind) {
-                groups.push(&q.kind);
-            }
-        }
-        // "naproxen since 06/02/2026" before a request of 09/15/2026 is a duration
-        // of 105 days, for a claim of "more than 3 months".
-        let b_quantities = with_since_duration(&cand.span.quote, b, request);
-        // A claim dated otherwise than the candidate is about another time: its
-        // values are not compared ("LDL 112 on 01/29" against "LDL 128 (10/2025)").
-        // (An undated sentence of a document dated before every date of the
-        // claim is of that earlier time: "Wt 259 lb" in the note of 03/05 is not
-        // the weight "measured 10/15". A later document may report an earlier
-        // value, so its date says nothing.)
-        let b_dates: Vec<dates::Date> = if b.dates.is_empty() {
-            cand_date
-                .map(|(year, month, day)| dates::Date {
-                    year,
-                    month,
-                    day,
-                    at: 0,
-                })
-                .filter(|d| {
-                    a.dates
-                        .iter()
-                        .all(|c| c.day != 0 && c.month != 0 && d.ordinal() < c.ordinal())
-                })
-                .into_iter()
-                .collect()
-        } else {
-            b.dates.clone()
-        };
-        let other_time = !a.dates.is_empty()
-            && !b_dates.is_empty()
-            && !a.dates.iter().any(|d| b_dates.iter().any(|e| d.same_as(e)));
-        let is_dose = |k: &QKind| matches!(k, QKind::Unit(u) if !unit_is_result(u));
-        // A dose of a past course ("both tapers failed below 15 mg") and the
-        // current dose ("currently prednisone 20 mg") are of other times.
-        let dose_in_other_time = || {
-            matched.iter().filter(|m| self.is_drug(m.0)).any(|m| {
-                m.2.is_some_and(|(s2, e2)| {
-                    self.assess(a, &claim.span.quote, m.1 .0, m.1 .1).historical
-                        != self.assess(b, &cand.span.quote, s2, e2).historical
-                })
-            })
-        };
-        for kind in groups {
-            let claimed: Vec<&Quantity> = a.quantities.iter().filter(|q| &q.kind == kind).collect();
-            if let QKind::Unit(_) = kind {
-                // A value already bound to a measure is checked as that measure.
-                let bound = claimed.iter().all(|q| {
-                    a.quantities
-                        .iter()
-                        .any(|m| matches!(m.kind, QKind::Measure(_)) && m.value == q.value)
-                });
-                if bound {
-                    continue;
-                }
-            }
-            let found: Vec<&Quantity> = b_quantities.iter().filter(|f| &f.kind == kind).collect();
-            if found.is_empty() {
-                let uncounted = matches!(kind, QKind::Count(noun)
-                    if claimed.iter().all(|q| plain_count(&claim.span.quote, q, &a.quantities))
-                    && !b.tokens.iter().any(|t| stem(&t.norm) == *noun || t.norm == *noun)
-                    && !COUNT_WORD.is_match(&cand.span.quote));
-                if (uncounted || self.number_required(a, kind)) && missing.is_none() {
-                    missing = Some(claimed[0].surface.clone());
-                }
-            } else if claimed.iter().any(|q| {
-                found
-                    .iter()
-                    .any(|f| agrees(q, f) || approximately(&cand.span.quote, q, f))
-            }) {
-                parts.confirmed.push(kind.clone());
-                // A measure's value, or the same treatment for the same time.
-                strong |= matches!(kind, QKind::Measure(_) | QKind::ChangeOf(_))
-                    || (matches!(kind, QKind::Duration)
-                        && matched.iter().any(|m| self.is_treatment(m.0)));
-            } else if matches!(kind, QKind::Unit(u) if !unit_is_result(u))
-                && !(a.concepts.iter().filter(|c| self.is_drug(c.0)).count() == 1
-                    && b.concepts.iter().filter(|c| self.is_drug(c.0)).count() == 1
-                    && matched.iter().any(|m| self.is_drug(m.0)))
-            {
-                // A dose differs: a contradiction only when both sentences are
-                // about one and the same drug ("atorvastatin 80 mg" is not
-                // contradicted by "rosuvastatin 20 mg" in the same sentence).
-                continue;
-            } else if other_time || (is_dose(kind) && dose_in_other_time()) {
-                // A value of another time neither contradicts nor confirms.
-                if self.number_required(a, kind) && missing.is_none() {
-                    missing = Some(claimed[0].surface.clone());
-                }
-                continue;
-            } else {
-                let label = match kind {
-                    QKind::Measure(e) => {
-                        self.lex.entries[*e]
-                            .label
-                            .clone()
-                            .unwrap_or_else(|| self.lex.entries[*e].id.clone())
-                            + " "
-                    }
-                    _ => String::new(),
-                };
-                let found_text: Vec<&str> = found.iter().map(|f| f.surface.trim()).collect();
-                let why = format!(
-                    "{{assertion}}: {label}{}; {where_}: {label}{}",
-                    claimed[0].surface.trim(),
-                    found_text.join(", ")
-                );
-                if is_dose(kind) {
-                    return Err((Verdict::DoseDiffers(why), "dose_differs"));
-                }
-                return Err((Verdict::ValueDiffers(why), "value_differs"));
-            }
-        }
-        Ok((missing, strong))
-    }
-
-    /// What `cand` says about the claim sentence `claim` (analysed as `a`).
-    fn verify(
-        &self,
-        claim: &Sentence,
-        a: &Analysis,
-        claim_type: ClaimType,
-        cand: &Sentence,
-        b: &Analysis,
-        doc: CandidateDoc<'_>,
-        parts: &mut Parts,
-    ) -> (Verdict, f32, &'static str) {
-        let CandidateDoc {
-            head: doc_head,
-            request,
-            date: cand_date,
-        } = doc;
-        let cand_words: HashSet<&str> = b.tokens.iter().map(|t| t.norm.as_str()).collect();
-        // The candidate's stems, with its abbreviations read as their senses.
-        let mut cand_stems: HashSet<String> = b.tokens.iter().map(|t| stem(&t.norm)).collect();
-        cand_stems.extend(b.alt_stems.iter().cloned());
-        let matched = self.match_concepts(a, cand, b, &cand_stems);
-        let claim_senses = |w: &(String, usize, usize)| {
-            a.expansions
-                .iter()
-                .filter(|(i, _)| a.tokens[*i].start == w.1)
-                .flat_map(|(_, senses)| senses.iter())
-                .any(|sense| sense.iter().all(|x| cand_stems.contains(x)))
-        };
-        let matched_words: Vec<&(String, usize, usize)> = a
-            .words
-            .iter()
-            .filter(|w| {
-                cand_stems.contains(&w.0) || cand_words.contains(w.0.as_str()) || claim_senses(w)
-            })
-            .collect();
-        // A date of the claim that the candidate gives too is one more matched word.
-        let date_keys: Vec<String> = a
-            .dates
-            .iter()
-            .enumerate()
-            .filter(|(_, d)| b.dates.iter().any(|e| d.same_as(e)))
-            .map(|(i, _)| format!("d{i}"))
-            .collect();
-        let matched_dates = date_keys.len();
-        // So is a number of the claim the candidate repeats ("NOSE score 75"
-        // against "NOSE score today: 75/100"; "2019" against "dx 2019").
-        let numbers = |x: &Analysis| -> HashSet<String> {
-            x.tokens
-                .iter()
-                .filter(|t| {
-                    t.norm.len() >= 2 && t.norm.chars().all(|c| c.is_ascii_digit() || c == '.')
-                })
-                .filter(|t| {
-                    !x.dates
-                        .iter()
-                        .any(|d| t.start >= d.at && t.start < d.at + 10)
-                })
-                .map(|t| t.norm.clone())
-                .collect()
-        };
-        let same_numbers: Vec<String> = numbers(a)
-            .intersection(&numbers(b))
-            .map(|n| format!("n{n}"))
-            .collect();
-        let matched_dates = matched_dates + same_numbers.len();
-        let nc = a.concepts.len() as f32;
-        let nw = a.words.len() as f32;
-        let denom = CONCEPT_WEIGHT * nc + nw;
-        if denom == 0.0 {
-            return (Verdict::Weak, 0.0, "no_key_terms");
-        }
-        let cov = ((CONCEPT_WEIGHT * matched.len() as f32
-            + matched_words.len() as f32
-            + matched_dates as f32)
-            / denom)
-            .min(1.0);
-        // A specific concept (a drug, a therapy, a measure, a test) carries a claim
-        // on its own; otherwise a third of the key terms must match.
-        // (A sentence that denies a concept of the claim in so many words,
-        // "5/5 strength" against "weakness", carries it too.)
-        let head = matched.iter().any(|m| {
-            m.2.is_none()
-                || matches!(
-                    self.lex.entries[m.0].kind,
-                    ConceptKind::Drug
-                        | ConceptKind::DrugClass
-                        | ConceptKind::Therapy
-                        | ConceptKind::Measure
-                        | ConceptKind::Test
-                )
-        });
-        let same_code = a.codes.iter().any(|c| b.codes.contains(c));
-        // A candidate giving a value of a kind the claim must see confirmed
-        // (a result unit, a measure, a score), with two key words in common,
-        // bears on the claim: its value is compared ("resection weight 700 g"
-        // against "estimated resection 450 g").
-        let same_result_kind = a.quantities.iter().any(|q| {
-            self.number_required(a, &q.kind) && b.quantities.iter().any(|f| f.kind == q.kind)
-        });
-        // A claim with a single key term ("daily headaches for six months")
-        // is borne on by a sentence that names it.
-        let single_term = nc + nw == 1.0 && cov >= 1.0;
-        // The sentence denies a finding or condition the claim asserts
-        // ("Denies joint pain, morning stiffness" against "arthritis with
-        // morning stiffness"): it bears on the claim at head coverage.
-        let denies_finding = matched.iter().any(|m| {
-            matches!(
-                self.lex.entries[m.0].kind,
-                ConceptKind::Finding | ConceptKind::Condition
-            ) && m.2.is_some_and(|(s2, e2)| {
-                self.assess(b, &cand.span.quote, s2, e2).negated
-                    && !self.assess(a, &claim.span.quote, m.1 .0, m.1 .1).negated
-            })
-        });
-        let by_key_terms = same_code
-            || (denies_finding && cov >= MIN_COVERAGE_WITH_HEAD)
-            || (same_result_kind && matched_words.len() + matched_dates >= 2)
-            || (cov >= MIN_COVERAGE
-                && (!matched.is_empty() || matched_words.len() + matched_dates >= 2))
-            || (head && cov >= MIN_COVERAGE_WITH_HEAD);
-        let relevant = by_key_terms || single_term;
-        if !relevant {
-            return (Verdict::Weak, cov, "not_relevant");
-        }
-        parts.terms = matched
-            .iter()
-            .map(|m| (format!("c{}", m.0), CONCEPT_WEIGHT))
-            .chain(matched_words.iter().map(|w| (format!("w{}", w.1), 1.0)))
-            .chain(date_keys.into_iter().chain(same_numbers).map(|k| (k, 1.0)))
-            .collect();
-        let where_ = format!("{} p.{}", cand.span.doc_id, cand.span.page);
-        // "<doc> p.<n> <what>: "<the candidate, shortened>"".
-        let contradicts = |what: &str, rule: &'static str| {
-            let why = format!("{where_} {what}: \"{}\"", short(&cand.span.quote));
-            (Verdict::Contradicts(why), cov, rule)
-        };
-
-        // Negative forms ("strength 5/5" against "weakness"), about the same
-        // treatment: "adherent to her inhaler" is not denied by "stopped taking
-        // sertraline" (the claim names a treatment the sentence does not, and
-        // the sentence names another).
-        if matched.iter().any(|m| m.2.is_none()) {
-            let claim_treatments: Vec<usize> = a
-                .concepts
-                .iter()
-                .map(|c| c.0)
-                .filter(|&e| self.is_treatment(e))
-                .collect();
-            let another_treatment = !claim_treatments.is_empty()
-                && !claim_treatments
-                    .iter()
-                    .any(|&e| matched.iter().any(|m| m.0 == e))
-                && b.concepts.iter().any(|c| self.is_treatment(c.0));
-            if another_treatment {
-                return (Verdict::Weak, cov, "negative_form_of_another_treatment");
-            }
-            return contradicts("says otherwise", "negative_form");
-        }
-        // Context of the matched mentions, claim side against candidate side.
-        let mut family = false;
-        // A matched mention about the patient in the same sentence ("cannot
-        // stand to cook; daughter drops off meals"): the sentence is not only
-        // about a relative.
-        let mut patients_own = false;
-        let mut hypothetical = false;
-        // Without a lexicon concept, every matched word is a mention to assess:
-        // in "Family history: father with colon cancer", "history" is outside
-        // the experiencer's scope but "colon" and "cancer" are inside it.
-        // Each matched mention: its claim positions (the first, then any other
-        // mention of the same word or concept) and its candidate position.
-        // (The third item: the mention is of a test, whose polarity is its result.)
-        let positions: Vec<(Vec<(usize, usize)>, (usize, usize), bool)> = if matched.is_empty() {
-            matched_words
-                .iter()
-                // Words that only place a mention in time ("History of
-                // pancreatitis?" against "No hx pancreatitis") carry no polarity.
-                .filter(|w| !TIME_WORDS.contains(&w.0.as_str()))
-                // A result word is the polarity of what it follows, not a
-                // mention to weigh ("ER positive (90%), HER2 negative").
-                .filter(|w| {
-                    !POSITIVE_RESULT_WORDS.contains(&w.0.as_str())
-                        && !NEGATIVE_RESULT_WORDS.contains(&w.0.as_str())
-                })
-                .filter_map(|w| {
-                    // The word as written, or the abbreviation that stands for it.
-                    let t = b
-                        .tokens
-                        .iter()
-                        .find(|t| stem(&t.norm) == w.0 || t.norm == w.0)
-                        .or_else(|| {
-                            b.expansions
-                                .iter()
-                                .find(|(_, senses)| senses.iter().flatten().any(|x| *x == w.0))
-                                .map(|(j, _)| &b.tokens[*j])
-                        })?;
-                    let same = a.words.iter().filter(|o| o.0 == w.0 && o.1 != w.1);
-                    let claim_at = std::iter::once((w.1, w.2))
-                        .chain(same.map(|o| (o.1, o.2)))
-                        .collect();
-                    Some((claim_at, (t.start, t.end), false))
-                })
-                .collect()
-        } else {
-            matched
-                .iter()
-                .filter_map(|m| {
-                    let again = a.repeats.iter().filter(|r| r.0 == m.0);
-                    let claim_at = std::iter::once(m.1)
-                        .chain(again.map(|r| (r.1, r.2)))
-                        .collect();
-                    let test = self.lex.entries[m.0].kind == ConceptKind::Test;
-                    m.2.map(|c| (claim_at, c, test))
-                })
-                .collect()
-        };
-        // Each matched mention's first claim position and its candidate position.
-        let mentions: Vec<((usize, usize), (usize, usize))> =
-            positions.iter().map(|(c, b, _)| (c[0], *b)).collect();
-        for (claim_at, bpos, test) in positions {
-            let cpos = claim_at[0];
-            let ca = self.assess(a, &claim.span.quote, cpos.0, cpos.1);
-            let cb = self.assess(b, &cand.span.quote, bpos.0, bpos.1);
-            if cb.declined
-                && !ca.declined
-                && (claim_type == ClaimType::PriorTreatment || !ca.negated)
-            {
-                return (
-                    Verdict::Contradicts(format!(
-                        "{where_}: the patient declined it, so it was not tried: \"{}\"",
-                        short(&cand.span.quote)
-                    )),
-                    cov,
-                    "declined",
-                );
-            }
-            // A claim that names it twice, once each way ("no headache history
-            // before; this new headache pattern"), is not contradicted by a
-            // note that agrees with one of its mentions.
-            let agrees_elsewhere = claim_at[1..]
-                .iter()
-                .any(|p| self.assess(a, &claim.span.quote, p.0, p.1).negated == cb.negated);
-            // A test's polarity is its result. A claim that gives a result is not
-            // borne on by a sentence that only names the test ("labs drawn today:
-            // urine hCG"), and a claim that only names it is not opposed by its
-            // result. ("No MRI was done" gives no result: it still opposes "the
-            // MRI showed ...".)
-            let (claim_result, cand_result) = (
-                result_of(ca.negated, &claim.span.quote),
-                result_of(cb.negated, &cand.span.quote),
-            );
-            // A result that is neither ("QuantiFERON: INDETERMINATE") confirms
-            // no claimed result: it says otherwise.
-            if test
-                && claim_result.is_some()
-                && !cb.hypothetical
-                && states_result(&cand.span.quote, UNCLEAR_RESULT_WORDS)
-            {
-                return contradicts("gives no clear result", "unclear_result");
-            }
-            // (A test still pending says so: its verdict is the hypothetical one.)
-            if test && claim_result.is_some() && cand_result.is_none() && !cb.hypothetical {
-                return (Verdict::Weak, cov, "test_without_result");
-            }
-            let no_result = test && claim_result.is_none() && cand_result.is_some();
-            if cb.negated != ca.negated && !cb.hypothetical && !agrees_elsewhere && !no_result {
-                // Opposite polarity contradicts only a statement matched as
-                // closely as a support would need; a loose match says nothing.
-                // (Nor does a sentence that shares only the claim's one key
-                // term: "no headache history before 2025" says nothing of
-                // "daily headaches for six months".)
-                if !by_key_terms || (cov < self.opts.support_coverage && !denies_finding) {
-                    return (Verdict::Weak, cov, "opposite_polarity_loose_match");
-                }
-                // A loosely matched denial ("no severe hypoglycemia requiring
-                // assistance" against "recurrent hypoglycemia below 54 mg/dL")
-                // may be about a variant: it yields to a supporting sentence.
-                if cov < self.opts.support_coverage {
-                    let why = format!("{where_} says otherwise: \"{}\"", short(&cand.span.quote));
-                    return (Verdict::Denies(why), cov, "denied_finding");
-                }
-                return contradicts("says otherwise", "opposite_polarity");
-            }
-            // Both about family, but about different relatives ("suicide in his
-            // father" against "paternal uncle completed suicide").
-            if ca.family && cb.family {
-                let (x, y) = (relatives(&claim.span.quote), relatives(&cand.span.quote));
-                if !x.is_empty() && !y.is_empty() && x.is_disjoint(&y) {
-                    return contradicts("names another relative", "another_relative");
-                }
-            }
-            family |= cb.family && !ca.family;
-            patients_own |= !cb.family && !ca.family;
-            hypothetical |= (cb.hypothetical || cb.uncertain) && !(ca.hypothetical || ca.uncertain);
-        }
-        // "X caused <effect>": the effect is the claim's point. A sentence about
-        // X that does not name it ("rosuvastatin: myalgias, CK normal" against
-        // "rosuvastatin caused rhabdomyolysis") does not bear the claim out.
-        if let Some(at) = caused_effect(a) {
-            let named = matched_words.iter().any(|w| w.1 == at)
-                || matched.iter().any(|m| m.1 .0 <= at && at < m.1 .1);
-            if !named {
-                return (Verdict::Weak, cov, "effect_not_named");
-            }
-        }
-        // A result the claim gives for a test ("her urine hCG was negative") is
-        // borne out only by a sentence that names that test, whatever else it
-        // shares with the claim (a visit, a date).
-        let unnamed_test = a.concepts.iter().any(|c| {
-            self.lex.entries[c.0].kind == ConceptKind::Test
-                && !matched.iter().any(|m| m.0 == c.0)
-                && {
-                    let ca = self.assess(a, &claim.span.quote, c.3, c.4);
-                    result_of(ca.negated, &claim.span.quote).is_some()
-                }
-        });
-        if unnamed_test {
-            return (Verdict::Weak, cov, "test_not_named");
-        }
-        let (mut missing, strong) = match self.compare_numbers(
-            claim, a, cand, b, request, cand_date, &matched, &where_, parts,
-        ) {
-            Ok(n) => n,
-            Err((v, rule)) => return (v, cov, rule),
-        };
-        // Severity written on both sides that does not overlap ("severe
-        // persistent asthma" against "mild intermittent asthma").
-        if by_key_terms && cov >= self.opts.support_coverage {
-            for &((c1, _), (s2, _)) in &mentions {
-                let (Some(c), Some(f)) = (
-                    severity_before(&claim.span.quote, c1),
-                    severity_before(&cand.span.quote, s2),
-                ) else {
-                    continue;
-                };
-                if c.1 < f.0 || f.1 < c.0 {
-                    return contradicts("grades it otherwise", "severity_differs");
-                }
-            }
-        }
-        // Levels of assistance are an ordinal scale: "max assist x2" is not
-        // "mod A x1". A sentence that grades the same activity otherwise says
-        // otherwise (the latest one decides, in `decide`).
-        if by_key_terms && cov >= self.opts.support_coverage {
-            let (x, y) = (
-                assist_levels(&claim.span.quote),
-                assist_levels(&cand.span.quote),
-            );
-            if !x.is_empty() && !y.is_empty() && x.is_disjoint(&y) {
-                return contradicts("grades the assistance otherwise", "assist_level_differs");
-            }
-        }
-        // A treatment the claim says failed, which the sentence says works
-        // ("failed methotrexate" against "doing well on methotrexate").
-        if claim_type == ClaimType::PriorTreatment
-            && by_key_terms
-            && cov >= self.opts.support_coverage
-            && TREATMENT_FAILED.is_match(&claim.span.quote)
-            && !TREATMENT_FAILED.is_match(&cand.span.quote)
-            && works(&cand.span.quote)
-            && matched.iter().any(|m| {
-                self.is_treatment(m.0)
-                    && m.2.is_some_and(|(s2, e2)| {
-                        let cb = self.assess(b, &cand.span.quote, s2, e2);
-                        !cb.negated && !cb.hypothetical && !cb.family
-                    })
-            })
-        {
-            return contradicts(
-                "describes a response to it, not a failure",
-                "response_not_failure",
-            );
-        }
-        // "three medications": the candidate must name that many distinct drugs.
-        if let Some(n) = drug_count(&claim.span.quote) {
-            let named: HashSet<usize> = b
-                .concepts
-                .iter()
-                .filter(|c| self.lex.entries[c.0].kind == ConceptKind::Drug)
-                .map(|c| c.0)
-                .collect();
-            if named.is_empty() {
-                missing.get_or_insert_with(|| format!("{n} medications"));
-            } else if named.len() < n {
-                return (
-                    Verdict::Contradicts(format!(
-                        "{{assertion}}: {n} medications; {where_} names {}: \"{}\"",
-                        named.len(),
-                        short(&cand.span.quote)
-                    )),
-                    cov,
-                    "fewer_drugs_named",
-                );
-            }
-        }
-        // A claim that names a test, a treatment or a specialist is supported
-        // only by a sentence that names it too ("EMG confirms radiculopathy" is
-        // not supported by "lumbar radiculopathy").
-        let named = is_named_kind;
-        // (A treatment the claim says was never used need not be named.)
-        let names_one = self.names_named(a, &claim.span.quote);
-        // The document's title names it for all its sentences: every line of a
-        // CT report is about the CT.
-        let matched_one = matched.iter().any(|m| named(self.lex.entries[m.0].kind))
-            || a.concepts.iter().any(|c| {
-                named(self.lex.entries[c.0].kind)
-                    && doc_head.iter().any(|&h| self.lex.satisfies(c.0, h))
-            });
-        parts.names_named = matched_one;
-        if family && !patients_own {
-            return (Verdict::Family, cov, "family");
-        }
-        if hypothetical {
-            return (Verdict::Hypothetical, cov, "hypothetical");
-        }
-        if let Some(m) = missing {
-            return (Verdict::MissingNumber(m), cov, "number_not_confirmed");
-        }
-        // A negative list ("no history of CHF, COPD or opioid use") is
-        // supported by a note that negates most of it.
-        let negative_claim = matched
-            .iter()
-            .any(|m| self.assess(a, &claim.span.quote, m.1 .0, m.1 .1).negated);
-        if names_one && !matched_one && !strong && !negative_claim {
-            return (Verdict::Weak, cov, "named_test_or_treatment_not_matched");
-        }
-        if cov >= self.opts.support_coverage || strong {
-            (
-                Verdict::Supports,
-                cov,
-                if cov >= self.opts.support_coverage {
-                    "coverage"
-                } else {
-                    "strong_match"
-                },
-            )
-        } else {
-            (Verdict::Weak, cov, "coverage_below_threshold")
-        }
     }
 }
 
@@ -1853,248 +1321,6 @@ fn dated(
             "support_after_request",
         ),
         v => (v, rule),
-    }
-}
-
-/// Turn candidate verdicts into the claim's status, reason and evidence.
-fn decide(
-    claim: &mut Claim,
-    mut verdicts: Vec<(Verdict, f32, &Sentence)>,
-    opts: &EvidenceOptions,
-    doc_kind: &str,
-    n_docs: usize,
-    doc_dates: &HashMap<&str, (u32, u32, u32)>,
-) -> &'static str {
-    verdicts.sort_by(|x, y| y.1.total_cmp(&x.1));
-    // When a sentence speaks: its own date, else its document's.
-    let when = |s: &Sentence| {
-        dates::find(&s.span.quote)
-            .into_iter()
-            .filter(|d| d.month != 0)
-            .map(|d| (d.year, d.month, d.day))
-            .max()
-            .or_else(|| doc_dates.get(s.span.doc_id.as_str()).copied())
-    };
-    // The latest dated value is the current one: an older different value is
-    // history, not a contradiction.
-    let latest_support = verdicts
-        .iter()
-        .filter(|v| matches!(v.0, Verdict::Supports))
-        .filter_map(|v| when(v.2).map(|d| (d, v.2)))
-        .max_by_key(|x| x.0);
-    let latest_diff = verdicts
-        .iter()
-        .filter(|v| matches!(v.0, Verdict::ValueDiffers(_) | Verdict::DoseDiffers(_)))
-        .filter_map(|v| when(v.2).map(|d| (d, v.2)))
-        .max_by_key(|x| x.0);
-    let mut history_note = None;
-    // The other way round: the latest value differs from the claim's, and only
-    // older notes agree. For a claim that gives no date of its own (a present
-    // value, "her resting heart rate is 44"), those are history.
-    let mut older_agreeing = None;
-    let claim_undated = dates::find(&claim.span.quote).is_empty();
-    if let (Some((ds, older)), Some((dd, _)), true) = (latest_support, latest_diff, claim_undated) {
-        if dd > ds {
-            older_agreeing = Some((
-                format!(
-                    "; {} p.{} gives that value earlier ({:04}-{:02}-{:02}), which is history",
-                    older.span.doc_id, older.span.page, ds.0, ds.1, ds.2
-                ),
-                older.span.clone(),
-            ));
-            for v in verdicts.iter_mut() {
-                if matches!(v.0, Verdict::Supports) && when(v.2).is_some_and(|d| d < dd) {
-                    v.0 = Verdict::Weak;
-                }
-            }
-        }
-    }
-    if let (Some((ds, _)), Some((dd, older))) = (latest_support, latest_diff) {
-        if ds > dd {
-            history_note = Some(format!(
-                "; {} p.{} gives an older value ({:04}-{:02}-{:02}), which is history",
-                older.span.doc_id, older.span.page, dd.0, dd.1, dd.2
-            ));
-            for v in verdicts.iter_mut() {
-                if matches!(v.0, Verdict::ValueDiffers(_) | Verdict::DoseDiffers(_)) {
-                    v.0 = Verdict::Weak;
-                }
-            }
-        }
-    }
-    let any_support = verdicts.iter().any(|v| matches!(v.0, Verdict::Supports));
-    for v in verdicts.iter_mut() {
-        match &v.0 {
-            Verdict::ValueDiffers(r) => v.0 = Verdict::Contradicts(r.clone()),
-            Verdict::DoseDiffers(_) | Verdict::Denies(_) if any_support => v.0 = Verdict::Weak,
-            Verdict::DoseDiffers(r) | Verdict::Denies(r) => v.0 = Verdict::Contradicts(r.clone()),
-            _ => {}
-        }
-    }
-    let who = if doc_kind == "lmn" {
-        "letter"
-    } else {
-        "request form"
-    };
-    let evidence =
-        |pick: &dyn Fn(&Verdict) -> bool, relation: Relation, vs: &[(Verdict, f32, &Sentence)]| {
-            vs.iter()
-                .filter(|v| pick(&v.0))
-                .take(opts.max_evidence)
-                .map(|(_, score, s)| Evidence {
-                    citation: s.span.clone(),
-                    score: *score,
-                    relation,
-                })
-                .collect::<Vec<_>>()
-        };
-    let contradiction = verdicts
-        .iter()
-        .find(|v| matches!(v.0, Verdict::Contradicts(_)));
-    let support = verdicts.iter().find(|v| matches!(v.0, Verdict::Supports));
-    let in_parts: Vec<&Sentence> = verdicts
-        .iter()
-        .filter(|v| matches!(v.0, Verdict::SupportsInPart))
-        .map(|v| v.2)
-        .collect();
-    let family = verdicts.iter().find(|v| matches!(v.0, Verdict::Family));
-    if let Some((Verdict::Contradicts(r), _, cs)) = contradiction {
-        claim.status = ClaimStatus::Contradicted;
-        claim.reason = r.replace("{assertion}", who);
-        claim.evidence = evidence(
-            &|v| matches!(v, Verdict::Contradicts(_)),
-            Relation::Contradicts,
-            &verdicts,
-        );
-        if let Some((note, span)) = older_agreeing {
-            claim.reason.push_str(&note);
-            claim.evidence.push(Evidence {
-                citation: span,
-                score: 0.0,
-                relation: Relation::Related,
-            });
-        }
-        // The clinical documents disagree with each other: say so.
-        if let Some((_, _, s)) = support.filter(|(_, _, s)| s.span.doc_id != cs.span.doc_id) {
-            claim.reason = format!(
-                "{}; but {} p.{} supports it (\"{}\"): the clinical documents disagree",
-                claim.reason,
-                s.span.doc_id,
-                s.span.page,
-                short(&s.span.quote)
-            );
-            claim.evidence.push(Evidence {
-                citation: s.span.clone(),
-                score: support.map(|v| v.1).unwrap_or(0.0),
-                relation: Relation::Supports,
-            });
-            return "contradicted_documents_disagree";
-        }
-        "contradicted"
-    } else if let Some((_, _, s)) = support {
-        let rule = if history_note.is_some() {
-            "supported_older_value_is_history"
-        } else {
-            "supported"
-        };
-        claim.status = ClaimStatus::Supported;
-        claim.reason = format!(
-            "supported by {} p.{}: \"{}\"{}",
-            s.span.doc_id,
-            s.span.page,
-            short(&s.span.quote),
-            history_note.unwrap_or_default()
-        );
-        claim.evidence = evidence(
-            &|v| matches!(v, Verdict::Supports),
-            Relation::Supports,
-            &verdicts,
-        );
-        rule
-    } else if !in_parts.is_empty() {
-        claim.status = ClaimStatus::Supported;
-        let each: Vec<String> = in_parts
-            .iter()
-            .map(|s| {
-                format!(
-                    "{} p.{}: \"{}\"",
-                    s.span.doc_id,
-                    s.span.page,
-                    short(&s.span.quote)
-                )
-            })
-            .collect();
-        claim.reason = format!("supported in parts by {}", each.join("; and by "));
-        claim.evidence = in_parts
-            .iter()
-            .zip(
-                verdicts
-                    .iter()
-                    .filter(|v| matches!(v.0, Verdict::SupportsInPart)),
-            )
-            .map(|(s, v)| Evidence {
-                citation: s.span.clone(),
-                score: v.1,
-                relation: Relation::Supports,
-            })
-            .collect();
-        "supported_in_parts"
-    } else if let Some((_, _, s)) = family {
-        claim.status = ClaimStatus::Contradicted;
-        claim.reason = format!(
-            "{} p.{}: that history belongs to a family member, not the patient: \"{}\"",
-            s.span.doc_id,
-            s.span.page,
-            short(&s.span.quote)
-        );
-        claim.evidence = evidence(
-            &|v| matches!(v, Verdict::Family),
-            Relation::Contradicts,
-            &verdicts,
-        );
-        "contradicted_family_member"
-    } else {
-        claim.status = ClaimStatus::Unsupported;
-        // A sentence that would support the claim but for its date says the most.
-        let related = verdicts
-            .iter()
-            .find(|v| matches!(v.0, Verdict::AfterRequest(_)))
-            .or_else(|| verdicts.iter().find(|v| !matches!(v.0, Verdict::Weak)));
-        let (rule, reason) = match related {
-            Some((Verdict::AfterRequest(why), _, _)) => (
-                "unsupported_support_after_request",
-                format!("the only support is later than the request: {why}"),
-            ),
-            Some((Verdict::MissingNumber(n), _, s)) => (
-                "unsupported_number_not_confirmed",
-                format!(
-                    "{} p.{} mentions it but does not confirm {}",
-                    s.span.doc_id,
-                    s.span.page,
-                    n.trim()
-                ),
-            ),
-            Some((Verdict::Hypothetical, _, s)) => (
-                "unsupported_only_planned",
-                format!(
-                    "{} p.{} only plans, requests or suspects it: \"{}\"",
-                    s.span.doc_id,
-                    s.span.page,
-                    short(&s.span.quote)
-                ),
-            ),
-            _ => (
-                "unsupported_no_support",
-                format!("no support found in the {n_docs} clinical document(s) of this case"),
-            ),
-        };
-        claim.reason = reason;
-        claim.evidence = evidence(
-            &|v| !matches!(v, Verdict::Weak),
-            Relation::Related,
-            &verdicts,
-        );
-        rule
     }
 }
 

@@ -13,17 +13,24 @@ impl Checker {
         let concepts = a
             .concepts
             .iter()
-            .map(|&(entry, _, _, cs, ce)| {
-                let e = &self.lex.entries[entry];
-                TraceConcept {
-                    id: e.id.clone(),
-                    kind: e.kind.to_string(),
-                    text: pa_types::text::char_slice(text, cs, ce)
-                        .unwrap_or_default()
-                        .to_string(),
-                    context: context_flags(&self.assess(a, text, cs, ce)),
-                }
-            })
+            .map(
+                |&crate::ConceptMention {
+                     entry,
+                     start: cs,
+                     end: ce,
+                     ..
+                 }| {
+                    let e = &self.lex.entries[entry];
+                    TraceConcept {
+                        id: e.id.clone(),
+                        kind: e.kind.to_string(),
+                        text: pa_types::text::char_slice(text, cs, ce)
+                            .unwrap_or_default()
+                            .to_string(),
+                        context: context_flags(&self.assess(a, text, cs, ce)),
+                    }
+                },
+            )
             .collect();
         let numbers = a
             .quantities
@@ -53,7 +60,7 @@ impl Checker {
             concepts,
             numbers,
             dates,
-            words: a.words.iter().map(|w| w.0.clone()).collect(),
+            words: a.words.iter().map(|w| w.stem.clone()).collect(),
             ..ClaimTrace::default()
         }
     }

@@ -114,8 +114,8 @@ impl<'s> CaseView<'s> {
         let mut case_concepts = HashSet::new();
         for (s, a) in clinical.iter().zip(&analyses) {
             for c in &a.concepts {
-                if affirmed(&checker.assess(a, &s.span.quote, c.3, c.4)) {
-                    case_concepts.insert(c.0);
+                if affirmed(&checker.assess(a, &s.span.quote, c.start, c.end)) {
+                    case_concepts.insert(c.entry);
                 }
             }
         }
@@ -410,8 +410,8 @@ impl<'s> CaseView<'s> {
         if !r.concepts.is_empty() {
             let wanted = self.wanted(&r.concepts);
             let hit = a.concepts.iter().find(|c| {
-                wanted.iter().any(|&w| checker.lex.satisfies(w, c.0))
-                    && !(current && Some(c.0) == self.requested)
+                wanted.iter().any(|&w| checker.lex.satisfies(w, c.entry))
+                    && !(current && Some(c.entry) == self.requested)
             });
             let Some(hit) = hit else {
                 return Outcome::Nothing;
@@ -420,16 +420,16 @@ impl<'s> CaseView<'s> {
             // drug in use: for concurrent use, the class name alone needs
             // words of current use; a named member drug needs none.
             if current
-                && checker.lex.entries[hit.0].kind == ConceptKind::DrugClass
+                && checker.lex.entries[hit.entry].kind == ConceptKind::DrugClass
                 && !CURRENT_USE.is_match(q)
             {
                 return Outcome::Nothing;
             }
-            let ctx = checker.assess(a, q, hit.3, hit.4);
-            let name = checker.lex.entries[hit.0]
+            let ctx = checker.assess(a, q, hit.start, hit.end);
+            let name = checker.lex.entries[hit.entry]
                 .label
                 .clone()
-                .unwrap_or_else(|| checker.lex.entries[hit.0].id.replace('_', " "));
+                .unwrap_or_else(|| checker.lex.entries[hit.entry].id.replace('_', " "));
             // A negative result needs a result: "no TB screening has been done"
             // negates the test, it does not report it negative.
             if r.expect_negative && NOT_DONE.is_match(q) {
@@ -575,11 +575,11 @@ impl<'s> CaseView<'s> {
         let mut within = Vec::new();
         for s in self.all {
             let a = self.checker.analyze(&s.span.quote);
-            if !a
-                .concepts
-                .iter()
-                .any(|c| wanted.iter().any(|&w| self.checker.lex.satisfies(w, c.0)))
-            {
+            if !a.concepts.iter().any(|c| {
+                wanted
+                    .iter()
+                    .any(|&w| self.checker.lex.satisfies(w, c.entry))
+            }) {
                 continue;
             }
             let ds = patient::doses(&s.span.quote, u);
@@ -740,17 +740,17 @@ impl<'s> CaseView<'s> {
         let mut found: Vec<(usize, &Sentence)> = Vec::new();
         for (s, a) in self.clinical.iter().zip(&self.analyses) {
             for c in &a.concepts {
-                let e = &lex.entries[c.0];
-                if c.0 == class
+                let e = &lex.entries[c.entry];
+                if c.entry == class
                     || e.kind == ConceptKind::DrugClass
-                    || Some(c.0) == self.requested
-                    || !lex.satisfies(class, c.0)
-                    || found.iter().any(|f| f.0 == c.0)
+                    || Some(c.entry) == self.requested
+                    || !lex.satisfies(class, c.entry)
+                    || found.iter().any(|f| f.0 == c.entry)
                 {
                     continue;
                 }
-                if affirmed(&self.checker.assess(a, &s.span.quote, c.3, c.4)) {
-                    found.push((c.0, s));
+                if affirmed(&self.checker.assess(a, &s.span.quote, c.start, c.end)) {
+                    found.push((c.entry, s));
                 }
             }
         }

@@ -327,9 +327,9 @@ impl CaseIndications {
             let a = checker.analyze(&s.span.quote);
             let mut mine = HashSet::new();
             for c in &a.concepts {
-                let ctx = checker.assess(&a, &s.span.quote, c.3, c.4);
+                let ctx = checker.assess(&a, &s.span.quote, c.start, c.end);
                 if !(ctx.negated || ctx.family) {
-                    mine.insert(c.0);
+                    mine.insert(c.entry);
                 }
             }
             concepts.extend(mine.iter().copied());

@@ -1,0 +1,919 @@
+//! What one candidate sentence says about one claim: how much of the claim it
+//! covers (key terms, dates, numbers), then the context of each matched
+//! mention on both sides, the numbers, the grades, and what the claim needs
+//! named. [`Checker::verify`] runs these steps in order; the first that decides
+//! gives the verdict.
+
+use std::collections::HashSet;
+
+use pa_types::text::{stem, tokenize};
+use pa_types::{ClaimType, ConceptKind, Sentence};
+
+use super::*;
+
+/// A verdict with the coverage it was reached at and the trace rule that decided it.
+pub(crate) type Outcome = (Verdict, f32, &'static str);
+
+/// The claim and one candidate sentence, each with its analysis.
+#[derive(Clone, Copy)]
+struct Pair<'s> {
+    claim: &'s Sentence,
+    a: &'s Analysis,
+    cand: &'s Sentence,
+    b: &'s Analysis,
+}
+
+/// The claim's key terms that a candidate repeats.
+struct Overlap<'s> {
+    matched: Vec<ConceptMatch>,
+    words: Vec<&'s KeyWord>,
+    /// Keys of the claim's dates the candidate gives too (`d<i>`).
+    date_keys: Vec<String>,
+    /// Keys of the claim's numbers the candidate repeats (`n<number>`).
+    same_numbers: Vec<String>,
+}
+
+/// How a relevant candidate meets the claim.
+struct Relevance<'s> {
+    matched: Vec<ConceptMatch>,
+    matched_words: Vec<&'s KeyWord>,
+    /// Weighted share of the claim's key terms the candidate matches.
+    cov: f32,
+    /// Relevant by its key terms (not only by naming a single-term claim's one term).
+    by_key_terms: bool,
+    /// The candidate denies a finding or condition the claim asserts.
+    denies_finding: bool,
+}
+
+/// A matched mention: its claim positions (the first, then any other mention
+/// of the same word or concept) and its candidate position.
+struct MatchedMention {
+    claim_at: Vec<(usize, usize)>,
+    cand: (usize, usize),
+    /// The mention is of a test, whose polarity is its result.
+    test: bool,
+}
+
+/// What the matched mentions' context says, when none decided.
+#[derive(Default)]
+struct MentionContext {
+    /// A mention is about a relative in the candidate, not in the claim.
+    family: bool,
+    /// A mention is about the patient on both sides.
+    patients_own: bool,
+    /// A mention is hypothetical or uncertain in the candidate only.
+    hypothetical: bool,
+}
+
+/// "<doc> p.<n> <what>: "<the candidate, shortened>"", as a contradiction.
+fn contradicts(p: Pair<'_>, cov: f32, where_: &str, what: &str, rule: &'static str) -> Outcome {
+    let why = format!("{where_} {what}: \"{}\"", short(&p.cand.span.quote));
+    (Verdict::Contradicts(why), cov, rule)
+}
+
+/// The plain numbers of a sentence (two digits or more, not part of a date).
+fn plain_numbers(x: &Analysis) -> HashSet<String> {
+    x.tokens
+        .iter()
+        .filter(|t| t.norm.len() >= 2 && t.norm.chars().all(|c| c.is_ascii_digit() || c == '.'))
+        .filter(|t| {
+            !x.dates
+                .iter()
+                .any(|d| t.start >= d.at && t.start < d.at + 10)
+        })
+        .map(|t| t.norm.clone())
+        .collect()
+}
+
+impl Checker {
+    /// What `cand` says about the claim sentence `claim` (analysed as `a`).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn verify(
+        &self,
+        claim: &Sentence,
+        a: &Analysis,
+        claim_type: ClaimType,
+        cand: &Sentence,
+        b: &Analysis,
+        doc: CandidateDoc<'_>,
+        parts: &mut Parts,
+    ) -> Outcome {
+        let p = Pair { claim, a, cand, b };
+        let rel = match self.relevance(p, parts) {
+            Ok(rel) => rel,
+            Err(outcome) => return outcome,
+        };
+        let cov = rel.cov;
+        let where_ = format!("{} p.{}", cand.span.doc_id, cand.span.page);
+        if let Some(outcome) = self.negative_form(p, &rel, &where_) {
+            return outcome;
+        }
+        let mentions = self.mention_positions(p, &rel);
+        let context = match self.weigh_mentions(p, claim_type, &rel, &mentions, &where_) {
+            Ok(context) => context,
+            Err(outcome) => return outcome,
+        };
+        if let Some(rule) = self.point_not_named(p, &rel) {
+            return (Verdict::Weak, cov, rule);
+        }
+        let (mut missing, strong) = match self.compare_numbers(
+            claim,
+            a,
+            cand,
+            b,
+            doc.request,
+            doc.date,
+            &rel.matched,
+            &where_,
+            parts,
+        ) {
+            Ok(n) => n,
+            Err((v, rule)) => return (v, cov, rule),
+        };
+        if let Some(outcome) = self.graded_otherwise(p, claim_type, &rel, &mentions, &where_) {
+            return outcome;
+        }
+        if let Some(outcome) = self.drugs_counted(p, cov, &where_, &mut missing) {
+            return outcome;
+        }
+        // A claim that names a test, a treatment or a specialist is supported
+        // only by a sentence that names it too ("EMG confirms radiculopathy" is
+        // not supported by "lumbar radiculopathy").
+        let named = is_named_kind;
+        // (A treatment the claim says was never used need not be named.)
+        let names_one = self.names_named(a, &claim.span.quote);
+        // The document's title names it for all its sentences: every line of a
+        // CT report is about the CT.
+        let matched_one = rel
+            .matched
+            .iter()
+            .any(|m| named(self.lex.entries[m.entry].kind))
+            || a.concepts.iter().any(|c| {
+                named(self.lex.entries[c.entry].kind)
+                    && doc.head.iter().any(|&h| self.lex.satisfies(c.entry, h))
+            });
+        parts.names_named = matched_one;
+        if context.family && !context.patients_own {
+            return (Verdict::Family, cov, "family");
+        }
+        if context.hypothetical {
+            return (Verdict::Hypothetical, cov, "hypothetical");
+        }
+        if let Some(m) = missing {
+            return (Verdict::MissingNumber(m), cov, "number_not_confirmed");
+        }
+        // A negative list ("no history of CHF, COPD or opioid use") is
+        // supported by a note that negates most of it.
+        let negative_claim = rel.matched.iter().any(|m| {
+            self.assess(a, &claim.span.quote, m.claim.0, m.claim.1)
+                .negated
+        });
+        if names_one && !matched_one && !strong && !negative_claim {
+            return (Verdict::Weak, cov, "named_test_or_treatment_not_matched");
+        }
+        if cov >= self.opts.support_coverage {
+            (Verdict::Supports, cov, "coverage")
+        } else if strong {
+            (Verdict::Supports, cov, "strong_match")
+        } else {
+            (Verdict::Weak, cov, "coverage_below_threshold")
+        }
+    }
+
+    /// The claim's key terms the candidate repeats: concepts, content words
+    /// (also through an abbreviation's senses), dates and numbers.
+    fn overlap<'s>(&self, p: Pair<'s>) -> Overlap<'s> {
+        let Pair { a, b, cand, .. } = p;
+        let cand_words: HashSet<&str> = b.tokens.iter().map(|t| t.norm.as_str()).collect();
+        // The candidate's stems, with its abbreviations read as their senses.
+        let mut cand_stems: HashSet<String> = b.tokens.iter().map(|t| stem(&t.norm)).collect();
+        cand_stems.extend(b.alt_stems.iter().cloned());
+        let matched = self.match_concepts(a, cand, b, &cand_stems);
+        let claim_senses = |w: &KeyWord| {
+            a.expansions
+                .iter()
+                .filter(|(i, _)| a.tokens[*i].start == w.start)
+                .flat_map(|(_, senses)| senses.iter())
+                .any(|sense| sense.iter().all(|x| cand_stems.contains(x)))
+        };
+        let words: Vec<&KeyWord> = a
+            .words
+            .iter()
+            .filter(|w| {
+                cand_stems.contains(&w.stem)
+                    || cand_words.contains(w.stem.as_str())
+                    || claim_senses(w)
+            })
+            .collect();
+        // A date of the claim that the candidate gives too is one more matched word.
+        let date_keys: Vec<String> = a
+            .dates
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| b.dates.iter().any(|e| d.same_as(e)))
+            .map(|(i, _)| format!("d{i}"))
+            .collect();
+        // So is a number of the claim the candidate repeats ("NOSE score 75"
+        // against "NOSE score today: 75/100"; "2019" against "dx 2019").
+        let same_numbers: Vec<String> = plain_numbers(a)
+            .intersection(&plain_numbers(b))
+            .map(|n| format!("n{n}"))
+            .collect();
+        Overlap {
+            matched,
+            words,
+            date_keys,
+            same_numbers,
+        }
+    }
+
+    /// Does the candidate bear on the claim at all, and how much of it does it
+    /// cover? `Err` with a weak outcome when it does not. On success the matched
+    /// terms go to `parts`.
+    fn relevance<'s>(&self, p: Pair<'s>, parts: &mut Parts) -> Result<Relevance<'s>, Outcome> {
+        let Pair { claim, a, cand, b } = p;
+        let Overlap {
+            matched,
+            words: matched_words,
+            date_keys,
+            same_numbers,
+        } = self.overlap(p);
+        let matched_dates = date_keys.len() + same_numbers.len();
+        let nc = a.concepts.len() as f32;
+        let nw = a.words.len() as f32;
+        let denom = CONCEPT_WEIGHT * nc + nw;
+        if denom == 0.0 {
+            return Err((Verdict::Weak, 0.0, "no_key_terms"));
+        }
+        let cov = ((CONCEPT_WEIGHT * matched.len() as f32
+            + matched_words.len() as f32
+            + matched_dates as f32)
+            / denom)
+            .min(1.0);
+        // A specific concept (a drug, a therapy, a measure, a test) carries a claim
+        // on its own; otherwise a third of the key terms must match.
+        // (A sentence that denies a concept of the claim in so many words,
+        // "5/5 strength" against "weakness", carries it too.)
+        let head = matched.iter().any(|m| {
+            m.cand.is_none()
+                || matches!(
+                    self.lex.entries[m.entry].kind,
+                    ConceptKind::Drug
+                        | ConceptKind::DrugClass
+                        | ConceptKind::Therapy
+                        | ConceptKind::Measure
+                        | ConceptKind::Test
+                )
+        });
+        let same_code = a.codes.iter().any(|c| b.codes.contains(c));
+        // A candidate giving a value of a kind the claim must see confirmed
+        // (a result unit, a measure, a score), with two key words in common,
+        // bears on the claim: its value is compared ("resection weight 700 g"
+        // against "estimated resection 450 g").
+        let same_result_kind = a.quantities.iter().any(|q| {
+            self.number_required(a, &q.kind) && b.quantities.iter().any(|f| f.kind == q.kind)
+        });
+        // A claim with a single key term ("daily headaches for six months")
+        // is borne on by a sentence that names it.
+        let single_term = nc + nw == 1.0 && cov >= 1.0;
+        // The sentence denies a finding or condition the claim asserts
+        // ("Denies joint pain, morning stiffness" against "arthritis with
+        // morning stiffness"): it bears on the claim at head coverage.
+        let denies_finding = matched.iter().any(|m| {
+            matches!(
+                self.lex.entries[m.entry].kind,
+                ConceptKind::Finding | ConceptKind::Condition
+            ) && m.cand.is_some_and(|(s2, e2)| {
+                self.assess(b, &cand.span.quote, s2, e2).negated
+                    && !self
+                        .assess(a, &claim.span.quote, m.claim.0, m.claim.1)
+                        .negated
+            })
+        });
+        let by_key_terms = same_code
+            || (denies_finding && cov >= MIN_COVERAGE_WITH_HEAD)
+            || (same_result_kind && matched_words.len() + matched_dates >= 2)
+            || (cov >= MIN_COVERAGE
+                && (!matched.is_empty() || matched_words.len() + matched_dates >= 2))
+            || (head && cov >= MIN_COVERAGE_WITH_HEAD);
+        if !by_key_terms && !single_term {
+            return Err((Verdict::Weak, cov, "not_relevant"));
+        }
+        parts.terms = matched
+            .iter()
+            .map(|m| (format!("c{}", m.entry), CONCEPT_WEIGHT))
+            .chain(matched_words.iter().map(|w| (format!("w{}", w.start), 1.0)))
+            .chain(date_keys.into_iter().chain(same_numbers).map(|k| (k, 1.0)))
+            .collect();
+        Ok(Relevance {
+            matched,
+            matched_words,
+            cov,
+            by_key_terms,
+            denies_finding,
+        })
+    }
+
+    /// Negative forms ("strength 5/5" against "weakness") say otherwise, when
+    /// they are about the same treatment: "adherent to her inhaler" is not
+    /// denied by "stopped taking sertraline" (the claim names a treatment the
+    /// sentence does not, and the sentence names another).
+    fn negative_form(&self, p: Pair<'_>, rel: &Relevance<'_>, where_: &str) -> Option<Outcome> {
+        if !rel.matched.iter().any(|m| m.cand.is_none()) {
+            return None;
+        }
+        let claim_treatments: Vec<usize> =
+            p.a.concepts
+                .iter()
+                .map(|c| c.entry)
+                .filter(|&e| self.is_treatment(e))
+                .collect();
+        let another_treatment = !claim_treatments.is_empty()
+            && !claim_treatments
+                .iter()
+                .any(|&e| rel.matched.iter().any(|m| m.entry == e))
+            && p.b.concepts.iter().any(|c| self.is_treatment(c.entry));
+        if another_treatment {
+            return Some((Verdict::Weak, rel.cov, "negative_form_of_another_treatment"));
+        }
+        Some(contradicts(
+            p,
+            rel.cov,
+            where_,
+            "says otherwise",
+            "negative_form",
+        ))
+    }
+
+    /// Each matched mention, to weigh its context on both sides. Without a
+    /// lexicon concept, every matched word is a mention to assess: in "Family
+    /// history: father with colon cancer", "history" is outside the
+    /// experiencer's scope but "colon" and "cancer" are inside it.
+    fn mention_positions(&self, p: Pair<'_>, rel: &Relevance<'_>) -> Vec<MatchedMention> {
+        let Pair { a, b, .. } = p;
+        if !rel.matched.is_empty() {
+            return rel
+                .matched
+                .iter()
+                .filter_map(|m| {
+                    let again = a.repeats.iter().filter(|r| r.entry == m.entry);
+                    let claim_at = std::iter::once(m.claim)
+                        .chain(again.map(|r| (r.start, r.end)))
+                        .collect();
+                    let test = self.lex.entries[m.entry].kind == ConceptKind::Test;
+                    m.cand.map(|cand| MatchedMention {
+                        claim_at,
+                        cand,
+                        test,
+                    })
+                })
+                .collect();
+        }
+        rel.matched_words
+            .iter()
+            // Words that only place a mention in time ("History of
+            // pancreatitis?" against "No hx pancreatitis") carry no polarity.
+            .filter(|w| !TIME_WORDS.contains(&w.stem.as_str()))
+            // A result word is the polarity of what it follows, not a
+            // mention to weigh ("ER positive (90%), HER2 negative").
+            .filter(|w| {
+                !POSITIVE_RESULT_WORDS.contains(&w.stem.as_str())
+                    && !NEGATIVE_RESULT_WORDS.contains(&w.stem.as_str())
+            })
+            .filter_map(|w| {
+                // The word as written, or the abbreviation that stands for it.
+                let t = b
+                    .tokens
+                    .iter()
+                    .find(|t| stem(&t.norm) == w.stem || t.norm == w.stem)
+                    .or_else(|| {
+                        b.expansions
+                            .iter()
+                            .find(|(_, senses)| senses.iter().flatten().any(|x| *x == w.stem))
+                            .map(|(j, _)| &b.tokens[*j])
+                    })?;
+                let same = a
+                    .words
+                    .iter()
+                    .filter(|o| o.stem == w.stem && o.start != w.start);
+                let claim_at = std::iter::once((w.start, w.end))
+                    .chain(same.map(|o| (o.start, o.end)))
+                    .collect();
+                Some(MatchedMention {
+                    claim_at,
+                    cand: (t.start, t.end),
+                    test: false,
+                })
+            })
+            .collect()
+    }
+
+    /// The context of each matched mention, claim side against candidate side:
+    /// declined, opposite polarity, results, relatives. `Err` with the outcome
+    /// when one decides; otherwise what the mentions say of family and
+    /// hypothesis.
+    fn weigh_mentions(
+        &self,
+        p: Pair<'_>,
+        claim_type: ClaimType,
+        rel: &Relevance<'_>,
+        mentions: &[MatchedMention],
+        where_: &str,
+    ) -> Result<MentionContext, Outcome> {
+        let Pair { claim, a, cand, b } = p;
+        let cov = rel.cov;
+        let mut context = MentionContext::default();
+        for &MatchedMention {
+            ref claim_at,
+            cand: bpos,
+            test,
+        } in mentions
+        {
+            let cpos = claim_at[0];
+            let ca = self.assess(a, &claim.span.quote, cpos.0, cpos.1);
+            let cb = self.assess(b, &cand.span.quote, bpos.0, bpos.1);
+            if cb.declined
+                && !ca.declined
+                && (claim_type == ClaimType::PriorTreatment || !ca.negated)
+            {
+                return Err((
+                    Verdict::Contradicts(format!(
+                        "{where_}: the patient declined it, so it was not tried: \"{}\"",
+                        short(&cand.span.quote)
+                    )),
+                    cov,
+                    "declined",
+                ));
+            }
+            // A claim that names it twice, once each way ("no headache history
+            // before; this new headache pattern"), is not contradicted by a
+            // note that agrees with one of its mentions.
+            let agrees_elsewhere = claim_at[1..]
+                .iter()
+                .any(|q| self.assess(a, &claim.span.quote, q.0, q.1).negated == cb.negated);
+            // A test's polarity is its result. A claim that gives a result is not
+            // borne on by a sentence that only names the test ("labs drawn today:
+            // urine hCG"), and a claim that only names it is not opposed by its
+            // result. ("No MRI was done" gives no result: it still opposes "the
+            // MRI showed ...".)
+            let (claim_result, cand_result) = (
+                result_of(ca.negated, &claim.span.quote),
+                result_of(cb.negated, &cand.span.quote),
+            );
+            // A result that is neither ("QuantiFERON: INDETERMINATE") confirms
+            // no claimed result: it says otherwise.
+            if test
+                && claim_result.is_some()
+                && !cb.hypothetical
+                && states_result(&cand.span.quote, UNCLEAR_RESULT_WORDS)
+            {
+                return Err(contradicts(
+                    p,
+                    cov,
+                    where_,
+                    "gives no clear result",
+                    "unclear_result",
+                ));
+            }
+            // (A test still pending says so: its verdict is the hypothetical one.)
+            if test && claim_result.is_some() && cand_result.is_none() && !cb.hypothetical {
+                return Err((Verdict::Weak, cov, "test_without_result"));
+            }
+            let no_result = test && claim_result.is_none() && cand_result.is_some();
+            if cb.negated != ca.negated && !cb.hypothetical && !agrees_elsewhere && !no_result {
+                return Err(self.opposite_polarity(p, rel, where_));
+            }
+            // Both about family, but about different relatives ("suicide in his
+            // father" against "paternal uncle completed suicide").
+            if ca.family && cb.family {
+                let (x, y) = (relatives(&claim.span.quote), relatives(&cand.span.quote));
+                if !x.is_empty() && !y.is_empty() && x.is_disjoint(&y) {
+                    return Err(contradicts(
+                        p,
+                        cov,
+                        where_,
+                        "names another relative",
+                        "another_relative",
+                    ));
+                }
+            }
+            context.family |= cb.family && !ca.family;
+            // A matched mention about the patient in the same sentence ("cannot
+            // stand to cook; daughter drops off meals"): the sentence is not only
+            // about a relative.
+            context.patients_own |= !cb.family && !ca.family;
+            context.hypothetical |=
+                (cb.hypothetical || cb.uncertain) && !(ca.hypothetical || ca.uncertain);
+        }
+        Ok(context)
+    }
+
+    /// A mention of opposite polarity. It contradicts only a statement matched
+    /// as closely as a support would need; a loose match says nothing. (Nor
+    /// does a sentence that shares only the claim's one key term: "no headache
+    /// history before 2025" says nothing of "daily headaches for six months".)
+    fn opposite_polarity(&self, p: Pair<'_>, rel: &Relevance<'_>, where_: &str) -> Outcome {
+        let cov = rel.cov;
+        if !rel.by_key_terms || (cov < self.opts.support_coverage && !rel.denies_finding) {
+            return (Verdict::Weak, cov, "opposite_polarity_loose_match");
+        }
+        // A loosely matched denial ("no severe hypoglycemia requiring
+        // assistance" against "recurrent hypoglycemia below 54 mg/dL")
+        // may be about a variant: it yields to a supporting sentence.
+        if cov < self.opts.support_coverage {
+            let why = format!("{where_} says otherwise: \"{}\"", short(&p.cand.span.quote));
+            return (Verdict::Denies(why), cov, "denied_finding");
+        }
+        contradicts(p, cov, where_, "says otherwise", "opposite_polarity")
+    }
+
+    /// The claim's point that the candidate does not name, as the weak rule:
+    /// the effect of "X caused <effect>", or a test whose result the claim gives.
+    fn point_not_named(&self, p: Pair<'_>, rel: &Relevance<'_>) -> Option<&'static str> {
+        let Pair { claim, a, .. } = p;
+        // "X caused <effect>": the effect is the claim's point. A sentence about
+        // X that does not name it ("rosuvastatin: myalgias, CK normal" against
+        // "rosuvastatin caused rhabdomyolysis") does not bear the claim out.
+        if let Some(at) = caused_effect(a) {
+            let named = rel.matched_words.iter().any(|w| w.start == at)
+                || rel
+                    .matched
+                    .iter()
+                    .any(|m| m.claim.0 <= at && at < m.claim.1);
+            if !named {
+                return Some("effect_not_named");
+            }
+        }
+        // A result the claim gives for a test ("her urine hCG was negative") is
+        // borne out only by a sentence that names that test, whatever else it
+        // shares with the claim (a visit, a date).
+        let unnamed_test = a.concepts.iter().any(|c| {
+            self.lex.entries[c.entry].kind == ConceptKind::Test
+                && !rel.matched.iter().any(|m| m.entry == c.entry)
+                && {
+                    let ca = self.assess(a, &claim.span.quote, c.start, c.end);
+                    result_of(ca.negated, &claim.span.quote).is_some()
+                }
+        });
+        unnamed_test.then_some("test_not_named")
+    }
+
+    /// Grades written on both sides that do not overlap: severity, levels of
+    /// assistance, and a failure the candidate describes as a response.
+    fn graded_otherwise(
+        &self,
+        p: Pair<'_>,
+        claim_type: ClaimType,
+        rel: &Relevance<'_>,
+        mentions: &[MatchedMention],
+        where_: &str,
+    ) -> Option<Outcome> {
+        let Pair { claim, cand, b, .. } = p;
+        if !rel.by_key_terms || rel.cov < self.opts.support_coverage {
+            return None;
+        }
+        let otherwise =
+            |what: &str, rule: &'static str| Some(contradicts(p, rel.cov, where_, what, rule));
+        // Severity written on both sides that does not overlap ("severe
+        // persistent asthma" against "mild intermittent asthma").
+        for m in mentions {
+            let (c1, s2) = (m.claim_at[0].0, m.cand.0);
+            let (Some(c), Some(f)) = (
+                severity_before(&claim.span.quote, c1),
+                severity_before(&cand.span.quote, s2),
+            ) else {
+                continue;
+            };
+            if c.1 < f.0 || f.1 < c.0 {
+                return otherwise("grades it otherwise", "severity_differs");
+            }
+        }
+        // Levels of assistance are an ordinal scale: "max assist x2" is not
+        // "mod A x1". A sentence that grades the same activity otherwise says
+        // otherwise (the latest one decides, in `decide`).
+        let (x, y) = (
+            assist_levels(&claim.span.quote),
+            assist_levels(&cand.span.quote),
+        );
+        if !x.is_empty() && !y.is_empty() && x.is_disjoint(&y) {
+            return otherwise("grades the assistance otherwise", "assist_level_differs");
+        }
+        // A treatment the claim says failed, which the sentence says works
+        // ("failed methotrexate" against "doing well on methotrexate").
+        if claim_type == ClaimType::PriorTreatment
+            && TREATMENT_FAILED.is_match(&claim.span.quote)
+            && !TREATMENT_FAILED.is_match(&cand.span.quote)
+            && works(&cand.span.quote)
+            && rel.matched.iter().any(|m| {
+                self.is_treatment(m.entry)
+                    && m.cand.is_some_and(|(s2, e2)| {
+                        let cb = self.assess(b, &cand.span.quote, s2, e2);
+                        !cb.negated && !cb.hypothetical && !cb.family
+                    })
+            })
+        {
+            return otherwise(
+                "describes a response to it, not a failure",
+                "response_not_failure",
+            );
+        }
+        None
+    }
+
+    /// "three medications": the candidate must name that many distinct drugs.
+    /// One that names none leaves the count unconfirmed (`missing`).
+    fn drugs_counted(
+        &self,
+        p: Pair<'_>,
+        cov: f32,
+        where_: &str,
+        missing: &mut Option<String>,
+    ) -> Option<Outcome> {
+        let n = drug_count(&p.claim.span.quote)?;
+        let named: HashSet<usize> =
+            p.b.concepts
+                .iter()
+                .filter(|c| self.lex.entries[c.entry].kind == ConceptKind::Drug)
+                .map(|c| c.entry)
+                .collect();
+        if named.is_empty() {
+            missing.get_or_insert_with(|| format!("{n} medications"));
+            None
+        } else if named.len() < n {
+            Some((
+                Verdict::Contradicts(format!(
+                    "{{assertion}}: {n} medications; {where_} names {}: \"{}\"",
+                    named.len(),
+                    short(&p.cand.span.quote)
+                )),
+                cov,
+                "fewer_drugs_named",
+            ))
+        } else {
+            None
+        }
+    }
+
+    /// The claim's concepts that the candidate matches: by a concept that
+    /// satisfies it (a class by its members), by one of its negative forms
+    /// (then without a candidate range), or spelled out in words or through an
+    /// abbreviation ("HA" for headache).
+    fn match_concepts(
+        &self,
+        a: &Analysis,
+        cand: &Sentence,
+        b: &Analysis,
+        cand_stems: &HashSet<String>,
+    ) -> Vec<ConceptMatch> {
+        let cand_lower = pa_types::text::squash(&cand.span.quote);
+        // Concepts: each claim concept is matched by a candidate concept it is
+        // satisfied by, or by one of its negative forms.
+        let mut matched: Vec<ConceptMatch> = Vec::new();
+        for &ConceptMention {
+            entry: ce,
+            start: cs,
+            end: cend,
+            ..
+        } in &a.concepts
+        {
+            // A negative form first: its words may hold a term of the concept
+            // ("poor adherence" holds "adherence").
+            let negative = self.lex.entries[ce]
+                .negative_forms
+                .iter()
+                .any(|f| cand_lower.contains(&f.to_lowercase()));
+            if negative {
+                matched.push(ConceptMatch {
+                    entry: ce,
+                    claim: (cs, cend),
+                    cand: None,
+                });
+            } else if let Some(&ConceptMention {
+                start: s2, end: e2, ..
+            }) = b
+                .concepts
+                .iter()
+                .find(|bc| self.lex.satisfies(ce, bc.entry))
+            {
+                matched.push(ConceptMatch {
+                    entry: ce,
+                    claim: (cs, cend),
+                    cand: Some((s2, e2)),
+                });
+            }
+        }
+        // A claim concept the candidate names only in words or through an
+        // abbreviation ("HA" for headache): every content word of one of its
+        // multi-word or long terms is there.
+        for &ConceptMention {
+            entry: ce,
+            start: cs,
+            end: cend,
+            ..
+        } in &a.concepts
+        {
+            if matched.iter().any(|m| m.entry == ce) {
+                continue;
+            }
+            // A drug known only to the drug vocabulary has no terms: its
+            // generic name is its term ("Pred" read as prednisone).
+            let entry = &self.lex.entries[ce];
+            let own_name = [entry.id.clone()];
+            let terms = if entry.terms.is_empty() {
+                &own_name[..]
+            } else {
+                &entry.terms[..]
+            };
+            let spelled = terms.iter().find_map(|term| {
+                let stems: Vec<String> = tokenize(term)
+                    .iter()
+                    .map(|t| stem(&t.norm))
+                    .filter(|w| !STOPWORDS.contains(&w.as_str()))
+                    .collect();
+                ((stems.len() >= 2 || term.len() >= 5)
+                    && !stems.is_empty()
+                    && stems.iter().all(|w| cand_stems.contains(w)))
+                .then_some(stems)
+            });
+            let Some(stems) = spelled else {
+                continue;
+            };
+            // Context is read at the first candidate token that carries the term.
+            let at = b.tokens.iter().enumerate().find(|(j, t)| {
+                stems.contains(&stem(&t.norm))
+                    || b.expansions.iter().any(|(k, senses)| {
+                        k == j && senses.iter().flatten().any(|x| stems.contains(x))
+                    })
+            });
+            if let Some((_, t)) = at {
+                matched.push(ConceptMatch {
+                    entry: ce,
+                    claim: (cs, cend),
+                    cand: Some((t.start, t.end)),
+                });
+            }
+        }
+        matched
+    }
+
+    /// The claim's numbers against the candidate's: `Ok((first required number
+    /// the candidate does not give, a value or a treatment's length agrees))`,
+    /// or `Err` with the verdict when a value differs.
+    #[allow(clippy::too_many_arguments)]
+    fn compare_numbers(
+        &self,
+        claim: &Sentence,
+        a: &Analysis,
+        cand: &Sentence,
+        b: &Analysis,
+        request: Option<(u32, u32, u32)>,
+        cand_date: Option<(u32, u32, u32)>,
+        matched: &[ConceptMatch],
+        where_: &str,
+        parts: &mut Parts,
+    ) -> Result<(Option<String>, bool), (Verdict, &'static str)> {
+        // Numbers, compared per kind as sets: several durations in one sentence
+        // usually describe different things, so one agreeing pair is enough.
+        let mut missing = None;
+        let mut strong = a.codes.iter().any(|c| b.codes.contains(c));
+        let mut groups: Vec<&QKind> = Vec::new();
+        for q in &a.quantities {
+            if !groups.contains(&&q.kind) {
+                groups.push(&q.kind);
+            }
+        }
+        // "naproxen since 06/02/2026" before a request of 09/15/2026 is a duration
+        // of 105 days, for a claim of "more than 3 months".
+        let b_quantities = with_since_duration(&cand.span.quote, b, request);
+        // A claim dated otherwise than the candidate is about another time: its
+        // values are not compared ("LDL 112 on 01/29" against "LDL 128 (10/2025)").
+        let b_dates = candidate_dates(a, b, cand_date);
+        let other_time = !a.dates.is_empty()
+            && !b_dates.is_empty()
+            && !a.dates.iter().any(|d| b_dates.iter().any(|e| d.same_as(e)));
+        let is_dose = |k: &QKind| matches!(k, QKind::Unit(u) if !unit_is_result(u));
+        // A dose of a past course ("both tapers failed below 15 mg") and the
+        // current dose ("currently prednisone 20 mg") are of other times.
+        let dose_in_other_time = || {
+            matched.iter().filter(|m| self.is_drug(m.entry)).any(|m| {
+                m.cand.is_some_and(|(s2, e2)| {
+                    self.assess(a, &claim.span.quote, m.claim.0, m.claim.1)
+                        .historical
+                        != self.assess(b, &cand.span.quote, s2, e2).historical
+                })
+            })
+        };
+        for kind in groups {
+            let claimed: Vec<&Quantity> = a.quantities.iter().filter(|q| &q.kind == kind).collect();
+            if let QKind::Unit(_) = kind {
+                // A value already bound to a measure is checked as that measure.
+                let bound = claimed.iter().all(|q| {
+                    a.quantities
+                        .iter()
+                        .any(|m| matches!(m.kind, QKind::Measure(_)) && m.value == q.value)
+                });
+                if bound {
+                    continue;
+                }
+            }
+            let found: Vec<&Quantity> = b_quantities.iter().filter(|f| &f.kind == kind).collect();
+            if found.is_empty() {
+                let uncounted = matches!(kind, QKind::Count(noun)
+                    if claimed.iter().all(|q| plain_count(&claim.span.quote, q, &a.quantities))
+                    && !b.tokens.iter().any(|t| stem(&t.norm) == *noun || t.norm == *noun)
+                    && !COUNT_WORD.is_match(&cand.span.quote));
+                if (uncounted || self.number_required(a, kind)) && missing.is_none() {
+                    missing = Some(claimed[0].surface.clone());
+                }
+            } else if claimed.iter().any(|q| {
+                found
+                    .iter()
+                    .any(|f| agrees(q, f) || approximately(&cand.span.quote, q, f))
+            }) {
+                parts.confirmed.push(kind.clone());
+                // A measure's value, or the same treatment for the same time.
+                strong |= matches!(kind, QKind::Measure(_) | QKind::ChangeOf(_))
+                    || (matches!(kind, QKind::Duration)
+                        && matched.iter().any(|m| self.is_treatment(m.entry)));
+            } else if matches!(kind, QKind::Unit(u) if !unit_is_result(u))
+                && !(a.concepts.iter().filter(|c| self.is_drug(c.entry)).count() == 1
+                    && b.concepts.iter().filter(|c| self.is_drug(c.entry)).count() == 1
+                    && matched.iter().any(|m| self.is_drug(m.entry)))
+            {
+                // A dose differs: a contradiction only when both sentences are
+                // about one and the same drug ("atorvastatin 80 mg" is not
+                // contradicted by "rosuvastatin 20 mg" in the same sentence).
+                continue;
+            } else if other_time || (is_dose(kind) && dose_in_other_time()) {
+                // A value of another time neither contradicts nor confirms.
+                if self.number_required(a, kind) && missing.is_none() {
+                    missing = Some(claimed[0].surface.clone());
+                }
+                continue;
+            } else {
+                let why = self.values_differ(kind, &claimed, &found, where_);
+                if is_dose(kind) {
+                    return Err((Verdict::DoseDiffers(why), "dose_differs"));
+                }
+                return Err((Verdict::ValueDiffers(why), "value_differs"));
+            }
+        }
+        Ok((missing, strong))
+    }
+
+    /// "{assertion}: <label><claimed>; <where>: <label><found>, ..." for a value
+    /// that differs (the label names a measure).
+    fn values_differ(
+        &self,
+        kind: &QKind,
+        claimed: &[&Quantity],
+        found: &[&Quantity],
+        where_: &str,
+    ) -> String {
+        let label = match kind {
+            QKind::Measure(e) => {
+                self.lex.entries[*e]
+                    .label
+                    .clone()
+                    .unwrap_or_else(|| self.lex.entries[*e].id.clone())
+                    + " "
+            }
+            _ => String::new(),
+        };
+        let found_text: Vec<&str> = found.iter().map(|f| f.surface.trim()).collect();
+        format!(
+            "{{assertion}}: {label}{}; {where_}: {label}{}",
+            claimed[0].surface.trim(),
+            found_text.join(", ")
+        )
+    }
+}
+
+/// The dates the candidate's values are of: its own, or else its document's
+/// date when that precedes every date of the claim. (An undated sentence of a
+/// document dated before every date of the claim is of that earlier time: "Wt
+/// 259 lb" in the note of 03/05 is not the weight "measured 10/15". A later
+/// document may report an earlier value, so its date says nothing.)
+fn candidate_dates(
+    a: &Analysis,
+    b: &Analysis,
+    cand_date: Option<(u32, u32, u32)>,
+) -> Vec<dates::Date> {
+    if !b.dates.is_empty() {
+        return b.dates.clone();
+    }
+    cand_date
+        .map(|(year, month, day)| dates::Date {
+            year,
+            month,
+            day,
+            at: 0,
+        })
+        .filter(|d| {
+            a.dates
+                .iter()
+                .all(|c| c.day != 0 && c.month != 0 && d.ordinal() < c.ordinal())
+        })
+        .into_iter()
+        .collect()
+}
