@@ -321,83 +321,13 @@ impl Context {
             .iter()
             .map(|t| self.terminators.contains(&t.text) && !is_dash(&t.text))
             .collect();
-        let n = toks.len();
         let axes = self
             .axes
             .iter()
-            .map(|axis| {
-                let mut m = Marks {
-                    anywhere: Vec::new(),
-                    pre: vec![0; n],
-                    pre_near: vec![0; n],
-                    post: vec![0; n],
-                    stop: term.clone(),
-                };
-                // Token positions inside a pseudo-trigger cannot start a trigger.
-                let mut pseudo = vec![false; n];
-                for i in (0..n).filter(|&i| ids[i] != UNKNOWN) {
-                    for len in axis.pseudo.lengths_at(&ids, i) {
-                        pseudo[i..i + len].iter_mut().for_each(|x| *x = true);
-                    }
-                    if axis.terminators.lengths_at(&ids, i).next().is_some() {
-                        m.stop[i] = true;
-                    }
-                }
-                for i in (0..n).filter(|&i| ids[i] != UNKNOWN && !pseudo[i]) {
-                    if let Some(len) = axis.anywhere.lengths_at(&ids, i).max() {
-                        m.anywhere.push((i, len));
-                    }
-                    m.pre[i] = axis.pre.lengths_at(&ids, i).min().unwrap_or(0);
-                    // A near trigger reads as a result before its test only where a
-                    // noun phrase starts ("a negative hCG", ": negative hCG");
-                    // "hCG was negative at the visit" is a result after its test.
-                    let opens = i == 0
-                        || !toks[i - 1].text.starts_with(char::is_alphanumeric)
-                        || NEAR_OPENERS.contains(&toks[i - 1].text.as_str());
-                    if opens {
-                        m.pre_near[i] = axis.pre_near.lengths_at(&ids, i).min().unwrap_or(0);
-                    }
-                    m.post[i] = axis.post.lengths_at(&ids, i).max().unwrap_or(0);
-                }
-                m
-            })
+            .map(|axis| axis_marks(axis, &toks, &ids, &term))
             .collect();
-        let mut paren = Vec::with_capacity(n);
-        let mut parent = std::collections::HashMap::new();
-        let mut close = std::collections::HashMap::new();
-        let mut stack: Vec<usize> = Vec::new();
-        for (i, t) in toks.iter().enumerate() {
-            if t.text == ")" {
-                if let Some(o) = stack.pop() {
-                    close.insert(o, i);
-                }
-            }
-            paren.push(stack.last().copied());
-            if t.text == "(" {
-                parent.insert(i, stack.last().copied());
-                stack.push(i);
-            }
-        }
-        let chars: Vec<char> = sentence.chars().collect();
-        let minus = toks
-            .iter()
-            .map(|t| {
-                t.text.starts_with(char::is_alphanumeric)
-                    && chars.get(t.end) == Some(&'-')
-                    && chars
-                        .get(t.end + 1)
-                        .is_none_or(|c| !c.is_alphanumeric() && *c != '-')
-                    && {
-                        // A marker's name: capitals with a digit, or up to three
-                        // capitals ("HER2-", "ER-"); not a word broken at a line
-                        // end ("FOLLOW- UP").
-                        let w = &chars[t.start..t.end];
-                        !w.iter().any(|c| c.is_lowercase())
-                            && w.iter().any(char::is_ascii_uppercase)
-                            && (w.iter().any(char::is_ascii_digit) || w.len() <= 3)
-                    }
-            })
-            .collect();
+        let (paren, parent, close) = parentheses(&toks);
+        let minus = minus_markers(sentence, &toks);
         const COPULAS: &[&str] = &["was", "were", "is", "are", "remains", "remained"];
         const FILLERS: &[&str] = &[
             "also",
@@ -525,6 +455,99 @@ impl Context {
             family: at(5),
         }
     }
+}
+
+/// Where each trigger of one axis stands in a sentence, and where its scope stops.
+fn axis_marks(axis: &Axis, toks: &[CtxToken], ids: &[u32], term: &[bool]) -> Marks {
+    let n = toks.len();
+    let mut m = Marks {
+        anywhere: Vec::new(),
+        pre: vec![0; n],
+        pre_near: vec![0; n],
+        post: vec![0; n],
+        stop: term.to_vec(),
+    };
+    // Token positions inside a pseudo-trigger cannot start a trigger.
+    let mut pseudo = vec![false; n];
+    for i in (0..n).filter(|&i| ids[i] != UNKNOWN) {
+        for len in axis.pseudo.lengths_at(ids, i) {
+            pseudo[i..i + len].iter_mut().for_each(|x| *x = true);
+        }
+        if axis.terminators.lengths_at(ids, i).next().is_some() {
+            m.stop[i] = true;
+        }
+    }
+    for i in (0..n).filter(|&i| ids[i] != UNKNOWN && !pseudo[i]) {
+        if let Some(len) = axis.anywhere.lengths_at(ids, i).max() {
+            m.anywhere.push((i, len));
+        }
+        m.pre[i] = axis.pre.lengths_at(ids, i).min().unwrap_or(0);
+        // A near trigger reads as a result before its test only where a
+        // noun phrase starts ("a negative hCG", ": negative hCG");
+        // "hCG was negative at the visit" is a result after its test.
+        let opens = i == 0
+            || !toks[i - 1].text.starts_with(char::is_alphanumeric)
+            || NEAR_OPENERS.contains(&toks[i - 1].text.as_str());
+        if opens {
+            m.pre_near[i] = axis.pre_near.lengths_at(ids, i).min().unwrap_or(0);
+        }
+        m.post[i] = axis.post.lengths_at(ids, i).max().unwrap_or(0);
+    }
+    m
+}
+
+/// A sentence's parentheses, as [`Prepared`] keeps them: for each token the
+/// innermost open parenthesis it is inside; for each open parenthesis the one
+/// it is inside, and where it closes.
+type ParenMaps = (
+    Vec<Option<usize>>,
+    std::collections::HashMap<usize, Option<usize>>,
+    std::collections::HashMap<usize, usize>,
+);
+
+/// The parentheses of a tokenized sentence ([`ParenMaps`]).
+fn parentheses(toks: &[CtxToken]) -> ParenMaps {
+    let mut paren = Vec::with_capacity(toks.len());
+    let mut parent = std::collections::HashMap::new();
+    let mut close = std::collections::HashMap::new();
+    let mut stack: Vec<usize> = Vec::new();
+    for (i, t) in toks.iter().enumerate() {
+        if t.text == ")" {
+            if let Some(o) = stack.pop() {
+                close.insert(o, i);
+            }
+        }
+        paren.push(stack.last().copied());
+        if t.text == "(" {
+            parent.insert(i, stack.last().copied());
+            stack.push(i);
+        }
+    }
+    (paren, parent, close)
+}
+
+/// Tokens written as a negative marker: a marker's name right before a minus
+/// sign ("HER2-", "ER-").
+fn minus_markers(sentence: &str, toks: &[CtxToken]) -> Vec<bool> {
+    let chars: Vec<char> = sentence.chars().collect();
+    toks.iter()
+        .map(|t| {
+            t.text.starts_with(char::is_alphanumeric)
+                && chars.get(t.end) == Some(&'-')
+                && chars
+                    .get(t.end + 1)
+                    .is_none_or(|c| !c.is_alphanumeric() && *c != '-')
+                && {
+                    // A marker's name: capitals with a digit, or up to three
+                    // capitals ("HER2-", "ER-"); not a word broken at a line
+                    // end ("FOLLOW- UP").
+                    let w = &chars[t.start..t.end];
+                    !w.iter().any(|c| c.is_lowercase())
+                        && w.iter().any(char::is_ascii_uppercase)
+                        && (w.iter().any(char::is_ascii_digit) || w.len() <= 3)
+                }
+        })
+        .collect()
 }
 
 #[cfg(test)]

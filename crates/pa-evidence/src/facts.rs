@@ -171,18 +171,20 @@ fn word_number(s: &str) -> Option<f64> {
 
 /// Builds facts for one sentence.
 struct SentenceFacts<'a> {
+    checker: &'a Checker,
     s: &'a Sentence,
     out: Vec<Fact>,
+    /// Byte ranges already read as a fact: each part of the text is one fact.
+    taken: Vec<(usize, usize)>,
     /// The sentence prepared for ConText, on first use.
     ctx: std::cell::OnceCell<crate::context::Prepared>,
 }
 
 impl SentenceFacts<'_> {
-    /// A fact for the byte range `b0..b1` of the sentence.
+    /// A fact for the byte range `b0..b1` of the sentence, which it takes.
     #[allow(clippy::too_many_arguments)]
     fn push(
         &mut self,
-        checker: &Checker,
         kind: FactKind,
         b0: usize,
         b1: usize,
@@ -192,6 +194,8 @@ impl SentenceFacts<'_> {
         unit: Option<String>,
         valid: bool,
     ) {
+        self.taken.push((b0, b1));
+        let checker = self.checker;
         let q = &self.s.span.quote;
         let (c0, c1) = (char_pos(q, b0), char_pos(q, b1));
         let prepared = self.ctx.get_or_init(|| checker.context().prepare(q));
@@ -235,30 +239,17 @@ impl SentenceFacts<'_> {
             },
         });
     }
-}
 
-impl Checker {
-    /// Every fact of a case, in sentence order.
-    pub fn facts(&self, sentences: &[Sentence]) -> Vec<Fact> {
-        sentences
-            .iter()
-            .flat_map(|s| self.sentence_facts(s))
-            .collect()
+    /// Is the byte range `a..b` free of every fact read so far?
+    fn free(&self, a: usize, b: usize) -> bool {
+        self.taken.iter().all(|&(x, y)| b <= x || a >= y)
     }
 
-    fn sentence_facts(&self, s: &Sentence) -> Vec<Fact> {
+    /// Codes: CPT and HCPCS (labelled forms first, so `CPT 72148` is not also
+    /// read otherwise), then ICD-10-CM where the sentence is about diagnoses.
+    fn codes(&mut self) {
+        let s = self.s;
         let q = s.span.quote.as_str();
-        let mut f = SentenceFacts {
-            s,
-            out: Vec::new(),
-            ctx: std::cell::OnceCell::new(),
-        };
-        let mut taken: Vec<(usize, usize)> = Vec::new();
-        let free = |taken: &[(usize, usize)], a: usize, b: usize| {
-            taken.iter().all(|&(x, y)| b <= x || a >= y)
-        };
-
-        // Codes. Labelled forms first, so `CPT 72148` is not also read otherwise.
         let shaped: [(&Regex, FactKind, ShapeCheck); 2] = [
             (&CPT_LABELLED, FactKind::Cpt, cpt_shape),
             (&HCPCS_LABELLED, FactKind::Hcpcs, hcpcs_shape),
@@ -287,8 +278,7 @@ impl Checker {
         for (label_start, start, end, kind, shape) in codes {
             let code = &q[start..end];
             let text = code_text(q, label_start, end);
-            f.push(
-                self,
+            self.push(
                 kind,
                 start,
                 end,
@@ -298,11 +288,10 @@ impl Checker {
                 None,
                 shape(code),
             );
-            taken.push((start, end));
         }
         let icd_context = ICD_CONTEXT.is_match(q) || s.section.starts_with("diagnos");
         for m in ICD_CAND.find_iter(q) {
-            if !free(&taken, m.start(), m.end()) {
+            if !self.free(m.start(), m.end()) {
                 continue;
             }
             let code = m.as_str();
@@ -315,8 +304,7 @@ impl Checker {
                 continue;
             }
             let text = code_text(q, m.start(), m.end());
-            f.push(
-                self,
+            self.push(
                 FactKind::Icd10Cm,
                 m.start(),
                 m.end(),
@@ -326,15 +314,13 @@ impl Checker {
                 None,
                 icd10cm_shape(code),
             );
-            taken.push((m.start(), m.end()));
         }
         if !icd_context || q.contains("HCPCS") {
             for m in HCPCS_CAND.find_iter(q) {
-                if free(&taken, m.start(), m.end()) && hcpcs_shape(m.as_str()) {
+                if self.free(m.start(), m.end()) && hcpcs_shape(m.as_str()) {
                     let code = m.as_str().to_string();
                     let text = code_text(q, m.start(), m.end());
-                    f.push(
-                        self,
+                    self.push(
                         FactKind::Hcpcs,
                         m.start(),
                         m.end(),
@@ -344,12 +330,15 @@ impl Checker {
                         None,
                         true,
                     );
-                    taken.push((m.start(), m.end()));
                 }
             }
         }
+    }
 
-        // Dates.
+    /// Calendar dates, numeric, ISO or with the month's name.
+    fn dates(&mut self) {
+        let s = self.s;
+        let q = s.span.quote.as_str();
         let mut dates: Vec<(usize, usize, (u32, u32, u32))> = Vec::new();
         for c in DATE_NUMERIC.captures_iter(q) {
             let (m, d, y) = (
@@ -383,12 +372,11 @@ impl Checker {
             if (1..=12).contains(&m)
                 && (1..=31).contains(&d)
                 && (1900..=2100).contains(&y)
-                && free(&taken, a, b)
+                && self.free(a, b)
             {
                 let label = crate::label_of(q)
                     .filter(|l| l.contains("date") || l.contains("dob") || l == "collected");
-                f.push(
-                    self,
+                self.push(
                     FactKind::Date,
                     a,
                     b,
@@ -398,24 +386,27 @@ impl Checker {
                     None,
                     true,
                 );
-                taken.push((a, b));
             }
         }
+    }
 
-        // Lexicon concepts: drugs (with dose), classes, therapies, measures.
+    /// Lexicon concepts: drugs (with dose), classes, therapies, measures (with value).
+    fn concepts(&mut self) {
+        let (s, checker) = (self.s, self.checker);
+        let q = s.span.quote.as_str();
         let toks = tokenize(q);
         let stems: Vec<String> = toks.iter().map(|t| stem(&t.norm)).collect();
         let byte_of = |ch: usize| q.char_indices().nth(ch).map_or(q.len(), |(b, _)| b);
-        for hit in self.lex.find(&stems) {
-            let e = &self.lex.entries[hit.entry];
+        for hit in checker.lex.find(&stems) {
+            let e = &checker.lex.entries[hit.entry];
             let b0 = byte_of(toks[hit.tok_start].start);
             let b1 = byte_of(toks[hit.tok_end - 1].end);
-            if !free(&taken, b0, b1) {
+            if !self.free(b0, b1) {
                 continue;
             }
             match e.kind {
                 ConceptKind::Drug => {
-                    let class = self
+                    let class = checker
                         .lex
                         .entries
                         .iter()
@@ -429,8 +420,7 @@ impl Checker {
                         ),
                         None => (b1, None, None),
                     };
-                    f.push(
-                        self,
+                    self.push(
                         FactKind::Medication,
                         b0,
                         end,
@@ -440,7 +430,6 @@ impl Checker {
                         unit,
                         true,
                     );
-                    taken.push((b0, end));
                 }
                 ConceptKind::DrugClass | ConceptKind::Therapy => {
                     let kind = if e.kind == ConceptKind::Therapy {
@@ -448,8 +437,7 @@ impl Checker {
                     } else {
                         FactKind::DrugClass
                     };
-                    f.push(
-                        self,
+                    self.push(
                         kind,
                         b0,
                         b1,
@@ -459,7 +447,6 @@ impl Checker {
                         None,
                         true,
                     );
-                    taken.push((b0, b1));
                 }
                 ConceptKind::Measure => {
                     let Some(c) = VALUE.captures(&q[b1..]) else {
@@ -481,8 +468,7 @@ impl Checker {
                         FactKind::LabValue
                     };
                     let label = e.label.clone().or_else(|| Some(e.id.clone()));
-                    f.push(
-                        self,
+                    self.push(
                         kind,
                         b0,
                         end,
@@ -492,16 +478,20 @@ impl Checker {
                         unit,
                         true,
                     );
-                    taken.push((b0, end));
                 }
                 _ => {}
             }
         }
+    }
+
+    /// Pain scores ("pain 7/10").
+    fn pain_scores(&mut self) {
+        let s = self.s;
+        let q = s.span.quote.as_str();
         for c in PAIN.captures_iter(q) {
             let w = c.get(0).expect("match");
-            if free(&taken, w.start(), w.end()) {
-                f.push(
-                    self,
+            if self.free(w.start(), w.end()) {
+                self.push(
                     FactKind::Score,
                     w.start(),
                     w.end(),
@@ -511,12 +501,17 @@ impl Checker {
                     Some("/10".into()),
                     true,
                 );
-                taken.push((w.start(), w.end()));
             }
         }
+    }
+
+    /// Durations ("for six weeks"), in days.
+    fn durations(&mut self) {
+        let s = self.s;
+        let q = s.span.quote.as_str();
         for c in DURATION.captures_iter(q) {
             let w = c.get(0).expect("match");
-            if !free(&taken, w.start(), w.end()) {
+            if !self.free(w.start(), w.end()) {
                 continue;
             }
             let Some(n) = word_number(&c[1]) else {
@@ -529,8 +524,7 @@ impl Checker {
                 Some('m') => 30.0,
                 _ => 365.0,
             };
-            f.push(
-                self,
+            self.push(
                 FactKind::Duration,
                 w.start(),
                 w.end(),
@@ -540,8 +534,32 @@ impl Checker {
                 Some("days".into()),
                 true,
             );
-            taken.push((w.start(), w.end()));
         }
+    }
+}
+
+impl Checker {
+    /// Every fact of a case, in sentence order.
+    pub fn facts(&self, sentences: &[Sentence]) -> Vec<Fact> {
+        sentences
+            .iter()
+            .flat_map(|s| self.sentence_facts(s))
+            .collect()
+    }
+
+    fn sentence_facts(&self, s: &Sentence) -> Vec<Fact> {
+        let mut f = SentenceFacts {
+            checker: self,
+            s,
+            out: Vec::new(),
+            taken: Vec::new(),
+            ctx: std::cell::OnceCell::new(),
+        };
+        f.codes();
+        f.dates();
+        f.concepts();
+        f.pain_scores();
+        f.durations();
         f.out.sort_by_key(|x| x.span.start);
         f.out
     }

@@ -410,6 +410,47 @@ pub(crate) struct Analysis {
     answered_no: Option<usize>,
 }
 
+/// The content words of a sentence outside its concept mentions (`covered`
+/// tokens): no stopwords, honorifics' names, bare numbers or, beside a test
+/// (`names_test`), result words.
+fn key_words(
+    text: &str,
+    tokens: &[Token],
+    stems: &[String],
+    covered: &[bool],
+    names_test: bool,
+) -> Vec<KeyWord> {
+    let mut words = Vec::new();
+    let text_chars: Vec<char> = text.chars().collect();
+    for (i, t) in tokens.iter().enumerate() {
+        let honorific = i > 0 && ["mr", "ms", "mrs", "dr"].contains(&tokens[i - 1].norm.as_str());
+        // A marker, gene or antigen named in capitals with a digit ("HER2",
+        // "GATA3", "PIK3CA", "CD20") is a key term, not a number.
+        let marker = {
+            let w = &text_chars[t.start.min(text_chars.len())..t.end.min(text_chars.len())];
+            w.iter().filter(|c| c.is_ascii_uppercase()).count() >= 2
+                && !w.iter().any(|c| c.is_lowercase())
+                && w.iter().any(char::is_ascii_digit)
+        };
+        if covered[i]
+            || honorific
+            || (names_test && RESULT_WORDS.contains(&t.norm.as_str()))
+            || t.norm.len() < 3
+            || (t.norm.chars().any(|c| c.is_ascii_digit()) && !marker)
+            || STOPWORDS.contains(&t.norm.as_str())
+            || STOPWORDS.contains(&stems[i].as_str())
+        {
+            continue;
+        }
+        words.push(KeyWord {
+            stem: stems[i].clone(),
+            start: t.start,
+            end: t.end,
+        });
+    }
+    words
+}
+
 /// A treatment that did not work: failed, inadequate or no response, stopped
 /// working, without relief.
 static TREATMENT_FAILED: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
@@ -640,15 +681,21 @@ impl Checker {
         &self.ctx
     }
 
-    fn analyze(&self, text: &str) -> Analysis {
-        let tokens = tokenize(text);
-        let stems: Vec<String> = tokens.iter().map(|t| stem(&t.norm)).collect();
+    /// The lexicon concepts a sentence mentions (the first mention of each,
+    /// then the later ones), with drugs only the public drug vocabulary names;
+    /// and which tokens they cover.
+    fn concept_mentions(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        stems: &[String],
+    ) -> (Vec<ConceptMention>, Vec<Repeat>, Vec<bool>) {
         let mut concepts = Vec::new();
         let mut covered = vec![false; tokens.len()];
         let mut seen = HashSet::new();
         let mut repeats = Vec::new();
-        for hit in self.lex.find(&stems) {
-            if self.is_lab_reading(text, &tokens, &hit) {
+        for hit in self.lex.find(stems) {
+            if self.is_lab_reading(text, tokens, &hit) {
                 continue;
             }
             // A measure's name right after a number is that number's unit: "3 hr/day"
@@ -714,6 +761,13 @@ impl Checker {
                 });
             }
         }
+        (concepts, repeats, covered)
+    }
+
+    fn analyze(&self, text: &str) -> Analysis {
+        let tokens = tokenize(text);
+        let stems: Vec<String> = tokens.iter().map(|t| stem(&t.norm)).collect();
+        let (concepts, repeats, covered) = self.concept_mentions(text, &tokens, &stems);
         let mut expansions = expand_abbreviations(text, &tokens);
         expansions.extend(condition_synonyms(&stems));
         let alt_stems: HashSet<String> = expansions
@@ -725,35 +779,7 @@ impl Checker {
         let names_test = concepts
             .iter()
             .any(|c| self.lex.entries[c.entry].kind == ConceptKind::Test);
-        let mut words = Vec::new();
-        let text_chars: Vec<char> = text.chars().collect();
-        for (i, t) in tokens.iter().enumerate() {
-            let honorific =
-                i > 0 && ["mr", "ms", "mrs", "dr"].contains(&tokens[i - 1].norm.as_str());
-            // A marker, gene or antigen named in capitals with a digit ("HER2",
-            // "GATA3", "PIK3CA", "CD20") is a key term, not a number.
-            let marker = {
-                let w = &text_chars[t.start.min(text_chars.len())..t.end.min(text_chars.len())];
-                w.iter().filter(|c| c.is_ascii_uppercase()).count() >= 2
-                    && !w.iter().any(|c| c.is_lowercase())
-                    && w.iter().any(char::is_ascii_digit)
-            };
-            if covered[i]
-                || honorific
-                || (names_test && RESULT_WORDS.contains(&t.norm.as_str()))
-                || t.norm.len() < 3
-                || (t.norm.chars().any(|c| c.is_ascii_digit()) && !marker)
-                || STOPWORDS.contains(&t.norm.as_str())
-                || STOPWORDS.contains(&stems[i].as_str())
-            {
-                continue;
-            }
-            words.push(KeyWord {
-                stem: stems[i].clone(),
-                start: t.start,
-                end: t.end,
-            });
-        }
+        let words = key_words(text, &tokens, &stems, &covered, names_test);
         let measures: Vec<(usize, usize, usize)> = concepts
             .iter()
             .filter(|c| self.lex.entries[c.entry].kind == ConceptKind::Measure)

@@ -210,8 +210,20 @@ fn blank_dates(s: &str) -> String {
 pub fn quantities(sentence: &str, measures: &[(usize, usize, usize)]) -> Vec<Quantity> {
     let text = blank_dates(sentence);
     let mut out = Vec::new();
+    durations(&text, &mut out);
+    frequencies(&text, &mut out);
+    pain_scores(&text, &mut out);
+    unit_values(&text, &mut out);
+    scores_of(&text, &mut out);
+    counts(&text, &mut out);
+    measure_values(&text, measures, &mut out);
+    out
+}
+
+/// Durations ("six weeks", "3+ yrs"), in days; not intervals or ages.
+fn durations(text: &str, out: &mut Vec<Quantity>) {
     let before = |byte: usize| &text[..byte];
-    for c in DURATION.captures_iter(&text) {
+    for c in DURATION.captures_iter(text) {
         // "every 8 hours", "q 6 hours": how often, not for how long.
         if EVERY.is_match(before(c.get(0).unwrap().start())) {
             continue;
@@ -249,7 +261,11 @@ pub fn quantities(sentence: &str, measures: &[(usize, usize, usize)]) -> Vec<Qua
             surface: c[0].to_string(),
         });
     }
-    for c in FREQ.captures_iter(&text) {
+}
+
+/// Frequencies ("4x/day", "3 times a week"), per day.
+fn frequencies(text: &str, out: &mut Vec<Quantity>) {
+    for c in FREQ.captures_iter(text) {
         let Some(v) = num(&c[1]) else { continue };
         let per_day = if c[2].to_lowercase().starts_with('w') {
             v / 7.0
@@ -264,7 +280,11 @@ pub fn quantities(sentence: &str, measures: &[(usize, usize, usize)]) -> Vec<Qua
             surface: c[0].to_string(),
         });
     }
-    for c in PAIN.captures_iter(&text) {
+}
+
+/// Pain on a 0-10 scale ("7/10").
+fn pain_scores(text: &str, out: &mut Vec<Quantity>) {
+    for c in PAIN.captures_iter(text) {
         let v: f64 = c[1].parse().unwrap_or(0.0);
         out.push(Quantity {
             kind: QKind::Pain,
@@ -274,7 +294,12 @@ pub fn quantities(sentence: &str, measures: &[(usize, usize, usize)]) -> Vec<Qua
             surface: c[0].to_string(),
         });
     }
-    for c in UNIT.captures_iter(&text) {
+}
+
+/// Quantities with a unit ("4.2 cm", "LVEF 25-30%", "1200 mg TID" as a daily dose too).
+fn unit_values(text: &str, out: &mut Vec<Quantity>) {
+    let before = |byte: usize| &text[..byte];
+    for c in UNIT.captures_iter(text) {
         let unit = unit_name(&c[3]);
         let cmp = qualifier(before(c.get(0).unwrap().start()));
         // A range ("LVEF 25-30%"): the unit follows its upper end.
@@ -321,7 +346,11 @@ pub fn quantities(sentence: &str, measures: &[(usize, usize, usize)]) -> Vec<Qua
             }
         }
     }
-    for c in SCORE_OF.captures_iter(&text) {
+}
+
+/// Scores out of a maximum other than 10 ("FIM 38/91").
+fn scores_of(text: &str, out: &mut Vec<Quantity>) {
+    for c in SCORE_OF.captures_iter(text) {
         let (Ok(v), Ok(max)) = (c[1].parse::<f64>(), c[2].parse::<u32>()) else {
             continue;
         };
@@ -337,13 +366,17 @@ pub fn quantities(sentence: &str, measures: &[(usize, usize, usize)]) -> Vec<Qua
             surface: c[0].to_string(),
         });
     }
-    // "three hospitalizations" (number, noun) and "bursts x3" (noun, number).
+}
+
+/// Counts of things: "three hospitalizations" (number, noun) and "bursts x3" (noun, number).
+fn counts(text: &str, out: &mut Vec<Quantity>) {
+    let before = |byte: usize| &text[..byte];
     let counts = COUNT
-        .captures_iter(&text)
+        .captures_iter(text)
         .map(|c| (c.get(3).unwrap(), c.get(1).unwrap(), c.get(0).unwrap()))
         .chain(
             COUNT_AFTER
-                .captures_iter(&text)
+                .captures_iter(text)
                 .map(|c| (c.get(1).unwrap(), c.get(2).unwrap(), c.get(0).unwrap())),
         );
     for (noun, n, whole) in counts {
@@ -360,7 +393,11 @@ pub fn quantities(sentence: &str, measures: &[(usize, usize, usize)]) -> Vec<Qua
             surface: whole.as_str().to_string(),
         });
     }
-    // Measure-bound numbers.
+}
+
+/// Values bound to a lexicon measure: the first bare number within a few
+/// words after the mention, before the next measure; or a change of it.
+fn measure_values(text: &str, measures: &[(usize, usize, usize)], out: &mut Vec<Quantity>) {
     let chars: Vec<char> = text.chars().collect();
     for (k, &(entry, _mstart, mend)) in measures.iter().enumerate() {
         let limit = measures.get(k + 1).map(|m| m.1).unwrap_or(chars.len());
@@ -448,7 +485,6 @@ pub fn quantities(sentence: &str, measures: &[(usize, usize, usize)]) -> Vec<Qua
             i += 1;
         }
     }
-    out
 }
 
 /// Two values agree within this share of the larger ("AHI 32" and "AHI 32.5")...

@@ -429,6 +429,30 @@ impl Validator<'_> {
 
     fn node(&mut self, cid: &str, n: &Node) {
         let c = Some(cid);
+        let Some(kind) = self.node_kind(cid, n) else {
+            return;
+        };
+        self.strays(cid, n, kind);
+        for id in n.concepts.iter().chain(&n.also_concepts) {
+            self.concept(c, "concepts", id, None);
+        }
+        if let Some(m) = &n.measure {
+            self.concept(c, "measure", m, Some("measure"));
+        }
+        match kind {
+            Kind::AllOf
+            | Kind::AnyOf
+            | Kind::AtLeast
+            | Kind::When
+            | Kind::Absent
+            | Kind::NotConcurrent => self.branches(cid, n, kind),
+            _ => self.leaf(cid, n, kind),
+        }
+    }
+
+    /// What a node tests: exactly one kind, or an error.
+    fn node_kind(&mut self, cid: &str, n: &Node) -> Option<Kind> {
+        let c = Some(cid);
         let kinds = n.kinds();
         match kinds.len() {
             0 => {
@@ -444,9 +468,9 @@ impl Validator<'_> {
                             .join(", ")
                     ),
                 );
-                return;
+                None
             }
-            1 => {}
+            1 => Some(kinds[0]),
             _ => {
                 let names: Vec<String> = kinds
                     .iter()
@@ -456,10 +480,14 @@ impl Validator<'_> {
                     "criterion `{cid}`: one table mixes {}; put each in its own table (e.g. inside `all_of`)",
                     names.join(" and ")
                 ));
-                return;
+                None
             }
         }
-        let kind = kinds[0];
+    }
+
+    /// Keys that belong to another kind of node than `kind`.
+    fn strays(&mut self, cid: &str, n: &Node, kind: Kind) {
+        let c = Some(cid);
         let stray =
             |on: bool, key: &'static str, belongs: &'static str| on.then_some((key, belongs));
         let strays = [
@@ -495,12 +523,11 @@ impl Validator<'_> {
                 format!("{}: only meaningful with `{belongs}`", Self::at(c, key)),
             );
         }
-        for id in n.concepts.iter().chain(&n.also_concepts) {
-            self.concept(c, "concepts", id, None);
-        }
-        if let Some(m) = &n.measure {
-            self.concept(c, "measure", m, Some("measure"));
-        }
+    }
+
+    /// A node that holds other nodes: check its shape, then each of them.
+    fn branches(&mut self, cid: &str, n: &Node, kind: Kind) {
+        let c = Some(cid);
         match kind {
             Kind::AllOf | Kind::AnyOf => {
                 let list = n.all_of.as_ref().or(n.any_of.as_ref()).expect("kind");
@@ -561,6 +588,14 @@ impl Validator<'_> {
                 }
                 self.node(cid, inner);
             }
+            _ => {}
+        }
+    }
+
+    /// A node that tests the case itself: check its values.
+    fn leaf(&mut self, cid: &str, n: &Node, kind: Kind) {
+        let c = Some(cid);
+        match kind {
             Kind::Sentence => {
                 if n.measure.is_some() && n.min.is_none() && n.max.is_none() {
                     self.error(
@@ -601,21 +636,20 @@ impl Validator<'_> {
                     }
                 }
             }
-            Kind::Age => {
+            Kind::Age
                 if n.age_min
                     .into_iter()
                     .chain(n.age_max)
-                    .any(|a| !(0.0..=130.0).contains(&a))
-                {
-                    self.error(
-                        c,
-                        "age_",
-                        format!(
-                            "{}: ages are years, 0 to 130",
-                            Self::at(c, "age_min/age_max")
-                        ),
-                    );
-                }
+                    .any(|a| !(0.0..=130.0).contains(&a)) =>
+            {
+                self.error(
+                    c,
+                    "age_",
+                    format!(
+                        "{}: ages are years, 0 to 130",
+                        Self::at(c, "age_min/age_max")
+                    ),
+                );
             }
             Kind::Sex => {
                 let s = n.sex.as_deref().unwrap_or("");
@@ -627,20 +661,19 @@ impl Validator<'_> {
                     );
                 }
             }
-            Kind::Specialty => {
+            Kind::Specialty
                 if n.specialty
                     .as_ref()
-                    .is_none_or(|s| s.iter().all(|x| x.trim().len() < 2))
-                {
-                    self.error(
-                        c,
-                        "specialty",
-                        format!(
-                            "{}: name at least one specialty, e.g. [\"gastroenterology\"]",
-                            Self::at(c, "specialty")
-                        ),
-                    );
-                }
+                    .is_none_or(|s| s.iter().all(|x| x.trim().len() < 2)) =>
+            {
+                self.error(
+                    c,
+                    "specialty",
+                    format!(
+                        "{}: name at least one specialty, e.g. [\"gastroenterology\"]",
+                        Self::at(c, "specialty")
+                    ),
+                );
             }
             Kind::Count => {
                 let class = n.count_of.as_deref().unwrap_or("");
@@ -656,6 +689,7 @@ impl Validator<'_> {
                     );
                 }
             }
+            _ => {}
         }
     }
 }
