@@ -279,7 +279,11 @@ fn print_flags(c: &pa_driver::StoredCase) {
         .collect();
     println!("\nFLAGS ({} of {} claims)", flagged.len(), c.claims.len());
     for k in &flagged {
-        println!("  [{}] {}", k.status.to_uppercase(), k.claim_type);
+        println!(
+            "  [{}] {}",
+            k.status.to_uppercase(),
+            stored_name(&k.claim_type)
+        );
         for l in wrap(&term(&k.text), 74) {
             println!("    {l}");
         }
@@ -289,14 +293,23 @@ fn print_flags(c: &pa_driver::StoredCase) {
     }
 }
 
+/// A vocabulary value read back from the dataset, by its stored name: a name
+/// this build does not know (a file of another version) is shown as written.
+fn stored_name<T: std::fmt::Display>(v: &Result<T, pa_types::UnknownName>) -> String {
+    match v {
+        Ok(known) => known.to_string(),
+        Err(unknown) => unknown.name.clone(),
+    }
+}
+
 /// The summary's statements by section, each with its citations.
 fn print_summary(c: &pa_driver::StoredCase) {
     println!("\nSUMMARY");
-    let mut section = "";
+    let mut section = None;
     for st in &c.statements {
-        if st.section != section {
-            section = &st.section;
-            println!("  {}", section.replace('_', " "));
+        if section != Some(&st.section) {
+            section = Some(&st.section);
+            println!("  {}", stored_name(&st.section).replace('_', " "));
         }
         let cites: Vec<String> = st
             .citations
@@ -322,7 +335,7 @@ pub(crate) fn print_explain(case_id: &str, run_id: &str, k: &pa_driver::StoredCl
     for l in wrap(&term(&k.text), 76) {
         println!("    {l}");
     }
-    println!("type: {}; status: {}", k.claim_type, k.status);
+    println!("type: {}; status: {}", stored_name(&k.claim_type), k.status);
     for l in wrap(&term(&format!("reason: {}", k.reason)), 78) {
         println!("{l}");
     }

@@ -84,25 +84,6 @@ impl CpuTimes {
     }
 }
 
-/// What a case asks for, read from its sentences once and handed to the
-/// criteria check. The summary (`pa_summarize::summarize`) finds the service
-/// with the same function over the same sentences, so both agree.
-struct Request {
-    /// The requested service's code (CPT, HCPCS, NDC...).
-    service_code: Option<String>,
-    /// The requested drug's generic name.
-    drug: Option<&'static str>,
-}
-
-impl Request {
-    fn of(sents: &[Sentence]) -> Self {
-        Request {
-            service_code: pa_summarize::service(sents).0,
-            drug: pa_summarize::requested_drug(sents).map(|d| d.0),
-        }
-    }
-}
-
 /// One case to analyse.
 pub(crate) struct CaseWork<'a> {
     /// Case id.
@@ -140,7 +121,8 @@ impl Analyzer<'_> {
         let sents = w.sentences;
         let _s = tracing::debug_span!("case", case_id = %w.case_id).entered();
         let t0 = Instant::now();
-        let request = Request::of(sents);
+        // Decided once: the criteria check and the summary both take it.
+        let request = pa_summarize::Request::of(sents);
         let (choice, criteria) = plan.criteria.check(
             &plan.checker,
             request.service_code.as_deref(),
@@ -166,6 +148,7 @@ impl Analyzer<'_> {
             &pa_summarize::CaseInput {
                 case_id: w.case_id,
                 sentences: sents,
+                request: &request,
                 claims: &claims,
                 criteria: &criteria,
                 searcher: Some(self.index),

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use arrow::array::{Array, AsArray, RecordBatch};
 use arrow::datatypes::Int32Type;
+use pa_types::{ClaimType, SummarySection, UnknownName};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
 use crate::tables::{col, Table, RUNS};
@@ -14,8 +15,9 @@ use crate::StoreError;
 /// A summary statement as stored.
 #[derive(Debug, Clone)]
 pub struct StoredStatement {
-    /// Section.
-    pub section: String,
+    /// Section, read back through [`SummarySection`]; a name this build does
+    /// not know (a file of another version) is kept as written, in the error.
+    pub section: Result<SummarySection, UnknownName>,
     /// Text.
     pub text: String,
     /// (doc_id, page, start, end) per citation.
@@ -36,8 +38,9 @@ pub struct StoredClaim {
     pub evidence: Vec<(StoredSpan, String)>,
     /// Status.
     pub status: String,
-    /// Claim type.
-    pub claim_type: String,
+    /// Claim type, read back through [`ClaimType`]; a name this build does
+    /// not know (a file of another version) is kept as written, in the error.
+    pub claim_type: Result<ClaimType, UnknownName>,
     /// The claim sentence.
     pub text: String,
     /// The reason.
@@ -49,7 +52,7 @@ pub struct StoredClaim {
 }
 
 /// One case of one run.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct StoredCase {
     /// The run.
     pub run_id: String,
@@ -296,7 +299,7 @@ fn read_statements(case: &mut StoredCase, found: Vec<(RecordBatch, Vec<usize>)>)
         let (sec, text) = (strings(&b, col::SECTION), strings(&b, col::TEXT));
         for i in idx {
             case.statements.push(StoredStatement {
-                section: sec[i].unwrap_or("").into(),
+                section: sec[i].unwrap_or("").parse(),
                 text: text[i].unwrap_or("").into(),
                 citations: spans_at(&b, col::CITATIONS, i)
                     .into_iter()
@@ -340,7 +343,7 @@ fn read_claims(case: &mut StoredCase, found: Vec<(RecordBatch, Vec<usize>)>) {
                 ),
                 evidence: spans_at(&b, col::EVIDENCE, i),
                 status: st[i].unwrap_or("").into(),
-                claim_type: ty[i].unwrap_or("").into(),
+                claim_type: ty[i].unwrap_or("").parse(),
                 text: text[i].unwrap_or("").into(),
                 reason: reason[i].unwrap_or("").into(),
                 fingerprint: fps[i].map(str::to_string),
@@ -402,4 +405,85 @@ pub fn latest_fingerprints_of(
         }
     }
     Ok(latest)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use arrow::array::StringArray;
+    use pa_types::{
+        Backend, CaseResult, CaseSummary, Citation, Claim, ClaimStatus, RunInfo, Statement,
+    };
+
+    use super::*;
+
+    /// `table`'s batch of `case`, with the strings of column `name` replaced
+    /// by `names`: what a file of another version may hold.
+    fn written_as(table: Table, case: &CaseResult, name: &str, names: &[&str]) -> RecordBatch {
+        let run = RunInfo {
+            run_id: "r1".into(),
+            run_date: "2026-11-27".into(),
+            started_at_us: 0,
+            shard: None,
+        };
+        let b = table.batch(&run, std::slice::from_ref(case)).unwrap();
+        let mut cols = b.columns().to_vec();
+        cols[b.schema().index_of(name).unwrap()] = Arc::new(StringArray::from(names.to_vec()));
+        RecordBatch::try_new(b.schema(), cols).unwrap()
+    }
+
+    #[test]
+    fn names_this_build_does_not_know_read_back_as_written() {
+        let span = Citation {
+            doc_id: "lmn".into(),
+            page: 1,
+            start: 0,
+            end: 4,
+            quote: "Text".into(),
+        };
+        let claim = Claim {
+            claim_id: "lmn#1".into(),
+            span: span.clone(),
+            claim_type: ClaimType::Score,
+            status: ClaimStatus::Supported,
+            reason: String::new(),
+            evidence: Vec::new(),
+            trace: None,
+        };
+        let statement = Statement {
+            section: SummarySection::Diagnoses,
+            ordinal: 0,
+            text: "Text".into(),
+            citations: vec![span],
+            backend: Backend::Extractive,
+        };
+        let case = CaseResult {
+            case_id: "c".into(),
+            summary: CaseSummary {
+                statements: vec![statement.clone(), statement],
+                ..Default::default()
+            },
+            claims: vec![claim.clone(), claim],
+            ..Default::default()
+        };
+        let mut stored = StoredCase::default();
+        let rows = |table, column, names: &[&str]| {
+            vec![(written_as(table, &case, column, names), vec![0, 1])]
+        };
+        read_claims(
+            &mut stored,
+            rows(Table::Claims, col::CLAIM_TYPE, &["score", "duration"]),
+        );
+        read_statements(
+            &mut stored,
+            rows(Table::Summaries, col::SECTION, &["diagnoses", "outlook"]),
+        );
+        assert_eq!(stored.claims[0].claim_type, Ok(ClaimType::Score));
+        let unknown = stored.claims[1].claim_type.as_ref().unwrap_err();
+        assert_eq!(unknown.name, "duration");
+        assert_eq!(stored.statements[0].section, Ok(SummarySection::Diagnoses));
+        let unknown = stored.statements[1].section.as_ref().unwrap_err();
+        assert_eq!(unknown.name, "outlook");
+    }
 }

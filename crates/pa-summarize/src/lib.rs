@@ -37,12 +37,57 @@ pub struct SummarizeOptions {
 /// Section names in display order.
 pub const SECTIONS: &[SummarySection] = SummarySection::ALL;
 
+/// What a case asks for: the requested service and drug, read from its
+/// sentences once ([`Request::of`], by the driver) and handed both to the
+/// criteria check and to the summary, so the two never decide it apart.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Request {
+    /// The service code (CPT, HCPCS or NDC) of the request line ([`service`]).
+    pub service_code: Option<String>,
+    /// The service as the request line describes it; without a request line,
+    /// the requested drug's line after its label.
+    pub service_description: Option<String>,
+    /// The request line (an index into the case's sentences): the service's,
+    /// else the requested drug's.
+    pub sentence: Option<usize>,
+    /// The requested drug's generic name ([`requested_drug`]).
+    pub drug: Option<&'static str>,
+}
+
+impl Request {
+    /// The request of a case, from every sentence of its readable documents.
+    pub fn of(sentences: &[Sentence]) -> Self {
+        let (service_code, mut service_description, mut sentence) = service(sentences);
+        let drug = requested_drug(sentences);
+        if sentence.is_none() {
+            if let Some((_, i)) = drug {
+                sentence = Some(i);
+                let q = squash(&sentences[i].span.quote);
+                service_description = Some(
+                    q.split_once(':')
+                        .map_or(q.as_str(), |(_, d)| d)
+                        .trim()
+                        .to_string(),
+                );
+            }
+        }
+        Request {
+            service_code,
+            service_description,
+            sentence,
+            drug: drug.map(|d| d.0),
+        }
+    }
+}
+
 /// What a case summary is made from.
 pub struct CaseInput<'a> {
     /// The case.
     pub case_id: &'a str,
     /// Every sentence of its readable documents.
     pub sentences: &'a [Sentence],
+    /// What the case asks for, decided upstream from the same sentences.
+    pub request: &'a Request,
     /// The evidence checker's verdicts.
     pub claims: &'a [Claim],
     /// Payer criteria results.
@@ -382,23 +427,12 @@ pub fn requested_drug(sentences: &[Sentence]) -> Option<(&'static str, usize)> {
     best.map(|(_, i, g)| (g, i))
 }
 
-/// Summarize a case from all sentences of its readable documents.
+/// Summarize a case from all sentences of its readable documents; the
+/// requested service section and the service columns are the input's
+/// [`Request`], never decided here again.
 pub fn summarize(input: &CaseInput<'_>, lex: &Lexicon, opts: &SummarizeOptions) -> CaseSummary {
     let sentences = input.sentences;
-    let (service_code, mut service_description, mut service_idx) = service(sentences);
-    let drug = requested_drug(sentences);
-    if service_idx.is_none() {
-        if let Some((_, i)) = drug {
-            service_idx = Some(i);
-            let q = squash(&sentences[i].span.quote);
-            service_description = Some(
-                q.split_once(':')
-                    .map_or(q.as_str(), |(_, d)| d)
-                    .trim()
-                    .to_string(),
-            );
-        }
-    }
+    let service_idx = input.request.sentence;
     let mut ranked = rank(input, lex, service_idx);
     // The gaps come first: they are what a reviewer must not miss.
     let request = service_idx.map(|i| &sentences[i].span);
@@ -410,9 +444,9 @@ pub fn summarize(input: &CaseInput<'_>, lex: &Lexicon, opts: &SummarizeOptions) 
     let chosen = choose(sentences, &mut ranked, words, opts);
     let statements = statements(sentences, chosen, missing);
     CaseSummary {
-        service_code,
-        service_description,
-        service_drug: drug.map(|d| d.0.to_string()),
+        service_code: input.request.service_code.clone(),
+        service_description: input.request.service_description.clone(),
+        service_drug: input.request.drug.map(str::to_string),
         statements,
         llm: None,
     }
@@ -639,6 +673,7 @@ mod tests {
             &CaseInput {
                 case_id: "c",
                 sentences: &sents,
+                request: &Request::of(&sents),
                 claims: &[],
                 criteria: &[],
                 searcher: None,
@@ -720,6 +755,7 @@ mod tests {
             &CaseInput {
                 case_id: "c",
                 sentences: &sents,
+                request: &Request::of(&sents),
                 claims: &claims,
                 criteria: &criteria,
                 searcher: None,
@@ -764,6 +800,7 @@ mod tests {
             &CaseInput {
                 case_id: "c",
                 sentences: &sents,
+                request: &Request::of(&sents),
                 claims: &[],
                 criteria: &[],
                 searcher: None,

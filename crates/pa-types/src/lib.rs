@@ -750,7 +750,7 @@ pub struct Priority {
 }
 
 /// Everything a run produced for one case: what the store writes.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct CaseResult {
     /// The case folder name.
     pub case_id: String,
