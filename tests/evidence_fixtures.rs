@@ -35,7 +35,10 @@
 //! them, unless it fills them ("BMI (not recorded)"); markers and their results
 //! ("ER positive (90%), HER2 negative", "ER+/PR+/HER2-"); a date label
 //! qualified by another event ("admission date:") that is not the document's
-//! date; and levels of assistance ("max A x2" against "min A x1").
+//! date; and levels of assistance ("max A x2" against "min A x1"). Also: a
+//! lab report's test heading with its result on the next line (a heading
+//! asserts nothing itself), and a form row's label that a note's line repeats
+//! ("Bathroom: ...") counting beside the answer's words, never alone.
 
 use std::process::Command;
 

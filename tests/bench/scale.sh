@@ -25,13 +25,15 @@ measure() { # out-dir log args...
     # The run and its extraction workers together: the sum of their RSS,
     # sampled every 0.2 s (GNU time's peak is that of the largest process).
     echo 0 > "$W/tree.txt"
+    # (`ps -C` fails while none of them runs; under `set -e -o pipefail` that
+    # must not end the sampler, or the `kill` below fails and ends the bench.)
     ( peak=0; while :; do
-        s=$(ps -C priorauth -C pdftoppm -C tesseract -o rss= 2>/dev/null | awk '{s+=$1} END{print s+0}')
+        s=$( (ps -C priorauth -C pdftoppm -C tesseract -o rss= 2>/dev/null || true) | awk '{s+=$1} END{print s+0}')
         [ "$s" -gt "$peak" ] && peak=$s && echo "$peak" > "$W/tree.txt"
         sleep 0.2
       done ) & local sampler=$!
     /usr/bin/time -f "%e %P %M %x" -o "$W/time.txt" "$BIN" run --out "$out" "$@" > "$log" 2>"$W/stderr.txt" || true
-    kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true
+    kill "$sampler" 2>/dev/null || true; wait "$sampler" 2>/dev/null || true
     tree=$(cat "$W/tree.txt")
     # GNU time prefixes "Command exited with non-zero status 2" (quarantined files).
     local rc

@@ -408,6 +408,10 @@ pub(crate) struct Analysis {
     /// Where a form row's checked "No" stands: it negates the whole question
     /// before it, however long ([`claims::checked_no_at`]).
     answered_no: Option<usize>,
+    /// A form row's label words, when only its answer is matched ("Entrance"
+    /// of "Entrance: ramp at the front door"): a candidate that names them too
+    /// is about the same subject ([`Checker::read_claim`]).
+    label_words: Vec<KeyWord>,
 }
 
 /// The content words of a sentence outside its concept mentions (`covered`
@@ -803,6 +807,7 @@ impl Checker {
             dates: dates::find(text),
             ctx: std::cell::OnceCell::new(),
             answered_no: None,
+            label_words: Vec::new(),
         }
     }
 
@@ -969,7 +974,9 @@ impl Checker {
             );
             a.concepts.retain(|c| c.start >= k);
             a.repeats.retain(|r| r.start >= k);
-            a.words.retain(|w| w.start >= k);
+            let (answer_words, label_words) = a.words.drain(..).partition(|w| w.start >= k);
+            a.words = answer_words;
+            a.label_words = label_words;
             a.dates.retain(|d| d.at >= k);
             a.expansions.retain(|(i, _)| a.tokens[*i].start >= k);
             a.quantities = answer.quantities;
@@ -1023,6 +1030,7 @@ impl Checker {
         );
         let mut verdicts: Vec<(Verdict, f32, &Sentence)> = Vec::new();
         let mut pieces: Vec<(Parts, &'static str, &Sentence)> = Vec::new();
+        let mut unresulted: Vec<&Sentence> = Vec::new();
         for h in hits {
             let Some(&cand) = view.by_pos.get(&(h.doc_id.as_str(), h.page, h.start)) else {
                 continue;
@@ -1054,6 +1062,9 @@ impl Checker {
             {
                 pieces.push((parts, rule, cand));
             }
+            if rule == "test_without_result" {
+                unresulted.push(cand);
+            }
             trace
                 .candidates
                 .push(candidate_trace(&h, cand, &v, cov, rule));
@@ -1064,6 +1075,7 @@ impl Checker {
             &a,
             claim_type,
             &verdicts,
+            &unresulted,
             &view.by_ordinal,
             &view.doc_heads,
             &view.doc_dates,
@@ -1090,8 +1102,10 @@ impl Checker {
     /// the left." "Turbinates: bilateral hypertrophy."): when no single candidate
     /// decides the claim, each candidate that shares something with it is read
     /// together with the next sentence of its document, under every check a single
-    /// sentence gets (negation, numbers, dates). Only support is taken from a pair,
-    /// cited as its two sentences.
+    /// sentence gets (negation, numbers, dates). Support is taken from a pair,
+    /// cited as its two sentences; and a contradiction, when the first names a
+    /// test the claim gives a result for without its result (`unresulted`) and
+    /// the next gives the result.
     #[allow(clippy::too_many_arguments)]
     fn adjacent_support<'s>(
         &self,
@@ -1099,6 +1113,7 @@ impl Checker {
         a: &Analysis,
         claim_type: ClaimType,
         verdicts: &[(Verdict, f32, &'s Sentence)],
+        unresulted: &[&'s Sentence],
         by_ordinal: &HashMap<(&str, u32), &'s Sentence>,
         doc_heads: &HashMap<&str, Vec<usize>>,
         doc_dates: &HashMap<&str, (u32, u32, u32)>,
@@ -1144,7 +1159,22 @@ impl Checker {
                 doc,
                 &mut Parts::default(),
             );
-            if joint <= cov || !matches!(v, Verdict::Supports) {
+            // A test named on one line and its result on the next (a lab
+            // report's test heading, then "Result: INDETERMINATE"): the pair's
+            // result may say otherwise.
+            let unresulted_first = unresulted.iter().any(|s| std::ptr::eq(*s, first));
+            if let Verdict::Contradicts(why) = v {
+                if unresulted_first {
+                    return Some([
+                        (Verdict::Contradicts(why.clone()), joint, first),
+                        (Verdict::Contradicts(why), joint, next),
+                    ]);
+                }
+                continue;
+            }
+            // (A pair must cover more of the claim than its first sentence,
+            // unless the next sentence gives the first's missing result.)
+            if (joint <= cov && !unresulted_first) || !matches!(v, Verdict::Supports) {
                 continue;
             }
             let (v, _) = dated(v, "", doc_dates, &claim.span.doc_id, &first.span.doc_id);

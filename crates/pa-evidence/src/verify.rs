@@ -27,6 +27,8 @@ struct Pair<'s> {
 struct Overlap<'s> {
     matched: Vec<ConceptMatch>,
     words: Vec<&'s KeyWord>,
+    /// How many words of a form row's label the candidate repeats.
+    label_words: usize,
     /// Keys of the claim's dates the candidate gives too (`d<i>`).
     date_keys: Vec<String>,
     /// Keys of the claim's numbers the candidate repeats (`n<number>`).
@@ -196,15 +198,17 @@ impl Checker {
                 .flat_map(|(_, senses)| senses.iter())
                 .any(|sense| sense.iter().all(|x| cand_stems.contains(x)))
         };
-        let words: Vec<&KeyWord> = a
-            .words
+        let repeated = |w: &&KeyWord| {
+            cand_stems.contains(&w.stem) || cand_words.contains(w.stem.as_str()) || claim_senses(w)
+        };
+        let words: Vec<&KeyWord> = a.words.iter().filter(repeated).collect();
+        // (A label word the answer repeats counts once, as the answer's.)
+        let label_words = a
+            .label_words
             .iter()
-            .filter(|w| {
-                cand_stems.contains(&w.stem)
-                    || cand_words.contains(w.stem.as_str())
-                    || claim_senses(w)
-            })
-            .collect();
+            .filter(|l| !a.words.iter().any(|w| w.stem == l.stem))
+            .filter(repeated)
+            .count();
         // A date of the claim that the candidate gives too is one more matched word.
         let date_keys: Vec<String> = a
             .dates
@@ -222,6 +226,7 @@ impl Checker {
         Overlap {
             matched,
             words,
+            label_words,
             date_keys,
             same_numbers,
         }
@@ -235,6 +240,7 @@ impl Checker {
         let Overlap {
             matched,
             words: matched_words,
+            label_words,
             date_keys,
             same_numbers,
         } = self.overlap(p);
@@ -245,11 +251,19 @@ impl Checker {
         if denom == 0.0 {
             return Err((Verdict::Weak, 0.0, "no_key_terms"));
         }
-        let cov = ((CONCEPT_WEIGHT * matched.len() as f32
+        let answer = CONCEPT_WEIGHT * matched.len() as f32
             + matched_words.len() as f32
-            + matched_dates as f32)
-            / denom)
-            .min(1.0);
+            + matched_dates as f32;
+        // A form row's label the candidate names too ("Entrance: ..." against
+        // "Entrance: front entrance has 3 steps, no ramp") counts beside an
+        // answer term it repeats, never more than the answer's own share: a
+        // candidate that names only the label is not about the answer.
+        let label = if answer > 0.0 {
+            (label_words as f32).min(answer)
+        } else {
+            0.0
+        };
+        let cov = ((answer + label) / denom).min(1.0);
         // A specific concept (a drug, a therapy, a measure, a test) carries a claim
         // on its own; otherwise a third of the key terms must match.
         // (A sentence that denies a concept of the claim in so many words,
@@ -460,6 +474,17 @@ impl Checker {
                 result_of(ca.negated, &claim.span.quote),
                 result_of(cb.negated, &cand.span.quote),
             );
+            // A heading ("HEPATITIS C VIRUS ANTIBODY") names what the lines
+            // after it give and asserts nothing itself: it neither gives nor
+            // opposes the result the claim gives. (Its next line may:
+            // `adjacent_support`.)
+            if claim_result.is_some()
+                && cand_result.is_none()
+                && !cb.negated
+                && is_heading(&cand.span.quote)
+            {
+                return Err((Verdict::Weak, cov, "test_without_result"));
+            }
             // A result that is neither ("QuantiFERON: INDETERMINATE") confirms
             // no claimed result: it says otherwise.
             if test
@@ -916,4 +941,15 @@ fn candidate_dates(
         })
         .into_iter()
         .collect()
+}
+
+/// A heading line: a few words in capitals, without digits ("HEPATITIS C VIRUS
+/// ANTIBODY", "QUANTIFERON-TB GOLD PLUS").
+fn is_heading(sentence: &str) -> bool {
+    let words = sentence.split_whitespace().count();
+    (1..=8).contains(&words)
+        && sentence.chars().any(char::is_alphabetic)
+        && !sentence
+            .chars()
+            .any(|c| c.is_lowercase() || c.is_ascii_digit())
 }
