@@ -91,11 +91,14 @@ impl Phrase {
     /// Token ends of the matches of this phrase starting at token `i`.
     fn ends_at(&self, words: &Words, i: usize) -> Vec<usize> {
         // A single abbreviation whose sense is the phrase ("SI", "IVDU").
-        let mut out: Vec<usize> = if words.senses[i].iter().any(|s| *s == self.text) {
-            vec![i + 1]
-        } else {
-            Vec::new()
-        };
+        let sense = words.senses[i].iter().any(|s| *s == self.text);
+        // Most phrases fail at their first word: then nothing is allocated.
+        if let (false, Some(Some(first))) = (sense, self.stems.first()) {
+            if words.stems.get(i) != Some(first) {
+                return Vec::new();
+            }
+        }
+        let mut out: Vec<usize> = if sense { vec![i + 1] } else { Vec::new() };
         let mut states = vec![i];
         for part in &self.stems {
             let mut next = Vec::new();
@@ -139,22 +142,41 @@ fn find_all(phrases: &[Phrase], words: &Words) -> Vec<(usize, usize)> {
     out
 }
 
+/// Can any of `phrases` match in `words`? Each needs its first word there (or
+/// begins with a wildcard), or an abbreviation whose sense it is: a cheap test
+/// before [`find_all`].
+fn may_match(phrases: &[Phrase], words: &Words) -> bool {
+    phrases.iter().any(|p| {
+        words.sense_set.contains(p.text.as_str())
+            || match p.stems.first() {
+                Some(Some(first)) => words.stem_set.contains(first),
+                _ => true,
+            }
+    })
+}
+
 /// The tokens of a sentence with their stems and abbreviation senses.
 struct Words {
     tokens: Vec<Token>,
     stems: Vec<String>,
     senses: Vec<Vec<&'static str>>,
+    /// Every stem and every abbreviation sense, to skip a phrase list that
+    /// cannot match ([`may_match`]).
+    stem_set: std::collections::HashSet<String>,
+    sense_set: std::collections::HashSet<&'static str>,
 }
 
 impl Words {
     fn new(text: &str) -> Self {
         let tokens = tokenize(text);
-        let stems = tokens.iter().map(|t| stem(&t.norm)).collect();
-        let senses = tokens
+        let stems: Vec<String> = tokens.iter().map(|t| stem(&t.norm)).collect();
+        let senses: Vec<Vec<&'static str>> = tokens
             .iter()
             .map(|t| pa_types::abbrev::expand(char_slice(text, t.start, t.end).unwrap_or("")))
             .collect();
         Words {
+            stem_set: stems.iter().cloned().collect(),
+            sense_set: senses.iter().flatten().copied().collect(),
             tokens,
             stems,
             senses,
@@ -379,6 +401,9 @@ impl RedFlagRules {
         p: &Pattern,
         flag: usize,
     ) -> Vec<Mention> {
+        if !may_match(&p.terms, words) {
+            return Vec::new();
+        }
         let hits = find_all(&p.terms, words);
         if hits.is_empty() || !find_all(&p.not_with, words).is_empty() {
             return Vec::new();
