@@ -14,13 +14,21 @@ use super::*;
 /// A verdict with the coverage it was reached at and the trace rule that decided it.
 pub(crate) type Outcome = (Verdict, f32, &'static str);
 
-/// The claim and one candidate sentence, each with its analysis.
+/// The claim (of its type) and one candidate sentence, each with its analysis.
 #[derive(Clone, Copy)]
 struct Pair<'s> {
     claim: &'s Sentence,
     a: &'s Analysis,
+    claim_type: ClaimType,
     cand: &'s Sentence,
     b: &'s Analysis,
+}
+
+impl Pair<'_> {
+    /// Where the candidate stands, for reasons: "<doc> p.<n>".
+    fn where_(&self) -> String {
+        format!("{} p.{}", self.cand.span.doc_id, self.cand.span.page)
+    }
 }
 
 /// The claim's key terms that a candidate repeats.
@@ -68,8 +76,8 @@ struct MentionContext {
 }
 
 /// "<doc> p.<n> <what>: "<the candidate, shortened>"", as a contradiction.
-fn contradicts(p: Pair<'_>, cov: f32, where_: &str, what: &str, rule: &'static str) -> Outcome {
-    let why = format!("{where_} {what}: \"{}\"", short(&p.cand.span.quote));
+fn contradicts(p: Pair<'_>, cov: f32, what: &str, rule: &'static str) -> Outcome {
+    let why = format!("{} {what}: \"{}\"", p.where_(), short(&p.cand.span.quote));
     (Verdict::Contradicts(why), cov, rule)
 }
 
@@ -100,42 +108,38 @@ impl Checker {
         doc: CandidateDoc<'_>,
         parts: &mut Parts,
     ) -> Outcome {
-        let p = Pair { claim, a, cand, b };
+        let p = Pair {
+            claim,
+            a,
+            claim_type,
+            cand,
+            b,
+        };
         let rel = match self.relevance(p, parts) {
             Ok(rel) => rel,
             Err(outcome) => return outcome,
         };
         let cov = rel.cov;
-        let where_ = format!("{} p.{}", cand.span.doc_id, cand.span.page);
-        if let Some(outcome) = self.negative_form(p, &rel, &where_) {
+        if let Some(outcome) = self.negative_form(p, &rel) {
             return outcome;
         }
         let mentions = self.mention_positions(p, &rel);
-        let context = match self.weigh_mentions(p, claim_type, &rel, &mentions, &where_) {
+        let context = match self.weigh_mentions(p, &rel, &mentions) {
             Ok(context) => context,
             Err(outcome) => return outcome,
         };
         if let Some(rule) = self.point_not_named(p, &rel) {
             return (Verdict::Weak, cov, rule);
         }
-        let (mut missing, strong) = match self.compare_numbers(
-            claim,
-            a,
-            cand,
-            b,
-            doc.request,
-            doc.date,
-            &rel.matched,
-            &where_,
-            parts,
-        ) {
-            Ok(n) => n,
-            Err((v, rule)) => return (v, cov, rule),
-        };
-        if let Some(outcome) = self.graded_otherwise(p, claim_type, &rel, &mentions, &where_) {
+        let (mut missing, strong) =
+            match self.compare_numbers(p, doc.request, doc.date, &rel.matched, parts) {
+                Ok(n) => n,
+                Err((v, rule)) => return (v, cov, rule),
+            };
+        if let Some(outcome) = self.graded_otherwise(p, &rel, &mentions) {
             return outcome;
         }
-        if let Some(outcome) = self.drugs_counted(p, cov, &where_, &mut missing) {
+        if let Some(outcome) = self.drugs_counted(p, cov, &mut missing) {
             return outcome;
         }
         // A claim that names a test, a treatment or a specialist is supported
@@ -236,7 +240,9 @@ impl Checker {
     /// cover? `Err` with a weak outcome when it does not. On success the matched
     /// terms go to `parts`.
     fn relevance<'s>(&self, p: Pair<'s>, parts: &mut Parts) -> Result<Relevance<'s>, Outcome> {
-        let Pair { claim, a, cand, b } = p;
+        let Pair {
+            claim, a, cand, b, ..
+        } = p;
         let Overlap {
             matched,
             words: matched_words,
@@ -332,7 +338,7 @@ impl Checker {
     /// they are about the same treatment: "adherent to her inhaler" is not
     /// denied by "stopped taking sertraline" (the claim names a treatment the
     /// sentence does not, and the sentence names another).
-    fn negative_form(&self, p: Pair<'_>, rel: &Relevance<'_>, where_: &str) -> Option<Outcome> {
+    fn negative_form(&self, p: Pair<'_>, rel: &Relevance<'_>) -> Option<Outcome> {
         if !rel.matched.iter().any(|m| m.cand.is_none()) {
             return None;
         }
@@ -350,13 +356,7 @@ impl Checker {
         if another_treatment {
             return Some((Verdict::Weak, rel.cov, "negative_form_of_another_treatment"));
         }
-        Some(contradicts(
-            p,
-            rel.cov,
-            where_,
-            "says otherwise",
-            "negative_form",
-        ))
+        Some(contradicts(p, rel.cov, "says otherwise", "negative_form"))
     }
 
     /// Each matched mention, to weigh its context on both sides. Without a
@@ -429,12 +429,16 @@ impl Checker {
     fn weigh_mentions(
         &self,
         p: Pair<'_>,
-        claim_type: ClaimType,
         rel: &Relevance<'_>,
         mentions: &[MatchedMention],
-        where_: &str,
     ) -> Result<MentionContext, Outcome> {
-        let Pair { claim, a, cand, b } = p;
+        let Pair {
+            claim,
+            a,
+            claim_type,
+            cand,
+            b,
+        } = p;
         let cov = rel.cov;
         let mut context = MentionContext::default();
         for &MatchedMention {
@@ -452,7 +456,8 @@ impl Checker {
             {
                 return Err((
                     Verdict::Contradicts(format!(
-                        "{where_}: the patient declined it, so it was not tried: \"{}\"",
+                        "{}: the patient declined it, so it was not tried: \"{}\"",
+                        p.where_(),
                         short(&cand.span.quote)
                     )),
                     cov,
@@ -495,7 +500,6 @@ impl Checker {
                 return Err(contradicts(
                     p,
                     cov,
-                    where_,
                     "gives no clear result",
                     "unclear_result",
                 ));
@@ -506,7 +510,7 @@ impl Checker {
             }
             let no_result = test && claim_result.is_none() && cand_result.is_some();
             if cb.negated != ca.negated && !cb.hypothetical && !agrees_elsewhere && !no_result {
-                return Err(self.opposite_polarity(p, rel, where_));
+                return Err(self.opposite_polarity(p, rel));
             }
             // Both about family, but about different relatives ("suicide in his
             // father" against "paternal uncle completed suicide").
@@ -516,7 +520,6 @@ impl Checker {
                     return Err(contradicts(
                         p,
                         cov,
-                        where_,
                         "names another relative",
                         "another_relative",
                     ));
@@ -537,7 +540,7 @@ impl Checker {
     /// as closely as a support would need; a loose match says nothing. (Nor
     /// does a sentence that shares only the claim's one key term: "no headache
     /// history before 2025" says nothing of "daily headaches for six months".)
-    fn opposite_polarity(&self, p: Pair<'_>, rel: &Relevance<'_>, where_: &str) -> Outcome {
+    fn opposite_polarity(&self, p: Pair<'_>, rel: &Relevance<'_>) -> Outcome {
         let cov = rel.cov;
         if !rel.by_key_terms || (cov < self.opts.support_coverage && !rel.denies_finding) {
             return (Verdict::Weak, cov, "opposite_polarity_loose_match");
@@ -546,10 +549,14 @@ impl Checker {
         // assistance" against "recurrent hypoglycemia below 54 mg/dL")
         // may be about a variant: it yields to a supporting sentence.
         if cov < self.opts.support_coverage {
-            let why = format!("{where_} says otherwise: \"{}\"", short(&p.cand.span.quote));
+            let why = format!(
+                "{} says otherwise: \"{}\"",
+                p.where_(),
+                short(&p.cand.span.quote)
+            );
             return (Verdict::Denies(why), cov, "denied_finding");
         }
-        contradicts(p, cov, where_, "says otherwise", "opposite_polarity")
+        contradicts(p, cov, "says otherwise", "opposite_polarity")
     }
 
     /// The claim's point that the candidate does not name, as the weak rule:
@@ -588,17 +595,20 @@ impl Checker {
     fn graded_otherwise(
         &self,
         p: Pair<'_>,
-        claim_type: ClaimType,
         rel: &Relevance<'_>,
         mentions: &[MatchedMention],
-        where_: &str,
     ) -> Option<Outcome> {
-        let Pair { claim, cand, b, .. } = p;
+        let Pair {
+            claim,
+            claim_type,
+            cand,
+            b,
+            ..
+        } = p;
         if !rel.by_key_terms || rel.cov < self.opts.support_coverage {
             return None;
         }
-        let otherwise =
-            |what: &str, rule: &'static str| Some(contradicts(p, rel.cov, where_, what, rule));
+        let otherwise = |what: &str, rule: &'static str| Some(contradicts(p, rel.cov, what, rule));
         // Severity written on both sides that does not overlap ("severe
         // persistent asthma" against "mild intermittent asthma").
         for m in mentions {
@@ -651,7 +661,6 @@ impl Checker {
         &self,
         p: Pair<'_>,
         cov: f32,
-        where_: &str,
         missing: &mut Option<String>,
     ) -> Option<Outcome> {
         let n = drug_count(&p.claim.span.quote)?;
@@ -667,7 +676,8 @@ impl Checker {
         } else if named.len() < n {
             Some((
                 Verdict::Contradicts(format!(
-                    "{{assertion}}: {n} medications; {where_} names {}: \"{}\"",
+                    "{{assertion}}: {n} medications; {} names {}: \"{}\"",
+                    p.where_(),
                     named.len(),
                     short(&p.cand.span.quote)
                 )),
@@ -784,19 +794,17 @@ impl Checker {
     /// The claim's numbers against the candidate's: `Ok((first required number
     /// the candidate does not give, a value or a treatment's length agrees))`,
     /// or `Err` with the verdict when a value differs.
-    #[allow(clippy::too_many_arguments)]
     fn compare_numbers(
         &self,
-        claim: &Sentence,
-        a: &Analysis,
-        cand: &Sentence,
-        b: &Analysis,
+        p: Pair<'_>,
         request: Option<(u32, u32, u32)>,
         cand_date: Option<(u32, u32, u32)>,
         matched: &[ConceptMatch],
-        where_: &str,
         parts: &mut Parts,
     ) -> Result<(Option<String>, bool), (Verdict, &'static str)> {
+        let Pair {
+            claim, a, cand, b, ..
+        } = p;
         // Numbers, compared per kind as sets: several durations in one sentence
         // usually describe different things, so one agreeing pair is enough.
         let mut missing = None;
@@ -876,7 +884,7 @@ impl Checker {
                 }
                 continue;
             } else {
-                let why = self.values_differ(kind, &claimed, &found, where_);
+                let why = self.values_differ(kind, &claimed, &found, &p.where_());
                 if is_dose(kind) {
                     return Err((Verdict::DoseDiffers(why), "dose_differs"));
                 }
