@@ -4,7 +4,9 @@
      https://github.com/apache/pdfbox/blob/trunk/pdfbox/src/main/resources/org/apache/pdfbox/resources/glyphlist/additional.txt
  */
 pub fn name_to_unicode(name: &str) -> Option<u16> {
-    const names: [(&'static str, u16); 4700] = [
+    // Patched: a `static`, so the 4,700-entry table is not a constant that may be
+    // materialized on the stack at every call.
+    static names: [(&'static str, u16); 4700] = [
 ("A", 0x0041),
 ("AE", 0x00c6),
 ("AEacute", 0x01fc),

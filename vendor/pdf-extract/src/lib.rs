@@ -163,6 +163,26 @@ fn pdf_to_utf8(s: &[u8]) -> String {
 }
 
 fn to_utf8(encoding: &[u16], s: &[u8]) -> String {
+    // Patched: the common case (no BOM, no surrogate in the table entries used)
+    // maps each code to its char directly instead of building a UTF-16 buffer and
+    // decoding it; the result is the same string. Anything else takes the
+    // original path below.
+    if !(s.len() > 2 && s[0] == 0xfe && s[1] == 0xff) {
+        let mut out = String::with_capacity(s.len());
+        let mut direct = true;
+        for &x in s {
+            match char::from_u32(encoding[x as usize] as u32) {
+                Some(c) => out.push(c),
+                None => {
+                    direct = false;
+                    break;
+                }
+            }
+        }
+        if direct {
+            return out;
+        }
+    }
     if s.len() > 2 && s[0] == 0xfe && s[1] == 0xff {
         return UTF_16BE.decode_without_bom_handling_and_without_replacement(&s[2..]).unwrap().to_string()
     } else {
@@ -354,6 +374,21 @@ fn is_core_font(name: &str) -> bool {
 }
 
 fn encoding_to_unicode_table(name: &[u8]) -> Vec<u16> {
+    // Patched: each named encoding's table is built once per process (256 glyph
+    // name lookups), not once per font per page.
+    static MAC_ROMAN: std::sync::OnceLock<Vec<u16>> = std::sync::OnceLock::new();
+    static MAC_EXPERT: std::sync::OnceLock<Vec<u16>> = std::sync::OnceLock::new();
+    static WIN_ANSI: std::sync::OnceLock<Vec<u16>> = std::sync::OnceLock::new();
+    let cell = match &name[..] {
+        b"MacRomanEncoding" => &MAC_ROMAN,
+        b"MacExpertEncoding" => &MAC_EXPERT,
+        b"WinAnsiEncoding" => &WIN_ANSI,
+        _ => panic!("unexpected encoding {:?}", pdf_to_utf8(name))
+    };
+    cell.get_or_init(|| build_encoding_table(name)).clone()
+}
+
+fn build_encoding_table(name: &[u8]) -> Vec<u16> {
     let encoding = match &name[..] {
         b"MacRomanEncoding" => encodings::MAC_ROMAN_ENCODING,
         b"MacExpertEncoding" => encodings::MAC_EXPERT_ENCODING,
