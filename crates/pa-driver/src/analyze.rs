@@ -123,12 +123,12 @@ impl Analyzer<'_> {
         let t0 = Instant::now();
         // Decided once: the criteria check and the summary both take it.
         let request = pa_summarize::Request::of(sents);
-        let (choice, criteria) = plan.criteria.check(
-            &plan.checker,
-            request.service_code.as_deref(),
-            request.drug,
-            sents,
-        );
+        // Each sentence is analysed once, for the policy choice, the criteria
+        // and the claims.
+        let case = plan.checker.case(sents);
+        let (choice, criteria) =
+            plan.criteria
+                .check(&case, request.service_code.as_deref(), request.drug);
         let fingerprint = case_fingerprint(
             &w.fingerprint,
             choice.policy.map_or(NO_POLICY, |p| p.sha256.as_str()),
@@ -137,7 +137,7 @@ impl Analyzer<'_> {
             || "none".to_string(),
             |p| format!("{}@{}", p.id, &p.sha256[..12]),
         );
-        let mut claims = plan.checker.check_case(w.case_id, sents, self.index);
+        let mut claims = plan.checker.check_case(w.case_id, &case, self.index);
         self.stamp.stamp(&mut claims, &criteria_version);
         let t1 = Instant::now();
         let facts = plan.checker.facts(sents);

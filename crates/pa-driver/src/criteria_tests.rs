@@ -45,7 +45,7 @@ fn statuses(criteria: &str, sentences: &[Sentence]) -> Vec<(String, CriterionSta
         format!("version = 1\nid = \"t\"\ntitle = \"t\"\ndrugs = [\"erenumab\"]\n\n{criteria}");
     let policy = check_file("test", &text, &checker).unwrap_or_else(|e| panic!("{e:?}"));
     checker
-        .check_policy(&policy, Some("erenumab"), sentences)
+        .check_policy(&policy, Some("erenumab"), &checker.case(sentences))
         .into_iter()
         .map(|r| (r.criterion_id, r.status, r.reason))
         .collect()
@@ -281,7 +281,7 @@ fn a_policy_is_chosen_by_code_drug_and_indication_with_its_reason() {
     let letter = "I am requesting approval of Humira 40 mg every other week.";
     let choose = |note: &str| {
         let s = case(letter, &[note]);
-        let c = set.choose(&checker, None, Some("adalimumab"), &s);
+        let c = set.choose(&checker.case(&s), None, Some("adalimumab"));
         (c.policy.map(|p| p.id.clone()), c.why, c.note)
     };
     let (id, why, _) = choose("Assessment: Crohn's disease of the ileum.");
@@ -305,7 +305,7 @@ fn a_policy_is_chosen_by_code_drug_and_indication_with_its_reason() {
     );
     let drug = pa_summarize::requested_drug(&ra).map(|d| d.0);
     assert_eq!(drug, Some("adalimumab"));
-    let (choice, results) = set.check(&checker, None, drug, &ra);
+    let (choice, results) = set.check(&checker.case(&ra), None, drug);
     assert_eq!(
         choice.why,
         "adalimumab-ra: drug adalimumab + diagnosis M05.79 (M05.x)"
@@ -313,14 +313,14 @@ fn a_policy_is_chosen_by_code_drug_and_indication_with_its_reason() {
     assert!(!results.is_empty());
     // By code: the policy whose indication the case carries wins.
     let s = case(letter, &["Seropositive rheumatoid arthritis (M05.79)."]);
-    let c = set.choose(&checker, Some("J0135"), None, &s);
+    let c = set.choose(&checker.case(&s), Some("J0135"), None);
     assert_eq!(
         c.why,
         "adalimumab-ra: code J0135 + diagnosis M05.79 (M05.x)"
     );
     // A code whose policies' indications are absent still finds one, and says so.
     let s = case(letter, &["Knee pain."]);
-    let c = set.choose(&checker, Some("J0135"), None, &s);
+    let c = set.choose(&checker.case(&s), Some("J0135"), None);
     assert!(
         c.why.contains("no indication of this policy found"),
         "{}",
@@ -399,7 +399,7 @@ fn the_indication_the_request_names_chooses_among_equals() {
     let set = load_criteria(&pa_config::Settings::embedded(), &checker).unwrap();
     let choose = |letter: &str, note: &str| {
         let s = case(letter, &[note]);
-        set.choose(&checker, None, Some("dupilumab"), &s)
+        set.choose(&checker.case(&s), None, Some("dupilumab"))
             .policy
             .map(|p| p.id.clone())
     };

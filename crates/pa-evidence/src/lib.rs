@@ -529,14 +529,40 @@ struct CandidateDoc<'a> {
     date: Option<(u32, u32, u32)>,
 }
 
+/// A case's sentences, each analysed at most once, when first needed. The
+/// policy choice, the criteria check and the claim check of a case read the
+/// same sentences; they share this instead of analysing each on its own.
+pub struct CaseSentences<'a> {
+    checker: &'a Checker,
+    sentences: &'a [Sentence],
+    analyses: Vec<std::cell::OnceCell<Analysis>>,
+}
+
+impl<'a> CaseSentences<'a> {
+    /// The case's sentences, all of its readable documents.
+    pub fn sentences(&self) -> &'a [Sentence] {
+        self.sentences
+    }
+
+    /// The analysis of sentence `i` of [`CaseSentences::sentences`].
+    pub(crate) fn analysis(&self, i: usize) -> &Analysis {
+        self.analyses[i].get_or_init(|| self.checker.analyze(&self.sentences[i].span.quote))
+    }
+
+    /// The checker these analyses are made by.
+    pub(crate) fn checker(&self) -> &'a Checker {
+        self.checker
+    }
+}
+
 /// A case as every claim of it is checked against it.
 struct CaseView<'s> {
     /// The letters and forms, whose sentences are never evidence.
     assertion_docs: Vec<String>,
     /// The clinical documents.
     evidence_docs: HashSet<&'s str>,
-    /// Every sentence by (document, page, start).
-    by_pos: HashMap<(&'s str, u32, u32), &'s Sentence>,
+    /// Every sentence's index by (document, page, start).
+    by_pos: HashMap<(&'s str, u32, u32), usize>,
     /// Clinical sentences by (document, ordinal).
     by_ordinal: HashMap<(&'s str, u32), &'s Sentence>,
     /// Each document's date ([`document_dates`]).
@@ -876,27 +902,40 @@ impl Checker {
         terms
     }
 
-    /// Check every claim of a case. `sentences` are all sentences of the case's
-    /// readable documents.
+    /// A case's sentences (all sentences of its readable documents), to be
+    /// analysed once for all its checks.
+    pub fn case<'a>(&'a self, sentences: &'a [Sentence]) -> CaseSentences<'a> {
+        CaseSentences {
+            checker: self,
+            sentences,
+            analyses: sentences
+                .iter()
+                .map(|_| std::cell::OnceCell::new())
+                .collect(),
+        }
+    }
+
+    /// Check every claim of a case.
     pub fn check_case(
         &self,
         case_id: &str,
-        sentences: &[Sentence],
+        case: &CaseSentences<'_>,
         searcher: &dyn CaseSearcher,
     ) -> Vec<Claim> {
-        let view = self.case_view(sentences);
-        let mut analyzed: HashMap<(String, u32, u32), Analysis> = HashMap::new();
-        claim_units(sentences)
+        debug_assert!(std::ptr::eq(case.checker, self));
+        let view = self.case_view(case);
+        claim_units(case.sentences)
             .iter()
             .filter_map(|(s, claim_id)| {
-                self.check_unit(case_id, &view, s, claim_id, searcher, &mut analyzed)
+                self.check_unit(case_id, &view, s, claim_id, searcher, case)
             })
             .collect()
     }
 
     /// What every claim of a case is checked against: the case's documents,
     /// their dates and titles, and its sentences by position.
-    fn case_view<'s>(&self, sentences: &'s [Sentence]) -> CaseView<'s> {
+    fn case_view<'s>(&self, case: &CaseSentences<'s>) -> CaseView<'s> {
+        let sentences = case.sentences;
         let assertion_docs: Vec<String> = {
             let mut v: Vec<String> = sentences
                 .iter()
@@ -911,9 +950,10 @@ impl Checker {
             .filter(|s| !s.kind.is_assertion())
             .map(|s| s.span.doc_id.as_str())
             .collect();
-        let by_pos: HashMap<(&str, u32, u32), &Sentence> = sentences
+        let by_pos: HashMap<(&str, u32, u32), usize> = sentences
             .iter()
-            .map(|s| ((s.span.doc_id.as_str(), s.span.page, s.span.start), s))
+            .enumerate()
+            .map(|(i, s)| ((s.span.doc_id.as_str(), s.span.page, s.span.start), i))
             .collect();
         let by_ordinal: HashMap<(&str, u32), &Sentence> = sentences
             .iter()
@@ -922,11 +962,12 @@ impl Checker {
             .collect();
         // Concepts in the first lines (title, header) of each clinical document.
         let mut doc_heads: HashMap<&str, Vec<usize>> = HashMap::new();
-        for s in sentences
+        for (i, s) in sentences
             .iter()
-            .filter(|s| !s.kind.is_assertion() && s.ordinal < 3)
+            .enumerate()
+            .filter(|(_, s)| !s.kind.is_assertion() && s.ordinal < 3)
         {
-            let a = self.analyze(&s.span.quote);
+            let a = case.analysis(i);
             doc_heads
                 .entry(s.span.doc_id.as_str())
                 .or_default()
@@ -992,7 +1033,7 @@ impl Checker {
         s: &Sentence,
         claim_id: &str,
         searcher: &dyn CaseSearcher,
-        analyzed: &mut HashMap<(String, u32, u32), Analysis>,
+        case: &CaseSentences<'s>,
     ) -> Option<Claim> {
         let (read_sentence, a) = self.read_claim(s);
         let read_s = read_sentence.as_ref().unwrap_or(s);
@@ -1032,14 +1073,13 @@ impl Checker {
         let mut pieces: Vec<(Parts, &'static str, &Sentence)> = Vec::new();
         let mut unresulted: Vec<&Sentence> = Vec::new();
         for h in hits {
-            let Some(&cand) = view.by_pos.get(&(h.doc_id.as_str(), h.page, h.start)) else {
+            let Some(&i) = view.by_pos.get(&(h.doc_id.as_str(), h.page, h.start)) else {
                 continue;
             };
+            let cand: &'s Sentence = &case.sentences()[i];
             debug_assert!(cand.span.doc_id != s.span.doc_id);
             // A candidate sentence often serves several claims: analyze it once.
-            let b = analyzed
-                .entry((h.doc_id.clone(), h.page, h.start))
-                .or_insert_with(|| self.analyze(&cand.span.quote));
+            let b = case.analysis(i);
             let mut parts = Parts::default();
             let (v, cov, rule) = self.verify(
                 read_s,

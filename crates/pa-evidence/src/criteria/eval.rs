@@ -11,7 +11,7 @@ use pa_types::{ConceptKind, CriterionStatus, Sentence};
 use super::lang::{Kind, Node};
 use super::patient;
 use crate::quantity::QKind;
-use crate::{Analysis, Checker};
+use crate::{Analysis, CaseSentences, Checker};
 
 /// A node's outcome.
 pub(crate) struct Verdict<'s> {
@@ -78,9 +78,11 @@ pub(crate) struct CaseView<'s> {
     pub checker: &'s Checker,
     /// Every sentence, letters and forms included.
     pub all: &'s [Sentence],
+    /// The case's sentences, each analysed once.
+    pub case: &'s CaseSentences<'s>,
     /// The clinical documents' sentences, with their analyses.
     pub clinical: Vec<&'s Sentence>,
-    pub analyses: Vec<Analysis>,
+    pub analyses: Vec<&'s Analysis>,
     /// Concepts affirmed for the patient anywhere in the clinical documents.
     pub case_concepts: HashSet<usize>,
     pub dates: HashMap<&'s str, (u32, u32, u32)>,
@@ -105,12 +107,15 @@ fn affirmed(ctx: &crate::context::Assessment) -> bool {
 }
 
 impl<'s> CaseView<'s> {
-    pub fn new(checker: &'s Checker, all: &'s [Sentence], requested: Option<&str>) -> Self {
-        let clinical: Vec<&Sentence> = all.iter().filter(|s| !s.kind.is_assertion()).collect();
-        let analyses: Vec<Analysis> = clinical
+    pub fn new(case: &'s CaseSentences<'s>, requested: Option<&str>) -> Self {
+        let checker = case.checker();
+        let all = case.sentences();
+        let (clinical, analyses): (Vec<&Sentence>, Vec<&Analysis>) = all
             .iter()
-            .map(|s| checker.analyze(&s.span.quote))
-            .collect();
+            .enumerate()
+            .filter(|(_, s)| !s.kind.is_assertion())
+            .map(|(i, s)| (s, case.analysis(i)))
+            .unzip();
         let mut case_concepts = HashSet::new();
         for (s, a) in clinical.iter().zip(&analyses) {
             for c in &a.concepts {
@@ -128,6 +133,7 @@ impl<'s> CaseView<'s> {
             .copied();
         CaseView {
             checker,
+            case,
             all,
             clinical,
             analyses,
@@ -573,8 +579,8 @@ impl<'s> CaseView<'s> {
             .and_then(patient::unit)
             .unwrap_or("mg");
         let mut within = Vec::new();
-        for s in self.all {
-            let a = self.checker.analyze(&s.span.quote);
+        for (i, s) in self.all.iter().enumerate() {
+            let a = self.case.analysis(i);
             if !a.concepts.iter().any(|c| {
                 wanted
                     .iter()

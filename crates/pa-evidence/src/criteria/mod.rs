@@ -13,12 +13,12 @@ pub(crate) mod patient;
 use std::collections::HashSet;
 
 use pa_types::text::squash;
-use pa_types::{CriterionResult, CriterionStatus, Evidence, PolicyChoice, Relation, Sentence};
+use pa_types::{CriterionResult, CriterionStatus, Evidence, PolicyChoice, Relation};
 use sha2::{Digest, Sha256};
 
 pub use lang::CriteriaError;
 
-use crate::Checker;
+use crate::{CaseSentences, Checker};
 
 /// An ICD-10-CM-shaped code in text.
 static ICD10_CODE: std::sync::LazyLock<regex::Regex> =
@@ -205,11 +205,11 @@ impl CriteriaSet {
     /// The policy for a request: see docs/criteria.md, "Which policy applies".
     pub fn choose(
         &self,
-        checker: &Checker,
+        case: &CaseSentences<'_>,
         service_code: Option<&str>,
         service_drug: Option<&str>,
-        sentences: &[Sentence],
     ) -> Choice<'_> {
+        let checker = case.checker();
         let code = service_code.map(squash);
         let drug = service_drug.map(|d| pa_types::drugs::generic_of(d).unwrap_or(d).to_lowercase());
         let mut indications = None;
@@ -231,8 +231,7 @@ impl CriteriaSet {
             }
             let constrained = !(p.indications.is_empty() && p.diagnoses.is_empty());
             let (found, stated) = if constrained {
-                let ind =
-                    indications.get_or_insert_with(|| CaseIndications::of(checker, sentences));
+                let ind = indications.get_or_insert_with(|| CaseIndications::of(case));
                 (ind.matching(checker, p), ind.stated(checker, p))
             } else {
                 (None, 0)
@@ -288,14 +287,13 @@ impl CriteriaSet {
     /// Choose the policy for a request and check its criteria.
     pub fn check(
         &self,
-        checker: &Checker,
+        case: &CaseSentences<'_>,
         service_code: Option<&str>,
         service_drug: Option<&str>,
-        sentences: &[Sentence],
     ) -> (Choice<'_>, Vec<CriterionResult>) {
-        let choice = self.choose(checker, service_code, service_drug, sentences);
+        let choice = self.choose(case, service_code, service_drug);
         let results = match choice.policy {
-            Some(p) => checker.check_policy(p, service_drug, sentences),
+            Some(p) => case.checker().check_policy(p, service_drug, case),
             None => Vec::new(),
         };
         (choice, results)
@@ -315,7 +313,9 @@ struct CaseIndications {
 }
 
 impl CaseIndications {
-    fn of(checker: &Checker, sentences: &[Sentence]) -> Self {
+    fn of(case: &CaseSentences<'_>) -> Self {
+        let checker = case.checker();
+        let sentences = case.sentences();
         let codes = sentences
             .iter()
             .flat_map(|s| ICD10_CODE.find_iter(&s.span.quote))
@@ -323,11 +323,11 @@ impl CaseIndications {
             .collect();
         let mut concepts = HashSet::new();
         let mut request = Vec::new();
-        for s in sentences {
-            let a = checker.analyze(&s.span.quote);
+        for (i, s) in sentences.iter().enumerate() {
+            let a = case.analysis(i);
             let mut mine = HashSet::new();
             for c in &a.concepts {
-                let ctx = checker.assess(&a, &s.span.quote, c.start, c.end);
+                let ctx = checker.assess(a, &s.span.quote, c.start, c.end);
                 if !(ctx.negated || ctx.family) {
                     mine.insert(c.entry);
                 }
@@ -406,9 +406,10 @@ impl Checker {
         &self,
         policy: &Policy,
         requested_drug: Option<&str>,
-        sentences: &[Sentence],
+        case: &CaseSentences<'_>,
     ) -> Vec<CriterionResult> {
-        let view = eval::CaseView::new(self, sentences, requested_drug);
+        debug_assert!(std::ptr::eq(case.checker(), self));
+        let view = eval::CaseView::new(case, requested_drug);
         policy
             .criteria
             .iter()
