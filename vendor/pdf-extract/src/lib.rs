@@ -373,6 +373,28 @@ fn is_core_font(name: &str) -> bool {
     }
 }
 
+/// Patched: per core font (in `core_fonts::metrics()` order), each glyph's
+/// Unicode value -> its width, the last glyph winning. Built once per process.
+/// A glyph name unknown to the glyph list panics, as the per-font loop it
+/// replaces did.
+fn core_font_widths_by_unicode() -> &'static [HashMap<u16, f64>] {
+    static TABLES: std::sync::OnceLock<Vec<HashMap<u16, f64>>> = std::sync::OnceLock::new();
+    TABLES.get_or_init(|| {
+        core_fonts::metrics()
+            .iter()
+            .map(|font_metrics| {
+                let mut by_unicode = HashMap::new();
+                for w in font_metrics.2 {
+                    if let Some(c) = glyphnames::name_to_unicode(w.2) {
+                        by_unicode.insert(c, w.1 as f64);
+                    }
+                }
+                by_unicode
+            })
+            .collect()
+    })
+}
+
 fn encoding_to_unicode_table(name: &[u8]) -> Vec<u16> {
     // Patched: each named encoding's table is built once per process (256 glyph
     // name lookups), not once per font per page.
@@ -641,16 +663,18 @@ impl<'a> PdfSimpleFont<'a> {
                 // or the basename but for now we'll just use Helvetica
                 "Helvetica"
             };
-            for font_metrics in core_fonts::metrics().iter() {
+            for (font_index, font_metrics) in core_fonts::metrics().iter().enumerate() {
                 if font_metrics.0 == base_name {
                     if let Some(ref encoding) = encoding_table {
                         dlog!("has encoding");
-                        for w in font_metrics.2 {
-                            let c = glyphnames::name_to_unicode(w.2).unwrap();
-                            for i in 0..encoding.len() {
-                                if encoding[i] == c {
-                                    width_map.insert(i as CharCode, w.1 as f64);
-                                }
+                        // Patched: the width of each code whose Unicode value one of
+                        // the core font's glyphs has (the last such glyph's width,
+                        // as before), from a map built once per font and process
+                        // instead of comparing every glyph with every code.
+                        let by_unicode = &core_font_widths_by_unicode()[font_index];
+                        for i in 0..encoding.len() {
+                            if let Some(&w) = by_unicode.get(&encoding[i]) {
+                                width_map.insert(i as CharCode, w);
                             }
                         }
                     } else {
