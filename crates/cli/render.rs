@@ -395,12 +395,13 @@ fn print_candidates(t: &pa_types::ClaimTrace) {
     println!("\nCANDIDATES ({}, strongest first)", t.candidates.len());
     for (i, c) in t.candidates.iter().enumerate() {
         println!(
-            "  {}. {} p.{} {}-{}  search {:.2}  coverage {:.2}  -> {} ({})",
+            "  {}. {} p.{} {}-{}  {} {:.2}  coverage {:.2}  -> {} ({})",
             i + 1,
             term(&c.doc_id),
             c.page,
             c.start,
             c.end,
+            if c.by_meaning { "meaning" } else { "search" },
             c.search_score,
             c.coverage,
             c.verdict,

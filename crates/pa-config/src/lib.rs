@@ -275,6 +275,21 @@ pub struct EvidenceSettings {
     pub max_evidence: usize,
     /// Key-term coverage needed for support.
     pub support_coverage: f32,
+    /// Also take candidates by meaning, from sentence embeddings
+    /// (all-MiniLM-L6-v2, run in-process; `make model` fetches it).
+    #[serde(default)]
+    pub semantic: bool,
+    /// Candidates per claim by meaning, when `semantic` is on.
+    #[serde(default = "default_semantic_candidates")]
+    pub semantic_candidates: usize,
+    /// The model's folder; empty: `$PRIORAUTH_MODEL_DIR`, else
+    /// `~/.cache/priorauth/models/all-MiniLM-L6-v2`.
+    #[serde(default)]
+    pub model_dir: String,
+}
+
+fn default_semantic_candidates() -> usize {
+    3
 }
 
 /// `[output]`

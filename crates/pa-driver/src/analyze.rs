@@ -137,7 +137,13 @@ impl Analyzer<'_> {
             || "none".to_string(),
             |p| format!("{}@{}", p.id, &p.sha256[..12]),
         );
-        let mut claims = plan.checker.check_case(w.case_id, &case, self.index);
+        let mut claims = match &plan.embedder {
+            Some(embedder) => {
+                let searcher = crate::semantic::SemanticSearcher::new(self.index, embedder, sents);
+                plan.checker.check_case(w.case_id, &case, &searcher)
+            }
+            None => plan.checker.check_case(w.case_id, &case, self.index),
+        };
         self.stamp.stamp(&mut claims, &criteria_version);
         let t1 = Instant::now();
         let facts = plan.checker.facts(sents);

@@ -37,6 +37,7 @@ mod report;
 pub mod review;
 mod run;
 mod run_id;
+mod semantic;
 
 /// Payer criteria: policies, the language, errors.
 pub use pa_evidence::criteria;
@@ -86,6 +87,9 @@ pub enum DriverError {
     /// The LLM backend's settings (endpoint refused, key missing).
     #[error(transparent)]
     Llm(#[from] pa_llm::LlmError),
+    /// The sentence embedding model (`[evidence] semantic = true`).
+    #[error(transparent)]
+    Embed(#[from] pa_embed::EmbedError),
     /// The audit log entry of the run.
     #[error("cannot spool the audit entry: {0}")]
     Audit(String),

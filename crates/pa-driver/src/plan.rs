@@ -45,6 +45,8 @@ pub(crate) struct StagePlan {
     pub priority: pa_config::PrioritySettings,
     /// The optional LLM summarizer, with its chunk cap.
     pub llm: Option<(pa_llm::Summarizer, usize)>,
+    /// The optional sentence embedding model (candidates by meaning).
+    pub embedder: Option<pa_embed::Embedder>,
     /// Cores for the run's CPU work.
     pub cores: usize,
     /// A batch is cut at this many cases...
@@ -112,6 +114,7 @@ impl StagePlan {
             red_flags,
             priority: settings.priority.clone(),
             llm,
+            embedder: embedder(settings)?,
             cores,
             batch_cases: settings.run.batch_cases.max(1),
             batch_pages: settings.run.batch_pages.max(1),
@@ -188,8 +191,28 @@ pub fn new_checker(settings: &Settings) -> Result<Checker, DriverError> {
             candidates: settings.evidence.candidates,
             max_evidence: settings.evidence.max_evidence,
             support_coverage: settings.evidence.support_coverage,
+            semantic_candidates: if settings.evidence.semantic {
+                settings.evidence.semantic_candidates
+            } else {
+                0
+            },
         },
     )?)
+}
+
+/// The sentence embedding model, with `[evidence] semantic = true`: a missing
+/// or broken model stops the run before it starts, with the folder it looked in.
+fn embedder(settings: &Settings) -> Result<Option<pa_embed::Embedder>, DriverError> {
+    if !settings.evidence.semantic {
+        return Ok(None);
+    }
+    let dir = if settings.evidence.model_dir.is_empty() {
+        pa_embed::Embedder::default_dir()
+    } else {
+        PathBuf::from(&settings.evidence.model_dir)
+    };
+    // Claims and clinical sentences are short: 128 word pieces hold them.
+    Ok(Some(pa_embed::Embedder::load(&dir)?.with_max_tokens(128)))
 }
 
 /// The built-in criteria and those of the settings' folders, validated.
@@ -264,6 +287,7 @@ mod tests {
                 candidates: 8,
                 max_evidence: 3,
                 support_coverage: 0.5,
+                semantic_candidates: 0,
             },
         )
         .unwrap();

@@ -580,6 +580,7 @@ mod tests {
                 candidates: 8,
                 max_evidence: 3,
                 support_coverage: 0.5,
+                semantic_candidates: 0,
             },
         )
         .unwrap()

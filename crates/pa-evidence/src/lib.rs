@@ -56,6 +56,9 @@ pub struct EvidenceOptions {
     pub max_evidence: usize,
     /// Key-term coverage needed for support.
     pub support_coverage: f32,
+    /// Candidates per claim from sentence embeddings, besides the index's
+    /// (0: none; only used when the searcher has a model).
+    pub semantic_candidates: usize,
 }
 
 /// Words that carry no claim content.
@@ -1063,12 +1066,28 @@ impl Checker {
             claim.trace = Some(trace);
             return Some(claim);
         }
-        let hits = searcher.search(
+        let mut hits = searcher.search(
             case_id,
             &self.query_terms(&a),
             &view.assertion_docs,
             self.opts.candidates,
         );
+        // Paraphrased evidence that shares few words with the claim: the
+        // sentences closest in meaning, when a model is configured. They are
+        // verified like the index's candidates; similarity decides nothing.
+        if self.opts.semantic_candidates > 0 {
+            for h in searcher.similar(
+                case_id,
+                &read_s.span.quote,
+                &view.assertion_docs,
+                self.opts.semantic_candidates,
+            ) {
+                let at = |x: &pa_types::SearchHit| (x.doc_id.clone(), x.page, x.start);
+                if !hits.iter().any(|x| at(x) == at(&h)) {
+                    hits.push(h);
+                }
+            }
+        }
         let mut verdicts: Vec<(Verdict, f32, &Sentence)> = Vec::new();
         let mut pieces: Vec<(Parts, &'static str, &Sentence)> = Vec::new();
         let mut unresulted: Vec<&Sentence> = Vec::new();

@@ -110,6 +110,7 @@ pub(crate) fn candidate_trace(
         end: cand.span.end,
         quote: cand.span.quote.clone(),
         search_score: hit.score,
+        by_meaning: hit.by_meaning,
         coverage,
         verdict: verdict_name(v).into(),
         rule: rule.into(),

@@ -207,6 +207,7 @@ impl RunIndex {
                     start: u(self.fields.start)? as u32,
                     end: u(self.fields.end)? as u32,
                     score,
+                    by_meaning: false,
                 })
             })
             .collect()

@@ -557,8 +557,12 @@ pub struct TraceCandidate {
     pub end: u32,
     /// The sentence.
     pub quote: String,
-    /// BM25 score from the search index.
+    /// BM25 score from the search index, or the cosine similarity when found
+    /// by meaning.
     pub search_score: f32,
+    /// Found by meaning (sentence embeddings, `[evidence] semantic`), not by words.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub by_meaning: bool,
     /// Share of the claim's key terms it matched (0-1; the evidence `score`).
     pub coverage: f32,
     /// `supports`, `contradicts`, `value_differs`, `after_request`, `family`,
@@ -579,8 +583,10 @@ pub struct SearchHit {
     pub start: u32,
     /// Char end, exclusive.
     pub end: u32,
-    /// BM25 score.
+    /// BM25 score, or the cosine similarity for a hit by meaning.
     pub score: f32,
+    /// Found by meaning (sentence embeddings), not by words.
+    pub by_meaning: bool,
 }
 
 /// Search over one case's sentences; implemented by the index stage and handed
@@ -594,6 +600,20 @@ pub trait CaseSearcher: Sync {
         exclude_docs: &[String],
         limit: usize,
     ) -> Vec<SearchHit>;
+
+    /// The sentences of `case_id` closest in meaning to `text` (sentence
+    /// embeddings), skipping `exclude_docs`, best first; `score` is their
+    /// cosine similarity. Empty when no embedding model is configured. These
+    /// are candidates only: what they support is for the checker to decide.
+    fn similar(
+        &self,
+        _case_id: &str,
+        _text: &str,
+        _exclude_docs: &[String],
+        _limit: usize,
+    ) -> Vec<SearchHit> {
+        Vec::new()
+    }
 }
 
 /// Whether a payer criterion is satisfied by the clinical documents.
