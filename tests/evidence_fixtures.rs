@@ -39,6 +39,8 @@
 //! lab report's test heading with its result on the next line (a heading
 //! asserts nothing itself), and a form row's label that a note's line repeats
 //! ("Bathroom: ...") counting beside the answer's words, never alone.
+//! Also: abbreviations from the public glossary that the note inventories lack
+//! ("TFESI", "RW"), and "moderate-to-severe" as a range of grades.
 
 use std::process::Command;
 

@@ -467,10 +467,11 @@ static TREATMENT_WORKS: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock:
 });
 
 /// The severity written just before a mention at char `at` of `text`, as a
-/// range of grades (1 mild, 2 moderate, 3 severe): "moderate to severe" is 2..=3.
+/// range of grades (1 mild, 2 moderate, 3 severe): "moderate to severe" and
+/// "moderate-to-severe" are 2..=3.
 fn severity_before(text: &str, at: usize) -> Option<(u8, u8)> {
     static SEVERITY: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"(?i)\b(?:(mild|moderate|severe)(?:ly)?(?:\s*(?:-|to)\s*(mild|moderate|severe)(?:ly)?)?)\b[\w\s,-]{0,30}$").unwrap()
+        regex::Regex::new(r"(?i)\b(?:(mild|moderate|severe)(?:ly)?(?:\s*(?:-to-|-|to)\s*(mild|moderate|severe)(?:ly)?)?)\b[\w\s,-]{0,30}$").unwrap()
     });
     let grade = |w: &str| match w.to_lowercase().as_str() {
         "mild" => 1,
@@ -1797,6 +1798,10 @@ mod tests {
         assert_eq!(
             at("mild-moderate plaque psoriasis", "psoriasis"),
             Some((1, 2))
+        );
+        assert_eq!(
+            at("moderate-to-severe atopic dermatitis", "atopic"),
+            Some((2, 3))
         );
         assert_eq!(at("Asthma, controlled on an inhaler", "inhaler"), None);
         // Too far before the mention to grade it.
