@@ -1480,11 +1480,46 @@ pub(crate) fn short(s: &str) -> String {
 }
 
 /// Abbreviations of a text read as their senses ([`pa_types::abbrev::expand`]):
-/// (token index, content stems of each sense). "s/p" is one abbreviation.
+/// (token index, content stems of each sense). "s/p" is one abbreviation, and
+/// so is a phrase of the inventory ("mod A", "w/o AD", [`pa_types::abbrev::phrase_at`]),
+/// whose tokens are not read again on their own.
 fn expand_abbreviations(text: &str, tokens: &[Token]) -> Vec<(usize, Vec<Vec<String>>)> {
     let chars: Vec<char> = text.chars().collect();
     let mut out = Vec::new();
+    let content_stems = |s: &str| {
+        tokenize(s)
+            .iter()
+            .map(|x| stem(&x.norm))
+            .filter(|w| w.len() >= 3 && !STOPWORDS.contains(&w.as_str()))
+            .collect::<Vec<String>>()
+    };
+    let mut phrase_end = 0;
     for (i, t) in tokens.iter().enumerate() {
+        if t.start < phrase_end {
+            continue;
+        }
+        if let Some((end, senses)) = pa_types::abbrev::phrase_at(&chars, t.start) {
+            phrase_end = end;
+            let senses: Vec<Vec<String>> = senses
+                .iter()
+                .map(|s| content_stems(s))
+                .filter(|v| !v.is_empty())
+                .collect();
+            // The senses stand at the phrase's last token, after any negation
+            // the phrase holds ("w/o AD", "no AD"), which ConText then reads;
+            // and at its first, where a claim's key word ("mod") looks for them.
+            let last = (i..tokens.len())
+                .take_while(|&j| tokens[j].end <= end)
+                .last()
+                .unwrap_or(i);
+            if !senses.is_empty() {
+                if last != i {
+                    out.push((last, senses.clone()));
+                }
+                out.push((i, senses));
+            }
+            continue;
+        }
         let mut surface: String = chars[t.start..t.end].iter().collect();
         if let Some(n) = tokens.get(i + 1) {
             // "s/p", "A&O": two short parts joined by a slash or an ampersand.
@@ -1503,13 +1538,7 @@ fn expand_abbreviations(text: &str, tokens: &[Token]) -> Vec<(usize, Vec<Vec<Str
         let senses: Vec<Vec<String>> = pa_types::abbrev::expand(&surface)
             .iter()
             .filter(|s| !(lab && s.contains("therap")))
-            .map(|s| {
-                tokenize(s)
-                    .iter()
-                    .map(|x| stem(&x.norm))
-                    .filter(|w| w.len() >= 3 && !STOPWORDS.contains(&w.as_str()))
-                    .collect::<Vec<String>>()
-            })
+            .map(|s| content_stems(s))
             .filter(|v| !v.is_empty())
             .collect();
         if !senses.is_empty() {
@@ -1693,10 +1722,11 @@ fn plain_count(text: &str, q: &Quantity, all: &[Quantity]) -> bool {
 
 /// The levels of physical assistance a text names, on the FIM/therapy scale:
 /// 5 total or dependent, 4 maximal, 3 moderate, 2 minimal, 1 contact guard,
-/// stand-by or supervision ("max A x2", "moderate assistance", "CGA").
+/// stand-by or supervision ("max A x2", "moderate assistance", "CGA"). The
+/// letter is a capital A: "30 min a day" grades nothing.
 fn assist_levels(text: &str) -> HashSet<u8> {
     static ASSIST: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"(?i)\b(?:(total|dependent|max(?:imal|imum)?|mod(?:erate)?|min(?:imal|imum)?)\s*(?:-\s*)?(?:assist(?:ance)?|a)\b|(total(?:ly)? dependent)|(contact[- ]guard(?: assist(?:ance)?)?|cga|stand[- ]?by(?: assist(?:ance)?)?|sba|supervision))").unwrap()
+        regex::Regex::new(r"(?i)\b(?:(total|dependent|max(?:imal|imum)?|mod(?:erate)?|min(?:imal|imum)?)\s*(?:-\s*)?(?:assist(?:ance)?|(?-i:A))\b|(total(?:ly)? dependent)|(contact[- ]guard(?: assist(?:ance)?)?|cga|stand[- ]?by(?: assist(?:ance)?)?|sba|supervision))").unwrap()
     });
     ASSIST
         .captures_iter(text)
@@ -1812,6 +1842,13 @@ mod tests {
             ),
             None
         );
+    }
+
+    #[test]
+    fn assistance_levels_need_the_capital_letter() {
+        assert_eq!(assist_levels("stand pivot, max A x2"), HashSet::from([4]));
+        assert_eq!(assist_levels("Min A for LB dressing"), HashSet::from([2]));
+        assert!(assist_levels("walks 30 min a day").is_empty());
     }
 
     #[test]
