@@ -43,10 +43,7 @@
 //! ("TFESI", "RW"), and "moderate-to-severe" as a range of grades; therapy
 //! shorthand curated by hand ("indep", "PLOF", "SBA", "SPC", "PWB", phrases such
 //! as "mod A x1" and "w/o AD" read as written, negation included), and "30 min a
-//! day", which grades no assistance. Also: irregular verbs read as their lemma
-//! ("fell" and "falls", "drove" and "driving", "underwent" and "undergoing",
-//! "wore" and "wears"), and forms that are words of their own left alone
-//! ("wound" is not "winding").
+//! day", which grades no assistance.
 
 use std::process::Command;
 

@@ -874,15 +874,6 @@ impl Checker {
                 .map(|t| t.norm.clone())
                 .unwrap_or_default()
         }));
-        // The search index stems regularly: a note that says "drove" where the
-        // claim says "driving" is found by the verb's irregular forms.
-        for w in &a.words {
-            terms.extend(
-                pa_types::verbs::irregular_forms(&w.stem)
-                    .iter()
-                    .map(|f| f.to_string()),
-            );
-        }
         terms
     }
 

@@ -25,7 +25,6 @@ pub mod drugs;
 mod lexicon;
 pub mod text;
 pub mod time;
-pub mod verbs;
 mod vocab;
 
 pub use lexicon::{ConceptHit, Lexicon, LexiconEntry};
