@@ -39,6 +39,11 @@
 //! lab report's test heading with its result on the next line (a heading
 //! asserts nothing itself), and a form row's label that a note's line repeats
 //! ("Bathroom: ...") counting beside the answer's words, never alone.
+//! Also: abbreviations from the public glossary that the note inventories lack
+//! ("TFESI", "RW"), and "moderate-to-severe" as a range of grades; therapy
+//! shorthand curated by hand ("indep", "PLOF", "SBA", "SPC", "PWB", phrases such
+//! as "mod A x1" and "w/o AD" read as written, negation included), and "30 min a
+//! day", which grades no assistance.
 
 use std::process::Command;
 

