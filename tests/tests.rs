@@ -29,5 +29,6 @@ mod red_flags;
 mod review_page;
 mod reviews;
 mod run_contract;
+mod semantic;
 mod shard;
 mod terminal;
