@@ -32,13 +32,11 @@ fn model_dir() -> Option<PathBuf> {
 /// The shipped settings with candidates by meaning switched on (and the
 /// model's folder, when given).
 fn semantic_config(dir: &Path, model: Option<&Path>) -> PathBuf {
-    let mut extra = "semantic = true\n".to_string();
-    if let Some(m) = model {
-        extra.push_str(&format!("model_dir = \"{}\"\n", m.display()));
-    }
+    let model = model.map_or(String::new(), |m| m.display().to_string());
     let text = std::fs::read_to_string(root().join("pipelines/nightly.toml"))
         .unwrap()
-        .replace("[evidence]\n", &format!("[evidence]\n{extra}"));
+        .replace("semantic = false", "semantic = true")
+        .replace("model_dir = \"\"", &format!("model_dir = \"{model}\""));
     let p = dir.join("semantic.toml");
     std::fs::write(&p, text).unwrap();
     p

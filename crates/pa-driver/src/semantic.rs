@@ -14,10 +14,11 @@ pub(crate) struct SemanticSearcher<'a> {
     pub index: &'a dyn CaseSearcher,
     /// The model.
     pub embedder: &'a Embedder,
-    /// The case's sentences.
-    pub sentences: &'a [Sentence],
-    /// The case's sentences' embeddings, made at the first query (`None`:
-    /// the model failed, and the case goes on with words only).
+    /// The case's clinical sentences (a letter's or form's are never
+    /// evidence, so they are not embedded).
+    pub sentences: Vec<&'a Sentence>,
+    /// Their embeddings, made at the first query (`None`: the model failed,
+    /// and the case goes on with words only).
     pub vectors: OnceLock<Option<Vec<Vec<f32>>>>,
 }
 
@@ -30,7 +31,10 @@ impl<'a> SemanticSearcher<'a> {
         SemanticSearcher {
             index,
             embedder,
-            sentences,
+            sentences: sentences
+                .iter()
+                .filter(|s| !s.kind.is_assertion())
+                .collect(),
             vectors: OnceLock::new(),
         }
     }
@@ -80,7 +84,7 @@ impl CaseSearcher for SemanticSearcher<'_> {
             .iter()
             .zip(vectors)
             .filter(|(s, _)| !exclude_docs.contains(&s.span.doc_id))
-            .map(|(s, v)| (cosine(query, v), s))
+            .map(|(&s, v)| (cosine(query, v), s))
             .collect();
         // Best first; ties in document order, so a run is deterministic.
         scored.sort_by(|a, b| b.0.total_cmp(&a.0));
