@@ -38,7 +38,11 @@
 //! date; and levels of assistance ("max A x2" against "min A x1"). Also: a
 //! lab report's test heading with its result on the next line (a heading
 //! asserts nothing itself), and a form row's label that a note's line repeats
-//! ("Bathroom: ...") counting beside the answer's words, never alone.
+//! ("Bathroom: ...") counting beside the answer's words, never alone. Also: a
+//! setting judged unsuitable after its name ("discharge to home would not be
+//! safe") agreeing with the judgment written first ("not safe for discharge to
+//! home", "not a candidate for"), and a reason ("given ...", "because ...")
+//! outside the scope of the negation before it.
 //! Also: abbreviations from the public glossary that the note inventories lack
 //! ("TFESI", "RW"), and "moderate-to-severe" as a range of grades; therapy
 //! shorthand curated by hand ("indep", "PLOF", "SBA", "SPC", "PWB", phrases such
