@@ -42,7 +42,9 @@
 //! setting judged unsuitable after its name ("discharge to home would not be
 //! safe") agreeing with the judgment written first ("not safe for discharge to
 //! home", "not a candidate for"), and a reason ("given ...", "because ...")
-//! outside the scope of the negation before it.
+//! outside the scope of the negation before it; a finding an imaging or lab
+//! claim denies ("the x-ray showed no fracture") against the same test
+//! showing it.
 //! Also: abbreviations from the public glossary that the note inventories lack
 //! ("TFESI", "RW"), and "moderate-to-severe" as a range of grades; therapy
 //! shorthand curated by hand ("indep", "PLOF", "SBA", "SPC", "PWB", phrases such

@@ -365,8 +365,17 @@ impl Checker {
     /// experiencer's scope but "colon" and "cancer" are inside it.
     fn mention_positions(&self, p: Pair<'_>, rel: &Relevance<'_>) -> Vec<MatchedMention> {
         let Pair { a, b, .. } = p;
+        let mut mentions: Vec<MatchedMention> = Vec::new();
+        // Beside a test, the findings are its result and carry their own
+        // polarity: "the x-ray showed no fracture" is not borne out by an
+        // x-ray that shows one. Beside other concepts the words are weighed
+        // through them.
+        let only_tests = rel
+            .matched
+            .iter()
+            .all(|m| self.lex.entries[m.entry].kind == ConceptKind::Test);
         if !rel.matched.is_empty() {
-            return rel
+            mentions = rel
                 .matched
                 .iter()
                 .filter_map(|m| {
@@ -382,9 +391,18 @@ impl Checker {
                     })
                 })
                 .collect();
+            if !only_tests {
+                return mentions;
+            }
         }
-        rel.matched_words
+        let words: Vec<MatchedMention> = rel
+            .matched_words
             .iter()
+            .filter(|w| {
+                !rel.matched
+                    .iter()
+                    .any(|m| m.claim.0 <= w.start && w.start < m.claim.1)
+            })
             // Words that only place a mention in time ("History of
             // pancreatitis?" against "No hx pancreatitis") carry no polarity.
             .filter(|w| !TIME_WORDS.contains(&w.stem.as_str()))
@@ -419,7 +437,16 @@ impl Checker {
                     test: false,
                 })
             })
-            .collect()
+            .collect();
+        // A word of a test's name as the candidate writes it ("Hepatitis B
+        // surface antigen (HBsAg): NONREACTIVE") is the test, weighed above.
+        mentions.extend(words.into_iter().filter(|w| {
+            !rel.matched
+                .iter()
+                .filter_map(|m| m.cand)
+                .any(|(s, e)| s <= w.cand.0 && w.cand.0 < e)
+        }));
+        mentions
     }
 
     /// The context of each matched mention, claim side against candidate side:
