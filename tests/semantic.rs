@@ -66,13 +66,7 @@ fn candidates_by_meaning_change_no_fixture_finding_and_are_marked() {
     let config = semantic_config(tmp.path(), Some(&model));
     let (code, stderr) = run_with(&config, &root().join("tests/fixtures/evidence"), &out);
     assert_eq!(code, 0, "{stderr}");
-    let o = Command::new("python3")
-        .arg(root().join("tests/py/findings.py"))
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let actual = String::from_utf8_lossy(&o.stdout).into_owned();
+    let actual = crate::common::findings(&out);
     let expected = std::fs::read_to_string(root().join("tests/fixtures/evidence.snap")).unwrap();
     assert!(
         actual == expected,

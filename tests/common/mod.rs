@@ -64,6 +64,18 @@ pub fn check_output(out: &Path) -> serde_json::Value {
     serde_json::from_slice(&o.stdout).expect("checker prints JSON")
 }
 
+/// The evidence findings of an output folder, one line per claim, as the
+/// reviewed snapshot `tests/fixtures/evidence.snap` has them (`tests/py/findings.py`).
+pub fn findings(out: &Path) -> String {
+    let o = Command::new("python3")
+        .arg(root().join("tests/py/findings.py"))
+        .arg(out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
 /// Are tesseract and pdftoppm installed (`make test` installs them)?
 pub fn ocr_available() -> bool {
     let ok = |prog: &str, arg: &str| {
