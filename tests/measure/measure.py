@@ -44,6 +44,8 @@ SETS = {
     "own": os.path.join(REPO, "tests", "cases-own", "drop"),
     # A second such set, written in session 11 and first measured unseen (tests/cases-own2/README.md).
     "own2": os.path.join(REPO, "tests", "cases-own2", "drop"),
+    # A third, written in session 14 by a helper that never saw the checker; measured unseen first.
+    "own3": os.path.join(REPO, "tests", "cases-own3", "drop"),
 }
 HOLDOUT = {"check"}
 ASSERTION_KINDS = {"lmn", "request_form"}
@@ -644,7 +646,7 @@ def md_overview(results):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("sets", nargs="+", help="sample_docs, tune, check, autoauth, own, own2, all, or NAME=DROP[@OUT]")
+    ap.add_argument("sets", nargs="+", help="sample_docs, tune, check, autoauth, own, own2, own3, all, or NAME=DROP[@OUT]")
     ap.add_argument("--bin", default=os.path.join(REPO, "target", "release", "priorauth"))
     ap.add_argument("--out-root", default=tempfile.gettempdir(), help="output folders go to OUT_ROOT/measure-<set>")
     ap.add_argument("--existing", action="store_true", help="read the existing output folders, do not run")
@@ -655,7 +657,7 @@ def main():
     specs = []
     for s in args.sets:
         if s == "all":
-            specs += [(n, SETS[n], None) for n in ("sample_docs", "tune", "check", "autoauth", "own", "own2")]
+            specs += [(n, SETS[n], None) for n in ("sample_docs", "tune", "check", "autoauth", "own", "own2", "own3")]
         elif "=" in s:
             n, rest = s.split("=", 1)
             drop, _, out = rest.partition("@")
