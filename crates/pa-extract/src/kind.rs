@@ -57,7 +57,7 @@ re!(
 );
 re!(
     SALUTATION,
-    r"(?im)^\s*(dear\b[^\n]{0,60}[,:]|to whom it may concern\b)"
+    r"(?im)^\s*(dear\b[^\n]{0,60}[,:]|to whom it may concern\b|to the\s[^\n:]{0,40}\b(reviewer|clinician|director|committee|team|physician|pharmacist)s?\s*[,:]\s*$)"
 );
 re!(RE_LINE, r"(?im)^\s*re\s*:\s*\S");
 re!(
@@ -66,9 +66,13 @@ re!(
 );
 re!(
     FIRST_PERSON,
-    r"(?i)\bI am writing\b|\bI (?:am|would like to) request|\bI (?:respectfully|strongly) (?:request|urge|recommend)|\bon behalf of my patient\b|\bmy patient\b|\bI have (?:been )?(?:treating|followed|seen)\b|\bplease (?:do not hesitate|contact me|feel free)\b|\bpeer[- ]to[- ]peer\b"
+    r"(?i)\bI\s+am\s+writing\b|\bI\s+(?:am|would\s+like\s+to)\s+request|\bI\s+(?:respectfully|strongly)\s+(?:request|urge|recommend)|\bon\s+behalf\s+of\s+my\s+patient\b|\bmy\s+patient\b|\bI\s+have\s+(?:been\s+)?(?:treating|followed|seen)\b|\bplease\s+(?:do\s+not\s+hesitate|contact\s+me|feel\s+free)\b|\bpeer[- ]to[- ]peer\b"
 );
 re!(CC_LINE, r"(?im)^\s*(cc|enclosures?|encl)\s*:");
+// A sentence ends inside a line: a lower-case word or a number, then a stop
+// and the next word ("pain. He", "43; no"). An abbreviation of a capital
+// ("Dr. Ames", "St. Mary") is not a sentence's end.
+re!(SENTENCE_BREAK, r"\b([a-z0-9][a-z0-9%)]+)[.;]\s+\S");
 // Request forms.
 re!(
     FORM_TITLE,
@@ -111,11 +115,11 @@ re!(
 // Clinical notes.
 re!(
     NOTE_TITLE,
-    r"(?i)\b(progress note|office visit|clinic (note|visit)|visit note|consultation|consult note|new patient|follow[- ]?up visit|history and physical|h&p|discharge summary|visit \d{1,2}/\d{1,2}/\d{2,4}|nurse visit|telehealth visit|encounter note|admission note|hospitalist|ed note|emergency department note)\b"
+    r"(?i)\b(progress note|office visit|clinic (note|visit)|visit note|consultation|consult note|new patient|follow[- ]?up visit|history and physical|h&p|discharge summary|visit \d{1,2}/\d{1,2}/\d{2,4}|nurse visit|telehealth visit|encounter note|admission note|hospitalist|ed note|emergency department note|(individual|group|family) psychotherapy|psychotherapy (note|session)s?|(dap|session|counsel(l)?ing) notes?|(genetic )?counsel(l)?ing (note|session|visit)|genetic counsel(l)?ing|(psychiatric|psychological|neuropsychological|psych|diagnostic) evaluation|psych eval)\b"
 );
 re!(
     NOTE_HEADING,
-    r"(?im)^\s*(hpi|history of present illness|chief complaint|cc|reason for (visit|referral|consultation)|subjective|objective|assessment( and plan| & plan|/plan)?|a/p|plan|physical exam(ination)?|exam|review of systems|ros|vitals?( signs)?|past medical history|pmh|social history|family history|medications|current medications|allergies|interval history|impression and plan)\b\s*[:\n-]?"
+    r"(?im)^\s*(hpi|history of present illness|chief complaint|cc|reason for (visit|referral|consultation)|subjective|objective|assessment( and plan| & plan|/plan)?|a/p|plan|physical exam(ination)?|exam|review of systems|ros|vitals?( signs)?|past medical history|pmh|social history|family history|(personal|family|social|psych(iatric)?|surgical|medical|past (medical|surgical)) hx|medications|current medications|allergies|interval history|impression and plan)\b\s*[:\n-]?"
 );
 re!(SOAP, r"(?m)^\s*(S|O|A|P|A/P|A&P)\s*:");
 re!(
@@ -138,11 +142,11 @@ re!(
 // Imaging.
 re!(
     IMAGING_TITLE,
-    r"(?i)\b(radiology|imaging|mri|mra|ct|cta|x-?ray|radiograph|ultrasound|sonograph|mammogra|pet/ct|pet-ct|dexa|nuclear medicine|fluoroscopy|echocardiogra|venous duplex|duplex)\b"
+    r"(?i)\b(radiology|imaging|mri|mra|ct|cta|x-?ray|radiograph|ultrasound|sonograph|mammogra|pet/ct|pet-ct|dexa|nuclear medicine|fluoroscopy|echocardiogra|venous duplex|duplex|elastograph(y|ic)|fibroscan)\b"
 );
 re!(
     IMAGING_HEADING,
-    r"(?im)^\s*(findings|impression|technique|comparison|clinical (history|indication)|indication|exam(ination)?|procedure)\s*:?"
+    r"(?im)^\s*(findings|impression|technique|comparison|clinical (history|indication)|indication|exam(ination)?|procedure)(\s+(date|type|performed))?\s*(:|$)"
 );
 re!(
     RADIOLOGIST,
@@ -166,21 +170,27 @@ re!(
     THERAPY_TERM,
     r"(?i)\b(range of motion|rom\b|mmt\b|manual muscle|gait|goals?\b|visits?\b|therapist|dpt\b|otr\b|slp\b|home exercise|hep\b|functional (status|independence|limitation)|fim\b|transfers?\b|ambulat)"
 );
+// A therapy discipline's own progress note ("PHYSICAL THERAPY / DAILY
+// PROGRESS NOTE"): the discipline is more specific than the generic note title.
+re!(
+    THERAPY_NOTE_TITLE,
+    r"(?i)\b(physical|occupational|speech|respiratory)\s+therap(y|ist)\b[\s\S]{0,80}?\b(progress|daily|treatment|visit|discharge)\s+(note|summary)\b"
+);
 // Medication lists.
 re!(
     MEDLIST_TITLE,
-    r"(?i)\b(medication (list|profile|history|reconciliation)|fill history|prescription (history|claims)|claims history|dispens(e|ing) history|rx history|pharmacy (profile|claims|history)|current medications list|med list)\b"
+    r"(?i)\b(medication (list|profile|history|reconciliation)|fill history|prescription (history|claims)|claims history|dispens(e|ing) history|rx history|pharmacy (profile|claims|history|record)|dispensing record|(fill|refill) (record|log|report)|current medications list|med list)\b"
 );
 re!(
     MEDLIST_ROW,
-    r"(?im)^\s*\d{1,2}/\d{1,2}/\d{2,4}\b[^\n]{3,80}?\b\d+(\.\d+)?\s*(mg|mcg|g|ml|units?|%)\b"
+    r"(?im)^\s*(\d{1,2}/\d{1,2}/\d{2,4}|\d{4}-\d{2}-\d{2})\b[^\n]{3,80}?\b\d+(\.\d+)?\s*(mg|mcg|g|ml|units?|%)\b"
 );
 
 // Reports of procedures and physiological tests: neither a lab (a specimen
 // analysed) nor imaging, though they have findings and an impression.
 re!(
     PROCEDURE_TITLE,
-    r"(?i)\b(procedure report|operative report|op note|operative note|colonoscopy|endoscopy|egd|bronchoscopy|pulmonary function|spirometry|electrocardiogram|ekg|ecg|electromyograph|nerve conduction|emg)\b"
+    r"(?i)\b(procedure report|operative report|op note|operative note|colonoscopy|endoscopy|egd|bronchoscopy|pulmonary function|spirometry|electrocardiogram|ekg|ecg|electromyograph|nerve conduction|emg|audiology|audiologic evaluation|audiogram|audiometry|urodynamics?( study)?)\b"
 );
 
 static RULES: &[Rule] = &[
@@ -394,6 +404,14 @@ static RULES: &[Rule] = &[
     },
     Rule {
         kind: DocKind::PtNote,
+        re: &THERAPY_NOTE_TITLE,
+        title: true,
+        head: 4.0,
+        body: 0.0,
+        max_hits: 1,
+    },
+    Rule {
+        kind: DocKind::PtNote,
         re: &THERAPY_TERM,
         title: false,
         head: 0.5,
@@ -466,8 +484,19 @@ fn scores(page: &str) -> [f64; 9] {
     let split = lines.len().min(HEAD_LINES);
     let head = lines[..split].join("\n");
     let body = lines[split..].join("\n");
-    let (titles, prose): (Vec<&str>, Vec<&str>) =
-        lines[..split].iter().partition(|l| is_title_like(l));
+    // A line whose sentence goes on in lower case on the next line is the
+    // first line of a paragraph, not a title.
+    let (mut titles, mut prose) = (Vec::new(), Vec::new());
+    for (i, line) in lines[..split].iter().enumerate() {
+        let continued = lines
+            .get(i + 1)
+            .is_some_and(|next| next.trim_start().starts_with(|c: char| c.is_lowercase()));
+        if is_title_like(line) && !continued {
+            titles.push(*line);
+        } else {
+            prose.push(*line);
+        }
+    }
     let titles = titles.join("\n");
     let rest = format!("{}\n{body}", prose.join("\n"));
     let mut out = [0.0; 9];
@@ -486,10 +515,24 @@ fn scores(page: &str) -> [f64; 9] {
 }
 
 /// A line that can be a title or heading: a few words (OCR splits some), not a sentence.
+///
+/// A line of wrapped prose is not a title, though it may be short and end
+/// without a stop: it starts in lower case (the sentence began on the line
+/// above), or a sentence ends inside it ("... since March. Colonoscopy in",
+/// "... at 43; no prior polyps on"). A procedure or test named in a letter's
+/// or a note's paragraph does not make the document that report.
 fn is_title_like(line: &str) -> bool {
     let t = line.trim();
-    t.split_whitespace().count() <= 16 && !t.ends_with(['.', ',', ';'])
+    t.split_whitespace().count() <= 16
+        && !t.ends_with(['.', ',', ';'])
+        && !t.starts_with(|c: char| c.is_lowercase())
+        && !SENTENCE_BREAK
+            .captures_iter(t)
+            .any(|c| !TITLE_ABBREVIATIONS.contains(&&c[1]))
 }
+
+/// Abbreviations that end in a stop inside titles ("Form 1234 (rev. 03/2024)").
+const TITLE_ABBREVIATIONS: &[&str] = &["rev", "vs", "no", "approx", "incl"];
 
 /// Whether a page is a fax cover sheet: cover fields and a title or page count,
 /// and little else.
@@ -632,5 +675,49 @@ mod tests {
             01/02/2026 METFORMIN 500 MG TAB 60 30\n02/01/2026 METFORMIN 500 MG TAB 60 30\n\
             03/01/2026 LISINOPRIL 10 MG TAB 30 30";
         assert_eq!(classify("efax_3.pdf", &[fills]), DocKind::MedicationList);
+    }
+
+    #[test]
+    fn a_test_named_in_a_wrapped_paragraph_is_not_a_title() {
+        // A letter without a closing, whose third paragraph line names a
+        // procedure; its head is all prose after the salutation.
+        let letter = "To Whom It May Concern:\n\
+            RE: Request for coverage of vedolizumab\n\
+            I am the treating physician for Ms. Hale and I am writing to ask\n\
+            that vedolizumab be approved. She has had diarrhea since May.\n\
+            Her weight fell by 4 kg over the summer. Sigmoidoscopy in\n\
+            August showed active colitis; biopsies confirmed it.\n\
+            Calprotectin was 900 mcg/g. Endoscopy was otherwise normal and\n\
+            she has no fistula.\n\
+            Jane Roe, MD";
+        assert_eq!(classify("upload_2.pdf", &[letter]), DocKind::Lmn);
+        // The same words as the title of a report still decide.
+        let report = "COLONOSCOPY REPORT\nIndication: chronic diarrhea\nFindings: \
+            active colitis in the sigmoid colon.\nImpression: moderate colitis.";
+        assert_eq!(classify("upload_3.pdf", &[report]), DocKind::Other);
+    }
+
+    #[test]
+    fn a_therapy_disciplines_progress_note_is_a_therapy_note() {
+        let note = "LAKESIDE HOSPITAL - OCCUPATIONAL THERAPY\n\
+            DAILY PROGRESS NOTE  Date: 03/02/2026\n\
+            S: Pt reports shoulder pain 3/10.\nO: UB dressing with min A.\n\
+            A: Progressing toward goals.\nP: Continue OT 5x/wk.";
+        assert_eq!(classify("doc1.pdf", &[note]), DocKind::PtNote);
+    }
+
+    #[test]
+    fn dispensing_records_and_session_notes() {
+        let fills = "CORNER DRUG - DISPENSING RECORD\nPatient: A. Smith\n\
+            Date Medication Qty\n2026-01-04 LISINOPRIL 10 MG TAB 30\n\
+            2026-02-03 LISINOPRIL 10 MG TAB 30\n2026-03-05 LISINOPRIL 20 MG TAB 30";
+        assert_eq!(classify("upload.pdf", &[fills]), DocKind::MedicationList);
+        let sessions = "NORTH SHORE COUNSELING - INDIVIDUAL PSYCHOTHERAPY (DAP NOTES)\n\
+            02/01/2026 - D: reports low mood. A: engaged. P: weekly CBT.\n\
+            02/08/2026 - D: slept better. A: improving. P: continue.";
+        assert_eq!(
+            classify("therapy_log.pdf", &[sessions]),
+            DocKind::ClinicalNote
+        );
     }
 }
