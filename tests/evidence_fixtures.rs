@@ -50,6 +50,11 @@
 //! shorthand curated by hand ("indep", "PLOF", "SBA", "SPC", "PWB", phrases such
 //! as "mod A x1" and "w/o AD" read as written, negation included), and "30 min a
 //! day", which grades no assistance.
+//! Also: the value after the abbreviated name of a score the lexicon lacks
+//! ("DLQI 21" against a newer "DLQI repeated today is 9"; "FiO2 35%" against
+//! "FiO2 0.35"; "improved from 31 to 12", whose later value does not contradict
+//! it); and a request dated by its fax cover's ISO date ("Date: 2026-11-25"),
+//! never by another event's label ("Admit date: 11/02/2026").
 
 use crate::common::{root, run};
 

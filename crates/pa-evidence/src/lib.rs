@@ -825,8 +825,25 @@ impl Checker {
             .find_iter(text)
             .map(|m| m.as_str().to_uppercase())
             .collect();
+        // A lexicon measure's name read again ("251 lb, BMI 37.4" after "BMI"
+        // earlier in the sentence) is that measure, not a named score.
+        let measure_names: HashSet<String> = concepts
+            .iter()
+            .map(|c| (c.entry, c.start, c.end))
+            .chain(repeats.iter().map(|r| (r.entry, r.start, r.end)))
+            .filter(|m| self.lex.entries[m.0].kind == ConceptKind::Measure)
+            .map(|m| {
+                text.chars()
+                    .skip(m.1)
+                    .take(m.2 - m.1)
+                    .collect::<String>()
+                    .to_uppercase()
+            })
+            .collect();
+        let mut quantities = quantities(text, &measures);
+        quantities.retain(|q| !matches!(&q.kind, QKind::Named(n) if measure_names.contains(n)));
         Analysis {
-            quantities: quantities(text, &measures),
+            quantities,
             tokens,
             concepts,
             repeats,
@@ -1373,7 +1390,7 @@ impl Checker {
             })
         };
         match kind {
-            QKind::Measure(_) | QKind::ChangeOf(_) | QKind::ScoreOf(_) => true,
+            QKind::Measure(_) | QKind::ChangeOf(_) | QKind::ScoreOf(_) | QKind::Named(_) => true,
             QKind::Unit(u) => unit_is_result(u) && !bound(kind),
             // How long a treatment was tried ("12 weeks of physical therapy") is
             // what a payer checks: a sentence that gives no duration confirms none.
@@ -1440,10 +1457,10 @@ fn dated(
     }
 }
 
-/// A date (y, m, d) per document: its `Date:`-like label, else its first full date.
+/// A date (y, m, d) per document: its `Date:`-like label, else its first full
+/// date. Dates are read in every way [`dates::find`] knows ("11/25/2026",
+/// "2026-11-25", "November 25, 2026"); a month alone is no document's date.
 pub(crate) fn document_dates(sentences: &[Sentence]) -> HashMap<&str, (u32, u32, u32)> {
-    static DATE: std::sync::LazyLock<regex::Regex> =
-        std::sync::LazyLock::new(|| regex::Regex::new(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b").unwrap());
     const LABELS: &[&str] = &[
         "date",
         "date of service",
@@ -1469,6 +1486,15 @@ pub(crate) fn document_dates(sentences: &[Sentence]) -> HashMap<&str, (u32, u32,
                 .iter()
                 .any(|w| before.trim_end().ends_with(w))
     };
+    // The first full date of a text, as (y, m, d) and its byte offset.
+    let first_day = |text: &str| {
+        dates::find(text).into_iter().find(|d| d.day != 0).map(|d| {
+            (
+                (d.year, d.month, d.day),
+                text.char_indices().nth(d.at).map_or(0, |(i, _)| i),
+            )
+        })
+    };
     let mut out: HashMap<&str, (u32, u32, u32)> = HashMap::new();
     let mut labelled: HashSet<&str> = HashSet::new();
     for s in sentences {
@@ -1488,33 +1514,31 @@ pub(crate) fn document_dates(sentences: &[Sentence]) -> HashMap<&str, (u32, u32,
                     .find(|&i| !qualified(&lower, i))
             })
             .min();
-        let parse = |text: &str| {
-            DATE.captures(text).and_then(|c| {
-                let (m, d, y): (u32, u32, u32) =
-                    (c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?);
-                ((1..=12).contains(&m) && (1..=31).contains(&d)).then_some((y, m, d))
-            })
-        };
         if let Some(at) = label_at {
-            if let Some(d) = parse(&lower[at..]) {
+            if let Some((d, _)) = first_day(&lower[at..]) {
                 out.insert(doc, d);
                 labelled.insert(doc);
                 continue;
             }
         }
         if !out.contains_key(doc) {
-            // A date of birth is never the document's date.
-            let first = DATE.find_iter(q).find(|m| {
-                let before = q[..m.start()].to_lowercase();
+            // A date of birth is never the document's date, and neither is
+            // the date of another event's label ("Admit date: 11/02/2026").
+            let bare = dates::find(q).into_iter().filter(|d| d.day != 0).find(|d| {
+                let start = q.char_indices().nth(d.at).map_or(0, |(i, _)| i);
+                let before = q[..start].to_lowercase();
                 let before = before.trim_end_matches([' ', ':', '-', '#', '.']);
+                let event_label =
+                    before.ends_with("date") && qualified(before, before.len() - "date".len());
                 !(before.ends_with("dob")
                     || before.ends_with("d.o.b")
                     || before.ends_with("birth")
                     || before.ends_with("born")
-                    || before.ends_with("birthdate"))
+                    || before.ends_with("birthdate")
+                    || event_label)
             });
-            if let Some(d) = first.and_then(|m| parse(m.as_str())) {
-                out.insert(doc, d);
+            if let Some(d) = bare {
+                out.insert(doc, (d.year, d.month, d.day));
             }
         }
     }

@@ -28,6 +28,10 @@ pub enum QKind {
     /// A count of things (`three hospitalizations`, `2 new lesions`): the
     /// stemmed noun counted.
     Count(String),
+    /// A value written after the abbreviated name of a score, scale or test
+    /// that the lexicon does not list (`MIDAS 42`, `ECOG performance status
+    /// 1`, `SES-CD of 14`): the name, upper-cased.
+    Named(String),
 }
 
 /// How the text qualifies the number.
@@ -217,7 +221,160 @@ pub fn quantities(sentence: &str, measures: &[(usize, usize, usize)]) -> Vec<Qua
     scores_of(&text, &mut out);
     counts(&text, &mut out);
     measure_values(&text, measures, &mut out);
+    named_values(&text, measures, &mut out);
     out
+}
+
+/// Abbreviations followed by numbers that are identifiers, codes, times,
+/// roles or places, not the value of a measure ("NPI 1740029385", "PO Box 12",
+/// "ICU day 4", "MD 2").
+const NOT_MEASURES: &[&str] = &[
+    "ID", "NPI", "DOB", "MRN", "DEA", "NDC", "CPT", "HCPCS", "ICD", "BIN", "PCN", "TIN", "EIN",
+    "RX", "PO", "BOX", "MD", "DO", "RN", "NP", "PA", "PT", "OT", "ST", "SLP", "AM", "PM", "US",
+    "ED", "ER", "ICU", "OR", "DOS", "FAX", "TEL", "PH", "POD", "HD", "LOS", "CM", "MM", "MG", "ML",
+    "IU", "QD", "BID", "TID", "QID", "QHS", "PRN", "IV", "IM", "SC", "SQ", "OD", "OS", "OU", "L",
+    "R", "ZIP", "USA", "APT", "STE", "RM", "NO", "ICD-10", "ICD-9", "DSM-5", "DSM-IV", "AJCC",
+    "WHO", "FDA",
+];
+
+/// Words after a number that make it a dose, a length of time or a count,
+/// not a score's value ("SCS trial 5 days", "LA 80 mg").
+const NOT_A_SCORE_UNIT: &[&str] = &[
+    "mg", "mcg", "g", "ml", "units", "unit", "tabs", "tab", "tablets", "caps", "puffs", "doses",
+    "days", "day", "d", "weeks", "week", "wk", "wks", "months", "month", "mo", "mos", "years",
+    "year", "yr", "yrs", "y", "hours", "hour", "h", "hr", "hrs", "min", "minutes", "times", "x",
+    "visits", "sessions", "pack", "ppd", "cm", "mm", "kg", "lb", "lbs", "in", "ft", "am", "pm",
+];
+
+/// Values after the abbreviated name of a score, scale or test that the
+/// lexicon does not list: "MIDAS today 42", "PHQ-9 14", "ECOG performance
+/// status 1", "PREMM5: 9.8%". The pattern is an abbreviation (two or more
+/// capitals, digits and one hyphen allowed), at most three words, then a bare
+/// number of at most three digits before its decimals, with nothing after it
+/// but a percent sign or punctuation. "from 14 to 23" gives both values. An
+/// abbreviation that names an identifier or a role ([`NOT_MEASURES`]) and one
+/// inside a lexicon measure's mention give none. In a sentence without a
+/// lower-case letter, where every word looks like an abbreviation ("TOTAL
+/// 14"), only a name with a digit or a hyphen counts ("PHQ-9 14").
+fn named_values(text: &str, measures: &[(usize, usize, usize)], out: &mut Vec<Quantity>) {
+    let in_capitals = !text.chars().any(|c| c.is_lowercase());
+    let tokens: Vec<(usize, &str)> = text
+        .split_whitespace()
+        .map(|t| (t.as_ptr() as usize - text.as_ptr() as usize, t))
+        .collect();
+    let name_of = |t: &str| -> Option<String> {
+        let t = t.trim_matches(|c: char| matches!(c, ':' | '=' | '(' | ')' | ',' | ';' | '.'));
+        let caps = t.chars().filter(|c| c.is_ascii_uppercase()).count();
+        let lower = t.chars().filter(|c| c.is_ascii_lowercase()).count();
+        let ok = (2..=8).contains(&t.len())
+            && t.starts_with(|c: char| c.is_ascii_uppercase())
+            && t.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            && t.matches('-').count() <= 1
+            && !t.ends_with('-')
+            && caps >= 2
+            && lower <= 1
+            && (!in_capitals || t.contains(|c: char| c.is_ascii_digit() || c == '-'));
+        let name = t.to_uppercase();
+        (ok && !NOT_MEASURES.contains(&name.as_str())).then_some(name)
+    };
+    // "42", "9.8%", "14," and "75/100" (and its value); not "L5-S1", "2x".
+    let bare_number = |t: &str| -> Option<(f64, Option<f64>)> {
+        let t = t.trim_start_matches(['(', ':', '=']);
+        let int = t.chars().take_while(|c| c.is_ascii_digit()).count();
+        if int == 0 || int > 3 {
+            return None;
+        }
+        let mut end = int;
+        if t[end..].starts_with('.') && t[end + 1..].starts_with(|c: char| c.is_ascii_digit()) {
+            end += 1 + t[end + 1..]
+                .chars()
+                .take_while(|c| c.is_ascii_digit())
+                .count();
+        }
+        let value: f64 = t[..end].parse().ok()?;
+        let mut rest = &t[end..];
+        // A score out of its maximum ("75/100"), or a range ("25-30%").
+        let mut hi = None;
+        if let Some(r) = rest.strip_prefix(['/', '-']) {
+            let n = r
+                .chars()
+                .take_while(|c| c.is_ascii_digit() || *c == '.')
+                .count();
+            if n == 0 {
+                return None;
+            }
+            if rest.starts_with('-') {
+                hi = Some(r[..n].parse::<f64>().ok()?).filter(|h| *h > value);
+                hi?;
+            }
+            rest = &r[n..];
+        }
+        rest.chars()
+            .all(|c| matches!(c, '%' | ',' | ';' | '.' | ')' | ':'))
+            .then_some((value, hi))
+    };
+    let char_at = |byte: usize| text[..byte].chars().count();
+    for (i, &(at, t)) in tokens.iter().enumerate() {
+        let Some(name) = name_of(t) else { continue };
+        let start = char_at(at);
+        if measures
+            .iter()
+            .any(|m| start < m.2 && m.1 < start + t.chars().count())
+        {
+            continue;
+        }
+        let mut words = 0;
+        for (j, &(_, next)) in tokens.iter().enumerate().skip(i + 1) {
+            if let Some((v, hi)) = bare_number(next) {
+                let unit = tokens.get(j + 1).map(|(_, u)| {
+                    u.trim_matches(|c: char| !c.is_alphanumeric())
+                        .to_lowercase()
+                });
+                if unit
+                    .as_deref()
+                    .is_some_and(|u| NOT_A_SCORE_UNIT.contains(&u))
+                {
+                    break;
+                }
+                // "from 14 to 23": both values are the measure's, of two times.
+                let to = tokens
+                    .get(j + 2)
+                    .and_then(|&(_, w)| bare_number(w))
+                    .map(|v| v.0);
+                if unit.as_deref().is_some_and(|u| u == "to") {
+                    if let Some(w) = to {
+                        out.push(Quantity {
+                            kind: QKind::Named(name.clone()),
+                            value: w,
+                            cmp: Cmp::Eq,
+                            hi: None,
+                            surface: format!("{name} {w}"),
+                        });
+                    }
+                }
+                let before = &text[..tokens[j].0];
+                out.push(Quantity {
+                    kind: QKind::Named(name.clone()),
+                    value: v,
+                    cmp: qualifier(before),
+                    hi,
+                    surface: format!("{name} {}", next.trim_end_matches([',', ';', '.', ')'])),
+                });
+                break;
+            }
+            let word = next.trim_matches(|c: char| !c.is_alphanumeric());
+            // Another name, a change ("rose by"), or too far: no value.
+            if words == 3
+                || word.is_empty() && next.chars().any(|c| c.is_ascii_digit())
+                || name_of(next).is_some()
+                || word.eq_ignore_ascii_case("by")
+                || next.chars().any(|c| c.is_ascii_digit())
+            {
+                break;
+            }
+            words += 1;
+        }
+    }
 }
 
 /// Durations ("six weeks", "3+ yrs"), in days; not intervals or ages.
@@ -461,6 +618,17 @@ fn measure_values(text: &str, measures: &[(usize, usize, usize)], out: &mut Vec<
                 let rest: String = chars[i..limit.max(i)].iter().collect();
                 if let Some(c) = CHANGE_TO.captures(&rest) {
                     if let Ok(w) = c[1].parse::<f64>() {
+                        // "improved from 31 to 12": both are the measure's
+                        // values, of two times.
+                        if pre.trim_end().to_lowercase().ends_with("from") {
+                            out.push(Quantity {
+                                kind: QKind::Measure(entry),
+                                value: w,
+                                cmp: Cmp::Eq,
+                                hi: None,
+                                surface: c[1].to_string(),
+                            });
+                        }
                         out.push(Quantity {
                             kind: QKind::ChangeOf(entry),
                             value: (w - v).abs(),
@@ -525,6 +693,55 @@ mod tests {
             .into_iter()
             .map(|q| (q.kind, q.value, q.cmp))
             .collect()
+    }
+
+    fn named(s: &str) -> Vec<(String, f64)> {
+        quantities(s, &[])
+            .into_iter()
+            .filter_map(|q| match q.kind {
+                QKind::Named(n) => Some((n, q.value)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn values_after_the_name_of_a_score() {
+        assert_eq!(
+            named("MIDAS repeated today is 36, grade IV."),
+            vec![("MIDAS".into(), 36.0)]
+        );
+        assert_eq!(
+            named("Risk assessment: PREMM5: 9.8%."),
+            vec![("PREMM5".into(), 9.8)]
+        );
+        assert_eq!(
+            named("PHQ-9 14, GAD-7 9."),
+            vec![("PHQ-9".into(), 14.0), ("GAD-7".into(), 9.0)]
+        );
+        assert_eq!(
+            named("NOSE score 75/100 (severe)"),
+            vec![("NOSE".into(), 75.0)]
+        );
+        // "from 14 to 23": both values, of two times.
+        let mut v = named("Her PHQ-9 has increased from 14 to 23.");
+        v.sort_by(|a, b| a.1.total_cmp(&b.1));
+        assert_eq!(v, vec![("PHQ-9".into(), 14.0), ("PHQ-9".into(), 23.0)]);
+    }
+
+    #[test]
+    fn identifiers_doses_and_times_are_no_scores() {
+        for s in [
+            "NPI 1740029385, DEA AB1234567",
+            "Propranolol LA 80 mg daily",
+            "EMG 2 weeks ago was normal",
+            "PT 3x/week for 8 weeks",
+            "SCORE 14 TOTAL 20",
+            "Member ID 884 21 9",
+            "BMI rose by 4 since spring",
+        ] {
+            assert!(named(s).is_empty(), "{s}: {:?}", named(s));
+        }
     }
 
     #[test]
@@ -594,7 +811,13 @@ mod tests {
         assert_eq!(kinds("her 6 month old son"), []);
         // A multi-byte character right after a duration is no age (and no panic).
         assert_eq!(kinds("6 weeks–ölder").len(), 1);
-        assert_eq!(kinds("QTc 452 ms"), [(QKind::Unit("ms"), 452.0, Cmp::Eq)]);
+        assert_eq!(
+            kinds("QTc 452 ms"),
+            [
+                (QKind::Unit("ms"), 452.0, Cmp::Eq),
+                (QKind::Named("QTC".into()), 452.0, Cmp::Eq)
+            ]
+        );
         assert_eq!(
             kinds("pain x 3+ yrs"),
             [(QKind::Duration, 1095.0, Cmp::AtLeast)]
@@ -619,7 +842,10 @@ mod tests {
         );
         assert_eq!(
             kinds("BG < 54 mg/dL"),
-            [(QKind::Unit("mg/dL"), 54.0, Cmp::AtMost)]
+            [
+                (QKind::Unit("mg/dL"), 54.0, Cmp::AtMost),
+                (QKind::Named("BG".into()), 54.0, Cmp::AtMost)
+            ]
         );
     }
 
@@ -650,7 +876,8 @@ mod tests {
         assert!(k.contains(&(QKind::Unit("mg"), 3600.0, Cmp::Eq)), "{k:?}");
         let k = kinds("doxycycline 100 mg twice daily");
         assert!(k.contains(&(QKind::Unit("mg"), 200.0, Cmp::Eq)), "{k:?}");
-        assert_eq!(kinds("LDL 112 mg/dL BID").len(), 1);
+        // (Beside the value after the name "LDL", which is no dose.)
+        assert_eq!(kinds("LDL 112 mg/dL BID").len(), 2);
     }
 
     #[test]

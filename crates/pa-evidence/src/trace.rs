@@ -75,6 +75,7 @@ impl Checker {
             QKind::Pain => "pain".into(),
             QKind::ScoreOf(max) => format!("score_of:{max}"),
             QKind::Count(noun) => format!("count:{noun}"),
+            QKind::Named(name) => format!("named:{name}"),
         }
     }
 }

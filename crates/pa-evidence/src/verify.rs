@@ -863,14 +863,33 @@ impl Checker {
                 })
             })
         };
+        // A named score is compared only where the candidate names it too: a
+        // sentence that writes "progesterone receptor 40%" for "PR 40%" is
+        // checked by its units, as before.
+        let names = |n: &str| {
+            cand.span.quote.split_whitespace().any(|t| {
+                t.trim_matches(|c: char| !c.is_alphanumeric() && c != '-')
+                    .eq_ignore_ascii_case(n)
+            })
+        };
         for kind in groups {
             let claimed: Vec<&Quantity> = a.quantities.iter().filter(|q| &q.kind == kind).collect();
+            if let QKind::Named(n) = kind {
+                if !names(n) {
+                    continue;
+                }
+            }
             if let QKind::Unit(_) = kind {
                 // A value already bound to a measure is checked as that measure.
                 let bound = claimed.iter().all(|q| {
-                    a.quantities
-                        .iter()
-                        .any(|m| matches!(m.kind, QKind::Measure(_)) && m.value == q.value)
+                    a.quantities.iter().any(|m| {
+                        m.value == q.value
+                            && match &m.kind {
+                                QKind::Measure(_) => true,
+                                QKind::Named(n) => names(n),
+                                _ => false,
+                            }
+                    })
                 });
                 if bound {
                     continue;
@@ -886,15 +905,17 @@ impl Checker {
                     missing = Some(claimed[0].surface.clone());
                 }
             } else if claimed.iter().any(|q| {
-                found
-                    .iter()
-                    .any(|f| agrees(q, f) || approximately(&cand.span.quote, q, f))
+                found.iter().any(|f| {
+                    agrees(q, f) || approximately(&cand.span.quote, q, f) || as_fraction(kind, q, f)
+                })
             }) {
                 parts.confirmed.push(kind.clone());
                 // A measure's value, or the same treatment for the same time.
-                strong |= matches!(kind, QKind::Measure(_) | QKind::ChangeOf(_))
-                    || (matches!(kind, QKind::Duration)
-                        && matched.iter().any(|m| self.is_treatment(m.entry)));
+                strong |= matches!(
+                    kind,
+                    QKind::Measure(_) | QKind::ChangeOf(_) | QKind::Named(_)
+                ) || (matches!(kind, QKind::Duration)
+                    && matched.iter().any(|m| self.is_treatment(m.entry)));
             } else if matches!(kind, QKind::Unit(u) if !unit_is_result(u))
                 && !(a.concepts.iter().filter(|c| self.is_drug(c.entry)).count() == 1
                     && b.concepts.iter().filter(|c| self.is_drug(c.entry)).count() == 1
@@ -938,6 +959,10 @@ impl Checker {
                     .unwrap_or_else(|| self.lex.entries[*e].id.clone())
                     + " "
             }
+            QKind::Named(_) => {
+                // The surfaces carry the name ("MIDAS 42").
+                String::new()
+            }
             _ => String::new(),
         };
         let found_text: Vec<&str> = found.iter().map(|f| f.surface.trim()).collect();
@@ -947,6 +972,13 @@ impl Checker {
             found_text.join(", ")
         )
     }
+}
+
+/// A named score written once as a percent and once as a fraction ("FiO2
+/// 40%", "FiO2 0.40") is the same value.
+fn as_fraction(kind: &QKind, q: &Quantity, f: &Quantity) -> bool {
+    let same = |a: f64, b: f64| a <= 1.0 && b > 1.0 && (a * 100.0 - b).abs() < 0.51;
+    matches!(kind, QKind::Named(_)) && (same(q.value, f.value) || same(f.value, q.value))
 }
 
 /// The dates the candidate's values are of: its own, or else its document's
