@@ -54,7 +54,17 @@
 //! ("DLQI 21" against a newer "DLQI repeated today is 9"; "FiO2 35%" against
 //! "FiO2 0.35"; "improved from 31 to 12", whose later value does not contradict
 //! it); and a request dated by its fax cover's ISO date ("Date: 2026-11-25"),
-//! never by another event's label ("Admit date: 11/02/2026").
+//! never by another event's label ("Admit date: 11/02/2026"); a heading in
+//! capitals ("COMPLETE BLOOD COUNT WITH DIFFERENTIAL"), which supports nothing
+//! on its own; and a form whose only dates are a date of birth in a field
+//! and the signature's, dated by the signature (a date years older than the
+//! document's latest is not when it was written); pedigree shorthand ("MGF"
+//! is a maternal grandfather); a course between two months ("Mar-Jun 2026"
+//! is 3 to 4 months); and a sentence with every word of the claim that
+//! supports it, which outweighs one sharing half of them that reads the other
+//! way ("Seated SLR neg."); a value the claim says is a difference ("5 mm of
+//! additional translation" from "9 mm in flexion and 4 mm in extension"),
+//! while a plain other number still differs.
 
 use crate::common::{root, run};
 

@@ -172,8 +172,19 @@ pub fn detect(text: &str, label: Option<&str>, concept_kinds: &[ConceptKind]) ->
     if SERVICE_LINE.is_match(body) && !EVENT.is_match(body) && !TREATMENT.is_match(body) {
         return Detection::NotAClaim;
     }
+    // A heading in capitals ("HISTORY OF PRESENT ILLNESS") is no claim; a line
+    // whose only capitals are abbreviations ("A: PD-L1 TPS 60% (22C3)") is no
+    // heading: it needs a word of five letters or more.
     let letters: Vec<char> = body.chars().filter(|c| c.is_alphabetic()).collect();
-    let shouting = letters.iter().filter(|c| c.is_uppercase()).count() * 10 >= letters.len() * 8;
+    let long_word = body.split_whitespace().any(|w| {
+        w.trim_matches(|c: char| !c.is_alphanumeric())
+            .chars()
+            .filter(|c| c.is_alphabetic())
+            .count()
+            >= 5
+    });
+    let shouting =
+        long_word && letters.iter().filter(|c| c.is_uppercase()).count() * 10 >= letters.len() * 8;
     // A printed question or a label with no answer after it asserts nothing.
     // A checked box ("[X] Yes") answers it.
     // Unchecked options answer nothing: "Sites: [ ] Bone [ ] Liver" is blank.
@@ -271,6 +282,18 @@ mod tests {
             ),
             Detection::Claim(_)
         ));
+    }
+
+    #[test]
+    fn abbreviations_in_capitals_are_no_heading() {
+        assert!(matches!(
+            detect("A: PD-L1 TPS 60% (22C3)", Some("a"), &[]),
+            Detection::Claim(_)
+        ));
+        assert_eq!(
+            detect("HISTORY OF PRESENT ILLNESS AND CURRENT SYMPTOMS", None, &[]),
+            Detection::NotAClaim
+        );
     }
 
     #[test]

@@ -112,14 +112,15 @@ fn relatives(sentence: &str) -> HashSet<&'static str> {
         let kind = match t.norm.as_str() {
             "mother" | "mom" | "mother's" => "mother",
             "father" | "dad" | "father's" => "father",
-            "sister" | "sisters" => "sister",
-            "brother" | "brothers" => "brother",
+            "sister" | "sisters" | "sis" => "sister",
+            "brother" | "brothers" | "bro" => "brother",
             "son" | "sons" => "son",
             "daughter" | "daughters" => "daughter",
             "aunt" | "aunts" => "aunt",
             "uncle" | "uncles" => "uncle",
-            "grandmother" => "grandmother",
-            "grandfather" => "grandfather",
+            // Pedigree shorthand: maternal/paternal grandmother and grandfather.
+            "grandmother" | "mgm" | "pgm" => "grandmother",
+            "grandfather" | "mgf" | "pgf" => "grandfather",
             "cousin" | "cousins" => "cousin",
             "niece" | "nephew" => "niece or nephew",
             "parent" | "parents" | "sibling" | "siblings" | "relative" | "relatives" => {
@@ -1107,6 +1108,7 @@ impl Checker {
             }
         }
         let mut verdicts: Vec<(Verdict, f32, &Sentence)> = Vec::new();
+        let mut rules: Vec<&'static str> = Vec::new();
         let mut pieces: Vec<(Parts, &'static str, &Sentence)> = Vec::new();
         let mut unresulted: Vec<&Sentence> = Vec::new();
         for h in hits {
@@ -1145,7 +1147,26 @@ impl Checker {
             trace
                 .candidates
                 .push(candidate_trace(&h, cand, &v, cov, rule));
+            rules.push(rule);
             verdicts.push((v, cov, cand));
+        }
+        // A sentence that has every word of the claim and supports it outweighs
+        // one that shares half of them and reads the other way ("Maternal uncle
+        // d. 59, no cancer known" against "her maternal grandfather had colon
+        // cancer", which "Maternal grandfather d. 63 colon ca" supports): that
+        // one is about something else.
+        let full_support = verdicts
+            .iter()
+            .any(|v| matches!(v.0, Verdict::Supports) && v.1 >= FULL_COVERAGE);
+        if full_support {
+            for (v, rule) in verdicts.iter_mut().zip(&rules) {
+                if matches!(v.0, Verdict::Contradicts(_))
+                    && v.1 <= HALF_COVERAGE
+                    && matches!(*rule, "opposite_polarity" | "another_relative")
+                {
+                    v.0 = Verdict::Weak;
+                }
+            }
         }
         if let Some(pair) = self.adjacent_support(
             read_s,
@@ -1427,6 +1448,11 @@ fn is_named_kind(k: ConceptKind) -> bool {
     )
 }
 
+/// A candidate with every key word of the claim.
+const FULL_COVERAGE: f32 = 0.999;
+/// A candidate with at most half of them.
+const HALF_COVERAGE: f32 = 0.5;
+
 /// A verdict in time: a value measured after the request says nothing about the
 /// claim as it was made, and support must precede the request it supports.
 fn dated(
@@ -1497,6 +1523,8 @@ pub(crate) fn document_dates(sentences: &[Sentence]) -> HashMap<&str, (u32, u32,
     };
     let mut out: HashMap<&str, (u32, u32, u32)> = HashMap::new();
     let mut labelled: HashSet<&str> = HashSet::new();
+    // Unlabelled full dates per document, in text order.
+    let mut bare: HashMap<&str, Vec<(u32, u32, u32)>> = HashMap::new();
     for s in sentences {
         let doc = s.span.doc_id.as_str();
         if labelled.contains(doc) {
@@ -1521,10 +1549,12 @@ pub(crate) fn document_dates(sentences: &[Sentence]) -> HashMap<&str, (u32, u32,
                 continue;
             }
         }
-        if !out.contains_key(doc) {
-            // A date of birth is never the document's date, and neither is
-            // the date of another event's label ("Admit date: 11/02/2026").
-            let bare = dates::find(q).into_iter().filter(|d| d.day != 0).find(|d| {
+        // A date of birth is never the document's date, and neither is the
+        // date of another event's label ("Admit date: 11/02/2026").
+        let free = dates::find(q)
+            .into_iter()
+            .filter(|d| d.day != 0)
+            .filter(|d| {
                 let start = q.char_indices().nth(d.at).map_or(0, |(i, _)| i);
                 let before = q[..start].to_lowercase();
                 let before = before.trim_end_matches([' ', ':', '-', '#', '.']);
@@ -1537,9 +1567,20 @@ pub(crate) fn document_dates(sentences: &[Sentence]) -> HashMap<&str, (u32, u32,
                     || before.ends_with("birthdate")
                     || event_label)
             });
-            if let Some(d) = bare {
-                out.insert(doc, (d.year, d.month, d.day));
-            }
+        bare.entry(doc)
+            .or_default()
+            .extend(free.map(|d| (d.year, d.month, d.day)));
+    }
+    // Without a label, the first date of the document that is not years older
+    // than its latest: a form's date of birth printed away from its label
+    // ("07/30/2017" in a field) or a history date is not when it was written.
+    for (doc, dates) in bare {
+        if out.contains_key(doc) {
+            continue;
+        }
+        let latest = dates.iter().map(|d| d.0).max().unwrap_or(0);
+        if let Some(&d) = dates.iter().find(|d| d.0 + 1 >= latest) {
+            out.insert(doc, d);
         }
     }
     out
@@ -1733,6 +1774,19 @@ fn with_since_duration(
         });
         return out;
     }
+    // A course between two months: "Apr-Jul 2026", "04/2026 - 07/2026". Whether
+    // the last month counts is not written: from 3 months (April 1 to July 1)
+    // to 4 (through July 31).
+    if let Some(months) = month_range(text, &b.dates) {
+        out.push(Quantity {
+            kind: QKind::Duration,
+            value: months as f64 * 30.4,
+            cmp: quantity::Cmp::Eq,
+            hi: Some((months + 1) as f64 * 30.4),
+            surface: format!("{months} to {} months between its months", months + 1),
+        });
+        return out;
+    }
     let Some(req) = request else {
         return out;
     };
@@ -1777,6 +1831,46 @@ fn approximately(text: &str, claimed: &Quantity, found: &Quantity) -> bool {
     APPROX
         .captures_iter(text)
         .any(|c| c[1].parse::<f64>().is_ok_and(|v| v == found.value))
+}
+
+/// A claimed value that is the difference or the sum of values a sentence
+/// gives, when the claim says it is one: "4 mm of additional translation"
+/// from "12 mm on flexion and 8 mm on extension", "a total of 14" from its
+/// parts. Without such a word, a different number is a different number.
+fn derived(claim_text: &str, claimed: &Quantity, found: &[&Quantity]) -> bool {
+    static DIFFERENCE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"(?i)\b(additional|difference|net|increased? (by|of)|decreased? (by|of)|gain(ed)? of|loss of|lost|dropped|fell|rose|change[sd]? (by|of)|reduction of)\b",
+        )
+        .unwrap()
+    });
+    static SUM: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)\b(total|combined|in all|altogether|sum)\b").unwrap()
+    });
+    let exact: Vec<f64> = found
+        .iter()
+        .filter(|f| f.cmp == quantity::Cmp::Eq && f.hi.is_none())
+        .map(|f| f.value)
+        .collect();
+    if claimed.cmp != quantity::Cmp::Eq || claimed.hi.is_some() || exact.len() < 2 {
+        return false;
+    }
+    let close = |v: f64| {
+        let q = Quantity {
+            value: v,
+            ..claimed.clone()
+        };
+        agrees(claimed, &q)
+    };
+    let pairs = || {
+        exact
+            .iter()
+            .enumerate()
+            .flat_map(|(i, x)| exact[i + 1..].iter().map(move |y| (*x, *y)))
+    };
+    (DIFFERENCE.is_match(claim_text) && pairs().any(|(x, y)| close((x - y).abs())))
+        || (SUM.is_match(claim_text)
+            && (pairs().any(|(x, y)| close(x + y)) || close(exact.iter().sum())))
 }
 
 /// Words that count without naming what: "fell twice", "seen 3 times", "x2".
@@ -1848,6 +1942,43 @@ fn date_range(text: &str, found: &[dates::Date]) -> Option<(dates::Date, dates::
         let full = d1.day != 0 && d2.day != 0 && d1.month != 0 && d2.month != 0;
         let between = pa_types::text::char_slice(text, d1.at, d2.at)?;
         (full && d2.ordinal() > d1.ordinal() && BETWEEN.is_match(between)).then_some((d1, d2))
+    })
+}
+
+/// Whole months between the two months of a range ("Apr-Jul 2026" is 3, "Nov
+/// 2025 - Feb 2026" is 3, "04/2026 to 07/2026" is 3), when neither gives a day.
+fn month_range(text: &str, found: &[dates::Date]) -> Option<i64> {
+    static NAMED: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"(?i)\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s*(?:-|–|—|to|through|thru|until)\s*(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+((?:19|20)\d{2})\b",
+        )
+        .unwrap()
+    });
+    const MONTHS: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    let month = |m: &str| {
+        let m = m.to_lowercase();
+        MONTHS
+            .iter()
+            .position(|x| m.starts_with(x))
+            .map(|i| i as i64)
+    };
+    if let Some(c) = NAMED.captures(text) {
+        let (a, b) = (month(&c[1])?, month(&c[2])?);
+        // "Nov-Feb 2026": the first month is of the year before.
+        let n = if b >= a { b - a } else { b + 12 - a };
+        return (n > 0).then_some(n);
+    }
+    static BETWEEN: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)^\S+\s*(?:-|–|—|to|through|thru|until)\s*$").unwrap()
+    });
+    found.windows(2).find_map(|w| {
+        let (d1, d2) = (w[0], w[1]);
+        let months = d1.day == 0 && d2.day == 0 && d1.month != 0 && d2.month != 0;
+        let between = pa_types::text::char_slice(text, d1.at, d2.at)?;
+        let n = (d2.year as i64 * 12 + d2.month as i64) - (d1.year as i64 * 12 + d1.month as i64);
+        (months && n > 0 && BETWEEN.is_match(between)).then_some(n)
     })
 }
 

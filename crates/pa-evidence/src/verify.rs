@@ -517,6 +517,11 @@ impl Checker {
             {
                 return Err((Verdict::Weak, cov, "test_without_result"));
             }
+            // Nor does a heading support any other claim on its own ("COMPLETE
+            // BLOOD COUNT WITH DIFFERENTIAL" is no count of eosinophils).
+            if cand_result.is_none() && !cb.negated && is_heading(&cand.span.quote) {
+                return Err((Verdict::Weak, cov, "heading_asserts_nothing"));
+            }
             // A result that is neither ("QuantiFERON: INDETERMINATE") confirms
             // no claimed result: it says otherwise.
             if test
@@ -907,7 +912,7 @@ impl Checker {
             } else if claimed.iter().any(|q| {
                 found.iter().any(|f| {
                     agrees(q, f) || approximately(&cand.span.quote, q, f) || as_fraction(kind, q, f)
-                })
+                }) || derived(&claim.span.quote, q, &found)
             }) {
                 parts.confirmed.push(kind.clone());
                 // A measure's value, or the same treatment for the same time.
