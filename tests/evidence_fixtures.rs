@@ -64,7 +64,9 @@
 //! supports it, which outweighs one sharing half of them that reads the other
 //! way ("Seated SLR neg."); a value the claim says is a difference ("5 mm of
 //! additional translation" from "9 mm in flexion and 4 mm in extension"),
-//! while a plain other number still differs.
+//! while a plain other number still differs; a count of none ("0/15 lymph
+//! nodes positive", "0 of 2 sets positive"), which negates what it counts,
+//! also when it is the value of the label that names it.
 
 use crate::common::{root, run};
 

@@ -65,7 +65,7 @@ static TREATMENT_NOUN: LazyLock<Regex> = LazyLock::new(|| {
 /// rules decide that later); a predicate split off a sentence keeps its subject
 /// ("..., and wears a brace").
 static PATIENT_SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:[^:]{1,48}:\s*)?(he|she|they|the patient|patient|pt|mr\.?|ms\.?|mrs\.?|his|her|their|and (?:wears|uses|takes|reports|remains|continues))\s+\S+\s+\S+").unwrap()
+    Regex::new(r"(?i)^(?:[^:]{1,48}:\s*)?(?:(?:on|at|in|during|since|today|after|before|over|despite|per|this|last|yesterday)\b[^,.;:]{0,60}?,?\s+)?(he|she|they|the patient|patient|pt|mr\.?|ms\.?|mrs\.?|his|her|their|and (?:wears|uses|takes|reports|remains|continues))\s+\S+\s+\S+").unwrap()
 });
 /// A score out of its maximum: "FIM 38/91", "ESS 14 of 24" (not a date).
 static SCORE_OF: LazyLock<Regex> = LazyLock::new(|| {
@@ -116,7 +116,7 @@ static FURNITURE: LazyLock<Regex> = LazyLock::new(|| {
 /// one of these (or a dated event, or a drug) and no administrative subject
 /// asserts something the chart must show.
 static CLINICAL_FACT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(hospitali[sz]\w*|admi(ssion|tted)|diagnos\w*|exam(ination)?|elevated|decreased|increased|wors\w*|improv\w*|persist\w*|severe|moderate|mild|chronic|acute|symptom\w*|pain|headaches?|nausea|vomiting|dyspnea|cough|fever|swelling|edema|numbness|tingling|dizziness|(un)?controlled|deviation|obstruction|collapse|score|index|weight|bmi|circumference|relapses?|exacerbations?|episodes?|vaccin\w*|independent|dependent|assist\w*|tolerat\w*|infection|fracture|lesions?|mass|tumou?r|cancer|disease|disorder|syndrome|deficit|weakness|fatigue|seizures?|bleeding|ulcer\w*|diminished|reduced|sensation|tender\w*|strength|reflex\w*|gait|atrophy|range of motion|positive|abnormal|stenosis|protrusion|herniation|hypertrophy|effusion|bloody|stools?|bowel|urgency|sleep\w*|functional|cosmetic|reconstructive)\b").unwrap()
+    Regex::new(r"(?i)\b(hospitali[sz]\w*|admi(ssion|tted)|diagnos\w*|exam(ination)?|elevated|decreased|increased|wors\w*|improv\w*|persist\w*|severe|moderate|mild|chronic|acute|symptom\w*|pain|headaches?|nausea|vomiting|dyspnea|cough|fever|swelling|edema|numbness|tingling|dizziness|(un)?controlled|deviation|obstruction|collapse|score|index|weight|bmi|circumference|relapses?|exacerbations?|episodes?|vaccin\w*|independent|dependent|assist\w*|tolerat\w*|infection|fracture|lesions?|mass|tumou?r|cancer|disease|disorder|syndrome|deficit|weakness|fatigue|seizures?|bleeding|ulcer\w*|diminished|reduced|sensation|tender\w*|strength|reflex\w*|gait|atrophy|range of motion|positive|abnormal|stenosis|protrusion|herniation|hypertrophy|effusion|bloody|stools?|bowel|urgency|sleep\w*|functional|cosmetic|reconstructive|suicid\w*|ideation|self-harm|overdose|hallucinat\w*|psycho(sis|tic)|man(ia|ic)|depress\w*|anxiety|panic|withdrawal|craving\w*|intoxicat\w*|abstinen\w*|binge\w*|purg\w*|restrict\w*|aggressi\w*|elopement|tantrums?)\b").unwrap()
 });
 /// An event in the patient's history ("had an NSTEMI in June 2024").
 static EVENT: LazyLock<Regex> = LazyLock::new(|| {
@@ -155,6 +155,20 @@ pub fn detect(text: &str, label: Option<&str>, concept_kinds: &[ConceptKind]) ->
     });
     if INSTRUCTION.is_match(body) {
         return Detection::Instruction;
+    }
+    // A request in a later clause ("..., a 34-year-old man with Crohn's
+    // disease diagnosed in 2019, and I am writing to ask that ...") leaves the
+    // clauses before it to assert what they assert.
+    if let Some(m) = NOT_A_CLAIM.find(body) {
+        let before = body[..m.start()].trim_end();
+        if let Some(head) = before
+            .strip_suffix(", and")
+            .or_else(|| before.strip_suffix(';'))
+        {
+            if head.split_whitespace().count() >= 5 {
+                return detect(head, label, concept_kinds);
+            }
+        }
     }
     if let Some(l) = label {
         // A header field is form data, except a diagnosis line that says when
@@ -282,6 +296,32 @@ mod tests {
             ),
             Detection::Claim(_)
         ));
+    }
+
+    #[test]
+    fn a_subject_after_an_opening_phrase_and_a_request_in_a_later_clause() {
+        // "On <occasion> he ...": the patient is still the subject.
+        assert!(matches!(
+            detect(
+                "At this morning's reassessment she continues to report auditory hallucinations.",
+                None,
+                &[]
+            ),
+            Detection::Claim(_)
+        ));
+        // The clause before ", and I am writing" asserts; the request does not.
+        assert!(matches!(
+            detect(
+                "I care for Ms. Lund, a 52-year-old woman with psoriatic arthritis diagnosed in 2020, and I am writing to request approval of apremilast.",
+                None,
+                &[]
+            ),
+            Detection::Claim(_)
+        ));
+        assert_eq!(
+            detect("I am writing to request approval of apremilast.", None, &[]),
+            Detection::NotAClaim
+        );
     }
 
     #[test]

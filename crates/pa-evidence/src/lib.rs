@@ -864,6 +864,22 @@ impl Checker {
         let prepared = a.ctx.get_or_init(|| self.ctx.prepare(text));
         let mut assessment = self.ctx.assess_prepared(prepared, start, end);
         assessment.negated |= a.answered_no.is_some_and(|at| end <= at);
+        // A count of none before the mention, in its clause: "0/22 lymph
+        // nodes involved", "0 of 2 sets positive for S. aureus".
+        static NONE_OF: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+            regex::Regex::new(r"(?i)(?:^|[^\d.])0\s*(?:/|of|out of)\s*\d+\b[^;.,]{0,40}$").unwrap()
+        });
+        assessment.negated |= pa_types::text::char_slice(text, start.saturating_sub(60), start)
+            .is_some_and(|before| NONE_OF.is_match(before));
+        // ...or as the value of the label the mention is in: "Lymph nodes:
+        // 0/22 involved".
+        static NONE_VALUE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+            regex::Regex::new(r"(?i)^\s*0\s*(?:/|of|out of)\s*\d+\b").unwrap()
+        });
+        if let Some(colon) = text.find(':') {
+            let label_end = text[..colon].chars().count();
+            assessment.negated |= end <= label_end && NONE_VALUE.is_match(&text[colon + 1..]);
+        }
         assessment
     }
 
