@@ -1,10 +1,11 @@
 //! The run: open the output folder, build the stage plan, then a batch loop
-//! (the next batch is extracted while this one is chunked, indexed, analysed
-//! and written) and the commit that makes the run visible.
+//! and the commit that makes the run visible. The loop is a pipeline of three
+//! threads: while a batch is analysed, the next one is extracted, chunked and
+//! indexed, and the previous one is written.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicUsize;
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use pa_config::Settings;
 use pa_index::RunIndex;
@@ -34,7 +35,7 @@ pub fn run(
         .num_threads(settings.run.threads)
         .build()
         .map_err(|e| DriverError::Threads(e.to_string()))?;
-    pool.install(|| run_in_pool(drop, out, settings, opts))
+    pool.install(|| run_in_pool(drop, out, settings, opts, &pool))
 }
 
 /// What a run accumulates batch by batch.
@@ -112,13 +113,16 @@ fn run_in_pool(
     out: &Path,
     settings: &Settings,
     opts: &RunOptions<'_>,
+    run_pool: &rayon::ThreadPool,
 ) -> Result<RunReport, DriverError> {
     let mut output = Output::open(out, settings, opts.shard)?;
     let plan = StagePlan::from_settings(settings, opts, &output.run.run_id)?;
-    let _span = tracing::info_span!("run", run_id = %output.run.run_id).entered();
+    let span = tracing::info_span!("run", run_id = %output.run.run_id);
+    let _entered = span.clone().entered();
     let reviews = pa_store::reviews::ReviewIndex::new(pa_store::reviews::read_reviews(out)?);
     let stamp = TraceStamp::new(&output.run.run_id, &settings.config_sha256);
-    let mut done = Progressed::default();
+    // The stages this thread times; the writer keeps the rest.
+    let mut times = StageTimes::default();
 
     // Ingest lists the case folders only; each case is staged (its documents
     // listed and hashed) just before it is extracted, so nothing held grows
@@ -142,7 +146,7 @@ fn run_in_pool(
                 .is_ok()
         })?
     };
-    done.times.ingest = t.elapsed();
+    times.ingest = t.elapsed();
     tracing::info!(cases = case_dirs.len(), "case folders found");
     let extract_pool = rayon::ThreadPoolBuilder::new()
         .num_threads(plan.cores * 2)
@@ -163,55 +167,194 @@ fn run_in_pool(
         done: AtomicUsize::new(0),
     };
     let batcher = &batcher;
-    let mut batch_no = 0;
-    // Cases go through in batches: memory holds one batch's documents, not the
-    // drop folder's. Each batch's rows are written before the next starts; the
-    // run becomes visible only with its `runs` row, after the last batch.
-    // At least one batch, so a first run that finds no case still writes (empty) tables.
-    std::thread::scope(|scope| -> Result<(), DriverError> {
-        let (mut feed, mut batch) = batcher.next(Feed::new(case_dirs));
-        loop {
-            // The next batch is extracted (in worker processes) while this one is
-            // indexed, checked and written, which use this process's threads.
-            let prefetch = (!feed.is_empty()).then(|| {
-                let feed = std::mem::take(&mut feed);
-                scope.spawn(move || batcher.next(feed))
-            });
-            set_aside(&mut output, &mut done, &mut batch)?;
-            let cases = analyze_batch(
-                &output,
-                &plan,
-                &stamp,
-                &cpu,
-                batch_no,
-                batch.cases,
-                &mut done,
-            )?;
-            write_batch(&mut output, &reviews, opts, batch_no, cases, &mut done)?;
-            if let Some(f) = opts.after_batch {
-                // Each thread's allocator heap, not only this one's.
-                rayon::broadcast(|_| f());
-                extract_pool.broadcast(|_| f());
-                f();
-            }
-            batch_no += 1;
-            match prefetch {
-                Some(h) => {
-                    (feed, batch) = h
-                        .join()
-                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+    let extract_pool = &extract_pool;
+    let run_info = output.run.clone();
+    let index_dir = |batch_no| pa_store::layout::index_dir(out, &run_info, batch_no);
+    let index_dir = &index_dir;
+    // Cases go through in batches: memory holds a few batches' documents, not
+    // the drop folder's. The run becomes visible only with its `runs` row,
+    // after the last batch. At least one batch, so a first run that finds no
+    // case still writes (empty) tables.
+    //
+    // Three threads, so that the single-threaded stages (the index build; the
+    // writes, which wait on fsync) overlap the analysis, which uses every core:
+    // this one analyses batch n, a prefetch thread extracts (in worker
+    // processes), chunks and indexes batch n + 1, and the writer writes batch
+    // n - 1. The writer takes a batch only once it is done with the one before,
+    // so batches are written in order and no more than one waits.
+    let (to_writer, batches) = std::sync::mpsc::sync_channel::<Analysed>(0);
+    let (output, mut done, written) = std::thread::scope(|scope| {
+        let writer = scope.spawn(|| {
+            let _entered = span.clone().entered();
+            write_batches(output, &reviews, opts, batches)
+        });
+        let analysed = (|| -> Result<(), DriverError> {
+            let mut batch_no = 0;
+            let (mut feed, batch) = batcher.next(Feed::new(case_dirs));
+            let mut ready = prepare(batch, &index_dir(0), extract_pool)?;
+            loop {
+                let prefetch = (!feed.is_empty()).then(|| {
+                    let feed = std::mem::take(&mut feed);
+                    let span = span.clone();
+                    scope.spawn(move || {
+                        let _entered = span.entered();
+                        let (feed, batch) = batcher.next(feed);
+                        (feed, prepare(batch, &index_dir(batch_no + 1), extract_pool))
+                    })
+                });
+                let cases = analyze_batch(&plan, &stamp, &cpu, &mut ready, &mut times);
+                // The sentences and the index are done with: free them before
+                // the next batch is analysed.
+                let Prepared {
+                    batch,
+                    sentences,
+                    index,
+                    ..
+                } = ready;
+                std::mem::drop((sentences, index));
+                if to_writer
+                    .send(Analysed {
+                        batch_no,
+                        batch,
+                        cases,
+                    })
+                    .is_err()
+                {
+                    // The writer failed: its error is the run's.
+                    return Ok(());
                 }
-                None => break,
+                if let Some(f) = opts.after_batch {
+                    // Each thread's allocator heap, not only this one's (the
+                    // writer collects its own).
+                    run_pool.broadcast(|_| f());
+                    extract_pool.broadcast(|_| f());
+                    f();
+                }
+                batch_no += 1;
+                match prefetch {
+                    Some(h) => {
+                        let prepared;
+                        (feed, prepared) = h
+                            .join()
+                            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                        ready = prepared?;
+                    }
+                    None => return Ok(()),
+                }
             }
-        }
-        Ok(())
-    })?;
+        })();
+        // No more batches: the writer finishes the one it has and stops.
+        std::mem::drop(to_writer);
+        let (output, done, written) = writer
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (output, done, analysed.and(written))
+    });
+    // What the run wrote is removed (with `output`) on an error.
+    written?;
     if done.nothing_written {
         // Its index holds nothing: no empty folder either.
         let _ = std::fs::remove_dir_all(output.index_dir(0));
     }
+    done.times.ingest += times.ingest;
+    done.times.chunk = times.chunk;
+    done.times.index = times.index;
+    done.times.analyze = times.analyze;
+    done.times.llm = times.llm;
     cpu.store_into(&mut done.times);
     commit(output, drop, settings, done)
+}
+
+/// A batch extracted, chunked and indexed: ready for analysis.
+struct Prepared {
+    batch: Batch,
+    /// The sentences of each case's readable documents.
+    sentences: Vec<Vec<Sentence>>,
+    /// The batch's index.
+    index: RunIndex,
+    chunking: Duration,
+    indexing: Duration,
+}
+
+/// Chunk and index an extracted batch, on the extraction pool: the run's pool
+/// is busy analysing the batch before it.
+fn prepare(
+    batch: Batch,
+    index_dir: &Path,
+    pool: &rayon::ThreadPool,
+) -> Result<Prepared, DriverError> {
+    let t = Instant::now();
+    let sentences: Vec<Vec<Sentence>> = pool.install(|| {
+        batch
+            .cases
+            .par_iter()
+            .map(|case| {
+                case.docs
+                    .iter()
+                    .filter(|d| d.status == DocStatus::Ok)
+                    .flat_map(pa_index::chunk::sentences)
+                    .collect()
+            })
+            .collect()
+    });
+    let chunking = t.elapsed();
+
+    // One index per batch: a claim is searched within its own case, so a batch
+    // never needs another batch's index, and memory does not grow with the run.
+    let t = Instant::now();
+    let index = RunIndex::build(
+        index_dir,
+        batch
+            .cases
+            .iter()
+            .map(|c| c.case_id.as_str())
+            .zip(sentences.iter().map(Vec::as_slice)),
+    )?;
+    Ok(Prepared {
+        batch,
+        sentences,
+        index,
+        chunking,
+        indexing: t.elapsed(),
+    })
+}
+
+/// A batch analysed, on its way to the writer.
+struct Analysed {
+    batch_no: usize,
+    /// The batch's unchanged and unreadable cases, and its staging times (its
+    /// extracted cases are in `cases`).
+    batch: Batch,
+    cases: Vec<CaseResult>,
+}
+
+/// The writer: each batch's set-aside cases and results, in order, until the
+/// analysis stops sending. The output comes back, with an error too, so that
+/// what the run wrote is removed only once every thread has stopped.
+fn write_batches<'a>(
+    mut output: Output<'a>,
+    reviews: &pa_store::reviews::ReviewIndex,
+    opts: &RunOptions<'_>,
+    batches: std::sync::mpsc::Receiver<Analysed>,
+) -> (Output<'a>, Progressed, Result<(), DriverError>) {
+    let mut done = Progressed::default();
+    for Analysed {
+        batch_no,
+        mut batch,
+        cases,
+    } in batches
+    {
+        let written = set_aside(&mut output, &mut done, &mut batch)
+            .and_then(|()| write_batch(&mut output, reviews, opts, batch_no, cases, &mut done));
+        if written.is_err() {
+            // Dropping `batches` stops the analysis.
+            return (output, done, written);
+        }
+        if let Some(f) = opts.after_batch {
+            f();
+        }
+    }
+    (output, done, Ok(()))
 }
 
 /// Record the batch's unchanged and unreadable cases, and its staging times.
@@ -233,46 +376,22 @@ fn set_aside(
     Ok(())
 }
 
-/// Chunk, index and analyse a batch's cases (and let the LLM summarize them).
+/// Analyse a prepared batch's cases (and let the LLM summarize them).
 fn analyze_batch(
-    output: &Output<'_>,
     plan: &StagePlan,
     stamp: &TraceStamp,
     cpu: &CpuTimes,
-    batch_no: usize,
-    extracted: Vec<crate::batches::Extracted>,
-    done: &mut Progressed,
-) -> Result<Vec<CaseResult>, DriverError> {
+    ready: &mut Prepared,
+    times: &mut StageTimes,
+) -> Vec<CaseResult> {
+    times.chunk += ready.chunking;
+    times.index += ready.indexing;
     let t = Instant::now();
-    let sentences: Vec<Vec<Sentence>> = extracted
-        .par_iter()
-        .map(|case| {
-            case.docs
-                .iter()
-                .filter(|d| d.status == DocStatus::Ok)
-                .flat_map(pa_index::chunk::sentences)
-                .collect()
-        })
-        .collect();
-    done.times.chunk += t.elapsed();
-
-    // One index per batch: a claim is searched within its own case, so a batch
-    // never needs another batch's index, and memory does not grow with the run.
-    let t = Instant::now();
-    let index = RunIndex::build(
-        &output.index_dir(batch_no),
-        extracted
-            .iter()
-            .map(|c| c.case_id.as_str())
-            .zip(sentences.iter().map(Vec::as_slice)),
-    )?;
-    done.times.index += t.elapsed();
-
-    let t = Instant::now();
+    let extracted = std::mem::take(&mut ready.batch.cases);
     let case_ids: Vec<String> = extracted.iter().map(|c| c.case_id.clone()).collect();
     let work = extracted
         .into_iter()
-        .zip(&sentences)
+        .zip(&ready.sentences)
         .zip(&case_ids)
         .map(|((case, sentences), case_id)| CaseWork {
             case_id,
@@ -284,26 +403,23 @@ fn analyze_batch(
     let analyzer = Analyzer {
         plan,
         stamp,
-        index: &index,
+        index: &ready.index,
         cpu,
     };
     let mut cases = analyzer.batch(work);
-    done.times.analyze += t.elapsed();
+    times.analyze += t.elapsed();
 
     let t = Instant::now();
     if let Some((llm, max_chunks)) = &plan.llm {
         llm.summarize(
             &mut cases,
-            &sentences,
+            &ready.sentences,
             *max_chunks,
             plan.summarize.word_budget,
         );
     }
-    done.times.llm += t.elapsed();
-    // The sentences and the index are done with: free them before the write
-    // stage builds its column buffers.
-    std::mem::drop((case_ids, sentences, index));
-    Ok(cases)
+    times.llm += t.elapsed();
+    cases
 }
 
 /// Write a batch's case pages and table rows, and pass its cases on.

@@ -483,6 +483,16 @@ fn severity_before(text: &str, at: usize) -> Option<(u8, u8)> {
         _ => 3,
     };
     let before: String = text.chars().take(at).collect();
+    // Most text names no severity: in ASCII text that shows without the regex
+    // (other text may hold case variants the regex folds, such as a long s).
+    let lower = before.to_ascii_lowercase();
+    if before.is_ascii()
+        && !["mild", "moderate", "severe"]
+            .iter()
+            .any(|w| lower.contains(w))
+    {
+        return None;
+    }
     // Within 30 characters of the mention.
     let c = SEVERITY.captures(&before)?;
     let lo = grade(&c[1]);

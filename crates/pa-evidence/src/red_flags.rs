@@ -13,7 +13,7 @@
 //! overdose") or a mention that is one ("absent pedal pulses") does not decide
 //! the other's context.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use pa_types::text::{char_slice, stem, tokenize, Token};
 use pa_types::{Citation, FlagAssertion, RedFlag, Sentence};
@@ -142,17 +142,52 @@ fn find_all(phrases: &[Phrase], words: &Words) -> Vec<(usize, usize)> {
     out
 }
 
-/// Can any of `phrases` match in `words`? Each needs its first word there (or
-/// begins with a wildcard), or an abbreviation whose sense it is: a cheap test
-/// before [`find_all`].
-fn may_match(phrases: &[Phrase], words: &Words) -> bool {
-    phrases.iter().any(|p| {
-        words.sense_set.contains(p.text.as_str())
-            || match p.stems.first() {
-                Some(Some(first)) => words.stem_set.contains(first),
-                _ => true,
+/// Which patterns may match a sentence, by the first words of their terms: a
+/// term needs its first word in the sentence (unless it begins with a gap), or
+/// an abbreviation whose sense it is. A cheap test before [`find_all`], made
+/// from the sentence's words, not from every term of every pattern.
+#[derive(Default)]
+struct FirstWords {
+    /// First stem of a term -> the patterns with such a term.
+    by_stem: HashMap<String, Vec<usize>>,
+    /// A term as written (an abbreviation may have it as its sense) -> the
+    /// patterns with that term.
+    by_sense: HashMap<String, Vec<usize>>,
+    /// Patterns with a term that begins with a gap or has no word: always tried.
+    always: Vec<usize>,
+    /// Patterns, numbered in flag and pattern order.
+    patterns: usize,
+}
+
+impl FirstWords {
+    fn new(flags: &[Flag]) -> Self {
+        let mut first = FirstWords::default();
+        for (i, p) in flags.iter().flat_map(|f| &f.patterns).enumerate() {
+            for t in &p.terms {
+                first.by_sense.entry(t.text.clone()).or_default().push(i);
+                match t.stems.first() {
+                    Some(Some(stem)) => first.by_stem.entry(stem.clone()).or_default().push(i),
+                    _ => first.always.push(i),
+                }
             }
-    })
+            first.patterns = i + 1;
+        }
+        first
+    }
+
+    /// For each pattern, whether it may match `words`.
+    fn possible(&self, words: &Words) -> Vec<bool> {
+        let mut possible = vec![false; self.patterns];
+        let senses = words.senses.iter().flatten().copied();
+        let hits = (words.stems.iter().filter_map(|s| self.by_stem.get(s)))
+            .chain(senses.filter_map(|s| self.by_sense.get(s)))
+            .flatten()
+            .chain(&self.always);
+        for &i in hits {
+            possible[i] = true;
+        }
+        possible
+    }
 }
 
 /// The tokens of a sentence with their stems and abbreviation senses.
@@ -160,10 +195,6 @@ struct Words {
     tokens: Vec<Token>,
     stems: Vec<String>,
     senses: Vec<Vec<&'static str>>,
-    /// Every stem and every abbreviation sense, to skip a phrase list that
-    /// cannot match ([`may_match`]).
-    stem_set: std::collections::HashSet<String>,
-    sense_set: std::collections::HashSet<&'static str>,
 }
 
 impl Words {
@@ -175,8 +206,6 @@ impl Words {
             .map(|t| pa_types::abbrev::expand(char_slice(text, t.start, t.end).unwrap_or("")))
             .collect();
         Words {
-            stem_set: stems.iter().cloned().collect(),
-            sense_set: senses.iter().flatten().copied().collect(),
             tokens,
             stems,
             senses,
@@ -236,6 +265,7 @@ pub struct RedFlagRules {
     /// Phrases of advice to the patient: a sentence with one asserts nothing.
     advice: Vec<Phrase>,
     flags: Vec<Flag>,
+    first_words: FirstWords,
 }
 
 fn phrases(list: &[String]) -> Vec<Phrase> {
@@ -349,6 +379,7 @@ impl RedFlagRules {
         }
         Ok(RedFlagRules {
             advice: phrases(&f.advice),
+            first_words: FirstWords::new(&flags),
             flags,
         })
     }
@@ -361,31 +392,44 @@ impl RedFlagRules {
     /// Every red-flag mention in one sentence of text, escalating or not.
     pub fn scan(&self, ctx: &Context, text: &str) -> Vec<Mention> {
         let words = Words::new(text);
+        let possible = self.first_words.possible(&words);
+        if !possible.contains(&true) {
+            // Most sentences: no pattern can match.
+            return Vec::new();
+        }
         // A question asks and advice warns; neither asserts ("Saddle anesthesia?"
         // on a form, "counseled on warning signs of limb ischemia").
-        let question = text.trim_end().ends_with('?') || !find_all(&self.advice, &words).is_empty();
+        let question = std::cell::LazyCell::new(|| {
+            text.trim_end().ends_with('?') || !find_all(&self.advice, &words).is_empty()
+        });
         let mut out: Vec<Mention> = Vec::new();
-        for (fi, flag) in self.flags.iter().enumerate() {
-            for p in &flag.patterns {
-                for m in self.pattern_mentions(ctx, text, &words, p, fi) {
-                    let m = if question {
-                        Mention {
-                            assertion: FlagAssertion::Hypothetical,
-                            escalates: false,
-                            ..m
-                        }
-                    } else {
-                        m
-                    };
-                    // One mention per flag and span: the escalating reading wins.
-                    match out
-                        .iter_mut()
-                        .find(|o| o.flag == fi && o.start < m.end && m.start < o.end)
-                    {
-                        Some(o) if m.escalates && !o.escalates => *o = m,
-                        Some(_) => {}
-                        None => out.push(m),
+        let patterns = self
+            .flags
+            .iter()
+            .enumerate()
+            .flat_map(|(fi, flag)| flag.patterns.iter().map(move |p| (fi, p)));
+        for ((fi, p), possible) in patterns.zip(possible) {
+            if !possible {
+                continue;
+            }
+            for m in self.pattern_mentions(ctx, text, &words, p, fi) {
+                let m = if *question {
+                    Mention {
+                        assertion: FlagAssertion::Hypothetical,
+                        escalates: false,
+                        ..m
                     }
+                } else {
+                    m
+                };
+                // One mention per flag and span: the escalating reading wins.
+                match out
+                    .iter_mut()
+                    .find(|o| o.flag == fi && o.start < m.end && m.start < o.end)
+                {
+                    Some(o) if m.escalates && !o.escalates => *o = m,
+                    Some(_) => {}
+                    None => out.push(m),
                 }
             }
         }
@@ -401,9 +445,6 @@ impl RedFlagRules {
         p: &Pattern,
         flag: usize,
     ) -> Vec<Mention> {
-        if !may_match(&p.terms, words) {
-            return Vec::new();
-        }
         let hits = find_all(&p.terms, words);
         if hits.is_empty() || !find_all(&p.not_with, words).is_empty() {
             return Vec::new();

@@ -480,6 +480,12 @@ fn rank(input: &CaseInput<'_>, lex: &Lexicon, service_idx: Option<usize>) -> Vec
         .iter()
         .map(|s| concept_kinds(lex, &s.span.quote))
         .collect();
+    // Header lines (name, date of birth, ids) are identification, in every
+    // section: tested once per sentence, not once per section.
+    let identification: Vec<bool> = sentences
+        .iter()
+        .map(|s| pa_types::text::is_identification_line(&s.span.quote))
+        .collect();
     // Ranked candidates per section.
     SECTIONS
         .iter()
@@ -491,16 +497,18 @@ fn rank(input: &CaseInput<'_>, lex: &Lexicon, service_idx: Option<usize>) -> Vec
             let mut v: Vec<(f32, usize)> = sentences
                 .iter()
                 .enumerate()
-                .filter(|(_, s)| {
-                    // Header lines (name, date of birth, ids) are identification.
-                    !pa_types::text::is_identification_line(&s.span.quote)
+                .filter(|(i, s)| {
+                    !identification[*i]
                         && (*sec == SummarySection::MedicalNecessityRationale
                             || !is_flagged_claim(s))
                 })
                 .filter_map(|(i, s)| {
-                    let key = (s.span.doc_id.clone(), s.span.page, s.span.start);
-                    let boost = bm25[k].get(&key).copied().unwrap_or(0.0);
-                    score(*sec, s, &kinds[i]).map(|sc| (sc + boost, i))
+                    // The relevance of sentences that belong to the section only.
+                    score(*sec, s, &kinds[i]).map(|sc| {
+                        let key = (s.span.doc_id.clone(), s.span.page, s.span.start);
+                        let boost = bm25[k].get(&key).copied().unwrap_or(0.0);
+                        (sc + boost, i)
+                    })
                 })
                 .collect();
             v.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));

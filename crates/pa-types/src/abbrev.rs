@@ -12,7 +12,7 @@
 //! senses worth reading a written token as; the caller decides by context when
 //! several remain.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 const TSV: &str = include_str!("../../../pipelines/vocab/abbreviations.tsv");
@@ -54,6 +54,13 @@ fn table() -> &'static HashMap<Key, Vec<(&'static str, f32)>> {
         }
         t
     })
+}
+
+/// The abbreviations [`table`] knows in any form (the first half of its keys):
+/// most words are none, which one lookup tells.
+fn abbreviations() -> &'static HashSet<String> {
+    static A: OnceLock<HashSet<String>> = OnceLock::new();
+    A.get_or_init(|| table().keys().map(|(abbr, _)| abbr.clone()).collect())
 }
 
 /// Phrases ("mod A", "w/o AD"): each written form with its senses, longest first.
@@ -111,6 +118,9 @@ pub fn expand(surface: &str) -> Vec<&'static str> {
         _ => surface,
     };
     let lower = singular.to_lowercase();
+    if !abbreviations().contains(&lower) {
+        return Vec::new();
+    }
     let by_form = t
         .get(&(lower.clone(), singular.to_string()))
         .filter(|v| !v.is_empty());

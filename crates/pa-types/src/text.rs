@@ -163,8 +163,16 @@ pub fn tokenize(s: &str) -> Vec<Token> {
         }
         let start = i;
         i = word_end(&chars, start, &['.']);
+        let word = &chars[start..i];
+        // Most words are ASCII: lowercased in one allocation. Others go through
+        // `str::to_lowercase`, which knows context (a final sigma).
+        let norm = if word.iter().all(char::is_ascii) {
+            word.iter().map(char::to_ascii_lowercase).collect()
+        } else {
+            word.iter().collect::<String>().to_lowercase()
+        };
         out.push(Token {
-            norm: chars[start..i].iter().collect::<String>().to_lowercase(),
+            norm,
             start,
             end: i,
         });
