@@ -40,7 +40,8 @@ impl Date {
     }
 }
 
-const MONTHS: [&str; 12] = [
+/// Month names by their first three letters, January first.
+pub(crate) const MONTHS: [&str; 12] = [
     "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
 ];
 

@@ -1984,12 +1984,9 @@ fn month_range(text: &str, found: &[dates::Date]) -> Option<i64> {
         )
         .unwrap()
     });
-    const MONTHS: [&str; 12] = [
-        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-    ];
     let month = |m: &str| {
         let m = m.to_lowercase();
-        MONTHS
+        dates::MONTHS
             .iter()
             .position(|x| m.starts_with(x))
             .map(|i| i as i64)
