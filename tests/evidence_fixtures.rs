@@ -67,6 +67,16 @@
 //! while a plain other number still differs; a count of none ("0/15 lymph
 //! nodes positive", "0 of 2 sets positive"), which negates what it counts,
 //! also when it is the value of the label that names it.
+//! Also: a drug on several dated rows of a fill history, taken from its first
+//! to its last row; how long a drug was held ("hold X 2 wks prior"), which is
+//! not how long it was taken; a claim that names its agents one by one against
+//! a note that lists one per line; a weight change computed from the weights
+//! ("lost more than 8%" from 92.0 to 83.9 kg); a lab value's label acronym
+//! ("non-HDL") that the candidate's values lack; a percent and a plain value
+//! of one measure ("FEV1 +14%", "FEV1 2.10"), which are not compared; and a
+//! choice not to begin a drug ("did not want to take"), which is declining it;
+//! a count of a total ("4/5 SOREMPs", "0/18 lymph nodes"), which is either
+//! number; and an inability written either way ("cannot", "unable to").
 
 use crate::common::{root, run};
 

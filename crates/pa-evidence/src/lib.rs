@@ -226,6 +226,11 @@ const STOPWORDS: &[&str] = &[
     "him",
     "they",
     "their",
+    // Reflexives: "reposition himself" is "reposition self".
+    "himself",
+    "herself",
+    "themselves",
+    "self",
     "patient",
     "pt",
     "also",
@@ -1882,8 +1887,24 @@ fn derived(claim_text: &str, claimed: &Quantity, found: &[&Quantity]) -> bool {
         .filter(|f| f.cmp == quantity::Cmp::Eq && f.hi.is_none())
         .map(|f| f.value)
         .collect();
-    if claimed.cmp != quantity::Cmp::Eq || claimed.hi.is_some() || exact.len() < 2 {
+    if claimed.hi.is_some() || exact.len() < 2 {
         return false;
+    }
+    // "lost more than 5 pounds": a bound is checked against the whole change,
+    // from the largest value to the smallest.
+    if claimed.cmp != quantity::Cmp::Eq {
+        let (lo, hi) = exact
+            .iter()
+            .fold((f64::MAX, f64::MIN), |(l, h), v| (l.min(*v), h.max(*v)));
+        return DIFFERENCE.is_match(claim_text)
+            && agrees(
+                claimed,
+                &Quantity {
+                    value: hi - lo,
+                    cmp: quantity::Cmp::Eq,
+                    ..claimed.clone()
+                },
+            );
     }
     let close = |v: f64| {
         let q = Quantity {
@@ -1901,6 +1922,55 @@ fn derived(claim_text: &str, claimed: &Quantity, found: &[&Quantity]) -> bool {
     (DIFFERENCE.is_match(claim_text) && pairs().any(|(x, y)| close((x - y).abs())))
         || (SUM.is_match(claim_text)
             && (pairs().any(|(x, y)| close(x + y)) || close(exact.iter().sum())))
+}
+
+/// A claimed percent change of a body weight ("lost more than 10% of body
+/// weight", "a 7% weight loss") from the weights a candidate gives: from the
+/// largest to the smallest for a loss, the smallest to the largest for a gain.
+/// Weights are values in kg or lb; at least two of one unit.
+fn weight_change(claim_text: &str, claimed: &Quantity, found: &[Quantity]) -> bool {
+    static LOSS: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)\b(lost|loss|losing|lose|decrease[ds]?|reduction|reduced|down|dropped|declined?)\b").unwrap()
+    });
+    static GAIN: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)\b(gain(ed)?|increase[ds]?|up|rose)\b").unwrap()
+    });
+    static WEIGHT: std::sync::LazyLock<regex::Regex> =
+        std::sync::LazyLock::new(|| regex::Regex::new(r"(?i)\b(weight|wt)\b").unwrap());
+    if claimed.kind != QKind::Unit("%") || !WEIGHT.is_match(claim_text) {
+        return false;
+    }
+    let loss = LOSS.is_match(claim_text);
+    if !loss && !GAIN.is_match(claim_text) {
+        return false;
+    }
+    ["kg", "lb"].iter().any(|unit| {
+        let values: Vec<f64> = found
+            .iter()
+            .filter(|f| f.kind == QKind::Unit(unit) && f.cmp == quantity::Cmp::Eq && f.hi.is_none())
+            .map(|f| f.value)
+            .collect();
+        if values.len() < 2 {
+            return false;
+        }
+        let (lo, hi) = values
+            .iter()
+            .fold((f64::MAX, f64::MIN), |(l, h), v| (l.min(*v), h.max(*v)));
+        let base = if loss { hi } else { lo };
+        if base <= 0.0 {
+            return false;
+        }
+        let pct = (hi - lo) / base * 100.0;
+        // Written to whole percents: 12.3% is "12%", and "about 7%" holds 6.6%.
+        agrees(
+            claimed,
+            &Quantity {
+                value: pct,
+                cmp: quantity::Cmp::Eq,
+                ..claimed.clone()
+            },
+        ) || (claimed.cmp == quantity::Cmp::Eq && (pct - claimed.value).abs() < 0.5)
+    })
 }
 
 /// Words that count without naming what: "fell twice", "seen 3 times", "x2".

@@ -312,13 +312,24 @@ fn named_values(text: &str, measures: &[(usize, usize, usize)], out: &mut Vec<Qu
             }
             rest = &r[n..];
         }
+        // A number that ends in a colon labels what follows ("Level 1: 24",
+        // "Dim 5: 3"): it is no value of the name before it.
         rest.chars()
-            .all(|c| matches!(c, '%' | ',' | ';' | '.' | ')' | ':'))
+            .all(|c| matches!(c, '%' | ',' | ';' | '.' | ')'))
             .then_some((value, hi))
     };
     let char_at = |byte: usize| text[..byte].chars().count();
     for (i, &(at, t)) in tokens.iter().enumerate() {
         let Some(name) = name_of(t) else { continue };
+        // "3 SOREMPs across 5 naps": a name counted by the number before it
+        // is a counted noun, and the next number is not its value.
+        // ("PHQ-9 14, GAD-7 9": a value ending its clause counts nothing.)
+        if i > 0
+            && tokens[i - 1].1.ends_with(|c: char| c.is_ascii_digit())
+            && bare_number(tokens[i - 1].1).is_some()
+        {
+            continue;
+        }
         let start = char_at(at);
         if measures
             .iter()
@@ -565,6 +576,20 @@ fn counts(text: &str, out: &mut Vec<Quantity>) {
             continue;
         }
         let Some(v) = num(n.as_str()) else { continue };
+        // "3/5 SOREMPs", "0/22 lymph nodes involved": so many of a total, and
+        // the count is either ("3 SOREMPs", "all 22 nodes negative").
+        if let Some(of) = before(n.start()).strip_suffix('/') {
+            let digits = of.len() - of.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+            if let Ok(first) = of[of.len() - digits..].parse::<f64>() {
+                out.push(Quantity {
+                    kind: QKind::Count(pa_types::text::stem(noun.trim_end_matches('s'))),
+                    value: first,
+                    cmp: Cmp::Eq,
+                    hi: None,
+                    surface: format!("{first} of {}", whole.as_str()),
+                });
+            }
+        }
         out.push(Quantity {
             kind: QKind::Count(pa_types::text::stem(noun.trim_end_matches('s'))),
             value: v,
@@ -683,7 +708,7 @@ const REL_TOLERANCE: f64 = 0.02;
 /// ...or within this much, for small values written with one decimal.
 const ABS_TOLERANCE: f64 = 0.051;
 /// A bound holds for a value down to this factor of it (1 - [`REL_TOLERANCE`]).
-const BELOW_FACTOR: f64 = 0.98;
+pub(crate) const BELOW_FACTOR: f64 = 0.98;
 /// A bound holds for a value up to this factor of it (1 + [`REL_TOLERANCE`]).
 const ABOVE_FACTOR: f64 = 1.02;
 
@@ -774,9 +799,22 @@ mod tests {
             "SCORE 14 TOTAL 20",
             "Member ID 884 21 9",
             "BMI rose by 4 since spring",
+            // A numbered label is no value: "Level 1:" names the level.
+            "ABLLS Domains: Level 1: 24 / Level 2: 7.5",
+            // A counted noun is no score's name.
+            "4 SOREMPs across 5 naps",
         ] {
             assert!(named(s).is_empty(), "{s}: {:?}", named(s));
         }
+    }
+
+    #[test]
+    fn a_count_of_a_total_is_its_first_number() {
+        let q = kinds("MSL 3.8 min, 3/5 SOREMPs, AHI 2.1");
+        assert!(
+            q.contains(&(QKind::Count(pa_types::text::stem("soremp")), 3.0, Cmp::Eq)),
+            "{q:?}"
+        );
     }
 
     #[test]

@@ -310,7 +310,13 @@ impl Checker {
                         .negated
             })
         });
+        // The weights a claimed weight change is computed from bear on it.
+        let weight_series = a
+            .quantities
+            .iter()
+            .any(|q| weight_change(&claim.span.quote, q, &b.quantities));
         let by_key_terms = same_code
+            || weight_series
             || (denies_finding && cov >= MIN_COVERAGE_WITH_HEAD)
             || (same_result_kind && matched_words.len() + matched_dates >= 2)
             || (cov >= MIN_COVERAGE
@@ -696,12 +702,20 @@ impl Checker {
         missing: &mut Option<String>,
     ) -> Option<Outcome> {
         let n = drug_count(&p.claim.span.quote)?;
-        let named: HashSet<usize> =
-            p.b.concepts
+        // A claim that names its agents ("failed 2 agents: a. oxybutynin ...
+        // b. mirabegron ...") is checked drug by drug: a note that lists them
+        // one per line names one in each sentence.
+        let drugs = |x: &Analysis| -> HashSet<usize> {
+            x.concepts
                 .iter()
                 .filter(|c| self.lex.entries[c.entry].kind == ConceptKind::Drug)
                 .map(|c| c.entry)
-                .collect();
+                .collect()
+        };
+        if drugs(p.a).len() >= n {
+            return None;
+        }
+        let named = drugs(p.b);
         if named.is_empty() {
             missing.get_or_insert_with(|| format!("{n} medications"));
             None
@@ -849,7 +863,47 @@ impl Checker {
         }
         // "naproxen since 06/02/2026" before a request of 09/15/2026 is a duration
         // of 105 days, for a claim of "more than 3 months".
-        let b_quantities = with_since_duration(&cand.span.quote, b, request);
+        let mut b_quantities = with_since_duration(&cand.span.quote, b, request);
+        // A drug on several dated rows (a fill history) was taken from the
+        // first to the last: that confirms a claimed duration, and since its
+        // last days are not written, never contradicts one.
+        let weights = a
+            .quantities
+            .iter()
+            .any(|q| matches!(q.kind, QKind::Unit("%" | "kg" | "lb")))
+            && claim.span.quote.to_lowercase().contains("weight");
+        if let Some(days) = self.dated_rows_span(&cand.span.quote, b, matched, weights) {
+            let q = Quantity {
+                kind: QKind::Duration,
+                value: days as f64,
+                cmp: quantity::Cmp::AtLeast,
+                hi: None,
+                surface: format!("{days} days between its first and last dated entries"),
+            };
+            // It confirms only a duration it reaches: rows 30 days apart say
+            // nothing of a claimed 6 weeks.
+            if a.quantities.iter().any(|c| {
+                c.kind == QKind::Duration
+                    && c.cmp != quantity::Cmp::AtMost
+                    && days as f64 >= c.value * quantity::BELOW_FACTOR
+            }) {
+                b_quantities.push(q);
+            }
+        }
+        // "hold modafinil 2 wks prior to the study": how long a drug was held
+        // is not how long it was taken.
+        if !HOLD.is_match(&claim.span.quote) {
+            let held: Vec<&str> = HOLD
+                .find_iter(&cand.span.quote)
+                .map(|m| m.as_str())
+                .collect();
+            b_quantities.retain(|q| {
+                q.kind != QKind::Duration || !held.iter().any(|h| h.contains(q.surface.as_str()))
+            });
+        }
+        // "Non-HDL cholesterol 136" and "HDL cholesterol 52" are two analytes.
+        let other_analyte = prefixed_analyte(&claim.span.quote, &cand.span.quote);
+        let cand_lower = cand.span.quote.to_lowercase();
         // A claim dated otherwise than the candidate is about another time: its
         // values are not compared ("LDL 112 on 01/29" against "LDL 128 (10/2025)").
         let b_dates = candidate_dates(a, b, cand_date);
@@ -900,8 +954,33 @@ impl Checker {
                     continue;
                 }
             }
-            let found: Vec<&Quantity> = b_quantities.iter().filter(|f| &f.kind == kind).collect();
-            if found.is_empty() {
+            let mut found: Vec<&Quantity> =
+                b_quantities.iter().filter(|f| &f.kind == kind).collect();
+            // A named score's percent and its plain value are two measures
+            // ("FEV1 +11%" after a bronchodilator, "FEV1 1.92" litres).
+            if let QKind::Named(_) | QKind::Measure(_) = kind {
+                // Written with "%", or read as a percent beside its measure.
+                let pct = |q: &Quantity, all: &[Quantity]| {
+                    q.surface.ends_with('%')
+                        || all
+                            .iter()
+                            .any(|o| o.kind == QKind::Unit("%") && o.value == q.value)
+                };
+                found.retain(|f| {
+                    claimed.iter().any(|q| {
+                        pct(q, &a.quantities) == pct(f, &b_quantities) || as_fraction(kind, q, f)
+                    })
+                });
+            }
+            if found.is_empty()
+                && claimed
+                    .iter()
+                    .any(|q| weight_change(&claim.span.quote, q, &b_quantities))
+            {
+                // A change computed from the weights themselves is specific.
+                parts.confirmed.push(kind.clone());
+                strong = true;
+            } else if found.is_empty() {
                 let uncounted = matches!(kind, QKind::Count(noun)
                     if claimed.iter().all(|q| plain_count(&claim.span.quote, q, &a.quantities))
                     && !b.tokens.iter().any(|t| stem(&t.norm) == *noun || t.norm == *noun)
@@ -930,7 +1009,14 @@ impl Checker {
                 // about one and the same drug ("atorvastatin 80 mg" is not
                 // contradicted by "rosuvastatin 20 mg" in the same sentence).
                 continue;
-            } else if other_time || (is_dose(kind) && dose_in_other_time()) {
+            } else if other_time
+                || (is_dose(kind) && dose_in_other_time())
+                || (other_analyte && !is_dose(kind) && *kind != QKind::Duration)
+                || (matches!(kind, QKind::Unit(u) if unit_is_result(u))
+                    && claimed
+                        .iter()
+                        .all(|q| label_missing(&claim.span.quote, q, &cand_lower)))
+            {
                 // A value of another time neither contradicts nor confirms.
                 if self.number_required(a, kind) && missing.is_none() {
                     missing = Some(claimed[0].surface.clone());
@@ -945,6 +1031,78 @@ impl Checker {
             }
         }
         Ok((missing, strong))
+    }
+
+    /// Days between the first and the last full date of a candidate whose
+    /// dated rows (text from one date to the next) name a drug the claim names,
+    /// when two or more rows do: "05/02/2026 MODAFINIL 200 MG TAB 30 30 ...
+    /// 10/02/2026 MODAFINIL 200 MG TAB 60 30".
+    ///
+    /// With `weights`, rows that give a body weight count too ("04/09/2026
+    /// 77.5 kg ... 10/08/2026 68.0 kg"): the weights were measured over that time.
+    fn dated_rows_span(
+        &self,
+        text: &str,
+        b: &Analysis,
+        matched: &[ConceptMatch],
+        weights: bool,
+    ) -> Option<i64> {
+        let mut full: Vec<&dates::Date> = b.dates.iter().filter(|d| d.day != 0).collect();
+        full.sort_by_key(|d| d.at);
+        if full.len() < 2 {
+            return None;
+        }
+        let span_of = |rows: &[i64]| -> Option<i64> {
+            (rows.len() >= 2)
+                .then(|| rows.iter().max().unwrap_or(&0) - rows.iter().min().unwrap_or(&0))
+        };
+        let mut best = None;
+        if weights {
+            let chars: Vec<(usize, char)> = text.char_indices().collect();
+            let byte = |c: usize| chars.get(c).map_or(text.len(), |x| x.0);
+            let surfaces: Vec<&str> = b
+                .quantities
+                .iter()
+                .filter(|q| matches!(q.kind, QKind::Unit("kg" | "lb")))
+                .map(|q| q.surface.as_str())
+                .collect();
+            let rows: Vec<i64> = full
+                .iter()
+                .enumerate()
+                .filter(|(i, d)| {
+                    let end = full.get(i + 1).map_or(text.len(), |n| byte(n.at));
+                    let row = &text[byte(d.at)..end];
+                    surfaces.iter().any(|s| row.contains(s))
+                })
+                .map(|(_, d)| d.ordinal())
+                .collect();
+            best = span_of(&rows);
+        }
+        for m in matched.iter().filter(|m| self.is_drug(m.entry)) {
+            let starts: Vec<usize> = b
+                .concepts
+                .iter()
+                .filter(|c| c.entry == m.entry)
+                .map(|c| c.start)
+                .chain(
+                    b.repeats
+                        .iter()
+                        .filter(|r| r.entry == m.entry)
+                        .map(|r| r.start),
+                )
+                .collect();
+            let rows: Vec<i64> = full
+                .iter()
+                .enumerate()
+                .filter(|(i, d)| {
+                    let end = full.get(i + 1).map_or(usize::MAX, |n| n.at);
+                    starts.iter().any(|&s| s > d.at && s < end)
+                })
+                .map(|(_, d)| d.ordinal())
+                .collect();
+            best = best.max(span_of(&rows));
+        }
+        best.filter(|&d| d > 0)
     }
 
     /// "{assertion}: <label><claimed>; <where>: <label><found>, ..." for a value
@@ -1024,4 +1182,131 @@ fn is_heading(sentence: &str) -> bool {
         && !sentence
             .chars()
             .any(|c| c.is_lowercase() || c.is_ascii_digit())
+}
+
+/// Where a text says a drug was held (stopped for a while, for a study or a
+/// procedure): "hold modafinil and sertraline 2 wks prior", "held x 14 days".
+static HOLD: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"(?i)\b(hold|held|holding|washout|wash-out)\b[^.;()]{0,60}").unwrap()
+});
+
+/// The claim names an analyte with a prefix that makes it another one
+/// ("non-HDL", "pre-bronchodilator", "anti-CCP") and the candidate names only
+/// the bare analyte ("HDL"): their values are not of one measure.
+fn prefixed_analyte(claim: &str, cand: &str) -> bool {
+    let cand = cand.to_lowercase();
+    let has_word = |w: &str| {
+        cand.match_indices(w).any(|(i, _)| {
+            let before = cand[..i].chars().next_back();
+            let after = cand[i + w.len()..].chars().next();
+            !before.is_some_and(|c| c.is_alphanumeric() || c == '-')
+                && !after.is_some_and(char::is_alphanumeric)
+        })
+    };
+    claim
+        .split(|c: char| !(c.is_alphanumeric() || c == '-'))
+        .filter_map(|t| {
+            let t = t.to_lowercase();
+            let (prefix, base) = t.split_once('-')?;
+            (["non", "pre", "post", "anti"].contains(&prefix)
+                && base.len() >= 2
+                && base.chars().all(char::is_alphanumeric))
+            .then(|| (prefix.to_string(), base.to_string()))
+        })
+        .any(|(prefix, base)| {
+            has_word(&base)
+                && ![
+                    format!("{prefix}-{base}"),
+                    format!("{prefix} {base}"),
+                    format!("{prefix}{base}"),
+                ]
+                .iter()
+                .any(|w| cand.contains(w.as_str()))
+        })
+}
+
+/// A lab value's label in the claim ("Non-HDL cholesterol" of "Non-HDL
+/// cholesterol 136 mg/dL") has a word the candidate lacks: the candidate's
+/// values in that unit are of other analytes ("Total cholesterol 188 mg/dL").
+/// The label is up to three words right before the number, within its clause,
+/// and only its acronyms are looked for.
+fn label_missing(claim: &str, q: &Quantity, cand_lower: &str) -> bool {
+    const NOT_LABEL: &[&str] = &[
+        "is",
+        "was",
+        "were",
+        "of",
+        "the",
+        "a",
+        "an",
+        "at",
+        "on",
+        "to",
+        "her",
+        "his",
+        "their",
+        "with",
+        "and",
+        "level",
+        "levels",
+        "value",
+        "measured",
+        "recent",
+        "now",
+        "currently",
+        "latest",
+        "most",
+        "had",
+        "has",
+        "have",
+        "showed",
+        "shows",
+        "by",
+        "from",
+        "be",
+        "been",
+    ];
+    let Some(number) = q.surface.split_whitespace().next() else {
+        return false;
+    };
+    let Some(at) = claim.match_indices(number).map(|(i, _)| i).find(|&i| {
+        !claim[..i].ends_with(|c: char| c.is_ascii_digit() || c == '.')
+            && !claim[i + number.len()..].starts_with(|c: char| c.is_ascii_digit())
+    }) else {
+        return false;
+    };
+    let mut label = Vec::new();
+    for t in claim[..at].split_whitespace().rev() {
+        if t.ends_with([',', ';', '.', ')']) || label.len() == 3 {
+            break;
+        }
+        let w = t.trim_end_matches(':').to_lowercase();
+        if w.is_empty()
+            || w.contains(|c: char| c.is_ascii_digit() || !(c.is_alphanumeric() || c == '-'))
+        {
+            break;
+        }
+        // Only its acronyms decide ("HDL", "Non-HDL", "TSH"): plain words are
+        // often paraphrased ("resection weight" for "resection").
+        if !NOT_LABEL.contains(&w.as_str()) {
+            label.push((w, t.chars().filter(char::is_ascii_uppercase).count() >= 2));
+        }
+        if t.ends_with(':') && label.len() > 1 {
+            break;
+        }
+    }
+    let cand_words: Vec<&str> = cand_lower
+        .split(|c: char| !(c.is_alphanumeric() || c == '-'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    // A word is there when the candidate writes it, or either is a 4-letter
+    // start of the other ("chol" for "cholesterol").
+    let there = |w: &str| {
+        cand_words.iter().any(|c| {
+            *c == w || (c.len() >= 4 && w.starts_with(c)) || (w.len() >= 4 && c.starts_with(w))
+        })
+    };
+    label
+        .iter()
+        .any(|(w, acronym)| *acronym && w.len() >= 2 && !there(w))
 }

@@ -186,8 +186,21 @@ fn ache_plural(w: &str) -> bool {
         .is_some_and(|base| !base.ends_with(['a', 'e', 'i', 'o', 'u']))
 }
 
+/// Words that say the same thing in another form, stemmed to one: "cannot"
+/// and "unable" (an inability). ("Without assistance" after "cannot" means
+/// it needs help, so "assistance" is not made "assist": its negation would
+/// oppose "max assist".)
+const SAME_STEM: &[(&str, &str)] = &[
+    ("cannot", "unable"),
+    ("inability", "unable"),
+    ("incapable", "unable"),
+];
+
 /// Crude English stemming for matching: plural and common suffixes.
 pub fn stem(word: &str) -> String {
+    if let Some((_, to)) = SAME_STEM.iter().find(|(from, _)| *from == word) {
+        return (*to).to_string();
+    }
     let w = word;
     for suf in ["ing", "ies", "ed", "es", "s"] {
         // "-es" is a suffix only after a sibilant ("boxes", "branches");
@@ -254,6 +267,13 @@ mod tests {
         assert_eq!(stem("backaches"), "backache");
         assert_eq!(stem("branches"), "branch");
         assert_eq!(stem("reaches"), "reach");
+    }
+
+    #[test]
+    fn an_inability_has_one_stem() {
+        assert_eq!(stem("cannot"), stem("unable"));
+        assert_eq!(stem("inability"), stem("unable"));
+        assert_ne!(stem("assistance"), stem("assist"));
     }
 }
 
