@@ -76,7 +76,10 @@
 //! of one measure ("FEV1 +14%", "FEV1 2.10"), which are not compared; and a
 //! choice not to begin a drug ("did not want to take"), which is declining it;
 //! a count of a total ("4/5 SOREMPs", "0/18 lymph nodes"), which is either
-//! number; and an inability written either way ("cannot", "unable to").
+//! number; an inability written either way ("cannot", "unable to"); a second
+//! predicate after "and" ("no plan or intent and engages in safety planning"),
+//! out of the negation's reach; and a lab table's next row, whose test is no
+//! unit of the number ending the row before (">40\nLDL-C 131").
 
 use crate::common::{root, run};
 

@@ -568,6 +568,16 @@ mod tests {
     }
 
     #[test]
+    fn a_second_predicate_ends_a_negation() {
+        let s = "She has no plan or intent and engages in safety planning.";
+        assert!(at(s, "intent").negated);
+        assert!(!at(s, "engages").negated);
+        assert!(!at(s, "planning").negated);
+        // "and" alone joins the negated list.
+        assert!(at("Denies fever and chills.", "chills").negated);
+    }
+
+    #[test]
     fn a_trigger_in_parentheses_governs_only_inside_them() {
         assert!(
             !at(

@@ -749,12 +749,13 @@ impl Checker {
                 continue;
             }
             // A measure's name right after a number is that number's unit: "3 hr/day"
-            // is three hours, not a heart rate.
+            // is three hours, not a heart rate. (Not across a line break: a lab
+            // table's next row starts with its test, ">40\nLDL-C 131".)
             let after_number = hit.tok_start > 0 && {
                 let prev = &tokens[hit.tok_start - 1];
                 let gap = pa_types::text::char_slice(text, prev.end, tokens[hit.tok_start].start);
                 prev.norm.chars().all(|c| c.is_ascii_digit() || c == '.')
-                    && gap.is_some_and(|g| g.chars().all(char::is_whitespace))
+                    && gap.is_some_and(|g| g.chars().all(|c| c.is_whitespace() && c != '\n'))
             };
             if after_number && self.lex.entries[hit.entry].kind == ConceptKind::Measure {
                 continue;
