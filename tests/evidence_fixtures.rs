@@ -79,7 +79,9 @@
 //! number; an inability written either way ("cannot", "unable to"); a second
 //! predicate after "and" ("no plan or intent and engages in safety planning"),
 //! out of the negation's reach; and a lab table's next row, whose test is no
-//! unit of the number ending the row before (">40\nLDL-C 131").
+//! unit of the number ending the row before (">40\nLDL-C 131"); and a test
+//! said to be normal, high or low against its lab row's value and reference
+//! range ("TSH 2.4 mIU/L 0.45-4.50").
 
 use crate::common::{root, run};
 

@@ -337,8 +337,7 @@ fn named_values(text: &str, measures: &[(usize, usize, usize)], out: &mut Vec<Qu
         {
             continue;
         }
-        let mut words = 0;
-        for (j, &(_, next)) in tokens.iter().enumerate().skip(i + 1) {
+        for (words, (j, &(_, next))) in tokens.iter().enumerate().skip(i + 1).enumerate() {
             if let Some((v, hi)) = bare_number(next) {
                 let unit = tokens.get(j + 1).map(|(_, u)| {
                     u.trim_matches(|c: char| !c.is_alphanumeric())
@@ -386,7 +385,6 @@ fn named_values(text: &str, measures: &[(usize, usize, usize)], out: &mut Vec<Qu
             {
                 break;
             }
-            words += 1;
         }
     }
 }

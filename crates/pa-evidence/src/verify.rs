@@ -115,6 +115,20 @@ impl Checker {
             cand,
             b,
         };
+        // "TSH within normal limits" against a lab row "TSH 2.1 mIU/L 0.4-4.5":
+        // the row's value against its own reference range decides.
+        if let Some((agrees, row)) = reference_range(&claim.span.quote, &cand.span.quote) {
+            return if agrees {
+                (Verdict::Supports, 1.0, "within_reference_range")
+            } else {
+                let why = format!(
+                    "{} gives a value on the other side of its reference range: \"{}\"",
+                    p.where_(),
+                    row
+                );
+                (Verdict::Contradicts(why), 1.0, "outside_reference_range")
+            };
+        }
         let rel = match self.relevance(p, parts) {
             Ok(rel) => rel,
             Err(outcome) => return outcome,
@@ -1309,4 +1323,97 @@ fn label_missing(claim: &str, q: &Quantity, cand_lower: &str) -> bool {
     label
         .iter()
         .any(|(w, acronym)| *acronym && w.len() >= 2 && !there(w))
+}
+
+/// A claim that a lab test is normal, high or low ("TSH within normal limits",
+/// "her ferritin is low") read against a lab row of the candidate that names
+/// the test and gives its value with a reference range ("TSH 09/24/2026 2.1
+/// mIU/L 0.4-4.5", "Ferritin 9 ng/mL (15-150) L"). The row's label (its words
+/// before the first number) must be named in the claim. `Some(true)` when the
+/// value is on the claimed side of the range, `Some(false)` when not, with the
+/// row; `None` when the claim says no such thing or no row is read.
+fn reference_range(claim: &str, cand: &str) -> Option<(bool, String)> {
+    #[derive(PartialEq)]
+    enum Side {
+        Normal,
+        High,
+        Low,
+    }
+    static STATUS: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)\b(?:(within (?:the )?(?:normal|reference) (?:limits|range)|wnl|normal)|(elevated|high|above (?:the )?(?:normal|reference|upper))|(low|below (?:the )?(?:normal|reference|lower)|deficient))\b").unwrap()
+    });
+    static NOT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)\b(not|no|never|non|ab)\s*-?\s*$").unwrap()
+    });
+    static RANGE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(\d+(?:\.\d+)?)\s*(?:-|–|to)\s*(\d+(?:\.\d+)?)").unwrap()
+    });
+    static NUMBER: std::sync::LazyLock<regex::Regex> =
+        std::sync::LazyLock::new(|| regex::Regex::new(r"(?:^|[\s(:=])(\d+(?:\.\d+)?)\b").unwrap());
+    static DATE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"\b\d{1,4}[/-]\d{1,2}[/-]\d{2,4}\b").unwrap()
+    });
+    // One status, not negated ("not elevated"), and the claim is short enough
+    // to be about the test.
+    let mut found = STATUS.captures_iter(claim);
+    let c = found.next()?;
+    if found.next().is_some() || NOT.is_match(&claim[..c.get(0)?.start()]) {
+        return None;
+    }
+    let side = if c.get(1).is_some() {
+        Side::Normal
+    } else if c.get(2).is_some() {
+        Side::High
+    } else {
+        Side::Low
+    };
+    let claim_words: HashSet<String> = claim
+        .split(|ch: char| !(ch.is_alphanumeric() || ch == '-'))
+        .map(str::to_lowercase)
+        .collect();
+    for row in cand.split(['\n', ';']) {
+        let Some(first_number) = row
+            .split_whitespace()
+            .position(|t| t.starts_with(|ch: char| ch.is_ascii_digit()))
+        else {
+            continue;
+        };
+        let label: Vec<String> = row
+            .split_whitespace()
+            .take(first_number)
+            .map(|t| {
+                t.trim_matches(|ch: char| !ch.is_alphanumeric())
+                    .to_lowercase()
+            })
+            .filter(|t| t.len() >= 2)
+            .collect();
+        if label.is_empty() || label.len() > 4 || !label.iter().all(|w| claim_words.contains(w)) {
+            continue;
+        }
+        let rest = DATE.replace_all(row, " ");
+        let Some(range) = RANGE.captures_iter(&rest).last() else {
+            continue;
+        };
+        let (Ok(lo), Ok(hi)) = (range[1].parse::<f64>(), range[2].parse::<f64>()) else {
+            continue;
+        };
+        // The value: the last number before the range.
+        let Some(value) = NUMBER
+            .captures_iter(&rest[..range.get(0).map_or(0, |m| m.start())])
+            .last()
+            .and_then(|v| v[1].parse::<f64>().ok())
+        else {
+            continue;
+        };
+        if lo >= hi {
+            continue;
+        }
+        let agrees = match side {
+            Side::Normal => (lo..=hi).contains(&value),
+            Side::High => value > hi,
+            Side::Low => value < lo,
+        };
+        return Some((agrees, row.trim().to_string()));
+    }
+    None
 }
