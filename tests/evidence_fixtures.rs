@@ -81,7 +81,9 @@
 //! out of the negation's reach; and a lab table's next row, whose test is no
 //! unit of the number ending the row before (">40\nLDL-C 131"); and a test
 //! said to be normal, high or low against its lab row's value and reference
-//! range ("TSH 2.4 mIU/L 0.45-4.50").
+//! range ("TSH 2.4 mIU/L 0.45-4.50"); and a course told over two sentences
+//! of a later note (the drug and its dose, then why it was stopped), read as a
+//! pair even though an earlier note only planned it.
 
 use crate::common::{root, run};
 

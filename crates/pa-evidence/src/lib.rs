@@ -1252,15 +1252,44 @@ impl Checker {
         doc_heads: &HashMap<&str, Vec<usize>>,
         doc_dates: &HashMap<&str, (u32, u32, u32)>,
     ) -> Option<[(Verdict, f32, &'s Sentence); 2]> {
-        if verdicts.iter().any(|v| !matches!(v.0, Verdict::Weak)) {
+        // Nothing decided: every candidate is weak, a plan ("Start X"), or
+        // short of a number.
+        if verdicts.iter().any(|v| {
+            !matches!(
+                v.0,
+                Verdict::Weak | Verdict::Hypothetical | Verdict::MissingNumber(_)
+            )
+        }) {
             return None;
         }
+        // A document that only plans it ("Plan: not appropriate for outpatient
+        // PT until ...") is not read again in pairs; another one may say it
+        // was done (a plan in July, its course in October).
+        let planned_in: HashSet<&str> = verdicts
+            .iter()
+            .filter(|v| matches!(v.0, Verdict::Hypothetical))
+            .map(|v| v.2.span.doc_id.as_str())
+            .collect();
         let request = doc_dates.get(claim.span.doc_id.as_str()).copied();
-        for &(_, cov, first) in verdicts.iter().filter(|v| v.1 > 0.0) {
-            let Some(&next) = by_ordinal.get(&(first.span.doc_id.as_str(), first.ordinal + 1))
-            else {
-                continue;
-            };
+        // Each candidate with the sentence after it, then with the one before
+        // ("Sunosi started 8/24 at 75 mg, up to 150 mg 9/21." "Developed
+        // palpitations ..., so she stopped it"): its drug may be named there.
+        let pairs = verdicts
+            .iter()
+            .filter(|v| v.1 > 0.0 && !planned_in.contains(v.2.span.doc_id.as_str()))
+            .flat_map(|&(_, cov, s)| {
+                let at = |o: u32| by_ordinal.get(&(s.span.doc_id.as_str(), o)).copied();
+                [
+                    at(s.ordinal + 1).map(|next| (cov, s, next)),
+                    s.ordinal
+                        .checked_sub(1)
+                        .and_then(at)
+                        .map(|prev| (cov, prev, s)),
+                ]
+                .into_iter()
+                .flatten()
+            });
+        for (cov, first, next) in pairs {
             let mut joined = first.clone();
             joined.span.quote = format!("{} {}", first.span.quote, next.span.quote);
             let b = self.analyze(&joined.span.quote);

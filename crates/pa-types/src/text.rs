@@ -194,6 +194,15 @@ const SAME_STEM: &[(&str, &str)] = &[
     ("cannot", "unable"),
     ("inability", "unable"),
     ("incapable", "unable"),
+    // "stopped" and "discontinued" (a drug taken no more).
+    ("stopped", "stop"),
+    ("stopping", "stop"),
+    ("stops", "stop"),
+    ("discontinue", "stop"),
+    ("discontinued", "stop"),
+    ("discontinues", "stop"),
+    ("discontinuing", "stop"),
+    ("discontinuation", "stop"),
 ];
 
 /// Crude English stemming for matching: plural and common suffixes.
@@ -274,6 +283,7 @@ mod tests {
         assert_eq!(stem("cannot"), stem("unable"));
         assert_eq!(stem("inability"), stem("unable"));
         assert_ne!(stem("assistance"), stem("assist"));
+        assert_eq!(stem("discontinued"), stem("stopped"));
     }
 }
 
