@@ -84,9 +84,7 @@
 //! range ("TSH 2.4 mIU/L 0.45-4.50"); and a course told over two sentences
 //! of a later note (the drug and its dose, then why it was stopped), read as a
 //! pair even though an earlier note only planned it. Also: a test not ordered
-//! ("not needed ... not ordered"), which gives no result; and doses compared
-//! as daily doses when both sides give a frequency ("50 mg twice daily"
-//! against "50 mg daily").
+//! ("not needed ... not ordered"), which gives no result.
 
 use crate::common::{root, run};
 

@@ -91,10 +91,10 @@ static CHANGE_TO: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(?:\s+[a-z]+){0,2}\s*(?:->|→|to)\s*(\d+(?:\.\d+)?)\b").unwrap()
 });
 /// How many doses a day the text right after a dose gives ("BID", "three times
-/// daily", "qhs").
+/// daily"), when more than one.
 fn doses_a_day(after: &str) -> Option<f64> {
     static TIMES: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)^[\s,]*(?:(?:po|by mouth|oral(?:ly)?|tabs?|caps?)\s+)?(bid|b\.i\.d\.|twice (?:a day|daily)|tid|t\.i\.d\.|three times (?:a day|daily)|qid|q\.i\.d\.|four times (?:a day|daily)|once (?:a day|daily)|daily|qd|q\.d\.|qam|q\.?am|qhs|q\.?hs|nightly|at bedtime|every (?:morning|evening|night))(?:[^a-z]|$)")
+        Regex::new(r"(?i)^[\s,]*(?:(?:po|by mouth|oral(?:ly)?|tabs?|caps?)\s+)?(bid|b\.i\.d\.|twice (?:a day|daily)|tid|t\.i\.d\.|three times (?:a day|daily)|qid|q\.i\.d\.|four times (?:a day|daily))\b")
             .unwrap()
     });
     let c = TIMES.captures(after)?;
@@ -103,11 +103,8 @@ fn doses_a_day(after: &str) -> Option<f64> {
         2.0
     } else if w.starts_with('t') {
         3.0
-    } else if w.starts_with("qid") || w.starts_with("q.i.d") || w.starts_with("four") {
-        4.0
     } else {
-        // Once a day ("daily", "qhs", "every morning"): the dose is the daily dose.
-        1.0
+        4.0
     })
 }
 

@@ -970,21 +970,6 @@ impl Checker {
             }
             let mut found: Vec<&Quantity> =
                 b_quantities.iter().filter(|f| &f.kind == kind).collect();
-            // Doses with their frequencies on both sides are compared as daily
-            // doses: "40 mg twice daily" is not "40 mg daily".
-            // (A dose written without its frequency, "titrate to 150 mg",
-            // is kept as it is.)
-            let daily = |q: &&Quantity| q.surface.ends_with(" a day");
-            let with_frequency = |q: &Quantity, all: &[&Quantity]| {
-                all.iter()
-                    .any(|d| daily(d) && d.surface.starts_with(&format!("{} x", q.surface)))
-            };
-            let mut claimed = claimed;
-            if is_dose(kind) && claimed.iter().any(daily) && found.iter().any(daily) {
-                let (c, f) = (claimed.clone(), found.clone());
-                claimed.retain(|q| daily(q) || !with_frequency(q, &c));
-                found.retain(|q| daily(q) || !with_frequency(q, &f));
-            }
             // A named score's percent and its plain value are two measures
             // ("FEV1 +11%" after a bronchodilator, "FEV1 1.92" litres).
             if let QKind::Named(_) | QKind::Measure(_) = kind {
