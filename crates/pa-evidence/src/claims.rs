@@ -84,13 +84,13 @@ static TEST: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap()
 });
 static FUNCTION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(unable|cannot|can no longer|prevents?|difficulty|disrupts?|limits?|limited|no longer)\b").unwrap()
+    Regex::new(r"(?i)\b(unable|cannot|can no longer|prevents?|difficulty|disrupts?|limits?|limited|no longer|interfer\w*|impair\w*)\b").unwrap()
 });
 static RED_FLAG: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(weakness|incontinence|saddle|fell asleep|weight loss|lost \d+|unawareness|fever)\b").unwrap()
 });
 static SPECIALIST: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(evaluated by|referred|cleared|consult\w*|followed by|\w+ologist|neurosurgeon|surgeon)\b").unwrap()
+    Regex::new(r"(?i)\b(evaluated by|referred|cleared|consult\w*|followed by|\w+ologist|neurosurgeon|surgeon|recommends)\b").unwrap()
 });
 static HISTORY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(history of|since|quit|smok\w*|in (19|20)\d{2}|documented|attempts?|over the (past|last))\b").unwrap()
@@ -116,7 +116,7 @@ static FURNITURE: LazyLock<Regex> = LazyLock::new(|| {
 /// one of these (or a dated event, or a drug) and no administrative subject
 /// asserts something the chart must show.
 static CLINICAL_FACT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(hospitali[sz]\w*|admi(ssion|tted)|diagnos\w*|exam(ination)?|elevated|decreased|increased|wors\w*|improv\w*|persist\w*|severe|moderate|mild|chronic|acute|symptom\w*|pain|headaches?|nausea|vomiting|dyspnea|cough|fever|swelling|edema|numbness|tingling|dizziness|(un)?controlled|deviation|obstruction|collapse|score|index|weight|bmi|circumference|relapses?|exacerbations?|episodes?|vaccin\w*|independent|dependent|assist\w*|tolerat\w*|infection|fracture|lesions?|mass|tumou?r|cancer|disease|disorder|syndrome|deficit|weakness|fatigue|seizures?|bleeding|ulcer\w*|diminished|reduced|sensation|tender\w*|strength|reflex\w*|gait|atrophy|range of motion|positive|abnormal|stenosis|protrusion|herniation|hypertrophy|effusion|bloody|stools?|bowel|urgency|sleep\w*|functional|cosmetic|reconstructive|suicid\w*|ideation|self-harm|overdose|hallucinat\w*|psycho(sis|tic)|man(ia|ic)|depress\w*|anxiety|panic|withdrawal|craving\w*|intoxicat\w*|abstinen\w*|binge\w*|purg\w*|restrict\w*|aggressi\w*|elopement|tantrums?)\b").unwrap()
+    Regex::new(r"(?i)\b(hospitali[sz]\w*|admi(ssion|tted)|diagnos\w*|exam(ination)?|elevated|decreased|increased|wors\w*|improv\w*|persist\w*|severe|moderate|mild|chronic|acute|symptom\w*|pain|headaches?|nausea|vomiting|dyspnea|cough|fever|swelling|edema|numbness|tingling|dizziness|(un)?controlled|deviation|obstruction|collapse|score|index|weight|bmi|circumference|relapses?|exacerbations?|episodes?|vaccin\w*|independent|dependent|assist\w*|tolerat\w*|infection|fracture|lesions?|mass|tumou?r|cancer|disease|disorder|syndrome|deficit|weakness|fatigue|seizures?|bleeding|ulcer\w*|diminished|reduced|sensation|tender\w*|strength|reflex\w*|gait|atrophy|range of motion|positive|abnormal|stenosis|protrusion|herniation|hypertrophy|effusion|bloody|stools?|bowel|urgency|sleep\w*|functional|cosmetic|reconstructive|suicid\w*|ideation|self-harm|overdose|hallucinat\w*|psycho(sis|tic)|man(ia|ic)|depress\w*|anxiety|panic|withdrawal|craving\w*|intoxicat\w*|abstinen\w*|binge\w*|purg\w*|restrict\w*|aggressi\w*|elopement|tantrums?|injur\w*|wounds?|transfers?|lifts?|mobility|ambulat\w*|wheelchair|bed-?bound|turning|reposition\w*|falls?|fallen|aspiration|pneumonia|orthopnea|dysphagia|contractures?|spasticity)\b").unwrap()
 });
 /// An event in the patient's history ("had an NSTEMI in June 2024").
 static EVENT: LazyLock<Regex> = LazyLock::new(|| {
@@ -322,6 +322,18 @@ mod tests {
             detect("I am writing to request approval of apremilast.", None, &[]),
             Detection::NotAClaim
         );
+    }
+
+    #[test]
+    fn mobility_wounds_and_a_discipline_recommending_are_claims() {
+        for s in [
+            "Stage 3 pressure injury of the left heel, requiring daily dressing changes.",
+            "All bed-to-chair transfers are done with a ceiling lift and two caregivers.",
+            "Occupational therapy recommends a tilt-in-space wheelchair for pressure relief.",
+            "The tremor interferes with writing and with eating soup.",
+        ] {
+            assert!(matches!(detect(s, None, &[]), Detection::Claim(_)), "{s}");
+        }
     }
 
     #[test]
