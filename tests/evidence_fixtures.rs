@@ -84,7 +84,8 @@
 //! range ("TSH 2.4 mIU/L 0.45-4.50"); and a course told over two sentences
 //! of a later note (the drug and its dose, then why it was stopped), read as a
 //! pair even though an earlier note only planned it. Also: a test not ordered
-//! ("not needed ... not ordered"), which gives no result.
+//! ("not needed ... not ordered"), which gives no result; and a score's name
+//! and value alone in a sentence ("ECOG 1."), which bear on a claim of it.
 
 use crate::common::{root, run};
 

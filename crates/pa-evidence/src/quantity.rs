@@ -238,6 +238,9 @@ const NOT_MEASURES: &[&str] = &[
     "IU", "QD", "BID", "TID", "QID", "QHS", "PRN", "IV", "IM", "SC", "SQ", "OD", "OS", "OU", "L",
     "R", "ZIP", "USA", "APT", "STE", "RM", "NO", "ICD-10", "ICD-9", "DSM-5", "DSM-IV", "AJCC",
     "WHO", "FDA",
+    // Words in capitals that count or place, not measure ("TOTAL 14", "PAGE 2").
+    "TOTAL", "SCORE", "LEVEL", "PAGE", "ITEM", "STEP", "PART", "SECTION", "LINE", "ROOM", "BED",
+    "FLOOR", "DAY", "WEEK",
 ];
 
 /// Words after a number that make it a dose, a length of time or a count,
@@ -260,7 +263,9 @@ const NOT_A_SCORE_UNIT: &[&str] = &[
 /// lower-case letter, where every word looks like an abbreviation ("TOTAL
 /// 14"), only a name with a digit or a hyphen counts ("PHQ-9 14").
 fn named_values(text: &str, measures: &[(usize, usize, usize)], out: &mut Vec<Quantity>) {
-    let in_capitals = !text.chars().any(|c| c.is_lowercase());
+    // (A sentence that is only a name and its value, "ECOG 1.", is no heading.)
+    let in_capitals =
+        !text.chars().any(|c| c.is_lowercase()) && text.split_whitespace().count() > 2;
     let tokens: Vec<(usize, &str)> = text
         .split_whitespace()
         .map(|t| (t.as_ptr() as usize - text.as_ptr() as usize, t))
@@ -777,6 +782,7 @@ mod tests {
             named("PHQ-9 14, GAD-7 9."),
             vec![("PHQ-9".into(), 14.0), ("GAD-7".into(), 9.0)]
         );
+        assert_eq!(named("ECOG 1."), vec![("ECOG".into(), 1.0)]);
         assert_eq!(
             named("NOSE score 75/100 (severe)"),
             vec![("NOSE".into(), 75.0)]
@@ -801,6 +807,7 @@ mod tests {
             "ABLLS Domains: Level 1: 24 / Level 2: 7.5",
             // A counted noun is no score's name.
             "4 SOREMPs across 5 naps",
+            "TOTAL 14",
         ] {
             assert!(named(s).is_empty(), "{s}: {:?}", named(s));
         }

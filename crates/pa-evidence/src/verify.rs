@@ -329,8 +329,17 @@ impl Checker {
             .quantities
             .iter()
             .any(|q| weight_change(&claim.span.quote, q, &b.quantities));
+        // The same score by its name with the same value ("ECOG 1." for "ECOG
+        // performance status 1") bears on the claim however few words it has.
+        let same_named_value = a.quantities.iter().any(|q| {
+            matches!(q.kind, QKind::Named(_))
+                && b.quantities
+                    .iter()
+                    .any(|f| f.kind == q.kind && quantity::agrees(q, f))
+        });
         let by_key_terms = same_code
             || weight_series
+            || same_named_value
             || (denies_finding && cov >= MIN_COVERAGE_WITH_HEAD)
             || (same_result_kind && matched_words.len() + matched_dates >= 2)
             || (cov >= MIN_COVERAGE
