@@ -85,7 +85,9 @@
 //! of a later note (the drug and its dose, then why it was stopped), read as a
 //! pair even though an earlier note only planned it. Also: a test not ordered
 //! ("not needed ... not ordered"), which gives no result; and a score's name
-//! and value alone in a sentence ("ECOG 1."), which bear on a claim of it.
+//! and value alone in a sentence ("ECOG 1."), which bear on a claim of it; and
+//! a BMI computed from a note's height and weight (31.2 from 160 cm and 80 kg,
+//! not 45 from 5'10" and 290 lb).
 
 use crate::common::{root, run};
 

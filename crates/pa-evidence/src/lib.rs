@@ -922,6 +922,13 @@ impl Checker {
                 );
             }
         }
+        // A BMI is also written as the height and weight it comes from.
+        if a.concepts
+            .iter()
+            .any(|c| self.lex.entries[c.entry].id == "bmi")
+        {
+            terms.extend(["ht", "wt", "height", "weight"].map(String::from));
+        }
         // Concepts known only to the drug vocabulary have no terms: search for
         // the words as written.
         for &ConceptMention {
@@ -2001,6 +2008,41 @@ fn weight_change(claim_text: &str, claimed: &Quantity, found: &[Quantity]) -> bo
             },
         ) || (claimed.cmp == quantity::Cmp::Eq && (pct - claimed.value).abs() < 0.5)
     })
+}
+
+/// The body mass index from a height and a weight a text gives ("Ht 165 cm,
+/// Wt 80 kg" is 29.4; "Ht 70 in, Wt 259 lb"; "5'10\""), when it gives both.
+pub(crate) fn bmi_from_text(text: &str) -> Option<f64> {
+    static HEIGHT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r#"(?i)\b(?:ht|height)\s*:?\s*(?:(\d+(?:\.\d+)?)\s*(cm|in|inches|m)\b|(\d)\s*'\s*(\d{1,2})\s*(?:"|in\b|''))"#).unwrap()
+    });
+    static WEIGHT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)\b(?:wt|weight)\s*:?\s*(\d+(?:\.\d+)?)\s*(kg|lbs?|pounds)\b")
+            .unwrap()
+    });
+    let h = HEIGHT.captures(text)?;
+    let metres = if let (Some(v), Some(u)) = (h.get(1), h.get(2)) {
+        let v: f64 = v.as_str().parse().ok()?;
+        match u.as_str().to_lowercase().as_str() {
+            "cm" => v / 100.0,
+            "m" => v,
+            _ => v * 0.0254,
+        }
+    } else {
+        let feet: f64 = h.get(3)?.as_str().parse().ok()?;
+        let inches: f64 = h.get(4)?.as_str().parse().ok()?;
+        (feet * 12.0 + inches) * 0.0254
+    };
+    let w = WEIGHT.captures(text)?;
+    let v: f64 = w[1].parse().ok()?;
+    let kg = if w[2].to_lowercase().starts_with('k') {
+        v
+    } else {
+        v * 0.453_592
+    };
+    (1.2..=2.3)
+        .contains(&metres)
+        .then(|| kg / (metres * metres))
 }
 
 /// Words that count without naming what: "fell twice", "seen 3 times", "x2".

@@ -337,7 +337,9 @@ impl Checker {
                     .iter()
                     .any(|f| f.kind == q.kind && quantity::agrees(q, f))
         });
+        let bmi_computed = self.bmi_confirmed(a, &cand.span.quote);
         let by_key_terms = same_code
+            || bmi_computed
             || weight_series
             || same_named_value
             || (denies_finding && cov >= MIN_COVERAGE_WITH_HEAD)
@@ -995,10 +997,12 @@ impl Checker {
                     })
                 });
             }
-            if found.is_empty()
+            if (found.is_empty()
                 && claimed
                     .iter()
-                    .any(|q| weight_change(&claim.span.quote, q, &b_quantities))
+                    .any(|q| weight_change(&claim.span.quote, q, &b_quantities)))
+                || (matches!(kind, QKind::Measure(e) if self.lex.entries[*e].id == "bmi")
+                    && self.bmi_confirmed(a, &cand.span.quote))
             {
                 // A change computed from the weights themselves is specific.
                 parts.confirmed.push(kind.clone());
@@ -1054,6 +1058,26 @@ impl Checker {
             }
         }
         Ok((missing, strong))
+    }
+
+    /// The claim gives a BMI that the candidate's height and weight make, to
+    /// within 0.3 ("BMI 29.4" from "Ht 165 cm, Wt 80 kg").
+    fn bmi_confirmed(&self, a: &Analysis, cand: &str) -> bool {
+        let claimed = a
+            .quantities
+            .iter()
+            .filter(|q| matches!(q.kind, QKind::Measure(e) if self.lex.entries[e].id == "bmi"));
+        let mut claimed = claimed.peekable();
+        if claimed.peek().is_none() {
+            return false;
+        }
+        bmi_from_text(cand).is_some_and(|bmi| {
+            claimed.any(|q| {
+                (bmi - q.value).abs() <= 0.3
+                    || (q.cmp == quantity::Cmp::AtLeast && bmi >= q.value)
+                    || (q.cmp == quantity::Cmp::AtMost && bmi <= q.value)
+            })
+        })
     }
 
     /// Days between the first and the last full date of a candidate whose
