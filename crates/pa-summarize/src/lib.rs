@@ -154,6 +154,11 @@ static SERVICE_CODE: LazyLock<Regex> = LazyLock::new(|| {
     // an NDC ("NDC: 50242-0214-01", "NDC # 00074105001"), or a bare HCPCS-shaped code.
     Regex::new(r"\b(?:CPT|HCPCS)(?:\s*/\s*(?:CPT|HCPCS))?(?:\s*codes?)?\s*[:#]?\s*(\d{5}|[A-V]\d{4})\b|\bNDC(?:\s*(?:#|no\.?|number|code))?\s*[:#]?\s*(\d{4,5}-\d{3,4}-\d{1,2}|\d{11})\b|\b([A-V]\d{4})\b").unwrap()
 });
+/// On a service line ("Procedure: ... (15823-50)"), a five-digit code is a CPT
+/// code even without its label, with or without a modifier ("-50", "-RT").
+static LABELLED_CPT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|[\s(\[])(\d{5})(?:-(?:\d{2}|[A-Z]{2}))?(?:$|[\s),.;\]])").unwrap()
+});
 static ICD10: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b[A-TV-Z]\d{2}(\.\d{1,4})?\b").unwrap());
 static SERVICE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
@@ -184,14 +189,13 @@ pub fn service(sentences: &[Sentence]) -> (Option<String>, Option<String>, Optio
         .enumerate()
         .filter(|(_, s)| s.kind.is_assertion())
     {
-        if !SERVICE_CODE.is_match(&s.span.quote) {
+        let labelled = SERVICE_LABEL.is_match(s.span.quote.trim_start());
+        if !SERVICE_CODE.is_match(&s.span.quote)
+            && !(labelled && LABELLED_CPT.is_match(&s.span.quote))
+        {
             continue;
         }
-        let prio = if SERVICE_LABEL.is_match(s.span.quote.trim_start()) {
-            0
-        } else {
-            1
-        };
+        let prio = if labelled { 0 } else { 1 };
         if best.is_none_or(|b| prio < b.0) {
             best = Some((prio, i));
         }
@@ -200,14 +204,17 @@ pub fn service(sentences: &[Sentence]) -> (Option<String>, Option<String>, Optio
         return (None, None, None);
     };
     let q = &sentences[i].span.quote;
-    let caps = SERVICE_CODE.captures(q).expect("matched above");
-    let code = match (caps.get(1), caps.get(2), caps.get(3)) {
-        (Some(m), _, _) | (_, _, Some(m)) => Some(m.as_str().to_string()),
-        (_, Some(ndc), _) => Some(format!("NDC {}", ndc.as_str())),
-        _ => None,
+    let code = match SERVICE_CODE.captures(q) {
+        Some(caps) => match (caps.get(1), caps.get(2), caps.get(3)) {
+            (Some(m), _, _) | (_, _, Some(m)) => Some(m.as_str().to_string()),
+            (_, Some(ndc), _) => Some(format!("NDC {}", ndc.as_str())),
+            _ => None,
+        },
+        None => LABELLED_CPT.captures(q).map(|c| c[1].to_string()),
     };
     let desc = q.split_once(':').map(|(_, d)| d).unwrap_or(q);
-    let desc = SERVICE_CODE.replace_all(desc, "").replace(['(', ')'], "");
+    let desc = SERVICE_CODE.replace_all(desc, "");
+    let desc = LABELLED_CPT.replace_all(&desc, " ").replace(['(', ')'], "");
     let desc = desc.replace("CPT", "").replace("HCPCS", "");
     let desc = desc
         .split_whitespace()
@@ -664,6 +671,20 @@ mod tests {
         );
         assert_eq!(code("CPT: 64483 Units: 1").as_deref(), Some("64483"));
         assert_eq!(code("HCPCS code: J0135").as_deref(), Some("J0135"));
+        // A service line's five-digit code, with a modifier, needs no label.
+        assert_eq!(
+            code("Procedure: bilateral carpal tunnel release (64721-50)").as_deref(),
+            Some("64721")
+        );
+        let desc = service(&[s(
+            "f",
+            DocKind::RequestForm,
+            "",
+            "Procedure: bilateral carpal tunnel release (64721-50)",
+        )])
+        .1;
+        assert_eq!(desc.as_deref(), Some("bilateral carpal tunnel release"));
+        assert_eq!(code("Patient zip 80016, call for questions"), None);
         assert_eq!(code("Call 555-0142 for questions"), None);
     }
 
