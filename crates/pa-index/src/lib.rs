@@ -88,9 +88,13 @@ impl RunIndexWriter {
     }
 
     /// Add one case's sentences (visible after [`RunIndexWriter::commit`]).
+    ///
+    /// The case's sentences go to the indexing thread as one message: one
+    /// message per sentence made this thread wait on the full channel and wake
+    /// again for every sentence the indexing thread took.
     pub fn add(&mut self, case_id: &str, sentences: &[Sentence]) -> Result<(), IndexError> {
         let fields = &self.fields;
-        for s in sentences {
+        let docs = sentences.iter().map(|s| {
             let mut d = TantivyDocument::default();
             d.add_text(fields.case_id, case_id);
             d.add_text(fields.doc_id, &s.span.doc_id);
@@ -100,8 +104,9 @@ impl RunIndexWriter {
             d.add_u64(fields.start, s.span.start as u64);
             d.add_u64(fields.end, s.span.end as u64);
             d.add_text(fields.text, &s.span.quote);
-            self.writer.add_document(d)?;
-        }
+            tantivy::indexer::UserOperation::Add(d)
+        });
+        self.writer.run(docs)?;
         Ok(())
     }
 
