@@ -236,22 +236,25 @@ fn shingles(doc: &pa_types::ExtractedDoc) -> std::collections::HashSet<u64> {
         .pages
         .iter()
         .flat_map(|p| {
-            // Banners and footers differ between two sendings of the same fax.
-            let kept: String = p
-                .text
-                .chars()
-                .enumerate()
-                .map(|(i, c)| {
-                    if p.boilerplate
-                        .iter()
-                        .any(|&(a, b)| (a as usize..b as usize).contains(&i))
-                    {
-                        ' '
-                    } else {
-                        c
+            // Banners and footers differ between two sendings of the same fax:
+            // their chars are blanked (marked once per range, not looked up
+            // in every range for every char).
+            let kept: std::borrow::Cow<str> = if p.boilerplate.is_empty() {
+                p.text.as_str().into()
+            } else {
+                let mut blank = vec![false; p.text.chars().count()];
+                for &(a, b) in &p.boilerplate {
+                    for x in blank.iter_mut().take(b as usize).skip(a as usize) {
+                        *x = true;
                     }
-                })
-                .collect();
+                }
+                p.text
+                    .chars()
+                    .zip(&blank)
+                    .map(|(c, &bl)| if bl { ' ' } else { c })
+                    .collect::<String>()
+                    .into()
+            };
             kept.split(|c: char| !c.is_alphanumeric())
                 .filter(|w| !w.is_empty())
                 .map(str::to_lowercase)
