@@ -46,14 +46,16 @@ fn schema() -> (Schema, Fields) {
         .set_indexing_options(
             TextFieldIndexing::default()
                 .set_tokenizer("en_stem")
-                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+                // No phrase queries: BM25 needs the frequencies, not the positions.
+                .set_index_option(IndexRecordOption::WithFreqs),
         )
         .set_stored();
     let fields = Fields {
         case_id: b.add_text_field("case_id", STRING | STORED),
         doc_id: b.add_text_field("doc_id", STRING | STORED),
-        kind: b.add_text_field("kind", STRING | STORED),
-        section: b.add_text_field("section", STRING | STORED),
+        // Never searched by: stored, not indexed.
+        kind: b.add_text_field("kind", STORED),
+        section: b.add_text_field("section", STORED),
         page: b.add_u64_field("page", STORED),
         start: b.add_u64_field("start", STORED),
         end: b.add_u64_field("end", STORED),
