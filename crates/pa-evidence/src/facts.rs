@@ -56,6 +56,13 @@ static SPINE_LEVEL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[CTLS](?:\d|1[0-2])$").unwrap());
 static PAIN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(\d{1,2})\s*/\s*10\b").unwrap());
 
+/// ASCII text without a digit, where no pattern that needs one can match (the
+/// codes, dates and pain scores all do): their regexes are not run. Other text
+/// goes through them, as their `\d` takes the digits of any script.
+fn without_digits(q: &str) -> bool {
+    q.is_ascii() && !q.bytes().any(|b| b.is_ascii_digit())
+}
+
 /// Measures that are scores or indices rather than laboratory values.
 const SCORES: &[&str] = &[
     "ahi",
@@ -250,6 +257,9 @@ impl SentenceFacts<'_> {
     fn codes(&mut self) {
         let s = self.s;
         let q = s.span.quote.as_str();
+        if without_digits(q) {
+            return;
+        }
         let shaped: [(&Regex, FactKind, ShapeCheck); 2] = [
             (&CPT_LABELLED, FactKind::Cpt, cpt_shape),
             (&HCPCS_LABELLED, FactKind::Hcpcs, hcpcs_shape),
@@ -339,6 +349,9 @@ impl SentenceFacts<'_> {
     fn dates(&mut self) {
         let s = self.s;
         let q = s.span.quote.as_str();
+        if without_digits(q) {
+            return;
+        }
         let mut dates: Vec<(usize, usize, (u32, u32, u32))> = Vec::new();
         for c in DATE_NUMERIC.captures_iter(q) {
             let (m, d, y) = (
@@ -488,6 +501,9 @@ impl SentenceFacts<'_> {
     fn pain_scores(&mut self) {
         let s = self.s;
         let q = s.span.quote.as_str();
+        if without_digits(q) {
+            return;
+        }
         for c in PAIN.captures_iter(q) {
             let w = c.get(0).expect("match");
             if self.free(w.start(), w.end()) {
