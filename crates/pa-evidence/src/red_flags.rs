@@ -200,9 +200,20 @@ struct Words<'a> {
 impl<'a> Words<'a> {
     fn new(text: &str, words: &'a SentenceWords) -> Self {
         let (tokens, stems) = (&words.tokens[..], &words.stems[..]);
+        // The byte offset of each char and of the end, as char_slice finds them
+        // (once per text, not once per token).
+        let at: Vec<usize> = text
+            .char_indices()
+            .map(|(b, _)| b)
+            .chain(std::iter::once(text.len()))
+            .collect();
+        let slice = |start: usize, end: usize| match (at.get(start), at.get(end)) {
+            (Some(&a), Some(&b)) if start <= end => &text[a..b],
+            _ => "",
+        };
         let senses: Vec<Vec<&'static str>> = tokens
             .iter()
-            .map(|t| pa_types::abbrev::expand(char_slice(text, t.start, t.end).unwrap_or("")))
+            .map(|t| pa_types::abbrev::expand(slice(t.start, t.end)))
             .collect();
         Words {
             tokens,
