@@ -235,7 +235,15 @@ fn score(section: SummarySection, s: &Sentence, kinds: &[ConceptKind]) -> Option
     let n = kinds.len() as f32;
     match section {
         SummarySection::Diagnoses => {
+            // No code, no diagnosis line: ASCII text without a digit has none
+            // (other text goes through the regex, whose \d takes any digit).
+            if q.is_ascii() && !q.bytes().any(|b| b.is_ascii_digit()) {
+                return None;
+            }
             let codes = ICD10.find_iter(q).count() as f32;
+            if codes == 0.0 {
+                return None;
+            }
             let label = sec == "diagnosis"
                 || sec.starts_with("assessment")
                 || q.to_lowercase().starts_with("diagnosis");
