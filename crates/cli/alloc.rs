@@ -23,17 +23,20 @@ const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
 
 /// Allocator options, set from the ELF constructors, before the first
 /// allocation (set in `main`, the first arena is already committed): return
-/// freed pages to the system at once rather than 10 ms later (with the default,
-/// pages freed by one batch were still resident when the next batch peaked),
-/// and commit arena memory as it is used rather than whole arenas up front.
-/// Peak RSS of a 3,000-case run went from 150-160 MiB to about 110 MiB.
+/// freed pages to the system 100 ms after they are freed, and commit arena
+/// memory as it is used rather than whole arenas up front. Pages freed by one
+/// batch are returned before the next batch peaks by [`collect`], which purges
+/// at once. A delay of 0 (every free page returned at once) cost 10-14% of the
+/// run's CPU in page faults and madvise calls, as the next allocation faulted
+/// the same page back in; 100 ms keeps most of that churn resident (peak RSS of
+/// a 100-case run 125 -> 140 MiB).
 #[used]
 #[link_section = ".init_array"]
 static MIMALLOC_OPTIONS: extern "C" fn() = {
     extern "C" fn set() {
         // SAFETY: setting an option only writes mimalloc's option table.
         unsafe {
-            mi_option_set(MI_OPTION_PURGE_DELAY, 0);
+            mi_option_set(MI_OPTION_PURGE_DELAY, 100);
             mi_option_set(MI_OPTION_ARENA_EAGER_COMMIT, 0);
         }
     }

@@ -146,11 +146,19 @@ impl Analyzer<'_> {
         };
         self.stamp.stamp(&mut claims, &criteria_version);
         let t1 = Instant::now();
-        let facts = plan.checker.facts(sents);
-        let red_flags = plan.red_flags.find(plan.checker.context(), sents);
+        // Tokens and stems once per sentence, for the facts, the red flags and
+        // the summary.
+        let words: Vec<pa_types::SentenceWords> = sents
+            .iter()
+            .map(|s| pa_types::SentenceWords::of(&s.span.quote))
+            .collect();
+        let facts = plan.checker.facts_with(sents, &words);
+        let red_flags = plan
+            .red_flags
+            .find_with(plan.checker.context(), sents, &words);
         let priority = crate::priority::assess(&red_flags, &w.docs, &plan.priority);
         let t2 = Instant::now();
-        let summary = pa_summarize::summarize(
+        let summary = pa_summarize::summarize_with(
             &pa_summarize::CaseInput {
                 case_id: w.case_id,
                 sentences: sents,
@@ -159,6 +167,7 @@ impl Analyzer<'_> {
                 criteria: &criteria,
                 searcher: Some(self.index),
             },
+            &words,
             &plan.lexicon,
             &plan.summarize,
         );

@@ -65,8 +65,13 @@ fn year(y: &str) -> Option<u32> {
 
 /// Every date in `text`, in text order. Offsets are chars.
 pub(crate) fn find(text: &str) -> Vec<Date> {
-    let char_at = |byte: usize| text[..byte].chars().count();
     let mut out = Vec::new();
+    // Both patterns need a digit: ASCII text without one has no date (other
+    // text goes through the regexes, whose \d takes any Unicode digit).
+    if text.is_ascii() && !text.bytes().any(|b| b.is_ascii_digit()) {
+        return out;
+    }
+    let char_at = |byte: usize| text[..byte].chars().count();
     for c in NUMERIC.captures_iter(text) {
         let at = char_at(c.get(0).unwrap().start());
         let (y, m, d) = if let Some(y) = c.get(1) {

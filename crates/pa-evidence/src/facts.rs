@@ -9,8 +9,8 @@
 
 use std::sync::LazyLock;
 
-use pa_types::text::{char_slice, stem, tokenize};
-use pa_types::{Citation, ConceptKind, Fact, FactAssertion, FactKind, Sentence};
+use pa_types::text::char_slice;
+use pa_types::{Citation, ConceptKind, Fact, FactAssertion, FactKind, Sentence, SentenceWords};
 use regex::Regex;
 
 use crate::Checker;
@@ -55,6 +55,13 @@ static VALUE: LazyLock<Regex> = LazyLock::new(|| {
 static SPINE_LEVEL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[CTLS](?:\d|1[0-2])$").unwrap());
 static PAIN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(\d{1,2})\s*/\s*10\b").unwrap());
+
+/// ASCII text without a digit, where no pattern that needs one can match (the
+/// codes, dates and pain scores all do): their regexes are not run. Other text
+/// goes through them, as their `\d` takes the digits of any script.
+fn without_digits(q: &str) -> bool {
+    q.is_ascii() && !q.bytes().any(|b| b.is_ascii_digit())
+}
 
 /// Measures that are scores or indices rather than laboratory values.
 const SCORES: &[&str] = &[
@@ -173,6 +180,8 @@ fn word_number(s: &str) -> Option<f64> {
 struct SentenceFacts<'a> {
     checker: &'a Checker,
     s: &'a Sentence,
+    /// The sentence's tokens and stems.
+    words: &'a SentenceWords,
     out: Vec<Fact>,
     /// Byte ranges already read as a fact: each part of the text is one fact.
     taken: Vec<(usize, usize)>,
@@ -250,6 +259,9 @@ impl SentenceFacts<'_> {
     fn codes(&mut self) {
         let s = self.s;
         let q = s.span.quote.as_str();
+        if without_digits(q) {
+            return;
+        }
         let shaped: [(&Regex, FactKind, ShapeCheck); 2] = [
             (&CPT_LABELLED, FactKind::Cpt, cpt_shape),
             (&HCPCS_LABELLED, FactKind::Hcpcs, hcpcs_shape),
@@ -339,6 +351,9 @@ impl SentenceFacts<'_> {
     fn dates(&mut self) {
         let s = self.s;
         let q = s.span.quote.as_str();
+        if without_digits(q) {
+            return;
+        }
         let mut dates: Vec<(usize, usize, (u32, u32, u32))> = Vec::new();
         for c in DATE_NUMERIC.captures_iter(q) {
             let (m, d, y) = (
@@ -394,10 +409,10 @@ impl SentenceFacts<'_> {
     fn concepts(&mut self) {
         let (s, checker) = (self.s, self.checker);
         let q = s.span.quote.as_str();
-        let toks = tokenize(q);
-        let stems: Vec<String> = toks.iter().map(|t| stem(&t.norm)).collect();
+        let words = self.words;
+        let (toks, stems) = (&words.tokens, &words.stems);
         let byte_of = |ch: usize| q.char_indices().nth(ch).map_or(q.len(), |(b, _)| b);
-        for hit in checker.lex.find(&stems) {
+        for hit in checker.lex.find(stems) {
             let e = &checker.lex.entries[hit.entry];
             let b0 = byte_of(toks[hit.tok_start].start);
             let b1 = byte_of(toks[hit.tok_end - 1].end);
@@ -488,6 +503,9 @@ impl SentenceFacts<'_> {
     fn pain_scores(&mut self) {
         let s = self.s;
         let q = s.span.quote.as_str();
+        if without_digits(q) {
+            return;
+        }
         for c in PAIN.captures_iter(q) {
             let w = c.get(0).expect("match");
             if self.free(w.start(), w.end()) {
@@ -541,16 +559,28 @@ impl SentenceFacts<'_> {
 impl Checker {
     /// Every fact of a case, in sentence order.
     pub fn facts(&self, sentences: &[Sentence]) -> Vec<Fact> {
+        let words: Vec<SentenceWords> = sentences
+            .iter()
+            .map(|s| SentenceWords::of(&s.span.quote))
+            .collect();
+        self.facts_with(sentences, &words)
+    }
+
+    /// [`Checker::facts`] with each sentence's tokens and stems already taken
+    /// apart (`words[i]` of `sentences[i]`).
+    pub fn facts_with(&self, sentences: &[Sentence], words: &[SentenceWords]) -> Vec<Fact> {
         sentences
             .iter()
-            .flat_map(|s| self.sentence_facts(s))
+            .zip(words)
+            .flat_map(|(s, w)| self.sentence_facts(s, w))
             .collect()
     }
 
-    fn sentence_facts(&self, s: &Sentence) -> Vec<Fact> {
+    fn sentence_facts(&self, s: &Sentence, words: &SentenceWords) -> Vec<Fact> {
         let mut f = SentenceFacts {
             checker: self,
             s,
+            words,
             out: Vec::new(),
             taken: Vec::new(),
             ctx: std::cell::OnceCell::new(),

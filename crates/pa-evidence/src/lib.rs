@@ -365,6 +365,14 @@ const STOPWORDS: &[&str] = &[
     "yes",
 ];
 
+/// Whether `w` is one of [`STOPWORDS`], by a set lookup: scanning the list for
+/// every token of every sentence took 3.5% of a run's samples.
+fn is_stopword(w: &str) -> bool {
+    static SET: std::sync::LazyLock<HashSet<&'static str>> =
+        std::sync::LazyLock::new(|| STOPWORDS.iter().copied().collect());
+    SET.contains(w)
+}
+
 /// The first mention of a lexicon concept in a sentence.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct ConceptMention {
@@ -439,7 +447,7 @@ fn key_words(
         let honorific = i > 0 && ["mr", "ms", "mrs", "dr"].contains(&tokens[i - 1].norm.as_str());
         // A marker, gene or antigen named in capitals with a digit ("HER2",
         // "GATA3", "PIK3CA", "CD20") is a key term, not a number.
-        let marker = {
+        let marker = || {
             let w = &text_chars[t.start.min(text_chars.len())..t.end.min(text_chars.len())];
             w.iter().filter(|c| c.is_ascii_uppercase()).count() >= 2
                 && !w.iter().any(|c| c.is_lowercase())
@@ -449,9 +457,9 @@ fn key_words(
             || honorific
             || (names_test && RESULT_WORDS.contains(&t.norm.as_str()))
             || t.norm.len() < 3
-            || (t.norm.chars().any(|c| c.is_ascii_digit()) && !marker)
-            || STOPWORDS.contains(&t.norm.as_str())
-            || STOPWORDS.contains(&stems[i].as_str())
+            || (t.norm.chars().any(|c| c.is_ascii_digit()) && !marker())
+            || is_stopword(&t.norm)
+            || is_stopword(&stems[i])
         {
             continue;
         }
@@ -1686,7 +1694,7 @@ fn expand_abbreviations(text: &str, tokens: &[Token]) -> Vec<(usize, Vec<Vec<Str
         tokenize(s)
             .iter()
             .map(|x| stem(&x.norm))
-            .filter(|w| w.len() >= 3 && !STOPWORDS.contains(&w.as_str()))
+            .filter(|w| w.len() >= 3 && !is_stopword(w))
             .collect::<Vec<String>>()
     };
     let mut phrase_end = 0;
@@ -1756,7 +1764,7 @@ fn condition_synonyms(stems: &[String]) -> Vec<(usize, Vec<Vec<String>>)> {
                 .into_iter()
                 .map(|s| {
                     s.into_iter()
-                        .filter(|w| w.len() >= 3 && !STOPWORDS.contains(&w.as_str()))
+                        .filter(|w| w.len() >= 3 && !is_stopword(w))
                         .collect::<Vec<_>>()
                 })
                 .filter(|v| !v.is_empty())

@@ -16,7 +16,7 @@
 use std::collections::{HashMap, HashSet};
 
 use pa_types::text::{char_slice, stem, tokenize, Token};
-use pa_types::{Citation, FlagAssertion, RedFlag, Sentence};
+use pa_types::{Citation, FlagAssertion, RedFlag, Sentence, SentenceWords};
 use serde::Deserialize;
 
 use crate::context::{Assessment, Context};
@@ -191,19 +191,29 @@ impl FirstWords {
 }
 
 /// The tokens of a sentence with their stems and abbreviation senses.
-struct Words {
-    tokens: Vec<Token>,
-    stems: Vec<String>,
+struct Words<'a> {
+    tokens: &'a [Token],
+    stems: &'a [String],
     senses: Vec<Vec<&'static str>>,
 }
 
-impl Words {
-    fn new(text: &str) -> Self {
-        let tokens = tokenize(text);
-        let stems: Vec<String> = tokens.iter().map(|t| stem(&t.norm)).collect();
+impl<'a> Words<'a> {
+    fn new(text: &str, words: &'a SentenceWords) -> Self {
+        let (tokens, stems) = (&words.tokens[..], &words.stems[..]);
+        // The byte offset of each char and of the end, as char_slice finds them
+        // (once per text, not once per token).
+        let at: Vec<usize> = text
+            .char_indices()
+            .map(|(b, _)| b)
+            .chain(std::iter::once(text.len()))
+            .collect();
+        let slice = |start: usize, end: usize| match (at.get(start), at.get(end)) {
+            (Some(&a), Some(&b)) if start <= end => &text[a..b],
+            _ => "",
+        };
         let senses: Vec<Vec<&'static str>> = tokens
             .iter()
-            .map(|t| pa_types::abbrev::expand(char_slice(text, t.start, t.end).unwrap_or("")))
+            .map(|t| pa_types::abbrev::expand(slice(t.start, t.end)))
             .collect();
         Words {
             tokens,
@@ -391,7 +401,12 @@ impl RedFlagRules {
 
     /// Every red-flag mention in one sentence of text, escalating or not.
     pub fn scan(&self, ctx: &Context, text: &str) -> Vec<Mention> {
-        let words = Words::new(text);
+        self.scan_words(ctx, text, &SentenceWords::of(text))
+    }
+
+    /// [`RedFlagRules::scan`] with the text's tokens and stems already taken apart.
+    fn scan_words(&self, ctx: &Context, text: &str, words: &SentenceWords) -> Vec<Mention> {
+        let words = Words::new(text, words);
         let possible = self.first_words.possible(&words);
         if !possible.contains(&true) {
             // Most sentences: no pattern can match.
@@ -509,25 +524,43 @@ impl RedFlagRules {
 
     /// Every red-flag mention in a case's sentences, with its span.
     pub fn find(&self, ctx: &Context, sentences: &[Sentence]) -> Vec<RedFlag> {
+        let words: Vec<SentenceWords> = sentences
+            .iter()
+            .map(|s| SentenceWords::of(&s.span.quote))
+            .collect();
+        self.find_with(ctx, sentences, &words)
+    }
+
+    /// [`RedFlagRules::find`] with each sentence's tokens and stems already
+    /// taken apart (`words[i]` of `sentences[i]`).
+    pub fn find_with(
+        &self,
+        ctx: &Context,
+        sentences: &[Sentence],
+        words: &[SentenceWords],
+    ) -> Vec<RedFlag> {
         sentences
             .iter()
-            .flat_map(|s| {
+            .zip(words)
+            .flat_map(|(s, w)| {
                 let q = &s.span.quote;
-                self.scan(ctx, q).into_iter().map(move |m| RedFlag {
-                    flag: self.flags[m.flag].id.clone(),
-                    label: self.flags[m.flag].label.clone(),
-                    assertion: m.assertion,
-                    escalates: m.escalates,
-                    span: Citation {
-                        doc_id: s.span.doc_id.clone(),
-                        page: s.span.page,
-                        start: s.span.start + m.start as u32,
-                        end: s.span.start + m.end as u32,
-                        quote: char_slice(q, m.start, m.end)
-                            .unwrap_or_default()
-                            .to_string(),
-                    },
-                })
+                self.scan_words(ctx, q, w)
+                    .into_iter()
+                    .map(move |m| RedFlag {
+                        flag: self.flags[m.flag].id.clone(),
+                        label: self.flags[m.flag].label.clone(),
+                        assertion: m.assertion,
+                        escalates: m.escalates,
+                        span: Citation {
+                            doc_id: s.span.doc_id.clone(),
+                            page: s.span.page,
+                            start: s.span.start + m.start as u32,
+                            end: s.span.start + m.end as u32,
+                            quote: char_slice(q, m.start, m.end)
+                                .unwrap_or_default()
+                                .to_string(),
+                        },
+                    })
             })
             .collect()
     }

@@ -232,37 +232,55 @@ mod tests {
 /// Word 3-gram shingles of a document's text, hashed.
 fn shingles(doc: &pa_types::ExtractedDoc) -> std::collections::HashSet<u64> {
     use std::hash::{Hash, Hasher};
-    let words: Vec<String> = doc
-        .pages
-        .iter()
-        .flat_map(|p| {
-            // Banners and footers differ between two sendings of the same fax.
-            let kept: String = p
-                .text
+    // The lowercased words, one after another in `buf`, and each one's range
+    // (one buffer, not a String per word).
+    let mut buf = String::new();
+    let mut words: Vec<(usize, usize)> = Vec::new();
+    for p in &doc.pages {
+        // Banners and footers differ between two sendings of the same fax:
+        // their chars are blanked (marked once per range, not looked up in
+        // every range for every char).
+        let kept: std::borrow::Cow<str> = if p.boilerplate.is_empty() {
+            p.text.as_str().into()
+        } else {
+            let mut blank = vec![false; p.text.chars().count()];
+            for &(a, b) in &p.boilerplate {
+                for x in blank.iter_mut().take(b as usize).skip(a as usize) {
+                    *x = true;
+                }
+            }
+            p.text
                 .chars()
-                .enumerate()
-                .map(|(i, c)| {
-                    if p.boilerplate
-                        .iter()
-                        .any(|&(a, b)| (a as usize..b as usize).contains(&i))
-                    {
-                        ' '
-                    } else {
-                        c
-                    }
-                })
-                .collect();
-            kept.split(|c: char| !c.is_alphanumeric())
-                .filter(|w| !w.is_empty())
-                .map(str::to_lowercase)
-                .collect::<Vec<_>>()
-        })
-        .collect();
+                .zip(&blank)
+                .map(|(c, &bl)| if bl { ' ' } else { c })
+                .collect::<String>()
+                .into()
+        };
+        for w in kept
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+        {
+            let a = buf.len();
+            if w.is_ascii() {
+                buf.extend(w.chars().map(|c| c.to_ascii_lowercase()));
+            } else {
+                buf.push_str(&w.to_lowercase());
+            }
+            words.push((a, buf.len()));
+        }
+    }
     words
         .windows(3)
         .map(|w| {
+            // Hashed as a slice of three strs: the same hash as the three
+            // Strings it once was.
+            let three = [
+                &buf[w[0].0..w[0].1],
+                &buf[w[1].0..w[1].1],
+                &buf[w[2].0..w[2].1],
+            ];
             let mut h = std::collections::hash_map::DefaultHasher::new();
-            w.hash(&mut h);
+            three[..].hash(&mut h);
             h.finish()
         })
         .collect()
@@ -332,6 +350,28 @@ mod near_duplicate_tests {
             n_pages: 1,
             pages: vec![Page::plain(1, text)],
         }
+    }
+
+    #[test]
+    fn shingles_hash_as_the_words_as_strings_did() {
+        use std::hash::{Hash, Hasher};
+        let text =
+            "\u{00dc}ber ΣΟΦΙΑΣ words, and ASCII Words: 3-grams\nof Strings, hashed the SAME";
+        let words: Vec<String> = text
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect();
+        let want: std::collections::HashSet<u64> = words
+            .windows(3)
+            .map(|w| {
+                let mut h = std::collections::hash_map::DefaultHasher::new();
+                w.hash(&mut h);
+                h.finish()
+            })
+            .collect();
+        assert_eq!(want.len(), words.len() - 2);
+        assert_eq!(shingles(&doc("a", text)), want);
     }
 
     #[test]

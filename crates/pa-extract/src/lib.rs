@@ -302,26 +302,32 @@ fn usable(text: &str, min_chars: usize) -> bool {
     text.chars().filter(|c| c.is_alphanumeric()).count() >= min_chars && !looks_like_garbage(text)
 }
 
+/// Counted in one pass over the chars, without collecting them (the same
+/// tests as ever: junk share, Latin share, word-like tokens).
 fn looks_like_garbage(text: &str) -> bool {
-    let visible: Vec<char> = text.chars().filter(|c| !c.is_whitespace()).collect();
-    if visible.is_empty() {
+    let (mut visible, mut junk, mut latin) = (0usize, 0usize, 0usize);
+    for c in text.chars().filter(|c| !c.is_whitespace()) {
+        visible += 1;
+        if c == '\u{fffd}' || ('\u{e000}'..='\u{f8ff}').contains(&c) || c.is_control() {
+            junk += 1;
+        }
+        if c.is_ascii_alphabetic() {
+            latin += 1;
+        }
+    }
+    if visible == 0 {
         return false;
     }
-    let junk = visible
-        .iter()
-        .filter(|&&c| c == '\u{fffd}' || ('\u{e000}'..='\u{f8ff}').contains(&c) || (c.is_control()))
-        .count();
-    if junk * 10 > visible.len() {
+    if junk * 10 > visible {
         return true;
     }
     // Only judge words in Latin script: CJK or Arabic text has no vowels to count.
-    let latin = visible.iter().filter(|c| c.is_ascii_alphabetic()).count();
-    if latin * 2 < visible.len() {
+    if latin * 2 < visible {
         return false;
     }
     let tokens: Vec<&str> = text
         .split_whitespace()
-        .filter(|t| t.chars().count() >= 2)
+        .filter(|t| t.chars().nth(1).is_some())
         .collect();
     if tokens.len() < 10 {
         return false;
@@ -329,13 +335,18 @@ fn looks_like_garbage(text: &str) -> bool {
     let wordlike = tokens
         .iter()
         .filter(|t| {
-            let core: String = t.chars().filter(|c| c.is_alphanumeric()).collect();
-            let letters = core.chars().filter(|c| c.is_alphabetic()).count();
-            let digits = core.chars().filter(|c| c.is_ascii_digit()).count();
-            digits * 2 >= core.chars().count()
-                || (letters * 10 >= core.chars().count() * 8
-                    && core.chars().any(|c| "aeiouyAEIOUY".contains(c)))
-                || (core.chars().all(|c| c.is_uppercase()) && letters <= 5)
+            // The token's letters and digits: how many, how many letters and
+            // ASCII digits, whether one is a vowel, whether all are capitals.
+            let (mut n, mut letters, mut digits) = (0usize, 0usize, 0usize);
+            let (mut vowel, mut all_upper) = (false, true);
+            for c in t.chars().filter(|c| c.is_alphanumeric()) {
+                n += 1;
+                letters += usize::from(c.is_alphabetic());
+                digits += usize::from(c.is_ascii_digit());
+                vowel |= "aeiouyAEIOUY".contains(c);
+                all_upper &= c.is_uppercase();
+            }
+            digits * 2 >= n || (letters * 10 >= n * 8 && vowel) || (all_upper && letters <= 5)
         })
         .count();
     wordlike * 10 < tokens.len() * 3
@@ -562,7 +573,12 @@ pub struct RawPage {
 /// `ﬁ`), `\n` line ends, no control characters, single spaces, no trailing
 /// spaces, at most one blank line in a row, no leading or trailing blank lines.
 pub fn normalize(raw: &str) -> String {
-    let nfkc: String = raw.nfkc().collect();
+    // Most pages are already in NFKC (all ASCII text is): the quick check
+    // reads the chars without composing them again (NFKC took half of this).
+    let nfkc: std::borrow::Cow<str> = match unicode_normalization::is_nfkc_quick(raw.chars()) {
+        unicode_normalization::IsNormalized::Yes => raw.into(),
+        _ => raw.nfkc().collect::<String>().into(),
+    };
     let mut lines: Vec<String> = Vec::new();
     for line in nfkc.replace("\r\n", "\n").replace('\r', "\n").split('\n') {
         let mut out = String::with_capacity(line.len());

@@ -46,14 +46,16 @@ fn schema() -> (Schema, Fields) {
         .set_indexing_options(
             TextFieldIndexing::default()
                 .set_tokenizer("en_stem")
-                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+                // No phrase queries: BM25 needs the frequencies, not the positions.
+                .set_index_option(IndexRecordOption::WithFreqs),
         )
         .set_stored();
     let fields = Fields {
         case_id: b.add_text_field("case_id", STRING | STORED),
         doc_id: b.add_text_field("doc_id", STRING | STORED),
-        kind: b.add_text_field("kind", STRING | STORED),
-        section: b.add_text_field("section", STRING | STORED),
+        // Never searched by: stored, not indexed.
+        kind: b.add_text_field("kind", STORED),
+        section: b.add_text_field("section", STORED),
         page: b.add_u64_field("page", STORED),
         start: b.add_u64_field("start", STORED),
         end: b.add_u64_field("end", STORED),
@@ -88,9 +90,13 @@ impl RunIndexWriter {
     }
 
     /// Add one case's sentences (visible after [`RunIndexWriter::commit`]).
+    ///
+    /// The case's sentences go to the indexing thread as one message: one
+    /// message per sentence made this thread wait on the full channel and wake
+    /// again for every sentence the indexing thread took.
     pub fn add(&mut self, case_id: &str, sentences: &[Sentence]) -> Result<(), IndexError> {
         let fields = &self.fields;
-        for s in sentences {
+        let docs = sentences.iter().map(|s| {
             let mut d = TantivyDocument::default();
             d.add_text(fields.case_id, case_id);
             d.add_text(fields.doc_id, &s.span.doc_id);
@@ -100,8 +106,9 @@ impl RunIndexWriter {
             d.add_u64(fields.start, s.span.start as u64);
             d.add_u64(fields.end, s.span.end as u64);
             d.add_text(fields.text, &s.span.quote);
-            self.writer.add_document(d)?;
-        }
+            tantivy::indexer::UserOperation::Add(d)
+        });
+        self.writer.run(docs)?;
         Ok(())
     }
 

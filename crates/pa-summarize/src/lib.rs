@@ -18,10 +18,11 @@
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
-use pa_types::text::{shorten, squash, stem, tokenize};
+use pa_types::text::{shorten, squash};
 use pa_types::{
     Backend, CaseSearcher, CaseSummary, Citation, Claim, ClaimStatus, ConceptKind, CriterionResult,
-    CriterionStatus, DocKind, Lexicon, Relation, Sentence, Statement, SummarySection,
+    CriterionStatus, DocKind, Lexicon, Relation, Sentence, SentenceWords, Statement,
+    SummarySection,
 };
 use regex::Regex;
 
@@ -225,9 +226,8 @@ pub fn service(sentences: &[Sentence]) -> (Option<String>, Option<String>, Optio
     (code, (!desc.is_empty()).then_some(desc), Some(i))
 }
 
-fn concept_kinds(lex: &Lexicon, text: &str) -> Vec<ConceptKind> {
-    let stems: Vec<String> = tokenize(text).iter().map(|t| stem(&t.norm)).collect();
-    lex.find(&stems)
+fn concept_kinds(lex: &Lexicon, stems: &[String]) -> Vec<ConceptKind> {
+    lex.find(stems)
         .into_iter()
         .map(|h| lex.entries[h.entry].kind)
         .collect()
@@ -242,7 +242,15 @@ fn score(section: SummarySection, s: &Sentence, kinds: &[ConceptKind]) -> Option
     let n = kinds.len() as f32;
     match section {
         SummarySection::Diagnoses => {
+            // No code, no diagnosis line: ASCII text without a digit has none
+            // (other text goes through the regex, whose \d takes any digit).
+            if q.is_ascii() && !q.bytes().any(|b| b.is_ascii_digit()) {
+                return None;
+            }
             let codes = ICD10.find_iter(q).count() as f32;
+            if codes == 0.0 {
+                return None;
+            }
             let label = sec == "diagnosis"
                 || sec.starts_with("assessment")
                 || q.to_lowercase().starts_with("diagnosis");
@@ -438,9 +446,25 @@ pub fn requested_drug(sentences: &[Sentence]) -> Option<(&'static str, usize)> {
 /// requested service section and the service columns are the input's
 /// [`Request`], never decided here again.
 pub fn summarize(input: &CaseInput<'_>, lex: &Lexicon, opts: &SummarizeOptions) -> CaseSummary {
+    let words: Vec<SentenceWords> = input
+        .sentences
+        .iter()
+        .map(|s| SentenceWords::of(&s.span.quote))
+        .collect();
+    summarize_with(input, &words, lex, opts)
+}
+
+/// [`summarize`] with each sentence's tokens and stems already taken apart
+/// (`words[i]` of `input.sentences[i]`).
+pub fn summarize_with(
+    input: &CaseInput<'_>,
+    words: &[SentenceWords],
+    lex: &Lexicon,
+    opts: &SummarizeOptions,
+) -> CaseSummary {
     let sentences = input.sentences;
     let service_idx = input.request.sentence;
-    let mut ranked = rank(input, lex, service_idx);
+    let mut ranked = rank(input, words, lex, service_idx);
     // The gaps come first: they are what a reviewer must not miss.
     let request = service_idx.map(|i| &sentences[i].span);
     let missing: Vec<(String, Vec<Citation>)> = gaps(input, request)
@@ -462,7 +486,12 @@ pub fn summarize(input: &CaseInput<'_>, lex: &Lexicon, opts: &SummarizeOptions) 
 /// Candidate sentences per section (indices into `input.sentences`), best
 /// first: rule score plus BM25 relevance; the request line alone for the
 /// requested service.
-fn rank(input: &CaseInput<'_>, lex: &Lexicon, service_idx: Option<usize>) -> Vec<Vec<usize>> {
+fn rank(
+    input: &CaseInput<'_>,
+    words: &[SentenceWords],
+    lex: &Lexicon,
+    service_idx: Option<usize>,
+) -> Vec<Vec<usize>> {
     let sentences = input.sentences;
     let bm25 = relevance(input);
     // A letter or form sentence the checker flagged is the writer's claim, not
@@ -483,10 +512,7 @@ fn rank(input: &CaseInput<'_>, lex: &Lexicon, service_idx: Option<usize>) -> Vec
                     && s.span.start < c.end
             })
     };
-    let kinds: Vec<Vec<ConceptKind>> = sentences
-        .iter()
-        .map(|s| concept_kinds(lex, &s.span.quote))
-        .collect();
+    let kinds: Vec<Vec<ConceptKind>> = words.iter().map(|w| concept_kinds(lex, &w.stems)).collect();
     // Header lines (name, date of birth, ids) are identification, in every
     // section: tested once per sentence, not once per section.
     let identification: Vec<bool> = sentences

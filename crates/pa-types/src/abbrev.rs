@@ -90,7 +90,21 @@ pub fn phrase_at(chars: &[char], start: usize) -> Option<(usize, Vec<&'static st
     if start > 0 && chars[start - 1].is_alphanumeric() {
         return None;
     }
-    phrases().iter().find_map(|(form, senses)| {
+    // Only the forms that begin with the char at `start`, in their order.
+    static BY_FIRST: OnceLock<HashMap<char, Vec<usize>>> = OnceLock::new();
+    let by_first = BY_FIRST.get_or_init(|| {
+        let mut m: HashMap<char, Vec<usize>> = HashMap::new();
+        for (i, (form, _)) in phrases().iter().enumerate() {
+            if let Some(&c) = form.first() {
+                m.entry(c).or_default().push(i);
+            }
+        }
+        m
+    });
+    let first = chars.get(start)?;
+    let candidates = by_first.get(first)?;
+    candidates.iter().find_map(|&i| {
+        let (form, senses) = &phrases()[i];
         let end = start + form.len();
         (chars.get(start..end) == Some(form.as_slice())
             && !chars.get(end).is_some_and(|c| c.is_alphanumeric()))
@@ -108,7 +122,7 @@ pub fn phrase_at(chars: &[char], start: usize) -> Option<(usize, Vec<&'static st
 /// slash ("s/p"), is looked up in any case. A plural `s` after capitals is
 /// dropped ("ADLs").
 pub fn expand(surface: &str) -> Vec<&'static str> {
-    if surface.chars().count() < 2 || surface.chars().all(|c| c.is_ascii_digit()) {
+    if surface.chars().nth(1).is_none() || surface.chars().all(|c| c.is_ascii_digit()) {
         return Vec::new();
     }
     let t = table();

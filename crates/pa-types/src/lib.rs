@@ -26,12 +26,14 @@ mod lexicon;
 pub mod text;
 pub mod time;
 mod vocab;
+mod words;
 
 pub use lexicon::{ConceptHit, Lexicon, LexiconEntry};
 pub use vocab::{
     Backend, ClaimType, ConceptKind, DropReason, FactAssertion, FlagAssertion, Relation,
     SummarySection, UnknownName,
 };
+pub use words::SentenceWords;
 
 /// What a document is, as far as a reviewer cares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

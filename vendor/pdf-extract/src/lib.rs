@@ -327,7 +327,7 @@ struct PdfSimpleFont<'a> {
     doc: &'a Document,
     encoding: Option<Vec<u16>>,
     unicode_map: Option<HashMap<u32, String>>,
-    widths: HashMap<CharCode, f64>, // should probably just use i32 here
+    widths: WidthMap, // should probably just use i32 here
     missing_width: f64,
 }
 
@@ -337,7 +337,7 @@ struct PdfType3Font<'a> {
     doc: &'a Document,
     encoding: Option<Vec<u16>>,
     unicode_map: Option<HashMap<CharCode, String>>,
-    widths: HashMap<CharCode, f64>, // should probably just use i32 here
+    widths: WidthMap, // should probably just use i32 here
 }
 
 
@@ -622,7 +622,7 @@ impl<'a> PdfSimpleFont<'a> {
             _ => { panic!() }
         }
 
-        let mut width_map = HashMap::new();
+        let mut width_map = WidthMap::default();
         /* "Ordinarily, a font dictionary that refers to one of the standard fonts
             should omit the FirstChar, LastChar, Widths, and FontDescriptor entries.
             However, it is permissible to override a standard font by including these
@@ -811,7 +811,7 @@ impl<'a> PdfType3Font<'a> {
         let last_char: i64 = get(doc, font, b"LastChar");
         let widths: Vec<f64> = get(doc, font, b"Widths");
 
-        let mut width_map = HashMap::new();
+        let mut width_map = WidthMap::default();
 
         let mut i = 0;
         dlog!("first_char {:?}, last_char: {:?}, widths: {} {:?}", first_char, last_char, widths.len(), widths);
@@ -826,6 +826,32 @@ impl<'a> PdfType3Font<'a> {
 }
 
 type CharCode = u32;
+
+// Patched: a font's widths are looked up for every glyph shown, and std's
+// SipHash was most of that lookup. The keys are small codes: a multiplicative
+// hash (rustc's FxHash) spreads them. Nothing iterates these maps in an order
+// that reaches the output.
+#[derive(Default, Clone, Copy)]
+struct CodeHasher(u64);
+
+impl std::hash::Hasher for CodeHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    fn write_u32(&mut self, x: u32) {
+        self.write_u64(u64::from(x));
+    }
+    fn write_u64(&mut self, x: u64) {
+        self.0 = (self.0.rotate_left(5) ^ x).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type WidthMap = HashMap<CharCode, f64, std::hash::BuildHasherDefault<CodeHasher>>;
 
 struct PdfFontIter<'a>
 {
@@ -974,7 +1000,7 @@ struct PdfCIDFont<'a> {
     #[allow(dead_code)]
     encoding: ByteMapping,
     to_unicode: Option<HashMap<u32, String>>,
-    widths: HashMap<CharCode, f64>, // should probably just use i32 here
+    widths: WidthMap, // should probably just use i32 here
     default_width: Option<f64>, // only used for CID fonts and we should probably brake out the different font types
 }
 
@@ -1070,7 +1096,7 @@ impl<'a> PdfCIDFont<'a> {
         let default_width = get::<Option<i64>>(doc, ciddict, b"DW").unwrap_or(1000);
         let w: Option<Vec<&Object>> = get(doc, ciddict, b"W");
         dlog!("widths {:?}", w);
-        let mut widths = HashMap::new();
+        let mut widths = WidthMap::default();
         let mut i = 0;
         if let Some(w) = w {
             // Patched: stop before a dangling last element.

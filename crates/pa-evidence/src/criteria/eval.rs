@@ -412,7 +412,6 @@ impl<'s> CaseView<'s> {
     fn requirement(&self, r: &Node, s: &Sentence, a: &Analysis, current: bool) -> Outcome {
         let checker = self.checker;
         let q = &s.span.quote;
-        let lower = squash(q).to_lowercase();
         if !r.concepts.is_empty() {
             let wanted = self.wanted(&r.concepts);
             let hit = a.concepts.iter().find(|c| {
@@ -464,7 +463,9 @@ impl<'s> CaseView<'s> {
                 return Outcome::Nothing;
             }
         }
-        if !r.words.is_empty() && !self.words_affirmed(r, q, &lower, a) {
+        // (The text is squashed only for a node with words: most nodes are
+        // decided by concepts, for every sentence.)
+        if !r.words.is_empty() && !self.words_affirmed(r, q, &squash(q).to_lowercase(), a) {
             return Outcome::Nothing;
         }
         if !r.codes.is_empty()
