@@ -928,7 +928,6 @@ impl Checker {
         }
         // "Non-HDL cholesterol 136" and "HDL cholesterol 52" are two analytes.
         let other_analyte = prefixed_analyte(&claim.span.quote, &cand.span.quote);
-        let cand_lower = cand.span.quote.to_lowercase();
         // A claim dated otherwise than the candidate is about another time: its
         // values are not compared ("LDL 112 on 01/29" against "LDL 128 (10/2025)").
         let b_dates = candidate_dates(a, b, cand_date);
@@ -1042,7 +1041,7 @@ impl Checker {
                 || (matches!(kind, QKind::Unit(u) if unit_is_result(u))
                     && claimed
                         .iter()
-                        .all(|q| label_missing(&claim.span.quote, q, &cand_lower)))
+                        .all(|q| label_missing(&claim.span.quote, q, &cand.span.quote)))
             {
                 // A value of another time neither contradicts nor confirms.
                 if self.number_required(a, kind) && missing.is_none() {
@@ -1277,7 +1276,7 @@ fn prefixed_analyte(claim: &str, cand: &str) -> bool {
 /// values in that unit are of other analytes ("Total cholesterol 188 mg/dL").
 /// The label is up to three words right before the number, within its clause,
 /// and only its acronyms are looked for.
-fn label_missing(claim: &str, q: &Quantity, cand_lower: &str) -> bool {
+fn label_missing(claim: &str, q: &Quantity, cand: &str) -> bool {
     const NOT_LABEL: &[&str] = &[
         "is",
         "was",
@@ -1342,6 +1341,11 @@ fn label_missing(claim: &str, q: &Quantity, cand_lower: &str) -> bool {
             break;
         }
     }
+    // (Most labels have no acronym: the candidate is not read for them.)
+    if !label.iter().any(|(_, acronym)| *acronym) {
+        return false;
+    }
+    let cand_lower = cand.to_lowercase();
     let cand_words: Vec<&str> = cand_lower
         .split(|c: char| !(c.is_alphanumeric() || c == '-'))
         .filter(|w| !w.is_empty())
