@@ -252,11 +252,12 @@ pub fn record(
     }))
 }
 
+/// A claim of a finished run: run id, case id, fingerprint, status.
+pub type ClaimStatusRow = (String, String, String, String);
+
 /// What `eval --from-reviews` compares: every claim of every finished run
 /// (run id, case id, fingerprint, status) and every verdict.
-pub fn review_labels(
-    out: &Path,
-) -> Result<(Vec<(String, String, String, String)>, Vec<Review>), DriverError> {
+pub fn review_labels(out: &Path) -> Result<(Vec<ClaimStatusRow>, Vec<Review>), DriverError> {
     Ok((
         pa_store::read::claim_statuses(out)?,
         pa_store::reviews::read_reviews(out)?,

@@ -281,10 +281,13 @@ fn digest(reviews: Vec<&Review>) -> String {
     format!("{:x}", h.finalize())
 }
 
+/// CSV records, each with the line number it starts on.
+pub type CsvRecords = Vec<(usize, Vec<String>)>;
+
 /// Read CSV text (RFC 4180: comma-separated, fields optionally in double
 /// quotes, `""` for a quote inside one, quoted fields may span lines) into
 /// records, each with the line number it starts on.
-pub fn parse_csv(text: &str) -> Result<Vec<(usize, Vec<String>)>, (usize, String)> {
+pub fn parse_csv(text: &str) -> Result<CsvRecords, (usize, String)> {
     let mut records = Vec::new();
     let mut record: Vec<String> = Vec::new();
     let mut field = String::new();

@@ -191,9 +191,9 @@ pub fn service(sentences: &[Sentence]) -> (Option<String>, Option<String>, Optio
         .filter(|(_, s)| s.kind.is_assertion())
     {
         let labelled = SERVICE_LABEL.is_match(s.span.quote.trim_start());
-        if !SERVICE_CODE.is_match(&s.span.quote)
-            && !(labelled && LABELLED_CPT.is_match(&s.span.quote))
-        {
+        let coded = SERVICE_CODE.is_match(&s.span.quote)
+            || (labelled && LABELLED_CPT.is_match(&s.span.quote));
+        if !coded {
             continue;
         }
         let prio = if labelled { 0 } else { 1 };

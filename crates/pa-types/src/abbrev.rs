@@ -218,7 +218,7 @@ mod tests {
         assert_eq!(expand("PLOF"), vec!["prior level of function"]);
         let at = |s: &str, i: usize| {
             let c: Vec<char> = s.chars().collect();
-            phrase_at(&c, i).map(|(end, senses)| (end, senses))
+            phrase_at(&c, i)
         };
         assert_eq!(
             at("Gait: mod A x1", 6),

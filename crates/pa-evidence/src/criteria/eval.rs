@@ -806,6 +806,15 @@ pub(crate) fn days((y, m, d): (u32, u32, u32)) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+/// "a neurology" / "an endocrinology": the article a word takes, and the word.
+fn article(word: &str) -> String {
+    let an = word
+        .chars()
+        .next()
+        .is_some_and(|c| "aeiouAEIOU".contains(c));
+    format!("{} {word}", if an { "an" } else { "a" })
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -816,13 +825,4 @@ mod tests {
             30
         );
     }
-}
-
-/// "a neurology" / "an endocrinology": the article a word takes, and the word.
-fn article(word: &str) -> String {
-    let an = word
-        .chars()
-        .next()
-        .is_some_and(|c| "aeiouAEIOU".contains(c));
-    format!("{} {word}", if an { "an" } else { "a" })
 }
