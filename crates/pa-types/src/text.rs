@@ -190,25 +190,21 @@ fn ache_plural(w: &str) -> bool {
 /// and "unable" (an inability). ("Without assistance" after "cannot" means
 /// it needs help, so "assistance" is not made "assist": its negation would
 /// oppose "max assist".)
-const SAME_STEM: &[(&str, &str)] = &[
-    ("cannot", "unable"),
-    ("inability", "unable"),
-    ("incapable", "unable"),
-    // "stopped" and "discontinued" (a drug taken no more).
-    ("stopped", "stop"),
-    ("stopping", "stop"),
-    ("stops", "stop"),
-    ("discontinue", "stop"),
-    ("discontinued", "stop"),
-    ("discontinues", "stop"),
-    ("discontinuing", "stop"),
-    ("discontinuation", "stop"),
-];
+fn same_stem(word: &str) -> Option<&'static str> {
+    // (A `match`, not a table scanned for every token stemmed.)
+    match word {
+        "cannot" | "inability" | "incapable" => Some("unable"),
+        // "stopped" and "discontinued" (a drug taken no more).
+        "stopped" | "stopping" | "stops" | "discontinue" | "discontinued" | "discontinues"
+        | "discontinuing" | "discontinuation" => Some("stop"),
+        _ => None,
+    }
+}
 
 /// Crude English stemming for matching: plural and common suffixes.
 pub fn stem(word: &str) -> String {
-    if let Some((_, to)) = SAME_STEM.iter().find(|(from, _)| *from == word) {
-        return (*to).to_string();
+    if let Some(to) = same_stem(word) {
+        return to.to_string();
     }
     let w = word;
     for suf in ["ing", "ies", "ed", "es", "s"] {
