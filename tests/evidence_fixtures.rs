@@ -87,7 +87,11 @@
 //! ("not needed ... not ordered"), which gives no result; and a score's name
 //! and value alone in a sentence ("ECOG 1."), which bear on a claim of it; and
 //! a BMI computed from a note's height and weight (31.2 from 160 cm and 80 kg,
-//! not 45 from 5'10" and 290 lb).
+//! not 45 from 5'10" and 290 lb). Also: a negative list ("no history of
+//! chronic kidney disease or hypertension") against a note that records one of its
+//! items ("HTN dx 2019"), and with every item denied too; and a letter's
+//! framing ("I am the treating rheumatologist for ..., and I am writing to ask
+//! ...") split off the patient's facts between them.
 
 use crate::common::{root, run};
 

@@ -555,7 +555,7 @@ mod tests {
 pub fn clauses(text: &str) -> Vec<(usize, usize)> {
     static REQUEST_REASON: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
-            r"(?i)(?:i am writing|request(?:ing)? (?:authorization|approval|coverage)|medically necessary|is indicated)(?:[^.;]|\b(?:mr|mrs|ms|dr)\.)*?(?:\b(?P<cut>because|given that|given|due to|as (?:he|she|they) (?:has|have|had|is|was)|who (?:has|had|is|was|continues))\b|(?P<cut2>\b(?:an?\s+)?(?:\d+|[a-z]+)[- ]year[- ]old) (?:[a-z]+ ){0,2}?with\b)",
+            r"(?i)(?:i am writing|request(?:ing)? (?:authorization|approval|coverage)|medically necessary|is indicated|\bi (?:am|have been) (?:the |(?:his|her|their) )?(?:treating|primary|attending|caring for|following|seeing)\b)(?:[^.;]|\b(?:mr|mrs|ms|dr)\.)*?(?:\b(?P<cut>because|given that|given|due to|as (?:he|she|they) (?:has|have|had|is|was)|who (?:has|had|is|was|continues))\b|(?P<cut2>\b(?:an?\s+)?(?:\d+|[a-z]+)[- ]year[- ]old) (?:[a-z]+ ){0,2}?with\b)",
         )
         .unwrap()
     });
@@ -569,6 +569,25 @@ pub fn clauses(text: &str) -> Vec<(usize, usize)> {
     let char_of = |byte: usize| chars.partition_point(|(b, _)| *b < byte);
     // Break points in chars: where the next clause starts.
     let mut cuts = Vec::new();
+    // A request appended to a sentence of facts ("..., a 34-year-old man with
+    // Crohn's disease diagnosed in 2019, and I am writing to ask that X be
+    // approved"): the request is a clause of its own.
+    static REQUEST_TAIL: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i),\s+and\s+(?:i|we)\s+(?:am|are|would like|write|wish)\s*(?:writing|requesting|asking|to request|to ask)?\b").unwrap()
+    });
+    if let Some(m) = REQUEST_TAIL.find(text) {
+        let rest = text[m.end()..].trim_start().to_lowercase();
+        if m.as_str().to_lowercase().contains("writ")
+            || m.as_str().to_lowercase().contains("request")
+            || m.as_str().to_lowercase().contains("ask")
+            || rest.starts_with("writ")
+            || rest.starts_with("request")
+            || rest.starts_with("to request")
+            || rest.starts_with("to ask")
+        {
+            cuts.push(char_of(m.start() + 1));
+        }
+    }
     // The reasons given in a request sentence: "I am writing to request X for
     // my patient, a 38-year-old man | with severe ulcerative colitis ...".
     if let Some(c) = REQUEST_REASON
@@ -619,6 +638,8 @@ pub fn clauses(text: &str) -> Vec<(usize, usize)> {
         }
     }
     let n = chars.len();
+    cuts.sort_unstable();
+    cuts.dedup();
     let mut bounds = vec![0];
     bounds.extend(cuts);
     bounds.push(n);
@@ -701,6 +722,25 @@ mod clause_tests {
                 "He walks 20 feet with a walker",
                 "and he needs help with all transfers."
             ]
+        );
+    }
+
+    #[test]
+    fn a_request_after_the_facts_is_its_own_clause() {
+        // Letter framing: the writer's role first, then the patient's facts, then
+        // the request.
+        assert_eq!(
+            pieces("I am the treating rheumatologist for Ms. Oduya, a 52-year-old woman with seropositive rheumatoid arthritis since 2018, and I am writing to request approval of abatacept."),
+            vec![
+                "I am the treating rheumatologist for Ms. Oduya",
+                "a 52-year-old woman with seropositive rheumatoid arthritis since 2018",
+                "and I am writing to request approval of abatacept."
+            ]
+        );
+        // A sentence with no request keeps its "and I" clause.
+        assert_eq!(
+            pieces("She walks a mile daily, and I expect further gains."),
+            vec!["She walks a mile daily, and I expect further gains."]
         );
     }
 

@@ -53,6 +53,9 @@ struct Relevance<'s> {
     by_key_terms: bool,
     /// The candidate denies a finding or condition the claim asserts.
     denies_finding: bool,
+    /// The claim denies a condition, finding or treatment the candidate
+    /// records for the patient.
+    claim_denies: bool,
 }
 
 /// A matched mention: its claim positions (the first, then any other mention
@@ -324,6 +327,31 @@ impl Checker {
                         .negated
             })
         });
+        // The claim denies a condition, a finding or a treatment the sentence
+        // records for the patient ("no history of cardiovascular disease or
+        // hypertension" against "HTN controlled."; "not taking any
+        // acid-reducing agents" against "omeprazole 20 mg qd"): one denied item
+        // the chart affirms bears on the whole negative list, however many
+        // other words the claim has.
+        let claim_denies = matched.iter().any(|m| {
+            matches!(
+                self.lex.entries[m.entry].kind,
+                ConceptKind::Finding
+                    | ConceptKind::Condition
+                    | ConceptKind::Drug
+                    | ConceptKind::DrugClass
+            ) && m.cand.is_some_and(|(s2, e2)| {
+                let found = self.assess(b, &cand.span.quote, s2, e2);
+                let claimed = self.assess(a, &claim.span.quote, m.claim.0, m.claim.1);
+                claimed.negated
+                    && !found.negated
+                    && !found.family
+                    && !found.hypothetical
+                    && !found.uncertain
+                    && !found.declined
+                    && !claimed.family
+            })
+        });
         // The weights a claimed weight change is computed from bear on it.
         let weight_series = a
             .quantities
@@ -343,6 +371,7 @@ impl Checker {
             || weight_series
             || same_named_value
             || (denies_finding && cov >= MIN_COVERAGE_WITH_HEAD)
+            || claim_denies
             || (same_result_kind && matched_words.len() + matched_dates >= 2)
             || (cov >= MIN_COVERAGE
                 && (!matched.is_empty() || matched_words.len() + matched_dates >= 2))
@@ -362,6 +391,7 @@ impl Checker {
             cov,
             by_key_terms,
             denies_finding,
+            claim_denies,
         })
     }
 
@@ -605,7 +635,9 @@ impl Checker {
     /// history before 2025" says nothing of "daily headaches for six months".)
     fn opposite_polarity(&self, p: Pair<'_>, rel: &Relevance<'_>) -> Outcome {
         let cov = rel.cov;
-        if !rel.by_key_terms || (cov < self.opts.support_coverage && !rel.denies_finding) {
+        if !rel.by_key_terms
+            || (cov < self.opts.support_coverage && !rel.denies_finding && !rel.claim_denies)
+        {
             return (Verdict::Weak, cov, "opposite_polarity_loose_match");
         }
         // A loosely matched denial ("no severe hypoglycemia requiring
