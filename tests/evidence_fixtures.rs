@@ -91,7 +91,10 @@
 //! chronic kidney disease or hypertension") against a note that records one of its
 //! items ("HTN dx 2019"), and with every item denied too; and a letter's
 //! framing ("I am the treating rheumatologist for ..., and I am writing to ask
-//! ...") split off the patient's facts between them.
+//! ...") split off the patient's facts between them. Also: a number after a
+//! label noun belongs to the label ("ADOS-2 Module 3" gives no ADOS-2 value;
+//! unit tests in `quantity.rs` cover "pain from grade 2" and "pain x 2 yrs"),
+//! and results joined by "and a" are checked one by one.
 
 use crate::common::{root, run};
 

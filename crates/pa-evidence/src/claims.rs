@@ -561,7 +561,7 @@ pub fn clauses(text: &str) -> Vec<(usize, usize)> {
     });
     static BREAK: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
-            r"(?i);\s*(?:and\s+)?|\b(?:yes|no)\.\s+|\s(?:[b-h]\)|\([b-h]\))\s|,\s+(?:and|but)\s+(?:he|she|they|his|her|their|the patient)\b|\s+and\s+(?:he|she|they)\s+(?:has|had|have|is|was|were|remains|reports|denies|continues|takes|takes|uses|wears|completed|underwent|tried|failed|received)\b|,\s+(?:and\s+)?(?:has|had|have)\s+(?:taken|tried|failed|used|received|completed|undergone)\b|,\s+and\s+(?:wears|uses|takes|reports|remains|continues|completed|underwent|tried|failed|received)\b|,\s+(?:and|but)\s+(?:(?:an?|the|his|her|their)\s+)?[a-z][\w/-]*(?:\s+[\w/-]+){0,5}?\s+(?:was|were|is|are|has been|had been|showed|shows|caused|causes|demonstrated|revealed|confirmed|remains|remained|resulted)\b",
+            r"(?i);\s*(?:and\s+)?|\b(?:yes|no)\.\s+|\d%?\s+and\s+(?:an?|the)\s+[a-z]|\s(?:[b-h]\)|\([b-h]\))\s|,\s+(?:and|but)\s+(?:he|she|they|his|her|their|the patient)\b|\s+and\s+(?:he|she|they)\s+(?:has|had|have|is|was|were|remains|reports|denies|continues|takes|takes|uses|wears|completed|underwent|tried|failed|received)\b|,\s+(?:and\s+)?(?:has|had|have)\s+(?:taken|tried|failed|used|received|completed|undergone)\b|,\s+and\s+(?:wears|uses|takes|reports|remains|continues|completed|underwent|tried|failed|received)\b|,\s+(?:and|but)\s+(?:(?:an?|the|his|her|their)\s+)?[a-z][\w/-]*(?:\s+[\w/-]+){0,5}?\s+(?:was|were|is|are|has been|had been|showed|shows|caused|causes|demonstrated|revealed|confirmed|remains|remained|resulted)\b",
         )
         .unwrap()
     });
@@ -722,6 +722,22 @@ mod clause_tests {
                 "He walks 20 feet with a walker",
                 "and he needs help with all transfers."
             ]
+        );
+    }
+
+    #[test]
+    fn results_joined_by_and_are_clauses_of_their_own() {
+        assert_eq!(
+            pieces("Testing showed a BRIEF-2 composite of 71 and a Conners-4 index of 80, both elevated."),
+            vec![
+                "Testing showed a BRIEF-2 composite of 71",
+                "and a Conners-4 index of 80, both elevated."
+            ]
+        );
+        // A range is no pair of results.
+        assert_eq!(
+            pieces("He drinks between 2 and 5 beers a night."),
+            vec!["He drinks between 2 and 5 beers a night."]
         );
     }
 

@@ -361,8 +361,9 @@ const STOPWORDS: &[&str] = &[
     "experienced",
     "experiences",
     "experiencing",
-    // A form's answer word.
+    // A form's answer words ("[X] No" is read as the negation "none").
     "yes",
+    "none",
 ];
 
 /// Whether `w` is one of [`STOPWORDS`], by a set lookup: scanning the list for

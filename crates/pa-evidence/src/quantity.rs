@@ -110,7 +110,7 @@ fn doses_a_day(after: &str) -> Option<f64> {
 
 /// Units no lexicon measure is written in (weights, lengths, doses), after a number.
 static OTHER_UNIT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(?:lbs?|pounds|kg|mg|mcg|cm|in|inches|ft|ml|units)(?:\s|$|[,.;)])")
+    Regex::new(r"(?i)^\s*(?:lbs?|pounds|kg|mg|mcg|cm|in|inches|ft|ml|units|yrs?|years?|wks?|weeks?|mos?|months?|days?)(?:\s|$|[,.;)])")
         .unwrap()
 });
 /// An interval, before its length: "every 8 hours", "q 6 hours", "each 2 weeks".
@@ -242,6 +242,22 @@ const NOT_MEASURES: &[&str] = &[
     "TOTAL", "SCORE", "LEVEL", "PAGE", "ITEM", "STEP", "PART", "SECTION", "LINE", "ROOM", "BED",
     "FLOOR", "DAY", "WEEK",
 ];
+
+/// Nouns that a number after them belongs to, not to a measure or score named
+/// before them: "pain from grade 2 spondylolisthesis", "ADOS-2 Module 1",
+/// "Stage 3", "cycle 4", "visit 2".
+const LABEL_NOUNS: &[&str] = &[
+    "grade", "stage", "class", "type", "module", "part", "phase", "step", "item", "items",
+    "version", "cycle", "visit", "session", "line", "form", "domain", "subscale", "section",
+];
+
+/// Whether a word is one of [`LABEL_NOUNS`].
+fn is_label_noun(word: &str) -> bool {
+    let w = word
+        .trim_matches(|c: char| !c.is_alphanumeric())
+        .to_ascii_lowercase();
+    LABEL_NOUNS.contains(&w.as_str())
+}
 
 /// Words after a number that make it a dose, a length of time or a count,
 /// not a score's value ("SCS trial 5 days", "LA 80 mg").
@@ -381,8 +397,10 @@ fn named_values(text: &str, measures: &[(usize, usize, usize)], out: &mut Vec<Qu
                 break;
             }
             let word = next.trim_matches(|c: char| !c.is_alphanumeric());
-            // Another name, a change ("rose by"), or too far: no value.
+            // Another name, a change ("rose by"), a label the number after it
+            // belongs to ("Module 1"), or too far: no value.
             if words == 3
+                || is_label_noun(word)
                 || word.is_empty() && next.chars().any(|c| c.is_ascii_digit())
                 || name_of(next).is_some()
                 || word.eq_ignore_ascii_case("by")
@@ -645,6 +663,10 @@ fn measure_values(text: &str, measures: &[(usize, usize, usize)], out: &mut Vec<
                     hi = chars[hs..he].iter().collect::<String>().parse::<f64>().ok();
                 }
                 let pre: String = chars[mend..st].iter().collect();
+                // "pain from grade 2 spondylolisthesis": the number is the grade's.
+                if pre.split_whitespace().any(is_label_noun) {
+                    break;
+                }
                 let Ok(v) = s.parse::<f64>() else { break };
                 // A number with a unit of another kind ("BMI: 251 lb, BMI 37.4") is
                 // not this measure's value: look further.
@@ -945,6 +967,35 @@ mod tests {
             })
             .collect();
         assert_eq!(bound, [(1, 28.0), (3, 81.0)]);
+    }
+
+    #[test]
+    fn a_number_after_a_label_noun_or_with_a_time_unit_is_no_measure_value() {
+        let bound = |s: &str, m: &[(usize, usize, usize)]| -> Vec<f64> {
+            quantities(s, m)
+                .iter()
+                .filter(|q| matches!(q.kind, QKind::Measure(_)))
+                .map(|q| q.value)
+                .collect()
+        };
+        // "pain" at 14..18: the 2 is the grade's.
+        assert!(bound(
+            "low back pain from grade 2 spondylolisthesis",
+            &[(1, 9, 13)]
+        )
+        .is_empty());
+        // "pain" at 12..16: "x 2 yrs" is how long, not how much.
+        assert!(bound("LBP and leg pain x 2 yrs", &[(1, 12, 16)]).is_empty());
+        assert_eq!(bound("leg pain 7/10", &[(1, 4, 8)]), [7.0]);
+        let named = |s: &str| -> Vec<f64> {
+            quantities(s, &[])
+                .iter()
+                .filter(|q| matches!(q.kind, QKind::Named(_)))
+                .map(|q| q.value)
+                .collect()
+        };
+        assert!(named("ADOS-2 Module 1 comparison score of 8").is_empty());
+        assert_eq!(named("ADOS-2 total 21"), [21.0]);
     }
 
     #[test]
