@@ -94,7 +94,11 @@
 //! ...") split off the patient's facts between them. Also: a number after a
 //! label noun belongs to the label ("ADOS-2 Module 3" gives no ADOS-2 value;
 //! unit tests in `quantity.rs` cover "pain from grade 2" and "pain x 2 yrs"),
-//! and results joined by "and a" are checked one by one.
+//! and results joined by "and a" are checked one by one. Also: a course
+//! started on a date and stopped in the next sentence ("started 01/2025."
+//! "Stopped 03/2025 after 2 mo") lasted until its stop, not until the request;
+//! and a list's label line ("... therapy sessions (EMG biofeedback, 45 min):")
+//! supports nothing on its own.
 
 use crate::common::{root, run};
 

@@ -556,6 +556,24 @@ struct CandidateDoc<'a> {
     request: Option<(u32, u32, u32)>,
     /// The candidate document's own date.
     date: Option<(u32, u32, u32)>,
+    /// The candidate's next sentence says the course stopped ("Stopped 06/2024
+    /// after 3 mo d/t ..."): `Some`, with the stop's date when it gives one. A
+    /// start date then dates no course up to the request.
+    stopped_next: Option<Option<dates::Date>>,
+}
+
+/// A sentence that says a course stopped: "Stopped 06/2024 ...",
+/// "Discontinued after 3 months ...", "d/c'd 5/2025 for rash".
+fn stop_of(next: &Sentence) -> Option<Option<dates::Date>> {
+    static STOP: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"(?i)^\W*(?:stopped|discontinued|d/c'?d?|dc'?d|held|switched|tapered off)\b",
+        )
+        .unwrap()
+    });
+    let text = &next.span.quote;
+    STOP.is_match(text)
+        .then(|| dates::find(text).into_iter().find(|d| d.month != 0))
 }
 
 /// A case's sentences, each analysed at most once, when first needed. The
@@ -611,6 +629,10 @@ impl CaseView<'_> {
                 .unwrap_or(&[]),
             request: self.doc_dates.get(claim.span.doc_id.as_str()).copied(),
             date: self.doc_dates.get(cand.span.doc_id.as_str()).copied(),
+            stopped_next: self
+                .by_ordinal
+                .get(&(cand.span.doc_id.as_str(), cand.ordinal + 1))
+                .and_then(|next| stop_of(next)),
         }
     }
 }
@@ -1311,7 +1333,7 @@ impl Checker {
             let b = self.analyze(&joined.span.quote);
             // Numbers are not pieced together: every number of the claim must be
             // confirmed by the pair itself.
-            let found = with_since_duration(&joined.span.quote, &b, request);
+            let found = with_since_duration(&joined.span.quote, &b, request, None);
             let confirmed = a
                 .quantities
                 .iter()
@@ -1328,6 +1350,7 @@ impl Checker {
                 head,
                 request,
                 date,
+                stopped_next: None,
             };
             let (v, joint, _) = self.verify(
                 claim,
@@ -1837,6 +1860,7 @@ fn with_since_duration(
     text: &str,
     b: &Analysis,
     request: Option<(u32, u32, u32)>,
+    stopped_next: Option<Option<dates::Date>>,
 ) -> Vec<Quantity> {
     let mut out = b.quantities.clone();
     if out.iter().any(|q| q.kind == QKind::Duration) {
@@ -1874,6 +1898,23 @@ fn with_since_duration(
     let Some(d) = since_date(text, &b.dates) else {
         return out;
     };
+    // Started, then stopped in the next sentence: the course ran from its start
+    // to its stop (month dates: from that many months to one more), or, with no
+    // stop date, for a time the text does not give.
+    if let Some(stop) = stopped_next {
+        if let Some(e) = stop.filter(|e| e.ordinal() > d.ordinal()) {
+            let days = (e.ordinal() - d.ordinal()) as f64;
+            let month_dates = d.day == 0 || e.day == 0;
+            out.push(Quantity {
+                kind: QKind::Duration,
+                value: days,
+                cmp: quantity::Cmp::Eq,
+                hi: month_dates.then_some(days + 30.4),
+                surface: format!("{} days from its start to its stop", days as i64),
+            });
+        }
+        return out;
+    }
     let req = dates::Date {
         year: req.0,
         month: req.1,

@@ -148,11 +148,15 @@ impl Checker {
         if let Some(rule) = self.point_not_named(p, &rel) {
             return (Verdict::Weak, cov, rule);
         }
-        let (mut missing, strong) =
-            match self.compare_numbers(p, doc.request, doc.date, &rel.matched, parts) {
-                Ok(n) => n,
-                Err((v, rule)) => return (v, cov, rule),
-            };
+        let (mut missing, strong) = match self.compare_numbers(
+            p,
+            (doc.request, doc.date, doc.stopped_next),
+            &rel.matched,
+            parts,
+        ) {
+            Ok(n) => n,
+            Err((v, rule)) => return (v, cov, rule),
+        };
         if let Some(outcome) = self.graded_otherwise(p, &rel, &mentions) {
             return outcome;
         }
@@ -580,7 +584,10 @@ impl Checker {
             }
             // Nor does a heading support any other claim on its own ("COMPLETE
             // BLOOD COUNT WITH DIFFERENTIAL" is no count of eosinophils).
-            if cand_result.is_none() && !cb.negated && is_heading(&cand.span.quote) {
+            if cand_result.is_none()
+                && !cb.negated
+                && (is_heading(&cand.span.quote) || is_list_label(&cand.span.quote))
+            {
                 return Err((Verdict::Weak, cov, "heading_asserts_nothing"));
             }
             // A result that is neither ("QuantiFERON: INDETERMINATE") confirms
@@ -900,8 +907,11 @@ impl Checker {
     fn compare_numbers(
         &self,
         p: Pair<'_>,
-        request: Option<(u32, u32, u32)>,
-        cand_date: Option<(u32, u32, u32)>,
+        (request, cand_date, stopped_next): (
+            Option<(u32, u32, u32)>,
+            Option<(u32, u32, u32)>,
+            Option<Option<dates::Date>>,
+        ),
         matched: &[ConceptMatch],
         parts: &mut Parts,
     ) -> Result<(Option<String>, bool), (Verdict, &'static str)> {
@@ -918,9 +928,27 @@ impl Checker {
                 groups.push(&q.kind);
             }
         }
+        // (A stop in the next sentence is the course of the sentence's first
+        // drug, when that is the claim's: "Etanercept started 01/2025 (after
+        // MTX)." "Stopped 03/2025" is no stop of methotrexate.)
+        let first_drug = b
+            .concepts
+            .iter()
+            .filter(|c| self.is_drug(c.entry))
+            .min_by_key(|c| c.start);
+        let one_drug = first_drug.is_some_and(|f| {
+            matched
+                .iter()
+                .any(|m| m.cand.is_some_and(|(s, _)| s == f.start))
+        });
         // "naproxen since 06/02/2026" before a request of 09/15/2026 is a duration
         // of 105 days, for a claim of "more than 3 months".
-        let mut b_quantities = with_since_duration(&cand.span.quote, b, request);
+        let mut b_quantities = with_since_duration(
+            &cand.span.quote,
+            b,
+            request,
+            stopped_next.filter(|_| one_drug),
+        );
         // A drug on several dated rows (a fill history) was taken from the
         // first to the last: that confirms a claimed duration, and since its
         // last days are not written, never contradicts one.
@@ -1260,6 +1288,14 @@ fn is_heading(sentence: &str) -> bool {
         && !sentence
             .chars()
             .any(|c| c.is_lowercase() || c.is_ascii_digit())
+}
+
+/// The label line of a list or a table ("Spontaneous breathing trials (SBT,
+/// CPAP 5 / PS 5):", "Prior treatments:"): it names what the lines after it
+/// give, and asserts nothing itself.
+fn is_list_label(sentence: &str) -> bool {
+    let t = sentence.trim_end();
+    t.ends_with(':') && t.split_whitespace().count() <= 12
 }
 
 /// Where a text says a drug was held (stopped for a while, for a study or a
