@@ -16,6 +16,15 @@ pub(crate) type Outcome = (Verdict, f32, &'static str);
 
 /// The claim (of its type) and one candidate sentence, each with its analysis.
 #[derive(Clone, Copy)]
+/// The dates a candidate's numbers are read against: the request's, the
+/// candidate document's, and a stop its next sentence gives
+/// ([`CandidateDoc::stopped_next`]).
+type CandidateDates = (
+    Option<(u32, u32, u32)>,
+    Option<(u32, u32, u32)>,
+    Option<Option<dates::Date>>,
+);
+
 struct Pair<'s> {
     claim: &'s Sentence,
     a: &'s Analysis,
@@ -907,11 +916,7 @@ impl Checker {
     fn compare_numbers(
         &self,
         p: Pair<'_>,
-        (request, cand_date, stopped_next): (
-            Option<(u32, u32, u32)>,
-            Option<(u32, u32, u32)>,
-            Option<Option<dates::Date>>,
-        ),
+        (request, cand_date, stopped_next): CandidateDates,
         matched: &[ConceptMatch],
         parts: &mut Parts,
     ) -> Result<(Option<String>, bool), (Verdict, &'static str)> {
