@@ -14,8 +14,6 @@ use super::*;
 /// A verdict with the coverage it was reached at and the trace rule that decided it.
 pub(crate) type Outcome = (Verdict, f32, &'static str);
 
-/// The claim (of its type) and one candidate sentence, each with its analysis.
-#[derive(Clone, Copy)]
 /// The dates a candidate's numbers are read against: the request's, the
 /// candidate document's, and a stop its next sentence gives
 /// ([`CandidateDoc::stopped_next`]).
@@ -25,6 +23,8 @@ type CandidateDates = (
     Option<Option<dates::Date>>,
 );
 
+/// The claim (of its type) and one candidate sentence, each with its analysis.
+#[derive(Clone, Copy)]
 struct Pair<'s> {
     claim: &'s Sentence,
     a: &'s Analysis,
