@@ -98,7 +98,10 @@
 //! started on a date and stopped in the next sentence ("started 01/2025."
 //! "Stopped 03/2025 after 2 mo") lasted until its stop, not until the request;
 //! and a list's label line ("... therapy sessions (EMG biofeedback, 45 min):")
-//! supports nothing on its own.
+//! supports nothing on its own. Also: a dose compared with its frequency
+//! ("50 mg twice daily" against "50 mg daily" differs; "20 mg twice daily"
+//! and "40 mg qhs" are the same amount a day; a dose raised to the claimed one
+//! without a written frequency is compared as a plain number).
 
 use crate::common::{root, run};
 

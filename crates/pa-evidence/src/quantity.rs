@@ -108,6 +108,92 @@ fn doses_a_day(after: &str) -> Option<f64> {
     })
 }
 
+/// A dose with how often it is taken: "40 mg PO twice daily" is 40 mg, 2 a
+/// day; "40 mg every 2 weeks" is 40 mg, 1/14 a day.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Regimen {
+    /// Byte offset of the dose in its sentence.
+    pub at: usize,
+    /// The dose's unit ("mg", "mcg", "units").
+    pub unit: &'static str,
+    /// The amount of one dose.
+    pub dose: f64,
+    /// Doses a day (a fraction for weekly and longer intervals).
+    pub per_day: f64,
+    /// The text as written, for reasons.
+    pub surface: String,
+}
+
+/// Every dose in `text` whose frequency follows it ("1200 mg TID", "40 mg qd",
+/// "50 mg SC weekly", "300 mg every 2 weeks"). A dose without a written
+/// frequency is no regimen.
+pub fn regimens(text: &str) -> Vec<Regimen> {
+    static HOW_OFTEN: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^[\s,]*(?:(?:po|by mouth|oral(?:ly)?|tabs?|caps?|sc|sq|subq|subcut(?:aneous(?:ly)?)?|im|iv|inhaled|sl|pr|top(?:ical(?:ly)?)?)\.?\s+){0,2}(?P<f>bid|b\.i\.d\.?|twice (?:a day|daily)|tid|t\.i\.d\.?|three times (?:a day|daily)|qid|q\.i\.d\.?|four times (?:a day|daily)|q\s?(?P<h>\d{1,2})\s?h(?:rs?|ours?)?|every (?P<h2>\d{1,2}) hours?|once (?:a day|daily)|daily|qd|q\.d\.?|qam|qpm|qhs|nightly|at bedtime|every (?:morning|evening|night)|q\s?day|weekly|once (?:a )?week(?:ly)?|every week|q\s?(?:1\s?)?wk|every (?P<w>\d) weeks|q\s?(?P<w2>\d)\s?w(?:ee)?ks?|monthly|every month|once a month)\b")
+            .unwrap()
+    });
+    let mut out = Vec::new();
+    for c in UNIT.captures_iter(text) {
+        if c.get(1).is_some() {
+            continue;
+        }
+        let unit = unit_name(&c[3]);
+        if unit_is_result(unit) {
+            continue;
+        }
+        let Ok(dose) = c[2].parse::<f64>() else {
+            continue;
+        };
+        let end = c.get(0).unwrap().end();
+        let Some(f) = HOW_OFTEN.captures(&text[end..]) else {
+            continue;
+        };
+        let w = f["f"].to_lowercase();
+        let hours = f
+            .name("h")
+            .or(f.name("h2"))
+            .and_then(|h| h.as_str().parse::<f64>().ok());
+        let weeks = f
+            .name("w")
+            .or(f.name("w2"))
+            .and_then(|h| h.as_str().parse::<f64>().ok());
+        let per_day = if let Some(h) = hours.filter(|h| *h > 0.0) {
+            24.0 / h
+        } else if let Some(k) = weeks.filter(|k| *k > 0.0) {
+            1.0 / (7.0 * k)
+        } else if w.starts_with('b') || w.starts_with("twice") {
+            2.0
+        } else if w.starts_with('t') {
+            3.0
+        } else if w.starts_with("qid") || w.starts_with("q.i.d") || w.starts_with("four") {
+            4.0
+        } else if w.contains("week") || w.contains("wk") {
+            1.0 / 7.0
+        } else if w.contains("month") {
+            1.0 / 28.0
+        } else {
+            1.0
+        };
+        out.push(Regimen {
+            at: c.get(2).unwrap().start(),
+            unit,
+            dose,
+            per_day,
+            surface: format!("{}{}", c[0].trim_end_matches([',', '.', ';', ')']), &f[0]),
+        });
+    }
+    out
+}
+
+/// Two regimens are the same: one dose, equally often; or the same amount a
+/// day ("20 mg BID" and "40 mg daily"). A monthly dose is one every four weeks.
+pub fn same_regimen(a: &Regimen, b: &Regimen) -> bool {
+    let close = |x: f64, y: f64| (x - y).abs() <= 0.1 * x.abs().max(y.abs());
+    a.unit == b.unit
+        && (close(a.dose * a.per_day, b.dose * b.per_day)
+            || (close(a.dose, b.dose) && close(a.per_day, b.per_day)))
+}
+
 /// Units no lexicon measure is written in (weights, lengths, doses), after a number.
 static OTHER_UNIT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\s*(?:lbs?|pounds|kg|mg|mcg|cm|in|inches|ft|ml|units|yrs?|years?|wks?|weeks?|mos?|months?|days?)(?:\s|$|[,.;)])")
@@ -996,6 +1082,22 @@ mod tests {
         };
         assert!(named("ADOS-2 Module 1 comparison score of 8").is_empty());
         assert_eq!(named("ADOS-2 total 21"), [21.0]);
+    }
+
+    #[test]
+    fn a_regimen_is_a_dose_and_how_often() {
+        let r = regimens("furosemide 40 mg PO twice daily; apixaban 5 mg q12h");
+        assert_eq!(r.len(), 2);
+        assert_eq!((r[0].dose, r[0].per_day), (40.0, 2.0));
+        assert_eq!((r[1].dose, r[1].per_day), (5.0, 2.0));
+        let w = regimens("adalimumab 40 mg SC every 2 weeks");
+        assert_eq!((w[0].dose, w[0].per_day), (40.0, 1.0 / 14.0));
+        assert!(regimens("LDL 112 mg/dL daily").is_empty());
+        assert!(regimens("sertraline 200 mg").is_empty());
+        let daily = &regimens("40 mg daily")[0];
+        assert!(!same_regimen(&w[0], daily));
+        assert!(same_regimen(&regimens("20 mg BID")[0], daily));
+        assert!(!same_regimen(&regimens("40 mg BID")[0], daily));
     }
 
     #[test]

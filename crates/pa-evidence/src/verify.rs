@@ -10,6 +10,7 @@ use pa_types::text::{stem, tokenize};
 use pa_types::{ClaimType, ConceptKind, Sentence};
 
 use super::*;
+use crate::quantity::{regimens, same_regimen, Regimen};
 
 /// A verdict with the coverage it was reached at and the trace rule that decided it.
 pub(crate) type Outcome = (Verdict, f32, &'static str);
@@ -933,6 +934,9 @@ impl Checker {
                 groups.push(&q.kind);
             }
         }
+        if let Some(why) = self.regimen_differs(p, matched) {
+            return Err((Verdict::DoseDiffers(why), "dose_differs"));
+        }
         // (A stop in the next sentence is the course of the sentence's first
         // drug, when that is the claim's: "Etanercept started 01/2025 (after
         // MTX)." "Stopped 03/2025" is no stop of methotrexate.)
@@ -1218,6 +1222,72 @@ impl Checker {
 
     /// "{assertion}: <label><claimed>; <where>: <label><found>, ..." for a value
     /// that differs (the label names a measure).
+    /// A dose taken at another frequency: "furosemide 40 mg PO twice daily"
+    /// against "furosemide 40 mg daily" (or "80 mg BID"). The claim names one
+    /// drug with one regimen; the candidate's regimens are those written after
+    /// the same drug, before the next drug it names. When it gives some and
+    /// none is the claim's (the same dose as often, or the same amount a day),
+    /// the dose differs. A dose without a frequency on either side is compared
+    /// as a plain number, as before.
+    fn regimen_differs(&self, p: Pair<'_>, matched: &[ConceptMatch]) -> Option<String> {
+        let Pair {
+            claim, a, cand, b, ..
+        } = p;
+        let mut drugs = a.concepts.iter().filter(|c| self.is_drug(c.entry));
+        let drug = drugs.next()?;
+        if drugs.next().is_some() {
+            return None;
+        }
+        let (cs, _) = matched.iter().find(|m| m.entry == drug.entry)?.cand?;
+        let mut claimed = regimens(&claim.span.quote);
+        claimed.dedup_by(|x, y| same_regimen(x, y));
+        let [claimed] = claimed.as_slice() else {
+            return None;
+        };
+        let byte_of = |text: &str, ch: usize| {
+            text.char_indices()
+                .nth(ch)
+                .map(|(i, _)| i)
+                .unwrap_or(text.len())
+        };
+        let text = &cand.span.quote;
+        let from = byte_of(text, cs);
+        let to = b
+            .concepts
+            .iter()
+            .filter(|c| self.is_drug(c.entry) && c.start > cs)
+            .map(|c| byte_of(text, c.start))
+            .min()
+            .unwrap_or(text.len());
+        let found: Vec<Regimen> = regimens(text)
+            .into_iter()
+            .filter(|r| r.at > from && r.at < to && r.unit == claimed.unit)
+            .collect();
+        if found.is_empty() || found.iter().any(|r| same_regimen(claimed, r)) {
+            return None;
+        }
+        // The claimed dose written too, without its frequency ("start 75 mg
+        // qAM, titrate to 150 mg"): a titration, compared as plain numbers.
+        let segment = &text[from..to];
+        let dose = format!("{}", claimed.dose);
+        let written = segment.match_indices(dose.as_str()).any(|(i, _)| {
+            let before = segment[..i].chars().next_back();
+            let after = segment[i + dose.len()..].trim_start();
+            !before.is_some_and(|c| c.is_ascii_digit() || c == '.')
+                && after.to_lowercase().starts_with(claimed.unit)
+        });
+        if written && !found.iter().any(|r| (r.dose - claimed.dose).abs() < 1e-9) {
+            return None;
+        }
+        let found: Vec<&str> = found.iter().map(|r| r.surface.trim()).collect();
+        Some(format!(
+            "{{assertion}}: {}; {}: {}",
+            claimed.surface.trim(),
+            p.where_(),
+            found.join(", ")
+        ))
+    }
+
     fn values_differ(
         &self,
         kind: &QKind,
