@@ -101,7 +101,9 @@
 //! supports nothing on its own. Also: a dose compared with its frequency
 //! ("50 mg twice daily" against "50 mg daily" differs; "20 mg twice daily"
 //! and "40 mg qhs" are the same amount a day; a dose raised to the claimed one
-//! without a written frequency is compared as a plain number).
+//! without a written frequency is compared as a plain number); and a score
+//! named by two abbreviations in a row ("ECOG PS: 1"), whose value is the
+//! first one's too.
 
 use crate::common::{root, run};
 

@@ -484,11 +484,13 @@ fn named_values(text: &str, measures: &[(usize, usize, usize)], out: &mut Vec<Qu
             }
             let word = next.trim_matches(|c: char| !c.is_alphanumeric());
             // Another name, a change ("rose by"), a label the number after it
-            // belongs to ("Module 1"), or too far: no value.
+            // belongs to ("Module 1"), or too far: no value. (A name right
+            // after this one is one compound name: "ECOG PS: 1".)
+            let compound = words == 0 && name_of(next).is_some() && !next.ends_with([',', ';']);
             if words == 3
                 || is_label_noun(word)
                 || word.is_empty() && next.chars().any(|c| c.is_ascii_digit())
-                || name_of(next).is_some()
+                || (name_of(next).is_some() && !compound)
                 || word.eq_ignore_ascii_case("by")
                 || next.chars().any(|c| c.is_ascii_digit())
             {
@@ -1081,6 +1083,15 @@ mod tests {
                 .collect()
         };
         assert!(named("ADOS-2 Module 1 comparison score of 8").is_empty());
+        // Two abbreviations in a row name one score.
+        assert!(named("ECOG PS: 1 (ambulatory)").contains(&1.0));
+        assert_eq!(
+            quantities("ECOG PS: 1 (ambulatory)", &[])
+                .iter()
+                .filter(|q| q.kind == QKind::Named("ECOG".into()))
+                .count(),
+            1
+        );
         assert_eq!(named("ADOS-2 total 21"), [21.0]);
     }
 
