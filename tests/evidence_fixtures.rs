@@ -103,7 +103,9 @@
 //! and "40 mg qhs" are the same amount a day; a dose raised to the claimed one
 //! without a written frequency is compared as a plain number); and a score
 //! named by two abbreviations in a row ("ECOG PS: 1"), whose value is the
-//! first one's too.
+//! first one's too. Also: a concentration in mg/dL against the same in mg/L
+//! ("3.1 mg/dL" and "31 mg/L"), and a claimed peak that lower values of the
+//! series do not contradict.
 
 use crate::common::{root, run};
 

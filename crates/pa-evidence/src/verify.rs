@@ -1085,7 +1085,10 @@ impl Checker {
                 }
             } else if claimed.iter().any(|q| {
                 found.iter().any(|f| {
-                    agrees(q, f) || approximately(&cand.span.quote, q, f) || as_fraction(kind, q, f)
+                    agrees(q, f)
+                        || approximately(&cand.span.quote, q, f)
+                        || as_fraction(kind, q, f)
+                        || mass_units_converted(&a.quantities, q, &b_quantities, f)
                 }) || derived(&claim.span.quote, q, &found)
             }) {
                 parts.confirmed.push(kind.clone());
@@ -1105,6 +1108,7 @@ impl Checker {
                 // contradicted by "rosuvastatin 20 mg" in the same sentence).
                 continue;
             } else if other_time
+                || extreme_not_reached(&claim.span.quote, &claimed, &found)
                 || (is_dose(kind) && dose_in_other_time())
                 || (other_analyte && !is_dose(kind) && *kind != QKind::Duration)
                 || (matches!(kind, QKind::Unit(u) if unit_is_result(u))
@@ -1363,6 +1367,48 @@ fn is_heading(sentence: &str) -> bool {
         && !sentence
             .chars()
             .any(|c| c.is_lowercase() || c.is_ascii_digit())
+}
+
+/// A claimed peak ("a peak COWS of 18", "maximum", "highest", "worst") is not
+/// contradicted by lower values, which are other times of the series; a
+/// claimed nadir ("lowest", "nadir", "minimum") not by higher ones.
+fn extreme_not_reached(claim: &str, claimed: &[&Quantity], found: &[&Quantity]) -> bool {
+    static PEAK: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)\b(peak|peaked|maximum|max|highest|worst|up to)\b").unwrap()
+    });
+    static NADIR: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)\b(nadir|lowest|minimum|min|as low as)\b").unwrap()
+    });
+    let (peak, nadir) = (PEAK.is_match(claim), NADIR.is_match(claim));
+    (peak || nadir)
+        && claimed.iter().any(|q| {
+            found
+                .iter()
+                .all(|f| (peak && f.value < q.value) || (nadir && f.value > q.value))
+        })
+}
+
+/// The same concentration in mg/dL and in mg/L ("CRP 2.4 mg/dL" is "CRP 24
+/// mg/L"): a value of the claim written with one unit and the candidate's with
+/// the other, ten times it.
+fn mass_units_converted(
+    claim_q: &[Quantity],
+    q: &Quantity,
+    cand_q: &[Quantity],
+    f: &Quantity,
+) -> bool {
+    let unit_of = |all: &[Quantity], v: f64| {
+        all.iter().find_map(|x| match x.kind {
+            QKind::Unit(u @ ("mg/dL" | "mg/L")) if (x.value - v).abs() < 1e-9 => Some(u),
+            _ => None,
+        })
+    };
+    let close = |x: f64, y: f64| (x - y).abs() <= 0.005 * x.abs().max(y.abs()) + 1e-9;
+    match (unit_of(claim_q, q.value), unit_of(cand_q, f.value)) {
+        (Some("mg/dL"), Some("mg/L")) => close(q.value * 10.0, f.value),
+        (Some("mg/L"), Some("mg/dL")) => close(q.value, f.value * 10.0),
+        _ => false,
+    }
 }
 
 /// The label line of a list or a table ("Spontaneous breathing trials (SBT,
