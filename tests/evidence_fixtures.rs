@@ -105,7 +105,9 @@
 //! named by two abbreviations in a row ("ECOG PS: 1"), whose value is the
 //! first one's too. Also: a concentration in mg/dL against the same in mg/L
 //! ("3.1 mg/dL" and "31 mg/L"), and a claimed peak that lower values of the
-//! series do not contradict.
+//! series do not contradict. Also: a form's lettered items ("a. ... b. ...")
+//! checked one by one, and a length given as "about 2 months" against "8
+//! weeks".
 
 use crate::common::{root, run};
 

@@ -1950,9 +1950,16 @@ fn approximately(text: &str, claimed: &Quantity, found: &Quantity) -> bool {
     {
         return false;
     }
-    APPROX
-        .captures_iter(text)
-        .any(|c| c[1].parse::<f64>().is_ok_and(|v| v == found.value))
+    // (The number as written: "about 2 months" is a duration of 60.8 days.)
+    let written: Option<f64> = found
+        .surface
+        .split(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .find(|t| !t.is_empty())
+        .and_then(|t| t.parse().ok());
+    APPROX.captures_iter(text).any(|c| {
+        c[1].parse::<f64>()
+            .is_ok_and(|v| v == found.value || Some(v) == written)
+    })
 }
 
 /// A claimed value that is the difference or the sum of values a sentence

@@ -786,7 +786,12 @@ impl Checker {
                 .map(|c| c.entry)
                 .collect()
         };
-        if drugs(p.a).len() >= n {
+        // (Its first item alone, "... [X] Yes a. oxybutynin ...", once the
+        // items are clauses of their own, names the first of them.)
+        static FIRST_ITEM: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+            regex::Regex::new(r"(?:^|\s)(?:a\.|a\)|\(a\)|1\.|1\))\s").unwrap()
+        });
+        if drugs(p.a).len() >= n || FIRST_ITEM.is_match(&p.claim.span.quote) {
             return None;
         }
         let named = drugs(p.b);
