@@ -107,7 +107,9 @@
 //! ("3.1 mg/dL" and "31 mg/L"), and a claimed peak that lower values of the
 //! series do not contradict. Also: a form's lettered items ("a. ... b. ...")
 //! checked one by one, and a length given as "about 2 months" against "8
-//! weeks".
+//! weeks". Also: a form's diagnosis line with a specific ICD-10-CM code
+//! ("Diagnosis: L40.0 Psoriasis vulgaris") is a claim to check; without a code
+//! or a date it stays form data.
 
 use crate::common::{root, run};
 

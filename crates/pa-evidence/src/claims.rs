@@ -73,7 +73,7 @@ static SCORE_OF: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// What a diagnosis line says beyond its code and name: when and how it was made.
 static DIAGNOSIS_DETAIL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(diagnosed|confirmed|biopsy|since|per|onset|established)\b|\b(19|20)\d{2}\b")
+    Regex::new(r"(?i)\b(diagnosed|confirmed|biopsy|since|per|onset|established)\b|\b(19|20)\d{2}\b|\b[A-TV-Z]\d{2}\.\d{1,4}\b")
         .unwrap()
 });
 static DIAGNOSIS: LazyLock<Regex> = LazyLock::new(|| {
