@@ -109,7 +109,10 @@
 //! checked one by one, and a length given as "about 2 months" against "8
 //! weeks". Also: a form's diagnosis line with a specific ICD-10-CM code
 //! ("Diagnosis: L40.0 Psoriasis vulgaris") is a claim to check; without a code
-//! or a date it stays form data.
+//! or a date it stays form data. Also: an abbreviation that stands for a
+//! negation ("NED", no evidence of disease) agrees with the negated claim; and
+//! a sentence that ends before a dash ("at the SPJ.-No DVT.") is two
+//! sentences, so the negation of the second does not reach the first.
 
 use crate::common::{root, run};
 

@@ -1711,14 +1711,31 @@ pub(crate) fn short(s: &str) -> String {
 /// (token index, content stems of each sense). "s/p" is one abbreviation, and
 /// so is a phrase of the inventory ("mod A", "w/o AD", [`pa_types::abbrev::phrase_at`]),
 /// whose tokens are not read again on their own.
+/// The first "stem" of an abbreviation's sense that is a negation.
+pub(crate) const NEGATED_SENSE: &str = "~no";
+
 fn expand_abbreviations(text: &str, tokens: &[Token]) -> Vec<(usize, Vec<Vec<String>>)> {
     let chars: Vec<char> = text.chars().collect();
     let mut out = Vec::new();
-    let content_stems = |s: &str| {
-        tokenize(s)
+    // A sense that is a negation ("NED": "no evidence of disease") starts with
+    // [`NEGATED_SENSE`], which no word matches. (Not a phrase's: "w/o AD" writes
+    // its negation, which ConText reads.)
+    let content_stems = |s: &str, mark_negation: bool| {
+        let negation = {
+            let l = s.trim_start().to_lowercase();
+            ["no ", "not ", "non-", "non ", "without "]
+                .iter()
+                .any(|n| l.starts_with(n))
+        };
+        let tokens = tokenize(s);
+        let words = tokens
             .iter()
             .map(|x| stem(&x.norm))
-            .filter(|w| w.len() >= 3 && !is_stopword(w))
+            .filter(|w| w.len() >= 3 && !is_stopword(w));
+        (mark_negation && negation && tokens.len() > 1)
+            .then(|| NEGATED_SENSE.to_string())
+            .into_iter()
+            .chain(words)
             .collect::<Vec<String>>()
     };
     let mut phrase_end = 0;
@@ -1730,7 +1747,7 @@ fn expand_abbreviations(text: &str, tokens: &[Token]) -> Vec<(usize, Vec<Vec<Str
             phrase_end = end;
             let senses: Vec<Vec<String>> = senses
                 .iter()
-                .map(|s| content_stems(s))
+                .map(|s| content_stems(s, false))
                 .filter(|v| !v.is_empty())
                 .collect();
             // The senses stand at the phrase's last token, after any negation
@@ -1766,7 +1783,7 @@ fn expand_abbreviations(text: &str, tokens: &[Token]) -> Vec<(usize, Vec<Vec<Str
         let senses: Vec<Vec<String>> = pa_types::abbrev::expand(&surface)
             .iter()
             .filter(|s| !(lab && s.contains("therap")))
-            .map(|s| content_stems(s))
+            .map(|s| content_stems(s, true))
             .filter(|v| !v.is_empty())
             .collect();
         if !senses.is_empty() {

@@ -75,6 +75,9 @@ struct MatchedMention {
     cand: (usize, usize),
     /// The mention is of a test, whose polarity is its result.
     test: bool,
+    /// Matched through an abbreviation whose sense is a negation ("NED" is
+    /// "no evidence of disease"): the candidate's mention is negated.
+    negated_sense: bool,
 }
 
 /// What the matched mentions' context says, when none decided.
@@ -231,7 +234,12 @@ impl Checker {
                 .iter()
                 .filter(|(i, _)| a.tokens[*i].start == w.start)
                 .flat_map(|(_, senses)| senses.iter())
-                .any(|sense| sense.iter().all(|x| cand_stems.contains(x)))
+                .any(|sense| {
+                    sense
+                        .iter()
+                        .filter(|x| *x != NEGATED_SENSE)
+                        .all(|x| cand_stems.contains(x))
+                })
         };
         let repeated = |w: &&KeyWord| {
             cand_stems.contains(&w.stem) || cand_words.contains(w.stem.as_str()) || claim_senses(w)
@@ -463,6 +471,7 @@ impl Checker {
                         claim_at,
                         cand,
                         test,
+                        negated_sense: false,
                     })
                 })
                 .collect();
@@ -470,49 +479,58 @@ impl Checker {
                 return mentions;
             }
         }
-        let words: Vec<MatchedMention> = rel
-            .matched_words
-            .iter()
-            .filter(|w| {
-                !rel.matched
-                    .iter()
-                    .any(|m| m.claim.0 <= w.start && w.start < m.claim.1)
-            })
-            // Words that only place a mention in time ("History of
-            // pancreatitis?" against "No hx pancreatitis") carry no polarity.
-            .filter(|w| !TIME_WORDS.contains(&w.stem.as_str()))
-            // A result word is the polarity of what it follows, not a
-            // mention to weigh ("ER positive (90%), HER2 negative").
-            .filter(|w| {
-                !POSITIVE_RESULT_WORDS.contains(&w.stem.as_str())
-                    && !NEGATIVE_RESULT_WORDS.contains(&w.stem.as_str())
-            })
-            .filter_map(|w| {
-                // The word as written, or the abbreviation that stands for it.
-                let t = b
-                    .tokens
-                    .iter()
-                    .find(|t| stem(&t.norm) == w.stem || t.norm == w.stem)
-                    .or_else(|| {
-                        b.expansions
-                            .iter()
-                            .find(|(_, senses)| senses.iter().flatten().any(|x| *x == w.stem))
-                            .map(|(j, _)| &b.tokens[*j])
-                    })?;
-                let same = a
-                    .words
-                    .iter()
-                    .filter(|o| o.stem == w.stem && o.start != w.start);
-                let claim_at = std::iter::once((w.start, w.end))
-                    .chain(same.map(|o| (o.start, o.end)))
-                    .collect();
-                Some(MatchedMention {
-                    claim_at,
-                    cand: (t.start, t.end),
-                    test: false,
+        let words: Vec<MatchedMention> =
+            rel.matched_words
+                .iter()
+                .filter(|w| {
+                    !rel.matched
+                        .iter()
+                        .any(|m| m.claim.0 <= w.start && w.start < m.claim.1)
                 })
-            })
-            .collect();
+                // Words that only place a mention in time ("History of
+                // pancreatitis?" against "No hx pancreatitis") carry no polarity.
+                .filter(|w| !TIME_WORDS.contains(&w.stem.as_str()))
+                // A result word is the polarity of what it follows, not a
+                // mention to weigh ("ER positive (90%), HER2 negative").
+                .filter(|w| {
+                    !POSITIVE_RESULT_WORDS.contains(&w.stem.as_str())
+                        && !NEGATIVE_RESULT_WORDS.contains(&w.stem.as_str())
+                })
+                .filter_map(|w| {
+                    // The word as written, or the abbreviation that stands for it.
+                    let written = b
+                        .tokens
+                        .iter()
+                        .find(|t| stem(&t.norm) == w.stem || t.norm == w.stem);
+                    let mut negated_sense = false;
+                    let t = match written {
+                        Some(t) => t,
+                        None => {
+                            let (j, senses) = b.expansions.iter().find(|(_, senses)| {
+                                senses.iter().flatten().any(|x| *x == w.stem)
+                            })?;
+                            negated_sense = senses
+                                .iter()
+                                .filter(|sense| sense.contains(&w.stem))
+                                .all(|sense| sense.first().is_some_and(|x| x == NEGATED_SENSE));
+                            &b.tokens[*j]
+                        }
+                    };
+                    let same = a
+                        .words
+                        .iter()
+                        .filter(|o| o.stem == w.stem && o.start != w.start);
+                    let claim_at = std::iter::once((w.start, w.end))
+                        .chain(same.map(|o| (o.start, o.end)))
+                        .collect();
+                    Some(MatchedMention {
+                        claim_at,
+                        cand: (t.start, t.end),
+                        test: false,
+                        negated_sense,
+                    })
+                })
+                .collect();
         // A word of a test's name as the candidate writes it ("Hepatitis B
         // surface antigen (HBsAg): NONREACTIVE") is the test, weighed above.
         mentions.extend(words.into_iter().filter(|w| {
@@ -547,11 +565,13 @@ impl Checker {
             ref claim_at,
             cand: bpos,
             test,
+            negated_sense,
         } in mentions
         {
             let cpos = claim_at[0];
             let ca = self.assess(a, &claim.span.quote, cpos.0, cpos.1);
-            let cb = self.assess(b, &cand.span.quote, bpos.0, bpos.1);
+            let mut cb = self.assess(b, &cand.span.quote, bpos.0, bpos.1);
+            cb.negated ^= negated_sense;
             if cb.declined
                 && !ca.declined
                 && (claim_type == ClaimType::PriorTreatment || !ca.negated)

@@ -164,12 +164,23 @@ fn split_page(text: &str, skip: &[(u32, u32)]) -> Vec<(usize, usize, Option<Stri
         let mut i = a;
         while i < b {
             let c = chars[i];
+            // The next sentence starts after a space, or after a dash or a
+            // bullet that opens an item ("... at the SFJ.-No DVT.", "... knee.
+            // - No DVT.").
+            let starts = |k: usize| {
+                k < b
+                    && chars
+                        .get(k)
+                        .is_some_and(|n| n.is_uppercase() || n.is_ascii_digit())
+            };
+            let dash = |k: usize| chars.get(k).is_some_and(|n| matches!(n, '-' | '–' | '•'));
+            let space = |k: usize| chars.get(k).is_some_and(|n| n.is_whitespace());
+            let next_sentence = (space(i + 1)
+                && (starts(i + 2)
+                    || (dash(i + 2) && (starts(i + 3) || (space(i + 3) && starts(i + 4))))))
+                || (c == '.' && dash(i + 1) && (starts(i + 2) || (space(i + 2) && starts(i + 3))));
             if matches!(c, '.' | '!' | '?')
-                && i + 2 < b + 1
-                && chars.get(i + 1).is_some_and(|n| n.is_whitespace())
-                && chars
-                    .get(i + 2)
-                    .is_some_and(|n| n.is_uppercase() || n.is_ascii_digit())
+                && next_sentence
                 && !is_abbreviation(&chars[s..i])
                 && !(c == '?' && is_box_answer(&chars[i + 1..b].iter().collect::<String>()))
             {
