@@ -116,7 +116,7 @@ static FURNITURE: LazyLock<Regex> = LazyLock::new(|| {
 /// one of these (or a dated event, or a drug) and no administrative subject
 /// asserts something the chart must show.
 static CLINICAL_FACT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(hospitali[sz]\w*|admi(ssion|tted)|diagnos\w*|exam(ination)?|elevated|decreased|increased|wors\w*|improv\w*|persist\w*|severe|moderate|mild|chronic|acute|symptom\w*|pain|headaches?|nausea|vomiting|dyspnea|cough|fever|swelling|edema|numbness|tingling|dizziness|(un)?controlled|deviation|obstruction|collapse|score|index|weight|bmi|circumference|relapses?|exacerbations?|episodes?|vaccin\w*|independent|dependent|assist\w*|tolerat\w*|infection|fracture|lesions?|mass|tumou?r|cancer|disease|disorder|syndrome|deficit|weakness|fatigue|seizures?|bleeding|ulcer\w*|diminished|reduced|sensation|tender\w*|strength|reflex\w*|gait|atrophy|range of motion|positive|abnormal|stenosis|protrusion|herniation|hypertrophy|effusion|bloody|stools?|bowel|urgency|sleep\w*|functional|cosmetic|reconstructive|suicid\w*|ideation|self-harm|overdose|hallucinat\w*|psycho(sis|tic)|man(ia|ic)|depress\w*|anxiety|panic|withdrawal|craving\w*|intoxicat\w*|abstinen\w*|binge\w*|purg\w*|restrict\w*|aggressi\w*|elopement|tantrums?|injur\w*|wounds?|transfers?|lifts?|mobility|ambulat\w*|wheelchair|bed-?bound|turning|reposition\w*|falls?|fallen|aspiration|pneumonia|orthopnea|dysphagia|contractures?|spasticity)\b").unwrap()
+    Regex::new(r"(?i)\b(hospitali[sz]\w*|admi(ssion|tted)|diagnos\w*|exam(ination)?|elevated|decreased|increased|wors\w*|improv\w*|persist\w*|severe|moderate|mild|chronic|acute|symptom\w*|pain|headaches?|nausea|vomiting|dyspnea|cough|fever|swelling|edema|numbness|tingling|dizziness|(un)?controlled|deviation|obstruction|collapse|score|index|weight|bmi|circumference|relapses?|exacerbations?|episodes?|vaccin\w*|independent|dependent|assist\w*|tolerat\w*|infection|fracture|lesions?|mass|tumou?r|cancer|disease|disorder|syndrome|deficit|weakness|fatigue|seizures?|bleeding|ulcer\w*|diminished|reduced|sensation|tender\w*|strength|reflex\w*|gait|atrophy|range of motion|positive|abnormal|stenosis|protrusion|herniation|hypertrophy|effusion|bloody|stools?|bowel|urgency|sleep\w*|functional|cosmetic|reconstructive|suicid\w*|ideation|self-harm|overdose|hallucinat\w*|psycho(sis|tic)|man(ia|ic)|depress\w*|anxiety|panic|withdrawal|craving\w*|intoxicat\w*|abstinen\w*|binge\w*|purg\w*|restrict\w*|aggressi\w*|elopement|tantrums?|injur\w*|wounds?|transfers?|lifts?|mobility|ambulat\w*|wheelchair|bed-?bound|turning|reposition\w*|falls?|fallen|aspiration|pneumonia|orthopnea|dysphagia|contractures?|spasticity|thrombos[ie]s|embol\w*|reflux|(in)?competen\w*|relief|respon(se|ded|sive)|offered|declined|refused|recurr\w*|remission|progress(ion|ed)|metasta\w*|biopsy|cultures?|work-?up|negative)\b").unwrap()
 });
 /// An event in the patient's history ("had an NSTEMI in June 2024").
 static EVENT: LazyLock<Regex> = LazyLock::new(|| {
@@ -206,10 +206,14 @@ pub fn detect(text: &str, label: Option<&str>, concept_kinds: &[ConceptKind]) ->
     let shown = shown.trim_end();
     let unanswered =
         (shown.ends_with("___") || shown.ends_with(['?', ':'])) && !CHECKED.is_match(body);
+    // An option left unchecked ("[ ] Primary hyperlipidemia without ASCVD",
+    // "HHA [ ] not requested") is not selected: it asserts nothing.
+    let unselected = UNCHECKED.is_match(body) && !CHECKED.is_match(body);
     if NOT_A_CLAIM.is_match(body)
         || LETTERHEAD.is_match(body)
         || shouting
         || unanswered
+        || unselected
         || FURNITURE.is_match(body)
         || ADMIN.is_match(body)
         || body.split_whitespace().count() < 3
@@ -270,7 +274,8 @@ pub fn detect(text: &str, label: Option<&str>, concept_kinds: &[ConceptKind]) ->
         && (CLINICAL_FACT.is_match(body)
             || EVENT.is_match(body)
             || STATED_VALUE.is_match(body)
-            || PATIENT_SUBJECT.is_match(body)))
+            || PATIENT_SUBJECT.is_match(body)
+            || (clinical_abbreviation(body) && STATES.is_match(body) && !PLANNED.is_match(body))))
         // A form row answered with a value or a checked box.
         || answered_row
         || answered_box
@@ -282,9 +287,54 @@ pub fn detect(text: &str, label: Option<&str>, concept_kinds: &[ConceptKind]) ->
     Detection::Claim(t)
 }
 
+/// A verb that states what was or is ("was offered", "showed", "gave").
+static STATES: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(was|were|is|are|has|have|had|showed|shows|gave|noted|found|revealed|confirmed|demonstrated|remains?|tried|used|worn|completed|received|started|stopped)\b").unwrap()
+});
+/// Words of a plan or a proposal, not a fact ("will submit", "I am recommending").
+static PLANNED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(will|would|shall|recommend\w*|plan(s|ned)? to|propose\w*)\b").unwrap()
+});
+
+/// A clinical abbreviation in capitals that the public inventory knows ("ECT
+/// was offered", "no DVT"), not an identifier, a credential or a role.
+fn clinical_abbreviation(body: &str) -> bool {
+    const ADMIN: &[&str] = &[
+        "MD", "DO", "RN", "NP", "PA", "NPI", "DOB", "MRN", "ID", "DEA", "CPT", "ICD", "USA", "PO",
+        "FAX", "TEL", "LLC", "INC", "PC", "DME", "ASAP", "FYI", "RE", "CC", "OK", "AM", "PM",
+        "HCPCS", "QTY", "LOS", "MCG",
+    ];
+    body.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+        .filter(|t| {
+            (2..=5).contains(&t.len())
+                && t.chars().all(|c| c.is_ascii_uppercase())
+                && !ADMIN.contains(t)
+        })
+        .any(|t| !pa_types::abbrev::expand(t).is_empty())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn findings_and_abbreviated_treatments_are_claims_and_unchecked_options_are_not() {
+        for s in [
+            "There was no deep venous thrombosis in either leg.",
+            "A prior trial of sclerotherapy to the tributaries gave only temporary relief.",
+            "ECT was offered to him and he declined.",
+        ] {
+            assert!(matches!(detect(s, None, &[]), Detection::Claim(_)), "{s}");
+        }
+        for s in [
+            "[ ] Primary hyperlipidemia without ASCVD (ICD-10: ______)",
+            "HHA [ ] not requested at this time by the agency",
+            "The BCBA will submit a progress report before renewal.",
+            "Drug HCPCS Dose / route Frequency Qty / units",
+        ] {
+            assert_eq!(detect(s, None, &[]), Detection::NotAClaim, "{s}");
+        }
+    }
 
     #[test]
     fn functional_or_cosmetic_purpose_is_a_claim() {
