@@ -177,7 +177,14 @@ pub fn detect(text: &str, label: Option<&str>, concept_kinds: &[ConceptKind]) ->
             && body
                 .split_once(':')
                 .is_some_and(|(_, rest)| DIAGNOSIS_DETAIL.is_match(rest));
-        if pa_types::text::HEADER_LABELS.contains(&l) && !detailed_diagnosis {
+        // A drug row that gives a course ("Drug: alendronate 70 mg weekly
+        // Duration: 3 years") is a prior treatment, not the requested drug.
+        static COURSE: LazyLock<Regex> = LazyLock::new(|| {
+            Regex::new(r"(?i)\b(duration|dates? (used|tried)|response|outcome|reason (stopped|discontinued)|stopped|discontinued|failed|tried)\b").unwrap()
+        });
+        let drug_course = matches!(l, "drug" | "medication" | "drug name" | "medication name")
+            && COURSE.is_match(body);
+        if pa_types::text::HEADER_LABELS.contains(&l) && !detailed_diagnosis && !drug_course {
             return Detection::NotAClaim;
         }
     }
@@ -319,6 +326,18 @@ mod tests {
 
     #[test]
     fn findings_and_abbreviated_treatments_are_claims_and_unchecked_options_are_not() {
+        assert!(matches!(
+            detect(
+                "Drug: risedronate 35 mg weekly Duration: 2 years",
+                Some("drug"),
+                &[]
+            ),
+            Detection::Claim(_)
+        ));
+        assert_eq!(
+            detect("Drug: denosumab 60 mg SC every 6 months", Some("drug"), &[]),
+            Detection::NotAClaim
+        );
         for s in [
             "There was no deep venous thrombosis in either leg.",
             "A prior trial of sclerotherapy to the tributaries gave only temporary relief.",
