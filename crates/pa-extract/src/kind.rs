@@ -53,7 +53,18 @@ macro_rules! re {
 // Letters.
 re!(
     LMN_TITLE,
-    r"(?i)\b(letter|statement) of medical necessity\b|\bmedical necessity letter\b|\bletter of appeal\b"
+    r"(?i)\b(letter|statement) of medical necessity\b|\bmedical necessity letter\b|\bletter of appeal\b|\brequest for reconsideration\b|\breconsideration request\b|\b(first|second|1st|2nd)[- ]level appeal\b|\bappeal of (the )?(denial|adverse (benefit )?determination)\b|\bexpedited appeal\b"
+);
+// What a letter to a payer asks for: approval, coverage, an appeal of a denial.
+re!(
+    PAYER_REQUEST,
+    r"(?i)\bmedically necessary\b|\bmedical necessity\b|\bapprov(e|al)\b|\bauthori[sz](e|ation)\b|\bcoverage\b|\bappeal(ing)?\b|\bden(ial|ied)\b|\breconsider(ation)?\b|\boverturn\b"
+);
+// A form's numbered box ("7. Provider's Name, Address and Telephone Number:").
+// (A label of at most five words: a rating scale's numbered items are questions.)
+re!(
+    NUMBERED_FIELD,
+    r"(?m)^\s*\d{1,2}[.)]\s+[A-Z][^\s:]*(?:[ \t]+[^\s:]+){0,4}:"
 );
 re!(
     SALUTATION,
@@ -62,7 +73,7 @@ re!(
 re!(RE_LINE, r"(?im)^\s*re\s*:\s*\S");
 re!(
     CLOSING,
-    r"(?im)^\s*(sincerely|respectfully( submitted)?|kind regards|best regards|regards|yours (truly|sincerely))\s*,?\s*$"
+    r"(?im)^\s*(sincerely|respectfully( submitted)?|kind regards|best regards|regards|yours (truly|sincerely))\s*,?\s*$|^\s*thank you for your (review|consideration|time|attention|prompt (review|attention))\b"
 );
 re!(
     FIRST_PERSON,
@@ -236,6 +247,14 @@ static RULES: &[Rule] = &[
     },
     Rule {
         kind: DocKind::Lmn,
+        re: &PAYER_REQUEST,
+        title: false,
+        head: 0.5,
+        body: 1.0,
+        max_hits: 3,
+    },
+    Rule {
+        kind: DocKind::Lmn,
         re: &CC_LINE,
         title: false,
         head: 0.5,
@@ -289,6 +308,14 @@ static RULES: &[Rule] = &[
         head: 2.0,
         body: 1.0,
         max_hits: 2,
+    },
+    Rule {
+        kind: DocKind::RequestForm,
+        re: &NUMBERED_FIELD,
+        title: false,
+        head: 0.4,
+        body: 0.4,
+        max_hits: 8,
     },
     Rule {
         kind: DocKind::RequestForm,
@@ -514,6 +541,9 @@ fn scores(page: &str) -> [f64; 9] {
     out
 }
 
+/// What a salutation and a closing together add to a page's letter score.
+const LETTER_FRAME: f64 = 10.0;
+
 /// A line that can be a title or heading: a few words (OCR splits some), not a sentence.
 ///
 /// A line of wrapped prose is not a title, though it may be short and end
@@ -568,6 +598,15 @@ pub fn classify(file_name: &str, pages: &[&str]) -> DocKind {
                 *t += 0.5 * s;
             }
         }
+        // A salutation and a closing make a letter, whoever writes it: a
+        // physical therapist's letter of medical necessity names its clinic
+        // and its therapy as often as a therapy note does. (The closing may
+        // be on the next page.)
+        let closes = |k: usize| content.get(k).is_some_and(|p| CLOSING.is_match(p));
+        if SALUTATION.is_match(content[start]) && (closes(start) || closes(start + 1)) {
+            let i = KINDS.iter().position(|k| *k == DocKind::Lmn).unwrap_or(0);
+            total[i] += LETTER_FRAME;
+        }
         // A cover sheet's subject line still tells what was sent.
         if start > 0 {
             let cover = scores(content[start - 1]);
@@ -596,6 +635,24 @@ pub fn classify(file_name: &str, pages: &[&str]) -> DocKind {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn letters_from_any_sender_reconsiderations_and_numbered_forms() {
+        // A therapist's letter names its therapy in the letterhead and the
+        // signature; its salutation and closing make it a letter.
+        let letter = "RIVERSIDE OCCUPATIONAL THERAPY\nHand and Upper Limb Program\n\nMarch 3, 2027\n\nRe: J. Doe, Member ID 123\n\nDear Reviewer,\n\nI am the occupational therapist treating Ms. Doe after her wrist fracture. Her grip strength is 40% of the other side and her range of motion is limited.\n";
+        let close = "She needs 8 more therapy visits to reach her goals for home exercise and return to work.\n\nThank you for your consideration.\n\nA. Lee, OTR/L, CHT\nRiverside Occupational Therapy\nCertified Hand Therapist";
+        assert_eq!(classify("x.pdf", &[letter, close]), DocKind::Lmn);
+        assert_eq!(
+            classify(
+                "x.pdf",
+                &["CLINIC LETTERHEAD\n\nREQUEST FOR RECONSIDERATION\nMember: A. B\nReference: UM-1\n\n- She has had two admissions this year.\n- She failed two SSRIs.\n"]
+            ),
+            DocKind::Lmn
+        );
+        let form = "HOME HEALTH CERTIFICATION AND PLAN OF CARE\nSubmitted for prior authorization to: Keystone Health\n1. Patient HI Claim No.: 1\n2. Start of Care Date: 02/11/2027\n3. Certification Period: 02/11-04/11\n4. Medical Record No.: 5\n5. Provider No.: 6\n8. Date of Birth: 07/22/1946\n10. Medications: carbidopa-levodopa\n11. Principal Diagnosis: G20\n12. Functional Limitations: ambulation\n";
+        assert_eq!(classify("x.pdf", &[form]), DocKind::RequestForm);
+    }
 
     #[test]
     fn title_wins_over_file_name() {
