@@ -180,15 +180,31 @@ def norm_code(s):
     return re.sub(r"[^0-9A-Z]", "", s)
 
 
+DESC_STOP = {"a", "an", "the", "and", "or", "of", "for", "with", "to", "in", "on", "at", "by", "no", "code",
+             "cpt", "hcpcs", "packet", "initial", "admission", "after", "mg", "daily", "weeks", "week"}
+
+
 def service_matches(ours_code, ours_desc, gold_service):
     """Does our requested service match the gold one? A gold code must equal ours once
     normalized; a drug named instead of a code matches when its words are in the gold
-    description. A null gold code: any service found matches."""
+    description. A null gold code: our drug's words must be in the gold description, or
+    our code-less description must share a third of its words."""
     gold_code = (gold_service or {}).get("code")
+    gold_desc = set(tokens((gold_service or {}).get("description"))) - DESC_STOP
     if ours_code is None:
-        return False
+        # A service named without a code ("Service: ... PRTF admission") matches a
+        # gold service without a code when it shares a third of its words.
+        mine = set(tokens(ours_desc)) - DESC_STOP
+        # (An acronym of the gold's words counts as those words: "snf", "skilled nursing facility".)
+        words = tokens((gold_service or {}).get("description"))
+        acronyms = {"".join(w[0] for w in words[i:i + n]) for n in (2, 3, 4) for i in range(len(words) - n + 1)}
+        hit = len(mine & gold_desc) + 3 * len(mine & acronyms)
+        return gold_code is None and bool(gold_desc) and hit >= max(1, len(gold_desc) / 3)
     if gold_code is None:
-        return True
+        # A drug or code against a gold service without a code: its words must be in
+        # the gold description (an SNF admission is not its antibiotic).
+        name = [t for t in tokens(ours_code) if not t.isdigit()]
+        return bool(name) and all(t in gold_desc for t in name)
     if norm_code(ours_code) == norm_code(gold_code):
         return True
     name = [t for t in tokens(ours_code) if not t.isdigit()]
@@ -377,7 +393,9 @@ def measure_set(name, drop, out, binary, existing):
         desc = row["service_description"] if row else None
         drug = row.get("service_drug") if row else None
         ours = code or drug
-        c["service"] = {"ours": ours, "ours_description": (desc or "")[:60] or None, "found": ours is not None}
+        # A service named without a code or a drug ("Level of care requested: SNF") is found too.
+        c["service"] = {"ours": ours, "ours_description": (desc or "")[:60] or None,
+                        "found": ours is not None or bool(desc)}
         if drug:
             c["service"]["drug"] = drug
         if gold:

@@ -59,7 +59,21 @@ impl Request {
     /// The request of a case, from every sentence of its readable documents.
     pub fn of(sentences: &[Sentence]) -> Self {
         let (service_code, mut service_description, mut sentence) = service(sentences);
-        let drug = requested_drug(sentences);
+        let mut drug = requested_drug_ranked(sentences);
+        // A service named on its own line without a code ("Service: Psychiatric
+        // Residential Treatment Facility admission", "Level of care requested:
+        // skilled nursing facility") outranks a drug that a form only lists.
+        if sentence.is_none() && drug.is_none_or(|d| d.2 >= FORM_FIRST_DRUG) {
+            if let Some((desc, i)) = labelled_service(sentences) {
+                return Request {
+                    service_code,
+                    service_description: Some(desc),
+                    sentence: Some(i),
+                    drug: None,
+                };
+            }
+        }
+        let drug = drug.take().map(|(g, i, _)| (g, i));
         if sentence.is_none() {
             if let Some((_, i)) = drug {
                 sentence = Some(i);
@@ -409,6 +423,49 @@ static REQUEST_VERB: LazyLock<Regex> = LazyLock::new(|| {
 /// Forms come before letters, then document order. Failing all of these, the
 /// first drug a request form names.
 pub fn requested_drug(sentences: &[Sentence]) -> Option<(&'static str, usize)> {
+    requested_drug_ranked(sentences).map(|(g, i, _)| (g, i))
+}
+
+/// The rank [`requested_drug`] gives a form's first drug, found without a
+/// label or a request word.
+const FORM_FIRST_DRUG: u8 = 4;
+
+/// A service line without a code: its description and sentence.
+fn labelled_service(sentences: &[Sentence]) -> Option<(String, usize)> {
+    static LABEL: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^\s*(?:requested service|service requested|service|services requested|level of care(?: requested)?|requested level of care|admission requested|type of admission)\s*:\s*(\S.{3,})").unwrap()
+    });
+    sentences
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.kind.is_assertion())
+        .find_map(|(i, s)| {
+            let q = squash(&s.span.quote);
+            let c = LABEL.captures(&q)?;
+            // Only the options checked: "[X] SNF [ ] IRF [ ] LTACH" is "SNF".
+            static UNCHECKED: LazyLock<Regex> =
+                LazyLock::new(|| Regex::new(r"(\[\s*\]|☐)[^\[☐☒]*").unwrap());
+            let checked = UNCHECKED.replace_all(&c[1], " ");
+            let desc = squash(
+                &checked
+                    .replace(['[', ']', '☒'], " ")
+                    .replace(" X ", " ")
+                    .replace(" x ", " "),
+            );
+            let desc = desc
+                .trim()
+                .trim_start_matches(['X', 'x', ' '])
+                .trim_end_matches(['.', ','])
+                .trim()
+                .to_string();
+            (!desc.contains("___") && desc.chars().filter(|c| c.is_alphabetic()).count() >= 3)
+                .then_some((desc, i))
+        })
+}
+
+/// [`requested_drug`] with its rank: 0-1 a labelled line, 2-3 a request
+/// sentence, [`FORM_FIRST_DRUG`] a form's first drug.
+fn requested_drug_ranked(sentences: &[Sentence]) -> Option<(&'static str, usize, u8)> {
     let mut best: Option<(u8, usize, &'static str)> = None;
     for (i, s) in sentences.iter().enumerate() {
         if !s.kind.is_assertion() {
@@ -429,7 +486,7 @@ pub fn requested_drug(sentences: &[Sentence]) -> Option<(&'static str, usize)> {
         } else if s.kind == DocKind::RequestForm {
             // A filled form whose answers carry no label: the medication is asked
             // for before the history, so the form's first drug is the request.
-            Some((4, drugs[0].generic))
+            Some((FORM_FIRST_DRUG, drugs[0].generic))
         } else {
             None
         };
@@ -439,7 +496,7 @@ pub fn requested_drug(sentences: &[Sentence]) -> Option<(&'static str, usize)> {
             }
         }
     }
-    best.map(|(_, i, g)| (g, i))
+    best.map(|(p, i, g)| (g, i, p))
 }
 
 /// Summarize a case from all sentences of its readable documents; the
@@ -646,6 +703,43 @@ mod tests {
             section: section.into(),
             ordinal: 0,
         }
+    }
+
+    #[test]
+    fn a_service_named_without_a_code_outranks_a_drug_the_form_only_lists() {
+        let sents = vec![
+            s(
+                "form",
+                DocKind::RequestForm,
+                "",
+                "Level of care requested: [X] SNF [ ] IRF [ ] LTACH",
+            ),
+            s(
+                "form",
+                DocKind::RequestForm,
+                "",
+                "Current medications: cefazolin 2 g IV q8h",
+            ),
+        ];
+        let r = Request::of(&sents);
+        assert_eq!(r.service_description.as_deref(), Some("snf"));
+        assert_eq!(r.drug, None);
+        // A drug the request names with a label still wins.
+        let sents = vec![
+            s(
+                "form",
+                DocKind::RequestForm,
+                "",
+                "Service: outpatient infusion",
+            ),
+            s(
+                "form",
+                DocKind::RequestForm,
+                "",
+                "Drug requested: ocrelizumab 600 mg IV",
+            ),
+        ];
+        assert_eq!(Request::of(&sents).drug, Some("ocrelizumab"));
     }
 
     #[test]
