@@ -211,8 +211,16 @@ pub fn detect(text: &str, label: Option<&str>, concept_kinds: &[ConceptKind]) ->
     // Unchecked options answer nothing: "Sites: [ ] Bone [ ] Liver" is blank.
     let shown = UNCHECKED.replace_all(body, "");
     let shown = shown.trim_end();
-    let unanswered =
-        (shown.ends_with("___") || shown.ends_with(['?', ':'])) && !CHECKED.is_match(body);
+    // A certificate's answer column before its question ("1. Y Does the
+    // patient have ...?"): a Yes answers it. (A "N" is left unread: the
+    // question's negation cannot be written over a one-letter answer.)
+    // (The item number may stand as a sentence of its own: "1." "Y Does ...".)
+    let answered_first = body
+        .strip_prefix("Y ")
+        .is_some_and(|q| q.starts_with(|c: char| c.is_uppercase()));
+    let unanswered = (shown.ends_with("___") || shown.ends_with(['?', ':']))
+        && !CHECKED.is_match(body)
+        && !answered_first;
     // An option left unchecked ("[ ] Primary hyperlipidemia without ASCVD",
     // "HHA [ ] not requested") is not selected: it asserts nothing.
     let unselected = UNCHECKED.is_match(body) && !CHECKED.is_match(body);
@@ -286,6 +294,7 @@ pub fn detect(text: &str, label: Option<&str>, concept_kinds: &[ConceptKind]) ->
         // A form row answered with a value or a checked box.
         || answered_row
         || answered_box
+        || answered_first
     {
         ClaimType::History
     } else {
@@ -336,6 +345,23 @@ mod tests {
         ));
         assert_eq!(
             detect("Drug: denosumab 60 mg SC every 6 months", Some("drug"), &[]),
+            Detection::NotAClaim
+        );
+        // A certificate's answer column: "Y" answers the question after it.
+        assert!(matches!(
+            detect(
+                "2. Y Is the condition expected to last at least 90 days?",
+                None,
+                &[]
+            ),
+            Detection::Claim(_)
+        ));
+        assert_eq!(
+            detect(
+                "3. N Can the patient maintain weight with oral intake alone?",
+                None,
+                &[]
+            ),
             Detection::NotAClaim
         );
         for s in [
