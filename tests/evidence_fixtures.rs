@@ -112,7 +112,10 @@
 //! or a date it stays form data. Also: an abbreviation that stands for a
 //! negation ("NED", no evidence of disease) agrees with the negated claim; and
 //! a sentence that ends before a dash ("at the SPJ.-No DVT.") is two
-//! sentences, so the negation of the second does not reach the first.
+//! sentences, so the negation of the second does not reach the first. Also: a
+//! count given as a rate ("12 absence seizures per day") is not compared with a
+//! count of one recording, and "never" after a label ("alcohol: never") negates
+//! it.
 
 use crate::common::{root, run};
 

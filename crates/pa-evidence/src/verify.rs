@@ -1132,6 +1132,16 @@ impl Checker {
                 // about one and the same drug ("atorvastatin 80 mg" is not
                 // contradicted by "rosuvastatin 20 mg" in the same sentence).
                 continue;
+            } else if matches!(kind, QKind::Count(_))
+                && rate_period(&claim.span.quote).is_some()
+                && rate_period(&cand.span.quote) != rate_period(&claim.span.quote)
+            {
+                // A count of another span of time neither contradicts nor
+                // confirms a rate: the sentence does not give the claimed one.
+                if missing.is_none() {
+                    missing = Some(claimed[0].surface.clone());
+                }
+                continue;
             } else if other_time
                 || extreme_not_reached(&claim.span.quote, &claimed, &found)
                 || (is_dose(kind) && dose_in_other_time())
@@ -1392,6 +1402,23 @@ fn is_heading(sentence: &str) -> bool {
         && !sentence
             .chars()
             .any(|c| c.is_lowercase() || c.is_ascii_digit())
+}
+
+/// The period a count is a rate of ("22 seizures per month", "3 a week",
+/// "daily"): a count of one EEG recording is no monthly rate, and neither
+/// confirms nor contradicts it.
+fn rate_period(text: &str) -> Option<&'static str> {
+    static RATE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)(?:\bper|\ba|\beach|/)\s*(day|d|week|wk|month|mo|year|yr)\b|\b(daily|weekly|monthly|yearly|annually)\b").unwrap()
+    });
+    let c = RATE.captures(text)?;
+    let w = c.get(1).or(c.get(2))?.as_str().to_lowercase();
+    Some(match w.as_str() {
+        "day" | "d" | "daily" => "day",
+        "week" | "wk" | "weekly" => "week",
+        "month" | "mo" | "monthly" => "month",
+        _ => "year",
+    })
 }
 
 /// A claimed peak ("a peak COWS of 18", "maximum", "highest", "worst") is not
