@@ -115,7 +115,10 @@
 //! sentences, so the negation of the second does not reach the first. Also: a
 //! count given as a rate ("12 absence seizures per day") is not compared with a
 //! count of one recording, and "never" after a label ("alcohol: never") negates
-//! it.
+//! it. Also: an acronym spelled out by the other side's words in a row
+//! ("PCSS" for "Post-Concussion Symptom Scale"), searched for and matched
+//! without a vocabulary, and read in its own context ("Not a candidate for
+//! PMV").
 
 use crate::common::{root, run};
 

@@ -988,6 +988,20 @@ impl Checker {
                 }
             }
         }
+        // ... and by the acronym of any three to five words in a row
+        // ("Post-Concussion Symptom Scale" is "PCSS"), which the checker
+        // matches back to those words.
+        for n in 3..=5 {
+            for w in a.tokens.windows(n) {
+                if w.iter().all(|t| {
+                    t.norm.len() >= 2
+                        && t.norm.starts_with(|c: char| c.is_ascii_alphabetic())
+                        && !is_stopword(&t.norm)
+                }) {
+                    terms.push(w.iter().filter_map(|t| t.norm.chars().next()).collect());
+                }
+            }
+        }
         terms.extend(a.words.iter().map(|w| {
             a.tokens
                 .iter()

@@ -223,7 +223,9 @@ impl Checker {
     /// The claim's key terms the candidate repeats: concepts, content words
     /// (also through an abbreviation's senses), dates and numbers.
     fn overlap<'s>(&self, p: Pair<'s>) -> Overlap<'s> {
-        let Pair { a, b, cand, .. } = p;
+        let Pair {
+            claim, a, b, cand, ..
+        } = p;
         let cand_words: HashSet<&str> = b.tokens.iter().map(|t| t.norm.as_str()).collect();
         // The candidate's stems, with its abbreviations read as their senses.
         let mut cand_stems: HashSet<String> = b.tokens.iter().map(|t| stem(&t.norm)).collect();
@@ -241,8 +243,14 @@ impl Checker {
                         .all(|x| cand_stems.contains(x))
                 })
         };
+        let by_acronym = acronym_matches(&claim.span.quote, &a.tokens, &cand.span.quote, &b.tokens);
         let repeated = |w: &&KeyWord| {
-            cand_stems.contains(&w.stem) || cand_words.contains(w.stem.as_str()) || claim_senses(w)
+            cand_stems.contains(&w.stem)
+                || cand_words.contains(w.stem.as_str())
+                || claim_senses(w)
+                || by_acronym
+                    .iter()
+                    .any(|&((s, e), _)| s <= w.start && w.start < e)
         };
         let words: Vec<&KeyWord> = a.words.iter().filter(repeated).collect();
         // (A label word the answer repeats counts once, as the answer's.)
@@ -447,7 +455,9 @@ impl Checker {
     /// history: father with colon cancer", "history" is outside the
     /// experiencer's scope but "colon" and "cancer" are inside it.
     fn mention_positions(&self, p: Pair<'_>, rel: &Relevance<'_>) -> Vec<MatchedMention> {
-        let Pair { a, b, .. } = p;
+        let Pair {
+            claim, a, b, cand, ..
+        } = p;
         let mut mentions: Vec<MatchedMention> = Vec::new();
         // Beside a test, the findings are its result and carry their own
         // polarity: "the x-ray showed no fracture" is not borne out by an
@@ -503,8 +513,20 @@ impl Checker {
                         .iter()
                         .find(|t| stem(&t.norm) == w.stem || t.norm == w.stem);
                     let mut negated_sense = false;
+                    // (Or the acronym that spells it: "PMV" for "Passy-Muir valve".)
+                    let spelled_by = || {
+                        acronym_matches(&claim.span.quote, &a.tokens, &cand.span.quote, &b.tokens)
+                            .into_iter()
+                            .find(|&((s, e), _)| s <= w.start && w.start < e)
+                            .and_then(|(_, (s, _))| b.tokens.iter().find(|t| t.start == s))
+                    };
+                    let expanded = b
+                        .expansions
+                        .iter()
+                        .any(|(_, senses)| senses.iter().flatten().any(|x| *x == w.stem));
                     let t = match written {
                         Some(t) => t,
+                        None if !expanded => spelled_by()?,
                         None => {
                             let (j, senses) = b.expansions.iter().find(|(_, senses)| {
                                 senses.iter().flatten().any(|x| *x == w.stem)
@@ -1402,6 +1424,55 @@ fn is_heading(sentence: &str) -> bool {
         && !sentence
             .chars()
             .any(|c| c.is_lowercase() || c.is_ascii_digit())
+}
+
+/// Words of the claim that an acronym stands for, as char ranges of the claim:
+/// "Post-Concussion Symptom Scale" against the candidate's "PCSS", and a
+/// claim's "DHI" against "Dizziness Handicap Inventory". An acronym is 3 to 5
+/// capitals; its words are as many consecutive tokens, each starting with its
+/// letter. No vocabulary needed: the text spells the acronym out.
+fn acronym_matches(
+    claim: &str,
+    a_tokens: &[pa_types::text::Token],
+    cand: &str,
+    b_tokens: &[pa_types::text::Token],
+) -> Vec<((usize, usize), (usize, usize))> {
+    let acronyms = |text: &str, tokens: &[pa_types::text::Token]| -> Vec<(String, usize, usize)> {
+        let chars: Vec<char> = text.chars().collect();
+        tokens
+            .iter()
+            .filter(|t| {
+                let n = t.end - t.start;
+                (3..=5).contains(&n)
+                    && chars[t.start..t.end.min(chars.len())]
+                        .iter()
+                        .all(|c| c.is_ascii_uppercase())
+            })
+            .map(|t| (t.norm.clone(), t.start, t.end))
+            .collect()
+    };
+    let spelled = |tokens: &[pa_types::text::Token], acronym: &str| -> Option<(usize, usize)> {
+        let n = acronym.len();
+        tokens.windows(n).find_map(|w| {
+            let initials: String = w.iter().filter_map(|t| t.norm.chars().next()).collect();
+            (initials == acronym && w.iter().all(|t| t.norm.len() >= 2))
+                .then(|| (w[0].start, w[n - 1].end))
+        })
+    };
+    let mut out = Vec::new();
+    // The candidate's acronym spells out words of the claim.
+    for (acr, s, e) in acronyms(cand, b_tokens) {
+        if let Some(range) = spelled(a_tokens, &acr) {
+            out.push((range, (s, e)));
+        }
+    }
+    // The claim's acronym is spelled out in the candidate.
+    for (acr, s, e) in acronyms(claim, a_tokens) {
+        if let Some(range) = spelled(b_tokens, &acr) {
+            out.push(((s, e), range));
+        }
+    }
+    out
 }
 
 /// The period a count is a rate of ("22 seizures per month", "3 a week",
