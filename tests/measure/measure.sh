@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Measure priorauth on the labelled sets (see measure.py for the figures).
-#   bash tests/measure/measure.sh all                 # sample_docs, tune, check, autoauth, own, own2, own3, own4
+#   bash tests/measure/measure.sh all                 # sample_docs, tune, check, autoauth, own, own2 .. own6
 #   bash tests/measure/measure.sh tune check          # some sets
 #   EXISTING=1 bash tests/measure/measure.sh tune     # read /tmp/measure-tune, do not run
 #   BUILD=1 bash tests/measure/measure.sh all         # cargo build --release --locked first
