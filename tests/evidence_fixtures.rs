@@ -118,7 +118,8 @@
 //! it. Also: an acronym spelled out by the other side's words in a row
 //! ("PCSS" for "Post-Concussion Symptom Scale"), searched for and matched
 //! without a vocabulary, and read in its own context ("Not a candidate for
-//! PMV").
+//! PMV"). Also: a fill's daily dose from its strength, quantity and days
+//! supplied ("500 mg tab | qty 90 | 30 days" is 1500 mg a day).
 
 use crate::common::{root, run};
 

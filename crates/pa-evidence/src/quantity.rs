@@ -307,6 +307,7 @@ pub fn quantities(sentence: &str, measures: &[(usize, usize, usize)]) -> Vec<Qua
     frequencies(&text, &mut out);
     pain_scores(&text, &mut out);
     unit_values(&text, &mut out);
+    fill_daily_doses(&text, &mut out);
     scores_of(&text, &mut out);
     counts(&text, &mut out);
     measure_values(&text, measures, &mut out);
@@ -645,6 +646,44 @@ fn unit_values(text: &str, out: &mut Vec<Quantity>) {
                 });
             }
         }
+    }
+}
+
+/// A fill's daily dose: its strength times the quantity over the days supplied
+/// ("mesalamine DR 1.2 g tab | qty 120 | 30 days" is 4.8 g a day; "#60 / 30
+/// days" of 500 mg is 1000 mg). Fill histories give no frequency; their
+/// quantity and days supply do.
+fn fill_daily_doses(text: &str, out: &mut Vec<Quantity>) {
+    static FILL: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\b(\d+(?:\.\d+)?)\s*(mg|mcg|g)\b[^|#\n]{0,25}?[|,;]?\s*(?:qty|quantity|#)\s*:?\s*(\d{1,4})\s*[|,;/]?\s*(?:days?(?: supply)?\s*:?\s*)?(\d{1,3})\s*(?:days?|ds|d)\b")
+            .unwrap()
+    });
+    for c in FILL.captures_iter(text) {
+        let (Ok(strength), Ok(qty), Ok(days)) = (
+            c[1].parse::<f64>(),
+            c[3].parse::<f64>(),
+            c[4].parse::<f64>(),
+        ) else {
+            continue;
+        };
+        let per_day = qty / days;
+        if days == 0.0 || !(0.25..=12.0).contains(&per_day) {
+            continue;
+        }
+        let unit = unit_name(&c[2]);
+        let daily = (strength * per_day * 1000.0).round() / 1000.0;
+        out.push(Quantity {
+            kind: QKind::Unit(unit),
+            value: daily,
+            cmp: Cmp::Eq,
+            hi: None,
+            surface: format!(
+                "{} {} x{} a day",
+                &c[1],
+                &c[2],
+                (per_day * 100.0).round() / 100.0
+            ),
+        });
     }
 }
 
@@ -1093,6 +1132,20 @@ mod tests {
             1
         );
         assert_eq!(named("ADOS-2 total 21"), [21.0]);
+    }
+
+    #[test]
+    fn a_fill_gives_a_daily_dose_from_its_quantity_and_days() {
+        let k = kinds("09/30/2026 | mesalamine DR 1.2 g tab | qty 120 | 30 days | Bayside Rx");
+        assert!(k.contains(&(QKind::Unit("g"), 4.8, Cmp::Eq)), "{k:?}");
+        let k = kinds("naproxen 500 mg tablet #60 / 30 days");
+        assert!(k.contains(&(QKind::Unit("mg"), 1000.0, Cmp::Eq)), "{k:?}");
+        // A 510 g bottle for 30 days is no daily dose of 17 g.
+        let k = kinds("polyethylene glycol 3350 powder 510 g qty 1 | 30 days");
+        assert!(
+            !k.iter().any(|q| q.0 == QKind::Unit("g") && q.1 < 20.0),
+            "{k:?}"
+        );
     }
 
     #[test]
