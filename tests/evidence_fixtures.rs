@@ -119,7 +119,12 @@
 //! ("PCSS" for "Post-Concussion Symptom Scale"), searched for and matched
 //! without a vocabulary, and read in its own context ("Not a candidate for
 //! PMV"). Also: a fill's daily dose from its strength, quantity and days
-//! supplied ("500 mg tab | qty 90 | 30 days" is 1500 mg a day).
+//! supplied ("500 mg tab | qty 90 | 30 days" is 1500 mg a day). Also: a
+//! certificate's answer column before its question ("1. Y Does the patient
+//! have dysphagia?"; "3. N Does the patient have a history of seizures?" is
+//! its negation, which "denies any history of seizures" supports; "2. N Has
+//! the patient had pneumonia in the past 6 months?" stays unsupported, not
+//! contradicted: one shared word is no match).
 
 use crate::common::{root, run};
 

@@ -212,12 +212,9 @@ pub fn detect(text: &str, label: Option<&str>, concept_kinds: &[ConceptKind]) ->
     let shown = UNCHECKED.replace_all(body, "");
     let shown = shown.trim_end();
     // A certificate's answer column before its question ("1. Y Does the
-    // patient have ...?"): a Yes answers it. (A "N" is left unread: the
-    // question's negation cannot be written over a one-letter answer.)
-    // (The item number may stand as a sentence of its own: "1." "Y Does ...".)
-    let answered_first = body
-        .strip_prefix("Y ")
-        .is_some_and(|q| q.starts_with(|c: char| c.is_uppercase()));
+    // patient have ...?"): the answer asserts the question, or its negation
+    // (`answer_first`).
+    let answered_first = answer_first(body).is_some();
     let unanswered = (shown.ends_with("___") || shown.ends_with(['?', ':']))
         && !CHECKED.is_match(body)
         && !answered_first;
@@ -303,6 +300,26 @@ pub fn detect(text: &str, label: Option<&str>, concept_kinds: &[ConceptKind]) ->
     Detection::Claim(t)
 }
 
+/// A certificate's answer written before its question ("Y Is the condition
+/// expected to last at least 90 days?", "N Can the patient maintain weight
+/// ...?"): `Some(true)` for Y, `Some(false)` for N. The item number may stand
+/// before it, or as a sentence of its own ("1." "Y Does ...").
+pub fn answer_first(text: &str) -> Option<bool> {
+    let body = text.trim_start_matches(|c: char| {
+        c.is_ascii_digit() || c == '.' || c == ')' || c.is_whitespace()
+    });
+    let (yes, q) = if let Some(q) = body.strip_prefix("Y ") {
+        (true, q)
+    } else if let Some(q) = body.strip_prefix("N ") {
+        (false, q)
+    } else {
+        return None;
+    };
+    (q.starts_with(|c: char| c.is_uppercase()) && q.trim_end().ends_with(['?', '.', ')'])
+        || q.starts_with(|c: char| c.is_uppercase()) && q.contains('?'))
+    .then_some(yes)
+}
+
 /// A verb that states what was or is ("was offered", "showed", "gave").
 static STATES: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(was|were|is|are|has|have|had|showed|shows|gave|noted|found|revealed|confirmed|demonstrated|remains?|tried|used|worn|completed|received|started|stopped)\b").unwrap()
@@ -356,14 +373,20 @@ mod tests {
             ),
             Detection::Claim(_)
         ));
-        assert_eq!(
+        // ... and "N" its negation (read by `Checker::read_claim`).
+        assert!(matches!(
             detect(
                 "3. N Can the patient maintain weight with oral intake alone?",
                 None,
                 &[]
             ),
-            Detection::NotAClaim
+            Detection::Claim(_)
+        ));
+        assert_eq!(
+            answer_first("3. N Can the patient maintain weight?"),
+            Some(false)
         );
+        assert_eq!(answer_first("No changes were made."), None);
         for s in [
             "There was no deep venous thrombosis in either leg.",
             "A prior trial of sclerotherapy to the tributaries gave only temporary relief.",

@@ -1110,6 +1110,10 @@ impl Checker {
         };
         let mut a = self.analyze(&read);
         a.answered_no = claims::checked_no_at(&s.span.quote);
+        // A certificate's "N" before its question negates the whole question.
+        if claims::answer_first(&s.span.quote) == Some(false) {
+            a.answered_no = Some(s.span.quote.chars().count());
+        }
         // A form's printed question is not what the prescriber asserts: match
         // the answer only.
         // (A measure named by the question gives the answer's number its
