@@ -691,20 +691,10 @@ pub fn clauses(text: &str) -> Vec<(usize, usize)> {
     // Crohn's disease diagnosed in 2019, and I am writing to ask that X be
     // approved"): the request is a clause of its own.
     static REQUEST_TAIL: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i),\s+and\s+(?:i|we)\s+(?:am|are|would like|write|wish)\s*(?:writing|requesting|asking|to request|to ask)?\b").unwrap()
+        Regex::new(r"(?i),\s+and\s+(?:i|we)\s+(?:(?:am|are)\s+(?:writing|requesting|asking)|(?:would like|wish)\s+to\s+(?:request|ask)|write|request|ask)\b").unwrap()
     });
     if let Some(m) = REQUEST_TAIL.find(text) {
-        let rest = text[m.end()..].trim_start().to_lowercase();
-        if m.as_str().to_lowercase().contains("writ")
-            || m.as_str().to_lowercase().contains("request")
-            || m.as_str().to_lowercase().contains("ask")
-            || rest.starts_with("writ")
-            || rest.starts_with("request")
-            || rest.starts_with("to request")
-            || rest.starts_with("to ask")
-        {
-            cuts.push(char_of(m.start() + 1));
-        }
+        cuts.push(char_of(m.start() + 1));
     }
     // The reasons given in a request sentence: "I am writing to request X for
     // my patient, a 38-year-old man | with severe ulcerative colitis ...".

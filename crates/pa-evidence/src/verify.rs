@@ -489,6 +489,8 @@ impl Checker {
                 return mentions;
             }
         }
+        // The acronyms the two sentences share, found once for all words.
+        let acronyms = std::cell::OnceCell::new();
         let words: Vec<MatchedMention> =
             rel.matched_words
                 .iter()
@@ -515,10 +517,18 @@ impl Checker {
                     let mut negated_sense = false;
                     // (Or the acronym that spells it: "PMV" for "Passy-Muir valve".)
                     let spelled_by = || {
-                        acronym_matches(&claim.span.quote, &a.tokens, &cand.span.quote, &b.tokens)
-                            .into_iter()
-                            .find(|&((s, e), _)| s <= w.start && w.start < e)
-                            .and_then(|(_, (s, _))| b.tokens.iter().find(|t| t.start == s))
+                        acronyms
+                            .get_or_init(|| {
+                                acronym_matches(
+                                    &claim.span.quote,
+                                    &a.tokens,
+                                    &cand.span.quote,
+                                    &b.tokens,
+                                )
+                            })
+                            .iter()
+                            .find(|&&((s, e), _)| s <= w.start && w.start < e)
+                            .and_then(|&(_, (s, _))| b.tokens.iter().find(|t| t.start == s))
                     };
                     let expanded = b
                         .expansions
