@@ -445,18 +445,12 @@ fn labelled_service(sentences: &[Sentence]) -> Option<(String, usize)> {
             // Only the options checked: "[X] SNF [ ] IRF [ ] LTACH" is "SNF".
             static UNCHECKED: LazyLock<Regex> =
                 LazyLock::new(|| Regex::new(r"(\[\s*\]|☐)[^\[☐☒]*").unwrap());
+            static CHECK_MARK: LazyLock<Regex> =
+                LazyLock::new(|| Regex::new(r"\[\s*[xX✓✔]\s*\]|[☒☑]").unwrap());
             let checked = UNCHECKED.replace_all(&c[1], " ");
-            let desc = squash(
-                &checked
-                    .replace(['[', ']', '☒'], " ")
-                    .replace(" X ", " ")
-                    .replace(" x ", " "),
-            );
-            let desc = desc
-                .trim()
-                .trim_start_matches(['X', 'x', ' '])
-                .trim_end_matches(['.', ','])
-                .trim()
+            let checked = CHECK_MARK.replace_all(&checked, " ");
+            let desc = squash(&checked)
+                .trim_matches(|c: char| c.is_whitespace() || matches!(c, '.' | ','))
                 .to_string();
             (!desc.contains("___") && desc.chars().filter(|c| c.is_alphabetic()).count() >= 3)
                 .then_some((desc, i))
