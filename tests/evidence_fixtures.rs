@@ -124,7 +124,14 @@
 //! have dysphagia?"; "3. N Does the patient have a history of seizures?" is
 //! its negation, which "denies any history of seizures" supports; "2. N Has
 //! the patient had pneumonia in the past 6 months?" stays unsupported, not
-//! contradicted: one shared word is no match).
+//! contradicted: one shared word is no match). Also: a result table's value,
+//! flag and unit in cells of their own ("188 | H | IU/mL"), thousands
+//! separators, lab units (mcg/g, ng/mL, mL/min/1.73m2, x10^3/uL), dot leaders,
+//! a count written without its unit ("Plt 240") and a measure under its other
+//! name ("PD-L1 ... (TPS) 45%") (`lab-table-cells`); a cumulative report's
+//! dated sections, whose latest value is the current one (`section-dates`);
+//! and two supports that each match more of the claim than an opposite
+//! reading, a table cell's "none" (`two-full-supports`).
 
 use crate::common::{root, run};
 

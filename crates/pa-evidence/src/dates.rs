@@ -112,6 +112,12 @@ pub(crate) fn find(text: &str) -> Vec<Date> {
     out
 }
 
+/// `text` with every date [`find`] reads replaced by a space.
+pub(crate) fn without_dates(text: &str) -> String {
+    let once = NUMERIC.replace_all(text, " ");
+    WORDED.replace_all(&once, " ").into_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,8 +3,6 @@
 //! support in parts, a relative's history, or no support, each with its reason
 //! and evidence.
 
-use std::collections::HashMap;
-
 use pa_types::{Claim, ClaimStatus, Evidence, Relation, Sentence};
 
 use super::{dates, short, EvidenceOptions, Verdict};
@@ -32,10 +30,10 @@ pub(crate) fn decide(
     opts: &EvidenceOptions,
     doc_kind: &str,
     n_docs: usize,
-    doc_dates: &HashMap<&str, Ymd>,
+    dated: &dyn Fn(&Sentence) -> Option<Ymd>,
 ) -> &'static str {
     verdicts.sort_by(|x, y| y.1.total_cmp(&x.1));
-    let notes = apply_time(claim, &mut verdicts, doc_dates);
+    let notes = apply_time(claim, &mut verdicts, dated);
     settle_differences(&mut verdicts);
     let who = if doc_kind == "lmn" {
         "letter"
@@ -138,16 +136,17 @@ pub(crate) fn decide(
 fn apply_time<'s>(
     claim: &Claim,
     verdicts: &mut [Scored<'s>],
-    doc_dates: &HashMap<&str, Ymd>,
+    dated: &dyn Fn(&Sentence) -> Option<Ymd>,
 ) -> TimeNotes {
-    // When a sentence speaks: its own date, else its document's.
+    // When a sentence speaks: its own date, else its section's or its
+    // document's (`dated`).
     let when = |s: &Sentence| {
         dates::find(&s.span.quote)
             .into_iter()
             .filter(|d| d.month != 0)
             .map(|d| (d.year, d.month, d.day))
             .max()
-            .or_else(|| doc_dates.get(s.span.doc_id.as_str()).copied())
+            .or_else(|| dated(s))
     };
     let latest =
         |verdicts: &[Scored<'s>], pick: &dyn Fn(&Verdict) -> bool| -> Option<(Ymd, &'s Sentence)> {

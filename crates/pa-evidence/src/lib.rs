@@ -614,11 +614,23 @@ struct CaseView<'s> {
     by_ordinal: HashMap<(&'s str, u32), &'s Sentence>,
     /// Each document's date ([`document_dates`]).
     doc_dates: HashMap<&'s str, (u32, u32, u32)>,
+    /// The date of the section each clinical sentence is in, where a dated
+    /// heading opens one ([`section_dates`]).
+    section_dates: HashMap<(&'s str, u32), (u32, u32, u32)>,
     /// Concepts in the first lines (title, header) of each clinical document.
     doc_heads: HashMap<&'s str, Vec<usize>>,
 }
 
 impl CaseView<'_> {
+    /// When a clinical sentence was written: its section's date, else its
+    /// document's.
+    fn date_of(&self, s: &Sentence) -> Option<(u32, u32, u32)> {
+        self.section_dates
+            .get(&(s.span.doc_id.as_str(), s.ordinal))
+            .or_else(|| self.doc_dates.get(s.span.doc_id.as_str()))
+            .copied()
+    }
+
     /// What the checker knows of `cand`'s document and of the request `claim` is part of.
     fn candidate_doc(&self, claim: &Sentence, cand: &Sentence) -> CandidateDoc<'_> {
         CandidateDoc {
@@ -628,7 +640,7 @@ impl CaseView<'_> {
                 .map(Vec::as_slice)
                 .unwrap_or(&[]),
             request: self.doc_dates.get(claim.span.doc_id.as_str()).copied(),
-            date: self.doc_dates.get(cand.span.doc_id.as_str()).copied(),
+            date: self.date_of(cand),
             stopped_next: self
                 .by_ordinal
                 .get(&(cand.span.doc_id.as_str(), cand.ordinal + 1))
@@ -1089,6 +1101,7 @@ impl Checker {
             by_pos,
             by_ordinal,
             doc_dates: document_dates(sentences),
+            section_dates: section_dates(sentences),
             doc_heads,
         }
     }
@@ -1247,17 +1260,29 @@ impl Checker {
         // d. 59, no cancer known" against "her maternal grandfather had colon
         // cancer", which "Maternal grandfather d. 63 colon ca" supports): that
         // one is about something else.
-        let full_support = verdicts
+        // Two supports, each matching more of the claim than an opposite
+        // reading, outweigh it: "SSV competent, no reflux" and "Competent SSV"
+        // against a table row "SSV at SPJ 3.1 none", whose "none" is a cell's
+        // value. (Unless that reading is dated after every support: the latest
+        // document says otherwise.) One full support outweighs a reading that
+        // matches half of the claim or less.
+        let supports: Vec<(f32, &Sentence)> = verdicts
             .iter()
-            .any(|v| matches!(v.0, Verdict::Supports) && v.1 >= FULL_COVERAGE);
-        if full_support {
-            for (v, rule) in verdicts.iter_mut().zip(&rules) {
-                if matches!(v.0, Verdict::Contradicts(_))
-                    && v.1 <= HALF_COVERAGE
-                    && matches!(*rule, "opposite_polarity" | "another_relative")
-                {
-                    v.0 = Verdict::Weak;
-                }
+            .filter(|v| matches!(v.0, Verdict::Supports))
+            .map(|v| (v.1, v.2))
+            .collect();
+        let full_support = supports.iter().any(|s| s.0 >= FULL_COVERAGE);
+        let latest_support = supports.iter().filter_map(|s| view.date_of(s.1)).max();
+        for (v, rule) in verdicts.iter_mut().zip(&rules) {
+            if !matches!(v.0, Verdict::Contradicts(_))
+                || !matches!(*rule, "opposite_polarity" | "another_relative")
+            {
+                continue;
+            }
+            let later = matches!((view.date_of(v.2), latest_support), (Some(d), Some(l)) if d > l);
+            let better = supports.iter().filter(|s| s.0 > v.1).count();
+            if (full_support && v.1 <= HALF_COVERAGE) || (better >= 2 && !later) {
+                v.0 = Verdict::Weak;
             }
         }
         if let Some(pair) = self.adjacent_support(
@@ -1281,7 +1306,7 @@ impl Checker {
             &self.opts,
             s.kind.as_str(),
             view.evidence_docs.len(),
-            &view.doc_dates,
+            &|s: &Sentence| view.date_of(s),
         )
         .into();
         claim.trace = Some(trace);
@@ -1608,6 +1633,51 @@ fn dated(
 /// A date (y, m, d) per document: its `Date:`-like label, else its first full
 /// date. Dates are read in every way [`dates::find`] knows ("11/25/2026",
 /// "2026-11-25", "November 25, 2026"); a month alone is no document's date.
+/// The date of each clinical sentence's section: a cumulative lab report
+/// ("--- Specimen collected Jul 21, 2026 ---", then its results), a note with
+/// several visits ("Visit 11/08/2026:"), a therapy log. A dated heading is a
+/// short line whose only numbers are a full date and a time; it dates the
+/// lines after it in its document until the next one. Sentences before the
+/// first heading, and documents without one, have no entry.
+pub(crate) fn section_dates(sentences: &[Sentence]) -> HashMap<(&str, u32), (u32, u32, u32)> {
+    static TIME: std::sync::LazyLock<regex::Regex> =
+        std::sync::LazyLock::new(|| regex::Regex::new(r"\b\d{1,2}:\d{2}\b").unwrap());
+    let mut out = HashMap::new();
+    let mut current: HashMap<&str, (u32, u32, u32)> = HashMap::new();
+    let mut ordered: Vec<&Sentence> = sentences
+        .iter()
+        .filter(|s| !s.kind.is_assertion())
+        .collect();
+    ordered.sort_by_key(|s| (s.span.doc_id.as_str(), s.ordinal));
+    for s in ordered {
+        let doc = s.span.doc_id.as_str();
+        let q = &s.span.quote;
+        // (A heading line may be joined to the lines after it.)
+        for line in q.lines() {
+            let found = dates::find(line);
+            let [d] = found.as_slice() else { continue };
+            let rest = dates::without_dates(line);
+            let rest = TIME.replace_all(&rest, "");
+            // (A patient header's date of birth opens no section.)
+            let lower = line.to_lowercase();
+            let header = ["dob", "d.o.b", "birth", "born", "patient", "mrn", "name"]
+                .iter()
+                .any(|w| lower.contains(w));
+            if d.day != 0
+                && !header
+                && line.split_whitespace().count() <= 8
+                && !rest.chars().any(|c| c.is_ascii_digit())
+            {
+                current.insert(doc, (d.year, d.month, d.day));
+            }
+        }
+        if let Some(&d) = current.get(doc) {
+            out.insert((doc, s.ordinal), d);
+        }
+    }
+    out
+}
+
 pub(crate) fn document_dates(sentences: &[Sentence]) -> HashMap<&str, (u32, u32, u32)> {
     const LABELS: &[&str] = &[
         "date",

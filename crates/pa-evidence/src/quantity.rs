@@ -78,7 +78,7 @@ static FREQ: LazyLock<Regex> = LazyLock::new(|| {
 });
 static PAIN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(\d{1,2})\s*/\s*10\b").unwrap());
 static UNIT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:\b(\d+(?:\.\d+)?)\s*x\s*)?\b(\d+(?:\.\d+)?)\s*(%|percent|mg/dl|mg/l|mm\s?hg|kg/m2|cm|mm|lbs?|pounds|kg|mcg|mg|units|events/h|events per hour|/hr|/h|iu/ml|u/l|meq/l|degrees|g/dl|grams?|gm|g|ms|msec|milliseconds?)(?:\b|\s|$|[,.;)])")
+    Regex::new(r"(?i)(?:\b(\d+(?:\.\d+)?)\s*x\s*)?\b(\d+(?:\.\d+)?)\s*(%|percent|mg/dl|mg/l|mm\s?hg|kg/m2|ml/min(?:/1\.73\s?m(?:2|\^2|²))?|ml/h(?:r)?|ml|l/min|mcg/g|ug/g|µg/g|ng/ml|pg/ml|mmol/l|umol/l|µmol/l|miu/l|uiu/ml|miu/ml|u/ml|cells/(?:ul|µl|mm3)|(?:x\s?10\^?3|10\^3|k)/(?:ul|µl)|x\s?10\^?9/l|cm|mm|lbs?|pounds|kg|mcg|mg|units|events/h|events per hour|/hr|/h|iu/ml|u/l|meq/l|degrees|g/dl|grams?|gm|g|ms|msec|milliseconds?)(?:\b|\s|$|[,.;)])")
         .unwrap()
 });
 /// A change of a measure ("rose by", "increasing by", "a drop of"), before its amount.
@@ -248,6 +248,19 @@ fn unit_name(u: &str) -> &'static str {
         "g/dl" => "g/dL",
         "g" | "gm" | "gram" | "grams" => "g",
         "ms" | "msec" | "millisecond" | "milliseconds" => "ms",
+        "ml/h" | "ml/hr" => "mL/h",
+        "ml" => "mL",
+        "l/min" => "L/min",
+        "mcg/g" | "ug/g" | "µg/g" => "mcg/g",
+        "ng/ml" => "ng/mL",
+        "pg/ml" => "pg/mL",
+        "mmol/l" => "mmol/L",
+        "umol/l" | "µmol/l" => "umol/L",
+        "miu/l" | "uiu/ml" | "miu/ml" => "mIU/L",
+        "u/ml" => "U/mL",
+        "cells/ul" | "cells/µl" | "cells/mm3" => "/uL",
+        u if u.starts_with("ml/min") => "mL/min",
+        u if u.ends_with("/ul") || u.ends_with("/µl") || u.ends_with("9/l") => "K/uL",
         _ => "degrees",
     }
 }
@@ -275,7 +288,10 @@ const NOT_COUNTED: &[&str] = &[
 /// Units whose values a supporting document must repeat (clinical results), as
 /// opposed to doses, which notes often leave out.
 pub fn unit_is_result(u: &str) -> bool {
-    !matches!(u, "mg" | "mcg" | "units" | "degrees")
+    !matches!(
+        u,
+        "mg" | "mcg" | "units" | "degrees" | "mL" | "mL/h" | "L/min"
+    )
 }
 
 fn qualifier(before: &str) -> Cmp {
@@ -294,6 +310,24 @@ fn blank_dates(s: &str) -> String {
         .into_owned()
 }
 
+/// A result table's row puts its value, its flag and its unit in cells of
+/// their own: "Anti-dsDNA Ab | 212 | H | IU/mL | <30". The cell borders
+/// between a value and its unit (and a flag cell between them: H, L, HH, LL,
+/// A, High, Low, `*`) become spaces of the same length, so the value reads with
+/// its unit, as "212 IU/mL" does in prose.
+fn join_table_cells(s: &str) -> std::borrow::Cow<'_, str> {
+    static CELLS: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)(\d)(\s*\|(?:\s*(?:HH|LL|H|L|A|high|low|\*{1,2})\s*\|)?\s*)(%|mg/dl|mg/l|mm\s?hg|kg/m2|cm|mm|lbs?|kg|mcg|mg|units|iu/ml|u/l|meq/l|g/dl|g|ms)(\s*(?:\||$))")
+            .unwrap()
+    });
+    if !s.contains('|') {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    CELLS.replace_all(s, |c: &regex::Captures| {
+        format!("{}{}{}{}", &c[1], " ".repeat(c[2].len()), &c[3], &c[4])
+    })
+}
+
 /// Quantities of a sentence. `measures` are lexicon measure mentions as
 /// `(entry, char end of the mention)`, in order; a measure binds the first bare
 /// number within a few words after it, unless another measure comes first.
@@ -301,7 +335,7 @@ pub fn quantities(sentence: &str, measures: &[(usize, usize, usize)]) -> Vec<Qua
     if !may_hold_numbers(sentence) {
         return Vec::new();
     }
-    let text = blank_dates(sentence);
+    let text = blank_dates(&join_thousands(&join_table_cells(sentence)));
     let mut out = Vec::new();
     durations(&text, &mut out);
     frequencies(&text, &mut out);
@@ -312,7 +346,49 @@ pub fn quantities(sentence: &str, measures: &[(usize, usize, usize)]) -> Vec<Qua
     counts(&text, &mut out);
     measure_values(&text, measures, &mut out);
     named_values(&text, measures, &mut out);
+    // A cell count in thousands per microlitre is the same count per
+    // microlitre: "Eos abs 0.41 x10^3/uL" is "410 cells/uL".
+    let counts: Vec<Quantity> = out
+        .iter()
+        .filter_map(|q| {
+            let (kind, factor) = match q.kind {
+                QKind::Unit("K/uL") => (QKind::Unit("/uL"), 1000.0),
+                QKind::Unit("/uL") => (QKind::Unit("K/uL"), 0.001),
+                _ => return None,
+            };
+            Some(Quantity {
+                kind,
+                value: q.value * factor,
+                hi: q.hi.map(|h| h * factor),
+                surface: q.surface.clone(),
+                cmp: q.cmp,
+            })
+        })
+        .collect();
+    out.extend(counts);
     out
+}
+
+/// Thousands separators dropped, the length kept: "1,140 mcg/g" reads as
+/// " 1140 mcg/g". (A list of numbers, "1,2,3", has no three-digit groups.)
+fn join_thousands(s: &str) -> std::borrow::Cow<'_, str> {
+    static THOUSANDS: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(^|[^\d,.])(\d{1,3}(?:,\d{3})+)(?:$|[^\d,])").unwrap());
+    if !s.contains(',') {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut last = 0;
+    for c in THOUSANDS.captures_iter(s) {
+        let g = c.get(2).unwrap();
+        out.push_str(&s[last..g.start()]);
+        let digits: String = g.as_str().chars().filter(|c| *c != ',').collect();
+        out.push_str(&" ".repeat(g.len() - digits.len()));
+        out.push_str(&digits);
+        last = g.end();
+    }
+    out.push_str(&s[last..]);
+    std::borrow::Cow::Owned(out)
 }
 
 /// Abbreviations followed by numbers that are identifiers, codes, times,
@@ -367,8 +443,15 @@ const NOT_A_SCORE_UNIT: &[&str] = &[
 /// 14"), only a name with a digit or a hyphen counts ("PHQ-9 14").
 fn named_values(text: &str, measures: &[(usize, usize, usize)], out: &mut Vec<Quantity>) {
     // (A sentence that is only a name and its value, "ECOG 1.", is no heading.)
-    let in_capitals =
-        !text.chars().any(|c| c.is_lowercase()) && text.split_whitespace().count() > 2;
+    // (A row of times and values with one name, "11/03 @ 1400 COWS 18", is
+    // no heading either: a heading in capitals has two words or more.)
+    let in_capitals = !text.chars().any(|c| c.is_lowercase())
+        && text.split_whitespace().count() > 2
+        && text
+            .split_whitespace()
+            .filter(|w| w.chars().any(|c| c.is_alphabetic()))
+            .count()
+            > 1;
     let tokens: Vec<(usize, &str)> = text
         .split_whitespace()
         .map(|t| (t.as_ptr() as usize - text.as_ptr() as usize, t))
@@ -887,6 +970,45 @@ pub fn agrees(claimed: &Quantity, found: &Quantity) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn read(s: &str) -> Vec<(QKind, f64)> {
+        quantities(s, &[])
+            .into_iter()
+            .map(|q| (q.kind, q.value))
+            .collect()
+    }
+
+    #[test]
+    fn a_table_row_reads_its_value_with_its_unit_across_the_flag_cell() {
+        let row = read("Anti-dsDNA Ab (EIA) | 212 | H | IU/mL | <30 | 96");
+        assert!(row.contains(&(QKind::Unit("IU/mL"), 212.0)), "{row:?}");
+        let row = read("Albumin | 2.6 | L | g/dL | 3.5-5.0");
+        assert!(row.contains(&(QKind::Unit("g/dL"), 2.6)), "{row:?}");
+        // A unit that is not in the next cells stays apart.
+        assert!(!read("Score | 14 | Comment | mild")
+            .iter()
+            .any(|q| matches!(q.0, QKind::Unit(_))));
+    }
+
+    #[test]
+    fn thousands_separators_and_lab_units_are_read() {
+        assert!(read("elevated at 1,140 mcg/g.").contains(&(QKind::Unit("mcg/g"), 1140.0)));
+        assert!(read("eGFR 32 mL/min/1.73m2").contains(&(QKind::Unit("mL/min"), 32.0)));
+        assert!(read("25-OH vitamin D 34 ng/mL").contains(&(QKind::Unit("ng/mL"), 34.0)));
+        // A count per microlitre in thousands is the same count.
+        assert!(read("Eos abs 0.41 x10^3/uL (H)").contains(&(QKind::Unit("/uL"), 410.0)));
+        assert!(read("eosinophils 410 cells/uL")
+            .iter()
+            .any(|q| q.0 == QKind::Unit("K/uL") && (q.1 - 0.41).abs() < 1e-9));
+        // A list of numbers has no thousands.
+        assert!(read("items 1,2,3 and 4").is_empty());
+    }
+
+    #[test]
+    fn a_timed_row_with_one_name_is_no_heading_in_capitals() {
+        assert!(read("11/03 @ 1400 COWS 18").contains(&(QKind::Named("COWS".into()), 18.0)));
+        assert!(read("TOTAL 14 POINTS").is_empty());
+    }
 
     #[test]
     fn only_sentences_without_numbers_skip_the_regexes() {

@@ -1106,6 +1106,21 @@ impl Checker {
             }
             let mut found: Vec<&Quantity> =
                 b_quantities.iter().filter(|f| &f.kind == kind).collect();
+            // A measure with two names: "PD-L1 TPS 60%" against "PD-L1 IHC:
+            // tumor proportion score (TPS) 60%". The candidate's value under
+            // another name the claim gives too is the claimed measure's.
+            if let (QKind::Named(n), true) = (kind, found.is_empty()) {
+                let claim_names = |m: &str| {
+                    claim.span.quote.split_whitespace().any(|t| {
+                        t.trim_matches(|c: char| !c.is_alphanumeric() && c != '-')
+                            .eq_ignore_ascii_case(m)
+                    })
+                };
+                found.extend(b_quantities.iter().filter(|f| {
+                    matches!(&f.kind, QKind::Named(m) if m != n && claim_names(m))
+                        && claimed.iter().any(|q| agrees(q, f))
+                }));
+            }
             // A named score's percent and its plain value are two measures
             // ("FEV1 +11%" after a bronchodilator, "FEV1 1.92" litres).
             if let QKind::Named(_) | QKind::Measure(_) = kind {
@@ -1132,6 +1147,15 @@ impl Checker {
                 // A change computed from the weights themselves is specific.
                 parts.confirmed.push(kind.clone());
                 strong = true;
+            } else if found.is_empty()
+                && matches!(kind, QKind::Unit(u) if unit_is_result(u))
+                && claimed
+                    .iter()
+                    .all(|q| written_without_unit(&cand.span.quote, q, &b_quantities))
+            {
+                // A result a note writes without its unit ("ANC 2.8 | Plt 214"
+                // for "ANC 2.8 x10^3/uL, platelets 214 x10^3/uL").
+                parts.confirmed.push(kind.clone());
             } else if found.is_empty() {
                 let uncounted = matches!(kind, QKind::Count(noun)
                     if claimed.iter().all(|q| plain_count(&claim.span.quote, q, &a.quantities))
@@ -1505,12 +1529,33 @@ fn rate_period(text: &str) -> Option<&'static str> {
 /// A claimed peak ("a peak COWS of 18", "maximum", "highest", "worst") is not
 /// contradicted by lower values, which are other times of the series; a
 /// claimed nadir ("lowest", "nadir", "minimum") not by higher ones.
+/// Whether `cand` gives the claimed value as a bare number, with no unit of
+/// another kind: "Plt 214" for "platelets 214 x10^3/uL". (A number inside a
+/// date, a range or a ratio is not bare.)
+fn written_without_unit(cand: &str, q: &Quantity, found: &[Quantity]) -> bool {
+    let Some(number) = q.surface.split_whitespace().next() else {
+        return false;
+    };
+    if q.hi.is_some() || !number.chars().all(|c| c.is_ascii_digit() || c == '.') {
+        return false;
+    }
+    let bare = cand
+        .split(|c: char| c.is_whitespace() || matches!(c, '|' | ',' | ';' | '(' | ')' | ':'))
+        .map(|t| t.trim_end_matches('.'))
+        .any(|t| t == number);
+    bare && !found
+        .iter()
+        .any(|f| matches!(f.kind, QKind::Unit(_)) && (f.value - q.value).abs() < 1e-9)
+}
+
 fn extreme_not_reached(claim: &str, claimed: &[&Quantity], found: &[&Quantity]) -> bool {
     static PEAK: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"(?i)\b(peak|peaked|maximum|max|highest|worst|up to)\b").unwrap()
+        regex::Regex::new(r"(?i)(?:^|[^/\w])(peak|peaked|maximum|max|highest|worst|up to)\b")
+            .unwrap()
     });
     static NADIR: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"(?i)\b(nadir|lowest|minimum|min|as low as)\b").unwrap()
+        // (Not a unit's "/min": "mL/min/1.73m2".)
+        regex::Regex::new(r"(?i)(?:^|[^/\w])(nadir|lowest|minimum|min|as low as)\b").unwrap()
     });
     let (peak, nadir) = (PEAK.is_match(claim), NADIR.is_match(claim));
     (peak || nadir)

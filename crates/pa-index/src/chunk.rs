@@ -141,9 +141,15 @@ fn split_page(text: &str, skip: &[(u32, u32)]) -> Vec<(usize, usize, Option<Stri
             && lines
                 .get(i + 1)
                 .is_some_and(|&(na, nb)| is_box_answer(&line_str((na, nb))));
+        // A row with a dot leader ("CRP ........ 3.1 mg/dL H") is a table's
+        // row, whole on its line.
+        let leader_row = trimmed.split_once("....").is_some_and(|(label, value)| {
+            !label.trim().is_empty() && !value.trim_start_matches('.').trim().is_empty()
+        });
         if !answered_below
             && (short
                 || next_blank
+                || leader_row
                 || field_ends
                 || trimmed.ends_with(':')
                 || heading(&line).is_some())
@@ -179,8 +185,12 @@ fn split_page(text: &str, skip: &[(u32, u32)]) -> Vec<(usize, usize, Option<Stri
                 && (starts(i + 2)
                     || (dash(i + 2) && (starts(i + 3) || (space(i + 3) && starts(i + 4))))))
                 || (c == '.' && dash(i + 1) && (starts(i + 2) || (space(i + 2) && starts(i + 3))));
+            // (A run of dots is a leader between a label and its value:
+            // "Calprotectin, fecal ....... 1240 ug/g H".)
+            let leader = c == '.' && i > a && chars[i - 1] == '.';
             if matches!(c, '.' | '!' | '?')
                 && next_sentence
+                && !leader
                 && !is_abbreviation(&chars[s..i])
                 && !(c == '?' && is_box_answer(&chars[i + 1..b].iter().collect::<String>()))
             {
@@ -301,6 +311,20 @@ mod tests {
                 "Q8.",
                 "Other concerns?",
                 "None noted."
+            ]
+        );
+    }
+
+    #[test]
+    fn dot_leaders_do_not_split() {
+        let t = texts("Collected 01/22/2026 10:12\nCalprotectin, fecal ........ 1240 ug/g H [<50 normal]\nC. difficile toxin B PCR ...... NEGATIVE\nCRP ...... 3.1 mg/dL H [<0.5]\n");
+        assert_eq!(
+            t,
+            [
+                "Collected 01/22/2026 10:12",
+                "Calprotectin, fecal ........ 1240 ug/g H [<50 normal]",
+                "C. difficile toxin B PCR ...... NEGATIVE",
+                "CRP ...... 3.1 mg/dL H [<0.5]"
             ]
         );
     }
