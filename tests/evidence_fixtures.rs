@@ -131,7 +131,12 @@
 //! name ("PD-L1 ... (TPS) 45%") (`lab-table-cells`); a cumulative report's
 //! dated sections, whose latest value is the current one (`section-dates`);
 //! and two supports that each match more of the claim than an opposite
-//! reading, a table cell's "none" (`two-full-supports`).
+//! reading, a table cell's "none" (`two-full-supports`). Also: a claim about
+//! the present ("remains", "most recent", "now") against the earlier value of
+//! a sentence's series, dated or written in order ("8.9% -> 7.6%")
+//! (`latest-in-sentence`); and a table's rows read with its caption and column
+//! header, found through them, where a row that supports the claim makes the
+//! other rows other measures (`table-rows`).
 
 use crate::common::{root, run};
 

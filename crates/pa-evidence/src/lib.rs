@@ -560,6 +560,9 @@ struct CandidateDoc<'a> {
     /// after 3 mo d/t ..."): `Some`, with the stop's date when it gives one. A
     /// start date then dates no course up to the request.
     stopped_next: Option<Option<dates::Date>>,
+    /// The stems of the candidate's table head (its caption and column
+    /// header), when the candidate is a table's row ([`table_heads`]).
+    table_head: Option<&'a HashSet<String>>,
 }
 
 /// A sentence that says a course stopped: "Stopped 06/2024 ...",
@@ -617,6 +620,8 @@ struct CaseView<'s> {
     /// The date of the section each clinical sentence is in, where a dated
     /// heading opens one ([`section_dates`]).
     section_dates: HashMap<(&'s str, u32), (u32, u32, u32)>,
+    /// Each table row's head words, and each table head's rows ([`table_heads`]).
+    tables: Tables<'s>,
     /// Concepts in the first lines (title, header) of each clinical document.
     doc_heads: HashMap<&'s str, Vec<usize>>,
 }
@@ -632,7 +637,7 @@ impl CaseView<'_> {
     }
 
     /// What the checker knows of `cand`'s document and of the request `claim` is part of.
-    fn candidate_doc(&self, claim: &Sentence, cand: &Sentence) -> CandidateDoc<'_> {
+    fn candidate_doc<'v>(&'v self, claim: &Sentence, cand: &'v Sentence) -> CandidateDoc<'v> {
         CandidateDoc {
             head: self
                 .doc_heads
@@ -645,6 +650,11 @@ impl CaseView<'_> {
                 .by_ordinal
                 .get(&(cand.span.doc_id.as_str(), cand.ordinal + 1))
                 .and_then(|next| stop_of(next)),
+            table_head: self
+                .tables
+                .head_of
+                .get(&(cand.span.doc_id.as_str(), cand.ordinal))
+                .map(|h| &h.1),
         }
     }
 }
@@ -703,6 +713,7 @@ struct Parts {
 }
 
 /// What one candidate sentence says about a claim.
+#[derive(Clone)]
 enum Verdict {
     Supports,
     /// Supports one part of a claim whose parts other sentences support
@@ -1102,6 +1113,7 @@ impl Checker {
             by_ordinal,
             doc_dates: document_dates(sentences),
             section_dates: section_dates(sentences),
+            tables: table_heads(sentences),
             doc_heads,
         }
     }
@@ -1212,6 +1224,45 @@ impl Checker {
                 }
             }
         }
+        // A table's head brings its rows, which seldom repeat its words: "C-reactive
+        // protein (ref < 0.8 mg/dL)", then "11/02/2026 18.2 mg/dL H".
+        let mut rows = Vec::new();
+        for h in &hits {
+            let Some(&i) = view.by_pos.get(&(h.doc_id.as_str(), h.page, h.start)) else {
+                continue;
+            };
+            let head = &case.sentences()[i];
+            for &o in view
+                .tables
+                .rows_of
+                .get(&(head.span.doc_id.as_str(), head.ordinal))
+                .map(Vec::as_slice)
+                .unwrap_or(&[])
+            {
+                let Some(row) = view.by_ordinal.get(&(head.span.doc_id.as_str(), o)) else {
+                    continue;
+                };
+                let at = |x: &pa_types::SearchHit| (x.doc_id.clone(), x.page, x.start);
+                let hit = pa_types::SearchHit {
+                    doc_id: row.span.doc_id.clone(),
+                    page: row.span.page,
+                    start: row.span.start,
+                    end: row.span.end,
+                    score: h.score,
+                    by_meaning: false,
+                };
+                if !hits.iter().chain(&rows).any(|x| at(x) == at(&hit)) {
+                    rows.push(hit);
+                }
+            }
+        }
+        // (Rows found through their head are read one by one, with the head:
+        // not in pairs of adjacent sentences, and not pooled.)
+        let through_head: HashSet<(String, u32, u32)> = rows
+            .iter()
+            .map(|h| (h.doc_id.clone(), h.page, h.start))
+            .collect();
+        hits.extend(rows);
         let mut verdicts: Vec<(Verdict, f32, &Sentence)> = Vec::new();
         let mut rules: Vec<&'static str> = Vec::new();
         let mut pieces: Vec<(Parts, &'static str, &Sentence)> = Vec::new();
@@ -1285,11 +1336,42 @@ impl Checker {
                 v.0 = Verdict::Weak;
             }
         }
+        // A row that supports the claim makes the other rows of its table
+        // other measures: "AzBio quiet | 32%" supports "AzBio in quiet 32%",
+        // and "AzBio +10 SNR | 8%" is another test, not another value.
+        let table_of = |s: &Sentence| {
+            view.tables
+                .head_of
+                .get(&(s.span.doc_id.as_str(), s.ordinal))
+                .map(|h| (s.span.doc_id.clone(), h.0))
+        };
+        let supporting_tables: Vec<(String, u32)> = verdicts
+            .iter()
+            .filter(|v| matches!(v.0, Verdict::Supports))
+            .filter_map(|v| table_of(v.2))
+            .collect();
+        for v in verdicts.iter_mut() {
+            if matches!(v.0, Verdict::ValueDiffers(_))
+                && table_of(v.2).is_some_and(|t| supporting_tables.contains(&t))
+            {
+                v.0 = Verdict::Weak;
+            }
+        }
+        let own_hits: Vec<(Verdict, f32, &Sentence)> = verdicts
+            .iter()
+            .filter(|v| {
+                !through_head.contains(&(v.2.span.doc_id.clone(), v.2.span.page, v.2.span.start))
+            })
+            .cloned()
+            .collect();
+        pieces.retain(|p| {
+            !through_head.contains(&(p.2.span.doc_id.clone(), p.2.span.page, p.2.span.start))
+        });
         if let Some(pair) = self.adjacent_support(
             read_s,
             &a,
             claim_type,
-            &verdicts,
+            &own_hits,
             &unresulted,
             &view.by_ordinal,
             &view.doc_heads,
@@ -1394,6 +1476,7 @@ impl Checker {
                 request,
                 date,
                 stopped_next: None,
+                table_head: None,
             };
             let (v, joint, _) = self.verify(
                 claim,
@@ -1633,6 +1716,82 @@ fn dated(
 /// A date (y, m, d) per document: its `Date:`-like label, else its first full
 /// date. Dates are read in every way [`dates::find`] knows ("11/25/2026",
 /// "2026-11-25", "November 25, 2026"); a month alone is no document's date.
+/// The tables of a case's clinical documents: each row's head words, and
+/// each head's rows (by document and ordinal).
+#[derive(Default)]
+struct Tables<'s> {
+    /// A row's head: its ordinal and its words.
+    head_of: HashMap<(&'s str, u32), (u32, HashSet<String>)>,
+    rows_of: HashMap<(&'s str, u32), Vec<u32>>,
+}
+
+/// A table's row: one line of cells with a number ("AzBio quiet | 32% | 46%",
+/// "11/02/2026 18.2 mg/dL H", "10/21/2025 3.61 78% 0.84 55%").
+fn is_table_row(text: &str) -> bool {
+    let t = text.trim();
+    if t.contains('\n') || !t.chars().any(|c| c.is_ascii_digit()) {
+        return false;
+    }
+    let tokens: Vec<&str> = t.split_whitespace().collect();
+    let numeric = tokens
+        .iter()
+        .filter(|w| w.starts_with(|c: char| c.is_ascii_digit() || c == '<' || c == '>'))
+        .count();
+    t.matches('|').count() >= 2
+        || (dates::find(t).first().is_some_and(|d| d.at == 0) && numeric >= 2)
+        || (numeric >= 2 && numeric * 2 >= tokens.len() && tokens.len() <= 10)
+}
+
+/// The head of each table: the line above its rows that is not a row (a
+/// column header, "Date FVC (L) FVC %pred DLCO %pred", or a caption,
+/// "C-reactive protein (ref < 0.8 mg/dL)"), with the short line before it
+/// when that is a caption too ("SPIROMETRY - TREND (percent predicted)").
+/// A row is read with its head's words: a claim's "FVC ... predicted" or
+/// "best-aided ... right ear" are in the head, its value in the row.
+fn table_heads(sentences: &[Sentence]) -> Tables<'_> {
+    const MAX_ROWS: usize = 15;
+    let mut by_doc: HashMap<&str, Vec<&Sentence>> = HashMap::new();
+    for s in sentences.iter().filter(|s| !s.kind.is_assertion()) {
+        by_doc.entry(s.span.doc_id.as_str()).or_default().push(s);
+    }
+    let mut tables = Tables::default();
+    let short = |s: &Sentence| s.span.quote.split_whitespace().count() <= 16;
+    for (doc, mut list) in by_doc {
+        list.sort_by_key(|s| s.ordinal);
+        let mut i = 0;
+        while i < list.len() {
+            if !is_table_row(&list[i].span.quote) || i == 0 || !short(list[i - 1]) {
+                i += 1;
+                continue;
+            }
+            let head = list[i - 1];
+            if is_table_row(&head.span.quote) {
+                i += 1;
+                continue;
+            }
+            let mut text = head.span.quote.clone();
+            if i >= 2 && short(list[i - 2]) && !is_table_row(&list[i - 2].span.quote) {
+                text = format!("{} {}", list[i - 2].span.quote, text);
+            }
+            let stems: HashSet<String> = tokenize(&text).iter().map(|t| stem(&t.norm)).collect();
+            let mut j = i;
+            while j < list.len() && j - i < MAX_ROWS && is_table_row(&list[j].span.quote) {
+                tables
+                    .head_of
+                    .insert((doc, list[j].ordinal), (head.ordinal, stems.clone()));
+                tables
+                    .rows_of
+                    .entry((doc, head.ordinal))
+                    .or_default()
+                    .push(list[j].ordinal);
+                j += 1;
+            }
+            i = j.max(i + 1);
+        }
+    }
+    tables
+}
+
 /// The date of each clinical sentence's section: a cumulative lab report
 /// ("--- Specimen collected Jul 21, 2026 ---", then its results), a note with
 /// several visits ("Visit 11/08/2026:"), a therapy log. A dated heading is a

@@ -88,7 +88,7 @@ static CHANGE_BY: LazyLock<Regex> = LazyLock::new(|| {
 /// A second value after a measure's first: "58 supine -> 90", "58 to 90" (at most
 /// two words between).
 static CHANGE_TO: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:\s+[a-z]+){0,2}\s*(?:->|→|to)\s*(\d+(?:\.\d+)?)\b").unwrap()
+    Regex::new(r"(?i)^%?(?:\s+[a-z/]+){0,2}\s*(->|→|to)\s*(\d+(?:\.\d+)?)\b").unwrap()
 });
 /// How many doses a day the text right after a dose gives ("BID", "three times
 /// daily"), when more than one.
@@ -211,7 +211,9 @@ static RANGE_START: LazyLock<Regex> =
 static LESS: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)(less than|below|under|fewer than|<)\s*$").unwrap());
 static MORE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(more than|over|at least|greater than|longer than|>|≥)\s*$").unwrap()
+    // (Not an arrow's ">": "18.2 -> 6.4".)
+    Regex::new(r"(?i)(more than|over|at least|greater than|longer than|(?:^|[^-=])>|≥)\s*$")
+        .unwrap()
 });
 
 fn num(s: &str) -> Option<f64> {
@@ -371,7 +373,7 @@ pub fn quantities(sentence: &str, measures: &[(usize, usize, usize)]) -> Vec<Qua
 
 /// Thousands separators dropped, the length kept: "1,140 mcg/g" reads as
 /// " 1140 mcg/g". (A list of numbers, "1,2,3", has no three-digit groups.)
-fn join_thousands(s: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn join_thousands(s: &str) -> std::borrow::Cow<'_, str> {
     static THOUSANDS: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"(^|[^\d,.])(\d{1,3}(?:,\d{3})+)(?:$|[^\d,])").unwrap());
     if !s.contains(',') {
@@ -900,16 +902,21 @@ fn measure_values(text: &str, measures: &[(usize, usize, usize)], out: &mut Vec<
                 // "HR 58 supine -> 90 standing", "from 58 to 90": the value, and the change.
                 let rest: String = chars[i..limit.max(i)].iter().collect();
                 if let Some(c) = CHANGE_TO.captures(&rest) {
-                    if let Ok(w) = c[1].parse::<f64>() {
-                        // "improved from 31 to 12": both are the measure's
-                        // values, of two times.
-                        if pre.trim_end().to_lowercase().ends_with("from") {
+                    if let Ok(w) = c[2].parse::<f64>() {
+                        // "improved from 31 to 12", "8.9% -> 7.6%": both are
+                        // the measure's values, of two times.
+                        // ("HR 58 supine -> 90 standing" are two positions.)
+                        let plain_arrow = &c[1] != "to"
+                            && !c[0][..c.get(1).map_or(0, |m| m.start())]
+                                .chars()
+                                .any(char::is_alphabetic);
+                        if pre.trim_end().to_lowercase().ends_with("from") || plain_arrow {
                             out.push(Quantity {
                                 kind: QKind::Measure(entry),
                                 value: w,
                                 cmp: Cmp::Eq,
                                 hi: None,
-                                surface: c[1].to_string(),
+                                surface: c[2].to_string(),
                             });
                         }
                         out.push(Quantity {

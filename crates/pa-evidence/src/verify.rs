@@ -32,6 +32,8 @@ struct Pair<'s> {
     claim_type: ClaimType,
     cand: &'s Sentence,
     b: &'s Analysis,
+    /// The candidate's table head, when it is a table's row.
+    head: Option<&'s HashSet<String>>,
 }
 
 impl Pair<'_> {
@@ -130,6 +132,7 @@ impl Checker {
             claim_type,
             cand,
             b,
+            head: doc.table_head,
         };
         // "TSH within normal limits" against a lab row "TSH 2.1 mIU/L 0.4-4.5":
         // the row's value against its own reference range decides.
@@ -230,6 +233,28 @@ impl Checker {
         // The candidate's stems, with its abbreviations read as their senses.
         let mut cand_stems: HashSet<String> = b.tokens.iter().map(|t| stem(&t.norm)).collect();
         cand_stems.extend(b.alt_stems.iter().cloned());
+        // A table's row is read with its head's words when it gives a value
+        // of the claim: the head names what the value measures. (A row that
+        // gives none, "WBC 7.1", is no support of "the CBC showed
+        // eosinophilia" through its head's "complete blood count".)
+        if let Some(head) = p.head {
+            let values = |x: &Analysis| -> HashSet<String> {
+                x.tokens
+                    .iter()
+                    .filter(|t| t.norm.chars().all(|c| c.is_ascii_digit() || c == '.'))
+                    .filter(|t| t.norm.chars().any(|c| c.is_ascii_digit()))
+                    .filter(|t| {
+                        !x.dates
+                            .iter()
+                            .any(|d| t.start >= d.at && t.start < d.at + 10)
+                    })
+                    .map(|t| t.norm.clone())
+                    .collect()
+            };
+            if !values(a).is_disjoint(&values(b)) {
+                cand_stems.extend(head.iter().cloned());
+            }
+        }
         let matched = self.match_concepts(a, cand, b, &cand_stems);
         let claim_senses = |w: &KeyWord| {
             a.expansions
@@ -590,6 +615,7 @@ impl Checker {
             claim_type,
             cand,
             b,
+            ..
         } = p;
         let cov = rel.cov;
         let mut context = MentionContext::default();
@@ -1164,6 +1190,18 @@ impl Checker {
                 if (uncounted || self.number_required(a, kind)) && missing.is_none() {
                     missing = Some(claimed[0].surface.clone());
                 }
+            } else if let Some(latest) =
+                latest_differs(&claim.span.quote, &cand.span.quote, &claimed, &found)
+            {
+                // "Most recent LDL-C: 118" against a trend row "142 118 104":
+                // the claimed value is an older one of the sentence's series.
+                let why = format!(
+                    "{{assertion}}: {}; {}: the latest value is {}",
+                    claimed[0].surface.trim(),
+                    p.where_(),
+                    latest.surface.trim()
+                );
+                return Err((Verdict::ValueDiffers(why), "latest_value_differs"));
             } else if claimed.iter().any(|q| {
                 found.iter().any(|f| {
                     agrees(q, f)
@@ -1529,6 +1567,86 @@ fn rate_period(text: &str) -> Option<&'static str> {
 /// A claimed peak ("a peak COWS of 18", "maximum", "highest", "worst") is not
 /// contradicted by lower values, which are other times of the series; a
 /// claimed nadir ("lowest", "nadir", "minimum") not by higher ones.
+/// The latest of a sentence's series of values, when a claim about the present
+/// ("most recent", "latest", "current", "now", "remains", "still") agrees with
+/// an earlier value of the series and not with the latest. The series is read
+/// in time: each value takes the nearest date before it in the sentence
+/// ("486 mcg/g (10/14/2026) ... Prior (07/30/2026): 1,140 mcg/g"); without
+/// dates, in writing order, as trend rows and arrows put it ("142 118 104",
+/// "18.2 -> 6.4").
+fn latest_differs<'q>(
+    claim: &str,
+    cand: &str,
+    claimed: &[&Quantity],
+    found: &[&'q Quantity],
+) -> Option<&'q Quantity> {
+    static PRESENT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)\b(most recent|latest|current|currently|now|remains|still|today)\b")
+            .unwrap()
+    });
+    if found.len() < 2 || !PRESENT.is_match(claim) || !dates::find(claim).is_empty() {
+        return None;
+    }
+    // Each value's char position in the candidate (its number as read:
+    // "1,140" is "1140").
+    let chars: Vec<char> = crate::quantity::join_thousands(cand).chars().collect();
+    let mut taken: Vec<usize> = Vec::new();
+    let mut placed: Vec<(usize, &Quantity)> = Vec::new();
+    for f in found {
+        let number = f.surface.split_whitespace().next()?;
+        let n: Vec<char> = number.chars().collect();
+        let at = (0..chars.len().saturating_sub(n.len() - 1)).find(|&i| {
+            chars[i..i + n.len()] == n[..]
+                && !taken.contains(&i)
+                && !(i > 0 && (chars[i - 1].is_ascii_digit() || chars[i - 1] == '.'))
+                && !chars.get(i + n.len()).is_some_and(|c| c.is_ascii_digit())
+        })?;
+        taken.push(at);
+        placed.push((at, f));
+    }
+    let ds = dates::find(cand);
+    let date_before = |at: usize| {
+        ds.iter()
+            .filter(|d| d.at < at)
+            .max_by_key(|d| d.at)
+            .map(|d| d.ordinal())
+    };
+    let latest = if ds.is_empty() {
+        // Undated, the values must be one series: nothing between them but
+        // their units, flags, arrows and "to"/"then" ("LDL 104 mg/dL, TC 188
+        // mg/dL" is two measures).
+        placed.sort_by_key(|p| p.0);
+        let series = placed.windows(2).all(|w| {
+            let between: String = chars[w[0].0..w[1].0].iter().collect();
+            between
+                .split(|c: char| !c.is_alphabetic())
+                .filter(|t| !t.is_empty())
+                .all(|t| {
+                    matches!(t.to_ascii_lowercase().as_str(), "to" | "then" | "h" | "l")
+                        || w[0].1.surface.contains(t)
+                })
+        });
+        if !series {
+            return None;
+        }
+        placed.last()?
+    } else {
+        // Every value must have a date of its own, and the dates must differ.
+        let dated: Vec<(i64, &(usize, &Quantity))> = placed
+            .iter()
+            .map(|p| date_before(p.0).map(|d| (d, p)))
+            .collect::<Option<_>>()?;
+        let latest_day = dated.iter().map(|d| d.0).max()?;
+        if dated.iter().filter(|d| d.0 == latest_day).count() != 1 {
+            return None;
+        }
+        dated.iter().find(|d| d.0 == latest_day)?.1
+    };
+    let agrees_some = claimed.iter().any(|q| found.iter().any(|f| agrees(q, f)));
+    let agrees_latest = claimed.iter().any(|q| agrees(q, latest.1));
+    (agrees_some && !agrees_latest).then_some(latest.1)
+}
+
 /// Whether `cand` gives the claimed value as a bare number, with no unit of
 /// another kind: "Plt 214" for "platelets 214 x10^3/uL". (A number inside a
 /// date, a range or a ratio is not bare.)
