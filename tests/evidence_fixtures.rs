@@ -136,7 +136,10 @@
 //! a sentence's series, dated or written in order ("8.9% -> 7.6%")
 //! (`latest-in-sentence`); and a table's rows read with its caption and column
 //! header, found through them, where a row that supports the claim makes the
-//! other rows other measures (`table-rows`).
+//! other rows other measures (`table-rows`); and a short denial of the claim's
+//! own words ("No falls reported.") against a claim that asserts them, but not
+//! against a claim of what is needed ("requires home oxygen" and "No prior
+//! home oxygen") (`short-denial`).
 
 use crate::common::{root, run};
 

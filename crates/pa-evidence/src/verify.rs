@@ -68,6 +68,8 @@ struct Relevance<'s> {
     /// The claim denies a condition, finding or treatment the candidate
     /// records for the patient.
     claim_denies: bool,
+    /// The candidate is a short denial of a word of the claim.
+    denies_word: bool,
 }
 
 /// A matched mention: its claim positions (the first, then any other mention
@@ -407,6 +409,57 @@ impl Checker {
                     && !claimed.family
             })
         });
+        // A short denial of a word of the claim ("No saline use." against
+        // "she has used nasal saline irrigations twice daily"; "No falls
+        // reported."): a sentence about little else than the word, which it
+        // negates while the claim asserts it, bears on the claim however few
+        // of its words it has.
+        // (Every word of the denial is the claim's, but for words that only
+        // report it: "No perianal involvement" is about another site, "No
+        // prior nasal surgery" about surgery.)
+        const REPORTING: &[&str] = &[
+            "report",
+            "reported",
+            "note",
+            "noted",
+            "seen",
+            "document",
+            "documented",
+            "prior",
+            "previou",
+            "previous",
+            "known",
+            "current",
+            "any",
+            "patient",
+            "pt",
+            "use",
+        ];
+        let content: Vec<&KeyWord> = b
+            .words
+            .iter()
+            .filter(|w| {
+                !TIME_WORDS.contains(&w.stem.as_str()) && !REPORTING.contains(&w.stem.as_str())
+            })
+            .collect();
+        // (A claim of what is needed or planned, "requires residential
+        // treatment", is not what was done: "No prior residential" says
+        // nothing of it.)
+        static NEED: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+            regex::Regex::new(r"(?i)\b(requires?|required|needs?|needed|recommend\w*|would|will|should|must|candidate)\b").unwrap()
+        });
+        let denies_word =
+            !content.is_empty() && content.len() <= 3 && !NEED.is_match(&claim.span.quote) && {
+                let of_claim = |w: &KeyWord| matched_words.iter().any(|c| c.stem == w.stem);
+                content.iter().all(|w| of_claim(w))
+                    && content.iter().any(|w| {
+                        self.assess(b, &cand.span.quote, w.start, w.end).negated
+                            && matched_words
+                                .iter()
+                                .filter(|c| c.stem == w.stem)
+                                .all(|c| !self.assess(a, &claim.span.quote, c.start, c.end).negated)
+                    })
+            };
         // The weights a claimed weight change is computed from bear on it.
         let weight_series = a
             .quantities
@@ -427,6 +480,7 @@ impl Checker {
             || same_named_value
             || (denies_finding && cov >= MIN_COVERAGE_WITH_HEAD)
             || claim_denies
+            || denies_word
             || (same_result_kind && matched_words.len() + matched_dates >= 2)
             || (cov >= MIN_COVERAGE
                 && (!matched.is_empty() || matched_words.len() + matched_dates >= 2))
@@ -447,6 +501,7 @@ impl Checker {
             by_key_terms,
             denies_finding,
             claim_denies,
+            denies_word,
         })
     }
 
@@ -731,7 +786,10 @@ impl Checker {
     fn opposite_polarity(&self, p: Pair<'_>, rel: &Relevance<'_>) -> Outcome {
         let cov = rel.cov;
         if !rel.by_key_terms
-            || (cov < self.opts.support_coverage && !rel.denies_finding && !rel.claim_denies)
+            || (cov < self.opts.support_coverage
+                && !rel.denies_finding
+                && !rel.claim_denies
+                && !rel.denies_word)
         {
             return (Verdict::Weak, cov, "opposite_polarity_loose_match");
         }
