@@ -139,7 +139,9 @@
 //! other rows other measures (`table-rows`); and a short denial of the claim's
 //! own words ("No falls reported.") against a claim that asserts them, but not
 //! against a claim of what is needed ("requires home oxygen" and "No prior
-//! home oxygen") (`short-denial`).
+//! home oxygen") (`short-denial`); a refusal in other words ("not interested
+//! in", "prefers not to") for a claim that says it was declined, even beside
+//! "discussed" (`declined-paraphrase`).
 
 use crate::common::{root, run};
 

@@ -563,6 +563,8 @@ struct CandidateDoc<'a> {
     /// The stems of the candidate's table head (its caption and column
     /// header), when the candidate is a table's row ([`table_heads`]).
     table_head: Option<&'a HashSet<String>>,
+    /// The candidate is two adjacent sentences read together.
+    joined: bool,
 }
 
 /// A sentence that says a course stopped: "Stopped 06/2024 ...",
@@ -655,6 +657,7 @@ impl CaseView<'_> {
                 .head_of
                 .get(&(cand.span.doc_id.as_str(), cand.ordinal))
                 .map(|h| &h.1),
+            joined: false,
         }
     }
 }
@@ -1477,6 +1480,7 @@ impl Checker {
                 date,
                 stopped_next: None,
                 table_head: None,
+                joined: true,
             };
             let (v, joint, _) = self.verify(
                 claim,

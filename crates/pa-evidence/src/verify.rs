@@ -34,6 +34,8 @@ struct Pair<'s> {
     b: &'s Analysis,
     /// The candidate's table head, when it is a table's row.
     head: Option<&'s HashSet<String>>,
+    /// The candidate is two sentences read together.
+    joined: bool,
 }
 
 impl Pair<'_> {
@@ -135,6 +137,7 @@ impl Checker {
             cand,
             b,
             head: doc.table_head,
+            joined: doc.joined,
         };
         // "TSH within normal limits" against a lab row "TSH 2.1 mIU/L 0.4-4.5":
         // the row's value against its own reference range decides.
@@ -271,8 +274,28 @@ impl Checker {
                 })
         };
         let by_acronym = acronym_matches(&claim.span.quote, &a.tokens, &cand.span.quote, &b.tokens);
+        // "declined" is matched by any way of declining ("she does not wish to
+        // pursue"), which ConText reads: the word names the context.
+        let declines = std::cell::OnceCell::new();
+        // (Not across two sentences read together: the other one's refusal
+        // is of something else.)
+        let declined_here = || {
+            !p.joined
+                && *declines.get_or_init(|| {
+                    b.tokens.first().is_some_and(|t| {
+                        self.assess(
+                            b,
+                            &cand.span.quote,
+                            t.start,
+                            t.start + t.norm.chars().count(),
+                        )
+                        .declined
+                    })
+                })
+        };
         let repeated = |w: &&KeyWord| {
-            cand_stems.contains(&w.stem)
+            ((w.stem == "declin" || w.stem == "refus") && declined_here())
+                || cand_stems.contains(&w.stem)
                 || cand_words.contains(w.stem.as_str())
                 || claim_senses(w)
                 || by_acronym
@@ -773,8 +796,11 @@ impl Checker {
             // stand to cook; daughter drops off meals"): the sentence is not only
             // about a relative.
             context.patients_own |= !cb.family && !ca.family;
-            context.hypothetical |=
-                (cb.hypothetical || cb.uncertain) && !(ca.hypothetical || ca.uncertain);
+            // (An offer both say was declined is a decision, not a plan:
+            // "Discussed ECT; she does not wish to pursue.")
+            context.hypothetical |= (cb.hypothetical || cb.uncertain)
+                && !(ca.hypothetical || ca.uncertain)
+                && !(cb.declined && ca.declined);
         }
         Ok(context)
     }
