@@ -210,6 +210,21 @@ pub fn detect(text: &str, label: Option<&str>, concept_kinds: &[ConceptKind]) ->
     // A checked box ("[X] Yes") answers it.
     // Unchecked options answer nothing: "Sites: [ ] Bone [ ] Liver" is blank.
     let shown = UNCHECKED.replace_all(body, "");
+    // (Another field left blank after a filled one, "LDL-C: 118 mg/dL Date:
+    // ______", leaves the filled one a claim.)
+    static TRAILING_BLANK: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(\S)\s+[A-Za-z][\w /()#.-]{0,30}:\s*_{3,}\s*$").unwrap());
+    let shown: std::borrow::Cow<'_, str> = match TRAILING_BLANK.captures(&shown) {
+        Some(c) => {
+            let prefix = &shown[..c.get(1).map_or(0, |m| m.end())];
+            if filled_value(prefix).is_some() {
+                std::borrow::Cow::Owned(prefix.to_string())
+            } else {
+                shown.clone()
+            }
+        }
+        None => shown.clone(),
+    };
     let shown = shown.trim_end();
     // A certificate's answer column before its question ("1. Y Does the
     // patient have ...?"): the answer asserts the question, or its negation
@@ -572,6 +587,20 @@ mod tests {
                 "{text}"
             );
         }
+        // A filled field stays a claim when another field after it on the
+        // line is blank; a blank field alone asserts nothing.
+        assert!(matches!(
+            detect(
+                "4. Most recent HbA1c: 8.2% Date drawn: __________",
+                None,
+                &[]
+            ),
+            Detection::Claim(_)
+        ));
+        assert!(matches!(
+            detect("Planned date of surgery: ____________", None, &[]),
+            Detection::NotAClaim
+        ));
         // A question answered by its boxes, on the same line or the next.
         assert!(matches!(
             detect(

@@ -95,6 +95,8 @@ fn split_page(text: &str, skip: &[(u32, u32)]) -> Vec<(usize, usize, Option<Stri
     // Blocks: runs of lines joined by soft (wrapping) breaks.
     let mut blocks: Vec<(usize, usize, Option<String>)> = Vec::new();
     let mut cur: Option<(usize, usize, Option<String>)> = None;
+    // The line before was a question or label whose answer is this line.
+    let mut answer_follows = false;
     for (i, &(a, b)) in lines.iter().enumerate() {
         let line = line_str((a, b));
         // Headers, footers and fax banners end a block and make no sentence.
@@ -107,7 +109,8 @@ fn split_page(text: &str, skip: &[(u32, u32)]) -> Vec<(usize, usize, Option<Stri
             }
             continue;
         }
-        let opens = cur.is_none() || is_list_item(&line) || line_label(&line).is_some();
+        let opens = !answer_follows
+            && (cur.is_none() || is_list_item(&line) || line_label(&line).is_some());
         if opens {
             if let Some(c) = cur.take() {
                 blocks.push(c);
@@ -137,15 +140,22 @@ fn split_page(text: &str, skip: &[(u32, u32)]) -> Vec<(usize, usize, Option<Stri
             });
         // A printed question keeps its answer when the boxes are on the next line
         // ("Q6. Has the patient fallen?" / "A6. [X] Yes [ ] No - 2 falls").
-        let answered_below = trimmed.ends_with('?')
+        // So does a question or label whose answer line is marked "A:" ("Q8.
+        // Smoking history:" / "A: Never smoker").
+        let answered_below = (trimmed.ends_with('?')
             && lines
                 .get(i + 1)
-                .is_some_and(|&(na, nb)| is_box_answer(&line_str((na, nb))));
+                .is_some_and(|&(na, nb)| is_box_answer(&line_str((na, nb)))))
+            || ((trimmed.ends_with('?') || trimmed.ends_with(':'))
+                && lines
+                    .get(i + 1)
+                    .is_some_and(|&(na, nb)| is_answer_line(&line_str((na, nb)))));
         // A row with a dot leader ("CRP ........ 3.1 mg/dL H") is a table's
         // row, whole on its line.
         let leader_row = trimmed.split_once("....").is_some_and(|(label, value)| {
             !label.trim().is_empty() && !value.trim_start_matches('.').trim().is_empty()
         });
+        answer_follows = answered_below;
         if !answered_below
             && (short
                 || next_blank
@@ -213,6 +223,15 @@ fn split_page(text: &str, skip: &[(u32, u32)]) -> Vec<(usize, usize, Option<Stri
 
 /// Does this text start with a form's answer boxes ("[X] Yes [ ] No", "A6. ☒ Yes"),
 /// perhaps after an answer number?
+/// Does this line give an answer marked as one: "A: Never smoker", "A8. No".
+fn is_answer_line(text: &str) -> bool {
+    let t = text.trim_start();
+    t.strip_prefix('A')
+        .map(|r| r.trim_start_matches(|c: char| c.is_ascii_digit()))
+        .and_then(|r| r.strip_prefix([':', '.']))
+        .is_some_and(|r| r.starts_with(' ') && !r.trim().is_empty())
+}
+
 fn is_box_answer(text: &str) -> bool {
     let t = text.trim_start();
     let t = t
@@ -243,8 +262,15 @@ fn is_abbreviation(before: &[char]) -> bool {
         .rev()
         .collect();
     let w = word.to_lowercase();
-    // Single-letter initials ("Dana R. Whitfield").
+    // Single-letter initials ("Dana R. Whitfield"), and a form item's number
+    // that opens its text ("Q8. Smoking history:", "A12. Yes").
+    let item_number = before.iter().collect::<String>().trim_start() == word
+        && w.len() <= 4
+        && w.starts_with(|c: char| c.is_ascii_alphabetic())
+        && w.chars().skip(1).all(|c| c.is_ascii_digit())
+        && w.len() > 1;
     (w.chars().count() == 1 && w.chars().all(|c| c.is_alphabetic()))
+        || item_number
         || ABBREVIATIONS.contains(&w.as_str())
 }
 
@@ -304,14 +330,19 @@ mod tests {
         assert_eq!(
             texts(t),
             [
-                "Q6.",
-                "Has the member fallen in the last 3 months?\nA6. [X] Yes [ ] No - fell twice at home.",
-                "Q7.",
-                "Is a caregiver available?\n[ ] Yes [X] No",
-                "Q8.",
-                "Other concerns?",
+                "Q6. Has the member fallen in the last 3 months?\nA6. [X] Yes [ ] No - fell twice at home.",
+                "Q7. Is a caregiver available?\n[ ] Yes [X] No",
+                "Q8. Other concerns?",
                 "None noted."
             ]
+        );
+    }
+
+    #[test]
+    fn a_label_keeps_its_marked_answer_below_it() {
+        assert_eq!(
+            texts("Q8. Smoking history:\nA: Never smoker\nQ9. Cardiac evaluation:\nA: ECHO 10/2026, EF 60%\n"),
+            ["Q8. Smoking history:\nA: Never smoker", "Q9. Cardiac evaluation:\nA: ECHO 10/2026, EF 60%"]
         );
     }
 
