@@ -804,8 +804,17 @@ fn counts(text: &str, out: &mut Vec<Quantity>) {
                 .map(|c| (c.get(1).unwrap(), c.get(2).unwrap(), c.get(0).unwrap())),
         );
     for (noun, n, whole) in counts {
+        // A noun that labels the next field counts nothing: "number: 2 dates:
+        // 05/2026, 08/2026" gives 2 of what the row is about, and its dates.
+        // (A list after its count, "two new lesions: left ... and right ...",
+        // is counted: the number there is no field's value.)
+        let value_first = {
+            let b = before(n.start()).trim_end();
+            b.is_empty() || b.ends_with(':')
+        };
+        let labels_next = text[noun.end()..].trim_start().starts_with(':') && value_first;
         let noun = noun.as_str().to_lowercase();
-        if NOT_COUNTED.contains(&noun.as_str()) || noun.ends_with("ly") {
+        if NOT_COUNTED.contains(&noun.as_str()) || noun.ends_with("ly") || labels_next {
             continue;
         }
         let Some(v) = num(n.as_str()) else { continue };
@@ -1009,6 +1018,21 @@ mod tests {
             .any(|q| q.0 == QKind::Unit("K/uL") && (q.1 - 0.41).abs() < 1e-9));
         // A list of numbers has no thousands.
         assert!(read("items 1,2,3 and 4").is_empty());
+    }
+
+    #[test]
+    fn a_label_after_a_number_is_not_what_it_counts() {
+        assert!(!read("Injections - number: 2 dates: 05/2026, 08/2026")
+            .iter()
+            .any(|q| matches!(q.0, QKind::Count(_))));
+        assert!(read("2 injections in 2026")
+            .iter()
+            .any(|q| matches!(q.0, QKind::Count(_))));
+        assert!(
+            read("There are two new enhancing lesions: left frontal and right parietal")
+                .iter()
+                .any(|q| matches!(q.0, QKind::Count(_)))
+        );
     }
 
     #[test]
