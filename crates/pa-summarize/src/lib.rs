@@ -471,8 +471,23 @@ fn requested_drug_ranked(sentences: &[Sentence]) -> Option<(&'static str, usize,
             continue;
         }
         let form = u8::from(s.kind != DocKind::RequestForm);
-        let found = if DRUG_LABEL.is_match(text) {
+        // A drug line that gives a course ("Drug: alendronate 70 mg weekly
+        // Duration: 3 years Outcome: ...") is a prior treatment, not the request.
+        static COURSE: LazyLock<Regex> = LazyLock::new(|| {
+            Regex::new(r"(?i)\b(duration|outcome|response|dates? (?:tried|used)|stopped|discontinued|failed|tried|reason for (?:stopping|discontinuation))\b").unwrap()
+        });
+        // A checked box right before a drug chooses it ("[X] Prolia (denosumab)
+        // 60 mg SC every 6 months [ ] Evenity [ ] Forteo").
+        static CHECKED_DRUG: LazyLock<Regex> =
+            LazyLock::new(|| Regex::new(r"^\s*(?:\[\s*[xX✓✔]\s*\]|[☒☑])\s*").unwrap());
+        let course = COURSE.is_match(text);
+        let checked_first = CHECKED_DRUG
+            .find(text)
+            .is_some_and(|m| drugs[0].start == text[..m.end()].chars().count());
+        let found = if DRUG_LABEL.is_match(text) && !course {
             Some((form, drugs[0].generic))
+        } else if checked_first && !course && s.kind == DocKind::RequestForm {
+            Some((1, drugs[0].generic))
         } else if let Some(m) = REQUEST_VERB.find(text) {
             let at = text[..m.start()].chars().count();
             let d = drugs.iter().find(|d| d.start >= at).unwrap_or(&drugs[0]);
@@ -758,6 +773,16 @@ mod tests {
                 ),
             ]),
             Some("semaglutide")
+        );
+        // A form's checked drug is the request; a drug row that gives a
+        // course is history, label or not.
+        let form = |t: &str| s("f", DocKind::RequestForm, "", t);
+        assert_eq!(
+            drug(&[
+                form("Drug: risedronate 35 mg weekly Duration: 2 years Outcome: fracture"),
+                form("[X] Evenity (romosozumab) 210 mg SC monthly [ ] Forteo [ ] Tymlos"),
+            ]),
+            Some("romosozumab")
         );
         // History alone in a letter is not a request.
         assert_eq!(drug(&[letter("She took methotrexate in 2024.")]), None);
