@@ -141,7 +141,9 @@
 //! against a claim of what is needed ("requires home oxygen" and "No prior
 //! home oxygen") (`short-denial`); a refusal in other words ("not interested
 //! in", "prefers not to") for a claim that says it was declined, even beside
-//! "discussed" (`declined-paraphrase`).
+//! "discussed" (`declined-paraphrase`); and a date that starts a course ("on
+//! dupilumab since 06/2026; itch NRS 3/10 today") is not when its sentence
+//! speaks, so an older note's other value stays history (`start-date`).
 
 use crate::common::{root, run};
 

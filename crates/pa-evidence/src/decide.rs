@@ -140,10 +140,20 @@ fn apply_time<'s>(
 ) -> TimeNotes {
     // When a sentence speaks: its own date, else its section's or its
     // document's (`dated`).
+    // (A date that starts a course or a condition, "daily since 11/2025", "dx
+    // 2019", is not when the sentence speaks: its document's date is.)
+    static START: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)\b(since|started|starting|began|begun|from|onset|dx|diagnosed|initiated)\s*(?:in|on)?\s*$").unwrap()
+    });
     let when = |s: &Sentence| {
-        dates::find(&s.span.quote)
+        let q = &s.span.quote;
+        dates::find(q)
             .into_iter()
             .filter(|d| d.month != 0)
+            .filter(|d| {
+                let before: String = q.chars().take(d.at).collect();
+                !START.is_match(&before)
+            })
             .map(|d| (d.year, d.month, d.day))
             .max()
             .or_else(|| dated(s))
