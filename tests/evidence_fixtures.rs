@@ -143,7 +143,9 @@
 //! in", "prefers not to") for a claim that says it was declined, even beside
 //! "discussed" (`declined-paraphrase`); and a date that starts a course ("on
 //! dupilumab since 06/2026; itch NRS 3/10 today") is not when its sentence
-//! speaks, so an older note's other value stays history (`start-date`).
+//! speaks, so an older note's other value stays history (`start-date`). Also:
+//! a body weight in either unit, "about" as the claim writes it ("lost about
+//! 20 pounds" against "down 9 kg"; "150 lb" against "77.5 kg") (`weight-units`).
 
 use crate::common::{root, run};
 

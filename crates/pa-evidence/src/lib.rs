@@ -196,6 +196,18 @@ const RESULT_WORDS: &[&str] = &[
 ];
 
 const STOPWORDS: &[&str] = &[
+    // Weight units and approximation words go with their number, which is
+    // compared as a quantity (in either unit), not as a word.
+    "pound",
+    "pounds",
+    "lb",
+    "lbs",
+    "kg",
+    "kilogram",
+    "kilograms",
+    "about",
+    "approximately",
+    "roughly",
     "a",
     "an",
     "the",

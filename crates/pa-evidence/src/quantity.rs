@@ -60,6 +60,16 @@ pub struct Quantity {
     pub surface: String,
 }
 
+impl Quantity {
+    /// The unit of a `Unit` quantity as the parser names it ("kg"), else "".
+    pub fn kind_unit(&self) -> &'static str {
+        match self.kind {
+            QKind::Unit(u) => u,
+            _ => "",
+        }
+    }
+}
+
 static DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b\d{1,2}/(19|20)\d{2}\b|\b(19|20)\d{2}\b").unwrap()
 });
@@ -353,9 +363,13 @@ pub fn quantities(sentence: &str, measures: &[(usize, usize, usize)]) -> Vec<Qua
     let counts: Vec<Quantity> = out
         .iter()
         .filter_map(|q| {
+            // (And a body weight in kilograms is the same weight in pounds:
+            // "wt down 4 kg" is "lost about 9 pounds".)
             let (kind, factor) = match q.kind {
                 QKind::Unit("K/uL") => (QKind::Unit("/uL"), 1000.0),
                 QKind::Unit("/uL") => (QKind::Unit("K/uL"), 0.001),
+                QKind::Unit("kg") => (QKind::Unit("lb"), LB_PER_KG),
+                QKind::Unit("lb") => (QKind::Unit("kg"), 1.0 / LB_PER_KG),
                 _ => return None,
             };
             Some(Quantity {
@@ -370,6 +384,9 @@ pub fn quantities(sentence: &str, measures: &[(usize, usize, usize)]) -> Vec<Qua
     out.extend(counts);
     out
 }
+
+/// Pounds in a kilogram.
+const LB_PER_KG: f64 = 2.204_622_6;
 
 /// Thousands separators dropped, the length kept: "1,140 mcg/g" reads as
 /// " 1140 mcg/g". (A list of numbers, "1,2,3", has no three-digit groups.)

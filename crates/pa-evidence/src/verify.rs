@@ -320,10 +320,27 @@ impl Checker {
             .collect();
         // So is a number of the claim the candidate repeats ("NOSE score 75"
         // against "NOSE score today: 75/100"; "2019" against "dx 2019").
-        let same_numbers: Vec<String> = plain_numbers(a)
+        let mut same_numbers: Vec<String> = plain_numbers(a)
             .intersection(&plain_numbers(b))
             .map(|n| format!("n{n}"))
             .collect();
+        // So is a value the candidate gives in another unit ("about 20 pounds"
+        // against "down 9 kg"): the conversion is the same number.
+        for q in &a.quantities {
+            if !matches!(q.kind, QKind::Unit("kg" | "lb" | "/uL" | "K/uL")) {
+                continue;
+            }
+            let written = q.surface.split_whitespace().next().unwrap_or_default();
+            let converted = b.quantities.iter().any(|f| {
+                f.kind == q.kind
+                    && !f.surface.contains(q.kind_unit())
+                    && (quantity::agrees(q, f) || approximately(&claim.span.quote, f, q))
+            });
+            let key = format!("n{written}");
+            if converted && !same_numbers.contains(&key) {
+                same_numbers.push(key);
+            }
+        }
         Overlap {
             matched,
             words,
@@ -1290,6 +1307,8 @@ impl Checker {
                 found.iter().any(|f| {
                     agrees(q, f)
                         || approximately(&cand.span.quote, q, f)
+                        // ("lost about 9 pounds" against "wt down 4 kg", 8.8 lb.)
+                        || approximately(&claim.span.quote, f, q)
                         || as_fraction(kind, q, f)
                         || mass_units_converted(&a.quantities, q, &b_quantities, f)
                 }) || derived(&claim.span.quote, q, &found)
