@@ -1729,9 +1729,6 @@ fn dated(
     }
 }
 
-/// A date (y, m, d) per document: its `Date:`-like label, else its first full
-/// date. Dates are read in every way [`dates::find`] knows ("11/25/2026",
-/// "2026-11-25", "November 25, 2026"); a month alone is no document's date.
 /// The tables of a case's clinical documents: each row's head words, and
 /// each head's rows (by document and ordinal).
 #[derive(Default)]
@@ -1818,7 +1815,8 @@ pub(crate) fn section_dates(sentences: &[Sentence]) -> HashMap<(&str, u32), (u32
     static TIME: std::sync::LazyLock<regex::Regex> =
         std::sync::LazyLock::new(|| regex::Regex::new(r"\b\d{1,2}:\d{2}\b").unwrap());
     let mut out = HashMap::new();
-    let mut current: HashMap<&str, (u32, u32, u32)> = HashMap::new();
+    // The latest heading's date, of the document being read.
+    let mut current: Option<(&str, (u32, u32, u32))> = None;
     let mut ordered: Vec<&Sentence> = sentences
         .iter()
         .filter(|s| !s.kind.is_assertion())
@@ -1843,16 +1841,19 @@ pub(crate) fn section_dates(sentences: &[Sentence]) -> HashMap<(&str, u32), (u32
                 && line.split_whitespace().count() <= 8
                 && !rest.chars().any(|c| c.is_ascii_digit())
             {
-                current.insert(doc, (d.year, d.month, d.day));
+                current = Some((doc, (d.year, d.month, d.day)));
             }
         }
-        if let Some(&d) = current.get(doc) {
+        if let Some((_, d)) = current.filter(|c| c.0 == doc) {
             out.insert((doc, s.ordinal), d);
         }
     }
     out
 }
 
+/// A date (y, m, d) per document: its `Date:`-like label, else its first full
+/// date. Dates are read in every way [`dates::find`] knows ("11/25/2026",
+/// "2026-11-25", "November 25, 2026"); a month alone is no document's date.
 pub(crate) fn document_dates(sentences: &[Sentence]) -> HashMap<&str, (u32, u32, u32)> {
     const LABELS: &[&str] = &[
         "date",

@@ -105,9 +105,19 @@ fn contradicts(p: Pair<'_>, cov: f32, what: &str, rule: &'static str) -> Outcome
 
 /// The plain numbers of a sentence (two digits or more, not part of a date).
 fn plain_numbers(x: &Analysis) -> HashSet<String> {
+    numbers(x, 2)
+}
+
+/// The numbers of a sentence written with at least `min_len` chars, not part
+/// of a date.
+fn numbers(x: &Analysis, min_len: usize) -> HashSet<String> {
     x.tokens
         .iter()
-        .filter(|t| t.norm.len() >= 2 && t.norm.chars().all(|c| c.is_ascii_digit() || c == '.'))
+        .filter(|t| {
+            t.norm.len() >= min_len
+                && t.norm.chars().any(|c| c.is_ascii_digit())
+                && t.norm.chars().all(|c| c.is_ascii_digit() || c == '.')
+        })
         .filter(|t| {
             !x.dates
                 .iter()
@@ -243,20 +253,7 @@ impl Checker {
         // gives none, "WBC 7.1", is no support of "the CBC showed
         // eosinophilia" through its head's "complete blood count".)
         if let Some(head) = p.head {
-            let values = |x: &Analysis| -> HashSet<String> {
-                x.tokens
-                    .iter()
-                    .filter(|t| t.norm.chars().all(|c| c.is_ascii_digit() || c == '.'))
-                    .filter(|t| t.norm.chars().any(|c| c.is_ascii_digit()))
-                    .filter(|t| {
-                        !x.dates
-                            .iter()
-                            .any(|d| t.start >= d.at && t.start < d.at + 10)
-                    })
-                    .map(|t| t.norm.clone())
-                    .collect()
-            };
-            if !values(a).is_disjoint(&values(b)) {
+            if !numbers(a, 1).is_disjoint(&numbers(b, 1)) {
                 cand_stems.extend(head.iter().cloned());
             }
         }
