@@ -63,6 +63,20 @@ impl Request {
         // A service named on its own line without a code ("Service: Psychiatric
         // Residential Treatment Facility admission", "Level of care requested:
         // skilled nursing facility") outranks a drug that a form only lists.
+        // A level of care named in a form's subject or title ("HOME HEALTH
+        // CERTIFICATION AND PLAN OF CARE") outranks any drug not on a drug
+        // line of its own: the form's medication list is the patient's.
+        let titled = labelled_service(sentences)
+            .filter(|(_, i)| LEVEL_OF_CARE_TITLE.is_match(&squash(&sentences[*i].span.quote)));
+        if sentence.is_none() && titled.is_some() && drug.is_none_or(|d| d.2 >= 2) {
+            let (desc, i) = titled.unwrap_or_default();
+            return Request {
+                service_code,
+                service_description: Some(desc),
+                sentence: Some(i),
+                drug: None,
+            };
+        }
         if sentence.is_none() && drug.is_none_or(|d| d.2 >= FORM_FIRST_DRUG) {
             if let Some((desc, i)) = labelled_service(sentences) {
                 return Request {
@@ -430,6 +444,13 @@ pub fn requested_drug(sentences: &[Sentence]) -> Option<(&'static str, usize)> {
 /// label or a request word.
 const FORM_FIRST_DRUG: u8 = 4;
 
+/// A subject line or a title that names a post-acute or behavioural level of
+/// care together with what the paper is (an authorization, a certification, a
+/// plan of care, a request, an admission), and the level of care it names.
+static LEVEL_OF_CARE_TITLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(?:(?:subject|re|regarding)\s*:\s*)?(?:[a-z ]{0,20}\b)?(home health(?: care)?|skilled nursing(?: facility)?|inpatient rehabilitation(?: facility)?|long[- ]term acute care(?: hospital)?|partial hospitali[sz]ation(?: program)?|intensive outpatient(?: program)?|residential treatment|hospice)\b[^.]{0,60}\b(authorization|certification|plan of care|request|admission|referral)\b").unwrap()
+});
+
 /// A service line without a code: its description and sentence.
 fn labelled_service(sentences: &[Sentence]) -> Option<(String, usize)> {
     static LABEL: LazyLock<Regex> = LazyLock::new(|| {
@@ -441,6 +462,12 @@ fn labelled_service(sentences: &[Sentence]) -> Option<(String, usize)> {
         .filter(|(_, s)| s.kind.is_assertion())
         .find_map(|(i, s)| {
             let q = squash(&s.span.quote);
+            // A subject line or title that names a level of care ("Subject:
+            // HOME HEALTH START OF CARE AUTHORIZATION", "HOME HEALTH
+            // CERTIFICATION AND PLAN OF CARE") names the service.
+            if let Some(c) = LEVEL_OF_CARE_TITLE.captures(&q) {
+                return Some((squash(&c[1]).to_lowercase(), i));
+            }
             let c = LABEL.captures(&q)?;
             // Only the options checked: "[X] SNF [ ] IRF [ ] LTACH" is "SNF".
             static UNCHECKED: LazyLock<Regex> =
@@ -749,6 +776,43 @@ mod tests {
             ),
         ];
         assert_eq!(Request::of(&sents).drug, Some("ocrelizumab"));
+    }
+
+    #[test]
+    fn a_level_of_care_in_a_forms_title_is_the_service_over_its_medication_list() {
+        let sents = vec![
+            s(
+                "form",
+                DocKind::RequestForm,
+                "",
+                "Subject: HOSPICE ELECTION AND AUTHORIZATION REQUEST - home visits",
+            ),
+            s(
+                "form",
+                DocKind::RequestForm,
+                "",
+                "I am requesting coverage; current medications include morphine 5 mg q4h prn.",
+            ),
+        ];
+        let r = Request::of(&sents);
+        assert_eq!(r.drug, None);
+        assert_eq!(r.service_description.as_deref(), Some("hospice"));
+        // A drug on a drug line of its own is still the request.
+        let sents = vec![
+            s(
+                "f",
+                DocKind::RequestForm,
+                "",
+                "HOME HEALTH AUTHORIZATION REQUEST",
+            ),
+            s(
+                "f",
+                DocKind::RequestForm,
+                "",
+                "Drug requested: Ozempic 1 mg weekly",
+            ),
+        ];
+        assert_eq!(Request::of(&sents).drug, Some("semaglutide"));
     }
 
     #[test]
