@@ -1242,6 +1242,8 @@ impl Checker {
         // A table's head brings its rows, which seldom repeat its words: "C-reactive
         // protein (ref < 0.8 mg/dL)", then "11/02/2026 18.2 mg/dL H".
         let mut rows = Vec::new();
+        // (The rows themselves, to keep them out of pairs and pools below.)
+        let mut through_head: Vec<&Sentence> = Vec::new();
         for h in &hits {
             let Some(&i) = view.by_pos.get(&(h.doc_id.as_str(), h.page, h.start)) else {
                 continue;
@@ -1257,26 +1259,24 @@ impl Checker {
                 let Some(row) = view.by_ordinal.get(&(head.span.doc_id.as_str(), o)) else {
                     continue;
                 };
-                let at = |x: &pa_types::SearchHit| (x.doc_id.clone(), x.page, x.start);
-                let hit = pa_types::SearchHit {
-                    doc_id: row.span.doc_id.clone(),
-                    page: row.span.page,
-                    start: row.span.start,
-                    end: row.span.end,
-                    score: h.score,
-                    by_meaning: false,
+                let is_row = |x: &pa_types::SearchHit| {
+                    x.doc_id == row.span.doc_id
+                        && x.page == row.span.page
+                        && x.start == row.span.start
                 };
-                if !hits.iter().chain(&rows).any(|x| at(x) == at(&hit)) {
-                    rows.push(hit);
+                if !hits.iter().chain(&rows).any(is_row) {
+                    rows.push(pa_types::SearchHit {
+                        doc_id: row.span.doc_id.clone(),
+                        page: row.span.page,
+                        start: row.span.start,
+                        end: row.span.end,
+                        score: h.score,
+                        by_meaning: false,
+                    });
+                    through_head.push(row);
                 }
             }
         }
-        // (Rows found through their head are read one by one, with the head:
-        // not in pairs of adjacent sentences, and not pooled.)
-        let through_head: HashSet<(String, u32, u32)> = rows
-            .iter()
-            .map(|h| (h.doc_id.clone(), h.page, h.start))
-            .collect();
         hits.extend(rows);
         let mut verdicts: Vec<(Verdict, f32, &Sentence)> = Vec::new();
         let mut rules: Vec<&'static str> = Vec::new();
@@ -1372,16 +1372,15 @@ impl Checker {
                 v.0 = Verdict::Weak;
             }
         }
+        // (Rows found through their head are read one by one, with the head:
+        // not in pairs of adjacent sentences, and not pooled.)
+        let found_through_head = |s: &Sentence| through_head.iter().any(|r| std::ptr::eq(*r, s));
         let own_hits: Vec<(Verdict, f32, &Sentence)> = verdicts
             .iter()
-            .filter(|v| {
-                !through_head.contains(&(v.2.span.doc_id.clone(), v.2.span.page, v.2.span.start))
-            })
+            .filter(|v| !found_through_head(v.2))
             .cloned()
             .collect();
-        pieces.retain(|p| {
-            !through_head.contains(&(p.2.span.doc_id.clone(), p.2.span.page, p.2.span.start))
-        });
+        pieces.retain(|p| !found_through_head(p.2));
         if let Some(pair) = self.adjacent_support(
             read_s,
             &a,
