@@ -86,6 +86,18 @@ static FREQ: LazyLock<Regex> = LazyLock::new(|| {
     ))
     .unwrap()
 });
+/// Days of a week or a month on which something is done: "6 days a week",
+/// "5 d/wk", "8-9 d/mo" (the range's upper end), "6/7 days".
+static DAYS_PER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?i)\b{NUM}(?:\s*(?:-|to)\s*{NUM})?\s*(?:days?|d|nights?)\s*(?:a|per|/|each|every)\s*(week|wk|month|mo)\b|\b(\d)\s*/\s*7\s*(?:days|d|nights)\b"
+    ))
+    .unwrap()
+});
+/// After a count of days, the period it is per: "6 days| a week".
+static PER_PERIOD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(?:a|per|/|each|every)\s*(?:week|wk|month|mo)\b").unwrap()
+});
 static PAIN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(\d{1,2})\s*/\s*10\b").unwrap());
 static UNIT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?:\b(\d+(?:\.\d+)?)\s*x\s*)?\b(\d+(?:\.\d+)?)\s*(%|percent|mg/dl|mg/l|mm\s?hg|kg/m2|ml/min(?:/1\.73\s?m(?:2|\^2|²))?|ml/h(?:r)?|ml|l/min|mcg/g|ug/g|µg/g|ng/ml|pg/ml|mmol/l|umol/l|µmol/l|miu/l|uiu/ml|miu/ml|u/ml|cells/(?:ul|µl|mm3)|(?:x\s?10\^?3|10\^3|k)/(?:ul|µl)|x\s?10\^?9/l|cm|mm|lbs?|pounds|kg|mcg|mg|units|events/h|events per hour|/hr|/h|iu/ml|u/l|meq/l|degrees|g/dl|grams?|gm|g|ms|msec|milliseconds?)(?:\b|\s|$|[,.;)])")
@@ -631,6 +643,15 @@ fn durations(text: &str, out: &mut Vec<Quantity>) {
         if EVERY.is_match(before(c.get(0).unwrap().start())) {
             continue;
         }
+        // "6 days a week", "6/7 days": how often, not for how long.
+        if c[3].to_lowercase().starts_with('d')
+            && (PER_PERIOD.is_match(&text[c.get(0).unwrap().end()..])
+                || before(c.get(0).unwrap().start())
+                    .trim_end()
+                    .ends_with(|ch: char| ch == '/'))
+        {
+            continue;
+        }
         // "a 34-year-old man", "6 month old": an age, not a duration.
         let after = text[c.get(0).unwrap().end()..].trim_start_matches(['-', ' ']);
         if after
@@ -666,8 +687,32 @@ fn durations(text: &str, out: &mut Vec<Quantity>) {
     }
 }
 
-/// Frequencies ("4x/day", "3 times a week"), per day.
+/// Frequencies ("4x/day", "3 times a week", "6 days a week"), per day.
 fn frequencies(text: &str, out: &mut Vec<Quantity>) {
+    for c in DAYS_PER.captures_iter(text) {
+        let (v, per) = if let Some(n) = c.get(4) {
+            (num(n.as_str()), 7.0)
+        } else {
+            let v = c
+                .get(2)
+                .and_then(|hi| num(hi.as_str()))
+                .or_else(|| num(&c[1]));
+            let per = if c[3].to_lowercase().starts_with('w') {
+                7.0
+            } else {
+                30.4
+            };
+            (v, per)
+        };
+        let Some(v) = v else { continue };
+        out.push(Quantity {
+            kind: QKind::PerDay,
+            value: v / per,
+            cmp: Cmp::Eq,
+            hi: None,
+            surface: c[0].to_string(),
+        });
+    }
     for c in FREQ.captures_iter(text) {
         let Some(v) = num(&c[1]) else { continue };
         let per_day = if c[2].to_lowercase().starts_with('w') {
@@ -1229,6 +1274,19 @@ mod tests {
         );
         assert_eq!(kinds("PT 2x/week"), [(QKind::PerDay, 2.0 / 7.0, Cmp::Eq)]);
         assert_eq!(kinds("SMBG 4x/day"), [(QKind::PerDay, 4.0, Cmp::Eq)]);
+        // Days of a week or a month are how often, not how long.
+        for t in [
+            "completing it 6 days a week",
+            "HEP log: 6/7 days most weeks",
+            "exercises 6 d/wk",
+        ] {
+            assert_eq!(kinds(t), [(QKind::PerDay, 6.0 / 7.0, Cmp::Eq)], "{t}");
+        }
+        assert_eq!(
+            kinds("uses ~8-9 d/mo"),
+            [(QKind::PerDay, 9.0 / 30.4, Cmp::Eq)]
+        );
+        assert_eq!(kinds("for 6 days"), [(QKind::Duration, 6.0, Cmp::Eq)]);
         assert_eq!(kinds("Pain 7/10 today"), [(QKind::Pain, 7.0, Cmp::Eq)]);
         assert_eq!(
             kinds("mass 3.1 x 2.7 cm"),

@@ -198,9 +198,14 @@ fn split_page(text: &str, skip: &[(u32, u32)]) -> Vec<(usize, usize, Option<Stri
             // (A run of dots is a leader between a label and its value:
             // "Calprotectin, fecal ....... 1240 ug/g H".)
             let leader = c == '.' && i > a && chars[i - 1] == '.';
+            // ("Jan. 22, 2027": a month's abbreviation before its day.)
+            let month_day = c == '.'
+                && chars.get(i + 2).is_some_and(char::is_ascii_digit)
+                && is_month_abbreviation(&chars[s..i]);
             if matches!(c, '.' | '!' | '?')
                 && next_sentence
                 && !leader
+                && !month_day
                 && !is_abbreviation(&chars[s..i])
                 && !(c == '?' && is_box_answer(&chars[i + 1..b].iter().collect::<String>()))
             {
@@ -250,6 +255,23 @@ fn heading(line: &str) -> Option<String> {
     let letters: Vec<char> = line.chars().filter(|c| c.is_alphabetic()).collect();
     (letters.len() >= 4 && letters.iter().all(|c| c.is_uppercase()) && line.len() <= 80)
         .then(|| line.trim().to_lowercase())
+}
+
+/// Does the text end with a month's abbreviation ("Jan", "Sept")?
+fn is_month_abbreviation(before: &[char]) -> bool {
+    let word: String = before
+        .iter()
+        .rev()
+        .take_while(|c| c.is_alphabetic())
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect::<String>()
+        .to_lowercase();
+    [
+        "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    ]
+    .contains(&word.as_str())
 }
 
 fn is_abbreviation(before: &[char]) -> bool {
@@ -356,6 +378,18 @@ mod tests {
                 "Calprotectin, fecal ........ 1240 ug/g H [<50 normal]",
                 "C. difficile toxin B PCR ...... NEGATIVE",
                 "CRP ...... 3.1 mg/dL H [<0.5]"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_month_abbreviation_before_its_day_does_not_split() {
+        assert_eq!(
+            texts("Seen Jan. 22, 2027 and Sept. 3, 2026. Returns in Feb. Then PT."),
+            [
+                "Seen Jan. 22, 2027 and Sept. 3, 2026.",
+                "Returns in Feb.",
+                "Then PT."
             ]
         );
     }
