@@ -646,9 +646,7 @@ fn durations(text: &str, out: &mut Vec<Quantity>) {
         // "6 days a week", "6/7 days": how often, not for how long.
         if c[3].to_lowercase().starts_with('d')
             && (PER_PERIOD.is_match(&text[c.get(0).unwrap().end()..])
-                || before(c.get(0).unwrap().start())
-                    .trim_end()
-                    .ends_with(|ch: char| ch == '/'))
+                || before(c.get(0).unwrap().start()).trim_end().ends_with('/'))
         {
             continue;
         }

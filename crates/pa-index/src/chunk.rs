@@ -204,8 +204,7 @@ fn split_page(text: &str, skip: &[(u32, u32)]) -> Vec<(usize, usize, Option<Stri
                 && is_month_abbreviation(&chars[s..i]);
             if matches!(c, '.' | '!' | '?')
                 && next_sentence
-                && !leader
-                && !month_day
+                && !(leader || month_day)
                 && !is_abbreviation(&chars[s..i])
                 && !(c == '?' && is_box_answer(&chars[i + 1..b].iter().collect::<String>()))
             {
