@@ -146,6 +146,15 @@
 //! speaks, so an older note's other value stays history (`start-date`). Also:
 //! a body weight in either unit, "about" as the claim writes it ("lost about
 //! 20 pounds" against "down 9 kg"; "150 lb" against "77.5 kg") (`weight-units`).
+//! Also: days of a week are how often, not how long ("6 days a week" against
+//! "6/7 days"; "3 days a week" against "1 d/wk") (`days-per-week`); a letter
+//! dated "Nov. 20, 2026", whose month's abbreviation does not end a sentence,
+//! so a report from before it is not after the request
+//! (`month-abbreviation-date`); a drug written as an abbreviation whose usual
+//! sense is something else ("LTG": long term goals, or lamotrigine in a list of
+//! medicines that were stopped) (`rare-drug-abbreviation`). A row of cells
+//! ("Albumin | 2.9 | L | g/dL") is a sentence of its own, cited alone
+//! (`lab-table-cells`, `fill-daily-dose`).
 
 use crate::common::{root, run};
 

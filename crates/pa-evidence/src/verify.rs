@@ -5,6 +5,7 @@
 //! gives the verdict.
 
 use std::collections::HashSet;
+use std::sync::LazyLock;
 
 use pa_types::text::{stem, tokenize};
 use pa_types::{ClaimType, ConceptKind, Sentence};
@@ -1071,7 +1072,7 @@ impl Checker {
                     && stems.iter().all(|w| cand_stems.contains(w)))
                 .then_some(stems)
             });
-            let Some(stems) = spelled else {
+            let Some(stems) = spelled.or_else(|| self.rare_drug_sense(ce, cand, b)) else {
                 continue;
             };
             // Context is read at the first candidate token that carries the term.
@@ -1090,6 +1091,38 @@ impl Checker {
             }
         }
         matched
+    }
+
+    /// A drug of the claim written in the candidate as an abbreviation whose
+    /// usual sense is something else ("LTG 6/2021 - 2/2022, stopped for rash":
+    /// "long term goals" in most notes, lamotrigine in some): read as the drug
+    /// when the sentence is about medicines, naming a dose, another drug or a
+    /// course (started, stopped, failed, tried). The drug's stems, as
+    /// [`Self::match_concepts`] locates them.
+    fn rare_drug_sense(&self, entry: usize, cand: &Sentence, b: &Analysis) -> Option<Vec<String>> {
+        static MEDICINES: LazyLock<regex::Regex> = LazyLock::new(|| {
+            regex::Regex::new(r"(?i)\b(?:\d+(?:\.\d+)?\s*(?:mg|mcg|g|ml|units?)\b|start(?:ed)?|stopped|discontinued|d/c|failed|tried|trial|titrated|tapered|switched|intoleran\w*|side effects?)").unwrap()
+        });
+        if !self.is_drug(entry) {
+            return None;
+        }
+        let name = stem(&self.lex.entries[entry].id.to_lowercase());
+        let about_medicines = MEDICINES.is_match(&cand.span.quote)
+            || b.concepts.iter().any(|c| self.is_drug(c.entry));
+        if !about_medicines {
+            return None;
+        }
+        let chars: Vec<char> = cand.span.quote.chars().collect();
+        b.tokens.iter().find_map(|t| {
+            let surface: String = chars.get(t.start..t.end)?.iter().collect();
+            if surface.chars().count() < 2 || !surface.chars().any(|c| c.is_uppercase()) {
+                return None;
+            }
+            pa_types::abbrev::rare_senses(&surface)
+                .iter()
+                .any(|sense| stem(&sense.to_lowercase()) == name)
+                .then(|| vec![stem(&t.norm)])
+        })
     }
 
     /// The claim's numbers against the candidate's: `Ok((first required number

@@ -67,6 +67,11 @@ pub fn line_label(line: &str) -> Option<String> {
     ok.then(|| head.to_lowercase())
 }
 
+/// A line of three cells or more separated by bars: a table's row.
+fn is_cells_row(line: &str) -> bool {
+    line.split('|').filter(|c| !c.trim().is_empty()).count() >= 3
+}
+
 fn is_list_item(line: &str) -> bool {
     let t = line.trim_start();
     if t.starts_with("- ") || t.starts_with("• ") || t.starts_with("* ") {
@@ -109,8 +114,14 @@ fn split_page(text: &str, skip: &[(u32, u32)]) -> Vec<(usize, usize, Option<Stri
             }
             continue;
         }
+        // A row of cells ("07/06/2026 | hydroxychloroquine 200 mg tab | 60 |
+        // 30") is a table's row, whole on its line.
+        let cells_row = is_cells_row(&line);
         let opens = !answer_follows
-            && (cur.is_none() || is_list_item(&line) || line_label(&line).is_some());
+            && (cur.is_none()
+                || cells_row
+                || is_list_item(&line)
+                || line_label(&line).is_some());
         if opens {
             if let Some(c) = cur.take() {
                 blocks.push(c);
@@ -160,6 +171,7 @@ fn split_page(text: &str, skip: &[(u32, u32)]) -> Vec<(usize, usize, Option<Stri
             && (short
                 || next_blank
                 || leader_row
+                || cells_row
                 || field_ends
                 || trimmed.ends_with(':')
                 || heading(&line).is_some())
@@ -389,6 +401,20 @@ mod tests {
                 "Seen Jan. 22, 2027 and Sept. 3, 2026.",
                 "Returns in Feb.",
                 "Then PT."
+            ]
+        );
+    }
+
+    #[test]
+    fn rows_of_cells_do_not_join() {
+        let t = texts("Fill date | Drug | Qty | Days\n07/06/2026 | hydroxychloroquine 200 mg tab | 60 | 30\n07/18/2026 | mycophenolate 500 mg tab | 60 | 30\nNo other fills.");
+        assert_eq!(
+            t,
+            [
+                "Fill date | Drug | Qty | Days",
+                "07/06/2026 | hydroxychloroquine 200 mg tab | 60 | 30",
+                "07/18/2026 | mycophenolate 500 mg tab | 60 | 30",
+                "No other fills."
             ]
         );
     }

@@ -122,6 +122,17 @@ pub fn phrase_at(chars: &[char], start: usize) -> Option<(usize, Vec<&'static st
 /// slash ("s/p"), is looked up in any case. A plural `s` after capitals is
 /// dropped ("ADLs").
 pub fn expand(surface: &str) -> Vec<&'static str> {
+    senses_of(surface, MIN_SHARE)
+}
+
+/// Every sense a written token may stand for, however rare ("LTG": long term
+/// goals, and lamotrigine once in twenty), for a reader that has its own
+/// reason to expect one of them.
+pub fn rare_senses(surface: &str) -> Vec<&'static str> {
+    senses_of(surface, 0.0)
+}
+
+fn senses_of(surface: &str, min_share: f32) -> Vec<&'static str> {
     if surface.chars().nth(1).is_none() || surface.chars().all(|c| c.is_ascii_digit()) {
         return Vec::new();
     }
@@ -148,7 +159,7 @@ pub fn expand(surface: &str) -> Vec<&'static str> {
     };
     senses
         .iter()
-        .filter(|(_, share)| *share >= MIN_SHARE)
+        .filter(|(_, share)| *share >= min_share)
         .map(|(s, _)| *s)
         .collect()
 }
