@@ -118,10 +118,7 @@ fn split_page(text: &str, skip: &[(u32, u32)]) -> Vec<(usize, usize, Option<Stri
         // 30") is a table's row, whole on its line.
         let cells_row = is_cells_row(&line);
         let opens = !answer_follows
-            && (cur.is_none()
-                || cells_row
-                || is_list_item(&line)
-                || line_label(&line).is_some());
+            && (cur.is_none() || cells_row || is_list_item(&line) || line_label(&line).is_some());
         if opens {
             if let Some(c) = cur.take() {
                 blocks.push(c);
