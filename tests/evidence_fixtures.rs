@@ -154,7 +154,13 @@
 //! sense is something else ("LTG": long term goals, or lamotrigine in a list of
 //! medicines that were stopped) (`rare-drug-abbreviation`). A row of cells
 //! ("Albumin | 2.9 | L | g/dL") is a sentence of its own, cited alone
-//! (`lab-table-cells`, `fill-daily-dose`).
+//! (`lab-table-cells`, `fill-daily-dose`). Also: doses written after another
+//! drug's abbreviation ("despite HCQ, MMF 2 g/day and pred 10 mg") are that
+//! drug's, and the claim's drug at its daily dose ("HCQ 200 mg BID" for "400 mg
+//! daily") confirms it (`abbreviated-drug-doses`); a report's "Run date:" is
+//! its own date, so a claims history run after the request is after it
+//! (`report-run-date`); a treatment listed as "not yet tried" denies a claim
+//! that it was tried (`not-yet-tried`).
 
 use crate::common::{root, run};
 

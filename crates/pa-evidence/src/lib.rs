@@ -1875,7 +1875,13 @@ pub(crate) fn document_dates(sentences: &[Sentence]) -> HashMap<&str, (u32, u32,
                 .chars()
                 .next_back()
                 .is_some_and(char::is_alphabetic)
-            && !["request", "service", "visit", "study", "signature", "form"]
+            // (The date an exam, a test or a report was made, run or printed
+            // is the document's own: "Exam date:", "Run date:".)
+            && ![
+                "request", "service", "visit", "study", "signature", "form", "exam", "test",
+                "report", "run", "print", "printed", "scan", "procedure", "collection",
+                "encounter", "note",
+            ]
                 .iter()
                 .any(|w| before.trim_end().ends_with(w))
     };

@@ -366,6 +366,7 @@ pub fn quantities(sentence: &str, measures: &[(usize, usize, usize)]) -> Vec<Qua
     pain_scores(&text, &mut out);
     unit_values(&text, &mut out);
     fill_daily_doses(&text, &mut out);
+    sig_daily_doses(&text, &mut out);
     scores_of(&text, &mut out);
     counts(&text, &mut out);
     measure_values(&text, measures, &mut out);
@@ -828,6 +829,40 @@ fn fill_daily_doses(text: &str, out: &mut Vec<Quantity>) {
                 &c[2],
                 (per_day * 100.0).round() / 100.0
             ),
+        });
+    }
+}
+
+/// A daily dose from a tablet's strength and the directions that follow it in
+/// the same row or line ("hydroxychloroquine 200 mg tab | 60 | 30 | 1 tab BID"
+/// is 400 mg a day; "500 mg tablet, take 2 tablets twice daily" is 2000 mg).
+fn sig_daily_doses(text: &str, out: &mut Vec<Quantity>) {
+    static SIG: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\b(\d+(?:\.\d+)?)\s*(mg|mcg|g)\s+(?:[a-z]+\s+){0,2}?(?:tabs?|tablets?|caps?|capsules?)\b[^\n]{0,60}?\b(\d+(?:\.\d+)?|one|two|three|four)\s*(?:tabs?|tablets?|caps?|capsules?)\s*(?:(?:po|by mouth|orally)\s+)?(bid|b\.i\.d\.?|twice (?:a day|daily)|tid|t\.i\.d\.?|three times (?:a day|daily)|qid|four times (?:a day|daily)|daily|qd|once (?:a day|daily)|qhs|at bedtime|nightly|q12h|q8h|q6h)\b")
+            .unwrap()
+    });
+    for c in SIG.captures_iter(text) {
+        let (Ok(strength), Some(count)) = (c[1].parse::<f64>(), num(&c[3])) else {
+            continue;
+        };
+        let f = c[4].to_lowercase();
+        let per_day = if f.starts_with('b') || f.starts_with("twice") || f == "q12h" {
+            2.0
+        } else if f.starts_with('t') || f == "q8h" {
+            3.0
+        } else if f.starts_with("qid") || f.starts_with("four") || f == "q6h" {
+            4.0
+        } else {
+            1.0
+        };
+        let unit = unit_name(&c[2]);
+        let daily = (strength * count * per_day * 1000.0).round() / 1000.0;
+        out.push(Quantity {
+            kind: QKind::Unit(unit),
+            value: daily,
+            cmp: Cmp::Eq,
+            hi: None,
+            surface: format!("{} {} x{} a day", &c[1], &c[2], count * per_day),
         });
     }
 }
@@ -1372,6 +1407,14 @@ mod tests {
             !k.iter().any(|q| q.0 == QKind::Unit("g") && q.1 < 20.0),
             "{k:?}"
         );
+    }
+
+    #[test]
+    fn a_tablet_and_its_directions_give_a_daily_dose() {
+        let k = kinds("07/06/2026 | hydroxychloroquine 200 mg tab | 60 | 30 | 1 tab BID | Okafor");
+        assert!(k.contains(&(QKind::Unit("mg"), 400.0, Cmp::Eq)), "{k:?}");
+        let k = kinds("metformin 500 mg tablet, take 2 tablets twice daily with meals");
+        assert!(k.contains(&(QKind::Unit("mg"), 2000.0, Cmp::Eq)), "{k:?}");
     }
 
     #[test]

@@ -411,16 +411,30 @@ impl Checker {
         // The sentence denies a finding or condition the claim asserts
         // ("Denies joint pain, morning stiffness" against "arthritis with
         // morning stiffness"): it bears on the claim at head coverage.
+        // (So does one that says a treatment the claim says was tried was
+        // not: "plecanatide: not yet tried".)
+        static NOT_TRIED: LazyLock<regex::Regex> = LazyLock::new(|| {
+            regex::Regex::new(r"(?i)\b(?:never|not yet|not|has not|have not)\s+(?:been\s+)?(?:tried|taken|used|started|trialed|received)\b|\bno (?:prior )?trials? of\b").unwrap()
+        });
+        let treatment_not_tried = |m: &ConceptMatch| {
+            p.claim_type == ClaimType::PriorTreatment
+                && self.is_treatment(m.entry)
+                && NOT_TRIED.is_match(&cand.span.quote)
+                && !self
+                    .assess(a, &claim.span.quote, m.claim.0, m.claim.1)
+                    .family
+        };
         let denies_finding = matched.iter().any(|m| {
-            matches!(
+            (matches!(
                 self.lex.entries[m.entry].kind,
                 ConceptKind::Finding | ConceptKind::Condition
-            ) && m.cand.is_some_and(|(s2, e2)| {
-                self.assess(b, &cand.span.quote, s2, e2).negated
-                    && !self
-                        .assess(a, &claim.span.quote, m.claim.0, m.claim.1)
-                        .negated
-            })
+            ) || treatment_not_tried(m))
+                && m.cand.is_some_and(|(s2, e2)| {
+                    self.assess(b, &cand.span.quote, s2, e2).negated
+                        && !self
+                            .assess(a, &claim.span.quote, m.claim.0, m.claim.1)
+                            .negated
+                })
         });
         // The claim denies a condition, a finding or a treatment the sentence
         // records for the patient ("no history of cardiovascular disease or
@@ -1125,6 +1139,27 @@ impl Checker {
         })
     }
 
+    /// Where the candidate names a drug by an abbreviation only, outside any
+    /// drug concept it names ("MMF 2 g/day", "pred 10 mg"): char starts.
+    fn abbreviated_drugs(&self, cand: &Sentence, b: &Analysis) -> Vec<usize> {
+        let chars: Vec<char> = cand.span.quote.chars().collect();
+        b.tokens
+            .iter()
+            .filter(|t| {
+                !b.concepts
+                    .iter()
+                    .any(|c| self.is_drug(c.entry) && c.start <= t.start && t.start < c.end)
+            })
+            .filter(|t| {
+                let surface: String = chars[t.start..t.end].iter().collect();
+                pa_types::abbrev::expand(&surface)
+                    .iter()
+                    .any(|sense| pa_types::drugs::generic_of(sense).is_some())
+            })
+            .map(|t| t.start)
+            .collect()
+    }
+
     /// The claim's numbers against the candidate's: `Ok((first required number
     /// the candidate does not give, a value or a treatment's length agrees))`,
     /// or `Err` with the verdict when a value differs.
@@ -1349,10 +1384,14 @@ impl Checker {
                     kind,
                     QKind::Measure(_) | QKind::ChangeOf(_) | QKind::Named(_)
                 ) || (matches!(kind, QKind::Duration)
-                    && matched.iter().any(|m| self.is_treatment(m.entry)));
+                    && matched.iter().any(|m| self.is_treatment(m.entry)))
+                    // The same drug at the same dose ("hydroxychloroquine 400
+                    // mg daily" against "HCQ 200 mg BID").
+                    || (is_dose(kind) && matched.iter().any(|m| self.is_drug(m.entry)));
             } else if matches!(kind, QKind::Unit(u) if !unit_is_result(u))
                 && !(a.concepts.iter().filter(|c| self.is_drug(c.entry)).count() == 1
                     && b.concepts.iter().filter(|c| self.is_drug(c.entry)).count() == 1
+                    && self.abbreviated_drugs(cand, b).is_empty()
                     && matched.iter().any(|m| self.is_drug(m.entry)))
             {
                 // A dose differs: a contradiction only when both sentences are
@@ -1518,13 +1557,21 @@ impl Checker {
         };
         let text = &cand.span.quote;
         let from = byte_of(text, cs);
+        // The claim's drug's doses run to the next drug named, by its name or
+        // by an abbreviation ("despite HCQ, MMF 2 g/day and pred 10 mg": the
+        // doses are mycophenolate's and prednisone's).
+        let abbreviated_drug = self
+            .abbreviated_drugs(cand, b)
+            .into_iter()
+            .find(|&at| at > cs);
         let to = b
             .concepts
             .iter()
             .filter(|c| self.is_drug(c.entry) && c.start > cs)
-            .map(|c| byte_of(text, c.start))
+            .map(|c| c.start)
+            .chain(abbreviated_drug)
             .min()
-            .unwrap_or(text.len());
+            .map_or(text.len(), |c| byte_of(text, c));
         let found: Vec<Regimen> = regimens(text)
             .into_iter()
             .filter(|r| r.at > from && r.at < to && r.unit == claimed.unit)
