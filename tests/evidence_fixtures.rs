@@ -160,7 +160,9 @@
 //! daily") confirms it (`abbreviated-drug-doses`); a report's "Run date:" is
 //! its own date, so a claims history run after the request is after it
 //! (`report-run-date`); a treatment listed as "not yet tried" denies a claim
-//! that it was tried (`not-yet-tried`).
+//! that it was tried (`not-yet-tried`); a short tail after a semicolon
+//! ("partial response; sedated at higher dose") stays in its claim, whose head
+//! decides unless the whole is contradicted (`semicolon-tail`).
 
 use crate::common::{root, run};
 

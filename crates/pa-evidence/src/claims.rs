@@ -691,6 +691,12 @@ mod tests {
     }
 }
 
+/// Words a clause after a semicolon needs to stand as a claim of its own:
+/// a shorter one elaborates the clause before it ("partial; sedated at higher
+/// dose", "positive for MSSA; repeat cultures cleared"), and a labeller
+/// quotes the two as one claim.
+const SEMICOLON_TAIL: usize = 6;
+
 /// Where one sentence of a letter or form holds several claims: the reasons
 /// after a request or a statement of necessity ("... is medically necessary
 /// because ...", "for my patient, a 38-year-old man with ..."), a semicolon, a
@@ -700,6 +706,12 @@ mod tests {
 /// sentence's subject (", has taken ...", ", and wears ..."). Returns char ranges of the
 /// clauses, trimmed; a piece shorter than three words stays with the one before.
 pub fn clauses(text: &str) -> Vec<(usize, usize)> {
+    clauses_with(text, SEMICOLON_TAIL)
+}
+
+/// [`clauses`], where a clause after a semicolon stands on its own with
+/// `semicolon_tail` words or more (0: always).
+pub(crate) fn clauses_with(text: &str, semicolon_tail: usize) -> Vec<(usize, usize)> {
     static REQUEST_REASON: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
             r"(?i)(?:i am writing|request(?:ing)? (?:authorization|approval|coverage)|medically necessary|is indicated|\bi (?:am|have been) (?:the |(?:his|her|their) )?(?:treating|primary|attending|caring for|following|seeing)\b)(?:[^.;]|\b(?:mr|mrs|ms|dr)\.)*?(?:\b(?P<cut>because|given that|given|due to|as (?:he|she|they) (?:has|have|had|is|was)|who (?:has|had|is|was|continues))\b|(?P<cut2>\b(?:an?\s+)?(?:\d+|[a-z]+)[- ]year[- ]old) (?:[a-z]+ ){0,2}?with\b)",
@@ -798,8 +810,13 @@ pub fn clauses(text: &str) -> Vec<(usize, usize)> {
             .collect::<String>()
             .split_whitespace()
             .count();
+        // (A short tail after a semicolon elaborates what comes before it:
+        // "partial; sedated at higher dose", "positive for MSSA; repeat
+        // cultures cleared".)
+        let after_semicolon =
+            s > 0 && cs[..s].iter().rev().find(|c| !c.is_whitespace()) == Some(&';');
         match out.last_mut() {
-            Some(last) if words < 3 => last.1 = e,
+            Some(last) if words < 3 || (after_semicolon && words < semicolon_tail) => last.1 = e,
             _ => out.push((s, e)),
         }
     }
@@ -831,6 +848,23 @@ mod clause_tests {
             .into_iter()
             .map(|(s, e)| cs[s..e].iter().collect())
             .collect()
+    }
+
+    #[test]
+    fn a_short_tail_after_a_semicolon_stays_with_its_clause() {
+        assert_eq!(
+            pieces("Blood cultures 11/02/2026: positive for MSSA; repeat cultures cleared"),
+            ["Blood cultures 11/02/2026: positive for MSSA; repeat cultures cleared"]
+        );
+        assert_eq!(
+            pieces(
+                "Her fever and chills resolved; she completed six weeks of IV cefazolin at home"
+            ),
+            [
+                "Her fever and chills resolved",
+                "she completed six weeks of IV cefazolin at home"
+            ]
+        );
     }
 
     #[test]

@@ -677,28 +677,58 @@ impl CaseView<'_> {
 /// The clauses of the case's letters and forms, each with its claim id: a
 /// sentence may hold several claims (`<doc>#<ordinal>`, then `.<k>` for the
 /// clauses after the first).
-fn claim_units(sentences: &[Sentence]) -> Vec<(Sentence, String)> {
-    let mut units: Vec<(Sentence, String)> = Vec::new();
+/// The claims of the letters and forms: each assertion sentence, or each of
+/// its clauses, with its claim id; and, for a clause that holds a short tail
+/// after a semicolon, the clause without it (its head), which decides unless
+/// the whole says otherwise ([`Checker::check_case`]).
+fn claim_units(sentences: &[Sentence]) -> Vec<(Sentence, String, Option<Sentence>)> {
+    let sub = |s: &Sentence, cs: usize, ce: usize| {
+        let quote = pa_types::text::char_slice(&s.span.quote, cs, ce)?;
+        let mut sub = s.clone();
+        sub.span.start = s.span.start + cs as u32;
+        sub.span.end = s.span.start + ce as u32;
+        sub.span.quote = quote.to_string();
+        Some(sub)
+    };
+    let mut units = Vec::new();
     for s in sentences.iter().filter(|s| s.kind.is_assertion()) {
         let parts = claims::clauses(&s.span.quote);
+        let strict = claims::clauses_with(&s.span.quote, 0);
+        // The head of a part that holds more than one strict clause.
+        let head_of = |cs: usize, ce: usize| {
+            let inside: Vec<&(usize, usize)> = strict
+                .iter()
+                .filter(|(a, b)| *a >= cs && *b <= ce)
+                .collect();
+            // (A tail that gives a number is a finding of its own: the whole
+            // decides.)
+            let tail_numbers = inside[1..].iter().any(|&&(a, b)| {
+                pa_types::text::char_slice(&s.span.quote, a, b)
+                    .is_some_and(|t| t.chars().any(|c| c.is_ascii_digit()))
+            });
+            (inside.len() > 1 && !tail_numbers)
+                .then(|| inside[0])
+                .and_then(|&(a, b)| sub(s, a, b))
+        };
         if parts.len() == 1 {
-            units.push((s.clone(), format!("{}#{}", s.span.doc_id, s.ordinal)));
+            let (cs, ce) = parts[0];
+            units.push((
+                s.clone(),
+                format!("{}#{}", s.span.doc_id, s.ordinal),
+                head_of(cs, ce),
+            ));
             continue;
         }
-        for (k, (cs, ce)) in parts.into_iter().enumerate() {
-            let Some(quote) = pa_types::text::char_slice(&s.span.quote, cs, ce) else {
+        for (k, &(cs, ce)) in parts.iter().enumerate() {
+            let Some(unit) = sub(s, cs, ce) else {
                 continue;
             };
-            let mut sub = s.clone();
-            sub.span.start = s.span.start + cs as u32;
-            sub.span.end = s.span.start + ce as u32;
-            sub.span.quote = quote.to_string();
             let id = if k == 0 {
                 format!("{}#{}", s.span.doc_id, s.ordinal)
             } else {
                 format!("{}#{}.{}", s.span.doc_id, s.ordinal, k)
             };
-            units.push((sub, id));
+            units.push((unit, id, head_of(cs, ce)));
         }
     }
     units
@@ -1074,8 +1104,24 @@ impl Checker {
         let view = self.case_view(case);
         claim_units(case.sentences)
             .iter()
-            .filter_map(|(s, claim_id)| {
-                self.check_unit(case_id, &view, s, claim_id, searcher, case)
+            .filter_map(|(s, claim_id, head)| {
+                let claim = self.check_unit(case_id, &view, s, claim_id, searcher, case)?;
+                // A short tail after a semicolon elaborates its head: the head's
+                // support stands unless the whole is contradicted.
+                let Some(head) = head else {
+                    return Some(claim);
+                };
+                if claim.status != ClaimStatus::Unsupported {
+                    return Some(claim);
+                }
+                match self.check_unit(case_id, &view, head, claim_id, searcher, case) {
+                    Some(h) if h.status == ClaimStatus::Supported => Some(Claim {
+                        span: claim.span,
+                        claim_type: claim.claim_type,
+                        ..h
+                    }),
+                    _ => Some(claim),
+                }
             })
             .collect()
     }

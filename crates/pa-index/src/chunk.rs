@@ -130,7 +130,18 @@ fn split_page(text: &str, skip: &[(u32, u32)]) -> Vec<(usize, usize, Option<Stri
         }
         // Does this line end its block?
         let trimmed = line.trim_end();
-        let short = (b - a) * 10 < max_len * 7;
+        // A short line ends its paragraph, unless it stops mid-sentence and
+        // the next line goes on in lowercase: a wrap that left a word or two
+        // on their own line ("... A recent echocardiogram showed" / "no" /
+        // "evidence of pulmonary hypertension.").
+        let wrapped_on = !trimmed.ends_with(['.', ':', ';', '?', '!'])
+            && trimmed.ends_with(|c: char| c.is_alphabetic() || c == ',')
+            && lines.get(i + 1).is_some_and(|&(na, nb)| {
+                line_str((na, nb))
+                    .trim_start()
+                    .starts_with(|c: char| c.is_lowercase())
+            });
+        let short = (b - a) * 10 < max_len * 7 && !wrapped_on;
         let next_blank = lines.get(i + 1).is_none_or(|&(na, nb)| {
             line_str((na, nb)).trim().is_empty()
                 || skip
@@ -398,6 +409,20 @@ mod tests {
                 "Seen Jan. 22, 2027 and Sept. 3, 2026.",
                 "Returns in Feb.",
                 "Then PT."
+            ]
+        );
+    }
+
+    #[test]
+    fn a_short_line_that_stops_mid_sentence_goes_on() {
+        let t = texts("He is a former smoker of 25 pack-years who quit in 2008. A recent echocardiogram showed\nno\nevidence of pulmonary hypertension.\nShort title\nNext paragraph starts here and runs on for a while.");
+        assert_eq!(
+            t,
+            [
+                "He is a former smoker of 25 pack-years who quit in 2008.",
+                "A recent echocardiogram showed\nno\nevidence of pulmonary hypertension.",
+                "Short title",
+                "Next paragraph starts here and runs on for a while."
             ]
         );
     }
