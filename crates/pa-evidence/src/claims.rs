@@ -71,6 +71,16 @@ static PATIENT_SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
 static SCORE_OF: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b[a-z]{2,}[a-z-]*\s+(total\s+)?\d{1,3}\s*(/|of|out of)\s*\d{1,3}\b").unwrap()
 });
+/// The conjunction a clause cut from a coordinated sentence starts with ("and
+/// her urine protein-to-creatinine ratio is normal"): a clause that is no claim
+/// with it may be one without it.
+static CONJUNCTION: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^(?:and|but|so|yet|or)\s+(?:also\s+)?").unwrap());
+/// When something was done to the patient, in a field's value ("gastrostomy
+/// tube, placed 12/16/2026").
+static DATED_EVENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(placed|inserted|implanted|performed|started|initiated|diagnosed|since)\b[^:]{0,30}?\b\d{1,2}/\d{1,2}/\d{2,4}|\b(placed|inserted|implanted|performed|started|initiated|diagnosed|since)\b[^:]{0,30}?\b(19|20)\d{2}\b").unwrap()
+});
 /// What a diagnosis line says beyond its code and name: when and how it was made.
 static DIAGNOSIS_DETAIL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(diagnosed|confirmed|biopsy|since|per|onset|established)\b|\b(19|20)\d{2}\b|\b[A-TV-Z]\d{2}\.\d{1,4}\b")
@@ -116,7 +126,7 @@ static FURNITURE: LazyLock<Regex> = LazyLock::new(|| {
 /// one of these (or a dated event, or a drug) and no administrative subject
 /// asserts something the chart must show.
 static CLINICAL_FACT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(hospitali[sz]\w*|admi(ssion|tted)|diagnos\w*|exam(ination)?|elevated|decreased|increased|wors\w*|improv\w*|persist\w*|severe|moderate|mild|chronic|acute|symptom\w*|pain|headaches?|nausea|vomiting|dyspnea|cough|fever|swelling|edema|numbness|tingling|dizziness|(un)?controlled|deviation|obstruction|collapse|score|index|weight|bmi|circumference|relapses?|exacerbations?|episodes?|vaccin\w*|independent|dependent|assist\w*|tolerat\w*|infection|fracture|lesions?|mass|tumou?r|cancer|disease|disorder|syndrome|deficit|weakness|fatigue|seizures?|bleeding|ulcer\w*|diminished|reduced|sensation|tender\w*|strength|reflex\w*|gait|atrophy|range of motion|positive|abnormal|stenosis|protrusion|herniation|hypertrophy|effusion|bloody|stools?|bowel|urgency|sleep\w*|functional|cosmetic|reconstructive|suicid\w*|ideation|self-harm|overdose|hallucinat\w*|psycho(sis|tic)|man(ia|ic)|depress\w*|anxiety|panic|withdrawal|craving\w*|intoxicat\w*|abstinen\w*|binge\w*|purg\w*|restrict\w*|aggressi\w*|elopement|tantrums?|injur\w*|wounds?|transfers?|lifts?|mobility|ambulat\w*|wheelchair|bed-?bound|turning|reposition\w*|falls?|fallen|aspiration|pneumonia|orthopnea|dysphagia|contractures?|spasticity|thrombos[ie]s|embol\w*|reflux|(in)?competen\w*|relief|respon(se|ded|sive)|offered|declined|refused|recurr\w*|remission|progress(ion|ed)|metasta\w*|biopsy|cultures?|work-?up|negative)\b").unwrap()
+    Regex::new(r"(?i)\b(hospitali[sz]\w*|admi(ssion|tted)|diagnos\w*|exam(ination)?|elevated|decreased|increased|wors\w*|improv\w*|persist\w*|severe|moderate|mild|chronic|acute|symptom\w*|pain|headaches?|nausea|vomiting|dyspnea|cough|fever|swelling|edema|numbness|tingling|dizziness|(un)?controlled|deviation|obstruction|collapse|score|index|weight|bmi|circumference|relapses?|exacerbations?|episodes?|vaccin\w*|independent|dependent|assist\w*|tolerat\w*|infection|fracture|lesions?|mass|tumou?r|cancer|disease|disorder|syndrome|deficit|weakness|fatigue|seizures?|bleeding|ulcer\w*|diminished|reduced|sensation|tender\w*|strength|reflex\w*|gait|atrophy|range of motion|positive|abnormal|stenosis|protrusion|herniation|hypertrophy|effusion|bloody|stools?|bowel|urgency|sleep\w*|functional|cosmetic|reconstructive|suicid\w*|ideation|self-harm|overdose|hallucinat\w*|psycho(sis|tic)|man(ia|ic)|depress\w*|anxiety|panic|withdrawal|craving\w*|intoxicat\w*|abstinen\w*|binge\w*|purg\w*|restrict\w*|aggressi\w*|elopement|tantrums?|injur\w*|wounds?|transfers?|lifts?|mobility|ambulat\w*|wheelchair|bed-?bound|turning|reposition\w*|falls?|fallen|aspiration|pneumonia|orthopnea|dysphagia|contractures?|spasticity|thrombos[ie]s|embol\w*|reflux|(in)?competen\w*|relief|respon(se|ded|sive)|offered|declined|refused|recurr\w*|remission|progress(ion|ed)|metasta\w*|biopsy|cultures?|work-?up|negative|evidence of)\b").unwrap()
 });
 /// An event in the patient's history ("had an NSTEMI in June 2024").
 static EVENT: LazyLock<Regex> = LazyLock::new(|| {
@@ -149,6 +159,23 @@ pub use pa_types::text::is_instruction;
 /// Classify one sentence of an assertion document. `label` is its `Label:` prefix
 /// if any; `concepts` the kinds of lexicon concepts it mentions.
 pub fn detect(text: &str, label: Option<&str>, concept_kinds: &[ConceptKind]) -> Detection {
+    match detect_one(text, label, concept_kinds) {
+        Detection::NotAClaim => {
+            let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            let without = CONJUNCTION
+                .find(&flat)
+                .map(|m| flat[m.end()..].to_string())
+                .filter(|rest| rest.split_whitespace().count() >= 3);
+            match without {
+                Some(rest) => detect_one(&rest, label, concept_kinds),
+                None => Detection::NotAClaim,
+            }
+        }
+        found => found,
+    }
+}
+
+fn detect_one(text: &str, label: Option<&str>, concept_kinds: &[ConceptKind]) -> Detection {
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
     let body = flat.trim_start_matches(|c: char| {
         c == '-' || c == '•' || c == '*' || c.is_ascii_digit() || c == '.' || c == ' '
@@ -177,6 +204,12 @@ pub fn detect(text: &str, label: Option<&str>, concept_kinds: &[ConceptKind]) ->
             && body
                 .split_once(':')
                 .is_some_and(|(_, rest)| DIAGNOSIS_DETAIL.is_match(rest));
+        // Nor is a field whose value tells when something was done to the
+        // patient ("Route: gastrostomy tube, placed 12/16/2026").
+        let detailed_diagnosis = detailed_diagnosis
+            || body
+                .split_once(':')
+                .is_some_and(|(_, rest)| DATED_EVENT.is_match(rest));
         // A drug row that gives a course ("Drug: alendronate 70 mg weekly
         // Duration: 3 years") is a prior treatment, not the requested drug.
         static COURSE: LazyLock<Regex> = LazyLock::new(|| {
@@ -262,9 +295,9 @@ pub fn detect(text: &str, label: Option<&str>, concept_kinds: &[ConceptKind]) ->
     if label.is_some_and(|l| ADMIN_LABEL.is_match(l))
         && concept_kinds.is_empty()
         && !vocab_drug
-        && body
-            .split_once(':')
-            .is_some_and(|(_, v)| !CLINICAL_FACT.is_match(v) && !VALUE.is_match(v))
+        && body.split_once(':').is_some_and(|(_, v)| {
+            !CLINICAL_FACT.is_match(v) && !VALUE.is_match(v) && !DATED_EVENT.is_match(v)
+        })
     {
         return Detection::NotAClaim;
     }
@@ -561,6 +594,23 @@ mod tests {
         ] {
             assert_eq!(detect(text, None, &[]), Detection::NotAClaim, "{text}");
         }
+    }
+
+    #[test]
+    fn a_coordinated_clause_and_a_dated_field_are_claims() {
+        let claim = |t: &str| {
+            let label = crate::label_of(t);
+            matches!(detect(t, label.as_deref(), &[]), Detection::Claim(_))
+        };
+        // A clause cut after ", and" is read without its conjunction.
+        assert!(claim(
+            "and her urine protein-to-creatinine ratio is normal."
+        ));
+        // A negative finding.
+        assert!(claim("There is no evidence of lupus nephritis"));
+        // A form field whose value says when something was done.
+        assert!(claim("Route: gastrostomy tube, placed 12/16/2026"));
+        assert!(!claim("Route: oral"));
     }
 
     #[test]

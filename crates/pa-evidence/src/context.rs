@@ -204,6 +204,8 @@ pub struct Prepared {
     punct: Vec<bool>,
     /// The token is an opening parenthesis.
     opens: Vec<bool>,
+    /// The token is a colon.
+    colon: Vec<bool>,
     /// The token is a copula ("was", "is"), or a word that may stand between a
     /// copula and its predicate ("also", "still").
     copula: Vec<bool>,
@@ -360,6 +362,7 @@ impl Context {
                 .collect(),
             minus,
             opens: toks.iter().map(|t| t.text == "(").collect(),
+            colon: toks.iter().map(|t| t.text == ":").collect(),
             paren,
             parent,
             close,
@@ -388,6 +391,12 @@ impl Context {
         while i > 0 && words <= self.window {
             i -= 1;
             if m.stop[i] || p.dash[i] {
+                break;
+            }
+            // A colon after the negated words starts what is said of them: in
+            // "No renal involvement: UPCR nl", "no" says nothing of the UPCR.
+            // (After the trigger itself it does not: "Denies: fever".)
+            if p.colon[i] && !(0..i).any(|j| m.pre[j] != 0 && j + m.pre[j] == i) {
                 break;
             }
             // A result's detail in parentheses is still near it: "Negative (IHC 1+)".
@@ -575,6 +584,16 @@ mod tests {
         assert!(!at(s, "planning").negated);
         // "and" alone joins the negated list.
         assert!(at("Denies fever and chills.", "chills").negated);
+    }
+
+    #[test]
+    fn a_colon_after_the_negated_words_ends_the_negation() {
+        let s = "No renal involvement: UPCR nl, UA bland.";
+        assert!(at(s, "renal").negated);
+        assert!(!at(s, "UPCR").negated);
+        // A colon right after the trigger opens its list.
+        assert!(at("Denies: fever, chills.", "chills").negated);
+        assert!(at("Negative for: malignancy.", "malignancy").negated);
     }
 
     #[test]
