@@ -162,7 +162,11 @@
 //! (`report-run-date`); a treatment listed as "not yet tried" denies a claim
 //! that it was tried (`not-yet-tried`); a short tail after a semicolon
 //! ("partial response; sedated at higher dose") stays in its claim, whose head
-//! decides unless the whole is contradicted (`semicolon-tail`).
+//! decides unless the whole is contradicted (`semicolon-tail`). A sentence
+//! that gives the claimed value makes the other values of that kind in its
+//! document, written for the same date, other measurements ("Target range,
+//! 70-180 mg/dL: 52%." against "Time below range ...: 6%.")
+//! (`other-measurements`).
 
 use crate::common::{root, run};
 

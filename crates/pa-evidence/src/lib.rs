@@ -734,6 +734,9 @@ fn claim_units(sentences: &[Sentence]) -> Vec<(Sentence, String, Option<Sentence
     units
 }
 
+/// A calendar day as (year, month, day).
+type Ymd = (u32, u32, u32);
+
 /// Evidence checker for a run.
 pub struct Checker {
     lex: Lexicon,
@@ -1415,6 +1418,63 @@ impl Checker {
             if matches!(v.0, Verdict::ValueDiffers(_))
                 && table_of(v.2).is_some_and(|t| supporting_tables.contains(&t))
             {
+                v.0 = Verdict::Weak;
+            }
+        }
+        // So does a sentence of the same document that gives the claimed
+        // value: its other values of that kind are other measurements ("Target
+        // range, 70-180 mg/dL: 52%" against "Very high, > 250 mg/dL: 14%" in a
+        // CGM report). (One dated otherwise is a later value, or history.)
+        // (The support must give the claimed value of each kind that differs.)
+        let analysis_of = |s: &Sentence| {
+            view.by_pos
+                .get(&(s.span.doc_id.as_str(), s.span.page, s.span.start))
+                .map(|&i| case.analysis(i))
+        };
+        let differing_kinds = |b: &Analysis| -> Vec<&QKind> {
+            a.quantities
+                .iter()
+                .map(|q| &q.kind)
+                .filter(|k| {
+                    b.quantities.iter().any(|f| &f.kind == *k)
+                        && !a.quantities.iter().any(|q| {
+                            &q.kind == *k
+                                && b.quantities
+                                    .iter()
+                                    .any(|f| f.kind == q.kind && agrees(q, f))
+                        })
+                })
+                .collect()
+        };
+        // (A bound the support gives, "wt > 85 kg" in a dosing rule, is no
+        // value of the patient's.)
+        let confirms = |b: &Analysis, kind: &QKind| {
+            a.quantities.iter().any(|q| {
+                &q.kind == kind
+                    && b.quantities
+                        .iter()
+                        .any(|f| f.kind == *kind && f.cmp == quantity::Cmp::Eq && agrees(q, f))
+            })
+        };
+        let supports_in: Vec<(&Sentence, Option<Ymd>)> = verdicts
+            .iter()
+            .filter(|v| matches!(v.0, Verdict::Supports))
+            .map(|v| (v.2, view.date_of(v.2)))
+            .collect();
+        for (v, rule) in verdicts.iter_mut().zip(&rules) {
+            if !matches!(v.0, Verdict::ValueDiffers(_)) || *rule == "latest_value_differs" {
+                continue;
+            }
+            let Some(b) = analysis_of(v.2) else { continue };
+            let kinds = differing_kinds(b);
+            let when = view.date_of(v.2);
+            let other_measurement = !kinds.is_empty()
+                && supports_in.iter().any(|&(sup, at)| {
+                    sup.span.doc_id == v.2.span.doc_id
+                        && !matches!((when, at), (Some(w), Some(a)) if w != a)
+                        && analysis_of(sup).is_some_and(|sb| kinds.iter().all(|k| confirms(sb, k)))
+                });
+            if other_measurement {
                 v.0 = Verdict::Weak;
             }
         }
