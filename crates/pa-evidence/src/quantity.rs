@@ -454,6 +454,24 @@ fn is_label_noun(word: &str) -> bool {
     LABEL_NOUNS.contains(&w.as_str())
 }
 
+/// Nouns between a measure's name and a number that make the number another
+/// quantity derived from the measure ("glucose variability", "coefficient of
+/// variation", "management indicator").
+fn is_derived_noun(word: &str) -> bool {
+    let w = word
+        .trim_matches(|c: char| !c.is_alphanumeric())
+        .to_ascii_lowercase();
+    matches!(
+        w.as_str(),
+        "variability" | "variation" | "coefficient" | "ratio" | "indicator" | "percentile"
+    )
+}
+
+/// After a number: how many times ("4 or more times a day", "6x/day").
+static HOW_MANY_TIMES: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(?:(?:or|to)\s+(?:more|fewer|\d+)\s+)?(?:times\b|x\s*/|x\s+(?:daily|a day|per|weekly|a week)\b)").unwrap()
+});
+
 /// Words after a number that make it a dose, a length of time or a count,
 /// not a score's value ("SCS trial 5 days", "LA 80 mg").
 const NOT_A_SCORE_UNIT: &[&str] = &[
@@ -983,6 +1001,17 @@ fn measure_values(text: &str, measures: &[(usize, usize, usize)], out: &mut Vec<
                 if pre.split_whitespace().any(is_label_noun) {
                     break;
                 }
+                // "glucose variability (CV): 41%", "FEV1/FVC 0.50": the number is
+                // another quantity's, derived from the measure.
+                if pre.trim_start().starts_with('/') || pre.split_whitespace().any(is_derived_noun)
+                {
+                    break;
+                }
+                // "checked glucose 4 or more times a day": how often, not a value.
+                let further: String = chars[i..chars.len().min(i + 24)].iter().collect();
+                if HOW_MANY_TIMES.is_match(&further) {
+                    break;
+                }
                 let Ok(v) = s.parse::<f64>() else { break };
                 // A number with a unit of another kind ("BMI: 251 lb, BMI 37.4") is
                 // not this measure's value: look further.
@@ -1407,6 +1436,32 @@ mod tests {
             !k.iter().any(|q| q.0 == QKind::Unit("g") && q.1 < 20.0),
             "{k:?}"
         );
+    }
+
+    #[test]
+    fn a_measure_does_not_take_a_count_or_a_derived_quantity_as_its_value() {
+        // The measure's name spans chars start..end of the text (entry 0).
+        let value = |t: &str, name: &str| {
+            let start = t.find(name).unwrap();
+            quantities(t, &[(0, start, start + name.len())])
+                .into_iter()
+                .find(|q| q.kind == QKind::Measure(0))
+                .map(|q| q.value)
+        };
+        assert_eq!(
+            value("checked glucose 4 or more times a day", "glucose"),
+            None
+        );
+        assert_eq!(
+            value(
+                "Glucose variability (coefficient of variation): 41%",
+                "Glucose"
+            ),
+            None
+        );
+        assert_eq!(value("post-BD FEV1/FVC 0.50", "FEV1"), None);
+        assert_eq!(value("fasting glucose 212 mg/dL", "glucose"), Some(212.0));
+        assert_eq!(value("FEV1 1.12 L", "FEV1"), Some(1.12));
     }
 
     #[test]
