@@ -541,20 +541,26 @@ fn minus_markers(sentence: &str, toks: &[CtxToken]) -> Vec<bool> {
     let chars: Vec<char> = sentence.chars().collect();
     toks.iter()
         .map(|t| {
-            t.text.starts_with(char::is_alphanumeric)
-                && chars.get(t.end) == Some(&'-')
-                && chars
-                    .get(t.end + 1)
-                    .is_none_or(|c| !c.is_alphanumeric() && *c != '-')
-                && {
-                    // A marker's name: capitals with a digit, or up to three
-                    // capitals ("HER2-", "ER-"); not a word broken at a line
-                    // end ("FOLLOW- UP").
-                    let w = &chars[t.start..t.end];
-                    !w.iter().any(|c| c.is_lowercase())
-                        && w.iter().any(char::is_ascii_uppercase)
-                        && (w.iter().any(char::is_ascii_digit) || w.len() <= 3)
-                }
+            // "Pegloticase-naive", "tx-naive": never treated with it (the
+            // word is one token, joined over its hyphen).
+            let naive = ["-naive", "-naïve"]
+                .iter()
+                .any(|x| t.text.ends_with(x) && t.text.chars().count() > x.chars().count() + 1);
+            naive
+                || t.text.starts_with(char::is_alphanumeric)
+                    && chars.get(t.end) == Some(&'-')
+                    && chars
+                        .get(t.end + 1)
+                        .is_none_or(|c| !c.is_alphanumeric() && *c != '-')
+                    && {
+                        // A marker's name: capitals with a digit, or up to three
+                        // capitals ("HER2-", "ER-"); not a word broken at a line
+                        // end ("FOLLOW- UP").
+                        let w = &chars[t.start..t.end];
+                        !w.iter().any(|c| c.is_lowercase())
+                            && w.iter().any(char::is_ascii_uppercase)
+                            && (w.iter().any(char::is_ascii_digit) || w.len() <= 3)
+                    }
         })
         .collect()
 }
@@ -584,6 +590,13 @@ mod tests {
         assert!(!at(s, "planning").negated);
         // "and" alone joins the negated list.
         assert!(at("Denies fever and chills.", "chills").negated);
+    }
+
+    #[test]
+    fn naive_means_never_treated() {
+        assert!(at("Pegloticase-naive.", "Pegloticase").negated);
+        let s = "Chronic HCV, GT 3a, high viral load, tx-naive.";
+        assert!(!at(s, "HCV").negated);
     }
 
     #[test]
