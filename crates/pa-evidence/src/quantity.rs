@@ -985,6 +985,27 @@ fn measure_values(text: &str, measures: &[(usize, usize, usize)], out: &mut Vec<
                 if i < chars.len() && chars[i].is_alphabetic() && chars[i] != 'x' {
                     break;
                 }
+                // A pair written with a slash whose first number is the larger
+                // ("118/72 mmHg") is a blood pressure, not this measure's value
+                // (a score is out of a larger maximum: "Epworth 17/24"): look
+                // further, past both numbers.
+                if chars.get(i) == Some(&'/') && chars.get(i + 1).is_some_and(char::is_ascii_digit)
+                {
+                    let mut j = i + 1;
+                    while j < chars.len() && (chars[j].is_ascii_digit() || chars[j] == '.') {
+                        j += 1;
+                    }
+                    let num = chars[st..i].iter().collect::<String>().parse::<f64>();
+                    let den = chars[i + 1..j].iter().collect::<String>().parse::<f64>();
+                    if let (Ok(n), Ok(d)) = (num, den) {
+                        if n > d {
+                            // (The pair and its unit do not count as words between.)
+                            words = words.saturating_sub(2);
+                            i = j;
+                            continue;
+                        }
+                    }
+                }
                 let s: String = chars[st..i].iter().collect();
                 // A range: `40.0-44.9`.
                 let mut hi = None;
@@ -1461,6 +1482,10 @@ mod tests {
         );
         assert_eq!(value("post-BD FEV1/FVC 0.50", "FEV1"), None);
         assert_eq!(value("fasting glucose 212 mg/dL", "glucose"), Some(212.0));
+        assert_eq!(
+            value("BP / heart rate | 118/72 mmHg / 62 bpm", "heart rate"),
+            Some(62.0)
+        );
         assert_eq!(value("FEV1 1.12 L", "FEV1"), Some(1.12));
     }
 
