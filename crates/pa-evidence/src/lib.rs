@@ -676,11 +676,9 @@ impl CaseView<'_> {
 
 /// The clauses of the case's letters and forms, each with its claim id: a
 /// sentence may hold several claims (`<doc>#<ordinal>`, then `.<k>` for the
-/// clauses after the first).
-/// The claims of the letters and forms: each assertion sentence, or each of
-/// its clauses, with its claim id; and, for a clause that holds a short tail
-/// after a semicolon, the clause without it (its head), which decides unless
-/// the whole says otherwise ([`Checker::check_case`]).
+/// clauses after the first). A clause that holds a short tail after a
+/// semicolon comes with its head, the clause without the tail, which decides
+/// unless the whole says otherwise ([`Checker::check_case`]).
 fn claim_units(sentences: &[Sentence]) -> Vec<(Sentence, String, Option<Sentence>)> {
     let sub = |s: &Sentence, cs: usize, ce: usize| {
         let quote = pa_types::text::char_slice(&s.span.quote, cs, ce)?;
@@ -700,15 +698,17 @@ fn claim_units(sentences: &[Sentence]) -> Vec<(Sentence, String, Option<Sentence
                 .iter()
                 .filter(|(a, b)| *a >= cs && *b <= ce)
                 .collect();
+            let (&head, tails) = inside.split_first()?;
             // (A tail that gives a number is a finding of its own: the whole
             // decides.)
-            let tail_numbers = inside[1..].iter().any(|&&(a, b)| {
+            let tail_numbers = tails.iter().any(|&&(a, b)| {
                 pa_types::text::char_slice(&s.span.quote, a, b)
                     .is_some_and(|t| t.chars().any(|c| c.is_ascii_digit()))
             });
-            (inside.len() > 1 && !tail_numbers)
-                .then(|| inside[0])
-                .and_then(|&(a, b)| sub(s, a, b))
+            if tails.is_empty() || tail_numbers {
+                return None;
+            }
+            sub(s, head.0, head.1)
         };
         if parts.len() == 1 {
             let (cs, ce) = parts[0];

@@ -1151,7 +1151,10 @@ impl Checker {
                     .any(|c| self.is_drug(c.entry) && c.start <= t.start && t.start < c.end)
             })
             .filter(|t| {
-                let surface: String = chars[t.start..t.end].iter().collect();
+                let surface: String = chars
+                    .get(t.start..t.end)
+                    .map(|w| w.iter().collect())
+                    .unwrap_or_default();
                 pa_types::abbrev::expand(&surface)
                     .iter()
                     .any(|sense| pa_types::drugs::generic_of(sense).is_some())
