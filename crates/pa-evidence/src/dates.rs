@@ -40,10 +40,7 @@ impl Date {
     }
 }
 
-/// Month names by their first three letters, January first.
-pub(crate) const MONTHS: [&str; 12] = [
-    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-];
+pub(crate) use pa_types::text::MONTHS;
 
 static NUMERIC: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(

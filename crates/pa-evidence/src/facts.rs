@@ -155,11 +155,9 @@ fn unit_name(u: &str) -> String {
 }
 
 fn month_of(name: &str) -> u32 {
-    const M: [&str; 12] = [
-        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-    ];
     let l = name.to_lowercase();
-    M.iter()
+    pa_types::text::MONTHS
+        .iter()
         .position(|m| l.starts_with(m))
         .map_or(0, |i| i as u32 + 1)
 }

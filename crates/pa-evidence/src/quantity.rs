@@ -120,14 +120,23 @@ fn doses_a_day(after: &str) -> Option<f64> {
             .unwrap()
     });
     let c = TIMES.captures(after)?;
-    let w = c[1].to_lowercase();
-    Some(if w.starts_with('b') || w.starts_with("twice") {
-        2.0
+    times_a_day(&c[1].to_lowercase())
+}
+
+/// Doses a day of a frequency written several times a day (lowercase): "bid",
+/// "twice daily", "t.i.d.", "three times a day", "qid", "four times daily",
+/// "q12h", "q8h".
+fn times_a_day(w: &str) -> Option<f64> {
+    if w.starts_with('b') || w.starts_with("twice") {
+        Some(2.0)
     } else if w.starts_with('t') {
-        3.0
+        Some(3.0)
+    } else if w.starts_with("qid") || w.starts_with("q.i.d") || w.starts_with("four") {
+        Some(4.0)
     } else {
-        4.0
-    })
+        let hours: f64 = w.strip_prefix('q')?.strip_suffix('h')?.parse().ok()?;
+        (hours > 0.0).then(|| 24.0 / hours)
+    }
 }
 
 /// A dose with how often it is taken: "40 mg PO twice daily" is 40 mg, 2 a
@@ -183,12 +192,8 @@ pub fn regimens(text: &str) -> Vec<Regimen> {
             24.0 / h
         } else if let Some(k) = weeks.filter(|k| *k > 0.0) {
             1.0 / (7.0 * k)
-        } else if w.starts_with('b') || w.starts_with("twice") {
-            2.0
-        } else if w.starts_with('t') {
-            3.0
-        } else if w.starts_with("qid") || w.starts_with("q.i.d") || w.starts_with("four") {
-            4.0
+        } else if let Some(n) = times_a_day(&w) {
+            n
         } else if w.contains("week") || w.contains("wk") {
             1.0 / 7.0
         } else if w.contains("month") {
@@ -863,16 +868,7 @@ fn sig_daily_doses(text: &str, out: &mut Vec<Quantity>) {
         let (Ok(strength), Some(count)) = (c[1].parse::<f64>(), num(&c[3])) else {
             continue;
         };
-        let f = c[4].to_lowercase();
-        let per_day = if f.starts_with('b') || f.starts_with("twice") || f == "q12h" {
-            2.0
-        } else if f.starts_with('t') || f == "q8h" {
-            3.0
-        } else if f.starts_with("qid") || f.starts_with("four") || f == "q6h" {
-            4.0
-        } else {
-            1.0
-        };
+        let per_day = times_a_day(&c[4].to_lowercase()).unwrap_or(1.0);
         let unit = unit_name(&c[2]);
         let daily = (strength * count * per_day * 1000.0).round() / 1000.0;
         out.push(Quantity {

@@ -287,10 +287,8 @@ fn is_month_abbreviation(before: &[char]) -> bool {
         .rev()
         .collect::<String>()
         .to_lowercase();
-    [
-        "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-    ]
-    .contains(&word.as_str())
+    // (May is written out: "May." is no abbreviation.)
+    word == "sept" || (word != "may" && pa_types::text::MONTHS.contains(&word.as_str()))
 }
 
 fn is_abbreviation(before: &[char]) -> bool {

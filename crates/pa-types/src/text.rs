@@ -1,6 +1,11 @@
 //! Char-offset helpers and the tokenizer every stage shares, so that "the same
 //! word" means the same thing in the summary, the index and the evidence check.
 
+/// Month names by their first three letters, January first.
+pub const MONTHS: [&str; 12] = [
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+];
+
 /// Labels of one-line header fields in letters and forms (`Date:`, `Re:`,
 /// `Equipment requested:`): identification, not clinical assertions, and a
 /// line of their own unless the next line continues it in lowercase.
