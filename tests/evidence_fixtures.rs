@@ -166,7 +166,10 @@
 //! that gives the claimed value makes the other values of that kind in its
 //! document, written for the same date, other measurements ("Target range,
 //! 70-180 mg/dL: 52%." against "Time below range ...: 6%.")
-//! (`other-measurements`).
+//! (`other-measurements`). A claimed amount of weight lost or gained ("lost
+//! about 11 pounds") is checked against two weights a sentence gives in order
+//! ("wt 71.2 kg (was 76.3 kg)", "168 -> 174 lb"), in the claim's unit and
+//! direction (`weight-moved`).
 
 use crate::common::{root, run};
 

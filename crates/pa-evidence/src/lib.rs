@@ -1024,6 +1024,17 @@ impl Checker {
                 );
             }
         }
+        // A weight lost or gained is written as the weights themselves
+        // ("wt 58.7 kg (was 61.3 kg)").
+        if a.quantities
+            .iter()
+            .any(|q| matches!(q.kind, QKind::Unit("kg") | QKind::Unit("lb")))
+            && a.tokens.iter().any(|t| {
+                ["lost", "loss", "losing", "gained", "gain", "gaining"].contains(&t.norm.as_str())
+            })
+        {
+            terms.extend(["wt", "weight"].map(String::from));
+        }
         // A BMI is also written as the height and weight it comes from.
         if a.concepts
             .iter()
@@ -2408,6 +2419,104 @@ fn derived(claim_text: &str, claimed: &Quantity, found: &[&Quantity]) -> bool {
     (DIFFERENCE.is_match(claim_text) && pairs().any(|(x, y)| close((x - y).abs())))
         || (SUM.is_match(claim_text)
             && (pairs().any(|(x, y)| close(x + y)) || close(exact.iter().sum())))
+}
+
+/// A claimed amount of weight lost or gained ("lost 112 pounds", "a weight
+/// loss of 12 lb", "gained nearly 6 kg") against the two weights a sentence
+/// gives in order: "104 -> 98.4 lb", "from 288 to 176 lb", "wt 58.7 kg (was
+/// 61.3 kg)". The direction must be the claim's, and the amount the claim's
+/// in its own unit: to the pound or kilogram as written, or within a tenth
+/// when the claim says "about", "nearly" or "more than".
+pub(crate) fn weight_moved(claim_text: &str, claimed: &Quantity, cand_text: &str) -> bool {
+    const LB_PER_KG: f64 = 2.204_62;
+    static CLAIM_MOVE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)\b(?:(lost|loss of|losing|dropped|down)|(gained|gain of|gaining|up))\s+(?:(?:about|approximately|approx\.?|nearly|almost|roughly|around|over|more than|at least|~)\s*)?$").unwrap()
+    });
+    static CLAIM_AFTER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)^\s*(?:of\s+)?(?:(?:unintentional|unintended|total|body)\s+)?weight\s+(?:(loss)|(gain))\b").unwrap()
+    });
+    static APPROX: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"(?i)\b(?:about|approximately|approx|nearly|almost|roughly|around)\s*$|~\s*$",
+        )
+        .unwrap()
+    });
+    static WEIGHT_WORD: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)\b(?:wt|weight|weighs|weighed|weights)\b").unwrap()
+    });
+    // Two weights in order: "A -> B unit", "from A to B unit", "B unit (was A unit)".
+    static FROM_TO: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)(\d+(?:\.\d+)?)\s*(kg|lbs?|pounds)?\s*(?:->|→|-->|=>|\bto\b)\s*(\d+(?:\.\d+)?)\s*(kg|lbs?|pounds)\b").unwrap()
+    });
+    static WAS: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)(\d+(?:\.\d+)?)\s*(kg|lbs?|pounds)\b[^\d()]{0,12}\(?\s*(?:was|previously|prev\.?|prior|down from|up from)\s*:?\s*(\d+(?:\.\d+)?)\s*(kg|lbs?|pounds)?").unwrap()
+    });
+    let unit = match claimed.kind {
+        QKind::Unit("kg") => "kg",
+        QKind::Unit("lb") => "lb",
+        _ => return false,
+    };
+    if claimed.hi.is_some() || !WEIGHT_WORD.is_match(cand_text) {
+        return false;
+    }
+    // The claimed number is the change: a loss or gain word right before it,
+    // or "weight loss" right after it.
+    let Some(at) = claim_text.find(claimed.surface.trim()) else {
+        return false;
+    };
+    let (before, after) = (
+        &claim_text[..at],
+        &claim_text[at + claimed.surface.trim().len()..],
+    );
+    let after = after.trim_start_matches(|c: char| c.is_alphabetic() && c != ' ');
+    let loss = match (CLAIM_MOVE.captures(before), CLAIM_AFTER.captures(after)) {
+        (Some(c), _) => c.get(1).is_some(),
+        (None, Some(c)) => c.get(1).is_some(),
+        (None, None) => return false,
+    };
+    let approx = APPROX.is_match(before) || claimed.cmp != quantity::Cmp::Eq;
+    let in_unit = |v: &str, u: Option<&str>| -> Option<f64> {
+        let v: f64 = v.parse().ok()?;
+        let kg = u?.to_ascii_lowercase().starts_with("kg");
+        Some(match (kg, unit) {
+            (true, "lb") => v * LB_PER_KG,
+            (false, "kg") => v / LB_PER_KG,
+            _ => v,
+        })
+    };
+    let mut moves: Vec<(f64, f64)> = Vec::new();
+    for c in FROM_TO.captures_iter(cand_text) {
+        let u = c.get(4).map(|m| m.as_str());
+        if let (Some(from), Some(to)) = (
+            in_unit(&c[1], c.get(2).map(|m| m.as_str()).or(u)),
+            in_unit(&c[3], u),
+        ) {
+            moves.push((from, to));
+        }
+    }
+    for c in WAS.captures_iter(cand_text) {
+        let u = c.get(2).map(|m| m.as_str());
+        if let (Some(to), Some(from)) = (
+            in_unit(&c[1], u),
+            in_unit(&c[3], c.get(4).map(|m| m.as_str()).or(u)),
+        ) {
+            moves.push((from, to));
+        }
+    }
+    moves.into_iter().any(|(from, to)| {
+        let change = if loss { from - to } else { to - from };
+        if change <= 0.0 {
+            return false;
+        }
+        match claimed.cmp {
+            quantity::Cmp::AtLeast => change >= claimed.value,
+            quantity::Cmp::AtMost => change <= claimed.value,
+            quantity::Cmp::Eq if approx => {
+                (change - claimed.value).abs() <= (0.1 * claimed.value).max(0.5)
+            }
+            quantity::Cmp::Eq => (change - claimed.value).abs() < 0.5,
+        }
+    })
 }
 
 /// A claimed percent change of a body weight ("lost more than 10% of body

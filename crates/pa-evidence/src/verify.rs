@@ -513,10 +513,10 @@ impl Checker {
                     })
             };
         // The weights a claimed weight change is computed from bear on it.
-        let weight_series = a
-            .quantities
-            .iter()
-            .any(|q| weight_change(&claim.span.quote, q, &b.quantities));
+        let weight_series = a.quantities.iter().any(|q| {
+            weight_change(&claim.span.quote, q, &b.quantities)
+                || weight_moved(&claim.span.quote, q, &cand.span.quote)
+        });
         // The same score by its name with the same value ("ECOG 1." for "ECOG
         // performance status 1") bears on the claim however few words it has.
         let same_named_value = a.quantities.iter().any(|q| {
@@ -1336,6 +1336,9 @@ impl Checker {
                 && claimed
                     .iter()
                     .any(|q| weight_change(&claim.span.quote, q, &b_quantities)))
+                || claimed
+                    .iter()
+                    .any(|q| weight_moved(&claim.span.quote, q, &cand.span.quote))
                 || (matches!(kind, QKind::Measure(e) if self.lex.entries[*e].id == "bmi")
                     && self.bmi_confirmed(a, &cand.span.quote))
             {
