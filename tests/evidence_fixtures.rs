@@ -169,7 +169,10 @@
 //! (`other-measurements`). A claimed amount of weight lost or gained ("lost
 //! about 11 pounds") is checked against two weights a sentence gives in order
 //! ("wt 71.2 kg (was 76.3 kg)", "168 -> 174 lb"), in the claim's unit and
-//! direction (`weight-moved`).
+//! direction (`weight-moved`). Events listed one date each ("Falls:
+//! 11/20/2026, 12/28/2026, 01/15/2027") or tallied ("flared x2") confirm a
+//! claimed count of them; two dates of one stay ("10/02/2026 - 10/09/2026") are
+//! one event (`listed-counts`).
 
 use crate::common::{root, run};
 

@@ -298,7 +298,7 @@ static SCORE_OF: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b(\d{1,3})\s*(?:/|of|out of)\s*(\d{2,3})\b").unwrap());
 static COUNT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)\b{NUM}\s+((?:[a-z]+-?\s*-?[a-z]*\s+){{0,3}}?)([a-z]{{4,}}s)\b"
+        r"(?i)\b{NUM}\s+((?:[a-z]+(?:\s*(?:-\s*)+[a-z]+)?\s+){{0,3}}?)([a-z]{{4,}}s)\b"
     ))
     .unwrap()
 });
@@ -1620,5 +1620,34 @@ mod properties {
                 prop_assert!(q.value.is_finite());
             }
         }
+    }
+}
+#[cfg(test)]
+mod count_words_between {
+    use super::*;
+
+    /// Up to three words sit between a number and its counted noun, one word
+    /// each (a hyphenated word is one): "two documented flares in the past six
+    /// months" counts flares, not months.
+    #[test]
+    fn a_count_takes_the_nearest_noun_after_its_words() {
+        let q = quantities(
+            "she has had two documented flares in the past six months.",
+            &[],
+        );
+        assert!(
+            q.iter()
+                .any(|q| q.kind == QKind::Count(pa_types::text::stem("flare")) && q.value == 2.0),
+            "{q:?}"
+        );
+        let q = quantities(
+            "There are two new gadolinium- -enhancing lesions in the cord",
+            &[],
+        );
+        assert!(
+            q.iter()
+                .any(|q| q.kind == QKind::Count(pa_types::text::stem("lesion")) && q.value == 2.0),
+            "{q:?}"
+        );
     }
 }

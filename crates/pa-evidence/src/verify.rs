@@ -525,8 +525,11 @@ impl Checker {
                     .iter()
                     .any(|f| f.kind == q.kind && quantity::agrees(q, f))
         });
+        // So does a list of the claimed number of the claimed events.
+        let listed_count = !self.listed_counts(a, b, &cand.span.quote).is_empty();
         let bmi_computed = self.bmi_confirmed(a, &cand.span.quote);
         let by_key_terms = same_code
+            || listed_count
             || bmi_computed
             || weight_series
             || same_named_value
@@ -1163,6 +1166,89 @@ impl Checker {
             .collect()
     }
 
+    /// Counts of events a sentence lists rather than states: the claim's
+    /// counted noun, named and not denied, with one date per event ("Falls
+    /// history: 12/18/2026 (no injury), 01/09/2027, 02/02/2027" are three
+    /// falls) or a tally after it ("Flared x2"). Only a count that equals a
+    /// claimed one is given: a list may leave events out, so it confirms and
+    /// never contradicts.
+    fn listed_counts(&self, a: &Analysis, b: &Analysis, cand: &str) -> Vec<Quantity> {
+        static SPAN_JOIN: LazyLock<regex::Regex> = LazyLock::new(|| {
+            regex::Regex::new(r"(?i)^[^,;]{0,14}?(?:\s-+\s?|\s?-+\s|–|—|\bto\b|\bthrough\b|\bthru\b|\buntil\b|\bdischarged?\b|\bend(?:ed)?\b)[^,;]{0,16}$").unwrap()
+        });
+        static TALLY: LazyLock<regex::Regex> =
+            LazyLock::new(|| regex::Regex::new(r"(?i)^\s*x\s*(\d{1,2})\b").unwrap());
+        let mut out = Vec::new();
+        for q in &a.quantities {
+            let QKind::Count(noun) = &q.kind else {
+                continue;
+            };
+            if q.hi.is_some() || out.iter().any(|o: &Quantity| o.kind == q.kind) {
+                continue;
+            }
+            let named: Vec<&pa_types::text::Token> = b
+                .tokens
+                .iter()
+                .filter(|t| {
+                    // (Or the verb: "Flared x2" for "two flares".)
+                    let head: String = noun.chars().take(5).collect();
+                    (stem(&t.norm) == *noun
+                        || (t.norm.starts_with(&head)
+                            && t.norm.chars().count() <= noun.chars().count() + 2))
+                        && !self.assess(b, cand, t.start, t.end).negated
+                })
+                .collect();
+            if named.is_empty() {
+                continue;
+            }
+            // (Two dates joined as a span are one event: "10/02/2026 -
+            // 10/11/2026", "Admitted: 01/14/2027 | Discharged: 01/17/2027".)
+            let chars: Vec<char> = cand.chars().collect();
+            let mut dated: Vec<&dates::Date> = b.dates.iter().filter(|d| d.month != 0).collect();
+            dated.sort_by_key(|d| d.at);
+            let mut days: Vec<(u32, u32, u32)> = Vec::new();
+            let mut prev: Option<usize> = None;
+            for d in dated {
+                let between: String = prev
+                    .map(|p| chars.get(p..d.at).unwrap_or_default().iter().collect())
+                    .unwrap_or_default();
+                prev = Some(d.at);
+                if !between.is_empty() && SPAN_JOIN.is_match(&between) {
+                    continue;
+                }
+                days.push((d.year, d.month, d.day));
+            }
+            days.sort_unstable();
+            days.dedup();
+            let tallies = named.iter().filter_map(|t| {
+                let after: String = chars
+                    .get(t.end..)
+                    .unwrap_or_default()
+                    .iter()
+                    .take(8)
+                    .collect();
+                TALLY
+                    .captures(&after)
+                    .and_then(|c| c[1].parse::<f64>().ok())
+            });
+            let listed = (days.len() >= 2).then_some(days.len() as f64);
+            for n in listed.into_iter().chain(tallies) {
+                let found = Quantity {
+                    kind: q.kind.clone(),
+                    value: n,
+                    cmp: quantity::Cmp::Eq,
+                    hi: None,
+                    surface: format!("{n} listed"),
+                };
+                if quantity::agrees(q, &found) {
+                    out.push(found);
+                    break;
+                }
+            }
+        }
+        out
+    }
+
     /// The claim's numbers against the candidate's: `Ok((first required number
     /// the candidate does not give, a value or a treatment's length agrees))`,
     /// or `Err` with the verdict when a value differs.
@@ -1210,6 +1296,8 @@ impl Checker {
             request,
             stopped_next.filter(|_| one_drug),
         );
+        let listed = self.listed_counts(a, b, &cand.span.quote);
+        b_quantities.extend(listed.iter().cloned());
         // A drug on several dated rows (a fill history) was taken from the
         // first to the last: that confirms a claimed duration, and since its
         // last days are not written, never contradicts one.
@@ -1389,7 +1477,8 @@ impl Checker {
                 strong |= matches!(
                     kind,
                     QKind::Measure(_) | QKind::ChangeOf(_) | QKind::Named(_)
-                ) || (matches!(kind, QKind::Duration)
+                ) || listed.iter().any(|l| &l.kind == kind)
+                    || (matches!(kind, QKind::Duration)
                     && matched.iter().any(|m| self.is_treatment(m.entry)))
                     // The same drug at the same dose ("hydroxychloroquine 400
                     // mg daily" against "HCQ 200 mg BID").
