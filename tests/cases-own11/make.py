@@ -4,17 +4,20 @@
     python3 tests/cases-own11/make.py            # check labels, render, verify
     python3 tests/cases-own11/make.py --check    # check labels only (no rendering)
 
-The set is about numbers and time in clinical documents: cumulative lab reports
-with several collection dates, vitals and scores repeated over visits, drug
-titrations, unit and frequency conversions, durations from dates and counts
-from lists. Claims that give the latest value while older values differ are
-history, not contradiction. Each src/<case>/ holds one .txt per document (form
+The set is about paraphrase and contradiction: supported claims worded far
+from their evidence (lay vs clinical terms, class vs member, brand vs generic,
+abbreviations, negative findings phrased differently, scores and their
+interpretation, durations from dates, unit and frequency conversions, evidence
+split over two documents), and contradictions of many kinds (negation, a
+different number or date, family history, declined or never started, stopped
+for side effects, laterality, a different drug, still improving, missed doses).
+Each src/<case>/ holds one .txt per document (form
 feed \\f = page break) and gold.json. A file that holds several documents (a
 fax cover sheet in front of a form) is one .txt with page breaks and renders to
 one PDF. Text-layer documents are spread round-robin over five PDF producers
 (reportlab, fpdf2, headless Chromium, WeasyPrint, enscript|ps2pdf) in sorted
 (case, file) order, so the assignment is stable. The documents listed in SCANS
-(here one claim form and one supporting bleed diary) are rendered as image-only
+(here one claim form and one supporting prosthetist evaluation) are rendered as image-only
 "scans": typeset with fpdf2, rasterized by pdftoppm, rotated slightly, speckled
 with seeded noise, and wrapped back into a PDF with img2pdf (no text layer).
 Output is deterministic: fixed creation dates, reportlab invariant mode,
@@ -40,8 +43,8 @@ LABELS = {"supported", "unsupported", "contradicted", "not_a_claim"}
 PRODUCERS = ["reportlab", "fpdf2", "chromium", "weasyprint", "enscript_gs"]
 # Documents rendered as image-only scans (case/stem) -> (dpi, rotation in degrees).
 SCANS = {
-    "w07_emicizumab_hemophilia_lmn/bleed_diary_2026_2027": (200, -0.9),
-    "w08_hgns_scanned_form/pa_form_hgns_scan": (300, 0.7),
+    "y07_dbs_tremor_scanned_form/pa_form_dbs_scan": (300, 0.6),
+    "y08_microprocessor_knee_letter/prosthetist_eval_20270604": (200, -1.1),
 }
 # The only non-ASCII character allowed in sources: a bullet, typed by senders of
 # bulleted letters. reportlab, fpdf2 (windows-1252 core fonts), Chromium and
