@@ -172,7 +172,11 @@
 //! direction (`weight-moved`). Events listed one date each ("Falls:
 //! 11/20/2026, 12/28/2026, 01/15/2027") or tallied ("flared x2") confirm a
 //! claimed count of them; two dates of one stay ("10/02/2026 - 10/09/2026") are
-//! one event (`listed-counts`).
+//! one event (`listed-counts`). A sentence that would bear a claim out but
+//! puts its body site on the other side ("R knee: severe osteoarthritis"
+//! against "the left knee") contradicts it, and a severity of another site
+//! ("R knee: severe" against "moderate osteoarthritis of both hips") grades
+//! nothing of the claim (`other-side`).
 
 use crate::common::{root, run};
 

@@ -104,6 +104,44 @@ fn contradicts(p: Pair<'_>, cov: f32, what: &str, rule: &'static str) -> Outcome
     (Verdict::Contradicts(why), cov, rule)
 }
 
+/// The sides a text gives a body site, by the site's word: "left hand" and
+/// "L hand" are the left (1), "R breast" the right (2), "bilateral knees" and
+/// "both knees" either (3). A side word must stand right before the site word.
+fn sides(text: &str) -> Vec<(String, u8)> {
+    static SIDE: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r"(?i)\b(left|right|lt|rt|l|r|bilateral|bilat|both)\.?\s+([a-z]{3,})\b")
+            .unwrap()
+    });
+    let mut out: Vec<(String, u8)> = Vec::new();
+    for c in SIDE.captures_iter(text) {
+        let side = match c[1].to_ascii_lowercase().as_str() {
+            "left" | "lt" | "l" => 1,
+            "right" | "rt" | "r" => 2,
+            _ => 3,
+        };
+        // (A single letter is a side only in capitals: "l" in running text is not.)
+        if c[1].len() == 1 && c[1].chars().all(|ch| ch.is_ascii_lowercase()) {
+            continue;
+        }
+        let site = stem(&c[2].to_ascii_lowercase());
+        match out.iter_mut().find(|(s, _)| *s == site) {
+            Some((_, sd)) => *sd |= side,
+            None => out.push((site, side)),
+        }
+    }
+    out
+}
+
+/// The body site the claim gives one side of ("left hand") that the candidate
+/// names only on the other side ("R hand"), if any.
+fn other_side(claim: &str, cand: &str) -> Option<String> {
+    let found = sides(cand);
+    sides(claim).into_iter().find_map(|(site, side)| {
+        let other = found.iter().find(|(s, _)| *s == site)?.1;
+        (side != 3 && other & side == 0).then_some(site)
+    })
+}
+
 /// The plain numbers of a sentence (two digits or more, not part of a date).
 fn plain_numbers(x: &Analysis) -> HashSet<String> {
     numbers(x, 2)
@@ -229,6 +267,15 @@ impl Checker {
         });
         if names_one && !matched_one && !strong && !negative_claim {
             return (Verdict::Weak, cov, "named_test_or_treatment_not_matched");
+        }
+        // A sentence that would bear the claim out but puts its body site on
+        // the other side ("R hand most disabling" against "Left hand") says
+        // otherwise.
+        if cov >= self.opts.support_coverage || strong {
+            if let Some(site) = other_side(&claim.span.quote, &cand.span.quote) {
+                let what = format!("puts the {site} on the other side");
+                return contradicts(p, cov, &what, "other_side");
+            }
         }
         if cov >= self.opts.support_coverage {
             (Verdict::Supports, cov, "coverage")
@@ -916,8 +963,13 @@ impl Checker {
         }
         let otherwise = |what: &str, rule: &'static str| Some(contradicts(p, rel.cov, what, rule));
         // Severity written on both sides that does not overlap ("severe
-        // persistent asthma" against "mild intermittent asthma").
-        for m in mentions {
+        // persistent asthma" against "mild intermittent asthma"), of the same
+        // site: "R knee: severe osteoarthritis" grades nothing of "moderate
+        // osteoarthritis of both hips".
+        let (x, y) = (sides(&claim.span.quote), sides(&cand.span.quote));
+        let other_site =
+            !x.is_empty() && !y.is_empty() && !x.iter().any(|(s, _)| y.iter().any(|(t, _)| t == s));
+        for m in mentions.iter().filter(|_| !other_site) {
             let (c1, s2) = (m.claim_at[0].0, m.cand.0);
             let (Some(c), Some(f)) = (
                 severity_before(&claim.span.quote, c1),
