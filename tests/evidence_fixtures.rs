@@ -176,7 +176,12 @@
 //! puts its body site on the other side ("R knee: severe osteoarthritis"
 //! against "the left knee") contradicts it, and a severity of another site
 //! ("R knee: severe" against "moderate osteoarthritis of both hips") grades
-//! nothing of the claim (`other-side`).
+//! nothing of the claim (`other-side`). A treatment the claim says did not
+//! work, which a note says was stopped for a reason it names (a side effect,
+//! a lab abnormality, cost or travel: "d/c d/t sedation"), is contradicted; a
+//! note that says it was stopped for lack of benefit supports it, and so does
+//! one that gives the side effect the claim gives
+//! (`stopped-for-another-reason`).
 
 use crate::common::{root, run};
 

@@ -230,6 +230,9 @@ impl Checker {
         if let Some(outcome) = self.graded_otherwise(p, &rel, &mentions) {
             return outcome;
         }
+        if let Some(outcome) = self.stopped_for_another_reason(p, &rel) {
+            return outcome;
+        }
         if let Some(outcome) = self.drugs_counted(p, cov, &mut missing) {
             return outcome;
         }
@@ -945,6 +948,53 @@ impl Checker {
 
     /// Grades written on both sides that do not overlap: severity, levels of
     /// assistance, and a failure the candidate describes as a response.
+    /// A treatment the claim says did not work ("did not control her itch",
+    /// "completed the course without improvement"), which the sentence says was
+    /// stopped for something else it names: a side effect, a lab abnormality,
+    /// cost or travel ("d/c d/t ALT 118 at week 8"; "stopped after 9 tx - 70 mi
+    /// each way"). The reason for stopping is the claim's point, and it differs. (A
+    /// sentence that also says it did not work, or a claim that names side
+    /// effects, is left to the other rules.)
+    fn stopped_for_another_reason(&self, p: Pair<'_>, rel: &Relevance<'_>) -> Option<Outcome> {
+        static INEFFECTIVE: LazyLock<regex::Regex> = LazyLock::new(|| {
+            regex::Regex::new(r"(?i)\b(did not|didn't|does not|failed to|never) (control|reduce|help|work|improve|relieve|change)\b|\bwithout (any )?(benefit|improvement|relief|response|effect)\b|\b(no|minimal|little) (benefit|improvement|relief|response|effect)\b|\binadequate (response|control)\b|\b(ineffective|not effective)\b").unwrap()
+        });
+        static INTOLERANCE: LazyLock<regex::Regex> = LazyLock::new(|| {
+            regex::Regex::new(r"(?i)\b(side[- ]effects?|adverse|intoleran\w*|tolerat\w*|toxicity|reaction|allerg\w*|rash|nausea|vomiting|diarrhea|ALT|AST|LFTs?|transaminitis|hepatotoxicity|hyperglycemia|insomnia|sedation|drowsiness|dizziness|cognitive|word-finding|paresthesias?|weight gain|hair loss|cost|insurance|coverage|copay|afford\w*|drive|distance|travel|transportation)\b").unwrap()
+        });
+        static STOPPED_FOR: LazyLock<regex::Regex> = LazyLock::new(|| {
+            regex::Regex::new(r"(?i)\b(stopped|discontinued|d/c'?d?|dc'?d)\b[^.;]{0,40}?\b(d/t|due to|for|because( of)?|secondary to|2/2)\b[^.;]{0,30}?\b(side[- ]effects?|adverse|intoleran\w*|rash|nausea|vomiting|diarrhea|ALT|AST|LFTs?|transaminitis|hepatotoxicity|hyperglycemia|insomnia|sedation|drowsiness|dizziness|cognitive|word-finding|paresthesias?|weight gain|hair loss|cost|insurance|coverage|copay|afford\w*|drive|distance|travel|transportation)\b|\b(stopped|discontinued)\b[^.;]{0,30}?\s-\s[^.;]{0,20}?\b(mi|miles|drive|distance|travel|cost|insurance)\b").unwrap()
+        });
+        static NO_EFFECT: LazyLock<regex::Regex> = LazyLock::new(|| {
+            regex::Regex::new(r"(?i)\b(lack of|loss of|no|without|minimal|little|partial|inadequate|insufficient) (efficacy|effect|response|benefit|improvement|relief)\b|\b(inefficacy|ineffective|not effective|not working|did not (help|work)|fail\w*|refractory|progress\w*|persist\w*|worse\w*)\b").unwrap()
+        });
+        let Pair { claim, cand, b, .. } = p;
+        if !rel.by_key_terms
+            || !INEFFECTIVE.is_match(&claim.span.quote)
+            || INTOLERANCE.is_match(&claim.span.quote)
+            || !STOPPED_FOR.is_match(&cand.span.quote)
+            || NO_EFFECT.is_match(&cand.span.quote)
+            || TREATMENT_FAILED.is_match(&cand.span.quote)
+        {
+            return None;
+        }
+        let same_treatment = rel.matched.iter().any(|m| {
+            self.is_treatment(m.entry)
+                && m.cand.is_some_and(|(s2, e2)| {
+                    let cb = self.assess(b, &cand.span.quote, s2, e2);
+                    !cb.negated && !cb.hypothetical && !cb.family
+                })
+        });
+        same_treatment.then(|| {
+            contradicts(
+                p,
+                rel.cov,
+                "says it was stopped for another reason",
+                "stopped_for_another_reason",
+            )
+        })
+    }
+
     fn graded_otherwise(
         &self,
         p: Pair<'_>,
