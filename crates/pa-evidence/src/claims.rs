@@ -770,7 +770,7 @@ pub(crate) fn clauses_with(text: &str, semicolon_tail: usize) -> Vec<(usize, usi
     });
     static BREAK: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
-            r"(?i);\s*(?:and\s+)?|\b(?:yes|no)\.\s+|\d%?\s+and\s+(?:an?|the)\s+[a-z]|\s(?:[b-h]\)|\([b-h]\)|[b-h]\.)\s|,\s+(?:and|but)\s+(?:he|she|they|his|her|their|the patient)\b|\s+and\s+(?:he|she|they)\s+(?:has|had|have|is|was|were|remains|reports|denies|continues|takes|takes|uses|wears|completed|underwent|tried|failed|received)\b|,\s+(?:and\s+)?(?:has|had|have)\s+(?:taken|tried|failed|used|received|completed|undergone|been)\b|,\s+and\s+(?:wears|uses|takes|reports|remains|continues|completed|underwent|tried|failed|received)\b|,\s+(?:and|but)\s+(?:(?:an?|the|his|her|their)\s+)?[a-z][\w/-]*(?:\s+[\w/-]+){0,5}?\s+(?:was|were|is|are|has been|had been|showed|shows|caused|causes|demonstrated|revealed|confirmed|remains|remained|resulted)\b",
+            r"(?i);\s*(?:and\s+)?|\b(?:yes|no)\.\s+|\d%?\s+and\s+(?:an?|the)\s+[a-z]|\s(?:[b-h]\)|\([b-h]\)|[b-h]\.)\s|,\s+(?:and|but)\s+(?:he|she|they|his|her|their|the patient)\b|\s+and\s+(?:he|she|they)\s+(?:has|had|have|is|was|were|remains|reports|denies|continues|takes|takes|uses|wears|completed|underwent|tried|failed|received)\b|,\s+(?:and\s+)?(?:has|had|have)\s+(?:taken|tried|failed|used|received|completed|undergone|been|had|needed|required|lost|gained|developed|missed|stopped|started|declined|fallen)\b|,\s+and\s+(?:wears|uses|takes|reports|remains|continues|completed|underwent|tried|failed|received)\b|,\s+(?:and|but)\s+(?:(?:an?|the|his|her|their)\s+)?[a-z][\w/-]*(?:\s+[\w/-]+){0,5}?\s+(?:was|were|is|are|has been|had been|showed|shows|caused|causes|demonstrated|revealed|confirmed|remains|remained|resulted)\b",
         )
         .unwrap()
     });
@@ -905,6 +905,10 @@ mod clause_tests {
         assert_eq!(
             pieces("He is on prophylaxis with factor VIII three times a week, and has been fully adherent to it."),
             ["He is on prophylaxis with factor VIII three times a week", "and has been fully adherent to it."]
+        );
+        assert_eq!(
+            pieces("She has constant double vision, and has had to give up reading."),
+            ["She has constant double vision", "and has had to give up reading."]
         );
     }
 
