@@ -908,7 +908,10 @@ mod clause_tests {
         );
         assert_eq!(
             pieces("She has constant double vision, and has had to give up reading."),
-            ["She has constant double vision", "and has had to give up reading."]
+            [
+                "She has constant double vision",
+                "and has had to give up reading."
+            ]
         );
     }
 

@@ -100,7 +100,7 @@ static PER_PERIOD: LazyLock<Regex> = LazyLock::new(|| {
 });
 static PAIN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(\d{1,2})\s*/\s*10\b").unwrap());
 static UNIT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:\b(\d+(?:\.\d+)?)\s*x\s*)?\b(\d+(?:\.\d+)?)\s*(%|percent|mg/dl|mg/l|mm\s?hg|kg/m2|ml/min(?:/1\.73\s?m(?:2|\^2|²))?|ml/h(?:r)?|ml|l/min|mcg/g|ug/g|µg/g|ng/ml|pg/ml|mmol/l|umol/l|µmol/l|miu/l|uiu/ml|miu/ml|u/ml|cells/(?:ul|µl|mm3)|(?:x\s?10\^?3|10\^3|k)/(?:ul|µl)|x\s?10\^?9/l|cm|mm|lbs?|pounds|kg|mcg|mg|units|events/h|events per hour|/hr|/h|iu/ml|u/l|meq/l|degrees|g/dl|grams?|gm|g|ms|msec|milliseconds?)(?:\b|\s|$|[,.;)])")
+    Regex::new(r"(?i)(?:\b(\d+(?:\.\d+)?)\s*x\s*)?\b(\d+(?:\.\d+)?)\s*(%|percent|mg/dl|mg/l|mm\s?hg|kg/m2|ml/min(?:/1\.73\s?m(?:2|\^2|²))?|ml/h(?:r)?|ml|l/min|mcg/g|ug/g|µg/g|ng/ml|pg/ml|mmol/l|umol/l|µmol/l|miu/l|uiu/ml|miu/ml|u/ml|cells/(?:ul|µl|mm3)|(?:x\s?10\^?3|10\^3|k)/(?:ul|µl)|x\s?10\^?9/l|cm|mm|lbs?|pounds|kg|mcg|mg|units|events/h|events per hour|/hr|/h|iu/ml|u/l|meq/l|degrees|g/dl|g/l|/mm3|/mcl|grams?|gm|g|ms|msec|milliseconds?)(?:\b|\s|$|[,.;)])")
         .unwrap()
 });
 /// A change of a measure ("rose by", "increasing by", "a drop of"), before its amount.
@@ -287,7 +287,8 @@ fn unit_name(u: &str) -> &'static str {
         "umol/l" | "µmol/l" => "umol/L",
         "miu/l" | "uiu/ml" | "miu/ml" => "mIU/L",
         "u/ml" => "U/mL",
-        "cells/ul" | "cells/µl" | "cells/mm3" => "/uL",
+        "cells/ul" | "cells/µl" | "cells/mm3" | "/mm3" | "/mcl" => "/uL",
+        "g/l" => "g/L",
         u if u.starts_with("ml/min") => "mL/min",
         u if u.ends_with("/ul") || u.ends_with("/µl") || u.ends_with("9/l") => "K/uL",
         _ => "degrees",
@@ -346,7 +347,7 @@ fn blank_dates(s: &str) -> String {
 /// its unit, as "212 IU/mL" does in prose.
 fn join_table_cells(s: &str) -> std::borrow::Cow<'_, str> {
     static CELLS: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)(\d)(\s*\|(?:\s*(?:HH|LL|H|L|A|high|low|\*{1,2})\s*\|)?\s*)(%|mg/dl|mg/l|mm\s?hg|kg/m2|cm|mm|lbs?|kg|mcg|mg|units|iu/ml|u/l|meq/l|g/dl|g|ms)(\s*(?:\||$))")
+        Regex::new(r"(?i)(\d)(\s*\|(?:\s*(?:HH|LL|H|L|A|high|low|\*{1,2})\s*\|)?\s*)(%|mg/dl|mg/l|mm\s?hg|kg/m2|cm|mm|lbs?|kg|mcg|mg|units|iu/ml|u/l|meq/l|g/dl|g/l|g|ms)(\s*(?:\||$))")
             .unwrap()
     });
     if !s.contains('|') {
@@ -378,20 +379,24 @@ pub fn quantities(sentence: &str, measures: &[(usize, usize, usize)]) -> Vec<Qua
     named_values(&text, measures, &mut out);
     // A cell count in thousands per microlitre is the same count per
     // microlitre: "Eos abs 0.41 x10^3/uL" is "410 cells/uL".
+    // (A concentration in grams per litre is the same in grams or milligrams
+    // per decilitre: "IgG 8.12 g/L" is "812 mg/dL", "Hgb 91 g/L" is "9.1 g/dL".)
     let counts: Vec<Quantity> = out
         .iter()
-        .filter_map(|q| {
+        .flat_map(|q| {
             // (And a body weight in kilograms is the same weight in pounds:
             // "wt down 4 kg" is "lost about 9 pounds".)
-            let (kind, factor) = match q.kind {
-                QKind::Unit("K/uL") => (QKind::Unit("/uL"), 1000.0),
-                QKind::Unit("/uL") => (QKind::Unit("K/uL"), 0.001),
-                QKind::Unit("kg") => (QKind::Unit("lb"), LB_PER_KG),
-                QKind::Unit("lb") => (QKind::Unit("kg"), 1.0 / LB_PER_KG),
-                _ => return None,
+            let same: &[(QKind, f64)] = match q.kind {
+                QKind::Unit("K/uL") => &[(QKind::Unit("/uL"), 1000.0)],
+                QKind::Unit("/uL") => &[(QKind::Unit("K/uL"), 0.001)],
+                QKind::Unit("kg") => &[(QKind::Unit("lb"), LB_PER_KG)],
+                QKind::Unit("lb") => &[(QKind::Unit("kg"), 1.0 / LB_PER_KG)],
+                QKind::Unit("g/L") => &[(QKind::Unit("g/dL"), 0.1), (QKind::Unit("mg/dL"), 100.0)],
+                QKind::Unit("g/dL") => &[(QKind::Unit("g/L"), 10.0)],
+                _ => &[],
             };
-            Some(Quantity {
-                kind,
+            same.iter().map(|(kind, factor)| Quantity {
+                kind: kind.clone(),
                 value: q.value * factor,
                 hi: q.hi.map(|h| h * factor),
                 surface: q.surface.clone(),
@@ -1649,5 +1654,31 @@ mod count_words_between {
                 .any(|q| q.kind == QKind::Count(pa_types::text::stem("lesion")) && q.value == 2.0),
             "{q:?}"
         );
+    }
+}
+
+#[cfg(test)]
+mod unit_equivalents {
+    use super::*;
+
+    fn has(text: &str, unit: &'static str, value: f64) -> bool {
+        quantities(text, &[])
+            .iter()
+            .any(|q| q.kind == QKind::Unit(unit) && (q.value - value).abs() < 1e-6)
+    }
+
+    /// A concentration in g/L is the same in g/dL and mg/dL, also in a table's
+    /// cells; a count per mm3 is a count per microlitre.
+    #[test]
+    fn grams_per_litre_and_counts_per_cubic_millimetre_convert() {
+        assert!(has(
+            "Immunoglobulin G, total | 8.12 | g/L | 7.00-16.00 |",
+            "mg/dL",
+            812.0
+        ));
+        assert!(has("Hemoglobin 91 g/L", "g/dL", 9.1));
+        assert!(has("Hemoglobin 9.1 g/dL", "g/L", 91.0));
+        assert!(has("ANC nadir 200/mm3", "/uL", 200.0));
+        assert!(has("ANC nadir 200/mm3", "K/uL", 0.2));
     }
 }
