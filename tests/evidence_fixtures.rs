@@ -181,7 +181,9 @@
 //! a lab abnormality, cost or travel: "d/c d/t sedation"), is contradicted; a
 //! note that says it was stopped for lack of benefit supports it, and so does
 //! one that gives the side effect the claim gives
-//! (`stopped-for-another-reason`).
+//! (`stopped-for-another-reason`). Each item of a list of denials ("No
+//! intubation, no ICU stay, no BiPAP.") denies its word alone
+//! (`denial-list`).
 
 use crate::common::{root, run};
 

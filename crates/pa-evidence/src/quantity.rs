@@ -932,6 +932,10 @@ fn counts(text: &str, out: &mut Vec<Quantity>) {
             continue;
         }
         let Some(v) = num(n.as_str()) else { continue };
+        // A count is a whole number: "4.9 Myasthenic crisis" is a form's item.
+        if v.fract() != 0.0 {
+            continue;
+        }
         // "3/5 SOREMPs", "0/22 lymph nodes involved": so many of a total, and
         // the count is either ("3 SOREMPs", "all 22 nodes negative").
         if let Some(of) = before(n.start()).strip_suffix('/') {

@@ -550,10 +550,42 @@ impl Checker {
         static NEED: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
             regex::Regex::new(r"(?i)\b(requires?|required|needs?|needed|recommend\w*|would|will|should|must|candidate)\b").unwrap()
         });
-        let denies_word =
-            !content.is_empty() && content.len() <= 3 && !NEED.is_match(&claim.span.quote) && {
+        // (Each item of a list of denials counts alone: "No intubation, no
+        // ICU, no PLEX/IVIG." denies intubation.)
+        let cand_chars: Vec<char> = cand.span.quote.chars().collect();
+        let item_of = |at: usize| {
+            cand_chars[..at.min(cand_chars.len())]
+                .iter()
+                .filter(|c| matches!(c, ',' | ';'))
+                .count()
+        };
+        let denial_list = content.len() > 3
+            && cand
+                .span
+                .quote
+                .split([',', ';'])
+                .filter(|item| item.trim_start().to_lowercase().starts_with("no "))
+                .count()
+                >= 2;
+        let items: Vec<Vec<&KeyWord>> = if denial_list {
+            let mut by_item: Vec<Vec<&KeyWord>> = Vec::new();
+            for w in &content {
+                let i = item_of(w.start);
+                if by_item.len() <= i {
+                    by_item.resize(i + 1, Vec::new());
+                }
+                by_item[i].push(w);
+            }
+            by_item
+        } else {
+            vec![content.clone()]
+        };
+        let denies_word = !NEED.is_match(&claim.span.quote)
+            && items.iter().any(|content| {
                 let of_claim = |w: &KeyWord| matched_words.iter().any(|c| c.stem == w.stem);
-                content.iter().all(|w| of_claim(w))
+                !content.is_empty()
+                    && content.len() <= 3
+                    && content.iter().all(|w| of_claim(w))
                     && content.iter().any(|w| {
                         self.assess(b, &cand.span.quote, w.start, w.end).negated
                             && matched_words
@@ -561,7 +593,7 @@ impl Checker {
                                 .filter(|c| c.stem == w.stem)
                                 .all(|c| !self.assess(a, &claim.span.quote, c.start, c.end).negated)
                     })
-            };
+            });
         // The weights a claimed weight change is computed from bear on it.
         let weight_series = a.quantities.iter().any(|q| {
             weight_change(&claim.span.quote, q, &b.quantities)
