@@ -1658,6 +1658,12 @@ mod count_words_between {
                 .any(|q| q.kind == QKind::Count(pa_types::text::stem("lesion")) && q.value == 2.0),
             "{q:?}"
         );
+        // A count is a whole number: a form's item number is none.
+        let q = quantities("4.9 Myasthenic crisis requiring intubation", &[]);
+        assert!(
+            !q.iter().any(|q| matches!(q.kind, QKind::Count(_))),
+            "{q:?}"
+        );
     }
 }
 
