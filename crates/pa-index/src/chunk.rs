@@ -78,7 +78,50 @@ fn is_list_item(line: &str) -> bool {
         return true;
     }
     let digits = t.chars().take_while(|c| c.is_ascii_digit()).count();
-    digits > 0 && digits <= 2 && (t[digits..].starts_with(". ") || t[digits..].starts_with(") "))
+    if digits > 0 && digits <= 2 && (t[digits..].starts_with(". ") || t[digits..].starts_with(") "))
+    {
+        return true;
+    }
+    // A form's outline number before a capitalized item: "5.1 Pyridostigmine:",
+    // "4.9. Myasthenic crisis", "(b) Dose". (A decimal before a unit, "5.1
+    // mg/dL", is no item. Lettered questions, "Q3." or "A1.", are read with
+    // their answers by `line_label` and `is_answer_line`.)
+    let c: Vec<char> = t.chars().take(12).collect();
+    let run = |from: usize, f: fn(&char) -> bool| {
+        c[from.min(c.len())..].iter().take_while(|x| f(x)).count()
+    };
+    let mut i = 0;
+    let number = if c.first() == Some(&'(') || c.get(1) == Some(&')') {
+        // "(b)" / "b)"
+        i = usize::from(c.first() == Some(&'('));
+        c.get(i).is_some_and(|x| ('a'..='h').contains(x)) && c.get(i + 1) == Some(&')') && {
+            i += 2;
+            true
+        }
+    } else {
+        // "5.1" / "4.9." / "2.3.1"
+        let mut parts = 0;
+        loop {
+            let d = run(i, char::is_ascii_digit);
+            if d == 0 || d > 2 {
+                break;
+            }
+            i += d;
+            parts += 1;
+            if c.get(i) == Some(&'.') && c.get(i + 1).is_some_and(char::is_ascii_digit) {
+                i += 1;
+            } else {
+                break;
+            }
+        }
+        if c.get(i) == Some(&'.') {
+            i += 1;
+        }
+        parts >= 2
+    };
+    number
+        && c.get(i).is_some_and(|x| x.is_whitespace())
+        && c.get(i + 1).is_some_and(char::is_ascii_uppercase)
 }
 
 /// Split page text into (char start, char end, section label if the sentence opens a labelled block).
@@ -423,6 +466,29 @@ mod tests {
                 "Next paragraph starts here and runs on for a while."
             ]
         );
+    }
+
+    #[test]
+    fn outline_numbers_open_items() {
+        for item in [
+            "5.1 Pyridostigmine: x",
+            "4.9. Myasthenic crisis",
+            "2.3.1 Dose",
+            "(b) Dose",
+            "b) Dose",
+        ] {
+            assert!(is_list_item(item), "{item}");
+        }
+        for not in [
+            "5.1 mg/dL on 03/02",
+            "A10 to A12",
+            "2026 Annual",
+            "(x) Other",
+            "B12 level",
+            "123.4 Mg",
+        ] {
+            assert!(!is_list_item(not), "{not}");
+        }
     }
 
     #[test]
