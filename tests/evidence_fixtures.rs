@@ -183,7 +183,10 @@
 //! one that gives the side effect the claim gives
 //! (`stopped-for-another-reason`). Each item of a list of denials ("No
 //! intubation, no ICU stay, no BiPAP.") denies its word alone
-//! (`denial-list`).
+//! (`denial-list`). When the claim names a treatment, only that treatment
+//! declined or never started contradicts it: "ambrisentan ... never started"
+//! says nothing of "tadalafil 40 mg since 03/2027, started at 20 mg"
+//! (`declined-other-treatment`).
 
 use crate::common::{root, run};
 

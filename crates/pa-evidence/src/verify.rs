@@ -822,9 +822,18 @@ impl Checker {
             let ca = self.assess(a, &claim.span.quote, cpos.0, cpos.1);
             let mut cb = self.assess(b, &cand.span.quote, bpos.0, bpos.1);
             cb.negated ^= negated_sense;
+            // (When the claim names a treatment, only that treatment declined
+            // says so: "ambrisentan ... never started" declines nothing of
+            // "tadalafil 40 mg since 03/2027, started at 20 mg".)
+            let claim_treatment = a.concepts.iter().any(|c| self.is_treatment(c.entry));
+            let is_matched_treatment = rel
+                .matched
+                .iter()
+                .any(|m| self.is_treatment(m.entry) && m.cand == Some(bpos));
             if cb.declined
                 && !ca.declined
                 && (claim_type == ClaimType::PriorTreatment || !ca.negated)
+                && (!claim_treatment || is_matched_treatment)
             {
                 return Err((
                     Verdict::Contradicts(format!(
