@@ -186,7 +186,10 @@
 //! (`denial-list`). When the claim names a treatment, only that treatment
 //! declined or never started contradicts it: "ambrisentan ... never started"
 //! says nothing of "tadalafil 40 mg since 03/2027, started at 20 mg"
-//! (`declined-other-treatment`).
+//! (`declined-other-treatment`). A look-back window ("in the past 12 mo")
+//! of another length than the claim's ("in the past 2 months") neither
+//! contradicts nor confirms it; a duration ("worn for 2 months") still does
+//! (`look-back-windows`).
 
 use crate::common::{root, run};
 

@@ -142,6 +142,19 @@ fn other_side(claim: &str, cand: &str) -> Option<String> {
     })
 }
 
+/// A span of time that is a look-back window, "in the past 12 mo", "for the
+/// last 2 months": what happened within it, not how long something lasted. Two
+/// windows of different lengths are two questions, not two answers.
+fn look_back(text: &str, q: &Quantity) -> bool {
+    let surface = q.surface.trim();
+    text.match_indices(surface).any(|(at, _)| {
+        let before = text[..at].trim_end().to_ascii_lowercase();
+        ["past", "last", "previous", "preceding", "prior"]
+            .iter()
+            .any(|w| before.ends_with(w))
+    })
+}
+
 /// The plain numbers of a sentence (two digits or more, not part of a date).
 fn plain_numbers(x: &Analysis) -> HashSet<String> {
     numbers(x, 2)
@@ -1642,6 +1655,16 @@ impl Checker {
             {
                 // A count of another span of time neither contradicts nor
                 // confirms a rate: the sentence does not give the claimed one.
+                if missing.is_none() {
+                    missing = Some(claimed[0].surface.clone());
+                }
+                continue;
+            } else if *kind == QKind::Duration
+                && claimed.iter().all(|q| look_back(&claim.span.quote, q))
+                && found.iter().all(|f| look_back(&cand.span.quote, f))
+            {
+                // What happened in another window neither contradicts nor
+                // confirms what happened in the claimed one.
                 if missing.is_none() {
                     missing = Some(claimed[0].surface.clone());
                 }
