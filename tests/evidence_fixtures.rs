@@ -189,7 +189,9 @@
 //! (`declined-other-treatment`). A look-back window ("in the past 12 mo")
 //! of another length than the claim's ("in the past 2 months") neither
 //! contradicts nor confirms it; a duration ("worn for 2 months") still does
-//! (`look-back-windows`).
+//! (`look-back-windows`). A statement that names a finding the lexicon lacks
+//! but the public vocabularies name in two words or more ("no cognitive
+//! impairment") is a claim (`finding-from-vocabulary`).
 
 use crate::common::{root, run};
 

@@ -1251,11 +1251,32 @@ impl Checker {
     ) -> Option<Claim> {
         let (read_sentence, a) = self.read_claim(s);
         let read_s = read_sentence.as_ref().unwrap_or(s);
-        let kinds: Vec<ConceptKind> = a
+        let mut kinds: Vec<ConceptKind> = a
             .concepts
             .iter()
             .map(|c| self.lex.entries[c.entry].kind)
             .collect();
+        // A finding or condition the lexicon lacks but a public vocabulary names
+        // ("no corneal scarring", "alert and oriented x3, no cognitive
+        // impairment") makes a clinical statement too.
+        if !kinds
+            .iter()
+            .any(|k| matches!(k, ConceptKind::Condition | ConceptKind::Finding))
+        {
+            let stems: Vec<String> = a
+                .tokens
+                .iter()
+                .map(|t| pa_types::text::stem(&t.norm))
+                .collect();
+            // (A name of two words or more: one word alone, "ordering" or
+            // "tired", is as often no finding at all.)
+            if pa_types::conditions::synonyms_in(&stems)
+                .iter()
+                .any(|m| m.tok_end - m.tok_start >= 2)
+            {
+                kinds.push(ConceptKind::Finding);
+            }
+        }
         let label = label_of(&s.span.quote);
         let claim_type = match claims::detect(&s.span.quote, label.as_deref(), &kinds) {
             Detection::Claim(t) => t,
