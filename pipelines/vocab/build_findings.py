@@ -26,8 +26,10 @@ are what this file keeps, as groups of synonyms:
    characters, with no digit or punctuation other than a hyphen or an apostrophe,
    and does not start with "abnormal", "abnormality" or "aplasia/hypoplasia" (those
    are ontology classes, not what a note writes).
-4. A name that two terms both claim is ambiguous and dropped from both.
-5. A group of one name says nothing new and is dropped; a group of more than
+4. A one-word synonym of a term whose name is longer ("ordering" and "arranging" for
+   "atypical sorting") is a gloss, not a finding's name, and is dropped.
+5. A name that two terms both claim is ambiguous and dropped from both.
+6. A group of one name says nothing new and is dropped; a group of more than
    MAX_GROUP names is kept to its name and its first MAX_GROUP - 1 synonyms in file
    order.
 
@@ -132,8 +134,14 @@ def groups_from(obo):
         for text, scope, kind in t["syn"]:
             if scope == "EXACT" and kind not in SKIP_TYPES:
                 names.append(re.sub(r"\s+", " ", text.lower().strip()))
+        # A one-word synonym of a longer name is a behaviour or a loose gloss
+        # ("ordering" and "arranging" for "atypical sorting"), not a finding a
+        # note names: kept only beside a one-word name ("itching", "pruritus").
+        one_word_name = len(names[0].split()) == 1
         out = []
         for n in names:
+            if len(n.split()) == 1 and n != names[0] and not one_word_name:
+                continue
             if keep(n) and n not in out:
                 out.append(n)
         names_of[t["id"]] = out
