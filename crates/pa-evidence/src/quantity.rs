@@ -100,7 +100,7 @@ static PER_PERIOD: LazyLock<Regex> = LazyLock::new(|| {
 });
 static PAIN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(\d{1,2})\s*/\s*10\b").unwrap());
 static UNIT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:\b(\d+(?:\.\d+)?)\s*x\s*)?\b(\d+(?:\.\d+)?)\s*(%|percent|mg/dl|mg/l|mm\s?hg|kg/m2|ml/min(?:/1\.73\s?m(?:2|\^2|²))?|ml/h(?:r)?|ml|l/min|mcg/g|ug/g|µg/g|ng/ml|pg/ml|mmol/l|umol/l|µmol/l|miu/l|uiu/ml|miu/ml|u/ml|cells/(?:ul|µl|mm3)|(?:x\s?10\^?3|10\^3|k)/(?:ul|µl)|x\s?10\^?9/l|cm|mm|lbs?|pounds|kg|mcg|mg|units|events/h|events per hour|/hr|/h|iu/ml|u/l|meq/l|degrees|g/dl|g/l|/mm3|/mcl|grams?|gm|g|ms|msec|milliseconds?)(?:\b|\s|$|[,.;)])")
+    Regex::new(r"(?i)(?:\b(\d+(?:\.\d+)?)\s*x\s*)?\b(\d+(?:\.\d+)?)\s*(%|percent|mg/dl|mg/l|mm\s?hg|kg/m2|ml/min(?:/1\.73\s?m(?:2|\^2|²))?|ml/h(?:r)?|ml|l/min|mcg/g|ug/g|µg/g|ng/ml|pg/ml|mmol/l|umol/l|µmol/l|miu/l|uiu/ml|miu/ml|u/ml|cells/(?:ul|µl|mm3)|(?:x\s?10\^?3|10\^3|k)/(?:ul|µl)|x\s?10\^?9/l|cm|mm|lbs?|pounds|kg|mcg|mg|units|events/h|events per hour|/hr|/h|iu/ml|u/l|meq/l|degrees|g/dl|g/l|/mm3|/mcl|grams?|gm|g|ms|msec|milliseconds?|seconds?|secs?|s)(?:\b|\s|$|[,.;)])")
         .unwrap()
 });
 /// A change of a measure ("rose by", "increasing by", "a drop of"), before its amount.
@@ -277,6 +277,7 @@ fn unit_name(u: &str) -> &'static str {
         "g/dl" => "g/dL",
         "g" | "gm" | "gram" | "grams" => "g",
         "ms" | "msec" | "millisecond" | "milliseconds" => "ms",
+        "s" | "sec" | "secs" | "second" | "seconds" => "s",
         "ml/h" | "ml/hr" => "mL/h",
         "ml" => "mL",
         "l/min" => "L/min",
@@ -309,10 +310,10 @@ static COUNT_AFTER: LazyLock<Regex> =
 /// Nouns a count is not about: units, time, doses, and words that make the
 /// number something else ("two of three", "3 times").
 const NOT_COUNTED: &[&str] = &[
-    "hour", "hours", "days", "weeks", "months", "years", "times", "minutes", "units", "point",
-    "points", "percent", "pounds", "inches", "feet", "degrees", "puffs", "tablets", "capsules",
-    "doses", "grams", "daily", "weekly", "monthly", "nights", "mg", "with", "from", "than", "and",
-    "more", "less", "over", "each", "per",
+    "hour", "hours", "days", "weeks", "months", "years", "times", "minutes", "seconds", "units",
+    "point", "points", "percent", "pounds", "inches", "feet", "degrees", "puffs", "tablets",
+    "capsules", "doses", "grams", "daily", "weekly", "monthly", "nights", "mg", "with", "from",
+    "than", "and", "more", "less", "over", "each", "per",
 ];
 
 /// Units whose values a supporting document must repeat (clinical results), as
@@ -776,6 +777,11 @@ fn unit_values(text: &str, out: &mut Vec<Quantity>) {
     let before = |byte: usize| &text[..byte];
     for c in UNIT.captures_iter(text) {
         let unit = unit_name(&c[3]);
+        // A bare "s" is seconds only after a decimal ("TUG: 11.8 s"): "in his
+        // 50s" is a decade.
+        if c[3].eq_ignore_ascii_case("s") && !c[2].contains('.') {
+            continue;
+        }
         let cmp = qualifier(before(c.get(0).unwrap().start()));
         // A range ("LVEF 25-30%"): the unit follows its upper end.
         if let Some(lo) = RANGE_START
@@ -1690,5 +1696,9 @@ mod unit_equivalents {
         assert!(has("Hemoglobin 9.1 g/dL", "g/L", 91.0));
         assert!(has("ANC nadir 200/mm3", "/uL", 200.0));
         assert!(has("ANC nadir 200/mm3", "K/uL", 0.2));
+        // Seconds, written out or as "s" after a decimal; "50s" is a decade.
+        assert!(has("TUG: 11.8 s (14.2 s at eval)", "s", 11.8));
+        assert!(has("under 12 seconds", "s", 12.0));
+        assert!(!has("colon cancer in his 50s", "s", 50.0));
     }
 }
