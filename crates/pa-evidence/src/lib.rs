@@ -317,8 +317,6 @@ const STOPWORDS: &[&str] = &[
     "daily",
     "hour",
     "hours",
-    "minute",
-    "minutes",
     "second",
     "seconds",
     "now",
