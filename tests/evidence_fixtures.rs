@@ -191,7 +191,8 @@
 //! contradicts nor confirms it; a duration ("worn for 2 months") still does
 //! (`look-back-windows`). A statement that names a finding the lexicon lacks
 //! but the public vocabularies name in two words or more ("no cognitive
-//! impairment") is a claim (`finding-from-vocabulary`).
+//! impairment") is a claim (`finding-from-vocabulary`). "Working light duty"
+//! denies "currently unable to work" (`work-status`).
 
 use crate::common::{root, run};
 
