@@ -192,7 +192,10 @@
 //! (`look-back-windows`). A statement that names a finding the lexicon lacks
 //! but the public vocabularies name in two words or more ("no cognitive
 //! impairment") is a claim (`finding-from-vocabulary`). "Working light duty"
-//! denies "currently unable to work" (`work-status`).
+//! denies "currently unable to work" (`work-status`). A drug the claim says
+//! the patient takes now, which a note says was stopped and not restarted
+//! ("sertraline stopped 2025 - GI upset"), is contradicted
+//! (`stopped-not-current`).
 
 use crate::common::{root, run};
 

@@ -246,6 +246,9 @@ impl Checker {
         if let Some(outcome) = self.stopped_for_another_reason(p, &rel) {
             return outcome;
         }
+        if let Some(outcome) = self.stopped_not_current(p, &rel) {
+            return outcome;
+        }
         if let Some(outcome) = self.drugs_counted(p, cov, &mut missing) {
             return outcome;
         }
@@ -1047,6 +1050,40 @@ impl Checker {
                 "stopped_for_another_reason",
             )
         })
+    }
+
+    /// A drug the claim says the patient takes now ("He takes gabapentin for
+    /// phantom limb pain") that the sentence says was stopped ("controlled w/
+    /// duloxetine (gabapentin stopped 2020 - sedation)"), and not restarted.
+    fn stopped_not_current(&self, p: Pair<'_>, rel: &Relevance<'_>) -> Option<Outcome> {
+        static CURRENT: LazyLock<regex::Regex> = LazyLock::new(|| {
+            regex::Regex::new(r"(?i)\b(takes|is taking|is on|remains on|currently (?:on|takes|taking|uses|using)|continues (?:on|to take))\b").unwrap()
+        });
+        static STOPPED: LazyLock<regex::Regex> = LazyLock::new(|| {
+            regex::Regex::new(r"(?i)^\W{0,3}(?:\w+\W+){0,3}?(stopped|discontinued|d/c'?d|dc'?d|was stopped|was discontinued)\b").unwrap()
+        });
+        static RESTARTED: LazyLock<regex::Regex> = LazyLock::new(|| {
+            regex::Regex::new(r"(?i)\b(restart\w*|resum\w*|re-?started|back on)\b").unwrap()
+        });
+        let Pair { claim, a, cand, .. } = p;
+        if !rel.by_key_terms
+            || !CURRENT.is_match(&claim.span.quote)
+            || RESTARTED.is_match(&cand.span.quote)
+        {
+            return None;
+        }
+        let chars: Vec<char> = cand.span.quote.chars().collect();
+        let stopped = rel.matched.iter().any(|m| {
+            self.is_drug(m.entry)
+                && !self
+                    .assess(a, &claim.span.quote, m.claim.0, m.claim.1)
+                    .negated
+                && m.cand.is_some_and(|(_, e2)| {
+                    let after: String = chars[e2.min(chars.len())..].iter().take(30).collect();
+                    STOPPED.is_match(&after)
+                })
+        });
+        stopped.then(|| contradicts(p, rel.cov, "says it was stopped", "stopped_not_current"))
     }
 
     fn graded_otherwise(
