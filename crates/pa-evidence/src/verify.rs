@@ -1016,11 +1016,16 @@ impl Checker {
         static INEFFECTIVE: LazyLock<regex::Regex> = LazyLock::new(|| {
             regex::Regex::new(r"(?i)\b(did not|didn't|does not|failed to|never) (control|reduce|help|work|improve|relieve|change)\b|\bwithout (any )?(benefit|improvement|relief|response|effect)\b|\b(no|minimal|little) (benefit|improvement|relief|response|effect)\b|\binadequate (response|control)\b|\b(ineffective|not effective)\b").unwrap()
         });
+        // Reasons to stop other than the drug not working: harms, labs, cost, travel.
+        const REASONS: &str = r"side[- ]effects?|adverse|intoleran\w*|rash|nausea|vomiting|diarrhea|ALT|AST|LFTs?|transaminitis|hepatotoxicity|hyperglycemia|insomnia|sedation|drowsiness|dizziness|cognitive|word-finding|paresthesias?|weight gain|hair loss|cost|insurance|coverage|copay|afford\w*|drive|distance|travel|transportation";
         static INTOLERANCE: LazyLock<regex::Regex> = LazyLock::new(|| {
-            regex::Regex::new(r"(?i)\b(side[- ]effects?|adverse|intoleran\w*|tolerat\w*|toxicity|reaction|allerg\w*|rash|nausea|vomiting|diarrhea|ALT|AST|LFTs?|transaminitis|hepatotoxicity|hyperglycemia|insomnia|sedation|drowsiness|dizziness|cognitive|word-finding|paresthesias?|weight gain|hair loss|cost|insurance|coverage|copay|afford\w*|drive|distance|travel|transportation)\b").unwrap()
+            regex::Regex::new(&format!(
+                r"(?i)\b({REASONS}|tolerat\w*|toxicity|reaction|allerg\w*)\b"
+            ))
+            .unwrap()
         });
         static STOPPED_FOR: LazyLock<regex::Regex> = LazyLock::new(|| {
-            regex::Regex::new(r"(?i)\b(stopped|discontinued|d/c'?d?|dc'?d)\b[^.;]{0,40}?\b(d/t|due to|for|because( of)?|secondary to|2/2)\b[^.;]{0,30}?\b(side[- ]effects?|adverse|intoleran\w*|rash|nausea|vomiting|diarrhea|ALT|AST|LFTs?|transaminitis|hepatotoxicity|hyperglycemia|insomnia|sedation|drowsiness|dizziness|cognitive|word-finding|paresthesias?|weight gain|hair loss|cost|insurance|coverage|copay|afford\w*|drive|distance|travel|transportation)\b|\b(stopped|discontinued)\b[^.;]{0,30}?\s-\s[^.;]{0,20}?\b(mi|miles|drive|distance|travel|cost|insurance)\b").unwrap()
+            regex::Regex::new(&format!(r"(?i)\b(stopped|discontinued|d/c'?d?|dc'?d)\b[^.;]{{0,40}}?\b(d/t|due to|for|because( of)?|secondary to|2/2)\b[^.;]{{0,30}}?\b({REASONS})\b|\b(stopped|discontinued)\b[^.;]{{0,30}}?\s-\s[^.;]{{0,20}}?\b(mi|miles|drive|distance|travel|cost|insurance)\b")).unwrap()
         });
         static NO_EFFECT: LazyLock<regex::Regex> = LazyLock::new(|| {
             regex::Regex::new(r"(?i)\b(lack of|loss of|no|without|minimal|little|partial|inadequate|insufficient) (efficacy|effect|response|benefit|improvement|relief)\b|\b(inefficacy|ineffective|not effective|not working|did not (help|work)|fail\w*|refractory|progress\w*|persist\w*|worse\w*)\b").unwrap()
