@@ -912,6 +912,16 @@ fn scores_of(text: &str, out: &mut Vec<Quantity>) {
     }
 }
 
+/// The stem a counted noun is known by: "flares" is "flare", and a "-sis" noun
+/// is its own stem ("psoriasis", as the tokenizer stems it).
+fn count_noun(noun: &str) -> String {
+    if noun.ends_with("sis") {
+        pa_types::text::stem(noun)
+    } else {
+        pa_types::text::stem(noun.trim_end_matches('s'))
+    }
+}
+
 /// Counts of things: "three hospitalizations" (number, noun) and "bursts x3" (noun, number).
 fn counts(text: &str, out: &mut Vec<Quantity>) {
     let before = |byte: usize| &text[..byte];
@@ -938,6 +948,13 @@ fn counts(text: &str, out: &mut Vec<Quantity>) {
             continue;
         }
         let Some(v) = num(n.as_str()) else { continue };
+        // (Nor is the tail of a code or a decimal: "L40.0 Psoriasis".)
+        // (A tally's "x" stands before its number: "ED visits x2".)
+        if before(n.start())
+            .ends_with(|c: char| c == '.' || (c.is_ascii_alphanumeric() && !matches!(c, 'x' | 'X')))
+        {
+            continue;
+        }
         // A count is a whole number: "4.9 Myasthenic crisis" is a form's item.
         if v.fract() != 0.0 {
             continue;
@@ -948,7 +965,7 @@ fn counts(text: &str, out: &mut Vec<Quantity>) {
             let digits = of.len() - of.trim_end_matches(|c: char| c.is_ascii_digit()).len();
             if let Ok(first) = of[of.len() - digits..].parse::<f64>() {
                 out.push(Quantity {
-                    kind: QKind::Count(pa_types::text::stem(noun.trim_end_matches('s'))),
+                    kind: QKind::Count(count_noun(&noun)),
                     value: first,
                     cmp: Cmp::Eq,
                     hi: None,
@@ -957,7 +974,7 @@ fn counts(text: &str, out: &mut Vec<Quantity>) {
             }
         }
         out.push(Quantity {
-            kind: QKind::Count(pa_types::text::stem(noun.trim_end_matches('s'))),
+            kind: QKind::Count(count_noun(&noun)),
             value: v,
             cmp: qualifier(before(whole.start())),
             hi: None,

@@ -212,6 +212,11 @@ pub fn stem(word: &str) -> String {
         return to.to_string();
     }
     let w = word;
+    // A Greek "-sis" noun and its "-ses" plural and "-sed" verb share a stem:
+    // "diagnosis", "diagnoses" and "diagnosed" are "diagnos".
+    if w.len() > 6 && w.ends_with("sis") {
+        return w[..w.len() - 2].to_string();
+    }
     for suf in ["ing", "ies", "ed", "es", "s"] {
         // "-es" is a suffix only after a sibilant ("boxes", "branches");
         // "headaches" is "headache" + "s" (an "-ache" after a consonant, not
@@ -248,6 +253,14 @@ pub fn squash(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sis_noun_its_plural_and_its_verb_share_a_stem() {
+        assert_eq!(stem("diagnosis"), "diagnos");
+        assert_eq!(stem("diagnoses"), "diagnos");
+        assert_eq!(stem("diagnosed"), "diagnos");
+        assert_eq!(stem("stenosis"), stem("stenoses"));
+    }
 
     #[test]
     fn char_slice_counts_chars_not_bytes() {
