@@ -2452,7 +2452,6 @@ fn derived(claim_text: &str, claimed: &Quantity, found: &[&Quantity]) -> bool {
 /// in its own unit: to the pound or kilogram as written, or within a tenth
 /// when the claim says "about", "nearly" or "more than".
 pub(crate) fn weight_moved(claim_text: &str, claimed: &Quantity, cand_text: &str) -> bool {
-    const LB_PER_KG: f64 = 2.204_62;
     static CLAIM_MOVE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         regex::Regex::new(r"(?i)\b(?:(lost|loss of|losing|dropped|down)|(gained|gain of|gaining|up))\s+(?:(?:about|approximately|approx\.?|nearly|almost|roughly|around|over|more than|at least|~)\s*)?$").unwrap()
     });
@@ -2503,8 +2502,8 @@ pub(crate) fn weight_moved(claim_text: &str, claimed: &Quantity, cand_text: &str
         let v: f64 = v.parse().ok()?;
         let kg = u?.to_ascii_lowercase().starts_with("kg");
         Some(match (kg, unit) {
-            (true, "lb") => v * LB_PER_KG,
-            (false, "kg") => v / LB_PER_KG,
+            (true, "lb") => v * quantity::LB_PER_KG,
+            (false, "kg") => v / quantity::LB_PER_KG,
             _ => v,
         })
     };

@@ -410,7 +410,7 @@ pub fn quantities(sentence: &str, measures: &[(usize, usize, usize)]) -> Vec<Qua
 }
 
 /// Pounds in a kilogram.
-const LB_PER_KG: f64 = 2.204_622_6;
+pub(crate) const LB_PER_KG: f64 = 2.204_622_6;
 
 /// Thousands separators dropped, the length kept: "1,140 mcg/g" reads as
 /// " 1140 mcg/g". (A list of numbers, "1,2,3", has no three-digit groups.)

@@ -61,6 +61,8 @@ struct Overlap<'s> {
 /// How a relevant candidate meets the claim.
 struct Relevance<'s> {
     matched: Vec<ConceptMatch>,
+    /// Counts of the claim's events the candidate lists ([`Checker::listed_counts`]).
+    listed: Vec<Quantity>,
     matched_words: Vec<&'s KeyWord>,
     /// Weighted share of the claim's key terms the candidate matches.
     cov: f32,
@@ -235,6 +237,7 @@ impl Checker {
             p,
             (doc.request, doc.date, doc.stopped_next),
             &rel.matched,
+            &rel.listed,
             parts,
         ) {
             Ok(n) => n,
@@ -624,7 +627,8 @@ impl Checker {
                     .any(|f| f.kind == q.kind && quantity::agrees(q, f))
         });
         // So does a list of the claimed number of the claimed events.
-        let listed_count = !self.listed_counts(a, b, &cand.span.quote).is_empty();
+        let listed = self.listed_counts(a, b, &cand.span.quote);
+        let listed_count = !listed.is_empty();
         let bmi_computed = self.bmi_confirmed(a, &cand.span.quote);
         let by_key_terms = same_code
             || listed_count
@@ -649,6 +653,7 @@ impl Checker {
             .collect();
         Ok(Relevance {
             matched,
+            listed,
             matched_words,
             cov,
             by_key_terms,
@@ -1455,6 +1460,7 @@ impl Checker {
         p: Pair<'_>,
         (request, cand_date, stopped_next): CandidateDates,
         matched: &[ConceptMatch],
+        listed: &[Quantity],
         parts: &mut Parts,
     ) -> Result<(Option<String>, bool), (Verdict, &'static str)> {
         let Pair {
@@ -1494,7 +1500,6 @@ impl Checker {
             request,
             stopped_next.filter(|_| one_drug),
         );
-        let listed = self.listed_counts(a, b, &cand.span.quote);
         b_quantities.extend(listed.iter().cloned());
         // A drug on several dated rows (a fill history) was taken from the
         // first to the last: that confirms a claimed duration, and since its
