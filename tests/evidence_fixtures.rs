@@ -195,7 +195,16 @@
 //! denies "currently unable to work" (`work-status`). A drug the claim says
 //! the patient takes now, which a note says was stopped and not restarted
 //! ("sertraline stopped 2025 - GI upset"), is contradicted
-//! (`stopped-not-current`).
+//! (`stopped-not-current`). A grade (a severity, a level of assistance) is a
+//! value on an ordinal scale: an older grade is history when a later sentence
+//! gives the claimed one, in another section of the same note
+//! (`older-grade`). A line that gives when an illness began ("Onset:
+//! 01/05/2027 L MCA stroke") opens no dated section: the evaluation's severity
+//! is as of its own date (`onset-not-section`). A result row printed without
+//! cell borders keeps its flag between value and unit ("Hemoglobin 9.6 L g/dL
+//! 12.0-15.5"), and a result whose label the claim names confirms it
+//! (`lab-row-flag`). "Stopped going to work (FMLA)" says "has not been able to
+//! work" (`leave-from-work`).
 
 use crate::common::{root, run};
 

@@ -1971,11 +1971,28 @@ pub(crate) fn section_dates(sentences: &[Sentence]) -> HashMap<(&str, u32), (u32
             let [d] = found.as_slice() else { continue };
             let rest = dates::without_dates(line);
             let rest = TIME.replace_all(&rest, "");
-            // (A patient header's date of birth opens no section.)
+            // (A patient header's date of birth opens no section, nor does the
+            // date an illness or a course began: "Onset: 09/26/2026 L MCA
+            // CVA" is when the stroke was, not when the lines after it speak.)
             let lower = line.to_lowercase();
             let header = ["dob", "d.o.b", "birth", "born", "patient", "mrn", "name"]
                 .iter()
                 .any(|w| lower.contains(w));
+            let began = [
+                "onset",
+                "since",
+                "began",
+                "started",
+                "diagnosed",
+                "dx",
+                "injury",
+                "doi",
+                "lmp",
+            ];
+            let header = header
+                || lower
+                    .split(|c: char| !c.is_ascii_alphanumeric())
+                    .any(|t| began.contains(&t));
             if d.day != 0
                 && !header
                 && line.split_whitespace().count() <= 8
@@ -2780,6 +2797,39 @@ fn lab_context(tokens: &[Token], i: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_line_that_says_when_an_illness_began_opens_no_section() {
+        let note = |lines: &[&str]| -> Vec<Sentence> {
+            lines
+                .iter()
+                .enumerate()
+                .map(|(i, l)| Sentence {
+                    span: pa_types::Citation {
+                        doc_id: "note".into(),
+                        page: 1,
+                        start: 0,
+                        end: l.chars().count() as u32,
+                        quote: (*l).into(),
+                    },
+                    kind: pa_types::DocKind::ClinicalNote,
+                    section: String::new(),
+                    ordinal: i as u32,
+                })
+                .collect()
+        };
+        let s = note(&[
+            "--- Initial evaluation 11/08/2026 ---",
+            "Gait: 10 ft RW, mod A.",
+            "Onset: 09/26/2026 L MCA CVA",
+            "Gait: 40 ft RW CGA.",
+        ]);
+        let dates = section_dates(&s);
+        assert_eq!(dates.get(&("note", 1)), Some(&(2026, 11, 8)));
+        assert_eq!(dates.get(&("note", 3)), Some(&(2026, 11, 8)));
+        let s = note(&["--- Progress note 11/11/2026 ---", "Gait: 40 ft RW CGA."]);
+        assert_eq!(section_dates(&s).get(&("note", 1)), Some(&(2026, 11, 11)));
+    }
 
     #[test]
     fn severity_is_read_just_before_a_mention() {

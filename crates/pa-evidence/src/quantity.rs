@@ -351,12 +351,26 @@ fn join_table_cells(s: &str) -> std::borrow::Cow<'_, str> {
         Regex::new(r"(?i)(\d)(\s*\|(?:\s*(?:HH|LL|H|L|A|high|low|\*{1,2})\s*\|)?\s*)(%|mg/dl|mg/l|mm\s?hg|kg/m2|cm|mm|lbs?|kg|mcg|mg|units|iu/ml|u/l|meq/l|g/dl|g/l|g|ms)(\s*(?:\||$))")
             .unwrap()
     });
+    // A report printed without cell borders keeps the flag between the value
+    // and its unit too: "Hemoglobin 9.8 L g/dL 12.0-15.5". (The flag is in
+    // capitals there; "2 l" is litres.)
+    static SPACED: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(\d)([ \t]+(?:HH|LL|H|L)[ \t]+)((?i:%|mg/dl|mg/l|mm\s?hg|ml/min(?:/1\.73\s?m(?:2|\^2|²))?|ng/ml|pg/ml|mmol/l|umol/l|µmol/l|miu/l|uiu/ml|miu/ml|u/ml|cells/(?:ul|µl|mm3)|(?:x\s?10\^?3|10\^3|k)/(?:ul|µl)|x\s?10\^?9/l|mcg/g|ug/g|mcg|mg|units|iu/ml|u/l|meq/l|g/dl|g/l|/mm3|/mcl|ms|sec))(\s|$|[,;])")
+            .unwrap()
+    });
+    let joined =
+        |c: &regex::Captures| format!("{}{}{}{}", &c[1], " ".repeat(c[2].len()), &c[3], &c[4]);
+    let s = match SPACED.replace_all(s, joined) {
+        std::borrow::Cow::Borrowed(_) => std::borrow::Cow::Borrowed(s),
+        std::borrow::Cow::Owned(o) => std::borrow::Cow::Owned(o),
+    };
     if !s.contains('|') {
-        return std::borrow::Cow::Borrowed(s);
+        return s;
     }
-    CELLS.replace_all(s, |c: &regex::Captures| {
-        format!("{}{}{}{}", &c[1], " ".repeat(c[2].len()), &c[3], &c[4])
-    })
+    match CELLS.replace_all(&s, joined) {
+        std::borrow::Cow::Borrowed(_) => s,
+        std::borrow::Cow::Owned(o) => std::borrow::Cow::Owned(o),
+    }
 }
 
 /// Quantities of a sentence. `measures` are lexicon measure mentions as
@@ -1173,6 +1187,15 @@ mod tests {
         assert!(row.contains(&(QKind::Unit("IU/mL"), 212.0)), "{row:?}");
         let row = read("Albumin | 2.6 | L | g/dL | 3.5-5.0");
         assert!(row.contains(&(QKind::Unit("g/dL"), 2.6)), "{row:?}");
+        // A report printed without cell borders.
+        let row = read("Hemoglobin 9.8 L g/dL 12.0-15.5");
+        assert!(row.contains(&(QKind::Unit("g/dL"), 9.8)), "{row:?}");
+        let row = read("Potassium 5.9 H mmol/L 3.5-5.1");
+        assert!(row.contains(&(QKind::Unit("mmol/L"), 5.9)), "{row:?}");
+        // A side letter before a word that is no unit stays a side.
+        assert!(!read("grade 2 L knee effusion")
+            .iter()
+            .any(|q| matches!(q.0, QKind::Unit(_))));
         // A unit that is not in the next cells stays apart.
         assert!(!read("Score | 14 | Comment | mild")
             .iter()

@@ -102,8 +102,12 @@ struct MentionContext {
 
 /// "<doc> p.<n> <what>: "<the candidate, shortened>"", as a contradiction.
 fn contradicts(p: Pair<'_>, cov: f32, what: &str, rule: &'static str) -> Outcome {
-    let why = format!("{} {what}: \"{}\"", p.where_(), short(&p.cand.span.quote));
-    (Verdict::Contradicts(why), cov, rule)
+    (Verdict::Contradicts(says_otherwise(p, what)), cov, rule)
+}
+
+/// "<where> <what>: \"<the candidate>\"", the reason a sentence says otherwise.
+fn says_otherwise(p: Pair<'_>, what: &str) -> String {
+    format!("{} {what}: \"{}\"", p.where_(), short(&p.cand.span.quote))
 }
 
 /// The sides a text gives a body site, by the site's word: "left hand" and
@@ -1113,6 +1117,16 @@ impl Checker {
             return None;
         }
         let otherwise = |what: &str, rule: &'static str| Some(contradicts(p, rel.cov, what, rule));
+        // A grade is a value on an ordinal scale: like a number, an older
+        // grade is history when a later sentence gives the claimed one (the
+        // time rules, in `decide`).
+        let graded = |what: &str, rule: &'static str| {
+            Some((
+                Verdict::ValueDiffers(says_otherwise(p, what)),
+                rel.cov,
+                rule,
+            ))
+        };
         // Severity written on both sides that does not overlap ("severe
         // persistent asthma" against "mild intermittent asthma"), of the same
         // site: "R knee: severe osteoarthritis" grades nothing of "moderate
@@ -1129,7 +1143,7 @@ impl Checker {
                 continue;
             };
             if c.1 < f.0 || f.1 < c.0 {
-                return otherwise("grades it otherwise", "severity_differs");
+                return graded("grades it otherwise", "severity_differs");
             }
         }
         // Levels of assistance are an ordinal scale: "max assist x2" is not
@@ -1140,7 +1154,7 @@ impl Checker {
             assist_levels(&cand.span.quote),
         );
         if !x.is_empty() && !y.is_empty() && x.is_disjoint(&y) {
-            return otherwise("grades the assistance otherwise", "assist_level_differs");
+            return graded("grades the assistance otherwise", "assist_level_differs");
         }
         // A treatment the claim says failed, which the sentence says works
         // ("failed methotrexate" against "doing well on methotrexate").
@@ -1681,6 +1695,13 @@ impl Checker {
                     kind,
                     QKind::Measure(_) | QKind::ChangeOf(_) | QKind::Named(_)
                 ) || listed.iter().any(|l| &l.kind == kind)
+                    // A result whose label the claim names.
+                    || (matches!(kind, QKind::Unit(u) if unit_is_result(u))
+                        && claimed.iter().any(|q| {
+                            found.iter().any(|f| {
+                                agrees(q, f) && label_named(&claim.span.quote, f, &cand.span.quote)
+                            })
+                        }))
                     || (matches!(kind, QKind::Duration)
                     && matched.iter().any(|m| self.is_treatment(m.entry)))
                     // The same drug at the same dose ("hydroxychloroquine 400
@@ -2244,6 +2265,61 @@ fn prefixed_analyte(claim: &str, cand: &str) -> bool {
         })
 }
 
+/// The candidate's label of a value it gives is named by the claim: a result
+/// row "Hemoglobin 9.8 L g/dL 12.0-15.5" or "ECG 10/27: NSR 74, QTc 438 ms"
+/// gives the value of what the claim names ("Hemoglobin has fallen to 9.8
+/// g/dL", "QTc 438 ms on baseline ECG"). The label is the one to three words
+/// right before the number, within its clause or cell; every one of them must
+/// be a word of the claim (a 4-letter start of one counts, "Hgb" does not).
+fn label_named(claim: &str, f: &Quantity, cand: &str) -> bool {
+    let Some(number) = f.surface.split_whitespace().next() else {
+        return false;
+    };
+    let claim_words: Vec<String> = claim
+        .split(|c: char| !(c.is_alphanumeric() || c == '-'))
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    cand.match_indices(number)
+        .filter(|&(i, _)| {
+            !cand[..i].ends_with(|c: char| c.is_ascii_digit() || c == '.')
+                && !cand[i + number.len()..].starts_with(|c: char| c.is_ascii_digit())
+        })
+        .any(|(i, _)| {
+            let mut label = Vec::new();
+            for t in cand[..i].split_whitespace().rev() {
+                // (The value's own cell border, then the label's cell.)
+                if t == "|" && label.is_empty() {
+                    continue;
+                }
+                if label.len() == 3 || t == "|" {
+                    break;
+                }
+                let w = t.trim_end_matches([':', '|']).to_lowercase();
+                if w.is_empty()
+                    || w.contains(|c: char| !(c.is_alphabetic() || c == '-'))
+                    || t.starts_with('|')
+                {
+                    break;
+                }
+                label.push(w);
+                if t.ends_with([':', '|']) && label.len() > 1 {
+                    break;
+                }
+            }
+            // (A label stops at a clause's or a cell's border.)
+            !label.is_empty()
+                && label.iter().all(|w| {
+                    claim_words.iter().any(|c| {
+                        c == w
+                            || (w.len() >= 4
+                                && c.len() >= 4
+                                && (c.starts_with(w.as_str()) || w.starts_with(c.as_str())))
+                    })
+                })
+        })
+}
+
 /// A lab value's label in the claim ("Non-HDL cholesterol" of "Non-HDL
 /// cholesterol 136 mg/dL") has a word the candidate lacks: the candidate's
 /// values in that unit are of other analytes ("Total cholesterol 188 mg/dL").
@@ -2426,4 +2502,42 @@ fn reference_range(claim: &str, cand: &str) -> Option<(bool, String)> {
         return Some((agrees, row.trim().to_string()));
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The claim's value as `cand` writes it, and whether the claim names its label.
+    fn named(claim: &str, cand: &str) -> bool {
+        let claimed = quantities(claim, &[]);
+        quantities(cand, &[]).iter().any(|f| {
+            claimed.iter().any(|q| q.kind == f.kind && agrees(q, f)) && label_named(claim, f, cand)
+        })
+    }
+
+    #[test]
+    fn a_result_is_confirmed_when_the_claim_names_its_label() {
+        assert!(named(
+            "Hemoglobin has fallen to 9.8 g/dL",
+            "Hemoglobin 9.8 L g/dL 12.0-15.5"
+        ));
+        assert!(named(
+            "QTc 438 ms on baseline ECG",
+            "ECG 10/27: NSR 74, QTc 438 ms."
+        ));
+        assert!(named(
+            "Her albumin is 2.6 g/dL",
+            "Albumin | 2.6 | L | g/dL | 3.5-5.0"
+        ));
+        // Another analyte's value, or a value whose label the claim lacks.
+        assert!(!named(
+            "Hemoglobin has fallen to 9.8 g/dL",
+            "MCHC 9.8 g/dL (low)"
+        ));
+        assert!(!named(
+            "His blood alcohol level was 86 mg/dL",
+            "Ethanol, serum 86 mg/dL H"
+        ));
+    }
 }
