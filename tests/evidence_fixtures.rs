@@ -204,7 +204,10 @@
 //! cell borders keeps its flag between value and unit ("Hemoglobin 9.6 L g/dL
 //! 12.0-15.5"), and a result whose label the claim names confirms it
 //! (`lab-row-flag`). "Stopped going to work (FMLA)" says "has not been able to
-//! work" (`leave-from-work`).
+//! work" (`leave-from-work`). Every mention of a measure binds the number
+//! after it, and a number a measure binds is no value of a name before it:
+//! "baseline SpO2 94%, nadir SpO2 81%" confirms "Nadir oxygen saturation on
+//! PSG: 81 percent" (`repeated-measure`).
 
 use crate::common::{root, run};
 

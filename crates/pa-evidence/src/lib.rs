@@ -936,10 +936,13 @@ impl Checker {
             .iter()
             .any(|c| self.lex.entries[c.entry].kind == ConceptKind::Test);
         let words = key_words(text, &tokens, &stems, &covered, names_test);
+        // Every mention of a measure binds the number after it: "baseline
+        // SpO2 95%, nadir SpO2 79%" gives two saturations.
         let measures: Vec<(usize, usize, usize)> = concepts
             .iter()
-            .filter(|c| self.lex.entries[c.entry].kind == ConceptKind::Measure)
             .map(|c| (c.entry, c.start, c.end))
+            .chain(repeats.iter().map(|r| (r.entry, r.start, r.end)))
+            .filter(|m| self.lex.entries[m.0].kind == ConceptKind::Measure)
             .collect();
         let mut measures = measures;
         measures.sort_by_key(|m| m.1);

@@ -307,6 +307,13 @@ static COUNT: LazyLock<Regex> = LazyLock::new(|| {
 /// A count written after its noun, as notes do: "OCS bursts x3", "ED visits x 2".
 static COUNT_AFTER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)\b([a-z]{4,}s)\s*x\s*(\d{1,2})\b").unwrap());
+/// A count a form's field gives after its label, which opens with the noun:
+/// "Hospitalizations: 1 (01/03-01/07/2027, ...)", "Hospitalizations for right
+/// heart failure in the past 12 months: 2", "ED visits in past year: 3".
+static COUNT_FIELD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:^|[.;|]\s+|\n\s*)(?:[a-z]+\s+)?([a-z]{4,}s)\b[^:|\n.;]{0,70}?:\s*(\d{1,2})(?:$|\s*[,;|(]|\s+(?:[(\[]|$)|\.(?:\s|$))")
+        .unwrap()
+});
 /// Nouns a count is not about: units, time, doses, and words that make the
 /// number something else ("two of three", "3 times").
 const NOT_COUNTED: &[&str] = &[
@@ -391,7 +398,16 @@ pub fn quantities(sentence: &str, measures: &[(usize, usize, usize)]) -> Vec<Qua
     scores_of(&text, &mut out);
     counts(&text, &mut out);
     measure_values(&text, measures, &mut out);
+    let bound: Vec<f64> = out
+        .iter()
+        .filter(|q| matches!(q.kind, QKind::Measure(_)))
+        .map(|q| q.value)
+        .collect();
     named_values(&text, measures, &mut out);
+    // A number a lexicon measure already binds is that measure's value, not
+    // the value of a name before it: "Nadir oxygen saturation on PSG: 79
+    // percent" gives the saturation, not a "PSG" of 79.
+    out.retain(|q| !(matches!(q.kind, QKind::Named(_)) && bound.contains(&q.value)));
     // A cell count in thousands per microlitre is the same count per
     // microlitre: "Eos abs 0.41 x10^3/uL" is "410 cells/uL".
     // (A concentration in grams per litre is the same in grams or milligrams
@@ -941,13 +957,31 @@ fn counts(text: &str, out: &mut Vec<Quantity>) {
     let before = |byte: usize| &text[..byte];
     let counts = COUNT
         .captures_iter(text)
-        .map(|c| (c.get(3).unwrap(), c.get(1).unwrap(), c.get(0).unwrap()))
-        .chain(
-            COUNT_AFTER
-                .captures_iter(text)
-                .map(|c| (c.get(1).unwrap(), c.get(2).unwrap(), c.get(0).unwrap())),
-        );
-    for (noun, n, whole) in counts {
+        .map(|c| {
+            (
+                c.get(3).unwrap(),
+                c.get(1).unwrap(),
+                c.get(0).unwrap(),
+                false,
+            )
+        })
+        .chain(COUNT_AFTER.captures_iter(text).map(|c| {
+            (
+                c.get(1).unwrap(),
+                c.get(2).unwrap(),
+                c.get(0).unwrap(),
+                false,
+            )
+        }))
+        .chain(COUNT_FIELD.captures_iter(text).map(|c| {
+            (
+                c.get(1).unwrap(),
+                c.get(2).unwrap(),
+                c.get(0).unwrap(),
+                true,
+            )
+        }));
+    for (noun, n, whole, field) in counts {
         // A noun that labels the next field counts nothing: "number: 2 dates:
         // 05/2026, 08/2026" gives 2 of what the row is about, and its dates.
         // (A list after its count, "two new lesions: left ... and right ...",
@@ -956,7 +990,7 @@ fn counts(text: &str, out: &mut Vec<Quantity>) {
             let b = before(n.start()).trim_end();
             b.is_empty() || b.ends_with(':')
         };
-        let labels_next = text[noun.end()..].trim_start().starts_with(':') && value_first;
+        let labels_next = !field && text[noun.end()..].trim_start().starts_with(':') && value_first;
         let noun = noun.as_str().to_lowercase();
         if NOT_COUNTED.contains(&noun.as_str()) || noun.ends_with("ly") || labels_next {
             continue;
@@ -1334,6 +1368,38 @@ mod tests {
         let claimed = &quantities("three steroid bursts", &[])[0];
         let found = quantities("steroid bursts x 3", &[]);
         assert!(agrees(claimed, &found[0]));
+        // A form's field that opens with its noun.
+        let visit = QKind::Count(pa_types::text::stem("hospitalization"));
+        for (text, n) in [
+            ("Hospitalizations: 1 (01/03-01/07/2027, RV failure).", 1.0),
+            (
+                "Hospitalizations for right heart failure in the past 12 months: 2",
+                2.0,
+            ),
+            (
+                "BP 118/72. Hospitalizations in past yr: 0; ED visits: 2",
+                0.0,
+            ),
+        ] {
+            assert!(
+                kinds(text).contains(&(visit.clone(), n, Cmp::Eq)),
+                "{text}: {:?}",
+                kinds(text)
+            );
+        }
+        // Not a count: a value with a unit, a date, a decimal.
+        for text in [
+            "Hospitalizations: 2 weeks ago",
+            "Symptoms: 3 months",
+            "Labs: 1.2",
+            "Admissions: 10/02/2026",
+        ] {
+            assert!(
+                !kinds(text).iter().any(|k| matches!(k.0, QKind::Count(_))),
+                "{text}: {:?}",
+                kinds(text)
+            );
+        }
         // "2x/day" is a frequency, not a count.
         assert!(kinds("ibuprofen 2x/day")
             .iter()
@@ -1684,6 +1750,27 @@ mod count_words_between {
     /// Up to three words sit between a number and its counted noun, one word
     /// each (a hyphenated word is one): "two documented flares in the past six
     /// months" counts flares, not months.
+    #[test]
+    fn a_number_a_measure_binds_is_no_value_of_a_name_before_it() {
+        let s = "Nadir oxygen saturation on PSG: 79 percent";
+        let at = s.find("oxygen").unwrap();
+        let m = [(7, at, at + "oxygen saturation".len())];
+        let q = quantities(s, &m);
+        assert!(
+            q.iter()
+                .any(|q| q.kind == QKind::Measure(7) && q.value == 79.0),
+            "{q:?}"
+        );
+        assert!(
+            !q.iter().any(|q| matches!(q.kind, QKind::Named(_))),
+            "{q:?}"
+        );
+        // Without the measure, the name keeps its value.
+        assert!(quantities(s, &[])
+            .iter()
+            .any(|q| matches!(&q.kind, QKind::Named(n) if n == "PSG")));
+    }
+
     #[test]
     fn a_count_takes_the_nearest_noun_after_its_words() {
         let q = quantities(
