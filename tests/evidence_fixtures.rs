@@ -207,7 +207,12 @@
 //! work" (`leave-from-work`). Every mention of a measure binds the number
 //! after it, and a number a measure binds is no value of a name before it:
 //! "baseline SpO2 94%, nadir SpO2 81%" confirms "Nadir oxygen saturation on
-//! PSG: 81 percent" (`repeated-measure`).
+//! PSG: 81 percent" (`repeated-measure`). A form's field that opens with its
+//! noun gives a count ("Hospitalizations for heart failure in the past 12
+//! months: 3"), which a note's "Hospitalizations: 1" contradicts
+//! (`count-field`). A list of two denials ("No hospitalizations in past yr,
+//! no intubations ever.") denies each item alone, also for a claim of what
+//! the patient "required" (`short-denial-list`).
 
 use crate::common::{root, run};
 

@@ -1026,7 +1026,12 @@ fn counts(text: &str, out: &mut Vec<Quantity>) {
             value: v,
             cmp: qualifier(before(whole.start())),
             hi: None,
-            surface: whole.as_str().to_string(),
+            // (A field's label can be long: its noun and value say it.)
+            surface: if field {
+                format!("{noun}: {}", n.as_str())
+            } else {
+                whole.as_str().to_string()
+            },
         });
     }
 }

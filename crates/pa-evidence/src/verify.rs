@@ -569,9 +569,10 @@ impl Checker {
             .collect();
         // (A claim of what is needed or planned, "requires residential
         // treatment", is not what was done: "No prior residential" says
-        // nothing of it.)
+        // nothing of it. What a patient "required" or "has required" was
+        // done.)
         static NEED: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-            regex::Regex::new(r"(?i)\b(requires?|required|needs?|needed|recommend\w*|would|will|should|must|candidate)\b").unwrap()
+            regex::Regex::new(r"(?i)\b(requires?|needs?|needed|recommend\w*|would|will|should|must|candidate)\b|\b(?:is|are|be|being)\s+required\b").unwrap()
         });
         // (Each item of a list of denials counts alone: "No intubation, no
         // ICU, no PLEX/IVIG." denies intubation.)
@@ -582,7 +583,7 @@ impl Checker {
                 .filter(|c| matches!(c, ',' | ';'))
                 .count()
         };
-        let denial_list = content.len() > 3
+        let denial_list = content.len() >= 2
             && cand
                 .span
                 .quote
