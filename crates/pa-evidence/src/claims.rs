@@ -13,6 +13,12 @@ static NOT_A_CLAIM: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(medically necessary|is indicated|appropriate next step|i am writing|request(ing|ed|s)? (an? )?(\w+ )?(authorization|approval)|^dear\b|^to whom|^sincerely|^respectfully|^regards|\battest\b)").unwrap()
 });
 
+/// What a finding means to the writer, in a clause after it: ", which further
+/// increases her medical risk", ", placing her at high risk of refeeding". It
+/// is a clause of its own ([`clauses`]) and no claim: the chart can bear out
+/// the finding, not the writer's weighing of it.
+const MEANING: &str = r"(?:(?:which|this|that)\s+(?:further\s+)?(?:makes|made|increases|increased|raises|raised|places|placed|puts|put|means|meant|adds|added|heightens|heightened|compounds|compounded)|(?:making|placing|putting)\s+(?:him|her|them|it|this|the patient))\b";
+
 /// Labels of a form's administrative rows: who, where, what is requested and how
 /// much. Their values identify or order; they assert nothing about the patient.
 static ADMIN_LABEL: LazyLock<Regex> = LazyLock::new(|| {
@@ -182,6 +188,11 @@ fn detect_one(text: &str, label: Option<&str>, concept_kinds: &[ConceptKind]) ->
     });
     if INSTRUCTION.is_match(body) {
         return Detection::Instruction;
+    }
+    static MEANING_CLAUSE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(&(String::from("(?i)^") + MEANING)).unwrap());
+    if MEANING_CLAUSE.is_match(body) {
+        return Detection::NotAClaim;
     }
     // A request in a later clause ("..., a 34-year-old man with Crohn's
     // disease diagnosed in 2019, and I am writing to ask that ...") leaves the
@@ -769,8 +780,8 @@ pub(crate) fn clauses_with(text: &str, semicolon_tail: usize) -> Vec<(usize, usi
         .unwrap()
     });
     static BREAK: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(
-            r"(?i);\s*(?:and\s+)?|\b(?:yes|no)\.\s+|\d%?\s+and\s+(?:an?|the)\s+[a-z]|\s(?:[b-h]\)|\([b-h]\)|[b-h]\.)\s|,\s+(?:and|but)\s+(?:he|she|they|his|her|their|the patient)\b|\s+and\s+(?:he|she|they)\s+(?:has|had|have|is|was|were|remains|reports|denies|continues|takes|takes|uses|wears|completed|underwent|tried|failed|received)\b|,\s+(?:and\s+)?(?:has|had|have)\s+(?:taken|tried|failed|used|received|completed|undergone|been|had|needed|required|lost|gained|developed|missed|stopped|started|declined|fallen)\b|,\s+and\s+(?:wears|uses|takes|reports|remains|continues|completed|underwent|tried|failed|received)\b|,\s+(?:and|but)\s+(?:(?:an?|the|his|her|their)\s+)?[a-z][\w/-]*(?:\s+[\w/-]+){0,5}?\s+(?:was|were|is|are|has been|had been|showed|shows|caused|causes|demonstrated|revealed|confirmed|remains|remained|resulted)\b",
+        Regex::new(&(String::from(r"(?i),\s+") + MEANING + "|" +
+            r"(?i);\s*(?:and\s+)?|\b(?:yes|no)\.\s+|\d%?\s+and\s+(?:an?|the)\s+[a-z]|\s(?:[b-h]\)|\([b-h]\)|[b-h]\.)\s|,\s+(?:and|but)\s+(?:he|she|they|his|her|their|the patient)\b|\s+and\s+(?:he|she|they)\s+(?:has|had|have|is|was|were|remains|reports|denies|continues|takes|takes|uses|wears|completed|underwent|tried|failed|received)\b|,\s+(?:and\s+)?(?:has|had|have)\s+(?:taken|tried|failed|used|received|completed|undergone|been|had|needed|required|lost|gained|developed|missed|stopped|started|declined|fallen)\b|,\s+and\s+(?:wears|uses|takes|reports|remains|continues|completed|underwent|tried|failed|received)\b|,\s+(?:and|but)\s+(?:(?:an?|the|his|her|their)\s+)?[a-z][\w/-]*(?:\s+[\w/-]+){0,5}?\s+(?:was|were|is|are|has been|had been|showed|shows|caused|causes|demonstrated|revealed|confirmed|remains|remained|resulted)\b"),
         )
         .unwrap()
     });
@@ -912,6 +923,26 @@ mod clause_tests {
                 "She has constant double vision",
                 "and has had to give up reading."
             ]
+        );
+        // What a finding means to the writer is a clause of its own.
+        assert_eq!(
+            pieces("She is purging by self-induced vomiting daily, which further increases her medical risk."),
+            [
+                "She is purging by self-induced vomiting daily",
+                "which further increases her medical risk."
+            ]
+        );
+        assert_eq!(
+            pieces("Her BMI is 14.2, placing her at high risk of refeeding syndrome."),
+            [
+                "Her BMI is 14.2",
+                "placing her at high risk of refeeding syndrome."
+            ]
+        );
+        // A relative clause that gives a fact stays.
+        assert_eq!(
+            pieces("He has lumbar stenosis, which limits walking to one block."),
+            ["He has lumbar stenosis, which limits walking to one block."]
         );
     }
 

@@ -988,6 +988,18 @@ impl Checker {
         let prepared = a.ctx.get_or_init(|| self.ctx.prepare(text));
         let mut assessment = self.ctx.assess_prepared(prepared, start, end);
         assessment.negated |= a.answered_no.is_some_and(|at| end <= at);
+        // A line under a family-history label is about relatives throughout
+        // ("FHx: Sister (38) - SLE, DVT 2022, on apixaban."), past the dashes
+        // that end a trigger's scope elsewhere.
+        static FAMILY_LABEL: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+            regex::Regex::new(r"(?i)^\W*(?:fhx|fh|fam(?:ily)?\.?\s+(?:history|hx))\s*:").unwrap()
+        });
+        if FAMILY_LABEL.is_match(text)
+            && !pa_types::text::char_slice(text, 0, start)
+                .is_some_and(|before| before.to_lowercase().contains("personal"))
+        {
+            assessment.family = true;
+        }
         // A count of none before the mention, in its clause: "0/22 lymph
         // nodes involved", "0 of 2 sets positive for S. aureus".
         static NONE_OF: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
