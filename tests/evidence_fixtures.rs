@@ -212,12 +212,14 @@
 //! months: 3"), which a note's "Hospitalizations: 1" contradicts
 //! (`count-field`). A list of two denials ("No hospitalizations in past yr,
 //! no intubations ever.") denies each item alone, also for a claim of what
-//! the patient "required" (`short-denial-list`). What a finding means to the
+//! the patient "required" (`short-denial-list`); so does one denial of a list
+//! ("Denies vomiting, laxatives, diet pills.": `denies-list`). What a finding means to the
 //! writer (", which makes prompt control of his disease more urgent") is a
 //! clause of its own and no claim, so the finding is checked alone
 //! (`evaluative-tail`). A line under a family-history label ("FHx: Brother
 //! (52) - CAD, DVT 2021") is about relatives throughout, past its dashes
-//! (`family-history-line`).
+//! (`family-history-line`). A smoker's amount ("Smoker 1 ppd x 25 yrs")
+//! denies "non-smoker" (`smoking-amount`, lexicon negative forms).
 
 use crate::common::{root, run};
 

@@ -559,6 +559,11 @@ impl Checker {
             "patient",
             "pt",
             "use",
+            // (The denial's own verb: "Denies vomiting, laxatives".)
+            "deni",
+            "denie",
+            "denies",
+            "denied",
         ];
         let content: Vec<&KeyWord> = b
             .words
@@ -583,14 +588,20 @@ impl Checker {
                 .filter(|c| matches!(c, ',' | ';'))
                 .count()
         };
+        // (So does each item of a list after one denial: "Denies vomiting,
+        // laxatives, diet pills.")
+        let lower_cand = cand.span.quote.trim_start().to_lowercase();
         let denial_list = content.len() >= 2
-            && cand
+            && (cand
                 .span
                 .quote
                 .split([',', ';'])
                 .filter(|item| item.trim_start().to_lowercase().starts_with("no "))
                 .count()
-                >= 2;
+                >= 2
+                || ((lower_cand.starts_with("denies ") || lower_cand.starts_with("no "))
+                    && !cand.span.quote.contains(';')
+                    && cand.span.quote.matches(',').count() >= 1));
         let items: Vec<Vec<&KeyWord>> = if denial_list {
             let mut by_item: Vec<Vec<&KeyWord>> = Vec::new();
             for w in &content {
