@@ -213,7 +213,9 @@
 //! (`count-field`). A list of two denials ("No hospitalizations in past yr,
 //! no intubations ever.") denies each item alone, also for a claim of what
 //! the patient "required" (`short-denial-list`); so does one denial of a list
-//! ("Denies vomiting, laxatives, diet pills.": `denies-list`). What a finding means to the
+//! ("Denies vomiting, laxatives, diet pills.": `denies-list`), and so does a
+//! clause of its own, also through an abbreviation in capitals ("No LOC;
+//! dazed ..." denies a loss of consciousness: `denial-clause`). What a finding means to the
 //! writer (", which makes prompt control of his disease more urgent") is a
 //! clause of its own and no claim, so the finding is checked alone
 //! (`evaluative-tail`). A line under a family-history label ("FHx: Brother

@@ -613,19 +613,54 @@ impl Checker {
             }
             by_item
         } else {
-            vec![content.clone()]
+            // (Each clause of a sentence stands alone: "No LOC; dazed and
+            // amnestic for ~10 min.")
+            let clause_of = |at: usize| {
+                cand_chars[..at.min(cand_chars.len())]
+                    .iter()
+                    .filter(|c| **c == ';')
+                    .count()
+            };
+            let mut by_clause: Vec<Vec<&KeyWord>> = Vec::new();
+            for w in &content {
+                let i = clause_of(w.start);
+                if by_clause.len() <= i {
+                    by_clause.resize(i + 1, Vec::new());
+                }
+                by_clause[i].push(w);
+            }
+            by_clause
+        };
+        // The claim's words a candidate word is: itself, or the senses of an
+        // abbreviation written in capitals ("LOC" is "loss of consciousness";
+        // "rest" is a word).
+        let claim_words_of = |w: &KeyWord| -> Vec<&KeyWord> {
+            let in_capitals = cand_chars
+                .get(w.start..w.end)
+                .is_some_and(|cs| cs.len() >= 2 && cs.iter().all(|c| !c.is_lowercase()));
+            let senses: Vec<&String> = b
+                .tokens
+                .iter()
+                .position(|t| t.start == w.start)
+                .filter(|_| in_capitals)
+                .and_then(|i| b.expansions.iter().find(|(j, _)| *j == i))
+                .map(|(_, senses)| senses.iter().flatten().collect())
+                .unwrap_or_default();
+            matched_words
+                .iter()
+                .filter(|c| c.stem == w.stem || senses.contains(&&c.stem))
+                .copied()
+                .collect()
         };
         let denies_word = !NEED.is_match(&claim.span.quote)
             && items.iter().any(|content| {
-                let of_claim = |w: &KeyWord| matched_words.iter().any(|c| c.stem == w.stem);
                 !content.is_empty()
                     && content.len() <= 3
-                    && content.iter().all(|w| of_claim(w))
+                    && content.iter().all(|w| !claim_words_of(w).is_empty())
                     && content.iter().any(|w| {
                         self.assess(b, &cand.span.quote, w.start, w.end).negated
-                            && matched_words
+                            && claim_words_of(w)
                                 .iter()
-                                .filter(|c| c.stem == w.stem)
                                 .all(|c| !self.assess(a, &claim.span.quote, c.start, c.end).negated)
                     })
             });
