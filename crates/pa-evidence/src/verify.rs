@@ -582,11 +582,21 @@ impl Checker {
         // (Each item of a list of denials counts alone: "No intubation, no
         // ICU, no PLEX/IVIG." denies intubation.)
         let cand_chars: Vec<char> = cand.span.quote.chars().collect();
-        let item_of = |at: usize| {
-            cand_chars[..at.min(cand_chars.len())]
-                .iter()
-                .filter(|c| matches!(c, ',' | ';'))
-                .count()
+        // The content words by the piece of the candidate they are in, pieces
+        // split at `border`.
+        let pieces = |border: &dyn Fn(char) -> bool| {
+            let mut by_piece: Vec<Vec<&KeyWord>> = Vec::new();
+            for w in &content {
+                let i = cand_chars[..w.start.min(cand_chars.len())]
+                    .iter()
+                    .filter(|c| border(**c))
+                    .count();
+                if by_piece.len() <= i {
+                    by_piece.resize(i + 1, Vec::new());
+                }
+                by_piece[i].push(*w);
+            }
+            by_piece
         };
         // (So does each item of a list after one denial: "Denies vomiting,
         // laxatives, diet pills.")
@@ -602,34 +612,12 @@ impl Checker {
                 || ((lower_cand.starts_with("denies ") || lower_cand.starts_with("no "))
                     && !cand.span.quote.contains(';')
                     && cand.span.quote.matches(',').count() >= 1));
+        // (Each clause of a sentence stands alone too: "No LOC; dazed and
+        // amnestic for ~10 min.")
         let items: Vec<Vec<&KeyWord>> = if denial_list {
-            let mut by_item: Vec<Vec<&KeyWord>> = Vec::new();
-            for w in &content {
-                let i = item_of(w.start);
-                if by_item.len() <= i {
-                    by_item.resize(i + 1, Vec::new());
-                }
-                by_item[i].push(w);
-            }
-            by_item
+            pieces(&|c| matches!(c, ',' | ';'))
         } else {
-            // (Each clause of a sentence stands alone: "No LOC; dazed and
-            // amnestic for ~10 min.")
-            let clause_of = |at: usize| {
-                cand_chars[..at.min(cand_chars.len())]
-                    .iter()
-                    .filter(|c| **c == ';')
-                    .count()
-            };
-            let mut by_clause: Vec<Vec<&KeyWord>> = Vec::new();
-            for w in &content {
-                let i = clause_of(w.start);
-                if by_clause.len() <= i {
-                    by_clause.resize(i + 1, Vec::new());
-                }
-                by_clause[i].push(w);
-            }
-            by_clause
+            pieces(&|c| c == ';')
         };
         // The claim's words a candidate word is: itself, or the senses of an
         // abbreviation written in capitals ("LOC" is "loss of consciousness";
