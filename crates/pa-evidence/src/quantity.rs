@@ -991,6 +991,20 @@ fn counts(text: &str, out: &mut Vec<Quantity>) {
             b.is_empty() || b.ends_with(':')
         };
         let labels_next = !field && text[noun.end()..].trim_start().starts_with(':') && value_first;
+        let planned = noun.start() > n.end()
+            && text[n.end()..noun.start()].split_whitespace().any(|w| {
+                matches!(
+                    w.to_lowercase().as_str(),
+                    "scheduled"
+                        | "planned"
+                        | "prescribed"
+                        | "authorized"
+                        | "ordered"
+                        | "approved"
+                        | "booked"
+                        | "recommended"
+                )
+            });
         let noun = noun.as_str().to_lowercase();
         if NOT_COUNTED.contains(&noun.as_str()) || noun.ends_with("ly") || labels_next {
             continue;
@@ -1005,6 +1019,22 @@ fn counts(text: &str, out: &mut Vec<Quantity>) {
         }
         // A count is a whole number: "4.9 Myasthenic crisis" is a form's item.
         if v.fract() != 0.0 {
+            continue;
+        }
+        // "Attended 5 of 12 scheduled visits": what was planned is no count
+        // of what was done; the number before it is.
+        if planned {
+            static DONE_OF: LazyLock<Regex> =
+                LazyLock::new(|| Regex::new(r"(?i)\b(\d{1,3})\s+(?:of|out of)\s*$").unwrap());
+            if let Some(done) = DONE_OF.captures(before(n.start())).and_then(|c| num(&c[1])) {
+                out.push(Quantity {
+                    kind: QKind::Count(count_noun(&noun)),
+                    value: done,
+                    cmp: Cmp::Eq,
+                    hi: None,
+                    surface: format!("{done} {noun}"),
+                });
+            }
             continue;
         }
         // "3/5 SOREMPs", "0/22 lymph nodes involved": so many of a total, and
@@ -1373,6 +1403,12 @@ mod tests {
         let claimed = &quantities("three steroid bursts", &[])[0];
         let found = quantities("steroid bursts x 3", &[]);
         assert!(agrees(claimed, &found[0]));
+        // What was planned is no count of what was done.
+        let visit = QKind::Count(pa_types::text::stem("visit"));
+        let q = kinds("Attended 5 of 12 scheduled visits over 3 weeks");
+        assert!(q.contains(&(visit.clone(), 5.0, Cmp::Eq)), "{q:?}");
+        assert!(!q.contains(&(visit.clone(), 12.0, Cmp::Eq)), "{q:?}");
+        assert!(kinds("12 visits attended").contains(&(visit, 12.0, Cmp::Eq)));
         // A form's field that opens with its noun.
         let visit = QKind::Count(pa_types::text::stem("hospitalization"));
         for (text, n) in [
