@@ -221,7 +221,11 @@
 //! (`evaluative-tail`). A line under a family-history label ("FHx: Brother
 //! (52) - CAD, DVT 2021") is about relatives throughout, past its dashes
 //! (`family-history-line`). A smoker's amount ("Smoker 1 ppd x 25 yrs")
-//! denies "non-smoker" (`smoking-amount`, lexicon negative forms).
+//! denies "non-smoker" (`smoking-amount`, lexicon negative forms). A line
+//! under a plan's label ("Plan of care: 2x/wk x 6 wks (12 visits)") plans
+//! all it names, however far from the label: it is no course completed
+//! (`plan-of-care`); and what was scheduled is no count of what was done
+//! ("Attended 5 of 12 scheduled visits").
 
 use crate::common::{root, run};
 

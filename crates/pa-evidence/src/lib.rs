@@ -994,6 +994,18 @@ impl Checker {
         static FAMILY_LABEL: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
             regex::Regex::new(r"(?i)^\W*(?:fhx|fh|fam(?:ily)?\.?\s+(?:history|hx))\s*:").unwrap()
         });
+        // So is a line under a plan's label about what is planned ("Plan of
+        // care: 2x/wk x 6 wks (12 visits)"), however far its words are from
+        // the label.
+        static PLAN_LABEL: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+            regex::Regex::new(
+                r"(?i)^\W*(?:plan of care|poc|plan|treatment plan|recommendations?)\s*:",
+            )
+            .unwrap()
+        });
+        if PLAN_LABEL.is_match(text) && !text.chars().take(start).any(|c| c == '\n') {
+            assessment.hypothetical = true;
+        }
         if FAMILY_LABEL.is_match(text)
             && !pa_types::text::char_slice(text, 0, start)
                 .is_some_and(|before| before.to_lowercase().contains("personal"))
