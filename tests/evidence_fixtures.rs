@@ -225,7 +225,10 @@
 //! under a plan's label ("Plan of care: 2x/wk x 6 wks (12 visits)") plans
 //! all it names, however far from the label: it is no course completed
 //! (`plan-of-care`); and what was scheduled is no count of what was done
-//! ("Attended 5 of 12 scheduled visits").
+//! ("Attended 5 of 12 scheduled visits"). A post-trigger that starts a
+//! longer pre-trigger ("neg" of "neg for") reaches back only within its
+//! clause: "Colonoscopy 8/2024: normal to TI, random bx neg for microscopic
+//! colitis" gives no negative colonoscopy (`result-of-another-test`).
 
 use crate::common::{root, run};
 

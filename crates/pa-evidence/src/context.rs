@@ -189,6 +189,8 @@ struct Marks {
     pre_near: Vec<usize>,
     /// Longest post-trigger starting at each token (0: none).
     post: Vec<usize>,
+    /// The post-trigger there reaches back only within its clause.
+    post_in_clause: Vec<bool>,
     /// The token ends the scope (a terminator of the rules or of the axis).
     stop: Vec<bool>,
 }
@@ -206,6 +208,8 @@ pub struct Prepared {
     opens: Vec<bool>,
     /// The token is a colon.
     colon: Vec<bool>,
+    /// The token is a comma.
+    comma: Vec<bool>,
     /// The token is a copula ("was", "is"), or a word that may stand between a
     /// copula and its predicate ("also", "still").
     copula: Vec<bool>,
@@ -363,6 +367,7 @@ impl Context {
             minus,
             opens: toks.iter().map(|t| t.text == "(").collect(),
             colon: toks.iter().map(|t| t.text == ":").collect(),
+            comma: toks.iter().map(|t| t.text == ",").collect(),
             paren,
             parent,
             close,
@@ -425,13 +430,18 @@ impl Context {
         let mut words = 0;
         let mut i = te;
         let mut after_copula = false;
+        let mut crossed_clause = false;
         while i < p.toks.len() && words <= self.window {
             if m.stop[i] && !p.toks[i].2 {
                 break;
             }
-            if m.post[i] != 0 && p.reaches(i, m.post[i], ts) {
+            if m.post[i] != 0
+                && !(m.post_in_clause[i] && crossed_clause)
+                && p.reaches(i, m.post[i], ts)
+            {
                 return true;
             }
+            crossed_clause |= p.colon[i] || p.comma[i];
             if after_copula && !p.filler[i] && !p.punct[i] {
                 break;
             }
@@ -474,6 +484,7 @@ fn axis_marks(axis: &Axis, toks: &[CtxToken], ids: &[u32], term: &[bool]) -> Mar
         pre: vec![0; n],
         pre_near: vec![0; n],
         post: vec![0; n],
+        post_in_clause: vec![false; n],
         stop: term.to_vec(),
     };
     // Token positions inside a pseudo-trigger cannot start a trigger.
@@ -501,6 +512,12 @@ fn axis_marks(axis: &Axis, toks: &[CtxToken], ids: &[u32], term: &[bool]) -> Mar
             m.pre_near[i] = axis.pre_near.lengths_at(ids, i).min().unwrap_or(0);
         }
         m.post[i] = axis.post.lengths_at(ids, i).max().unwrap_or(0);
+        // A post-trigger that starts a longer pre-trigger reaches back only
+        // within its clause: "UDS neg for opiates" is a negative screen, while
+        // "Colonoscopy 8/2024: normal to TI, random bx neg for microscopic
+        // colitis" says nothing negative of the colonoscopy.
+        m.post_in_clause[i] =
+            m.post[i] != 0 && axis.pre.lengths_at(ids, i).max().unwrap_or(0) > m.post[i];
     }
     m
 }
@@ -707,6 +724,17 @@ mod tests {
         ));
         // The post-trigger still reads a result written after its test.
         assert!(neg("HBsAg negative, HCV antibody positive.", "HBsAg"));
+    }
+
+    #[test]
+    fn a_post_trigger_inside_a_longer_pre_trigger_reaches_back_over_nothing() {
+        let s =
+            "Colonoscopy 8/2024 (for IDA): normal to TI, random bx neg for microscopic colitis.";
+        assert!(!at(s, "Colonoscopy").negated);
+        assert!(at(s, "microscopic colitis").negated);
+        assert!(at("HCV RNA neg.", "HCV RNA").negated);
+        // Within its clause it still gives the test's result.
+        assert!(at("UDS neg for opiates and benzodiazepines.", "UDS").negated);
     }
 
     #[test]
