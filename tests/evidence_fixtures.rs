@@ -228,7 +228,10 @@
 //! ("Attended 5 of 12 scheduled visits"). A post-trigger that starts a
 //! longer pre-trigger ("neg" of "neg for") reaches back only within its
 //! clause: "Colonoscopy 8/2024: normal to TI, random bx neg for microscopic
-//! colitis" gives no negative colonoscopy (`result-of-another-test`).
+//! colitis" gives no negative colonoscopy (`result-of-another-test`). Nor does
+//! a post-trigger reach back past a comma over an item with a value of its
+//! own: in "(mPAP 48, PAWP 11, CO 3.9, vasoreactivity neg)" only the
+//! vasoreactivity is negative (`value-list-result`).
 
 use crate::common::{root, run};
 

@@ -210,6 +210,10 @@ pub struct Prepared {
     colon: Vec<bool>,
     /// The token is a comma.
     comma: Vec<bool>,
+    /// The token is a number.
+    digit: Vec<bool>,
+    /// The token is a word.
+    word: Vec<bool>,
     /// The token is a copula ("was", "is"), or a word that may stand between a
     /// copula and its predicate ("also", "still").
     copula: Vec<bool>,
@@ -368,6 +372,14 @@ impl Context {
             opens: toks.iter().map(|t| t.text == "(").collect(),
             colon: toks.iter().map(|t| t.text == ":").collect(),
             comma: toks.iter().map(|t| t.text == ",").collect(),
+            digit: toks
+                .iter()
+                .map(|t| t.text.starts_with(|c: char| c.is_ascii_digit()))
+                .collect(),
+            word: toks
+                .iter()
+                .map(|t| t.text.starts_with(char::is_alphabetic))
+                .collect(),
             paren,
             parent,
             close,
@@ -431,6 +443,7 @@ impl Context {
         let mut i = te;
         let mut after_copula = false;
         let mut crossed_clause = false;
+        let mut past_comma = false;
         while i < p.toks.len() && words <= self.window {
             if m.stop[i] && !p.toks[i].2 {
                 break;
@@ -442,6 +455,16 @@ impl Context {
                 return true;
             }
             crossed_clause |= p.colon[i] || p.comma[i];
+            // Past a comma, an item with a value of its own is another
+            // measure's: in "mPAP 48, PAWP 11, CO 3.9, vasoreactivity neg"
+            // the result is the vasoreactivity's alone. ("HBsAg 0.2 IU/mL,
+            // negative" has no item between.)
+            // (A date is no such item: "QuantiFERON-TB Gold, 01/27/2026 -
+            // negative".)
+            if past_comma && p.digit[i] && i > 0 && p.word[i - 1] {
+                break;
+            }
+            past_comma |= p.comma[i];
             if after_copula && !p.filler[i] && !p.punct[i] {
                 break;
             }
@@ -733,6 +756,19 @@ mod tests {
         assert!(!at(s, "Colonoscopy").negated);
         assert!(at(s, "microscopic colitis").negated);
         assert!(at("HCV RNA neg.", "HCV RNA").negated);
+        // Past a comma, an item with a value of its own is another measure's.
+        let s = "dx by RHC 02/08/27 (mPAP 48, PAWP 11, CO 3.9, vasoreactivity neg).";
+        assert!(!at(s, "mPAP").negated);
+        assert!(at(s, "vasoreactivity").negated);
+        assert!(at("HBsAg 0.2 IU/mL, negative.", "HBsAg").negated);
+        assert!(
+            at(
+                "Test type/date: QuantiFERON-TB Gold, 01/27/2026 - negative",
+                "QuantiFERON"
+            )
+            .negated
+        );
+        assert!(at("HIV, hepatitis B and hepatitis C negative.", "HIV").negated);
         // Within its clause it still gives the test's result.
         assert!(at("UDS neg for opiates and benzodiazepines.", "UDS").negated);
     }
