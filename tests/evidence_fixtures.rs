@@ -231,7 +231,9 @@
 //! colitis" gives no negative colonoscopy (`result-of-another-test`). Nor does
 //! a post-trigger reach back past a comma over an item with a value of its
 //! own: in "(mPAP 48, PAWP 11, CO 3.9, vasoreactivity neg)" only the
-//! vasoreactivity is negative (`value-list-result`).
+//! vasoreactivity is negative (`value-list-result`); nor over an item that
+//! gives its own result before the comma ("eGFR 58, LFTs nl, HBV/HCV neg":
+//! `result-list-items`).
 
 use crate::common::{root, run};
 

@@ -214,6 +214,8 @@ pub struct Prepared {
     digit: Vec<bool>,
     /// The token is a word.
     word: Vec<bool>,
+    /// The token is a result word ("nl", "positive").
+    result: Vec<bool>,
     /// The token is a copula ("was", "is"), or a word that may stand between a
     /// copula and its predicate ("also", "still").
     copula: Vec<bool>,
@@ -380,6 +382,21 @@ impl Context {
                 .iter()
                 .map(|t| t.text.starts_with(char::is_alphabetic))
                 .collect(),
+            result: toks
+                .iter()
+                .map(|t| {
+                    matches!(
+                        t.text.as_str(),
+                        "nl" | "wnl"
+                            | "normal"
+                            | "abnormal"
+                            | "unremarkable"
+                            | "positive"
+                            | "pos"
+                            | "elevated"
+                    )
+                })
+                .collect(),
             paren,
             parent,
             close,
@@ -444,6 +461,7 @@ impl Context {
         let mut after_copula = false;
         let mut crossed_clause = false;
         let mut past_comma = false;
+        let mut own_result = false;
         while i < p.toks.len() && words <= self.window {
             if m.stop[i] && !p.toks[i].2 {
                 break;
@@ -461,9 +479,14 @@ impl Context {
             // negative" has no item between.)
             // (A date is no such item: "QuantiFERON-TB Gold, 01/27/2026 -
             // negative".)
-            if past_comma && p.digit[i] && i > 0 && p.word[i - 1] {
+            // (Nor is an item with a result of its own: in "eGFR 58, LFTs nl,
+            // HBV/HCV neg" the "nl" is the LFTs'.)
+            // (And an item that gives its own result before the comma keeps it:
+            // "LFTs nl, HBV/HCV neg".)
+            if past_comma && ((p.digit[i] && i > 0 && p.word[i - 1]) || p.result[i] || own_result) {
                 break;
             }
+            own_result |= !past_comma && p.result[i];
             past_comma |= p.comma[i];
             if after_copula && !p.filler[i] && !p.punct[i] {
                 break;
@@ -761,6 +784,10 @@ mod tests {
         assert!(!at(s, "mPAP").negated);
         assert!(at(s, "vasoreactivity").negated);
         assert!(at("HBsAg 0.2 IU/mL, negative.", "HBsAg").negated);
+        let s = "Labs 03/18/27: sUA 9.4, G6PD normal, Cr 1.37, eGFR 58, LFTs nl, HBV/HCV neg.";
+        assert!(!at(s, "eGFR").negated);
+        assert!(at(s, "HCV").negated);
+        assert!(!at(s, "LFTs").negated);
         assert!(
             at(
                 "Test type/date: QuantiFERON-TB Gold, 01/27/2026 - negative",
