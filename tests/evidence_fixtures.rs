@@ -220,7 +220,9 @@
 //! clause of its own and no claim, so the finding is checked alone
 //! (`evaluative-tail`). A line under a family-history label ("FHx: Brother
 //! (52) - CAD, DVT 2021") is about relatives throughout, past its dashes
-//! (`family-history-line`). A smoker's amount ("Smoker 1 ppd x 25 yrs")
+//! (`family-history-line`). An event counted out of what comes before
+//! (", including one hospitalization in March 2027") is a claim of its own,
+//! so a denial of it leaves the rest standing (`included-event`). A smoker's amount ("Smoker 1 ppd x 25 yrs")
 //! denies "non-smoker" (`smoking-amount`, lexicon negative forms). A line
 //! under a plan's label ("Plan of care: 2x/wk x 6 wks (12 visits)") plans
 //! all it names, however far from the label: it is no course completed

@@ -763,7 +763,8 @@ const SEMICOLON_TAIL: usize = 6;
 /// because ...", "for my patient, a 38-year-old man with ..."), a semicolon, a
 /// form's next lettered item ("b) ..."), or a coordinated clause with its own
 /// subject (", and she has ...", ", so this ...", ", and an MRI of the brain was
-/// ...", ", and atorvastatin 80 mg caused ..."), or a predicate that shares the
+/// ...", ", and atorvastatin 80 mg caused ..."), an event counted out of what
+/// comes before (", including one hospitalization in August"), or a predicate that shares the
 /// sentence's subject (", has taken ...", ", and wears ..."). Returns char ranges of the
 /// clauses, trimmed; a piece shorter than three words stays with the one before.
 pub fn clauses(text: &str) -> Vec<(usize, usize)> {
@@ -780,7 +781,7 @@ pub(crate) fn clauses_with(text: &str, semicolon_tail: usize) -> Vec<(usize, usi
         .unwrap()
     });
     static BREAK: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(&(String::from(r"(?i),\s+") + MEANING + "|" +
+        Regex::new(&(String::from(r"(?i),\s+") + MEANING + r"|(?i),\s+including\s+(?:one|two|three|four|five|a|an|\d+)\s|" +
             r"(?i);\s*(?:and\s+)?|\b(?:yes|no)\.\s+|\d%?\s+and\s+(?:an?|the)\s+[a-z]|\s(?:[b-h]\)|\([b-h]\)|[b-h]\.)\s|,\s+(?:and|but)\s+(?:he|she|they|his|her|their|the patient)\b|\s+and\s+(?:he|she|they)\s+(?:has|had|have|is|was|were|remains|reports|denies|continues|takes|takes|uses|wears|completed|underwent|tried|failed|received)\b|,\s+(?:and\s+)?(?:has|had|have)\s+(?:taken|tried|failed|used|received|completed|undergone|been|had|needed|required|lost|gained|developed|missed|stopped|started|declined|fallen)\b|,\s+and\s+(?:wears|uses|takes|reports|remains|continues|completed|underwent|tried|failed|received)\b|,\s+(?:and|but)\s+(?:(?:an?|the|his|her|their)\s+)?[a-z][\w/-]*(?:\s+[\w/-]+){0,5}?\s+(?:was|were|is|are|has been|had been|showed|shows|caused|causes|demonstrated|revealed|confirmed|remains|remained|resulted)\b"),
         )
         .unwrap()
@@ -938,6 +939,18 @@ mod clause_tests {
                 "Her BMI is 14.2",
                 "placing her at high risk of refeeding syndrome."
             ]
+        );
+        // An event counted out of what comes before is a claim of its own.
+        assert_eq!(
+            pieces("He has required four courses of oral corticosteroids in the past 12 months, including one hospitalization in August 2026."),
+            [
+                "He has required four courses of oral corticosteroids in the past 12 months",
+                "including one hospitalization in August 2026."
+            ]
+        );
+        assert_eq!(
+            pieces("She has tried three DMARDs, including methotrexate and leflunomide."),
+            ["She has tried three DMARDs, including methotrexate and leflunomide."]
         );
         // A relative clause that gives a fact stays.
         assert_eq!(
