@@ -1074,7 +1074,7 @@ impl Checker {
         static NO_EFFECT: LazyLock<regex::Regex> = LazyLock::new(|| {
             regex::Regex::new(r"(?i)\b(lack of|loss of|no|without|minimal|little|partial|inadequate|insufficient) (efficacy|effect|response|benefit|improvement|relief)\b|\b(inefficacy|ineffective|not effective|not working|did not (help|work)|fail\w*|refractory|progress\w*|persist\w*|worse\w*)\b").unwrap()
         });
-        let Pair { claim, cand, b, .. } = p;
+        let Pair { claim, cand, .. } = p;
         if !rel.by_key_terms
             || !INEFFECTIVE.is_match(&claim.span.quote)
             || INTOLERANCE.is_match(&claim.span.quote)
@@ -1084,20 +1084,25 @@ impl Checker {
         {
             return None;
         }
-        let same_treatment = rel.matched.iter().any(|m| {
-            self.is_treatment(m.entry)
-                && m.cand.is_some_and(|(s2, e2)| {
-                    let cb = self.assess(b, &cand.span.quote, s2, e2);
-                    !cb.negated && !cb.hypothetical && !cb.family
-                })
-        });
-        same_treatment.then(|| {
+        self.treatment_given(p, rel).then(|| {
             contradicts(
                 p,
                 rel.cov,
                 "says it was stopped for another reason",
                 "stopped_for_another_reason",
             )
+        })
+    }
+
+    /// A treatment of the claim that the candidate names as given to the
+    /// patient: not denied, planned or a relative's.
+    fn treatment_given(&self, p: Pair<'_>, rel: &Relevance<'_>) -> bool {
+        rel.matched.iter().any(|m| {
+            self.is_treatment(m.entry)
+                && m.cand.is_some_and(|(s2, e2)| {
+                    let cb = self.assess(p.b, &p.cand.span.quote, s2, e2);
+                    !cb.negated && !cb.hypothetical && !cb.family
+                })
         })
     }
 
@@ -1145,7 +1150,6 @@ impl Checker {
             claim,
             claim_type,
             cand,
-            b,
             ..
         } = p;
         if !rel.by_key_terms || rel.cov < self.opts.support_coverage {
@@ -1197,13 +1201,7 @@ impl Checker {
             && TREATMENT_FAILED.is_match(&claim.span.quote)
             && !TREATMENT_FAILED.is_match(&cand.span.quote)
             && works(&cand.span.quote)
-            && rel.matched.iter().any(|m| {
-                self.is_treatment(m.entry)
-                    && m.cand.is_some_and(|(s2, e2)| {
-                        let cb = self.assess(b, &cand.span.quote, s2, e2);
-                        !cb.negated && !cb.hypothetical && !cb.family
-                    })
-            })
+            && self.treatment_given(p, rel)
         {
             return otherwise(
                 "describes a response to it, not a failure",
