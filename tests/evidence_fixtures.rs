@@ -235,7 +235,14 @@
 //! own: in "(mPAP 48, PAWP 11, CO 3.9, vasoreactivity neg)" only the
 //! vasoreactivity is negative (`value-list-result`); nor over an item that
 //! gives its own result before the comma ("eGFR 58, LFTs nl, HBV/HCV neg":
-//! `result-list-items`).
+//! `result-list-items`); nor over a target that is itself a result: in
+//! "coordination nl, Romberg neg" the "nl" is normal (`result-word-item`).
+//! A comparison written as a sign ("<= 35%", ">= 300 cells/uL") bounds the
+//! value, so a note's 30% and 410 bear it out (`comparison-sign`). A named
+//! score keeps its value past a parenthesised qualifier ("MoCA (v8.2):
+//! 28/30", "MG-QOL15 total score (most recent): 18"); a form's item number
+//! ("6.2 MG-QOL15") is no dose of milligrams, and a Roman numeral ("factor
+//! IX") names no score (`named-value-qualifiers`).
 
 use crate::common::{root, run};
 

@@ -461,7 +461,9 @@ impl Context {
         let mut after_copula = false;
         let mut crossed_clause = false;
         let mut past_comma = false;
-        let mut own_result = false;
+        // (A target that is itself a result, "nl" in "gait nl, Romberg neg",
+        // has its own.)
+        let mut own_result = p.result[ts..te.min(p.result.len())].iter().any(|&r| r);
         while i < p.toks.len() && words <= self.window {
             if m.stop[i] && !p.toks[i].2 {
                 break;

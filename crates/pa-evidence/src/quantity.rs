@@ -236,11 +236,13 @@ static WINDOW: LazyLock<Regex> = LazyLock::new(|| {
 static RANGE_START: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(\d+(?:\.\d+)?)\s*[-–]\s*$").unwrap());
 static LESS: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)(less than|below|under|fewer than|<)\s*$").unwrap());
+    LazyLock::new(|| Regex::new(r"(?i)(less than|below|under|fewer than|<|<=|≤)\s*$").unwrap());
 static MORE: LazyLock<Regex> = LazyLock::new(|| {
     // (Not an arrow's ">": "18.2 -> 6.4".)
-    Regex::new(r"(?i)(more than|over|at least|greater than|longer than|(?:^|[^-=])>|≥)\s*$")
-        .unwrap()
+    Regex::new(
+        r"(?i)(more than|over|at least|greater than|longer than|(?:^|[^-=])>|(?:^|[^-=])>=|≥)\s*$",
+    )
+    .unwrap()
 });
 
 fn num(s: &str) -> Option<f64> {
@@ -560,7 +562,10 @@ fn named_values(text: &str, measures: &[(usize, usize, usize)], out: &mut Vec<Qu
             && lower <= 1
             && (!in_capitals || t.contains(|c: char| c.is_ascii_digit() || c == '-'));
         let name = t.to_uppercase();
-        (ok && !NOT_MEASURES.contains(&name.as_str())).then_some(name)
+        // (A Roman numeral numbers a factor, a class or a stage: "factor VIII
+        // activity below 1%", "NYHA class III".)
+        let roman = name.chars().all(|c| matches!(c, 'I' | 'V' | 'X'));
+        (ok && !roman && !NOT_MEASURES.contains(&name.as_str())).then_some(name)
     };
     // "42", "9.8%", "14," and "75/100" (and its value); not "L5-S1", "2x".
     let bare_number = |t: &str| -> Option<(f64, Option<f64>)> {
@@ -606,8 +611,10 @@ fn named_values(text: &str, measures: &[(usize, usize, usize)], out: &mut Vec<Qu
         // "3 SOREMPs across 5 naps": a name counted by the number before it
         // is a counted noun, and the next number is not its value.
         // ("PHQ-9 14, GAD-7 9": a value ending its clause counts nothing.)
+        // (A count is whole: "4.3 MG-ADL total score" is a form's item number.)
         if i > 0
             && tokens[i - 1].1.ends_with(|c: char| c.is_ascii_digit())
+            && !tokens[i - 1].1.contains('.')
             && bare_number(tokens[i - 1].1).is_some()
         {
             continue;
@@ -619,7 +626,17 @@ fn named_values(text: &str, measures: &[(usize, usize, usize)], out: &mut Vec<Qu
         {
             continue;
         }
-        for (words, (j, &(_, next))) in tokens.iter().enumerate().skip(i + 1).enumerate() {
+        // (A parenthesised qualifier is not counted and gives no value: "MoCA
+        // (v8.1): 27/30", "MG-ADL total score (most recent): 9".)
+        let mut in_paren = false;
+        let mut words = 0;
+        for (j, &(_, next)) in tokens.iter().enumerate().skip(i + 1) {
+            if in_paren || (next.starts_with('(') && bare_number(next).is_none()) {
+                in_paren = !next.contains(')');
+                continue;
+            }
+            words += 1;
+            let words = words - 1;
             if let Some((v, hi)) = bare_number(next) {
                 let unit = tokens.get(j + 1).map(|(_, u)| {
                     u.trim_matches(|c: char| !c.is_alphanumeric())
@@ -810,6 +827,14 @@ fn unit_values(text: &str, out: &mut Vec<Quantity>) {
         // A bare "s" is seconds only after a decimal ("TUG: 11.8 s"): "in his
         // 50s" is a decade.
         if c[3].eq_ignore_ascii_case("s") && !c[2].contains('.') {
+            continue;
+        }
+        // A unit's letters that start a hyphenated name are the name's: a form's
+        // item "4.3 MG-ADL total score" gives no 4.3 mg.
+        if text[c.get(3).unwrap().end()..]
+            .strip_prefix('-')
+            .is_some_and(|r| r.starts_with(|ch: char| ch.is_alphabetic()))
+        {
             continue;
         }
         let cmp = qualifier(before(c.get(0).unwrap().start()));
