@@ -242,7 +242,14 @@
 //! score keeps its value past a parenthesised qualifier ("MoCA (v8.2):
 //! 28/30", "MG-QOL15 total score (most recent): 18"); a form's item number
 //! ("6.2 MG-QOL15") is no dose of milligrams, and a Roman numeral ("factor
-//! IX") names no score (`named-value-qualifiers`).
+//! IX") names no score (`named-value-qualifiers`). A cumulative result
+//! table's row gives its unit once, in a column before its dated values
+//! ("FERRITIN | ng/mL | 41 | 26 L | 18 L | 30-400"), so each value has that
+//! unit, and two rows together support a claim of both (`unit-column-row`;
+//! "TSAT" is transferrin saturation, a curated abbreviation). The words a
+//! letter writes around its point ("we", "our", "are") are no key terms:
+//! "At our visit we found that his lungs are clear" is "Lungs clear
+//! bilaterally" (`function-words`).
 
 use crate::common::{root, run};
 

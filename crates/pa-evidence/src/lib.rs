@@ -379,6 +379,27 @@ const STOPWORDS: &[&str] = &[
     // A form's answer words ("[X] No" is read as the negation "none").
     "yes",
     "none",
+    // Function words a letter writes around its point ("Iron stores are
+    // replete", "our clinic", "5 out of 7"). (Not "because" or "but": what
+    // a claim gives as a cause or a contrast is part of its point.)
+    "are",
+    "am",
+    "being",
+    "we",
+    "our",
+    "us",
+    "i",
+    "my",
+    "me",
+    "you",
+    "your",
+    "then",
+    "so",
+    "if",
+    "into",
+    "may",
+    "might",
+    "out",
 ];
 
 /// Whether `w` is one of [`STOPWORDS`], by a set lookup: scanning the list for

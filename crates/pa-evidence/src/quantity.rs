@@ -395,6 +395,7 @@ pub fn quantities(sentence: &str, measures: &[(usize, usize, usize)]) -> Vec<Qua
     frequencies(&text, &mut out);
     pain_scores(&text, &mut out);
     unit_values(&text, &mut out);
+    unit_column_row(&text, &mut out);
     fill_daily_doses(&text, &mut out);
     sig_daily_doses(&text, &mut out);
     scores_of(&text, &mut out);
@@ -439,6 +440,49 @@ pub fn quantities(sentence: &str, measures: &[(usize, usize, usize)]) -> Vec<Qua
         .collect();
     out.extend(counts);
     out
+}
+
+/// A cumulative result table's row gives its unit once, in a column of its
+/// own before the values, one per date: "FERRITIN | ng/mL | 38 L | 486 H | 355
+/// | 312 | 30-400" gives 38, 486, 355 and 312 ng/mL (each value with at most a
+/// flag; a reference range is none).
+fn unit_column_row(text: &str, out: &mut Vec<Quantity>) {
+    if !text.contains('|') {
+        return;
+    }
+    let cells: Vec<&str> = text.split('|').map(str::trim).collect();
+    if cells.len() < 3 || cells[1].is_empty() {
+        return;
+    }
+    let probe = format!("1 {}", cells[1]);
+    let Some(c) = UNIT.captures(&probe) else {
+        return;
+    };
+    if c.get(1).is_some() || c.get(2).unwrap().start() != 0 || c[3].len() != cells[1].len() {
+        return;
+    }
+    let unit = unit_name(&c[3]);
+    for cell in &cells[2..] {
+        let mut parts = cell.split_whitespace();
+        let Some(v) = parts.next() else { continue };
+        let flag = parts.next();
+        if parts.next().is_some()
+            || flag.is_some_and(|f| !matches!(f, "H" | "L" | "HH" | "LL" | "A" | "*" | "**"))
+            || !v.starts_with(|ch: char| ch.is_ascii_digit())
+        {
+            continue;
+        }
+        let Ok(value) = v.parse::<f64>() else {
+            continue;
+        };
+        out.push(Quantity {
+            kind: QKind::Unit(unit),
+            value,
+            cmp: Cmp::Eq,
+            hi: None,
+            surface: format!("{v} {}", cells[1]),
+        });
+    }
 }
 
 /// Pounds in a kilogram.
