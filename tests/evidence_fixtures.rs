@@ -249,7 +249,11 @@
 //! "TSAT" is transferrin saturation, a curated abbreviation). The words a
 //! letter writes around its point ("we", "our", "are") are no key terms:
 //! "At our visit we found that his lungs are clear" is "Lungs clear
-//! bilaterally" (`function-words`).
+//! bilaterally" (`function-words`). A result the claim gives by its value
+//! is looked for by that value too, beyond the index's candidates: in a long
+//! note whose every line repeats the claim's words, the lab row "Hgb ....
+//! 8.1 g/dL L" still bears out "Her hemoglobin was 8.1 g/dL"
+//! (`value-candidates`).
 
 use crate::common::{root, run};
 

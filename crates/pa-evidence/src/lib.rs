@@ -1371,6 +1371,12 @@ impl Checker {
                 }
             }
         }
+        // A result the claim gives by its value ("His blood alcohol level was
+        // 86 mg/dL") is often written in words the claim does not use
+        // ("Ethanol, serum .......... 86 mg/dL H"): a clinical sentence giving
+        // the same value of the same kind is a candidate too. It is verified
+        // like the index's; the value alone decides nothing.
+        self.value_candidates(&a, case, &view, s, &mut hits);
         // A table's head brings its rows, which seldom repeat its words: "C-reactive
         // protein (ref < 0.8 mg/dL)", then "11/02/2026 18.2 mg/dL H".
         let mut rows = Vec::new();
@@ -1830,6 +1836,70 @@ impl Checker {
                 .map(|(_, s)| (Verdict::SupportsInPart, cov, *s))
                 .collect(),
         )
+    }
+
+    /// Clinical sentences that give a value of the claim's that a support
+    /// would have to confirm ([`Checker::number_required`]), the same kind
+    /// and value, not yet among `hits`: at most [`MAX_BY_VALUE`], in document
+    /// order. (Only sentences whose text holds the value's digits are analysed.)
+    fn value_candidates(
+        &self,
+        a: &Analysis,
+        case: &CaseSentences<'_>,
+        view: &CaseView<'_>,
+        claim: &Sentence,
+        hits: &mut Vec<pa_types::SearchHit>,
+    ) {
+        const MAX_BY_VALUE: usize = 4;
+        let wanted: Vec<&Quantity> = a
+            .quantities
+            .iter()
+            .filter(|q| q.cmp == quantity::Cmp::Eq && self.number_required(a, &q.kind))
+            .collect();
+        if wanted.is_empty() {
+            return;
+        }
+        let digits: Vec<String> = wanted
+            .iter()
+            .map(|q| {
+                if q.value.fract() == 0.0 {
+                    format!("{}", q.value as i64)
+                } else {
+                    format!("{}", q.value)
+                }
+            })
+            .collect();
+        let mut added = 0;
+        for (i, c) in case.sentences().iter().enumerate() {
+            if added >= MAX_BY_VALUE {
+                break;
+            }
+            if c.span.doc_id == claim.span.doc_id
+                || !view.evidence_docs.contains(c.span.doc_id.as_str())
+                || !digits.iter().any(|d| c.span.quote.contains(d.as_str()))
+                || hits.iter().any(|h| {
+                    h.doc_id == c.span.doc_id && h.page == c.span.page && h.start == c.span.start
+                })
+            {
+                continue;
+            }
+            let b = case.analysis(i);
+            if wanted.iter().any(|q| {
+                b.quantities
+                    .iter()
+                    .any(|f| f.kind == q.kind && agrees(q, f))
+            }) {
+                hits.push(pa_types::SearchHit {
+                    doc_id: c.span.doc_id.clone(),
+                    page: c.span.page,
+                    start: c.span.start,
+                    end: c.span.end,
+                    score: 0.0,
+                    by_meaning: false,
+                });
+                added += 1;
+            }
+        }
     }
 
     /// Would a supporting sentence have to give a number of this kind of the
