@@ -400,6 +400,11 @@ const STOPWORDS: &[&str] = &[
     "may",
     "might",
     "out",
+    "when",
+    "where",
+    "what",
+    "even",
+    "just",
 ];
 
 /// Whether `w` is one of [`STOPWORDS`], by a set lookup: scanning the list for
