@@ -253,7 +253,10 @@
 //! is looked for by that value too, beyond the index's candidates: in a long
 //! note whose every line repeats the claim's words, the lab row "Hgb ....
 //! 8.1 g/dL L" still bears out "Her hemoglobin was 8.1 g/dL"
-//! (`value-candidates`).
+//! (`value-candidates`). An angle or a range of motion in degrees is a
+//! result a note must repeat ("active abduction 80 degrees" against "110
+//! deg"), and an amount of change ("improves by 25 degrees") is no value
+//! to compare with a note's values (`angle-degrees`).
 
 use crate::common::{root, run};
 

@@ -100,12 +100,17 @@ static PER_PERIOD: LazyLock<Regex> = LazyLock::new(|| {
 });
 static PAIN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(\d{1,2})\s*/\s*10\b").unwrap());
 static UNIT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:\b(\d+(?:\.\d+)?)\s*x\s*)?\b(\d+(?:\.\d+)?)\s*(%|percent|mg/dl|mg/l|mm\s?hg|kg/m2|ml/min(?:/1\.73\s?m(?:2|\^2|²))?|ml/h(?:r)?|ml|l/min|mcg/g|ug/g|µg/g|ng/ml|pg/ml|mmol/l|umol/l|µmol/l|miu/l|uiu/ml|miu/ml|u/ml|cells/(?:ul|µl|mm3)|(?:x\s?10\^?3|10\^3|k)/(?:ul|µl)|x\s?10\^?9/l|cm|mm|lbs?|pounds|kg|mcg|mg|units|events/h|events per hour|/hr|/h|iu/ml|u/l|meq/l|degrees|g/dl|g/l|/mm3|/mcl|grams?|gm|g|ms|msec|milliseconds?|seconds?|secs?|s)(?:\b|\s|$|[,.;)])")
+    Regex::new(r"(?i)(?:\b(\d+(?:\.\d+)?)\s*x\s*)?\b(\d+(?:\.\d+)?)\s*(%|percent|mg/dl|mg/l|mm\s?hg|kg/m2|ml/min(?:/1\.73\s?m(?:2|\^2|²))?|ml/h(?:r)?|ml|l/min|mcg/g|ug/g|µg/g|ng/ml|pg/ml|mmol/l|umol/l|µmol/l|miu/l|uiu/ml|miu/ml|u/ml|cells/(?:ul|µl|mm3)|(?:x\s?10\^?3|10\^3|k)/(?:ul|µl)|x\s?10\^?9/l|cm|mm|lbs?|pounds|kg|mcg|mg|units|events/h|events per hour|/hr|/h|iu/ml|u/l|meq/l|degrees|deg|°|g/dl|g/l|/mm3|/mcl|grams?|gm|g|ms|msec|milliseconds?|seconds?|secs?|s)(?:\b|\s|$|[,.;)])")
         .unwrap()
 });
 /// A change of a measure ("rose by", "increasing by", "a drop of"), before its amount.
 static CHANGE_BY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:increas\w*|decreas\w*|ris\w*|rose|drop\w*|fell|fall\w*|chang\w*|improv\w*|reduc\w*|gain\w*|lost|los\w*|went up|went down)\s+(?:by|of)\s*$").unwrap()
+});
+/// A change, then at most a few words, then "by" its amount: "improves the
+/// superior field by", "fell by".
+static CHANGED_BY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:increas\w*|decreas\w*|ris(?:e|es|ing)|rose|drop\w*|fell|fall\w*|chang\w*|improv\w*|reduc\w*|went up|went down)\b[^.;:]{0,40}?\bby\s*$").unwrap()
 });
 /// A second value after a measure's first: "58 supine -> 90", "58 to 90" (at most
 /// two words between).
@@ -325,13 +330,11 @@ const NOT_COUNTED: &[&str] = &[
     "than", "and", "more", "less", "over", "each", "per",
 ];
 
-/// Units whose values a supporting document must repeat (clinical results), as
-/// opposed to doses, which notes often leave out.
+/// Units whose values a supporting document must repeat (clinical results:
+/// also an angle, a range of motion in degrees), as opposed to doses, which
+/// notes often leave out.
 pub fn unit_is_result(u: &str) -> bool {
-    !matches!(
-        u,
-        "mg" | "mcg" | "units" | "degrees" | "mL" | "mL/h" | "L/min"
-    )
+    !matches!(u, "mg" | "mcg" | "units" | "mL" | "mL/h" | "L/min")
 }
 
 fn qualifier(before: &str) -> Cmp {
@@ -871,6 +874,13 @@ fn unit_values(text: &str, out: &mut Vec<Quantity>) {
         // A bare "s" is seconds only after a decimal ("TUG: 11.8 s"): "in his
         // 50s" is a decade.
         if c[3].eq_ignore_ascii_case("s") && !c[2].contains('.') {
+            continue;
+        }
+        // An amount of change ("improves the superior field by 32 degrees",
+        // "HbA1c fell by 1.2%") is no value of the result: a note's values
+        // neither confirm nor oppose it. (A weight lost or gained is read
+        // from the weights themselves: `weight_change`.)
+        if !matches!(unit, "kg" | "lb") && CHANGED_BY.is_match(before(c.get(0).unwrap().start())) {
             continue;
         }
         // A unit's letters that start a hyphenated name are the name's: a form's
