@@ -238,7 +238,8 @@
 //! `result-list-items`); nor over a target that is itself a result: in
 //! "coordination nl, Romberg neg" the "nl" is normal (`result-word-item`).
 //! A comparison written as a sign ("<= 35%", ">= 300 cells/uL") bounds the
-//! value, so a note's 30% and 410 bear it out (`comparison-sign`). A named
+//! value, so a note's 30% and 410 bear it out; so does "above 400 microns"
+//! a thickness of "446 um" (`comparison-sign`). A named
 //! score keeps its value past a parenthesised qualifier ("MoCA (v8.2):
 //! 28/30", "MG-QOL15 total score (most recent): 18"); a form's item number
 //! ("6.2 MG-QOL15") is no dose of milligrams, and a Roman numeral ("factor

@@ -100,7 +100,7 @@ static PER_PERIOD: LazyLock<Regex> = LazyLock::new(|| {
 });
 static PAIN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(\d{1,2})\s*/\s*10\b").unwrap());
 static UNIT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:\b(\d+(?:\.\d+)?)\s*x\s*)?\b(\d+(?:\.\d+)?)\s*(%|percent|mg/dl|mg/l|mm\s?hg|kg/m2|ml/min(?:/1\.73\s?m(?:2|\^2|²))?|ml/h(?:r)?|ml|l/min|mcg/g|ug/g|µg/g|ng/ml|pg/ml|mmol/l|umol/l|µmol/l|miu/l|uiu/ml|miu/ml|u/ml|cells/(?:ul|µl|mm3)|(?:x\s?10\^?3|10\^3|k)/(?:ul|µl)|x\s?10\^?9/l|cm|mm|lbs?|pounds|kg|mcg|mg|units|events/h|events per hour|/hr|/h|iu/ml|u/l|meq/l|degrees|deg|°|g/dl|g/l|/mm3|/mcl|grams?|gm|g|ms|msec|milliseconds?|seconds?|secs?|s)(?:\b|\s|$|[,.;)])")
+    Regex::new(r"(?i)(?:\b(\d+(?:\.\d+)?)\s*x\s*)?\b(\d+(?:\.\d+)?)\s*(%|percent|mg/dl|mg/l|mm\s?hg|kg/m2|ml/min(?:/1\.73\s?m(?:2|\^2|²))?|ml/h(?:r)?|ml|l/min|mcg/g|ug/g|µg/g|ng/ml|pg/ml|mmol/l|umol/l|µmol/l|miu/l|uiu/ml|miu/ml|u/ml|cells/(?:ul|µl|mm3)|(?:x\s?10\^?3|10\^3|k)/(?:ul|µl)|x\s?10\^?9/l|cm|mm|microns?|µm|μm|um|lbs?|pounds|kg|mcg|mg|units|events/h|events per hour|/hr|/h|iu/ml|u/l|meq/l|degrees|deg|°|g/dl|g/l|/mm3|/mcl|grams?|gm|g|ms|msec|milliseconds?|seconds?|secs?|s)(?:\b|\s|$|[,.;)])")
         .unwrap()
 });
 /// A change of a measure ("rose by", "increasing by", "a drop of"), before its amount.
@@ -245,7 +245,7 @@ static LESS: LazyLock<Regex> =
 static MORE: LazyLock<Regex> = LazyLock::new(|| {
     // (Not an arrow's ">": "18.2 -> 6.4".)
     Regex::new(
-        r"(?i)(more than|over|at least|greater than|longer than|(?:^|[^-=])>|(?:^|[^-=])>=|≥)\s*$",
+        r"(?i)(more than|over|above|at least|greater than|longer than|(?:^|[^-=])>|(?:^|[^-=])>=|≥)\s*$",
     )
     .unwrap()
 });
@@ -272,6 +272,7 @@ fn unit_name(u: &str) -> &'static str {
         "kg/m2" => "kg/m2",
         "cm" => "cm",
         "mm" => "mm",
+        "micron" | "microns" | "µm" | "μm" | "um" => "um",
         "lb" | "lbs" | "pounds" => "lb",
         "kg" => "kg",
         "mcg" => "mcg",
