@@ -257,7 +257,10 @@
 //! (`value-candidates`). An angle or a range of motion in degrees is a
 //! result a note must repeat ("active abduction 80 degrees" against "110
 //! deg"), and an amount of change ("improves by 25 degrees") is no value
-//! to compare with a note's values (`angle-degrees`).
+//! to compare with a note's values (`angle-degrees`). A form row that asks
+//! for a side ("Affected side: Right knee") is said otherwise by a note
+//! that puts the site on the other side ("L knee with effusion"), however
+//! few of the row's words it shares (`side-row`).
 
 use crate::common::{root, run};
 

@@ -148,6 +148,15 @@ fn other_side(claim: &str, cand: &str) -> Option<String> {
     })
 }
 
+/// A form row whose label asks for a side: "Laterality: Left", "Side of most
+/// disabling tremor: Left hand", "Affected side: right knee".
+fn side_row(text: &str) -> bool {
+    static ROW: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r"(?i)\b(?:laterality|side)\b[^:?\n]{0,60}[:?]\s*(?:\[x\]\s*)?(?:left|right|lt|rt|l|r)\b").unwrap()
+    });
+    ROW.is_match(text)
+}
+
 /// A span of time that is a look-back window, "in the past 12 mo", "for the
 /// last 2 months": what happened within it, not how long something lasted. Two
 /// windows of different lengths are two questions, not two answers.
@@ -220,6 +229,21 @@ impl Checker {
                 );
                 (Verdict::Contradicts(why), 1.0, "outside_reference_range")
             };
+        }
+        // A form row that asks for a side ("Laterality of primary tumor: Left
+        // breast", "Side of most disabling tremor: Left hand") has the side as
+        // its answer: a sentence that puts that site on the other side says
+        // otherwise, however few of the row's words it shares.
+        if let Some(site) = side_row(&claim.span.quote)
+            .then(|| other_side(&claim.span.quote, &cand.span.quote))
+            .flatten()
+        {
+            return contradicts(
+                p,
+                0.0,
+                &format!("puts the {site} on the other side"),
+                "side_row",
+            );
         }
         let rel = match self.relevance(p, parts) {
             Ok(rel) => rel,
