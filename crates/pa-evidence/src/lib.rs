@@ -1381,7 +1381,7 @@ impl Checker {
         // ("Ethanol, serum .......... 86 mg/dL H"): a clinical sentence giving
         // the same value of the same kind is a candidate too. It is verified
         // like the index's; the value alone decides nothing.
-        self.value_candidates(&a, case, &view, s, &mut hits);
+        self.value_candidates(&a, case, view, s, &mut hits);
         // A table's head brings its rows, which seldom repeat its words: "C-reactive
         // protein (ref < 0.8 mg/dL)", then "11/02/2026 18.2 mg/dL H".
         let mut rows = Vec::new();
