@@ -260,7 +260,9 @@
 //! to compare with a note's values (`angle-degrees`). A form row that asks
 //! for a side ("Affected side: Right knee") is said otherwise by a note
 //! that puts the site on the other side ("L knee with effusion"), however
-//! few of the row's words it shares (`side-row`).
+//! few of the row's words it shares (`side-row`). A result under its limit
+//! ("Hepatitis C viral load: <15 IU/mL") is a negative one and bears out
+//! "the viral load test was negative" (`below-limit`).
 
 use crate::common::{root, run};
 

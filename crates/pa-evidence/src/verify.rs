@@ -148,6 +148,23 @@ fn other_side(claim: &str, cand: &str) -> Option<String> {
     })
 }
 
+/// Whether the clause after char `end` gives its value under a limit: "<0.6
+/// BU/mL", "C viral load: <15 IU/mL", "| <0.6 BU/mL" (within 40 chars, before
+/// a comma or semicolon).
+fn below_limit_after(text: &str, end: usize) -> bool {
+    let rest: String = text
+        .chars()
+        .skip(end)
+        .take(40)
+        .take_while(|c| !matches!(c, ',' | ';'))
+        .collect();
+    rest.match_indices('<').any(|(i, _)| {
+        rest[i + 1..]
+            .trim_start()
+            .starts_with(|c: char| c.is_ascii_digit())
+    })
+}
+
 /// A form row whose label asks for a side: "Laterality: Left", "Side of most
 /// disabling tremor: Left hand", "Affected side: right knee".
 fn side_row(text: &str) -> bool {
@@ -906,6 +923,10 @@ impl Checker {
             let ca = self.assess(a, &claim.span.quote, cpos.0, cpos.1);
             let mut cb = self.assess(b, &cand.span.quote, bpos.0, bpos.1);
             cb.negated ^= negated_sense;
+            // A result under its detection limit ("inhibitor <0.6 BU/mL", "HCV
+            // RNA <15 IU/mL") is a negative one: it bears out a claim that the
+            // test was negative.
+            cb.negated |= ca.negated && below_limit_after(&cand.span.quote, bpos.1);
             // (When the claim names a treatment, only that treatment declined
             // says so: "ambrisentan ... never started" declines nothing of
             // "tadalafil 40 mg since 03/2027, started at 20 mg".)
