@@ -262,7 +262,10 @@
 //! that puts the site on the other side ("L knee with effusion"), however
 //! few of the row's words it shares (`side-row`). A result under its limit
 //! ("Hepatitis C viral load: <15 IU/mL") is a negative one and bears out
-//! "the viral load test was negative" (`below-limit`).
+//! "the viral load test was negative" (`below-limit`). A disease or factor
+//! of another type is not the claim's: "anti-HCV negative" does not bear out
+//! a negative hepatitis B screen (`another-type`; hepatitis A to E, diabetes
+//! type 1 or 2, coagulation factors).
 
 use crate::common::{root, run};
 

@@ -165,6 +165,48 @@ fn below_limit_after(text: &str, end: usize) -> bool {
     })
 }
 
+/// The types a text names of a family that comes in types: hepatitis A to E
+/// (also HAV, HBV, HBsAg, anti-HCV, ...), diabetes type 1 or 2 (also T1DM,
+/// T2D), and coagulation factors (factor VIII, FVIII, factor IX, FIX).
+fn typed_families(text: &str) -> Vec<(&'static str, String)> {
+    static TYPED: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r"(?i)\b(?:(hepatitis|hep\.?)\s*([a-e])\b|(?:anti-?)?h([a-e])(?:v|sag|sab|cab|bab|eag|eab)\b|type\s*([12])\s*(?:diabetes|dm)|t([12])dm?\b|(?:factor\s+|f)(viii|ix|vii|xi|xiii|v|x)\b)").unwrap()
+    });
+    let mut out = Vec::new();
+    for c in TYPED.captures_iter(text) {
+        // (Abbreviations count only as written in capitals: "HBV", "FVIII".)
+        let whole = &c[0];
+        if let Some(t) = c.get(2).or(c.get(3)) {
+            if c.get(3).is_some() && whole.chars().filter(|ch| ch.is_ascii_uppercase()).count() < 2
+            {
+                continue;
+            }
+            out.push(("hepatitis", t.as_str().to_ascii_lowercase()));
+        } else if let Some(t) = c.get(4).or(c.get(5)) {
+            out.push(("diabetes", t.as_str().to_string()));
+        } else if let Some(t) = c.get(6) {
+            let spelled = whole.to_ascii_lowercase().starts_with("factor");
+            let abbreviated =
+                whole.starts_with('F') && whole[1..].chars().all(|ch| ch.is_ascii_uppercase());
+            if !spelled && !abbreviated {
+                continue;
+            }
+            out.push(("factor", t.as_str().to_ascii_lowercase()));
+        }
+    }
+    out
+}
+
+/// Whether the candidate names a family of the claim's only in other types.
+fn another_type(claim: &str, cand: &str) -> bool {
+    let (a, b) = (typed_families(claim), typed_families(cand));
+    a.iter().any(|(fam, _)| {
+        let ours: Vec<&String> = a.iter().filter(|x| x.0 == *fam).map(|x| &x.1).collect();
+        let theirs: Vec<&String> = b.iter().filter(|x| x.0 == *fam).map(|x| &x.1).collect();
+        !theirs.is_empty() && !theirs.iter().any(|t| ours.contains(t))
+    })
+}
+
 /// A form row whose label asks for a side: "Laterality: Left", "Side of most
 /// disabling tremor: Left hand", "Affected side: right knee".
 fn side_row(text: &str) -> bool {
@@ -267,6 +309,12 @@ impl Checker {
             Err(outcome) => return outcome,
         };
         let cov = rel.cov;
+        // The same family of disease or factor, of another type ("HBsAg neg,
+        // HBcAb neg" against "hepatitis C antibody was negative"; "T2DM" against
+        // "type 1 diabetes"): not about the claim's.
+        if another_type(&claim.span.quote, &cand.span.quote) {
+            return (Verdict::Weak, cov, "another_type");
+        }
         if let Some(outcome) = self.negative_form(p, &rel) {
             return outcome;
         }
