@@ -265,7 +265,10 @@
 //! "the viral load test was negative" (`below-limit`). A disease or factor
 //! of another type is not the claim's: "anti-HCV negative" does not bear out
 //! a negative hepatitis B screen (`another-type`; hepatitis A to E, diabetes
-//! type 1 or 2, coagulation factors).
+//! type 1 or 2, coagulation factors). A drug known only to the drug
+//! vocabulary is searched for by its other names too, so a note that charts
+//! it by its brand is found ("Mestinon 60 mg QID" for pyridostigmine:
+//! `drug-other-names`).
 
 use crate::common::{root, run};
 

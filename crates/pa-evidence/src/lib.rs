@@ -407,6 +407,9 @@ const STOPWORDS: &[&str] = &[
     "just",
 ];
 
+/// At most this many of a drug's other names are searched for.
+const MAX_DRUG_NAMES: usize = 12;
+
 /// Whether `w` is one of [`STOPWORDS`], by a set lookup: scanning the list for
 /// every token of every sentence took 3.5% of a run's samples.
 fn is_stopword(w: &str) -> bool {
@@ -1109,6 +1112,14 @@ impl Checker {
         {
             if self.lex.entries[entry].terms.is_empty() {
                 terms.extend(a.tokens[ts..te].iter().map(|t| t.norm.clone()));
+                // (And by its other names: "pyridostigmine" is charted as
+                // "Mestinon".)
+                terms.extend(
+                    pa_types::drugs::names_of(&self.lex.entries[entry].id)
+                        .iter()
+                        .take(MAX_DRUG_NAMES)
+                        .map(|n| n.to_string()),
+                );
             }
         }
         // Notes abbreviate: search for "SOB" too when the claim says

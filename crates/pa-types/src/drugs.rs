@@ -61,6 +61,8 @@ struct Vocab {
     by_key: HashMap<u64, Range<u32>, BuildHasherDefault<KeyHasher>>,
     /// The non-alphanumeric chars some name starts with (`(`, `[`, ...).
     punct_starts: Vec<char>,
+    /// Each generic's other names (brands, synonyms), in file order.
+    names: HashMap<&'static str, Vec<&'static str>>,
 }
 
 impl Vocab {
@@ -104,7 +106,14 @@ impl Vocab {
             .collect();
         punct_starts.sort_unstable();
         punct_starts.dedup();
+        let mut names: HashMap<&'static str, Vec<&'static str>> = HashMap::new();
+        for &(name, generic) in &by_name {
+            if name != generic {
+                names.entry(generic).or_default().push(name);
+            }
+        }
         Vocab {
+            names,
             by_name,
             generics,
             keyed: keyed.into_iter().map(|(_, e)| e).collect(),
@@ -321,6 +330,16 @@ pub fn generics() -> &'static [&'static str] {
     &Vocab::get().generics
 }
 
+/// The other names of a generic (brands and synonyms, lowercase, without the
+/// generic itself): `"pyridostigmine"` -> `["mestinon", ...]`.
+pub fn names_of(generic: &str) -> &'static [&'static str] {
+    Vocab::get()
+        .names
+        .get(generic)
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
+}
+
 /// The generic name of one drug name, brand or generic, in any case
 /// (`"Humira"` -> `"adalimumab"`); `None` when the vocabulary does not have it.
 /// Names the build script filtered out as ambiguous ("plan b") are not there.
@@ -348,6 +367,14 @@ mod tests {
                 (quote, m.generic)
             })
             .collect()
+    }
+
+    #[test]
+    fn a_generics_other_names_are_its_brands() {
+        assert!(names_of("pyridostigmine").contains(&"mestinon"));
+        assert!(names_of("adalimumab").contains(&"humira"));
+        assert!(!names_of("adalimumab").contains(&"adalimumab"));
+        assert!(names_of("no such drug").is_empty());
     }
 
     #[test]
