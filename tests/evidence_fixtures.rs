@@ -267,7 +267,8 @@
 //! a negative hepatitis B screen (`another-type`; hepatitis A to E, diabetes
 //! type 1 or 2, coagulation factors). A drug known only to the drug
 //! vocabulary is searched for by its other names too, so a note that charts
-//! it by its brand is found ("Mestinon 60 mg QID" for pyridostigmine:
+//! it by its brand or its generic is found ("Mestinon 60 mg QID" for
+//! pyridostigmine, "sumatriptan" for Imitrex:
 //! `drug-other-names`).
 
 use crate::common::{root, run};

@@ -1112,8 +1112,9 @@ impl Checker {
         {
             if self.lex.entries[entry].terms.is_empty() {
                 terms.extend(a.tokens[ts..te].iter().map(|t| t.norm.clone()));
-                // (And by its other names: "pyridostigmine" is charted as
-                // "Mestinon".)
+                // (And by its generic and its other names: "pyridostigmine" is
+                // charted as "Mestinon", "Imitrex" as "sumatriptan".)
+                terms.push(self.lex.entries[entry].id.clone());
                 terms.extend(
                     pa_types::drugs::names_of(&self.lex.entries[entry].id)
                         .iter()
