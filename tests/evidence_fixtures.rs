@@ -269,7 +269,9 @@
 //! vocabulary is searched for by its other names too, so a note that charts
 //! it by its brand or its generic is found ("Mestinon 60 mg QID" for
 //! pyridostigmine, "sumatriptan" for Imitrex:
-//! `drug-other-names`).
+//! `drug-other-names`). A blood pressure gives both its numbers in mmHg,
+//! with its unit or after its name: "162/98 mmHg" is "BP 162/98", and
+//! "150/94 mmHg" is not "average BP 141/88" (`blood-pressure`).
 
 use crate::common::{root, run};
 

@@ -399,6 +399,7 @@ pub fn quantities(sentence: &str, measures: &[(usize, usize, usize)]) -> Vec<Qua
     frequencies(&text, &mut out);
     pain_scores(&text, &mut out);
     unit_values(&text, &mut out);
+    blood_pressures(&text, &mut out);
     unit_column_row(&text, &mut out);
     fill_daily_doses(&text, &mut out);
     sig_daily_doses(&text, &mut out);
@@ -444,6 +445,37 @@ pub fn quantities(sentence: &str, measures: &[(usize, usize, usize)]) -> Vec<Qua
         .collect();
     out.extend(counts);
     out
+}
+
+/// A blood pressure gives both its numbers in mmHg, written with its unit
+/// ("118/72 mmHg") or after its name ("BP 118/72"): a claim's "118/72 mmHg"
+/// is a note's "BP 118/72".
+fn blood_pressures(text: &str, out: &mut Vec<Quantity>) {
+    static BP: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)(?:\b(?:bp|blood pressure)\b[^0-9|]{0,12}(\d{2,3})\s*/\s*(\d{2,3})\b|\b(\d{2,3})\s*/\s*(\d{2,3})\s*mm\s?hg\b)").unwrap()
+    });
+    for c in BP.captures_iter(text) {
+        let (sys, dia) = match (c.get(1).or(c.get(3)), c.get(2).or(c.get(4))) {
+            (Some(s), Some(d)) => (s.as_str(), d.as_str()),
+            _ => continue,
+        };
+        for v in [sys, dia] {
+            let Ok(value) = v.parse::<f64>() else {
+                continue;
+            };
+            let kind = QKind::Unit("mmHg");
+            if out.iter().any(|q| q.kind == kind && q.value == value) {
+                continue;
+            }
+            out.push(Quantity {
+                kind,
+                value,
+                cmp: Cmp::Eq,
+                hi: None,
+                surface: format!("{v} mmHg"),
+            });
+        }
+    }
 }
 
 /// A cumulative result table's row gives its unit once, in a column of its
