@@ -1118,6 +1118,9 @@ impl Checker {
                 terms.extend(
                     pa_types::drugs::names_of(&self.lex.entries[entry].id)
                         .iter()
+                        // (One-word names only: a name of several words,
+                        // "folic acid 1 mg", searches for its common words.)
+                        .filter(|n| !n.contains(char::is_whitespace))
                         .take(MAX_DRUG_NAMES)
                         .map(|n| n.to_string()),
                 );
