@@ -260,7 +260,8 @@
 //! to compare with a note's values (`angle-degrees`). A form row that asks
 //! for a side ("Affected side: Right knee") is said otherwise by a note
 //! that puts the site on the other side ("L knee with effusion"), however
-//! few of the row's words it shares (`side-row`). A result under its limit
+//! few of the row's words it shares; a form's item number is no word of the
+//! row's label ("B4. Side of worse joint pain: Right knee") (`side-row`). A result under its limit
 //! ("Hepatitis C viral load: <15 IU/mL") is a negative one and bears out
 //! "the viral load test was negative" (`below-limit`). A disease or factor
 //! of another type is not the claim's: "anti-HCV negative" does not bear out

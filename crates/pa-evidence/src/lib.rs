@@ -2257,8 +2257,14 @@ pub(crate) fn document_dates(sentences: &[Sentence]) -> HashMap<&str, (u32, u32,
 
 /// The `Label:` prefix of a sentence, lowercase.
 pub(crate) fn label_of(s: &str) -> Option<String> {
+    // (A form's item number is no word of its label: "A3. Side of most
+    // disabling tremor: Left hand".)
+    static ITEM: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"^\s*[A-Za-z]?\d{1,2}(?:\.\d{1,2})*[.)]?\s+").unwrap()
+    });
     let (head, _) = s.split_once(':')?;
     let head = head.trim();
+    let head = ITEM.find(head).map_or(head, |m| &head[m.end()..]);
     (head.len() <= 48 && head.split_whitespace().count() <= 5 && !head.is_empty())
         .then(|| head.to_lowercase())
 }
