@@ -1860,8 +1860,7 @@ impl Checker {
 
     /// Clinical sentences that give a value of the claim's that a support
     /// would have to confirm ([`Checker::number_required`]), the same kind
-    /// and value, not yet among `hits`: at most [`MAX_BY_VALUE`], in document
-    /// order. (Only sentences whose text holds the value's digits are analysed.)
+    /// and value, not yet among `hits`: at most four, in document order. (Only sentences whose text holds the value's digits are analysed.)
     fn value_candidates(
         &self,
         a: &Analysis,

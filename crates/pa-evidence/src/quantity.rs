@@ -103,14 +103,15 @@ static UNIT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?:\b(\d+(?:\.\d+)?)\s*x\s*)?\b(\d+(?:\.\d+)?)\s*(%|percent|mg/dl|mg/l|mm\s?hg|kg/m2|ml/min(?:/1\.73\s?m(?:2|\^2|²))?|ml/h(?:r)?|ml|l/min|mcg/g|ug/g|µg/g|ng/ml|pg/ml|mmol/l|umol/l|µmol/l|miu/l|uiu/ml|miu/ml|u/ml|cells/(?:ul|µl|mm3)|(?:x\s?10\^?3|10\^3|k)/(?:ul|µl)|x\s?10\^?9/l|cm|mm|microns?|µm|μm|um|lbs?|pounds|kg|mcg|mg|units|events/h|events per hour|/hr|/h|iu/ml|u/l|meq/l|degrees|deg|°|g/dl|g/l|/mm3|/mcl|grams?|gm|g|ms|msec|milliseconds?|seconds?|secs?|s)(?:\b|\s|$|[,.;)])")
         .unwrap()
 });
+/// Verbs of change: "rose", "increasing", "a drop", "improves", "went down".
+const CHANGE_VERBS: &str = r"(?:increas\w*|decreas\w*|ris\w*|rose|drop\w*|fell|fall\w*|chang\w*|improv\w*|reduc\w*|gain\w*|lost|los\w*|went up|went down)";
 /// A change of a measure ("rose by", "increasing by", "a drop of"), before its amount.
-static CHANGE_BY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:increas\w*|decreas\w*|ris\w*|rose|drop\w*|fell|fall\w*|chang\w*|improv\w*|reduc\w*|gain\w*|lost|los\w*|went up|went down)\s+(?:by|of)\s*$").unwrap()
-});
+static CHANGE_BY: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&format!(r"(?i)\b{CHANGE_VERBS}\s+(?:by|of)\s*$")).unwrap());
 /// A change, then at most a few words, then "by" its amount: "improves the
 /// superior field by", "fell by".
 static CHANGED_BY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:increas\w*|decreas\w*|ris(?:e|es|ing)|rose|drop\w*|fell|fall\w*|chang\w*|improv\w*|reduc\w*|went up|went down)\b[^.;:]{0,40}?\bby\s*$").unwrap()
+    Regex::new(&format!(r"(?i)\b{CHANGE_VERBS}\b[^.;:]{{0,40}}?\bby\s*$")).unwrap()
 });
 /// A second value after a measure's first: "58 supine -> 90", "58 to 90" (at most
 /// two words between).
