@@ -245,8 +245,9 @@
 //! ("6.2 MG-QOL15") is no dose of milligrams, and a Roman numeral ("factor
 //! IX") names no score (`named-value-qualifiers`). A cumulative result
 //! table's row gives its unit once, in a column before its dated values
-//! ("FERRITIN | ng/mL | 41 | 26 L | 18 L | 30-400"), so each value has that
-//! unit, and two rows together support a claim of both (`unit-column-row`;
+//! ("FERRITIN | ng/mL | 41 | 26 L | 18 L | 30-400") or after them, before
+//! the range ("ANC | 3.1 | 0.4 L | 2.6 | x10^3/uL | 1.5-7.8"), so each value
+//! has that unit, and two rows together support a claim of both (`unit-column-row`;
 //! "TSAT" is transferrin saturation, a curated abbreviation). The words a
 //! letter writes around its point ("we", "our", "are") are no key terms:
 //! "At our visit we found that his lungs are clear" is "Lungs clear
@@ -272,7 +273,10 @@
 //! pyridostigmine, "sumatriptan" for Imitrex:
 //! `drug-other-names`). A blood pressure gives both its numbers in mmHg,
 //! with its unit or after its name: "162/98 mmHg" is "BP 162/98", and
-//! "150/94 mmHg" is not "average BP 141/88" (`blood-pressure`).
+//! "150/94 mmHg" is not "average BP 141/88" (`blood-pressure`). A size in
+//! three dimensions gives each length its unit: "6.2 x 5.0 x 4.4 cm" bears
+//! out a 6.2 cm fibroid, and "1.9 x 1.6 x 1.4 cm" does not confirm a 2.5 cm
+//! nodule (`size-dimensions`).
 
 use crate::common::{root, run};
 

@@ -100,7 +100,7 @@ static PER_PERIOD: LazyLock<Regex> = LazyLock::new(|| {
 });
 static PAIN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(\d{1,2})\s*/\s*10\b").unwrap());
 static UNIT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:\b(\d+(?:\.\d+)?)\s*x\s*)?\b(\d+(?:\.\d+)?)\s*(%|percent|mg/dl|mg/l|mm\s?hg|kg/m2|ml/min(?:/1\.73\s?m(?:2|\^2|²))?|ml/h(?:r)?|ml|l/min|mcg/g|ug/g|µg/g|ng/ml|pg/ml|mmol/l|umol/l|µmol/l|miu/l|uiu/ml|miu/ml|u/ml|cells/(?:ul|µl|mm3)|(?:x\s?10\^?3|10\^3|k)/(?:ul|µl)|x\s?10\^?9/l|cm|mm|microns?|µm|μm|um|lbs?|pounds|kg|mcg|mg|units|events/h|events per hour|/hr|/h|iu/ml|u/l|meq/l|degrees|deg|°|g/dl|g/l|/mm3|/mcl|grams?|gm|g|ms|msec|milliseconds?|seconds?|secs?|s)(?:\b|\s|$|[,.;)])")
+    Regex::new(r"(?i)(?:\b(\d+(?:\.\d+)?)\s*[x×]\s*)?\b(\d+(?:\.\d+)?)\s*(%|percent|mg/dl|mg/l|mm\s?hg|kg/m2|ml/min(?:/1\.73\s?m(?:2|\^2|²))?|ml/h(?:r)?|ml|l/min|mcg/g|ug/g|µg/g|ng/ml|pg/ml|mmol/l|umol/l|µmol/l|miu/l|uiu/ml|miu/ml|u/ml|cells/(?:ul|µl|mm3)|(?:x\s?10\^?3|10\^3|k)/(?:ul|µl)|x\s?10\^?9/l|cm|mm|microns?|µm|μm|um|lbs?|pounds|kg|mcg|mg|units|events/h|events per hour|/hr|/h|iu/ml|u/l|meq/l|degrees|deg|°|g/dl|g/l|/mm3|/mcl|grams?|gm|g|ms|msec|milliseconds?|seconds?|secs?|s)(?:\b|\s|$|[,.;)])")
         .unwrap()
 });
 /// Verbs of change: "rose", "increasing", "a drop", "improves", "went down".
@@ -488,18 +488,31 @@ fn unit_column_row(text: &str, out: &mut Vec<Quantity>) {
         return;
     }
     let cells: Vec<&str> = text.split('|').map(str::trim).collect();
-    if cells.len() < 3 || cells[1].is_empty() {
+    if cells.len() < 3 {
         return;
     }
-    let probe = format!("1 {}", cells[1]);
-    let Some(c) = UNIT.captures(&probe) else {
+    // The unit's cell: right after the name, with the values after it
+    // ("FERRITIN | ng/mL | 41 | 26 L"), or after the values, before the
+    // reference range ("ANC | 3.9 | 0.3 L | 2.9 | x10^3/uL | 1.5-7.8").
+    let unit_of = |cell: &str| {
+        if cell.is_empty() {
+            return None;
+        }
+        let probe = format!("1 {cell}");
+        let c = UNIT.captures(&probe)?;
+        (c.get(1).is_none() && c.get(2).unwrap().start() == 0 && c[3].len() == cell.len())
+            .then(|| unit_name(&c[3]))
+    };
+    let Some((at, unit)) = cells
+        .iter()
+        .enumerate()
+        .skip(1)
+        .find_map(|(i, cell)| unit_of(cell).map(|u| (i, u)))
+    else {
         return;
     };
-    if c.get(1).is_some() || c.get(2).unwrap().start() != 0 || c[3].len() != cells[1].len() {
-        return;
-    }
-    let unit = unit_name(&c[3]);
-    for cell in &cells[2..] {
+    let values = if at == 1 { &cells[2..] } else { &cells[1..at] };
+    for cell in values {
         let mut parts = cell.split_whitespace();
         let Some(v) = parts.next() else { continue };
         let flag = parts.next();
@@ -903,6 +916,25 @@ fn pain_scores(text: &str, out: &mut Vec<Quantity>) {
 /// Quantities with a unit ("4.2 cm", "LVEF 25-30%", "1200 mg TID" as a daily dose too).
 fn unit_values(text: &str, out: &mut Vec<Quantity>) {
     let before = |byte: usize| &text[..byte];
+    // A size in three dimensions ("6.2 x 5.0 x 4.4 cm"): the last two are
+    // read with their unit below; the first is a length in it too.
+    static SIZE_3D: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?i)\b(\d+(?:\.\d+)?)\s*[x×]\s*\d+(?:\.\d+)?\s*[x×]\s*\d+(?:\.\d+)?\s*(cm|mm)\b",
+        )
+        .unwrap()
+    });
+    for c in SIZE_3D.captures_iter(text) {
+        if let Ok(v) = c[1].parse::<f64>() {
+            out.push(Quantity {
+                kind: QKind::Unit(unit_name(&c[2])),
+                value: v,
+                cmp: Cmp::Eq,
+                hi: None,
+                surface: format!("{} {}", &c[1], &c[2]),
+            });
+        }
+    }
     for c in UNIT.captures_iter(text) {
         let unit = unit_name(&c[3]);
         // A bare "s" is seconds only after a decimal ("TUG: 11.8 s"): "in his
@@ -1361,6 +1393,18 @@ mod tests {
             .into_iter()
             .map(|q| (q.kind, q.value))
             .collect()
+    }
+
+    #[test]
+    fn a_size_in_three_dimensions_gives_each_length_its_unit() {
+        let q = read("Fibroid A: anterior intramural, 6.2 x 5.0 x 4.4 cm.");
+        for v in [6.2, 5.0, 4.4] {
+            assert!(q.contains(&(QKind::Unit("cm"), v)), "{v} cm in {q:?}");
+        }
+        let q = read("lesion 12 × 9 × 7 mm");
+        for v in [12.0, 9.0, 7.0] {
+            assert!(q.contains(&(QKind::Unit("mm"), v)), "{v} mm in {q:?}");
+        }
     }
 
     #[test]
@@ -1977,6 +2021,10 @@ mod unit_equivalents {
         assert!(has("Hemoglobin 9.1 g/dL", "g/L", 91.0));
         assert!(has("ANC nadir 200/mm3", "/uL", 200.0));
         assert!(has("ANC nadir 200/mm3", "K/uL", 0.2));
+        // A cumulative row with its unit after the values, before the range.
+        let row = "ANC | 3.9 | 0.3 L | 0.7 L | 2.9 | x10^3/uL | 1.5-7.8";
+        assert!(has(row, "K/uL", 0.3) && has(row, "/uL", 2900.0));
+        assert!(!has(row, "K/uL", 1.5) && !has(row, "K/uL", 7.8));
         // Seconds, written out or as "s" after a decimal; "50s" is a decade.
         assert!(has("TUG: 11.8 s (14.2 s at eval)", "s", 11.8));
         assert!(has("under 12 seconds", "s", 12.0));
