@@ -276,7 +276,12 @@
 //! "150/94 mmHg" is not "average BP 141/88" (`blood-pressure`). A size in
 //! three dimensions gives each length its unit: "6.2 x 5.0 x 4.4 cm" bears
 //! out a 6.2 cm fibroid, and "1.9 x 1.6 x 1.4 cm" does not confirm a 2.5 cm
-//! nodule (`size-dimensions`).
+//! nodule (`size-dimensions`). A value of a plan, an option discussed or a
+//! goal ("Consider increasing metformin to 1500 mg", "Goal LDL below 70
+//! mg/dL") is not what was taken or found: it neither confirms nor opposes a
+//! claimed value; and a loosely matched refusal ("Oral clindamycin/rifampin
+//! offered, declined") yields to a sentence that supports the claim
+//! (`planned-values`).
 
 use crate::common::{root, run};
 

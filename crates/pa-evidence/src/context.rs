@@ -648,6 +648,25 @@ mod tests {
     }
 
     #[test]
+    fn a_plan_or_a_goal_is_hypothetical() {
+        assert!(at("Goal LDL below 70 mg/dL.", "LDL").hypothetical);
+        assert!(
+            at(
+                "- Consider increasing metformin to 1500 mg daily if tolerated.",
+                "metformin"
+            )
+            .hypothetical
+        );
+        assert!(
+            at(
+                "- Discussed clindamycin 300 mg BID + rifampin 300 mg BID x 10 wks.",
+                "clindamycin"
+            )
+            .hypothetical
+        );
+    }
+
+    #[test]
     fn a_second_predicate_ends_a_negation() {
         let s = "She has no plan or intent and engages in safety planning.";
         assert!(at(s, "intent").negated);

@@ -988,15 +988,18 @@ impl Checker {
                 && (claim_type == ClaimType::PriorTreatment || !ca.negated)
                 && (!claim_treatment || is_matched_treatment)
             {
-                return Err((
-                    Verdict::Contradicts(format!(
-                        "{}: the patient declined it, so it was not tried: \"{}\"",
-                        p.where_(),
-                        short(&cand.span.quote)
-                    )),
-                    cov,
-                    "declined",
-                ));
+                let why = format!(
+                    "{}: the patient declined it, so it was not tried: \"{}\"",
+                    p.where_(),
+                    short(&cand.span.quote)
+                );
+                // A loosely matched refusal ("Clindamycin/rifampin offered,
+                // declined" against "topical clindamycin 1% lotion daily")
+                // may be of another course: it yields to a supporting sentence.
+                if cov < self.opts.support_coverage {
+                    return Err((Verdict::Denies(why), cov, "declined_loose_match"));
+                }
+                return Err((Verdict::Contradicts(why), cov, "declined"));
             }
             // A claim that names it twice, once each way ("no headache history
             // before; this new headache pattern"), is not contradicted by a
@@ -1686,6 +1689,17 @@ impl Checker {
         let other_time = !a.dates.is_empty()
             && !b_dates.is_empty()
             && !a.dates.iter().any(|d| b_dates.iter().any(|e| d.same_as(e)));
+        // A value of a plan, an option discussed or a goal ("Discussed
+        // clindamycin 300 mg BID x 10 wks", "Consider increasing metformin to
+        // 1500 mg", "Goal LDL below 70 mg/dL") is not what was done or found.
+        let planned = matched.iter().any(|m| {
+            m.cand.is_some_and(|(s2, e2)| {
+                self.assess(b, &cand.span.quote, s2, e2).hypothetical
+                    && !self
+                        .assess(a, &claim.span.quote, m.claim.0, m.claim.1)
+                        .hypothetical
+            })
+        });
         let is_dose = |k: &QKind| matches!(k, QKind::Unit(u) if !unit_is_result(u));
         // A dose of a past course ("both tapers failed below 15 mg") and the
         // current dose ("currently prednisone 20 mg") are of other times.
@@ -1864,6 +1878,7 @@ impl Checker {
                 }
                 continue;
             } else if other_time
+                || planned
                 || extreme_not_reached(&claim.span.quote, &claimed, &found)
                 || (is_dose(kind) && dose_in_other_time())
                 || (other_analyte && !is_dose(kind) && *kind != QKind::Duration)
@@ -1998,7 +2013,17 @@ impl Checker {
         if drugs.next().is_some() {
             return None;
         }
-        let (cs, _) = matched.iter().find(|m| m.entry == drug.entry)?.cand?;
+        let m = matched.iter().find(|m| m.entry == drug.entry)?;
+        let (cs, ce) = m.cand?;
+        // (A dose planned or discussed, "Consider increasing metformin to
+        // 1500 mg", is not the dose taken.)
+        if self.assess(b, &cand.span.quote, cs, ce).hypothetical
+            && !self
+                .assess(a, &claim.span.quote, m.claim.0, m.claim.1)
+                .hypothetical
+        {
+            return None;
+        }
         let mut claimed = regimens(&claim.span.quote);
         claimed.dedup_by(|x, y| same_regimen(x, y));
         let [claimed] = claimed.as_slice() else {
