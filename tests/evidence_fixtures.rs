@@ -281,7 +281,12 @@
 //! mg/dL") is not what was taken or found: it neither confirms nor opposes a
 //! claimed value; and a loosely matched refusal ("Oral clindamycin/rifampin
 //! offered, declined") yields to a sentence that supports the claim
-//! (`planned-values`).
+//! (`planned-values`). A length in centimetres is the same in millimetres
+//! ("LV end-diastolic diameter 6.6 cm" for "66 mm"); a value read in another
+//! unit only ever agrees, so "endometrium 8 mm" does not oppose a 4.6 cm
+//! fibroid (`length-units`). Values given by side are compared side by side:
+//! "1.5 mm OD, 3.0 mm OS" says otherwise of "1.5 mm OD / 1.5 mm OS"
+//! (`side-values`).
 
 use crate::common::{root, run};
 

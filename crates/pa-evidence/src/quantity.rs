@@ -433,6 +433,10 @@ pub fn quantities(sentence: &str, measures: &[(usize, usize, usize)]) -> Vec<Qua
                 QKind::Unit("lb") => &[(QKind::Unit("kg"), 1.0 / LB_PER_KG)],
                 QKind::Unit("g/L") => &[(QKind::Unit("g/dL"), 0.1), (QKind::Unit("mg/dL"), 100.0)],
                 QKind::Unit("g/dL") => &[(QKind::Unit("g/L"), 10.0)],
+                // (A length in centimetres is the same in millimetres: "LVEDD
+                // 6.4 cm" is "64 mm".)
+                QKind::Unit("cm") => &[(QKind::Unit("mm"), 10.0)],
+                QKind::Unit("mm") => &[(QKind::Unit("cm"), 0.1)],
                 _ => &[],
             };
             same.iter().map(|(kind, factor)| Quantity {
@@ -446,6 +450,21 @@ pub fn quantities(sentence: &str, measures: &[(usize, usize, usize)]) -> Vec<Qua
         .collect();
     out.extend(counts);
     out
+}
+
+/// A length read in another unit than it is written in ("5.8 cm" as 58 mm,
+/// "9 mm" as 0.9 cm), as `quantities` adds it. A sentence often gives the
+/// sizes of several structures ("fibroid 5.8 cm, endometrium 9 mm"), so such
+/// a length only ever agrees with a claimed one; a weight in the other unit
+/// ("77.5 kg" against "150 lb") is the same measure and is compared.
+pub(crate) fn is_length_conversion(q: &Quantity) -> bool {
+    let QKind::Unit(u) = q.kind else {
+        return false;
+    };
+    let Some(written) = q.surface.split_whitespace().nth(1) else {
+        return false;
+    };
+    matches!((u, unit_name(written)), ("mm", "cm") | ("cm", "mm"))
 }
 
 /// A blood pressure gives both its numbers in mmHg, written with its unit
@@ -1690,7 +1709,10 @@ mod tests {
             kinds("mass 3.1 x 2.7 cm"),
             [
                 (QKind::Unit("cm"), 3.1, Cmp::Eq),
-                (QKind::Unit("cm"), 2.7, Cmp::Eq)
+                (QKind::Unit("cm"), 2.7, Cmp::Eq),
+                // (The same lengths in millimetres.)
+                (QKind::Unit("mm"), 31.0, Cmp::Eq),
+                (QKind::Unit("mm"), 27.0, Cmp::Eq)
             ]
         );
         assert_eq!(

@@ -487,7 +487,10 @@ impl Checker {
         // So is a value the candidate gives in another unit ("about 20 pounds"
         // against "down 9 kg"): the conversion is the same number.
         for q in &a.quantities {
-            if !matches!(q.kind, QKind::Unit("kg" | "lb" | "/uL" | "K/uL")) {
+            if !matches!(
+                q.kind,
+                QKind::Unit("kg" | "lb" | "/uL" | "K/uL" | "cm" | "mm")
+            ) {
                 continue;
             }
             let written = q.surface.split_whitespace().next().unwrap_or_default();
@@ -1723,6 +1726,11 @@ impl Checker {
         };
         for kind in groups {
             let claimed: Vec<&Quantity> = a.quantities.iter().filter(|q| &q.kind == kind).collect();
+            // Lengths read in another unit ("5.8 cm" as 58 mm) only agree
+            // (`quantity::is_length_conversion`): what they are written in
+            // decides the rest.
+            let converted = |q: &Quantity| quantity::is_length_conversion(q);
+            let converted_only = claimed.iter().all(|q| converted(q));
             if let QKind::Named(n) = kind {
                 if !names(n) {
                     continue;
@@ -1799,6 +1807,10 @@ impl Checker {
                 // A result a note writes without its unit ("ANC 2.8 | Plt 214"
                 // for "ANC 2.8 x10^3/uL, platelets 214 x10^3/uL").
                 parts.confirmed.push(kind.clone());
+            } else if (converted_only || (!found.is_empty() && found.iter().all(|f| converted(f))))
+                && !claimed.iter().any(|q| found.iter().any(|f| agrees(q, f)))
+            {
+                continue;
             } else if found.is_empty() {
                 let uncounted = matches!(kind, QKind::Count(noun)
                     if claimed.iter().all(|q| plain_count(&claim.span.quote, q, &a.quantities))
@@ -1807,6 +1819,18 @@ impl Checker {
                 if (uncounted || self.number_required(a, kind)) && missing.is_none() {
                     missing = Some(claimed[0].surface.clone());
                 }
+            } else if let Some(side) =
+                side_differs(&claim.span.quote, &cand.span.quote, &claimed, &found)
+            {
+                // "MRD1 1 mm OD / 1 mm OS" against "MRD1: 1.0 mm OD, 2.5 mm OS":
+                // each side's value is compared with the same side's.
+                let why = format!(
+                    "{{assertion}}: {}; {}: {}",
+                    claimed[0].surface.trim(),
+                    p.where_(),
+                    side
+                );
+                return Err((Verdict::ValueDiffers(why), "side_value_differs"));
             } else if let Some(latest) =
                 latest_differs(&claim.span.quote, &cand.span.quote, &claimed, &found)
             {
@@ -2691,4 +2715,69 @@ mod tests {
             "Ethanol, serum 86 mg/dL H"
         ));
     }
+}
+
+/// Values written with their side: after the value ("1.0 mm OD", "20/60
+/// right"), or before it ("R 2,450 mL", "OS 21 mm"). A single letter counts
+/// only before its value ("L" after one is a unit or a low flag).
+fn side_values(text: &str) -> Vec<(char, f64)> {
+    static AFTER: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r"(?i)\b(\d+(?:\.\d+)?)\s*(?:[a-z%/]{1,6}\s*)?\b(OD|OS|right|left)\b")
+            .unwrap()
+    });
+    static BEFORE: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r"\b(OD|OS|R|L|[Rr]ight|[Ll]eft)(?:\s*:\s*|\s+)(\d+(?:\.\d+)?)\b")
+            .unwrap()
+    });
+    let side = |w: &str| match w.to_lowercase().as_str() {
+        "od" | "r" | "right" => 'R',
+        _ => 'L',
+    };
+    let text = crate::quantity::join_thousands(text);
+    let mut out: Vec<(char, f64)> = Vec::new();
+    for c in AFTER.captures_iter(&text) {
+        if let Ok(v) = c[1].parse() {
+            out.push((side(&c[2]), v));
+        }
+    }
+    for c in BEFORE.captures_iter(&text) {
+        if let Ok(v) = c[2].parse() {
+            if !out.iter().any(|o| o.1 == v) {
+                out.push((side(&c[1]), v));
+            }
+        }
+    }
+    out
+}
+
+/// A side whose claimed value the candidate gives otherwise, when both
+/// sentences give values by side and no claimed value of that side agrees
+/// with the candidate's for it.
+fn side_differs(
+    claim: &str,
+    cand: &str,
+    claimed: &[&Quantity],
+    found: &[&Quantity],
+) -> Option<String> {
+    let (a, b) = (side_values(claim), side_values(cand));
+    if a.is_empty() || b.is_empty() {
+        return None;
+    }
+    for s in ['R', 'L'] {
+        let on = |sv: &[(char, f64)], qs: &[&Quantity]| -> Vec<f64> {
+            sv.iter()
+                .filter(|x| x.0 == s && qs.iter().any(|q| q.value == x.1 && q.hi.is_none()))
+                .map(|x| x.1)
+                .collect()
+        };
+        let (x, y) = (on(&a, claimed), on(&b, found));
+        if x.is_empty() || y.is_empty() {
+            continue;
+        }
+        if !x.iter().any(|v| y.iter().any(|w| (v - w).abs() < 1e-9)) {
+            let name = if s == 'R' { "right" } else { "left" };
+            return Some(format!("the {name} side's value is {}", y[0]));
+        }
+    }
+    None
 }
