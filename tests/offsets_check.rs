@@ -31,6 +31,7 @@ pub fn document(raw: &str) -> ExtractedDoc {
         text_source: TextSource::Text,
         n_pages: pages.len() as u32,
         pages,
+        parts: Vec::new(),
     }
 }
 

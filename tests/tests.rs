@@ -11,6 +11,7 @@ mod criteria_library;
 mod eval;
 mod evidence_fixtures;
 mod explain;
+mod fax_packet;
 mod fhir;
 mod first_use;
 mod forms_filled;

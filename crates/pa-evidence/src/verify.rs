@@ -2679,44 +2679,6 @@ fn reference_range(claim: &str, cand: &str) -> Option<(bool, String)> {
     None
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The claim's value as `cand` writes it, and whether the claim names its label.
-    fn named(claim: &str, cand: &str) -> bool {
-        let claimed = quantities(claim, &[]);
-        quantities(cand, &[]).iter().any(|f| {
-            claimed.iter().any(|q| q.kind == f.kind && agrees(q, f)) && label_named(claim, f, cand)
-        })
-    }
-
-    #[test]
-    fn a_result_is_confirmed_when_the_claim_names_its_label() {
-        assert!(named(
-            "Hemoglobin has fallen to 9.8 g/dL",
-            "Hemoglobin 9.8 L g/dL 12.0-15.5"
-        ));
-        assert!(named(
-            "QTc 438 ms on baseline ECG",
-            "ECG 10/27: NSR 74, QTc 438 ms."
-        ));
-        assert!(named(
-            "Her albumin is 2.6 g/dL",
-            "Albumin | 2.6 | L | g/dL | 3.5-5.0"
-        ));
-        // Another analyte's value, or a value whose label the claim lacks.
-        assert!(!named(
-            "Hemoglobin has fallen to 9.8 g/dL",
-            "MCHC 9.8 g/dL (low)"
-        ));
-        assert!(!named(
-            "His blood alcohol level was 86 mg/dL",
-            "Ethanol, serum 86 mg/dL H"
-        ));
-    }
-}
-
 /// Values written with their side: after the value ("1.0 mm OD", "20/60
 /// right"), or before it ("R 2,450 mL", "OS 21 mm"). A single letter counts
 /// only before its value ("L" after one is a unit or a low flag).
@@ -2780,4 +2742,42 @@ fn side_differs(
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The claim's value as `cand` writes it, and whether the claim names its label.
+    fn named(claim: &str, cand: &str) -> bool {
+        let claimed = quantities(claim, &[]);
+        quantities(cand, &[]).iter().any(|f| {
+            claimed.iter().any(|q| q.kind == f.kind && agrees(q, f)) && label_named(claim, f, cand)
+        })
+    }
+
+    #[test]
+    fn a_result_is_confirmed_when_the_claim_names_its_label() {
+        assert!(named(
+            "Hemoglobin has fallen to 9.8 g/dL",
+            "Hemoglobin 9.8 L g/dL 12.0-15.5"
+        ));
+        assert!(named(
+            "QTc 438 ms on baseline ECG",
+            "ECG 10/27: NSR 74, QTc 438 ms."
+        ));
+        assert!(named(
+            "Her albumin is 2.6 g/dL",
+            "Albumin | 2.6 | L | g/dL | 3.5-5.0"
+        ));
+        // Another analyte's value, or a value whose label the claim lacks.
+        assert!(!named(
+            "Hemoglobin has fallen to 9.8 g/dL",
+            "MCHC 9.8 g/dL (low)"
+        ));
+        assert!(!named(
+            "His blood alcohol level was 86 mg/dL",
+            "Ethanol, serum 86 mg/dL H"
+        ));
+    }
 }

@@ -349,6 +349,7 @@ mod near_duplicate_tests {
             text_source: TextSource::Text,
             n_pages: 1,
             pages: vec![Page::plain(1, text)],
+            parts: Vec::new(),
         }
     }
 

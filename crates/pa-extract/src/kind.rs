@@ -21,7 +21,7 @@
 
 use std::sync::LazyLock;
 
-use pa_types::DocKind;
+use pa_types::{DocKind, DocPart};
 use regex::Regex;
 
 /// Lines of a page that count as its head (letterheads run 3-8 lines).
@@ -632,9 +632,152 @@ pub fn classify(file_name: &str, pages: &[&str]) -> DocKind {
     DocKind::Other
 }
 
+// A page that goes on from the one before ("page 2", "(continued)").
+re!(
+    CONTINUATION,
+    r"(?i)\bpage\s*(?:[2-9]|\d{2,})\b|\(?\bcont(?:inued|'d)\b\)?"
+);
+// A document's own date under its title: "Date: 01/21/2027", "Date of
+// service 07/15/2026", "DOS: 3/2/27", "Visit: March 2, 2027".
+re!(
+    HEADER_DATE,
+    r"(?i)\b(?:date(?:\s+of\s+(?:service|visit|exam|study|procedure|report|consultation|admission|discharge))?|dos|visit(?:\s+date)?|seen|collected|reported|admitted|discharged)\b\s*:?\s*(?:\d{1,2}[/-]\d{1,2}[/-]\d{2,4}|\d{4}-\d{2}-\d{2}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4})"
+);
+
+/// How many lines at the top of a page are its header: a document's title
+/// and date stand there.
+const PART_HEAD_LINES: usize = 4;
+
+/// The kind of the document a page opens, if it opens one: its first lines
+/// alone name a kind (a title) and give the document's own date, and it does
+/// not say it goes on from the page before.
+fn head_lines(page: &str) -> Vec<&str> {
+    page.lines()
+        .filter(|l| !l.trim().is_empty())
+        .skip_while(|l| BANNER.is_match(l))
+        .take(PART_HEAD_LINES)
+        .collect()
+}
+
+/// The page says at its top that it goes on from the one before ("Page 2 of
+/// 2", "letter of medical necessity, page 2").
+fn continues(page: &str) -> bool {
+    head_lines(page).iter().any(|l| CONTINUATION.is_match(l))
+}
+
+fn opens_document(page: &str) -> Option<DocKind> {
+    let lines = head_lines(page);
+    let head = lines.join("\n");
+    if lines.is_empty()
+        || continues(page)
+        || !HEADER_DATE.is_match(&head)
+        || !lines.iter().take(2).any(|l| is_title_like(l))
+    {
+        return None;
+    }
+    let total = scores(&head);
+    let (best, score) =
+        total.iter().enumerate().fold(
+            (0, f64::MIN),
+            |acc, (i, &s)| if s > acc.1 { (i, s) } else { acc },
+        );
+    (score >= MIN_SCORE).then_some(KINDS[best])
+}
+
+/// The documents a file holds by page range, when it holds more than one: a
+/// fax cover sheet (`other`), then the document the file was classified as
+/// (`kind`), then each later page that opens a document of another kind
+/// ([`opens_document`]: a title and its own date at the top) starts a part
+/// of that kind. Empty when the file is one document of `kind`.
+pub fn parts(pages: &[&str], kind: DocKind) -> Vec<DocPart> {
+    let mut out: Vec<DocPart> = Vec::new();
+    let mut seen_main = false;
+    for (i, page) in pages.iter().enumerate() {
+        let n = i as u32 + 1;
+        let blank = page.trim().is_empty();
+        let cover = is_cover(page) && (i == 0 || !continues(page));
+        let opens = if blank {
+            None
+        } else if cover {
+            Some(DocKind::Other)
+        } else if !seen_main {
+            seen_main = true;
+            Some(kind)
+        } else {
+            opens_document(page)
+        };
+        match (opens, out.last_mut()) {
+            (Some(k), Some(last)) if k != last.kind || cover => out.push(DocPart {
+                first_page: n,
+                last_page: n,
+                kind: k,
+            }),
+            (Some(k), None) => out.push(DocPart {
+                first_page: n,
+                last_page: n,
+                kind: k,
+            }),
+            (_, Some(last)) => last.last_page = n,
+            (None, None) => {}
+        }
+    }
+    if out.len() <= 1 {
+        return Vec::new();
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_fax_of_a_cover_a_letter_and_notes_is_split_into_parts() {
+        let cover = "NORTHFIELD SURGERY\nFACSIMILE COVER SHEET\nDate: 02/18/2027\nTo: Acme Health Plan\n\
+            Fax: 555-0162\nFrom: J. Lee, scheduler\nPhone: 555-0109\nNumber of pages including cover: 5\n\
+            Re: Prior authorization - panniculectomy\nThis transmission may contain confidential \
+            health information. If you are not the intended recipient, notify the sender.";
+        let letter1 = "NORTHFIELD SURGERY\n12 Mill Road\n\nFebruary 18, 2027\n\nRE: Jane Roe, DOB 01/02/1980\n\n\
+            Dear Medical Director:\n\nI am writing to request authorization for a panniculectomy. \
+            She has recurrent intertrigo beneath the pannus despite topical antifungals.";
+        let letter2 =
+            "Jane Roe - letter of medical necessity, page 2\n\nShe has never used tobacco.\n\n\
+            Sincerely,\n\nA. Surgeon, MD";
+        let consult =
+            "NORTHFIELD SURGERY - NEW PATIENT CONSULTATION\nDate: 01/21/2027\nPatient: Roe, Jane\n\
+            HPI: 47 yo F s/p sleeve gastrectomy with a symptomatic pannus.\nExam: Wt 176 lb.\n\
+            A/P: Symptomatic pannus. Will request authorization.";
+        let derm = "RIVERSIDE DERMATOLOGY - OFFICE VISIT\nDate of service: 07/15/2026\nPatient: Jane Roe\n\
+            Assessment: candidal intertrigo. Plan: nystatin powder.";
+        let pages = [cover, letter1, letter2, consult, derm];
+        let kind = classify("fax_0218.pdf", &pages);
+        assert_eq!(kind, DocKind::Lmn);
+        let p = parts(&pages, kind);
+        let got: Vec<(u32, u32, DocKind)> = p
+            .iter()
+            .map(|x| (x.first_page, x.last_page, x.kind))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (1, 1, DocKind::Other),
+                (2, 3, DocKind::Lmn),
+                (4, 5, DocKind::ClinicalNote)
+            ]
+        );
+        // A letter or a form alone is one document, whatever its later pages
+        // name: a section title without a date of its own opens nothing.
+        let form2 = "SECTION C - MEDICATION HISTORY\nDrug | Dates | Response\nadalimumab | 2024-2025 | failed";
+        let form1 = "PHARMACY PRIOR AUTHORIZATION REQUEST\nMember ID: 1\nPrescriber: A\nNPI: 1\nDrug requested: X";
+        assert!(parts(&[form1, form2], DocKind::RequestForm).is_empty());
+        assert!(parts(&[letter1, letter2], DocKind::Lmn).is_empty());
+        // A note's second page with its header and a confidentiality line is
+        // no cover sheet: it says it goes on.
+        let note1 = "RIVERSIDE GI - CLINIC NOTE\nDOS 01/28/2026 Page 1 of 2\nAssessment: ulcerative colitis.";
+        let note2 = "RIVERSIDE GI Roe, Jane MRN 1\nDOS 01/28/2026 Page 2 of 2\nPlan: start upadacitinib.\n\
+            Fax: 555-0101 Phone: 555-0100 To: plan From: clinic\nPrinted by K. Imrie - contains PHI, confidential";
+        assert!(parts(&[note1, note2], DocKind::ClinicalNote).is_empty());
+    }
 
     #[test]
     fn letters_from_any_sender_reconsiderations_and_numbered_forms() {

@@ -78,6 +78,7 @@ pub fn extract(staged: StagedDoc, opts: &ExtractOptions) -> ExtractedDoc {
         text_source: TextSource::None,
         n_pages: 0,
         pages: Vec::new(),
+        parts: Vec::new(),
         staged,
     };
     if out.status != DocStatus::Ok {
@@ -111,6 +112,8 @@ pub fn extract(staged: StagedDoc, opts: &ExtractOptions) -> ExtractedDoc {
     clean::mark_boilerplate(&mut out.pages);
     let texts: Vec<&str> = out.pages.iter().take(4).map(|p| p.text.as_str()).collect();
     out.kind = classify(&out.staged.file_name, &texts);
+    let all: Vec<&str> = out.pages.iter().map(|p| p.text.as_str()).collect();
+    out.parts = kind::parts(&all, out.kind);
     if out.n_pages == 0 {
         return quarantine(out, QuarantineReason::Empty, "document has no pages".into());
     }
@@ -536,6 +539,8 @@ fn extract_image(mut out: ExtractedDoc, opts: &ExtractOptions) -> ExtractedDoc {
     clean::mark_boilerplate(&mut out.pages);
     let texts: Vec<&str> = out.pages.iter().take(4).map(|p| p.text.as_str()).collect();
     out.kind = classify(&out.staged.file_name, &texts);
+    let all: Vec<&str> = out.pages.iter().map(|p| p.text.as_str()).collect();
+    out.parts = kind::parts(&all, out.kind);
     if out.pages.iter().all(|p| p.source == TextSource::None) {
         let n = out.n_pages;
         return quarantine(

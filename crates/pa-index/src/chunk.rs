@@ -44,7 +44,7 @@ pub fn sentences(doc: &ExtractedDoc) -> Vec<Sentence> {
                     end: end as u32,
                     quote,
                 },
-                kind: doc.kind,
+                kind: doc.kind_of_page(page.number),
                 section: section.clone(),
                 ordinal: out.len() as u32,
             });
@@ -585,6 +585,7 @@ mod offset_properties {
             text_source: TextSource::Text,
             n_pages: 1,
             pages: vec![Page::plain(1, text)],
+            parts: Vec::new(),
         }
     }
 

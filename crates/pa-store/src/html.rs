@@ -753,7 +753,12 @@ fn documents_section(h: &mut String, c: &CaseResult) {
             h,
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}{}</td></tr>",
             esc(&d.staged.file_name),
-            d.kind.as_str(),
+            if d.parts.is_empty() {
+                d.kind.as_str().to_string()
+            } else {
+                // (A file of several documents: each one's pages and kind.)
+                format!("{} (pages {})", d.kind.as_str(), d.parts_label())
+            },
             d.n_pages,
             esc(&text),
             d.status.as_str(),
@@ -885,6 +890,7 @@ mod tests {
                 text_source: TextSource::Text,
                 n_pages: 1,
                 pages: vec![Page::plain(1, text.clone())],
+                parts: Vec::new(),
             }],
             summary: CaseSummary {
                 statements: vec![Statement {

@@ -328,6 +328,7 @@ fn documents<'r>() -> Columns<'r, &'r ExtractedDoc> {
         })
         .utf8("text_source", |x| x.text_source.as_str())
         .int64("hidden_chars", |x| x.hidden_chars() as i64)
+        .utf8_opt("parts", |x| (!x.parts.is_empty()).then(|| x.parts_label()))
 }
 
 fn pages<'r>() -> Columns<'r, PageRow<'r>> {

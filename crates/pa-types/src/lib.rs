@@ -326,12 +326,52 @@ pub struct ExtractedDoc {
     pub n_pages: u32,
     /// Page texts; empty for quarantined or duplicate documents.
     pub pages: Vec<Page>,
+    /// The documents one file holds, by page range, when it holds more than
+    /// one (a fax of a cover sheet, a letter and the notes behind it); empty
+    /// when the whole file is one document of `kind`.
+    pub parts: Vec<DocPart>,
+}
+
+/// One document of several in a file: its pages and its kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DocPart {
+    /// First page, 1-based.
+    pub first_page: u32,
+    /// Last page, inclusive.
+    pub last_page: u32,
+    /// What this part is.
+    pub kind: DocKind,
 }
 
 impl ExtractedDoc {
     /// The page with this 1-based number.
     pub fn page(&self, number: u32) -> Option<&Page> {
         self.pages.iter().find(|p| p.number == number)
+    }
+
+    /// The kind of the document page `number` belongs to: its part's, or the
+    /// file's.
+    pub fn kind_of_page(&self, number: u32) -> DocKind {
+        self.parts
+            .iter()
+            .find(|p| p.first_page <= number && number <= p.last_page)
+            .map_or(self.kind, |p| p.kind)
+    }
+
+    /// The parts as `pages:kind` items ("1:other 2-3:lmn 4-5:clinical_note"),
+    /// or empty for a file that is one document.
+    pub fn parts_label(&self) -> String {
+        self.parts
+            .iter()
+            .map(|p| {
+                if p.first_page == p.last_page {
+                    format!("{}:{}", p.first_page, p.kind.as_str())
+                } else {
+                    format!("{}-{}:{}", p.first_page, p.last_page, p.kind.as_str())
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 
     /// Characters left out of the page texts because nobody can see them.
