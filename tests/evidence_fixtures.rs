@@ -118,7 +118,8 @@
 //! it. Also: an acronym spelled out by the other side's words in a row
 //! ("PCSS" for "Post-Concussion Symptom Scale"), searched for and matched
 //! without a vocabulary, and read in its own context ("Not a candidate for
-//! PMV"). Also: a fill's daily dose from its strength, quantity and days
+//! PMV"); the first word may give two or three letters ("LVEDD" for "LV
+//! end-diastolic diameter", "MoCA" for "Montreal Cognitive Assessment"). Also: a fill's daily dose from its strength, quantity and days
 //! supplied ("500 mg tab | qty 90 | 30 days" is 1500 mg a day). Also: a
 //! certificate's answer column before its question ("1. Y Does the patient
 //! have dysphagia?"; "3. N Does the patient have a history of seizures?" is

@@ -2185,8 +2185,12 @@ fn is_heading(sentence: &str) -> bool {
 /// Words of the claim that an acronym stands for, as char ranges of the claim:
 /// "Post-Concussion Symptom Scale" against the candidate's "PCSS", and a
 /// claim's "DHI" against "Dizziness Handicap Inventory". An acronym is 3 to 5
-/// capitals; its words are as many consecutive tokens, each starting with its
-/// letter. No vocabulary needed: the text spells the acronym out.
+/// letters, two or more of them capitals and the first one ("MoCA"), and
+/// may end in digits ("MRD1", "DAS28"). Its words are as many consecutive
+/// tokens, each starting with its letter; or one token fewer or two, the first
+/// giving the first two or three letters ("LV end-diastolic diameter" for
+/// "LVEDD", "Montreal Cognitive Assessment" for "MoCA"), when none of them is
+/// a stopword. No vocabulary needed: the text spells the acronym out.
 fn acronym_matches(
     claim: &str,
     a_tokens: &[pa_types::text::Token],
@@ -2197,22 +2201,50 @@ fn acronym_matches(
         let chars: Vec<char> = text.chars().collect();
         tokens
             .iter()
-            .filter(|t| {
-                let n = t.end - t.start;
-                (3..=5).contains(&n)
-                    && chars[t.start..t.end.min(chars.len())]
-                        .iter()
-                        .all(|c| c.is_ascii_uppercase())
+            .filter_map(|t| {
+                let cs = chars.get(t.start..t.end.min(chars.len()))?;
+                let letters: Vec<char> = cs
+                    .iter()
+                    .copied()
+                    .take_while(|c| c.is_alphabetic())
+                    .collect();
+                let rest_digits = cs[letters.len()..].iter().all(char::is_ascii_digit);
+                let capitals = letters.iter().filter(|c| c.is_ascii_uppercase()).count();
+                ((3..=5).contains(&letters.len())
+                    && rest_digits
+                    && letters[0].is_ascii_uppercase()
+                    && capitals >= 2
+                    && letters.iter().all(char::is_ascii_alphabetic))
+                .then(|| {
+                    (
+                        letters.iter().collect::<String>().to_lowercase(),
+                        t.start,
+                        t.end,
+                    )
+                })
             })
-            .map(|t| (t.norm.clone(), t.start, t.end))
             .collect()
     };
     let spelled = |tokens: &[pa_types::text::Token], acronym: &str| -> Option<(usize, usize)> {
         let n = acronym.len();
-        tokens.windows(n).find_map(|w| {
+        let exact = tokens.windows(n).find_map(|w| {
             let initials: String = w.iter().filter_map(|t| t.norm.chars().next()).collect();
             (initials == acronym && w.iter().all(|t| t.norm.len() >= 2))
                 .then(|| (w[0].start, w[n - 1].end))
+        });
+        exact.or_else(|| {
+            (2..=3).filter(|k| n > *k).find_map(|k| {
+                let (head, initials) = acronym.split_at(k);
+                tokens.windows(n - k + 1).find_map(|w| {
+                    (w[0].norm.starts_with(head)
+                        && w[1..]
+                            .iter()
+                            .zip(initials.chars())
+                            .all(|(t, c)| t.norm.starts_with(c))
+                        && w.iter().all(|t| t.norm.len() >= 2 && !is_stopword(&t.norm)))
+                    .then(|| (w[0].start, w[w.len() - 1].end))
+                })
+            })
         })
     };
     let mut out = Vec::new();
