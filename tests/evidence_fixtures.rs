@@ -287,7 +287,10 @@
 //! unit only ever agrees, so "endometrium 8 mm" does not oppose a 4.6 cm
 //! fibroid (`length-units`). Values given by side are compared side by side:
 //! "1.5 mm OD, 3.0 mm OS" says otherwise of "1.5 mm OD / 1.5 mm OS"
-//! (`side-values`).
+//! (`side-values`). A score out of a one-digit maximum is read written out
+//! ("5 out of 7") or after its name ("CAS OD 5/7", "hip abduction 4/5"), not
+//! from a date ("seen 5/7"); the same score and maximum is a matched term,
+//! and another value of it says otherwise (`small-scores`).
 
 use crate::common::{root, run};
 

@@ -1104,6 +1104,54 @@ fn scores_of(text: &str, out: &mut Vec<Quantity>) {
             surface: c[0].to_string(),
         });
     }
+    // A score out of a one-digit maximum: written out ("5 out of 7"), or with
+    // a slash after the score's name ("CAS OD 5/7", "hip abduction 4/5"), not
+    // after a word that dates it ("seen 5/7") and not as part of a date.
+    static SMALL_SCORE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\b(\d)\s+out\s+of\s+(\d)\b|([a-z][a-z0-9-]*)[:\s]+(\d)/(\d)\b(?:[^/\d]|$)")
+            .unwrap()
+    });
+    const DATING: &[&str] = &[
+        "on", "seen", "since", "from", "date", "dos", "visit", "until", "by", "before", "after",
+        "of", "to", "and", "through", "thru", "dated", "signed", "in",
+    ];
+    static PER_TIME: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^\W{0,2}\s*(?:days?|d\b|nights?|wks?|weeks?|months?|mos?\b|hours?|hrs?|times?|x\b)").unwrap()
+    });
+    for c in SMALL_SCORE.captures_iter(text) {
+        // ("6/7 days" is how often, not a score.)
+        let number_end = c.get(2).or(c.get(5)).map_or(0, |m| m.end());
+        if PER_TIME.is_match(&text[number_end..]) {
+            continue;
+        }
+        let (v, max, surface) = match (c.get(1), c.get(2), c.get(3), c.get(4), c.get(5)) {
+            (Some(v), Some(m), ..) => (v.as_str(), m.as_str(), c[0].to_string()),
+            (_, _, Some(word), Some(v), Some(m)) => {
+                if DATING.contains(&word.as_str().to_lowercase().as_str()) {
+                    continue;
+                }
+                (
+                    v.as_str(),
+                    m.as_str(),
+                    format!("{}/{}", v.as_str(), m.as_str()),
+                )
+            }
+            _ => continue,
+        };
+        let (Ok(v), Ok(max)) = (v.parse::<f64>(), max.parse::<u32>()) else {
+            continue;
+        };
+        if max < 2 || v > max as f64 {
+            continue;
+        }
+        out.push(Quantity {
+            kind: QKind::ScoreOf(max),
+            value: v,
+            cmp: Cmp::Eq,
+            hi: None,
+            surface,
+        });
+    }
 }
 
 /// The stem a counted noun is known by: "flares" is "flare", and a "-sis" noun
@@ -1653,6 +1701,30 @@ mod tests {
         assert!(k.contains(&(QKind::Count("hospitalization".into()), 3.0, Cmp::Eq)));
         assert!(k.contains(&(QKind::Count("lesion".into()), 2.0, Cmp::Eq)));
         assert!(k.contains(&(QKind::ScoreOf(91), 38.0, Cmp::Eq)));
+        // A one-digit maximum, written out or after the score's name; not a date.
+        assert!(kinds("a Clinical Activity Score of 5 out of 7").contains(&(
+            QKind::ScoreOf(7),
+            5.0,
+            Cmp::Eq
+        )));
+        assert!(kinds("CAS OD 5/7 (pain on gaze)").contains(&(QKind::ScoreOf(7), 5.0, Cmp::Eq)));
+        assert!(kinds("hip abduction 4/5 bilaterally").contains(&(
+            QKind::ScoreOf(5),
+            4.0,
+            Cmp::Eq
+        )));
+        for dated in [
+            "seen on 5/7 for follow-up",
+            "MRI 3/4/2026 showed",
+            "since 5/7",
+        ] {
+            assert!(
+                kinds(dated)
+                    .iter()
+                    .all(|q| !matches!(q.0, QKind::ScoreOf(_))),
+                "{dated}"
+            );
+        }
         assert!(kinds("pain 7/10 for three weeks")
             .iter()
             .all(|q| !matches!(q.0, QKind::Count(_) | QKind::ScoreOf(_))));

@@ -504,6 +504,22 @@ impl Checker {
                 same_numbers.push(key);
             }
         }
+        // So is a score out of the same maximum with the same value ("5 out
+        // of 7" against "CAS OD 5/7"): the pair is specific, however short
+        // its numbers.
+        for q in &a.quantities {
+            let QKind::ScoreOf(max) = q.kind else {
+                continue;
+            };
+            let key = format!("s{}/{max}", q.value);
+            if !same_numbers.contains(&key)
+                && b.quantities
+                    .iter()
+                    .any(|f| f.kind == q.kind && quantity::agrees(q, f))
+            {
+                same_numbers.push(key);
+            }
+        }
         Overlap {
             matched,
             words,
