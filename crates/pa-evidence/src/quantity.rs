@@ -1086,6 +1086,17 @@ fn sig_daily_doses(text: &str, out: &mut Vec<Quantity>) {
     }
 }
 
+/// A score of `v` out of `max`, as written.
+fn score_of(max: u32, v: f64, surface: String) -> Quantity {
+    Quantity {
+        kind: QKind::ScoreOf(max),
+        value: v,
+        cmp: Cmp::Eq,
+        hi: None,
+        surface,
+    }
+}
+
 /// Scores out of a maximum other than 10 ("FIM 38/91").
 fn scores_of(text: &str, out: &mut Vec<Quantity>) {
     for c in SCORE_OF.captures_iter(text) {
@@ -1096,13 +1107,7 @@ fn scores_of(text: &str, out: &mut Vec<Quantity>) {
         if max == 10 || v > max as f64 {
             continue;
         }
-        out.push(Quantity {
-            kind: QKind::ScoreOf(max),
-            value: v,
-            cmp: Cmp::Eq,
-            hi: None,
-            surface: c[0].to_string(),
-        });
+        out.push(score_of(max, v, c[0].to_string()));
     }
     // A score out of a one-digit maximum: written out ("5 out of 7"), or with
     // a slash after the score's name ("CAS OD 5/7", "hip abduction 4/5"), not
@@ -1144,13 +1149,7 @@ fn scores_of(text: &str, out: &mut Vec<Quantity>) {
         if max < 2 || v > max as f64 {
             continue;
         }
-        out.push(Quantity {
-            kind: QKind::ScoreOf(max),
-            value: v,
-            cmp: Cmp::Eq,
-            hi: None,
-            surface,
-        });
+        out.push(score_of(max, v, surface));
     }
 }
 
