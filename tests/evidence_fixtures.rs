@@ -290,7 +290,10 @@
 //! (`side-values`). A score out of a one-digit maximum is read written out
 //! ("5 out of 7") or after its name ("CAS OD 5/7", "hip abduction 4/5"), not
 //! from a date ("seen 5/7"); the same score and maximum is a matched term,
-//! and another value of it says otherwise (`small-scores`).
+//! and another value of it says otherwise (`small-scores`). A result's value
+//! in the same unit, written with two digits or more, is a matched term: "His
+//! serum creatinine has risen to 2.4 mg/dL" is borne out by "Creatinine
+//! .... 2.4 mg/dL H", which shares one word of it (`result-value`).
 
 use crate::common::{root, run};
 

@@ -504,6 +504,30 @@ impl Checker {
                 same_numbers.push(key);
             }
         }
+        // So is a result's value the candidate gives in the same unit, when
+        // its number has two digits or more ("blood alcohol level 86 mg/dL"
+        // against "Ethanol, serum .... 86 mg/dL H"): a result is its value
+        // and its unit together. (A one-digit value, "1 mm", "2%", is too
+        // common to say which result it is.)
+        for q in &a.quantities {
+            if !matches!(q.kind, QKind::Unit(u) if unit_is_result(u))
+                || quantity::is_length_conversion(q)
+            {
+                continue;
+            }
+            let written = q.surface.split_whitespace().next().unwrap_or_default();
+            if written.chars().filter(char::is_ascii_digit).count() < 2 {
+                continue;
+            }
+            let key = format!("n{written}");
+            if !same_numbers.contains(&key)
+                && b.quantities
+                    .iter()
+                    .any(|f| f.kind == q.kind && f.value == q.value)
+            {
+                same_numbers.push(key);
+            }
+        }
         // So is a score out of the same maximum with the same value ("5 out
         // of 7" against "CAS OD 5/7"): the pair is specific, however short
         // its numbers.
