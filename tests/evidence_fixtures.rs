@@ -293,7 +293,10 @@
 //! and another value of it says otherwise (`small-scores`). A result's value
 //! in the same unit, written with two digits or more, is a matched term: "His
 //! serum creatinine has risen to 2.4 mg/dL" is borne out by "Creatinine
-//! .... 2.4 mg/dL H", which shares one word of it (`result-value`).
+//! .... 2.4 mg/dL H", which shares one word of it (`result-value`). The
+//! request is as late as the case's latest letter or form: a note written
+//! after the letter but before the form that was sent with it supports the
+//! letter (`request-date`).
 
 use crate::common::{root, run};
 

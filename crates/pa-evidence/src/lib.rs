@@ -670,9 +670,20 @@ struct CaseView<'s> {
     tables: Tables<'s>,
     /// Concepts in the first lines (title, header) of each clinical document.
     doc_heads: HashMap<&'s str, Vec<usize>>,
+    /// When the request was made: the latest date of the case's letters and
+    /// forms (a letter written before the last visit goes with a form sent
+    /// after it).
+    request_date: Option<(u32, u32, u32)>,
 }
 
 impl CaseView<'_> {
+    /// The date of the request a claim is part of: the case's latest letter or
+    /// form date, else the claim's own document's.
+    fn request_of(&self, claim: &Sentence) -> Option<(u32, u32, u32)> {
+        self.request_date
+            .or_else(|| self.doc_dates.get(claim.span.doc_id.as_str()).copied())
+    }
+
     /// When a clinical sentence was written: its section's date, else its
     /// document's.
     fn date_of(&self, s: &Sentence) -> Option<(u32, u32, u32)> {
@@ -690,7 +701,7 @@ impl CaseView<'_> {
                 .get(cand.span.doc_id.as_str())
                 .map(Vec::as_slice)
                 .unwrap_or(&[]),
-            request: self.doc_dates.get(claim.span.doc_id.as_str()).copied(),
+            request: self.request_of(claim),
             date: self.date_of(cand),
             stopped_next: self
                 .by_ordinal
@@ -1252,12 +1263,18 @@ impl Checker {
                 .or_default()
                 .extend(a.concepts.iter().map(|c| c.entry));
         }
+        let doc_dates = document_dates(sentences);
+        let request_date = assertion_docs
+            .iter()
+            .filter_map(|d| doc_dates.get(d.as_str()).copied())
+            .max();
         CaseView {
+            request_date,
             assertion_docs,
             evidence_docs,
             by_pos,
             by_ordinal,
-            doc_dates: document_dates(sentences),
+            doc_dates,
             section_dates: section_dates(sentences),
             tables: table_heads(sentences),
             doc_heads,
@@ -1458,12 +1475,10 @@ impl Checker {
                 view.candidate_doc(s, cand),
                 &mut parts,
             );
-            let doc_dates = &view.doc_dates;
-            let (v, rule) = dated(v, rule, doc_dates, &s.span.doc_id, &cand.span.doc_id);
-            let after_request = matches!(
-                (doc_dates.get(s.span.doc_id.as_str()), doc_dates.get(cand.span.doc_id.as_str())),
-                (Some(req), Some(d)) if d > req
-            );
+            let request = view.request_of(s);
+            let cand_date = view.doc_dates.get(cand.span.doc_id.as_str()).copied();
+            let (v, rule) = dated(v, rule, request, cand_date, &cand.span.doc_id);
+            let after_request = matches!((request, cand_date), (Some(req), Some(d)) if d > req);
             if matches!(v, Verdict::Weak | Verdict::MissingNumber(_))
                 && !parts.terms.is_empty()
                 && !after_request
@@ -1605,6 +1620,7 @@ impl Checker {
             &view.by_ordinal,
             &view.doc_heads,
             &view.doc_dates,
+            view.request_of(s),
         ) {
             verdicts.extend(pair);
         } else if let Some(found) = self.support_in_parts(read_s, &a, &verdicts, &pieces) {
@@ -1643,6 +1659,7 @@ impl Checker {
         by_ordinal: &HashMap<(&str, u32), &'s Sentence>,
         doc_heads: &HashMap<&str, Vec<usize>>,
         doc_dates: &HashMap<&str, (u32, u32, u32)>,
+        request: Option<(u32, u32, u32)>,
     ) -> Option<[(Verdict, f32, &'s Sentence); 2]> {
         // Nothing decided: every candidate is weak, a plan ("Start X"), or
         // short of a number.
@@ -1662,7 +1679,6 @@ impl Checker {
             .filter(|v| matches!(v.0, Verdict::Hypothetical))
             .map(|v| v.2.span.doc_id.as_str())
             .collect();
-        let request = doc_dates.get(claim.span.doc_id.as_str()).copied();
         // Each candidate with the sentence after it, then with the one before
         // ("Sunosi started 8/24 at 75 mg, up to 150 mg 9/21." "Developed
         // palpitations ..., so she stopped it"): its drug may be named there.
@@ -1735,7 +1751,8 @@ impl Checker {
             if (joint <= cov && !unresulted_first) || !matches!(v, Verdict::Supports) {
                 continue;
             }
-            let (v, _) = dated(v, "", doc_dates, &claim.span.doc_id, &first.span.doc_id);
+            let first_date = doc_dates.get(first.span.doc_id.as_str()).copied();
+            let (v, _) = dated(v, "", request, first_date, &first.span.doc_id);
             if matches!(v, Verdict::Supports) {
                 return Some([
                     (Verdict::Supports, joint, first),
@@ -1981,11 +1998,11 @@ const HALF_COVERAGE: f32 = 0.5;
 fn dated(
     v: Verdict,
     rule: &'static str,
-    doc_dates: &HashMap<&str, (u32, u32, u32)>,
-    claim_doc: &str,
+    request: Option<(u32, u32, u32)>,
+    cand_date: Option<(u32, u32, u32)>,
     cand_doc: &str,
 ) -> (Verdict, &'static str) {
-    let (Some(req), Some(d)) = (doc_dates.get(claim_doc), doc_dates.get(cand_doc)) else {
+    let (Some(req), Some(d)) = (request, cand_date) else {
         return (v, rule);
     };
     if d <= req {
