@@ -181,17 +181,17 @@ fn section_query(section: SummarySection) -> &'static [&'static str] {
 static SERVICE_CODE: LazyLock<Regex> = LazyLock::new(|| {
     // A labelled CPT or HCPCS code ("CPT 72148", "CPT/HCPCS: 30420", "HCPCS code: J0135"),
     // an NDC ("NDC: 50242-0214-01", "NDC # 00074105001"), or a bare HCPCS-shaped code.
-    Regex::new(r"\b(?:CPT|HCPCS)(?:\s*/\s*(?:CPT|HCPCS))?(?:\s*codes?)?\s*[:#]?\s*(\d{5}|[A-V]\d{4})\b|\bNDC(?:\s*(?:#|no\.?|number|code))?\s*[:#]?\s*(\d{4,5}-\d{3,4}-\d{1,2}|\d{11})\b|\b([A-V]\d{4})\b").unwrap()
+    Regex::new(r"\b(?:CPT|HCPCS)(?:\s*/\s*(?:CPT|HCPCS))?(?:\s*codes?)?\s*[:#]?\s*(\d{5}|\d{4}[FT]|[A-V]\d{4})\b|\bNDC(?:\s*(?:#|no\.?|number|code))?\s*[:#]?\s*(\d{4,5}-\d{3,4}-\d{1,2}|\d{11})\b|\b([A-V]\d{4})\b").unwrap()
 });
 /// On a service line ("Procedure: ... (15823-50)"), a five-digit code is a CPT
 /// code even without its label, with or without a modifier ("-50", "-RT").
 static LABELLED_CPT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:^|[\s(\[])(\d{5})(?:-(?:\d{2}|[A-Z]{2}))?(?:$|[\s),.;\]])").unwrap()
+    Regex::new(r"(?:^|[\s(\[])(\d{5}|\d{4}[FT])(?:-(?:\d{2}|[A-Z]{2}))?(?:$|[\s),.;\]])").unwrap()
 });
 static ICD10: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b[A-TV-Z]\d{2}(\.\d{1,4})?\b").unwrap());
 static SERVICE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(requested service|procedure|drug( requested)?|medication requested|equipment requested|study requested|request)\s*:").unwrap()
+    Regex::new(r"(?i)^(?:[a-z]?\d{1,2}[.)]?\s+)?(requested service|procedure|drug( requested)?|medication requested|equipment requested|study requested|request)(?:\s*/\s*(?:cpt|hcpcs)(?:\s*code)?)?\s*:").unwrap()
 });
 static TREATMENT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(fail\w*|tried|trial|completed|took|taking|on|used|started|stopped|discontinued|titrated|injections?|course|x \d+|since|\d+(\.\d+)? ?(mg|mcg|units|%))\b").unwrap()
@@ -889,6 +889,17 @@ mod tests {
         assert_eq!(desc.as_deref(), Some("bilateral carpal tunnel release"));
         assert_eq!(code("Patient zip 80016, call for questions"), None);
         assert_eq!(code("Call 555-0142 for questions"), None);
+        // A form's numbered row, its label naming the code's system; and a
+        // Category III code ("0402T").
+        assert_eq!(
+            code("4. Procedure / CPT: Reverse total shoulder arthroplasty, right - 23472")
+                .as_deref(),
+            Some("23472")
+        );
+        assert_eq!(
+            code("Procedure: corneal collagen cross-linking, right eye, CPT 0402T").as_deref(),
+            Some("0402T")
+        );
     }
 
     #[test]
