@@ -296,7 +296,8 @@
 //! .... 2.4 mg/dL H", which shares one word of it (`result-value`). The
 //! request is as late as the case's latest letter or form: a note written
 //! after the letter but before the form that was sent with it supports the
-//! letter (`request-date`).
+//! letter (`request-date`). "Nadir" alone is no oxygen saturation: an ANC or
+//! a glucose nadir keeps its own unit and is compared as such (`nadir`).
 
 use crate::common::{root, run};
 
