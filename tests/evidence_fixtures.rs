@@ -297,7 +297,11 @@
 //! request is as late as the case's latest letter or form: a note written
 //! after the letter but before the form that was sent with it supports the
 //! letter (`request-date`). "Nadir" alone is no oxygen saturation: an ANC or
-//! a glucose nadir keeps its own unit and is compared as such (`nadir`).
+//! a glucose nadir keeps its own unit and is compared as such (`nadir`). A
+//! value measured in parentheses is what was found, whatever denial comes
+//! before the parenthesis: "no response (Hgb 9.8 -> 9.6 -> 9.4 g/dL)" gives a
+//! hemoglobin of 9.4, while "No B symptoms (fever, ...)" still denies what it
+//! lists (`measured-in-parentheses`).
 
 use crate::common::{root, run};
 

@@ -422,9 +422,25 @@ impl Context {
         let mut words = 0;
         let mut near = true;
         let mut i = ts;
+        // A value measured in parentheses ("no response (Hgb 9.6 -> 9.1)") is
+        // what was found: a trigger before the parenthesis does not reach it.
+        let measured = |k: usize| {
+            p.digit.get(k).copied().unwrap_or(false)
+                || (p.colon.get(k).copied().unwrap_or(false)
+                    && p.digit.get(k + 1).copied().unwrap_or(false))
+        };
+        let measured_in_paren = p.paren.get(ts).copied().flatten().filter(|_| measured(te));
         while i > 0 && words <= self.window {
             i -= 1;
-            if m.stop[i] || p.dash[i] {
+            // (Unless the trigger is the parenthesis's head: in "Negative
+            // (IHC 1+)" the parenthesis gives the negative result's detail.)
+            let headed = |i: usize| {
+                (0..i).any(|j| {
+                    (m.pre[j] != 0 && j + m.pre[j] == i)
+                        || (m.pre_near[j] != 0 && j + m.pre_near[j] == i)
+                })
+            };
+            if m.stop[i] || p.dash[i] || (measured_in_paren == Some(i) && !headed(i)) {
                 break;
             }
             // A colon after the negated words starts what is said of them: in
@@ -645,6 +661,15 @@ mod tests {
             .expect("target in sentence");
         let start = sentence[..b].chars().count();
         ctx().assess(sentence, start, start + target.chars().count())
+    }
+
+    #[test]
+    fn a_value_measured_in_parentheses_is_not_negated_from_outside() {
+        let s = "Ferrous sulfate for 3 months: no response (Hgb 9.6 -> 9.9 -> 9.1).";
+        assert!(!at(s, "Hgb").negated);
+        assert!(at(s, "response").negated);
+        // A list of findings in parentheses is still denied.
+        assert!(at("No B symptoms (fever, night sweats, weight loss).", "fever").negated);
     }
 
     #[test]
