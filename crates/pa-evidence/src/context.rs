@@ -675,6 +675,7 @@ mod tests {
     #[test]
     fn a_plan_or_a_goal_is_hypothetical() {
         assert!(at("Goal LDL below 70 mg/dL.", "LDL").hypothetical);
+        assert!(at("Here to discuss pegloticase.", "pegloticase").hypothetical);
         assert!(
             at(
                 "- Consider increasing metformin to 1500 mg daily if tolerated.",
