@@ -692,6 +692,7 @@ fn opens_document(page: &str) -> Option<DocKind> {
 pub fn parts(pages: &[&str], kind: DocKind) -> Vec<DocPart> {
     let mut out: Vec<DocPart> = Vec::new();
     let mut seen_main = false;
+    let mut last_was_cover = false;
     for (i, page) in pages.iter().enumerate() {
         let n = i as u32 + 1;
         let blank = page.trim().is_empty();
@@ -703,9 +704,16 @@ pub fn parts(pages: &[&str], kind: DocKind) -> Vec<DocPart> {
         } else if !seen_main {
             seen_main = true;
             Some(kind)
+        } else if out
+            .last()
+            .is_some_and(|p| p.kind == DocKind::Other && last_was_cover)
+        {
+            // (The page after a later cover sheet opens what that fax sent.)
+            Some(opens_document(page).unwrap_or(kind))
         } else {
             opens_document(page)
         };
+        last_was_cover = cover || (blank && last_was_cover);
         match (opens, out.last_mut()) {
             (Some(k), Some(last)) if k != last.kind || cover => out.push(DocPart {
                 first_page: n,
@@ -777,6 +785,21 @@ mod tests {
         let note2 = "RIVERSIDE GI Roe, Jane MRN 1\nDOS 01/28/2026 Page 2 of 2\nPlan: start upadacitinib.\n\
             Fax: 555-0101 Phone: 555-0100 To: plan From: clinic\nPrinted by K. Imrie - contains PHI, confidential";
         assert!(parts(&[note1, note2], DocKind::ClinicalNote).is_empty());
+        // A second fax in the same file: its cover sheet, then what it sent.
+        let p = parts(&[cover, letter1, letter2, cover, letter1], DocKind::Lmn);
+        let got: Vec<(u32, u32, DocKind)> = p
+            .iter()
+            .map(|x| (x.first_page, x.last_page, x.kind))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (1, 1, DocKind::Other),
+                (2, 3, DocKind::Lmn),
+                (4, 4, DocKind::Other),
+                (5, 5, DocKind::Lmn)
+            ]
+        );
     }
 
     #[test]
