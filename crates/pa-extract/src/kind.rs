@@ -760,13 +760,14 @@ mod tests {
         let pages = [cover, letter1, letter2, consult, derm];
         let kind = classify("fax_0218.pdf", &pages);
         assert_eq!(kind, DocKind::Lmn);
-        let p = parts(&pages, kind);
-        let got: Vec<(u32, u32, DocKind)> = p
-            .iter()
-            .map(|x| (x.first_page, x.last_page, x.kind))
-            .collect();
+        let ranges = |pages: &[&str], kind: DocKind| -> Vec<(u32, u32, DocKind)> {
+            parts(pages, kind)
+                .iter()
+                .map(|x| (x.first_page, x.last_page, x.kind))
+                .collect()
+        };
         assert_eq!(
-            got,
+            ranges(&pages, kind),
             [
                 (1, 1, DocKind::Other),
                 (2, 3, DocKind::Lmn),
@@ -786,13 +787,8 @@ mod tests {
             Fax: 555-0101 Phone: 555-0100 To: plan From: clinic\nPrinted by K. Imrie - contains PHI, confidential";
         assert!(parts(&[note1, note2], DocKind::ClinicalNote).is_empty());
         // A second fax in the same file: its cover sheet, then what it sent.
-        let p = parts(&[cover, letter1, letter2, cover, letter1], DocKind::Lmn);
-        let got: Vec<(u32, u32, DocKind)> = p
-            .iter()
-            .map(|x| (x.first_page, x.last_page, x.kind))
-            .collect();
         assert_eq!(
-            got,
+            ranges(&[cover, letter1, letter2, cover, letter1], DocKind::Lmn),
             [
                 (1, 1, DocKind::Other),
                 (2, 3, DocKind::Lmn),
