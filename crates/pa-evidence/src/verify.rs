@@ -1769,6 +1769,14 @@ impl Checker {
             // Lengths read in another unit ("5.8 cm" as 58 mm) only agree
             // (`quantity::is_length_conversion`): what they are written in
             // decides the rest.
+            // The reason a differing value gives: "{assertion}: <claimed>; <where>: <what>".
+            let says_instead = |what: &str| {
+                format!(
+                    "{{assertion}}: {}; {}: {what}",
+                    claimed[0].surface.trim(),
+                    p.where_()
+                )
+            };
             let converted = |q: &Quantity| quantity::is_length_conversion(q);
             let converted_only = claimed.iter().all(|q| converted(q));
             if let QKind::Named(n) = kind {
@@ -1864,25 +1872,20 @@ impl Checker {
             {
                 // "MRD1 1 mm OD / 1 mm OS" against "MRD1: 1.0 mm OD, 2.5 mm OS":
                 // each side's value is compared with the same side's.
-                let why = format!(
-                    "{{assertion}}: {}; {}: {}",
-                    claimed[0].surface.trim(),
-                    p.where_(),
-                    side
-                );
-                return Err((Verdict::ValueDiffers(why), "side_value_differs"));
+                return Err((
+                    Verdict::ValueDiffers(says_instead(&side)),
+                    "side_value_differs",
+                ));
             } else if let Some(latest) =
                 latest_differs(&claim.span.quote, &cand.span.quote, &claimed, &found)
             {
                 // "Most recent LDL-C: 118" against a trend row "142 118 104":
                 // the claimed value is an older one of the sentence's series.
-                let why = format!(
-                    "{{assertion}}: {}; {}: the latest value is {}",
-                    claimed[0].surface.trim(),
-                    p.where_(),
-                    latest.surface.trim()
-                );
-                return Err((Verdict::ValueDiffers(why), "latest_value_differs"));
+                let latest = format!("the latest value is {}", latest.surface.trim());
+                return Err((
+                    Verdict::ValueDiffers(says_instead(&latest)),
+                    "latest_value_differs",
+                ));
             } else if claimed.iter().any(|q| {
                 found.iter().any(|f| {
                     agrees(q, f)
