@@ -301,7 +301,19 @@
 //! value measured in parentheses is what was found, whatever denial comes
 //! before the parenthesis: "no response (Hgb 9.8 -> 9.6 -> 9.4 g/dL)" gives a
 //! hemoglobin of 9.4, while "No B symptoms (fever, ...)" still denies what it
-//! lists (`measured-in-parentheses`).
+//! lists (`measured-in-parentheses`). A term both sides deny puts them on
+//! the same side, and another term negated on one side only is a scope that
+//! runs on there ("She no longer drives and relies on her son" against "No
+//! longer drives; son does groceries"); a denying verb with an object after
+//! it denies the object, not the test that did it ("The bubble study excluded
+//! an ASD", "CT of the chest ruled out a mass"), nor the agent after "by";
+//! the word after "non-" is negated ("non-sustained" VT against "no sustained
+//! VT") (`denial-scope`). A denial of a qualified state ("no active ulcerative
+//! colitis", "no other pathogenic variants") neither opposes nor bears out the
+//! unqualified one, unless both name the qualifier ("active perianal fistula"
+//! against "no active fistula") (`qualified-denial`). A result or a test
+//! claimed of a test that a note says was not done ("MRI not obtained",
+//! "testing not performed") is contradicted (`test-not-done`).
 
 use crate::common::{root, run};
 

@@ -31,6 +31,11 @@ struct Triggers {
     /// Extra words that end this axis's scope ("presents", "reports").
     #[serde(default)]
     terminators: Vec<String>,
+    /// Post-triggers that are verbs: at the end of their clause they govern
+    /// the words before them ("PE was ruled out"); with an object after them,
+    /// only the object ("the CT ruled out a mass": the CT was done).
+    #[serde(default)]
+    transitive: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -79,6 +84,31 @@ const NEAR_OPENERS: &[&str] = &[
     "a", "an", "the", "with", "had", "has", "have", "her", "his", "their", "and", "or",
 ];
 
+/// Words that may follow a verb trigger without being its object ("PE was
+/// ruled out by CTA", "ruled out clinically").
+const NOT_AN_OBJECT: &[&str] = &[
+    "by",
+    "with",
+    "on",
+    "in",
+    "at",
+    "per",
+    "as",
+    "after",
+    "since",
+    "during",
+    "today",
+    "and",
+    "or",
+    "but",
+    "clinically",
+    "previously",
+    "earlier",
+    "already",
+    "then",
+    "there",
+];
+
 /// A trigger phrase as word ids (see [`Context::vocab`]).
 type Phrase = Vec<u32>;
 
@@ -108,6 +138,7 @@ struct Axis {
     anywhere: Phrases,
     pseudo: Phrases,
     terminators: Phrases,
+    transitive: Phrases,
 }
 
 /// Compiled ConText rules.
@@ -225,6 +256,8 @@ pub struct Prepared {
     /// The token is a marker written negative by a minus sign after it
     /// ("ER+/PR+/HER2-", "HER2- disease").
     minus: Vec<bool>,
+    /// The token is a word with a "non-" prefix ("non-sustained", "non-healing").
+    non: Vec<bool>,
     /// The innermost parenthesis each token is in (the token index of its `(`),
     /// and the parenthesis each parenthesis is in.
     paren: Vec<Option<usize>>,
@@ -292,6 +325,7 @@ impl Context {
             anywhere: compile(&t.anywhere),
             pseudo: compile(&t.pseudo),
             terminators: compile(&t.terminators),
+            transitive: compile(&t.transitive),
         };
         let axes = [
             axis(&f.negation),
@@ -371,6 +405,18 @@ impl Context {
                 .map(|t| FILLERS.contains(&t.text.as_str()))
                 .collect(),
             minus,
+            // (Not before a name in capitals: "non-HDL cholesterol" is an
+            // analyte, a "non-ST-elevation" infarction a kind.)
+            non: toks
+                .iter()
+                .map(|t| {
+                    t.text.starts_with("non-")
+                        && sentence
+                            .chars()
+                            .nth(t.start + 4)
+                            .is_some_and(|c| c.is_lowercase())
+                })
+                .collect(),
             opens: toks.iter().map(|t| t.text == "(").collect(),
             colon: toks.iter().map(|t| t.text == ":").collect(),
             comma: toks.iter().map(|t| t.text == ",").collect(),
@@ -530,7 +576,11 @@ impl Context {
         let te = p.toks.partition_point(|t| t.0 < end).max(ts);
         let at = |k: usize| self.axis_applies(&p.axes[k], p, ts, te);
         Assessment {
-            negated: at(0) || p.minus[ts..te.min(p.minus.len())].iter().any(|&m| m),
+            // (The word after a "non-" prefix is negated: "sustained" in
+            // "non-sustained VT".)
+            negated: at(0)
+                || p.minus[ts..te.min(p.minus.len())].iter().any(|&m| m)
+                || (p.non.get(ts) == Some(&true) && start >= p.toks[ts].0 + 4),
             declined: at(1),
             hypothetical: at(2),
             uncertain: at(3),
@@ -576,6 +626,17 @@ fn axis_marks(axis: &Axis, toks: &[CtxToken], ids: &[u32], term: &[bool]) -> Mar
             m.pre_near[i] = axis.pre_near.lengths_at(ids, i).min().unwrap_or(0);
         }
         m.post[i] = axis.post.lengths_at(ids, i).max().unwrap_or(0);
+        // A verb with its object after it governs the object only: "the
+        // bubble study excluded an ASD" negates the ASD, not the study.
+        if m.post[i] != 0
+            && axis.transitive.lengths_at(ids, i).any(|l| l == m.post[i])
+            && toks.get(i + m.post[i]).is_some_and(|t| {
+                t.text.starts_with(char::is_alphanumeric)
+                    && !NOT_AN_OBJECT.contains(&t.text.as_str())
+            })
+        {
+            m.post[i] = 0;
+        }
         // A post-trigger that starts a longer pre-trigger reaches back only
         // within its clause: "UDS neg for opiates" is a negative screen, while
         // "Colonoscopy 8/2024: normal to TI, random bx neg for microscopic

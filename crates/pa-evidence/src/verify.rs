@@ -101,6 +101,45 @@ struct MentionContext {
 }
 
 /// "<doc> p.<n> <what>: "<the candidate, shortened>"", as a contradiction.
+/// Words that narrow what a denial denies: "no active X" is no denial of X
+/// in the past, "no other variants" none of the one found.
+const DENIAL_QUALIFIERS: &[&str] = &[
+    "active",
+    "current",
+    "currently",
+    "acute",
+    "new",
+    "recurrent",
+    "residual",
+    "other",
+    "further",
+    "additional",
+    "ongoing",
+    "sustained",
+];
+
+/// The qualifier right before the mention at char `start` of `text` ("no
+/// *active* Crohn's disease"), if any.
+fn denial_qualifier(text: &str, start: usize) -> Option<&'static str> {
+    let before: String = text.chars().take(start).collect();
+    // Back over the words of the denied phrase ("no active *ulcerative*
+    // colitis"), up to the denial.
+    before
+        .split(|c: char| !(c.is_alphanumeric() || c == '-'))
+        .rev()
+        .filter(|w| !w.is_empty())
+        .take(4)
+        .map(str::to_lowercase)
+        .take_while(|w| !matches!(w.as_str(), "no" | "not" | "without" | "denies" | "never"))
+        .find_map(|w| DENIAL_QUALIFIERS.iter().copied().find(|&q| q == w))
+}
+
+/// `text` has `word` as a word of its own (case-insensitive).
+fn has_word(text: &str, word: &str) -> bool {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '-'))
+        .any(|w| w.eq_ignore_ascii_case(word))
+}
+
 fn contradicts(p: Pair<'_>, cov: f32, what: &str, rule: &'static str) -> Outcome {
     (Verdict::Contradicts(says_otherwise(p, what)), cov, rule)
 }
@@ -162,6 +201,42 @@ fn below_limit_after(text: &str, end: usize) -> bool {
         rest[i + 1..]
             .trim_start()
             .starts_with(|c: char| c.is_ascii_digit())
+    })
+}
+
+/// Words saying a test was not done ("methylation not done", "duplex not
+/// indicated", "MRI: not performed").
+const NOT_DONE_WORDS: &[&str] = &[
+    "not done",
+    "not performed",
+    "not obtained",
+    "not ordered",
+    "not sent",
+    "not collected",
+    "never done",
+    "never performed",
+    "not completed",
+];
+
+/// The clause after char `end` of `text` says, within its first few words,
+/// that what stands before was not done ("MLH1 promoter methylation not done
+/// (see path)").
+fn not_done_after(text: &str, end: usize) -> bool {
+    let rest: String = text
+        .chars()
+        .skip(end)
+        .take_while(|c| !matches!(c, ';' | '.' | ','))
+        .collect::<String>()
+        .to_lowercase();
+    let words: Vec<&str> = rest
+        .split(|c: char| !(c.is_alphanumeric() || c == '-'))
+        .filter(|w| !w.is_empty())
+        .take(6)
+        .collect();
+    let head = words.join(" ");
+    NOT_DONE_WORDS.iter().any(|w| {
+        head.match_indices(w)
+            .any(|(i, _)| i == 0 || head.as_bytes()[i - 1] == b' ')
     })
 }
 
@@ -1003,6 +1078,15 @@ impl Checker {
         } = p;
         let cov = rel.cov;
         let mut context = MentionContext::default();
+        // A term both deny ("no longer drives") puts the two on the same side;
+        // another term negated on one side only is a scope that runs on there:
+        // "she no longer drives and depends on her son for errands" against
+        // "No longer drives; son runs her errands".
+        let shared_denial = mentions.iter().any(|m| {
+            let (c, e) = (m.claim_at[0], m.cand);
+            self.assess(a, &claim.span.quote, c.0, c.1).negated
+                && (self.assess(b, &cand.span.quote, e.0, e.1).negated ^ m.negated_sense)
+        });
         for &MatchedMention {
             ref claim_at,
             cand: bpos,
@@ -1097,7 +1181,38 @@ impl Checker {
                 return Err((Verdict::Weak, cov, "test_without_result"));
             }
             let no_result = test && claim_result.is_none() && cand_result.is_some();
-            if cb.negated != ca.negated && !cb.hypothetical && !agrees_elsewhere && !no_result {
+            // A result claimed of a test the candidate says was not done
+            // ("MLH1 promoter methylation not done" against "MLH1 promoter
+            // hypermethylation testing was negative").
+            // (So is a test the claim says was done: "osteomyelitis ruled out
+            // by MRI" against "MRI not obtained".)
+            let claims_done = test && !ca.negated && !ca.hypothetical && !ca.uncertain;
+            if (claim_result.is_some() || claims_done)
+                && cb.negated
+                && not_done_after(&cand.span.quote, bpos.1)
+            {
+                return Err(contradicts(p, cov, "says it was not done", "test_not_done"));
+            }
+            // A denial of a qualified state ("no active ulcerative colitis", "no
+            // other pathogenic variants", "no recurrent cholesteatoma") says
+            // nothing of the unqualified one ("two resections for ulcerative
+            // colitis"), unless the other side names the same qualifier.
+            let qualified = if ca.negated {
+                denial_qualifier(&claim.span.quote, cpos.0)
+                    .is_some_and(|w| !has_word(&cand.span.quote, w))
+            } else {
+                denial_qualifier(&cand.span.quote, bpos.0)
+                    .is_some_and(|w| !has_word(&claim.span.quote, w))
+            };
+            if cb.negated != ca.negated
+                && !cb.hypothetical
+                && !agrees_elsewhere
+                && !no_result
+                && !shared_denial
+            {
+                if qualified {
+                    return Err((Verdict::Weak, cov, "qualified_denial"));
+                }
                 return Err(self.opposite_polarity(p, rel));
             }
             // Both about family, but about different relatives ("suicide in his
