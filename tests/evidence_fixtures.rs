@@ -313,7 +313,15 @@
 //! unqualified one, unless both name the qualifier ("active perianal fistula"
 //! against "no active fistula") (`qualified-denial`). A result or a test
 //! claimed of a test that a note says was not done ("MRI not obtained",
-//! "testing not performed") is contradicted (`test-not-done`).
+//! "testing not performed") is contradicted (`test-not-done`). A value the
+//! claim itself gives as earlier ("PHQ-9 is 21, up from 14 in June") is no
+//! other value: a note giving only it neither confirms nor opposes the
+//! current one; an arrow after a score and its date leads to its later value
+//! ("GAD-7 9 (7/14) -> 15 (10/20)") (`earlier-values`). A course the claim
+//! says still goes on ("has taken sertraline ... for five months") is not
+//! opposed by the shorter span a note gave before the request, when the days
+//! since reach the claim ("x 3 mo" two months earlier); a completed course is
+//! (`ongoing-duration`).
 
 use crate::common::{root, run};
 

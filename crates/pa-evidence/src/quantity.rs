@@ -766,6 +766,30 @@ fn named_values(text: &str, measures: &[(usize, usize, usize)], out: &mut Vec<Qu
                     .get(j + 2)
                     .and_then(|&(_, w)| bare_number(w))
                     .map(|v| v.0);
+                // "Y-BOCS 26 (7/9) -> 31 (10/22)": an arrow after the value
+                // (and its date in parentheses) leads to the later value.
+                let mut k = j + 1;
+                while tokens.get(k).is_some_and(|&(_, w)| w.starts_with('(')) {
+                    while tokens.get(k).is_some_and(|&(_, w)| !w.contains(')')) {
+                        k += 1;
+                    }
+                    k += 1;
+                }
+                let arrow_to = tokens
+                    .get(k)
+                    .filter(|&&(_, w)| matches!(w, "->" | "-->" | "\u{2192}" | "=>"))
+                    .and_then(|_| tokens.get(k + 1))
+                    .and_then(|&(_, w)| bare_number(w))
+                    .map(|v| v.0);
+                if let Some(w) = arrow_to {
+                    out.push(Quantity {
+                        kind: QKind::Named(name.clone()),
+                        value: w,
+                        cmp: Cmp::Eq,
+                        hi: None,
+                        surface: format!("{name} {w}"),
+                    });
+                }
                 if unit.as_deref().is_some_and(|u| u == "to") {
                     if let Some(w) = to {
                         out.push(Quantity {

@@ -204,6 +204,63 @@ fn below_limit_after(text: &str, end: usize) -> bool {
     })
 }
 
+/// Values a sentence gives as earlier ones of what it measures: "up from 38",
+/// "down from 26/30", "improved from 31 to 12" (38, 26, 31).
+fn earlier_values(text: &str) -> Vec<f64> {
+    static FROM: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(
+            r"(?i)\b(?:up|down|increased|decreased|improved|worsened|rose|risen|fell|fallen|dropped|declined|changed)\s+from\s+(?:about\s+|approximately\s+|~\s*)?(\d+(?:\.\d+)?)",
+        )
+        .unwrap()
+    });
+    FROM.captures_iter(text)
+        .filter_map(|c| c[1].parse().ok())
+        .collect()
+}
+
+/// A claim of a course still going on ("has taken", "has been on", "since
+/// November", "currently").
+static ONGOING: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(r"(?i)\b(?:has|have)\s+(?:been\s+)?(?:taken|taking|used|using|on|receiving|received|had)\b|\bsince\b|\bcurrently\b|\bongoing\b|\bfor the (?:past|last)\b")
+        .unwrap()
+});
+
+/// A claimed duration that a shorter one, given by a note dated before the
+/// request, reaches by the request: the note's value plus the days since it
+/// (10% either way, and at least a week).
+fn grew_since(
+    claimed: &[&Quantity],
+    found: &[&Quantity],
+    cand_date: Option<(u32, u32, u32)>,
+    request: Option<(u32, u32, u32)>,
+) -> bool {
+    let (Some(c), Some(r)) = (cand_date, request) else {
+        return false;
+    };
+    let day = |(y, m, d): (u32, u32, u32)| {
+        dates::Date {
+            year: y,
+            month: m,
+            day: d,
+            at: 0,
+        }
+        .ordinal()
+    };
+    let since = (day(r) - day(c)) as f64;
+    if since <= 0.0 {
+        return false;
+    }
+    let slack = |v: f64| (v * 0.1).max(7.0);
+    claimed.iter().all(|q| {
+        q.cmp != quantity::Cmp::AtMost
+            && found.iter().any(|f| {
+                f.cmp == quantity::Cmp::Eq
+                    && f.value < q.value
+                    && q.value <= f.value + since + slack(q.value)
+            })
+    })
+}
+
 /// Words saying a test was not done ("methylation not done", "duplex not
 /// indicated", "MRI: not performed").
 const NOT_DONE_WORDS: &[&str] = &[
@@ -1917,6 +1974,13 @@ impl Checker {
             }
             let mut found: Vec<&Quantity> =
                 b_quantities.iter().filter(|f| &f.kind == kind).collect();
+            // The claim's own earlier value ("SALT 71, up from 38 in May") is
+            // history it states: a note giving it neither confirms nor opposes
+            // the current one.
+            let earlier = earlier_values(&claim.span.quote);
+            if !earlier.is_empty() && !claimed.iter().any(|q| earlier.contains(&q.value)) {
+                found.retain(|f| !earlier.contains(&f.value));
+            }
             // A measure with two names: "PD-L1 TPS 60%" against "PD-L1 IHC:
             // tumor proportion score (TPS) 60%". The candidate's value under
             // another name the claim gives too is the claimed measure's.
@@ -2055,6 +2119,18 @@ impl Checker {
             {
                 // What happened in another window neither contradicts nor
                 // confirms what happened in the claimed one.
+                if missing.is_none() {
+                    missing = Some(claimed[0].surface.clone());
+                }
+                continue;
+            } else if *kind == QKind::Duration
+                && ONGOING.is_match(&claim.span.quote)
+                && grew_since(&claimed, &found, cand_date, request)
+            {
+                // A course a note dated before the request gave as shorter
+                // ("lisinopril x 4 mo" two months before the request) has
+                // gone on since: it neither confirms nor opposes the claimed
+                // six months.
                 if missing.is_none() {
                     missing = Some(claimed[0].surface.clone());
                 }
