@@ -308,7 +308,10 @@
 //! it denies the object, not the test that did it ("The bubble study excluded
 //! an ASD", "CT of the chest ruled out a mass"), nor the agent after "by";
 //! the word after "non-" is negated ("non-sustained" VT against "no sustained
-//! VT") (`denial-scope`). A denial of a qualified state ("no active ulcerative
+//! VT"); after a comma, an item graded by how often or how much ("no AF or
+//! flutter, occasional PACs") is out of the denial's reach, and a word the
+//! candidate also gives through another abbreviation the claim's way ("AF"
+//! denied, "PACs" present, both "atrial") is not opposed (`denial-scope`). A denial of a qualified state ("no active ulcerative
 //! colitis", "no other pathogenic variants") neither opposes nor bears out the
 //! unqualified one, unless both name the qualifier ("active perianal fistula"
 //! against "no active fistula") (`qualified-denial`). A result or a test

@@ -31,6 +31,10 @@ struct Triggers {
     /// Extra words that end this axis's scope ("presents", "reports").
     #[serde(default)]
     terminators: Vec<String>,
+    /// Words that, right after a comma, start an item of its own, out of the
+    /// reach of a trigger before the comma ("no AF, occasional PACs").
+    #[serde(default)]
+    list_breakers: Vec<String>,
     /// Post-triggers that are verbs: at the end of their clause they govern
     /// the words before them ("PE was ruled out"); with an object after them,
     /// only the object ("the CT ruled out a mass": the CT was done).
@@ -139,6 +143,7 @@ struct Axis {
     pseudo: Phrases,
     terminators: Phrases,
     transitive: Phrases,
+    list_breakers: Phrases,
 }
 
 /// Compiled ConText rules.
@@ -326,6 +331,7 @@ impl Context {
             pseudo: compile(&t.pseudo),
             terminators: compile(&t.terminators),
             transitive: compile(&t.transitive),
+            list_breakers: compile(&t.list_breakers),
         };
         let axes = [
             axis(&f.negation),
@@ -476,7 +482,10 @@ impl Context {
                     && p.digit.get(k + 1).copied().unwrap_or(false))
         };
         let measured_in_paren = p.paren.get(ts).copied().flatten().filter(|_| measured(te));
-        while i > 0 && words <= self.window {
+        // (A target that itself starts a new scope, "occasional" in "no AF,
+        // occasional PACs", is out of reach of the triggers before it.)
+        let starts_scope = m.stop.get(ts).copied().unwrap_or(false);
+        while i > 0 && words <= self.window && !starts_scope {
             i -= 1;
             // (Unless the trigger is the parenthesis's head: in "Negative
             // (IHC 1+)" the parenthesis gives the negative result's detail.)
@@ -608,6 +617,14 @@ fn axis_marks(axis: &Axis, toks: &[CtxToken], ids: &[u32], term: &[bool]) -> Mar
             pseudo[i..i + len].iter_mut().for_each(|x| *x = true);
         }
         if axis.terminators.lengths_at(ids, i).next().is_some() {
+            m.stop[i] = true;
+        }
+        // "no AF/AFL, occasional PACs": an item graded by how often or how
+        // much is said to be there.
+        if i > 0
+            && toks[i - 1].text == ","
+            && axis.list_breakers.lengths_at(ids, i).next().is_some()
+        {
             m.stop[i] = true;
         }
     }

@@ -87,6 +87,9 @@ struct MatchedMention {
     /// Matched through an abbreviation whose sense is a negation ("NED" is
     /// "no evidence of disease"): the candidate's mention is negated.
     negated_sense: bool,
+    /// Other places the candidate writes the same word, or an abbreviation
+    /// that stands for it ("no AF, occasional PACs" has "atrial" twice).
+    cand_also: Vec<(usize, usize)>,
 }
 
 /// What the matched mentions' context says, when none decided.
@@ -1023,6 +1026,7 @@ impl Checker {
                         cand,
                         test,
                         negated_sense: false,
+                        cand_also: Vec::new(),
                     })
                 })
                 .collect();
@@ -1089,6 +1093,21 @@ impl Checker {
                             &b.tokens[*j]
                         }
                     };
+                    // (Every other abbreviation with it among its senses,
+                    // negation-free. The word written again may be another
+                    // sense of it: "denies plan" and "agrees to safety plan".)
+                    let cand_also = b
+                        .expansions
+                        .iter()
+                        .filter(|(_, senses)| {
+                            senses.iter().any(|sense| {
+                                sense.contains(&w.stem)
+                                    && sense.first().is_none_or(|x| x != NEGATED_SENSE)
+                            })
+                        })
+                        .map(|(j, _)| (b.tokens[*j].start, b.tokens[*j].end))
+                        .filter(|&at| at != (t.start, t.end))
+                        .collect();
                     let same = a
                         .words
                         .iter()
@@ -1101,6 +1120,7 @@ impl Checker {
                         cand: (t.start, t.end),
                         test: false,
                         negated_sense,
+                        cand_also,
                     })
                 })
                 .collect();
@@ -1149,6 +1169,7 @@ impl Checker {
             cand: bpos,
             test,
             negated_sense,
+            ref cand_also,
         } in mentions
         {
             let cpos = claim_at[0];
@@ -1190,7 +1211,13 @@ impl Checker {
             // note that agrees with one of its mentions.
             let agrees_elsewhere = claim_at[1..]
                 .iter()
-                .any(|q| self.assess(a, &claim.span.quote, q.0, q.1).negated == cb.negated);
+                .any(|q| self.assess(a, &claim.span.quote, q.0, q.1).negated == cb.negated)
+                // (Nor by one that names it again the claim's way: "no AF,
+                // occasional PACs" against "occasional premature atrial
+                // contractions".)
+                || cand_also
+                    .iter()
+                    .any(|q| self.assess(b, &cand.span.quote, q.0, q.1).negated == ca.negated);
             // A test's polarity is its result. A claim that gives a result is not
             // borne on by a sentence that only names the test ("labs drawn today:
             // urine hCG"), and a claim that only names it is not opposed by its
