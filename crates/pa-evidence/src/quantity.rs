@@ -349,6 +349,35 @@ fn qualifier(before: &str) -> Cmp {
     }
 }
 
+/// A bound written after its value: "PAWP 15 mmHg or less" is at most 15,
+/// "30 days or more" at least 30.
+fn trailing_comparisons(text: &str, out: &mut [Quantity]) {
+    static AFTER: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^\s*or\s+(less|lower|below|fewer|under|more|greater|higher|above|longer)\b")
+            .unwrap()
+    });
+    let mut bounded: Vec<(f64, Cmp)> = Vec::new();
+    for q in out.iter_mut().filter(|q| q.cmp == Cmp::Eq && q.hi.is_none()) {
+        let Some(at) = text.find(q.surface.as_str()) else {
+            continue;
+        };
+        let Some(c) = AFTER.captures(&text[at + q.surface.len()..]) else {
+            continue;
+        };
+        q.cmp = match c[1].to_ascii_lowercase().as_str() {
+            "less" | "lower" | "below" | "fewer" | "under" => Cmp::AtMost,
+            _ => Cmp::AtLeast,
+        };
+        bounded.push((q.value, q.cmp));
+    }
+    // (The same number read as a named value, "PAWP 15", takes the bound.)
+    for q in out.iter_mut().filter(|q| q.cmp == Cmp::Eq && q.hi.is_none()) {
+        if let Some(&(_, cmp)) = bounded.iter().find(|b| b.0 == q.value) {
+            q.cmp = cmp;
+        }
+    }
+}
+
 /// Replace dates with spaces of the same length, so offsets stay put.
 fn blank_dates(s: &str) -> String {
     DATE.replace_all(s, |c: &regex::Captures| " ".repeat(c[0].len()))
@@ -413,6 +442,7 @@ pub fn quantities(sentence: &str, measures: &[(usize, usize, usize)]) -> Vec<Qua
         .map(|q| q.value)
         .collect();
     named_values(&text, measures, &mut out);
+    trailing_comparisons(&text, &mut out);
     // A number a lexicon measure already binds is that measure's value, not
     // the value of a name before it: "Nadir oxygen saturation on PSG: 79
     // percent" gives the saturation, not a "PSG" of 79.
@@ -1483,6 +1513,19 @@ mod tests {
             .into_iter()
             .map(|q| (q.kind, q.value))
             .collect()
+    }
+
+    #[test]
+    fn a_bound_after_its_value_is_read() {
+        let q = quantities("LVEF normal and PAWP 15 mmHg or less", &[]);
+        assert!(
+            q.iter().any(|q| q.value == 15.0 && q.cmp == Cmp::AtMost),
+            "{q:?}"
+        );
+        let q = quantities("symptoms for 6 months or longer", &[]);
+        assert!(q.iter().any(|q| q.cmp == Cmp::AtLeast), "{q:?}");
+        let q = quantities("BP 150/90 or higher twice", &[]);
+        assert!(q.iter().all(|q| q.value != 15.0), "{q:?}");
     }
 
     #[test]
