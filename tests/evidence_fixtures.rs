@@ -324,7 +324,10 @@
 //! says still goes on ("has taken sertraline ... for five months") is not
 //! opposed by the shorter span a note gave before the request, when the days
 //! since reach the claim ("x 3 mo" two months earlier); a completed course is
-//! (`ongoing-duration`).
+//! (`ongoing-duration`). A claim of the most recent value is not borne out
+//! by a value a note marks as previous ("Previous HbA1c: 7.2 %"); the number
+//! of a label counts nothing ("type 2 diabetes"), and the digit of a score's
+//! name is no score ("a PHQ-9 of 11") (`current-value`).
 
 use crate::common::{root, run};
 

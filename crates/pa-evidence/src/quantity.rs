@@ -353,11 +353,16 @@ fn qualifier(before: &str) -> Cmp {
 /// "30 days or more" at least 30.
 fn trailing_comparisons(text: &str, out: &mut [Quantity]) {
     static AFTER: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)^\s*or\s+(less|lower|below|fewer|under|more|greater|higher|above|longer)\b")
-            .unwrap()
+        Regex::new(
+            r"(?i)^\s*or\s+(less|lower|below|fewer|under|more|greater|higher|above|longer)\b",
+        )
+        .unwrap()
     });
     let mut bounded: Vec<(f64, Cmp)> = Vec::new();
-    for q in out.iter_mut().filter(|q| q.cmp == Cmp::Eq && q.hi.is_none()) {
+    for q in out
+        .iter_mut()
+        .filter(|q| q.cmp == Cmp::Eq && q.hi.is_none())
+    {
         let Some(at) = text.find(q.surface.as_str()) else {
             continue;
         };
@@ -371,7 +376,10 @@ fn trailing_comparisons(text: &str, out: &mut [Quantity]) {
         bounded.push((q.value, q.cmp));
     }
     // (The same number read as a named value, "PAWP 15", takes the bound.)
-    for q in out.iter_mut().filter(|q| q.cmp == Cmp::Eq && q.hi.is_none()) {
+    for q in out
+        .iter_mut()
+        .filter(|q| q.cmp == Cmp::Eq && q.hi.is_none())
+    {
         if let Some(&(_, cmp)) = bounded.iter().find(|b| b.0 == q.value) {
             q.cmp = cmp;
         }
@@ -1154,6 +1162,11 @@ fn score_of(max: u32, v: f64, surface: String) -> Quantity {
 /// Scores out of a maximum other than 10 ("FIM 38/91").
 fn scores_of(text: &str, out: &mut Vec<Quantity>) {
     for c in SCORE_OF.captures_iter(text) {
+        // (The digit of a name is no score: "PHQ-9 of 11" is a PHQ-9 of 11.)
+        let mut back = text[..c.get(0).map_or(0, |m| m.start())].chars().rev();
+        if back.next() == Some('-') && back.next().is_some_and(|c| c.is_alphanumeric()) {
+            continue;
+        }
         let (Ok(v), Ok(max)) = (c[1].parse::<f64>(), c[2].parse::<u32>()) else {
             continue;
         };
@@ -1284,6 +1297,15 @@ fn counts(text: &str, out: &mut Vec<Quantity>) {
         }
         // A count is a whole number: "4.9 Myasthenic crisis" is a form's item.
         if v.fract() != 0.0 {
+            continue;
+        }
+        // The number of a label counts nothing: "type 2 diabetes", "stage 3
+        // kidney disease", "grade 2 lesions".
+        if before(n.start())
+            .split_whitespace()
+            .next_back()
+            .is_some_and(is_label_noun)
+        {
             continue;
         }
         // "Attended 5 of 12 scheduled visits": what was planned is no count
@@ -1513,6 +1535,25 @@ mod tests {
             .into_iter()
             .map(|q| (q.kind, q.value))
             .collect()
+    }
+
+    #[test]
+    fn a_labels_number_and_a_names_digit_count_nothing() {
+        let q = read("She has type 2 diabetes and stage 3 kidney disease.");
+        assert!(
+            q.iter().all(|(k, _)| !matches!(k, QKind::Count(_))),
+            "{q:?}"
+        );
+        let q = read("She screened positive, with a PHQ-9 of 11.");
+        assert!(
+            q.iter().all(|(k, _)| !matches!(k, QKind::ScoreOf(_))),
+            "{q:?}"
+        );
+        assert!(q.contains(&(QKind::Named("PHQ-9".into()), 11.0)), "{q:?}");
+        // A count still counts.
+        assert!(read("She had 2 hospitalizations in 2026.")
+            .iter()
+            .any(|(k, v)| matches!(k, QKind::Count(_)) && *v == 2.0));
     }
 
     #[test]

@@ -221,6 +221,11 @@ fn earlier_values(text: &str) -> Vec<f64> {
         .collect()
 }
 
+/// A claim of what is current ("most recent", "latest", "current").
+static CURRENT: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(r"(?i)\b(?:most recent|latest|current|currently|now)\b").unwrap()
+});
+
 /// A claim of a course still going on ("has taken", "has been on", "since
 /// November", "currently").
 static ONGOING: LazyLock<regex::Regex> = LazyLock::new(|| {
@@ -1276,6 +1281,14 @@ impl Checker {
                 && not_done_after(&cand.span.quote, bpos.1)
             {
                 return Err(contradicts(p, cov, "says it was not done", "test_not_done"));
+            }
+            // A claim of the current value ("most recent HbA1c 7.2%") is not
+            // borne out by a value the candidate marks as past ("Previous
+            // HbA1c: 7.2 %").
+            // (Nor read again with the sentence beside it: its coverage is
+            // none.)
+            if cb.historical && !ca.historical && CURRENT.is_match(&claim.span.quote) {
+                return Err((Verdict::Weak, 0.0, "earlier_value"));
             }
             // A denial of a qualified state ("no active ulcerative colitis", "no
             // other pathogenic variants", "no recurrent cholesteatoma") says
