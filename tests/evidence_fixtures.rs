@@ -327,7 +327,11 @@
 //! (`ongoing-duration`). A claim of the most recent value is not borne out
 //! by a value a note marks as previous ("Previous HbA1c: 7.2 %"); the number
 //! of a label counts nothing ("type 2 diabetes"), and the digit of a score's
-//! name is no score ("a PHQ-9 of 11") (`current-value`).
+//! name is no score ("a PHQ-9 of 11") (`current-value`). A reference
+//! range's bound ("ref 70-140", a row's last cell "<140 %"), a mean of the
+//! claimed measure ("Mean glucose: 186") and a value at rest against one on
+//! exertion ("SpO2 95% RA at rest" against a six-minute walk) are other
+//! figures: none of them opposes the claimed value (`other-figures`).
 
 use crate::common::{root, run};
 

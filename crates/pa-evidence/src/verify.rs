@@ -221,6 +221,87 @@ fn earlier_values(text: &str) -> Vec<f64> {
         .collect()
 }
 
+/// Whether the candidate's value `f` is another figure than a claimed one: a
+/// bound of a reference range ("ref 70-140", "(reference 4.0-5.6)", a table
+/// row's last cell "<140 %" after the row's values), a statistic the claim
+/// does not name ("Mean glucose: 186"), or a value at rest where the claim's
+/// is on exertion ("SpO2 93% RA at rest" against "fell to 86% on a walk").
+fn other_figure(claim: &str, cand: &str, f: &Quantity) -> bool {
+    let Some(at) = cand.find(f.surface.as_str()) else {
+        return false;
+    };
+    let before = cand[..at].to_lowercase();
+    let tail: String = before
+        .chars()
+        .rev()
+        .take(24)
+        .collect::<String>()
+        .chars()
+        .rev()
+        .collect();
+    let claim_l = claim.to_lowercase();
+    let words = |s: &str| -> Vec<String> {
+        s.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let tail_words = words(&tail);
+    // A reference range.
+    if tail_words
+        .iter()
+        .rev()
+        .take(3)
+        .any(|w| matches!(w.as_str(), "ref" | "reference"))
+        || tail.contains("normal range")
+    {
+        return true;
+    }
+    // A table row's last cell, a bound, after the row's values.
+    if cand.matches('|').count() >= 3 {
+        let last = cand
+            .rsplit('|')
+            .find(|c| !c.trim().is_empty())
+            .unwrap_or("");
+        let lt = last.trim_start();
+        if last.contains(f.surface.as_str()) && (lt.starts_with('<') || lt.starts_with('>')) {
+            return true;
+        }
+    }
+    // A statistic the claim does not name, of a measure it names ("Mean
+    // glucose: 186" against "glucose 212"; "Mean PA pressure" is a measure's
+    // own name).
+    const STATISTICS: &[&str] = &["mean", "median", "average", "avg"];
+    let claim_words = words(&claim_l);
+    let n = tail_words.len();
+    if (n.saturating_sub(3)..n).any(|i| {
+        STATISTICS.contains(&tail_words[i].as_str())
+            && !claim_words.contains(&tail_words[i])
+            && tail_words
+                .get(i + 1)
+                .is_some_and(|m| m.len() > 2 && claim_words.contains(m))
+    }) {
+        return true;
+    }
+    // At rest, against a claim on exertion.
+    let after: String = cand[at + f.surface.len()..]
+        .chars()
+        .take(24)
+        .collect::<String>()
+        .to_lowercase();
+    let at_rest = |s: &str| s.contains("at rest") || s.contains("resting") || s.contains(" rest ");
+    let exertion = [
+        "walk", "exert", "exercise", "ambulat", "6mwt", "stairs", "activity",
+    ];
+    if (at_rest(&tail) || at_rest(&after))
+        && exertion.iter().any(|e| claim_l.contains(e))
+        && !at_rest(&claim_l)
+    {
+        return true;
+    }
+    false
+}
+
 /// A claim of what is current ("most recent", "latest", "current").
 static CURRENT: LazyLock<regex::Regex> = LazyLock::new(|| {
     regex::Regex::new(r"(?i)\b(?:most recent|latest|current|currently|now)\b").unwrap()
@@ -2021,6 +2102,10 @@ impl Checker {
             if !earlier.is_empty() && !claimed.iter().any(|q| earlier.contains(&q.value)) {
                 found.retain(|f| !earlier.contains(&f.value));
             }
+            // A reference range's bound ("ref 70-140", a row's last cell
+            // "<140 %"), a mean or a median, or a value at rest against one on
+            // exertion is another figure than the claimed one.
+            found.retain(|f| !other_figure(&claim.span.quote, &cand.span.quote, f));
             // A measure with two names: "PD-L1 TPS 60%" against "PD-L1 IHC:
             // tumor proportion score (TPS) 60%". The candidate's value under
             // another name the claim gives too is the claimed measure's.
