@@ -331,7 +331,10 @@
 //! range's bound ("ref 70-140", a row's last cell "<140 %"), a mean of the
 //! claimed measure ("Mean glucose: 186") and a value at rest against one on
 //! exertion ("SpO2 95% RA at rest" against a six-minute walk) are other
-//! figures: none of them opposes the claimed value (`other-figures`).
+//! figures: none of them opposes the claimed value (`other-figures`). A stay
+//! written "3/4-3/13/27" is 9 days, and a span said in whole weeks is
+//! rounded: "three weeks" of rehabilitation is borne out by 18 days between
+//! two dates (`stay-length`).
 
 use crate::common::{root, run};
 

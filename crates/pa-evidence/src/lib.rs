@@ -2481,6 +2481,19 @@ fn with_since_duration(
             hi: None,
             surface: format!("{days} days between its dates"),
         });
+    }
+    // A stay between two days of one year written once: "inpt psych
+    // 3/4-3/13/27" is 9 days.
+    if let Some(days) = short_day_range(text) {
+        out.push(Quantity {
+            kind: QKind::Duration,
+            value: days as f64,
+            cmp: quantity::Cmp::Eq,
+            hi: None,
+            surface: format!("{days} days between its dates"),
+        });
+    }
+    if out.iter().any(|q| q.kind == QKind::Duration) {
         return out;
     }
     // A course between two months: "Apr-Jul 2026", "04/2026 - 07/2026". Whether
@@ -2873,6 +2886,40 @@ fn date_range(text: &str, found: &[dates::Date]) -> Option<(dates::Date, dates::
         let between = pa_types::text::char_slice(text, d1.at, d2.at)?;
         (full && d2.ordinal() > d1.ordinal() && BETWEEN.is_match(between)).then_some((d1, d2))
     })
+}
+
+/// Days between the two dates of a range whose first date gives no year
+/// ("3/4-3/13/27", "12/28 - 1/3/2027": the first is of the year before when its
+/// month is later).
+fn short_day_range(text: &str) -> Option<i64> {
+    static RANGE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"(?:^|[^/\d])(\d{1,2})/(\d{1,2})\s*(?:-|–|—|to|through|thru)\s*(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})\b",
+        )
+        .unwrap()
+    });
+    let c = RANGE.captures(text)?;
+    let n = |i: usize| c[i].parse::<u32>().ok();
+    let (m1, d1, m2, d2) = (n(1)?, n(2)?, n(3)?, n(4)?);
+    let y2 = n(5).map(|y| if y < 100 { 2000 + y } else { y })?;
+    if !(1..=12).contains(&m1)
+        || !(1..=12).contains(&m2)
+        || d1 == 0
+        || d1 > 31
+        || d2 == 0
+        || d2 > 31
+    {
+        return None;
+    }
+    let y1 = if m1 > m2 { y2 - 1 } else { y2 };
+    let date = |year, month, day| dates::Date {
+        year,
+        month,
+        day,
+        at: 0,
+    };
+    let days = date(y2, m2, d2).ordinal() - date(y1, m1, d1).ordinal();
+    (days > 0 && days < 366).then_some(days)
 }
 
 /// Whole months between the two months of a range ("Apr-Jul 2026" is 3, "Nov

@@ -1516,7 +1516,22 @@ pub fn agrees(claimed: &Quantity, found: &Quantity) -> bool {
     if let Some(h) = found.hi {
         return a >= b && a <= h;
     }
-    let close = (a - b).abs() <= (REL_TOLERANCE * a.abs().max(b.abs())).max(ABS_TOLERANCE);
+    let mut close = (a - b).abs() <= (REL_TOLERANCE * a.abs().max(b.abs())).max(ABS_TOLERANCE);
+    // A span said in whole weeks, months or years is rounded: "three weeks"
+    // is 18 days as well as 21 (half the unit either way).
+    if claimed.kind == QKind::Duration && found.kind == QKind::Duration {
+        let s = claimed.surface.to_lowercase();
+        let half = if s.contains("week") || s.contains("wk") {
+            3.5
+        } else if s.contains("month") || s.contains("mo") {
+            15.2
+        } else if s.contains("year") || s.contains("yr") {
+            182.0
+        } else {
+            0.0
+        };
+        close |= (a - b).abs() <= half;
+    }
     match (claimed.cmp, found.cmp) {
         (Cmp::Eq, Cmp::Eq) => close,
         (Cmp::AtLeast, _) => b >= a * BELOW_FACTOR || close,
