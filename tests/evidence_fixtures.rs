@@ -314,7 +314,10 @@
 //! denied, "PACs" present, both "atrial") is not opposed (`denial-scope`). A denial of a qualified state ("no active ulcerative
 //! colitis", "no other pathogenic variants") neither opposes nor bears out the
 //! unqualified one, unless both name the qualifier ("active perianal fistula"
-//! against "no active fistula") (`qualified-denial`). A result or a test
+//! against "no active fistula"); nor does a denial of the past ("No personal
+//! hx of CAD or prior MI") oppose the event of this admission ("admitted on
+//! 11/20/2026 with a non-ST-elevation myocardial infarction")
+//! (`qualified-denial`). A result or a test
 //! claimed of a test that a note says was not done ("MRI not obtained",
 //! "testing not performed") is contradicted (`test-not-done`). A value the
 //! claim itself gives as earlier ("PHQ-9 is 21, up from 14 in June") is no

@@ -302,6 +302,15 @@ fn other_figure(claim: &str, cand: &str, f: &Quantity) -> bool {
     false
 }
 
+/// A claim about the present admission or episode ("admitted on June 18",
+/// "during admission", "this hospitalization").
+static THIS_EVENT: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(
+        r"(?i)\b(?:was|were|is)\s+admitted\b|\b(?:during|on|this|the current|her|his)\s+(?:admission|hospitalization|hospital stay)\b|\bpresented\s+(?:on|to|with)\b",
+    )
+    .unwrap()
+});
+
 /// A claim of what is current ("most recent", "latest", "current").
 static CURRENT: LazyLock<regex::Regex> = LazyLock::new(|| {
     regex::Regex::new(r"(?i)\b(?:most recent|latest|current|currently|now)\b").unwrap()
@@ -1382,13 +1391,21 @@ impl Checker {
                 denial_qualifier(&cand.span.quote, bpos.0)
                     .is_some_and(|w| !has_word(&claim.span.quote, w))
             };
+            // A denial of the patient's past ("No personal hx of CAD or
+            // prior MI") says nothing of the event of this admission ("She
+            // was admitted on June 18 with a non-ST-elevation MI").
+            let past_only = cb.negated
+                && cb.historical
+                && !ca.negated
+                && !ca.historical
+                && THIS_EVENT.is_match(&claim.span.quote);
             if cb.negated != ca.negated
                 && !cb.hypothetical
                 && !agrees_elsewhere
                 && !no_result
                 && !shared_denial
             {
-                if qualified {
+                if qualified || past_only {
                     return Err((Verdict::Weak, cov, "qualified_denial"));
                 }
                 return Err(self.opposite_polarity(p, rel));
