@@ -337,7 +337,12 @@
 //! figures: none of them opposes the claimed value (`other-figures`). A stay
 //! written "3/4-3/13/27" is 9 days, and a span said in whole weeks is
 //! rounded: "three weeks" of rehabilitation is borne out by 18 days between
-//! two dates (`stay-length`).
+//! two dates (`stay-length`). How long ago is the time from the
+//! candidate's one dated event to the request: "quit smoking more than five
+//! years ago" against "quit 03/2025" two years before; a duration the
+//! candidate writes ("1 ppd x 45 yr") is how long, not how long ago
+//! (`years-ago`). A referral placed is a plan, not the program attended
+//! (`referral-plan`).
 
 use crate::common::{root, run};
 

@@ -311,6 +311,12 @@ static THIS_EVENT: LazyLock<regex::Regex> = LazyLock::new(|| {
     .unwrap()
 });
 
+/// A claim of how long ago something happened ("quit smoking more than five
+/// years ago").
+static AGO: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(r"(?i)\b(?:years?|months?|weeks?|days?|yrs?|mos?)\s+ago\b").unwrap()
+});
+
 /// A claim of what is current ("most recent", "latest", "current").
 static CURRENT: LazyLock<regex::Regex> = LazyLock::new(|| {
     regex::Regex::new(r"(?i)\b(?:most recent|latest|current|currently|now)\b").unwrap()
@@ -1997,6 +2003,35 @@ impl Checker {
             stopped_next.filter(|_| one_drug),
         );
         b_quantities.extend(listed.iter().cloned());
+        // "She quit smoking more than five years ago" against "quit 03/2025":
+        // how long ago is the time from the candidate's one date to the
+        // request.
+        // (A duration the candidate writes, "45 pk-yr (1 ppd x 45 yr)", is
+        // how long, not how long ago.)
+        let month_dates: Vec<&dates::Date> = b.dates.iter().filter(|d| d.month != 0).collect();
+        if AGO.is_match(&claim.span.quote)
+            && !a.quantities.iter().any(|q| q.surface.contains("ago"))
+        {
+            if let (Some(req), [d]) = (request, month_dates.as_slice()) {
+                let req = dates::Date {
+                    year: req.0,
+                    month: req.1,
+                    day: req.2,
+                    at: 0,
+                };
+                let days = req.ordinal() - d.ordinal();
+                if days > 0 {
+                    b_quantities.retain(|q| q.kind != QKind::Duration);
+                    b_quantities.push(Quantity {
+                        kind: QKind::Duration,
+                        value: days as f64,
+                        cmp: quantity::Cmp::Eq,
+                        hi: (d.day == 0).then_some(days as f64 + 30.4),
+                        surface: format!("{days} days from its date to the request"),
+                    });
+                }
+            }
+        }
         // A drug on several dated rows (a fill history) was taken from the
         // first to the last: that confirms a claimed duration, and since its
         // last days are not written, never contradicts one.
