@@ -342,7 +342,8 @@
 //! years ago" against "quit 03/2025" two years before; a duration the
 //! candidate writes ("1 ppd x 45 yr") is how long, not how long ago
 //! (`years-ago`). A referral placed is a plan, not the program attended
-//! (`referral-plan`).
+//! (`referral-plan`). A prescription the family "did not fill" was never
+//! tried (`never-filled`).
 
 use crate::common::{root, run};
 
