@@ -654,6 +654,20 @@ fn axis_marks(axis: &Axis, toks: &[CtxToken], ids: &[u32], term: &[bool]) -> Mar
         {
             m.post[i] = 0;
         }
+        // (And after its subject, at its clause's end, it governs the subject
+        // only: in "Reversible causes excluded: B12, TSH and RPR normal" the
+        // list after the colon is how they were excluded. "Ruled out: PE, MI",
+        // with no subject, lists what was.)
+        if m.post[i] != 0
+            && axis.transitive.lengths_at(ids, i).any(|l| l == m.post[i])
+            && i > 0
+            && toks[i - 1].text.starts_with(char::is_alphanumeric)
+            && toks
+                .get(i + m.post[i])
+                .is_none_or(|t| !t.text.starts_with(char::is_alphanumeric))
+        {
+            m.pre[i] = 0;
+        }
         // A post-trigger that starts a longer pre-trigger reaches back only
         // within its clause: "UDS neg for opiates" is a negative screen, while
         // "Colonoscopy 8/2024: normal to TI, random bx neg for microscopic
@@ -795,6 +809,33 @@ mod tests {
         // A colon right after the trigger opens its list.
         assert!(at("Denies: fever, chills.", "chills").negated);
         assert!(at("Negative for: malignancy.", "malignancy").negated);
+    }
+
+    #[test]
+    fn a_denying_verb_governs_its_object_or_its_subject() {
+        // With an object after it, only the object.
+        assert!(!at("The bubble study excluded an ASD.", "bubble").negated);
+        assert!(at("The bubble study excluded an ASD.", "ASD").negated);
+        // At its clause's end, its subject; the agent after "by" was done.
+        assert!(at("Osteomyelitis was ruled out by MRI.", "Osteomyelitis").negated);
+        assert!(!at("Osteomyelitis was ruled out by MRI.", "MRI").negated);
+        // After its subject and a colon, the list says how.
+        assert!(
+            at(
+                "Reversible causes excluded: B12, TSH and RPR normal",
+                "causes"
+            )
+            .negated
+        );
+        assert!(!at("Reversible causes excluded: B12, TSH and RPR normal", "TSH").negated);
+        // With no subject, the list is what was ruled out.
+        assert!(at("Ruled out: PE, MI.", "PE").negated);
+        // A possibility kept open is no denial.
+        assert!(!at("Malignancy cannot be excluded.", "Malignancy").negated);
+        // After a comma, a graded item is out of reach; "non-" negates its word.
+        assert!(!at("No AF or flutter, occasional PACs.", "PACs").negated);
+        assert!(at("Tele: non-sustained VT.", "sustained").negated);
+        assert!(!at("Her non-HDL cholesterol is 150.", "HDL").negated);
     }
 
     #[test]

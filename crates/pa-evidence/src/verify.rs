@@ -1260,11 +1260,14 @@ impl Checker {
         // another term negated on one side only is a scope that runs on there:
         // "she no longer drives and depends on her son for errands" against
         // "No longer drives; son runs her errands".
-        let shared_denial = mentions.iter().any(|m| {
-            let (c, e) = (m.claim_at[0], m.cand);
-            self.assess(a, &claim.span.quote, c.0, c.1).negated
-                && (self.assess(b, &cand.span.quote, e.0, e.1).negated ^ m.negated_sense)
-        });
+        // (Within one sentence: two sentences read together have scopes of
+        // their own.)
+        let shared_denial = !p.joined
+            && mentions.iter().any(|m| {
+                let (c, e) = (m.claim_at[0], m.cand);
+                self.assess(a, &claim.span.quote, c.0, c.1).negated
+                    && (self.assess(b, &cand.span.quote, e.0, e.1).negated ^ m.negated_sense)
+            });
         for &MatchedMention {
             ref claim_at,
             cand: bpos,
