@@ -343,7 +343,11 @@
 //! candidate writes ("1 ppd x 45 yr") is how long, not how long ago
 //! (`years-ago`). A referral placed is a plan, not the program attended
 //! (`referral-plan`). A prescription the family "did not fill" was never
-//! tried (`never-filled`).
+//! tried (`never-filled`). A refusal of one drug of a claimed list ("tried
+//! risperidone, olanzapine and aripiprazole" against "Aripiprazole
+//! recommended -- patient refused, never started") says that item was not
+//! tried, however well the others are borne out; a refusal that names a drug
+//! the claim does not is of another regimen (`listed-refusal`).
 
 use crate::common::{root, run};
 

@@ -1305,7 +1305,25 @@ impl Checker {
                 // A loosely matched refusal ("Clindamycin/rifampin offered,
                 // declined" against "topical clindamycin 1% lotion daily")
                 // may be of another course: it yields to a supporting sentence.
-                if cov < self.opts.support_coverage {
+                // (Unless the claim lists treatments and the refusal is of one
+                // of them: "tried risperidone, olanzapine, aripiprazole" against
+                // "Aripiprazole recommended -- client refused, never started":
+                // that item was not tried, whatever the others' support.)
+                // (A refusal that names a drug the claim does not is of another
+                // regimen: "Clindamycin/rifampin offered, declined".)
+                let claim_drugs: Vec<usize> = a
+                    .concepts
+                    .iter()
+                    .filter(|c| self.is_drug(c.entry))
+                    .map(|c| c.entry)
+                    .collect();
+                let listed_item = is_matched_treatment
+                    && claim_drugs.len() >= 2
+                    && b.concepts
+                        .iter()
+                        .filter(|c| self.is_drug(c.entry))
+                        .all(|c| claim_drugs.contains(&c.entry));
+                if cov < self.opts.support_coverage && !listed_item {
                     return Err((Verdict::Denies(why), cov, "declined_loose_match"));
                 }
                 return Err((Verdict::Contradicts(why), cov, "declined"));
