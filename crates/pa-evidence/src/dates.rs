@@ -17,6 +17,17 @@ pub(crate) struct Date {
 }
 
 impl Date {
+    /// The date of a `(year, month, day)` triple, as documents' and requests'
+    /// dates are kept, at no place in a text.
+    pub fn ymd((year, month, day): (u32, u32, u32)) -> Self {
+        Date {
+            year,
+            month,
+            day,
+            at: 0,
+        }
+    }
+
     /// The same day or month: equal where both are known, and the same month
     /// at least (a year alone says too little to count as the same date).
     pub fn same_as(&self, other: &Date) -> bool {

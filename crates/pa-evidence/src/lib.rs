@@ -2532,12 +2532,7 @@ fn with_since_duration(
         }
         return out;
     }
-    let req = dates::Date {
-        year: req.0,
-        month: req.1,
-        day: req.2,
-        at: 0,
-    };
+    let req = dates::Date::ymd(req);
     let days = req.ordinal() - d.ordinal();
     if days > 0 {
         out.push(Quantity {
@@ -2912,13 +2907,7 @@ fn short_day_range(text: &str) -> Option<i64> {
         return None;
     }
     let y1 = if m1 > m2 { y2 - 1 } else { y2 };
-    let date = |year, month, day| dates::Date {
-        year,
-        month,
-        day,
-        at: 0,
-    };
-    let days = date(y2, m2, d2).ordinal() - date(y1, m1, d1).ordinal();
+    let days = dates::Date::ymd((y2, m2, d2)).ordinal() - dates::Date::ymd((y1, m1, d1)).ordinal();
     (days > 0 && days < 366).then_some(days)
 }
 

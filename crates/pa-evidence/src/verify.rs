@@ -341,15 +341,7 @@ fn grew_since(
     let (Some(c), Some(r)) = (cand_date, request) else {
         return false;
     };
-    let day = |(y, m, d): (u32, u32, u32)| {
-        dates::Date {
-            year: y,
-            month: m,
-            day: d,
-            at: 0,
-        }
-        .ordinal()
-    };
+    let day = |t| dates::Date::ymd(t).ordinal();
     let since = (day(r) - day(c)) as f64;
     if since <= 0.0 {
         return false;
@@ -2034,13 +2026,7 @@ impl Checker {
             && !a.quantities.iter().any(|q| q.surface.contains("ago"))
         {
             if let (Some(req), [d]) = (request, month_dates.as_slice()) {
-                let req = dates::Date {
-                    year: req.0,
-                    month: req.1,
-                    day: req.2,
-                    at: 0,
-                };
-                let days = req.ordinal() - d.ordinal();
+                let days = dates::Date::ymd(req).ordinal() - d.ordinal();
                 if days > 0 {
                     b_quantities.retain(|q| q.kind != QKind::Duration);
                     b_quantities.push(Quantity {
@@ -2588,12 +2574,7 @@ fn candidate_dates(
         return b.dates.clone();
     }
     cand_date
-        .map(|(year, month, day)| dates::Date {
-            year,
-            month,
-            day,
-            at: 0,
-        })
+        .map(dates::Date::ymd)
         .filter(|d| {
             a.dates
                 .iter()
