@@ -347,7 +347,13 @@
 //! risperidone, olanzapine and aripiprazole" against "Aripiprazole
 //! recommended -- patient refused, never started") says that item was not
 //! tried, however well the others are borne out; a refusal that names a drug
-//! the claim does not is of another regimen (`listed-refusal`).
+//! the claim does not is of another regimen (`listed-refusal`). A claim
+//! that joins several findings is contradicted by a sentence that says
+//! otherwise of one of them, though it shares too few of the whole claim's
+//! words to bear on it ("stage II lymphedema ... with pitting edema and a
+//! positive Stemmer sign" against "Stemmer sign negative"); a value measured
+//! in another specimen is of another test ("blood glucose was normal" against
+//! "Glucose, urine: ... ABNORMAL") (`contradicted-part`).
 
 use crate::common::{root, run};
 

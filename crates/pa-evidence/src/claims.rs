@@ -771,6 +771,37 @@ pub fn clauses(text: &str) -> Vec<(usize, usize)> {
     clauses_with(text, SEMICOLON_TAIL)
 }
 
+/// The phrases a clause joins (char ranges): its items split at commas,
+/// semicolons, "and", "with", "including", "as well as", "plus". "Stage II
+/// lymphedema with fibrotic tissue changes and a positive Stemmer sign" has
+/// three. (A comma between digits, "1,200", splits nothing.)
+pub(crate) fn phrase_parts(text: &str) -> Vec<(usize, usize)> {
+    static JOIN: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\s*[,;]\s+(?:and\s+|or\s+)?|\s+(?:and|with|including|as well as|plus|along with)\s+").unwrap()
+    });
+    let chars = |b: usize| text[..b].chars().count();
+    let mut parts = Vec::new();
+    let mut at = 0;
+    for m in JOIN.find_iter(text) {
+        if m.start() > at {
+            parts.push((chars(at), chars(m.start())));
+        }
+        at = m.end();
+    }
+    if at < text.len() {
+        parts.push((chars(at), chars(text.len())));
+    }
+    parts.retain(|&(s, e)| {
+        text.chars()
+            .skip(s)
+            .take(e - s)
+            .filter(|c| c.is_alphabetic())
+            .count()
+            >= 3
+    });
+    parts
+}
+
 /// [`clauses`], where a clause after a semicolon stands on its own with
 /// `semicolon_tail` words or more (0: always).
 pub(crate) fn clauses_with(text: &str, semicolon_tail: usize) -> Vec<(usize, usize)> {
@@ -902,7 +933,25 @@ pub(crate) fn clauses_with(text: &str, semicolon_tail: usize) -> Vec<(usize, usi
 
 #[cfg(test)]
 mod clause_tests {
-    use super::clauses;
+    use super::{clauses, phrase_parts};
+
+    #[test]
+    fn a_clause_joins_phrases_at_commas_and_conjunctions() {
+        let text = "stage II lymphedema with pitting edema, 1,200 mL of fluid, and a positive Stemmer sign";
+        let parts: Vec<String> = phrase_parts(text)
+            .into_iter()
+            .map(|(s, e)| text.chars().skip(s).take(e - s).collect())
+            .collect();
+        assert_eq!(
+            parts,
+            [
+                "stage II lymphedema",
+                "pitting edema",
+                "1,200 mL of fluid",
+                "a positive Stemmer sign"
+            ]
+        );
+    }
 
     fn pieces(t: &str) -> Vec<String> {
         let cs: Vec<char> = t.chars().collect();

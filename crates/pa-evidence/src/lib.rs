@@ -777,6 +777,32 @@ fn claim_units(sentences: &[Sentence]) -> Vec<(Sentence, String, Option<Sentence
     units
 }
 
+/// A claim (or a part of one) to check against its candidates.
+#[derive(Clone, Copy)]
+struct Question<'c, 's> {
+    /// The claim sentence as written: its document dates the request.
+    s: &'c Sentence,
+    /// What is checked: the sentence read as filled in, or a part of it.
+    read_s: &'c Sentence,
+    a: &'c Analysis,
+    claim_type: ClaimType,
+    hits: &'c [pa_types::SearchHit],
+    view: &'c CaseView<'s>,
+    case: &'c CaseSentences<'s>,
+}
+
+/// Every candidate's verdict on a claim, with the rule that gave it
+/// ([`Checker::judge`]).
+struct Judged<'s> {
+    verdicts: Vec<(Verdict, f32, &'s Sentence)>,
+    rules: Vec<&'static str>,
+    /// Candidates that confirm a part of the claim, to pool.
+    pieces: Vec<(Parts, &'static str, &'s Sentence)>,
+    /// Candidates that name a test the claim gives a result of, without a result.
+    unresulted: Vec<&'s Sentence>,
+    traces: Vec<pa_types::TraceCandidate>,
+}
+
 /// A calendar day as (year, month, day).
 type Ymd = (u32, u32, u32);
 
@@ -1453,7 +1479,277 @@ impl Checker {
             }
         }
         hits.extend(rows);
-        let mut verdicts: Vec<(Verdict, f32, &Sentence)> = Vec::new();
+        let question = Question {
+            s,
+            read_s,
+            a: &a,
+            claim_type,
+            hits: &hits,
+            view,
+            case,
+        };
+        let Judged {
+            mut verdicts,
+            rules,
+            mut pieces,
+            unresulted,
+            traces,
+        } = self.judge(&question);
+        trace.candidates = traces;
+        // (Rows found through their head are read one by one, with the head:
+        // not in pairs of adjacent sentences, and not pooled.)
+        let found_through_head = |s: &Sentence| through_head.iter().any(|r| std::ptr::eq(*r, s));
+        let own_hits: Vec<(Verdict, f32, &Sentence)> = verdicts
+            .iter()
+            .filter(|v| !found_through_head(v.2))
+            .cloned()
+            .collect();
+        pieces.retain(|p| !found_through_head(p.2));
+        if let Some(pair) = self.adjacent_support(
+            read_s,
+            &a,
+            claim_type,
+            &own_hits,
+            &unresulted,
+            &view.by_ordinal,
+            &view.doc_heads,
+            &view.doc_dates,
+            view.request_of(s),
+        ) {
+            verdicts.extend(pair);
+        } else if let Some(found) = self.support_in_parts(read_s, &a, &verdicts, &pieces) {
+            verdicts.extend(found);
+        }
+        // What each candidate was to the whole claim: a part's contradiction
+        // counts only from a sentence the whole claim's check set aside for
+        // its few shared words, not for a reason of its own.
+        let whole: Vec<(&Sentence, &'static str)> = verdicts
+            .iter()
+            .zip(&rules)
+            .map(|(v, r)| (v.2, *r))
+            .collect();
+        trace::order_candidates(&mut trace.candidates);
+        trace.rule = decide::decide(
+            &mut claim,
+            verdicts,
+            &self.opts,
+            s.kind.as_str(),
+            view.evidence_docs.len(),
+            &|s: &Sentence| view.date_of(s),
+        )
+        .into();
+        if claim.status != ClaimStatus::Contradicted {
+            if let Some((part, rule)) = self.contradicted_part(&question, &whole) {
+                claim.status = ClaimStatus::Contradicted;
+                claim.reason =
+                    format!("in part (\"{}\"): {}", short(&part.span.quote), part.reason);
+                trace.rule = format!("contradicted_in_part:{rule}");
+                claim.evidence = part.evidence;
+            }
+        }
+        claim.trace = Some(trace);
+        Some(claim)
+    }
+
+    /// A part of a claim that joins several facts ("stage II lymphedema with
+    /// fibrotic changes and a positive Stemmer sign"), checked as a claim of
+    /// its own: a sentence that says otherwise of one part ("Stemmer sign
+    /// negative") contradicts the claim, though it shares too few of the
+    /// whole claim's words to bear on it. The part's contradiction comes from
+    /// the same rules and time rules as a claim's; a claim that negates,
+    /// plans or attributes anything is not split (a part would lose its
+    /// "no" or "if").
+    /// Returns the part as a claim, with the rule of its contradiction.
+    fn contradicted_part<'s>(
+        &self,
+        q: &Question<'_, 's>,
+        whole: &[(&Sentence, &'static str)],
+    ) -> Option<(Claim, &'static str)> {
+        let Question {
+            s,
+            read_s,
+            a,
+            claim_type,
+            view,
+            case,
+            ..
+        } = *q;
+        if a.answered_no.is_some() {
+            return None;
+        }
+        let text = &read_s.span.quote;
+        let qualified = a
+            .concepts
+            .iter()
+            .map(|c| (c.start, c.end))
+            .chain(a.words.iter().map(|w| (w.start, w.end)))
+            .any(|(st, en)| {
+                let x = self.assess(a, text, st, en);
+                x.negated || x.hypothetical || x.family || x.uncertain || x.declined
+            });
+        if qualified {
+            return None;
+        }
+        let parts = claims::phrase_parts(text);
+        if parts.len() < 2 {
+            return None;
+        }
+        for (cs, ce) in parts {
+            let Some(quote) = pa_types::text::char_slice(text, cs, ce) else {
+                continue;
+            };
+            let pa = self.analyze(quote);
+            if pa.concepts.is_empty() && pa.words.len() < 2 {
+                continue;
+            }
+            // (Nor a part that negates or plans on its own, "chemotherapy?
+            // none", or says what the patient cannot do: "unable to drink
+            // from a cup" is what "can no longer drink from a cup" says.)
+            static INABILITY: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+                regex::Regex::new(
+                    r"(?i)\b(?:unable|cannot|can't|can not|inability|not able|none)\b",
+                )
+                .unwrap()
+            });
+            let part_qualified = INABILITY.is_match(quote)
+                || pa
+                    .concepts
+                    .iter()
+                    .map(|c| (c.start, c.end))
+                    .chain(pa.words.iter().map(|w| (w.start, w.end)))
+                    .any(|(st, en)| {
+                        let x = self.assess(&pa, quote, st, en);
+                        x.negated || x.hypothetical || x.family || x.uncertain || x.declined
+                    });
+            if part_qualified {
+                continue;
+            }
+            let mut sub = read_s.clone();
+            sub.span.quote = quote.to_string();
+            let mut judged = self.judge(&Question {
+                read_s: &sub,
+                a: &pa,
+                ..*q
+            });
+            // (A part some sentence supports is borne out: the documents
+            // disagree at most, which the whole claim's check weighs.)
+            if judged
+                .verdicts
+                .iter()
+                .any(|v| matches!(v.0, Verdict::Supports))
+            {
+                continue;
+            }
+            // The whole claim's terms outside the part: its context ("left
+            // GSV at the SFJ" for "a diameter of 7.2 mm").
+            let context_terms: Vec<&str> = a
+                .words
+                .iter()
+                .filter(|w| !pa.words.iter().any(|x| x.stem == w.stem))
+                .map(|w| w.stem.as_str())
+                .collect();
+            let context_concepts: Vec<usize> = a
+                .concepts
+                .iter()
+                .filter(|c| !pa.concepts.iter().any(|x| x.entry == c.entry))
+                .map(|c| c.entry)
+                .collect();
+            let in_context = |cand: &Sentence| {
+                view.by_pos
+                    .get(&(cand.span.doc_id.as_str(), cand.span.page, cand.span.start))
+                    .map(|&i| case.analysis(i))
+                    .is_some_and(|b| {
+                        b.words
+                            .iter()
+                            .any(|w| context_terms.contains(&w.stem.as_str()))
+                            || b.concepts.iter().any(|c| {
+                                context_concepts
+                                    .iter()
+                                    .any(|&k| self.lex.satisfies(k, c.entry))
+                            })
+                    })
+            };
+            // Only a part's reading the other way or its other value counts:
+            // a declined offer or another dose is often another course of
+            // the part's treatment, and a value, one of another site unless
+            // the sentence shares the claim's context.
+            let set_aside = |cand: &Sentence| {
+                whole.iter().any(|(c, r)| {
+                    std::ptr::eq(*c, cand)
+                        && matches!(*r, "not_relevant" | "coverage_below_threshold")
+                })
+            };
+            for (v, rule) in judged.verdicts.iter_mut().zip(&judged.rules) {
+                let keep = set_aside(v.2)
+                    && match v.0 {
+                        Verdict::ValueDiffers(_) => in_context(v.2),
+                        Verdict::Contradicts(_) | Verdict::Denies(_) => {
+                            !matches!(*rule, "declined")
+                        }
+                        _ => true,
+                    };
+                if !keep || matches!(v.0, Verdict::DoseDiffers(_)) {
+                    v.0 = Verdict::Weak;
+                }
+            }
+            let rules: Vec<(&Sentence, &'static str, f32)> = judged
+                .verdicts
+                .iter()
+                .zip(&judged.rules)
+                .filter(|(v, _)| {
+                    matches!(
+                        v.0,
+                        Verdict::Contradicts(_) | Verdict::ValueDiffers(_) | Verdict::Denies(_)
+                    )
+                })
+                .map(|(v, r)| (v.2, *r, v.1))
+                .collect();
+            if rules.is_empty() {
+                continue;
+            }
+            let mut part = Claim {
+                claim_id: String::new(),
+                span: sub.span.clone(),
+                claim_type,
+                status: ClaimStatus::Unsupported,
+                reason: String::new(),
+                evidence: Vec::new(),
+                trace: None,
+            };
+            decide::decide(
+                &mut part,
+                judged.verdicts,
+                &self.opts,
+                s.kind.as_str(),
+                view.evidence_docs.len(),
+                &|s: &Sentence| view.date_of(s),
+            );
+            if part.status != ClaimStatus::Contradicted {
+                continue;
+            }
+            let first = part.evidence.first()?;
+            let (_, rule, _) = rules.iter().find(|(c, _, _)| {
+                c.span.doc_id == first.citation.doc_id && c.span.start == first.citation.start
+            })?;
+            return Some((part, rule));
+        }
+        None
+    }
+
+    /// Every candidate's verdict on a claim (or on a part of one), after the
+    /// rules that weigh candidates against each other.
+    fn judge<'s>(&self, q: &Question<'_, 's>) -> Judged<'s> {
+        let Question {
+            s,
+            read_s,
+            a,
+            claim_type,
+            hits,
+            view,
+            case,
+        } = *q;
+        let mut verdicts: Vec<(Verdict, f32, &'s Sentence)> = Vec::new();
+        let mut traces = Vec::new();
         let mut rules: Vec<&'static str> = Vec::new();
         let mut pieces: Vec<(Parts, &'static str, &Sentence)> = Vec::new();
         let mut unresulted: Vec<&Sentence> = Vec::new();
@@ -1468,7 +1764,7 @@ impl Checker {
             let mut parts = Parts::default();
             let (v, cov, rule) = self.verify(
                 read_s,
-                &a,
+                a,
                 claim_type,
                 cand,
                 b,
@@ -1488,9 +1784,7 @@ impl Checker {
             if rule == "test_without_result" {
                 unresulted.push(cand);
             }
-            trace
-                .candidates
-                .push(candidate_trace(&h, cand, &v, cov, rule));
+            traces.push(candidate_trace(h, cand, &v, cov, rule));
             rules.push(rule);
             verdicts.push((v, cov, cand));
         }
@@ -1602,42 +1896,13 @@ impl Checker {
                 v.0 = Verdict::Weak;
             }
         }
-        // (Rows found through their head are read one by one, with the head:
-        // not in pairs of adjacent sentences, and not pooled.)
-        let found_through_head = |s: &Sentence| through_head.iter().any(|r| std::ptr::eq(*r, s));
-        let own_hits: Vec<(Verdict, f32, &Sentence)> = verdicts
-            .iter()
-            .filter(|v| !found_through_head(v.2))
-            .cloned()
-            .collect();
-        pieces.retain(|p| !found_through_head(p.2));
-        if let Some(pair) = self.adjacent_support(
-            read_s,
-            &a,
-            claim_type,
-            &own_hits,
-            &unresulted,
-            &view.by_ordinal,
-            &view.doc_heads,
-            &view.doc_dates,
-            view.request_of(s),
-        ) {
-            verdicts.extend(pair);
-        } else if let Some(found) = self.support_in_parts(read_s, &a, &verdicts, &pieces) {
-            verdicts.extend(found);
-        }
-        trace::order_candidates(&mut trace.candidates);
-        trace.rule = decide::decide(
-            &mut claim,
+        Judged {
             verdicts,
-            &self.opts,
-            s.kind.as_str(),
-            view.evidence_docs.len(),
-            &|s: &Sentence| view.date_of(s),
-        )
-        .into();
-        claim.trace = Some(trace);
-        Some(claim)
+            rules,
+            pieces,
+            unresulted,
+            traces,
+        }
     }
 
     /// Evidence that spans two adjacent sentences of a note ("Septum deviated to

@@ -395,7 +395,8 @@ fn not_done_after(text: &str, end: usize) -> bool {
 
 /// The types a text names of a family that comes in types: hepatitis A to E
 /// (also HAV, HBV, HBsAg, anti-HCV, ...), diabetes type 1 or 2 (also T1DM,
-/// T2D), and coagulation factors (factor VIII, FVIII, factor IX, FIX).
+/// T2D), coagulation factors (factor VIII, FVIII, factor IX, FIX) and the
+/// specimen of a lab value (blood, urine, CSF, stool, sputum).
 fn typed_families(text: &str) -> Vec<(&'static str, String)> {
     static TYPED: LazyLock<regex::Regex> = LazyLock::new(|| {
         regex::Regex::new(r"(?i)\b(?:(hepatitis|hep\.?)\s*([a-e])\b|(?:anti-?)?h([a-e])(?:v|sag|sab|cab|bab|eag|eab)\b|type\s*([12])\s*(?:diabetes|dm)|t([12])dm?\b|(?:factor\s+|f)(viii|ix|vii|xi|xiii|v|x)\b)").unwrap()
@@ -421,6 +422,33 @@ fn typed_families(text: &str) -> Vec<(&'static str, String)> {
             }
             out.push(("factor", t.as_str().to_ascii_lowercase()));
         }
+    }
+    // The specimen a value is measured in: "blood glucose" is not "Glucose,
+    // urine". ("Blood pressure" or "blood loss" names no specimen.)
+    static SPECIMEN: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r"(?i)\b(?:(blood|serum|plasma)\b(\s+(?:pressure|loss|flow|transfusions?|thinners?|clots?|vessels?|counts?)\b)?|(urine|urinalysis)\b|(UA)\b|(csf|cerebrospinal fluid|spinal fluid)\b|(stool|fecal|faecal)\b|(sputum)\b)").unwrap()
+    });
+    for c in SPECIMEN.captures_iter(text) {
+        let kind = if c.get(1).is_some() {
+            if c.get(2).is_some() {
+                continue;
+            }
+            "blood"
+        } else if c.get(3).is_some() {
+            "urine"
+        } else if c.get(4).is_some() {
+            if &c[4] != "UA" {
+                continue;
+            }
+            "urine"
+        } else if c.get(5).is_some() {
+            "csf"
+        } else if c.get(6).is_some() {
+            "stool"
+        } else {
+            "sputum"
+        };
+        out.push(("specimen", kind.to_string()));
     }
     out
 }
