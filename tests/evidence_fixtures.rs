@@ -353,7 +353,11 @@
 //! words to bear on it ("stage II lymphedema ... with pitting edema and a
 //! positive Stemmer sign" against "Stemmer sign negative"); a value measured
 //! in another specimen is of another test ("blood glucose was normal" against
-//! "Glucose, urine: ... ABNORMAL") (`contradicted-part`).
+//! "Glucose, urine: ... ABNORMAL") (`contradicted-part`). A short denial
+//! keeps its own words out of what it denies: "no transfusion needed", "no
+//! kidney stones on record", "no sonographic evidence of steatosis" deny the
+//! claimed transfusion, stones and steatosis; a noun of action shares the
+//! stem of its verb ("transfusion", "transfused") (`denial-words`).
 
 use crate::common::{root, run};
 

@@ -1820,7 +1820,11 @@ mod tests {
     #[test]
     fn counts_and_scores_out_of_a_maximum() {
         let k = kinds("She has had three hospitalizations and 2 new lesions; FIM 38/91.");
-        assert!(k.contains(&(QKind::Count("hospitalization".into()), 3.0, Cmp::Eq)));
+        assert!(k.contains(&(
+            QKind::Count(pa_types::text::stem("hospitalizations")),
+            3.0,
+            Cmp::Eq
+        )));
         assert!(k.contains(&(QKind::Count("lesion".into()), 2.0, Cmp::Eq)));
         assert!(k.contains(&(QKind::ScoreOf(91), 38.0, Cmp::Eq)));
         // A one-digit maximum, written out or after the score's name; not a date.

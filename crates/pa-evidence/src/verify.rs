@@ -947,6 +947,24 @@ impl Checker {
             "patient",
             "pt",
             "use",
+            // (Words of the denial itself: "no evidence of", "no signs of",
+            // "none on record", "no transfusion needed", "no pneumonia to
+            // date".)
+            "evidence",
+            "sign",
+            "record",
+            "need",
+            "date",
+            // (And how the absence was seen: "no CT evidence of", "no
+            // elastographic or sonographic evidence of".)
+            "radiographic",
+            "sonographic",
+            "elastographic",
+            "endoscopic",
+            "histologic",
+            "ct",
+            "mri",
+            "imaging",
             // (The denial's own verb: "Denies vomiting, laxatives".)
             "deni",
             "denie",

@@ -208,6 +208,17 @@ fn same_stem(word: &str) -> Option<&'static str> {
 
 /// Crude English stemming for matching: plural and common suffixes.
 pub fn stem(word: &str) -> String {
+    let s = inflection_stem(word);
+    // A noun of action and its verb share a stem: "transfusion" and
+    // "transfused" are "transfus", "infection" and "infected" "infect".
+    if s.len() > 7 && (s.ends_with("tion") || s.ends_with("sion")) {
+        return s[..s.len() - 3].to_string();
+    }
+    s
+}
+
+/// [`stem`] without the noun of action: plural and verb endings.
+fn inflection_stem(word: &str) -> String {
     if let Some(to) = same_stem(word) {
         return to.to_string();
     }
@@ -283,7 +294,9 @@ mod tests {
 
     #[test]
     fn stem_strips_common_suffixes() {
-        assert_eq!(stem("injections"), "injection");
+        assert_eq!(stem("injections"), "inject");
+        assert_eq!(stem("transfusion"), stem("transfused"));
+        assert_eq!(stem("lesion"), "lesion");
         assert_eq!(stem("therapies"), "therapy");
         assert_eq!(stem("was"), "was");
         assert_eq!(stem("headaches"), "headache");
