@@ -357,7 +357,10 @@
 //! keeps its own words out of what it denies: "no transfusion needed", "no
 //! kidney stones on record", "no sonographic evidence of steatosis" deny the
 //! claimed transfusion, stones and steatosis; a noun of action shares the
-//! stem of its verb ("transfusion", "transfused") (`denial-words`).
+//! stem of its verb ("transfusion", "transfused") (`denial-words`). A lab
+//! row whose label names the claim's analyte ("Eosinophils, abs 0.21
+//! x10^3/uL") bears on a claimed value of that kind, in any unit, however few
+//! of the claim's other words it has (`lab-row-label`).
 
 use crate::common::{root, run};
 
