@@ -360,7 +360,9 @@
 //! stem of its verb ("transfusion", "transfused") (`denial-words`). A lab
 //! row whose label names the claim's analyte ("Eosinophils, abs 0.21
 //! x10^3/uL") bears on a claimed value of that kind, in any unit, however few
-//! of the claim's other words it has (`lab-row-label`).
+//! of the claim's other words it has (`lab-row-label`). A word cut short
+//! ("neuropsych" for "neuropsychological") is the claim's word, and "no
+//! history of" says what "no prior" says (`shortened-words`).
 
 use crate::common::{root, run};
 

@@ -709,8 +709,31 @@ impl Checker {
                     })
                 })
         };
+        // A word the candidate cuts short ("neuropsych" for
+        // "neuropsychological", "hosp" for "hospital"): a candidate word of
+        // four letters or more that starts the claim's word, three letters or
+        // more shorter ("implant" is a word of its own, not "implantation"
+        // cut short).
+        let cut_short = |w: &KeyWord| {
+            w.stem.len() >= 7
+                && b.tokens.iter().any(|t| {
+                    t.norm.len() >= 4
+                        && t.norm.len() + 3 <= w.stem.len()
+                        && t.norm.chars().all(|c| c.is_ascii_alphabetic())
+                        && w.stem.starts_with(t.norm.as_str())
+                })
+        };
+        // Every word that places a mention in the patient's history says
+        // the same: "no history of angioedema" is "no prior angioedema".
+        // ("In the past 12 months" is a window, not a history.)
+        const HISTORY: &[&str] = &["history", "hx", "prior", "previou", "previously"];
+        let in_past = |w: &KeyWord| {
+            HISTORY.contains(&w.stem.as_str()) && HISTORY.iter().any(|t| cand_stems.contains(*t))
+        };
         let repeated = |w: &&KeyWord| {
             ((w.stem == "declin" || w.stem == "refus") && declined_here())
+                || cut_short(w)
+                || in_past(w)
                 || cand_stems.contains(&w.stem)
                 || cand_words.contains(w.stem.as_str())
                 || claim_senses(w)
