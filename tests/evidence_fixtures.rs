@@ -362,7 +362,11 @@
 //! x10^3/uL") bears on a claimed value of that kind, in any unit, however few
 //! of the claim's other words it has (`lab-row-label`). A word cut short
 //! ("neuropsych" for "neuropsychological") is the claim's word, and "no
-//! history of" says what "no prior" says (`shortened-words`).
+//! history of" says what "no prior" says (`shortened-words`). An inability
+//! is said either way: "unable to maintain her weight" is what "could not
+//! maintain weight" says, not its denial; an order ("Order cardiac MRI ...
+//! for 04/2027") is a plan, which neither opposes "no cardiac MRI has ever
+//! been performed" nor bears it out (`unable-and-ordered`).
 
 use crate::common::{root, run};
 

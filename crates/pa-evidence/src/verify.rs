@@ -1327,6 +1327,14 @@ impl Checker {
         } = p;
         let cov = rel.cov;
         let mut context = MentionContext::default();
+        // An inability is said either way: "unable to maintain ketosis" is
+        // what "could not maintain ketosis" says, and "can no longer drink
+        // from a cup" what "unable to drink from a cup" does. The note's "not"
+        // denies nothing the claim asserts.
+        static UNABLE: LazyLock<regex::Regex> = LazyLock::new(|| {
+            regex::Regex::new(r"(?i)\b(?:unable to|inability to|not able to|cannot|can't|can not|could not|couldn't|can no longer|could no longer)\b").unwrap()
+        });
+        let both_unable = UNABLE.is_match(&claim.span.quote) && UNABLE.is_match(&cand.span.quote);
         // A term both deny ("no longer drives") puts the two on the same side;
         // another term negated on one side only is a scope that runs on there:
         // "she no longer drives and depends on her son for errands" against
@@ -1502,6 +1510,7 @@ impl Checker {
                 && !agrees_elsewhere
                 && !no_result
                 && !shared_denial
+                && !both_unable
             {
                 if qualified || past_only {
                     return Err((Verdict::Weak, cov, "qualified_denial"));
