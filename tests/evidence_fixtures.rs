@@ -366,7 +366,10 @@
 //! is said either way: "unable to maintain her weight" is what "could not
 //! maintain weight" says, not its denial; an order ("Order cardiac MRI ...
 //! for 04/2027") is a plan, which neither opposes "no cardiac MRI has ever
-//! been performed" nor bears it out (`unable-and-ordered`).
+//! been performed" nor bears it out (`unable-and-ordered`). A named score
+//! with another value bears on the claim however few of its words the
+//! sentence has: "MG-ADL today: 7" against "MG-ADL total score was 12"
+//! (`named-score-value`).
 
 use crate::common::{root, run};
 

@@ -1103,6 +1103,12 @@ impl Checker {
                     .iter()
                     .any(|f| f.kind == q.kind && quantity::agrees(q, f))
         });
+        // So does the same score with another value ("PHQ-9: 8" for "PHQ-9
+        // score 14", "ECOG 1." for "ECOG performance status 0"): its value is
+        // compared, and the time rules say which one is current.
+        let same_named_kind = a.quantities.iter().any(|q| {
+            matches!(q.kind, QKind::Named(_)) && b.quantities.iter().any(|f| f.kind == q.kind)
+        });
         // So does a list of the claimed number of the claimed events.
         let listed = self.listed_counts(a, b, &cand.span.quote);
         let listed_count = !listed.is_empty();
@@ -1112,6 +1118,7 @@ impl Checker {
             || bmi_computed
             || weight_series
             || same_named_value
+            || same_named_kind
             || (denies_finding && cov >= MIN_COVERAGE_WITH_HEAD)
             || claim_denies
             || denies_word
@@ -2980,7 +2987,26 @@ fn prefixed_analyte(claim: &str, cand: &str) -> bool {
 /// right before the number, within its clause or cell; every one of them must
 /// be a word of the claim (a 4-letter start of one counts, "Hgb" does not).
 fn label_named(claim: &str, f: &Quantity, cand: &str) -> bool {
-    const LAB_READING: &[&str] = &["abs", "absolute", "total", "serum", "plasma", "level"];
+    const LAB_READING: &[&str] = &[
+        "abs",
+        "absolute",
+        "total",
+        "serum",
+        "plasma",
+        "level",
+        // (A side names no measure: "Hertel: OD 24 mm" is not the claim's
+        // "MRD1 1.5 mm OD".)
+        "od",
+        "os",
+        "ou",
+        "right",
+        "left",
+        "r",
+        "l",
+        "rt",
+        "lt",
+        "bilateral",
+    ];
     let Some(number) = f.surface.split_whitespace().next() else {
         return false;
     };
@@ -2996,10 +3022,20 @@ fn label_named(claim: &str, f: &Quantity, cand: &str) -> bool {
         })
         .any(|(i, _)| {
             let mut label = Vec::new();
-            for t in cand[..i].split_whitespace().rev() {
+            let before: Vec<&str> = cand[..i].split_whitespace().rev().collect();
+            for (k, &t) in before.iter().enumerate() {
                 // (The value's own cell border, then the label's cell.)
                 if t == "|" && label.is_empty() {
                     continue;
+                }
+                // (A word closing the clause before, after a number, is that
+                // number's unit: "OD 24 mm, OS 20 mm" labels 20 with "OS".)
+                if t.ends_with([',', ';'])
+                    && before
+                        .get(k + 1)
+                        .is_some_and(|p| p.starts_with(|c: char| c.is_ascii_digit()))
+                {
+                    break;
                 }
                 if label.len() == 3 || t == "|" {
                     break;
@@ -3018,8 +3054,8 @@ fn label_named(claim: &str, f: &Quantity, cand: &str) -> bool {
                 }
             }
             // (A label stops at a clause's or a cell's border. A word that
-            // only says which reading of the analyte, "Eosinophils, abs",
-            // need not be the claim's.)
+            // only says which reading of the analyte, "Eosinophils, abs", or
+            // which side need not be the claim's, and names nothing alone.)
             label.retain(|w| !LAB_READING.contains(&w.as_str()));
             !label.is_empty()
                 && label.iter().all(|w| {
