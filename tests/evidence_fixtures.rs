@@ -369,7 +369,10 @@
 //! been performed" nor bears it out (`unable-and-ordered`). A named score
 //! with another value bears on the claim however few of its words the
 //! sentence has: "MG-ADL today: 7" against "MG-ADL total score was 12"
-//! (`named-score-value`).
+//! (`named-score-value`). A form's "No" to a question of one term ("Is the
+//! member a current smoker? [X] No") is opposed by a note that names the
+//! term the other way; "member" is the payer's word for the patient, no key
+//! word (`form-no-one-term`).
 
 use crate::common::{root, run};
 

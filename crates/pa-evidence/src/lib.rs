@@ -245,6 +245,10 @@ const STOPWORDS: &[&str] = &[
     "self",
     "patient",
     "pt",
+    // (A payer's word for the patient: "Is the member a current smoker?")
+    "member",
+    "enrollee",
+    "beneficiary",
     "also",
     "this",
     "that",

@@ -1557,7 +1557,11 @@ impl Checker {
     /// history before 2025" says nothing of "daily headaches for six months".)
     fn opposite_polarity(&self, p: Pair<'_>, rel: &Relevance<'_>) -> Outcome {
         let cov = rel.cov;
-        if !rel.by_key_terms
+        // (A form's "No" to a question of one term, "N  Is the patient a
+        // current smoker?", is opposed by a sentence that names the term the
+        // other way: the question has nothing else to match.)
+        let answered_no = p.a.answered_no.is_some();
+        if (!rel.by_key_terms && !answered_no)
             || (cov < self.opts.support_coverage
                 && !rel.denies_finding
                 && !rel.claim_denies
