@@ -357,10 +357,7 @@
 //! keeps its own words out of what it denies: "no transfusion needed", "no
 //! kidney stones on record", "no sonographic evidence of steatosis" deny the
 //! claimed transfusion, stones and steatosis; a noun of action shares the
-//! stem of its verb ("transfusion", "transfused") (`denial-words`). A lab
-//! row whose label names the claim's analyte ("Eosinophils, abs 0.21
-//! x10^3/uL") bears on a claimed value of that kind, in any unit, however few
-//! of the claim's other words it has (`lab-row-label`). A word cut short
+//! stem of its verb ("transfusion", "transfused") (`denial-words`). A word cut short
 //! ("neuropsych" for "neuropsychological") is the claim's word, and "no
 //! history of" says what "no prior" says (`shortened-words`). An inability
 //! is said either way: "unable to maintain her weight" is what "could not

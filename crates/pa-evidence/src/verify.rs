@@ -889,15 +889,7 @@ impl Checker {
         let same_result_kind = a.quantities.iter().any(|q| {
             self.number_required(a, &q.kind) && b.quantities.iter().any(|f| f.kind == q.kind)
         });
-        // (So does one whose value of that kind is labelled with the claim's
-        // words: "Eosinophils, abs 0.18 x10^3/uL" for "blood eosinophil
-        // count is 410 cells/uL".)
-        let same_result_named = a.quantities.iter().any(|q| {
-            self.number_required(a, &q.kind)
-                && b.quantities.iter().any(|f| {
-                    f.kind == q.kind && label_named(&claim.span.quote, f, &cand.span.quote)
-                })
-        });
+
         // A claim with a single key term ("daily headaches for six months")
         // is borne on by a sentence that names it.
         let single_term = nc + nw == 1.0 && cov >= 1.0;
@@ -1123,7 +1115,6 @@ impl Checker {
             || claim_denies
             || denies_word
             || (same_result_kind && matched_words.len() + matched_dates >= 2)
-            || same_result_named
             || (cov >= MIN_COVERAGE
                 && (!matched.is_empty() || matched_words.len() + matched_dates >= 2))
             || (head && cov >= MIN_COVERAGE_WITH_HEAD);
@@ -2991,26 +2982,6 @@ fn prefixed_analyte(claim: &str, cand: &str) -> bool {
 /// right before the number, within its clause or cell; every one of them must
 /// be a word of the claim (a 4-letter start of one counts, "Hgb" does not).
 fn label_named(claim: &str, f: &Quantity, cand: &str) -> bool {
-    const LAB_READING: &[&str] = &[
-        "abs",
-        "absolute",
-        "total",
-        "serum",
-        "plasma",
-        "level",
-        // (A side names no measure: "Hertel: OD 24 mm" is not the claim's
-        // "MRD1 1.5 mm OD".)
-        "od",
-        "os",
-        "ou",
-        "right",
-        "left",
-        "r",
-        "l",
-        "rt",
-        "lt",
-        "bilateral",
-    ];
     let Some(number) = f.surface.split_whitespace().next() else {
         return false;
     };
@@ -3026,41 +2997,27 @@ fn label_named(claim: &str, f: &Quantity, cand: &str) -> bool {
         })
         .any(|(i, _)| {
             let mut label = Vec::new();
-            let before: Vec<&str> = cand[..i].split_whitespace().rev().collect();
-            for (k, &t) in before.iter().enumerate() {
+            for t in cand[..i].split_whitespace().rev() {
                 // (The value's own cell border, then the label's cell.)
                 if t == "|" && label.is_empty() {
                     continue;
                 }
-                // (A word closing the clause before, after a number, is that
-                // number's unit: "OD 24 mm, OS 20 mm" labels 20 with "OS".)
-                if t.ends_with([',', ';'])
-                    && before
-                        .get(k + 1)
-                        .is_some_and(|p| p.starts_with(|c: char| c.is_ascii_digit()))
-                {
-                    break;
-                }
                 if label.len() == 3 || t == "|" {
                     break;
                 }
-                let w = t.trim_end_matches([':', '|', ',']).to_lowercase();
+                let w = t.trim_end_matches([':', '|']).to_lowercase();
                 if w.is_empty()
                     || w.contains(|c: char| !(c.is_alphabetic() || c == '-'))
                     || t.starts_with('|')
                 {
                     break;
                 }
-                let ends = t.ends_with([':', '|', ',']) && !label.is_empty();
                 label.push(w);
-                if ends {
+                if t.ends_with([':', '|']) && label.len() > 1 {
                     break;
                 }
             }
-            // (A label stops at a clause's or a cell's border. A word that
-            // only says which reading of the analyte, "Eosinophils, abs", or
-            // which side need not be the claim's, and names nothing alone.)
-            label.retain(|w| !LAB_READING.contains(&w.as_str()));
+            // (A label stops at a clause's or a cell's border.)
             !label.is_empty()
                 && label.iter().all(|w| {
                     claim_words.iter().any(|c| {
