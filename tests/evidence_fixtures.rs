@@ -369,7 +369,9 @@
 //! (`named-score-value`). A form's "No" to a question of one term ("Is the
 //! member a current smoker? [X] No") is opposed by a note that names the
 //! term the other way; "member" is the payer's word for the patient, no key
-//! word (`form-no-one-term`).
+//! word (`form-no-one-term`). A percent beside a drug's name is its
+//! strength ("4 mL 1% lidocaine"), not a measure to compare with a claimed
+//! "more than 75% relief" (`drug-strength`).
 
 use crate::common::{root, run};
 

@@ -2166,6 +2166,38 @@ impl Checker {
                 q.kind != QKind::Duration || !held.iter().any(|h| h.contains(q.surface.as_str()))
             });
         }
+        // A percent beside a drug's name is its strength ("3 mL 1% lidocaine",
+        // "clobetasol 0.05% oint"), no measure: it is not compared with a
+        // claimed percent that is not a strength too ("more than 80% relief").
+        let strengths_in = |x: &Analysis, text: &str| -> Vec<String> {
+            x.quantities
+                .iter()
+                .filter(|q| q.kind == QKind::Unit("%"))
+                .filter(|q| {
+                    let number = q.surface.split_whitespace().next().unwrap_or_default();
+                    let written =
+                        regex::Regex::new(&format!(r"(?:^|[^\d.]){}\s?%", regex::escape(number)))
+                            .expect("an escaped number is a pattern");
+                    let near_drug = written.find_iter(text).any(|m| {
+                        let (i, end) = (
+                            text[..m.start()].chars().count(),
+                            text[..m.end()].chars().count(),
+                        );
+                        x.concepts.iter().any(|c| {
+                            self.is_drug(c.entry)
+                                && ((c.start >= end && c.start <= end + 1)
+                                    || (c.end <= i + 1 && c.end + 2 >= i))
+                        })
+                    });
+                    near_drug
+                })
+                .map(|q| q.surface.clone())
+                .collect()
+        };
+        if strengths_in(a, &claim.span.quote).is_empty() {
+            let strengths = strengths_in(b, &cand.span.quote);
+            b_quantities.retain(|q| q.kind != QKind::Unit("%") || !strengths.contains(&q.surface));
+        }
         // "Non-HDL cholesterol 136" and "HDL cholesterol 52" are two analytes.
         let other_analyte = prefixed_analyte(&claim.span.quote, &cand.span.quote);
         // A claim dated otherwise than the candidate is about another time: its
