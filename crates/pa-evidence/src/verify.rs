@@ -889,7 +889,6 @@ impl Checker {
         let same_result_kind = a.quantities.iter().any(|q| {
             self.number_required(a, &q.kind) && b.quantities.iter().any(|f| f.kind == q.kind)
         });
-
         // A claim with a single key term ("daily headaches for six months")
         // is borne on by a sentence that names it.
         let single_term = nc + nw == 1.0 && cov >= 1.0;
@@ -1087,17 +1086,10 @@ impl Checker {
             weight_change(&claim.span.quote, q, &b.quantities)
                 || weight_moved(&claim.span.quote, q, &cand.span.quote)
         });
-        // The same score by its name with the same value ("ECOG 1." for "ECOG
-        // performance status 1") bears on the claim however few words it has.
-        let same_named_value = a.quantities.iter().any(|q| {
-            matches!(q.kind, QKind::Named(_))
-                && b.quantities
-                    .iter()
-                    .any(|f| f.kind == q.kind && quantity::agrees(q, f))
-        });
-        // So does the same score with another value ("PHQ-9: 8" for "PHQ-9
-        // score 14", "ECOG 1." for "ECOG performance status 0"): its value is
-        // compared, and the time rules say which one is current.
+        // The same score by its name bears on the claim however few words it
+        // has, with the same value ("ECOG 1." for "ECOG performance status 1")
+        // or another ("PHQ-9: 8" for "PHQ-9 score 14"): its value is compared,
+        // and the time rules say which one is current.
         let same_named_kind = a.quantities.iter().any(|q| {
             matches!(q.kind, QKind::Named(_)) && b.quantities.iter().any(|f| f.kind == q.kind)
         });
@@ -1109,7 +1101,6 @@ impl Checker {
             || listed_count
             || bmi_computed
             || weight_series
-            || same_named_value
             || same_named_kind
             || (denies_finding && cov >= MIN_COVERAGE_WITH_HEAD)
             || claim_denies
