@@ -1555,6 +1555,19 @@ impl Checker {
         Some(claim)
     }
 
+    /// Whether a term of the text (a concept or a key word) is negated,
+    /// planned, a relative's, uncertain or declined.
+    fn qualifies_a_term(&self, a: &Analysis, text: &str) -> bool {
+        a.concepts
+            .iter()
+            .map(|c| (c.start, c.end))
+            .chain(a.words.iter().map(|w| (w.start, w.end)))
+            .any(|(st, en)| {
+                let x = self.assess(a, text, st, en);
+                x.negated || x.hypothetical || x.family || x.uncertain || x.declined
+            })
+    }
+
     /// A part of a claim that joins several facts ("stage II lymphedema with
     /// fibrotic changes and a positive Stemmer sign"), checked as a claim of
     /// its own: a sentence that says otherwise of one part ("Stemmer sign
@@ -1582,16 +1595,7 @@ impl Checker {
             return None;
         }
         let text = &read_s.span.quote;
-        let qualified = a
-            .concepts
-            .iter()
-            .map(|c| (c.start, c.end))
-            .chain(a.words.iter().map(|w| (w.start, w.end)))
-            .any(|(st, en)| {
-                let x = self.assess(a, text, st, en);
-                x.negated || x.hypothetical || x.family || x.uncertain || x.declined
-            });
-        if qualified {
+        if self.qualifies_a_term(a, text) {
             return None;
         }
         let parts = claims::phrase_parts(text);
@@ -1615,17 +1619,7 @@ impl Checker {
                 )
                 .unwrap()
             });
-            let part_qualified = INABILITY.is_match(quote)
-                || pa
-                    .concepts
-                    .iter()
-                    .map(|c| (c.start, c.end))
-                    .chain(pa.words.iter().map(|w| (w.start, w.end)))
-                    .any(|(st, en)| {
-                        let x = self.assess(&pa, quote, st, en);
-                        x.negated || x.hypothetical || x.family || x.uncertain || x.declined
-                    });
-            if part_qualified {
+            if INABILITY.is_match(quote) || self.qualifies_a_term(&pa, quote) {
                 continue;
             }
             let mut sub = read_s.clone();
@@ -1696,7 +1690,7 @@ impl Checker {
                     v.0 = Verdict::Weak;
                 }
             }
-            let rules: Vec<(&Sentence, &'static str, f32)> = judged
+            let rules: Vec<(&Sentence, &'static str)> = judged
                 .verdicts
                 .iter()
                 .zip(&judged.rules)
@@ -1706,7 +1700,7 @@ impl Checker {
                         Verdict::Contradicts(_) | Verdict::ValueDiffers(_) | Verdict::Denies(_)
                     )
                 })
-                .map(|(v, r)| (v.2, *r, v.1))
+                .map(|(v, r)| (v.2, *r))
                 .collect();
             if rules.is_empty() {
                 continue;
@@ -1732,7 +1726,7 @@ impl Checker {
                 continue;
             }
             let first = part.evidence.first()?;
-            let (_, rule, _) = rules.iter().find(|(c, _, _)| {
+            let (_, rule) = rules.iter().find(|(c, _)| {
                 c.span.doc_id == first.citation.doc_id && c.span.start == first.citation.start
             })?;
             return Some((part, rule));
