@@ -86,10 +86,15 @@ fn worker_fault(fault: &str) {
                 std::hint::black_box(0u64);
             }
         }
+        // Reserve address space until the allocator fails under RLIMIT_AS.
+        // The blocks are not filled: filling 1 GiB on a loaded 2-core machine
+        // could outlast the test's CPU or wall limit and end as a timeout.
         "oom" => {
             let mut hog: Vec<Vec<u8>> = Vec::new();
             loop {
-                hog.push(vec![1u8; 64 << 20]);
+                let mut block = Vec::<u8>::with_capacity(64 << 20);
+                block.push(1);
+                hog.push(std::hint::black_box(block));
             }
         }
         _ => {}
