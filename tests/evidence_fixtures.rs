@@ -371,7 +371,19 @@
 //! term the other way; "member" is the payer's word for the patient, no key
 //! word (`form-no-one-term`). A percent beside a drug's name is its
 //! strength ("4 mL 1% lidocaine"), not a measure to compare with a claimed
-//! "more than 75% relief" (`drug-strength`).
+//! "more than 75% relief" (`drug-strength`). A value belongs to its own
+//! label: after a heading's colon a word labels an item ("SNOT-22: nasal
+//! blockage 5, runny nose 3" gives no SNOT-22 total); an abbreviation in
+//! parentheses names the number ("COPD Assessment Test (CAT) score: 21" is
+//! the CAT's, not the COPD's; a form label's parentheses are blanked as
+//! printed instruction, but not an abbreviation); two values in one unit
+//! whose labels each name what the other sentence does not ("femoral
+//! neck-shaft angle 128 degrees", "acetabular version angle 18 degrees") are
+//! two measures (`value-labels`). A gestational age ("born at 27 weeks'
+//! gestation", "ex-27 wk") is no duration; a measure's clause that ends
+//! without a value binds none ("glucose labile, see flowsheet, 1
+//! hypoglycemic event"); a date of birth printed on a line of its own, away
+//! from its "DOB:", opens no dated section (`ages-and-clauses`).
 
 use crate::common::{root, run};
 

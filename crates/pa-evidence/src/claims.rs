@@ -1218,16 +1218,37 @@ pub fn read_as_filled(text: &str) -> std::borrow::Cow<'_, str> {
     if label_paren {
         let colon = chars.iter().position(|&c| c == ':').unwrap_or(0);
         let mut depth = 0;
-        for c in chars[..colon].iter_mut() {
-            let open = *c == '(';
-            if open {
+        let mut blank = vec![false; colon];
+        for (i, c) in chars[..colon].iter().enumerate() {
+            if *c == '(' {
                 depth += 1;
             }
-            let inside = depth > 0;
+            blank[i] = depth > 0;
             if *c == ')' && depth > 0 {
                 depth -= 1;
             }
-            if inside {
+        }
+        // (An abbreviation in parentheses names the measure, it instructs
+        // nothing: "COPD Assessment Test (CAT) score: 21".)
+        let mut i = 0;
+        while i < colon {
+            if chars[i] != '(' {
+                i += 1;
+                continue;
+            }
+            let close = (i..colon).find(|&j| chars[j] == ')').unwrap_or(colon);
+            let inner: String = chars[i + 1..close].iter().collect();
+            let caps = inner.chars().filter(char::is_ascii_uppercase).count();
+            let acronym = (2..=8).contains(&inner.len())
+                && caps >= 2
+                && inner.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+            if acronym {
+                blank[i..=close.min(colon - 1)].fill(false);
+            }
+            i = close + 1;
+        }
+        for (c, b) in chars[..colon].iter_mut().zip(&blank) {
+            if *b {
                 *c = ' ';
             }
         }
@@ -1334,6 +1355,20 @@ mod box_tests {
         assert_eq!(
             r.split_whitespace().collect::<Vec<_>>(),
             ["Current", "weight", ":", "251", "lb"]
+        );
+        // An abbreviation in a label's parentheses names the measure.
+        let t = "Epworth Sleepiness Scale (ESS) score (within 30 days): 15";
+        assert_eq!(
+            read_as_filled(t).split_whitespace().collect::<Vec<_>>(),
+            [
+                "Epworth",
+                "Sleepiness",
+                "Scale",
+                "(ESS)",
+                "score",
+                ":",
+                "15"
+            ]
         );
         assert_eq!(
             super::checked_no_at("History of MTC or MEN2? [ ] Yes [X] No"),

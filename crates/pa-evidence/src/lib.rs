@@ -2379,6 +2379,12 @@ pub(crate) fn section_dates(sentences: &[Sentence]) -> HashMap<(&str, u32), (u32
         .filter(|s| !s.kind.is_assertion())
         .collect();
     ordered.sort_by_key(|s| (s.span.doc_id.as_str(), s.ordinal));
+    // The patient's date of birth, wherever the case labels it: a scan's
+    // columns can print it on a line of its own, away from its "DOB:".
+    let births: HashSet<(u32, u32, u32)> = sentences
+        .iter()
+        .filter_map(|s| criteria::patient::date_of_birth(&s.span.quote))
+        .collect();
     for s in ordered {
         let doc = s.span.doc_id.as_str();
         let q = &s.span.quote;
@@ -2412,6 +2418,7 @@ pub(crate) fn section_dates(sentences: &[Sentence]) -> HashMap<(&str, u32), (u32
                     .any(|t| began.contains(&t));
             if d.day != 0
                 && !header
+                && !births.contains(&(d.year, d.month, d.day))
                 && line.split_whitespace().count() <= 8
                 && !rest.chars().any(|c| c.is_ascii_digit())
             {

@@ -779,15 +779,37 @@ fn named_values(text: &str, measures: &[(usize, usize, usize)], out: &mut Vec<Qu
         }
         // (A parenthesised qualifier is not counted and gives no value: "MoCA
         // (v8.1): 27/30", "MG-ADL total score (most recent): 9".)
+        // (An abbreviation in parentheses names what the number measures: in
+        // "COPD Assessment Test (CAT) score: 24" the 24 is the CAT's, not the
+        // COPD's.)
+        // ("NOSE: congestion 4, blockage 3", "PANSS: Positive 14, Negative
+        // 16": after a heading's colon, a word other than a time or a total
+        // labels an item, and the numbers are the items'.)
+        let heading = t.ends_with(':');
         let mut in_paren = false;
         let mut words = 0;
         for (j, &(_, next)) in tokens.iter().enumerate().skip(i + 1) {
             if in_paren || (next.starts_with('(') && bare_number(next).is_none()) {
+                if words > 0
+                    && next.starts_with('(')
+                    && next.trim_end_matches([':', ',']).ends_with(')')
+                    && name_of(next).is_some()
+                {
+                    break;
+                }
                 in_paren = !next.contains(')');
                 continue;
             }
             words += 1;
             let words = words - 1;
+            if heading
+                && words == 0
+                && next.starts_with(|c: char| c.is_alphabetic())
+                && name_of(next).is_none()
+                && !is_score_connector(next)
+            {
+                break;
+            }
             if let Some((v, hi)) = bare_number(next) {
                 let unit = tokens.get(j + 1).map(|(_, u)| {
                     u.trim_matches(|c: char| !c.is_alphanumeric())
@@ -867,6 +889,49 @@ fn named_values(text: &str, measures: &[(usize, usize, usize)], out: &mut Vec<Qu
     }
 }
 
+/// Words between a score's name and its value that leave the value the
+/// score's own: a time ("today", "baseline"), the total ("total score") or
+/// a statistic of the measure ("PAWP: mean 11 mmHg").
+fn is_score_connector(word: &str) -> bool {
+    let w = word
+        .trim_matches(|c: char| !c.is_alphanumeric())
+        .to_ascii_lowercase();
+    matches!(
+        w.as_str(),
+        "today"
+            | "now"
+            | "current"
+            | "currently"
+            | "total"
+            | "score"
+            | "sum"
+            | "baseline"
+            | "latest"
+            | "recent"
+            | "most"
+            | "last"
+            | "initial"
+            | "repeat"
+            | "was"
+            | "is"
+            | "of"
+            | "at"
+            | "on"
+            | "from"
+            | "then"
+            | "mean"
+            | "average"
+            | "avg"
+            | "median"
+            | "peak"
+            | "max"
+            | "maximum"
+            | "min"
+            | "minimum"
+            | "resting"
+    )
+}
+
 /// Whether `sentence` may hold a quantity: a digit, or a number word at the
 /// start of a word ([`NUM`]). Most sentences hold neither, which shows without
 /// the regexes. Only ASCII text is told apart this way: in other text the
@@ -886,6 +951,18 @@ fn may_hold_numbers(sentence: &str) -> bool {
         .filter(|&at| at == 0 || !word_byte(bytes[at - 1]))
         .any(|at| WORDS.iter().any(|w| bytes[at..].starts_with(w.as_bytes())))
 }
+
+/// After a number of weeks: a gestational age ("26 weeks' gestation", "32
+/// weeks GA", "34 wks EGA").
+static GESTATION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:s\s+)?(?:of\s+)?(?:gestation|gestational|GA\b|EGA\b|PMA\b|corrected\b|premature|preterm)").unwrap()
+});
+
+/// Before a number of weeks: a birth or a former preterm infant ("born at",
+/// "delivered at", "ex-", "ex ").
+static GESTATION_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:\b(?:born|delivered)\s+(?:at\s+)?(?:about\s+|approximately\s+|~\s*)?|\bex-?\s*|\bGA\s*:?\s*)$").unwrap()
+});
 
 /// Durations ("six weeks", "3+ yrs"), in days; not intervals or ages.
 fn durations(text: &str, out: &mut Vec<Quantity>) {
@@ -907,6 +984,13 @@ fn durations(text: &str, out: &mut Vec<Quantity>) {
         if after
             .get(..3)
             .is_some_and(|w| w.eq_ignore_ascii_case("old"))
+        {
+            continue;
+        }
+        // "born at 26 weeks' gestation", "ex-29 wk", "32 weeks GA": a
+        // gestational age, not how long anything lasted.
+        if GESTATION.is_match(after.trim_start_matches(['\'', '\u{2019}', ' ']))
+            || GESTATION_BEFORE.is_match(before(c.get(0).unwrap().start()))
         {
             continue;
         }
@@ -1489,6 +1573,20 @@ fn measure_values(text: &str, measures: &[(usize, usize, usize)], out: &mut Vec<
                 });
                 break;
             }
+            // "POC glucose labile, see flowsheet, 1 hypoglycemic event": a
+            // clause that says something of the measure ends without its value.
+            if matches!(chars[i], ',' | ';') {
+                // (A unit after a number is no word of its own: "251 lb, BMI".)
+                let said: String = chars[mend..i].iter().collect();
+                let words: Vec<&str> = said.split_whitespace().collect();
+                if words.iter().enumerate().any(|(k, w)| {
+                    w.chars().all(char::is_alphabetic)
+                        && !is_score_connector(w)
+                        && !(k > 0 && words[k - 1].contains(|c: char| c.is_ascii_digit()))
+                }) {
+                    break;
+                }
+            }
             if chars[i].is_whitespace() && i > 0 && !chars[i - 1].is_whitespace() {
                 words += 1;
             }
@@ -1724,6 +1822,45 @@ mod tests {
         ] {
             assert!(named(s).is_empty(), "{s}: {:?}", named(s));
         }
+    }
+
+    #[test]
+    fn a_gestational_age_is_no_duration() {
+        for s in [
+            "Born at 26 weeks' gestation with BPD",
+            "22 mo ex-27 wk with chronic lung disease",
+            "delivered at 31 weeks GA",
+            "GA 33 weeks at birth",
+        ] {
+            assert!(
+                !kinds(s)
+                    .iter()
+                    .any(|(k, v, _)| *k == QKind::Duration && *v > 150.0 && *v < 250.0),
+                "{s}: {:?}",
+                kinds(s)
+            );
+        }
+        assert!(kinds("on CPAP for 26 weeks")
+            .iter()
+            .any(|(k, _, _)| *k == QKind::Duration));
+    }
+
+    #[test]
+    fn an_item_list_and_a_named_test_give_their_own_values() {
+        // Items after a heading's colon are the items' values, not the total.
+        assert!(named("GAD-7: worry 3, restlessness 2, irritability 1").is_empty());
+        assert_eq!(named("GAD-7: total 6"), vec![("GAD-7".into(), 6.0)]);
+        assert_eq!(named("ESS: today 15"), vec![("ESS".into(), 15.0)]);
+        assert_eq!(named("PAWP: mean 11"), vec![("PAWP".into(), 11.0)]);
+        // The abbreviation in parentheses names the number, not the word before.
+        assert_eq!(
+            named("HF Functional Scale (HFS) score: 31"),
+            vec![("HFS".into(), 31.0)]
+        );
+        assert_eq!(
+            named("His COPD Assessment Test (CAT) score: 21, a high impact."),
+            vec![("CAT".into(), 21.0)]
+        );
     }
 
     #[test]
@@ -2057,6 +2194,23 @@ mod tests {
         assert!(k.contains(&(QKind::Unit("mg"), 200.0, Cmp::Eq)), "{k:?}");
         // (Beside the value after the name "LDL", which is no dose.)
         assert_eq!(kinds("LDL 112 mg/dL BID").len(), 2);
+    }
+
+    #[test]
+    fn a_clause_that_ends_without_a_value_binds_none() {
+        // "glucose" at 4..11.
+        let q = quantities(
+            "POC glucose labile, see flowsheet, 1 hypoglycemic event",
+            &[(1, 4, 11)],
+        );
+        assert!(!q.iter().any(|q| q.kind == QKind::Measure(1)), "{q:?}");
+        // "BMI" at 0..3: no words before the comma.
+        let q = quantities("BMI, 37.4", &[(1, 0, 3)]);
+        assert!(
+            q.iter()
+                .any(|q| q.kind == QKind::Measure(1) && q.value == 37.4),
+            "{q:?}"
+        );
     }
 
     #[test]

@@ -2441,6 +2441,12 @@ impl Checker {
                     && claimed
                         .iter()
                         .all(|q| label_missing(&claim.span.quote, q, &cand.span.quote)))
+                || (matches!(kind, QKind::Unit(u) if unit_is_result(u))
+                    && claimed.iter().all(|q| {
+                        found
+                            .iter()
+                            .all(|f| labels_differ(&claim.span.quote, q, &cand.span.quote, f))
+                    }))
             {
                 // A value of another time neither contradicts nor confirms.
                 if self.number_required(a, kind) && missing.is_none() {
@@ -3059,6 +3065,64 @@ fn label_named(claim: &str, f: &Quantity, cand: &str) -> bool {
 /// The label is up to three words right before the number, within its clause,
 /// and only its acronyms are looked for.
 fn label_missing(claim: &str, q: &Quantity, cand: &str) -> bool {
+    let Some(label) = label_before(claim, q) else {
+        return false;
+    };
+    // (Most labels have no acronym: the candidate is not read for them.)
+    if !label.iter().any(|(_, acronym)| *acronym) {
+        return false;
+    }
+    let there = words_there(cand);
+    label
+        .iter()
+        .any(|(w, acronym)| *acronym && w.len() >= 2 && !there(w))
+}
+
+/// Two values in one unit whose labels each name what the other sentence
+/// does not: "lateral center-edge angle of 31 degrees" and "alpha angle 68
+/// degrees", "FVC 2.1 L" and "tidal volume 0.5 L". They are two measures, not
+/// two values of one.
+fn labels_differ(claim: &str, q: &Quantity, cand: &str, f: &Quantity) -> bool {
+    // (Acronyms are [`label_missing`]'s: "LVEF" names the "left ventricular
+    // ejection fraction" a claim writes out.)
+    let plain = |label: Vec<(String, bool)>| -> Vec<String> {
+        label
+            .into_iter()
+            .filter(|(_, acronym)| !acronym)
+            .map(|(w, _)| w)
+            .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 3)
+            .collect()
+    };
+    let (Some(mine), Some(theirs)) = (label_before(claim, q), label_before(cand, f)) else {
+        return false;
+    };
+    let (mine, theirs) = (plain(mine), plain(theirs));
+    let (in_cand, in_claim) = (words_there(cand), words_there(claim));
+    mine.iter().any(|w| !in_cand(w)) && theirs.iter().any(|w| !in_claim(w))
+}
+
+/// Whether a word is in `text`: written there, or either is a 4-letter start
+/// of the other ("chol" for "cholesterol").
+fn words_there(text: &str) -> impl Fn(&str) -> bool {
+    let lower = text.to_lowercase();
+    let words: Vec<String> = lower
+        .split(|c: char| !(c.is_alphanumeric() || c == '-'))
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect();
+    move |w: &str| {
+        words.iter().any(|c| {
+            c == w
+                || (c.len() >= 4 && w.starts_with(c.as_str()))
+                || (w.len() >= 4 && c.starts_with(w))
+        })
+    }
+}
+
+/// The label of a value in `text`: up to three words right before its number,
+/// within its clause, without articles, verbs of finding or times; each with
+/// whether it is an acronym (two capitals or more).
+fn label_before(text: &str, q: &Quantity) -> Option<Vec<(String, bool)>> {
     const NOT_LABEL: &[&str] = &[
         "is",
         "was",
@@ -3093,18 +3157,22 @@ fn label_missing(claim: &str, q: &Quantity, cand: &str) -> bool {
         "from",
         "be",
         "been",
+        "today",
+        "current",
+        "baseline",
+        "prior",
+        "previous",
+        "repeat",
+        "initial",
+        "last",
     ];
-    let Some(number) = q.surface.split_whitespace().next() else {
-        return false;
-    };
-    let Some(at) = claim.match_indices(number).map(|(i, _)| i).find(|&i| {
-        !claim[..i].ends_with(|c: char| c.is_ascii_digit() || c == '.')
-            && !claim[i + number.len()..].starts_with(|c: char| c.is_ascii_digit())
-    }) else {
-        return false;
-    };
+    let number = q.surface.split_whitespace().next()?;
+    let at = text.match_indices(number).map(|(i, _)| i).find(|&i| {
+        !text[..i].ends_with(|c: char| c.is_ascii_digit() || c == '.')
+            && !text[i + number.len()..].starts_with(|c: char| c.is_ascii_digit())
+    })?;
     let mut label = Vec::new();
-    for t in claim[..at].split_whitespace().rev() {
+    for t in text[..at].split_whitespace().rev() {
         if t.ends_with([',', ';', '.', ')']) || label.len() == 3 {
             break;
         }
@@ -3123,25 +3191,7 @@ fn label_missing(claim: &str, q: &Quantity, cand: &str) -> bool {
             break;
         }
     }
-    // (Most labels have no acronym: the candidate is not read for them.)
-    if !label.iter().any(|(_, acronym)| *acronym) {
-        return false;
-    }
-    let cand_lower = cand.to_lowercase();
-    let cand_words: Vec<&str> = cand_lower
-        .split(|c: char| !(c.is_alphanumeric() || c == '-'))
-        .filter(|w| !w.is_empty())
-        .collect();
-    // A word is there when the candidate writes it, or either is a 4-letter
-    // start of the other ("chol" for "cholesterol").
-    let there = |w: &str| {
-        cand_words.iter().any(|c| {
-            *c == w || (c.len() >= 4 && w.starts_with(c)) || (w.len() >= 4 && c.starts_with(w))
-        })
-    };
-    label
-        .iter()
-        .any(|(w, acronym)| *acronym && w.len() >= 2 && !there(w))
+    Some(label)
 }
 
 /// A claim that a lab test is normal, high or low ("TSH within normal limits",
