@@ -383,7 +383,15 @@
 //! gestation", "ex-27 wk") is no duration; a measure's clause that ends
 //! without a value binds none ("glucose labile, see flowsheet, 1
 //! hypoglycemic event"); a date of birth printed on a line of its own, away
-//! from its "DOB:", opens no dated section (`ages-and-clauses`).
+//! from its "DOB:", opens no dated section (`ages-and-clauses`). Whose
+//! history: "relative(s)", "siblings", "cousin" are experiencer triggers as
+//! in ConText; a denial on one side of the family ("Paternal side negative
+//! for breast and ovarian cancer") says nothing of the other side's
+//! relatives nor of relatives in general; a claim that names the relative a
+//! family-history line speaks of is about that relative, not the patient's
+//! own history; a start date ("on medical leave since 09/2027") starts what
+//! its clause names, and gives no duration to a claim that clause does not
+//! name (`whose-history`).
 
 use crate::common::{root, run};
 

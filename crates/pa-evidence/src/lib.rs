@@ -133,6 +133,19 @@ fn relatives(sentence: &str) -> HashSet<&'static str> {
     out
 }
 
+/// The sides of the family a sentence names: "maternal" for the mother and
+/// her relatives ("maternal aunt", "MGM"), "paternal" for the father's.
+fn family_sides(sentence: &str) -> HashSet<&'static str> {
+    tokenize(sentence)
+        .iter()
+        .filter_map(|t| match t.norm.as_str() {
+            "mother" | "mom" | "mother's" | "maternal" | "mgm" | "mgf" => Some("maternal"),
+            "father" | "dad" | "father's" | "paternal" | "pgm" | "pgf" => Some("paternal"),
+            _ => None,
+        })
+        .collect()
+}
+
 /// The result a sentence states for a test mention assessed `negated`: negative
 /// (`Some(false)`), positive (`Some(true)`), or none (the test only named).
 fn result_of(negated: bool, sentence: &str) -> Option<bool> {

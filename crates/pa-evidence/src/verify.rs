@@ -1494,6 +1494,25 @@ impl Checker {
                 && !ca.negated
                 && !ca.historical
                 && THIS_EVENT.is_match(&claim.span.quote);
+            // A denial of one side of the family ("Paternal side negative for
+            // breast cancer") says nothing of a relative on the other side
+            // ("mother diagnosed before age 40").
+            // (The claim may name the relative where ConText reads no
+            // experiencer: "Two first-degree relatives with breast cancer;
+            // mother diagnosed before age 40".)
+            // (Nor, when the claim names no side, of its relatives in
+            // general: "two of her relatives had breast cancer". A relative
+            // the candidate names against a denial the claim makes does
+            // oppose it.)
+            if cb.family && cb.negated != ca.negated {
+                let (x, y) = (
+                    family_sides(&claim.span.quote),
+                    family_sides(&cand.span.quote),
+                );
+                if !y.is_empty() && x.is_disjoint(&y) && (!x.is_empty() || cb.negated) {
+                    return Err((Verdict::Weak, cov, "other_side_of_family"));
+                }
+            }
             if cb.negated != ca.negated
                 && !cb.hypothetical
                 && !agrees_elsewhere
@@ -1519,7 +1538,12 @@ impl Checker {
                     ));
                 }
             }
-            context.family |= cb.family && !ca.family;
+            // (A claim that names the relative the candidate speaks of is
+            // about that relative: "her mother was diagnosed at age 45"
+            // against "Family history: mother - breast cancer dx age 45".)
+            context.family |= cb.family
+                && !ca.family
+                && relatives(&claim.span.quote).is_disjoint(&relatives(&cand.span.quote));
             // A matched mention about the patient in the same sentence ("cannot
             // stand to cook; daughter drops off meals"): the sentence is not only
             // about a relative.
@@ -2096,6 +2120,16 @@ impl Checker {
             request,
             stopped_next.filter(|_| one_drug),
         );
+        // "an electrician on short-term disability since 02/2027": a start
+        // date is the start of what its clause names. When that clause names
+        // nothing of the claim, the time since then is no claimed duration.
+        if b_quantities
+            .iter()
+            .any(|q| q.surface.ends_with("from its start to the request"))
+            && !since_clause_is_claimed(&cand.span.quote, a, b, matched)
+        {
+            b_quantities.retain(|q| !q.surface.ends_with("from its start to the request"));
+        }
         b_quantities.extend(listed.iter().cloned());
         // "She quit smoking more than five years ago" against "quit 03/2025":
         // how long ago is the time from the candidate's one date to the
@@ -3057,6 +3091,35 @@ fn label_named(claim: &str, f: &Quantity, cand: &str) -> bool {
                     })
                 })
         })
+}
+
+/// Whether the clause before a candidate's start date ("... w/ bipolar I d/o,
+/// an electrician on short-term disability since 02/2027") holds a concept
+/// or a key word of the claim: then the time since is the claim's.
+fn since_clause_is_claimed(
+    text: &str,
+    a: &Analysis,
+    b: &Analysis,
+    matched: &[ConceptMatch],
+) -> bool {
+    let Some(d) = since_date(text, &b.dates) else {
+        return true;
+    };
+    let chars: Vec<char> = text.chars().collect();
+    let end = d.at.min(chars.len());
+    let start = chars[..end]
+        .iter()
+        .rposition(|c| matches!(c, ',' | ';' | '(' | ')'))
+        .map_or(0, |i| i + 1);
+    if matched
+        .iter()
+        .any(|m| m.cand.is_some_and(|(s, e)| s >= start && e <= end))
+    {
+        return true;
+    }
+    let clause: String = chars[start..end].iter().collect();
+    let stems: HashSet<String> = tokenize(&clause).iter().map(|t| stem(&t.norm)).collect();
+    a.words.iter().any(|w| stems.contains(&w.stem))
 }
 
 /// A lab value's label in the claim ("Non-HDL cholesterol" of "Non-HDL
