@@ -391,7 +391,11 @@
 //! family-history line speaks of is about that relative, not the patient's
 //! own history; a start date ("on medical leave since 09/2027") starts what
 //! its clause names, and gives no duration to a claim that clause does not
-//! name (`whose-history`).
+//! name (`whose-history`). A note's next line that starts with a
+//! capitalized word is its next item: "no angina, no ectopy" does not deny
+//! the "Estimated functional capacity" on the line below. A claim that
+//! points back to a time ("Her GAD-7 that day was 14") is not opposed by a
+//! dated value of another day (`line-and-time`).
 
 use crate::common::{root, run};
 

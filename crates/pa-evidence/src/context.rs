@@ -369,9 +369,23 @@ impl Context {
         // A dash ends the scope of a trigger before it ("Suspected OSA -
         // snoring"), but not of a result after it ("TB test - negative"): it is
         // a stop for the leftward scan only (`axis_applies`).
+        // A note's next line that starts with a capitalized word is its next
+        // item: in "no angina, no ectopy\nEstimated functional capacity ~5
+        // METs" the denial ends with the line. (A line that ends with the
+        // trigger itself wrapped: "no\nFever".)
+        let chars: Vec<char> = sentence.chars().collect();
+        let new_item = |i: usize| {
+            let t = &toks[i];
+            i > 0
+                && ids[i - 1] == UNKNOWN
+                && chars[toks[i - 1].end..t.start].contains(&'\n')
+                && chars[t.start].is_uppercase()
+                && chars.get(t.start + 1).is_some_and(|c| c.is_lowercase())
+        };
         let term: Vec<bool> = toks
             .iter()
-            .map(|t| self.terminators.contains(&t.text) && !is_dash(&t.text))
+            .enumerate()
+            .map(|(i, t)| (self.terminators.contains(&t.text) && !is_dash(&t.text)) || new_item(i))
             .collect();
         let axes = self
             .axes

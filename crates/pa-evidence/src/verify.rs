@@ -2228,9 +2228,13 @@ impl Checker {
         // A claim dated otherwise than the candidate is about another time: its
         // values are not compared ("LDL 112 on 01/29" against "LDL 128 (10/2025)").
         let b_dates = candidate_dates(a, b, cand_date);
-        let other_time = !a.dates.is_empty()
+        // (So is a claim that points back to a time named before it: "Her
+        // PHQ-9 that day was 19" is of the day the sentence before gives,
+        // which a dated value of another day does not oppose.)
+        let other_time = (!a.dates.is_empty()
             && !b_dates.is_empty()
-            && !a.dates.iter().any(|d| b_dates.iter().any(|e| d.same_as(e)));
+            && !a.dates.iter().any(|d| b_dates.iter().any(|e| d.same_as(e))))
+            || (a.dates.is_empty() && !b_dates.is_empty() && THAT_TIME.is_match(&claim.span.quote));
         // A value of a plan, an option discussed or a goal ("Discussed
         // clindamycin 300 mg BID x 10 wks", "Consider increasing metformin to
         // 1500 mg", "Goal LDL below 70 mg/dL") is not what was done or found.
@@ -3121,6 +3125,13 @@ fn since_clause_is_claimed(
     let stems: HashSet<String> = tokenize(&clause).iter().map(|t| stem(&t.norm)).collect();
     a.words.iter().any(|w| stems.contains(&w.stem))
 }
+
+/// A time named by pointing back to it ("that day", "at that visit", "at
+/// the time").
+static THAT_TIME: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(r"(?i)\b(?:that|the same)\s+(?:day|date|visit|appointment|admission|week|evaluation|session)\b|\bat\s+(?:that|the)\s+time\b")
+        .unwrap()
+});
 
 /// A lab value's label in the claim ("Non-HDL cholesterol" of "Non-HDL
 /// cholesterol 136 mg/dL") has a word the candidate lacks: the candidate's
