@@ -395,7 +395,10 @@
 //! capitalized word is its next item: "no angina, no ectopy" does not deny
 //! the "Estimated functional capacity" on the line below. A claim that
 //! points back to a time ("Her GAD-7 that day was 14") is not opposed by a
-//! dated value of another day (`line-and-time`).
+//! dated value of another day (`line-and-time`). A distance walked is
+//! one measure in metres, feet or yards ("656 feet" is "200 m", "50 yards"
+//! is "~50 yd"), and a phrase written with a hyphen finds its abbreviation
+//! ("six-minute walk test", "6MWT") (`distance-units`).
 
 use crate::common::{root, run};
 

@@ -100,7 +100,7 @@ static PER_PERIOD: LazyLock<Regex> = LazyLock::new(|| {
 });
 static PAIN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(\d{1,2})\s*/\s*10\b").unwrap());
 static UNIT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:\b(\d+(?:\.\d+)?)\s*[x×]\s*)?\b(\d+(?:\.\d+)?)\s*(%|percent|mg/dl|mg/l|mm\s?hg|kg/m2|ml/min(?:/1\.73\s?m(?:2|\^2|²))?|ml/h(?:r)?|ml|l/min|mcg/g|ug/g|µg/g|ng/ml|pg/ml|mmol/l|umol/l|µmol/l|miu/l|uiu/ml|miu/ml|u/ml|cells/(?:ul|µl|mm3)|(?:x\s?10\^?3|10\^3|k)/(?:ul|µl)|x\s?10\^?9/l|cm|mm|microns?|µm|μm|um|lbs?|pounds|kg|mcg|mg|units|events/h|events per hour|/hr|/h|iu/ml|u/l|meq/l|degrees|deg|°|g/dl|g/l|/mm3|/mcl|grams?|gm|g|ms|msec|milliseconds?|seconds?|secs?|s)(?:\b|\s|$|[,.;)])")
+    Regex::new(r"(?i)(?:\b(\d+(?:\.\d+)?)\s*[x×]\s*)?\b(\d+(?:\.\d+)?)\s*(%|percent|mg/dl|mg/l|mm\s?hg|kg/m2|ml/min(?:/1\.73\s?m(?:2|\^2|²))?|ml/h(?:r)?|ml|l/min|mcg/g|ug/g|µg/g|ng/ml|pg/ml|mmol/l|umol/l|µmol/l|miu/l|uiu/ml|miu/ml|u/ml|cells/(?:ul|µl|mm3)|(?:x\s?10\^?3|10\^3|k)/(?:ul|µl)|x\s?10\^?9/l|cm|mm|microns?|µm|μm|um|lbs?|pounds|kg|mcg|mg|units|events/h|events per hour|/hr|/h|iu/ml|u/l|meq/l|degrees|deg|°|g/dl|g/l|/mm3|/mcl|grams?|gm|g|ms|msec|milliseconds?|seconds?|secs?|s|meters?|metres?|m|ft|feet|yds?|yards?)(?:\b|\s|$|[,.;)])")
         .unwrap()
 });
 /// Verbs of change: "rose", "increasing", "a drop", "improves", "went down".
@@ -287,6 +287,10 @@ fn unit_name(u: &str) -> &'static str {
         "g" | "gm" | "gram" | "grams" => "g",
         "ms" | "msec" | "millisecond" | "milliseconds" => "ms",
         "s" | "sec" | "secs" | "second" | "seconds" => "s",
+        // A distance walked ("402 m", "stops after ~100 yd", "150 feet").
+        "m" | "meter" | "meters" | "metre" | "metres" => "m",
+        "ft" | "feet" => "ft",
+        "yd" | "yds" | "yard" | "yards" => "yd",
         "ml/h" | "ml/hr" => "mL/h",
         "ml" => "mL",
         "l/min" => "L/min",
@@ -327,9 +331,9 @@ static COUNT_FIELD: LazyLock<Regex> = LazyLock::new(|| {
 /// number something else ("two of three", "3 times").
 const NOT_COUNTED: &[&str] = &[
     "hour", "hours", "days", "weeks", "months", "years", "times", "minutes", "seconds", "units",
-    "point", "points", "percent", "pounds", "inches", "feet", "degrees", "puffs", "tablets",
-    "capsules", "doses", "grams", "daily", "weekly", "monthly", "nights", "mg", "with", "from",
-    "than", "and", "more", "less", "over", "each", "per",
+    "point", "points", "percent", "pounds", "inches", "feet", "yards", "meters", "degrees",
+    "puffs", "tablets", "capsules", "doses", "grams", "daily", "weekly", "monthly", "nights", "mg",
+    "with", "from", "than", "and", "more", "less", "over", "each", "per",
 ];
 
 /// Units whose values a supporting document must repeat (clinical results:
@@ -475,6 +479,16 @@ pub fn quantities(sentence: &str, measures: &[(usize, usize, usize)]) -> Vec<Qua
                 // 6.4 cm" is "64 mm".)
                 QKind::Unit("cm") => &[(QKind::Unit("mm"), 10.0)],
                 QKind::Unit("mm") => &[(QKind::Unit("cm"), 0.1)],
+                // (A distance walked in metres is the same in feet or yards:
+                // "6MWT 210 m" is "689 feet".)
+                QKind::Unit("m") => &[
+                    (QKind::Unit("ft"), 1.0 / M_PER_FT),
+                    (QKind::Unit("yd"), 1.0 / M_PER_YD),
+                ],
+                QKind::Unit("ft") => {
+                    &[(QKind::Unit("m"), M_PER_FT), (QKind::Unit("yd"), 1.0 / 3.0)]
+                }
+                QKind::Unit("yd") => &[(QKind::Unit("m"), M_PER_YD), (QKind::Unit("ft"), 3.0)],
                 _ => &[],
             };
             same.iter().map(|(kind, factor)| Quantity {
@@ -489,6 +503,10 @@ pub fn quantities(sentence: &str, measures: &[(usize, usize, usize)]) -> Vec<Qua
     out.extend(counts);
     out
 }
+
+/// Metres in a foot and in a yard.
+const M_PER_FT: f64 = 0.3048;
+const M_PER_YD: f64 = 0.9144;
 
 /// A length read in another unit than it is written in ("5.8 cm" as 58 mm,
 /// "9 mm" as 0.9 cm), as `quantities` adds it. A sentence often gives the
@@ -1822,6 +1840,18 @@ mod tests {
         ] {
             assert!(named(s).is_empty(), "{s}: {:?}", named(s));
         }
+    }
+
+    #[test]
+    fn a_distance_walked_is_one_measure_in_metres_feet_or_yards() {
+        let k = kinds("6MWT 200 m on room air");
+        assert!(
+            k.iter()
+                .any(|(kind, v, _)| *kind == QKind::Unit("ft") && (v - 656.2).abs() < 0.1),
+            "{k:?}"
+        );
+        assert!(kinds("stops after ~50 yd").contains(&(QKind::Unit("yd"), 50.0, Cmp::Eq)));
+        assert!(kinds("walked 150 feet").contains(&(QKind::Unit("ft"), 150.0, Cmp::Eq)));
     }
 
     #[test]

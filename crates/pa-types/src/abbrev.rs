@@ -178,7 +178,7 @@ pub fn abbreviations_for(phrase: &str) -> &'static [String] {
             }
             for (sense, share) in senses {
                 if *share >= MIN_SHARE {
-                    let v = r.entry(sense.to_string()).or_default();
+                    let v = r.entry(sense.replace('-', " ")).or_default();
                     if !v.contains(abbr) {
                         v.push(abbr.clone());
                     }
@@ -187,7 +187,10 @@ pub fn abbreviations_for(phrase: &str) -> &'static [String] {
         }
         r
     });
-    r.get(phrase).map(Vec::as_slice).unwrap_or(&[])
+    // (A hyphen is a space: "six-minute walk test" is "six minute walk test".)
+    r.get(&phrase.replace('-', " "))
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
 }
 
 #[cfg(test)]
@@ -198,6 +201,7 @@ mod tests {
     fn common_note_abbreviations_read_as_their_sense() {
         assert_eq!(expand("HA"), vec!["headache"]);
         assert_eq!(expand("SOB"), vec!["shortness of breath"]);
+        assert!(abbreviations_for("six minute walk test").contains(&"6mwt".to_string()));
         assert_eq!(expand("hx"), vec!["history"]);
         assert_eq!(expand("s/p"), vec!["status post"]);
         assert!(expand("BMs").contains(&"bowel movement"));
