@@ -625,6 +625,7 @@ fn rank(
                 .enumerate()
                 .filter(|(i, s)| {
                     !identification[*i]
+                        && says_something(&s.span.quote)
                         && (*sec == SummarySection::MedicalNecessityRationale
                             || !is_flagged_claim(s))
                 })
@@ -641,6 +642,14 @@ fn rank(
             v.into_iter().map(|(_, i)| i).collect()
         })
         .collect()
+}
+
+/// Whether a sentence can stand as a statement: a list number ("1.") or a
+/// heading alone ("Impression:") says nothing.
+fn says_something(quote: &str) -> bool {
+    let t = quote.trim();
+    t.chars().filter(|c| c.is_alphabetic()).count() >= 3
+        && !(t.split_whitespace().count() == 1 && t.ends_with(':'))
 }
 
 /// Pick statements round-robin over the sections, one per section per round,
@@ -725,6 +734,16 @@ fn statements(
 mod tests {
     use super::*;
     use pa_types::Citation;
+
+    #[test]
+    fn list_numbers_and_headings_alone_are_no_statements() {
+        for q in ["1.", "2)", "Impression:", "  "] {
+            assert!(!says_something(q), "{q}");
+        }
+        for q in ["HTN.", "Impression: mild OA.", "LVEF 35%."] {
+            assert!(says_something(q), "{q}");
+        }
+    }
 
     fn s(doc: &str, kind: DocKind, section: &str, q: &str) -> Sentence {
         Sentence {
