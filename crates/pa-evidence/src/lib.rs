@@ -2739,6 +2739,10 @@ fn answer_start(text: &str) -> Option<usize> {
         .then(|| text[..=colon].chars().count())
 }
 
+/// How a duration from a start date to the request is written: "105 days
+/// from its start to the request".
+pub(crate) const SINCE_TO_REQUEST: &str = "days from its start to the request";
+
 /// The quantities of a candidate (analysed as `b`), with a duration from its
 /// dates when it gives none itself: between two dates of a range ("between
 /// 01/06/2026 and 02/24/2026" is 49 days), or from a start date to the request
@@ -2824,7 +2828,7 @@ fn with_since_duration(
             // Taken since then, perhaps not until the request: at most this long.
             cmp: quantity::Cmp::AtMost,
             hi: None,
-            surface: format!("{days} days from its start to the request"),
+            surface: format!("{days} {SINCE_TO_REQUEST}"),
         });
     }
     out

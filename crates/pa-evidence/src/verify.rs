@@ -2125,10 +2125,10 @@ impl Checker {
         // nothing of the claim, the time since then is no claimed duration.
         if b_quantities
             .iter()
-            .any(|q| q.surface.ends_with("from its start to the request"))
+            .any(|q| q.surface.ends_with(SINCE_TO_REQUEST))
             && !since_clause_is_claimed(&cand.span.quote, a, b, matched)
         {
-            b_quantities.retain(|q| !q.surface.ends_with("from its start to the request"));
+            b_quantities.retain(|q| !q.surface.ends_with(SINCE_TO_REQUEST));
         }
         b_quantities.extend(listed.iter().cloned());
         // "She quit smoking more than five years ago" against "quit 03/2025":
