@@ -398,7 +398,17 @@
 //! dated value of another day (`line-and-time`). A distance walked is
 //! one measure in metres, feet or yards ("656 feet" is "200 m", "50 yards"
 //! is "~50 yd"), and a phrase written with a hyphen finds its abbreviation
-//! ("six-minute walk test", "6MWT") (`distance-units`).
+//! ("six-minute walk test", "6MWT") (`distance-units`). A range written in
+//! words is a range, matched end to end ("ranging from 54 to 402 mg/dL",
+//! "range 54-402", also in parentheses); a count a note writes with an
+//! abbreviated noun is the claimed count ("remission after 8 tx", "sz x4"); a
+//! number with its unit counts nothing after it ("72 hrs on insulin
+//! adjustments"), hours a day are no length of time, and hours are compared
+//! as hours ("3 hours 10 minutes" is not "2 hours 10 minutes")
+//! (`ranges-and-tallies`). A claim of both sides is borne out by a sentence
+//! of both sides, not of one, and a bound it sets for each ("at least 6.5 mm
+//! on both sides") fails when one side's value is under it
+//! (`bound-for-each`).
 
 use crate::common::{root, run};
 

@@ -98,6 +98,10 @@ static DAYS_PER: LazyLock<Regex> = LazyLock::new(|| {
 static PER_PERIOD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\s*(?:a|per|/|each|every)\s*(?:week|wk|month|mo)\b").unwrap()
 });
+/// After a number of hours: a time each day ("3 h/day", "2 hours a day").
+static PER_DAY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(?:a|per|/|each|every)\s*(?:day|d|night|shift)\b").unwrap()
+});
 static PAIN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(\d{1,2})\s*/\s*10\b").unwrap());
 static UNIT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?:\b(\d+(?:\.\d+)?)\s*[x×]\s*)?\b(\d+(?:\.\d+)?)\s*(%|percent|mg/dl|mg/l|mm\s?hg|kg/m2|ml/min(?:/1\.73\s?m(?:2|\^2|²))?|ml/h(?:r)?|ml|l/min|mcg/g|ug/g|µg/g|ng/ml|pg/ml|mmol/l|umol/l|µmol/l|miu/l|uiu/ml|miu/ml|u/ml|cells/(?:ul|µl|mm3)|(?:x\s?10\^?3|10\^3|k)/(?:ul|µl)|x\s?10\^?9/l|cm|mm|microns?|µm|μm|um|lbs?|pounds|kg|mcg|mg|units|events/h|events per hour|/hr|/h|iu/ml|u/l|meq/l|degrees|deg|°|g/dl|g/l|/mm3|/mcl|grams?|gm|g|ms|msec|milliseconds?|seconds?|secs?|s|meters?|metres?|m|ft|feet|yds?|yards?)(?:\b|\s|$|[,.;)])")
@@ -239,8 +243,14 @@ static EVERY: LazyLock<Regex> =
 static WINDOW: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(past|last|previous|prior|within|within the|in the)\s*$").unwrap()
 });
-static RANGE_START: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(\d+(?:\.\d+)?)\s*[-–]\s*$").unwrap());
+static RANGE_START: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:(\d+(?:\.\d+)?)\s*[-–]|\b(?:rang(?:e|es|ed|ing)\s+(?:from\s+)?|between\s+)(\d+(?:\.\d+)?)\s+(?:to|and))\s*$")
+        .unwrap()
+});
+/// Words that make "X to Y" after them a range, not a change: "ranging from
+/// 62 to 318", "between 4 and 6".
+static RANGE_WORDS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\b(?:rang(?:e|es|ed|ing)(?:\s+from)?|between)\s*$").unwrap());
 static LESS: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)(less than|below|under|fewer than|<|<=|≤)\s*$").unwrap());
 static MORE: LazyLock<Regex> = LazyLock::new(|| {
@@ -997,6 +1007,12 @@ fn durations(text: &str, out: &mut Vec<Quantity>) {
         {
             continue;
         }
+        // "3 h/day", "2 hours per day": how long each day, not for how long.
+        if c[3].to_lowercase().starts_with('h')
+            && PER_DAY.is_match(&text[c.get(0).unwrap().end()..])
+        {
+            continue;
+        }
         // "a 34-year-old man", "6 month old": an age, not a duration.
         let after = text[c.get(0).unwrap().end()..].trim_start_matches(['-', ' ']);
         if after
@@ -1144,7 +1160,7 @@ fn unit_values(text: &str, out: &mut Vec<Quantity>) {
         // A range ("LVEF 25-30%"): the unit follows its upper end.
         if let Some(lo) = RANGE_START
             .captures(before(c.get(0).unwrap().start()))
-            .and_then(|r| r[1].parse::<f64>().ok())
+            .and_then(|r| r.get(1).or(r.get(2))?.as_str().parse::<f64>().ok())
         {
             if let (None, Ok(hi)) = (c.get(1), c[2].parse::<f64>()) {
                 if lo < hi {
@@ -1332,6 +1348,53 @@ fn count_noun(noun: &str) -> String {
     }
 }
 
+/// Counts a note writes with an abbreviated noun ("remission after 9 tx",
+/// "sz x3", "2 inj"), of the counted noun `noun` (a [`count_noun`] stem) a
+/// claim gives. The abbreviation must read as that one word and nothing else
+/// (the inventory's senses of at least [`pa_types::abbrev::MIN_SHARE`]), and
+/// the count is only looked for when a claim counts that noun: "5 mg" or
+/// "2 pt" count nothing a claim does not.
+pub(crate) fn abbreviated_counts(text: &str, noun: &str) -> Vec<Quantity> {
+    static BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(&format!(r"(?i)(?:^|[^\w./-]){NUM}\s*([A-Za-z]{{2,5}})\b")).unwrap()
+    });
+    static AFTER: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?i)\b([A-Za-z]{2,5})\s*x\s*(\d{1,2})\b").unwrap());
+    let reads_as_noun = |abbr: &str| match pa_types::abbrev::expand(abbr).as_slice() {
+        [sense] => !sense.contains(' ') && count_noun(sense) == noun,
+        _ => false,
+    };
+    let before = BEFORE
+        .captures_iter(text)
+        .map(|c| (c.get(2).unwrap(), c.get(1).unwrap()));
+    let after = AFTER
+        .captures_iter(text)
+        .map(|c| (c.get(1).unwrap(), c.get(2).unwrap()));
+    before
+        .chain(after)
+        .filter(|(abbr, _)| reads_as_noun(abbr.as_str()))
+        .filter_map(|(abbr, n)| {
+            let value = num(n.as_str())?;
+            // ("up to 12 tx" is a most, as a plan gives it.)
+            let before = text[..abbr.start().min(n.start())]
+                .trim_end()
+                .to_lowercase();
+            let cmp = if before.ends_with("up to") {
+                Cmp::AtMost
+            } else {
+                qualifier(&before)
+            };
+            (value.fract() == 0.0).then(|| Quantity {
+                kind: QKind::Count(noun.to_string()),
+                value,
+                cmp,
+                hi: None,
+                surface: format!("{} {}", n.as_str(), abbr.as_str()),
+            })
+        })
+        .collect()
+}
+
 /// Counts of things: "three hospitalizations" (number, noun) and "bursts x3" (noun, number).
 fn counts(text: &str, out: &mut Vec<Quantity>) {
     let before = |byte: usize| &text[..byte];
@@ -1385,8 +1448,16 @@ fn counts(text: &str, out: &mut Vec<Quantity>) {
                         | "recommended"
                 )
             });
+        // A number with its unit counts nothing after it: "72 h on insulin
+        // adjustments" is a length of time.
+        let unit_first = noun.start() > n.end()
+            && text[n.end()..noun.start()]
+                .split_whitespace()
+                .next()
+                .is_some_and(|w| NOT_A_SCORE_UNIT.contains(&w.to_lowercase().as_str()));
         let noun = noun.as_str().to_lowercase();
-        if NOT_COUNTED.contains(&noun.as_str()) || noun.ends_with("ly") || labels_next {
+        if NOT_COUNTED.contains(&noun.as_str()) || noun.ends_with("ly") || labels_next || unit_first
+        {
             continue;
         }
         let Some(v) = num(n.as_str()) else { continue };
@@ -1464,8 +1535,13 @@ fn measure_values(text: &str, measures: &[(usize, usize, usize)], out: &mut Vec<
         let mut i = mend;
         let mut words = 0usize;
         while i < limit && words < 5 {
-            // A parenthesised qualifier ("AHI (4% rule): 28.4") is not the value.
-            if chars[i] == '(' {
+            // A parenthesised qualifier ("AHI (4% rule): 28.4") is not the value;
+            // a range in parentheses is ("labile glucose (range 62-318 ...)").
+            let opens_range = || {
+                let inner: String = chars[i + 1..limit.min(i + 9)].iter().collect();
+                inner.to_lowercase().starts_with("rang")
+            };
+            if chars[i] == '(' && !opens_range() {
                 while i < limit && chars[i] != ')' {
                     i += 1;
                 }
@@ -1555,6 +1631,24 @@ fn measure_values(text: &str, measures: &[(usize, usize, usize)], out: &mut Vec<
                 }
                 // "HR 58 supine -> 90 standing", "from 58 to 90": the value, and the change.
                 let rest: String = chars[i..limit.max(i)].iter().collect();
+                // ("ranging from 62 to 318" is a range of values.)
+                let range_to = RANGE_WORDS
+                    .is_match(&pre)
+                    .then(|| CHANGE_TO.captures(&rest))
+                    .flatten()
+                    .filter(|c| &c[1] == "to" && c[0].split_whitespace().count() == 2)
+                    .and_then(|c| c[2].parse::<f64>().ok())
+                    .filter(|w| *w > v);
+                if let Some(w) = range_to {
+                    out.push(Quantity {
+                        kind: QKind::Measure(entry),
+                        value: v,
+                        cmp: Cmp::Eq,
+                        hi: Some(w),
+                        surface: format!("{s} to {w}"),
+                    });
+                    break;
+                }
                 if let Some(c) = CHANGE_TO.captures(&rest) {
                     if let Ok(w) = c[2].parse::<f64>() {
                         // "improved from 31 to 12", "8.9% -> 7.6%": both are
@@ -1625,6 +1719,19 @@ const ABOVE_FACTOR: f64 = 1.02;
 /// Does `found` agree with `claimed` (same kind assumed)?
 pub fn agrees(claimed: &Quantity, found: &Quantity) -> bool {
     let (a, b) = (claimed.value, found.value);
+    // (A duration is in days: hours are small values, not one decimal's
+    // rounding. "3 hours" is not "2 hours".)
+    let abs_tolerance = if claimed.kind == QKind::Duration {
+        0.0
+    } else {
+        ABS_TOLERANCE
+    };
+    let close =
+        |x: f64, y: f64| (x - y).abs() <= (REL_TOLERANCE * x.abs().max(y.abs())).max(abs_tolerance);
+    // A range against a range: both ends ("62 to 318" and "62-318").
+    if let (Some(h), Some(g)) = (claimed.hi, found.hi) {
+        return close(a, b) && close(h, g);
+    }
     if let Some(h) = claimed.hi {
         return b >= a && b <= h;
     }
@@ -1632,7 +1739,7 @@ pub fn agrees(claimed: &Quantity, found: &Quantity) -> bool {
     if let Some(h) = found.hi {
         return a >= b && a <= h;
     }
-    let mut close = (a - b).abs() <= (REL_TOLERANCE * a.abs().max(b.abs())).max(ABS_TOLERANCE);
+    let mut close = close(a, b);
     // A span said in whole weeks, months or years is rounded: "three weeks"
     // is 18 days as well as 21 (half the unit either way).
     if claimed.kind == QKind::Duration && found.kind == QKind::Duration {
@@ -1982,6 +2089,48 @@ mod tests {
         assert_eq!((r.value, r.hi), (25.0, Some(30.0)));
         let claimed = &quantities("an ejection fraction of 25%", &[])[0];
         assert!(agrees(claimed, r));
+    }
+
+    #[test]
+    fn a_range_in_words_is_a_range_and_agrees_end_to_end() {
+        let q = quantities("glucose ranging from 54 to 402 mg/dL this week", &[]);
+        let r = q.iter().find(|q| q.kind == QKind::Unit("mg/dL")).unwrap();
+        assert_eq!((r.value, r.hi), (54.0, Some(402.0)));
+        let same = &quantities("between 54 and 402 mg/dL", &[])[0];
+        assert!(agrees(r, same));
+        let wider = &quantities("ranged 54-450 mg/dL", &[])[0];
+        assert!(!agrees(r, wider));
+    }
+
+    #[test]
+    fn a_count_with_an_abbreviated_noun_is_read_for_a_claimed_noun() {
+        let treatment = count_noun("treatments");
+        let q = abbreviated_counts("remission after 9 tx; up to 12 tx planned", &treatment);
+        assert_eq!(
+            q.iter().map(|q| (q.value, q.cmp)).collect::<Vec<_>>(),
+            [(9.0, Cmp::Eq), (12.0, Cmp::AtMost)]
+        );
+        // "sz x4" counts seizures; a unit or a word of several senses counts nothing.
+        assert_eq!(
+            abbreviated_counts("sz x4 this month", &count_noun("seizures"))[0].value,
+            4.0
+        );
+        assert!(abbreviated_counts("5 mg daily", &count_noun("treatments")).is_empty());
+    }
+
+    #[test]
+    fn a_number_with_its_unit_counts_nothing_after_it() {
+        assert!(!kinds("range 62-318 in last 72 hrs on insulin adjustments")
+            .iter()
+            .any(|k| matches!(k.0, QKind::Count(_))));
+        // Hours a day are no length of time.
+        assert!(!kinds("attends rehab 3 hours a day")
+            .iter()
+            .any(|k| k.0 == QKind::Duration));
+        // A length of hours is one, and "3 hours" is not "2 hours".
+        let three = &quantities("average use 3 hours", &[])[0];
+        let two = &quantities("average use 2 hours", &[])[0];
+        assert!(!agrees(three, two));
     }
 
     #[test]

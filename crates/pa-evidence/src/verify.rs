@@ -190,6 +190,16 @@ fn other_side(claim: &str, cand: &str) -> Option<String> {
     })
 }
 
+/// Whether the claim gives a body site on both sides ("both femoral
+/// arteries", "bilateral knee pain") that the candidate names on one side only
+/// ("Right femoral access").
+fn one_side_of_both(claim: &str, cand: &str) -> bool {
+    let found = sides(cand);
+    sides(claim).iter().any(|(site, side)| {
+        *side == 3 && found.iter().any(|(s, f)| s == site && matches!(f, 1 | 2))
+    })
+}
+
 /// Whether the clause after char `end` gives its value under a limit: "<0.6
 /// BU/mL", "C viral load: <15 IU/mL", "| <0.6 BU/mL" (within 40 chars, before
 /// a comma or semicolon).
@@ -646,6 +656,12 @@ impl Checker {
             if let Some(site) = other_side(&claim.span.quote, &cand.span.quote) {
                 let what = format!("puts the {site} on the other side");
                 return contradicts(p, cov, &what, "other_side");
+            }
+            // A claim of both sides ("Both femoral arteries are at least 6.5
+            // mm") is borne out by a sentence of both, not of one ("Right
+            // femoral access ... 7.1 mm").
+            if one_side_of_both(&claim.span.quote, &cand.span.quote) {
+                return (Verdict::Weak, cov, "one_side_of_both");
             }
         }
         if cov >= self.opts.support_coverage {
@@ -2131,6 +2147,15 @@ impl Checker {
             b_quantities.retain(|q| !q.surface.ends_with(SINCE_TO_REQUEST));
         }
         b_quantities.extend(listed.iter().cloned());
+        // A count of the claim's noun the candidate writes with an
+        // abbreviation ("9 tx" for "nine treatments").
+        for q in &a.quantities {
+            if let QKind::Count(noun) = &q.kind {
+                if !b_quantities.iter().any(|f| f.kind == q.kind) {
+                    b_quantities.extend(quantity::abbreviated_counts(&cand.span.quote, noun));
+                }
+            }
+        }
         // "She quit smoking more than five years ago" against "quit 03/2025":
         // how long ago is the time from the candidate's one date to the
         // request.
@@ -2316,6 +2341,18 @@ impl Checker {
             // "<140 %"), a mean or a median, or a value at rest against one on
             // exertion is another figure than the claimed one.
             found.retain(|f| !other_figure(&claim.span.quote, &cand.span.quote, f));
+            // Hours are the length of a session or a stay, weeks to years that
+            // of a course: "2 h" of teaching says nothing of "at least 6 months".
+            if *kind == QKind::Duration {
+                found.retain(|f| {
+                    !claimed.iter().all(|q| {
+                        matches!(
+                            (duration_scale(&q.surface), duration_scale(&f.surface)),
+                            (Some(x), Some(y)) if x != y
+                        )
+                    })
+                });
+            }
             // A measure with two names: "PD-L1 TPS 60%" against "PD-L1 IHC:
             // tumor proportion score (TPS) 60%". The candidate's value under
             // another name the claim gives too is the claimed measure's.
@@ -2400,6 +2437,12 @@ impl Checker {
                     Verdict::ValueDiffers(says_instead(&latest)),
                     "latest_value_differs",
                 ));
+            } else if let Some(short) = bound_not_met_by_each(&claim.span.quote, &claimed, &found) {
+                // "at least 6.0 mm on both sides" against "Right ... 6.4 mm.
+                // Left EIA narrowest 5.9 mm": a bound the claim sets for each
+                // side or each one is not met by one of them.
+                let why = self.values_differ(kind, &claimed, &[short], &p.where_());
+                return Err((Verdict::ValueDiffers(why), "bound_not_met_by_each"));
             } else if claimed.iter().any(|q| {
                 found.iter().any(|f| {
                     agrees(q, f)
@@ -2935,8 +2978,18 @@ fn latest_differs<'q>(
 
 /// Whether `cand` gives the claimed value as a bare number, with no unit of
 /// another kind: "Plt 214" for "platelets 214 x10^3/uL". (A number inside a
-/// date, a range or a ratio is not bare.)
+/// date, a range or a ratio is not bare; a claimed range is written with both
+/// its ends: "range 62-318" for "ranging from 62 to 318 mg/dL".)
 fn written_without_unit(cand: &str, q: &Quantity, found: &[Quantity]) -> bool {
+    // A range: both ends, as "62-318" or "62 to 318".
+    if let Some(hi) = q.hi {
+        let ends = format!(
+            r"(?i)(?:^|[^\d.]){}\s*(?:-|–|to)\s*{}(?:$|[^\d.])",
+            regex::escape(&plain_number(q.value)),
+            regex::escape(&plain_number(hi))
+        );
+        return regex::Regex::new(&ends).is_ok_and(|r| r.is_match(cand));
+    }
     let Some(number) = q.surface.split_whitespace().next() else {
         return false;
     };
@@ -2950,6 +3003,67 @@ fn written_without_unit(cand: &str, q: &Quantity, found: &[Quantity]) -> bool {
     bare && !found
         .iter()
         .any(|f| matches!(f.kind, QKind::Unit(_)) && (f.value - q.value).abs() < 1e-9)
+}
+
+/// A value of the candidate that fails a bound the claim sets for each of
+/// several ("at least 6.0 mm on both sides", "all below 10 ng/mL"), when
+/// another value meets it: the claim holds for one and not for each.
+fn bound_not_met_by_each<'q>(
+    claim: &str,
+    claimed: &[&Quantity],
+    found: &[&'q Quantity],
+) -> Option<&'q Quantity> {
+    static EACH: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r"(?i)\b(?:both|each|every|all|bilateral(?:ly)?)\b").unwrap()
+    });
+    if found.len() < 2 || !EACH.is_match(claim) {
+        return None;
+    }
+    let bounds: Vec<&&Quantity> = claimed
+        .iter()
+        .filter(|q| q.cmp != quantity::Cmp::Eq && q.hi.is_none())
+        .collect();
+    let [q] = bounds.as_slice() else {
+        return None;
+    };
+    // (Strictly: "5.9 mm" is not "at least 6.0 mm", though within the
+    // rounding a single value is given.)
+    let fails = |f: &Quantity| match q.cmp {
+        quantity::Cmp::AtLeast => f.value < q.value,
+        quantity::Cmp::AtMost => f.value > q.value,
+        quantity::Cmp::Eq => false,
+    };
+    let met = found.iter().any(|f| agrees(q, f) && !fails(f));
+    found
+        .iter()
+        .copied()
+        .find(|f| met && f.hi.is_none() && fails(f))
+}
+
+/// Whether a duration is written in hours (`Some(false)`), in weeks, months or
+/// years or from a date to the request (`Some(true)`), or in days (`None`,
+/// comparable with either).
+fn duration_scale(surface: &str) -> Option<bool> {
+    // (The time from a start date to the request is a course's.)
+    if surface.ends_with("to the request") {
+        return Some(true);
+    }
+    let unit = surface
+        .split(|c: char| !c.is_alphabetic())
+        .rfind(|w| !w.is_empty())?
+        .to_lowercase();
+    match unit.as_str() {
+        "h" | "hr" | "hrs" | "hour" | "hours" => Some(false),
+        "wk" | "wks" | "week" | "weeks" | "mo" | "mos" | "month" | "months" | "yr" | "yrs"
+        | "year" | "years" => Some(true),
+        _ => None,
+    }
+}
+
+/// A number as a note writes it: "318", "2.5" (no trailing ".0").
+fn plain_number(v: f64) -> String {
+    let s = format!("{v}");
+    s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
 }
 
 fn extreme_not_reached(claim: &str, claimed: &[&Quantity], found: &[&Quantity]) -> bool {
@@ -3461,5 +3575,41 @@ mod tests {
             "His blood alcohol level was 86 mg/dL",
             "Ethanol, serum 86 mg/dL H"
         ));
+    }
+
+    #[test]
+    fn a_claim_of_both_sides_or_each_needs_every_one() {
+        // One side named, of a site the claim gives on both.
+        assert!(one_side_of_both(
+            "Both femoral arteries are at least 6.5 mm",
+            "Right femoral access minimal diameter 7.1 mm."
+        ));
+        assert!(!one_side_of_both(
+            "severe osteoarthritis of both knees",
+            "Severe osteoarthritis of both knees, worse medially."
+        ));
+        // A bound for each that one of the values fails.
+        let claimed = quantities("arteries of at least 6.5 mm on both sides", &[]);
+        let found = quantities("Right 7.1 mm. Left 6.2 mm.", &[]);
+        let kind = QKind::Unit("mm");
+        let c: Vec<&Quantity> = claimed.iter().filter(|q| q.kind == kind).collect();
+        let f: Vec<&Quantity> = found.iter().filter(|q| q.kind == kind).collect();
+        assert_eq!(
+            bound_not_met_by_each("arteries of at least 6.5 mm on both sides", &c, &f)
+                .map(|q| q.value),
+            Some(6.2)
+        );
+        assert!(bound_not_met_by_each("an artery of at least 6.5 mm", &c, &f).is_none());
+    }
+
+    #[test]
+    fn hours_and_months_are_lengths_of_other_things() {
+        assert_eq!(duration_scale("2 h"), Some(false));
+        assert_eq!(duration_scale("6\nmonths"), Some(true));
+        assert_eq!(
+            duration_scale("1127 days from its start to the request"),
+            Some(true)
+        );
+        assert_eq!(duration_scale("10 days"), None);
     }
 }
