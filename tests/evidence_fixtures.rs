@@ -408,7 +408,11 @@
 //! (`ranges-and-tallies`). A claim of both sides is borne out by a sentence
 //! of both sides, not of one, and a bound it sets for each ("at least 6.5 mm
 //! on both sides") fails when one side's value is under it
-//! (`bound-for-each`).
+//! (`bound-for-each`). A percent of relief is the one two pain scores make,
+//! before and after ("8/10" then "1/10" is 88%, near a claimed 85%; "8/10"
+//! then "5/10" is no "at least 80%") (`relief-and-supply`, `relief-short`);
+//! a days' supply ("#30/30 days") is no length of treatment and no score
+//! (`relief-and-supply`).
 
 use crate::common::{root, run};
 

@@ -98,6 +98,12 @@ static DAYS_PER: LazyLock<Regex> = LazyLock::new(|| {
 static PER_PERIOD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\s*(?:a|per|/|each|every)\s*(?:week|wk|month|mo)\b").unwrap()
 });
+/// Before a days' supply: a quantity dispensed ("#30/30 days", "qty 90 / 90 days").
+static DAYS_SUPPLY_BEFORE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)(?:#|\bqty:?)\s*\d+\s*/\s*$").unwrap());
+/// After a days' supply: "30-day supply", "90 days' supply".
+static DAYS_SUPPLY_AFTER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^['’]?\s*(?:of\s+)?supply\b").unwrap());
 /// After a number of hours: a time each day ("3 h/day", "2 hours a day").
 static PER_DAY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\s*(?:a|per|/|each|every)\s*(?:day|d|night|shift)\b").unwrap()
@@ -1007,6 +1013,13 @@ fn durations(text: &str, out: &mut Vec<Quantity>) {
         {
             continue;
         }
+        // "#30/30 days", "90-day supply": what a fill dispenses, not how
+        // long anything was taken.
+        if DAYS_SUPPLY_BEFORE.is_match(before(c.get(0).unwrap().start()))
+            || DAYS_SUPPLY_AFTER.is_match(&text[c.get(0).unwrap().end()..])
+        {
+            continue;
+        }
         // "3 h/day", "2 hours per day": how long each day, not for how long.
         if c[3].to_lowercase().starts_with('h')
             && PER_DAY.is_match(&text[c.get(0).unwrap().end()..])
@@ -1282,7 +1295,14 @@ fn scores_of(text: &str, out: &mut Vec<Quantity>) {
     for c in SCORE_OF.captures_iter(text) {
         // (The digit of a name is no score: "PHQ-9 of 11" is a PHQ-9 of 11.)
         let mut back = text[..c.get(0).map_or(0, |m| m.start())].chars().rev();
-        if back.next() == Some('-') && back.next().is_some_and(|c| c.is_alphanumeric()) {
+        let first = back.next();
+        if first == Some('-') && back.next().is_some_and(|c| c.is_alphanumeric()) {
+            continue;
+        }
+        // (Nor is a quantity dispensed: "#30/30 days".)
+        if first == Some('#')
+            || DAYS_SUPPLY_BEFORE.is_match(&text[..c.get(2).map_or(0, |m| m.start())])
+        {
             continue;
         }
         let (Ok(v), Ok(max)) = (c[1].parse::<f64>(), c[2].parse::<u32>()) else {
@@ -2116,6 +2136,25 @@ mod tests {
             4.0
         );
         assert!(abbreviated_counts("5 mg daily", &count_noun("treatments")).is_empty());
+    }
+
+    #[test]
+    fn a_days_supply_is_no_length_of_treatment() {
+        for s in [
+            "osimertinib 80 mg PO once daily, #30/30 days",
+            "Dispense a 90-day supply",
+            "qty 90 / 90 days, 3 refills",
+        ] {
+            assert!(
+                !kinds(s)
+                    .iter()
+                    .any(|k| matches!(k.0, QKind::Duration | QKind::ScoreOf(_))),
+                "{s}"
+            );
+        }
+        assert!(kinds("on osimertinib for 30 days")
+            .iter()
+            .any(|k| k.0 == QKind::Duration));
     }
 
     #[test]

@@ -2384,10 +2384,28 @@ impl Checker {
                     })
                 });
             }
-            if (found.is_empty()
-                && claimed
-                    .iter()
-                    .any(|q| weight_change(&claim.span.quote, q, &b_quantities)))
+            // "more than 80% relief" against "pain 7/10 before, 1/10 after the
+            // block": the relief the two pain scores make.
+            let relief = (found.is_empty() && *kind == QKind::Unit("%"))
+                .then(|| relief_from_pain(&claim.span.quote, &b_quantities))
+                .flatten();
+            if let Some(relief) = &relief {
+                // (A relief a patient gives as a round figure, "85%", is
+                // near enough to the scores' 88%.)
+                let near = |q: &Quantity| match q.cmp {
+                    quantity::Cmp::Eq => (q.value - relief.value).abs() <= RELIEF_ROUNDING,
+                    _ => agrees(q, relief),
+                };
+                if !claimed.iter().any(|q| near(q)) {
+                    let why = self.values_differ(kind, &claimed, &[relief], &p.where_());
+                    return Err((Verdict::ValueDiffers(why), "relief_differs"));
+                }
+            }
+            if relief.is_some()
+                || (found.is_empty()
+                    && claimed
+                        .iter()
+                        .any(|q| weight_change(&claim.span.quote, q, &b_quantities)))
                 || claimed
                     .iter()
                     .any(|q| weight_moved(&claim.span.quote, q, &cand.span.quote))
@@ -3038,6 +3056,47 @@ fn bound_not_met_by_each<'q>(
         .iter()
         .copied()
         .find(|f| met && f.hi.is_none() && fails(f))
+}
+
+/// How far, in percentage points, a relief a claim gives as one figure may be
+/// from the relief two pain scores make.
+const RELIEF_ROUNDING: f64 = 10.0;
+
+/// The relief a sentence's two pain scores make, before and after ("Pre-
+/// injection pain 7/10; 15 minutes post injection 1/10" is 86% relief), for a
+/// claim of a percent of relief or reduction of pain. Only a sentence with
+/// exactly two scores, the first the higher or equal, gives one.
+fn relief_from_pain(claim: &str, cand_quantities: &[Quantity]) -> Option<Quantity> {
+    static RELIEF: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r"(?i)%\s*(?:\w+\s+){0,2}?(?:relief|reduction|improvement|decrease)\b")
+            .unwrap()
+    });
+    if !RELIEF.is_match(claim) {
+        return None;
+    }
+    let pain: Vec<&Quantity> = cand_quantities
+        .iter()
+        .filter(|q| q.kind == QKind::Pain)
+        .collect();
+    let [before, after] = pain.as_slice() else {
+        return None;
+    };
+    if before.value <= 0.0 || after.value > before.value {
+        return None;
+    }
+    let relief = (before.value - after.value) / before.value * 100.0;
+    Some(Quantity {
+        kind: QKind::Unit("%"),
+        value: relief.round(),
+        cmp: quantity::Cmp::Eq,
+        hi: None,
+        surface: format!(
+            "{}% relief ({} to {})",
+            relief.round(),
+            before.surface,
+            after.surface
+        ),
+    })
 }
 
 /// Whether a duration is written in hours (`Some(false)`), in weeks, months or
