@@ -412,7 +412,11 @@
 //! before and after ("8/10" then "1/10" is 88%, near a claimed 85%; "8/10"
 //! then "5/10" is no "at least 80%") (`relief-and-supply`, `relief-short`);
 //! a days' supply ("#30/30 days") is no length of treatment and no score
-//! (`relief-and-supply`).
+//! (`relief-and-supply`). A weight lost is found in a sentence that shares
+//! no word with the claim but gives two weights, the earlier in parentheses
+//! with its date ("Wt 148 lb (164 lb 3/2027)"); a number hyphenated to a
+//! name is the name's ("technetium-99m" is no distance) and the day of a
+//! date is no count ("on May 2 showed no ...") (`weights-and-names`).
 
 use crate::common::{root, run};
 

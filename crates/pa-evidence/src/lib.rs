@@ -2163,6 +2163,7 @@ impl Checker {
         hits: &mut Vec<pa_types::SearchHit>,
     ) {
         const MAX_BY_VALUE: usize = 4;
+        self.weight_move_candidates(a, case, view, claim, hits);
         let wanted: Vec<&Quantity> = a
             .quantities
             .iter()
@@ -2211,6 +2212,54 @@ impl Checker {
                 });
                 added += 1;
             }
+        }
+    }
+
+    /// Clinical sentences whose two weights make the weight the claim says
+    /// was lost or gained ("He has lost 14 pounds since January" and "Wt 171
+    /// lb (185 lb 1/2027)"), which share no word with it: at most two.
+    fn weight_move_candidates(
+        &self,
+        a: &Analysis,
+        case: &CaseSentences<'_>,
+        view: &CaseView<'_>,
+        claim: &Sentence,
+        hits: &mut Vec<pa_types::SearchHit>,
+    ) {
+        const MAX_BY_WEIGHT: usize = 2;
+        let weights: Vec<&Quantity> = a
+            .quantities
+            .iter()
+            .filter(|q| matches!(q.kind, QKind::Unit("lb" | "kg")))
+            .collect();
+        if weights.is_empty() {
+            return;
+        }
+        let mut added = 0;
+        for c in case.sentences() {
+            if added >= MAX_BY_WEIGHT {
+                break;
+            }
+            if c.span.doc_id == claim.span.doc_id
+                || !view.evidence_docs.contains(c.span.doc_id.as_str())
+                || hits.iter().any(|h| {
+                    h.doc_id == c.span.doc_id && h.page == c.span.page && h.start == c.span.start
+                })
+                || !weights
+                    .iter()
+                    .any(|q| weight_moved(&claim.span.quote, q, &c.span.quote))
+            {
+                continue;
+            }
+            hits.push(pa_types::SearchHit {
+                doc_id: c.span.doc_id.clone(),
+                page: c.span.page,
+                start: c.span.start,
+                end: c.span.end,
+                score: 0.0,
+                by_meaning: false,
+            });
+            added += 1;
         }
     }
 
@@ -2946,6 +2995,11 @@ pub(crate) fn weight_moved(claim_text: &str, claimed: &Quantity, cand_text: &str
     static WAS: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         regex::Regex::new(r"(?i)(\d+(?:\.\d+)?)\s*(kg|lbs?|pounds)\b[^\d()]{0,12}\(?\s*(?:was|previously|prev\.?|prior|down from|up from)\s*:?\s*(\d+(?:\.\d+)?)\s*(kg|lbs?|pounds)?").unwrap()
     });
+    // An earlier weight in parentheses with its date: "Wt 171 lb (185 lb
+    // 1/2027)".
+    static DATED_BEFORE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)(\d+(?:\.\d+)?)\s*(kg|lbs?|pounds)\s*\(\s*(\d+(?:\.\d+)?)\s*(kg|lbs?|pounds)?\s+(?:on\s+|in\s+)?\d{1,2}/\d{2,4}\b").unwrap()
+    });
     let unit = match claimed.kind {
         QKind::Unit("kg") => "kg",
         QKind::Unit("lb") => "lb",
@@ -2989,7 +3043,10 @@ pub(crate) fn weight_moved(claim_text: &str, claimed: &Quantity, cand_text: &str
             moves.push((from, to));
         }
     }
-    for c in WAS.captures_iter(cand_text) {
+    for c in WAS
+        .captures_iter(cand_text)
+        .chain(DATED_BEFORE.captures_iter(cand_text))
+    {
         let u = c.get(2).map(|m| m.as_str());
         if let (Some(to), Some(from)) = (
             in_unit(&c[1], u),

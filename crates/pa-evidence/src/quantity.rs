@@ -1161,6 +1161,14 @@ fn unit_values(text: &str, out: &mut Vec<Quantity>) {
         if !matches!(unit, "kg" | "lb") && CHANGED_BY.is_match(before(c.get(0).unwrap().start())) {
             continue;
         }
+        // A number glued to a name by a hyphen is the name's: "technetium-99m",
+        // "Tc-99m" are no distance, "I-131" no dose.
+        {
+            let mut back = before(c.get(0).unwrap().start()).chars().rev();
+            if back.next() == Some('-') && back.next().is_some_and(char::is_alphabetic) {
+                continue;
+            }
+        }
         // A unit's letters that start a hyphenated name are the name's: a form's
         // item "4.3 MG-ADL total score" gives no 4.3 mg.
         if text[c.get(3).unwrap().end()..]
@@ -1358,6 +1366,37 @@ fn scores_of(text: &str, out: &mut Vec<Quantity>) {
     }
 }
 
+/// A month's name or its abbreviation ("May", "Sept.", "jan").
+fn is_month_name(word: &str) -> bool {
+    const MONTHS: &[&str] = &[
+        "jan",
+        "january",
+        "feb",
+        "february",
+        "mar",
+        "march",
+        "apr",
+        "april",
+        "may",
+        "jun",
+        "june",
+        "jul",
+        "july",
+        "aug",
+        "august",
+        "sep",
+        "sept",
+        "september",
+        "oct",
+        "october",
+        "nov",
+        "november",
+        "dec",
+        "december",
+    ];
+    MONTHS.contains(&word.trim_end_matches(['.', ',']).to_lowercase().as_str())
+}
+
 /// The stem a counted noun is known by: "flares" is "flare", and a "-sis" noun
 /// is its own stem ("psoriasis", as the tokenizer stems it).
 fn count_noun(noun: &str) -> String {
@@ -1490,6 +1529,14 @@ fn counts(text: &str, out: &mut Vec<Quantity>) {
         }
         // A count is a whole number: "4.9 Myasthenic crisis" is a form's item.
         if v.fract() != 0.0 {
+            continue;
+        }
+        // The day of a date counts nothing: "on May 2 showed no osseous disease".
+        if before(n.start())
+            .split_whitespace()
+            .next_back()
+            .is_some_and(is_month_name)
+        {
             continue;
         }
         // The number of a label counts nothing: "type 2 diabetes", "stage 3
@@ -2136,6 +2183,14 @@ mod tests {
             4.0
         );
         assert!(abbreviated_counts("5 mg daily", &count_noun("treatments")).is_empty());
+    }
+
+    #[test]
+    fn a_number_hyphenated_to_a_name_is_the_names() {
+        assert!(kinds("technetium-99m pyrophosphate scan, Tc-99m PYP").is_empty());
+        assert!(kinds("LVEF 25-30%").iter().any(|k| k.0 == QKind::Unit("%")));
+        // Nor is the day of a date a count.
+        assert!(kinds("bone scan on May 2 showed no osseous lesions").is_empty());
     }
 
     #[test]
