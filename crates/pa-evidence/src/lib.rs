@@ -2187,12 +2187,8 @@ impl Checker {
             if added >= MAX_BY_VALUE {
                 break;
             }
-            if c.span.doc_id == claim.span.doc_id
-                || !view.evidence_docs.contains(c.span.doc_id.as_str())
+            if !new_evidence(c, claim, view, hits)
                 || !digits.iter().any(|d| c.span.quote.contains(d.as_str()))
-                || hits.iter().any(|h| {
-                    h.doc_id == c.span.doc_id && h.page == c.span.page && h.start == c.span.start
-                })
             {
                 continue;
             }
@@ -2202,14 +2198,7 @@ impl Checker {
                     .iter()
                     .any(|f| f.kind == q.kind && agrees(q, f))
             }) {
-                hits.push(pa_types::SearchHit {
-                    doc_id: c.span.doc_id.clone(),
-                    page: c.span.page,
-                    start: c.span.start,
-                    end: c.span.end,
-                    score: 0.0,
-                    by_meaning: false,
-                });
+                hits.push(hit_of(c));
                 added += 1;
             }
         }
@@ -2240,25 +2229,14 @@ impl Checker {
             if added >= MAX_BY_WEIGHT {
                 break;
             }
-            if c.span.doc_id == claim.span.doc_id
-                || !view.evidence_docs.contains(c.span.doc_id.as_str())
-                || hits.iter().any(|h| {
-                    h.doc_id == c.span.doc_id && h.page == c.span.page && h.start == c.span.start
-                })
+            if !new_evidence(c, claim, view, hits)
                 || !weights
                     .iter()
                     .any(|q| weight_moved(&claim.span.quote, q, &c.span.quote))
             {
                 continue;
             }
-            hits.push(pa_types::SearchHit {
-                doc_id: c.span.doc_id.clone(),
-                page: c.span.page,
-                start: c.span.start,
-                end: c.span.end,
-                score: 0.0,
-                by_meaning: false,
-            });
+            hits.push(hit_of(c));
             added += 1;
         }
     }
@@ -3069,6 +3047,33 @@ pub(crate) fn weight_moved(claim_text: &str, claimed: &Quantity, cand_text: &str
             quantity::Cmp::Eq => (change - claimed.value).abs() < 0.5,
         }
     })
+}
+
+/// Whether a clinical sentence may be added to a claim's candidates: of
+/// another document that can be evidence, and not among `hits` yet.
+fn new_evidence(
+    c: &Sentence,
+    claim: &Sentence,
+    view: &CaseView<'_>,
+    hits: &[pa_types::SearchHit],
+) -> bool {
+    c.span.doc_id != claim.span.doc_id
+        && view.evidence_docs.contains(c.span.doc_id.as_str())
+        && !hits
+            .iter()
+            .any(|h| h.doc_id == c.span.doc_id && h.page == c.span.page && h.start == c.span.start)
+}
+
+/// A sentence as a candidate found by its value, not by the search.
+fn hit_of(c: &Sentence) -> pa_types::SearchHit {
+    pa_types::SearchHit {
+        doc_id: c.span.doc_id.clone(),
+        page: c.span.page,
+        start: c.span.start,
+        end: c.span.end,
+        score: 0.0,
+        by_meaning: false,
+    }
 }
 
 /// A claimed percent change of a body weight ("lost more than 10% of body
