@@ -416,7 +416,11 @@
 //! no word with the claim but gives two weights, the earlier in parentheses
 //! with its date ("Wt 148 lb (164 lb 3/2027)"); a number hyphenated to a
 //! name is the name's ("technetium-99m" is no distance) and the day of a
-//! date is no count ("on May 2 showed no ...") (`weights-and-names`).
+//! date is no count ("on May 2 showed no ...") (`weights-and-names`). A
+//! form's answer that is a value and little else keeps its label as what it
+//! is about ("Supplemental oxygen: 2 L/min with exertion" against "on 2 L O2
+//! with exertion"), and a symptom that "never went away" is no symptom
+//! denied (`value-answers`).
 
 use crate::common::{root, run};
 

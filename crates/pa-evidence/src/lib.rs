@@ -1358,6 +1358,18 @@ impl Checker {
             let answer = self.analyze(
                 pa_types::text::char_slice(&read, k, read.chars().count()).unwrap_or_default(),
             );
+            // (Nor is the label printed text when the answer is a value and
+            // little else: "Supplemental oxygen: 2 L/min with exertion" is
+            // about oxygen.)
+            // (The answer's values are still the answer's: "Current PN volume:
+            // 9 liters" gives no value of "PN".)
+            if !answer.quantities.is_empty()
+                && answer.concepts.is_empty()
+                && answer.words.len() <= VALUE_ANSWER_WORDS
+            {
+                a.quantities = answer.quantities;
+                return (read_sentence, a);
+            }
             a.concepts.retain(|c| c.start >= k);
             a.repeats.retain(|r| r.start >= k);
             let (answer_words, label_words) = a.words.drain(..).partition(|w| w.start >= k);
@@ -3048,6 +3060,10 @@ pub(crate) fn weight_moved(claim_text: &str, claimed: &Quantity, cand_text: &str
         }
     })
 }
+
+/// At most this many words beside its value make a form's answer a value
+/// that its label names ("2 L/min with exertion").
+const VALUE_ANSWER_WORDS: usize = 2;
 
 /// Whether a clinical sentence may be added to a claim's candidates: of
 /// another document that can be evidence, and not among `hits` yet.
