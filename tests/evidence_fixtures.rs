@@ -420,7 +420,10 @@
 //! form's answer that is a value and little else keeps its label as what it
 //! is about ("Supplemental oxygen: 2 L/min with exertion" against "on 2 L O2
 //! with exertion"), and a symptom that "never went away" is no symptom
-//! denied (`value-answers`).
+//! denied; a sentence before a colon ("A cardiac workup was unremarkable:
+//! ...") is no form label, and tests a claim calls normal are borne out by
+//! a note that gives them as negative ("UA neg, troponin neg x2")
+//! (`value-answers`).
 
 use crate::common::{root, run};
 

@@ -176,6 +176,9 @@ const POSITIVE_RESULT_WORDS: &[&str] =
 /// Words that state a result that is neither negative nor positive.
 const UNCLEAR_RESULT_WORDS: &[&str] = &["indeterminate", "equivocal", "inconclusive"];
 
+/// Words that call a test's result normal ("labs were all normal").
+const NORMAL_RESULT_WORDS: &[&str] = &["normal", "unremarkable", "wnl", "within normal limits"];
+
 /// Words that state a negative test result ("hCG: NEGATIVE", "HCV RNA not detected").
 const NEGATIVE_RESULT_WORDS: &[&str] = &[
     "negative",
@@ -2758,6 +2761,12 @@ fn answer_start(text: &str) -> Option<usize> {
             return Some(text[..=q].chars().count());
         }
     }
+    // A sentence before its colon is no row's label: "A delirium workup was
+    // negative: urinalysis, ... all normal" asserts its head.
+    static SENTENCE_HEAD: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)^\W*(?:a|an|the|his|her|their)\s+(?:[\w/-]+\s+){0,4}?(?:was|were|is|are|has been|have been)\b")
+            .unwrap()
+    });
     let colon = text.find(':')?;
     let (head, rest) = (&text[..colon], &text[colon + 1..]);
     let is_time = head.ends_with(|c: char| c.is_ascii_digit())
@@ -2765,6 +2774,7 @@ fn answer_start(text: &str) -> Option<usize> {
     (head.chars().count() <= 120
         && !head.contains(". ")
         && !is_time
+        && !SENTENCE_HEAD.is_match(head)
         // A short answer ("Negative (IHC 1+)", "[X] No", "259 lb on 03/05/2026")
         // says nothing without the row it answers.
         && rest

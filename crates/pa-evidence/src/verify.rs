@@ -1529,9 +1529,17 @@ impl Checker {
                     return Err((Verdict::Weak, cov, "other_side_of_family"));
                 }
             }
+            // "urinalysis, troponin and echocardiogram were all normal"
+            // against "UA neg, troponin neg x2": a normal result and a
+            // negative one are the same.
+            let normal_is_negative = !ca.negated
+                && cb.negated
+                && states_result(&claim.span.quote, NORMAL_RESULT_WORDS)
+                && states_result(&cand.span.quote, NEGATIVE_RESULT_WORDS);
             if cb.negated != ca.negated
                 && !cb.hypothetical
                 && !agrees_elsewhere
+                && !normal_is_negative
                 && !no_result
                 && !shared_denial
                 && !both_unable
