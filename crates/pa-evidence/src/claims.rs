@@ -50,6 +50,11 @@ fn filled_value(body: &str) -> Option<&str> {
     (filled > 0 && !value.contains("___")).then_some(value.trim())
 }
 
+/// A form row whose label is a question without its "?": from this many words
+/// to this many in the label (a field's name has fewer), and at most this many
+/// in its value.
+const QUESTION_ROW_WORDS: (usize, usize, usize) = (5, 14, 8);
+
 /// An empty box: "[ ]", "[]", "☐".
 static UNCHECKED: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\[\s*\]\s*[\w/-]*|☐\s*[\w/-]*").unwrap());
@@ -298,6 +303,19 @@ fn detect_one(text: &str, label: Option<&str>, concept_kinds: &[ConceptKind]) ->
     let answered_row =
         label.is_some_and(|l| !ADMIN_LABEL.is_match(l)) && filled_value(body).is_some();
     let answered_box = CHECKED.is_match(body) && label.is_none_or(|l| !ADMIN_LABEL.is_match(l));
+    // So is a row whose label is a question written without its "?", too long
+    // to be a field's name ("Number of gout flares in the past 12 months: 6",
+    // "Distance from infusion center: 25 miles"), filled with a short value.
+    let answered_question_row = label.is_none()
+        && body.split_once(':').is_some_and(|(head, value)| {
+            let head_words = head.split_whitespace().count();
+            (QUESTION_ROW_WORDS.0..=QUESTION_ROW_WORDS.1).contains(&head_words)
+                && !head.contains(['.', '?', ';'])
+                && head.starts_with(|c: char| c.is_uppercase())
+                && (!ADMIN_LABEL.is_match(head) || !concept_kinds.is_empty())
+                && value.split_whitespace().count() <= QUESTION_ROW_WORDS.2
+                && filled_value(body).is_some()
+        });
     let has = |k: ConceptKind| concept_kinds.contains(&k);
     // Drugs the lexicon does not list are still drugs: the public drug vocabulary.
     let vocab_drug = !pa_types::drugs::find_drugs(body).is_empty();
@@ -349,6 +367,7 @@ fn detect_one(text: &str, label: Option<&str>, concept_kinds: &[ConceptKind]) ->
             || (clinical_abbreviation(body) && STATES.is_match(body) && !PLANNED.is_match(body))))
         // A form row answered with a value or a checked box.
         || answered_row
+        || answered_question_row
         || answered_box
         || answered_first
     {
@@ -648,6 +667,25 @@ mod tests {
                 "{text}"
             );
         }
+        // A question written as a long label, without its "?", answered
+        // with a short value; a long label left blank asserts nothing.
+        for text in [
+            "Number of asthma exacerbations in the past 12 months: 4",
+            "Total number of infusions completed so far: 8",
+        ] {
+            assert!(
+                matches!(detect(text, None, &[]), Detection::Claim(_)),
+                "{text}"
+            );
+        }
+        assert!(matches!(
+            detect(
+                "Number of asthma exacerbations in the past 12 months: ____",
+                None,
+                &[]
+            ),
+            Detection::NotAClaim
+        ));
         // A filled field stays a claim when another field after it on the
         // line is blank; a blank field alone asserts nothing.
         assert!(matches!(
