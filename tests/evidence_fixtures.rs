@@ -423,7 +423,10 @@
 //! denied; a sentence before a colon ("A cardiac workup was unremarkable:
 //! ...") is no form label, and tests a claim calls normal are borne out by
 //! a note that gives them as negative ("UA neg, troponin neg x2")
-//! (`value-answers`).
+//! (`value-answers`). A result row whose value is labelled with a word the
+//! claim's value is labelled with bears on the claim, however few other
+//! words they share: "blood eosinophil count is 520 cells/uL" is opposed by
+//! "Eosinophils 0.21 x10^3/uL" (`labelled-results`).
 
 use crate::common::{root, run};
 

@@ -190,6 +190,29 @@ fn other_side(claim: &str, cand: &str) -> Option<String> {
     })
 }
 
+/// The stems of the words (four letters or more) that label a value: up to
+/// four words right before its number, within its clause or cell ("blood
+/// eosinophil count is 410" -> blood, eosinophil, count).
+fn value_label(text: &str, q: &Quantity) -> Vec<String> {
+    let Some(number) = q.surface.split_whitespace().next() else {
+        return Vec::new();
+    };
+    let Some(at) = text.find(number) else {
+        return Vec::new();
+    };
+    let clause = text[..at]
+        .rsplit(['.', ';', '|', '\n'])
+        .next()
+        .unwrap_or_default();
+    clause
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| w.chars().count() >= 4)
+        .rev()
+        .take(4)
+        .map(|w| stem(&w.to_lowercase()))
+        .collect()
+}
+
 /// Whether the claim gives a body site on both sides ("both femoral
 /// arteries", "bilateral knee pain") that the candidate names on one side only
 /// ("Right femoral access").
@@ -905,6 +928,23 @@ impl Checker {
         let same_result_kind = a.quantities.iter().any(|q| {
             self.number_required(a, &q.kind) && b.quantities.iter().any(|f| f.kind == q.kind)
         });
+        // So does one whose value of the claim's result unit is labelled with
+        // a word the claim's value is labelled with ("blood eosinophil count
+        // is 410 cells/uL" against "Eosinophils, abs 0.18 x10^3/uL"): the
+        // values are compared.
+        let same_labelled_result = a.quantities.iter().any(|q| {
+            matches!(q.kind, QKind::Unit(u) if unit_is_result(u))
+                && self.number_required(a, &q.kind)
+                && b.quantities.iter().any(|f| {
+                    f.kind == q.kind && {
+                        let (x, y) = (
+                            value_label(&claim.span.quote, q),
+                            value_label(&cand.span.quote, f),
+                        );
+                        x.iter().any(|w| y.contains(w))
+                    }
+                })
+        });
         // A claim with a single key term ("daily headaches for six months")
         // is borne on by a sentence that names it.
         let single_term = nc + nw == 1.0 && cov >= 1.0;
@@ -1122,6 +1162,7 @@ impl Checker {
             || claim_denies
             || denies_word
             || (same_result_kind && matched_words.len() + matched_dates >= 2)
+            || same_labelled_result
             || (cov >= MIN_COVERAGE
                 && (!matched.is_empty() || matched_words.len() + matched_dates >= 2))
             || (head && cov >= MIN_COVERAGE_WITH_HEAD);
