@@ -700,6 +700,15 @@ mod tests {
             detect("Planned date of surgery: ____________", None, &[]),
             Detection::NotAClaim
         ));
+        // A fax's list of what it sends asserts nothing, dated or not.
+        assert!(matches!(
+            detect(
+                "Attached: PA form, sleep study 01/10/2028, clinic note 04/02/2028",
+                Some("attached"),
+                &[]
+            ),
+            Detection::NotAClaim
+        ));
         // A question answered by its boxes, on the same line or the next.
         assert!(matches!(
             detect(

@@ -578,7 +578,49 @@ fn is_cover(page: &str) -> bool {
         + usize::from(COVER_PAGES.is_match(page))
         + usize::from(CONFIDENTIALITY.is_match(page));
     let words = page.split_whitespace().count();
-    fields >= 3 && marks >= 2 && words < 450
+    fields >= 3 && marks >= 2 && words < 450 && !document_after_cover(page)
+}
+
+/// At least this many words after a cover block make a document of their own.
+const MIN_DOCUMENT_WORDS: usize = 60;
+
+/// Whether a page that opens as a fax cover goes on, below the cover's fields,
+/// with a document of its own: a title in capitals after three or more cover
+/// fields ("CASCADIA HEALTH PLAN / PRIOR AUTHORIZATION REQUEST ..."), then at
+/// least [`MIN_DOCUMENT_WORDS`] words that score as a kind. Fax servers and
+/// portals print a transmittal block on the first page of what they send.
+fn document_after_cover(page: &str) -> bool {
+    let mut fields = 0;
+    let mut at = 0;
+    for line in page.split_inclusive('\n') {
+        let t = line.trim();
+        if COVER_FIELD.is_match(line) {
+            fields += 1;
+        } else if fields >= 3 && is_caps_title(t) && !COVER_TITLE.is_match(t) {
+            let rest = &page[at..];
+            if rest.split_whitespace().count() < MIN_DOCUMENT_WORDS {
+                return false;
+            }
+            let total = scores(rest);
+            let (best, score) =
+                total.iter().enumerate().fold(
+                    (0, f64::MIN),
+                    |acc, (i, &s)| if s > acc.1 { (i, s) } else { acc },
+                );
+            return score >= MIN_SCORE && KINDS[best] != DocKind::Other;
+        }
+        at += line.len();
+    }
+    false
+}
+
+/// A line in capitals that names something: at least six letters, eight in
+/// ten of them capitals, at most twelve words.
+fn is_caps_title(line: &str) -> bool {
+    let letters: Vec<char> = line.chars().filter(|c| c.is_alphabetic()).collect();
+    letters.len() >= 6
+        && letters.iter().filter(|c| c.is_uppercase()).count() * 10 >= letters.len() * 8
+        && line.split_whitespace().count() <= 12
 }
 
 /// Classify a document from its file name and its pages' text.
@@ -738,6 +780,33 @@ pub fn parts(pages: &[&str], kind: DocKind) -> Vec<DocPart> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cover_block_on_top_of_a_form_does_not_make_the_page_a_cover() {
+        let cover = "RIVERBEND FAMILY MEDICINE\nFAX TRANSMITTAL\nTo: Summit Health Plan - Pharmacy\n\
+            Fax: 1-800-555-0100\nFrom: M. Ruiz, RN\nDate: 03/02/2028\nPages: 6 including this cover\n\
+            Re: Prior authorization request\nThis transmission may contain health information. If you \
+            received it in error, please notify the sender.\n";
+        let form = "SUMMIT HEALTH PLAN\nPRIOR AUTHORIZATION REQUEST - SPECIALTY DRUGS\n\
+            Please complete all sections. Incomplete requests will be returned.\n\
+            Member name: Test Member  Member ID: SH-1234\nPrescriber: A. Doctor, MD  NPI: 1234567890\n\
+            Drug requested: dupilumab 300 mg SC every 2 weeks\n\
+            1. Diagnosis: moderate to severe atopic dermatitis, L20.9\n\
+            2. Has the patient tried a topical corticosteroid? [X] Yes [ ] No - triamcinolone 0.1% x 8 weeks\n\
+            3. Has the patient tried a topical calcineurin inhibitor? [X] Yes [ ] No - tacrolimus x 6 weeks\n\
+            4. Body surface area affected: 22%\n5. EASI score: 24\n\
+            Prescriber signature: A. Doctor, MD  Date: 03/02/2028\n";
+        // The cover alone is a cover; with the form below it, the page is the form's.
+        assert!(is_cover(cover));
+        let both = format!("{cover}{form}");
+        assert!(!is_cover(&both));
+        assert_eq!(classify("fax_0302", &[&both]), DocKind::RequestForm);
+        assert!(parts(
+            &[&both, "Page 2 of 2\n6. Prior biologic: none"],
+            DocKind::RequestForm
+        )
+        .is_empty());
+    }
 
     #[test]
     fn a_fax_of_a_cover_a_letter_and_notes_is_split_into_parts() {

@@ -50,6 +50,11 @@ pub const HEADER_LABELS: &[&str] = &[
     "diagnosis",
     "date of service",
     "collected",
+    // A list of what a fax sends: "Attached: PA form, sleep study 01/10/2028".
+    "attached",
+    "attachments",
+    "enclosed",
+    "enclosures",
 ];
 
 /// Labels of lines that identify a person or a document rather than say
