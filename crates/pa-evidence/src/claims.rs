@@ -325,7 +325,12 @@ fn detect_one(text: &str, label: Option<&str>, concept_kinds: &[ConceptKind]) ->
         && concept_kinds.is_empty()
         && !vocab_drug
         && body.split_once(':').is_some_and(|(_, v)| {
-            !CLINICAL_FACT.is_match(v) && !VALUE.is_match(v) && !DATED_EVENT.is_match(v)
+            // ("Comments: She also completed a 12-week program" says
+            // something of the patient.)
+            !CLINICAL_FACT.is_match(v)
+                && !VALUE.is_match(v)
+                && !DATED_EVENT.is_match(v)
+                && !PATIENT_SUBJECT.is_match(v.trim_start())
         })
     {
         return Detection::NotAClaim;
@@ -700,6 +705,15 @@ mod tests {
             detect("Planned date of surgery: ____________", None, &[]),
             Detection::NotAClaim
         ));
+        // A comment that says something of the patient is a claim.
+        assert!(matches!(
+            detect(
+                "Comments: She also completed a 12-week commercial weight program in 2026.",
+                Some("comments"),
+                &[]
+            ),
+            Detection::Claim(_)
+        ));
         // A fax's list of what it sends asserts nothing, dated or not.
         assert!(matches!(
             detect(
@@ -889,6 +903,15 @@ pub(crate) fn clauses_with(text: &str, semicolon_tail: usize) -> Vec<(usize, usi
     for m in BREAK.find_iter(text) {
         let s = m.as_str();
         let lower = s.to_lowercase();
+        // A genus abbreviated before its species ("excluded H. pylori
+        // infection", "E. coli") is no lettered item.
+        let lettered_dot = {
+            let t = s.trim();
+            t.len() == 2 && t.ends_with('.') && t.starts_with(|c: char| c.is_uppercase())
+        };
+        if lettered_dot && text[m.end()..].starts_with(|c: char| c.is_lowercase()) {
+            continue;
+        }
         let answer = lower.starts_with("yes.") || lower.starts_with("no.");
         if answer && !text[m.end()..].starts_with(|c: char| c.is_uppercase()) {
             continue;
@@ -1052,6 +1075,26 @@ mod clause_tests {
         assert_eq!(
             pieces("He has lumbar stenosis, which limits walking to one block."),
             ["He has lumbar stenosis, which limits walking to one block."]
+        );
+    }
+
+    #[test]
+    fn a_genus_abbreviated_before_its_species_splits_nothing() {
+        assert_eq!(
+            pieces("Gastric biopsies excluded H. pylori infection."),
+            ["Gastric biopsies excluded H. pylori infection."]
+        );
+        assert_eq!(
+            pieces("Urine culture grew E. coli sensitive to nitrofurantoin."),
+            ["Urine culture grew E. coli sensitive to nitrofurantoin."]
+        );
+        // (A lettered item in lower case still starts a clause.)
+        assert_eq!(
+            pieces("a. naproxen 500 mg BID x 8 weeks b. meloxicam 15 mg daily x 6 weeks"),
+            [
+                "a. naproxen 500 mg BID x 8 weeks",
+                "b. meloxicam 15 mg daily x 6 weeks"
+            ]
         );
     }
 
