@@ -426,7 +426,9 @@
 //! (`value-answers`). A result row whose value is labelled with a word the
 //! claim's value is labelled with bears on the claim, however few other
 //! words they share: "blood eosinophil count is 520 cells/uL" is opposed by
-//! "Eosinophils 0.21 x10^3/uL" (`labelled-results`). A drug the patient is
+//! "Eosinophils 0.21 x10^3/uL"; a table row that gives its unit in its
+//! name's parentheses gives each value in it ("IgE, total (IU/mL) | 125 H")
+//! (`labelled-results`). A drug the patient is
 //! "off" is not taken ("off metformin since 2022" opposes "still requires
 //! metformin"), and "on and off" denies nothing (`off-a-drug`).
 

@@ -594,15 +594,27 @@ fn unit_column_row(text: &str, out: &mut Vec<Quantity>) {
         (c.get(1).is_none() && c.get(2).unwrap().start() == 0 && c[3].len() == cell.len())
             .then(|| unit_name(&c[3]))
     };
+    // (Or in parentheses in the name's cell: "IgE, total (IU/mL) | -- | 41 |
+    // 0-100".)
+    let in_name = || {
+        let name = cells[0].trim_end();
+        let inner = name.strip_suffix(')')?.rsplit_once('(')?.1;
+        unit_of(inner.trim()).map(|u| (0, u))
+    };
     let Some((at, unit)) = cells
         .iter()
         .enumerate()
         .skip(1)
         .find_map(|(i, cell)| unit_of(cell).map(|u| (i, u)))
+        .or_else(in_name)
     else {
         return;
     };
-    let values = if at == 1 { &cells[2..] } else { &cells[1..at] };
+    let values = match at {
+        0 => &cells[1..],
+        1 => &cells[2..],
+        _ => &cells[1..at],
+    };
     for cell in values {
         let mut parts = cell.split_whitespace();
         let Some(v) = parts.next() else { continue };
@@ -2191,6 +2203,17 @@ mod tests {
         assert!(kinds("LVEF 25-30%").iter().any(|k| k.0 == QKind::Unit("%")));
         // Nor is the day of a date a count.
         assert!(kinds("bone scan on May 2 showed no osseous lesions").is_empty());
+    }
+
+    #[test]
+    fn a_row_whose_name_gives_its_unit_gives_each_value_in_it() {
+        let q = quantities("IgE, total (IU/mL) | -- | 388 | 41 | 0-100", &[]);
+        let v: Vec<f64> = q
+            .iter()
+            .filter(|q| q.kind == QKind::Unit("IU/mL"))
+            .map(|q| q.value)
+            .collect();
+        assert_eq!(v, [388.0, 41.0]);
     }
 
     #[test]

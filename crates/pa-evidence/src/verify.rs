@@ -200,13 +200,24 @@ fn value_label(text: &str, q: &Quantity) -> Vec<String> {
     let Some(at) = text.find(number) else {
         return Vec::new();
     };
-    let clause = text[..at]
+    let mut clause = text[..at]
         .rsplit(['.', ';', '|', '\n'])
         .next()
         .unwrap_or_default();
+    // (A table row's value is labelled by the row's first cell: "IgE, total
+    // (IU/mL) | -- | 41".)
+    if !clause.chars().any(char::is_alphabetic) {
+        let line = text[..at].rsplit('\n').next().unwrap_or_default();
+        clause = line.split('|').next().unwrap_or_default();
+    }
+    // (Words of four letters or more, and abbreviations with two capitals:
+    // "IgE", "ALT".)
     clause
         .split(|c: char| !c.is_alphabetic())
-        .filter(|w| w.chars().count() >= 4)
+        .filter(|w| {
+            w.chars().count() >= 4
+                || (w.chars().count() >= 2 && w.chars().filter(|c| c.is_uppercase()).count() >= 2)
+        })
         .rev()
         .take(4)
         .map(|w| stem(&w.to_lowercase()))
