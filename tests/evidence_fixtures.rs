@@ -430,7 +430,9 @@
 //! name's parentheses gives each value in it ("IgE, total (IU/mL) | 125 H")
 //! (`labelled-results`). A drug the patient is
 //! "off" is not taken ("off metformin since 2022" opposes "still requires
-//! metformin"), and "on and off" denies nothing (`off-a-drug`).
+//! metformin"), and "on and off" denies nothing (`off-a-drug`). A drug of
+//! the claim written cut short ("azithro", "methylpred": five letters or
+//! more, half the name or more) is that drug (`drug-cut-short`).
 
 use crate::common::{root, run};
 

@@ -224,6 +224,9 @@ fn value_label(text: &str, q: &Quantity) -> Vec<String> {
         .collect()
 }
 
+/// Letters a drug's name cut short keeps at least ("azithro").
+const MIN_TRUNCATED_DRUG: usize = 5;
+
 /// Whether the claim gives a body site on both sides ("both femoral
 /// arteries", "bilateral knee pain") that the candidate names on one side only
 /// ("Right femoral access").
@@ -1988,7 +1991,10 @@ impl Checker {
                     && stems.iter().all(|w| cand_stems.contains(w)))
                 .then_some(stems)
             });
-            let Some(stems) = spelled.or_else(|| self.rare_drug_sense(ce, cand, b)) else {
+            let Some(stems) = spelled
+                .or_else(|| self.rare_drug_sense(ce, cand, b))
+                .or_else(|| self.truncated_drug_name(ce, b))
+            else {
                 continue;
             };
             // Context is read at the first candidate token that carries the term.
@@ -2038,6 +2044,30 @@ impl Checker {
                 .iter()
                 .any(|sense| stem(&sense.to_lowercase()) == name)
                 .then(|| vec![stem(&t.norm)])
+        })
+    }
+
+    /// A drug of the claim written cut short, as notes do ("Chronic azithro
+    /// discussed", "methylpred taper"): a token of at least
+    /// [`MIN_TRUNCATED_DRUG`] letters that starts the drug's one-word generic
+    /// name and is at least half of it. Looked for only for the claim's own
+    /// drugs, so "cipro" is read as ciprofloxacin only where the claim names it.
+    fn truncated_drug_name(&self, entry: usize, b: &Analysis) -> Option<Vec<String>> {
+        if !self.is_drug(entry) {
+            return None;
+        }
+        let name = self.lex.entries[entry].id.to_lowercase();
+        if name.contains(|c: char| !c.is_alphabetic()) {
+            return None;
+        }
+        b.tokens.iter().find_map(|t| {
+            let n = t.norm.chars().count();
+            (n >= MIN_TRUNCATED_DRUG
+                && n * 2 >= name.chars().count()
+                && n < name.chars().count()
+                && t.norm.chars().all(char::is_alphabetic)
+                && name.starts_with(t.norm.as_str()))
+            .then(|| vec![stem(&t.norm)])
         })
     }
 
