@@ -19,27 +19,13 @@ history and values dated after the request sit next to them; contradictions
 are of many kinds (negated, another number, date, side or person, declined
 instead of tried, stopped for another reason, a plan not yet done, a bound
 like "at least" not met).
-Each src/<case>/ holds one .txt per document (form
-feed \\f = page break) and gold.json. A file that holds several documents (a
-fax cover sheet in front of a form) is one .txt with page breaks and renders to
-one PDF. Text-layer documents are spread round-robin over five PDF producers
-(reportlab, fpdf2, headless Chromium, WeasyPrint, enscript|ps2pdf) in sorted
-(case, file) order, so the assignment is stable. The documents listed in SCANS
-(here one knee arthroplasty request form behind a fax cover sheet, one
-pulmonary function report and one cervical spine MRI report) are rendered as
-image-only "scans": typeset with fpdf2, rasterized by pdftoppm, rotated
-slightly, speckled with seeded noise, and wrapped back into a PDF with img2pdf
-(no text layer).
-Output is deterministic: fixed creation dates, reportlab invariant mode,
-Chromium's timestamps and Ghostscript's IDs are overwritten in place, and the
-scan noise comes from a seeded generator.
-
-Needs: pip install reportlab fpdf2 weasyprint pillow img2pdf;
-apt-get install chromium enscript ghostscript poppler-utils tesseract-ocr.
-Fails loudly (exit 1) when a label or a rendered text-layer PDF does not check
-out. Scans are checked with tesseract: a low OCR word recall is an error, a
-labelled quote or anchor that does not come out of OCR verbatim is only
-reported.
+Each src/<case>/ holds one .txt per document (form feed \\f = page break) and
+gold.json. Two fax files (k02, k04) print the cover sheet's block on the
+form's first page, with no page break between them, as some fax servers
+send it. The documents listed in SCANS (the knee arthroplasty request form
+behind its fax cover, a pulmonary function report and a cervical spine MRI
+report) are rendered as image-only scans. Producers, scans, determinism,
+checks and what the build needs: `tests/py/case_builder.py`.
 """
 import sys
 from pathlib import Path

@@ -1,5 +1,5 @@
 """The builder of the labelled sets `tests/cases-own3/` to
-`tests/cases-own13/`: src/<case>/*.txt -> drop/<case>/*.pdf, with each set's
+`tests/cases-own14/`: src/<case>/*.txt -> drop/<case>/*.pdf, with each set's
 labels checked and each rendered PDF verified against its source. Each set's
 make.py names its folder and its scanned documents and calls `build`; the set's
 own docstring says what it holds.
