@@ -2187,16 +2187,7 @@ impl Checker {
         if wanted.is_empty() {
             return;
         }
-        let digits: Vec<String> = wanted
-            .iter()
-            .map(|q| {
-                if q.value.fract() == 0.0 {
-                    format!("{}", q.value as i64)
-                } else {
-                    format!("{}", q.value)
-                }
-            })
-            .collect();
+        let digits: Vec<String> = wanted.iter().map(|q| plain_number(q.value)).collect();
         let mut added = 0;
         for (i, c) in case.sentences().iter().enumerate() {
             if added >= MAX_BY_VALUE {
@@ -3088,6 +3079,12 @@ fn new_evidence(
         && !hits
             .iter()
             .any(|h| h.doc_id == c.span.doc_id && h.page == c.span.page && h.start == c.span.start)
+}
+
+/// A number as a note writes it: "318", "2.5" (no trailing ".0").
+fn plain_number(v: f64) -> String {
+    let s = format!("{v}");
+    s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
 }
 
 /// A sentence as a candidate found by its value, not by the search.

@@ -3209,12 +3209,6 @@ fn duration_scale(surface: &str) -> Option<bool> {
     }
 }
 
-/// A number as a note writes it: "318", "2.5" (no trailing ".0").
-fn plain_number(v: f64) -> String {
-    let s = format!("{v}");
-    s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
-}
-
 fn extreme_not_reached(claim: &str, claimed: &[&Quantity], found: &[&Quantity]) -> bool {
     static PEAK: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         regex::Regex::new(r"(?i)(?:^|[^/\w])(peak|peaked|maximum|max|highest|worst|up to)\b")
