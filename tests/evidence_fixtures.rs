@@ -432,7 +432,14 @@
 //! "off" is not taken ("off metformin since 2022" opposes "still requires
 //! metformin"), and "on and off" denies nothing (`off-a-drug`). A drug of
 //! the claim written cut short ("azithro", "methylpred": five letters or
-//! more, half the name or more) is that drug (`drug-cut-short`).
+//! more, half the name or more) is that drug (`drug-cut-short`). A step the
+//! claim says was taken ("has completed", "attended", "finished") against a
+//! note of the weeks before the request that only plans it ("referral placed
+//! today", "not yet started, on the waitlist", "once approved") is
+//! contradicted; a plan months older, or one the claimed course fits after
+//! ("start topiramate" in September against "more than 4 months" in March),
+//! leaves it unsupported, and so does a plan against a claim that denies the
+//! step ("has never participated") (`planned-not-done`).
 
 use crate::common::{root, run};
 

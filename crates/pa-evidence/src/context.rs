@@ -382,10 +382,21 @@ impl Context {
                 && chars[t.start].is_uppercase()
                 && chars.get(t.start + 1).is_some_and(|c| c.is_lowercase())
         };
+        // ("Yet" ends a scope as a conjunction, "stable, yet fatigued", but
+        // not as an adverb of the negation it follows: "has not yet started
+        // DBT skills group" denies the group.)
+        let yet_of_negation = |i: usize| {
+            toks[i].text == "yet"
+                && i > 0
+                && matches!(toks[i - 1].text.as_str(), "not" | "never" | "n't" | "nor")
+        };
         let term: Vec<bool> = toks
             .iter()
             .enumerate()
-            .map(|(i, t)| (self.terminators.contains(&t.text) && !is_dash(&t.text)) || new_item(i))
+            .map(|(i, t)| {
+                (self.terminators.contains(&t.text) && !is_dash(&t.text) && !yet_of_negation(i))
+                    || new_item(i)
+            })
             .collect();
         let axes = self
             .axes
@@ -796,6 +807,20 @@ mod tests {
             )
             .hypothetical
         );
+    }
+
+    #[test]
+    fn yet_after_a_negation_keeps_it() {
+        assert!(at("Has not yet started DBT skills group.", "DBT").negated);
+        assert!(
+            at(
+                "Anger management group: not yet started, on waitlist.",
+                "Anger"
+            )
+            .negated
+        );
+        // As a conjunction it still ends the scope.
+        assert!(!at("No fever, yet persistent cough.", "cough").negated);
     }
 
     #[test]

@@ -101,6 +101,10 @@ struct MentionContext {
     patients_own: bool,
     /// A mention is hypothetical or uncertain in the candidate only.
     hypothetical: bool,
+    /// Some mention is neither planned nor in doubt in the candidate: it
+    /// speaks of what is, not only of what is to come ("ECG unremarkable;
+    /// will monitor QTc").
+    some_actual: bool,
 }
 
 /// "<doc> p.<n> <what>: "<the candidate, shortened>"", as a contradiction.
@@ -404,6 +408,25 @@ fn grew_since(
     })
 }
 
+/// How long before the request a plan may stand as the chart's last word on
+/// its step: a plan older than this may have been carried out since.
+const PLAN_LEAD_DAYS: i64 = 60;
+
+/// The claim says a step was taken, or is under way: "completed",
+/// "underwent", "attended", "was started on", "is enrolled in", "has had".
+/// (Not when it says it as a plan or a wish itself: "will complete",
+/// "is scheduled to undergo", "needs to complete", "request approval to
+/// start".)
+fn says_done(claim: &str) -> bool {
+    static DONE: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r"(?i)\b(?:completed|finished|underwent|undergone|attended|enrolled|participated|received|obtained|performed|done|tried|trialed|failed|started|initiated|began|begun|has had|have had|is taking|has been taking|has been on|is on|was placed on|showed|demonstrated|revealed|confirmed)\b").unwrap()
+    });
+    static PLANNED: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r"(?i)\b(?:will|would|plan|plans|planned|planning|scheduled|schedule|to be|needs? to|required to|must|request|requesting|requested|approval|\?)").unwrap()
+    });
+    DONE.is_match(claim) && !PLANNED.is_match(claim)
+}
+
 /// Words saying a test was not done ("methylation not done", "duplex not
 /// indicated", "MRI: not performed").
 const NOT_DONE_WORDS: &[&str] = &[
@@ -672,6 +695,42 @@ impl Checker {
             return (Verdict::Family, cov, "family");
         }
         if context.hypothetical {
+            // A claim that the step was taken ("has completed CGM training",
+            // "underwent a brain MRI", "enrolled in pulmonary rehab") against
+            // a sentence that only plans it ("refer for CGM training once
+            // approved", "MRI ordered today", "referral placed today"): as the
+            // chart has it, the step was still to come. (Not a claim that
+            // denies it: "has never participated in pulmonary rehab".) That says otherwise,
+            // unless another sentence bears the claim out.
+            // (Only a plan the request followed closely: a plan months
+            // before it, or one the claim's course fits after, "start
+            // fluticasone" in June against "more than 3 months of
+            // fluticasone" in October, may have been carried out since.)
+            let since_plan = match (doc.date, doc.request) {
+                (Some(d), Some(r)) => {
+                    Some(dates::Date::ymd(r).ordinal() - dates::Date::ymd(d).ordinal())
+                }
+                _ => None,
+            };
+            let course_fits = |gap: i64| {
+                a.quantities
+                    .iter()
+                    .any(|q| q.kind == QKind::Duration && q.value <= (gap + 14) as f64)
+            };
+            let still_to_come =
+                since_plan.is_none_or(|gap| gap <= PLAN_LEAD_DAYS && !course_fits(gap));
+            if cov >= self.opts.support_coverage
+                && still_to_come
+                && !context.some_actual
+                && says_done(&claim.span.quote)
+                && !mentions.iter().any(|m| {
+                    let (s, e) = m.claim_at[0];
+                    self.assess(a, &claim.span.quote, s, e).negated
+                })
+            {
+                let why = says_otherwise(p, "only plans it, so it had not been done");
+                return (Verdict::Denies(why), cov, "planned_not_done");
+            }
             return (Verdict::Hypothetical, cov, "hypothetical");
         }
         if let Some(m) = missing {
@@ -1632,6 +1691,7 @@ impl Checker {
             context.hypothetical |= (cb.hypothetical || cb.uncertain)
                 && !(ca.hypothetical || ca.uncertain)
                 && !(cb.declined && ca.declined);
+            context.some_actual |= !(cb.hypothetical || cb.uncertain);
         }
         Ok(context)
     }
