@@ -439,7 +439,12 @@
 //! contradicted; a plan months older, or one the claimed course fits after
 //! ("start topiramate" in September against "more than 4 months" in March),
 //! leaves it unsupported, and so does a plan against a claim that denies the
-//! step ("has never participated") (`planned-not-done`).
+//! step ("has never participated") (`planned-not-done`). A course the claim
+//! says was had in full ("completed 12 sessions", "attended every scheduled
+//! group session", "twice weekly for 10 weeks") against a note that cuts it
+//! short ("5 of 12 sessions attended", "7 visits attended, 6 cancellations",
+//! "did not complete") is contradicted; one kept in full ("20 of 20 sessions
+//! attended") still supports (`course-cut-short`).
 
 use crate::common::{root, run};
 

@@ -57,6 +57,7 @@ SETS = {
     "own12": os.path.join(REPO, "tests", "cases-own12", "drop"),
     "own13": os.path.join(REPO, "tests", "cases-own13", "drop"),
     "own14": os.path.join(REPO, "tests", "cases-own14", "drop"),
+    "own15": os.path.join(REPO, "tests", "cases-own15", "drop"),
 }
 HOLDOUT = {"check"}
 ASSERTION_KINDS = {"lmn", "request_form"}
@@ -675,7 +676,7 @@ def md_overview(results):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("sets", nargs="+", help="sample_docs, tune, check, autoauth, own, own2, own3, own4, own5, own6, own7, own8, own9, own10, own11, own12, own13, own14, all, or NAME=DROP[@OUT]")
+    ap.add_argument("sets", nargs="+", help="sample_docs, tune, check, autoauth, own, own2, own3, own4, own5, own6, own7, own8, own9, own10, own11, own12, own13, own14, own15, all, or NAME=DROP[@OUT]")
     ap.add_argument("--bin", default=os.path.join(REPO, "target", "release", "priorauth"))
     ap.add_argument("--out-root", default=tempfile.gettempdir(), help="output folders go to OUT_ROOT/measure-<set>")
     ap.add_argument("--existing", action="store_true", help="read the existing output folders, do not run")
@@ -686,7 +687,7 @@ def main():
     specs = []
     for s in args.sets:
         if s == "all":
-            specs += [(n, SETS[n], None) for n in ("sample_docs", "tune", "check", "autoauth", "own", "own2", "own3", "own4", "own5", "own6", "own7", "own8", "own9", "own10", "own11", "own12", "own13", "own14")]
+            specs += [(n, SETS[n], None) for n in ("sample_docs", "tune", "check", "autoauth", "own", "own2", "own3", "own4", "own5", "own6", "own7", "own8", "own9", "own10", "own11", "own12", "own13", "own14", "own15")]
         elif "=" in s:
             n, rest = s.split("=", 1)
             drop, _, out = rest.partition("@")

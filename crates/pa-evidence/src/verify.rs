@@ -408,6 +408,93 @@ fn grew_since(
     })
 }
 
+/// A claim of a course had in full, against a sentence that says it was cut
+/// short: what the sentence says, or `None`.
+///
+/// The claim says the course was completed ("completed", "finished", "a full
+/// course"), kept in full ("attended every", "kept all scheduled", "without
+/// missing"; not "agreed to drive her to every session"), or
+/// kept on a schedule for a time ("twice weekly for 10 weeks"). The sentence
+/// gives fewer visits kept than held or planned ("5 of 12 sessions
+/// attended", "attended 7/20"), misses beside those kept ("7 visits
+/// attended, 6 cancellations"), or an end before the course's ("stopped
+/// after 3 visits", "did not complete", "dropped out", "left AMA").
+fn course_cut_short(claim: &str, cand: &str) -> Option<&'static str> {
+    static COMPLETE: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r"(?i)\b(?:completed|completing|finished|full course|full \d+|entire|without missing|never missed)\b|\b(?:attended|kept|made|went to|completed)\s+(?:[a-z]+\s+){0,2}?(?:every|all (?:of (?:the|her|his) )?(?:scheduled|prescribed|planned))\b|\b(?:(?:once|twice|three times|[2-7]\s*(?:x|times))\s*(?:a |per |/\s*)?(?:week|wk)|weekly)\b[^.;]{0,40}\bfor\s+(?:\d+|[a-z]+)\s+(?:weeks|months)\b").unwrap()
+    });
+    static CUT_SHORT: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r"(?i)\b(?:did not|didn't|never|unable to|could not) (?:complete|finish)\b|\bnot (?:yet )?completed\b|\b(?:only )?(?:partly|partially) completed\b|\bincomplete\b|\bdropped out\b|\b(?:stopped|discontinued|ended|terminated|quit) after (?:only )?(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)\b|\bdischarged (?:early|after (?:only )?\d+)|\bleft (?:the )?program\b|\bagainst medical advice\b|\bleft AMA\b").unwrap()
+    });
+    // "5 of 12 sessions attended", "attended 7/20 visits", "kept 3 of 8".
+    static OF_TOTAL: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r"(?i)\b(\d+)\s*(?:of|out of|/)\s*(\d+)\b(?:\s+[a-z-]+){0,4}?\s+(?:sessions?|visits?|treatments?|tx|infusions?|doses?|appointments?|classes|meetings)\b[^.;]{0,30}?\b(?:attended|completed|done|given|kept|received)\b|\b(?:attended|completed|kept|received)\s+(?:only\s+)?(\d+)\s*(?:of|out of|/)\s*(\d+)\b").unwrap()
+    });
+    static MISSED: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r"(?i)\b(?:attended|kept)\b[^.;]{0,60}?\b[1-9]\d*\s+(?:no-?shows?|cancell?ations|cancell?ed|missed)\b|\b[1-9]\d*\s+(?:no-?shows?|cancell?ations|missed (?:visits|sessions))\b[^.;]{0,60}?\battended\b").unwrap()
+    });
+    if !COMPLETE.is_match(claim) || CUT_SHORT.is_match(claim) {
+        return None;
+    }
+    if CUT_SHORT.is_match(cand) {
+        return Some("says the course was cut short");
+    }
+    // (A claim that counts the visits kept is borne out by them: "completed
+    // 16 sessions" against "16 sessions attended of 18 scheduled".)
+    static KEPT: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r"(?i)\b(\d+)\s+(?:[a-z-]+\s+)?(?:sessions?|visits?|treatments?|tx|infusions?|doses?|appointments?|classes)?\s*(?:attended|completed|kept|done)\b|\b(?:attended|completed|kept)\s+(\d+)\b").unwrap()
+    });
+    static NUMBER: LazyLock<regex::Regex> =
+        LazyLock::new(|| regex::Regex::new(r"\b\d+\b").unwrap());
+    let claimed: HashSet<&str> = NUMBER.find_iter(claim).map(|m| m.as_str()).collect();
+    if KEPT
+        .captures_iter(cand)
+        .filter_map(|c| c.get(1).or(c.get(2)))
+        // (Not the total of "5 of 12 sessions attended".)
+        .filter(|m| {
+            let before = cand[..m.start()].trim_end();
+            !(before.ends_with(" of") || before.ends_with('/'))
+        })
+        .any(|m| claimed.contains(m.as_str()))
+    {
+        return None;
+    }
+    // (Not a date: "completed 11/2026".)
+    let fewer = OF_TOTAL.captures_iter(cand).any(|c| {
+        let n = c
+            .get(1)
+            .or(c.get(3))
+            .and_then(|m| m.as_str().parse::<u32>().ok());
+        let of = c.get(2).or(c.get(4));
+        let date = of.is_some_and(|m| m.as_str().len() > 3 || cand[m.end()..].starts_with('/'));
+        let of = of.and_then(|m| m.as_str().parse::<u32>().ok());
+        !date && matches!((n, of), (Some(n), Some(of)) if n < of)
+    });
+    if fewer || MISSED.is_match(cand) {
+        return Some("gives fewer visits kept than the course held");
+    }
+    None
+}
+
+/// The least share of a claim's key terms a sentence that cuts its course
+/// short must match ([`course_cut_short`]).
+const MIN_COURSE_COVERAGE: f32 = 0.2;
+
+/// Whether two sentences share a concept, or a word other than those of a
+/// course's length and completion ("completed", "full", "weekly").
+fn shares_course_word(a: &Analysis, b: &Analysis) -> bool {
+    const GENERIC: &[&str] = &[
+        "complet", "complete", "finish", "full", "course", "every", "all", "weekly", "week",
+        "month", "daily", "time", "total",
+    ];
+    a.concepts
+        .iter()
+        .any(|c| b.concepts.iter().any(|d| d.entry == c.entry))
+        || a.words.iter().any(|w| {
+            !GENERIC.contains(&w.stem.as_str()) && b.words.iter().any(|v| v.stem == w.stem)
+        })
+}
+
 /// How long before the request a plan may stand as the chart's last word on
 /// its step: a plan older than this may have been carried out since.
 const PLAN_LEAD_DAYS: i64 = 60;
@@ -632,7 +719,22 @@ impl Checker {
         }
         let rel = match self.relevance(p, parts) {
             Ok(rel) => rel,
-            Err(outcome) => return outcome,
+            Err(outcome) => {
+                // (A sentence that says a course was cut short is about the
+                // course if it names a word of the claim's beyond the
+                // course's length and completion: "Attendance: 9 of 16
+                // scheduled sessions attended" against a long claim that "he
+                // has attended every scheduled outpatient session".)
+                if outcome.2 == "not_relevant" && outcome.1 >= MIN_COURSE_COVERAGE {
+                    if let Some(what) = course_cut_short(&claim.span.quote, &cand.span.quote)
+                        .filter(|_| shares_course_word(a, b))
+                    {
+                        let why = says_otherwise(p, what);
+                        return (Verdict::Denies(why), outcome.1, "course_cut_short");
+                    }
+                }
+                return outcome;
+            }
         };
         let cov = rel.cov;
         // The same family of disease or factor, of another type ("HBsAg neg,
@@ -640,6 +742,22 @@ impl Checker {
         // "type 1 diabetes"): not about the claim's.
         if another_type(&claim.span.quote, &cand.span.quote) {
             return (Verdict::Weak, cov, "another_type");
+        }
+        // A course the claim says was had in full ("completed 12 sessions",
+        // "attended every scheduled session", "twice weekly for 10 weeks")
+        // against a sentence that says it was cut short ("5 of 12 sessions
+        // attended", "stopped after 3 visits", "did not complete the
+        // program"): that says otherwise, unless another sentence bears the
+        // claim out.
+        // (Matched as closely as a support would be, it says otherwise
+        // whatever another sentence says: "20 of 20 sessions attended" of
+        // another course bears out no claim of this one.)
+        if let Some(what) = course_cut_short(&claim.span.quote, &cand.span.quote) {
+            if cov >= self.opts.support_coverage {
+                return contradicts(p, cov, what, "course_cut_short");
+            }
+            let why = says_otherwise(p, what);
+            return (Verdict::Denies(why), cov, "course_cut_short");
         }
         if let Some(outcome) = self.negative_form(p, &rel) {
             return outcome;
@@ -3746,6 +3864,57 @@ fn side_differs(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_course_claimed_in_full_against_one_cut_short() {
+        let cut = |c: &str, n: &str| course_cut_short(c, n).is_some();
+        assert!(cut(
+            "She completed 12 sessions of CPT.",
+            "CPT: 5 of 12 sessions attended."
+        ));
+        assert!(cut(
+            "He attended every scheduled session.",
+            "Attended 9/16 sessions."
+        ));
+        assert!(cut(
+            "He attended PT twice weekly for 10 weeks.",
+            "PT: 7 visits attended, 6 cancellations."
+        ));
+        assert!(cut(
+            "She completed the program.",
+            "Did not complete the program."
+        ));
+        assert!(cut(
+            "She finished phototherapy.",
+            "NB-UVB stopped after 9 tx."
+        ));
+        // A course kept in full, or a claim of no course kept.
+        assert!(!cut(
+            "She completed 20 sessions.",
+            "20 of 20 sessions attended."
+        ));
+        assert!(!cut(
+            "Her husband agreed to drive her to every session.",
+            "5 of 12 sessions attended."
+        ));
+        assert!(!cut(
+            "She did not complete the program.",
+            "Did not complete the program."
+        ));
+        assert!(!cut("He has tried PT.", "PT: 5 of 12 sessions attended."));
+        assert!(!cut(
+            "She completed 16 sessions of CBT.",
+            "16 sessions attended of 18 scheduled (2 cancelled)."
+        ));
+        assert!(!cut(
+            "PT: 12 visits, completed 03/2028",
+            "Attended 12 of 14 scheduled visits."
+        ));
+        assert!(!cut(
+            "She completed a six-week IOP.",
+            "Teen IOP, completed 11/2026 (3 d/wk x 6 wks)."
+        ));
+    }
 
     /// The claim's value as `cand` writes it, and whether the claim names its label.
     fn named(claim: &str, cand: &str) -> bool {
