@@ -445,6 +445,9 @@
 //! short ("5 of 12 sessions attended", "7 visits attended, 6 cancellations",
 //! "did not complete") is contradicted; one kept in full ("20 of 20 sessions
 //! attended") still supports (`course-cut-short`).
+//! Living alone is denied by living with anyone ("lives w/ her daughter")
+//! (`living-alone`), and borne out by "lives alone" however the claim words it
+//! ("lives by himself") (`living-alone-agrees`).
 
 use crate::common::{root, run};
 
