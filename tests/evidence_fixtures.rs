@@ -448,6 +448,10 @@
 //! Living alone is denied by living with anyone ("lives w/ her daughter")
 //! (`living-alone`), and borne out by "lives alone" however the claim words it
 //! ("lives by himself") (`living-alone-agrees`).
+//! A search for a phrase also looks for the abbreviations whose main sense
+//! it is in one casing only: "atrial fibrillation" finds "AF" (atrial
+//! fibrillation in 29% of its uses in capitals, "af" mostly afebrile)
+//! (`cased-abbreviation`).
 
 use crate::common::{root, run};
 

@@ -167,15 +167,15 @@ fn senses_of(surface: &str, min_share: f32) -> Vec<&'static str> {
 /// The abbreviations (lowercase) whose main sense is `phrase` (lowercase, as
 /// the inventory writes it: "headache", "shortness of breath"), so that a search
 /// for the phrase also finds notes that abbreviate it. Only senses of at least
-/// [`MIN_SHARE`] for any case count.
+/// [`MIN_SHARE`], for any case or for one casing, count.
 pub fn abbreviations_for(phrase: &str) -> &'static [String] {
     static R: OnceLock<HashMap<String, Vec<String>>> = OnceLock::new();
     let r = R.get_or_init(|| {
         let mut r: HashMap<String, Vec<String>> = HashMap::new();
-        for ((abbr, form), senses) in table() {
-            if form != "*" {
-                continue;
-            }
+        // (A sense main only as the abbreviation is cased counts too: "AF"
+        // is atrial fibrillation in 29% of its uses in capitals, "af" mostly
+        // afebrile. The search ignores case.)
+        for ((abbr, _form), senses) in table() {
             for (sense, share) in senses {
                 if *share >= MIN_SHARE {
                     let v = r.entry(sense.replace('-', " ")).or_default();
@@ -202,6 +202,7 @@ mod tests {
         assert_eq!(expand("HA"), vec!["headache"]);
         assert_eq!(expand("SOB"), vec!["shortness of breath"]);
         assert!(abbreviations_for("six minute walk test").contains(&"6mwt".to_string()));
+        assert!(abbreviations_for("atrial fibrillation").contains(&"af".to_string()));
         assert_eq!(expand("hx"), vec!["history"]);
         assert_eq!(expand("s/p"), vec!["status post"]);
         assert!(expand("BMs").contains(&"bowel movement"));
