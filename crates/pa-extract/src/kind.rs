@@ -126,11 +126,11 @@ re!(
 // Clinical notes.
 re!(
     NOTE_TITLE,
-    r"(?i)\b(progress note|office visit|clinic (note|visit)|visit note|consultation|consult note|new patient|follow[- ]?up visit|history and physical|h&p|discharge summary|visit \d{1,2}/\d{1,2}/\d{2,4}|nurse visit|telehealth visit|encounter note|admission note|hospitalist|ed note|emergency department note|(individual|group|family) psychotherapy|psychotherapy (note|session)s?|(dap|session|counsel(l)?ing) notes?|(genetic )?counsel(l)?ing (note|session|visit)|genetic counsel(l)?ing|(psychiatric|psychological|neuropsychological|psych|diagnostic) evaluation|psych eval)\b"
+    r"(?i)\b(progress note|office visit|clinic (note|visit)|visit note|consultation|consult note|new patient|follow[- ]?up visit|history and physical|h&p|discharge summary|(interim|progress|transfer|interval|off-service|hospital course) (summary|note)|visit \d{1,2}/\d{1,2}/\d{2,4}|nurse visit|telehealth visit|encounter note|admission note|hospitalist|ed note|emergency department note|(individual|group|family) psychotherapy|psychotherapy (note|session)s?|(dap|session|counsel(l)?ing) notes?|(genetic )?counsel(l)?ing (note|session|visit)|genetic counsel(l)?ing|(psychiatric|psychological|neuropsychological|psych|diagnostic) evaluation|psych eval)\b"
 );
 re!(
     NOTE_HEADING,
-    r"(?im)^\s*(hpi|history of present illness|chief complaint|cc|reason for (visit|referral|consultation)|subjective|objective|assessment( and plan| & plan|/plan)?|a/p|plan|physical exam(ination)?|exam|review of systems|ros|vitals?( signs)?|past medical history|pmh|social history|family history|(personal|family|social|psych(iatric)?|surgical|medical|past (medical|surgical)) hx|medications|current medications|allergies|interval history|impression and plan)\b\s*[:\n-]?"
+    r"(?im)^\s*(hpi|history of present illness|chief complaint|cc|reason for (visit|referral|consultation)|subjective|objective|assessment( and plan| & plan|/plan)?|a/p|plan|physical exam(ination)?|exam|review of systems|ros|vitals?( signs)?|past medical history|pmh|social history|family history|(personal|family|social|psych(iatric)?|surgical|medical|past (medical|surgical)) hx|medications|current medications|allergies|interval history|impression and plan|problems|problem list|active problems|hospital course)\b\s*[:\n-]?"
 );
 re!(SOAP, r"(?m)^\s*(S|O|A|P|A/P|A&P)\s*:");
 re!(
@@ -780,6 +780,14 @@ pub fn parts(pages: &[&str], kind: DocKind) -> Vec<DocPart> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_numbered_problem_list_makes_no_form() {
+        // An inpatient interim summary: a patient line, then problems
+        // numbered as "N. Label:", the way a form numbers its fields.
+        let note = "NORTHSIDE HOSPITAL - MEDICINE INTERIM SUMMARY\nPatient: DOE, JAMIE   MRN 1234567\nDate: 04/02/2028   Hospital day 6\n\nAdmitted 03/28 with sepsis from a left leg cellulitis.\n\nProblems\n1. Sepsis: resolved, afebrile 72 h.\n2. Cellulitis left leg: on cefazolin day 6.\n3. Diabetes type 2: insulin glargine 20 units.\n4. Acute kidney injury: creatinine 1.9 -> 1.2.\n5. Deconditioning: PT daily, walks 50 ft.\n6. Skin: heel intact.\n7. Diet: carb-controlled.\n";
+        assert_eq!(classify("x.pdf", &[note]), DocKind::ClinicalNote);
+    }
 
     #[test]
     fn a_cover_block_on_top_of_a_form_does_not_make_the_page_a_cover() {

@@ -124,6 +124,40 @@ fn is_list_item(line: &str) -> bool {
         && c.get(i + 1).is_some_and(char::is_ascii_uppercase)
 }
 
+/// A line that stops on a word no sentence ends with: a preposition, an
+/// article, a conjunction or a copula ("... is 28 of", "... rose from").
+fn ends_mid_phrase(line: &str) -> bool {
+    const OPEN: &[&str] = &[
+        "of",
+        "to",
+        "the",
+        "a",
+        "an",
+        "and",
+        "or",
+        "with",
+        "at",
+        "in",
+        "for",
+        "from",
+        "by",
+        "is",
+        "was",
+        "were",
+        "are",
+        "than",
+        "per",
+        "over",
+        "under",
+        "about",
+        "approximately",
+    ];
+    line.trim_end()
+        .rsplit(|c: char| !c.is_alphanumeric())
+        .next()
+        .is_some_and(|w| OPEN.contains(&w.to_lowercase().as_str()))
+}
+
 /// Split page text into (char start, char end, section label if the sentence opens a labelled block).
 fn split_page(text: &str, skip: &[(u32, u32)]) -> Vec<(usize, usize, Option<String>)> {
     let chars: Vec<char> = text.chars().collect();
@@ -160,8 +194,18 @@ fn split_page(text: &str, skip: &[(u32, u32)]) -> Vec<(usize, usize, Option<Stri
         // A row of cells ("07/06/2026 | hydroxychloroquine 200 mg tab | 60 |
         // 30") is a table's row, whole on its line.
         let cells_row = is_cells_row(&line);
+        // (A number that starts a line after one that stops mid-phrase goes
+        // on with it: "... motor score is 28 of\n50. Sensation ..." is no
+        // item 50.)
+        let goes_on = i > 0
+            && cur.is_some()
+            && line.trim_start().starts_with(|c: char| c.is_ascii_digit())
+            && ends_mid_phrase(&line_str(lines[i - 1]));
         let opens = !answer_follows
-            && (cur.is_none() || cells_row || is_list_item(&line) || line_label(&line).is_some());
+            && (cur.is_none()
+                || cells_row
+                || (is_list_item(&line) && !goes_on)
+                || line_label(&line).is_some());
         if opens {
             if let Some(c) = cur.take() {
                 blocks.push(c);
@@ -466,6 +510,18 @@ mod tests {
                 "Next paragraph starts here and runs on for a while."
             ]
         );
+    }
+
+    #[test]
+    fn a_number_after_a_line_that_stops_mid_phrase_goes_on() {
+        let t = "His motor score is 28 of\n50. Sensation is preserved.";
+        assert_eq!(
+            texts(t),
+            vec!["His motor score is 28 of\n50.", "Sensation is preserved."]
+        );
+        // After a full line, a number opens its item.
+        let t = "Problems:\n1. Central cord syndrome.\n2. Neurogenic bladder.";
+        assert_eq!(texts(t)[0], "Problems:");
     }
 
     #[test]
