@@ -452,6 +452,9 @@
 //! it is in one casing only: "atrial fibrillation" finds "AF" (atrial
 //! fibrillation in 29% of its uses in capitals, "af" mostly afebrile)
 //! (`cased-abbreviation`).
+//! A drug held is not taken: "Sertraline on hold until ...", "Holding off on
+//! donepezil until ..." oppose a claim that the patient is taking it now
+//! (`held-not-current`).
 
 use crate::common::{root, run};
 

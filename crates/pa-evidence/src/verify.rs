@@ -1944,7 +1944,12 @@ impl Checker {
             regex::Regex::new(r"(?i)\b(takes|is taking|is on|remains on|currently (?:on|takes|taking|uses|using)|continues (?:on|to take))\b").unwrap()
         });
         static STOPPED: LazyLock<regex::Regex> = LazyLock::new(|| {
-            regex::Regex::new(r"(?i)^\W{0,3}(?:\w+\W+){0,3}?(stopped|discontinued|d/c'?d|dc'?d|was stopped|was discontinued)\b").unwrap()
+            regex::Regex::new(r"(?i)^\W{0,3}(?:\w+\W+){0,3}?(stopped|discontinued|d/c'?d|dc'?d|was stopped|was discontinued|on hold|held|was held|is held|paused)\b").unwrap()
+        });
+        // (A drug held is not taken either: "Sertraline on hold until labs
+        // return", "Holding off on donepezil until testing is back".)
+        static HELD_BEFORE: LazyLock<regex::Regex> = LazyLock::new(|| {
+            regex::Regex::new(r"(?i)\b(?:holding off on|hold off on|holding|held|hold|paused|pausing)\s+(?:\w+\s+){0,2}$").unwrap()
         });
         static RESTARTED: LazyLock<regex::Regex> = LazyLock::new(|| {
             regex::Regex::new(r"(?i)\b(restart\w*|resum\w*|re-?started|back on)\b").unwrap()
@@ -1962,12 +1967,22 @@ impl Checker {
                 && !self
                     .assess(a, &claim.span.quote, m.claim.0, m.claim.1)
                     .negated
-                && m.cand.is_some_and(|(_, e2)| {
+                && m.cand.is_some_and(|(s2, e2)| {
                     let after: String = chars[e2.min(chars.len())..].iter().take(30).collect();
-                    STOPPED.is_match(&after)
+                    let before: String = chars[s2.saturating_sub(30)..s2.min(chars.len())]
+                        .iter()
+                        .collect();
+                    STOPPED.is_match(&after) || HELD_BEFORE.is_match(&before)
                 })
         });
-        stopped.then(|| contradicts(p, rel.cov, "says it was stopped", "stopped_not_current"))
+        stopped.then(|| {
+            contradicts(
+                p,
+                rel.cov,
+                "says it was stopped or held",
+                "stopped_not_current",
+            )
+        })
     }
 
     fn graded_otherwise(
