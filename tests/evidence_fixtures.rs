@@ -455,6 +455,10 @@
 //! A drug held is not taken: "Sertraline on hold until ...", "Holding off on
 //! donepezil until ..." oppose a claim that the patient is taking it now
 //! (`held-not-current`).
+//! A drug the claim says was stopped that a note before the request has the
+//! patient still taking ("tolerating well", "continue lisinopril,
+//! empagliflozin") is contradicted, unless a sentence records the stop
+//! (`still-taken`).
 
 use crate::common::{root, run};
 

@@ -789,6 +789,9 @@ impl Checker {
         if let Some(outcome) = self.stopped_not_current(p, &rel) {
             return outcome;
         }
+        if let Some(outcome) = self.still_taken(p, &rel, doc.date, doc.request) {
+            return outcome;
+        }
         if let Some(outcome) = self.drugs_counted(p, cov, &mut missing) {
             return outcome;
         }
@@ -1982,6 +1985,61 @@ impl Checker {
                 "says it was stopped or held",
                 "stopped_not_current",
             )
+        })
+    }
+
+    /// A drug the claim says was stopped ("Dapagliflozin was stopped after
+    /// two genital infections") that a note before the request has the
+    /// patient still taking ("dapagliflozin: tolerating well", "continue
+    /// spironolactone, dapagliflozin") says otherwise, unless another sentence
+    /// bears the claim out.
+    fn still_taken(
+        &self,
+        p: Pair<'_>,
+        rel: &Relevance<'_>,
+        date: Option<(u32, u32, u32)>,
+        request: Option<(u32, u32, u32)>,
+    ) -> Option<Outcome> {
+        static STOPPED: LazyLock<regex::Regex> = LazyLock::new(|| {
+            regex::Regex::new(r"(?i)\b(?:stopped|discontinued|d/c'?d|came off|taken off|switched from|was stopped|was discontinued|had to stop|no longer takes|no longer taking)\b").unwrap()
+        });
+        static TAKEN_AFTER: LazyLock<regex::Regex> = LazyLock::new(|| {
+            regex::Regex::new(r"(?i)^\W{0,3}(?:[\w./-]+\W+){0,4}?(?:tolerating|tolerates|well tolerated|doing well on|still taking|continues|continue|cont\.?|remains on|refilled|no side effects|no adverse effects)\b").unwrap()
+        });
+        static TAKEN_BEFORE: LazyLock<regex::Regex> = LazyLock::new(|| {
+            regex::Regex::new(r"(?i)\b(?:continue|continues|cont\.?|remains on|still on|still taking|currently on|currently taking|tolerating|doing well on|stable on)\s+(?:[\w-]+,?\s+){0,3}$").unwrap()
+        });
+        let Pair { claim, a, cand, .. } = p;
+        // (A note of any time before the request: if the stop came after
+        // it, the sentence that records the stop bears the claim out.)
+        let before_request = match (date, request) {
+            (Some(d), Some(r)) => d <= r,
+            _ => true,
+        };
+        if !before_request || !rel.by_key_terms || !STOPPED.is_match(&claim.span.quote) {
+            return None;
+        }
+        let chars: Vec<char> = cand.span.quote.chars().collect();
+        let taken = rel.matched.iter().any(|m| {
+            self.is_drug(m.entry)
+                && m.cand.is_some_and(|(s2, e2)| {
+                    let found = self.assess(p.b, &cand.span.quote, s2, e2);
+                    let after: String = chars[e2.min(chars.len())..].iter().take(40).collect();
+                    let before: String = chars[s2.saturating_sub(30)..s2.min(chars.len())]
+                        .iter()
+                        .collect();
+                    !found.negated
+                        && !found.historical
+                        && !found.hypothetical
+                        && (TAKEN_AFTER.is_match(&after) || TAKEN_BEFORE.is_match(&before))
+                        && !self
+                            .assess(a, &claim.span.quote, m.claim.0, m.claim.1)
+                            .negated
+                })
+        });
+        taken.then(|| {
+            let why = says_otherwise(p, "has the patient still taking it");
+            (Verdict::Denies(why), rel.cov, "still_taken")
         })
     }
 
