@@ -459,6 +459,11 @@
 //! patient still taking ("tolerating well", "continue lisinopril,
 //! empagliflozin") is contradicted, unless a sentence records the stop
 //! (`still-taken`).
+//! A course started and stopped in one sentence ran from its start to its
+//! stop: "started 5/2027; stopped ~7/2027" is two to three months, not six;
+//! "25 mg 10/04/2027 -> 50 mg 11/2027; stopped 11/29/2027" 56 days; a start
+//! given as a month leaves that month open ("08/2027 | discontinued
+//! 11/10/2027" holds 12 weeks) (`start-and-stop`).
 
 use crate::common::{root, run};
 

@@ -2823,6 +2823,29 @@ fn with_since_duration(
     if out.iter().any(|q| q.kind == QKind::Duration) {
         return out;
     }
+    // A course started and stopped in one sentence: "started 7/2026; stopped
+    // ~9/2026" ran two months (month dates: from that many months to one
+    // more), "2 mg 01/09/2027 -> 5 mg 02/2027; stopped 03/06/2027" 56 days.
+    // (A month alone leaves a month open at that end: "03/2026 - discontinued
+    // 06/12/2026" ran 73 to 103 days. Two months, "started 7/2026; stopped
+    // ~9/2026", are read as with a range of months: from that many months to
+    // one more.)
+    if let Some((from, to)) = start_and_stop(text, &b.dates) {
+        let days = (to.ordinal() - from.ordinal()) as f64;
+        let (lo, hi) = match (from.day == 0, to.day == 0) {
+            (true, false) => ((days - 30.4).max(0.0), days),
+            (_, true) => (days, days + 30.4),
+            (false, false) => (days, days),
+        };
+        out.push(Quantity {
+            kind: QKind::Duration,
+            value: lo,
+            cmp: quantity::Cmp::Eq,
+            hi: (hi > lo).then_some(hi),
+            surface: format!("{} days from its start to its stop", days as i64),
+        });
+        return out;
+    }
     // A course between two months: "Apr-Jul 2026", "04/2026 - 07/2026". Whether
     // the last month counts is not written: from 3 months (April 1 to July 1)
     // to 4 (through July 31).
@@ -3320,6 +3343,30 @@ fn month_range(text: &str, found: &[dates::Date]) -> Option<i64> {
 /// The date a treatment or symptom started, when the sentence says "since
 /// 06/02/2026", "started 3/2025" or "from 06/2025"; "since" may name the event
 /// first ("since a fall 02/2024", up to five words, within the clause).
+/// The start and the stop of a course a sentence gives both of: the date
+/// right after a word of stopping ("stopped 03/06/2027", "d/c'd ~9/2026"),
+/// and before it the start (a date after "started", "since", ...; else the
+/// sentence's first date).
+fn start_and_stop(text: &str, found: &[dates::Date]) -> Option<(dates::Date, dates::Date)> {
+    static STOP: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)\b(?:stopped|discontinued|d/c'?d|dc'?d|ended|completed|finished)\b(?:\s+(?:on|in|around|about|approx\.?))?[\s~]*$").unwrap()
+    });
+    let chars: Vec<char> = text.chars().collect();
+    let stop = found.iter().copied().find(|d| {
+        let before: String = chars[d.at.saturating_sub(30)..d.at.min(chars.len())]
+            .iter()
+            .collect();
+        STOP.is_match(&before)
+    })?;
+    let earlier: Vec<dates::Date> = found
+        .iter()
+        .copied()
+        .filter(|d| d.at < stop.at && d.ordinal() < stop.ordinal())
+        .collect();
+    let start = since_date(text, &earlier).or_else(|| earlier.first().copied())?;
+    Some((start, stop))
+}
+
 fn since_date(text: &str, found: &[dates::Date]) -> Option<dates::Date> {
     const STARTS: &[&str] = &[
         "since",
