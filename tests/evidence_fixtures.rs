@@ -464,6 +464,9 @@
 //! "25 mg 10/04/2027 -> 50 mg 11/2027; stopped 11/29/2027" 56 days; a start
 //! given as a month leaves that month open ("08/2027 | discontinued
 //! 11/10/2027" holds 12 weeks) (`start-and-stop`).
+//! A relative's condition neither bears out nor opposes the patient's denial
+//! of it: "no history of asthma" against "FHx: mother - asthma" (a relative
+//! and the condition written with a dash between) (`relatives-condition`).
 
 use crate::common::{root, run};
 

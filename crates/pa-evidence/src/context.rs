@@ -40,6 +40,14 @@ struct Triggers {
     /// only the object ("the CT ruled out a mass": the CT was done).
     #[serde(default)]
     transitive: Vec<String>,
+    /// Whether a spaced dash ends the scope of a trigger before it (it does
+    /// but for relatives: "mother - asthma").
+    #[serde(default = "yes")]
+    dash_ends: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -144,6 +152,7 @@ struct Axis {
     terminators: Phrases,
     transitive: Phrases,
     list_breakers: Phrases,
+    dash_ends: bool,
 }
 
 /// Compiled ConText rules.
@@ -229,6 +238,8 @@ struct Marks {
     post_in_clause: Vec<bool>,
     /// The token ends the scope (a terminator of the rules or of the axis).
     stop: Vec<bool>,
+    /// A spaced dash ends the scope of a trigger before it.
+    dash_ends: bool,
 }
 
 /// A sentence tokenized and matched against every trigger list once, so any
@@ -332,6 +343,7 @@ impl Context {
             terminators: compile(&t.terminators),
             transitive: compile(&t.transitive),
             list_breakers: compile(&t.list_breakers),
+            dash_ends: t.dash_ends,
         };
         let axes = [
             axis(&f.negation),
@@ -520,7 +532,10 @@ impl Context {
                         || (m.pre_near[j] != 0 && j + m.pre_near[j] == i)
                 })
             };
-            if m.stop[i] || p.dash[i] || (measured_in_paren == Some(i) && !headed(i)) {
+            if m.stop[i]
+                || (p.dash[i] && m.dash_ends)
+                || (measured_in_paren == Some(i) && !headed(i))
+            {
                 break;
             }
             // A colon after the negated words starts what is said of them: in
@@ -634,6 +649,7 @@ fn axis_marks(axis: &Axis, toks: &[CtxToken], ids: &[u32], term: &[bool]) -> Mar
         post: vec![0; n],
         post_in_clause: vec![false; n],
         stop: term.to_vec(),
+        dash_ends: axis.dash_ends,
     };
     // Token positions inside a pseudo-trigger cannot start a trigger.
     let mut pseudo = vec![false; n];
@@ -807,6 +823,14 @@ mod tests {
             )
             .hypothetical
         );
+    }
+
+    #[test]
+    fn a_relative_and_the_condition_are_written_with_a_dash_between() {
+        assert!(at("FHx: mother - asthma; father - MI at 70.", "asthma").family);
+        assert!(at("FHx: mother - asthma; father - MI at 70.", "MI").family);
+        // The dash still ends a suspicion.
+        assert!(!at("Suspected OSA - snoring, witnessed apneas.", "snoring").uncertain);
     }
 
     #[test]

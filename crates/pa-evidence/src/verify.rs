@@ -813,6 +813,16 @@ impl Checker {
             });
         parts.names_named = matched_one;
         if context.family && !context.patients_own {
+            // (A relative's condition neither bears out nor opposes the
+            // patient's denial of it: "no history of asthma" against "FHx:
+            // mother - asthma".)
+            let claim_denies_it = mentions.iter().any(|m| {
+                let (s, e) = m.claim_at[0];
+                self.assess(a, &claim.span.quote, s, e).negated
+            });
+            if claim_denies_it {
+                return (Verdict::Weak, cov, "relatives_condition");
+            }
             return (Verdict::Family, cov, "family");
         }
         if context.hypothetical {
@@ -1771,8 +1781,12 @@ impl Checker {
                 && cb.negated
                 && states_result(&claim.span.quote, NORMAL_RESULT_WORDS)
                 && states_result(&cand.span.quote, NEGATIVE_RESULT_WORDS);
+            // (A relative's condition says nothing of the patient's: "FHx:
+            // mother T2DM" against "Type 2 diabetes: [X] No".)
+            let relatives_only = cb.family && !ca.family;
             if cb.negated != ca.negated
                 && !cb.hypothetical
+                && !relatives_only
                 && !agrees_elsewhere
                 && !normal_is_negative
                 && !no_result
