@@ -467,6 +467,9 @@
 //! A relative's condition neither bears out nor opposes the patient's denial
 //! of it: "no history of asthma" against "FHx: mother - asthma" (a relative
 //! and the condition written with a dash between) (`relatives-condition`).
+//! A measure taken on treatment ("Residual AHI: 2.3 events/h" on CPAP) and
+//! the untreated one ("AHI 31.2") neither confirm nor oppose each other
+//! (`on-treatment-value`).
 
 use crate::common::{root, run};
 

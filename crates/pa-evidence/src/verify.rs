@@ -2626,6 +2626,20 @@ impl Checker {
                         .hypothetical
             })
         });
+        // A measure taken on treatment ("Residual AHI: 4.1 events/h" on
+        // CPAP, "AHI on APAP 3.2") is not the untreated one the claim gives
+        // ("AHI 38.6"): it neither contradicts nor confirms it.
+        static ON_TREATMENT: LazyLock<regex::Regex> = LazyLock::new(|| {
+            regex::Regex::new(
+                r"(?i)\b(?:residual|on (?:cpap|apap|bipap|pap)|post-?treatment|post-?titration)\b",
+            )
+            .unwrap()
+        });
+        // (Nor the other way: "Residual AHI on CPAP: 2.3" against the
+        // diagnostic study's "AHI 31.2".)
+        let on_treatment =
+            ON_TREATMENT.is_match(&cand.span.quote) != ON_TREATMENT.is_match(&claim.span.quote);
+        let planned = planned || on_treatment;
         let is_dose = |k: &QKind| matches!(k, QKind::Unit(u) if !unit_is_result(u));
         // A dose of a past course ("both tapers failed below 15 mg") and the
         // current dose ("currently prednisone 20 mg") are of other times.
