@@ -470,6 +470,9 @@
 //! A measure taken on treatment ("Residual AHI: 2.3 events/h" on CPAP) and
 //! the untreated one ("AHI 31.2") neither confirm nor oppose each other
 //! (`on-treatment-value`).
+//! A former smoker is denied by smoking now or again ("resumed smoking
+//! 10/2027") (`former-smoker`), and borne out by "ex-smoker ... quit 2019"
+//! (`former-smoker-agrees`).
 
 use crate::common::{root, run};
 
