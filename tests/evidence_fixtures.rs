@@ -443,7 +443,8 @@
 //! says was had in full ("completed 12 sessions", "attended every scheduled
 //! group session", "twice weekly for 10 weeks") against a note that cuts it
 //! short ("5 of 12 sessions attended", "7 visits attended, 6 cancellations",
-//! "did not complete") is contradicted; one kept in full ("20 of 20 sessions
+//! "did not complete"), or a series with a dose still due ("#2 due
+//! 03/2028"), is contradicted; one kept in full ("20 of 20 sessions
 //! attended") still supports (`course-cut-short`).
 //! Living alone is denied by living with anyone ("lives w/ her daughter")
 //! (`living-alone`), and borne out by "lives alone" however the claim words it

@@ -426,6 +426,10 @@ fn course_cut_short(claim: &str, cand: &str) -> Option<&'static str> {
     static CUT_SHORT: LazyLock<regex::Regex> = LazyLock::new(|| {
         regex::Regex::new(r"(?i)\b(?:did not|didn't|never|unable to|could not) (?:complete|finish)\b|\bnot (?:yet )?completed\b|\b(?:only )?(?:partly|partially) completed\b|\bincomplete\b|\bdropped out\b|\b(?:stopped|discontinued|ended|terminated|quit) after (?:only )?(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)\b|\bdischarged (?:early|after (?:only )?\d+)|\bleft (?:the )?program\b|\bagainst medical advice\b|\bleft AMA\b").unwrap()
     });
+    // A dose of a series still to come: "#2 due 03/2028", "second dose pending".
+    static DOSE_DUE: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r"(?i)(?:#|\bdose\s*)\d\s*(?:is\s+)?(?:due|pending|not yet given)\b|\b(?:second|third|final|last) dose (?:is\s+)?(?:due|pending|not yet given)\b").unwrap()
+    });
     // "5 of 12 sessions attended", "attended 7/20 visits", "kept 3 of 8".
     static OF_TOTAL: LazyLock<regex::Regex> = LazyLock::new(|| {
         regex::Regex::new(r"(?i)\b(\d+)\s*(?:of|out of|/)\s*(\d+)\b(?:\s+[a-z-]+){0,4}?\s+(?:sessions?|visits?|treatments?|tx|infusions?|doses?|appointments?|classes|meetings)\b[^.;]{0,30}?\b(?:attended|completed|done|given|kept|received)\b|\b(?:attended|completed|kept|received)\s+(?:only\s+)?(\d+)\s*(?:of|out of|/)\s*(\d+)\b").unwrap()
@@ -438,6 +442,9 @@ fn course_cut_short(claim: &str, cand: &str) -> Option<&'static str> {
     }
     if CUT_SHORT.is_match(cand) {
         return Some("says the course was cut short");
+    }
+    if DOSE_DUE.is_match(cand) {
+        return Some("says a dose of the series is still due");
     }
     // (A claim that counts the visits kept is borne out by them: "completed
     // 16 sessions" against "16 sessions attended of 18 scheduled".)
@@ -3988,6 +3995,10 @@ mod tests {
         assert!(cut(
             "She finished phototherapy.",
             "NB-UVB stopped after 9 tx."
+        ));
+        assert!(cut(
+            "She has completed the hepatitis B vaccine series.",
+            "Hep B vaccine #1 01/2028; #2 due 03/2028."
         ));
         // A course kept in full, or a claim of no course kept.
         assert!(!cut(
