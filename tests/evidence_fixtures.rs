@@ -439,7 +439,10 @@
 //! contradicted; a plan months older, or one the claimed course fits after
 //! ("start topiramate" in September against "more than 4 months" in March),
 //! leaves it unsupported, and so does a plan against a claim that denies the
-//! step ("has never participated") (`planned-not-done`). A course the claim
+//! step ("has never participated") (`planned-not-done`). A status written
+//! after a spaced dash at the end of an item is the whole item's, however
+//! long ("medical clearance from PCP and cardiology clearance (stent 2018) -
+//! to be scheduled") (`planned-not-done`). A course the claim
 //! says was had in full ("completed 12 sessions", "attended every scheduled
 //! group session", "twice weekly for 10 weeks") against a note that cuts it
 //! short ("5 of 12 sessions attended", "7 visits attended, 6 cancellations",

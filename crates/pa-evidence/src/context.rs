@@ -563,6 +563,20 @@ impl Context {
                 words += 1;
             }
         }
+        // A status written after a spaced dash at the end of an item is the
+        // whole item's, however long: "medical clearance from PCP and
+        // cardiology clearance (stent 2019) - to be scheduled".
+        let mut k = te;
+        while k < p.toks.len() && !m.stop[k] {
+            if p.dash[k] {
+                let len = m.post.get(k + 1).copied().unwrap_or(0);
+                if len != 0 && p.reaches(k + 1, len, ts) {
+                    return true;
+                }
+                break;
+            }
+            k += 1;
+        }
         // Post-triggers: scan right (a full stop may itself be a post-trigger).
         // Past a copula, a post-trigger has a subject of its own: in "breast
         // cancer, treated with surgery, was HER2 negative" the result is HER2's,
@@ -831,6 +845,13 @@ mod tests {
         assert!(at("FHx: mother - asthma; father - MI at 70.", "MI").family);
         // The dash still ends a suspicion.
         assert!(!at("Suspected OSA - snoring, witnessed apneas.", "snoring").uncertain);
+    }
+
+    #[test]
+    fn a_status_after_a_dash_is_the_whole_items() {
+        let s = "Pre-op: medical clearance from PCP and cardiology clearance (stent 2019) - to be scheduled; hold aspirin.";
+        assert!(at(s, "medical").hypothetical);
+        assert!(!at(s, "aspirin").hypothetical);
     }
 
     #[test]
