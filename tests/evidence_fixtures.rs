@@ -477,6 +477,9 @@
 //! A former smoker is denied by smoking now or again ("resumed smoking
 //! 10/2027") (`former-smoker`), and borne out by "ex-smoker ... quit 2019"
 //! (`former-smoker-agrees`).
+//! A count field's label may open with "Number of" ("Number of ED visits in
+//! the past year: 3"), and a row of fields gives each one ("Prescriptions: 11
+//! | Number of prescribers (12 mo): 2 | ...") (`count-fields-in-a-row`).
 
 use crate::common::{root, run};
 

@@ -338,9 +338,10 @@ static COUNT_AFTER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)\b([a-z]{4,}s)\s*x\s*(\d{1,2})\b").unwrap());
 /// A count a form's field gives after its label, which opens with the noun:
 /// "Hospitalizations: 1 (01/03-01/07/2027, ...)", "Hospitalizations for right
-/// heart failure in the past 12 months: 2", "ED visits in past year: 3".
+/// heart failure in the past 12 months: 2", "ED visits in past year: 3",
+/// "Number of prescribers (12 mo): 2", "# of ED visits: 4".
 static COUNT_FIELD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:^|[.;|]\s+|\n\s*)(?:[a-z]+\s+)?([a-z]{4,}s)\b[^:|\n.;]{0,70}?:\s*(\d{1,2})(?:$|\s*[,;|(]|\s+(?:[(\[]|$)|\.(?:\s|$))")
+    Regex::new(r"(?i)(?:^|[.;|]\s+|\n\s*)(?:(?:number|no\.|#|total|count)\s+of\s+)?(?:[a-z]+\s+)?([a-z]{4,}s)\b[^:|\n.;]{0,70}?:\s*(\d{1,2})(?:$|\s*[,;|(]|\s+(?:[(\[]|$)|\.(?:\s|$))")
         .unwrap()
 });
 /// Nouns a count is not about: units, time, doses, and words that make the
@@ -1487,14 +1488,22 @@ fn counts(text: &str, out: &mut Vec<Quantity>) {
                 false,
             )
         }))
-        .chain(COUNT_FIELD.captures_iter(text).map(|c| {
-            (
-                c.get(1).unwrap(),
-                c.get(2).unwrap(),
-                c.get(0).unwrap(),
-                true,
-            )
-        }));
+        // (Each search starts right after the last value, so that a row of
+        // fields, "Prescriptions: 13 | Number of prescribers (12 mo): 2",
+        // gives each one: the delimiter after a value opens the next.)
+        .chain(
+            std::iter::successors(COUNT_FIELD.captures_at(text, 0), |c| {
+                COUNT_FIELD.captures_at(text, c.get(2).unwrap().end())
+            })
+            .map(|c| {
+                (
+                    c.get(1).unwrap(),
+                    c.get(2).unwrap(),
+                    c.get(0).unwrap(),
+                    true,
+                )
+            }),
+        );
     for (noun, n, whole, field) in counts {
         // A noun that labels the next field counts nothing: "number: 2 dates:
         // 05/2026, 08/2026" gives 2 of what the row is about, and its dates.
