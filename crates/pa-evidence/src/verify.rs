@@ -502,6 +502,21 @@ fn shares_course_word(a: &Analysis, b: &Analysis) -> bool {
         })
 }
 
+/// The text right before and right after the char span `(start, end)` of
+/// `chars`: at most `before` chars and `after` chars.
+fn beside(
+    chars: &[char],
+    (start, end): (usize, usize),
+    before: usize,
+    after: usize,
+) -> (String, String) {
+    let start = start.min(chars.len());
+    (
+        chars[start.saturating_sub(before)..start].iter().collect(),
+        chars[end.min(chars.len())..].iter().take(after).collect(),
+    )
+}
+
 /// How long before the request a plan may stand as the chart's last word on
 /// its step: a plan older than this may have been carried out since.
 const PLAN_LEAD_DAYS: i64 = 60;
@@ -1991,11 +2006,8 @@ impl Checker {
                 && !self
                     .assess(a, &claim.span.quote, m.claim.0, m.claim.1)
                     .negated
-                && m.cand.is_some_and(|(s2, e2)| {
-                    let after: String = chars[e2.min(chars.len())..].iter().take(30).collect();
-                    let before: String = chars[s2.saturating_sub(30)..s2.min(chars.len())]
-                        .iter()
-                        .collect();
+                && m.cand.is_some_and(|at| {
+                    let (before, after) = beside(&chars, at, 30, 30);
                     STOPPED.is_match(&after) || HELD_BEFORE.is_match(&before)
                 })
         });
@@ -2045,10 +2057,7 @@ impl Checker {
             self.is_drug(m.entry)
                 && m.cand.is_some_and(|(s2, e2)| {
                     let found = self.assess(p.b, &cand.span.quote, s2, e2);
-                    let after: String = chars[e2.min(chars.len())..].iter().take(40).collect();
-                    let before: String = chars[s2.saturating_sub(30)..s2.min(chars.len())]
-                        .iter()
-                        .collect();
+                    let (before, after) = beside(&chars, (s2, e2), 30, 40);
                     !found.negated
                         && !found.historical
                         && !found.hypothetical
