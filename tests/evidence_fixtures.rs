@@ -480,6 +480,14 @@
 //! A count field's label may open with "Number of" ("Number of ED visits in
 //! the past year: 3"), and a row of fields gives each one ("Prescriptions: 11
 //! | Number of prescribers (12 mo): 2 | ...") (`count-fields-in-a-row`).
+//! A claim is shown with the clauses of its sentence that assert nothing of
+//! their own: what a finding means to the writer ("His potassium was 5.9
+//! mmol/L, which makes an ACE inhibitor unsafe for him"), a clause too short
+//! to check alone ("Immunizations up to date; he finished ..."); an
+//! instruction in the sentence stays out of it. A letter's whole sentence
+//! that states a fact of the patient is a claim whatever its words ("Hearing
+//! in his right ear is normal.", "His claudication remains severe.")
+//! (`bare-clauses`).
 
 use crate::common::{root, run};
 

@@ -358,6 +358,11 @@ pub(crate) fn print_explain(case_id: &str, run_id: &str, k: &pa_driver::StoredCl
 /// The parts the checker parsed out of a claim: concepts, numbers, dates, words.
 fn print_parsed(t: &pa_types::ClaimTrace) {
     println!("\nPARSED");
+    if let Some(checked) = &t.checked {
+        for l in wrap(&term(&format!("checked: {checked}")), 76) {
+            println!("  {l}");
+        }
+    }
     for c in &t.concepts {
         let ctx = if c.context.is_empty() {
             "affirmed".to_string()

@@ -742,7 +742,7 @@ impl CaseView<'_> {
 /// clauses after the first). A clause that holds a short tail after a
 /// semicolon comes with its head, the clause without the tail, which decides
 /// unless the whole says otherwise ([`Checker::check_case`]).
-fn claim_units(sentences: &[Sentence]) -> Vec<(Sentence, String, Option<Sentence>)> {
+fn claim_units(sentences: &[Sentence]) -> Vec<ClaimUnit> {
     let sub = |s: &Sentence, cs: usize, ce: usize| {
         let quote = pa_types::text::char_slice(&s.span.quote, cs, ce)?;
         let mut sub = s.clone();
@@ -752,7 +752,11 @@ fn claim_units(sentences: &[Sentence]) -> Vec<(Sentence, String, Option<Sentence
         Some(sub)
     };
     let mut units = Vec::new();
-    for s in sentences.iter().filter(|s| s.kind.is_assertion()) {
+    for (i, s) in sentences
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.kind.is_assertion())
+    {
         let parts = claims::clauses(&s.span.quote);
         let strict = claims::clauses_with(&s.span.quote, 0);
         // The head of a part that holds more than one strict clause.
@@ -775,11 +779,13 @@ fn claim_units(sentences: &[Sentence]) -> Vec<(Sentence, String, Option<Sentence
         };
         if parts.len() == 1 {
             let (cs, ce) = parts[0];
-            units.push((
-                s.clone(),
-                format!("{}#{}", s.span.doc_id, s.ordinal),
-                head_of(cs, ce),
-            ));
+            units.push(ClaimUnit {
+                unit: s.clone(),
+                id: format!("{}#{}", s.span.doc_id, s.ordinal),
+                head: head_of(cs, ce),
+                sentence: i,
+                range: (cs, ce),
+            });
             continue;
         }
         for (k, &(cs, ce)) in parts.iter().enumerate() {
@@ -791,10 +797,83 @@ fn claim_units(sentences: &[Sentence]) -> Vec<(Sentence, String, Option<Sentence
             } else {
                 format!("{}#{}.{}", s.span.doc_id, s.ordinal, k)
             };
-            units.push((unit, id, head_of(cs, ce)));
+            units.push(ClaimUnit {
+                unit,
+                id,
+                head: head_of(cs, ce),
+                sentence: i,
+                range: (cs, ce),
+            });
         }
     }
     units
+}
+
+/// One clause of a letter or form to detect and check as a claim.
+struct ClaimUnit {
+    /// The clause.
+    unit: Sentence,
+    /// Its claim id.
+    id: String,
+    /// The clause without a short tail after a semicolon ([`claim_units`]).
+    head: Option<Sentence>,
+    /// The index of its sentence in the case's sentences.
+    sentence: usize,
+    /// Its char range in that sentence.
+    range: (usize, usize),
+}
+
+/// The claims of one sentence's clauses (`None`: the clause is no claim),
+/// each claim's span widened over the clauses beside it that assert nothing
+/// of their own and may be shown with it ([`claims::may_join`]): what a
+/// finding means to the writer (", which raises seizure risk further"), a
+/// plan (", discharge weight to be used"), a clause too short to check alone
+/// ("Vaccinations up to date;"). The sentence reads as written, so a reviewer
+/// sees the claim whole; what was checked is the claim's own clause (its
+/// trace says so). A clause joins the claim before it, else the one after;
+/// an instruction or a request joins none, and none is joined across it.
+fn join_bare_clauses(sentence: &Sentence, units: &[&ClaimUnit], claims: &mut [Option<Claim>]) {
+    let widen = |claim: &mut Claim, (cs, ce): (usize, usize)| {
+        if let Some(quote) = pa_types::text::char_slice(&sentence.span.quote, cs, ce) {
+            claim.span.start = sentence.span.start + cs as u32;
+            claim.span.end = sentence.span.start + ce as u32;
+            claim.span.quote = quote.to_string();
+        }
+    };
+    // The range each claim covers, in chars of the sentence.
+    let mut ranges: Vec<(usize, usize)> = units.iter().map(|u| u.range).collect();
+    let mut last: Option<usize> = None;
+    let mut pending: Option<usize> = None;
+    for (k, u) in units.iter().enumerate() {
+        if claims[k].is_some() {
+            if let Some(start) = pending.take() {
+                ranges[k].0 = start;
+            }
+            last = Some(k);
+            continue;
+        }
+        if !claims::may_join(&u.unit.span.quote) {
+            last = None;
+            pending = None;
+            continue;
+        }
+        match last {
+            Some(j) => ranges[j].1 = u.range.1,
+            None => {
+                pending.get_or_insert(u.range.0);
+            }
+        }
+    }
+    for (k, claim) in claims.iter_mut().enumerate() {
+        if let Some(claim) = claim {
+            if ranges[k] != units[k].range {
+                if let Some(t) = claim.trace.as_mut() {
+                    t.checked = Some(claim.span.quote.clone());
+                }
+                widen(claim, ranges[k]);
+            }
+        }
+    }
 }
 
 /// A claim (or a part of one) to check against its candidates.
@@ -1244,28 +1323,53 @@ impl Checker {
     ) -> Vec<Claim> {
         debug_assert!(std::ptr::eq(case.checker, self));
         let view = self.case_view(case);
-        claim_units(case.sentences)
+        let units = claim_units(case.sentences);
+        let mut claims: Vec<Option<Claim>> = units
             .iter()
-            .filter_map(|(s, claim_id, head)| {
-                let claim = self.check_unit(case_id, &view, s, claim_id, searcher, case)?;
-                // A short tail after a semicolon elaborates its head: the head's
-                // support stands unless the whole is contradicted.
-                let Some(head) = head else {
-                    return Some(claim);
-                };
-                if claim.status != ClaimStatus::Unsupported {
-                    return Some(claim);
-                }
-                match self.check_unit(case_id, &view, head, claim_id, searcher, case) {
-                    Some(h) if h.status == ClaimStatus::Supported => Some(Claim {
-                        span: claim.span,
-                        claim_type: claim.claim_type,
-                        ..h
-                    }),
-                    _ => Some(claim),
-                }
-            })
-            .collect()
+            .map(
+                |ClaimUnit {
+                     unit: s,
+                     id: claim_id,
+                     head,
+                     ..
+                 }| {
+                    let claim = self.check_unit(case_id, &view, s, claim_id, searcher, case)?;
+                    // A short tail after a semicolon elaborates its head: the head's
+                    // support stands unless the whole is contradicted.
+                    let Some(head) = head else {
+                        return Some(claim);
+                    };
+                    if claim.status != ClaimStatus::Unsupported {
+                        return Some(claim);
+                    }
+                    match self.check_unit(case_id, &view, head, claim_id, searcher, case) {
+                        Some(h) if h.status == ClaimStatus::Supported => Some(Claim {
+                            span: claim.span,
+                            claim_type: claim.claim_type,
+                            ..h
+                        }),
+                        _ => Some(claim),
+                    }
+                },
+            )
+            .collect();
+        let mut at = 0;
+        while at < units.len() {
+            let n = units[at..]
+                .iter()
+                .take_while(|u| u.sentence == units[at].sentence)
+                .count();
+            if n > 1 {
+                let group: Vec<&ClaimUnit> = units[at..at + n].iter().collect();
+                join_bare_clauses(
+                    &case.sentences[units[at].sentence],
+                    &group,
+                    &mut claims[at..at + n],
+                );
+            }
+            at += n;
+        }
+        claims.into_iter().flatten().collect()
     }
 
     /// What every claim of a case is checked against: the case's documents,
@@ -1424,7 +1528,8 @@ impl Checker {
             }
         }
         let label = label_of(&s.span.quote);
-        let claim_type = match claims::detect(&s.span.quote, label.as_deref(), &kinds) {
+        let letter = s.kind == pa_types::DocKind::Lmn;
+        let claim_type = match claims::detect_in(&s.span.quote, label.as_deref(), &kinds, letter) {
             Detection::Claim(t) => t,
             Detection::Instruction | Detection::NotAClaim => return None,
         };

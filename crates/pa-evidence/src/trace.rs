@@ -57,6 +57,7 @@ impl Checker {
             })
             .collect();
         ClaimTrace {
+            checked: None,
             concepts,
             numbers,
             dates,

@@ -537,6 +537,11 @@ pub struct Claim {
 /// candidate sentences it weighed and what each said, and the rule that decided.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ClaimTrace {
+    /// The part of the claim's text that was checked, when the claim is shown
+    /// with clauses of its sentence that assert nothing of their own (a
+    /// finding's meaning to the writer, a plan): those were not checked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checked: Option<String>,
     /// Lexicon concepts found in the claim.
     pub concepts: Vec<TraceConcept>,
     /// Numbers in the claim, by kind.
