@@ -488,6 +488,11 @@
 //! that states a fact of the patient is a claim whatever its words ("Hearing
 //! in his right ear is normal.", "His claudication remains severe.")
 //! (`bare-clauses`).
+//! A claim that something is needed is opposed by a sentence that says it is
+//! not needed ("requires continuous home oxygen" against "No home O2
+//! needed."), not by one that says it was never had ("needs pulmonary
+//! rehabilitation" against "No prior pulmonary rehabilitation": that is why
+//! it is asked for, and no support either) (`not-needed`).
 
 use crate::common::{root, run};
 

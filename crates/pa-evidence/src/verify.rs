@@ -665,6 +665,18 @@ fn look_back(text: &str, q: &Quantity) -> bool {
 }
 
 /// The plain numbers of a sentence (two digits or more, not part of a date).
+/// A claim of what is needed or planned ("requires residential treatment"),
+/// not of what was done. What a patient "required" or "has required" was
+/// done.
+static NEED: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(r"(?i)\b(requires?|needs?|needed|recommend\w*|would|will|should|must|candidate)\b|\b(?:is|are|be|being)\s+required\b").unwrap()
+});
+
+/// A sentence that says something is not needed ("No home O2 needed.").
+static NOT_NEEDED: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(r"(?i)\b(?:not|no)\b[^.;,]{0,40}\b(?:needed|required|indicated)\b").unwrap()
+});
+
 fn plain_numbers(x: &Analysis) -> HashSet<String> {
     numbers(x, 2)
 }
@@ -1285,11 +1297,7 @@ impl Checker {
             .collect();
         // (A claim of what is needed or planned, "requires residential
         // treatment", is not what was done: "No prior residential" says
-        // nothing of it. What a patient "required" or "has required" was
-        // done.)
-        static NEED: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-            regex::Regex::new(r"(?i)\b(requires?|needs?|needed|recommend\w*|would|will|should|must|candidate)\b|\b(?:is|are|be|being)\s+required\b").unwrap()
-        });
+        // nothing of it ([`NEED`]).)
         // (Each item of a list of denials counts alone: "No intubation, no
         // ICU, no PLEX/IVIG." denies intubation.)
         let cand_chars: Vec<char> = cand.span.quote.chars().collect();
@@ -1351,7 +1359,10 @@ impl Checker {
                 .copied()
                 .collect()
         };
-        let denies_word = !NEED.is_match(&claim.span.quote)
+        // (Unless the sentence says it is not needed either: "requires
+        // continuous home oxygen" against "No home O2 needed.")
+        let denies_word = (!NEED.is_match(&claim.span.quote)
+            || NOT_NEEDED.is_match(&cand.span.quote))
             && items.iter().any(|content| {
                 !content.is_empty()
                     && content.len() <= 3
@@ -1806,6 +1817,21 @@ impl Checker {
             // (A relative's condition says nothing of the patient's: "FHx:
             // mother T2DM" against "Type 2 diabetes: [X] No".)
             let relatives_only = cb.family && !ca.family;
+            // (Nor does a sentence that the patient never had it say anything
+            // of a claim that it is needed: "needs pulmonary rehabilitation"
+            // against "No prior pulmonary rehabilitation" is why it is asked
+            // for. One that says it is not needed, "No home O2 needed", does.)
+            static NEVER_HAD: LazyLock<regex::Regex> = LazyLock::new(|| {
+                regex::Regex::new(r"(?i)\b(?:no (?:prior|previous|past|history of)|never|not yet|has not (?:had|tried|received|undergone|done))\b").unwrap()
+            });
+            let needed_not_had = !ca.negated
+                && cb.negated
+                && NEED.is_match(&claim.span.quote)
+                && NEVER_HAD.is_match(&cand.span.quote)
+                && !NOT_NEEDED.is_match(&cand.span.quote);
+            if needed_not_had {
+                return Err((Verdict::Weak, cov, "needed_not_had"));
+            }
             if cb.negated != ca.negated
                 && !cb.hypothetical
                 && !relatives_only
