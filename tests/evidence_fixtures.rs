@@ -493,6 +493,11 @@
 //! needed."), not by one that says it was never had ("needs pulmonary
 //! rehabilitation" against "No prior pulmonary rehabilitation": that is why
 //! it is asked for, and no support either) (`not-needed`).
+//! A claim that denies a condition by a word of the public vocabularies ("no
+//! seizures since ...") is opposed by a sentence that records it for the
+//! patient now ("one focal seizure"); not a denial of something else ("no
+//! structural cause for his headaches"), nor a past episode ("history of
+//! pneumonia in 2019") (`denied-condition-word`).
 
 use crate::common::{root, run};
 

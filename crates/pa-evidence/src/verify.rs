@@ -677,6 +677,30 @@ static NOT_NEEDED: LazyLock<regex::Regex> = LazyLock::new(|| {
     regex::Regex::new(r"(?i)\b(?:not|no)\b[^.;,]{0,40}\b(?:needed|required|indicated)\b").unwrap()
 });
 
+/// A denial among the three words before char `at` ("no seizures", "has
+/// never had a fall"): the word at `at` is what is denied. ("No visual cause
+/// for the hallucinations" denies a cause, not the hallucinations.)
+fn denied_next_to(text: &str, at: usize) -> bool {
+    const DENIALS: &[&str] = &[
+        "no", "not", "never", "denies", "denied", "without", "nor", "none",
+    ];
+    let before: String = text.chars().take(at).collect();
+    before
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .rev()
+        .take(3)
+        .any(|w| DENIALS.contains(&w.to_lowercase().as_str()))
+}
+
+/// A word that names a condition or finding alone in the public vocabularies
+/// ("seizure", "pneumonia"), as its stem.
+fn is_condition_word(stem: &str) -> bool {
+    pa_types::conditions::synonyms_in(&[stem.to_string()])
+        .iter()
+        .any(|m| m.tok_end - m.tok_start == 1)
+}
+
 fn plain_numbers(x: &Analysis) -> HashSet<String> {
     numbers(x, 2)
 }
@@ -1239,6 +1263,28 @@ impl Checker {
                     && !claimed.family
             })
         });
+        // So does a claim that denies a condition or finding the lexicon
+        // lacks but the public vocabularies name, by one word ("He has had
+        // no seizures since his injury"), against a sentence that records it
+        // for the patient ("04/12/2027: one generalized tonic-clonic
+        // seizure").
+        let claim_denies_word = matched_words.iter().any(|w| {
+            let claimed = self.assess(a, &claim.span.quote, w.start, w.end);
+            claimed.negated
+                && !claimed.family
+                && denied_next_to(&claim.span.quote, w.start)
+                && !states_result(&claim.span.quote, NEGATIVE_RESULT_WORDS)
+                && is_condition_word(&w.stem)
+                && b.words.iter().filter(|x| x.stem == w.stem).any(|x| {
+                    let found = self.assess(b, &cand.span.quote, x.start, x.end);
+                    !found.negated
+                        && !found.family
+                        && !found.hypothetical
+                        && !found.uncertain
+                        && !found.declined
+                        && !found.historical
+                })
+        });
         // A short denial of a word of the claim ("No saline use." against
         // "she has used nasal saline irrigations twice daily"; "No falls
         // reported."): a sentence about little else than the word, which it
@@ -1397,6 +1443,7 @@ impl Checker {
             || same_named_kind
             || (denies_finding && cov >= MIN_COVERAGE_WITH_HEAD)
             || claim_denies
+            || claim_denies_word
             || denies_word
             || (same_result_kind && matched_words.len() + matched_dates >= 2)
             || same_labelled_result
@@ -1419,7 +1466,7 @@ impl Checker {
             cov,
             by_key_terms,
             denies_finding,
-            claim_denies,
+            claim_denies: claim_denies || claim_denies_word,
             denies_word,
         })
     }
