@@ -213,7 +213,23 @@ fn same_stem(word: &str) -> Option<&'static str> {
 
 /// Crude English stemming for matching: plural and common suffixes.
 pub fn stem(word: &str) -> String {
-    let s = inflection_stem(word);
+    // An adverb and its adjective share a stem: "bilaterally" and
+    // "bilateral", "consistently" and "consistent". (Not "-ily": "family",
+    // "easily".)
+    let s = match word.strip_suffix("ly") {
+        Some(base) if word.len() > 7 && !base.ends_with('i') => inflection_stem(base),
+        _ => inflection_stem(word),
+    };
+    // A verb in "-ify", its "-ified" and its noun in "-ification" share a
+    // stem: "verify", "verified" and "verification" are "verifi".
+    if let Some(base) = s
+        .strip_suffix("ification")
+        .or_else(|| s.strip_suffix("ify"))
+    {
+        if base.len() >= 3 {
+            return format!("{base}ifi");
+        }
+    }
     // A noun of action and its verb share a stem: "transfusion" and
     // "transfused" are "transfus", "infection" and "infected" "infect".
     if s.len() > 7 && (s.ends_with("tion") || s.ends_with("sion")) {
@@ -269,6 +285,20 @@ pub fn squash(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_adverb_and_its_adjective_and_an_ify_verb_and_its_noun_share_a_stem() {
+        assert_eq!(stem("bilaterally"), stem("bilateral"));
+        assert_eq!(stem("consistently"), stem("consistent"));
+        assert_eq!(stem("previously"), stem("previous"));
+        assert_eq!(stem("verification"), stem("verified"));
+        assert_eq!(stem("verify"), stem("verified"));
+        assert_eq!(stem("classification"), stem("classified"));
+        // (Not a word that only ends in "ly" or "ily".)
+        assert_eq!(stem("family"), "family");
+        assert_eq!(stem("heavily"), "heavily");
+        assert_eq!(stem("monthly"), "monthly");
+    }
 
     #[test]
     fn a_sis_noun_its_plural_and_its_verb_share_a_stem() {
