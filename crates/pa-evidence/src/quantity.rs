@@ -110,7 +110,7 @@ static PER_DAY: LazyLock<Regex> = LazyLock::new(|| {
 });
 static PAIN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(\d{1,2})\s*/\s*10\b").unwrap());
 static UNIT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:\b(\d+(?:\.\d+)?)\s*[x×]\s*)?\b(\d+(?:\.\d+)?)\s*(%|percent|mg/dl|mg/l|mm\s?hg|kg/m2|ml/min(?:/1\.73\s?m(?:2|\^2|²))?|ml/h(?:r)?|ml|l/min|mcg/g|ug/g|µg/g|ng/ml|pg/ml|mmol/l|umol/l|µmol/l|miu/l|uiu/ml|miu/ml|u/ml|cells/(?:ul|µl|mm3)|(?:x\s?10\^?3|10\^3|k)/(?:ul|µl)|x\s?10\^?9/l|cm|mm|microns?|µm|μm|um|lbs?|pounds|kg|mcg|mg|units|events/h|events per hour|/hr|/h|iu/ml|u/l|meq/l|degrees|deg|°|g/dl|g/l|/mm3|/mcl|grams?|gm|g|ms|msec|milliseconds?|seconds?|secs?|s|meters?|metres?|m|ft|feet|yds?|yards?)(?:\b|\s|$|[,.;)])")
+    Regex::new(r"(?i)(?:\b(\d+(?:\.\d+)?)\s*[x×]\s*)?\b(\d+(?:\.\d+)?)\s*(%|percent|mg/dl|mg/l|mm\s?hg|kg/m2|ml/min(?:/1\.73\s?m(?:2|\^2|²))?|ml/h(?:r)?|ml|l/min|mcg/g|ug/g|µg/g|ng/ml|pg/ml|mmol/l|umol/l|µmol/l|miu/l|uiu/ml|miu/ml|u/ml|cells/(?:ul|µl|mm3)|(?:x\s?10\^?3|10\^3|k)/(?:ul|µl)|x\s?10\^?9/l|cm\s?h2o|cm|mm|microns?|µm|μm|um|lbs?|pounds|kg|mcg|mg|units|events/h|events per hour|/hr|/h|iu/ml|u/l|meq/l|degrees|deg|°|g/dl|g/l|/mm3|/mcl|grams?|gm|g|ms|msec|milliseconds?|seconds?|secs?|s|meters?|metres?|m|ft|feet|yds?|yards?)(?:\b|\s|$|[,.;)])")
         .unwrap()
 });
 /// Verbs of change: "rose", "increasing", "a drop", "improves", "went down".
@@ -287,6 +287,8 @@ fn unit_name(u: &str) -> &'static str {
         "mg/l" => "mg/L",
         "mmhg" => "mmHg",
         "kg/m2" => "kg/m2",
+        // A pressure ("PEEP 8 cm H2O"), no length.
+        "cmh2o" => "cmH2O",
         "cm" => "cm",
         "mm" => "mm",
         "micron" | "microns" | "µm" | "μm" | "um" => "um",
@@ -1893,6 +1895,22 @@ mod tests {
         assert!(q.iter().any(|q| q.cmp == Cmp::AtLeast), "{q:?}");
         let q = quantities("BP 150/90 or higher twice", &[]);
         assert!(q.iter().all(|q| q.value != 15.0), "{q:?}");
+    }
+
+    #[test]
+    fn centimeters_of_water_are_a_pressure_not_a_length() {
+        for t in ["PEEP of 8 cm H2O", "CPAP 10 cmH2O"] {
+            let q = read(t);
+            assert!(
+                q.iter()
+                    .all(|(k, _)| !matches!(k, QKind::Unit("cm" | "mm"))),
+                "{t}: {q:?}"
+            );
+            assert!(
+                q.iter().any(|(k, _)| *k == QKind::Unit("cmH2O")),
+                "{t}: {q:?}"
+            );
+        }
     }
 
     #[test]
