@@ -78,7 +78,9 @@ impl Request {
             };
         }
         if sentence.is_none() && drug.is_none_or(|d| d.2 >= FORM_FIRST_DRUG) {
-            if let Some((desc, i)) = labelled_service(sentences) {
+            if let Some((desc, i)) =
+                labelled_service(sentences).or_else(|| subject_service(sentences))
+            {
                 return Request {
                     service_code,
                     service_description: Some(desc),
@@ -480,6 +482,37 @@ fn labelled_service(sentences: &[Sentence]) -> Option<(String, usize)> {
                 .trim_matches(|c: char| c.is_whitespace() || matches!(c, '.' | ','))
                 .to_string();
             (!desc.contains("___") && desc.chars().filter(|c| c.is_alphabetic()).count() >= 3)
+                .then_some((desc, i))
+        })
+}
+
+/// A service a letter's subject line names after what the letter is ("RE:
+/// Request for acute inpatient psychiatric admission - URGENT", "Re: A.
+/// Castellanos - request for residential eating disorder treatment", "Re:
+/// APPEAL OF DENIAL - post-acute brain injury day treatment"), or a line
+/// labelled "Requested:": the service when nothing names it by a code, a
+/// drug or a service label. It ends at a dash or a semicolon after it.
+fn subject_service(sentences: &[Sentence]) -> Option<(String, usize)> {
+    static SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^\s*(?:(?:re|subject|regarding)\s*:.*?\b(?:request(?:ing)?\s+(?:for|of)|letter of medical necessity\s*(?:for|[-–:])|appeal of (?:the )?denial(?: of)?\s*[-–:]?|(?:prior )?authori[sz]ation (?:request )?(?:for|of))|requested\s*:)\s*(\S.{3,})").unwrap()
+    });
+    sentences
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.kind.is_assertion())
+        .find_map(|(i, s)| {
+            let q = squash(&s.span.quote);
+            let c = SUBJECT.captures(&q)?;
+            let desc = c[1]
+                .split([';'])
+                .next()
+                .unwrap_or_default()
+                .split(" - ")
+                .next()
+                .unwrap_or_default()
+                .trim_matches(|c: char| c.is_whitespace() || matches!(c, '.' | ',' | ':'))
+                .to_lowercase();
+            (desc.chars().filter(|c| c.is_alphabetic()).count() >= 6 && !desc.contains("___"))
                 .then_some((desc, i))
         })
 }
@@ -963,6 +996,53 @@ mod tests {
             ]
         );
         assert!(sum.statements.iter().all(|st| !st.citations.is_empty()));
+    }
+
+    #[test]
+    fn a_letters_subject_line_names_a_service_without_a_code() {
+        for (line, want) in [
+            (
+                "RE: Request for acute inpatient psychiatric admission - URGENT",
+                "acute inpatient psychiatric admission",
+            ),
+            (
+                "Re: Jo Park - request for residential eating disorder treatment",
+                "residential eating disorder treatment",
+            ),
+            (
+                "Re: APPEAL OF DENIAL - outpatient cardiac rehabilitation",
+                "outpatient cardiac rehabilitation",
+            ),
+            (
+                "Requested: interdisciplinary day treatment, 5 days/week",
+                "interdisciplinary day treatment, 5 days/week",
+            ),
+        ] {
+            let sents = vec![
+                s("lmn", DocKind::Lmn, "", line),
+                s("lmn", DocKind::Lmn, "", "She has anorexia nervosa."),
+            ];
+            let r = Request::of(&sents);
+            assert_eq!(r.service_description.as_deref(), Some(want), "{line}");
+            assert_eq!(r.sentence, Some(0), "{line}");
+        }
+        // A labelled service line outranks the subject line.
+        let sents = vec![
+            s("lmn", DocKind::Lmn, "", "RE: Request for home care"),
+            s(
+                "lmn",
+                DocKind::Lmn,
+                "",
+                "Level of care requested: skilled nursing facility",
+            ),
+        ];
+        assert_eq!(
+            Request::of(&sents).service_description.as_deref(),
+            Some("skilled nursing facility")
+        );
+        // A subject line that names no service names none.
+        let sents = vec![s("lmn", DocKind::Lmn, "", "RE: Jo Park, DOB 01/02/1990")];
+        assert_eq!(Request::of(&sents).service_description, None);
     }
 
     #[test]
