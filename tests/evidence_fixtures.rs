@@ -498,6 +498,10 @@
 //! patient now ("one focal seizure"); not a denial of something else ("no
 //! structural cause for his headaches"), nor a past episode ("history of
 //! pneumonia in 2019") (`denied-condition-word`).
+//! A form's row is one claim, whatever its semicolons join ("Social: patient
+//! lives alone; no caregiver available to assist at home"): its clauses are
+//! checked alone, and the row is as flagged as its most flagged clause, with
+//! that clause's reason (`form-row-clauses`).
 
 use crate::common::{root, run};
 

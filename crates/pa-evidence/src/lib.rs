@@ -842,9 +842,69 @@ fn join_bare_clauses(sentence: &Sentence, units: &[&ClaimUnit], claims: &mut [Op
     };
     // The range each claim covers, in chars of the sentence.
     let mut ranges: Vec<(usize, usize)> = units.iter().map(|u| u.range).collect();
+    // A form's row is one answer, whatever its semicolons join ("Social:
+    // patient lives alone; no caregiver available to assist at home"): its
+    // clauses, each checked alone, make one claim, as flagged as its most
+    // flagged clause (contradicted, then unsupported), with that clause's
+    // reason and evidence.
+    if sentence.kind == pa_types::DocKind::RequestForm {
+        let chars: Vec<char> = sentence.span.quote.chars().collect();
+        let after_semicolon = |at: usize| {
+            chars[..at.min(chars.len())]
+                .iter()
+                .rev()
+                .find(|c| !c.is_whitespace())
+                == Some(&';')
+        };
+        let rank = |c: &Claim| match c.status {
+            ClaimStatus::Supported => 0,
+            ClaimStatus::Unsupported => 1,
+            ClaimStatus::Contradicted => 2,
+        };
+        let mut row: Option<usize> = None;
+        for k in 0..units.len() {
+            let Some(part) = claims[k].take() else {
+                row = None;
+                continue;
+            };
+            match row.filter(|_| after_semicolon(units[k].range.0)) {
+                Some(m) => {
+                    ranges[m].1 = units[k].range.1;
+                    if let Some(head) = claims[m].as_mut() {
+                        if rank(&part) > rank(head) {
+                            head.status = part.status;
+                            head.reason = part.reason;
+                            head.evidence = part.evidence;
+                            head.trace = part.trace;
+                        } else if part.status == ClaimStatus::Supported
+                            && head.status == ClaimStatus::Supported
+                        {
+                            // (A row supported in every clause cites each
+                            // clause's support.)
+                            for e in part.evidence {
+                                if !head.evidence.iter().any(|h| h.citation == e.citation) {
+                                    head.evidence.push(e);
+                                }
+                            }
+                        }
+                    }
+                }
+                None => {
+                    claims[k] = Some(part);
+                    row = Some(k);
+                }
+            }
+        }
+    }
+    // The ranges every clause of which was checked.
+    let rows = ranges.clone();
     let mut last: Option<usize> = None;
     let mut pending: Option<usize> = None;
     for (k, u) in units.iter().enumerate() {
+        // (A clause merged into its row above is the row's.)
+        if claims[k].is_none() && rows.iter().any(|r| r.0 < u.range.0 && u.range.1 <= r.1) {
+            continue;
+        }
         if claims[k].is_some() {
             if let Some(start) = pending.take() {
                 ranges[k].0 = start;
@@ -867,8 +927,12 @@ fn join_bare_clauses(sentence: &Sentence, units: &[&ClaimUnit], claims: &mut [Op
     for (k, claim) in claims.iter_mut().enumerate() {
         if let Some(claim) = claim {
             if ranges[k] != units[k].range {
-                if let Some(t) = claim.trace.as_mut() {
-                    t.checked = Some(claim.span.quote.clone());
+                if ranges[k] != rows[k] {
+                    if let Some(t) = claim.trace.as_mut() {
+                        let (cs, ce) = rows[k];
+                        t.checked = pa_types::text::char_slice(&sentence.span.quote, cs, ce)
+                            .map(str::to_string);
+                    }
                 }
                 widen(claim, ranges[k]);
             }
