@@ -137,7 +137,7 @@ static FURNITURE: LazyLock<Regex> = LazyLock::new(|| {
 /// one of these (or a dated event, or a drug) and no administrative subject
 /// asserts something the chart must show.
 static CLINICAL_FACT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(hospitali[sz]\w*|admi(ssion|tted)|diagnos\w*|exam(ination)?|elevated|decreased|increased|wors\w*|improv\w*|persist\w*|severe|moderate|mild|chronic|acute|symptom\w*|pain|headaches?|nausea|vomiting|dyspnea|cough|fever|swelling|edema|numbness|tingling|dizziness|(un)?controlled|deviation|obstruction|collapse|score|index|weight|bmi|circumference|relapses?|exacerbations?|episodes?|vaccin\w*|independent|dependent|assist\w*|tolerat\w*|infection|fracture|lesions?|mass|tumou?r|cancer|disease|disorder|syndrome|deficit|weakness|fatigue|seizures?|bleeding|ulcer\w*|diminished|reduced|sensation|tender\w*|strength|reflex\w*|gait|atrophy|range of motion|positive|abnormal|stenosis|protrusion|herniation|hypertrophy|effusion|bloody|stools?|bowel|urgency|sleep\w*|functional|cosmetic|reconstructive|suicid\w*|ideation|self-harm|overdose|hallucinat\w*|psycho(sis|tic)|man(ia|ic)|depress\w*|anxiety|panic|withdrawal|craving\w*|intoxicat\w*|abstinen\w*|binge\w*|purg\w*|restrict\w*|aggressi\w*|elopement|tantrums?|injur\w*|wounds?|transfers?|lifts?|mobility|ambulat\w*|wheelchair|bed-?bound|turning|reposition\w*|falls?|fallen|aspiration|pneumonia|orthopnea|dysphagia|contractures?|spasticity|thrombos[ie]s|embol\w*|reflux|(in)?competen\w*|relief|respon(se|ded|sive)|offered|declined|refused|recurr\w*|remission|progress(ion|ed)|metasta\w*|biopsy|cultures?|work-?up|negative|evidence of)\b").unwrap()
+    Regex::new(r"(?i)\b(hospitali[sz]\w*|admi(ssions?|tted)|diagnos\w*|exam(ination)?|elevated|decreased|increased|wors\w*|improv\w*|persist\w*|severe|moderate|mild|chronic|acute|symptom\w*|pain|headaches?|nausea|vomiting|dyspnea|cough|fever|swelling|edema|numbness|tingling|dizziness|(un)?controlled|deviation|obstruction|collapse|score|index|weight|bmi|circumference|relapses?|exacerbations?|episodes?|vaccin\w*|independent|dependent|assist\w*|tolerat\w*|infection|fracture|lesions?|mass|tumou?r|cancer|disease|disorder|syndrome|deficit|weakness|fatigue|seizures?|bleeding|ulcer\w*|diminished|reduced|sensation|tender\w*|strength|reflex\w*|gait|atrophy|range of motion|positive|abnormal|stenosis|protrusion|herniation|hypertrophy|effusion|bloody|stools?|bowel|urgency|sleep\w*|functional|cosmetic|reconstructive|suicid\w*|ideation|self-harm|overdose|hallucinat\w*|psycho(sis|tic)|man(ia|ic)|depress\w*|anxiety|panic|withdrawal|craving\w*|intoxicat\w*|abstinen\w*|binge\w*|purg\w*|restrict\w*|aggressi\w*|elopement|tantrums?|injur\w*|wounds?|transfers?|lifts?|mobility|ambulat\w*|wheelchair|bed-?bound|turning|reposition\w*|falls?|fallen|aspiration|pneumonia|orthopnea|dysphagia|contractures?|spasticity|thrombos[ie]s|embol\w*|reflux|(in)?competen\w*|relief|respon(se|ded|sive)|offered|declined|refused|recurr\w*|remission|progress(ion|ed)|metasta\w*|biopsy|cultures?|work-?up|negative|evidence of)\b").unwrap()
 });
 /// An event in the patient's history ("had an NSTEMI in June 2024").
 static EVENT: LazyLock<Regex> = LazyLock::new(|| {
@@ -279,6 +279,15 @@ fn detect_one(
             .count()
             >= 5
     });
+    // A form's section heading ("Section 5 -- Caregivers and home", "Part
+    // B: Clinical information") names what follows and asserts nothing.
+    static SECTION_HEADING: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^(?:section|part)\s+(?:\d+|[a-h])\b\s*(?:--?|–|—|:|\.)?\s*[^.:;?]*$")
+            .unwrap()
+    });
+    if SECTION_HEADING.is_match(body) {
+        return Detection::NotAClaim;
+    }
     let shouting =
         long_word && letters.iter().filter(|c| c.is_uppercase()).count() * 10 >= letters.len() * 8;
     // A printed question or a label with no answer after it asserts nothing.
@@ -401,6 +410,7 @@ fn detect_one(
         || answered_question_row
         || answered_box
         || answered_first
+        || numbered_value(&flat, body)
         || (letter
             && states_a_fact(body)
             && (!concept_kinds.is_empty()
@@ -437,6 +447,26 @@ fn states_a_fact(body: &str) -> bool {
         && body.starts_with(|c: char| c.is_uppercase())
         && DECLARES.is_match(body)
         && !NOT_STATED.is_match(body)
+        && !PLANNED.is_match(body)
+}
+
+/// A numbered item of a form that states a value in a whole sentence ("4.3
+/// Requires suctioning on average 14 times per 24 hours.", "4.6
+/// Supplemental oxygen 0.5 L/min via trach collar while awake."): what the
+/// prescriber filled in, not the form's printed instruction (those say what
+/// must, should or will be done).
+fn numbered_value(flat: &str, body: &str) -> bool {
+    static ITEM: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*|[A-H]\d{1,2}|\d{1,2}[a-h])[.)]?\s+\S").unwrap()
+    });
+    static INSTRUCTS: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^(?:attach|include|submit|provide|list|enter|indicate|check|complete|send|fax|please)\b|\b(?:must|should|shall|may|will|would)\b").unwrap()
+    });
+    ITEM.is_match(flat)
+        && body.split_whitespace().count() >= 4
+        && body.trim_end().ends_with('.')
+        && body.chars().any(|c| c.is_ascii_digit())
+        && !INSTRUCTS.is_match(body)
         && !PLANNED.is_match(body)
 }
 
@@ -570,6 +600,25 @@ mod tests {
             "The problem is access.",
         ] {
             assert_eq!(detect_in(s, None, &[], true), Detection::NotAClaim, "{s}");
+        }
+    }
+
+    #[test]
+    fn a_forms_numbered_value_is_a_claim_and_its_section_heading_is_not() {
+        for s in [
+            "4.3 Requires suctioning on average 14 times per 24 hours.",
+            "B2. Supplemental oxygen 2 L/min via nasal cannula at night.",
+            "7) Two hospital admissions for pneumonia in the past year.",
+        ] {
+            assert!(matches!(detect(s, None, &[]), Detection::Claim(_)), "{s}");
+        }
+        for s in [
+            "Section 5 -- Caregivers and home",
+            "PART 2 - MOBILITY ASSESSMENT (answer every question)",
+            "3. Attach the 2 most recent office notes.",
+            "4.1 The agency must visit within 48 hours.",
+        ] {
+            assert_eq!(detect(s, None, &[]), Detection::NotAClaim, "{s}");
         }
     }
 
