@@ -502,6 +502,11 @@
 //! lives alone; no caregiver available to assist at home"): its clauses are
 //! checked alone, and the row is as flagged as its most flagged clause, with
 //! that clause's reason (`form-row-clauses`).
+//! A date label after a signer's credential ("Signature: Rosa Quinn, MD Date:
+//! 02/16/2028") is the form's date, not another event's: the request is
+//! dated by it, not by an earlier date in the form ("Date of delivery:
+//! 12/19/2027"), so a note written between the two is no later than the
+//! request (`signature-date`).
 
 use crate::common::{root, run};
 

@@ -2650,6 +2650,13 @@ pub(crate) fn section_dates(sentences: &[Sentence]) -> HashMap<(&str, u32), (u32
 /// A date (y, m, d) per document: its `Date:`-like label, else its first full
 /// date. Dates are read in every way [`dates::find`] knows ("11/25/2026",
 /// "2026-11-25", "November 25, 2026"); a month alone is no document's date.
+/// A signer's credentials, lowercase: a date label after one ("..., MD Date:")
+/// is the signature's date.
+const CREDENTIALS: &[&str] = &[
+    "md", "do", "np", "rn", "pa", "pa-c", "phd", "psyd", "dds", "dmd", "dpm", "od", "aprn", "fnp",
+    "crnp", "lcsw", "lpc", "bcba", "pt", "dpt", "ot", "otr", "slp", "ccc-slp", "rd", "pharmd",
+];
+
 pub(crate) fn document_dates(sentences: &[Sentence]) -> HashMap<&str, (u32, u32, u32)> {
     const LABELS: &[&str] = &[
         "date",
@@ -2681,6 +2688,13 @@ pub(crate) fn document_dates(sentences: &[Sentence]) -> HashMap<&str, (u32, u32,
             ]
                 .iter()
                 .any(|w| before.trim_end().ends_with(w))
+            // (Nor is a signer's credential a qualifier: "Signature: R. Quinn,
+            // MD Date: 02/16/2028" is the form's date.)
+            && !before
+                .trim_end()
+                .rsplit(|c: char| !(c.is_alphanumeric() || c == '-'))
+                .next()
+                .is_some_and(|w| CREDENTIALS.contains(&w))
     };
     // The first full date of a text, as (y, m, d) and its byte offset.
     let first_day = |text: &str| {
