@@ -507,6 +507,9 @@
 //! dated by it, not by an earlier date in the form ("Date of delivery:
 //! 12/19/2027"), so a note written between the two is no later than the
 //! request (`signature-date`).
+//! A bone density T-score is read below zero, also as a densitometry line
+//! writes it ("L1-L4 T -1.9, fem neck T -1.4"), and compared: "T-score -2.6"
+//! is not borne out by either (`t-score`).
 
 use crate::common::{root, run};
 

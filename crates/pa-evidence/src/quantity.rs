@@ -473,6 +473,7 @@ pub fn quantities(sentence: &str, measures: &[(usize, usize, usize)]) -> Vec<Qua
         .map(|q| q.value)
         .collect();
     named_values(&text, measures, &mut out);
+    bone_density_scores(&text, &mut out);
     trailing_comparisons(&text, &mut out);
     // A number a lexicon measure already binds is that measure's value, not
     // the value of a name before it: "Nadir oxygen saturation on PSG: 79
@@ -734,6 +735,48 @@ const NOT_A_SCORE_UNIT: &[&str] = &[
 /// inside a lexicon measure's mention give none. In a sentence without a
 /// lower-case letter, where every word looks like an abbreviation ("TOTAL
 /// 14"), only a name with a digit or a hyphen counts ("PHQ-9 14").
+/// A bone density T-score or Z-score, which is below zero as often as not:
+/// "lumbar spine T-score -2.6", "T-score of -3.1", and in a densitometry
+/// line the bare "L1-L4 T -1.9, fem neck T -1.4" (a sentence that names the
+/// scan or the score). Named `T-SCORE` or `Z-SCORE`.
+fn bone_density_scores(text: &str, out: &mut Vec<Quantity>) {
+    static SCORE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?i)\b([tz])[- ]?scores?\b(?:\s*(?:of|was|is|=|:))?\s*([-−–]?\s?\d(?:\.\d+)?)\b",
+        )
+        .unwrap()
+    });
+    static BARE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\b([TZ])\s+([-−–]\s?\d(?:\.\d+)?)\b").unwrap());
+    static SCAN: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\b(?:dxa|dexa|bmd|bone density|densitometry|[tz]-score)\b").unwrap()
+    });
+    let mut push = |letter: &str, number: &str, surface: &str| {
+        let n: String = number
+            .chars()
+            .map(|c| if matches!(c, '−' | '–') { '-' } else { c })
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        if let Ok(value) = n.parse::<f64>() {
+            out.push(Quantity {
+                kind: QKind::Named(format!("{}-SCORE", letter.to_uppercase())),
+                value,
+                cmp: Cmp::Eq,
+                hi: None,
+                surface: surface.to_string(),
+            });
+        }
+    };
+    for c in SCORE.captures_iter(text) {
+        push(&c[1], &c[2], &c[0]);
+    }
+    if SCAN.is_match(text) {
+        for c in BARE.captures_iter(text) {
+            push(&c[1], &c[2], &c[0]);
+        }
+    }
+}
+
 fn named_values(text: &str, measures: &[(usize, usize, usize)], out: &mut Vec<Quantity>) {
     // (A sentence that is only a name and its value, "ECOG 1.", is no heading.)
     // (A row of times and values with one name, "11/03 @ 1400 COWS 18", is
@@ -1895,6 +1938,22 @@ mod tests {
         assert!(q.iter().any(|q| q.cmp == Cmp::AtLeast), "{q:?}");
         let q = quantities("BP 150/90 or higher twice", &[]);
         assert!(q.iter().all(|q| q.value != 15.0), "{q:?}");
+    }
+
+    #[test]
+    fn a_bone_density_score_is_read_below_zero() {
+        let t = |v: f64| (QKind::Named("T-SCORE".into()), v);
+        assert!(read("DXA 08/2026 lumbar spine T-score -2.6 (osteoporosis).").contains(&t(-2.6)));
+        assert!(read("Femoral neck T-score of -3.1").contains(&t(-3.1)));
+        let q = read("- DXA 8/2026: L1-L4 T -1.9, fem neck T -1.4, osteopenia");
+        assert!(q.contains(&t(-1.9)) && q.contains(&t(-1.4)), "{q:?}");
+        assert!(
+            read("Z-score: -2.2 at the radius").contains(&(QKind::Named("Z-SCORE".into()), -2.2))
+        );
+        // (A "T" beside a number outside a densitometry sentence is no score.)
+        assert!(!read("Temp T -1 overnight drift")
+            .iter()
+            .any(|(k, _)| *k == t(0.0).0));
     }
 
     #[test]

@@ -2765,8 +2765,10 @@ impl Checker {
             };
             let converted = |q: &Quantity| quantity::is_length_conversion(q);
             let converted_only = claimed.iter().all(|q| converted(q));
+            // (Or where it gives a value the parser names, as a densitometry
+            // line's "L1-L4 T -1.9" gives a T-score.)
             if let QKind::Named(n) = kind {
-                if !names(n) {
+                if !names(n) && !b.quantities.iter().any(|f| &f.kind == kind) {
                     continue;
                 }
             }
