@@ -832,6 +832,8 @@ struct ClaimUnit {
 /// sees the claim whole; what was checked is the claim's own clause (its
 /// trace says so). A clause joins the claim before it, else the one after;
 /// an instruction or a request joins none, and none is joined across it.
+/// First, a form's row is made one claim of its semicolon clauses, as flagged
+/// as its most flagged clause.
 fn join_bare_clauses(sentence: &Sentence, units: &[&ClaimUnit], claims: &mut [Option<Claim>]) {
     let widen = |claim: &mut Claim, (cs, ce): (usize, usize)| {
         if let Some(quote) = pa_types::text::char_slice(&sentence.span.quote, cs, ce) {
