@@ -453,37 +453,41 @@ static LEVEL_OF_CARE_TITLE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\s*(?:(?:subject|re|regarding)\s*:\s*)?(?:[a-z ]{0,20}\b)?(home health(?: care)?|skilled nursing(?: facility)?|inpatient rehabilitation(?: facility)?|long[- ]term acute care(?: hospital)?|partial hospitali[sz]ation(?: program)?|intensive outpatient(?: program)?|residential treatment|hospice)\b[^.]{0,60}\b(authorization|certification|plan of care|request|admission|referral)\b").unwrap()
 });
 
+/// The lines of the case's letters and forms, squashed, with their index.
+fn assertion_lines(sentences: &[Sentence]) -> impl Iterator<Item = (usize, String)> + '_ {
+    sentences
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.kind.is_assertion())
+        .map(|(i, s)| (i, squash(&s.span.quote)))
+}
+
 /// A service line without a code: its description and sentence.
 fn labelled_service(sentences: &[Sentence]) -> Option<(String, usize)> {
     static LABEL: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"(?i)^\s*(?:requested service|service requested|service|services requested|level of care(?: requested)?|requested level of care|admission requested|type of admission)\s*:\s*(\S.{3,})").unwrap()
     });
-    sentences
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| s.kind.is_assertion())
-        .find_map(|(i, s)| {
-            let q = squash(&s.span.quote);
-            // A subject line or title that names a level of care ("Subject:
-            // HOME HEALTH START OF CARE AUTHORIZATION", "HOME HEALTH
-            // CERTIFICATION AND PLAN OF CARE") names the service.
-            if let Some(c) = LEVEL_OF_CARE_TITLE.captures(&q) {
-                return Some((squash(&c[1]).to_lowercase(), i));
-            }
-            let c = LABEL.captures(&q)?;
-            // Only the options checked: "[X] SNF [ ] IRF [ ] LTACH" is "SNF".
-            static UNCHECKED: LazyLock<Regex> =
-                LazyLock::new(|| Regex::new(r"(\[\s*\]|☐)[^\[☐☒]*").unwrap());
-            static CHECK_MARK: LazyLock<Regex> =
-                LazyLock::new(|| Regex::new(r"\[\s*[xX✓✔]\s*\]|[☒☑]").unwrap());
-            let checked = UNCHECKED.replace_all(&c[1], " ");
-            let checked = CHECK_MARK.replace_all(&checked, " ");
-            let desc = squash(&checked)
-                .trim_matches(|c: char| c.is_whitespace() || matches!(c, '.' | ','))
-                .to_string();
-            (!desc.contains("___") && desc.chars().filter(|c| c.is_alphabetic()).count() >= 3)
-                .then_some((desc, i))
-        })
+    assertion_lines(sentences).find_map(|(i, q)| {
+        // A subject line or title that names a level of care ("Subject:
+        // HOME HEALTH START OF CARE AUTHORIZATION", "HOME HEALTH
+        // CERTIFICATION AND PLAN OF CARE") names the service.
+        if let Some(c) = LEVEL_OF_CARE_TITLE.captures(&q) {
+            return Some((squash(&c[1]).to_lowercase(), i));
+        }
+        let c = LABEL.captures(&q)?;
+        // Only the options checked: "[X] SNF [ ] IRF [ ] LTACH" is "SNF".
+        static UNCHECKED: LazyLock<Regex> =
+            LazyLock::new(|| Regex::new(r"(\[\s*\]|☐)[^\[☐☒]*").unwrap());
+        static CHECK_MARK: LazyLock<Regex> =
+            LazyLock::new(|| Regex::new(r"\[\s*[xX✓✔]\s*\]|[☒☑]").unwrap());
+        let checked = UNCHECKED.replace_all(&c[1], " ");
+        let checked = CHECK_MARK.replace_all(&checked, " ");
+        let desc = squash(&checked)
+            .trim_matches(|c: char| c.is_whitespace() || matches!(c, '.' | ','))
+            .to_string();
+        (!desc.contains("___") && desc.chars().filter(|c| c.is_alphabetic()).count() >= 3)
+            .then_some((desc, i))
+    })
 }
 
 /// A service a letter's subject line names after what the letter is ("RE:
@@ -496,25 +500,20 @@ fn subject_service(sentences: &[Sentence]) -> Option<(String, usize)> {
     static SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"(?i)^\s*(?:(?:re|subject|regarding)\s*:.*?\b(?:request(?:ing)?\s+(?:for|of)|letter of medical necessity\s*(?:for|[-–:])|appeal of (?:the )?denial(?: of)?\s*[-–:]?|(?:prior )?authori[sz]ation (?:request )?(?:for|of))|requested\s*:)\s*(\S.{3,})").unwrap()
     });
-    sentences
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| s.kind.is_assertion())
-        .find_map(|(i, s)| {
-            let q = squash(&s.span.quote);
-            let c = SUBJECT.captures(&q)?;
-            let desc = c[1]
-                .split([';'])
-                .next()
-                .unwrap_or_default()
-                .split(" - ")
-                .next()
-                .unwrap_or_default()
-                .trim_matches(|c: char| c.is_whitespace() || matches!(c, '.' | ',' | ':'))
-                .to_lowercase();
-            (desc.chars().filter(|c| c.is_alphabetic()).count() >= 6 && !desc.contains("___"))
-                .then_some((desc, i))
-        })
+    assertion_lines(sentences).find_map(|(i, q)| {
+        let c = SUBJECT.captures(&q)?;
+        let desc = c[1]
+            .split([';'])
+            .next()
+            .unwrap_or_default()
+            .split(" - ")
+            .next()
+            .unwrap_or_default()
+            .trim_matches(|c: char| c.is_whitespace() || matches!(c, '.' | ',' | ':'))
+            .to_lowercase();
+        (desc.chars().filter(|c| c.is_alphabetic()).count() >= 6 && !desc.contains("___"))
+            .then_some((desc, i))
+    })
 }
 
 /// [`requested_drug`] with its rank: 0-1 a labelled line, 2-3 a request
