@@ -510,6 +510,23 @@
 //! A bone density T-score is read below zero, also as a densitometry line
 //! writes it ("L1-L4 T -1.9, fem neck T -1.4"), and compared: "T-score -2.6"
 //! is not borne out by either (`t-score`).
+//! A measure's value in parentheses as a share of the predicted ("FEV1 0.98 L
+//! (41% pred)", "FVC 2.10 L (58% predicted)") is its value too: a letter's
+//! "FEV1 of 41 percent of predicted" is supported and "FVC was 70 percent of
+//! predicted" contradicted; an oxygen saturation's nadir is one measure however
+//! it is named ("oxygen saturation nadir", "SpO2 nadir") (`percent-predicted`).
+//! A start a note gives by its month alone ("since early June", "since March")
+//! is the last such month before the request, and the time since then is the
+//! course's length ("more than three months" supported, "more than nine
+//! months" contradicted); when the claim names several treatments, the length
+//! is that of the one named last before it, and a start in another one's
+//! clause ("fexofenadine ... since August") gives none (`since-month`).
+//! A count of a noun that names no kind ("agents", "medications", "drugs")
+//! counts the word before it: "two antiepileptic medications and three rescue
+//! agents" is borne out by "2 antiepileptic drugs ... and 3 rescue
+//! medications", "four antiepileptic drugs" is not; a sentence naming one drug
+//! opposes a count of two only when no sentence gives the count
+//! (`counted-by-kind`).
 
 use crate::common::{root, run};
 

@@ -3047,7 +3047,7 @@ fn with_since_duration(
     let Some(req) = request else {
         return out;
     };
-    let Some(d) = since_date(text, &b.dates) else {
+    let Some(d) = since_date(text, &b.dates).or_else(|| since_month(text, req)) else {
         return out;
     };
     // Started, then stopped in the next sentence: the course ran from its start
@@ -3552,6 +3552,34 @@ fn start_and_stop(text: &str, found: &[dates::Date]) -> Option<(dates::Date, dat
     Some((start, stop))
 }
 
+/// A start a note gives by its month alone, "since May", "since early
+/// June": the last such month up to the request's (a note writes the year
+/// only when it is not the current one).
+fn since_month(text: &str, (year, month, _): (u32, u32, u32)) -> Option<dates::Date> {
+    static SINCE_MONTH: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"(?i)\b(?:since|started(?:\s+in)?|began(?:\s+in)?)\s+(?:(?:early|mid|late)[\s-]+)?(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(\s*\d)?",
+        )
+        .unwrap()
+    });
+    let c = SINCE_MONTH.captures(text)?;
+    // (A day or a year after the month is a date the date reader has.)
+    if c.get(2).is_some() {
+        return None;
+    }
+    let m = dates::MONTHS
+        .iter()
+        .position(|x| x.eq_ignore_ascii_case(&c[1]))? as u32
+        + 1;
+    let y = if m <= month { year } else { year - 1 };
+    Some(dates::Date {
+        year: y,
+        month: m,
+        day: 0,
+        at: text[..c.get(1)?.start()].chars().count(),
+    })
+}
+
 fn since_date(text: &str, found: &[dates::Date]) -> Option<dates::Date> {
     const STARTS: &[&str] = &[
         "since",
@@ -3597,6 +3625,22 @@ fn lab_context(tokens: &[Token], i: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_start_given_by_its_month_alone_is_the_last_such_month_before_the_request() {
+        let d = since_month(
+            "clobetasol soln BID since early June, no regrowth",
+            (2026, 11, 2),
+        )
+        .unwrap();
+        assert_eq!((d.year, d.month), (2026, 6));
+        let d = since_month("on it since December", (2027, 3, 1)).unwrap();
+        assert_eq!((d.year, d.month), (2026, 12));
+        // (A month with its year or day is a date the date reader has.)
+        assert!(since_month("since June 2025", (2026, 11, 2)).is_none());
+        assert!(since_month("since June 3", (2026, 11, 2)).is_none());
+        assert!(since_month("no change since the last visit", (2026, 11, 2)).is_none());
+    }
 
     #[test]
     fn a_line_that_says_when_an_illness_began_opens_no_section() {

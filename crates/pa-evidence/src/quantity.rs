@@ -711,6 +711,13 @@ fn is_derived_noun(word: &str) -> bool {
     )
 }
 
+/// After a measure's value and its unit, the same value as a percent in
+/// parentheses: " L (48%)", " m (54% predicted)", " L (48% predicted post)"
+/// (at most three words after the percent sign).
+static PERCENT_ALONGSIDE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?:[A-Za-z]{1,3}(?:/[A-Za-z]{1,3})?\s*)?\(\s*(\d{1,3}(?:\.\d)?)\s*%(?:\s+[a-z]+\.?){0,3}\s*\)").unwrap()
+});
+
 /// After a number: how many times ("4 or more times a day", "6x/day").
 static HOW_MANY_TIMES: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\s*(?:(?:or|to)\s+(?:more|fewer|\d+)\s+)?(?:times\b|x\s*/|x\s+(?:daily|a day|per|weekly|a week)\b)").unwrap()
@@ -961,6 +968,25 @@ fn named_values(text: &str, measures: &[(usize, usize, usize)], out: &mut Vec<Qu
                     hi,
                     surface: format!("{name} {}", next.trim_end_matches([',', ';', '.', ')'])),
                 });
+                // "FVC 2.10 L (58% predicted)": the share predicted is its value too.
+                let after: String = text
+                    .get(tokens[j].0 + next.len()..)
+                    .unwrap_or_default()
+                    .chars()
+                    .take(40)
+                    .collect();
+                if let Some(p) = PERCENT_ALONGSIDE
+                    .captures(&after)
+                    .and_then(|c| c[1].parse::<f64>().ok())
+                {
+                    out.push(Quantity {
+                        kind: QKind::Named(name.clone()),
+                        value: p,
+                        cmp: Cmp::Eq,
+                        hi: None,
+                        surface: format!("{name} {p}%"),
+                    });
+                }
                 break;
             }
             let word = next.trim_matches(|c: char| !c.is_alphanumeric());
@@ -1512,6 +1538,43 @@ pub(crate) fn abbreviated_counts(text: &str, noun: &str) -> Vec<Quantity> {
         .collect()
 }
 
+/// Counted nouns that name no kind of thing: the word before them does
+/// ("two augmentation agents", "three biologic medications").
+const GENERIC_COUNTED: &[&str] = &[
+    "agents",
+    "strategies",
+    "medications",
+    "medicines",
+    "drugs",
+    "options",
+    "modalities",
+];
+
+/// Words before a [`GENERIC_COUNTED`] noun that say how many or which, not
+/// what kind ("two different medications", "three prior agents").
+const COUNT_MODIFIERS: &[&str] = &[
+    "different",
+    "prior",
+    "previous",
+    "other",
+    "separate",
+    "additional",
+    "further",
+    "distinct",
+    "more",
+    "consecutive",
+    "failed",
+    "unsuccessful",
+    "adequate",
+    "total",
+    "current",
+    "daily",
+    "scheduled",
+    "preventive",
+    "preventative",
+    "alternative",
+];
+
 /// Counts of things: "three hospitalizations" (number, noun) and "bursts x3" (noun, number).
 fn counts(text: &str, out: &mut Vec<Quantity>) {
     let before = |byte: usize| &text[..byte];
@@ -1550,6 +1613,7 @@ fn counts(text: &str, out: &mut Vec<Quantity>) {
             }),
         );
     for (noun, n, whole, field) in counts {
+        let noun_start = noun.start();
         // A noun that labels the next field counts nothing: "number: 2 dates:
         // 05/2026, 08/2026" gives 2 of what the row is about, and its dates.
         // (A list after its count, "two new lesions: left ... and right ...",
@@ -1585,6 +1649,22 @@ fn counts(text: &str, out: &mut Vec<Quantity>) {
         {
             continue;
         }
+        // "two augmentation agents" and "2 augmentation strategies", "three
+        // biologic medications" and "3 biologics": a noun that names no kind
+        // of thing counts what the word before it names.
+        let noun = match text.get(n.end()..noun_start) {
+            Some(between) if GENERIC_COUNTED.contains(&noun.as_str()) => between
+                .split_whitespace()
+                .next_back()
+                .map(str::to_lowercase)
+                .filter(|w| {
+                    w.len() >= 4
+                        && w.chars().all(|c| c.is_ascii_alphabetic())
+                        && !COUNT_MODIFIERS.contains(&w.as_str())
+                })
+                .unwrap_or(noun),
+            _ => noun,
+        };
         let Some(v) = num(n.as_str()) else { continue };
         // (Nor is the tail of a code or a decimal: "L40.0 Psoriasis".)
         // (A tally's "x" stands before its number: "ED visits x2".)
@@ -1816,6 +1896,22 @@ fn measure_values(text: &str, measures: &[(usize, usize, usize)], out: &mut Vec<
                     hi,
                     surface: s,
                 });
+                // "FEV1 1.42 L (48%)", "Distance: 312 m (54% predicted)": the
+                // share in parentheses is the same measure, as a percent of
+                // what is predicted, which a letter may give alone ("FEV1 of
+                // 48 percent predicted").
+                let rest: String = chars[i..chars.len().min(i + 40)].iter().collect();
+                if let Some(c) = PERCENT_ALONGSIDE.captures(&rest) {
+                    if let Ok(p) = c[1].parse::<f64>() {
+                        out.push(Quantity {
+                            kind: QKind::Measure(entry),
+                            value: p,
+                            cmp: Cmp::Eq,
+                            hi: None,
+                            surface: format!("{p}%"),
+                        });
+                    }
+                }
                 break;
             }
             // "POC glucose labile, see flowsheet, 1 hypoglycemic event": a
@@ -1906,6 +2002,41 @@ mod tests {
             .into_iter()
             .map(|q| (q.kind, q.value))
             .collect()
+    }
+
+    #[test]
+    fn a_count_of_agents_or_medications_counts_the_kind_before_it() {
+        let kinds = |s: &str| read(s).into_iter().map(|(k, _)| k).collect::<Vec<_>>();
+        let agents = kinds("failed two augmentation agents");
+        assert_eq!(agents, kinds("after 2 augmentation strategies"));
+        assert_eq!(
+            kinds("three biologic medications"),
+            kinds("3 biologic agents")
+        );
+        // ("different", "prior": how many or which, not what kind.)
+        assert_eq!(
+            kinds("three different medications"),
+            vec![QKind::Count(count_noun("medications"))]
+        );
+    }
+
+    #[test]
+    fn a_share_predicted_in_parentheses_is_the_measures_value_too() {
+        let named = |s: &str| {
+            read(s)
+                .into_iter()
+                .filter(|(k, _)| matches!(k, QKind::Named(_)))
+                .map(|(_, v)| v)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(named("FVC 2.10 L (58% predicted)"), vec![2.1, 58.0]);
+        assert_eq!(
+            named("FVC 2.10 L (58% predicted post), DLCO 61"),
+            vec![2.1, 58.0, 61.0]
+        );
+        // (A word or a number without a percent sign in parentheses is no share.)
+        assert_eq!(named("FVC 2.10 L (post)"), vec![2.1]);
+        assert_eq!(named("FVC 2.10 L (58 pred)"), vec![2.1]);
     }
 
     #[test]

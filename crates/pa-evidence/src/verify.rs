@@ -2218,7 +2218,8 @@ impl Checker {
     }
 
     /// "three medications": the candidate must name that many distinct drugs.
-    /// One that names none leaves the count unconfirmed (`missing`).
+    /// One that names none leaves the count unconfirmed (`missing`); one that
+    /// counts them itself ("2 augmentation strategies") is compared by number.
     fn drugs_counted(
         &self,
         p: Pair<'_>,
@@ -2244,13 +2245,25 @@ impl Checker {
         if drugs(p.a).len() >= n || FIRST_ITEM.is_match(&p.claim.span.quote) {
             return None;
         }
+        // A sentence that counts them itself ("2 augmentation strategies" for
+        // "two augmentation agents") gives the count: the numbers' check
+        // compares it.
+        if p.b.quantities.iter().any(|f| {
+            matches!(f.kind, QKind::Count(_))
+                && f.value == n as f64
+                && p.a.quantities.iter().any(|q| q.kind == f.kind)
+        }) {
+            return None;
+        }
         let named = drugs(p.b);
         if named.is_empty() {
             missing.get_or_insert_with(|| format!("{n} medications"));
             None
         } else if named.len() < n {
+            // (A contradiction unless another sentence gives the count: a
+            // note may list its trials one to a line.)
             Some((
-                Verdict::Contradicts(format!(
+                Verdict::Denies(format!(
                     "{{assertion}}: {n} medications; {} names {}: \"{}\"",
                     p.where_(),
                     named.len(),
@@ -2586,7 +2599,13 @@ impl Checker {
         if b_quantities
             .iter()
             .any(|q| q.surface.ends_with(SINCE_TO_REQUEST))
-            && !since_clause_is_claimed(&cand.span.quote, a, b, matched)
+            && !since_clause_is_claimed(
+                (&claim.span.quote, &cand.span.quote),
+                (a, b),
+                matched,
+                request,
+                |e| self.is_treatment(e),
+            )
         {
             b_quantities.retain(|q| !q.surface.ends_with(SINCE_TO_REQUEST));
         }
@@ -3728,12 +3747,14 @@ fn label_named(claim: &str, f: &Quantity, cand: &str) -> bool {
 /// an electrician on short-term disability since 02/2027") holds a concept
 /// or a key word of the claim: then the time since is the claim's.
 fn since_clause_is_claimed(
-    text: &str,
-    a: &Analysis,
-    b: &Analysis,
+    (claim_text, text): (&str, &str),
+    (a, b): (&Analysis, &Analysis),
     matched: &[ConceptMatch],
+    request: Option<(u32, u32, u32)>,
+    is_treatment: impl Fn(usize) -> bool,
 ) -> bool {
-    let Some(d) = since_date(text, &b.dates) else {
+    let numeric = since_date(text, &b.dates);
+    let Some(d) = numeric.or_else(|| request.and_then(|r| since_month(text, r))) else {
         return true;
     };
     let chars: Vec<char> = text.chars().collect();
@@ -3742,10 +3763,34 @@ fn since_clause_is_claimed(
         .iter()
         .rposition(|c| matches!(c, ',' | ';' | '(' | ')'))
         .map_or(0, |i| i + 1);
-    if matched
+    // "adherent to fluticasone/salmeterol for over 12 months, and tiotropium
+    // was added in March" against "..., Spiriva Respimat 2 puffs daily since
+    // March": the claimed length of time is that of the treatment named last
+    // before it, and when the claim names several, the clause must name
+    // that one.
+    let duration_at = a
+        .quantities
         .iter()
-        .any(|m| m.cand.is_some_and(|(s, e)| s >= start && e <= end))
-    {
+        .filter(|q| q.kind == QKind::Duration)
+        .find_map(|q| claim_text.find(q.surface.as_str()))
+        .map(|byte| claim_text[..byte].chars().count());
+    let treatments: Vec<&ConceptMatch> = matched
+        .iter()
+        .filter(|m| m.cand.is_some() && is_treatment(m.entry))
+        .collect();
+    let owner = duration_at.and_then(|at| {
+        treatments
+            .iter()
+            .filter(|m| m.claim.1 <= at)
+            .max_by_key(|m| m.claim.1)
+    });
+    let in_clause = |m: &ConceptMatch| m.cand.is_some_and(|(s, e)| s >= start && e <= end);
+    // (Only for a start given by its month alone, "since March", which is
+    // read with less certainty: a full date's clause is trusted as before.)
+    if let Some(owner) = owner.filter(|_| treatments.len() > 1 && numeric.is_none()) {
+        return in_clause(owner);
+    }
+    if matched.iter().any(in_clause) {
         return true;
     }
     let clause: String = chars[start..end].iter().collect();
