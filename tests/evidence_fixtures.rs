@@ -527,6 +527,12 @@
 //! medications", "four antiepileptic drugs" is not; a sentence naming one drug
 //! opposes a count of two only when no sentence gives the count
 //! (`counted-by-kind`).
+//! A form's row whose question names a score by its abbreviation and whose
+//! answer opens with its bare value ("ECOG performance status: 1 (restricted
+//! in strenuous activity only)", "PHQ-9 total score: 18 (moderately severe
+//! depression)") is checked with its question: the value is the score's,
+//! supported by "ECOG 1." and contradicted by "PHQ-9 12 today" (the answer's
+//! words alone had found nothing, or matched the depression) (`score-row`).
 
 use crate::common::{root, run};
 

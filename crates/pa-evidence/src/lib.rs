@@ -1531,6 +1531,17 @@ impl Checker {
             let answer = self.analyze(
                 pa_types::text::char_slice(&read, k, read.chars().count()).unwrap_or_default(),
             );
+            // (So does a score the question names by its abbreviation, when
+            // the answer opens with its bare value: "ECOG performance status:
+            // 1 (restricted in strenuous activity only)".)
+            let label = pa_types::text::char_slice(&read, 0, k).unwrap_or_default();
+            if answer.quantities.is_empty()
+                && a.quantities
+                    .iter()
+                    .any(|q| matches!(&q.kind, QKind::Named(n) if label.contains(n.as_str())))
+            {
+                return (read_sentence, a);
+            }
             // (Nor is the label printed text when the answer is a value and
             // little else: "Supplemental oxygen: 2 L/min with exertion" is
             // about oxygen.)
