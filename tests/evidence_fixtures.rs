@@ -533,6 +533,13 @@
 //! depression)") is checked with its question: the value is the score's,
 //! supported by "ECOG 1." and contradicted by "PHQ-9 12 today" (the answer's
 //! words alone had found nothing, or matched the depression) (`score-row`).
+//! A class, grade or stage of a named scale is an ordinal value: "MGFA class
+//! IIIb" is contradicted by "MGFA class IIIa", "Tonnis grade 1" supported by
+//! "Tonnis 1"; a claim of a past time named by an event ("West Haven grade 3
+//! on admission") is borne out by a sentence of that time ("On arrival West
+//! Haven grade III"), and a later value ("grade 1 today") is of a later time,
+//! while a present claim ("remains West Haven grade 3") is contradicted by it
+//! (`staged-value`).
 
 use crate::common::{root, run};
 

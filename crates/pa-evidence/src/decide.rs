@@ -171,6 +171,25 @@ fn apply_time<'s>(
         matches!(v, Verdict::ValueDiffers(_) | Verdict::DoseDiffers(_))
     });
     let mut notes = TimeNotes::default();
+    // A claim of a past time named by an event ("West Haven grade 3 on
+    // admission", "at diagnosis", "at baseline") is borne out by a sentence of
+    // that time: later values are of later times, not the claimed one.
+    static PAST_TIME: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)\b(?:on|at|upon)\s+(?:admission|arrival|presentation|diagnosis|baseline|enrollment|initial\s+evaluation)\b|\bat\s+the\s+time\s+of\s+(?:admission|diagnosis)\b|\bpre-?treatment\b|\bbefore\s+(?:treatment|therapy)\s+(?:began|started)\b")
+            .unwrap()
+    });
+    if PAST_TIME.is_match(&claim.span.quote) {
+        if let Some((ds, _)) = latest_support {
+            for v in verdicts.iter_mut() {
+                if matches!(v.0, Verdict::ValueDiffers(_) | Verdict::DoseDiffers(_))
+                    && when(v.2).is_some_and(|d| d > ds)
+                {
+                    v.0 = Verdict::Weak;
+                }
+            }
+            return notes;
+        }
+    }
     // The other way round: the latest value differs from the claim's, and only
     // older notes agree. For a claim that gives no date of its own (a present
     // value, "her resting heart rate is 44"), those are history.

@@ -2201,6 +2201,11 @@ impl Checker {
         if !x.is_empty() && !y.is_empty() && x.is_disjoint(&y) {
             return graded("grades the assistance otherwise", "assist_level_differs");
         }
+        // A class, grade or stage of a named scale is an ordinal value: "MGFA
+        // class IIIb" is not "MGFA class IIIa", "Tonnis grade 0" not "Tonnis 1".
+        if let Some(found) = stage_differs(&claim.span.quote, &cand.span.quote) {
+            return graded(&format!("gives {found}"), "stage_differs");
+        }
         // A treatment the claim says failed, which the sentence says works
         // ("failed methotrexate" against "doing well on methotrexate").
         if claim_type == ClaimType::PriorTreatment
@@ -3798,6 +3803,118 @@ fn since_clause_is_claimed(
     a.words.iter().any(|w| stems.contains(&w.stem))
 }
 
+/// A value on a named ordinal scale: its scale's name, when written before
+/// the label ("MGFA", "Tonnis", "NYHA"), the label (`class`, `grade`,
+/// `stage`) and the value as a number and a sub-letter ("IIIb" is 3 and b).
+#[derive(Debug, PartialEq)]
+struct Staged {
+    name: Option<String>,
+    label: String,
+    value: (u32, Option<char>),
+    surface: String,
+}
+
+/// The values on named ordinal scales a text gives: "MGFA class IIIa",
+/// "Tonnis grade 0", "Class IIIb", "stage 2".
+fn staged_values(text: &str) -> Vec<Staged> {
+    static STAGED: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(
+            r"\b(?:([A-Z][A-Za-z]{2,})\s+)?(?i:(class|grade|stage))\s+([0-4]|I{1,3}|IV|V)([a-dA-D])?\b",
+        )
+        .unwrap()
+    });
+    STAGED
+        .captures_iter(text)
+        .filter_map(|c| {
+            let value = roman_or_digit(&c[3])?;
+            let name = c.get(1).map(|m| m.as_str().to_lowercase()).filter(|n| {
+                !matches!(
+                    n.as_str(),
+                    "the" | "and" | "with" | "his" | "her" | "its" | "clinical"
+                )
+            });
+            Some(Staged {
+                name,
+                label: c[2].to_lowercase(),
+                value: (
+                    value,
+                    c.get(4)
+                        .map(|m| m.as_str().to_ascii_lowercase().chars().next().unwrap()),
+                ),
+                surface: c[0].to_string(),
+            })
+        })
+        .collect()
+}
+
+fn roman_or_digit(v: &str) -> Option<u32> {
+    match v {
+        "I" => Some(1),
+        "II" => Some(2),
+        "III" => Some(3),
+        "IV" => Some(4),
+        "V" => Some(5),
+        _ => v.parse().ok(),
+    }
+}
+
+/// The candidate's value on a scale the claim gives a value of, when the two
+/// differ: the same label, and the same scale name where both write one; a
+/// candidate may write the claim's scale name alone before the value ("Tonnis
+/// 1" for "Tonnis grade 0"). A sub-letter counts only where both give one.
+fn stage_differs(claim: &str, cand: &str) -> Option<String> {
+    let claimed = staged_values(claim);
+    if claimed.is_empty() {
+        return None;
+    }
+    let mut found = staged_values(cand);
+    for c in &claimed {
+        let Some(name) = &c.name else { continue };
+        let bare = regex::Regex::new(&format!(
+            r"(?i)\b{}\s+([0-4]|I{{1,3}}|IV|V)([a-d])?\b",
+            regex::escape(name)
+        ))
+        .ok()?;
+        for m in bare.captures_iter(cand) {
+            if let Some(v) = roman_or_digit(&m[1]) {
+                found.push(Staged {
+                    name: Some(name.clone()),
+                    label: c.label.clone(),
+                    value: (
+                        v,
+                        m.get(2)
+                            .and_then(|x| x.as_str().to_ascii_lowercase().chars().next()),
+                    ),
+                    surface: m[0].to_string(),
+                });
+            }
+        }
+    }
+    for c in &claimed {
+        let same_scale: Vec<&Staged> = found
+            .iter()
+            .filter(|f| {
+                f.label == c.label
+                    && match (&c.name, &f.name) {
+                        (Some(x), Some(y)) => x == y,
+                        _ => true,
+                    }
+            })
+            .collect();
+        let agrees = |f: &&Staged| {
+            f.value.0 == c.value.0
+                && match (c.value.1, f.value.1) {
+                    (Some(x), Some(y)) => x == y,
+                    _ => true,
+                }
+        };
+        if !same_scale.is_empty() && !same_scale.iter().any(agrees) {
+            return Some(same_scale[0].surface.clone());
+        }
+    }
+    None
+}
+
 /// A time named by pointing back to it ("that day", "at that visit", "at
 /// the time").
 static THAT_TIME: LazyLock<regex::Regex> = LazyLock::new(|| {
@@ -4224,5 +4341,29 @@ mod tests {
             Some(true)
         );
         assert_eq!(duration_scale("10 days"), None);
+    }
+}
+
+#[cfg(test)]
+mod staged_tests {
+    use super::*;
+
+    #[test]
+    fn a_class_grade_or_stage_of_the_same_scale_is_compared() {
+        assert_eq!(
+            stage_differs("MGFA class IIIb", "MGFA class IIIa (limb)").as_deref(),
+            Some("MGFA class IIIa")
+        );
+        assert_eq!(
+            stage_differs("Tonnis grade 0 changes", "cam morphology, Tonnis 1").as_deref(),
+            Some("Tonnis 1")
+        );
+        assert_eq!(
+            stage_differs("NYHA class III", "NYHA class III, dyspnea"),
+            None
+        );
+        // (Another scale's value, or a sub-letter one side leaves out, is no difference.)
+        assert_eq!(stage_differs("NYHA class III", "MGFA class II"), None);
+        assert_eq!(stage_differs("stage IVA", "stage IV disease"), None);
     }
 }
