@@ -540,6 +540,12 @@
 //! Haven grade III"), and a later value ("grade 1 today") is of a later time,
 //! while a present claim ("remains West Haven grade 3") is contradicted by it
 //! (`staged-value`).
+//! A lab row that flags its value instead of giving the range ("TSH 8.9
+//! (high)", "Ferritin 9 ng/mL L") decides a claim that the test is normal,
+//! high or low, also inside a line of several rows; a "normal" that is a
+//! multiple ("CK more than ten times normal") claims no status, and a bare "L"
+//! right after a number is a unit (`lab-flag`). Before, "Her TSH was normal"
+//! was supported by a joined pair: "bili nl." then "TSH 8.9 (high)".
 
 use crate::common::{root, run};
 

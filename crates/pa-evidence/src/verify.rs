@@ -4075,7 +4075,8 @@ fn reference_range(claim: &str, cand: &str) -> Option<(bool, String)> {
         regex::Regex::new(r"(?i)\b(?:(within (?:the )?(?:normal|reference) (?:limits|range)|wnl|normal)|(elevated|high|above (?:the )?(?:normal|reference|upper))|(low|below (?:the )?(?:normal|reference|lower)|deficient))\b").unwrap()
     });
     static NOT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"(?i)\b(not|no|never|non|ab)\s*-?\s*$").unwrap()
+        // ("ten times normal", "3x the upper limit of normal": a multiple.)
+        regex::Regex::new(r"(?i)\b(not|no|never|non|ab|times|x|of)\s*-?\s*$|\d\s*[x×]\s*$").unwrap()
     });
     static RANGE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         regex::Regex::new(r"(\d+(?:\.\d+)?)\s*(?:-|–|to)\s*(\d+(?:\.\d+)?)").unwrap()
@@ -4084,6 +4085,15 @@ fn reference_range(claim: &str, cand: &str) -> Option<(bool, String)> {
         std::sync::LazyLock::new(|| regex::Regex::new(r"(?:^|[\s(:=])(\d+(?:\.\d+)?)\b").unwrap());
     static DATE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         regex::Regex::new(r"\b\d{1,4}[/-]\d{1,2}[/-]\d{2,4}\b").unwrap()
+    });
+    // A value, perhaps its unit, then its flag: a word in parentheses, or a
+    // capital H or L alone ("L" right after a number is a unit: "1.2 L").
+    static FLAGGED: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        let unit = r"[A-Za-z%/µ]{1,8}(?:/[A-Za-z0-9]{1,4})?";
+        regex::Regex::new(&format!(
+            r"^\D*?\d+(?:\.\d+)?\s*(?:{unit}\s+(?-i:\b(H|L|HH|LL)\b)|(?:{unit}\s+)?\((?i:(high|low|elevated|normal|nl|wnl))\)|(?:{unit}\s+)?(?i:\b(high|low|elevated|normal|wnl)\b)\s*(?:[),.;]|$))"
+        ))
+        .unwrap()
     });
     // One status, not negated ("not elevated"), and the claim is short enough
     // to be about the test.
@@ -4103,7 +4113,9 @@ fn reference_range(claim: &str, cand: &str) -> Option<(bool, String)> {
         .split(|ch: char| !(ch.is_alphanumeric() || ch == '-'))
         .map(str::to_lowercase)
         .collect();
-    for row in cand.split(['\n', ';']) {
+    // (Rows of a line joined into sentences end with ". ": "bili nl. TSH 8.9
+    // (high), started levothyroxine.")
+    for row in cand.split(['\n', ';']).flat_map(|r| r.split(". ")) {
         let Some(first_number) = row
             .split_whitespace()
             .position(|t| t.starts_with(|ch: char| ch.is_ascii_digit()))
@@ -4124,6 +4136,20 @@ fn reference_range(claim: &str, cand: &str) -> Option<(bool, String)> {
         }
         let rest = DATE.replace_all(row, " ");
         let Some(range) = RANGE.captures_iter(&rest).last() else {
+            // A row without its range may flag its value: "TSH 8.9 (high)",
+            // "Ferritin 9 ng/mL L", "A1c 5.4 (normal)".
+            if let Some(flag) = FLAGGED
+                .captures(&rest)
+                .and_then(|f| f.iter().skip(1).flatten().next())
+                .map(|m| m.as_str().to_lowercase())
+            {
+                let found = match flag.as_str() {
+                    "high" | "h" | "hh" | "elevated" => Side::High,
+                    "low" | "l" | "ll" => Side::Low,
+                    _ => Side::Normal,
+                };
+                return Some((found == side, row.trim().to_string()));
+            }
             continue;
         };
         let (Ok(lo), Ok(hi)) = (range[1].parse::<f64>(), range[2].parse::<f64>()) else {
