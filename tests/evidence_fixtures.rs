@@ -546,6 +546,11 @@
 //! multiple ("CK more than ten times normal") claims no status, and a bare "L"
 //! right after a number is a unit (`lab-flag`). Before, "Her TSH was normal"
 //! was supported by a joined pair: "bili nl." then "TSH 8.9 (high)".
+//! Support in parts counts a number a support must confirm as a key term:
+//! "Ferritin 7 ng/mL and transferrin saturation 4%" pools the ferritin row
+//! and the saturation row of a cumulative report, though a note names both
+//! tests without values; "Hemoglobin 8.9 g/dL" is contradicted by the report's
+//! 9.4, each value given with its unit (`pooled-values`).
 
 use crate::common::{root, run};
 

@@ -2288,6 +2288,15 @@ impl Checker {
         }
         let mut have: HashMap<&str, f32> = HashMap::new();
         let mut chosen: Vec<usize> = Vec::new();
+        // (A number a support must confirm weighs as a key term: "Ferritin 7
+        // ng/mL and transferrin saturation 4%" pools the ferritin row and the
+        // saturation row, whatever other sentence names both tests.)
+        let required: Vec<&QKind> = a
+            .quantities
+            .iter()
+            .map(|q| &q.kind)
+            .filter(|k| self.number_required(a, k))
+            .collect();
         while chosen.len() < MAX_PIECES {
             // The piece that adds the most weight not yet covered.
             let best = pieces
@@ -2295,13 +2304,20 @@ impl Checker {
                 .enumerate()
                 .filter(|(i, _)| !chosen.contains(i))
                 .map(|(i, (p, _))| {
-                    let gain: f32 = p
+                    let terms: f32 = p
                         .terms
                         .iter()
                         .filter(|(k, _)| !have.contains_key(k.as_str()))
                         .map(|(_, w)| *w)
                         .sum();
-                    (i, gain)
+                    let numbers = required
+                        .iter()
+                        .filter(|k| {
+                            p.confirmed.contains(k)
+                                && !chosen.iter().any(|&j| pieces[j].0.confirmed.contains(k))
+                        })
+                        .count() as f32;
+                    (i, terms + numbers)
                 })
                 .filter(|(_, gain)| *gain > 0.0)
                 .max_by(|x, y| x.1.total_cmp(&y.1).then(y.0.cmp(&x.0)));

@@ -637,7 +637,7 @@ fn unit_column_row(text: &str, out: &mut Vec<Quantity>) {
             value,
             cmp: Cmp::Eq,
             hi: None,
-            surface: format!("{v} {}", cells[1]),
+            surface: format!("{v} {unit}"),
         });
     }
 }
