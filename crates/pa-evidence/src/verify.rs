@@ -3867,27 +3867,30 @@ fn stage_differs(claim: &str, cand: &str) -> Option<String> {
     if claimed.is_empty() {
         return None;
     }
+    // (A word and a value: "Tonnis 1". Only a scale name the claim gives counts.)
+    static NAMED_VALUE: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r"(?i)\b([a-z][a-z0-9-]{2,})\s+([0-4]|I{1,3}|IV|V)([a-d])?\b").unwrap()
+    });
     let mut found = staged_values(cand);
-    for c in &claimed {
-        let Some(name) = &c.name else { continue };
-        let bare = regex::Regex::new(&format!(
-            r"(?i)\b{}\s+([0-4]|I{{1,3}}|IV|V)([a-d])?\b",
-            regex::escape(name)
-        ))
-        .ok()?;
-        for m in bare.captures_iter(cand) {
-            if let Some(v) = roman_or_digit(&m[1]) {
-                found.push(Staged {
-                    name: Some(name.clone()),
-                    label: c.label.clone(),
-                    value: (
-                        v,
-                        m.get(2)
-                            .and_then(|x| x.as_str().to_ascii_lowercase().chars().next()),
-                    ),
-                    surface: m[0].to_string(),
-                });
-            }
+    for m in NAMED_VALUE.captures_iter(cand) {
+        let word = m[1].to_lowercase();
+        let Some(c) = claimed
+            .iter()
+            .find(|c| c.name.as_deref() == Some(word.as_str()))
+        else {
+            continue;
+        };
+        if let Some(v) = roman_or_digit(&m[2]) {
+            found.push(Staged {
+                name: Some(word),
+                label: c.label.clone(),
+                value: (
+                    v,
+                    m.get(3)
+                        .and_then(|x| x.as_str().to_ascii_lowercase().chars().next()),
+                ),
+                surface: m[0].to_string(),
+            });
         }
     }
     for c in &claimed {
