@@ -532,7 +532,9 @@
 //! in strenuous activity only)", "PHQ-9 total score: 18 (moderately severe
 //! depression)") is checked with its question: the value is the score's,
 //! supported by "ECOG 1." and contradicted by "PHQ-9 12 today" (the answer's
-//! words alone had found nothing, or matched the depression) (`score-row`).
+//! words alone had found nothing, or matched the depression); a name written
+//! in mixed case is the same score ("MoCA total score: 19" against "MoCA
+//! 24/30") (`score-row`).
 //! A class, grade or stage of a named scale is an ordinal value: "MGFA class
 //! IIIb" is contradicted by "MGFA class IIIa", "Tonnis grade 1" supported by
 //! "Tonnis 1"; a claim of a past time named by an event ("West Haven grade 3

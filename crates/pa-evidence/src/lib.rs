@@ -1534,7 +1534,10 @@ impl Checker {
             // (So does a score the question names by its abbreviation, when
             // the answer opens with its bare value: "ECOG performance status:
             // 1 (restricted in strenuous activity only)".)
-            let label = pa_types::text::char_slice(&read, 0, k).unwrap_or_default();
+            // (Named scores are kept in capitals: "MoCA" is "MOCA".)
+            let label = pa_types::text::char_slice(&read, 0, k)
+                .unwrap_or_default()
+                .to_uppercase();
             if answer.quantities.is_empty()
                 && a.quantities
                     .iter()
