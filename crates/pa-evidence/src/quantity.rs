@@ -713,10 +713,15 @@ fn is_derived_noun(word: &str) -> bool {
 
 /// After a measure's value and its unit, the same value as a percent in
 /// parentheses: " L (48%)", " m (54% predicted)", " L (48% predicted post)"
-/// (at most three words after the percent sign).
-static PERCENT_ALONGSIDE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*(?:[A-Za-z]{1,3}(?:/[A-Za-z]{1,3})?\s*)?\(\s*(\d{1,3}(?:\.\d)?)\s*%(?:\s+[a-z]+\.?){0,3}\s*\)").unwrap()
-});
+/// (at most three words after the percent sign), read from the text right
+/// after the value.
+fn share_predicted(after: &str) -> Option<f64> {
+    static PERCENT_ALONGSIDE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^\s*(?:[A-Za-z]{1,3}(?:/[A-Za-z]{1,3})?\s*)?\(\s*(\d{1,3}(?:\.\d)?)\s*%(?:\s+[a-z]+\.?){0,3}\s*\)").unwrap()
+    });
+    let after: String = after.chars().take(40).collect();
+    PERCENT_ALONGSIDE.captures(&after)?[1].parse().ok()
+}
 
 /// After a number: how many times ("4 or more times a day", "6x/day").
 static HOW_MANY_TIMES: LazyLock<Regex> = LazyLock::new(|| {
@@ -969,15 +974,8 @@ fn named_values(text: &str, measures: &[(usize, usize, usize)], out: &mut Vec<Qu
                     surface: format!("{name} {}", next.trim_end_matches([',', ';', '.', ')'])),
                 });
                 // "FVC 2.10 L (58% predicted)": the share predicted is its value too.
-                let after: String = text
-                    .get(tokens[j].0 + next.len()..)
-                    .unwrap_or_default()
-                    .chars()
-                    .take(40)
-                    .collect();
-                if let Some(p) = PERCENT_ALONGSIDE
-                    .captures(&after)
-                    .and_then(|c| c[1].parse::<f64>().ok())
+                if let Some(p) =
+                    share_predicted(text.get(tokens[j].0 + next.len()..).unwrap_or_default())
                 {
                     out.push(Quantity {
                         kind: QKind::Named(name.clone()),
@@ -1901,16 +1899,14 @@ fn measure_values(text: &str, measures: &[(usize, usize, usize)], out: &mut Vec<
                 // what is predicted, which a letter may give alone ("FEV1 of
                 // 48 percent predicted").
                 let rest: String = chars[i..chars.len().min(i + 40)].iter().collect();
-                if let Some(c) = PERCENT_ALONGSIDE.captures(&rest) {
-                    if let Ok(p) = c[1].parse::<f64>() {
-                        out.push(Quantity {
-                            kind: QKind::Measure(entry),
-                            value: p,
-                            cmp: Cmp::Eq,
-                            hi: None,
-                            surface: format!("{p}%"),
-                        });
-                    }
+                if let Some(p) = share_predicted(&rest) {
+                    out.push(Quantity {
+                        kind: QKind::Measure(entry),
+                        value: p,
+                        cmp: Cmp::Eq,
+                        hi: None,
+                        surface: format!("{p}%"),
+                    });
                 }
                 break;
             }
