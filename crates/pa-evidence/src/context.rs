@@ -6,7 +6,7 @@
 //! (`post`) up to a window or a terminator (`but`, `;`, ...). `anywhere`
 //! triggers govern the whole sentence.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use serde::Deserialize;
 
@@ -281,6 +281,9 @@ pub struct Prepared {
     /// Where each parenthesis closes (token index of its `)`).
     close: std::collections::HashMap<usize, usize>,
     axes: Vec<Marks>,
+    /// The mentions assessed so far, by char range: a candidate sentence is
+    /// read for many claims, each asking about the same mentions.
+    assessed: std::cell::RefCell<Vec<(usize, usize, Assessment)>>,
 }
 
 impl Prepared {
@@ -317,7 +320,7 @@ impl Context {
         if f.version != 1 {
             return Err(format!("unsupported context rules version {}", f.version));
         }
-        let mut vocab = HashMap::new();
+        let mut vocab = HashMap::default();
         let mut compile = |list: &[String]| {
             let mut out = Phrases::default();
             for p in list {
@@ -435,6 +438,7 @@ impl Context {
             "entirely",
         ];
         Prepared {
+            assessed: std::cell::RefCell::default(),
             copula: toks
                 .iter()
                 .map(|t| COPULAS.contains(&t.text.as_str()))
@@ -635,6 +639,20 @@ impl Context {
 
     /// Assess the mention at char range `start..end` of a prepared sentence.
     pub fn assess_prepared(&self, p: &Prepared, start: usize, end: usize) -> Assessment {
+        if let Some(&(.., seen)) = p
+            .assessed
+            .borrow()
+            .iter()
+            .find(|&&(s, e, _)| (s, e) == (start, end))
+        {
+            return seen;
+        }
+        let assessment = self.assess_tokens(p, start, end);
+        p.assessed.borrow_mut().push((start, end, assessment));
+        assessment
+    }
+
+    fn assess_tokens(&self, p: &Prepared, start: usize, end: usize) -> Assessment {
         let ts = p.toks.partition_point(|t| t.1 <= start);
         let te = p.toks.partition_point(|t| t.0 < end).max(ts);
         let at = |k: usize| self.axis_applies(&p.axes[k], p, ts, te);

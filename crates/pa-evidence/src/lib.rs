@@ -11,7 +11,7 @@
 //! negated, declined, planned or family mentions never support a claim.
 #![warn(missing_docs)]
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use pa_types::text::{stem, tokenize, Token};
 use pa_types::{CaseSearcher, Claim, ClaimStatus, ClaimType, ConceptKind, Lexicon, Sentence};
@@ -107,7 +107,7 @@ fn caused_effect(a: &Analysis) -> Option<usize> {
 /// The relatives a sentence names, as kinds ("dad" is a father); empty when
 /// it names one only in general ("a parent", "a sibling"), which matches any.
 fn relatives(sentence: &str) -> HashSet<&'static str> {
-    let mut out = HashSet::new();
+    let mut out = HashSet::default();
     for t in tokenize(sentence) {
         let kind = match t.norm.as_str() {
             "mother" | "mom" | "mother's" => "mother",
@@ -124,7 +124,7 @@ fn relatives(sentence: &str) -> HashSet<&'static str> {
             "cousin" | "cousins" => "cousin",
             "niece" | "nephew" => "niece or nephew",
             "parent" | "parents" | "sibling" | "siblings" | "relative" | "relatives" => {
-                return HashSet::new()
+                return HashSet::default()
             }
             _ => continue,
         };
@@ -487,6 +487,9 @@ pub(crate) struct Analysis {
     dates: Vec<dates::Date>,
     /// The sentence prepared for ConText, on first use.
     ctx: std::cell::OnceCell<context::Prepared>,
+    /// Every token's stem and every stem in `alt_stems`, on first use: a
+    /// candidate's, read for each claim it may bear on.
+    stem_set: std::cell::OnceCell<HashSet<String>>,
     /// Where a form row's checked "No" stands: it negates the whole question
     /// before it, however long ([`claims::checked_no_at`]).
     answered_no: Option<usize>,
@@ -643,6 +646,17 @@ fn stop_of(next: &Sentence) -> Option<Option<dates::Date>> {
     let text = &next.span.quote;
     STOP.is_match(text)
         .then(|| dates::find(text).into_iter().find(|d| d.month != 0))
+}
+
+impl Analysis {
+    /// Every stem of the sentence: its tokens' and its abbreviations' senses'.
+    fn stem_set(&self) -> &HashSet<String> {
+        self.stem_set.get_or_init(|| {
+            let mut stems: HashSet<String> = self.tokens.iter().map(|t| stem(&t.norm)).collect();
+            stems.extend(self.alt_stems.iter().cloned());
+            stems
+        })
+    }
 }
 
 /// A case's sentences, each analysed at most once, when first needed. The
@@ -1078,7 +1092,7 @@ impl Checker {
     ) -> (Vec<ConceptMention>, Vec<Repeat>, Vec<bool>) {
         let mut concepts = Vec::new();
         let mut covered = vec![false; tokens.len()];
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         let mut repeats = Vec::new();
         for hit in self.lex.find(stems) {
             if self.is_lab_reading(text, tokens, &hit) {
@@ -1209,6 +1223,7 @@ impl Checker {
             alt_stems,
             dates: dates::find(text),
             ctx: std::cell::OnceCell::new(),
+            stem_set: std::cell::OnceCell::new(),
             answered_no: None,
             label_words: Vec::new(),
         }
@@ -1270,7 +1285,7 @@ impl Checker {
         let mut terms = Vec::new();
         for &ConceptMention { entry, .. } in &a.concepts {
             let mut stack = vec![entry];
-            let mut seen = HashSet::new();
+            let mut seen = HashSet::default();
             while let Some(e) = stack.pop() {
                 if !seen.insert(e) {
                     continue;
@@ -1467,7 +1482,7 @@ impl Checker {
             .map(|s| ((s.span.doc_id.as_str(), s.ordinal), s))
             .collect();
         // Concepts in the first lines (title, header) of each clinical document.
-        let mut doc_heads: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut doc_heads: HashMap<&str, Vec<usize>> = HashMap::default();
         for (i, s) in sentences
             .iter()
             .enumerate()
@@ -2289,7 +2304,7 @@ impl Checker {
         if denom == 0.0 {
             return None;
         }
-        let mut have: HashMap<&str, f32> = HashMap::new();
+        let mut have: HashMap<&str, f32> = HashMap::default();
         let mut chosen: Vec<usize> = Vec::new();
         // (A number a support must confirm weighs as a key term: "Ferritin 7
         // ng/mL and transferrin saturation 4%" pools the ferritin row and the
@@ -2567,7 +2582,7 @@ fn is_table_row(text: &str) -> bool {
 /// "best-aided ... right ear" are in the head, its value in the row.
 fn table_heads(sentences: &[Sentence]) -> Tables<'_> {
     const MAX_ROWS: usize = 15;
-    let mut by_doc: HashMap<&str, Vec<&Sentence>> = HashMap::new();
+    let mut by_doc: HashMap<&str, Vec<&Sentence>> = HashMap::default();
     for s in sentences.iter().filter(|s| !s.kind.is_assertion()) {
         by_doc.entry(s.span.doc_id.as_str()).or_default().push(s);
     }
@@ -2618,7 +2633,7 @@ fn table_heads(sentences: &[Sentence]) -> Tables<'_> {
 pub(crate) fn section_dates(sentences: &[Sentence]) -> HashMap<(&str, u32), (u32, u32, u32)> {
     static TIME: std::sync::LazyLock<regex::Regex> =
         std::sync::LazyLock::new(|| regex::Regex::new(r"\b\d{1,2}:\d{2}\b").unwrap());
-    let mut out = HashMap::new();
+    let mut out = HashMap::default();
     // The latest heading's date, of the document being read.
     let mut current: Option<(&str, (u32, u32, u32))> = None;
     let mut ordered: Vec<&Sentence> = sentences
@@ -2737,10 +2752,10 @@ pub(crate) fn document_dates(sentences: &[Sentence]) -> HashMap<&str, (u32, u32,
             )
         })
     };
-    let mut out: HashMap<&str, (u32, u32, u32)> = HashMap::new();
-    let mut labelled: HashSet<&str> = HashSet::new();
+    let mut out: HashMap<&str, (u32, u32, u32)> = HashMap::default();
+    let mut labelled: HashSet<&str> = HashSet::default();
     // Unlabelled full dates per document, in text order.
-    let mut bare: HashMap<&str, Vec<(u32, u32, u32)>> = HashMap::new();
+    let mut bare: HashMap<&str, Vec<(u32, u32, u32)>> = HashMap::default();
     for s in sentences {
         let doc = s.span.doc_id.as_str();
         if labelled.contains(doc) {
@@ -3734,8 +3749,14 @@ mod tests {
 
     #[test]
     fn assistance_levels_need_the_capital_letter() {
-        assert_eq!(assist_levels("stand pivot, max A x2"), HashSet::from([4]));
-        assert_eq!(assist_levels("Min A for LB dressing"), HashSet::from([2]));
+        assert_eq!(
+            assist_levels("stand pivot, max A x2"),
+            HashSet::from_iter([4])
+        );
+        assert_eq!(
+            assist_levels("Min A for LB dressing"),
+            HashSet::from_iter([2])
+        );
         assert!(assist_levels("walks 30 min a day").is_empty());
     }
 

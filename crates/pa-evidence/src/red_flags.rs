@@ -13,7 +13,7 @@
 //! overdose") or a mention that is one ("absent pedal pulses") does not decide
 //! the other's context.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use pa_types::text::{char_slice, stem, tokenize, Token};
 use pa_types::{Citation, FlagAssertion, RedFlag, Sentence, SentenceWords};
@@ -353,7 +353,7 @@ impl RedFlagRules {
         if f.version != 1 {
             return Err(format!("unsupported red flag rules version {}", f.version));
         }
-        let mut ids = HashSet::new();
+        let mut ids = HashSet::default();
         let mut flags = Vec::new();
         for d in &f.flag {
             let id_ok = !d.id.is_empty()

@@ -4,7 +4,7 @@
 //! named. [`Checker::verify`] runs these steps in order; the first that decides
 //! gives the verdict.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 use std::sync::LazyLock;
 
 use pa_types::text::{stem, tokenize};
@@ -966,17 +966,16 @@ impl Checker {
         } = p;
         let cand_words: HashSet<&str> = b.tokens.iter().map(|t| t.norm.as_str()).collect();
         // The candidate's stems, with its abbreviations read as their senses.
-        let mut cand_stems: HashSet<String> = b.tokens.iter().map(|t| stem(&t.norm)).collect();
-        cand_stems.extend(b.alt_stems.iter().cloned());
         // A table's row is read with its head's words when it gives a value
         // of the claim: the head names what the value measures. (A row that
         // gives none, "WBC 7.1", is no support of "the CBC showed
         // eosinophilia" through its head's "complete blood count".)
-        if let Some(head) = p.head {
-            if !numbers(a, 1).is_disjoint(&numbers(b, 1)) {
-                cand_stems.extend(head.iter().cloned());
-            }
-        }
+        let cand_stems = Stems {
+            own: b.stem_set(),
+            head: p
+                .head
+                .filter(|_| !numbers(a, 1).is_disjoint(&numbers(b, 1))),
+        };
         let matched = self.match_concepts(a, cand, b, &cand_stems);
         let claim_senses = |w: &KeyWord| {
             a.expansions
@@ -1029,7 +1028,7 @@ impl Checker {
         // ("In the past 12 months" is a window, not a history.)
         const HISTORY: &[&str] = &["history", "hx", "prior", "previou", "previously"];
         let in_past = |w: &KeyWord| {
-            HISTORY.contains(&w.stem.as_str()) && HISTORY.iter().any(|t| cand_stems.contains(*t))
+            HISTORY.contains(&w.stem.as_str()) && HISTORY.iter().any(|t| cand_stems.contains(t))
         };
         let repeated = |w: &&KeyWord| {
             ((w.stem == "declin" || w.stem == "refus") && declined_here())
@@ -2291,7 +2290,7 @@ impl Checker {
         a: &Analysis,
         cand: &Sentence,
         b: &Analysis,
-        cand_stems: &HashSet<String>,
+        cand_stems: &Stems<'_>,
     ) -> Vec<ConceptMatch> {
         let cand_lower = pa_types::text::squash(&cand.span.quote);
         // Concepts: each claim concept is matched by a candidate concept it is
@@ -2693,20 +2692,18 @@ impl Checker {
                 .filter(|q| q.kind == QKind::Unit("%"))
                 .filter(|q| {
                     let number = q.surface.split_whitespace().next().unwrap_or_default();
-                    let written =
-                        regex::Regex::new(&format!(r"(?:^|[^\d.]){}\s?%", regex::escape(number)))
-                            .expect("an escaped number is a pattern");
-                    let near_drug = written.find_iter(text).any(|m| {
-                        let (i, end) = (
-                            text[..m.start()].chars().count(),
-                            text[..m.end()].chars().count(),
-                        );
-                        x.concepts.iter().any(|c| {
-                            self.is_drug(c.entry)
-                                && ((c.start >= end && c.start <= end + 1)
-                                    || (c.end <= i + 1 && c.end + 2 >= i))
-                        })
-                    });
+                    let near_drug =
+                        percent_written(text, number)
+                            .into_iter()
+                            .any(|(start, end)| {
+                                let (i, end) =
+                                    (text[..start].chars().count(), text[..end].chars().count());
+                                x.concepts.iter().any(|c| {
+                                    self.is_drug(c.entry)
+                                        && ((c.start >= end && c.start <= end + 1)
+                                            || (c.end <= i + 1 && c.end + 2 >= i))
+                                })
+                            });
                     near_drug
                 })
                 .map(|q| q.surface.clone())
@@ -3476,6 +3473,68 @@ fn latest_differs<'q>(
     let agrees_some = claimed.iter().any(|q| found.iter().any(|f| agrees(q, f)));
     let agrees_latest = claimed.iter().any(|q| agrees(q, latest.1));
     (agrees_some && !agrees_latest).then_some(latest.1)
+}
+
+/// A candidate's stems, and its table head's when it is read with them.
+pub(crate) struct Stems<'a> {
+    own: &'a HashSet<String>,
+    head: Option<&'a HashSet<String>>,
+}
+
+impl Stems<'_> {
+    fn contains(&self, stem: &str) -> bool {
+        self.own.contains(stem) || self.head.is_some_and(|h| h.contains(stem))
+    }
+}
+
+/// Where `number` is written as a percent in `text`: the byte ranges that
+/// `(?:^|[^\d.])NUMBER\s?%` finds, left to right and without overlap (a
+/// match opens with the character before the number, when there is one).
+/// Scanned by hand: building that pattern for each value of each candidate
+/// cost more than the rest of the comparison.
+fn percent_written(text: &str, number: &str) -> Vec<(usize, usize)> {
+    // `\d` is a Unicode decimal digit.
+    static DIGIT: LazyLock<regex::Regex> = LazyLock::new(|| regex::Regex::new(r"^\d$").unwrap());
+    let digit = |c: char| {
+        if c.is_ascii() {
+            c.is_ascii_digit()
+        } else {
+            DIGIT.is_match(c.encode_utf8(&mut [0; 4]))
+        }
+    };
+    let mut found = Vec::new();
+    // Where the previous match ended: the next one starts there or later.
+    let mut from = 0;
+    // Every place the number is written, overlapping ones too.
+    let mut at = 0;
+    while let Some(k) = text.get(at..).and_then(|t| t.find(number)) {
+        let p = at + k;
+        at = p + text[p..].chars().next().map_or(1, char::len_utf8);
+        let start = if p == 0 {
+            0
+        } else {
+            let Some(before) = text[..p].chars().next_back() else {
+                continue;
+            };
+            if digit(before) || before == '.' {
+                continue;
+            }
+            p - before.len_utf8()
+        };
+        if start < from {
+            continue;
+        }
+        let rest = &text[p + number.len()..];
+        let mut chars = rest.chars();
+        let end = match (chars.next(), chars.next()) {
+            (Some(w), Some('%')) if w.is_whitespace() => p + number.len() + w.len_utf8() + 1,
+            (Some('%'), _) => p + number.len() + 1,
+            _ => continue,
+        };
+        found.push((start, end));
+        from = end;
+    }
+    found
 }
 
 /// Whether `cand` gives the claimed value as a bare number, with no unit of
@@ -4370,6 +4429,37 @@ mod tests {
             Some(true)
         );
         assert_eq!(duration_scale("10 days"), None);
+    }
+
+    #[test]
+    fn a_percent_is_found_where_its_pattern_finds_it() {
+        let texts = [
+            "3 mL 1% lidocaine and 1 % bupivacaine",
+            "1%1%1 %1  %",
+            "clobetasol 0.05% oint, 10.05% and 0.05 %",
+            "111% 11% 2.11% a11%",
+            "5%5% x5%",
+            "٣5% 5\u{a0}% ５5%",
+            "",
+            "%",
+            "80% relief; more than 80 percent",
+        ];
+        for text in texts {
+            for number in ["1", "11", "0.05", "5", "80", "", "%"] {
+                let pattern =
+                    regex::Regex::new(&format!(r"(?:^|[^\d.]){}\s?%", regex::escape(number)))
+                        .unwrap();
+                let want: Vec<(usize, usize)> = pattern
+                    .find_iter(text)
+                    .map(|m| (m.start(), m.end()))
+                    .collect();
+                assert_eq!(
+                    percent_written(text, number),
+                    want,
+                    "{number:?} in {text:?}"
+                );
+            }
+        }
     }
 }
 

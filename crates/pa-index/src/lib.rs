@@ -4,6 +4,8 @@
 //! offsets (stored fields), never tantivy's fragment-relative snippet ranges.
 #![warn(missing_docs)]
 
+mod stem;
+
 use std::path::Path;
 
 use pa_types::{CaseSearcher, SearchHit, Sentence};
@@ -45,7 +47,7 @@ fn schema() -> (Schema, Fields) {
     let text_opts = TextOptions::default()
         .set_indexing_options(
             TextFieldIndexing::default()
-                .set_tokenizer("en_stem")
+                .set_tokenizer(stem::TOKENIZER)
                 // No phrase queries: BM25 needs the frequencies, not the positions.
                 .set_index_option(IndexRecordOption::WithFreqs),
         )
@@ -78,6 +80,9 @@ impl RunIndexWriter {
         std::fs::create_dir_all(dir)?;
         let (schema, fields) = schema();
         let index = Index::create_in_dir(dir, schema)?;
+        index
+            .tokenizers()
+            .register(stem::TOKENIZER, stem::analyzer());
         let writer: IndexWriter = index.writer_with_num_threads(1, 15_000_000)?;
         // No background merges: a run's index is written once, in batches, and
         // merging ever larger segments would make memory grow with the run.
@@ -161,6 +166,9 @@ impl RunIndex {
     /// Open an existing run index.
     pub fn open(dir: &Path) -> Result<Self, IndexError> {
         let index = Index::open_in_dir(dir)?;
+        index
+            .tokenizers()
+            .register(stem::TOKENIZER, stem::analyzer());
         let (_, fields) = schema();
         let reader = index
             .reader_builder()

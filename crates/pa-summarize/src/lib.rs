@@ -639,10 +639,13 @@ fn rank(
     };
     let kinds: Vec<Vec<ConceptKind>> = words.iter().map(|w| concept_kinds(lex, &w.stems)).collect();
     // Header lines (name, date of birth, ids) are identification, in every
-    // section: tested once per sentence, not once per section.
-    let identification: Vec<bool> = sentences
+    // section, and a list number or a heading alone says nothing: tested once
+    // per sentence, not once per section.
+    let statement: Vec<bool> = sentences
         .iter()
-        .map(|s| pa_types::text::is_identification_line(&s.span.quote))
+        .map(|s| {
+            !pa_types::text::is_identification_line(&s.span.quote) && says_something(&s.span.quote)
+        })
         .collect();
     // Ranked candidates per section.
     SECTIONS
@@ -656,8 +659,7 @@ fn rank(
                 .iter()
                 .enumerate()
                 .filter(|(i, s)| {
-                    !identification[*i]
-                        && says_something(&s.span.quote)
+                    statement[*i]
                         && (*sec == SummarySection::MedicalNecessityRationale
                             || !is_flagged_claim(s))
                 })
@@ -680,8 +682,8 @@ fn rank(
 /// heading alone ("Impression:") says nothing.
 fn says_something(quote: &str) -> bool {
     let t = quote.trim();
-    t.chars().filter(|c| c.is_alphabetic()).count() >= 3
-        && !(t.split_whitespace().count() == 1 && t.ends_with(':'))
+    t.chars().filter(|c| c.is_alphabetic()).nth(2).is_some()
+        && !(t.split_whitespace().nth(1).is_none() && t.ends_with(':'))
 }
 
 /// Pick statements round-robin over the sections, one per section per round,

@@ -12,7 +12,7 @@
 //! senses worth reading a written token as; the caller decides by context when
 //! several remain.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::OnceLock;
 
 const TSV: &str = include_str!("../../../pipelines/vocab/abbreviations.tsv");
@@ -46,7 +46,7 @@ fn rows() -> impl Iterator<Item = (&'static str, &'static str, &'static str, f32
 fn table() -> &'static HashMap<Key, Vec<(&'static str, f32)>> {
     static T: OnceLock<HashMap<Key, Vec<(&'static str, f32)>>> = OnceLock::new();
     T.get_or_init(|| {
-        let mut t: HashMap<Key, Vec<(&'static str, f32)>> = HashMap::new();
+        let mut t: HashMap<Key, Vec<(&'static str, f32)>> = HashMap::default();
         for (abbr, form, sense, share) in rows().filter(|r| !r.0.contains(' ')) {
             t.entry((abbr.to_string(), form.to_string()))
                 .or_default()
@@ -93,7 +93,7 @@ pub fn phrase_at(chars: &[char], start: usize) -> Option<(usize, Vec<&'static st
     // Only the forms that begin with the char at `start`, in their order.
     static BY_FIRST: OnceLock<HashMap<char, Vec<usize>>> = OnceLock::new();
     let by_first = BY_FIRST.get_or_init(|| {
-        let mut m: HashMap<char, Vec<usize>> = HashMap::new();
+        let mut m: HashMap<char, Vec<usize>> = HashMap::default();
         for (i, (form, _)) in phrases().iter().enumerate() {
             if let Some(&c) = form.first() {
                 m.entry(c).or_default().push(i);
@@ -171,7 +171,7 @@ fn senses_of(surface: &str, min_share: f32) -> Vec<&'static str> {
 pub fn abbreviations_for(phrase: &str) -> &'static [String] {
     static R: OnceLock<HashMap<String, Vec<String>>> = OnceLock::new();
     let r = R.get_or_init(|| {
-        let mut r: HashMap<String, Vec<String>> = HashMap::new();
+        let mut r: HashMap<String, Vec<String>> = HashMap::default();
         // (A sense main only as the abbreviation is cased counts too: "AF"
         // is atrial fibrillation in 29% of its uses in capitals, "af" mostly
         // afebrile. The search ignores case.)

@@ -16,7 +16,7 @@
 //! each, the stemmed words of the group's other names, so that a claim and a note
 //! that name a condition differently still match word for word.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::OnceLock;
 
 use crate::text::{stem, tokenize};
@@ -38,9 +38,9 @@ fn table() -> &'static Table {
     T.get_or_init(|| {
         // Each distinct stemmed name once, with every file group that holds it;
         // file groups that share a name are merged (union-find over them).
-        let mut codes: HashMap<&str, usize> = HashMap::new();
+        let mut codes: HashMap<&str, usize> = HashMap::default();
         let mut parent: Vec<usize> = Vec::new();
-        let mut name_at: HashMap<Vec<String>, usize> = HashMap::new();
+        let mut name_at: HashMap<Vec<String>, usize> = HashMap::default();
         let mut raw: Vec<(usize, Vec<String>)> = Vec::new();
         fn root(parent: &mut [usize], mut x: usize) -> usize {
             while parent[x] != x {
@@ -75,7 +75,7 @@ fn table() -> &'static Table {
             }
         }
         let mut names = Vec::new();
-        let mut group_of: HashMap<usize, usize> = HashMap::new();
+        let mut group_of: HashMap<usize, usize> = HashMap::default();
         let mut groups: Vec<Vec<usize>> = Vec::new();
         for (c, stems) in raw {
             let r = root(&mut parent, c);
@@ -86,7 +86,7 @@ fn table() -> &'static Table {
             groups[g].push(names.len());
             names.push((g, stems));
         }
-        let mut by_first: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_first: HashMap<String, Vec<usize>> = HashMap::default();
         for (i, (_, stems)) in names.iter().enumerate() {
             by_first.entry(stems[0].clone()).or_default().push(i);
         }
@@ -157,7 +157,7 @@ mod tests {
         for tsv in [TSV, FINDINGS_TSV] {
             let mut lines = tsv.lines();
             assert_eq!(lines.next(), Some("group\tname"));
-            let mut per_group: HashMap<&str, usize> = HashMap::new();
+            let mut per_group: HashMap<&str, usize> = HashMap::default();
             let mut seen = std::collections::HashSet::new();
             for l in lines {
                 let (g, n) = l.split_once('\t').expect("two columns");

@@ -2,7 +2,7 @@
 //! measures) with their synonyms and abbreviations. Shipped as data in
 //! `pipelines/lexicon.toml`; parsed here so every stage reads it the same way.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use serde::Deserialize;
 
@@ -66,8 +66,8 @@ impl Lexicon {
         if file.version != 1 {
             return Err(format!("unsupported lexicon version {}", file.version));
         }
-        let mut phrases: HashMap<String, Vec<(usize, Vec<String>)>> = HashMap::new();
-        let mut by_id = HashMap::new();
+        let mut phrases: HashMap<String, Vec<(usize, Vec<String>)>> = HashMap::default();
+        let mut by_id = HashMap::default();
         for (i, e) in file.concepts.iter().enumerate() {
             if by_id.insert(e.id.clone(), i).is_some() {
                 return Err(format!("duplicate lexicon id `{}`", e.id));

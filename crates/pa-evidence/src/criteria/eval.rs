@@ -3,7 +3,7 @@
 //! ConText rules: negated, hypothetical, uncertain or family mentions never
 //! meet anything.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use pa_types::text::squash;
 use pa_types::{ConceptKind, CriterionStatus, Sentence};
@@ -116,7 +116,7 @@ impl<'s> CaseView<'s> {
             .filter(|(_, s)| !s.kind.is_assertion())
             .map(|(i, s)| (s, case.analysis(i)))
             .unzip();
-        let mut case_concepts = HashSet::new();
+        let mut case_concepts = HashSet::default();
         for (s, a) in clinical.iter().zip(&analyses) {
             for c in &a.concepts {
                 if affirmed(&checker.assess(a, &s.span.quote, c.start, c.end)) {

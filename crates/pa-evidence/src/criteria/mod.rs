@@ -10,7 +10,7 @@ mod eval;
 mod lang;
 pub(crate) mod patient;
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use pa_types::text::squash;
 use pa_types::{CriterionResult, CriterionStatus, Evidence, PolicyChoice, Relation};
@@ -321,11 +321,11 @@ impl CaseIndications {
             .flat_map(|s| ICD10_CODE.find_iter(&s.span.quote))
             .map(|m| m.as_str().to_string())
             .collect();
-        let mut concepts = HashSet::new();
+        let mut concepts = HashSet::default();
         let mut request = Vec::new();
         for (i, s) in sentences.iter().enumerate() {
             let a = case.analysis(i);
-            let mut mine = HashSet::new();
+            let mut mine = HashSet::default();
             for c in &a.concepts {
                 let ctx = checker.assess(a, &s.span.quote, c.start, c.end);
                 if !(ctx.negated || ctx.family) {
@@ -420,7 +420,7 @@ impl Checker {
                 } else {
                     Relation::Supports
                 };
-                let mut seen = HashSet::new();
+                let mut seen = HashSet::default();
                 let evidence = v
                     .evidence
                     .iter()
