@@ -284,9 +284,16 @@ pub struct Prepared {
     /// The mentions assessed so far, by char range: a candidate sentence is
     /// read for many claims, each asking about the same mentions.
     assessed: std::cell::RefCell<Vec<(usize, usize, Assessment)>>,
+    /// The sentence prepared.
+    text: Box<str>,
 }
 
 impl Prepared {
+    /// Whether this is `text` prepared.
+    pub(crate) fn is_of(&self, text: &str) -> bool {
+        *self.text == *text
+    }
+
     /// Can a trigger of `len` tokens at token `t` govern the token `target`?
     /// Only if the parenthesis the trigger is in also holds the target: in "on
     /// home O2 (declined TKA)", "declined" says nothing of the oxygen. A trigger
@@ -439,6 +446,7 @@ impl Context {
         ];
         Prepared {
             assessed: std::cell::RefCell::default(),
+            text: sentence.into(),
             copula: toks
                 .iter()
                 .map(|t| COPULAS.contains(&t.text.as_str()))

@@ -487,6 +487,10 @@ pub(crate) struct Analysis {
     dates: Vec<dates::Date>,
     /// The sentence prepared for ConText, on first use.
     ctx: std::cell::OnceCell<context::Prepared>,
+    /// The acronyms the sentence writes ([`verify::acronyms_in`]), on first use.
+    acronyms: std::cell::OnceCell<Vec<(String, usize, usize)>>,
+    /// Mentions assessed so far ([`Checker::assess`]), by char range.
+    assessed: std::cell::RefCell<Vec<(usize, usize, Assessment)>>,
     /// Every token's stem and every stem in `alt_stems`, on first use: a
     /// candidate's, read for each claim it may bear on.
     stem_set: std::cell::OnceCell<HashSet<String>>,
@@ -649,6 +653,12 @@ fn stop_of(next: &Sentence) -> Option<Option<dates::Date>> {
 }
 
 impl Analysis {
+    /// The acronyms of `text`, the sentence this is the analysis of.
+    fn acronyms(&self, text: &str) -> &[(String, usize, usize)] {
+        self.acronyms
+            .get_or_init(|| verify::acronyms_in(text, &self.tokens))
+    }
+
     /// Every stem of the sentence: its tokens' and its abbreviations' senses'.
     fn stem_set(&self) -> &HashSet<String> {
         self.stem_set.get_or_init(|| {
@@ -1224,6 +1234,8 @@ impl Checker {
             dates: dates::find(text),
             ctx: std::cell::OnceCell::new(),
             stem_set: std::cell::OnceCell::new(),
+            assessed: std::cell::RefCell::default(),
+            acronyms: std::cell::OnceCell::new(),
             answered_no: None,
             label_words: Vec::new(),
         }
@@ -1232,6 +1244,35 @@ impl Checker {
     /// ConText for the mention at chars `start..end` of `text`, analysed as `a`.
     fn assess(&self, a: &Analysis, text: &str, start: usize, end: usize) -> Assessment {
         let prepared = a.ctx.get_or_init(|| self.ctx.prepare(text));
+        // A candidate is read for many claims, each asking about the same
+        // mentions: each is assessed once (in the text the analysis was
+        // prepared from; any other text is assessed anew).
+        let cached = prepared.is_of(text);
+        if cached {
+            if let Some(&(.., seen)) = a
+                .assessed
+                .borrow()
+                .iter()
+                .find(|&&(s, e, _)| (s, e) == (start, end))
+            {
+                return seen;
+            }
+        }
+        let assessment = self.assess_uncached(a, prepared, text, start, end);
+        if cached {
+            a.assessed.borrow_mut().push((start, end, assessment));
+        }
+        assessment
+    }
+
+    fn assess_uncached(
+        &self,
+        a: &Analysis,
+        prepared: &context::Prepared,
+        text: &str,
+        start: usize,
+        end: usize,
+    ) -> Assessment {
         let mut assessment = self.ctx.assess_prepared(prepared, start, end);
         assessment.negated |= a.answered_no.is_some_and(|at| end <= at);
         // A line under a family-history label is about relatives throughout

@@ -128,7 +128,10 @@ const DENIAL_QUALIFIERS: &[&str] = &[
 /// The qualifier right before the mention at char `start` of `text` ("no
 /// *active* Crohn's disease"), if any.
 fn denial_qualifier(text: &str, start: usize) -> Option<&'static str> {
-    let before: String = text.chars().take(start).collect();
+    let before = &text[..text
+        .char_indices()
+        .nth(start)
+        .map_or(text.len(), |(i, _)| i)];
     // Back over the words of the denied phrase ("no active *ulcerative*
     // colitis"), up to the denial.
     before
@@ -187,8 +190,13 @@ fn sides(text: &str) -> Vec<(String, u8)> {
 /// The body site the claim gives one side of ("left hand") that the candidate
 /// names only on the other side ("R hand"), if any.
 fn other_side(claim: &str, cand: &str) -> Option<String> {
+    // (Most claims give no side: the candidate is not read then.)
+    let claimed = sides(claim);
+    if claimed.is_empty() {
+        return None;
+    }
     let found = sides(cand);
-    sides(claim).into_iter().find_map(|(site, side)| {
+    claimed.into_iter().find_map(|(site, side)| {
         let other = found.iter().find(|(s, _)| *s == site)?.1;
         (side != 3 && other & side == 0).then_some(site)
     })
@@ -235,8 +243,12 @@ const MIN_TRUNCATED_DRUG: usize = 5;
 /// arteries", "bilateral knee pain") that the candidate names on one side only
 /// ("Right femoral access").
 fn one_side_of_both(claim: &str, cand: &str) -> bool {
+    let claimed = sides(claim);
+    if !claimed.iter().any(|(_, side)| *side == 3) {
+        return false;
+    }
     let found = sides(cand);
-    sides(claim).iter().any(|(site, side)| {
+    claimed.iter().any(|(site, side)| {
         *side == 3 && found.iter().any(|(s, f)| s == site && matches!(f, 1 | 2))
     })
 }
@@ -634,7 +646,12 @@ fn typed_families(text: &str) -> Vec<(&'static str, String)> {
 
 /// Whether the candidate names a family of the claim's only in other types.
 fn another_type(claim: &str, cand: &str) -> bool {
-    let (a, b) = (typed_families(claim), typed_families(cand));
+    // (Most claims name no such family: the candidate is not read then.)
+    let a = typed_families(claim);
+    if a.is_empty() {
+        return false;
+    }
+    let b = typed_families(cand);
     a.iter().any(|(fam, _)| {
         let ours: Vec<&String> = a.iter().filter(|x| x.0 == *fam).map(|x| &x.1).collect();
         let theirs: Vec<&String> = b.iter().filter(|x| x.0 == *fam).map(|x| &x.1).collect();
@@ -989,7 +1006,7 @@ impl Checker {
                         .all(|x| cand_stems.contains(x))
                 })
         };
-        let by_acronym = acronym_matches(&claim.span.quote, &a.tokens, &cand.span.quote, &b.tokens);
+        let by_acronym = acronym_matches(&claim.span.quote, a, &cand.span.quote, b);
         // "declined" is matched by any way of declining ("she does not wish to
         // pursue"), which ConText reads: the word names the context.
         let declines = std::cell::OnceCell::new();
@@ -1537,94 +1554,88 @@ impl Checker {
         }
         // The acronyms the two sentences share, found once for all words.
         let acronyms = std::cell::OnceCell::new();
-        let words: Vec<MatchedMention> =
-            rel.matched_words
-                .iter()
-                .filter(|w| {
-                    !rel.matched
+        let words: Vec<MatchedMention> = rel
+            .matched_words
+            .iter()
+            .filter(|w| {
+                !rel.matched
+                    .iter()
+                    .any(|m| m.claim.0 <= w.start && w.start < m.claim.1)
+            })
+            // Words that only place a mention in time ("History of
+            // pancreatitis?" against "No hx pancreatitis") carry no polarity.
+            .filter(|w| !TIME_WORDS.contains(&w.stem.as_str()))
+            // A result word is the polarity of what it follows, not a
+            // mention to weigh ("ER positive (90%), HER2 negative").
+            .filter(|w| {
+                !POSITIVE_RESULT_WORDS.contains(&w.stem.as_str())
+                    && !NEGATIVE_RESULT_WORDS.contains(&w.stem.as_str())
+            })
+            .filter_map(|w| {
+                // The word as written, or the abbreviation that stands for it.
+                let written = b
+                    .tokens
+                    .iter()
+                    .find(|t| stem(&t.norm) == w.stem || t.norm == w.stem);
+                let mut negated_sense = false;
+                // (Or the acronym that spells it: "PMV" for "Passy-Muir valve".)
+                let spelled_by = || {
+                    acronyms
+                        .get_or_init(|| acronym_matches(&claim.span.quote, a, &cand.span.quote, b))
                         .iter()
-                        .any(|m| m.claim.0 <= w.start && w.start < m.claim.1)
-                })
-                // Words that only place a mention in time ("History of
-                // pancreatitis?" against "No hx pancreatitis") carry no polarity.
-                .filter(|w| !TIME_WORDS.contains(&w.stem.as_str()))
-                // A result word is the polarity of what it follows, not a
-                // mention to weigh ("ER positive (90%), HER2 negative").
-                .filter(|w| {
-                    !POSITIVE_RESULT_WORDS.contains(&w.stem.as_str())
-                        && !NEGATIVE_RESULT_WORDS.contains(&w.stem.as_str())
-                })
-                .filter_map(|w| {
-                    // The word as written, or the abbreviation that stands for it.
-                    let written = b
-                        .tokens
-                        .iter()
-                        .find(|t| stem(&t.norm) == w.stem || t.norm == w.stem);
-                    let mut negated_sense = false;
-                    // (Or the acronym that spells it: "PMV" for "Passy-Muir valve".)
-                    let spelled_by = || {
-                        acronyms
-                            .get_or_init(|| {
-                                acronym_matches(
-                                    &claim.span.quote,
-                                    &a.tokens,
-                                    &cand.span.quote,
-                                    &b.tokens,
-                                )
-                            })
+                        .find(|&&((s, e), _)| s <= w.start && w.start < e)
+                        .and_then(|&(_, (s, _))| b.tokens.iter().find(|t| t.start == s))
+                };
+                let expanded = b
+                    .expansions
+                    .iter()
+                    .any(|(_, senses)| senses.iter().flatten().any(|x| *x == w.stem));
+                let t = match written {
+                    Some(t) => t,
+                    None if !expanded => spelled_by()?,
+                    None => {
+                        let (j, senses) = b
+                            .expansions
                             .iter()
-                            .find(|&&((s, e), _)| s <= w.start && w.start < e)
-                            .and_then(|&(_, (s, _))| b.tokens.iter().find(|t| t.start == s))
-                    };
-                    let expanded = b
-                        .expansions
-                        .iter()
-                        .any(|(_, senses)| senses.iter().flatten().any(|x| *x == w.stem));
-                    let t = match written {
-                        Some(t) => t,
-                        None if !expanded => spelled_by()?,
-                        None => {
-                            let (j, senses) = b.expansions.iter().find(|(_, senses)| {
-                                senses.iter().flatten().any(|x| *x == w.stem)
-                            })?;
-                            negated_sense = senses
-                                .iter()
-                                .filter(|sense| sense.contains(&w.stem))
-                                .all(|sense| sense.first().is_some_and(|x| x == NEGATED_SENSE));
-                            &b.tokens[*j]
-                        }
-                    };
-                    // (Every other abbreviation with it among its senses,
-                    // negation-free. The word written again may be another
-                    // sense of it: "denies plan" and "agrees to safety plan".)
-                    let cand_also = b
-                        .expansions
-                        .iter()
-                        .filter(|(_, senses)| {
-                            senses.iter().any(|sense| {
-                                sense.contains(&w.stem)
-                                    && sense.first().is_none_or(|x| x != NEGATED_SENSE)
-                            })
+                            .find(|(_, senses)| senses.iter().flatten().any(|x| *x == w.stem))?;
+                        negated_sense = senses
+                            .iter()
+                            .filter(|sense| sense.contains(&w.stem))
+                            .all(|sense| sense.first().is_some_and(|x| x == NEGATED_SENSE));
+                        &b.tokens[*j]
+                    }
+                };
+                // (Every other abbreviation with it among its senses,
+                // negation-free. The word written again may be another
+                // sense of it: "denies plan" and "agrees to safety plan".)
+                let cand_also = b
+                    .expansions
+                    .iter()
+                    .filter(|(_, senses)| {
+                        senses.iter().any(|sense| {
+                            sense.contains(&w.stem)
+                                && sense.first().is_none_or(|x| x != NEGATED_SENSE)
                         })
-                        .map(|(j, _)| (b.tokens[*j].start, b.tokens[*j].end))
-                        .filter(|&at| at != (t.start, t.end))
-                        .collect();
-                    let same = a
-                        .words
-                        .iter()
-                        .filter(|o| o.stem == w.stem && o.start != w.start);
-                    let claim_at = std::iter::once((w.start, w.end))
-                        .chain(same.map(|o| (o.start, o.end)))
-                        .collect();
-                    Some(MatchedMention {
-                        claim_at,
-                        cand: (t.start, t.end),
-                        test: false,
-                        negated_sense,
-                        cand_also,
                     })
+                    .map(|(j, _)| (b.tokens[*j].start, b.tokens[*j].end))
+                    .filter(|&at| at != (t.start, t.end))
+                    .collect();
+                let same = a
+                    .words
+                    .iter()
+                    .filter(|o| o.stem == w.stem && o.start != w.start);
+                let claim_at = std::iter::once((w.start, w.end))
+                    .chain(same.map(|o| (o.start, o.end)))
+                    .collect();
+                Some(MatchedMention {
+                    claim_at,
+                    cand: (t.start, t.end),
+                    test: false,
+                    negated_sense,
+                    cand_also,
                 })
-                .collect();
+            })
+            .collect();
         // A word of a test's name as the candidate writes it ("Hepatitis B
         // surface antigen (HBsAg): NONREACTIVE") is the test, weighed above.
         mentions.extend(words.into_iter().filter(|w| {
@@ -2175,9 +2186,11 @@ impl Checker {
         // persistent asthma" against "mild intermittent asthma"), of the same
         // site: "R knee: severe osteoarthritis" grades nothing of "moderate
         // osteoarthritis of both hips".
-        let (x, y) = (sides(&claim.span.quote), sides(&cand.span.quote));
-        let other_site =
-            !x.is_empty() && !y.is_empty() && !x.iter().any(|(s, _)| y.iter().any(|(t, _)| t == s));
+        let x = sides(&claim.span.quote);
+        let other_site = !x.is_empty() && {
+            let y = sides(&cand.span.quote);
+            !y.is_empty() && !x.iter().any(|(s, _)| y.iter().any(|(t, _)| t == s))
+        };
         for m in mentions.iter().filter(|_| !other_site) {
             let (c1, s2) = (m.claim_at[0].0, m.cand.0);
             let (Some(c), Some(f)) = (
@@ -3286,12 +3299,48 @@ fn candidate_dates(
 /// A heading line: a few words in capitals, without digits ("HEPATITIS C VIRUS
 /// ANTIBODY", "QUANTIFERON-TB GOLD PLUS").
 fn is_heading(sentence: &str) -> bool {
-    let words = sentence.split_whitespace().count();
+    // (Counted up to nine: more is not a heading.)
+    let words = sentence.split_whitespace().take(9).count();
     (1..=8).contains(&words)
         && sentence.chars().any(char::is_alphabetic)
         && !sentence
             .chars()
             .any(|c| c.is_lowercase() || c.is_ascii_digit())
+}
+
+/// The acronyms a sentence writes (three to five letters, at least two of
+/// them capitals, the first one too; digits may follow): lowercased, with
+/// their token's char range.
+pub(crate) fn acronyms_in(
+    text: &str,
+    tokens: &[pa_types::text::Token],
+) -> Vec<(String, usize, usize)> {
+    let chars: Vec<char> = text.chars().collect();
+    tokens
+        .iter()
+        .filter_map(|t| {
+            let cs = chars.get(t.start..t.end.min(chars.len()))?;
+            let letters: Vec<char> = cs
+                .iter()
+                .copied()
+                .take_while(|c| c.is_alphabetic())
+                .collect();
+            let rest_digits = cs[letters.len()..].iter().all(char::is_ascii_digit);
+            let capitals = letters.iter().filter(|c| c.is_ascii_uppercase()).count();
+            ((3..=5).contains(&letters.len())
+                && rest_digits
+                && letters[0].is_ascii_uppercase()
+                && capitals >= 2
+                && letters.iter().all(char::is_ascii_alphabetic))
+            .then(|| {
+                (
+                    letters.iter().collect::<String>().to_lowercase(),
+                    t.start,
+                    t.end,
+                )
+            })
+        })
+        .collect()
 }
 
 /// Words of the claim that an acronym stands for, as char ranges of the claim:
@@ -3305,38 +3354,11 @@ fn is_heading(sentence: &str) -> bool {
 /// a stopword. No vocabulary needed: the text spells the acronym out.
 fn acronym_matches(
     claim: &str,
-    a_tokens: &[pa_types::text::Token],
+    a: &Analysis,
     cand: &str,
-    b_tokens: &[pa_types::text::Token],
+    b: &Analysis,
 ) -> Vec<((usize, usize), (usize, usize))> {
-    let acronyms = |text: &str, tokens: &[pa_types::text::Token]| -> Vec<(String, usize, usize)> {
-        let chars: Vec<char> = text.chars().collect();
-        tokens
-            .iter()
-            .filter_map(|t| {
-                let cs = chars.get(t.start..t.end.min(chars.len()))?;
-                let letters: Vec<char> = cs
-                    .iter()
-                    .copied()
-                    .take_while(|c| c.is_alphabetic())
-                    .collect();
-                let rest_digits = cs[letters.len()..].iter().all(char::is_ascii_digit);
-                let capitals = letters.iter().filter(|c| c.is_ascii_uppercase()).count();
-                ((3..=5).contains(&letters.len())
-                    && rest_digits
-                    && letters[0].is_ascii_uppercase()
-                    && capitals >= 2
-                    && letters.iter().all(char::is_ascii_alphabetic))
-                .then(|| {
-                    (
-                        letters.iter().collect::<String>().to_lowercase(),
-                        t.start,
-                        t.end,
-                    )
-                })
-            })
-            .collect()
-    };
+    let (a_tokens, b_tokens) = (&a.tokens[..], &b.tokens[..]);
     let spelled = |tokens: &[pa_types::text::Token], acronym: &str| -> Option<(usize, usize)> {
         let n = acronym.len();
         let exact = tokens.windows(n).find_map(|w| {
@@ -3361,15 +3383,15 @@ fn acronym_matches(
     };
     let mut out = Vec::new();
     // The candidate's acronym spells out words of the claim.
-    for (acr, s, e) in acronyms(cand, b_tokens) {
-        if let Some(range) = spelled(a_tokens, &acr) {
-            out.push((range, (s, e)));
+    for (acr, s, e) in b.acronyms(cand) {
+        if let Some(range) = spelled(a_tokens, acr) {
+            out.push((range, (*s, *e)));
         }
     }
     // The claim's acronym is spelled out in the candidate.
-    for (acr, s, e) in acronyms(claim, a_tokens) {
-        if let Some(range) = spelled(b_tokens, &acr) {
-            out.push(((s, e), range));
+    for (acr, s, e) in a.acronyms(claim) {
+        if let Some(range) = spelled(b_tokens, acr) {
+            out.push(((*s, *e), range));
         }
     }
     out

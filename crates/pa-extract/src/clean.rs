@@ -230,7 +230,7 @@ mod tests {
 }
 
 /// Word 3-gram shingles of a document's text, hashed.
-fn shingles(doc: &pa_types::ExtractedDoc) -> std::collections::HashSet<u64> {
+fn shingles(doc: &pa_types::ExtractedDoc) -> rustc_hash::FxHashSet<u64> {
     use std::hash::{Hash, Hasher};
     // The lowercased words, one after another in `buf`, and each one's range
     // (one buffer, not a String per word).
@@ -272,14 +272,14 @@ fn shingles(doc: &pa_types::ExtractedDoc) -> std::collections::HashSet<u64> {
     words
         .windows(3)
         .map(|w| {
-            // Hashed as a slice of three strs: the same hash as the three
-            // Strings it once was.
+            // Hashed as a slice of three strs (FxHash: the sets are compared
+            // with each other only, within one run).
             let three = [
                 &buf[w[0].0..w[0].1],
                 &buf[w[1].0..w[1].1],
                 &buf[w[2].0..w[2].1],
             ];
-            let mut h = std::collections::hash_map::DefaultHasher::new();
+            let mut h = rustc_hash::FxHasher::default();
             three[..].hash(&mut h);
             h.finish()
         })
@@ -291,7 +291,7 @@ fn shingles(doc: &pa_types::ExtractedDoc) -> std::collections::HashSet<u64> {
 /// `threshold` (Jaccard) becomes `duplicate`, pointing at the earlier one.
 pub fn mark_near_duplicates(docs: &mut [pa_types::ExtractedDoc], threshold: f64) {
     use pa_types::{DocStatus, QuarantineReason};
-    let sets: Vec<Option<std::collections::HashSet<u64>>> = docs
+    let sets: Vec<Option<rustc_hash::FxHashSet<u64>>> = docs
         .iter()
         .map(|d| {
             (d.status == DocStatus::Ok)
@@ -354,7 +354,7 @@ mod near_duplicate_tests {
     }
 
     #[test]
-    fn shingles_hash_as_the_words_as_strings_did() {
+    fn shingles_hash_as_the_words_as_strings_would() {
         use std::hash::{Hash, Hasher};
         let text =
             "\u{00dc}ber ΣΟΦΙΑΣ words, and ASCII Words: 3-grams\nof Strings, hashed the SAME";
@@ -363,10 +363,10 @@ mod near_duplicate_tests {
             .filter(|w| !w.is_empty())
             .map(str::to_lowercase)
             .collect();
-        let want: std::collections::HashSet<u64> = words
+        let want: rustc_hash::FxHashSet<u64> = words
             .windows(3)
             .map(|w| {
-                let mut h = std::collections::hash_map::DefaultHasher::new();
+                let mut h = rustc_hash::FxHasher::default();
                 w.hash(&mut h);
                 h.finish()
             })

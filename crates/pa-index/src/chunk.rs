@@ -171,7 +171,12 @@ fn split_page(text: &str, skip: &[(u32, u32)]) -> Vec<(usize, usize, Option<Stri
         }
     }
     lines.push((s, chars.len()));
-    let line_str = |(a, b): (usize, usize)| chars[a..b].iter().collect::<String>();
+    // Each line as a string, made once: the loop below reads a line again
+    // as the next one's neighbour.
+    let line_strs: Vec<String> = lines
+        .iter()
+        .map(|&(a, b)| chars[a..b].iter().collect())
+        .collect();
     let max_len = lines.iter().map(|(a, b)| b - a).max().unwrap_or(0);
 
     // Blocks: runs of lines joined by soft (wrapping) breaks.
@@ -180,7 +185,7 @@ fn split_page(text: &str, skip: &[(u32, u32)]) -> Vec<(usize, usize, Option<Stri
     // The line before was a question or label whose answer is this line.
     let mut answer_follows = false;
     for (i, &(a, b)) in lines.iter().enumerate() {
-        let line = line_str((a, b));
+        let line = &line_strs[i];
         // Headers, footers and fax banners end a block and make no sentence.
         let boilerplate = skip
             .iter()
@@ -193,24 +198,22 @@ fn split_page(text: &str, skip: &[(u32, u32)]) -> Vec<(usize, usize, Option<Stri
         }
         // A row of cells ("07/06/2026 | hydroxychloroquine 200 mg tab | 60 |
         // 30") is a table's row, whole on its line.
-        let cells_row = is_cells_row(&line);
+        let cells_row = is_cells_row(line);
         // (A number that starts a line after one that stops mid-phrase goes
         // on with it: "... motor score is 28 of\n50. Sensation ..." is no
         // item 50.)
         let goes_on = i > 0
             && cur.is_some()
             && line.trim_start().starts_with(|c: char| c.is_ascii_digit())
-            && ends_mid_phrase(&line_str(lines[i - 1]));
+            && ends_mid_phrase(&line_strs[i - 1]);
+        let label = line_label(line);
         let opens = !answer_follows
-            && (cur.is_none()
-                || cells_row
-                || (is_list_item(&line) && !goes_on)
-                || line_label(&line).is_some());
+            && (cur.is_none() || cells_row || (is_list_item(line) && !goes_on) || label.is_some());
         if opens {
             if let Some(c) = cur.take() {
                 blocks.push(c);
             }
-            let label = line_label(&line).or_else(|| heading(&line));
+            let label = label.clone().or_else(|| heading(line));
             cur = Some((a, b, label));
         } else if let Some(c) = cur.as_mut() {
             c.1 = b;
@@ -223,39 +226,34 @@ fn split_page(text: &str, skip: &[(u32, u32)]) -> Vec<(usize, usize, Option<Stri
         // "evidence of pulmonary hypertension.").
         let wrapped_on = !trimmed.ends_with(['.', ':', ';', '?', '!'])
             && trimmed.ends_with(|c: char| c.is_alphabetic() || c == ',')
-            && lines.get(i + 1).is_some_and(|&(na, nb)| {
-                line_str((na, nb))
-                    .trim_start()
-                    .starts_with(|c: char| c.is_lowercase())
-            });
+            && line_strs
+                .get(i + 1)
+                .is_some_and(|next| next.trim_start().starts_with(|c: char| c.is_lowercase()));
         let short = (b - a) * 10 < max_len * 7 && !wrapped_on;
         let next_blank = lines.get(i + 1).is_none_or(|&(na, nb)| {
-            line_str((na, nb)).trim().is_empty()
+            line_strs[i + 1].trim().is_empty()
                 || skip
                     .iter()
                     .any(|&(s, e)| s as usize <= na && nb <= e as usize)
         });
         // A one-line form field ("Equipment requested: ...") ends at the line's end
         // unless the next line continues it in lowercase.
-        let field_ends = line_label(&line)
+        let field_ends = label
+            .as_ref()
             .is_some_and(|l| pa_types::text::HEADER_LABELS.contains(&l.as_str()))
-            && lines.get(i + 1).is_some_and(|&(na, nb)| {
-                line_str((na, nb))
-                    .trim_start()
-                    .starts_with(|c: char| c.is_uppercase())
-            });
+            && line_strs
+                .get(i + 1)
+                .is_some_and(|next| next.trim_start().starts_with(|c: char| c.is_uppercase()));
         // A printed question keeps its answer when the boxes are on the next line
         // ("Q6. Has the patient fallen?" / "A6. [X] Yes [ ] No - 2 falls").
         // So does a question or label whose answer line is marked "A:" ("Q8.
         // Smoking history:" / "A: Never smoker").
         let answered_below = (trimmed.ends_with('?')
-            && lines
-                .get(i + 1)
-                .is_some_and(|&(na, nb)| is_box_answer(&line_str((na, nb)))))
+            && line_strs.get(i + 1).is_some_and(|next| is_box_answer(next)))
             || ((trimmed.ends_with('?') || trimmed.ends_with(':'))
-                && lines
+                && line_strs
                     .get(i + 1)
-                    .is_some_and(|&(na, nb)| is_answer_line(&line_str((na, nb)))));
+                    .is_some_and(|next| is_answer_line(next)));
         // A row with a dot leader ("CRP ........ 3.1 mg/dL H") is a table's
         // row, whole on its line.
         let leader_row = trimmed.split_once("....").is_some_and(|(label, value)| {
@@ -269,7 +267,7 @@ fn split_page(text: &str, skip: &[(u32, u32)]) -> Vec<(usize, usize, Option<Stri
                 || cells_row
                 || field_ends
                 || trimmed.ends_with(':')
-                || heading(&line).is_some())
+                || heading(line).is_some())
         {
             if let Some(c) = cur.take() {
                 blocks.push(c);
@@ -358,9 +356,13 @@ fn is_box_answer(text: &str) -> bool {
 }
 
 fn heading(line: &str) -> Option<String> {
-    let letters: Vec<char> = line.chars().filter(|c| c.is_alphabetic()).collect();
-    (letters.len() >= 4 && letters.iter().all(|c| c.is_uppercase()) && line.len() <= 80)
-        .then(|| line.trim().to_lowercase())
+    // (Tested without collecting the letters: most lines are not headings.)
+    let mut letters = 0;
+    let all_upper = line.chars().filter(|c| c.is_alphabetic()).all(|c| {
+        letters += 1;
+        c.is_uppercase()
+    });
+    (line.len() <= 80 && all_upper && letters >= 4).then(|| line.trim().to_lowercase())
 }
 
 /// Does the text end with a month's abbreviation ("Jan", "Sept")?
