@@ -71,6 +71,34 @@ struct RulesFile {
     terminators: Terminators,
 }
 
+/// Mentions of one sentence assessed so far, by char range: a candidate
+/// sentence is read for many claims, each asking about the same mentions.
+#[derive(Default)]
+pub(crate) struct Assessed(std::cell::RefCell<Vec<(usize, usize, Assessment)>>);
+
+impl Assessed {
+    /// The assessment of the mention at chars `start..end`, made by `assess`
+    /// the first time it is asked for.
+    pub(crate) fn get_or(
+        &self,
+        start: usize,
+        end: usize,
+        assess: impl FnOnce() -> Assessment,
+    ) -> Assessment {
+        let seen = self
+            .0
+            .borrow()
+            .iter()
+            .find(|&&(s, e, _)| (s, e) == (start, end))
+            .map(|&(.., a)| a);
+        seen.unwrap_or_else(|| {
+            let assessment = assess();
+            self.0.borrow_mut().push((start, end, assessment));
+            assessment
+        })
+    }
+}
+
 /// The context of one mention.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Assessment {
@@ -283,7 +311,7 @@ pub struct Prepared {
     axes: Vec<Marks>,
     /// The mentions assessed so far, by char range: a candidate sentence is
     /// read for many claims, each asking about the same mentions.
-    assessed: std::cell::RefCell<Vec<(usize, usize, Assessment)>>,
+    assessed: Assessed,
     /// The sentence prepared.
     text: Box<str>,
 }
@@ -445,7 +473,7 @@ impl Context {
             "entirely",
         ];
         Prepared {
-            assessed: std::cell::RefCell::default(),
+            assessed: Assessed::default(),
             text: sentence.into(),
             copula: toks
                 .iter()
@@ -647,17 +675,8 @@ impl Context {
 
     /// Assess the mention at char range `start..end` of a prepared sentence.
     pub fn assess_prepared(&self, p: &Prepared, start: usize, end: usize) -> Assessment {
-        if let Some(&(.., seen)) = p
-            .assessed
-            .borrow()
-            .iter()
-            .find(|&&(s, e, _)| (s, e) == (start, end))
-        {
-            return seen;
-        }
-        let assessment = self.assess_tokens(p, start, end);
-        p.assessed.borrow_mut().push((start, end, assessment));
-        assessment
+        p.assessed
+            .get_or(start, end, || self.assess_tokens(p, start, end))
     }
 
     fn assess_tokens(&self, p: &Prepared, start: usize, end: usize) -> Assessment {

@@ -490,7 +490,7 @@ pub(crate) struct Analysis {
     /// The acronyms the sentence writes ([`verify::acronyms_in`]), on first use.
     acronyms: std::cell::OnceCell<Vec<(String, usize, usize)>>,
     /// Mentions assessed so far ([`Checker::assess`]), by char range.
-    assessed: std::cell::RefCell<Vec<(usize, usize, Assessment)>>,
+    assessed: context::Assessed,
     /// Every token's stem and every stem in `alt_stems`, on first use: a
     /// candidate's, read for each claim it may bear on.
     stem_set: std::cell::OnceCell<HashSet<String>>,
@@ -1234,7 +1234,7 @@ impl Checker {
             dates: dates::find(text),
             ctx: std::cell::OnceCell::new(),
             stem_set: std::cell::OnceCell::new(),
-            assessed: std::cell::RefCell::default(),
+            assessed: context::Assessed::default(),
             acronyms: std::cell::OnceCell::new(),
             answered_no: None,
             label_words: Vec::new(),
@@ -1247,22 +1247,12 @@ impl Checker {
         // A candidate is read for many claims, each asking about the same
         // mentions: each is assessed once (in the text the analysis was
         // prepared from; any other text is assessed anew).
-        let cached = prepared.is_of(text);
-        if cached {
-            if let Some(&(.., seen)) = a
-                .assessed
-                .borrow()
-                .iter()
-                .find(|&&(s, e, _)| (s, e) == (start, end))
-            {
-                return seen;
-            }
+        if !prepared.is_of(text) {
+            return self.assess_uncached(a, prepared, text, start, end);
         }
-        let assessment = self.assess_uncached(a, prepared, text, start, end);
-        if cached {
-            a.assessed.borrow_mut().push((start, end, assessment));
-        }
-        assessment
+        a.assessed.get_or(start, end, || {
+            self.assess_uncached(a, prepared, text, start, end)
+        })
     }
 
     fn assess_uncached(
