@@ -147,11 +147,8 @@ impl Analyzer<'_> {
         self.stamp.stamp(&mut claims, &criteria_version);
         let t1 = Instant::now();
         // Tokens and stems once per sentence, for the facts, the red flags and
-        // the summary.
-        let words: Vec<pa_types::SentenceWords> = sents
-            .iter()
-            .map(|s| pa_types::SentenceWords::of(&s.span.quote))
-            .collect();
+        // the summary (the checker's, for the sentences it analysed).
+        let words: Vec<pa_types::SentenceWords> = (0..sents.len()).map(|i| case.words(i)).collect();
         let facts = plan.checker.facts_with(sents, &words);
         let red_flags = plan
             .red_flags

@@ -158,7 +158,12 @@ fn result_of(negated: bool, sentence: &str) -> Option<bool> {
 
 /// Whether a sentence has one of the result words `words`.
 fn states_result(sentence: &str, words: &[&str]) -> bool {
-    let t = sentence.to_lowercase();
+    // (ASCII text is lowercased byte by byte: the same text, made faster.)
+    let t = if sentence.is_ascii() {
+        sentence.to_ascii_lowercase()
+    } else {
+        sentence.to_lowercase()
+    };
     words.iter().any(|w| {
         t.match_indices(w).any(|(i, _)| {
             let before = t[..i].chars().next_back();
@@ -470,6 +475,8 @@ pub(crate) struct KeyWord {
 /// A sentence taken apart for matching.
 pub(crate) struct Analysis {
     tokens: Vec<Token>,
+    /// The stem of each token.
+    stems: Vec<String>,
     /// The lexicon concepts it mentions, the first mention of each.
     concepts: Vec<ConceptMention>,
     /// Later mentions of a concept already in `concepts`.
@@ -487,6 +494,8 @@ pub(crate) struct Analysis {
     dates: Vec<dates::Date>,
     /// The sentence prepared for ConText, on first use.
     ctx: std::cell::OnceCell<context::Prepared>,
+    /// The sentence squashed and lowercased, on first use.
+    squashed: std::cell::OnceCell<String>,
     /// The acronyms the sentence writes ([`verify::acronyms_in`]), on first use.
     acronyms: std::cell::OnceCell<Vec<(String, usize, usize)>>,
     /// Mentions assessed so far ([`Checker::assess`]), by char range.
@@ -653,6 +662,13 @@ fn stop_of(next: &Sentence) -> Option<Option<dates::Date>> {
 }
 
 impl Analysis {
+    /// `text`, the sentence this is the analysis of, squashed and lowercased
+    /// (criteria look for their words in it, sentence by sentence).
+    pub(crate) fn squashed(&self, text: &str) -> &str {
+        self.squashed
+            .get_or_init(|| pa_types::text::squash(text).to_lowercase())
+    }
+
     /// The acronyms of `text`, the sentence this is the analysis of.
     fn acronyms(&self, text: &str) -> &[(String, usize, usize)] {
         self.acronyms
@@ -662,7 +678,7 @@ impl Analysis {
     /// Every stem of the sentence: its tokens' and its abbreviations' senses'.
     fn stem_set(&self) -> &HashSet<String> {
         self.stem_set.get_or_init(|| {
-            let mut stems: HashSet<String> = self.tokens.iter().map(|t| stem(&t.norm)).collect();
+            let mut stems: HashSet<String> = self.stems.iter().cloned().collect();
             stems.extend(self.alt_stems.iter().cloned());
             stems
         })
@@ -687,6 +703,18 @@ impl<'a> CaseSentences<'a> {
     /// The analysis of sentence `i` of [`CaseSentences::sentences`].
     pub(crate) fn analysis(&self, i: usize) -> &Analysis {
         self.analyses[i].get_or_init(|| self.checker.analyze(&self.sentences[i].span.quote))
+    }
+
+    /// The tokens and stems of sentence `i`: its analysis's, when it has
+    /// been analysed, else taken apart now.
+    pub fn words(&self, i: usize) -> pa_types::SentenceWords {
+        match self.analyses[i].get() {
+            Some(a) => pa_types::SentenceWords {
+                tokens: a.tokens.clone(),
+                stems: a.stems.clone(),
+            },
+            None => pa_types::SentenceWords::of(&self.sentences[i].span.quote),
+        }
     }
 
     /// The checker these analyses are made by.
@@ -1225,6 +1253,7 @@ impl Checker {
         Analysis {
             quantities,
             tokens,
+            stems,
             concepts,
             repeats,
             words,
@@ -1236,6 +1265,7 @@ impl Checker {
             stem_set: std::cell::OnceCell::new(),
             assessed: context::Assessed::default(),
             acronyms: std::cell::OnceCell::new(),
+            squashed: std::cell::OnceCell::new(),
             answered_no: None,
             label_words: Vec::new(),
         }
@@ -1639,14 +1669,9 @@ impl Checker {
             .iter()
             .any(|k| matches!(k, ConceptKind::Condition | ConceptKind::Finding))
         {
-            let stems: Vec<String> = a
-                .tokens
-                .iter()
-                .map(|t| pa_types::text::stem(&t.norm))
-                .collect();
             // (A name of two words or more: one word alone, "ordering" or
             // "tired", is as often no finding at all.)
-            if pa_types::conditions::synonyms_in(&stems)
+            if pa_types::conditions::synonyms_in(&a.stems)
                 .iter()
                 .any(|m| m.tok_end - m.tok_start >= 2)
             {

@@ -302,7 +302,14 @@ fn partial_text(pages: &[Page], opts: &ExtractOptions) -> Option<Failure> {
 /// encoding extracts as private-use or replacement characters, or as Latin
 /// letter soup without words; such a page goes to OCR like a scan.
 fn usable(text: &str, min_chars: usize) -> bool {
-    text.chars().filter(|c| c.is_alphanumeric()).count() >= min_chars && !looks_like_garbage(text)
+    // (Counted up to `min_chars`: a page of text has many more.)
+    (min_chars == 0
+        || text
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .nth(min_chars - 1)
+            .is_some())
+        && !looks_like_garbage(text)
 }
 
 /// Counted in one pass over the chars, without collecting them (the same
