@@ -146,13 +146,23 @@ fn family_sides(sentence: &str) -> HashSet<&'static str> {
         .collect()
 }
 
-/// The result a sentence states for a test mention assessed `negated`: negative
-/// (`Some(false)`), positive (`Some(true)`), or none (the test only named).
-fn result_of(negated: bool, sentence: &str) -> Option<bool> {
-    if negated {
-        states_result(sentence, NEGATIVE_RESULT_WORDS).then_some(false)
-    } else {
-        states_result(sentence, POSITIVE_RESULT_WORDS).then_some(true)
+/// The lists of result words a sentence is read for ([`Analysis::states`]).
+#[derive(Clone, Copy)]
+enum ResultWords {
+    Negative,
+    Positive,
+    Unclear,
+    Normal,
+}
+
+impl ResultWords {
+    fn words(self) -> &'static [&'static str] {
+        match self {
+            ResultWords::Negative => NEGATIVE_RESULT_WORDS,
+            ResultWords::Positive => POSITIVE_RESULT_WORDS,
+            ResultWords::Unclear => UNCLEAR_RESULT_WORDS,
+            ResultWords::Normal => NORMAL_RESULT_WORDS,
+        }
     }
 }
 
@@ -494,6 +504,8 @@ pub(crate) struct Analysis {
     dates: Vec<dates::Date>,
     /// The sentence prepared for ConText, on first use.
     ctx: std::cell::OnceCell<context::Prepared>,
+    /// Whether the sentence has a word of each [`ResultWords`] list, on first use.
+    states: [std::cell::OnceCell<bool>; 4],
     /// The sentence squashed and lowercased, on first use.
     squashed: std::cell::OnceCell<String>,
     /// The acronyms the sentence writes ([`verify::acronyms_in`]), on first use.
@@ -662,6 +674,24 @@ fn stop_of(next: &Sentence) -> Option<Option<dates::Date>> {
 }
 
 impl Analysis {
+    /// Whether `text`, the sentence this is the analysis of, has one of the
+    /// result words `words` (read once per list: a candidate is read for many
+    /// claims).
+    fn states(&self, text: &str, words: ResultWords) -> bool {
+        *self.states[words as usize].get_or_init(|| states_result(text, words.words()))
+    }
+
+    /// The result `text` (this analysis's sentence) states for a test
+    /// mention assessed `negated`: negative (`Some(false)`), positive
+    /// (`Some(true)`), or none (the test only named).
+    fn result_of(&self, negated: bool, text: &str) -> Option<bool> {
+        if negated {
+            self.states(text, ResultWords::Negative).then_some(false)
+        } else {
+            self.states(text, ResultWords::Positive).then_some(true)
+        }
+    }
+
     /// `text`, the sentence this is the analysis of, squashed and lowercased
     /// (criteria look for their words in it, sentence by sentence).
     pub(crate) fn squashed(&self, text: &str) -> &str {
@@ -1266,6 +1296,7 @@ impl Checker {
             assessed: context::Assessed::default(),
             acronyms: std::cell::OnceCell::new(),
             squashed: std::cell::OnceCell::new(),
+            states: Default::default(),
             answered_no: None,
             label_words: Vec::new(),
         }

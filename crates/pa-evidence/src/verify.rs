@@ -1289,7 +1289,7 @@ impl Checker {
             claimed.negated
                 && !claimed.family
                 && denied_next_to(&claim.span.quote, w.start)
-                && !states_result(&claim.span.quote, NEGATIVE_RESULT_WORDS)
+                && !a.states(&claim.span.quote, ResultWords::Negative)
                 && is_condition_word(&w.stem)
                 && b.words.iter().filter(|x| x.stem == w.stem).any(|x| {
                     let found = self.assess(b, &cand.span.quote, x.start, x.end);
@@ -1765,8 +1765,8 @@ impl Checker {
             // result. ("No MRI was done" gives no result: it still opposes "the
             // MRI showed ...".)
             let (claim_result, cand_result) = (
-                result_of(ca.negated, &claim.span.quote),
-                result_of(cb.negated, &cand.span.quote),
+                a.result_of(ca.negated, &claim.span.quote),
+                b.result_of(cb.negated, &cand.span.quote),
             );
             // A heading ("HEPATITIS C VIRUS ANTIBODY") names what the lines
             // after it give and asserts nothing itself: it neither gives nor
@@ -1792,7 +1792,7 @@ impl Checker {
             if test
                 && claim_result.is_some()
                 && !cb.hypothetical
-                && states_result(&cand.span.quote, UNCLEAR_RESULT_WORDS)
+                && b.states(&cand.span.quote, ResultWords::Unclear)
             {
                 return Err(contradicts(
                     p,
@@ -1869,8 +1869,8 @@ impl Checker {
             // negative one are the same.
             let normal_is_negative = !ca.negated
                 && cb.negated
-                && states_result(&claim.span.quote, NORMAL_RESULT_WORDS)
-                && states_result(&cand.span.quote, NEGATIVE_RESULT_WORDS);
+                && a.states(&claim.span.quote, ResultWords::Normal)
+                && b.states(&cand.span.quote, ResultWords::Negative);
             // (A relative's condition says nothing of the patient's: "FHx:
             // mother T2DM" against "Type 2 diabetes: [X] No".)
             let relatives_only = cb.family && !ca.family;
@@ -1993,7 +1993,7 @@ impl Checker {
                 && !rel.matched.iter().any(|m| m.entry == c.entry)
                 && {
                     let ca = self.assess(a, &claim.span.quote, c.start, c.end);
-                    result_of(ca.negated, &claim.span.quote).is_some()
+                    a.result_of(ca.negated, &claim.span.quote).is_some()
                 }
         });
         unnamed_test.then_some("test_not_named")
