@@ -269,9 +269,11 @@ fn config(dir: &Path, llm: &str) -> PathBuf {
 }
 
 fn llm_settings(port: u16, extra: &str) -> String {
+    // (A timeout of 2 s: the stalled server answers after 4 s, and an answer
+    // the loaded test machine is slow to send is still not one.)
     format!(
         "enabled = true\nendpoint = \"http://127.0.0.1:{port}/v1\"\nmodel = \"scripted\"\napi_key_env = \"\"\n\
-         timeout_secs = 1\nmax_retries = 2\nbackoff_ms = 10\nconcurrency = 2\nmax_response_bytes = 2000000\n\
+         timeout_secs = 2\nmax_retries = 2\nbackoff_ms = 10\nconcurrency = 2\nmax_response_bytes = 2000000\n\
          max_chunks = 60\nmax_tokens = 512\nallow_insecure_http = false\n{extra}"
     )
 }
