@@ -588,7 +588,7 @@ fn severity_before(text: &str, at: usize) -> Option<(u8, u8)> {
         "moderate" => 2,
         _ => 3,
     };
-    let before: String = text.chars().take(at).collect();
+    let before = &text[..text.char_indices().nth(at).map_or(text.len(), |(i, _)| i)];
     // Most text names no severity: in ASCII text that shows without the regex
     // (other text may hold case variants the regex folds, such as a long s).
     let lower = before.to_ascii_lowercase();
@@ -600,7 +600,7 @@ fn severity_before(text: &str, at: usize) -> Option<(u8, u8)> {
         return None;
     }
     // Within 30 characters of the mention.
-    let c = SEVERITY.captures(&before)?;
+    let c = SEVERITY.captures(before)?;
     let lo = grade(&c[1]);
     let hi = c.get(2).map_or(lo, |w| grade(w.as_str()));
     Some((lo.min(hi), lo.max(hi)))
