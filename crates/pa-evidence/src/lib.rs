@@ -168,12 +168,7 @@ impl ResultWords {
 
 /// Whether a sentence has one of the result words `words`.
 fn states_result(sentence: &str, words: &[&str]) -> bool {
-    // (ASCII text is lowercased byte by byte: the same text, made faster.)
-    let t = if sentence.is_ascii() {
-        sentence.to_ascii_lowercase()
-    } else {
-        sentence.to_lowercase()
-    };
+    let t = sentence.to_lowercase();
     words.iter().any(|w| {
         t.match_indices(w).any(|(i, _)| {
             let before = t[..i].chars().next_back();
