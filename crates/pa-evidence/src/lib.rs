@@ -482,6 +482,8 @@ pub(crate) struct Analysis {
     tokens: Vec<Token>,
     /// The stem of each token.
     stems: Vec<String>,
+    /// The text analysed: what the caches below are read from.
+    text: Box<str>,
     /// The lexicon concepts it mentions, the first mention of each.
     concepts: Vec<ConceptMention>,
     /// Later mentions of a concept already in `concepts`.
@@ -669,35 +671,34 @@ fn stop_of(next: &Sentence) -> Option<Option<dates::Date>> {
 }
 
 impl Analysis {
-    /// Whether `text`, the sentence this is the analysis of, has one of the
-    /// result words `words` (read once per list: a candidate is read for many
-    /// claims).
-    fn states(&self, text: &str, words: ResultWords) -> bool {
-        *self.states[words as usize].get_or_init(|| states_result(text, words.words()))
+    /// Whether the sentence has one of the result words `words` (read once
+    /// per list: a candidate is read for many claims).
+    fn states(&self, words: ResultWords) -> bool {
+        *self.states[words as usize].get_or_init(|| states_result(&self.text, words.words()))
     }
 
-    /// The result `text` (this analysis's sentence) states for a test
-    /// mention assessed `negated`: negative (`Some(false)`), positive
-    /// (`Some(true)`), or none (the test only named).
-    fn result_of(&self, negated: bool, text: &str) -> Option<bool> {
+    /// The result the sentence states for a test mention assessed
+    /// `negated`: negative (`Some(false)`), positive (`Some(true)`), or none
+    /// (the test only named).
+    fn result_of(&self, negated: bool) -> Option<bool> {
         if negated {
-            self.states(text, ResultWords::Negative).then_some(false)
+            self.states(ResultWords::Negative).then_some(false)
         } else {
-            self.states(text, ResultWords::Positive).then_some(true)
+            self.states(ResultWords::Positive).then_some(true)
         }
     }
 
-    /// `text`, the sentence this is the analysis of, squashed and lowercased
-    /// (criteria look for their words in it, sentence by sentence).
-    pub(crate) fn squashed(&self, text: &str) -> &str {
+    /// The sentence squashed and lowercased (criteria look for their words
+    /// in it, sentence by sentence).
+    pub(crate) fn squashed(&self) -> &str {
         self.squashed
-            .get_or_init(|| pa_types::text::squash(text).to_lowercase())
+            .get_or_init(|| pa_types::text::squash(&self.text).to_lowercase())
     }
 
-    /// The acronyms of `text`, the sentence this is the analysis of.
-    fn acronyms(&self, text: &str) -> &[(String, usize, usize)] {
+    /// The acronyms the sentence writes.
+    fn acronyms(&self) -> &[(String, usize, usize)] {
         self.acronyms
-            .get_or_init(|| verify::acronyms_in(text, &self.tokens))
+            .get_or_init(|| verify::acronyms_in(&self.text, &self.tokens))
     }
 
     /// Every stem of the sentence: its tokens' and its abbreviations' senses'.
@@ -1279,6 +1280,7 @@ impl Checker {
             quantities,
             tokens,
             stems,
+            text: text.into(),
             concepts,
             repeats,
             words,

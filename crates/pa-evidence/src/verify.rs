@@ -1006,7 +1006,7 @@ impl Checker {
                         .all(|x| cand_stems.contains(x))
                 })
         };
-        let by_acronym = acronym_matches(&claim.span.quote, a, &cand.span.quote, b);
+        let by_acronym = acronym_matches(a, b);
         // "declined" is matched by any way of declining ("she does not wish to
         // pursue"), which ConText reads: the word names the context.
         let declines = std::cell::OnceCell::new();
@@ -1289,7 +1289,7 @@ impl Checker {
             claimed.negated
                 && !claimed.family
                 && denied_next_to(&claim.span.quote, w.start)
-                && !a.states(&claim.span.quote, ResultWords::Negative)
+                && !a.states(ResultWords::Negative)
                 && is_condition_word(&w.stem)
                 && b.words.iter().filter(|x| x.stem == w.stem).any(|x| {
                     let found = self.assess(b, &cand.span.quote, x.start, x.end);
@@ -1517,9 +1517,7 @@ impl Checker {
     /// history: father with colon cancer", "history" is outside the
     /// experiencer's scope but "colon" and "cancer" are inside it.
     fn mention_positions(&self, p: Pair<'_>, rel: &Relevance<'_>) -> Vec<MatchedMention> {
-        let Pair {
-            claim, a, b, cand, ..
-        } = p;
+        let Pair { a, b, .. } = p;
         let mut mentions: Vec<MatchedMention> = Vec::new();
         // Beside a test, the findings are its result and carry their own
         // polarity: "the x-ray showed no fracture" is not borne out by an
@@ -1554,88 +1552,87 @@ impl Checker {
         }
         // The acronyms the two sentences share, found once for all words.
         let acronyms = std::cell::OnceCell::new();
-        let words: Vec<MatchedMention> = rel
-            .matched_words
-            .iter()
-            .filter(|w| {
-                !rel.matched
-                    .iter()
-                    .any(|m| m.claim.0 <= w.start && w.start < m.claim.1)
-            })
-            // Words that only place a mention in time ("History of
-            // pancreatitis?" against "No hx pancreatitis") carry no polarity.
-            .filter(|w| !TIME_WORDS.contains(&w.stem.as_str()))
-            // A result word is the polarity of what it follows, not a
-            // mention to weigh ("ER positive (90%), HER2 negative").
-            .filter(|w| {
-                !POSITIVE_RESULT_WORDS.contains(&w.stem.as_str())
-                    && !NEGATIVE_RESULT_WORDS.contains(&w.stem.as_str())
-            })
-            .filter_map(|w| {
-                // The word as written, or the abbreviation that stands for it.
-                let written = b
-                    .tokens
-                    .iter()
-                    .find(|t| stem(&t.norm) == w.stem || t.norm == w.stem);
-                let mut negated_sense = false;
-                // (Or the acronym that spells it: "PMV" for "Passy-Muir valve".)
-                let spelled_by = || {
-                    acronyms
-                        .get_or_init(|| acronym_matches(&claim.span.quote, a, &cand.span.quote, b))
+        let words: Vec<MatchedMention> =
+            rel.matched_words
+                .iter()
+                .filter(|w| {
+                    !rel.matched
                         .iter()
-                        .find(|&&((s, e), _)| s <= w.start && w.start < e)
-                        .and_then(|&(_, (s, _))| b.tokens.iter().find(|t| t.start == s))
-                };
-                let expanded = b
-                    .expansions
-                    .iter()
-                    .any(|(_, senses)| senses.iter().flatten().any(|x| *x == w.stem));
-                let t = match written {
-                    Some(t) => t,
-                    None if !expanded => spelled_by()?,
-                    None => {
-                        let (j, senses) = b
-                            .expansions
-                            .iter()
-                            .find(|(_, senses)| senses.iter().flatten().any(|x| *x == w.stem))?;
-                        negated_sense = senses
-                            .iter()
-                            .filter(|sense| sense.contains(&w.stem))
-                            .all(|sense| sense.first().is_some_and(|x| x == NEGATED_SENSE));
-                        &b.tokens[*j]
-                    }
-                };
-                // (Every other abbreviation with it among its senses,
-                // negation-free. The word written again may be another
-                // sense of it: "denies plan" and "agrees to safety plan".)
-                let cand_also = b
-                    .expansions
-                    .iter()
-                    .filter(|(_, senses)| {
-                        senses.iter().any(|sense| {
-                            sense.contains(&w.stem)
-                                && sense.first().is_none_or(|x| x != NEGATED_SENSE)
-                        })
-                    })
-                    .map(|(j, _)| (b.tokens[*j].start, b.tokens[*j].end))
-                    .filter(|&at| at != (t.start, t.end))
-                    .collect();
-                let same = a
-                    .words
-                    .iter()
-                    .filter(|o| o.stem == w.stem && o.start != w.start);
-                let claim_at = std::iter::once((w.start, w.end))
-                    .chain(same.map(|o| (o.start, o.end)))
-                    .collect();
-                Some(MatchedMention {
-                    claim_at,
-                    cand: (t.start, t.end),
-                    test: false,
-                    negated_sense,
-                    cand_also,
+                        .any(|m| m.claim.0 <= w.start && w.start < m.claim.1)
                 })
-            })
-            .collect();
+                // Words that only place a mention in time ("History of
+                // pancreatitis?" against "No hx pancreatitis") carry no polarity.
+                .filter(|w| !TIME_WORDS.contains(&w.stem.as_str()))
+                // A result word is the polarity of what it follows, not a
+                // mention to weigh ("ER positive (90%), HER2 negative").
+                .filter(|w| {
+                    !POSITIVE_RESULT_WORDS.contains(&w.stem.as_str())
+                        && !NEGATIVE_RESULT_WORDS.contains(&w.stem.as_str())
+                })
+                .filter_map(|w| {
+                    // The word as written, or the abbreviation that stands for it.
+                    let written = b
+                        .tokens
+                        .iter()
+                        .find(|t| stem(&t.norm) == w.stem || t.norm == w.stem);
+                    let mut negated_sense = false;
+                    // (Or the acronym that spells it: "PMV" for "Passy-Muir valve".)
+                    let spelled_by = || {
+                        acronyms
+                            .get_or_init(|| acronym_matches(a, b))
+                            .iter()
+                            .find(|&&((s, e), _)| s <= w.start && w.start < e)
+                            .and_then(|&(_, (s, _))| b.tokens.iter().find(|t| t.start == s))
+                    };
+                    let expanded = b
+                        .expansions
+                        .iter()
+                        .any(|(_, senses)| senses.iter().flatten().any(|x| *x == w.stem));
+                    let t = match written {
+                        Some(t) => t,
+                        None if !expanded => spelled_by()?,
+                        None => {
+                            let (j, senses) = b.expansions.iter().find(|(_, senses)| {
+                                senses.iter().flatten().any(|x| *x == w.stem)
+                            })?;
+                            negated_sense = senses
+                                .iter()
+                                .filter(|sense| sense.contains(&w.stem))
+                                .all(|sense| sense.first().is_some_and(|x| x == NEGATED_SENSE));
+                            &b.tokens[*j]
+                        }
+                    };
+                    // (Every other abbreviation with it among its senses,
+                    // negation-free. The word written again may be another
+                    // sense of it: "denies plan" and "agrees to safety plan".)
+                    let cand_also = b
+                        .expansions
+                        .iter()
+                        .filter(|(_, senses)| {
+                            senses.iter().any(|sense| {
+                                sense.contains(&w.stem)
+                                    && sense.first().is_none_or(|x| x != NEGATED_SENSE)
+                            })
+                        })
+                        .map(|(j, _)| (b.tokens[*j].start, b.tokens[*j].end))
+                        .filter(|&at| at != (t.start, t.end))
+                        .collect();
+                    let same = a
+                        .words
+                        .iter()
+                        .filter(|o| o.stem == w.stem && o.start != w.start);
+                    let claim_at = std::iter::once((w.start, w.end))
+                        .chain(same.map(|o| (o.start, o.end)))
+                        .collect();
+                    Some(MatchedMention {
+                        claim_at,
+                        cand: (t.start, t.end),
+                        test: false,
+                        negated_sense,
+                        cand_also,
+                    })
+                })
+                .collect();
         // A word of a test's name as the candidate writes it ("Hepatitis B
         // surface antigen (HBsAg): NONREACTIVE") is the test, weighed above.
         mentions.extend(words.into_iter().filter(|w| {
@@ -1764,10 +1761,7 @@ impl Checker {
             // urine hCG"), and a claim that only names it is not opposed by its
             // result. ("No MRI was done" gives no result: it still opposes "the
             // MRI showed ...".)
-            let (claim_result, cand_result) = (
-                a.result_of(ca.negated, &claim.span.quote),
-                b.result_of(cb.negated, &cand.span.quote),
-            );
+            let (claim_result, cand_result) = (a.result_of(ca.negated), b.result_of(cb.negated));
             // A heading ("HEPATITIS C VIRUS ANTIBODY") names what the lines
             // after it give and asserts nothing itself: it neither gives nor
             // opposes the result the claim gives. (Its next line may:
@@ -1789,10 +1783,7 @@ impl Checker {
             }
             // A result that is neither ("QuantiFERON: INDETERMINATE") confirms
             // no claimed result: it says otherwise.
-            if test
-                && claim_result.is_some()
-                && !cb.hypothetical
-                && b.states(&cand.span.quote, ResultWords::Unclear)
+            if test && claim_result.is_some() && !cb.hypothetical && b.states(ResultWords::Unclear)
             {
                 return Err(contradicts(
                     p,
@@ -1869,8 +1860,8 @@ impl Checker {
             // negative one are the same.
             let normal_is_negative = !ca.negated
                 && cb.negated
-                && a.states(&claim.span.quote, ResultWords::Normal)
-                && b.states(&cand.span.quote, ResultWords::Negative);
+                && a.states(ResultWords::Normal)
+                && b.states(ResultWords::Negative);
             // (A relative's condition says nothing of the patient's: "FHx:
             // mother T2DM" against "Type 2 diabetes: [X] No".)
             let relatives_only = cb.family && !ca.family;
@@ -1993,7 +1984,7 @@ impl Checker {
                 && !rel.matched.iter().any(|m| m.entry == c.entry)
                 && {
                     let ca = self.assess(a, &claim.span.quote, c.start, c.end);
-                    a.result_of(ca.negated, &claim.span.quote).is_some()
+                    a.result_of(ca.negated).is_some()
                 }
         });
         unnamed_test.then_some("test_not_named")
@@ -3352,12 +3343,7 @@ pub(crate) fn acronyms_in(
 /// giving the first two or three letters ("LV end-diastolic diameter" for
 /// "LVEDD", "Montreal Cognitive Assessment" for "MoCA"), when none of them is
 /// a stopword. No vocabulary needed: the text spells the acronym out.
-fn acronym_matches(
-    claim: &str,
-    a: &Analysis,
-    cand: &str,
-    b: &Analysis,
-) -> Vec<((usize, usize), (usize, usize))> {
+fn acronym_matches(a: &Analysis, b: &Analysis) -> Vec<((usize, usize), (usize, usize))> {
     let (a_tokens, b_tokens) = (&a.tokens[..], &b.tokens[..]);
     let spelled = |tokens: &[pa_types::text::Token], acronym: &str| -> Option<(usize, usize)> {
         let n = acronym.len();
@@ -3383,13 +3369,13 @@ fn acronym_matches(
     };
     let mut out = Vec::new();
     // The candidate's acronym spells out words of the claim.
-    for (acr, s, e) in b.acronyms(cand) {
+    for (acr, s, e) in b.acronyms() {
         if let Some(range) = spelled(a_tokens, acr) {
             out.push((range, (*s, *e)));
         }
     }
     // The claim's acronym is spelled out in the candidate.
-    for (acr, s, e) in a.acronyms(claim) {
+    for (acr, s, e) in a.acronyms() {
         if let Some(range) = spelled(b_tokens, acr) {
             out.push(((*s, *e), range));
         }

@@ -465,7 +465,7 @@ impl<'s> CaseView<'s> {
         }
         // (The text is squashed only for a node with words: most nodes are
         // decided by concepts, for every sentence.)
-        if !r.words.is_empty() && !self.words_affirmed(r, q, a.squashed(q), a) {
+        if !r.words.is_empty() && !self.words_affirmed(r, q, a.squashed(), a) {
             return Outcome::Nothing;
         }
         if !r.codes.is_empty()
