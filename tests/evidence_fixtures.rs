@@ -553,6 +553,11 @@
 //! and the saturation row of a cumulative report, though a note names both
 //! tests without values; "Hemoglobin 8.9 g/dL" is contradicted by the report's
 //! 9.4, each value given with its unit (`pooled-values`).
+//! Also: values a note gives only by arithmetic (`totals-means-changes`): a
+//! score's total from the items listed after its name ("MIDAS items: missed
+//! work 6, ..."), another total left unconfirmed but not contradicted; a
+//! claimed change from two weights; a claimed average from a listed series; a
+//! change in percentage points from two percents.
 
 use crate::common::{root, run};
 

@@ -21,6 +21,7 @@ pub mod context;
 pub mod criteria;
 mod dates;
 mod decide;
+mod derived;
 pub mod facts;
 pub mod quantity;
 pub mod red_flags;
@@ -3236,62 +3237,6 @@ fn approximately(text: &str, claimed: &Quantity, found: &Quantity) -> bool {
         c[1].parse::<f64>()
             .is_ok_and(|v| v == found.value || Some(v) == written)
     })
-}
-
-/// A claimed value that is the difference or the sum of values a sentence
-/// gives, when the claim says it is one: "4 mm of additional translation"
-/// from "12 mm on flexion and 8 mm on extension", "a total of 14" from its
-/// parts. Without such a word, a different number is a different number.
-fn derived(claim_text: &str, claimed: &Quantity, found: &[&Quantity]) -> bool {
-    static DIFFERENCE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(
-            r"(?i)\b(additional|difference|net|increased? (by|of)|decreased? (by|of)|gain(ed)? of|loss of|lost|dropped|fell|rose|change[sd]? (by|of)|reduction of)\b",
-        )
-        .unwrap()
-    });
-    static SUM: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"(?i)\b(total|combined|in all|altogether|sum)\b").unwrap()
-    });
-    let exact: Vec<f64> = found
-        .iter()
-        .filter(|f| f.cmp == quantity::Cmp::Eq && f.hi.is_none())
-        .map(|f| f.value)
-        .collect();
-    if claimed.hi.is_some() || exact.len() < 2 {
-        return false;
-    }
-    // "lost more than 5 pounds": a bound is checked against the whole change,
-    // from the largest value to the smallest.
-    if claimed.cmp != quantity::Cmp::Eq {
-        let (lo, hi) = exact
-            .iter()
-            .fold((f64::MAX, f64::MIN), |(l, h), v| (l.min(*v), h.max(*v)));
-        return DIFFERENCE.is_match(claim_text)
-            && agrees(
-                claimed,
-                &Quantity {
-                    value: hi - lo,
-                    cmp: quantity::Cmp::Eq,
-                    ..claimed.clone()
-                },
-            );
-    }
-    let close = |v: f64| {
-        let q = Quantity {
-            value: v,
-            ..claimed.clone()
-        };
-        agrees(claimed, &q)
-    };
-    let pairs = || {
-        exact
-            .iter()
-            .enumerate()
-            .flat_map(|(i, x)| exact[i + 1..].iter().map(move |y| (*x, *y)))
-    };
-    (DIFFERENCE.is_match(claim_text) && pairs().any(|(x, y)| close((x - y).abs())))
-        || (SUM.is_match(claim_text)
-            && (pairs().any(|(x, y)| close(x + y)) || close(exact.iter().sum())))
 }
 
 /// A claimed amount of weight lost or gained ("lost 112 pounds", "a weight

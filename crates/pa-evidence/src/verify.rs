@@ -56,12 +56,15 @@ struct Overlap<'s> {
     date_keys: Vec<String>,
     /// Keys of the claim's numbers the candidate repeats (`n<number>`).
     same_numbers: Vec<String>,
+    /// The claim's values the candidate gives by arithmetic.
+    derived: Vec<Quantity>,
 }
 
 /// How a relevant candidate meets the claim.
 struct Relevance<'s> {
     matched: Vec<ConceptMatch>,
-    /// Counts of the claim's events the candidate lists ([`Checker::listed_counts`]).
+    /// Counts of the claim's events the candidate lists ([`Checker::listed_counts`]),
+    /// and the claim's values it gives by arithmetic ([`derived::derived`]).
     listed: Vec<Quantity>,
     matched_words: Vec<&'s KeyWord>,
     /// Weighted share of the claim's key terms the candidate matches.
@@ -1140,12 +1143,29 @@ impl Checker {
                 same_numbers.push(key);
             }
         }
+        // So is a value the candidate gives by arithmetic: the total of a
+        // score's items it lists, a change between two of its values, the
+        // mean of a series ("CAT score 24" against "CAT items: cough 3,
+        // phlegm 3, ...").
+        let derived = derived::derived(
+            &claim.span.quote,
+            &a.quantities,
+            &cand.span.quote,
+            &b.quantities,
+        );
+        for n in &derived.numbers {
+            let key = format!("n{n}");
+            if !same_numbers.contains(&key) {
+                same_numbers.push(key);
+            }
+        }
         Overlap {
             matched,
             words,
             label_words,
             date_keys,
             same_numbers,
+            derived: derived.quantities,
         }
     }
 
@@ -1162,6 +1182,7 @@ impl Checker {
             label_words,
             date_keys,
             same_numbers,
+            derived,
         } = self.overlap(p);
         let matched_dates = date_keys.len() + same_numbers.len();
         let nc = a.concepts.len() as f32;
@@ -1449,11 +1470,16 @@ impl Checker {
             matches!(q.kind, QKind::Named(_)) && b.quantities.iter().any(|f| f.kind == q.kind)
         });
         // So does a list of the claimed number of the claimed events.
-        let listed = self.listed_counts(a, b, &cand.span.quote);
+        let mut listed = self.listed_counts(a, b, &cand.span.quote);
         let listed_count = !listed.is_empty();
+        // So does the total of the claimed score's items, listed after its
+        // name.
+        let score_total = derived.iter().any(|q| matches!(q.kind, QKind::Named(_)));
+        listed.extend(derived);
         let bmi_computed = self.bmi_confirmed(a, &cand.span.quote);
         let by_key_terms = same_code
             || listed_count
+            || score_total
             || bmi_computed
             || weight_series
             || same_named_kind
@@ -2954,7 +2980,7 @@ impl Checker {
                         || approximately(&claim.span.quote, f, q)
                         || as_fraction(kind, q, f)
                         || mass_units_converted(&a.quantities, q, &b_quantities, f)
-                }) || derived(&claim.span.quote, q, &found)
+                }) || derived::difference_or_sum(&claim.span.quote, q, &found)
             }) {
                 parts.confirmed.push(kind.clone());
                 // A measure's value, or the same treatment for the same time.
