@@ -538,6 +538,20 @@ mod tests {
             detect("Drug: denosumab 60 mg SC every 6 months", Some("drug"), &[]),
             Detection::NotAClaim
         );
+        // A row naming the requested service by any of its labels is the
+        // request, not a claim.
+        for (row, label) in [
+            (
+                "Service: Partial hospitalization program, Elm Street",
+                "service",
+            ),
+            (
+                "Level of care requested: residential treatment",
+                "level of care requested",
+            ),
+        ] {
+            assert_eq!(detect(row, Some(label), &[]), Detection::NotAClaim, "{row}");
+        }
         // A certificate's answer column: "Y" answers the question after it.
         assert!(matches!(
             detect(

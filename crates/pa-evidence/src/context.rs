@@ -867,6 +867,16 @@ mod tests {
     #[test]
     fn a_plan_or_a_goal_is_hypothetical() {
         assert!(at("Goal LDL below 70 mg/dL.", "LDL").hypothetical);
+        // A step only recommended, or a referral for it, was not taken.
+        assert!(
+            at(
+                "Sleep study recommended; she will call to schedule.",
+                "Sleep study"
+            )
+            .hypothetical
+        );
+        assert!(at("Cardiology referral for stress echo placed.", "stress echo").hypothetical);
+        assert!(!at("Sleep study 03/2026: AHI 31.", "Sleep study").hypothetical);
         assert!(at("Here to discuss pegloticase.", "pegloticase").hypothetical);
         assert!(
             at(
