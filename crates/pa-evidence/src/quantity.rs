@@ -686,8 +686,29 @@ const NOT_MEASURES: &[&str] = &[
 /// before them: "pain from grade 2 spondylolisthesis", "ADOS-2 Module 1",
 /// "Stage 3", "cycle 4", "visit 2".
 const LABEL_NOUNS: &[&str] = &[
-    "grade", "stage", "class", "type", "module", "part", "phase", "step", "item", "items",
-    "version", "cycle", "visit", "session", "line", "form", "domain", "subscale", "section",
+    "grade",
+    "stage",
+    "class",
+    "type",
+    "module",
+    "part",
+    "phase",
+    "step",
+    "item",
+    "items",
+    "version",
+    "cycle",
+    "visit",
+    "session",
+    "line",
+    "form",
+    "domain",
+    "subscale",
+    "section",
+    "dimension",
+    "dimensions",
+    "criterion",
+    "question",
 ];
 
 /// Whether a word is one of [`LABEL_NOUNS`].
@@ -2614,6 +2635,8 @@ mod tests {
                 .collect()
         };
         assert!(named("ADOS-2 Module 1 comparison score of 8").is_empty());
+        // (A scale's dimension or criterion is a label too.)
+        assert!(named("On the ASAM assessment dimension 4 is rated low").is_empty());
         // Two abbreviations in a row name one score.
         assert!(named("ECOG PS: 1 (ambulatory)").contains(&1.0));
         assert_eq!(

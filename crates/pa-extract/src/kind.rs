@@ -126,7 +126,7 @@ re!(
 // Clinical notes.
 re!(
     NOTE_TITLE,
-    r"(?i)\b(progress note|office visit|clinic (note|visit)|visit note|consultation|consult note|new patient|follow[- ]?up visit|history and physical|h&p|discharge summary|(interim|progress|transfer|interval|off-service|hospital course) (summary|note)|visit \d{1,2}/\d{1,2}/\d{2,4}|nurse visit|telehealth visit|encounter note|admission note|hospitalist|ed note|emergency department note|(individual|group|family) psychotherapy|psychotherapy (note|session)s?|(dap|session|counsel(l)?ing) notes?|(genetic )?counsel(l)?ing (note|session|visit)|genetic counsel(l)?ing|(psychiatric|psychological|neuropsychological|psych|diagnostic) evaluation|psych eval)\b"
+    r"(?i)\b(progress note|office visit|clinic (note|visit)|visit note|consultation|consult note|new patient|follow[- ]?up visit|history and physical|h&p|discharge summary|(interim|progress|transfer|interval|off-service|hospital course) (summary|note)|visit \d{1,2}/\d{1,2}/\d{2,4}|nurse visit|telehealth visit|encounter note|admission note|hospitalist|ed note|emergency department note|(individual|group|family) psychotherapy|psychotherapy (note|session)s?|(dap|session|counsel(l)?ing) notes?|(genetic )?counsel(l)?ing (note|session|visit)|genetic counsel(l)?ing|(psychiatric|psychological|neuropsychological|psych|diagnostic) evaluation|psych eval|(intake|biopsychosocial|psychosocial|comprehensive|nursing|behavioral health) assessment)\b"
 );
 re!(
     NOTE_HEADING,
@@ -1015,5 +1015,19 @@ mod tests {
             classify("therapy_log.pdf", &[sessions]),
             DocKind::ClinicalNote
         );
+    }
+
+    #[test]
+    fn a_clinicians_assessment_with_checklists_is_no_request_form() {
+        // A screening checklist ticked by the clinician does not make the
+        // assessment a payer's form.
+        let intake = "RIVERSIDE COUNSELING - BIOPSYCHOSOCIAL INTAKE ASSESSMENT\n\
+            Client: R. Lee DOB: 2/3/80 Intake: 04/02/2026\n\
+            SUBSTANCE USE CRITERIA (past 12 months)\n\
+            [X] 1 craving\n[X] 2 tolerance\n[ ] 3 withdrawal\n[X] 4 use in hazardous situations\n\
+            [X] 5 time spent using\n[ ] 6 activities given up\n[X] 7 unable to cut down\n\
+            Living situation: lives with sister, supportive.\n\
+            Recommendation: outpatient counseling weekly.";
+        assert_eq!(classify("upload.pdf", &[intake]), DocKind::ClinicalNote);
     }
 }
