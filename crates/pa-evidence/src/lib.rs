@@ -538,11 +538,20 @@ fn key_words(
         let honorific = i > 0 && ["mr", "ms", "mrs", "dr"].contains(&tokens[i - 1].norm.as_str());
         // A marker, gene or antigen named in capitals with a digit ("HER2",
         // "GATA3", "PIK3CA", "CD20") is a key term, not a number.
+        // So is a variant named by a capital, a position and lower-case letters
+        // ("F508del", "G551D" above): not a dosing interval ("Q4h").
         let marker = || {
             let w = &text_chars[t.start.min(text_chars.len())..t.end.min(text_chars.len())];
-            w.iter().filter(|c| c.is_ascii_uppercase()).count() >= 2
-                && !w.iter().any(|c| c.is_lowercase())
-                && w.iter().any(char::is_ascii_digit)
+            let digits = w.iter().any(char::is_ascii_digit);
+            let capitals = w.iter().filter(|c| c.is_ascii_uppercase()).count();
+            let lower = w.iter().any(|c| c.is_lowercase());
+            (capitals >= 2 && !lower && digits)
+                || (w.len() >= 5
+                    && w.first()
+                        .is_some_and(|c| c.is_ascii_uppercase() && !matches!(c, 'Q'))
+                    && w.get(1).is_some_and(char::is_ascii_digit)
+                    && lower
+                    && w.iter().all(char::is_ascii_alphanumeric))
         };
         if covered[i]
             || honorific
@@ -3747,6 +3756,19 @@ mod tests {
         assert_eq!(dates.get(&("note", 3)), Some(&(2026, 11, 8)));
         let s = note(&["--- Progress note 11/11/2026 ---", "Gait: 40 ft RW CGA."]);
         assert_eq!(section_dates(&s).get(&("note", 1)), Some(&(2026, 11, 11)));
+    }
+
+    #[test]
+    fn a_variant_named_with_its_position_is_a_key_term() {
+        let text = "Genotype F508del/G542X, on albuterol Q4h nebs";
+        let tokens = tokenize(text);
+        let stems: Vec<String> = tokens.iter().map(|t| stem(&t.norm)).collect();
+        let covered = vec![false; tokens.len()];
+        let words = key_words(text, &tokens, &stems, &covered, false);
+        let written: Vec<&str> = words.iter().map(|w| &text[w.start..w.end]).collect();
+        assert!(written.contains(&"F508del"), "{written:?}");
+        assert!(written.contains(&"G542X"), "{written:?}");
+        assert!(!written.contains(&"Q4h"), "{written:?}");
     }
 
     #[test]

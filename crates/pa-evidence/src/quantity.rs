@@ -76,7 +76,7 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
 const NUM: &str = r"(\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)";
 static DURATION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)\b{NUM}(\+)?(?:\s*-\s*|\s+)(hours?|hrs?|days?|weeks?|wks?|months?|mos?|years?|yrs?)\b"
+        r"(?i)\b{NUM}(\+)?(?:\s*-\s*|\s+)(hours?|hrs?|h|days?|d|weeks?|wks?|months?|mos?|years?|yrs?)\b"
     ))
     .unwrap()
 });
@@ -1105,6 +1105,17 @@ static GESTATION_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
 fn durations(text: &str, out: &mut Vec<Quantity>) {
     let before = |byte: usize| &text[..byte];
     for c in DURATION.captures_iter(text) {
+        // An hour or a day abbreviated to its letter is a course's length
+        // after "x" ("cephalexin x 10 d", "NAC x 21 h"); elsewhere the letter
+        // is as often a time of day, a part of another value ("9-h 40 min")
+        // or a time since an event the claim dates otherwise.
+        if c[3].len() == 1
+            && !before(c.get(0).unwrap().start())
+                .trim_end()
+                .ends_with(['x', 'X'])
+        {
+            continue;
+        }
         // "every 8 hours", "q 6 hours": how often, not for how long.
         if EVERY.is_match(before(c.get(0).unwrap().start())) {
             continue;
@@ -1390,6 +1401,13 @@ fn sig_daily_doses(text: &str, out: &mut Vec<Quantity>) {
     }
 }
 
+/// Words that date the numbers after them ("seen 5/7", "since 10/20"): a
+/// month and a day, not a score.
+const DATING: &[&str] = &[
+    "on", "seen", "since", "from", "date", "dos", "visit", "until", "by", "before", "after", "of",
+    "to", "and", "through", "thru", "dated", "signed", "in",
+];
+
 /// A score of `v` out of `max`, as written.
 fn score_of(max: u32, v: f64, surface: String) -> Quantity {
     Quantity {
@@ -1423,6 +1441,23 @@ fn scores_of(text: &str, out: &mut Vec<Quantity>) {
         if max == 10 || v > max as f64 {
             continue;
         }
+        // (A month and a day after a word that dates them is a date: "PEEP 6
+        // since 10/20", "seen on 11/14".)
+        let dated = c[0].contains('/')
+            && (1.0..=12.0).contains(&v)
+            && max <= 31
+            && text[..c.get(0).map_or(0, |m| m.start())]
+                .split_whitespace()
+                .next_back()
+                .map(str::to_lowercase)
+                // ("an Epworth of 9/24" is a score.)
+                .is_some_and(|w| {
+                    DATING.contains(&w.as_str())
+                        && !matches!(w.as_str(), "of" | "to" | "and" | "in")
+                });
+        if dated {
+            continue;
+        }
         out.push(score_of(max, v, c[0].to_string()));
     }
     // A score out of a one-digit maximum: written out ("5 out of 7"), or with
@@ -1432,10 +1467,6 @@ fn scores_of(text: &str, out: &mut Vec<Quantity>) {
         Regex::new(r"(?i)\b(\d)\s+out\s+of\s+(\d)\b|([a-z][a-z0-9-]*)[:\s]+(\d)/(\d)\b(?:[^/\d]|$)")
             .unwrap()
     });
-    const DATING: &[&str] = &[
-        "on", "seen", "since", "from", "date", "dos", "visit", "until", "by", "before", "after",
-        "of", "to", "and", "through", "thru", "dated", "signed", "in",
-    ];
     static PER_TIME: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"(?i)^\W{0,2}\s*(?:days?|d\b|nights?|wks?|weeks?|months?|mos?\b|hours?|hrs?|times?|x\b)").unwrap()
     });
@@ -2510,6 +2541,8 @@ mod tests {
             "seen on 5/7 for follow-up",
             "MRI 3/4/2026 showed",
             "since 5/7",
+            "PEEP 6 overnight since 10/20, tolerating",
+            "seen on 11/14 for follow-up",
         ] {
             assert!(
                 kinds(dated)
@@ -2518,6 +2551,11 @@ mod tests {
                 "{dated}"
             );
         }
+        assert!(kinds("an Epworth score of 9/24 today").contains(&(
+            QKind::ScoreOf(24),
+            9.0,
+            Cmp::Eq
+        )));
         assert!(kinds("pain 7/10 for three weeks")
             .iter()
             .all(|q| !matches!(q.0, QKind::Count(_) | QKind::ScoreOf(_))));
@@ -2529,6 +2567,22 @@ mod tests {
             kinds("failed six weeks of PT"),
             [(QKind::Duration, 42.0, Cmp::Eq)]
         );
+        // Notes abbreviate hours and days to one letter after "x".
+        assert_eq!(
+            kinds("cephalexin x 10 d, resolved"),
+            [(QKind::Duration, 10.0, Cmp::Eq)]
+        );
+        assert_eq!(
+            kinds("NAC protocol x 21 h"),
+            [(QKind::Duration, 21.0 / 24.0, Cmp::Eq)]
+        );
+        // (Elsewhere the letter is left alone: "longest episode 9-h 40 min".)
+        assert!(kinds("longest episode 9-h 40 min")
+            .iter()
+            .all(|k| k.0 != QKind::Duration));
+        assert!(kinds("PT 3 h/day").iter().all(|k| k.0 != QKind::Duration));
+        assert!(kinds("walks 5 d/wk").iter().all(|k| k.0 != QKind::Duration));
+        assert_eq!(kinds("oxycodone 5 mg q 6 h prn"), kinds("oxycodone 5 mg"));
         // An interval is no duration, and neither is an age.
         assert_eq!(kinds("1 tab every 8 hours as needed"), []);
         assert_eq!(kinds("a 34-year-old man"), []);
