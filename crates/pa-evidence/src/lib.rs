@@ -1627,6 +1627,15 @@ impl Checker {
             }),
         };
         let mut a = self.analyze(&read);
+        // (The words of a trailing field left empty are no key terms:
+        // "Current alcohol use: [ ] Yes [X] No Details: none reported".)
+        if let Some(at) = read
+            .find(':')
+            .and_then(|colon| empty_field_at(&read[colon + 1..]).map(|at| colon + 1 + at))
+        {
+            let at = read[..at].chars().count();
+            a.words.retain(|w| w.start < at);
+        }
         a.answered_no = claims::checked_no_at(&s.span.quote);
         // A certificate's "N" before its question negates the whole question.
         if claims::answer_first(&s.span.quote) == Some(false) {
@@ -3063,6 +3072,16 @@ fn drug_count(text: &str) -> Option<usize> {
 
 /// Where the answer starts (chars) in a form line "Printed question: answer",
 /// when the question is short enough to be one and the answer has four words.
+/// Where a trailing field left empty starts (a byte offset): "[X] No
+/// Details: none reported", "If yes, list: ____". It asserts nothing.
+fn empty_field_at(text: &str) -> Option<usize> {
+    static EMPTY_FIELD: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)\s[a-z][a-z ,/]{0,30}:\s*(?:none(?: reported| known| noted)?|n/?a|not applicable|_{2,}|-{2,})?\s*\.?\s*$")
+            .unwrap()
+    });
+    EMPTY_FIELD.find(text).map(|m| m.start())
+}
+
 fn answer_start(text: &str) -> Option<usize> {
     // A question answered below it, with the answer's own words: "Fallen in the
     // last 3 months? A3. [X] Yes - two falls at home".
@@ -3084,6 +3103,11 @@ fn answer_start(text: &str) -> Option<usize> {
     });
     let colon = text.find(':')?;
     let (head, rest) = (&text[..colon], &text[colon + 1..]);
+    // (A field left empty after the answer adds nothing to it.)
+    let rest = match empty_field_at(rest) {
+        Some(at) if at > 0 => &rest[..at],
+        _ => rest,
+    };
     let is_time = head.ends_with(|c: char| c.is_ascii_digit())
         && rest.starts_with(|c: char| c.is_ascii_digit());
     (head.chars().count() <= 120
@@ -3756,6 +3780,23 @@ mod tests {
         assert_eq!(dates.get(&("note", 3)), Some(&(2026, 11, 8)));
         let s = note(&["--- Progress note 11/11/2026 ---", "Gait: 40 ft RW CGA."]);
         assert_eq!(section_dates(&s).get(&("note", 1)), Some(&(2026, 11, 11)));
+    }
+
+    #[test]
+    fn a_yes_no_rows_question_is_kept_past_an_empty_details_field() {
+        // The answer alone ("none;" for a checked No) says nothing without its
+        // question; a details field left empty does not make it longer.
+        assert_eq!(
+            answer_start("Current tobacco use:          none;  Details: none reported"),
+            None
+        );
+        assert_eq!(empty_field_at("none;  If yes, list: ____"), Some(6));
+        assert_eq!(empty_field_at("Details: two packs a day"), None);
+        // An answer with words of its own is matched alone.
+        assert!(
+            answer_start("Prior therapies: methotrexate for six months, stopped for nausea")
+                .is_some()
+        );
     }
 
     #[test]
