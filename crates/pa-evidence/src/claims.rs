@@ -17,7 +17,7 @@ static NOT_A_CLAIM: LazyLock<Regex> = LazyLock::new(|| {
 /// increases her medical risk", ", placing her at high risk of refeeding". It
 /// is a clause of its own ([`clauses`]) and no claim: the chart can bear out
 /// the finding, not the writer's weighing of it.
-const MEANING: &str = r"(?:(?:which|this|that)\s+(?:further\s+)?(?:makes|made|increases|increased|raises|raised|places|placed|puts|put|means|meant|adds|added|heightens|heightened|compounds|compounded)|(?:making|placing|putting)\s+(?:him|her|them|it|this|the patient))\b";
+const MEANING: &str = r"(?:(?:which|this|that)\s+(?:further\s+)?(?:makes|made|increases|increased|raises|raised|places|placed|puts|put|means|meant|adds|added|heightens|heightened|compounds|compounded|argues|argued|suggests|suggested|indicates|indicated|reflects|reflected|points)|(?:making|placing|putting)\s+(?:him|her|them|it|this|the patient)|an?\s+(?:common|classic|typical|known|recognized|well-known|frequent)\s+(?:early\s+)?(?:sign|feature|marker|manifestation|finding|cause|complication|precursor)\s+of|so\s+(?:he|she|they)\s+(?:is|are|remains|remain)\s+(?:well\s+)?within)\b";
 
 /// Labels of a form's administrative rows: who, where, what is requested and how
 /// much. Their values identify or order; they assert nothing about the patient.
@@ -85,6 +85,9 @@ static SCORE_OF: LazyLock<Regex> = LazyLock::new(|| {
 /// The conjunction a clause cut from a coordinated sentence starts with ("and
 /// her urine protein-to-creatinine ratio is normal"): a clause that is no claim
 /// with it may be one without it.
+/// A clause that opens with what a finding means to the writer ([`MEANING`]).
+static MEANING_CLAUSE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&(String::from("(?i)^") + MEANING)).unwrap());
 static CONJUNCTION: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)^(?:and|but|so|yet|or)\s+(?:also\s+)?").unwrap());
 /// When something was done to the patient, in a field's value ("gastrostomy
@@ -185,6 +188,11 @@ pub fn detect_in(
     match detect_one(text, label, concept_kinds, letter) {
         Detection::NotAClaim => {
             let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            // ("so she is well within the window" says what the fact before
+            // it means, whatever follows its "so".)
+            if MEANING_CLAUSE.is_match(&flat) {
+                return Detection::NotAClaim;
+            }
             let without = CONJUNCTION
                 .find(&flat)
                 .map(|m| flat[m.end()..].to_string())
@@ -220,8 +228,6 @@ fn detect_one(
     if INSTRUCTION.is_match(body) {
         return Detection::Instruction;
     }
-    static MEANING_CLAUSE: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(&(String::from("(?i)^") + MEANING)).unwrap());
     if MEANING_CLAUSE.is_match(body) {
         return Detection::NotAClaim;
     }
@@ -1190,6 +1196,33 @@ mod clause_tests {
             .into_iter()
             .map(|(s, e)| cs[s..e].iter().collect())
             .collect()
+    }
+
+    #[test]
+    fn what_a_finding_means_to_the_writer_is_a_clause_of_its_own() {
+        for (text, fact) in [
+            (
+                "Her skin biopsy was normal, which argues against cutaneous lupus.",
+                "Her skin biopsy was normal",
+            ),
+            (
+                "He had bilateral trigger finger releases in 2019, a common early sign of diabetic hand disease.",
+                "He had bilateral trigger finger releases in 2019",
+            ),
+            (
+                "Her rash began in March, so she is well within the window for treatment.",
+                "Her rash began in March",
+            ),
+        ] {
+            let p = pieces(text);
+            assert_eq!(p[0].trim_end_matches(','), fact, "{p:?}");
+            assert_eq!(p.len(), 2, "{p:?}");
+            assert_eq!(
+                crate::claims::detect(p[1].trim(), None, &[]),
+                crate::Detection::NotAClaim,
+                "{p:?}"
+            );
+        }
     }
 
     #[test]

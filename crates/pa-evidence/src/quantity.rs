@@ -110,7 +110,7 @@ static PER_DAY: LazyLock<Regex> = LazyLock::new(|| {
 });
 static PAIN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(\d{1,2})\s*/\s*10\b").unwrap());
 static UNIT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:\b(\d+(?:\.\d+)?)\s*[x×]\s*)?\b(\d+(?:\.\d+)?)\s*(%|percent|mg/dl|mg/l|mm\s?hg|kg/m2|ml/min(?:/1\.73\s?m(?:2|\^2|²))?|ml/h(?:r)?|ml|l/min|mcg/g|ug/g|µg/g|ng/ml|pg/ml|mmol/l|umol/l|µmol/l|miu/l|uiu/ml|miu/ml|u/ml|cells/(?:ul|µl|mm3)|(?:x\s?10\^?3|10\^3|k)/(?:ul|µl)|x\s?10\^?9/l|cm\s?h2o|cm|mm|microns?|µm|μm|um|lbs?|pounds|kg|mcg|mg|units|events/h|events per hour|/hr|/h|iu/ml|u/l|meq/l|degrees|deg|°|g/dl|g/l|/mm3|/mcl|grams?|gm|g|ms|msec|milliseconds?|seconds?|secs?|s|meters?|metres?|m|ft|feet|yds?|yards?)(?:\b|\s|$|[,.;)])")
+    Regex::new(r"(?i)(?:\b(\d+(?:\.\d+)?)\s*[x×]\s*)?\b(\d+(?:\.\d+)?)\s*(%|percent|mg/dl|mg/l|mm\s?hg|kg/m2|ml/m(?:2|\^2|²)|g/m(?:2|\^2|²)|ml/min(?:/1\.73\s?m(?:2|\^2|²))?|ml/h(?:r)?|ml|l/min|mcg/g|ug/g|µg/g|ng/ml|pg/ml|mmol/l|umol/l|µmol/l|miu/l|uiu/ml|miu/ml|u/ml|cells/(?:ul|µl|mm3)|(?:x\s?10\^?3|10\^3|k)/(?:ul|µl)|x\s?10\^?9/l|cm\s?h2o|cm|mm|microns?|µm|μm|um|lbs?|pounds|kg|mcg|mg|units|events/h|events per hour|/hr|/h|iu/ml|u/l|meq/l|degrees|deg|°|g/dl|g/l|/mm3|/mcl|grams?|gm|g|ms|msec|milliseconds?|seconds?|secs?|s|meters?|metres?|m|ft|feet|yds?|yards?)(?:\b|\s|$|[,.;)])")
         .unwrap()
 });
 /// Verbs of change: "rose", "increasing", "a drop", "improves", "went down".
@@ -287,6 +287,10 @@ fn unit_name(u: &str) -> &'static str {
         "mg/l" => "mg/L",
         "mmhg" => "mmHg",
         "kg/m2" => "kg/m2",
+        // A volume or a mass indexed to body surface area ("LAVI 41 mL/m2",
+        // "LV mass index 118 g/m2"): a result, no volume given or dose.
+        "ml/m2" | "ml/m^2" | "ml/m²" => "mL/m2",
+        "g/m2" | "g/m^2" | "g/m²" => "g/m2",
         // A pressure ("PEEP 8 cm H2O"), no length.
         "cmh2o" => "cmH2O",
         "cm" => "cm",
@@ -2589,6 +2593,17 @@ mod tests {
         assert_eq!(kinds("her 6 month old son"), []);
         // A multi-byte character right after a duration is no age (and no panic).
         assert_eq!(kinds("6 weeks–ölder").len(), 1);
+        // A volume indexed to body surface area is its own result, never a
+        // volume given.
+        assert!(kinds("LA volume index 27 mL/m2.").contains(&(
+            QKind::Unit("mL/m2"),
+            27.0,
+            Cmp::Eq
+        )));
+        assert!(!kinds("LA volume index 27 mL/m2.")
+            .iter()
+            .any(|k| k.0 == QKind::Unit("mL")));
+        assert!(unit_is_result("mL/m2"));
         assert_eq!(
             kinds("QTc 452 ms"),
             [
