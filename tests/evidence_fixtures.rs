@@ -557,7 +557,11 @@
 //! score's total from the items listed after its name ("MIDAS items: missed
 //! work 6, ..."), another total left unconfirmed but not contradicted; a
 //! claimed change from two weights; a claimed average from a listed series; a
-//! change in percentage points from two percents.
+//! change in percentage points from two percents. And volumes
+//! (`measured-volumes`): a volume in mL with no drug beside it is a measured
+//! one, which another volume does not confirm (a post-void residual); a daily
+//! volume from a rate and its hours ("60 mL/h x 20 h/day"); an index to body
+//! surface area (g/m2) compared as a result.
 
 use crate::common::{root, run};
 

@@ -38,6 +38,12 @@ static POINTS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(\d+(?:\.\d+)?)\s*(?:percentage|percent)\s+points?\b").unwrap()
 });
 
+/// A rate in mL an hour and the hours it runs: "70 mL/h x 19 h/day", "at 80
+/// mL/hr over 12 hours".
+static RATE_HOURS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(\d+(?:\.\d+)?)\s*ml/hr?\b\s*(?:x|×|for|over)\s*(\d+(?:\.\d+)?)\s*(?:h|hrs?|hours?)\b").unwrap()
+});
+
 /// The number an item of a list ends with ("cough 3", "Level 2: 7.5").
 static ITEM_VALUE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?:^|[\s:=(])(\d+(?:\.\d+)?)\)?$").unwrap());
@@ -103,6 +109,26 @@ pub(crate) fn derived(
             let same: Vec<&Quantity> = found.iter().filter(|f| f.kind == q.kind).collect();
             if difference_or_sum(claim, q, &same) && !out.numbers.iter().any(|n| n == written) {
                 out.numbers.push(written.to_string());
+            }
+        }
+    }
+    // A volume from a rate and the hours it runs ("70 mL/h x 19 h/day" is
+    // 1,330 mL): a feed's or an infusion's daily volume.
+    for q in claimed
+        .iter()
+        .filter(|q| q.kind == QKind::Unit("mL") && q.cmp == Cmp::Eq)
+    {
+        for c in RATE_HOURS.captures_iter(cand) {
+            let (Ok(rate), Ok(hours)) = (c[1].parse::<f64>(), c[2].parse::<f64>()) else {
+                continue;
+            };
+            let volume = Quantity {
+                value: rate * hours,
+                ..q.clone()
+            };
+            if quantity_agrees(q, &volume) {
+                let how = format!("{rate} mL/h for {hours} h");
+                confirm(&mut out, q, rate * hours, how);
             }
         }
     }
@@ -393,6 +419,19 @@ mod tests {
             .numbers,
             ["9"]
         );
+    }
+
+    #[test]
+    fn a_daily_volume_is_a_rate_times_its_hours() {
+        let d = check(
+            "Formula volume per day: 1,200 mL",
+            "Continuous feeds at 60 mL/h x 20 h/day via G-tube.",
+        );
+        assert_eq!(d.numbers, ["1200"]);
+        assert!(nothing(
+            "Formula volume per day: 1,500 mL",
+            "Continuous feeds at 60 mL/h x 20 h/day via G-tube."
+        ));
     }
 
     #[test]

@@ -2580,7 +2580,7 @@ impl Checker {
         };
         match kind {
             QKind::Measure(_) | QKind::ChangeOf(_) | QKind::ScoreOf(_) | QKind::Named(_) => true,
-            QKind::Unit(u) => unit_is_result(u) && !bound(kind),
+            QKind::Unit(u) => self.result_unit(a, u) && !bound(kind),
             // How long a treatment was tried ("12 weeks of physical therapy") is
             // what a payer checks: a sentence that gives no duration confirms none.
             // (A look-back window, "in the past six months", is no trial length.)
@@ -2592,6 +2592,14 @@ impl Checker {
             }
             _ => false,
         }
+    }
+
+    /// Is a value in unit `u` a result (a measured value compared as such) in
+    /// the claim analysed as `a`? A dose's units are not, and a volume in mL
+    /// is a dose only beside a drug: "a post-void residual of 250 mL" is a
+    /// measured volume, "ketorolac 1 mL" a dose.
+    pub(crate) fn result_unit(&self, a: &Analysis, u: &str) -> bool {
+        unit_is_result(u) || (u == "mL" && !a.concepts.iter().any(|c| self.is_drug(c.entry)))
     }
 
     /// Does the claim name (not negated) a test, drug, therapy or specialist?

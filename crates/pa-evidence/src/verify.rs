@@ -1109,7 +1109,7 @@ impl Checker {
         // and its unit together. (A one-digit value, "1 mm", "2%", is too
         // common to say which result it is.)
         for q in &a.quantities {
-            if !matches!(q.kind, QKind::Unit(u) if unit_is_result(u))
+            if !matches!(q.kind, QKind::Unit(u) if self.result_unit(a, u))
                 || quantity::is_length_conversion(q)
             {
                 continue;
@@ -1232,7 +1232,7 @@ impl Checker {
         // is 410 cells/uL" against "Eosinophils, abs 0.18 x10^3/uL"): the
         // values are compared.
         let same_labelled_result = a.quantities.iter().any(|q| {
-            matches!(q.kind, QKind::Unit(u) if unit_is_result(u))
+            matches!(q.kind, QKind::Unit(u) if self.result_unit(a, u))
                 && self.number_required(a, &q.kind)
                 && b.quantities.iter().any(|f| {
                     f.kind == q.kind && {
@@ -2780,7 +2780,7 @@ impl Checker {
         let on_treatment =
             ON_TREATMENT.is_match(&cand.span.quote) != ON_TREATMENT.is_match(&claim.span.quote);
         let planned = planned || on_treatment;
-        let is_dose = |k: &QKind| matches!(k, QKind::Unit(u) if !unit_is_result(u));
+        let is_dose = |k: &QKind| matches!(k, QKind::Unit(u) if !self.result_unit(a, u));
         // A dose of a past course ("both tapers failed below 15 mg") and the
         // current dose ("currently prednisone 20 mg") are of other times.
         let dose_in_other_time = || {
@@ -2927,7 +2927,7 @@ impl Checker {
                 parts.confirmed.push(kind.clone());
                 strong = true;
             } else if found.is_empty()
-                && matches!(kind, QKind::Unit(u) if unit_is_result(u))
+                && matches!(kind, QKind::Unit(u) if self.result_unit(a, u))
                 && claimed
                     .iter()
                     .all(|q| written_without_unit(&cand.span.quote, q, &b_quantities))
@@ -2989,7 +2989,7 @@ impl Checker {
                     QKind::Measure(_) | QKind::ChangeOf(_) | QKind::Named(_)
                 ) || listed.iter().any(|l| &l.kind == kind)
                     // A result whose label the claim names.
-                    || (matches!(kind, QKind::Unit(u) if unit_is_result(u))
+                    || (matches!(kind, QKind::Unit(u) if self.result_unit(a, u))
                         && claimed.iter().any(|q| {
                             found.iter().any(|f| {
                                 agrees(q, f) && label_named(&claim.span.quote, f, &cand.span.quote)
@@ -3000,7 +3000,7 @@ impl Checker {
                     // The same drug at the same dose ("hydroxychloroquine 400
                     // mg daily" against "HCQ 200 mg BID").
                     || (is_dose(kind) && matched.iter().any(|m| self.is_drug(m.entry)));
-            } else if matches!(kind, QKind::Unit(u) if !unit_is_result(u))
+            } else if matches!(kind, QKind::Unit(u) if !self.result_unit(a, u))
                 && !(a.concepts.iter().filter(|c| self.is_drug(c.entry)).count() == 1
                     && b.concepts.iter().filter(|c| self.is_drug(c.entry)).count() == 1
                     && self.abbreviated_drugs(cand, b).is_empty()
@@ -3047,11 +3047,11 @@ impl Checker {
                 || extreme_not_reached(&claim.span.quote, &claimed, &found)
                 || (is_dose(kind) && dose_in_other_time())
                 || (other_analyte && !is_dose(kind) && *kind != QKind::Duration)
-                || (matches!(kind, QKind::Unit(u) if unit_is_result(u))
+                || (matches!(kind, QKind::Unit(u) if self.result_unit(a, u))
                     && claimed
                         .iter()
                         .all(|q| label_missing(&claim.span.quote, q, &cand.span.quote)))
-                || (matches!(kind, QKind::Unit(u) if unit_is_result(u))
+                || (matches!(kind, QKind::Unit(u) if self.result_unit(a, u))
                     && claimed.iter().all(|q| {
                         found
                             .iter()
@@ -3060,6 +3060,17 @@ impl Checker {
             {
                 // A value of another time neither contradicts nor confirms.
                 if self.number_required(a, kind) && missing.is_none() {
+                    missing = Some(claimed[0].surface.clone());
+                }
+                continue;
+            } else if matches!(kind, QKind::Unit(u) if !unit_is_result(u) && self.result_unit(a, u))
+            {
+                // A volume read as a result only for want of a drug ("a
+                // post-void residual of 250 mL" against "PVR 40 mL") is not
+                // confirmed by another one; whether it is the same volume
+                // ("1,333 mL of formula" against "250 mL free water flush")
+                // the sentence may not say.
+                if missing.is_none() {
                     missing = Some(claimed[0].surface.clone());
                 }
                 continue;
