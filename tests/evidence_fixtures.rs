@@ -561,7 +561,9 @@
 //! (`measured-volumes`): a volume in mL with no drug beside it is a measured
 //! one, which another volume does not confirm (a post-void residual); a daily
 //! volume from a rate and its hours ("60 mL/h x 20 h/day"); an index to body
-//! surface area (g/m2) compared as a result.
+//! surface area (g/m2) compared as a result. And a family history list read
+//! piece by piece (`family-list-pieces`): "paternal uncle with colon cancer at
+//! 48; father healthy" names the uncle, not the father, for the cancer.
 
 use crate::common::{root, run};
 

@@ -134,6 +134,32 @@ fn relatives(sentence: &str) -> HashSet<&'static str> {
     out
 }
 
+/// The relatives a sentence names for what a claim says of them: those of the
+/// pieces of a family history list (between semicolons) that share a word
+/// with the claim, `claim_stems` ("paternal uncle with colon cancer at 48;
+/// father healthy" names the uncle for a claim of colon cancer), or those of
+/// the whole sentence when no such piece names one.
+fn relatives_of(sentence: &str, claim_stems: &HashSet<String>) -> HashSet<&'static str> {
+    let mut near = HashSet::default();
+    for piece in sentence.split(';') {
+        let shares = tokenize(piece).iter().any(|t| {
+            let s = stem(&t.norm);
+            t.norm.len() >= 3
+                && !is_stopword(&t.norm)
+                && relatives(&t.norm).is_empty()
+                && claim_stems.contains(&s)
+        });
+        if shares {
+            near.extend(relatives(piece));
+        }
+    }
+    if near.is_empty() {
+        relatives(sentence)
+    } else {
+        near
+    }
+}
+
 /// The sides of the family a sentence names: "maternal" for the mother and
 /// her relatives ("maternal aunt", "MGM"), "paternal" for the father's.
 fn family_sides(sentence: &str) -> HashSet<&'static str> {
@@ -3818,6 +3844,28 @@ mod tests {
         assert!(written.contains(&"F508del"), "{written:?}");
         assert!(written.contains(&"G542X"), "{written:?}");
         assert!(!written.contains(&"Q4h"), "{written:?}");
+    }
+
+    #[test]
+    fn a_claims_relatives_are_read_in_the_pieces_of_a_family_list_it_shares() {
+        let stems =
+            |t: &str| -> HashSet<String> { tokenize(t).iter().map(|t| stem(&t.norm)).collect() };
+        let s = "Family history: paternal uncle with colon cancer at 48; father healthy.";
+        let claim = stems("Her father had colon cancer at age 48.");
+        assert_eq!(relatives_of(s, &claim), HashSet::from_iter(["uncle"]));
+        // Every piece that shares the claim's words counts.
+        let s = "FHx: maternal aunt endometrial ca at 48; MGF colon ca 56.";
+        let claim = stems("Her maternal grandfather had colon ca in his 50s.");
+        assert_eq!(
+            relatives_of(s, &claim),
+            HashSet::from_iter(["aunt", "grandfather"])
+        );
+        // No piece shares a word: the whole sentence.
+        let s = "Mother: breast cancer at 39; sister well.";
+        assert_eq!(
+            relatives_of(s, &stems("Her mother was diagnosed young.")),
+            HashSet::from_iter(["mother", "sister"])
+        );
     }
 
     #[test]

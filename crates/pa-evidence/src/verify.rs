@@ -1923,7 +1923,10 @@ impl Checker {
             // Both about family, but about different relatives ("suicide in his
             // father" against "paternal uncle completed suicide").
             if ca.family && cb.family {
-                let (x, y) = (relatives(&claim.span.quote), relatives(&cand.span.quote));
+                let (x, y) = (
+                    relatives(&claim.span.quote),
+                    relatives_of(&cand.span.quote, &a.stems.iter().cloned().collect()),
+                );
                 if !x.is_empty() && !y.is_empty() && x.is_disjoint(&y) {
                     return Err(contradicts(
                         p,
