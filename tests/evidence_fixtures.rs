@@ -563,7 +563,9 @@
 //! volume from a rate and its hours ("60 mL/h x 20 h/day"); an index to body
 //! surface area (g/m2) compared as a result. And a family history list read
 //! piece by piece (`family-list-pieces`): "paternal uncle with colon cancer at
-//! 48; father healthy" names the uncle, not the father, for the cancer.
+//! 48; father healthy" names the uncle, not the father, for the cancer. And a
+//! dated baseline (`dated-baseline`): a later note's current value neither
+//! confirms nor opposes "baseline weight 214 lb on 02/02/2026".
 
 use crate::common::{root, run};
 
