@@ -18,10 +18,10 @@ use regex::Regex;
 use crate::quantity::{agrees as quantity_agrees, Cmp, QKind, Quantity};
 
 /// A claim's word for a change between two values ("lost", "a loss of",
-/// "diuresed", "an improvement of", "additional").
+/// "diuresed", "an improvement of", "grew by", "additional").
 static DIFFERENCE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\b(additional|difference|net|increased? (by|of)|decreased? (by|of)|gain(ed)? of|gained|loss|lost|dropped|fell|rose|change[sd]? (by|of)|reduction of|diures(ed|is)|improve(d|ment) (by|of)|shr(ank|unk) by)\b",
+        r"(?i)\b(additional|difference|net|increased? (by|of)|decreased? (by|of)|gain(ed)? of|gained|loss|lost|dropped|fell|rose|change[sd]? (by|of)|reduction of|diures(ed|is)|improve(d|ment) (by|of)|shr(ank|unk) by|gr(ew|own) by|enlarged by|progressed by)\b",
     )
     .unwrap()
 });
@@ -409,6 +409,15 @@ mod tests {
             check("He lost 2 cm of height.", "Ht 170 cm; wt 72 kg, was 74 kg.")
                 .numbers
                 .is_empty()
+        );
+        // A size that grew is the difference of two sizes.
+        assert_eq!(
+            check(
+                "The nodule grew by 3 mm over a year.",
+                "Nodule now 9 mm (6 mm a year ago)."
+            )
+            .numbers,
+            ["3"]
         );
         // Percentage points are the difference of two percents.
         assert_eq!(
