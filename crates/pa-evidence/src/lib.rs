@@ -3104,8 +3104,6 @@ fn drug_count(text: &str) -> Option<usize> {
         .or_else(|| w.parse().ok())
 }
 
-/// Where the answer starts (chars) in a form line "Printed question: answer",
-/// when the question is short enough to be one and the answer has four words.
 /// Where a trailing field left empty starts (a byte offset): "[X] No
 /// Details: none reported", "If yes, list: ____". It asserts nothing.
 fn empty_field_at(text: &str) -> Option<usize> {
@@ -3116,6 +3114,8 @@ fn empty_field_at(text: &str) -> Option<usize> {
     EMPTY_FIELD.find(text).map(|m| m.start())
 }
 
+/// Where the answer starts (chars) in a form line "Printed question: answer",
+/// when the question is short enough to be one and the answer has four words.
 fn answer_start(text: &str) -> Option<usize> {
     // A question answered below it, with the answer's own words: "Fallen in the
     // last 3 months? A3. [X] Yes - two falls at home".

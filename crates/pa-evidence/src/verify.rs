@@ -1925,7 +1925,7 @@ impl Checker {
             if ca.family && cb.family {
                 let (x, y) = (
                     relatives(&claim.span.quote),
-                    relatives_of(&cand.span.quote, &a.stems.iter().cloned().collect()),
+                    relatives_of(&cand.span.quote, a.stem_set()),
                 );
                 if !x.is_empty() && !y.is_empty() && x.is_disjoint(&y) {
                     return Err(contradicts(
@@ -3066,8 +3066,7 @@ impl Checker {
                     missing = Some(claimed[0].surface.clone());
                 }
                 continue;
-            } else if matches!(kind, QKind::Unit(u) if !unit_is_result(u) && self.result_unit(a, u))
-            {
+            } else if *kind == QKind::Unit("mL") && self.result_unit(a, "mL") {
                 // A volume read as a result only for want of a drug ("a
                 // post-void residual of 250 mL" against "PVR 40 mL") is not
                 // confirmed by another one; whether it is the same volume
