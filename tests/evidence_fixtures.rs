@@ -566,6 +566,13 @@
 //! 48; father healthy" names the uncle, not the father, for the cancer. And a
 //! dated baseline (`dated-baseline`): a later note's current value neither
 //! confirms nor opposes "baseline weight 214 lb on 02/02/2026".
+//! Also rows (`letter-table-rows`, `dated-list-rows`, `fill-rows-course`): a
+//! letter's two-column table is read row by row, each row a claim of its own
+//! (joined, the rows shared one status); a note's list of dated entries is
+//! read entry by entry ("06/2023 ... - no treatment" says nothing of the
+//! 09/2026 relapse); and a fill history printed one fill per line, each line
+//! its own sentence, still gives a drug's course from its first fill to its
+//! last (a drug filled only once gives none).
 
 use crate::common::{root, run};
 

@@ -301,9 +301,12 @@ fn detect_one(
     // Unchecked options answer nothing: "Sites: [ ] Bone [ ] Liver" is blank.
     let shown = UNCHECKED.replace_all(body, "");
     // (Another field left blank after a filled one, "LDL-C: 118 mg/dL Date:
-    // ______", leaves the filled one a claim.)
-    static TRAILING_BLANK: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"(\S)\s+[A-Za-z][\w /()#.-]{0,30}:\s*_{3,}\s*$").unwrap());
+    // ______" or "major osteoporotic fracture 24% ; hip ______", leaves the
+    // filled one a claim.)
+    static TRAILING_BLANK: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(\S)(?:\s+[A-Za-z][\w /()#.-]{0,30}:|\s*[;,]\s*[A-Za-z][\w /()#.-]{0,30}:?)\s*_{3,}\s*$")
+            .unwrap()
+    });
     let shown: std::borrow::Cow<'_, str> = match TRAILING_BLANK.captures(&shown) {
         Some(c) => {
             let prefix = &shown[..c.get(1).map_or(0, |m| m.end())];
@@ -863,6 +866,14 @@ mod tests {
         assert!(matches!(
             detect(
                 "4. Most recent HbA1c: 8.2% Date drawn: __________",
+                None,
+                &[]
+            ),
+            Detection::Claim(_)
+        ));
+        assert!(matches!(
+            detect(
+                "Q3. Ten-year fracture risk: major fracture 21% ; hip ______",
                 None,
                 &[]
             ),

@@ -692,6 +692,25 @@ struct CandidateDoc<'a> {
     joined: bool,
 }
 
+impl<'a> CandidateDoc<'a> {
+    /// A candidate of sentences of one document read together.
+    fn joined(
+        doc: &str,
+        doc_heads: &'a HashMap<&str, Vec<usize>>,
+        doc_dates: &HashMap<&str, (u32, u32, u32)>,
+        request: Option<(u32, u32, u32)>,
+    ) -> Self {
+        CandidateDoc {
+            head: doc_heads.get(doc).map(Vec::as_slice).unwrap_or(&[]),
+            request,
+            date: doc_dates.get(doc).copied(),
+            stopped_next: None,
+            table_head: None,
+            joined: true,
+        }
+    }
+}
+
 /// A sentence that says a course stopped: "Stopped 06/2024 ...",
 /// "Discontinued after 3 months ...", "d/c'd 5/2025 for rash".
 fn stop_of(next: &Sentence) -> Option<Option<dates::Date>> {
@@ -1866,7 +1885,18 @@ impl Checker {
             .cloned()
             .collect();
         pieces.retain(|p| !found_through_head(p.2));
-        if let Some(pair) = self.adjacent_support(
+        if let Some(rows) = self.rows_course_support(
+            read_s,
+            &a,
+            claim_type,
+            &own_hits,
+            &view.by_ordinal,
+            &view.doc_heads,
+            &view.doc_dates,
+            view.request_of(s),
+        ) {
+            verdicts.extend(rows);
+        } else if let Some(pair) = self.adjacent_support(
             read_s,
             &a,
             claim_type,
@@ -2260,6 +2290,119 @@ impl Checker {
         }
     }
 
+    /// How long a drug was taken, from a table of dated rows (a fill history,
+    /// a medication administration record), each row its own sentence:
+    /// "05/02/2026 MODAFINIL 200 MG TAB 30 30" ... "09/01/2026 MODAFINIL 200
+    /// MG TAB 60 30". When no single candidate decides a claim that gives a
+    /// drug and how long it was taken, a candidate row naming the drug is read
+    /// together with the other rows of its table that name it (the run of
+    /// dated rows around it, on its page), under every check a sentence gets.
+    /// Support is cited as the first and the last of those rows.
+    #[allow(clippy::too_many_arguments)]
+    fn rows_course_support<'s>(
+        &self,
+        claim: &Sentence,
+        a: &Analysis,
+        claim_type: ClaimType,
+        verdicts: &[(Verdict, f32, &'s Sentence)],
+        by_ordinal: &HashMap<(&str, u32), &'s Sentence>,
+        doc_heads: &HashMap<&str, Vec<usize>>,
+        doc_dates: &HashMap<&str, (u32, u32, u32)>,
+        request: Option<(u32, u32, u32)>,
+    ) -> Option<[(Verdict, f32, &'s Sentence); 2]> {
+        const MAX_ROWS: u32 = 60;
+        let drugs: Vec<usize> = a
+            .concepts
+            .iter()
+            .filter(|c| self.is_drug(c.entry))
+            .map(|c| c.entry)
+            .collect();
+        if drugs.is_empty()
+            || !a.quantities.iter().any(|q| q.kind == QKind::Duration)
+            || verdicts.iter().any(|v| {
+                !matches!(
+                    v.0,
+                    Verdict::Weak | Verdict::Hypothetical | Verdict::MissingNumber(_)
+                )
+            })
+        {
+            return None;
+        }
+        let dated_row = |s: &Sentence| {
+            !s.span.quote.contains('\n')
+                && dates::find(&s.span.quote)
+                    .first()
+                    .is_some_and(|d| d.at == 0)
+        };
+        let mut seen: HashSet<(&str, u32)> = HashSet::default();
+        for &(_, _, cand) in verdicts
+            .iter()
+            .filter(|v| matches!(v.0, Verdict::MissingNumber(_)) && dated_row(v.2))
+        {
+            let doc = cand.span.doc_id.as_str();
+            let at = |o: u32| {
+                by_ordinal
+                    .get(&(doc, o))
+                    .copied()
+                    .filter(|r| r.span.page == cand.span.page && dated_row(r))
+            };
+            let mut first = cand.ordinal;
+            while first > 0 && cand.ordinal - first < MAX_ROWS && at(first - 1).is_some() {
+                first -= 1;
+            }
+            if !seen.insert((doc, first)) {
+                continue;
+            }
+            let mut last = cand.ordinal;
+            while last - first < MAX_ROWS && at(last + 1).is_some() {
+                last += 1;
+            }
+            let rows: Vec<&Sentence> = (first..=last)
+                .filter_map(at)
+                .filter(|r| {
+                    self.analyze(&r.span.quote)
+                        .concepts
+                        .iter()
+                        .any(|c| drugs.contains(&c.entry))
+                })
+                .collect();
+            let (Some(&top), Some(&bottom)) = (rows.first(), rows.last()) else {
+                continue;
+            };
+            if rows.len() < 2 {
+                continue;
+            }
+            let mut joined = top.clone();
+            joined.span.quote = rows
+                .iter()
+                .map(|r| r.span.quote.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
+            let b = self.analyze(&joined.span.quote);
+            let doc_info = CandidateDoc::joined(doc, doc_heads, doc_dates, request);
+            let (v, joint, _) = self.verify(
+                claim,
+                a,
+                claim_type,
+                &joined,
+                &b,
+                doc_info,
+                &mut Parts::default(),
+            );
+            if !matches!(v, Verdict::Supports) {
+                continue;
+            }
+            let (v, _) = dated(v, "", request, doc_info.date, &top.span.doc_id);
+            if matches!(v, Verdict::Supports) {
+                return Some([
+                    (Verdict::Supports, joint, top),
+                    (Verdict::Supports, joint, bottom),
+                ]);
+            }
+        }
+        None
+    }
+
     /// Evidence that spans two adjacent sentences of a note ("Septum deviated to
     /// the left." "Turbinates: bilateral hypertrophy."): when no single candidate
     /// decides the claim, each candidate that shares something with it is read
@@ -2331,19 +2474,7 @@ impl Checker {
             if !confirmed {
                 continue;
             }
-            let head = doc_heads
-                .get(first.span.doc_id.as_str())
-                .map(Vec::as_slice)
-                .unwrap_or(&[]);
-            let date = doc_dates.get(first.span.doc_id.as_str()).copied();
-            let doc = CandidateDoc {
-                head,
-                request,
-                date,
-                stopped_next: None,
-                table_head: None,
-                joined: true,
-            };
+            let doc = CandidateDoc::joined(&first.span.doc_id, doc_heads, doc_dates, request);
             let (v, joint, _) = self.verify(
                 claim,
                 a,
@@ -2371,8 +2502,7 @@ impl Checker {
             if (joint <= cov && !unresulted_first) || !matches!(v, Verdict::Supports) {
                 continue;
             }
-            let first_date = doc_dates.get(first.span.doc_id.as_str()).copied();
-            let (v, _) = dated(v, "", request, first_date, &first.span.doc_id);
+            let (v, _) = dated(v, "", request, doc.date, &first.span.doc_id);
             if matches!(v, Verdict::Supports) {
                 return Some([
                     (Verdict::Supports, joint, first),
@@ -2954,16 +3084,20 @@ pub(crate) fn document_dates(sentences: &[Sentence]) -> HashMap<&str, (u32, u32,
     out
 }
 
+/// The text after a form's item number: "A3. Side of most disabling tremor"
+/// and "3b. Kidney function" are labelled "Side of most disabling tremor" and
+/// "Kidney function".
+fn without_item_code(head: &str) -> &str {
+    static ITEM: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"^\s*(?:[A-Za-z]?\d{1,2}(?:\.\d{1,2})*|\d{1,2}[a-z])[.)]?\s+").unwrap()
+    });
+    ITEM.find(head).map_or(head, |m| &head[m.end()..])
+}
+
 /// The `Label:` prefix of a sentence, lowercase.
 pub(crate) fn label_of(s: &str) -> Option<String> {
-    // (A form's item number is no word of its label: "A3. Side of most
-    // disabling tremor: Left hand".)
-    static ITEM: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"^\s*[A-Za-z]?\d{1,2}(?:\.\d{1,2})*[.)]?\s+").unwrap()
-    });
     let (head, _) = s.split_once(':')?;
-    let head = head.trim();
-    let head = ITEM.find(head).map_or(head, |m| &head[m.end()..]);
+    let head = without_item_code(head.trim());
     (head.len() <= 48 && head.split_whitespace().count() <= 5 && !head.is_empty())
         .then(|| head.to_lowercase())
 }
@@ -3137,6 +3271,8 @@ fn answer_start(text: &str) -> Option<usize> {
     });
     let colon = text.find(':')?;
     let (head, rest) = (&text[..colon], &text[colon + 1..]);
+    // (A form's item number is no sentence: "3b. Kidney function: eGFR 58".)
+    let head = without_item_code(head);
     // (A field left empty after the answer adds nothing to it.)
     let rest = match empty_field_at(rest) {
         Some(at) if at > 0 => &rest[..at],

@@ -1017,7 +1017,9 @@ fn named_values(text: &str, measures: &[(usize, usize, usize)], out: &mut Vec<Qu
             // belongs to ("Module 1"), or too far: no value. (A name right
             // after this one is one compound name: "ECOG PS: 1".)
             let compound = words == 0 && name_of(next).is_some() && !next.ends_with([',', ';']);
+            // ("MRI of December 28, 2027": the number after a month is its day.)
             if words == 3
+                || full_month_or_abbreviation(word)
                 || is_label_noun(word)
                 || word.is_empty() && next.chars().any(|c| c.is_ascii_digit())
                 || (name_of(next).is_some() && !compound)
@@ -1028,6 +1030,29 @@ fn named_values(text: &str, measures: &[(usize, usize, usize)], out: &mut Vec<Qu
             }
         }
     }
+}
+
+/// A month's name or its abbreviation ("December", "Dec", "Sept").
+fn full_month_or_abbreviation(word: &str) -> bool {
+    const NAMES: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    let w = word.to_ascii_lowercase();
+    w.len() >= 3
+        && NAMES
+            .iter()
+            .any(|n| *n == w || (w.len() <= 4 && n.starts_with(w.as_str())))
 }
 
 /// Words between a score's name and its value that leave the value the
@@ -1270,6 +1295,16 @@ fn unit_values(text: &str, out: &mut Vec<Quantity>) {
         // A bare "s" is seconds only after a decimal ("TUG: 11.8 s"): "in his
         // 50s" is a decade.
         if c[3].eq_ignore_ascii_case("s") && !c[2].contains('.') {
+            continue;
+        }
+        // A form's item code that opens the sentence ("5g. Neuroimaging: MRI
+        // ...", "3d. Diabetic retinopathy") is no 5 g or 3 days.
+        if before(c.get(0).unwrap().start()).trim().is_empty()
+            && c[3].len() == 1
+            && !c[2].contains('.')
+            && c.get(2).unwrap().end() == c.get(3).unwrap().start()
+            && text[c.get(3).unwrap().end()..].starts_with(['.', ')'])
+        {
             continue;
         }
         // An amount of change ("improves the superior field by 32 degrees",
@@ -2070,6 +2105,34 @@ mod tests {
             kinds("three different medications"),
             vec![QKind::Count(count_noun("medications"))]
         );
+    }
+
+    #[test]
+    fn a_day_after_its_month_is_no_score() {
+        let named = |s: &str| {
+            read(s)
+                .into_iter()
+                .filter(|(k, _)| matches!(k, QKind::Named(_)))
+                .count()
+        };
+        assert_eq!(
+            named("Her brain MRI of December 28, 2027 showed two new lesions."),
+            0
+        );
+        assert_eq!(named("EDSS on Sept 14 was 3.5"), 0);
+        assert_eq!(named("EDSS 3.5 on Sept 14"), 1);
+    }
+
+    #[test]
+    fn a_form_items_code_is_no_quantity() {
+        assert!(read("5g. Neuroimaging: MRI shows no mass").is_empty());
+        assert!(read("3d) Retinopathy: moderate, both eyes").is_empty());
+        // (A dose that opens a sentence is still one.)
+        assert_eq!(
+            read("5 g. Given over an hour."),
+            vec![(QKind::Unit("g"), 5.0)]
+        );
+        assert_eq!(read("2g IV daily"), vec![(QKind::Unit("g"), 2.0)]);
     }
 
     #[test]

@@ -72,6 +72,80 @@ fn is_cells_row(line: &str) -> bool {
     line.split('|').filter(|c| !c.trim().is_empty()).count() >= 3
 }
 
+/// A line that opens with a form item's code before its text or its boxes:
+/// "E2. [X] Reduced-calorie diet", "B2. Hospitalizations", "1c. [X] Patient",
+/// "Q10. Prior treatment". (An answer's code, "A6.", keeps to its question:
+/// `answer_follows` holds it there.)
+fn opens_with_item_code(line: &str) -> bool {
+    let t: Vec<char> = line.trim_start().chars().take(8).collect();
+    let letters = t.iter().take_while(|c| c.is_ascii_uppercase()).count();
+    let (i, ok) = if letters > 0 {
+        // "E2", "Q10", "PA3"
+        let d = t[letters..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .count();
+        let i = letters + d;
+        let i = i + usize::from(t.get(i).is_some_and(char::is_ascii_lowercase));
+        (i, letters <= 2 && (1..=2).contains(&d))
+    } else {
+        // "1c", "12b"
+        let d = t.iter().take_while(|c| c.is_ascii_digit()).count();
+        let lower = t.get(d).is_some_and(char::is_ascii_lowercase);
+        (d + 1, (1..=2).contains(&d) && lower)
+    };
+    ok && t.get(i).is_some_and(|c| matches!(c, '.' | ')'))
+        && t.get(i + 1) == Some(&' ')
+        && t.get(i + 2)
+            .is_some_and(|c| c.is_ascii_uppercase() || matches!(c, '[' | '☐' | '☒' | '☑'))
+}
+
+/// Does the line end with a form's answer boxes ("... months?  [X] Yes [ ] No")?
+/// Its question is answered: the next line is another.
+fn ends_with_box_answer(line: &str) -> bool {
+    let t = line.trim_end();
+    let Some(last) = t.rsplit(char::is_whitespace).next() else {
+        return false;
+    };
+    if !["yes", "no", "n/a", "unknown"].contains(&last.to_lowercase().trim_end_matches('.')) {
+        return false;
+    }
+    let before = t[..t.len() - last.len()].trim_end();
+    before.ends_with(['☐', '☒', '☑'])
+        || before.ends_with(']') && before.rfind('[').is_some_and(|o| before.len() - o <= 5)
+}
+
+/// A row of a two-column table ("Conservative care | more than 6 weeks"): a
+/// label cell and a value cell, among other such rows.
+fn is_pair_row(line: &str) -> bool {
+    let cells: Vec<&str> = line.split('|').collect();
+    cells.len() == 2
+        && cells.iter().all(|c| !c.trim().is_empty())
+        && cells[0].trim().len() <= 40
+        && cells[0]
+            .trim_start()
+            .starts_with(|c: char| c.is_alphabetic())
+}
+
+/// Does the line open with a date ("11/2027 R leg weakness", "04/19/2027 ...")?
+fn opens_with_date(line: &str) -> bool {
+    let t = line.trim_start();
+    let b = t.as_bytes();
+    let d1 = b.iter().take_while(|c| c.is_ascii_digit()).count();
+    if !(1..=2).contains(&d1) || b.get(d1) != Some(&b'/') {
+        return false;
+    }
+    let rest = &b[d1 + 1..];
+    let d2 = rest.iter().take_while(|c| c.is_ascii_digit()).count();
+    let rest2 = &rest[d2..];
+    let year_next = |r: &[u8]| {
+        let y = r.iter().take_while(|c| c.is_ascii_digit()).count();
+        (y == 2 || y == 4) && r.get(y).is_some_and(|c| *c == b' ')
+    };
+    (d2 == 4 && rest2.first() == Some(&b' '))
+        || ((1..=2).contains(&d2) && rest2.first() == Some(&b'/') && year_next(&rest2[1..]))
+}
+
 fn is_list_item(line: &str) -> bool {
     let t = line.trim_start();
     if t.starts_with("- ") || t.starts_with("• ") || t.starts_with("* ") {
@@ -207,8 +281,23 @@ fn split_page(text: &str, skip: &[(u32, u32)]) -> Vec<(usize, usize, Option<Stri
             && line.trim_start().starts_with(|c: char| c.is_ascii_digit())
             && ends_mid_phrase(&line_strs[i - 1]);
         let label = line_label(line);
+        // A two-column table's rows, and a list of dated entries ("02/2022 L
+        // optic neuritis - IV steroids" / "04/2026 L arm numbness - no tx"),
+        // are each whole on their line.
+        let pair_row = is_pair_row(line)
+            && (i > 0 && is_pair_row(&line_strs[i - 1])
+                || line_strs.get(i + 1).is_some_and(|n| is_pair_row(n)));
+        let dated_entry = opens_with_date(line)
+            && (i > 0 && opens_with_date(&line_strs[i - 1])
+                || line_strs.get(i + 1).is_some_and(|n| opens_with_date(n)));
         let opens = !answer_follows
-            && (cur.is_none() || cells_row || (is_list_item(line) && !goes_on) || label.is_some());
+            && (cur.is_none()
+                || cells_row
+                || pair_row
+                || dated_entry
+                || (is_list_item(line) && !goes_on)
+                || (opens_with_item_code(line) && !goes_on)
+                || label.is_some());
         if opens {
             if let Some(c) = cur.take() {
                 blocks.push(c);
@@ -265,6 +354,8 @@ fn split_page(text: &str, skip: &[(u32, u32)]) -> Vec<(usize, usize, Option<Stri
                 || next_blank
                 || leader_row
                 || cells_row
+                || pair_row
+                || ends_with_box_answer(trimmed)
                 || field_ends
                 || trimmed.ends_with(':')
                 || heading(line).is_some())
@@ -392,11 +483,17 @@ fn is_abbreviation(before: &[char]) -> bool {
     let w = word.to_lowercase();
     // Single-letter initials ("Dana R. Whitfield"), and a form item's number
     // that opens its text ("Q8. Smoking history:", "A12. Yes").
+    // ("3d." and "1c.", a number before its letter, too.)
+    let digits_letter = w.is_ascii()
+        && (2..=3).contains(&w.len())
+        && w[..w.len() - 1].chars().all(|c| c.is_ascii_digit())
+        && w.ends_with(|c: char| c.is_ascii_lowercase());
     let item_number = before.iter().collect::<String>().trim_start() == word
         && w.len() <= 4
-        && w.starts_with(|c: char| c.is_ascii_alphabetic())
-        && w.chars().skip(1).all(|c| c.is_ascii_digit())
-        && w.len() > 1;
+        && ((w.starts_with(|c: char| c.is_ascii_alphabetic())
+            && w.chars().skip(1).all(|c| c.is_ascii_digit())
+            && w.len() > 1)
+            || digits_letter);
     (w.chars().count() == 1 && w.chars().all(|c| c.is_alphabetic()))
         || item_number
         || ABBREVIATIONS.contains(&w.as_str())
@@ -561,6 +658,65 @@ mod tests {
                 "No other fills."
             ]
         );
+    }
+
+    #[test]
+    fn two_column_rows_do_not_join() {
+        let t = texts("Finding | Detail\nSymptom onset | three weeks before the visit\nImaging | lumbar MRI with a herniated disc at L4-5\nPrior care | physical therapy for six weeks\nWe ask for approval.");
+        assert_eq!(
+            t,
+            [
+                "Finding | Detail",
+                "Symptom onset | three weeks before the visit",
+                "Imaging | lumbar MRI with a herniated disc at L4-5",
+                "Prior care | physical therapy for six weeks",
+                "We ask for approval."
+            ]
+        );
+        // (One bar in a line of prose is no table: "Phone 555-0100 | Fax ...".)
+        let t = texts("Phone 555-0100 | Fax 555-0101 and this line is long enough to wrap on\nto the next line of the letterhead.");
+        assert_eq!(t.len(), 1);
+    }
+
+    #[test]
+    fn form_items_open_and_answered_rows_close() {
+        let t = "2a. [X] Two falls in the past three months, both at home and one with an\ninjury to the wrist\n2b. Walks with a cane outside the house\n2c. [X] Lives alone\nUses a walker indoors? [X] Yes [ ] No\nNeeds help with bathing? [ ] Yes [X] No\nE1. Weight 92 kg   Height 170 cm   BMI 31.8\nE2. [X] Structured diet program for at least six months";
+        assert_eq!(
+            texts(t),
+            [
+                "2a. [X] Two falls in the past three months, both at home and one with an\ninjury to the wrist",
+                "2b. Walks with a cane outside the house",
+                "2c. [X] Lives alone",
+                "Uses a walker indoors? [X] Yes [ ] No",
+                "Needs help with bathing? [ ] Yes [X] No",
+                "E1. Weight 92 kg   Height 170 cm   BMI 31.8",
+                "E2. [X] Structured diet program for at least six months"
+            ]
+        );
+    }
+
+    #[test]
+    fn non_ascii_words_before_a_stop_do_not_panic() {
+        // (A word of two bytes before a stop once sliced a char in half.)
+        assert_eq!(texts("Vu là. Suivi en clinique.").len(), 2);
+        assert_eq!(texts("1é. Item\n2ü) Item\nQ1é. Item").len(), 3);
+    }
+
+    #[test]
+    fn dated_entries_are_rows() {
+        let t = "Relapse history:\n03/2021 optic neuritis - IV steroids, full recovery\n06/2023 arm numbness - no treatment, full recovery\n09/14/2025 leg weakness - IV steroids x3 d, partial recovery";
+        assert_eq!(
+            texts(t),
+            [
+                "Relapse history:",
+                "03/2021 optic neuritis - IV steroids, full recovery",
+                "06/2023 arm numbness - no treatment, full recovery",
+                "09/14/2025 leg weakness - IV steroids x3 d, partial recovery"
+            ]
+        );
+        // (A date that opens one line of prose is no list.)
+        let t = texts("Seen in clinic and referred for imaging, which was done on\n03/2021 and showed a small effusion of the knee joint.");
+        assert_eq!(t.len(), 1);
     }
 
     #[test]
