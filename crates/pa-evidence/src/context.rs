@@ -35,6 +35,11 @@ struct Triggers {
     /// reach of a trigger before the comma ("no AF, occasional PACs").
     #[serde(default)]
     list_breakers: Vec<String>,
+    /// Phrases whose last word ends a scope: a trigger before them governs
+    /// their head only. In "no change in itch" the negation covers the change,
+    /// and the itch goes on.
+    #[serde(default)]
+    head_only: Vec<String>,
     /// Post-triggers that are verbs: at the end of their clause they govern
     /// the words before them ("PE was ruled out"); with an object after them,
     /// only the object ("the CT ruled out a mass": the CT was done).
@@ -180,6 +185,7 @@ struct Axis {
     terminators: Phrases,
     transitive: Phrases,
     list_breakers: Phrases,
+    head_only: Phrases,
     dash_ends: bool,
 }
 
@@ -266,6 +272,11 @@ struct Marks {
     post_in_clause: Vec<bool>,
     /// The token ends the scope (a terminator of the rules or of the axis).
     stop: Vec<bool>,
+    /// The token ends a `head_only` phrase ("in" of "no change in itch").
+    head_end: Vec<bool>,
+    /// The token is in the object after a `head_only` phrase ("itch"), out
+    /// of the reach of a trigger before the phrase.
+    head_object: Vec<bool>,
     /// A spaced dash ends the scope of a trigger before it.
     dash_ends: bool,
 }
@@ -381,6 +392,7 @@ impl Context {
             terminators: compile(&t.terminators),
             transitive: compile(&t.transitive),
             list_breakers: compile(&t.list_breakers),
+            head_only: compile(&t.head_only),
             dash_ends: t.dash_ends,
         };
         let axes = [
@@ -573,6 +585,7 @@ impl Context {
                 })
             };
             if m.stop[i]
+                || (m.head_end[i] && m.head_object[ts])
                 || (p.dash[i] && m.dash_ends)
                 || (measured_in_paren == Some(i) && !headed(i))
             {
@@ -698,6 +711,9 @@ impl Context {
     }
 }
 
+/// How many words after a `head_only` phrase are its object.
+const HEAD_OBJECT_WORDS: usize = 3;
+
 /// Where each trigger of one axis stands in a sentence, and where its scope stops.
 fn axis_marks(axis: &Axis, toks: &[CtxToken], ids: &[u32], term: &[bool]) -> Marks {
     let n = toks.len();
@@ -708,6 +724,8 @@ fn axis_marks(axis: &Axis, toks: &[CtxToken], ids: &[u32], term: &[bool]) -> Mar
         post: vec![0; n],
         post_in_clause: vec![false; n],
         stop: term.to_vec(),
+        head_end: vec![false; n],
+        head_object: vec![false; n],
         dash_ends: axis.dash_ends,
     };
     // Token positions inside a pseudo-trigger cannot start a trigger.
@@ -718,6 +736,25 @@ fn axis_marks(axis: &Axis, toks: &[CtxToken], ids: &[u32], term: &[bool]) -> Mar
         }
         if axis.terminators.lengths_at(ids, i).next().is_some() {
             m.stop[i] = true;
+        }
+        // (Its object is the words up to the next joint of a list: in "denies
+        // changes in vision or diplopia", the diplopia is denied.)
+        for len in axis.head_only.lengths_at(ids, i) {
+            let end = i + len - 1;
+            m.head_end[end] = true;
+            for (k, t) in toks
+                .iter()
+                .enumerate()
+                .skip(end + 1)
+                .take(HEAD_OBJECT_WORDS)
+            {
+                if !t.text.starts_with(char::is_alphanumeric)
+                    || matches!(t.text.as_str(), "or" | "and" | "nor")
+                {
+                    break;
+                }
+                m.head_object[k] = true;
+            }
         }
         // "no AF/AFL, occasional PACs": an item graded by how often or how
         // much is said to be there.
@@ -862,6 +899,25 @@ mod tests {
         assert!(at(s, "response").negated);
         // A list of findings in parentheses is still denied.
         assert!(at("No B symptoms (fever, night sweats, weight loss).", "fever").negated);
+    }
+
+    #[test]
+    fn a_change_denied_leaves_what_it_is_of() {
+        let s = "Gabapentin since May: no change in itch, some daytime drowsiness.";
+        assert!(at(s, "change").negated);
+        assert!(!at(s, "itch").negated);
+        assert!(
+            !at(
+                "No response to methotrexate after 4 months.",
+                "methotrexate"
+            )
+            .negated
+        );
+        assert!(!at("No improvement in knee pain with PT.", "pain").negated);
+        // (A list goes on past the object: the diplopia is denied.)
+        let s = "He denies any changes in vision or diplopia.";
+        assert!(!at(s, "vision").negated);
+        assert!(at(s, "diplopia").negated);
     }
 
     #[test]

@@ -419,6 +419,31 @@ fn blank_dates(s: &str) -> String {
         .into_owned()
 }
 
+/// A goal or a target is no value measured: in "LDL goal <55 mg/dL" and
+/// "titrate to the target of 97/103 mg twice daily" the numbers are blanked
+/// (spaces of the same length), so a claimed goal is matched by its words and
+/// never compared with a result, nor a result with it.
+fn blank_targets(s: String) -> String {
+    static TARGET: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\b(?:goals?|targets?)\b((?:\s+(?:ldl(?:-c)?|a1c|hba1c|bp|blood\s+pressure|weight|of|is|was|for|range|level|value|dose|remains))*\s*[:=]?\s*(?:<=|>=|<|>|≤|≥|below|under|above|over|less\s+than|greater\s+than|at\s+least|at\s+most|of)?\s*)(\d+(?:\.\d+)?(?:\s*(?:/|-|–|to)\s*\d+(?:\.\d+)?)?(?:\s*(?:%|mg/dl|mmol/l|mm\s?hg|mg|mcg|ng/ml|kg|lbs?))?)")
+            .unwrap()
+    });
+    if !TARGET.is_match(&s) {
+        return s;
+    }
+    TARGET
+        .replace_all(&s, |c: &regex::Captures| {
+            let m = c.get(0).unwrap();
+            let v = c.get(2).unwrap();
+            format!(
+                "{}{}",
+                &s[m.start()..v.start()],
+                " ".repeat(v.as_str().chars().count())
+            )
+        })
+        .into_owned()
+}
+
 /// A result table's row puts its value, its flag and its unit in cells of
 /// their own: "Anti-dsDNA Ab | 212 | H | IU/mL | <30". The cell borders
 /// between a value and its unit (and a flag cell between them: H, L, HH, LL,
@@ -458,7 +483,7 @@ pub fn quantities(sentence: &str, measures: &[(usize, usize, usize)]) -> Vec<Qua
     if !may_hold_numbers(sentence) {
         return Vec::new();
     }
-    let text = blank_dates(&join_thousands(&join_table_cells(sentence)));
+    let text = blank_targets(blank_dates(&join_thousands(&join_table_cells(sentence))));
     let mut out = Vec::new();
     durations(&text, &mut out);
     frequencies(&text, &mut out);
@@ -2121,6 +2146,15 @@ mod tests {
         );
         assert_eq!(named("EDSS on Sept 14 was 3.5"), 0);
         assert_eq!(named("EDSS 3.5 on Sept 14"), 1);
+    }
+
+    #[test]
+    fn a_goal_or_a_target_is_no_value() {
+        assert!(read("LDL goal <55 mg/dL.").is_empty());
+        assert!(read("Titrate every 2 weeks to the target of 97/103 mg twice daily.").is_empty());
+        assert_eq!(read("A1c 8.1% (goal < 7%)"), vec![(QKind::Unit("%"), 8.1)]);
+        // (A target lesion is measured.)
+        assert_eq!(read("Target lesion 23 mm")[0], (QKind::Unit("mm"), 23.0));
     }
 
     #[test]
