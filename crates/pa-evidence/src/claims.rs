@@ -30,9 +30,17 @@ static ADMIN_LABEL: LazyLock<Regex> = LazyLock::new(|| {
 /// word is capitalized and there is no number, colon or sentence punctuation.
 fn is_name_line(body: &str) -> bool {
     const SMALL: &[&str] = &["of", "and", "for", "the", "&", "at", "in", "on", "-", "|"];
+    // (A name with its credentials is a signature, however long its title:
+    // "Janelle Price, MSN, APRN, FNP-BC Nurse Practitioner, Cardiac
+    // Amyloidosis Program".)
+    static CREDENTIALED: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^\W*(?:Dr\.?\s+)?[A-Z][\w'-]*(?:\s+[A-Z][\w'.-]*){0,3},\s*(?:MD|DO|NP|PA-C|PA|RN|BSN|MSN|APRN|FNP-BC|FNP|DNP|PhD|PharmD|DPM|DPT|PT|OTR/L|OT|LCSW|LMFT|LPC|CCC-SLP|BCBA|MBBS|CRNP|CNS)\b")
+            .unwrap()
+    });
     let words: Vec<&str> = body.split_whitespace().collect();
+    let most = if CREDENTIALED.is_match(body) { 16 } else { 8 };
     !words.is_empty()
-        && words.len() <= 8
+        && words.len() <= most
         && !body.contains(|c: char| c.is_ascii_digit() || matches!(c, ':' | '.' | '?' | ';'))
         && words.iter().all(|w| {
             SMALL.contains(&w.to_lowercase().as_str())
@@ -881,6 +889,15 @@ mod tests {
         ));
         assert!(matches!(
             detect("Planned date of surgery: ____________", None, &[]),
+            Detection::NotAClaim
+        ));
+        // A signature with its credentials and a long title asserts nothing.
+        assert!(matches!(
+            detect(
+                "Marisol Vance-Ortiz, MSN, APRN, FNP-BC Nurse Practitioner, Heart Failure Clinic",
+                None,
+                &[]
+            ),
             Detection::NotAClaim
         ));
         // A comment that says something of the patient is a claim.

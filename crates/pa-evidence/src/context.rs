@@ -245,7 +245,15 @@ pub fn ctx_tokens(s: &str) -> Vec<CtxToken> {
             let spaced_dash = matches!(c, '-' | '–' | '—')
                 && (i == 0 || chars[i - 1].is_whitespace())
                 && chars.get(i + 1).is_none_or(|n| n.is_whitespace());
-            if matches!(c, ';' | '.' | ':' | ',' | '(' | ')') || spaced_dash {
+            // (The stop after a genus's initial ends nothing: "H. pylori",
+            // "E. coli", "C. difficile".)
+            let genus_initial = c == '.'
+                && i >= 1
+                && chars[i - 1].is_ascii_uppercase()
+                && (i < 2 || !chars[i - 2].is_alphanumeric())
+                && chars.get(i + 1) == Some(&' ')
+                && chars.get(i + 2).is_some_and(|n| n.is_lowercase());
+            if (matches!(c, ';' | '.' | ':' | ',' | '(' | ')') && !genus_initial) || spaced_dash {
                 out.push(CtxToken {
                     text: c.to_string(),
                     start: i,
@@ -899,6 +907,12 @@ mod tests {
         assert!(at(s, "response").negated);
         // A list of findings in parentheses is still denied.
         assert!(at("No B symptoms (fever, night sweats, weight loss).", "fever").negated);
+    }
+
+    #[test]
+    fn a_genus_initial_is_no_full_stop() {
+        assert!(at("Gastric biopsies excluded H. pylori infection.", "pylori").negated);
+        assert!(at("Stool negative for C. difficile toxin.", "difficile").negated);
     }
 
     #[test]

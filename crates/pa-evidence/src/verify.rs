@@ -1906,8 +1906,12 @@ impl Checker {
             if needed_not_had {
                 return Err((Verdict::Weak, cov, "needed_not_had"));
             }
+            // (What a sentence only suspects or tests for, "biopsies for H.
+            // pylori", "possible OSA", it does not assert: it opposes no denial.)
+            let only_suspected = cb.uncertain && !cb.negated && !ca.uncertain;
             if cb.negated != ca.negated
                 && !cb.hypothetical
+                && !only_suspected
                 && !relatives_only
                 && !agrees_elsewhere
                 && !normal_is_negative
