@@ -1202,6 +1202,15 @@ fn durations(text: &str, out: &mut Vec<Quantity>) {
         {
             continue;
         }
+        // "19 mo (at adm) ex-26-week infant", "3 yr M with asthma": an age
+        // before the person it is of.
+        static AGE_OF: LazyLock<Regex> = LazyLock::new(|| {
+            Regex::new(r"^(?:\([^)]{0,24}\)\s*)?(?:(?-i:M|F)\b|(?i:male|female|boy|girl|infant|child|toddler|man|woman)\b|(?i:ex-?\s?\d{2}))")
+                .unwrap()
+        });
+        if AGE_OF.is_match(after) {
+            continue;
+        }
         // "born at 26 weeks' gestation", "ex-29 wk", "32 weeks GA": a
         // gestational age, not how long anything lasted.
         if GESTATION.is_match(after.trim_start_matches(['\'', '\u{2019}', ' ']))
@@ -2688,6 +2697,9 @@ mod tests {
         assert_eq!(kinds("1 tab every 8 hours as needed"), []);
         assert_eq!(kinds("a 34-year-old man"), []);
         assert_eq!(kinds("her 6 month old son"), []);
+        assert_eq!(kinds("19 mo (at adm) ex-26-week infant w/ trach"), []);
+        assert_eq!(kinds("3 yr F with asthma"), []);
+        assert_eq!(kinds("PT x 3 wk with no gain").len(), 1);
         // A multi-byte character right after a duration is no age (and no panic).
         assert_eq!(kinds("6 weeks–ölder").len(), 1);
         // A volume indexed to body surface area is its own result, never a

@@ -2758,10 +2758,13 @@ impl Checker {
         // (So is a claim that points back to a time named before it: "Her
         // PHQ-9 that day was 19" is of the day the sentence before gives,
         // which a dated value of another day does not oppose.)
+        // (So is a value the candidate gives of a stay's start or end, "MADRS
+        // 41 on adm, 31 at d/c", against a claim that names no such time.)
         let other_time = (!a.dates.is_empty()
             && !b_dates.is_empty()
             && !a.dates.iter().any(|d| b_dates.iter().any(|e| d.same_as(e))))
-            || (a.dates.is_empty() && !b_dates.is_empty() && THAT_TIME.is_match(&claim.span.quote));
+            || (a.dates.is_empty() && !b_dates.is_empty() && THAT_TIME.is_match(&claim.span.quote))
+            || (STAY_TIME.is_match(&cand.span.quote) && !STAY_TIME.is_match(&claim.span.quote));
         // A value of a plan, an option discussed or a goal ("Discussed
         // clindamycin 300 mg BID x 10 wks", "Consider increasing metformin to
         // 1500 mg", "Goal LDL below 70 mg/dL") is not what was done or found.
@@ -4033,6 +4036,14 @@ fn stage_differs(claim: &str, cand: &str) -> Option<String> {
 static THAT_TIME: LazyLock<regex::Regex> = LazyLock::new(|| {
     regex::Regex::new(r"(?i)\b(?:that|the same)\s+(?:day|date|visit|appointment|admission|week|evaluation|session)\b|\bat\s+(?:that|the)\s+time\b")
         .unwrap()
+});
+
+/// A time of a stay a value is tagged with: "on adm", "at discharge", "at d/c".
+static STAY_TIME: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(
+        r"(?i)\b(?:on|at|upon)\s+(?:adm(?:ission)?|arrival|presentation|discharge|d/c|dc)\b",
+    )
+    .unwrap()
 });
 
 /// A lab value's label in the claim ("Non-HDL cholesterol" of "Non-HDL
