@@ -1345,7 +1345,17 @@ fn unit_values(text: &str, out: &mut Vec<Quantity>) {
         // "HbA1c fell by 1.2%") is no value of the result: a note's values
         // neither confirm nor oppose it. (A weight lost or gained is read
         // from the weights themselves: `weight_change`.)
-        if !matches!(unit, "kg" | "lb") && CHANGED_BY.is_match(before(c.get(0).unwrap().start())) {
+        // (So is an amount right after the verb, "BG rises ~80 mg/dL between
+        // 3 and 8 AM"; "falls to 80" gives the value, and a share, "improved
+        // 50%", is read as the relief it is.)
+        static CHANGED_NOW: LazyLock<Regex> = LazyLock::new(|| {
+            Regex::new(r"(?i)\b(?:rises|rose|risen|rising|falls|fell|fallen|falling|drops|dropped|dropping|climbs|climbed|jumps|jumped)\s*(?:~|about|approximately|approx\.?|nearly|almost|over)?\s*$")
+                .unwrap()
+        });
+        let at = before(c.get(0).unwrap().start());
+        if !matches!(unit, "kg" | "lb")
+            && (CHANGED_BY.is_match(at) || (unit != "%" && CHANGED_NOW.is_match(at)))
+        {
             continue;
         }
         // A number glued to a name by a hyphen is the name's: "technetium-99m",
@@ -2155,6 +2165,12 @@ mod tests {
         );
         assert_eq!(named("EDSS on Sept 14 was 3.5"), 0);
         assert_eq!(named("EDSS 3.5 on Sept 14"), 1);
+    }
+
+    #[test]
+    fn an_amount_right_after_its_verb_is_a_change() {
+        assert!(read("Dawn phenomenon: BG rises ~80 mg/dL between 3 and 8 AM.").is_empty());
+        assert_eq!(read("Hgb fell to 7.9 g/dL"), vec![(QKind::Unit("g/dL"), 7.9), (QKind::Unit("g/L"), 79.0)]);
     }
 
     #[test]
