@@ -1035,6 +1035,21 @@ fn named_values(text: &str, measures: &[(usize, usize, usize)], out: &mut Vec<Qu
                         surface: format!("{name} {p}%"),
                     });
                 }
+                // A table's row gives the name's value in each column: "ABI
+                // 1.02 0.96" (right, left).
+                for &(_, more) in tokens.iter().skip(j + 1).take(ROW_COLUMNS) {
+                    let Some((v, hi)) = bare_number(more).filter(|_| !more.ends_with([',', ';']))
+                    else {
+                        break;
+                    };
+                    out.push(Quantity {
+                        kind: QKind::Named(name.clone()),
+                        value: v,
+                        cmp: Cmp::Eq,
+                        hi,
+                        surface: format!("{name} {}", more.trim_end_matches(['.', ')'])),
+                    });
+                }
                 break;
             }
             let word = next.trim_matches(|c: char| !c.is_alphanumeric());
@@ -1056,6 +1071,9 @@ fn named_values(text: &str, measures: &[(usize, usize, usize)], out: &mut Vec<Qu
         }
     }
 }
+
+/// How many more columns of a table's row a name's values are read from.
+const ROW_COLUMNS: usize = 4;
 
 /// A month's name or its abbreviation ("December", "Dec", "Sept").
 fn full_month_or_abbreviation(word: &str) -> bool {
@@ -2168,9 +2186,27 @@ mod tests {
     }
 
     #[test]
+    fn a_rows_columns_are_its_names_values() {
+        let named = |s: &str| {
+            read(s)
+                .into_iter()
+                .filter(|(k, _)| matches!(k, QKind::Named(_)))
+                .map(|(_, v)| v)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(named("ABI 1.02 0.96"), vec![1.02, 0.96]);
+        assert_eq!(named("TBI 0.75 0.72"), vec![0.75, 0.72]);
+        // (Words between end the row.)
+        assert_eq!(named("MADRS 41 on adm, 31 at d/c"), vec![41.0]);
+    }
+
+    #[test]
     fn an_amount_right_after_its_verb_is_a_change() {
         assert!(read("Dawn phenomenon: BG rises ~80 mg/dL between 3 and 8 AM.").is_empty());
-        assert_eq!(read("Hgb fell to 7.9 g/dL"), vec![(QKind::Unit("g/dL"), 7.9), (QKind::Unit("g/L"), 79.0)]);
+        assert_eq!(
+            read("Hgb fell to 7.9 g/dL"),
+            vec![(QKind::Unit("g/dL"), 7.9), (QKind::Unit("g/L"), 79.0)]
+        );
     }
 
     #[test]

@@ -3475,7 +3475,11 @@ fn latest_differs<'q>(
     let mut taken: Vec<usize> = Vec::new();
     let mut placed: Vec<(usize, &Quantity)> = Vec::new();
     for f in found {
-        let number = f.surface.split_whitespace().next()?;
+        // (A named score's surface gives its name first: "FVC 62%".)
+        let number = f
+            .surface
+            .split_whitespace()
+            .find(|t| t.starts_with(|c: char| c.is_ascii_digit()))?;
         let n: Vec<char> = number.chars().collect();
         let at = (0..chars.len().saturating_sub(n.len() - 1)).find(|&i| {
             chars[i..i + n.len()] == n[..]
