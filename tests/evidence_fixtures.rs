@@ -573,6 +573,10 @@
 //! 09/2026 relapse); and a fill history printed one fill per line, each line
 //! its own sentence, still gives a drug's course from its first fill to its
 //! last (a drug filled only once gives none).
+//! And counted courses (`counted-courses`): "three courses of oral prednisone"
+//! against a note's three dated flares needing prednisone (a count of times,
+//! courses or occasions counts the dated mentions of what both name); three
+//! dated azithromycin courses do not confirm two.
 
 use crate::common::{root, run};
 

@@ -1634,7 +1634,7 @@ fn is_month_name(word: &str) -> bool {
 
 /// The stem a counted noun is known by: "flares" is "flare", and a "-sis" noun
 /// is its own stem ("psoriasis", as the tokenizer stems it).
-fn count_noun(noun: &str) -> String {
+pub(crate) fn count_noun(noun: &str) -> String {
     if noun.ends_with("sis") {
         pa_types::text::stem(noun)
     } else {

@@ -1470,7 +1470,12 @@ impl Checker {
             matches!(q.kind, QKind::Named(_)) && b.quantities.iter().any(|f| f.kind == q.kind)
         });
         // So does a list of the claimed number of the claimed events.
-        let mut listed = self.listed_counts(a, b, &cand.span.quote);
+        let mut listed = self.listed_counts(
+            a,
+            b,
+            &cand.span.quote,
+            matched.iter().any(|m| m.cand.is_some()),
+        );
         let listed_count = !listed.is_empty();
         // So does the total of the claimed score's items, listed after its
         // name.
@@ -2506,10 +2511,18 @@ impl Checker {
     /// Counts of events a sentence lists rather than states: the claim's
     /// counted noun, named and not denied, with one date per event ("Falls
     /// history: 12/18/2026 (no injury), 01/09/2027, 02/02/2027" are three
-    /// falls) or a tally after it ("Flared x2"). Only a count that equals a
+    /// falls) or a tally after it ("Flared x2"); a count of times, courses or
+    /// occasions counts the dates of a concept both sentences name
+    /// (`shares_concept`). Only a count that equals a
     /// claimed one is given: a list may leave events out, so it confirms and
     /// never contradicts.
-    fn listed_counts(&self, a: &Analysis, b: &Analysis, cand: &str) -> Vec<Quantity> {
+    fn listed_counts(
+        &self,
+        a: &Analysis,
+        b: &Analysis,
+        cand: &str,
+        shares_concept: bool,
+    ) -> Vec<Quantity> {
         static SPAN_JOIN: LazyLock<regex::Regex> = LazyLock::new(|| {
             regex::Regex::new(r"(?i)^[^,;]{0,14}?(?:\s-+\s?|\s?-+\s|–|—|\bto\b|\bthrough\b|\bthru\b|\buntil\b|\bdischarged?\b|\bend(?:ed)?\b)[^,;]{0,16}$").unwrap()
         });
@@ -2535,7 +2548,24 @@ impl Checker {
                         && !self.assess(b, cand, t.start, t.end).negated
                 })
                 .collect();
-            if named.is_empty() {
+            // ("Four courses of oral corticosteroids" against "Exacerbations
+            // requiring prednisone: 12/2025, 02/2026, 06/2026, 09/2026": a
+            // count of times, courses or occasions counts the dated mentions
+            // of what the two sentences both name.)
+            static TIMES: LazyLock<Vec<String>> = LazyLock::new(|| {
+                [
+                    "courses",
+                    "occasions",
+                    "times",
+                    "episodes",
+                    "rounds",
+                    "bursts",
+                ]
+                .iter()
+                .map(|w| crate::quantity::count_noun(w))
+                .collect()
+            });
+            if named.is_empty() && !(TIMES.contains(noun) && shares_concept) {
                 continue;
             }
             // (Two dates joined as a span are one event: "10/02/2026 -
