@@ -40,6 +40,11 @@ struct Triggers {
     /// and the itch goes on.
     #[serde(default)]
     head_only: Vec<String>,
+    /// Post-triggers that govern the words before them only at the end of
+    /// their clause: "Smoking: never" denies, "action tremor, never at rest"
+    /// denies the rest only.
+    #[serde(default)]
+    clause_final: Vec<String>,
     /// Post-triggers that are verbs: at the end of their clause they govern
     /// the words before them ("PE was ruled out"); with an object after them,
     /// only the object ("the CT ruled out a mass": the CT was done).
@@ -186,6 +191,7 @@ struct Axis {
     transitive: Phrases,
     list_breakers: Phrases,
     head_only: Phrases,
+    clause_final: Phrases,
     dash_ends: bool,
 }
 
@@ -401,6 +407,7 @@ impl Context {
             transitive: compile(&t.transitive),
             list_breakers: compile(&t.list_breakers),
             head_only: compile(&t.head_only),
+            clause_final: compile(&t.clause_final),
             dash_ends: t.dash_ends,
         };
         let axes = [
@@ -788,6 +795,14 @@ fn axis_marks(axis: &Axis, toks: &[CtxToken], ids: &[u32], term: &[bool]) -> Mar
             m.pre_near[i] = axis.pre_near.lengths_at(ids, i).min().unwrap_or(0);
         }
         m.post[i] = axis.post.lengths_at(ids, i).max().unwrap_or(0);
+        if m.post[i] != 0
+            && axis.clause_final.lengths_at(ids, i).any(|l| l == m.post[i])
+            && toks
+                .get(i + m.post[i])
+                .is_some_and(|t| t.text.starts_with(char::is_alphanumeric))
+        {
+            m.post[i] = 0;
+        }
         // A verb with its object after it governs the object only: "the
         // bubble study excluded an ASD" negates the ASD, not the study.
         if m.post[i] != 0
@@ -907,6 +922,15 @@ mod tests {
         assert!(at(s, "response").negated);
         // A list of findings in parentheses is still denied.
         assert!(at("No B symptoms (fever, night sweats, weight loss).", "fever").negated);
+    }
+
+    #[test]
+    fn never_before_more_words_denies_them_only() {
+        let s =
+            "Tremor is worse in the R hand and is present with posture and action, never at rest.";
+        assert!(!at(s, "action").negated);
+        assert!(at(s, "rest").negated);
+        assert!(at("Smoking: never.", "Smoking").negated);
     }
 
     #[test]
