@@ -1220,6 +1220,15 @@ fn durations(text: &str, out: &mut Vec<Quantity>) {
         {
             continue;
         }
+        // "sx resolved in ~3 wk off drug", "2 months after stopping it": how
+        // long since a course ended, not how long it ran.
+        static OFF_DRUG: LazyLock<Regex> = LazyLock::new(|| {
+            Regex::new(r"(?i)^(?:off\b|after\s+(?:stopping|discontinu\w*|cessation)|since\s+(?:stopping|discontinu\w*))")
+                .unwrap()
+        });
+        if OFF_DRUG.is_match(after) {
+            continue;
+        }
         // "19 mo (at adm) ex-26-week infant", "3 yr M with asthma": an age
         // before the person it is of.
         static AGE_OF: LazyLock<Regex> = LazyLock::new(|| {
@@ -2751,6 +2760,8 @@ mod tests {
         assert_eq!(kinds("her 6 month old son"), []);
         assert_eq!(kinds("19 mo (at adm) ex-26-week infant w/ trach"), []);
         assert_eq!(kinds("3 yr F with asthma"), []);
+        assert_eq!(kinds("myalgias resolved in ~3 wk off drug"), []);
+        assert_eq!(kinds("pain returned 2 months after stopping it"), []);
         assert_eq!(kinds("PT x 3 wk with no gain").len(), 1);
         // A multi-byte character right after a duration is no age (and no panic).
         assert_eq!(kinds("6 weeks–ölder").len(), 1);
