@@ -315,17 +315,21 @@ fn detect_one(
         Regex::new(r"(\S)(?:\s+[A-Za-z][\w /()#.-]{0,30}:|\s*[;,]\s*[A-Za-z][\w /()#.-]{0,30}:?)\s*_{3,}\s*$")
             .unwrap()
     });
-    let shown: std::borrow::Cow<'_, str> = match TRAILING_BLANK.captures(&shown) {
-        Some(c) => {
-            let prefix = &shown[..c.get(1).map_or(0, |m| m.end())];
-            if filled_value(prefix).is_some() {
-                std::borrow::Cow::Owned(prefix.to_string())
-            } else {
-                shown.clone()
+    // (Only a line that ends in a blank is searched: the pattern is slow on
+    // every other line.)
+    let blank_end = shown.trim_end().ends_with("___");
+    let shown: std::borrow::Cow<'_, str> =
+        match blank_end.then(|| TRAILING_BLANK.captures(&shown)).flatten() {
+            Some(c) => {
+                let prefix = &shown[..c.get(1).map_or(0, |m| m.end())];
+                if filled_value(prefix).is_some() {
+                    std::borrow::Cow::Owned(prefix.to_string())
+                } else {
+                    shown.clone()
+                }
             }
-        }
-        None => shown.clone(),
-    };
+            None => shown.clone(),
+        };
     let shown = shown.trim_end();
     // A certificate's answer column before its question ("1. Y Does the
     // patient have ...?"): the answer asserts the question, or its negation
