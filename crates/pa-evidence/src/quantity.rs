@@ -2162,6 +2162,15 @@ mod tests {
             .collect()
     }
 
+    /// The values of named scores the sentence gives.
+    fn named_scores(s: &str) -> Vec<f64> {
+        read(s)
+            .into_iter()
+            .filter(|(k, _)| matches!(k, QKind::Named(_)))
+            .map(|(_, v)| v)
+            .collect()
+    }
+
     #[test]
     fn a_count_of_agents_or_medications_counts_the_kind_before_it() {
         let kinds = |s: &str| read(s).into_iter().map(|(k, _)| k).collect::<Vec<_>>();
@@ -2180,33 +2189,19 @@ mod tests {
 
     #[test]
     fn a_day_after_its_month_is_no_score() {
-        let named = |s: &str| {
-            read(s)
-                .into_iter()
-                .filter(|(k, _)| matches!(k, QKind::Named(_)))
-                .count()
-        };
-        assert_eq!(
-            named("Her brain MRI of December 28, 2027 showed two new lesions."),
-            0
+        assert!(
+            named_scores("Her brain MRI of December 28, 2027 showed two new lesions.").is_empty()
         );
-        assert_eq!(named("EDSS on Sept 14 was 3.5"), 0);
-        assert_eq!(named("EDSS 3.5 on Sept 14"), 1);
+        assert!(named_scores("EDSS on Sept 14 was 3.5").is_empty());
+        assert_eq!(named_scores("EDSS 3.5 on Sept 14"), vec![3.5]);
     }
 
     #[test]
     fn a_rows_columns_are_its_names_values() {
-        let named = |s: &str| {
-            read(s)
-                .into_iter()
-                .filter(|(k, _)| matches!(k, QKind::Named(_)))
-                .map(|(_, v)| v)
-                .collect::<Vec<_>>()
-        };
-        assert_eq!(named("ABI 1.02 0.96"), vec![1.02, 0.96]);
-        assert_eq!(named("TBI 0.75 0.72"), vec![0.75, 0.72]);
+        assert_eq!(named_scores("ABI 1.02 0.96"), vec![1.02, 0.96]);
+        assert_eq!(named_scores("TBI 0.75 0.72"), vec![0.75, 0.72]);
         // (Words between end the row.)
-        assert_eq!(named("MADRS 41 on adm, 31 at d/c"), vec![41.0]);
+        assert_eq!(named_scores("MADRS 41 on adm, 31 at d/c"), vec![41.0]);
     }
 
     #[test]
@@ -2241,21 +2236,14 @@ mod tests {
 
     #[test]
     fn a_share_predicted_in_parentheses_is_the_measures_value_too() {
-        let named = |s: &str| {
-            read(s)
-                .into_iter()
-                .filter(|(k, _)| matches!(k, QKind::Named(_)))
-                .map(|(_, v)| v)
-                .collect::<Vec<_>>()
-        };
-        assert_eq!(named("FVC 2.10 L (58% predicted)"), vec![2.1, 58.0]);
+        assert_eq!(named_scores("FVC 2.10 L (58% predicted)"), vec![2.1, 58.0]);
         assert_eq!(
-            named("FVC 2.10 L (58% predicted post), DLCO 61"),
+            named_scores("FVC 2.10 L (58% predicted post), DLCO 61"),
             vec![2.1, 58.0, 61.0]
         );
         // (A word or a number without a percent sign in parentheses is no share.)
-        assert_eq!(named("FVC 2.10 L (post)"), vec![2.1]);
-        assert_eq!(named("FVC 2.10 L (58 pred)"), vec![2.1]);
+        assert_eq!(named_scores("FVC 2.10 L (post)"), vec![2.1]);
+        assert_eq!(named_scores("FVC 2.10 L (58 pred)"), vec![2.1]);
     }
 
     #[test]
