@@ -577,6 +577,10 @@
 //! against a note's three dated flares needing prednisone (a count of times,
 //! courses or occasions counts the dated mentions of what both name); three
 //! dated azithromycin courses do not confirm two.
+//! And a score's items on rows of their own (`score-item-rows`): "NIHSS score
+//! was 9" against a head "NIHSS on arrival:" and one row per item that add up
+//! to 9; items that add up to 18 leave a claimed CAT of 20 unsupported, never
+//! contradicted (a list may be partial, or a score not a sum).
 
 use crate::common::{root, run};
 

@@ -326,6 +326,70 @@ fn items_after(cand: &str, name: &str) -> Option<Vec<f64>> {
     (values.len() >= 3).then_some(values)
 }
 
+/// The value of a score's item written as a row of its own, under a head
+/// that names the score ("INCAT disability score:", then "Arm: 2 (disability
+/// in both arms ...)" and "Leg: 3 (walking with ...)"; "Q1 fatigue 6"). `None`
+/// for a row that gives no value or more than one (a table with a column per
+/// visit), a date, or a total or another score of its own.
+pub(crate) fn item_row_value(row: &str) -> Option<f64> {
+    static ITEM_NUMBER: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^(?:[A-Za-z]?\d{1,2}[a-z]?[.):]?|[a-z][.)])\s+").unwrap());
+    static NUMBER: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\d+(?:\.\d+)?(?:/\d+)?").unwrap());
+    let row = row.trim();
+    if row.contains('\n') || row.chars().count() > 160 {
+        return None;
+    }
+    let lower = row.to_lowercase();
+    if ["total", "score", "sum"].iter().any(|w| lower.contains(w))
+        || !crate::dates::find(row).is_empty()
+    {
+        return None;
+    }
+    let row = ITEM_NUMBER.find(row).map_or(row, |m| &row[m.end()..]);
+    // What parentheses add describes the item ("2 (disability in both arms
+    // ...)"): it is no value.
+    let mut plain = String::with_capacity(row.len());
+    let mut depth = 0usize;
+    for c in row.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => plain.push(c),
+            _ => {}
+        }
+    }
+    // The item's label comes first: at least one word of three letters.
+    let label_end = plain.find(|c: char| c.is_ascii_digit())?;
+    if !plain[..label_end]
+        .split(|c: char| !c.is_alphabetic())
+        .any(|w| w.chars().count() >= 3)
+    {
+        return None;
+    }
+    // One number, standing alone ("Arm: 2", "2/4"), is the value.
+    let numbers: Vec<regex::Match> = NUMBER.find_iter(&plain).collect();
+    let [n] = numbers.as_slice() else {
+        return None;
+    };
+    let alone = plain[..n.start()].ends_with([' ', ':', '='])
+        && plain[n.end()..]
+            .chars()
+            .next()
+            .is_none_or(|c| matches!(c, ' ' | ',' | '.' | ';'));
+    let value = n.as_str().split('/').next()?;
+    if !alone || value.len() > 3 {
+        return None;
+    }
+    value.parse().ok()
+}
+
+/// Does `sum` give the value `q` a claim writes, at the precision it is
+/// written, other than as one of the `items` themselves?
+pub(crate) fn total_agrees(q: &Quantity, sum: f64, items: &[f64]) -> bool {
+    agrees(written_number(&q.surface), q.value, sum) && !items.contains(&q.value)
+}
+
 /// Each run of three or more comma-separated bare numbers in `cand`.
 fn series(cand: &str) -> Vec<Vec<f64>> {
     SERIES
@@ -357,6 +421,25 @@ mod tests {
 
     fn nothing(claim: &str, cand: &str) -> bool {
         check(claim, cand) == Derived::default()
+    }
+
+    #[test]
+    fn an_item_row_gives_its_one_value() {
+        assert_eq!(
+            item_row_value("Arm: 2 (disability in both arms)"),
+            Some(2.0)
+        );
+        assert_eq!(item_row_value("1a LOC: 0"), Some(0.0));
+        assert_eq!(item_row_value("Q3 peripheral joint pain 3"), Some(3.0));
+        assert_eq!(item_row_value("Lips and perioral area 2/4"), Some(2.0));
+        // A row with a value per visit, a date, a total, no label or a unit's
+        // number gives none.
+        assert_eq!(item_row_value("2. Lips and perioral area 2 3"), None);
+        assert_eq!(item_row_value("Jaw 1 on 10/14/2026"), None);
+        assert_eq!(item_row_value("Total: 9"), None);
+        assert_eq!(item_row_value("2 (mild)"), None);
+        assert_eq!(item_row_value("Plan: admit to the stroke unit."), None);
+        assert_eq!(item_row_value("Hemoglobin 10.2 g/dL 12.0-15.5"), None);
     }
 
     #[test]

@@ -1896,6 +1896,16 @@ impl Checker {
             view.request_of(s),
         ) {
             verdicts.extend(rows);
+        } else if let Some(rows) = self.score_rows_support(
+            read_s,
+            claim_type,
+            &own_hits,
+            &view.by_ordinal,
+            &view.doc_heads,
+            &view.doc_dates,
+            view.request_of(s),
+        ) {
+            verdicts.extend(rows);
         } else if let Some(pair) = self.adjacent_support(
             read_s,
             &a,
@@ -2398,6 +2408,118 @@ impl Checker {
                     (Verdict::Supports, joint, top),
                     (Verdict::Supports, joint, bottom),
                 ]);
+            }
+        }
+        None
+    }
+
+    /// A score's total given by its items, each on a row of its own under a
+    /// head that names the score ("INCAT disability score:", "Arm: 2 (...)",
+    /// "Leg: 3 (...)"), against a claim of the total ("Her INCAT disability
+    /// score is 5"). The rows' values must add up to the claimed total at the
+    /// precision it is written; the rest of the claim is checked against the
+    /// head and its rows read together, under every check a sentence gets.
+    /// A sum that differs decides nothing (a list of items may be partial, or
+    /// the score a mean of them). Support is cited as the head and the last
+    /// row.
+    #[allow(clippy::too_many_arguments)]
+    fn score_rows_support<'s>(
+        &self,
+        claim: &Sentence,
+        claim_type: ClaimType,
+        verdicts: &[(Verdict, f32, &'s Sentence)],
+        by_ordinal: &HashMap<(&str, u32), &'s Sentence>,
+        doc_heads: &HashMap<&str, Vec<usize>>,
+        doc_dates: &HashMap<&str, (u32, u32, u32)>,
+        request: Option<(u32, u32, u32)>,
+    ) -> Option<[(Verdict, f32, &'s Sentence); 2]> {
+        const MAX_ITEMS: u32 = 12;
+        if verdicts.iter().any(|v| {
+            !matches!(
+                v.0,
+                Verdict::Weak | Verdict::Hypothetical | Verdict::MissingNumber(_)
+            )
+        }) {
+            return None;
+        }
+        let whole = self.analyze(&claim.span.quote);
+        for q in &whole.quantities {
+            let QKind::Named(name) = &q.kind else {
+                continue;
+            };
+            if q.cmp != quantity::Cmp::Eq || q.hi.is_some() {
+                continue;
+            }
+            // The claim without its total, for the rest of its checks.
+            let mut rest = self.analyze(&claim.span.quote);
+            rest.quantities.retain(|x| x.kind != q.kind);
+            let names = |text: &str| {
+                text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+                    .any(|w| w.eq_ignore_ascii_case(name))
+            };
+            let mut seen: HashSet<(&str, u32)> = HashSet::default();
+            for &(_, _, head) in verdicts.iter().filter(|v| names(&v.2.span.quote)) {
+                let doc = head.span.doc_id.as_str();
+                if !seen.insert((doc, head.ordinal)) {
+                    continue;
+                }
+                // (A head gives no value of the score itself.)
+                if self
+                    .analyze(&head.span.quote)
+                    .quantities
+                    .iter()
+                    .any(|x| x.kind == q.kind)
+                {
+                    continue;
+                }
+                let mut rows: Vec<(&Sentence, f64)> = Vec::new();
+                for o in head.ordinal + 1..=head.ordinal + MAX_ITEMS {
+                    let Some(row) = by_ordinal
+                        .get(&(doc, o))
+                        .copied()
+                        .filter(|r| r.span.page == head.span.page)
+                    else {
+                        break;
+                    };
+                    let Some(v) = derived::item_row_value(&row.span.quote) else {
+                        break;
+                    };
+                    rows.push((row, v));
+                }
+                let items: Vec<f64> = rows.iter().map(|r| r.1).collect();
+                let (Some(&(last, _)), true) = (rows.last(), rows.len() >= 2) else {
+                    continue;
+                };
+                if !derived::total_agrees(q, items.iter().sum(), &items) {
+                    continue;
+                }
+                let mut joined = head.clone();
+                joined.span.quote = std::iter::once(head)
+                    .chain(rows.iter().map(|r| r.0))
+                    .map(|r| r.span.quote.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let b = self.analyze(&joined.span.quote);
+                let doc_info = CandidateDoc::joined(doc, doc_heads, doc_dates, request);
+                let (v, joint, _) = self.verify(
+                    claim,
+                    &rest,
+                    claim_type,
+                    &joined,
+                    &b,
+                    doc_info,
+                    &mut Parts::default(),
+                );
+                if !matches!(v, Verdict::Supports) {
+                    continue;
+                }
+                let (v, _) = dated(v, "", request, doc_info.date, doc);
+                if matches!(v, Verdict::Supports) {
+                    return Some([
+                        (Verdict::Supports, joint, head),
+                        (Verdict::Supports, joint, last),
+                    ]);
+                }
             }
         }
         None

@@ -858,7 +858,9 @@ fn named_values(text: &str, measures: &[(usize, usize, usize)], out: &mut Vec<Qu
         let t = t.trim_matches(|c: char| matches!(c, ':' | '=' | '(' | ')' | ',' | ';' | '.'));
         let caps = t.chars().filter(|c| c.is_ascii_uppercase()).count();
         let lower = t.chars().filter(|c| c.is_ascii_lowercase()).count();
-        let ok = (2..=8).contains(&t.len())
+        // ("SLEDAI-2K", "PROMIS-29": a hyphenated name may be longer.)
+        let max_len = if t.contains('-') { 10 } else { 8 };
+        let ok = (2..=max_len).contains(&t.len())
             && t.starts_with(|c: char| c.is_ascii_uppercase())
             && t.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
             && t.matches('-').count() <= 1
@@ -2194,6 +2196,15 @@ mod tests {
         );
         assert!(named_scores("EDSS on Sept 14 was 3.5").is_empty());
         assert_eq!(named_scores("EDSS 3.5 on Sept 14"), vec![3.5]);
+    }
+
+    #[test]
+    fn a_hyphenated_name_may_be_longer() {
+        assert_eq!(named_scores("Her SLEDAI-2K score was 12."), vec![12.0]);
+        assert_eq!(named_scores("PROMIS-29 physical function 38"), vec![38.0]);
+        // (Not an unhyphenated word in capitals, nor two hyphens.)
+        assert!(named_scores("Her DISABILITY score was 12.").is_empty());
+        assert!(named_scores("SARS-COV-2 PCR 1").is_empty());
     }
 
     #[test]
