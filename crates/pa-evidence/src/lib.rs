@@ -692,6 +692,17 @@ struct CandidateDoc<'a> {
     joined: bool,
 }
 
+/// Nothing decided: every candidate is weak, a plan ("Start X"), or short
+/// of a number. Only then are sentences read together.
+fn nothing_decided(verdicts: &[(Verdict, f32, &Sentence)]) -> bool {
+    verdicts.iter().all(|v| {
+        matches!(
+            v.0,
+            Verdict::Weak | Verdict::Hypothetical | Verdict::MissingNumber(_)
+        )
+    })
+}
+
 impl<'a> CandidateDoc<'a> {
     /// A candidate of sentences of one document read together.
     fn joined(
@@ -2329,12 +2340,7 @@ impl Checker {
             .collect();
         if drugs.is_empty()
             || !a.quantities.iter().any(|q| q.kind == QKind::Duration)
-            || verdicts.iter().any(|v| {
-                !matches!(
-                    v.0,
-                    Verdict::Weak | Verdict::Hypothetical | Verdict::MissingNumber(_)
-                )
-            })
+            || !nothing_decided(verdicts)
         {
             return None;
         }
@@ -2434,12 +2440,7 @@ impl Checker {
         request: Option<(u32, u32, u32)>,
     ) -> Option<[(Verdict, f32, &'s Sentence); 2]> {
         const MAX_ITEMS: u32 = 12;
-        if verdicts.iter().any(|v| {
-            !matches!(
-                v.0,
-                Verdict::Weak | Verdict::Hypothetical | Verdict::MissingNumber(_)
-            )
-        }) {
+        if !nothing_decided(verdicts) {
             return None;
         }
         let whole = self.analyze(&claim.span.quote);
@@ -2546,14 +2547,7 @@ impl Checker {
         doc_dates: &HashMap<&str, (u32, u32, u32)>,
         request: Option<(u32, u32, u32)>,
     ) -> Option<[(Verdict, f32, &'s Sentence); 2]> {
-        // Nothing decided: every candidate is weak, a plan ("Start X"), or
-        // short of a number.
-        if verdicts.iter().any(|v| {
-            !matches!(
-                v.0,
-                Verdict::Weak | Verdict::Hypothetical | Verdict::MissingNumber(_)
-            )
-        }) {
+        if !nothing_decided(verdicts) {
             return None;
         }
         // A document that only plans it ("Plan: not appropriate for outpatient
