@@ -581,6 +581,12 @@
 //! was 9" against a head "NIHSS on arrival:" and one row per item that add up
 //! to 9; items that add up to 18 leave a claimed CAT of 20 unsupported, never
 //! contradicted (a list may be partial, or a score not a sum).
+//! And counts after their verb (`verb-counts`): "has fallen three times"
+//! against "Falls x2" (an irregular past shares its verb's stem), "seen in
+//! the emergency department four times" against "ED visits x4"; a count
+//! the note does not give ("hospitalized twice" against two dated
+//! admissions, which name no hospitalization) is not confirmed; "twice
+//! daily" is a frequency, no count.
 
 use crate::common::{root, run};
 

@@ -3799,8 +3799,14 @@ fn plain_count(text: &str, q: &Quantity, all: &[Quantity]) -> bool {
         .find(q.surface.as_str())
         .map(|i| text[i + q.surface.len()..].trim_start().to_lowercase())
         .unwrap_or_default();
-    words.len() == 2
-        && words[1].ends_with('s')
+    // ("fallen twice", "hospitalized on three occasions": a count after its
+    // verb.)
+    let after_verb = words.len() >= 2
+        && matches!(
+            words[words.len() - 1].to_lowercase().as_str(),
+            "twice" | "thrice" | "times" | "occasions"
+        );
+    (after_verb || (words.len() == 2 && words[1].ends_with('s')))
         && q.value.fract() == 0.0
         && !["per ", "/", "a ", "an ", "each ", "every "]
             .iter()

@@ -495,6 +495,7 @@ pub fn quantities(sentence: &str, measures: &[(usize, usize, usize)]) -> Vec<Qua
     sig_daily_doses(&text, &mut out);
     scores_of(&text, &mut out);
     counts(&text, &mut out);
+    verb_counts(&text, &mut out);
     measure_values(&text, measures, &mut out);
     let bound: Vec<f64> = out
         .iter()
@@ -1150,7 +1151,7 @@ fn is_score_connector(word: &str) -> bool {
 fn may_hold_numbers(sentence: &str) -> bool {
     const WORDS: &[&str] = &[
         "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
-        "twelve",
+        "twelve", "twice", "thrice",
     ];
     if !sentence.is_ascii() || sentence.bytes().any(|b| b.is_ascii_digit()) {
         return true;
@@ -1738,6 +1739,87 @@ const COUNT_MODIFIERS: &[&str] = &[
 ];
 
 /// Counts of things: "three hospitalizations" (number, noun) and "bursts x3" (noun, number).
+/// How many times something happened, counted after its verb: "has fallen
+/// three times", "was hospitalized twice", "dilated on two occasions". The
+/// count is of the event the verb names, as its noun is known ("fallen" and
+/// "falls" are a fall, "hospitalized" and "hospitalizations" a
+/// hospitalization, "admitted" an admission, "seen" a visit), so that "Falls
+/// x2" or "2 ED visits" give the same kind. Not a frequency ("twice daily",
+/// "three times a week"), nor a multiple ("three times the upper limit").
+fn verb_counts(text: &str, out: &mut Vec<Quantity>) {
+    static VERB_COUNT: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\b(fell|fallen|seen|[a-z]{3,}(?:ed|en))\s+(?:[a-z]+\s+){0,4}?(?:(twice|thrice)|(?:on\s+)?(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+(?:separate\s+|different\s+|more\s+)?(?:times|occasions))\b")
+            .unwrap()
+    });
+    const NOT_AN_EVENT: &[&str] = &[
+        "increased",
+        "decreased",
+        "elevated",
+        "raised",
+        "reduced",
+        "given",
+        "taken",
+        "used",
+        "dosed",
+        "scheduled",
+        "needed",
+        "required",
+        "planned",
+    ];
+    for c in VERB_COUNT.captures_iter(text) {
+        let verb = c[1].to_lowercase();
+        if NOT_AN_EVENT.contains(&verb.as_str()) {
+            continue;
+        }
+        // (The words between are the verb's object or place, never a clause
+        // of their own: "fell, and twice".)
+        let whole = c.get(0).unwrap();
+        if text[whole.range()].contains([',', ';', '.']) {
+            continue;
+        }
+        let after = text[whole.end()..].trim_start().to_lowercase();
+        const FREQUENCY: &[&str] = &[
+            "a ", "an ", "per ", "daily", "weekly", "monthly", "yearly", "nightly", "each ",
+            "every ", "/", "the ", "normal", "upper", "above", "below", "greater", "higher",
+            "lower", "more", "less", "as ", "uln",
+        ];
+        if FREQUENCY.iter().any(|w| after.starts_with(w)) {
+            continue;
+        }
+        let value = match c.get(2).map(|m| m.as_str().to_lowercase()) {
+            Some(w) if w == "twice" => 2.0,
+            Some(_) => 3.0,
+            None => match c.get(3).and_then(|m| num(m.as_str())) {
+                Some(v) => v,
+                None => continue,
+            },
+        };
+        let noun = match verb.as_str() {
+            "fell" | "fallen" => "fall".to_string(),
+            "seen" => count_noun("visit"),
+            "admitted" | "readmitted" => count_noun("admission"),
+            // ("hospitalized" is a hospitalization, "dilated" a dilation,
+            // "injected" an injection.)
+            v => {
+                let noun = [("ized", "ization"), ("ated", "ation"), ("ected", "ection")]
+                    .iter()
+                    .find_map(|(verb_end, noun_end)| {
+                        v.strip_suffix(verb_end)
+                            .map(|root| format!("{root}{noun_end}"))
+                    });
+                count_noun(noun.as_deref().unwrap_or(v))
+            }
+        };
+        out.push(Quantity {
+            kind: QKind::Count(noun),
+            value,
+            cmp: qualifier(&text[..whole.start()]),
+            hi: None,
+            surface: text[whole.range()].to_string(),
+        });
+    }
+}
+
 fn counts(text: &str, out: &mut Vec<Quantity>) {
     let before = |byte: usize| &text[..byte];
     let counts = COUNT
@@ -2196,6 +2278,37 @@ mod tests {
         );
         assert!(named_scores("EDSS on Sept 14 was 3.5").is_empty());
         assert_eq!(named_scores("EDSS 3.5 on Sept 14"), vec![3.5]);
+    }
+
+    #[test]
+    fn a_count_after_its_verb_counts_the_verbs_event() {
+        let counts = |s: &str| {
+            read(s)
+                .into_iter()
+                .filter(|(k, _)| matches!(k, QKind::Count(_)))
+                .collect::<Vec<_>>()
+        };
+        let fall = QKind::Count(count_noun("fall"));
+        assert_eq!(
+            counts("She has fallen three times since April."),
+            vec![(fall.clone(), 3.0)]
+        );
+        assert_eq!(counts("Falls x2 since April."), vec![(fall, 2.0)]);
+        let stay = QKind::Count(count_noun("hospitalizations"));
+        assert_eq!(
+            counts("He was hospitalized twice in 2026."),
+            vec![(stay.clone(), 2.0)]
+        );
+        assert_eq!(counts("Two hospitalizations for COPD."), vec![(stay, 2.0)]);
+        assert_eq!(
+            counts("She was seen in the emergency department four times in 2026."),
+            vec![(QKind::Count(count_noun("visits")), 4.0)]
+        );
+        // A frequency, a multiple, or a verb that is no event count nothing.
+        assert!(counts("Saline irrigations twice daily since 12/2026").is_empty());
+        assert!(counts("Inhaler used three times a day.").is_empty());
+        assert!(counts("CK elevated ten times the upper limit.").is_empty());
+        assert!(counts("He fell, and twice he was found on the floor.").is_empty());
     }
 
     #[test]

@@ -216,6 +216,20 @@ fn same_stem(word: &str) -> Option<&'static str> {
         // "stopped" and "discontinued" (a drug taken no more).
         "stopped" | "stopping" | "stops" | "discontinue" | "discontinued" | "discontinues"
         | "discontinuing" | "discontinuation" => Some("stop"),
+        // Irregular verbs a note writes in the past ("fell", "underwent")
+        // where a letter writes the present perfect ("has fallen", "has
+        // undergone") or the noun ("falls").
+        "fell" | "fallen" => Some("fall"),
+        "underwent" | "undergone" | "undergoes" | "undergoing" => Some("undergo"),
+        "broke" | "broken" => Some("break"),
+        "swollen" => Some("swell"),
+        "wore" | "worn" => Some("wear"),
+        "began" | "begun" => Some("begin"),
+        "ate" | "eaten" => Some("eat"),
+        "drank" | "drunk" => Some("drink"),
+        "slept" => Some("sleep"),
+        "woke" | "woken" => Some("wake"),
+        "ran" => Some("run"),
         _ => None,
     }
 }
@@ -355,6 +369,14 @@ mod tests {
         assert_eq!(stem("inability"), stem("unable"));
         assert_ne!(stem("assistance"), stem("assist"));
         assert_eq!(stem("discontinued"), stem("stopped"));
+    }
+
+    #[test]
+    fn an_irregular_past_has_its_verbs_stem() {
+        assert_eq!(stem("fallen"), stem("falls"));
+        assert_eq!(stem("fell"), stem("falling"));
+        assert_eq!(stem("underwent"), stem("undergoes"));
+        assert_eq!(stem("worn"), stem("wearing"));
     }
 }
 
