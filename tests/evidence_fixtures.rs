@@ -579,8 +579,10 @@
 //! dated azithromycin courses do not confirm two.
 //! And a score's items on rows of their own (`score-item-rows`): "NIHSS score
 //! was 9" against a head "NIHSS on arrival:" and one row per item that add up
-//! to 9; items that add up to 18 leave a claimed CAT of 20 unsupported, never
-//! contradicted (a list may be partial, or a score not a sum).
+//! to 9; "clinician-rated HAM-D score is 21" against a sheet of numbered items
+//! with dot leaders (a list's number opens its item's sentence, it ends no
+//! sentence); items that add up to 18 leave a claimed CAT of 20 unsupported,
+//! never contradicted (a list may be partial, or a score not a sum).
 //! And counts after their verb (`verb-counts`): "has fallen three times"
 //! against "Falls x2" (an irregular past shares its verb's stem), "seen in
 //! the emergency department four times" against "ED visits x4"; a count

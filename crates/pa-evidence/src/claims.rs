@@ -1521,7 +1521,9 @@ pub fn read_as_filled(text: &str) -> std::borrow::Cow<'_, str> {
         LazyLock::new(|| Regex::new(r"\[\s*([xX✓✔*]?)\s*\]|([☐☒☑])").unwrap());
     // A form label's parenthesis is printed instruction, not the answer:
     // "Current weight (must be dated within 90 days): 251 lb".
+    // (After the row's item number: "2. Current weight (must be ...): ...".)
     let label_paren = text.split_once(':').is_some_and(|(head, _)| {
+        let head = crate::without_item_code(head);
         head.chars().count() <= 80
             && head.split_whitespace().count() <= 10
             && !head.contains(['.', '?', '[', '☐', '☒'])

@@ -326,18 +326,30 @@ fn items_after(cand: &str, name: &str) -> Option<Vec<f64>> {
     (values.len() >= 3).then_some(values)
 }
 
-/// The value of a score's item written as a row of its own, under a head
-/// that names the score ("INCAT disability score:", then "Arm: 2 (disability
-/// in both arms ...)" and "Leg: 3 (walking with ...)"; "Q1 fatigue 6"). `None`
-/// for a row that gives no value or more than one (a table with a column per
-/// visit), a date, or a total or another score of its own.
-pub(crate) fn item_row_value(row: &str) -> Option<f64> {
+/// The values of a score's items written on a row of their own, under a
+/// head that names the score ("INCAT disability score:", then "Arm: 2
+/// (disability in both arms ...)" and "Leg: 3 (walking with ...)"; "Q1
+/// fatigue 6"; "1. Apparent sadness ........ 5"), one or more numbered items
+/// to a row ("1. Little interest: 3 2. Feeling down: 3"). `None` for a row
+/// with an item that gives no value or more than one (a table with a column
+/// per visit), a date, or a total or another score of its own.
+pub(crate) fn item_row_values(row: &str) -> Option<Vec<f64>> {
     static ITEM_NUMBER: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"^(?:[A-Za-z]?\d{1,2}[a-z]?[.):]?|[a-z][.)])\s+").unwrap());
-    static NUMBER: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"\d+(?:\.\d+)?(?:/\d+)?").unwrap());
+    // (An item numbered inside the row: " 2. Feeling down".)
+    static NEXT_ITEM: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\s\d{1,2}[.)]\s+[A-Za-z]").unwrap());
     let row = row.trim();
-    if row.contains('\n') || row.chars().count() > 160 {
+    // (A sentence of several lines is read line by line: "1. Apparent
+    // sadness .... 5\n2. Reported sadness .... 5".)
+    if row.contains('\n') {
+        let mut values = Vec::new();
+        for line in row.lines().filter(|l| !l.trim().is_empty()) {
+            values.extend(item_row_values(line)?);
+        }
+        return Some(values);
+    }
+    if row.chars().count() > 400 {
         return None;
     }
     let lower = row.to_lowercase();
@@ -347,11 +359,33 @@ pub(crate) fn item_row_value(row: &str) -> Option<f64> {
         return None;
     }
     let row = ITEM_NUMBER.find(row).map_or(row, |m| &row[m.end()..]);
+    let mut starts: Vec<usize> = vec![0];
+    starts.extend(NEXT_ITEM.find_iter(row).map(|m| m.start() + 1));
+    starts.push(row.len());
+    starts
+        .windows(2)
+        .map(|w| {
+            let piece = ITEM_NUMBER
+                .find(&row[w[0]..w[1]])
+                .map_or(&row[w[0]..w[1]], |m| &row[w[0] + m.end()..w[1]]);
+            item_value(piece)
+        })
+        .collect()
+}
+
+/// The one value of an item: "Arm: 2 (disability ...)", "fatigue 6",
+/// "Apparent sadness ........ 5", "Lips 2/4".
+fn item_value(item: &str) -> Option<f64> {
+    static NUMBER: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\d+(?:\.\d+)?(?:/\d+)?").unwrap());
+    if item.chars().count() > 160 {
+        return None;
+    }
     // What parentheses add describes the item ("2 (disability in both arms
     // ...)"): it is no value.
-    let mut plain = String::with_capacity(row.len());
+    let mut plain = String::with_capacity(item.len());
     let mut depth = 0usize;
-    for c in row.chars() {
+    for c in item.chars() {
         match c {
             '(' => depth += 1,
             ')' => depth = depth.saturating_sub(1),
@@ -367,12 +401,13 @@ pub(crate) fn item_row_value(row: &str) -> Option<f64> {
     {
         return None;
     }
-    // One number, standing alone ("Arm: 2", "2/4"), is the value.
+    // One number, standing alone ("Arm: 2", "2/4", after dot leaders), is
+    // the value.
     let numbers: Vec<regex::Match> = NUMBER.find_iter(&plain).collect();
     let [n] = numbers.as_slice() else {
         return None;
     };
-    let alone = plain[..n.start()].ends_with([' ', ':', '='])
+    let alone = plain[..n.start()].ends_with([' ', ':', '=', '.'])
         && plain[n.end()..]
             .chars()
             .next()
@@ -425,6 +460,10 @@ mod tests {
 
     #[test]
     fn an_item_row_gives_its_one_value() {
+        let item_row_value = |row: &str| match item_row_values(row).as_deref() {
+            Some([v]) => Some(*v),
+            _ => None,
+        };
         assert_eq!(
             item_row_value("Arm: 2 (disability in both arms)"),
             Some(2.0)
@@ -432,6 +471,18 @@ mod tests {
         assert_eq!(item_row_value("1a LOC: 0"), Some(0.0));
         assert_eq!(item_row_value("Q3 peripheral joint pain 3"), Some(3.0));
         assert_eq!(item_row_value("Lips and perioral area 2/4"), Some(2.0));
+        assert_eq!(
+            item_row_value("1. Apparent sadness ............ 5"),
+            Some(5.0)
+        );
+        assert_eq!(
+            item_row_values("1. Apparent sadness ..... 5\n2. Reported sadness ..... 4").as_deref(),
+            Some(&[5.0, 4.0][..])
+        );
+        assert_eq!(
+            item_row_values("1. Little interest: 3 2. Feeling down, hopeless: 3").as_deref(),
+            Some(&[3.0, 3.0][..])
+        );
         // A row with a value per visit, a date, a total, no label or a unit's
         // number gives none.
         assert_eq!(item_row_value("2. Lips and perioral area 2 3"), None);

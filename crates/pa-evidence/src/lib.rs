@@ -2469,11 +2469,11 @@ impl Checker {
                     .analyze(&head.span.quote)
                     .quantities
                     .iter()
-                    .any(|x| x.kind == q.kind)
+                    .any(|x| x.kind == q.kind && x.hi.is_none())
                 {
                     continue;
                 }
-                let mut rows: Vec<(&Sentence, f64)> = Vec::new();
+                let mut rows: Vec<(&Sentence, Vec<f64>)> = Vec::new();
                 for o in head.ordinal + 1..=head.ordinal + MAX_ITEMS {
                     let Some(row) = by_ordinal
                         .get(&(doc, o))
@@ -2482,13 +2482,13 @@ impl Checker {
                     else {
                         break;
                     };
-                    let Some(v) = derived::item_row_value(&row.span.quote) else {
+                    let Some(values) = derived::item_row_values(&row.span.quote) else {
                         break;
                     };
-                    rows.push((row, v));
+                    rows.push((row, values));
                 }
-                let items: Vec<f64> = rows.iter().map(|r| r.1).collect();
-                let (Some(&(last, _)), true) = (rows.last(), rows.len() >= 2) else {
+                let items: Vec<f64> = rows.iter().flat_map(|r| r.1.iter().copied()).collect();
+                let (Some(&(last, _)), true) = (rows.last(), items.len() >= 2) else {
                     continue;
                 };
                 if !derived::total_agrees(q, items.iter().sum(), &items) {
@@ -2511,6 +2511,26 @@ impl Checker {
                     doc_info,
                     &mut Parts::default(),
                 );
+                // (A claim of little but the score, "His clinician-rated MADRS
+                // score is 38", needs no more words of the head: what
+                // qualifies the score is seldom written above its items.)
+                // (The name's words: "HAM-D" is "ham" and "d".)
+                let name_stems: Vec<String> = name
+                    .to_lowercase()
+                    .split('-')
+                    .map(pa_types::text::stem)
+                    .collect();
+                let only_the_score = rest.concepts.is_empty()
+                    && rest
+                        .words
+                        .iter()
+                        .filter(|w| !name_stems.contains(&w.stem))
+                        .count()
+                        <= 1;
+                let v = match v {
+                    Verdict::Weak if only_the_score => Verdict::Supports,
+                    v => v,
+                };
                 if !matches!(v, Verdict::Supports) {
                     continue;
                 }
@@ -3203,7 +3223,7 @@ pub(crate) fn document_dates(sentences: &[Sentence]) -> HashMap<&str, (u32, u32,
 /// The text after a form's item number: "A3. Side of most disabling tremor"
 /// and "3b. Kidney function" are labelled "Side of most disabling tremor" and
 /// "Kidney function".
-fn without_item_code(head: &str) -> &str {
+pub(crate) fn without_item_code(head: &str) -> &str {
     static ITEM: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         regex::Regex::new(r"^\s*(?:[A-Za-z]?\d{1,2}(?:\.\d{1,2})*|\d{1,2}[a-z])[.)]?\s+").unwrap()
     });

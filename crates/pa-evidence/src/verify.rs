@@ -728,8 +728,21 @@ fn plain_numbers(x: &Analysis) -> HashSet<String> {
 /// The numbers of a sentence written with at least `min_len` chars, not part
 /// of a date.
 fn numbers(x: &Analysis, min_len: usize) -> HashSet<String> {
+    // (A list's or a form's item number that opens the sentence, "10.
+    // Caregiver: ...", is no number of what it says.)
+    let item_number = x.tokens.first().filter(|t| {
+        t.norm.len() <= 2
+            && x.text
+                .chars()
+                .skip(t.end)
+                .take(2)
+                .collect::<String>()
+                .starts_with(['.', ')'])
+            && x.text.chars().take(t.start).all(char::is_whitespace)
+    });
     x.tokens
         .iter()
+        .filter(|t| !item_number.is_some_and(|i| std::ptr::eq(*t, i)))
         .filter(|t| {
             t.norm.len() >= min_len
                 && t.norm.chars().any(|c| c.is_ascii_digit())

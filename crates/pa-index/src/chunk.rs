@@ -488,12 +488,15 @@ fn is_abbreviation(before: &[char]) -> bool {
         && (2..=3).contains(&w.len())
         && w[..w.len() - 1].chars().all(|c| c.is_ascii_digit())
         && w.ends_with(|c: char| c.is_ascii_lowercase());
+    // (And a list's number: "1. Apparent sadness .... 5".)
+    let digits = (1..=2).contains(&w.len()) && w.chars().all(|c| c.is_ascii_digit());
     let item_number = before.iter().collect::<String>().trim_start() == word
         && w.len() <= 4
         && ((w.starts_with(|c: char| c.is_ascii_alphabetic())
             && w.chars().skip(1).all(|c| c.is_ascii_digit())
             && w.len() > 1)
-            || digits_letter);
+            || digits_letter
+            || digits);
     (w.chars().count() == 1 && w.chars().all(|c| c.is_alphabetic()))
         || item_number
         || ABBREVIATIONS.contains(&w.as_str())
