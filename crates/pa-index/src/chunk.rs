@@ -553,6 +553,25 @@ mod tests {
     }
 
     #[test]
+    fn a_lists_number_opens_its_items_sentence() {
+        let t = "MADRS - item scores 0-6\n1. Apparent sadness ........ 5\n2. Reported sadness ........ 4\nTOTAL: ____";
+        assert_eq!(
+            texts(t),
+            [
+                "MADRS - item scores 0-6",
+                "1. Apparent sadness ........ 5",
+                "2. Reported sadness ........ 4",
+                "TOTAL: ____"
+            ]
+        );
+        // (A number that ends a sentence still ends it: "Pain 3. Walks".)
+        assert_eq!(
+            texts("Pain 3. Walks with a cane."),
+            ["Pain 3.", "Walks with a cane."]
+        );
+    }
+
+    #[test]
     fn a_question_keeps_the_answer_boxes_below_it() {
         let t = "Q6. Has the member fallen in the last 3 months?\nA6. [X] Yes [ ] No - fell twice at home.\nQ7. Is a caregiver available?\n[ ] Yes [X] No\nQ8. Other concerns?\nNone noted.";
         assert_eq!(
