@@ -589,6 +589,11 @@
 //! the note does not give ("hospitalized twice" against two dated
 //! admissions, which name no hospitalization) is not confirmed; "twice
 //! daily" is a frequency, no count.
+//! And time missed and counted fields (`absence-and-field-counts`): "has
+//! missed 4 days of school because of asthma" is not borne out by asthma at
+//! school without an absence, nor by the next line's sister who missed days
+//! of work ("in last 2 months" is a bound, no number of days); "Falls
+//! reported: 3 in last 6 mo" is a count of falls that opposes five.
 
 use crate::common::{root, run};
 

@@ -363,6 +363,8 @@ const STOPWORDS: &[&str] = &[
     "after",
     "before",
     "since",
+    // ("in the past six months": a look-back window, compared as a duration.)
+    "past",
     "week",
     "weeks",
     "month",
@@ -2603,10 +2605,15 @@ impl Checker {
             // Numbers are not pieced together: every number of the claim must be
             // confirmed by the pair itself.
             let found = with_since_duration(&joined.span.quote, &b, request, None);
-            let confirmed = a
-                .quantities
-                .iter()
-                .all(|q| found.iter().any(|f| f.kind == q.kind && agrees(q, f)));
+            // (A bound confirms no exact number: "in last 2 months" is no
+            // "4 days".)
+            let confirmed = a.quantities.iter().all(|q| {
+                found.iter().any(|f| {
+                    f.kind == q.kind
+                        && agrees(q, f)
+                        && (q.cmp != quantity::Cmp::Eq || f.cmp == quantity::Cmp::Eq)
+                })
+            });
             if !confirmed {
                 continue;
             }

@@ -346,8 +346,11 @@ static COUNT_AFTER: LazyLock<Regex> =
 /// "Hospitalizations: 1 (01/03-01/07/2027, ...)", "Hospitalizations for right
 /// heart failure in the past 12 months: 2", "ED visits in past year: 3",
 /// "Number of prescribers (12 mo): 2", "# of ED visits: 4".
+// (A field's count may be followed by its window, "Falls: 4 since
+// February", "Falls reported: 3 in last 6 mo", and follow a section's label,
+// "Subjective: Falls reported: 3".)
 static COUNT_FIELD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:^|[.;|]\s+|\n\s*)(?:(?:number|no\.|#|total|count)\s+of\s+)?(?:[a-z]+\s+)?([a-z]{4,}s)\b[^:|\n.;]{0,70}?:\s*(\d{1,2})(?:$|\s*[,;|(]|\s+(?:[(\[]|$)|\.(?:\s|$))")
+    Regex::new(r"(?i)(?:^|[.;|:]\s+|\n\s*)(?:(?:number|no\.|#|total|count)\s+of\s+)?(?:[a-z]+\s+)?([a-z]{4,}s)\b[^:|\n.;]{0,70}?:\s*(\d{1,2})(?:$|\s*[,;|(]|\s+(?:[(\[]|$)|\.(?:\s|$)|\s+(?:in|since|over|during|within|this|last|past)\b)")
         .unwrap()
 });
 /// Nouns a count is not about: units, time, doses, and words that make the

@@ -2027,6 +2027,19 @@ impl Checker {
                 return Some("effect_not_named");
             }
         }
+        // Time missed from work or school ("has missed 6 days of work because
+        // of fatigue") is the claim's point: a sentence that names the work
+        // and the cause but no absence ("Fatigue, napping after work") does
+        // not bear it out.
+        static MISSED: LazyLock<regex::Regex> = LazyLock::new(|| {
+            regex::Regex::new(r"(?i)\bmiss(?:ed|es|ing)?\s+(?:(?:\d+|several|many|multiple|some)\s+)?(?:(?:full\s+)?(?:days?|shifts?|weeks?)\s+(?:of\s+)?)?(?:work|school|class(?:es)?|shifts?)\b").unwrap()
+        });
+        static ABSENT: LazyLock<regex::Regex> = LazyLock::new(|| {
+            regex::Regex::new(r"(?i)\b(?:miss\w*|absen\w*|out of (?:work|school)|off work|call(?:ed|s|ing)? (?:out|in sick)|sick (?:days?|leave)|unable to (?:work|attend)|leave of absence|fmla|disability|stopped working|left (?:early|work|school))\b").unwrap()
+        });
+        if MISSED.is_match(&claim.span.quote) && !ABSENT.is_match(&p.cand.span.quote) {
+            return Some("absence_not_named");
+        }
         // A result the claim gives for a test ("her urine hCG was negative") is
         // borne out only by a sentence that names that test, whatever else it
         // shares with the claim (a visit, a date).
