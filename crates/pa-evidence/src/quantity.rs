@@ -434,17 +434,37 @@ fn blank_targets(s: String) -> String {
     if !TARGET.is_match(&s) {
         return s;
     }
-    TARGET
-        .replace_all(&s, |c: &regex::Captures| {
-            let m = c.get(0).unwrap();
-            let v = c.get(2).unwrap();
-            format!(
-                "{}{}",
-                &s[m.start()..v.start()],
-                " ".repeat(v.as_str().chars().count())
-            )
-        })
-        .into_owned()
+    blank_value_group(&TARGET, s)
+}
+
+/// A predicted value is no value measured: in "Predicted distance
+/// (Enright): 466 m" and "FEV1 1.19 L, predicted 2.28 L" the predicted
+/// numbers are blanked, as goals are ([`blank_targets`]). ("49% predicted",
+/// a share of it, is the measured value's.)
+fn blank_predicted(s: String) -> String {
+    static PREDICTED: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\bpredicted\b((?:\s+[a-z][a-z0-9]*){0,2}\s*(?:\([^)]{0,24}\)\s*)?[:=]?\s*)(\d+(?:\.\d+)?(?:\s*(?:m|meters|ft|feet|l|ml|%)\b)?)")
+            .unwrap()
+    });
+    if !PREDICTED.is_match(&s) {
+        return s;
+    }
+    blank_value_group(&PREDICTED, s)
+}
+
+/// `s` with group 2 of every match of `re` blanked (spaces of the same
+/// length).
+fn blank_value_group(re: &Regex, s: String) -> String {
+    re.replace_all(&s, |c: &regex::Captures| {
+        let m = c.get(0).unwrap();
+        let v = c.get(2).unwrap();
+        format!(
+            "{}{}",
+            &s[m.start()..v.start()],
+            " ".repeat(v.as_str().chars().count())
+        )
+    })
+    .into_owned()
 }
 
 /// A result table's row puts its value, its flag and its unit in cells of
@@ -486,7 +506,9 @@ pub fn quantities(sentence: &str, measures: &[(usize, usize, usize)]) -> Vec<Qua
     if !may_hold_numbers(sentence) {
         return Vec::new();
     }
-    let text = blank_targets(blank_dates(&join_thousands(&join_table_cells(sentence))));
+    let text = blank_predicted(blank_targets(blank_dates(&join_thousands(
+        &join_table_cells(sentence),
+    ))));
     let mut out = Vec::new();
     durations(&text, &mut out);
     frequencies(&text, &mut out);
@@ -2312,6 +2334,20 @@ mod tests {
         assert!(counts("Inhaler used three times a day.").is_empty());
         assert!(counts("CK elevated ten times the upper limit.").is_empty());
         assert!(counts("He fell, and twice he was found on the floor.").is_empty());
+    }
+
+    #[test]
+    fn a_predicted_value_is_no_value_measured() {
+        assert_eq!(read("Predicted distance (Enright): 466 m."), vec![]);
+        assert_eq!(
+            read("FEV1 1.19 L, predicted 2.28 L")
+                .into_iter()
+                .filter(|(k, _)| matches!(k, QKind::Unit(_)))
+                .count(),
+            0
+        );
+        // (The measured value's share of it is the measured value's.)
+        assert!(read("FEV1 (52% predicted)").contains(&(QKind::Unit("%"), 52.0)));
     }
 
     #[test]
