@@ -581,8 +581,11 @@
 //! was 9" against a head "NIHSS on arrival:" and one row per item that add up
 //! to 9; "clinician-rated HAM-D score is 21" against a sheet of numbered items
 //! with dot leaders (a list's number opens its item's sentence, it ends no
-//! sentence); items that add up to 18 leave a claimed CAT of 20 unsupported,
-//! never contradicted (a list may be partial, or a score not a sum).
+//! sentence); "Oswestry Disability Index is 48%" against rows of cells
+//! ("Pain intensity 3 | Personal care 2 | ...") under a head giving each
+//! item's maximum ("0-5 each"): the sum in percent of the maximum; items that
+//! add up to 18 leave a claimed CAT of 20 unsupported, never contradicted (a
+//! list may be partial, or a score not a sum).
 //! And counts after their verb (`verb-counts`): "has fallen three times"
 //! against "Falls x2" (an irregular past shares its verb's stem), "seen in
 //! the emergency department four times" against "ED visits x4"; a count

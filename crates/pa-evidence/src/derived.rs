@@ -358,6 +358,15 @@ pub(crate) fn item_row_values(row: &str) -> Option<Vec<f64>> {
     {
         return None;
     }
+    // (A row of cells, "Pain intensity 4 | Personal care 4 | Lifting 5",
+    // gives an item in each.)
+    if row.contains(" | ") {
+        let mut values = Vec::new();
+        for cell in row.split(" | ") {
+            values.push(item_value(cell.trim())?);
+        }
+        return Some(values);
+    }
     let row = ITEM_NUMBER.find(row).map_or(row, |m| &row[m.end()..]);
     let mut starts: Vec<usize> = vec![0];
     starts.extend(NEXT_ITEM.find_iter(row).map(|m| m.start() + 1));
@@ -417,6 +426,18 @@ fn item_value(item: &str) -> Option<f64> {
         return None;
     }
     value.parse().ok()
+}
+
+/// The maximum of each item a score's head gives: "item scores today, 0-5
+/// each", "(0-4 per item)", "item scores 0-6".
+pub(crate) fn item_maximum(head: &str) -> Option<f64> {
+    static MAX: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\b0\s*(?:-|–|to)\s*(\d{1,2})\b(?:\s*(?:each|per item|points? each))?")
+            .unwrap()
+    });
+    let c = MAX.captures(head)?;
+    let max: f64 = c[1].parse().ok()?;
+    (max > 0.0).then_some(max)
 }
 
 /// Does `sum` give the value `q` a claim writes, at the precision it is

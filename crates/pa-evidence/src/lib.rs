@@ -2447,21 +2447,45 @@ impl Checker {
         }
         let whole = self.analyze(&claim.span.quote);
         for q in &whole.quantities {
-            let QKind::Named(name) = &q.kind else {
-                continue;
+            // A score the lexicon lacks, by its abbreviation ("MADRS"), or a
+            // lexicon measure by any of its names ("ODI", "Oswestry").
+            let names: Vec<String> = match &q.kind {
+                QKind::Named(name) => vec![name.to_lowercase()],
+                QKind::Measure(e) => self.lex.entries[*e]
+                    .terms
+                    .iter()
+                    .map(|t| t.to_lowercase())
+                    .collect(),
+                _ => continue,
             };
             if q.cmp != quantity::Cmp::Eq || q.hi.is_some() {
                 continue;
             }
+            // (A score in percent of its maximum, "Oswestry Disability Index
+            // 72%", is the items' sum over their number times each one's
+            // maximum, as the head gives it: "item scores today, 0-5 each".)
+            let as_percent = |x: &Quantity| x.kind == QKind::Unit("%") && x.value == q.value;
+            let percent = q.surface.contains('%') || whole.quantities.iter().any(as_percent);
             // The claim without its total, for the rest of its checks.
             let mut rest = self.analyze(&claim.span.quote);
-            rest.quantities.retain(|x| x.kind != q.kind);
-            let names = |text: &str| {
-                text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
-                    .any(|w| w.eq_ignore_ascii_case(name))
+            rest.quantities
+                .retain(|x| x.kind != q.kind && !(percent && as_percent(x)));
+            let names_score = |text: &str| {
+                let words: Vec<String> = text
+                    .split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+                    .filter(|w| !w.is_empty())
+                    .map(str::to_lowercase)
+                    .collect();
+                names.iter().any(|n| {
+                    let n: Vec<&str> = n.split_whitespace().collect();
+                    words
+                        .windows(n.len())
+                        .any(|w| w.iter().zip(&n).all(|(a, b)| a == b))
+                })
             };
+
             let mut seen: HashSet<(&str, u32)> = HashSet::default();
-            for &(_, _, head) in verdicts.iter().filter(|v| names(&v.2.span.quote)) {
+            for &(_, _, head) in verdicts.iter().filter(|v| names_score(&v.2.span.quote)) {
                 let doc = head.span.doc_id.as_str();
                 if !seen.insert((doc, head.ordinal)) {
                     continue;
@@ -2493,7 +2517,16 @@ impl Checker {
                 let (Some(&(last, _)), true) = (rows.last(), items.len() >= 2) else {
                     continue;
                 };
-                if !derived::total_agrees(q, items.iter().sum(), &items) {
+                let sum: f64 = items.iter().sum();
+                let total = if percent {
+                    match derived::item_maximum(&head.span.quote) {
+                        Some(max) => 100.0 * sum / (max * items.len() as f64),
+                        None => continue,
+                    }
+                } else {
+                    sum
+                };
+                if !derived::total_agrees(q, total, &items) {
                     continue;
                 }
                 let mut joined = head.clone();
@@ -2517,9 +2550,9 @@ impl Checker {
                 // score is 38", needs no more words of the head: what
                 // qualifies the score is seldom written above its items.)
                 // (The name's words: "HAM-D" is "ham" and "d".)
-                let name_stems: Vec<String> = name
-                    .to_lowercase()
-                    .split('-')
+                let name_stems: Vec<String> = names
+                    .iter()
+                    .flat_map(|n| n.split(['-', ' ']))
                     .map(pa_types::text::stem)
                     .collect();
                 let only_the_score = rest.concepts.is_empty()
