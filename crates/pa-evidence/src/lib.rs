@@ -429,6 +429,14 @@ const STOPWORDS: &[&str] = &[
     "used",
     "use",
     // Framing: "X treated with Y", "has experienced X".
+    // ("has required three courses of", "a diagnosis of", "her symptoms
+    // are", "based on", "following": words a letter frames its point with,
+    // stemmed. Not "requires": what is needed now is a point.)
+    "requir",
+    "symptom",
+    "diagnos",
+    "based",
+    "follow",
     "treated",
     "under",
     "experience",
@@ -4084,6 +4092,29 @@ fn lab_context(tokens: &[Token], i: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn framing_words_are_no_key_terms() {
+        // (Stemmed: "required", "diagnosis", "symptoms".)
+        for w in [
+            "required",
+            "requiring",
+            "diagnosis",
+            "diagnosed",
+            "symptoms",
+            "following",
+            "based",
+        ] {
+            assert!(
+                is_stopword(&pa_types::text::stem(w)),
+                "{w} {}",
+                pa_types::text::stem(w)
+            );
+        }
+        assert!(!is_stopword(&pa_types::text::stem("dyskinesia")));
+        // (What is needed now is the claim's point: "requires oxygen".)
+        assert!(!is_stopword(&pa_types::text::stem("requires")));
+    }
 
     #[test]
     fn a_start_given_by_its_month_alone_is_the_last_such_month_before_the_request() {
