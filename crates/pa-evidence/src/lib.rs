@@ -429,11 +429,11 @@ const STOPWORDS: &[&str] = &[
     "used",
     "use",
     // Framing: "X treated with Y", "has experienced X".
-    // ("has required three courses of", "a diagnosis of", "her symptoms
-    // are", "based on", "following": words a letter frames its point with,
-    // stemmed. Not "requires": what is needed now is a point.)
+    // ("has required three courses of", "a diagnosis of", "based on",
+    // "following": words a letter frames its point with, stemmed. Not
+    // "requires", what is needed now, nor "symptoms", which name what a
+    // scale or a denial is about: "no B symptoms".)
     "requir",
-    "symptom",
     "diagnos",
     "based",
     "follow",
@@ -4095,13 +4095,12 @@ mod tests {
 
     #[test]
     fn framing_words_are_no_key_terms() {
-        // (Stemmed: "required", "diagnosis", "symptoms".)
+        // (Stemmed: "required", "diagnosis".)
         for w in [
             "required",
             "requiring",
             "diagnosis",
             "diagnosed",
-            "symptoms",
             "following",
             "based",
         ] {
@@ -4114,6 +4113,7 @@ mod tests {
         assert!(!is_stopword(&pa_types::text::stem("dyskinesia")));
         // (What is needed now is the claim's point: "requires oxygen".)
         assert!(!is_stopword(&pa_types::text::stem("requires")));
+        assert!(!is_stopword(&pa_types::text::stem("symptoms")));
     }
 
     #[test]
