@@ -22,6 +22,31 @@ fn run_to_end(drop: &std::path::Path, out: &std::path::Path) {
     );
 }
 
+/// Wait until no process holds the output folder's lock. A run killed while
+/// it was starting an extraction worker leaves, for the moment between the
+/// worker's fork and its exec, a copy of the lock's descriptor in the
+/// worker (closed on exec): a rerun in that moment is refused as a second
+/// run, rightly. The test waits that moment out (at most 10 s) rather than
+/// fail on it.
+fn wait_for_the_lock(out: &std::path::Path) {
+    let lock = out.join(".priorauth.lock");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while lock.exists() && Instant::now() < deadline {
+        let Ok(file) = std::fs::File::open(&lock) else {
+            return;
+        };
+        // SAFETY: flock on a descriptor this function owns.
+        let free = unsafe {
+            use std::os::fd::AsRawFd;
+            libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) == 0
+        };
+        if free {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 /// Fail, saying why, when this build has no fault hooks: without the
 /// `failpoints` feature the binary ignores `PRIORAUTH_TEST_*` variables, and a
 /// test that sets them would pass without testing anything.
@@ -111,6 +136,7 @@ fn killed_runs_leave_no_trace_after_a_rerun() {
         std::thread::sleep(delay);
         let _ = child.kill(); // SIGKILL
         let _ = child.wait();
+        wait_for_the_lock(&out);
         run_to_end(&drop, &out);
         let got = crate::common::latest_view(&out);
         assert!(
