@@ -749,6 +749,17 @@ fn axis_marks(axis: &Axis, toks: &[CtxToken], ids: &[u32], term: &[bool]) -> Mar
         for len in axis.pseudo.lengths_at(ids, i) {
             pseudo[i..i + len].iter_mut().for_each(|x| *x = true);
         }
+        // Time away counted or placed ("absent 31 of 82 school days",
+        // "absent from work") is attendance, no finding denied. (A pseudo
+        // phrase cannot say "a number": the words after are read here.)
+        if toks[i].text.eq_ignore_ascii_case("absent")
+            && toks.get(i + 1).is_some_and(|t| {
+                t.text.starts_with(|c: char| c.is_ascii_digit())
+                    || t.text.eq_ignore_ascii_case("from")
+            })
+        {
+            pseudo[i] = true;
+        }
         if axis.terminators.lengths_at(ids, i).next().is_some() {
             m.stop[i] = true;
         }
@@ -913,6 +924,15 @@ mod tests {
             .expect("target in sentence");
         let start = sentence[..b].chars().count();
         ctx().assess(sentence, start, start + target.chars().count())
+    }
+
+    #[test]
+    fn time_away_counted_is_no_denial() {
+        let s = "School: absent 31 of 82 school days this semester.";
+        assert!(!at(s, "school days").negated);
+        assert!(!at("Absent from work since March.", "work").negated);
+        // ("Absent" before a finding still denies it.)
+        assert!(at("Absent reflexes at the ankles.", "reflexes").negated);
     }
 
     #[test]
