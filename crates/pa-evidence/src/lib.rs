@@ -1906,26 +1906,13 @@ impl Checker {
             .cloned()
             .collect();
         pieces.retain(|p| !found_through_head(p.2));
-        if let Some(rows) = self.rows_course_support(
-            read_s,
-            &a,
-            claim_type,
-            &own_hits,
-            &view.by_ordinal,
-            &view.doc_heads,
-            &view.doc_dates,
-            view.request_of(s),
-        ) {
+        if let Some(rows) =
+            self.rows_course_support(read_s, &a, claim_type, &own_hits, view, view.request_of(s))
+        {
             verdicts.extend(rows);
-        } else if let Some(rows) = self.score_rows_support(
-            read_s,
-            claim_type,
-            &own_hits,
-            &view.by_ordinal,
-            &view.doc_heads,
-            &view.doc_dates,
-            view.request_of(s),
-        ) {
+        } else if let Some(rows) =
+            self.score_rows_support(read_s, claim_type, &own_hits, view, view.request_of(s))
+        {
             verdicts.extend(rows);
         } else if let Some(pair) = self.adjacent_support(
             read_s,
@@ -1933,9 +1920,7 @@ impl Checker {
             claim_type,
             &own_hits,
             &unresulted,
-            &view.by_ordinal,
-            &view.doc_heads,
-            &view.doc_dates,
+            view,
             view.request_of(s),
         ) {
             verdicts.extend(pair);
@@ -2329,16 +2314,13 @@ impl Checker {
     /// together with the other rows of its table that name it (the run of
     /// dated rows around it, on its page), under every check a sentence gets.
     /// Support is cited as the first and the last of those rows.
-    #[allow(clippy::too_many_arguments)]
     fn rows_course_support<'s>(
         &self,
         claim: &Sentence,
         a: &Analysis,
         claim_type: ClaimType,
         verdicts: &[(Verdict, f32, &'s Sentence)],
-        by_ordinal: &HashMap<(&str, u32), &'s Sentence>,
-        doc_heads: &HashMap<&str, Vec<usize>>,
-        doc_dates: &HashMap<&str, (u32, u32, u32)>,
+        view: &CaseView<'s>,
         request: Option<(u32, u32, u32)>,
     ) -> Option<[(Verdict, f32, &'s Sentence); 2]> {
         const MAX_ROWS: u32 = 60;
@@ -2367,7 +2349,7 @@ impl Checker {
         {
             let doc = cand.span.doc_id.as_str();
             let at = |o: u32| {
-                by_ordinal
+                view.by_ordinal
                     .get(&(doc, o))
                     .copied()
                     .filter(|r| r.span.page == cand.span.page && dated_row(r))
@@ -2405,7 +2387,7 @@ impl Checker {
                 .collect::<Vec<_>>()
                 .join(" ");
             let b = self.analyze(&joined.span.quote);
-            let doc_info = CandidateDoc::joined(doc, doc_heads, doc_dates, request);
+            let doc_info = CandidateDoc::joined(doc, &view.doc_heads, &view.doc_dates, request);
             let (v, joint, _) = self.verify(
                 claim,
                 a,
@@ -2438,15 +2420,12 @@ impl Checker {
     /// A sum that differs decides nothing (a list of items may be partial, or
     /// the score a mean of them). Support is cited as the head and the last
     /// row.
-    #[allow(clippy::too_many_arguments)]
     fn score_rows_support<'s>(
         &self,
         claim: &Sentence,
         claim_type: ClaimType,
         verdicts: &[(Verdict, f32, &'s Sentence)],
-        by_ordinal: &HashMap<(&str, u32), &'s Sentence>,
-        doc_heads: &HashMap<&str, Vec<usize>>,
-        doc_dates: &HashMap<&str, (u32, u32, u32)>,
+        view: &CaseView<'s>,
         request: Option<(u32, u32, u32)>,
     ) -> Option<[(Verdict, f32, &'s Sentence); 2]> {
         const MAX_ITEMS: u32 = 12;
@@ -2509,7 +2488,8 @@ impl Checker {
                 }
                 let mut rows: Vec<(&Sentence, Vec<f64>)> = Vec::new();
                 for o in head.ordinal + 1..=head.ordinal + MAX_ITEMS {
-                    let Some(row) = by_ordinal
+                    let Some(row) = view
+                        .by_ordinal
                         .get(&(doc, o))
                         .copied()
                         .filter(|r| r.span.page == head.span.page)
@@ -2544,7 +2524,7 @@ impl Checker {
                     .collect::<Vec<_>>()
                     .join(" ");
                 let b = self.analyze(&joined.span.quote);
-                let doc_info = CandidateDoc::joined(doc, doc_heads, doc_dates, request);
+                let doc_info = CandidateDoc::joined(doc, &view.doc_heads, &view.doc_dates, request);
                 let (v, joint, _) = self.verify(
                     claim,
                     &rest,
@@ -2605,9 +2585,7 @@ impl Checker {
         claim_type: ClaimType,
         verdicts: &[(Verdict, f32, &'s Sentence)],
         unresulted: &[&'s Sentence],
-        by_ordinal: &HashMap<(&str, u32), &'s Sentence>,
-        doc_heads: &HashMap<&str, Vec<usize>>,
-        doc_dates: &HashMap<&str, (u32, u32, u32)>,
+        view: &CaseView<'s>,
         request: Option<(u32, u32, u32)>,
     ) -> Option<[(Verdict, f32, &'s Sentence); 2]> {
         if !nothing_decided(verdicts) {
@@ -2628,7 +2606,7 @@ impl Checker {
             .iter()
             .filter(|v| v.1 > 0.0 && !planned_in.contains(v.2.span.doc_id.as_str()))
             .flat_map(|&(_, cov, s)| {
-                let at = |o: u32| by_ordinal.get(&(s.span.doc_id.as_str(), o)).copied();
+                let at = |o: u32| view.by_ordinal.get(&(s.span.doc_id.as_str(), o)).copied();
                 [
                     at(s.ordinal + 1).map(|next| (cov, s, next)),
                     s.ordinal
@@ -2658,7 +2636,12 @@ impl Checker {
             if !confirmed {
                 continue;
             }
-            let doc = CandidateDoc::joined(&first.span.doc_id, doc_heads, doc_dates, request);
+            let doc = CandidateDoc::joined(
+                &first.span.doc_id,
+                &view.doc_heads,
+                &view.doc_dates,
+                request,
+            );
             let (v, joint, _) = self.verify(
                 claim,
                 a,
