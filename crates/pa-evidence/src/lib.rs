@@ -1911,7 +1911,7 @@ impl Checker {
         {
             verdicts.extend(rows);
         } else if let Some(rows) =
-            self.score_rows_support(read_s, claim_type, &own_hits, view, view.request_of(s))
+            self.score_rows_support(read_s, &a, claim_type, &own_hits, view, view.request_of(s))
         {
             verdicts.extend(rows);
         } else if let Some(pair) = self.adjacent_support(
@@ -2423,6 +2423,7 @@ impl Checker {
     fn score_rows_support<'s>(
         &self,
         claim: &Sentence,
+        a: &Analysis,
         claim_type: ClaimType,
         verdicts: &[(Verdict, f32, &'s Sentence)],
         view: &CaseView<'s>,
@@ -2432,8 +2433,7 @@ impl Checker {
         if !nothing_decided(verdicts) {
             return None;
         }
-        let whole = self.analyze(&claim.span.quote);
-        for q in &whole.quantities {
+        for q in &a.quantities {
             // A score the lexicon lacks, by its abbreviation ("MADRS"), or a
             // lexicon measure by any of its names ("ODI", "Oswestry").
             let names: Vec<String> = match &q.kind {
@@ -2452,7 +2452,7 @@ impl Checker {
             // 72%", is the items' sum over their number times each one's
             // maximum, as the head gives it: "item scores today, 0-5 each".)
             let as_percent = |x: &Quantity| x.kind == QKind::Unit("%") && x.value == q.value;
-            let percent = q.surface.contains('%') || whole.quantities.iter().any(as_percent);
+            let percent = q.surface.contains('%') || a.quantities.iter().any(as_percent);
             // The claim without its total, for the rest of its checks.
             let mut rest = self.analyze(&claim.span.quote);
             rest.quantities
