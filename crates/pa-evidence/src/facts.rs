@@ -410,7 +410,7 @@ impl SentenceFacts<'_> {
         let words = self.words;
         let (toks, stems) = (&words.tokens, &words.stems);
         let byte_of = |ch: usize| q.char_indices().nth(ch).map_or(q.len(), |(b, _)| b);
-        for hit in checker.lex.find(stems) {
+        for hit in checker.lex.find_written(q, toks, stems) {
             let e = &checker.lex.entries[hit.entry];
             let b0 = byte_of(toks[hit.tok_start].start);
             let b1 = byte_of(toks[hit.tok_end - 1].end);

@@ -1234,7 +1234,7 @@ impl Checker {
         let mut covered = vec![false; tokens.len()];
         let mut seen = HashSet::default();
         let mut repeats = Vec::new();
-        for hit in self.lex.find(stems) {
+        for hit in self.lex.find_written(text, tokens, stems) {
             if self.is_lab_reading(text, tokens, &hit) {
                 continue;
             }

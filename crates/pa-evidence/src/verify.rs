@@ -2886,6 +2886,12 @@ impl Checker {
             // line's "L1-L4 T -1.9" gives a T-score.)
             if let QKind::Named(n) = kind {
                 if !names(n) && !b.quantities.iter().any(|f| &f.kind == kind) {
+                    // (A result under another instrument's name, "C-SSRS
+                    // screen: negative" for "PHQ-9 score 2 (negative)", is
+                    // that instrument's: the claimed score is not confirmed.)
+                    if other_instrument(&claim.span.quote, &cand.span.quote) && missing.is_none() {
+                        missing = Some(claimed[0].surface.clone());
+                    }
                     continue;
                 }
             }
@@ -4423,6 +4429,28 @@ fn side_differs(
         }
     }
     None
+}
+
+/// Does the candidate name an instrument written as one ("C-SSRS", "GAD-7",
+/// "PHQ-2": capitals joined by a hyphen to capitals or to a number of one or
+/// two digits, not an id such as "LRC-112093") that the claim does not name?
+fn other_instrument(claim: &str, cand: &str) -> bool {
+    let instruments = |text: &str| -> Vec<String> {
+        text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+            .filter(|t| {
+                t.split_once('-').is_some_and(|(a, b)| {
+                    a.chars().all(|c| c.is_ascii_uppercase())
+                        && (1..=6).contains(&a.len())
+                        && ((1..=6).contains(&b.len()) && b.chars().all(|c| c.is_ascii_uppercase())
+                            || (1..=2).contains(&b.len()) && b.chars().all(|c| c.is_ascii_digit()))
+                        && a.len() + b.len() >= 3
+                })
+            })
+            .map(str::to_uppercase)
+            .collect()
+    };
+    let named = instruments(claim);
+    instruments(cand).iter().any(|i| !named.contains(i))
 }
 
 #[cfg(test)]

@@ -100,6 +100,24 @@ fn opens_with_item_code(line: &str) -> bool {
             .is_some_and(|c| c.is_ascii_uppercase() || matches!(c, '[' | '☐' | '☒' | '☑'))
 }
 
+/// Does the line open with a box, ticked or not, before an item's text
+/// ("[X] Physical therapy", "☐ Weight loss")?
+fn opens_with_box(line: &str) -> bool {
+    let t = line.trim_start();
+    let rest = if let Some(r) = t.strip_prefix(['☐', '☒', '☑']) {
+        r
+    } else if let Some(r) = t.strip_prefix('[') {
+        let r = r.trim_start_matches(['x', 'X', '✓', '✔', '*', ' ']);
+        match r.strip_prefix(']') {
+            Some(r) if t.len() - r.len() <= 5 => r,
+            _ => return false,
+        }
+    } else {
+        return false;
+    };
+    rest.starts_with(' ') && rest.trim_start().starts_with(|c: char| c.is_alphanumeric())
+}
+
 /// Does the line end with a form's answer boxes ("... months?  [X] Yes [ ] No")?
 /// Its question is answered: the next line is another.
 fn ends_with_box_answer(line: &str) -> bool {
@@ -287,6 +305,11 @@ fn split_page(text: &str, skip: &[(u32, u32)]) -> Vec<(usize, usize, Option<Stri
         let pair_row = is_pair_row(line)
             && (i > 0 && is_pair_row(&line_strs[i - 1])
                 || line_strs.get(i + 1).is_some_and(|n| is_pair_row(n)));
+        // A checklist with one box to a line ("[X] Physical therapy - 12 visits"
+        // / "[X] NSAIDs - inadequate relief"): each line is an item of its own.
+        let box_item = opens_with_box(line)
+            && (i > 0 && opens_with_box(&line_strs[i - 1])
+                || line_strs.get(i + 1).is_some_and(|n| opens_with_box(n)));
         let dated_entry = opens_with_date(line)
             && (i > 0 && opens_with_date(&line_strs[i - 1])
                 || line_strs.get(i + 1).is_some_and(|n| opens_with_date(n)));
@@ -295,6 +318,7 @@ fn split_page(text: &str, skip: &[(u32, u32)]) -> Vec<(usize, usize, Option<Stri
                 || cells_row
                 || pair_row
                 || dated_entry
+                || box_item
                 || (is_list_item(line) && !goes_on)
                 || (opens_with_item_code(line) && !goes_on)
                 || label.is_some());
@@ -713,6 +737,22 @@ mod tests {
                 "Needs help with bathing? [ ] Yes [X] No",
                 "E1. Weight 92 kg   Height 170 cm   BMI 31.8",
                 "E2. [X] Structured diet program for at least six months"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_checklist_with_a_box_to_a_line_has_an_item_to_a_line() {
+        let t = "Prior treatment (check all that apply):\n[X] Home exercise program for eight weeks, with a\nlog reviewed at each visit\n[ ] Bracing\n[X] Topical diclofenac - no relief\nSymptoms: [X] swelling [X] stiffness\n[X] locking at night";
+        assert_eq!(
+            texts(t),
+            [
+                "Prior treatment (check all that apply):",
+                "[X] Home exercise program for eight weeks, with a\nlog reviewed at each visit",
+                "[ ] Bracing",
+                "[X] Topical diclofenac - no relief",
+                // (Boxes that wrap onto the next line are one row.)
+                "Symptoms: [X] swelling [X] stiffness\n[X] locking at night"
             ]
         );
     }

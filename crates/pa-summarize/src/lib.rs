@@ -256,8 +256,8 @@ pub fn service(sentences: &[Sentence]) -> (Option<String>, Option<String>, Optio
     (code, (!desc.is_empty()).then_some(desc), Some(i))
 }
 
-fn concept_kinds(lex: &Lexicon, stems: &[String]) -> Vec<ConceptKind> {
-    lex.find(stems)
+fn concept_kinds(lex: &Lexicon, text: &str, words: &SentenceWords) -> Vec<ConceptKind> {
+    lex.find_written(text, &words.tokens, &words.stems)
         .into_iter()
         .map(|h| lex.entries[h.entry].kind)
         .collect()
@@ -637,7 +637,11 @@ fn rank(
                     && s.span.start < c.end
             })
     };
-    let kinds: Vec<Vec<ConceptKind>> = words.iter().map(|w| concept_kinds(lex, &w.stems)).collect();
+    let kinds: Vec<Vec<ConceptKind>> = sentences
+        .iter()
+        .zip(words)
+        .map(|(s, w)| concept_kinds(lex, &s.span.quote, w))
+        .collect();
     // Header lines (name, date of birth, ids) are identification, in every
     // section, and a list number or a heading alone says nothing: tested once
     // per sentence, not once per section.

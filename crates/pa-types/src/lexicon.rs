@@ -6,7 +6,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use serde::Deserialize;
 
-use crate::text::{stem, tokenize};
+use crate::text::{char_slice, stem, tokenize, Token};
 use crate::ConceptKind;
 
 /// One concept.
@@ -154,6 +154,39 @@ impl Lexicon {
         hits
     }
 
+    /// Concepts mentioned in a tokenized text, as [`Lexicon::find`] finds them,
+    /// less the one-word abbreviations written in a case that the clinical
+    /// abbreviation inventory ([`crate::abbrev`]) reads as something else, when
+    /// it reads the capitalized form as the concept: "PT" is physical therapy
+    /// (or prothrombin time), but "pt" and "Pt" are the patient ("pt declined",
+    /// "Pt independent with HEP"); "HR" is the heart rate, "hr" an hour.
+    pub fn find_written(&self, text: &str, tokens: &[Token], stems: &[String]) -> Vec<ConceptHit> {
+        let mut hits = self.find(stems);
+        hits.retain(|h| {
+            h.tok_end - h.tok_start != 1
+                || char_slice(text, tokens[h.tok_start].start, tokens[h.tok_start].end)
+                    .is_none_or(|written| !self.read_otherwise(h.entry, written))
+        });
+        hits
+    }
+
+    /// Does the inventory read `written` as other senses only, and the same
+    /// letters in capitals as the concept `entry`?
+    fn read_otherwise(&self, entry: usize, written: &str) -> bool {
+        let upper = written.to_uppercase();
+        if upper == written || written.chars().count() > 5 {
+            return false;
+        }
+        let names_entry = |sense: &&str| {
+            let stems: Vec<String> = tokenize(sense).into_iter().map(|t| stem(&t.norm)).collect();
+            self.find(&stems).iter().any(|h| h.entry == entry)
+        };
+        let senses = crate::abbrev::expand(written);
+        !senses.is_empty()
+            && !senses.iter().any(names_entry)
+            && crate::abbrev::expand(&upper).iter().any(names_entry)
+    }
+
     /// True when a mention of `found` satisfies a claim about `wanted`: the same
     /// concept, or a member (transitively) of the wanted class.
     pub fn satisfies(&self, wanted: usize, found: usize) -> bool {
@@ -186,6 +219,29 @@ impl Lexicon {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_abbreviation_written_as_another_words_is_not_the_concept() {
+        let lex = Lexicon::from_toml(
+            "version = 1\n[[concept]]\nid = \"physical_therapy\"\nkind = \"therapy\"\nterms = [\"physical therapy\", \"pt\"]\n",
+        )
+        .unwrap();
+        let found = |text: &str| {
+            let w = crate::SentenceWords::of(text);
+            lex.find_written(text, &w.tokens, &w.stems).len()
+        };
+        // The patient, as notes write it.
+        assert_eq!(found("pt declined the injection"), 0);
+        assert_eq!(found("Pt independent with home exercises"), 0);
+        // The therapy, in capitals or by name.
+        assert_eq!(found("PT 12 visits, minimal gains"), 1);
+        assert_eq!(found("six weeks of physical therapy"), 1);
+        assert_eq!(
+            lex.find(&crate::SentenceWords::of("pt declined").stems)
+                .len(),
+            1
+        );
+    }
 
     #[test]
     fn an_unknown_kind_fails_the_load_naming_it() {
