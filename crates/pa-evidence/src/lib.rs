@@ -614,9 +614,10 @@ static TREATMENT_FAILED: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock
     regex::Regex::new(r"(?i)\b(fail(ed|ure|s)?|inadequate(ly)?|insufficient|ineffective|not effective|no (response|relief|benefit|improvement)|without (response|relief|benefit|improvement)|lost (its )?(response|effect)|loss of response|refractory|did not (respond|help|work|improve)|no longer effective|flared?|breakthrough)\b").unwrap()
 });
 
-/// A treatment that works: a good response, doing well on it, in remission.
+/// A treatment that works: a good response, doing well on it, in remission,
+/// a successful fit, tolerated well or worn comfortably.
 static TREATMENT_WORKS: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-    regex::Regex::new(r"(?i)\b((good|excellent|adequate|great|complete) (clinical )?response|respond(ed|ing) well|doing well on|well[- ]controlled (on|with)|in (clinical )?remission|(significant|marked|substantial|dramatic) improvement|works well|effective)\b").unwrap()
+    regex::Regex::new(r"(?i)\b((good|excellent|adequate|great|complete) (clinical )?response|respond(ed|ing) well|doing well on|well[- ]controlled (on|with)|in (clinical )?remission|(significant|marked|substantial|dramatic) improvement|works well|effective|successful(ly)?|well[- ]tolerated|tolerat(es|ed|ing) (it |them |this )?well|comfortabl[ey])\b").unwrap()
 });
 
 /// The severity written just before a mention at char `at` of `text`, as a
@@ -2618,6 +2619,12 @@ impl Checker {
                 .flatten()
             });
         for (cov, first, next) in pairs {
+            // (A letterhead is no half of a statement: "Petrakis Family Vision
+            // - Contact Lens Service" over "Follow-up: RGP fitting" says nothing
+            // of lenses failing. A test's name as a heading over its result is.)
+            if first.ordinal == 0 && verify::is_title(&first.span.quote) {
+                continue;
+            }
             let mut joined = first.clone();
             joined.span.quote = format!("{} {}", first.span.quote, next.span.quote);
             let b = self.analyze(&joined.span.quote);

@@ -2040,6 +2040,23 @@ impl Checker {
         if MISSED.is_match(&claim.span.quote) && !ABSENT.is_match(&p.cand.span.quote) {
             return Some("absence_not_named");
         }
+        // That the patient cannot tolerate a treatment is the claim's point: a
+        // sentence that names the treatment but no harm, stop or intolerance
+        // ("Dispensed RGP OD 06/01") does not bear it out.
+        static INTOLERANT: LazyLock<regex::Regex> = LazyLock::new(|| {
+            regex::Regex::new(r"(?i)\b(?:can ?not|unable to|could not|couldn't|did not|does not) tolerate\b|\bintoleran(?:t|ce)\b|\bnot tolerated\b").unwrap()
+        });
+        static HARM: LazyLock<regex::Regex> = LazyLock::new(|| {
+            regex::Regex::new(r"(?i)\b(?:intoleran\w*|tolerat\w*|side[- ]effects?|adverse|reaction|allerg\w*|toxicity|stopped|discontinued|d/c'?d?|dc'?d|quit|abandoned|pain(?:ful)?|discomfort|irritation|redness|rash|nausea|vomit\w*|diarrh\w*|dizz\w*|sedat\w*|drows\w*|headaches?|fatigue|insomnia|unable|could not|couldn't|can ?not|d/t|due to|because)\b").unwrap()
+        });
+        // (Not a form row's label, "CPAP intolerance: used 4 h or more on 21%
+        // of nights": its value, not the label, is what the row claims.)
+        let intolerant = INTOLERANT
+            .find_iter(&claim.span.quote)
+            .any(|m| !claim.span.quote[m.end()..].trim_start().starts_with(':'));
+        if intolerant && !HARM.is_match(&p.cand.span.quote) {
+            return Some("intolerance_not_named");
+        }
         // A result the claim gives for a test ("her urine hCG was negative") is
         // borne out only by a sentence that names that test, whatever else it
         // shares with the claim (a visit, a date).
@@ -2275,11 +2292,22 @@ impl Checker {
         }
         // A treatment the claim says failed, which the sentence says works
         // ("failed methotrexate" against "doing well on methotrexate").
-        if claim_type == ClaimType::PriorTreatment
-            && TREATMENT_FAILED.is_match(&claim.span.quote)
+        // (Or that the patient cannot tolerate, which the sentence says is
+        // worn or taken comfortably: "RGP lenses have failed, as he cannot
+        // tolerate them" against "Wearing RGP OD 10-12 h/day comfortably". A
+        // treatment no lexicon concept names is matched by its words.)
+        static NOT_TOLERATED: LazyLock<regex::Regex> = LazyLock::new(|| {
+            regex::Regex::new(r"(?i)\b(?:can ?not|unable to|could not|couldn't|did not|does not) tolerate\b|\bintoleran(?:t|ce)\b|\bnot tolerated\b").unwrap()
+        });
+        let failed = TREATMENT_FAILED.is_match(&claim.span.quote)
+            || NOT_TOLERATED.is_match(&claim.span.quote);
+        let treatment = (claim_type == ClaimType::PriorTreatment && self.treatment_given(p, rel))
+            || p.a.concepts.is_empty();
+        if failed
             && !TREATMENT_FAILED.is_match(&cand.span.quote)
+            && !NOT_TOLERATED.is_match(&cand.span.quote)
             && works(&cand.span.quote)
-            && self.treatment_given(p, rel)
+            && treatment
         {
             return otherwise(
                 "describes a response to it, not a failure",
@@ -3407,6 +3435,29 @@ fn is_heading(sentence: &str) -> bool {
             .any(|c| c.is_lowercase() || c.is_ascii_digit())
 }
 
+/// A heading, or a line in title case: a letterhead or a document's title
+/// ("Petrakis Family Vision - Contact Lens Service", "Physical Therapy
+/// Discharge Summary"), every word capitalized but a few small ones, no
+/// number, no stop at its end.
+pub(crate) fn is_title(sentence: &str) -> bool {
+    const SMALL: [&str; 8] = ["of", "and", "for", "the", "with", "in", "at", "&"];
+    let t = sentence.trim();
+    let words: Vec<&str> = t.split_whitespace().take(9).collect();
+    is_heading(t)
+        || ((2..=8).contains(&words.len())
+            && !t.ends_with(['.', ':', ';', '?', '!'])
+            && !t.contains(|c: char| c.is_ascii_digit())
+            && words
+                .iter()
+                .filter(|w| w.chars().any(char::is_alphabetic))
+                .all(|w| w.starts_with(char::is_uppercase) || SMALL.contains(w))
+            && words
+                .iter()
+                .filter(|w| w.starts_with(char::is_uppercase))
+                .count()
+                >= 2)
+}
+
 /// The acronyms a sentence writes (three to five letters, at least two of
 /// them capitals, the first one too; digits may follow): lowercased, with
 /// their token's char range.
@@ -4456,6 +4507,29 @@ fn other_instrument(claim: &str, cand: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn titles_and_letterheads_are_told_from_statements() {
+        assert!(is_title("Summit Foot and Ankle - Custom Orthotics Service"));
+        assert!(is_title("Physical Therapy Discharge Summary"));
+        assert!(is_title("NEUROLOGY FOLLOW-UP"));
+        assert!(!is_title("Follow-up: both feet, refitted"));
+        assert!(!is_title(
+            "Custom orthotics since 03/2027, heel pain unchanged."
+        ));
+        assert!(!is_title("Wearing Lenses Comfortably Today."));
+    }
+
+    #[test]
+    fn another_instrument_is_one_the_claim_does_not_name() {
+        assert!(other_instrument(
+            "PHQ-9 score 2 (negative)",
+            "C-SSRS screen: negative"
+        ));
+        assert!(!other_instrument("PHQ-9 score 2", "PHQ-9: 2, minimal"));
+        // (An id is no instrument.)
+        assert!(!other_instrument("POS 11", "MRN: LRC-112093"));
+    }
 
     #[test]
     fn a_course_claimed_in_full_against_one_cut_short() {
