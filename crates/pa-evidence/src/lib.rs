@@ -2619,12 +2619,6 @@ impl Checker {
                 .flatten()
             });
         for (cov, first, next) in pairs {
-            // (A letterhead is no half of a statement: "Petrakis Family Vision
-            // - Contact Lens Service" over "Follow-up: RGP fitting" says nothing
-            // of lenses failing. A test's name as a heading over its result is.)
-            if first.ordinal == 0 && verify::is_title(&first.span.quote) {
-                continue;
-            }
             let mut joined = first.clone();
             joined.span.quote = format!("{} {}", first.span.quote, next.span.quote);
             let b = self.analyze(&joined.span.quote);

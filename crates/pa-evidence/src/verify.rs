@@ -3435,29 +3435,6 @@ fn is_heading(sentence: &str) -> bool {
             .any(|c| c.is_lowercase() || c.is_ascii_digit())
 }
 
-/// A heading, or a line in title case: a letterhead or a document's title
-/// ("Petrakis Family Vision - Contact Lens Service", "Physical Therapy
-/// Discharge Summary"), every word capitalized but a few small ones, no
-/// number, no stop at its end.
-pub(crate) fn is_title(sentence: &str) -> bool {
-    const SMALL: [&str; 8] = ["of", "and", "for", "the", "with", "in", "at", "&"];
-    let t = sentence.trim();
-    let words: Vec<&str> = t.split_whitespace().take(9).collect();
-    is_heading(t)
-        || ((2..=8).contains(&words.len())
-            && !t.ends_with(['.', ':', ';', '?', '!'])
-            && !t.contains(|c: char| c.is_ascii_digit())
-            && words
-                .iter()
-                .filter(|w| w.chars().any(char::is_alphabetic))
-                .all(|w| w.starts_with(char::is_uppercase) || SMALL.contains(w))
-            && words
-                .iter()
-                .filter(|w| w.starts_with(char::is_uppercase))
-                .count()
-                >= 2)
-}
-
 /// The acronyms a sentence writes (three to five letters, at least two of
 /// them capitals, the first one too; digits may follow): lowercased, with
 /// their token's char range.
@@ -4507,18 +4484,6 @@ fn other_instrument(claim: &str, cand: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn titles_and_letterheads_are_told_from_statements() {
-        assert!(is_title("Summit Foot and Ankle - Custom Orthotics Service"));
-        assert!(is_title("Physical Therapy Discharge Summary"));
-        assert!(is_title("NEUROLOGY FOLLOW-UP"));
-        assert!(!is_title("Follow-up: both feet, refitted"));
-        assert!(!is_title(
-            "Custom orthotics since 03/2027, heel pain unchanged."
-        ));
-        assert!(!is_title("Wearing Lenses Comfortably Today."));
-    }
 
     #[test]
     fn another_instrument_is_one_the_claim_does_not_name() {
