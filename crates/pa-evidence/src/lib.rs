@@ -4031,6 +4031,20 @@ fn since_month(text: &str, (year, month, _): (u32, u32, u32)) -> Option<dates::D
     })
 }
 
+/// The year a course started, written alone after "since" ("on alprazolam
+/// since 2018", "since 2019 on CPAP"), not as part of a date ("since 2018-04",
+/// "since 2018/19").
+pub(crate) fn since_year(text: &str) -> Option<u32> {
+    static SINCE_YEAR: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)\bsince\s+((?:19|20)\d{2})\b([-/]\d)?").unwrap()
+    });
+    let c = SINCE_YEAR.captures(text)?;
+    if c.get(2).is_some() {
+        return None;
+    }
+    c[1].parse().ok()
+}
+
 fn since_date(text: &str, found: &[dates::Date]) -> Option<dates::Date> {
     const STARTS: &[&str] = &[
         "since",
@@ -4076,6 +4090,17 @@ fn lab_context(tokens: &[Token], i: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_year_alone_after_since_starts_a_course() {
+        assert_eq!(
+            since_year("Takes lisinopril 20 mg daily since 2019; dose up"),
+            Some(2019)
+        );
+        assert_eq!(since_year("since 2018-04 on CPAP"), None);
+        assert_eq!(since_year("since 04/2018"), None);
+        assert_eq!(since_year("2019 start"), None);
+    }
 
     #[test]
     fn framing_words_are_no_key_terms() {

@@ -2735,6 +2735,38 @@ impl Checker {
             b_quantities.retain(|q| !q.surface.ends_with(SINCE_TO_REQUEST));
         }
         b_quantities.extend(listed.iter().cloned());
+        // "taken alprazolam daily since 2018": a year alone starts a course of
+        // at most the time from its first day to the request, beside any
+        // duration the sentence gives of something else ("the dose escalated
+        // over about 3 years"). A year is too coarse to say otherwise: it
+        // confirms a claimed duration it reaches, and opposes none.
+        if let (Some(req), None, Some(year)) = (request, stopped_next, since_year(&cand.span.quote))
+        {
+            let days = dates::Date::ymd(req).ordinal() - dates::Date::ymd((year, 1, 1)).ordinal();
+            let q = Quantity {
+                kind: QKind::Duration,
+                value: days as f64,
+                cmp: quantity::Cmp::AtMost,
+                hi: None,
+                surface: format!("{days} {SINCE_TO_REQUEST}"),
+            };
+            let reached = a.quantities.iter().any(|c| {
+                c.kind == QKind::Duration && c.cmp != quantity::Cmp::AtMost && agrees(c, &q)
+            });
+            if days > 0
+                && reached
+                && since_date(&cand.span.quote, &b.dates).is_none()
+                && since_clause_is_claimed(
+                    (&claim.span.quote, &cand.span.quote),
+                    (a, b),
+                    matched,
+                    request,
+                    |e| self.is_treatment(e),
+                )
+            {
+                b_quantities.push(q);
+            }
+        }
         // A count of the claim's noun the candidate writes with an
         // abbreviation ("9 tx" for "nine treatments").
         for q in &a.quantities {
