@@ -190,6 +190,16 @@ fn sides(text: &str) -> Vec<(String, u8)> {
     out
 }
 
+/// The text without the sites it calls normal on one side ("L ear WNL",
+/// "left knee: normal"): the other side's being normal puts no finding there
+/// ("A/P: R conductive HL ... L ear WNL" is about the right ear).
+fn without_normal_sides(text: &str) -> std::borrow::Cow<'_, str> {
+    static NORMAL_SIDE: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r"(?i)\b(?:left|right|lt|rt|L|R)\.?\s+[a-z]{3,}\s*[:-]?\s*(?:wnl|nl|normal|unremarkable|intact|negative|clear|spared|preserved)\b").unwrap()
+    });
+    NORMAL_SIDE.replace_all(text, "")
+}
+
 /// The body site the claim gives one side of ("left hand") that the candidate
 /// names only on the other side ("R hand"), if any.
 fn other_side(claim: &str, cand: &str) -> Option<String> {
@@ -198,7 +208,7 @@ fn other_side(claim: &str, cand: &str) -> Option<String> {
     if claimed.is_empty() {
         return None;
     }
-    let found = sides(cand);
+    let found = sides(&without_normal_sides(cand));
     claimed.into_iter().find_map(|(site, side)| {
         let other = found.iter().find(|(s, _)| *s == site)?.1;
         (side != 3 && other & side == 0).then_some(site)
