@@ -2217,9 +2217,26 @@ impl Checker {
         if !before_request || !rel.by_key_terms || !STOPPED.is_match(&claim.span.quote) {
             return None;
         }
+        // A stop written in parentheses after a drug is that drug's alone:
+        // "acetaminophen, tramadol (stopped for confusion), oxycodone".
+        let quote = &claim.span.quote;
+        let in_parens: Vec<usize> = STOPPED
+            .find_iter(quote)
+            .filter_map(|m| {
+                let open = quote[..m.start()].rfind('(')?;
+                (!quote[open..m.start()].contains(')')).then(|| quote[..open].chars().count())
+            })
+            .collect();
+        let stopped_drug = |m: &ConceptMatch| {
+            in_parens.len() < STOPPED.find_iter(quote).count()
+                || in_parens
+                    .iter()
+                    .any(|&open| m.claim.1 <= open && open <= m.claim.1 + 2)
+        };
         let chars: Vec<char> = cand.span.quote.chars().collect();
         let taken = rel.matched.iter().any(|m| {
             self.is_drug(m.entry)
+                && stopped_drug(m)
                 && m.cand.is_some_and(|(s2, e2)| {
                     let found = self.assess(p.b, &cand.span.quote, s2, e2);
                     let (before, after) = beside(&chars, (s2, e2), 30, 40);
