@@ -2205,7 +2205,7 @@ impl Checker {
             regex::Regex::new(r"(?i)^\W{0,3}(?:[\w./-]+\W+){0,4}?(?:tolerating|tolerates|well tolerated|doing well on|still taking|continues|continue|cont\.?|remains on|refilled|no side effects|no adverse effects)\b").unwrap()
         });
         static TAKEN_BEFORE: LazyLock<regex::Regex> = LazyLock::new(|| {
-            regex::Regex::new(r"(?i)\b(?:continue|continues|cont\.?|remains on|still on|still taking|currently on|currently taking|tolerating|doing well on|stable on)\s+(?:[\w-]+,?\s+){0,3}$").unwrap()
+            regex::Regex::new(r"(?i)\b(?:continue|continues|cont\.?|remains on|still on|still taking|currently on|currently taking|tolerating|doing well on|stable on)\s+(?:[\w./-]+,?\s+){0,6}$").unwrap()
         });
         let Pair { claim, a, cand, .. } = p;
         // (A note of any time before the request: if the stop came after
