@@ -200,6 +200,36 @@ fn without_normal_sides(text: &str) -> std::borrow::Cow<'_, str> {
     NORMAL_SIDE.replace_all(text, "")
 }
 
+/// The word after a mention ending at char `end` makes it a state of the
+/// thing named, not the thing: "vitamin B12 deficiency", "lithium toxicity",
+/// "penicillin allergy". A denial of the state ("B12 deficiency was ruled
+/// out") is not opposed by a sentence that names the thing ("Vitamin B12 612
+/// pg/mL").
+fn names_a_state_of(text: &str, end: usize) -> bool {
+    const STATES: &[&str] = &[
+        "deficiency",
+        "deficient",
+        "insufficiency",
+        "toxicity",
+        "overdose",
+        "allergy",
+        "allergic",
+        "intolerance",
+        "resistance",
+        "resistant",
+        "dependence",
+        "withdrawal",
+        "level",
+        "levels",
+    ];
+    text.chars()
+        .skip(end)
+        .collect::<String>()
+        .split(|c: char| !c.is_alphanumeric())
+        .find(|w| !w.is_empty())
+        .is_some_and(|w| STATES.contains(&w.to_lowercase().as_str()))
+}
+
 /// The body site the claim gives one side of ("left hand") that the candidate
 /// names only on the other side ("R hand"), if any.
 fn other_side(claim: &str, cand: &str) -> Option<String> {
@@ -1321,6 +1351,7 @@ impl Checker {
                     && !found.uncertain
                     && !found.declined
                     && !claimed.family
+                    && !names_a_state_of(&claim.span.quote, m.claim.1)
             })
         });
         // So does a claim that denies a condition or finding the lexicon
