@@ -369,6 +369,14 @@ pub fn unit_is_result(u: &str) -> bool {
     !matches!(u, "mg" | "mcg" | "units" | "mL" | "mL/h" | "L/min")
 }
 
+/// "over" after the word of a process that took the time ("taper over",
+/// "off over", "lost 20 lb over", "titrated over"): the span, not a bound. (A
+/// bound follows a word that asks how long: "for over", "of over", "in over",
+/// "just over", "well over", "been over", or opens the clause.)
+static SPAN_OVER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:taper(?:ed|ing)?|off|weaned|titrated|increased|decreased|reduced|escalated|lost|gained|declined|worsened|improved|progressed|developed|evolved|given|infused|administered|spread|completed|healed|resolved)\s+over\s*$").unwrap()
+});
+
 fn qualifier(before: &str) -> Cmp {
     if MORE.is_match(before) {
         Cmp::AtLeast
@@ -1287,6 +1295,10 @@ fn durations(text: &str, out: &mut Vec<Quantity>) {
         } else if WINDOW.is_match(before(c.get(0).unwrap().start())) {
             // "in the past 12 months" is a window the events fall in, not a duration.
             Cmp::AtMost
+        } else if SPAN_OVER.is_match(before(c.get(0).unwrap().start())) {
+            // "tapered off over 3 wks", "lost 20 lb over 6 months": the time a
+            // process took, not more than it ("for over 3 weeks").
+            Cmp::Eq
         } else {
             qualifier(before(c.get(0).unwrap().start()))
         };
@@ -2278,6 +2290,20 @@ mod tests {
             .filter(|(k, _)| matches!(k, QKind::Named(_)))
             .map(|(_, v)| v)
             .collect()
+    }
+
+    #[test]
+    fn over_after_a_process_is_its_span_and_after_for_a_bound() {
+        let cmp = |s: &str| {
+            quantities(s, &[])
+                .into_iter()
+                .find(|q| q.kind == QKind::Duration)
+                .map(|q| q.cmp)
+        };
+        assert_eq!(cmp("prednisone tapered off over 3 wks"), Some(Cmp::Eq));
+        assert_eq!(cmp("lost 20 lb over 6 months"), Some(Cmp::Eq));
+        assert_eq!(cmp("daily headaches for over 4 months"), Some(Cmp::AtLeast));
+        assert_eq!(cmp("over 6 months of knee pain"), Some(Cmp::AtLeast));
     }
 
     #[test]
