@@ -374,7 +374,11 @@ pub fn unit_is_result(u: &str) -> bool {
 /// bound follows a word that asks how long: "for over", "of over", "in over",
 /// "just over", "well over", "been over", or opens the clause.)
 static SPAN_OVER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:taper(?:ed|ing)?|off|weaned|titrated|increased|decreased|reduced|escalated|lost|gained|declined|worsened|improved|progressed|developed|evolved|given|infused|administered|spread|completed|healed|resolved)\s+over\s*$").unwrap()
+    Regex::new(r"(?i)\b(?:taper(?:ed|ing)?|off|weaned|titrated|increased|decreased|reduced|escalated|lost|gained|declined|worsened|improved|progressed|developed|evolved|given|infused|administered|spread|completed|healed|resolved)\b(?:\s+[\w./%-]+){0,3}?\s+over\s*$").unwrap()
+});
+
+static BOUND_OVER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:for|of|in|just|well|been|than|lasting)\s+over\s*$").unwrap()
 });
 
 fn qualifier(before: &str) -> Cmp {
@@ -1295,7 +1299,9 @@ fn durations(text: &str, out: &mut Vec<Quantity>) {
         } else if WINDOW.is_match(before(c.get(0).unwrap().start())) {
             // "in the past 12 months" is a window the events fall in, not a duration.
             Cmp::AtMost
-        } else if SPAN_OVER.is_match(before(c.get(0).unwrap().start())) {
+        } else if SPAN_OVER.is_match(before(c.get(0).unwrap().start()))
+            && !BOUND_OVER.is_match(before(c.get(0).unwrap().start()))
+        {
             // "tapered off over 3 wks", "lost 20 lb over 6 months": the time a
             // process took, not more than it ("for over 3 weeks").
             Cmp::Eq
