@@ -1682,6 +1682,31 @@ impl Checker {
     /// its checked answer, not its options (`Some` with the read sentence; its
     /// citation stays the text as written), and only its answer is matched.
     fn read_claim(&self, s: &Sentence) -> (Option<Sentence>, Analysis) {
+        let (read, mut a) = self.read_claim_as_written(s);
+        // A course the claim gives by its months only ("Lubiprostone 24 mcg
+        // twice daily, 03/2026 to 06/2026, inadequate") claims its length:
+        // within a month of the months between (12/2026 to 05/2027 holds
+        // 12/14/26 - 5/3/27, 140 days, and not five weeks).
+        let text = read
+            .as_ref()
+            .map_or(s.span.quote.as_str(), |r| r.span.quote.as_str());
+        if a.concepts.iter().any(|c| self.is_treatment(c.entry))
+            && !a.quantities.iter().any(|q| q.kind == QKind::Duration)
+        {
+            if let Some(months) = month_range(text, &a.dates) {
+                a.quantities.push(Quantity {
+                    kind: QKind::Duration,
+                    value: (months - 1) as f64 * 30.4,
+                    cmp: quantity::Cmp::Eq,
+                    hi: Some((months + 1) as f64 * 30.4),
+                    surface: format!("{months} months between its months"),
+                });
+            }
+        }
+        (read, a)
+    }
+
+    fn read_claim_as_written(&self, s: &Sentence) -> (Option<Sentence>, Analysis) {
         let read = claims::read_as_filled(&s.span.quote);
         let read_sentence = match &read {
             std::borrow::Cow::Borrowed(_) => None,

@@ -2243,7 +2243,12 @@ pub fn agrees(claimed: &Quantity, found: &Quantity) -> bool {
     let close =
         |x: f64, y: f64| (x - y).abs() <= (REL_TOLERANCE * x.abs().max(y.abs())).max(abs_tolerance);
     // A range against a range: both ends ("62 to 318" and "62-318").
+    // (Two spans of time known to within a month overlap: "06/2021 - 02/2022"
+    // in a form and "6/2021 - 2/2022" in a note are one course.)
     if let (Some(h), Some(g)) = (claimed.hi, found.hi) {
+        if claimed.kind == QKind::Duration {
+            return a <= g && b <= h;
+        }
         return close(a, b) && close(h, g);
     }
     if let Some(h) = claimed.hi {
