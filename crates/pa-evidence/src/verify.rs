@@ -200,6 +200,52 @@ fn without_normal_sides(text: &str) -> std::borrow::Cow<'_, str> {
     NORMAL_SIDE.replace_all(text, "")
 }
 
+/// The claim calls its results normal, and the candidate calls one of the
+/// claim's key terms abnormal within four words after it: that term and the
+/// word, as written ("ALT/AST mildly elevated").
+fn abnormal_where_normal(p: Pair<'_>) -> Option<String> {
+    static NORMAL: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r"(?i)\b(?:within normal limits|wnl|normal|unremarkable)\b").unwrap()
+    });
+    static NOT_NORMAL: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r"(?i)\b(?:ab|not |non-?)normal\b|\bnormal (?:sinus|saline|pressure|tension|range of motion)\b").unwrap()
+    });
+    static ABNORMAL: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r"(?i)\b(?:(?:mildly|moderately|markedly|slightly|significantly)\s+)?(?:elevated|raised|increased|decreased|abnormal|deranged)\b").unwrap()
+    });
+    let (claim, cand) = (p.claim.span.quote.as_str(), p.cand.span.quote.as_str());
+    if !NORMAL.is_match(claim) || NOT_NORMAL.is_match(claim) {
+        return None;
+    }
+    // (A form row's label names the results its answer calls normal.)
+    let claimed: HashSet<&str> =
+        p.a.words
+            .iter()
+            .chain(&p.a.label_words)
+            .map(|w| w.stem.as_str())
+            .collect();
+    ABNORMAL.find_iter(cand).find_map(|m| {
+        let before = &cand[..m.start()];
+        let words: Vec<&str> = before
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .rev()
+            .take(4)
+            .collect();
+        // (Up to the clause's start: "plt 162, bili nl" names nothing abnormal.)
+        let clause_start = before.rfind([',', ';', '.', ':']).map_or(0, |i| i + 1);
+        let in_clause = before[clause_start..]
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .count();
+        words
+            .iter()
+            .take(in_clause)
+            .find(|w| claimed.contains(stem(&w.to_lowercase()).as_str()))
+            .map(|w| format!("{w} {}", m.as_str()))
+    })
+}
+
 /// The word after a mention ending at char `end` makes it a state of the
 /// thing named, not the thing: "vitamin B12 deficiency", "lithium toxicity",
 /// "penicillin allergy". A denial of the state ("B12 deficiency was ruled
@@ -2347,6 +2393,12 @@ impl Checker {
         // class IIIb" is not "MGFA class IIIa", "Tonnis grade 0" not "Tonnis 1".
         if let Some(found) = stage_differs(&claim.span.quote, &cand.span.quote) {
             return graded(&format!("gives {found}"), "stage_differs");
+        }
+        // Results the claim calls normal ("ALT, AST and total bilirubin: all
+        // within normal limits") that the sentence calls abnormal right after
+        // naming one ("ALT/AST mildly elevated on VPA").
+        if let Some(found) = abnormal_where_normal(p) {
+            return graded(&format!("calls {found}"), "abnormal_result");
         }
         // A treatment the claim says failed, which the sentence says works
         // ("failed methotrexate" against "doing well on methotrexate").
