@@ -546,6 +546,7 @@ pub fn quantities(sentence: &str, measures: &[(usize, usize, usize)]) -> Vec<Qua
     // the value of a name before it: "Nadir oxygen saturation on PSG: 79
     // percent" gives the saturation, not a "PSG" of 79.
     out.retain(|q| !(matches!(q.kind, QKind::Named(_)) && bound.contains(&q.value)));
+    body_heights(&text, &mut out);
     // A cell count in thousands per microlitre is the same count per
     // microlitre: "Eos abs 0.41 x10^3/uL" is "410 cells/uL".
     // (A concentration in grams per litre is the same in grams or milligrams
@@ -589,6 +590,39 @@ pub fn quantities(sentence: &str, measures: &[(usize, usize, usize)]) -> Vec<Qua
         .collect();
     out.extend(counts);
     out
+}
+
+/// A height in feet and inches ("Height 5 ft 5 in", "5'5\"", "5 ft 5") is
+/// one length, in centimetres as notes also write it ("Ht 165 cm"): not five
+/// feet.
+fn body_heights(text: &str, out: &mut Vec<Quantity>) {
+    static FEET_INCHES: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r#"(?i)\b([4-7])\s*(?:ft|feet|foot|')\s*(\d{1,2}(?:\.\d)?)\s*(?:in\b|inches\b|"|”|'')?"#).unwrap()
+    });
+    for c in FEET_INCHES.captures_iter(text) {
+        let (Ok(feet), Ok(inches)) = (c[1].parse::<f64>(), c[2].parse::<f64>()) else {
+            continue;
+        };
+        if inches >= 12.0 {
+            continue;
+        }
+        let feet_surface = c[0]
+            .split_whitespace()
+            .take(2)
+            .collect::<Vec<_>>()
+            .join(" ");
+        out.retain(|q| {
+            !(q.kind == QKind::Unit("ft") && q.value == feet && c[0].starts_with(q.surface.trim()))
+                && !(q.kind == QKind::Unit("ft") && q.surface.trim() == feet_surface)
+        });
+        out.push(Quantity {
+            kind: QKind::Unit("cm"),
+            value: ((feet * 12.0 + inches) * 2.54 * 10.0).round() / 10.0,
+            cmp: Cmp::Eq,
+            hi: None,
+            surface: c[0].trim().to_string(),
+        });
+    }
 }
 
 /// Metres in a foot and in a yard.
@@ -2301,6 +2335,24 @@ mod tests {
             .filter(|(k, _)| matches!(k, QKind::Named(_)))
             .map(|(_, v)| v)
             .collect()
+    }
+
+    #[test]
+    fn a_height_in_feet_and_inches_is_one_length() {
+        let cm = |s: &str| {
+            quantities(s, &[])
+                .into_iter()
+                .filter(|q| q.kind == QKind::Unit("cm") || q.kind == QKind::Unit("ft"))
+                .map(|q| (q.kind, q.value))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            cm("Height 5 ft 5 in, weight 240 lb"),
+            vec![(QKind::Unit("cm"), 165.1)]
+        );
+        assert_eq!(cm("Ht 5'4\" BMI 39"), vec![(QKind::Unit("cm"), 162.6)]);
+        // (A distance walked stays in feet.)
+        assert_eq!(cm("walked 150 feet"), vec![(QKind::Unit("ft"), 150.0)]);
     }
 
     #[test]
