@@ -611,9 +611,11 @@ fn body_heights(text: &str, out: &mut Vec<Quantity>) {
             .take(2)
             .collect::<Vec<_>>()
             .join(" ");
+        // (The feet read alone, "5 ft", go.)
         out.retain(|q| {
-            !(q.kind == QKind::Unit("ft") && q.value == feet && c[0].starts_with(q.surface.trim()))
-                && !(q.kind == QKind::Unit("ft") && q.surface.trim() == feet_surface)
+            let written = q.surface.trim();
+            !(q.kind == QKind::Unit("ft")
+                && ((q.value == feet && c[0].starts_with(written)) || written == feet_surface))
         });
         out.push(Quantity {
             kind: QKind::Unit("cm"),
