@@ -96,6 +96,12 @@ static SCORE_OF: LazyLock<Regex> = LazyLock::new(|| {
 /// A clause that opens with what a finding means to the writer ([`MEANING`]).
 static MEANING_CLAUSE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(&(String::from("(?i)^") + MEANING)).unwrap());
+/// A concession about what the clause before says ("although this matters
+/// less with ocrelizumab than with natalizumab"): the writer's weighing, no
+/// fact.
+static CONCESSION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:although|though|even though|whereas)\s+(?:this|that|it)\b").unwrap()
+});
 static CONJUNCTION: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)^(?:and|but|so|yet|or)\s+(?:also\s+)?").unwrap());
 /// When something was done to the patient, in a field's value ("gastrostomy
@@ -236,7 +242,7 @@ fn detect_one(
     if INSTRUCTION.is_match(body) {
         return Detection::Instruction;
     }
-    if MEANING_CLAUSE.is_match(body) {
+    if MEANING_CLAUSE.is_match(body) || CONCESSION.is_match(body) {
         return Detection::NotAClaim;
     }
     // A request in a later clause ("..., a 34-year-old man with Crohn's
@@ -1018,7 +1024,8 @@ mod tests {
 /// quotes the two as one claim.
 const SEMICOLON_TAIL: usize = 6;
 
-/// Where one sentence of a letter or form holds several claims: the reasons
+/// Where one sentence of a letter or form holds several claims: a concession
+/// after a comma (", although this matters less with ocrelizumab"), the reasons
 /// after a request or a statement of necessity ("... is medically necessary
 /// because ...", "for my patient, a 38-year-old man with ..."), a semicolon, a
 /// form's next lettered item ("b) ..."), or a coordinated clause with its own
@@ -1073,7 +1080,7 @@ pub(crate) fn clauses_with(text: &str, semicolon_tail: usize) -> Vec<(usize, usi
     });
     static BREAK: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(&(String::from(r"(?i),\s+") + MEANING + r"|(?i),\s+including\s+(?:one|two|three|four|five|a|an|\d+)\s|" +
-            r"(?i);\s*(?:and\s+)?|\b(?:yes|no)\.\s+|\d%?\s+and\s+(?:an?|the)\s+[a-z]|\s(?:[b-h]\)|\([b-h]\)|[b-h]\.)\s|,\s+(?:and|but)\s+(?:he|she|they|his|her|their|the patient)\b|\s+and\s+(?:he|she|they)\s+(?:has|had|have|is|was|were|remains|reports|denies|continues|takes|takes|uses|wears|completed|underwent|tried|failed|received)\b|,\s+(?:and\s+)?(?:has|had|have)\s+(?:taken|tried|failed|used|received|completed|undergone|been|had|needed|required|lost|gained|developed|missed|stopped|started|declined|fallen)\b|,\s+and\s+(?:wears|uses|takes|reports|remains|continues|completed|underwent|tried|failed|received)\b|,\s+(?:and|but)\s+(?:(?:an?|the|his|her|their)\s+)?[a-z][\w/-]*(?:\s+[\w/-]+){0,5}?\s+(?:was|were|is|are|has been|had been|showed|shows|caused|causes|demonstrated|revealed|confirmed|remains|remained|resulted)\b"),
+            r"(?i);\s*(?:and\s+)?|,\s+(?:although|though|even though|whereas)\s+|\b(?:yes|no)\.\s+|\d%?\s+and\s+(?:an?|the)\s+[a-z]|\s(?:[b-h]\)|\([b-h]\)|[b-h]\.)\s|,\s+(?:and|but)\s+(?:he|she|they|his|her|their|the patient)\b|\s+and\s+(?:he|she|they)\s+(?:has|had|have|is|was|were|remains|reports|denies|continues|takes|takes|uses|wears|completed|underwent|tried|failed|received)\b|,\s+(?:and\s+)?(?:has|had|have)\s+(?:taken|tried|failed|used|received|completed|undergone|been|had|needed|required|lost|gained|developed|missed|stopped|started|declined|fallen)\b|,\s+and\s+(?:wears|uses|takes|reports|remains|continues|completed|underwent|tried|failed|received)\b|,\s+(?:and|but)\s+(?:(?:an?|the|his|her|their)\s+)?[a-z][\w/-]*(?:\s+[\w/-]+){0,5}?\s+(?:was|were|is|are|has been|had been|showed|shows|caused|causes|demonstrated|revealed|confirmed|remains|remained|resulted)\b"),
         )
         .unwrap()
     });
