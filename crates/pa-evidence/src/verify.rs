@@ -940,6 +940,25 @@ impl Checker {
             return outcome;
         }
         let mentions = self.mention_positions(p, &rel);
+        // A named score both give ("PHQ-9 score 2 (negative)" against "PHQ-9:
+        // 11 (moderate)"): the values decide, before any reading word's
+        // polarity does.
+        let shared_score = a.quantities.iter().any(|q| {
+            matches!(&q.kind, QKind::Named(_))
+                && q.cmp == quantity::Cmp::Eq
+                && b.quantities.iter().any(|f| f.kind == q.kind)
+        });
+        if shared_score {
+            if let Err((v @ Verdict::ValueDiffers(_), rule)) = self.compare_numbers(
+                p,
+                (doc.request, doc.date, doc.stopped_next),
+                &rel.matched,
+                &rel.listed,
+                &mut Parts::default(),
+            ) {
+                return (v, cov, rule);
+            }
+        }
         let context = match self.weigh_mentions(p, &rel, &mentions) {
             Ok(context) => context,
             Err(outcome) => return outcome,
