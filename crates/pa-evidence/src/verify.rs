@@ -246,6 +246,12 @@ fn abnormal_where_normal(p: Pair<'_>) -> Option<String> {
     })
 }
 
+/// A treatment the patient cannot or did not tolerate: "cannot tolerate
+/// them", "intolerant of", "not tolerated".
+static NOT_TOLERATED: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(r"(?i)\b(?:can ?not|unable to|could not|couldn't|did not|does not) tolerate\b|\bintoleran(?:t|ce)\b|\bnot tolerated\b").unwrap()
+});
+
 /// The word after a mention ending at char `end` makes it a state of the
 /// thing named, not the thing: "vitamin B12 deficiency", "lithium toxicity",
 /// "penicillin allergy". A denial of the state ("B12 deficiency was ruled
@@ -2149,15 +2155,12 @@ impl Checker {
         // That the patient cannot tolerate a treatment is the claim's point: a
         // sentence that names the treatment but no harm, stop or intolerance
         // ("Dispensed RGP OD 06/01") does not bear it out.
-        static INTOLERANT: LazyLock<regex::Regex> = LazyLock::new(|| {
-            regex::Regex::new(r"(?i)\b(?:can ?not|unable to|could not|couldn't|did not|does not) tolerate\b|\bintoleran(?:t|ce)\b|\bnot tolerated\b").unwrap()
-        });
         static HARM: LazyLock<regex::Regex> = LazyLock::new(|| {
             regex::Regex::new(r"(?i)\b(?:intoleran\w*|tolerat\w*|side[- ]effects?|adverse|reaction|allerg\w*|toxicity|stopped|discontinued|d/c'?d?|dc'?d|quit|abandoned|pain(?:ful)?|discomfort|irritation|redness|rash|nausea|vomit\w*|diarrh\w*|dizz\w*|sedat\w*|drows\w*|headaches?|fatigue|insomnia|unable|could not|couldn't|can ?not|d/t|due to|because)\b").unwrap()
         });
         // (Not a form row's label, "CPAP intolerance: used 4 h or more on 21%
         // of nights": its value, not the label, is what the row claims.)
-        let intolerant = INTOLERANT
+        let intolerant = NOT_TOLERATED
             .find_iter(&claim.span.quote)
             .any(|m| !claim.span.quote[m.end()..].trim_start().starts_with(':'));
         if intolerant && !HARM.is_match(&p.cand.span.quote) {
@@ -2425,9 +2428,6 @@ impl Checker {
         // worn or taken comfortably: "RGP lenses have failed, as he cannot
         // tolerate them" against "Wearing RGP OD 10-12 h/day comfortably". A
         // treatment no lexicon concept names is matched by its words.)
-        static NOT_TOLERATED: LazyLock<regex::Regex> = LazyLock::new(|| {
-            regex::Regex::new(r"(?i)\b(?:can ?not|unable to|could not|couldn't|did not|does not) tolerate\b|\bintoleran(?:t|ce)\b|\bnot tolerated\b").unwrap()
-        });
         let failed = TREATMENT_FAILED.is_match(&claim.span.quote)
             || NOT_TOLERATED.is_match(&claim.span.quote);
         let treatment = (claim_type == ClaimType::PriorTreatment && self.treatment_given(p, rel))
