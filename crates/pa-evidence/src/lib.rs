@@ -617,7 +617,7 @@ static TREATMENT_FAILED: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock
 /// A treatment that works: a good response, doing well on it, in remission,
 /// a successful fit, tolerated well or worn comfortably.
 static TREATMENT_WORKS: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-    regex::Regex::new(r"(?i)\b((good|excellent|adequate|great|complete) (clinical )?response|respond(ed|ing) well|doing well on|well[- ]controlled (on|with)|in (clinical )?remission|(significant|marked|substantial|dramatic) improvement|works well|effective|successful(ly)?|well[- ]tolerated|tolerat(es|ed|ing) (it |them |this )?well|comfortabl[ey])\b").unwrap()
+    regex::Regex::new(r"(?i)\b((good|excellent|adequate|great|complete) (clinical )?response|respond(ed|ing) well|doing well on|well[- ]controlled (on|with)|in (clinical )?remission|(significant|marked|substantial|dramatic) improvement|works well|effective|successful(ly)?|well[- ]tolerated|tolerat(es|ed|ing) (it |them |this )?well|comfortabl[ey]|helped|helps|(good|excellent|significant|complete|adequate) (pain |symptom )?relief)\b").unwrap()
 });
 
 /// The severity written just before a mention at char `at` of `text`, as a
@@ -663,9 +663,36 @@ fn works(text: &str) -> bool {
             .rev()
             .collect::<String>()
             .to_lowercase();
+        // (Help in part is no response: "helped a little", "only helped
+        // briefly", "initially helped".)
+        let partly = |w: &str| {
+            [
+                "a little",
+                "a bit",
+                "some",
+                "somewhat",
+                "slightly",
+                "partially",
+                "partly",
+                "minimally",
+                "mildly",
+                "only",
+                "briefly",
+                "initially",
+                "temporarily",
+                "at first",
+                "modestly",
+                "marginally",
+            ]
+            .iter()
+            .any(|q| w.starts_with(q) || w.ends_with(q))
+        };
+        let after = text[m.end()..].trim_start().to_lowercase();
+        let helped = m.as_str().to_lowercase().starts_with("help");
         !["not ", "no ", "n't ", "poor", "without ", "never "]
             .iter()
             .any(|n| before.ends_with(n) || before.contains(&format!(" {n}")))
+            && !(helped && (partly(&after) || partly(before.trim_end())))
     })
 }
 
@@ -4298,6 +4325,13 @@ mod tests {
         assert!(!works("Etanercept was not effective."));
         assert!(!works("No good response after 12 weeks."));
         assert!(!works("Asthma poorly controlled; step up therapy."));
+        assert!(works(
+            "Meloxicam 15 mg qd 2025-10/2027: helped; stopped by PCP."
+        ));
+        assert!(works("Good relief with the first injection."));
+        assert!(!works("Ibuprofen helped a little."));
+        assert!(!works("Gabapentin initially helped, then lost effect."));
+        assert!(!works("Naproxen has not helped."));
         assert!(TREATMENT_FAILED.is_match("inadequate response to methotrexate"));
         assert!(!TREATMENT_FAILED.is_match("doing well on methotrexate"));
     }

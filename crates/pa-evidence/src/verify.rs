@@ -2183,48 +2183,93 @@ impl Checker {
     /// Grades written on both sides that do not overlap: severity, levels of
     /// assistance, and a failure the candidate describes as a response.
     /// A treatment the claim says did not work ("did not control her itch",
-    /// "completed the course without improvement"), which the sentence says was
-    /// stopped for something else it names: a side effect, a lab abnormality,
-    /// cost or travel ("d/c d/t ALT 118 at week 8"; "stopped after 9 tx - 70 mi
-    /// each way"). The reason for stopping is the claim's point, and it differs. (A
-    /// sentence that also says it did not work, or a claim that names side
-    /// effects, is left to the other rules.)
+    /// "completed the course without improvement", "stopped it because of
+    /// loss of response"), which the sentence says was stopped for something
+    /// else it names: a side effect, a lab abnormality, cost or travel ("d/c
+    /// d/t ALT 118 at week 8"; "stopped by prescriber for flushing and
+    /// lymphopenia"; "stopped after 9 tx - 70 mi each way"). And the other way
+    /// round: a treatment the claim says was stopped for a side effect ("was
+    /// discontinued because of nausea"), which the sentence says was stopped
+    /// because it did not work ("d/c'd 2/2 lack of efficacy") and names no
+    /// harm. The reason for stopping is the claim's point, and it differs. (A
+    /// sentence that gives both reasons, or a claim that gives both, is left
+    /// to the other rules.)
     fn stopped_for_another_reason(&self, p: Pair<'_>, rel: &Relevance<'_>) -> Option<Outcome> {
         static INEFFECTIVE: LazyLock<regex::Regex> = LazyLock::new(|| {
-            regex::Regex::new(r"(?i)\b(did not|didn't|does not|failed to|never) (control|reduce|help|work|improve|relieve|change)\b|\bwithout (any )?(benefit|improvement|relief|response|effect)\b|\b(no|minimal|little) (benefit|improvement|relief|response|effect)\b|\binadequate (response|control)\b|\b(ineffective|not effective)\b").unwrap()
+            regex::Regex::new(r"(?i)\b(did not|didn't|does not|failed to|never) (control|reduce|help|work|improve|relieve|change|respond)\b|\bwithout (any )?(benefit|improvement|relief|response|effect)\b|\b(no|minimal|little) (benefit|improvement|relief|response|effect)\b|\b(inadequate|insufficient|partial) (response|control|relief|benefit)\b|\b(ineffective|not effective)\b|\b(loss of|lost|lost its) (response|efficacy|effect)\b|\bno longer (effective|working|helping)\b|\bstopped working\b|\bbreakthrough\b|\b(disease|radiographic|clinical) progression\b|\bprogressed on\b").unwrap()
         });
         // Reasons to stop other than the drug not working: harms, labs, cost, travel.
-        const REASONS: &str = r"side[- ]effects?|adverse|intoleran\w*|rash|nausea|vomiting|diarrhea|ALT|AST|LFTs?|transaminitis|hepatotoxicity|hyperglycemia|insomnia|sedation|drowsiness|dizziness|cognitive|word-finding|paresthesias?|weight gain|hair loss|cost|insurance|coverage|copay|afford\w*|drive|distance|travel|transportation";
+        const REASONS: &str = r"side[- ]effects?|adverse|intoleran\w*|rash|nausea|vomiting|diarrhea|ALT|AST|LFTs?|transaminitis|hepatotoxicity|hyperglycemia|insomnia|sedation|drowsiness|dizziness|cognitive|word-finding|paresthesias?|weight gain|hair loss|flushing|upset|reactions?|cost|insurance|coverage|copay|afford\w*|drive|distance|travel|transportation";
         static INTOLERANCE: LazyLock<regex::Regex> = LazyLock::new(|| {
             regex::Regex::new(&format!(
-                r"(?i)\b({REASONS}|tolerat\w*|toxicity|reaction|allerg\w*)\b"
+                r"(?i)\b({REASONS}|tolerat\w*|toxicity|allerg\w*)\b"
             ))
             .unwrap()
         });
+        // A stop and its reason: the words after "d/t", "due to", "for",
+        // "because of" up to the clause's end.
         static STOPPED_FOR: LazyLock<regex::Regex> = LazyLock::new(|| {
-            regex::Regex::new(&format!(r"(?i)\b(stopped|discontinued|d/c'?d?|dc'?d)\b[^.;]{{0,40}}?\b(d/t|due to|for|because( of)?|secondary to|2/2)\b[^.;]{{0,30}}?\b({REASONS})\b|\b(stopped|discontinued)\b[^.;]{{0,30}}?\s-\s[^.;]{{0,20}}?\b(mi|miles|drive|distance|travel|cost|insurance)\b")).unwrap()
+            regex::Regex::new(r"(?i)\b(?:stopped|discontinued|d/c'?d?|dc'?d|discontinuation)\b[^.;]{0,40}?\b(?:d/t|due to|for|because(?: of)?|secondary to|2/2)\s+([^.;]{1,60})").unwrap()
+        });
+        static STOPPED_TRAVEL: LazyLock<regex::Regex> = LazyLock::new(|| {
+            regex::Regex::new(r"(?i)\b(stopped|discontinued)\b[^.;]{0,30}?\s-\s[^.;]{0,20}?\b(mi|miles|drive|distance|travel|cost|insurance)\b").unwrap()
+        });
+        // Not a reason: a time ("stopped for 2 weeks", "for now").
+        static NOT_A_REASON: LazyLock<regex::Regex> = LazyLock::new(|| {
+            regex::Regex::new(r"(?i)^(?:\d|(?:a|an|one|two|three|four|five|six|several|few|some|the next|now|good|the time being|a while)\b)").unwrap()
         });
         static NO_EFFECT: LazyLock<regex::Regex> = LazyLock::new(|| {
-            regex::Regex::new(r"(?i)\b(lack of|loss of|no|without|minimal|little|partial|inadequate|insufficient) (efficacy|effect|response|benefit|improvement|relief)\b|\b(inefficacy|ineffective|not effective|not working|did not (help|work)|fail\w*|refractory|progress\w*|persist\w*|worse\w*)\b").unwrap()
+            regex::Regex::new(r"(?i)\b(lack of|loss of|no|without|minimal|little|partial|inadequate|insufficient) (efficacy|effect|response|benefit|improvement|relief)\b|\b(inefficacy|ineffective|not effective|not working|wasn't working|did not (help|work)|fail\w*|refractory|progress\w*|persist\w*|worse\w*|relapse\w*|breakthrough|uncontrolled|no change|unchanged|plateau\w*)\b").unwrap()
         });
+        // "persistent flushing" is a harm that persists, not the disease.
+        static PERSISTENT_HARM: LazyLock<regex::Regex> = LazyLock::new(|| {
+            regex::Regex::new(&format!(r"(?i)\bpersist\w*\s+(?:\w+\s+)?({REASONS})\b")).unwrap()
+        });
+        let no_effect = |text: &str| {
+            NO_EFFECT.find_iter(text).any(|m| {
+                !PERSISTENT_HARM
+                    .find_iter(text)
+                    .any(|h| h.start() <= m.start() && m.end() <= h.end())
+            }) || TREATMENT_FAILED.is_match(text)
+        };
         let Pair { claim, cand, .. } = p;
-        if !rel.by_key_terms
-            || !INEFFECTIVE.is_match(&claim.span.quote)
-            || INTOLERANCE.is_match(&claim.span.quote)
-            || !STOPPED_FOR.is_match(&cand.span.quote)
-            || NO_EFFECT.is_match(&cand.span.quote)
-            || TREATMENT_FAILED.is_match(&cand.span.quote)
-        {
+        if !rel.by_key_terms {
             return None;
         }
-        self.treatment_given(p, rel).then(|| {
-            contradicts(
-                p,
-                rel.cov,
-                "says it was stopped for another reason",
-                "stopped_for_another_reason",
-            )
-        })
+        let (ineffective, harmed) = (
+            INEFFECTIVE.is_match(&claim.span.quote),
+            INTOLERANCE.is_match(&claim.span.quote),
+        );
+        // The reasons the sentence gives for a stop.
+        let reasons: Vec<&str> = STOPPED_FOR
+            .captures_iter(&cand.span.quote)
+            .filter_map(|c| c.get(1))
+            .map(|m| m.as_str().trim())
+            .filter(|r| !NOT_A_REASON.is_match(r))
+            .collect();
+        let why = if ineffective && !harmed {
+            // Stopped for something else, and nowhere said not to work.
+            let other =
+                reasons.iter().any(|r| !no_effect(r)) || STOPPED_TRAVEL.is_match(&cand.span.quote);
+            if !other || no_effect(&cand.span.quote) {
+                return None;
+            }
+            "says it was stopped for another reason"
+        } else if harmed
+            && !ineffective
+            && (NOT_TOLERATED.is_match(&claim.span.quote)
+                || STOPPED_FOR.is_match(&claim.span.quote))
+        {
+            // Stopped because it did not work, and no harm named.
+            if !reasons.iter().any(|r| no_effect(r)) || INTOLERANCE.is_match(&cand.span.quote) {
+                return None;
+            }
+            "says it was stopped because it did not work"
+        } else {
+            return None;
+        };
+        self.treatment_given(p, rel)
+            .then(|| contradicts(p, rel.cov, why, "stopped_for_another_reason"))
     }
 
     /// A treatment of the claim that the candidate names as given to the
