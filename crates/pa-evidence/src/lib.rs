@@ -1485,6 +1485,19 @@ impl Checker {
                 }
                 terms.extend(self.lex.entries[e].terms.iter().cloned());
                 terms.extend(self.lex.entries[e].negative_forms.iter().cloned());
+                // (A class member known only to the drug vocabulary is
+                // searched by its generic and its other names: "blood
+                // thinners" by "apixaban" and "Eliquis".)
+                if e != entry && self.lex.entries[e].terms.is_empty() {
+                    terms.push(self.lex.entries[e].id.clone());
+                    terms.extend(
+                        pa_types::drugs::names_of(&self.lex.entries[e].id)
+                            .iter()
+                            .filter(|n| !n.contains(char::is_whitespace))
+                            .take(MAX_DRUG_NAMES)
+                            .map(|n| n.to_string()),
+                    );
+                }
                 stack.extend(
                     self.lex.entries[e]
                         .members

@@ -246,6 +246,98 @@ fn abnormal_where_normal(p: Pair<'_>) -> Option<String> {
     })
 }
 
+/// The weight of key terms the claim gives as alternatives to terms the
+/// candidate names: in "alcohol or substance use" against "EtOH: drinks 2-3
+/// beers/day", or "acid-reducing agents or amiodarone" against "omeprazole
+/// 40 mg daily", one side of the "or" is named in full, and the other side's
+/// terms are not asked of the candidate. (Either side is a claim on its own:
+/// "no alcohol or substance use" denies each; "a nonsmoker or quit" is
+/// borne out by either.) A candidate that denies something is left to the
+/// whole claim: "Denies SI" does not bear out "no suicidal ideation or suicide
+/// attempts", which also denies the attempts.
+fn alternatives_not_asked(
+    claim: &str,
+    a: &Analysis,
+    cand: &str,
+    matched: &[ConceptMatch],
+    words: &[&KeyWord],
+) -> f32 {
+    static DENIES: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r"(?i)\b(?:no|not|non|denie[sd]|deny|negative|neg|without|never|none|absent|free of|ruled out|r/o|unremarkable|normal|wnl|off|stopped|discontinued|quit)\b|n't\b").unwrap()
+    });
+    if !claim.contains(" or ") && !claim.contains(" OR ") || DENIES.is_match(cand) {
+        return 0.0;
+    }
+    let chars: Vec<char> = claim.chars().collect();
+    // Key terms in order: (start, end, weight, named by the candidate).
+    let mut terms: Vec<(usize, usize, f32, bool)> = a
+        .concepts
+        .iter()
+        .map(|c| {
+            let named = matched.iter().any(|m| m.claim == (c.start, c.end));
+            (c.start, c.end, CONCEPT_WEIGHT, named)
+        })
+        .chain(a.words.iter().map(|w| {
+            let named = words.iter().any(|x| x.start == w.start);
+            (w.start, w.end, 1.0, named)
+        }))
+        .collect();
+    terms.sort_by_key(|t| t.0);
+    // Two terms are one phrase when only spaces, hyphens or slashes part them.
+    let joined = |from: usize, to: usize| {
+        from <= to
+            && to <= chars.len()
+            && chars[from..to]
+                .iter()
+                .all(|c| c.is_whitespace() || matches!(c, '-' | '/'))
+    };
+    let mut unasked = vec![false; terms.len()];
+    for (at, _) in claim
+        .match_indices(" or ")
+        .chain(claim.match_indices(" OR "))
+    {
+        let os = claim[..at].chars().count();
+        let oe = os + 4;
+        // The phrase that ends at the "or", and the one that starts after it.
+        let Some(last) = terms.iter().rposition(|t| t.1 <= os) else {
+            continue;
+        };
+        if !joined(terms[last].1, os) {
+            continue;
+        }
+        let mut first = last;
+        while first > 0 && joined(terms[first - 1].1, terms[first].0) {
+            first -= 1;
+        }
+        let Some(next) = terms.iter().position(|t| t.0 >= oe) else {
+            continue;
+        };
+        if !joined(oe, terms[next].0) {
+            continue;
+        }
+        let mut end = next;
+        while end + 1 < terms.len() && joined(terms[end].1, terms[end + 1].0) {
+            end += 1;
+        }
+        let (before, after) = (first..=last, next..=end);
+        let full = |r: &std::ops::RangeInclusive<usize>| r.clone().all(|i| terms[i].3);
+        let other = match (full(&before), full(&after)) {
+            (true, false) => after,
+            (false, true) => before,
+            _ => continue,
+        };
+        for i in other {
+            unasked[i] |= !terms[i].3;
+        }
+    }
+    terms
+        .iter()
+        .zip(&unasked)
+        .filter(|(_, u)| **u)
+        .map(|(t, _)| t.2)
+        .sum()
+}
+
 /// A treatment the patient cannot or did not tolerate: "cannot tolerate
 /// them", "intolerant of", "not tolerated".
 static NOT_TOLERATED: LazyLock<regex::Regex> = LazyLock::new(|| {
@@ -1078,6 +1170,13 @@ impl Checker {
         if names_one && !matched_one && !strong && !negative_claim {
             return (Verdict::Weak, cov, "named_test_or_treatment_not_matched");
         }
+        // A drug the claim names that the sentence replaces with another of
+        // its class ("aspirin and clopidogrel" against "ASA 81, ticagrelor 90
+        // BID"): the sentence names a different drug, and bears out nothing
+        // of the claimed one.
+        if !negative_claim && self.sibling_instead(a, b, &rel.matched) {
+            return (Verdict::Weak, cov, "other_drug_of_class");
+        }
         // A sentence that would bear the claim out but puts its body site on
         // the other side ("R hand most disabling" against "Left hand") says
         // otherwise.
@@ -1311,7 +1410,14 @@ impl Checker {
         let matched_dates = date_keys.len() + same_numbers.len();
         let nc = a.concepts.len() as f32;
         let nw = a.words.len() as f32;
-        let denom = CONCEPT_WEIGHT * nc + nw;
+        let unasked = alternatives_not_asked(
+            &claim.span.quote,
+            a,
+            &cand.span.quote,
+            &matched,
+            &matched_words,
+        );
+        let denom = CONCEPT_WEIGHT * nc + nw - unasked;
         if denom == 0.0 {
             return Err((Verdict::Weak, 0.0, "no_key_terms"));
         }
@@ -1620,7 +1726,11 @@ impl Checker {
             || (same_result_kind && matched_words.len() + matched_dates >= 2)
             || same_labelled_result
             || (cov >= MIN_COVERAGE
-                && (!matched.is_empty() || matched_words.len() + matched_dates >= 2))
+                && (!matched.is_empty()
+                    || matched_words.len() + matched_dates >= 2
+                    // (One word of a claim whose other word is an
+                    // alternative to it: "alcohol or substance use".)
+                    || (unasked > 0.0 && !matched_words.is_empty() && denom <= 1.0)))
             || (head && cov >= MIN_COVERAGE_WITH_HEAD);
         if !by_key_terms && !single_term {
             return Err((Verdict::Weak, cov, "not_relevant"));
@@ -2549,6 +2659,42 @@ impl Checker {
         } else {
             None
         }
+    }
+
+    /// The candidate names a drug of a class instead of the claim's drug of
+    /// that class, which it does not name: both are members of one class of
+    /// the lexicon, and the candidate's drug is not named by the claim.
+    fn sibling_instead(&self, a: &Analysis, b: &Analysis, matched: &[ConceptMatch]) -> bool {
+        let is_drug = |e: usize| self.lex.entries[e].kind == ConceptKind::Drug;
+        let unmatched: Vec<usize> = a
+            .concepts
+            .iter()
+            .map(|c| c.entry)
+            .filter(|&e| is_drug(e) && !matched.iter().any(|m| m.entry == e))
+            .collect();
+        if unmatched.is_empty() {
+            return false;
+        }
+        let others: Vec<usize> = b
+            .concepts
+            .iter()
+            .map(|c| c.entry)
+            .filter(|&e| {
+                is_drug(e)
+                    && !a
+                        .concepts
+                        .iter()
+                        .any(|c| self.lex.satisfies(e, c.entry) || c.entry == e)
+            })
+            .collect();
+        if others.is_empty() {
+            return false;
+        }
+        self.lex.entries.iter().enumerate().any(|(k, class)| {
+            class.kind == ConceptKind::DrugClass
+                && unmatched.iter().any(|&x| self.lex.satisfies(k, x))
+                && others.iter().any(|&y| self.lex.satisfies(k, y))
+        })
     }
 
     /// The claim's concepts that the candidate matches: by a concept that
