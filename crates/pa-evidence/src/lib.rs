@@ -1427,6 +1427,22 @@ impl Checker {
     ) -> Assessment {
         let mut assessment = self.ctx.assess_prepared(prepared, start, end);
         assessment.negated |= a.answered_no.is_some_and(|at| end <= at);
+        // A mention that names the cause of another ("methamphetamine-induced
+        // psychosis, resolved", "no NSAID-related ulcer") is not what a
+        // denial or a resolution is about: the caused state is, and the cause
+        // was there.
+        static CAUSE_OF: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+            regex::Regex::new(
+                r"(?i)^-(?:induced|associated|related|provoked|triggered|exacerbated|mediated)\b",
+            )
+            .unwrap()
+        });
+        if assessment.negated
+            && pa_types::text::char_slice(text, end, (end + 16).min(text.chars().count()))
+                .is_some_and(|after| CAUSE_OF.is_match(after))
+        {
+            assessment.negated = false;
+        }
         // A line under a family-history label is about relatives throughout
         // ("FHx: Sister (38) - SLE, DVT 2022, on apixaban."), past the dashes
         // that end a trigger's scope elsewhere.
