@@ -747,6 +747,11 @@ const NOT_DONE_WORDS: &[&str] = &[
     "never done",
     "never performed",
     "not completed",
+    // A test passed over was not done either: "EMB not pursued".
+    "not pursued",
+    "not attempted",
+    "not yet done",
+    "not yet performed",
 ];
 
 /// The clause after char `end` of `text` says, within its first few words,
