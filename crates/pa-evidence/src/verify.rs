@@ -2526,7 +2526,28 @@ impl Checker {
             cand,
             ..
         } = p;
-        if !rel.by_key_terms || rel.cov < self.opts.support_coverage {
+        if !rel.by_key_terms {
+            return None;
+        }
+        // A grade of a scale both sentences name ("Wagner classification of
+        // the ulcer at this visit: grade 3" against "Wagner grade 1 (full
+        // thickness ...)") is compared however few other words they share:
+        // the scale's name says what is graded.
+        if rel.cov < self.opts.support_coverage {
+            let named_on_both = staged_values(&cand.span.quote).iter().any(|f| {
+                f.name
+                    .as_deref()
+                    .is_some_and(|n| has_word(&claim.span.quote, n))
+            });
+            if named_on_both {
+                if let Some(found) = stage_differs(&claim.span.quote, &cand.span.quote) {
+                    return Some((
+                        Verdict::ValueDiffers(says_otherwise(p, &format!("gives {found}"))),
+                        rel.cov,
+                        "stage_differs",
+                    ));
+                }
+            }
             return None;
         }
         let otherwise = |what: &str, rule: &'static str| Some(contradicts(p, rel.cov, what, rule));
