@@ -1490,6 +1490,21 @@ impl Checker {
         assessment
     }
 
+    /// A drug's generic and its other names, as search terms. (One-word
+    /// names only: a name of several words, "folic acid 1 mg", searches for
+    /// its common words.)
+    fn push_drug_names(&self, entry: usize, terms: &mut Vec<String>) {
+        let id = &self.lex.entries[entry].id;
+        terms.push(id.clone());
+        terms.extend(
+            pa_types::drugs::names_of(id)
+                .iter()
+                .filter(|n| !n.contains(char::is_whitespace))
+                .take(MAX_DRUG_NAMES)
+                .map(|n| n.to_string()),
+        );
+    }
+
     fn query_terms(&self, a: &Analysis) -> Vec<String> {
         let mut terms = Vec::new();
         for &ConceptMention { entry, .. } in &a.concepts {
@@ -1505,14 +1520,7 @@ impl Checker {
                 // searched by its generic and its other names: "blood
                 // thinners" by "apixaban" and "Eliquis".)
                 if e != entry && self.lex.entries[e].terms.is_empty() {
-                    terms.push(self.lex.entries[e].id.clone());
-                    terms.extend(
-                        pa_types::drugs::names_of(&self.lex.entries[e].id)
-                            .iter()
-                            .filter(|n| !n.contains(char::is_whitespace))
-                            .take(MAX_DRUG_NAMES)
-                            .map(|n| n.to_string()),
-                    );
+                    self.push_drug_names(e, &mut terms);
                 }
                 stack.extend(
                     self.lex.entries[e]
@@ -1553,16 +1561,7 @@ impl Checker {
                 terms.extend(a.tokens[ts..te].iter().map(|t| t.norm.clone()));
                 // (And by its generic and its other names: "pyridostigmine" is
                 // charted as "Mestinon", "Imitrex" as "sumatriptan".)
-                terms.push(self.lex.entries[entry].id.clone());
-                terms.extend(
-                    pa_types::drugs::names_of(&self.lex.entries[entry].id)
-                        .iter()
-                        // (One-word names only: a name of several words,
-                        // "folic acid 1 mg", searches for its common words.)
-                        .filter(|n| !n.contains(char::is_whitespace))
-                        .take(MAX_DRUG_NAMES)
-                        .map(|n| n.to_string()),
-                );
+                self.push_drug_names(entry, &mut terms);
             }
         }
         // Notes abbreviate: search for "SOB" too when the claim says
