@@ -180,6 +180,9 @@ enum ResultWords {
     Positive,
     Unclear,
     Normal,
+    /// A positive result in so many words ("positive", "reactive",
+    /// "detected"), not a value's flag ("elevated").
+    Found,
 }
 
 impl ResultWords {
@@ -189,6 +192,7 @@ impl ResultWords {
             ResultWords::Positive => POSITIVE_RESULT_WORDS,
             ResultWords::Unclear => UNCLEAR_RESULT_WORDS,
             ResultWords::Normal => NORMAL_RESULT_WORDS,
+            ResultWords::Found => FOUND_RESULT_WORDS,
         }
     }
 }
@@ -202,9 +206,15 @@ fn states_result(sentence: &str, words: &[&str]) -> bool {
             let after = t[i + w.len()..].chars().next();
             !before.is_some_and(|c| c.is_alphanumeric() || c == '-')
                 && !after.is_some_and(char::is_alphanumeric)
+                // ("Not detected" is a negative result, not "detected".)
+                && !(*w == "detected" && t[..i].ends_with("not "))
         })
     })
 }
+
+/// Words that state a positive test result in so many words, whatever the
+/// test ("HIV Ag/Ab: Reactive", "C. difficile toxin: DETECTED").
+const FOUND_RESULT_WORDS: &[&str] = &["positive", "pos", "reactive", "detected"];
 
 /// Words that state a positive test result ("HBsAg: reactive", "UDS positive").
 const POSITIVE_RESULT_WORDS: &[&str] =
@@ -224,6 +234,8 @@ const NEGATIVE_RESULT_WORDS: &[&str] = &[
     "non-reactive",
     "not detected",
     "undetectable",
+    // A culture's negative result ("Urine culture: no growth at 48 hours").
+    "no growth",
 ];
 
 /// Key words that only place a mention in time, as stems.
@@ -539,7 +551,7 @@ pub(crate) struct Analysis {
     /// The sentence prepared for ConText, on first use.
     ctx: std::cell::OnceCell<context::Prepared>,
     /// Whether the sentence has a word of each [`ResultWords`] list, on first use.
-    states: [std::cell::OnceCell<bool>; 4],
+    states: [std::cell::OnceCell<bool>; 5],
     /// The sentence squashed and lowercased, on first use.
     squashed: std::cell::OnceCell<String>,
     /// The acronyms the sentence writes ([`verify::acronyms_in`]), on first use.

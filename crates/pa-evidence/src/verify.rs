@@ -1278,7 +1278,7 @@ impl Checker {
         let in_past = |w: &KeyWord| {
             HISTORY.contains(&w.stem.as_str()) && HISTORY.iter().any(|t| cand_stems.contains(t))
         };
-        let repeated = |w: &&KeyWord| {
+        let repeated_as_written = |w: &KeyWord| {
             ((w.stem == "declin" || w.stem == "refus") && declined_here())
                 || cut_short(w)
                 || in_past(w)
@@ -1289,6 +1289,61 @@ impl Checker {
                     .iter()
                     .any(|&((s, e), _)| s <= w.start && w.start < e)
         };
+        // A result word is repeated by any word of the same result ("HIV
+        // screen negative" by "HIV-1/2 Ag/Ab: Nonreactive", "urine culture
+        // negative" by "no growth at 48 hours", "anti-HBe positive" by
+        // "Anti-HBe: Reactive"), in a sentence about the same test: one that
+        // repeats the words the claim gives the test (those before the
+        // result word, back to the one before it, or else those after it),
+        // all of them or two at least. ("Anti-MAG antibodies were negative"
+        // is not repeated by "Hepatitis C antibody nonreactive".)
+        let claim_chars: Vec<char> = claim.span.quote.chars().collect();
+        let written = |w: &KeyWord| -> String {
+            claim_chars
+                .get(w.start..w.end)
+                .map(|cs| cs.iter().collect::<String>().to_lowercase())
+                .unwrap_or_default()
+        };
+        let result_class = |w: &KeyWord| {
+            let x = written(w);
+            if NEGATIVE_RESULT_WORDS.contains(&x.as_str()) {
+                Some(ResultWords::Negative)
+            } else if FOUND_RESULT_WORDS.contains(&x.as_str()) {
+                Some(ResultWords::Found)
+            } else {
+                None
+            }
+        };
+        // (Words that only say a test was done name no test.)
+        const TEST_NOUNS: &[&str] = &["test", "screen", "result", "level", "panel", "assay"];
+        let same_result = |w: &KeyWord| {
+            let Some(class) = result_class(w) else {
+                return false;
+            };
+            if !b.states(class) {
+                return false;
+            }
+            let Some(i) = a.words.iter().position(|x| x.start == w.start) else {
+                return false;
+            };
+            let names_test = |x: &&KeyWord| !TEST_NOUNS.contains(&x.stem.as_str());
+            let mut test: Vec<&KeyWord> = a.words[..i]
+                .iter()
+                .rev()
+                .take_while(|x| result_class(x).is_none())
+                .filter(names_test)
+                .collect();
+            if test.is_empty() {
+                test = a.words[i + 1..]
+                    .iter()
+                    .take_while(|x| result_class(x).is_none())
+                    .filter(names_test)
+                    .collect();
+            }
+            let repeated = test.iter().filter(|x| repeated_as_written(x)).count();
+            repeated > 0 && (repeated == test.len() || repeated >= 2)
+        };
+        let repeated = |w: &&KeyWord| repeated_as_written(w) || same_result(w);
         let words: Vec<&KeyWord> = a.words.iter().filter(repeated).collect();
         // (A label word the answer repeats counts once, as the answer's.)
         let label_words = a
