@@ -204,10 +204,11 @@ fn states_result(sentence: &str, words: &[&str]) -> bool {
         t.match_indices(w).any(|(i, _)| {
             let before = t[..i].chars().next_back();
             let after = t[i + w.len()..].chars().next();
+            // ("Not detected" is a negative result, not "detected".)
+            let not_detected = *w == "detected" && t[..i].ends_with("not ");
             !before.is_some_and(|c| c.is_alphanumeric() || c == '-')
                 && !after.is_some_and(char::is_alphanumeric)
-                // ("Not detected" is a negative result, not "detected".)
-                && !(*w == "detected" && t[..i].ends_with("not "))
+                && !not_detected
         })
     })
 }
