@@ -1828,6 +1828,27 @@ impl Checker {
             {
                 return (read_sentence, a);
             }
+            // (So does a condition the question names when the answer says
+            // "Yes" and names none: "Personal history of breast cancer: [X]
+            // Yes (right breast, 2015, lumpectomy)" asserts the cancer.)
+            static ANSWERED_YES: std::sync::LazyLock<regex::Regex> =
+                std::sync::LazyLock::new(|| regex::Regex::new(r"(?i)^\W*yes\b").unwrap());
+            // (Or a condition the public vocabularies name by one word:
+            // "Personal history of stroke: [X] Yes (2021)".)
+            let label_condition = a.concepts.iter().any(|c| {
+                c.start < k
+                    && matches!(
+                        self.lex.entries[c.entry].kind,
+                        ConceptKind::Condition | ConceptKind::Finding
+                    )
+            }) || a
+                .words
+                .iter()
+                .any(|w| w.start < k && verify::is_condition_word(&w.stem));
+            if label_condition && answer.concepts.is_empty() && ANSWERED_YES.is_match(&answer.text)
+            {
+                return (read_sentence, a);
+            }
             // (Nor is the label printed text when the answer is a value and
             // little else: "Supplemental oxygen: 2 L/min with exertion" is
             // about oxygen.)
@@ -3541,6 +3562,7 @@ fn answer_start(text: &str) -> Option<usize> {
     };
     let is_time = head.ends_with(|c: char| c.is_ascii_digit())
         && rest.starts_with(|c: char| c.is_ascii_digit());
+
     (head.chars().count() <= 120
         && !head.contains(". ")
         && !is_time

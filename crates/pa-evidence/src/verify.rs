@@ -904,7 +904,7 @@ fn denied_next_to(text: &str, at: usize) -> bool {
 
 /// A word that names a condition or finding alone in the public vocabularies
 /// ("seizure", "pneumonia"), as its stem.
-fn is_condition_word(stem: &str) -> bool {
+pub(crate) fn is_condition_word(stem: &str) -> bool {
     pa_types::conditions::synonyms_in(&[stem.to_string()])
         .iter()
         .any(|m| m.tok_end - m.tok_start == 1)

@@ -133,6 +133,21 @@ fn ends_with_box_answer(line: &str) -> bool {
         || before.ends_with(']') && before.rfind('[').is_some_and(|o| before.len() - o <= 5)
 }
 
+/// Does the line give a form's answer boxes before a remark ("... mL/min? [X]
+/// Yes [ ] No (if No, dose adjustment required)")? Its question is answered
+/// too: a next line in capitals is another.
+fn has_box_answer(line: &str) -> bool {
+    let t = line.trim_end();
+    t.match_indices([']', '☐', '☒', '☑']).any(|(i, m)| {
+        let boxed = m != "]" || t[..i].rfind('[').is_some_and(|o| i - o <= 4);
+        let after = t[i + m.len()..].trim_start().to_lowercase();
+        boxed
+            && ["yes", "no"].iter().any(|w| {
+                after.starts_with(w) && !after[w.len()..].starts_with(|c: char| c.is_alphanumeric())
+            })
+    })
+}
+
 /// A row of a two-column table ("Conservative care | more than 6 weeks"): a
 /// label cell and a value cell, among other such rows.
 fn is_pair_row(line: &str) -> bool {
@@ -380,6 +395,10 @@ fn split_page(text: &str, skip: &[(u32, u32)]) -> Vec<(usize, usize, Option<Stri
                 || cells_row
                 || pair_row
                 || ends_with_box_answer(trimmed)
+                || (has_box_answer(trimmed)
+                    && line_strs
+                        .get(i + 1)
+                        .is_some_and(|next| next.trim_start().starts_with(char::is_uppercase)))
                 || field_ends
                 || trimmed.ends_with(':')
                 || heading(line).is_some())
@@ -722,6 +741,19 @@ mod tests {
         // (One bar in a line of prose is no table: "Phone 555-0100 | Fax ...".)
         let t = texts("Phone 555-0100 | Fax 555-0101 and this line is long enough to wrap on\nto the next line of the letterhead.");
         assert_eq!(t.len(), 1);
+    }
+
+    #[test]
+    fn a_row_answered_before_a_remark_closes() {
+        let t = "Renal function adequate? [X] Yes [ ] No (if No, reduce the dose)\nPrior surgery on this knee: [ ] Yes [X] No\nHas the patient tried [X] Yes [ ] No a home program, with details of\nthe program reviewed";
+        assert_eq!(
+            texts(t),
+            vec![
+                "Renal function adequate? [X] Yes [ ] No (if No, reduce the dose)",
+                "Prior surgery on this knee: [ ] Yes [X] No",
+                "Has the patient tried [X] Yes [ ] No a home program, with details of\nthe program reviewed"
+            ]
+        );
     }
 
     #[test]
