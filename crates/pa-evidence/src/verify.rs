@@ -904,6 +904,44 @@ fn denied_next_to(text: &str, at: usize) -> bool {
 
 /// A word that names a condition or finding alone in the public vocabularies
 /// ("seizure", "pneumonia"), as its stem.
+/// Is the mention at chars `start..end` of `text` what a test measures or a
+/// state of it, rather than a drug given: followed by a value in a unit of
+/// concentration ("testosterone 182 ng/dL", "GH (ng/mL) 0.4"), by "level",
+/// "stimulation", "deficiency", "resistance", "receptor"..., or after "peak",
+/// "serum", "fasting", "total", "free", "25-OH"...?
+fn analyte_at(text: &str, start: usize, end: usize) -> bool {
+    static AFTER: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r"(?i)^[\s:=,]*(?:(?:total|free|serum|level)\b[\s:=,]*)?(?:\((?:ng|pg|mcg|ug|µg|nmol|pmol|m?iu|uiu|µiu)\b|(?:levels?|stim|stimulation|deficien\w*|insufficien\w*|suppression|assay|concentrations?|antibod\w*|receptors?|resistan\w*|sensitivity)\b|(?:is|was|of|at)?\s*[<>≤≥]?\s*\d[\d.,]*\s*(?:ng|pg|mcg|ug|µg|nmol|pmol|m?iu|uiu|µiu)\s*/)").unwrap()
+    });
+    static BEFORE: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r"(?i)(?:\b(?:peak|serum|plasma|random|fasting|nadir|baseline|stimulated|total|free|am|morning|trough)|\b25-?(?:oh|hydroxy))\s+$").unwrap()
+    });
+    let after: String = text.chars().skip(end).take(40).collect();
+    let before: String = {
+        let head: Vec<char> = text.chars().take(start).collect();
+        head[head.len().saturating_sub(20)..].iter().collect()
+    };
+    AFTER.is_match(&after) || BEFORE.is_match(&before)
+}
+
+/// Is the mention at chars `start..end` of `text` a drug given: after
+/// "treated with", "on", "received", "tried"..., or before "therapy",
+/// "replacement", "supplements", "injections" or a dose?
+fn given_at(text: &str, start: usize, end: usize) -> bool {
+    static AFTER: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r"(?i)^\s*(?:therapy|treatment|replacement|supplement\w*|injections?|infusions?|tablets?|pills?|shots?|\d+(?:\.\d+)?\s*(?:mg|mcg|units?|iu)\b)").unwrap()
+    });
+    static BEFORE: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r"(?i)\b(?:treated with|treatment with|therapy with|on|received|receiving|taking|takes|took|taken|tried|started|prescribed|given|injections? of|course of|trial of)\s+(?:[\w-]+\s+){0,2}$").unwrap()
+    });
+    let after: String = text.chars().skip(end).take(30).collect();
+    let before: String = {
+        let head: Vec<char> = text.chars().take(start).collect();
+        head[head.len().saturating_sub(40)..].iter().collect()
+    };
+    AFTER.is_match(&after) || BEFORE.is_match(&before)
+}
+
 pub(crate) fn is_condition_word(stem: &str) -> bool {
     pa_types::conditions::synonyms_in(&[stem.to_string()])
         .iter()
@@ -2790,6 +2828,16 @@ impl Checker {
         cand_stems: &Stems<'_>,
     ) -> Vec<ConceptMatch> {
         let cand_lower = pa_types::text::squash(&cand.span.quote);
+        // A drug named as what a test measures ("total testosterone 182
+        // ng/dL", "peak GH 4.1", "GH deficiency", "insulin resistance") is
+        // not the drug given: it matches only a mention of the same kind.
+        // (Only against a mention of the drug as given: "His vitamin D was
+        // low" is matched by "Vitamin D 14 ng/mL".)
+        let same_role = |ce: usize, (cs, cend): (usize, usize), (s2, e2): (usize, usize)| {
+            !self.is_drug(ce)
+                || !(given_at(&a.text, cs, cend) && analyte_at(&b.text, s2, e2)
+                    || analyte_at(&a.text, cs, cend) && given_at(&b.text, s2, e2))
+        };
         // Concepts: each claim concept is matched by a candidate concept it is
         // satisfied by, or by one of its negative forms.
         let mut matched: Vec<ConceptMatch> = Vec::new();
@@ -2814,11 +2862,9 @@ impl Checker {
                 });
             } else if let Some(&ConceptMention {
                 start: s2, end: e2, ..
-            }) = b
-                .concepts
-                .iter()
-                .find(|bc| self.lex.satisfies(ce, bc.entry))
-            {
+            }) = b.concepts.iter().find(|bc| {
+                self.lex.satisfies(ce, bc.entry) && same_role(ce, (cs, cend), (bc.start, bc.end))
+            }) {
                 matched.push(ConceptMatch {
                     entry: ce,
                     claim: (cs, cend),
@@ -2872,7 +2918,7 @@ impl Checker {
                         k == j && senses.iter().flatten().any(|x| stems.contains(x))
                     })
             });
-            if let Some((_, t)) = at {
+            if let Some((_, t)) = at.filter(|(_, t)| same_role(ce, (cs, cend), (t.start, t.end))) {
                 matched.push(ConceptMatch {
                     entry: ce,
                     claim: (cs, cend),
