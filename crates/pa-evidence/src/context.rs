@@ -310,6 +310,14 @@ pub struct Prepared {
     colon: Vec<bool>,
     /// The token is a comma.
     comma: Vec<bool>,
+    /// The token is a semicolon.
+    semi: Vec<bool>,
+    /// The token is a word that may follow a refusal without naming what was
+    /// refused ("declined due to cost", "refused it", "declined at this time").
+    no_object: Vec<bool>,
+    /// The token is a verb or an article that may come between a refusal and
+    /// what it refuses ("unwilling to try a", "not interested in pursuing").
+    refusal_verb: Vec<bool>,
     /// The token is a number.
     digit: Vec<bool>,
     /// The token is a word.
@@ -530,6 +538,65 @@ impl Context {
             opens: toks.iter().map(|t| t.text == "(").collect(),
             colon: toks.iter().map(|t| t.text == ":").collect(),
             comma: toks.iter().map(|t| t.text == ",").collect(),
+            semi: toks.iter().map(|t| t.text == ";").collect(),
+            refusal_verb: toks
+                .iter()
+                .map(|t| {
+                    matches!(
+                        t.text.as_str(),
+                        "to" | "try"
+                            | "trying"
+                            | "pursue"
+                            | "pursuing"
+                            | "start"
+                            | "starting"
+                            | "take"
+                            | "taking"
+                            | "undergo"
+                            | "undergoing"
+                            | "proceed"
+                            | "proceeding"
+                            | "with"
+                            | "have"
+                            | "having"
+                            | "a"
+                            | "an"
+                            | "the"
+                            | "any"
+                    )
+                })
+                .collect(),
+            no_object: toks
+                .iter()
+                .map(|t| {
+                    matches!(
+                        t.text.as_str(),
+                        "due"
+                            | "because"
+                            | "d/t"
+                            | "at"
+                            | "for"
+                            | "given"
+                            | "as"
+                            | "it"
+                            | "them"
+                            | "this"
+                            | "that"
+                            | "these"
+                            | "secondary"
+                            | "per"
+                            | "by"
+                            | "after"
+                            | "citing"
+                            | "owing"
+                            | "so"
+                            | "and"
+                            | "but"
+                            | "until"
+                            | "today"
+                    )
+                })
+                .collect(),
             digit: toks
                 .iter()
                 .map(|t| t.text.starts_with(|c: char| c.is_ascii_digit()))
@@ -570,7 +637,22 @@ impl Context {
     }
 
     fn axis_applies(&self, m: &Marks, p: &Prepared, ts: usize, te: usize) -> bool {
-        if m.anywhere.iter().any(|&(i, len)| p.reaches(i, len, ts)) {
+        // A whole-sentence trigger that names what it refuses ("unwilling to
+        // try a third statin") does not reach back across a semicolon to
+        // another clause ("Statin intolerance x2 (atorva 80, rosuva 10);
+        // unwilling to try a third statin"). A bare one does ("Offered
+        // methotrexate; declined.", "...; declined due to cost").
+        let names_object = |i: usize, len: usize| {
+            let mut k = i + len;
+            while p.refusal_verb.get(k).copied().unwrap_or(false) {
+                k += 1;
+            }
+            p.word.get(k).copied().unwrap_or(false) && !p.no_object.get(k).copied().unwrap_or(false)
+        };
+        if m.anywhere.iter().any(|&(i, len)| {
+            p.reaches(i, len, ts)
+                && !(te <= i && (te..i).any(|k| p.semi[k]) && names_object(i, len))
+        }) {
             return true;
         }
         // Pre-triggers: scan left from the target; a trigger must end before it.

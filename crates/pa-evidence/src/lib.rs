@@ -3633,8 +3633,14 @@ fn with_since_duration(
     // one more.)
     if let Some((from, to)) = start_and_stop(text, &b.dates) {
         let days = (to.ordinal() - from.ordinal()) as f64;
+        // (Two months are counted as months, as a range of months is: August
+        // to November is three months, 91 days, not the 92 from August 1 to
+        // November 1.)
+        let months =
+            (to.year as i64 * 12 + to.month as i64) - (from.year as i64 * 12 + from.month as i64);
         let (lo, hi) = match (from.day == 0, to.day == 0) {
             (true, false) => ((days - 30.4).max(0.0), days),
+            (true, true) if months > 0 => (months as f64 * 30.4, (months + 1) as f64 * 30.4),
             (_, true) => (days, days + 30.4),
             (false, false) => (days, days),
         };
