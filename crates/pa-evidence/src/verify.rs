@@ -867,9 +867,20 @@ fn look_back(text: &str, q: &Quantity) -> bool {
     let surface = q.surface.trim();
     text.match_indices(surface).any(|(at, _)| {
         let before = text[..at].trim_end().to_ascii_lowercase();
-        ["past", "last", "previous", "preceding", "prior"]
-            .iter()
-            .any(|w| before.ends_with(w))
+        // ("2nd COPD admission in 12 mo", "3 falls within 6 months", "2
+        // admissions/12 mo".)
+        [
+            "past",
+            "last",
+            "previous",
+            "preceding",
+            "prior",
+            " in",
+            " within",
+            "/",
+        ]
+        .iter()
+        .any(|w| before.ends_with(w))
     })
 }
 
@@ -3605,6 +3616,17 @@ impl Checker {
             {
                 // What happened in another window neither contradicts nor
                 // confirms what happened in the claimed one.
+                if missing.is_none() {
+                    missing = Some(claimed[0].surface.clone());
+                }
+                continue;
+            } else if *kind == QKind::Duration
+                && !claimed.iter().any(|q| look_back(&claim.span.quote, q))
+                && found.iter().all(|f| look_back(&cand.span.quote, f))
+            {
+                // Nor does a window the sentence counts events in ("2nd COPD
+                // admission in 12 mo") say how long anything lasted ("a
+                // 5-day admission").
                 if missing.is_none() {
                     missing = Some(claimed[0].surface.clone());
                 }
