@@ -533,6 +533,85 @@ fn other_figure(claim: &str, cand: &str, f: &Quantity) -> bool {
     }) {
         return true;
     }
+    // (Anywhere in the value's clause: "Daily pattern: median glucose rises
+    // from about 130 mg/dL at 03:00 to about 210 mg/dL at 08:00".)
+    let clause_start = before.rfind([';', ':']).map_or(0, |i| i + 1);
+    let clause_words = words(&before[clause_start..]);
+    if clause_words.windows(2).any(|w| {
+        STATISTICS.contains(&w[0].as_str())
+            && !claim_words.contains(&w[0])
+            && w[1].len() > 2
+            && claim_words.contains(&w[1])
+    }) {
+        return true;
+    }
+    // A change ("BG rises ~80 mg/dL between 3 and 8 AM", "fell by 20"),
+    // against a claim of a level that names no change ("glucose 212 mg/dL").
+    const CHANGE: &[&str] = &[
+        "rises",
+        "rose",
+        "risen",
+        "rising",
+        "falls",
+        "fell",
+        "fallen",
+        "falling",
+        "drops",
+        "dropped",
+        "dropping",
+        "increased",
+        "increases",
+        "decreased",
+        "decreases",
+        "up",
+        "down",
+        "gained",
+        "lost",
+    ];
+    const CHANGE_IN_CLAIM: &[&str] = &[
+        "rise",
+        "rises",
+        "rose",
+        "risen",
+        "fall",
+        "falls",
+        "fell",
+        "drop",
+        "drops",
+        "dropped",
+        "increase",
+        "increased",
+        "decrease",
+        "decreased",
+        "up",
+        "down",
+        "gain",
+        "gained",
+        "lost",
+        "loss",
+        "change",
+        "changed",
+        "improved",
+        "improvement",
+        "declined",
+        "worsened",
+        "by",
+        "from",
+    ];
+    let change_before = tail_words
+        .iter()
+        .rev()
+        .take(3)
+        .skip_while(|w| matches!(w.as_str(), "by" | "about" | "approximately" | "approx"))
+        .take(1)
+        .any(|w| CHANGE.contains(&w.as_str()));
+    if change_before
+        && !claim_words
+            .iter()
+            .any(|w| CHANGE_IN_CLAIM.contains(&w.as_str()))
+    {
+        return true;
+    }
     // At rest, against a claim on exertion.
     let after: String = cand[at + f.surface.len()..]
         .chars()
