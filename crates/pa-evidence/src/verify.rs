@@ -471,12 +471,64 @@ fn earlier_values(text: &str) -> Vec<f64> {
         .collect()
 }
 
+/// A value taken at rest, against a claim on exertion or of a fall ("SpO2
+/// 92% RA at rest" against "walked 210 m ... falling to 85%"); on oxygen,
+/// against a claim on room air ("corrected to 89% or higher with 2 L/min").
+fn other_condition(claim: &str, cand: &str, f: &Quantity) -> bool {
+    let claim_l = claim.to_lowercase();
+    // (At any place the sentence writes the number: "HR 92, RR 20, SpO2
+    // 92% RA at rest".)
+    let at_rest = |s: &str| s.contains("at rest") || s.contains("resting") || s.contains(" rest ");
+    let exertion = [
+        "walk", "exert", "exercise", "ambulat", "6mwt", "stairs", "activity",
+    ];
+    static ON_OXYGEN: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r"(?i)^[^.;]{0,24}?\b(?:on|with)\s+(?:\d+(?:\.\d+)?\s*(?:l|lpm|l/min|liters?)\b|o2\b|oxygen\b|supplemental)").unwrap()
+    });
+    static ROOM_AIR: LazyLock<regex::Regex> =
+        LazyLock::new(|| regex::Regex::new(r"(?i)\b(?:room air|ra)\b").unwrap());
+    let on_exertion = exertion.iter().any(|e| claim_l.contains(e)) || FELL_TO.is_match(claim);
+    // (The value as written: "92 %" is read from "92%".)
+    let number = f.surface.split_whitespace().next().unwrap_or_default();
+    if number.is_empty() {
+        return false;
+    }
+    cand.match_indices(number).any(|(at, _)| {
+        let whole = !cand[..at].ends_with(|c: char| c.is_ascii_digit() || c == '.')
+            && !cand[at + number.len()..].starts_with(|c: char| c.is_ascii_digit());
+        if !whole {
+            return false;
+        }
+        let before = cand[..at].to_lowercase();
+        let tail: String = {
+            let cs: Vec<char> = before.chars().collect();
+            cs[cs.len().saturating_sub(24)..].iter().collect()
+        };
+        let after: String = cand[at + number.len()..]
+            .chars()
+            .take(24)
+            .collect::<String>()
+            .to_lowercase();
+        // (A value the claim says the measure fell to is its lowest, not the
+        // one at rest.)
+        ((at_rest(&tail) || at_rest(&after)) && on_exertion && !at_rest(&claim_l))
+            || (ON_OXYGEN.is_match(&cand[at + number.len()..])
+                && ROOM_AIR.is_match(claim)
+                && !claim
+                    .match_indices(' ')
+                    .any(|(i, _)| ON_OXYGEN.is_match(&claim[i..])))
+    })
+}
+
 /// Whether the candidate's value `f` is another figure than a claimed one: a
 /// bound of a reference range ("ref 70-140", "(reference 4.0-5.6)", a table
 /// row's last cell "<140 %" after the row's values), a statistic the claim
-/// does not name ("Mean glucose: 186"), or a value at rest where the claim's
-/// is on exertion ("SpO2 93% RA at rest" against "fell to 86% on a walk").
+/// does not name ("Mean glucose: 186"), a change, or a value taken
+/// under other conditions ([`other_condition`]).
 fn other_figure(claim: &str, cand: &str, f: &Quantity) -> bool {
+    if other_condition(claim, cand, f) {
+        return true;
+    }
     let Some(at) = cand.find(f.surface.as_str()) else {
         return false;
     };
@@ -612,24 +664,14 @@ fn other_figure(claim: &str, cand: &str, f: &Quantity) -> bool {
     {
         return true;
     }
-    // At rest, against a claim on exertion.
-    let after: String = cand[at + f.surface.len()..]
-        .chars()
-        .take(24)
-        .collect::<String>()
-        .to_lowercase();
-    let at_rest = |s: &str| s.contains("at rest") || s.contains("resting") || s.contains(" rest ");
-    let exertion = [
-        "walk", "exert", "exercise", "ambulat", "6mwt", "stairs", "activity",
-    ];
-    if (at_rest(&tail) || at_rest(&after))
-        && exertion.iter().any(|e| claim_l.contains(e))
-        && !at_rest(&claim_l)
-    {
-        return true;
-    }
     false
 }
+
+/// A claim of a measure's lowest value: "fell to 84%", "desaturated to 86%",
+/// "as low as", "a nadir of".
+static FELL_TO: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(r"(?i)\b(?:fell|falling|fall|fallen|dropp(?:ed|ing)|drops?|declin(?:ed|ing)|desaturat(?:ed|ing|es)|went down)\s+(?:to|as low as)\b|\bas low as\b|\bnadir\b|\blowest\b").unwrap()
+});
 
 /// A claim about the present admission or episode ("admitted on June 18",
 /// "during admission", "this hospitalization").
@@ -3510,6 +3552,18 @@ impl Checker {
             }
             let mut found: Vec<&Quantity> =
                 b_quantities.iter().filter(|f| &f.kind == kind).collect();
+            // A claim that a measure fell to a value ("his oxygen saturation
+            // fell to 84%") is of its lowest value: the measure's nadir
+            // ("nadir SpO2 84%") gives it.
+            if let QKind::Measure(e) = kind {
+                if FELL_TO.is_match(&claim.span.quote) {
+                    let id = &self.lex.entries[*e].id;
+                    found.extend(b_quantities.iter().filter(|f| {
+                        matches!(f.kind, QKind::Measure(x)
+                            if self.lex.entries[x].lowest_of.as_ref() == Some(id))
+                    }));
+                }
+            }
             // The claim's own earlier value ("SALT 71, up from 38 in May") is
             // history it states: a note giving it neither confirms nor opposes
             // the current one.
@@ -3521,6 +3575,30 @@ impl Checker {
             // "<140 %"), a mean or a median, or a value at rest against one on
             // exertion is another figure than the claimed one.
             found.retain(|f| !other_figure(&claim.span.quote, &cand.span.quote, f));
+            // A value the candidate binds to a measure ("SpO2 92% RA at
+            // rest") that the claim gives a value of in this unit too ("with
+            // her oxygen saturation falling to 85%") is compared as that
+            // measure, not with the claim's other values in the unit ("walked
+            // 210 meters, 45% of predicted").
+            if let QKind::Unit(_) = kind {
+                let bound_to = |qs: &[Quantity], v: f64| -> Vec<QKind> {
+                    qs.iter()
+                        .filter(|m| m.value == v && matches!(m.kind, QKind::Measure(_)))
+                        .map(|m| m.kind.clone())
+                        .collect()
+                };
+                let claim_bound: Vec<QKind> = a
+                    .quantities
+                    .iter()
+                    .filter(|q| &q.kind == kind)
+                    .flat_map(|q| bound_to(&a.quantities, q.value))
+                    .collect();
+                found.retain(|f| {
+                    !bound_to(&b_quantities, f.value)
+                        .iter()
+                        .any(|m| claim_bound.contains(m))
+                });
+            }
             // Hours are the length of a session or a stay, weeks to years that
             // of a course: "2 h" of teaching says nothing of "at least 6 months".
             if *kind == QKind::Duration {

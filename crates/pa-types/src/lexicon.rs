@@ -28,6 +28,10 @@ pub struct LexiconEntry {
     /// Phrases whose presence says the concept is absent (e.g. `strength 5/5` for weakness).
     #[serde(default)]
     pub negative_forms: Vec<String>,
+    /// The measure this one is the lowest value of (`o2_nadir` of `spo2`):
+    /// a claim that the other fell to a value is borne out by this one's.
+    #[serde(default)]
+    pub lowest_of: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -96,6 +100,20 @@ impl Lexicon {
                 }
             }
         }
+        // The measure a lowest value is of is a measure of the lexicon.
+        for e in &file.concepts {
+            if let Some(of) = &e.lowest_of {
+                let is_measure = by_id
+                    .get(of)
+                    .is_some_and(|&i| file.concepts[i].kind == ConceptKind::Measure);
+                if e.kind != ConceptKind::Measure || !is_measure {
+                    return Err(format!(
+                        "lexicon entry `{}`: `lowest_of = \"{of}\"` must name a measure, from a measure",
+                        e.id
+                    ));
+                }
+            }
+        }
         Ok(Lexicon {
             entries: file.concepts,
             phrases,
@@ -120,6 +138,7 @@ impl Lexicon {
                 terms: Vec::new(),
                 members: Vec::new(),
                 negative_forms: Vec::new(),
+                lowest_of: None,
             });
         }
         self
@@ -241,6 +260,17 @@ mod tests {
                 .len(),
             1
         );
+    }
+
+    #[test]
+    fn a_lowest_value_names_a_measure() {
+        let ok = "version = 1\n[[concept]]\nid = \"spo2\"\nkind = \"measure\"\nterms = [\"spo2\"]\n[[concept]]\nid = \"o2_nadir\"\nkind = \"measure\"\nlowest_of = \"spo2\"\nterms = [\"nadir spo2\"]\n";
+        let lex = Lexicon::from_toml(ok).unwrap();
+        let nadir = lex.index_of("o2_nadir").unwrap();
+        assert_eq!(lex.entries[nadir].lowest_of.as_deref(), Some("spo2"));
+        let bad = ok.replace("lowest_of = \"spo2\"", "lowest_of = \"sp02\"");
+        let err = Lexicon::from_toml(&bad).unwrap_err();
+        assert!(err.contains("o2_nadir") && err.contains("sp02"), "{err}");
     }
 
     #[test]
