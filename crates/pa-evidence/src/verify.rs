@@ -667,6 +667,34 @@ fn other_figure(claim: &str, cand: &str, f: &Quantity) -> bool {
     false
 }
 
+/// Is the sentence an item of a plan: a bullet or numbered line of a plan
+/// section ("A/P:", "Plan:", "Recommendations:") that says nothing of what
+/// was or is being done ("- Pegloticase 8 mg IV q2 wk", "- RTC 3 mo with CGM
+/// data"; not "- Continue colchicine", "- on MTX since 2024, failed")?
+fn plan_item(s: &Sentence) -> bool {
+    const PLAN_SECTIONS: &[&str] = &[
+        "a/p",
+        "plan",
+        "p",
+        "assessment and plan",
+        "assessment/plan",
+        "assessment & plan",
+        "impression and plan",
+        "impression/plan",
+        "recommendations",
+        "recommendation",
+        "plan of care",
+    ];
+    static ITEM: LazyLock<regex::Regex> =
+        LazyLock::new(|| regex::Regex::new(r"^\s*(?:[-•*]|\d{1,2}[.)])\s").unwrap());
+    static ACTUAL: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r"(?i)\b(?:continue[sd]?|cont|on|since|started|s/p|status post|fail(?:ed|s)?|tried|stopped|d/c'?d|discontinued|was|were|has|had|have|took|taking|takes|currently|current|remains?|still|completed|received|using|uses|used|last|prior|previous|previously|hx|history|already|ongoing)\b").unwrap()
+    });
+    PLAN_SECTIONS.contains(&s.section.as_str())
+        && ITEM.is_match(&s.span.quote)
+        && !ACTUAL.is_match(&s.span.quote)
+}
+
 /// A claim of a measure's lowest value: "fell to 84%", "desaturated to 86%",
 /// "as low as", "a nadir of".
 static FELL_TO: LazyLock<regex::Regex> = LazyLock::new(|| {
@@ -2379,6 +2407,12 @@ impl Checker {
             // (What a sentence only suspects or tests for, "biopsies for H.
             // pylori", "possible OSA", it does not assert: it opposes no denial.)
             let only_suspected = cb.uncertain && !cb.negated && !ca.uncertain;
+            // An item of a plan ("A/P: ... - Pegloticase 8 mg IV q2 wk with
+            // methotrexate", "- RTC 3 mo with CGM data") orders what is to
+            // come: it opposes no claim that the patient has not had it.
+            if ca.negated && !cb.negated && plan_item(cand) {
+                return Err((Verdict::Weak, cov, "plan_item"));
+            }
             if cb.negated != ca.negated
                 && !cb.hypothetical
                 && !only_suspected
