@@ -3061,6 +3061,16 @@ impl Checker {
                 &entry.terms[..]
             };
             let spelled = terms.iter().find_map(|term| {
+                // (A term whose meaning is a denial, "no tobacco use", is not
+                // spelled by the words it denies: "Tobacco: 1/2 ppd current".)
+                if tokenize(term).iter().any(|t| {
+                    matches!(
+                        t.norm.as_str(),
+                        "no" | "not" | "never" | "without" | "non" | "denies"
+                    )
+                }) {
+                    return None;
+                }
                 let stems: Vec<String> = tokenize(term)
                     .iter()
                     .map(|t| stem(&t.norm))
