@@ -210,6 +210,26 @@ mod tests {
     }
 
     #[test]
+    fn curated_drug_acronyms_name_generics_of_the_drug_vocabulary() {
+        let group = CURATED
+            .split("# Pattern: antiviral drug acronyms")
+            .nth(1)
+            .expect("the antiviral acronyms' group");
+        let rows: Vec<&str> = group
+            .lines()
+            .skip(1)
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .take_while(|l| !l.starts_with("# Pattern"))
+            .collect();
+        assert!(rows.len() >= 5);
+        for row in rows {
+            let sense = row.split('\t').nth(2).unwrap();
+            assert_eq!(crate::drugs::generic_of(sense), Some(sense), "{row}");
+        }
+        assert_eq!(expand("TDF"), vec!["tenofovir"]);
+    }
+
+    #[test]
     fn case_decides_between_patient_and_therapy() {
         assert_eq!(expand("pt"), vec!["patient"]);
         let upper = expand("PT");
