@@ -218,8 +218,8 @@ mod tests {
         let rows: Vec<&str> = group
             .lines()
             .skip(1)
-            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
             .take_while(|l| !l.starts_with("# Pattern"))
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
             .collect();
         assert!(rows.len() >= 5);
         for row in rows {
