@@ -2019,6 +2019,16 @@ impl Checker {
         if !rel.matched.iter().any(|m| m.cand.is_none()) {
             return None;
         }
+        // A claim that denies the concept ("no motor deficits in the legs")
+        // says what its negative form says ("5/5 strength in both legs"): the
+        // two agree, and the sentence is weighed as any other.
+        let claim_denies = rel.matched.iter().filter(|m| m.cand.is_none()).all(|m| {
+            self.assess(p.a, &p.claim.span.quote, m.claim.0, m.claim.1)
+                .negated
+        });
+        if claim_denies {
+            return None;
+        }
         let claim_treatments: Vec<usize> =
             p.a.concepts
                 .iter()
