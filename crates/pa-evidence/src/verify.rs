@@ -695,6 +695,20 @@ fn plan_item(s: &Sentence) -> bool {
         && !ACTUAL.is_match(&s.span.quote)
 }
 
+/// Is the mention at chars `start..end` the study a denial says an absence
+/// was seen by: "no CT evidence of", "no MRI signs of", "without sonographic
+/// evidence of"?
+fn seen_by(text: &str, start: usize, end: usize) -> bool {
+    static BEFORE: LazyLock<regex::Regex> =
+        LazyLock::new(|| regex::Regex::new(r"(?i)\b(?:no|without)\s+$").unwrap());
+    static AFTER: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r"(?i)^\s+(?:imaging\s+|scan\s+)?(?:evidence|signs?|findings?)\s+(?:of|for|to suggest)\b").unwrap()
+    });
+    let before: String = text.chars().take(start).collect();
+    let after: String = text.chars().skip(end).take(40).collect();
+    BEFORE.is_match(&before) && AFTER.is_match(&after)
+}
+
 /// A claim of a measure's lowest value: "fell to 84%", "desaturated to 86%",
 /// "as low as", "a nadir of".
 static FELL_TO: LazyLock<regex::Regex> = LazyLock::new(|| {
@@ -2234,6 +2248,10 @@ impl Checker {
             // RNA <15 IU/mL") is a negative one: it bears out a claim that the
             // test was negative.
             cb.negated |= ca.negated && below_limit_after(&cand.span.quote, bpos.1);
+            // A study named inside a denial as how the absence was seen ("no
+            // CT evidence of otosclerosis", "no MRI signs of ...") was done:
+            // the denial is of what it did not show.
+            cb.negated &= !seen_by(&cand.span.quote, bpos.0, bpos.1);
             // (When the claim names a treatment, only that treatment declined
             // says so: "ambrisentan ... never started" declines nothing of
             // "tadalafil 40 mg since 03/2027, started at 20 mg".)
