@@ -704,8 +704,7 @@ fn seen_by(text: &str, start: usize, end: usize) -> bool {
     static AFTER: LazyLock<regex::Regex> = LazyLock::new(|| {
         regex::Regex::new(r"(?i)^\s+(?:imaging\s+|scan\s+)?(?:evidence|signs?|findings?)\s+(?:of|for|to suggest)\b").unwrap()
     });
-    let before: String = text.chars().take(start).collect();
-    let after: String = text.chars().skip(end).take(40).collect();
+    let (before, after) = around(text, (start, end), 20, 40);
     BEFORE.is_match(&before) && AFTER.is_match(&after)
 }
 
@@ -1076,8 +1075,6 @@ fn denied_next_to(text: &str, at: usize) -> bool {
         .any(|w| DENIALS.contains(&w.to_lowercase().as_str()))
 }
 
-/// A word that names a condition or finding alone in the public vocabularies
-/// ("seizure", "pneumonia"), as its stem.
 /// Is the mention at chars `start..end` of `text` what a test measures or a
 /// state of it, rather than a drug given: followed by a value in a unit of
 /// concentration ("testosterone 182 ng/dL", "GH (ng/mL) 0.4"), by "level",
@@ -1090,11 +1087,7 @@ fn analyte_at(text: &str, start: usize, end: usize) -> bool {
     static BEFORE: LazyLock<regex::Regex> = LazyLock::new(|| {
         regex::Regex::new(r"(?i)(?:\b(?:peak|serum|plasma|random|fasting|nadir|baseline|stimulated|total|free|am|morning|trough)|\b25-?(?:oh|hydroxy))\s+$").unwrap()
     });
-    let after: String = text.chars().skip(end).take(40).collect();
-    let before: String = {
-        let head: Vec<char> = text.chars().take(start).collect();
-        head[head.len().saturating_sub(20)..].iter().collect()
-    };
+    let (before, after) = around(text, (start, end), 20, 40);
     AFTER.is_match(&after) || BEFORE.is_match(&before)
 }
 
@@ -1108,14 +1101,27 @@ fn given_at(text: &str, start: usize, end: usize) -> bool {
     static BEFORE: LazyLock<regex::Regex> = LazyLock::new(|| {
         regex::Regex::new(r"(?i)\b(?:treated with|treatment with|therapy with|on|received|receiving|taking|takes|took|taken|tried|started|prescribed|given|injections? of|course of|trial of)\s+(?:[\w-]+\s+){0,2}$").unwrap()
     });
-    let after: String = text.chars().skip(end).take(30).collect();
-    let before: String = {
-        let head: Vec<char> = text.chars().take(start).collect();
-        head[head.len().saturating_sub(40)..].iter().collect()
-    };
+    let (before, after) = around(text, (start, end), 40, 30);
     AFTER.is_match(&after) || BEFORE.is_match(&before)
 }
 
+/// The text around chars `start..end` of `text`: up to `before` chars before
+/// it and `after` chars after it.
+fn around(
+    text: &str,
+    (start, end): (usize, usize),
+    before: usize,
+    after: usize,
+) -> (String, String) {
+    let head: Vec<char> = text.chars().take(start).collect();
+    (
+        head[head.len().saturating_sub(before)..].iter().collect(),
+        text.chars().skip(end).take(after).collect(),
+    )
+}
+
+/// A word that names a condition or finding alone in the public vocabularies
+/// ("seizure", "pneumonia"), as its stem.
 pub(crate) fn is_condition_word(stem: &str) -> bool {
     pa_types::conditions::synonyms_in(&[stem.to_string()])
         .iter()
