@@ -31,9 +31,10 @@ pub(crate) fn decide(
     doc_kind: &str,
     n_docs: usize,
     dated: &dyn Fn(&Sentence) -> Option<Ymd>,
+    gives_value: &dyn Fn(&Sentence) -> bool,
 ) -> &'static str {
     verdicts.sort_by(|x, y| y.1.total_cmp(&x.1));
-    let notes = apply_time(claim, &mut verdicts, dated);
+    let notes = apply_time(claim, &mut verdicts, dated, gives_value);
     settle_differences(&mut verdicts);
     let who = if doc_kind == "lmn" {
         "letter"
@@ -137,6 +138,7 @@ fn apply_time<'s>(
     claim: &Claim,
     verdicts: &mut [Scored<'s>],
     dated: &dyn Fn(&Sentence) -> Option<Ymd>,
+    gives_value: &dyn Fn(&Sentence) -> bool,
 ) -> TimeNotes {
     // When a sentence speaks: its own date, else its section's or its
     // document's (`dated`).
@@ -210,7 +212,16 @@ fn apply_time<'s>(
             }
         }
     }
-    if let (Some((ds, _)), Some((dd, older))) = (latest_support, latest_diff) {
+    // (Only a support that gives a value of its own makes an older value
+    // history: "Falls/near-falls d/t lack of stance control" in June says
+    // nothing of how many, and "Falls reported: 3 in last 6 mo" in May stays
+    // the count the chart gives.)
+    let latest_valued_support = verdicts
+        .iter()
+        .filter(|v| matches!(v.0, Verdict::Supports) && gives_value(v.2))
+        .filter_map(|v| when(v.2).map(|d| (d, v.2)))
+        .max_by_key(|x| x.0);
+    if let (Some((ds, _)), Some((dd, older))) = (latest_valued_support, latest_diff) {
         if ds > dd {
             notes.history_note = Some(format!(
                 "; {} p.{} gives an older value ({:04}-{:02}-{:02}), which is history",

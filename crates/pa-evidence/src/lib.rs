@@ -2058,6 +2058,18 @@ impl Checker {
             s.kind.as_str(),
             view.evidence_docs.len(),
             &|s: &Sentence| view.date_of(s),
+            // (A sentence without a number gives no count: "Falls/near-falls
+            // d/t lack of stance control" bears out that he falls, not how
+            // often.)
+            &|x: &Sentence| {
+                !a.quantities
+                    .iter()
+                    .any(|q| matches!(q.kind, QKind::Count(_)))
+                    || view
+                        .by_pos
+                        .get(&(x.span.doc_id.as_str(), x.span.page, x.span.start))
+                        .is_some_and(|&i| !case.analysis(i).quantities.is_empty())
+            },
         )
         .into();
         if claim.status != ClaimStatus::Contradicted {
@@ -2239,6 +2251,7 @@ impl Checker {
                 s.kind.as_str(),
                 view.evidence_docs.len(),
                 &|s: &Sentence| view.date_of(s),
+                &|_: &Sentence| true,
             );
             if part.status != ClaimStatus::Contradicted {
                 continue;

@@ -208,8 +208,10 @@ fn ache_plural(w: &str) -> bool {
 /// Words that say the same thing in another form, stemmed to one: "cannot"
 /// and "unable" (an inability). ("Without assistance" after "cannot" means
 /// it needs help, so "assistance" is not made "assist": its negation would
-/// oppose "max assist".)
-fn same_stem(word: &str) -> Option<&'static str> {
+/// oppose "max assist".) Irregular verbs too ("fallen", "fell": "fall"). The
+/// search index reads words through it as well, so that "She has fallen three
+/// times" finds "Falls x2".
+pub fn same_stem(word: &str) -> Option<&'static str> {
     // (A `match`, not a table scanned for every token stemmed.)
     match word {
         "cannot" | "inability" | "incapable" => Some("unable"),
