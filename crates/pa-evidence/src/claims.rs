@@ -13,6 +13,14 @@ static NOT_A_CLAIM: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(medically necessary|is indicated|appropriate next step|i am writing|request(ing|ed|s)? (an? )?(\w+ )?(authorization|approval)|^dear\b|^to whom|^sincerely|^respectfully|^regards|\battest\b)").unwrap()
 });
 
+/// A directive to the reader: a sentence that opens with a verb in the
+/// imperative that asks for a document or an action ("Attach", "Send",
+/// "Kindly forward"), or a request about how the case is reviewed ("We ask
+/// that", "We would welcome a call").
+static DIRECTIVE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:kindly\s+\w+|(?:attach|enclose|include|submit|send|fax|forward|mail|return|provide|sign|call|expedite|route)\s+(?:the|this|a|an|all|any|our|your|us|me|it|copies|documentation|records|results)\b)|^(?:we|i)\s+(?:would\s+)?(?:(?:ask|request)\s+that|(?:welcome|appreciate)\s+(?:a|an|the|your))\b").unwrap()
+});
+
 /// What a finding means to the writer, in a clause after it: ", which further
 /// increases her medical risk", ", placing her at high risk of refeeding". It
 /// is a clause of its own ([`clauses`]) and no claim: the chart can bear out
@@ -240,6 +248,15 @@ fn detect_one(
         c == '-' || c == '•' || c == '*' || c.is_ascii_digit() || c == '.' || c == ' '
     });
     if INSTRUCTION.is_match(body) {
+        return Detection::Instruction;
+    }
+    // A sentence in the imperative that asks the reader to do something
+    // ("Attach the most recent phosphorus results to this form.", "Send the
+    // determination to our office fax.") or a request about the review
+    // ("We ask that this review be completed by a nephrologist.", "Kindly
+    // expedite.") asserts nothing about the patient. (Not a form row that
+    // answers its own directive: "Describe: dermatochalasis OU".)
+    if label.is_none() && !body.contains([':', '[', '☒', '☑']) && DIRECTIVE.is_match(body) {
         return Detection::Instruction;
     }
     if MEANING_CLAUSE.is_match(body) || CONCESSION.is_match(body) {
@@ -656,10 +673,33 @@ mod tests {
         for s in [
             "Section 5 -- Caregivers and home",
             "PART 2 - MOBILITY ASSESSMENT (answer every question)",
-            "3. Attach the 2 most recent office notes.",
             "4.1 The agency must visit within 48 hours.",
         ] {
             assert_eq!(detect(s, None, &[]), Detection::NotAClaim, "{s}");
+        }
+        assert_eq!(
+            detect("3. Attach the 2 most recent office notes.", None, &[]),
+            Detection::Instruction
+        );
+    }
+
+    #[test]
+    fn a_directive_to_the_reader_is_an_instruction_but_a_request_with_a_fact_is_a_claim() {
+        for s in [
+            "Attach the most recent serum phosphorus and TmP/GFR results to this form.",
+            "Send the determination to our office fax at 555-0142.",
+            "Kindly forward the decision to the prescriber.",
+            "We ask that this review be completed by a board-certified nephrologist.",
+            "I would welcome a peer-to-peer discussion at 612-555-0119.",
+        ] {
+            assert_eq!(detect(s, None, &[]), Detection::Instruction, "{s}");
+        }
+        // (A row that answers its directive, and a request that states a fact.)
+        for s in [
+            "Provide the diagnosis: psoriatic arthritis with dactylitis.",
+            "I request a loading dose of 3 mg/kg weekly at his current weight of 52 kg.",
+        ] {
+            assert_ne!(detect(s, None, &[]), Detection::Instruction, "{s}");
         }
     }
 
