@@ -1112,9 +1112,19 @@ fn named_values(text: &str, measures: &[(usize, usize, usize)], out: &mut Vec<Qu
                     });
                 }
                 // A table's row gives the name's value in each column: "ABI
-                // 1.02 0.96" (right, left).
-                for &(_, more) in tokens.iter().skip(j + 1).take(ROW_COLUMNS) {
-                    let Some((v, hi)) = bare_number(more).filter(|_| !more.ends_with([',', ';']))
+                // 1.02 0.96" (right, left), "| FVC, % predicted | 78 | 64 |
+                // 49 |" (by date; a range after the cells is the reference
+                // interval, no value).
+                let piped = text.matches('|').count() >= 2;
+                for &(_, more) in tokens
+                    .iter()
+                    .skip(j + 1)
+                    .filter(|&&(_, w)| w != "|")
+                    .take(ROW_COLUMNS)
+                {
+                    let Some((v, hi)) = bare_number(more)
+                        .filter(|_| !more.ends_with([',', ';']))
+                        .filter(|(_, hi)| !(piped && hi.is_some()))
                     else {
                         break;
                     };
@@ -2394,6 +2404,18 @@ mod tests {
         );
         assert!(named_scores("EDSS on Sept 14 was 3.5").is_empty());
         assert_eq!(named_scores("EDSS 3.5 on Sept 14"), vec![3.5]);
+    }
+
+    #[test]
+    fn a_table_rows_cells_are_values_of_its_name() {
+        let fvc = |v: f64| (QKind::Named("FVC".into()), v);
+        let q = read("| FVC, % predicted | 78 | 64 | 49 |");
+        for v in [78.0, 64.0, 49.0] {
+            assert!(q.contains(&fvc(v)), "{q:?}");
+        }
+        // (The reference interval after the cells is no value.)
+        let q = read("| MIP | 58 | 46 | 60-120 |");
+        assert!(!q.iter().any(|(_, v)| *v == 60.0), "{q:?}");
     }
 
     #[test]

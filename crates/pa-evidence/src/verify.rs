@@ -3714,9 +3714,20 @@ impl Checker {
                             .iter()
                             .any(|o| o.kind == QKind::Unit("%") && o.value == q.value)
                 };
+                // (A table row whose label gives the unit, "| FVC, %
+                // predicted | 78 | 64 | 49 |", gives percents.)
+                static PERCENT_LABEL: std::sync::LazyLock<regex::Regex> =
+                    std::sync::LazyLock::new(|| {
+                        regex::Regex::new(
+                            r"(?i)^\W*[a-z0-9-]+\s*,?\s*(?:\(\s*)?%\s*(?:pred|predicted)?\b",
+                        )
+                        .unwrap()
+                    });
+                let percent_row = PERCENT_LABEL.is_match(&cand.span.quote);
                 found.retain(|f| {
                     claimed.iter().any(|q| {
-                        pct(q, &a.quantities) == pct(f, &b_quantities) || as_fraction(kind, q, f)
+                        pct(q, &a.quantities) == (pct(f, &b_quantities) || percent_row)
+                            || as_fraction(kind, q, f)
                     })
                 });
             }
