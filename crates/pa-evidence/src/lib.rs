@@ -2300,6 +2300,21 @@ impl Checker {
                 view.candidate_doc(s, cand),
                 &mut parts,
             );
+            // An identification line (the patient's name, date of birth and
+            // record number) says nothing against a claim: "MRN LN-558201" is
+            // no lymph node.
+            let (v, rule) = match v {
+                Verdict::Contradicts(_)
+                | Verdict::Denies(_)
+                | Verdict::ValueDiffers(_)
+                | Verdict::DoseDiffers(_)
+                | Verdict::Family
+                    if pa_types::text::is_identification_line(&cand.span.quote) =>
+                {
+                    (Verdict::Weak, "identification_line")
+                }
+                v => (v, rule),
+            };
             let request = view.request_of(s);
             let cand_date = view.doc_dates.get(cand.span.doc_id.as_str()).copied();
             let (v, rule) = dated(v, rule, request, cand_date, &cand.span.doc_id);

@@ -313,7 +313,14 @@ fn split_page(text: &str, skip: &[(u32, u32)]) -> Vec<(usize, usize, Option<Stri
             && cur.is_some()
             && line.trim_start().starts_with(|c: char| c.is_ascii_digit())
             && ends_mid_phrase(&line_strs[i - 1]);
-        let label = line_label(line);
+        // (A line that goes on in lower case from one that stops mid-phrase,
+        // "CT chest w/" / "contrast 03/14/2029: no mass or adenopathy.", is no
+        // label's line.)
+        let wrapped = i > 0
+            && cur.is_some()
+            && line.trim_start().starts_with(char::is_lowercase)
+            && (ends_mid_phrase(&line_strs[i - 1]) || line_strs[i - 1].trim_end().ends_with("w/"));
+        let label = if wrapped { None } else { line_label(line) };
         // A two-column table's rows, and a list of dated entries ("02/2022 L
         // optic neuritis - IV steroids" / "04/2026 L arm numbness - no tx"),
         // are each whole on their line.
@@ -353,7 +360,8 @@ fn split_page(text: &str, skip: &[(u32, u32)]) -> Vec<(usize, usize, Option<Stri
         // on their own line ("... A recent echocardiogram showed" / "no" /
         // "evidence of pulmonary hypertension.").
         let wrapped_on = !trimmed.ends_with(['.', ':', ';', '?', '!'])
-            && trimmed.ends_with(|c: char| c.is_alphabetic() || c == ',')
+            && (trimmed.ends_with(|c: char| c.is_alphabetic() || c == ',')
+                || trimmed.ends_with("w/"))
             && line_strs
                 .get(i + 1)
                 .is_some_and(|next| next.trim_start().starts_with(|c: char| c.is_lowercase()));
@@ -591,6 +599,19 @@ mod tests {
                 "PMH: HTN.",
                 "- item one",
                 "- item two"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_line_that_goes_on_in_lower_case_is_no_label() {
+        let t = "Data: RNS 03/05: see report. CT chest w/\ncontrast 03/14/2029: no mass or adenopathy.\nPlan: start once approved.";
+        assert_eq!(
+            texts(t),
+            [
+                "Data: RNS 03/05: see report.",
+                "CT chest w/\ncontrast 03/14/2029: no mass or adenopathy.",
+                "Plan: start once approved."
             ]
         );
     }
