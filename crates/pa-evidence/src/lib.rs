@@ -3681,16 +3681,16 @@ fn with_since_duration(
         });
         return out;
     }
-    // A course between two months: "Apr-Jul 2026", "04/2026 - 07/2026". Whether
-    // the last month counts is not written: from 3 months (April 1 to July 1)
-    // to 4 (through July 31).
+    // A course between two months: "Apr-Jul 2026", "04/2026 - 07/2026". Which
+    // days of its first and last months it took is not written: from a little
+    // over 2 months (April 30 to July 1) to 4 (April 1 through July 31).
     if let Some(months) = month_range(text, &b.dates) {
         out.push(Quantity {
             kind: QKind::Duration,
-            value: months as f64 * 30.4,
+            value: ((months - 1) as f64 * 30.4).max(1.0),
             cmp: quantity::Cmp::Eq,
             hi: Some((months + 1) as f64 * 30.4),
-            surface: format!("{months} to {} months between its months", months + 1),
+            surface: format!("{} to {} months between its months", months - 1, months + 1),
         });
         return out;
     }
