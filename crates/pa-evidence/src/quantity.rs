@@ -1234,7 +1234,7 @@ fn is_score_connector(word: &str) -> bool {
 fn may_hold_numbers(sentence: &str) -> bool {
     const WORDS: &[&str] = &[
         "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
-        "twelve", "twice", "thrice",
+        "twelve", "twice", "thrice", "a year", "a month", "a week",
     ];
     if !sentence.is_ascii() || sentence.bytes().any(|b| b.is_ascii_digit()) {
         return true;
@@ -1360,6 +1360,36 @@ fn durations(text: &str, out: &mut Vec<Quantity>) {
             cmp,
             hi: None,
             surface: c[0].to_string(),
+        });
+    }
+    // One unit written with its article, as a bound or a time ago: "more
+    // than a year", "over a month", "about a week ago". (Not "once a week",
+    // "3 times a day": how often.)
+    static ONE_UNIT: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\b(?:(?:more|less|longer|greater|fewer)\s+than|over|under|at\s+least|nearly|almost|about|approximately|roughly|within)\s+(?:an?|one\s+full|a\s+full)\s+(year|month|week)\b|\ban?\s+(year|month|week)\s+ago\b").unwrap()
+    });
+    for c in ONE_UNIT.captures_iter(text) {
+        let unit = c.get(1).or(c.get(2)).map(|m| m.as_str().to_lowercase());
+        let days = match unit.as_deref() {
+            Some("year") => 365.0,
+            Some("month") => 30.4,
+            _ => 7.0,
+        };
+        let start = c.get(0).unwrap().start();
+        let matched = c.get(0).unwrap().as_str();
+        // The bound's words are in the match ("more than", "over"): read the
+        // qualifier from the text up to the article.
+        let bound: Vec<&str> = matched
+            .split_whitespace()
+            .take_while(|w| !matches!(w.to_lowercase().as_str(), "a" | "an" | "one"))
+            .collect();
+        let cmp = qualifier(&format!("{} {}", before(start), bound.join(" ")));
+        out.push(Quantity {
+            kind: QKind::Duration,
+            value: days,
+            cmp,
+            hi: None,
+            surface: matched.to_string(),
         });
     }
 }
@@ -2404,6 +2434,23 @@ mod tests {
         );
         assert!(named_scores("EDSS on Sept 14 was 3.5").is_empty());
         assert_eq!(named_scores("EDSS 3.5 on Sept 14"), vec![3.5]);
+    }
+
+    #[test]
+    fn one_unit_with_its_article_is_a_duration() {
+        let d = |s: &str| {
+            quantities(s, &[])
+                .into_iter()
+                .filter(|q| q.kind == QKind::Duration)
+                .map(|q| (q.value, q.cmp))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            d("She quit smoking more than a year ago."),
+            [(365.0, Cmp::AtLeast)]
+        );
+        assert_eq!(d("Neck pain for over a month."), [(30.4, Cmp::AtLeast)]);
+        assert_eq!(d("PT once a week, 3 times a day."), []);
     }
 
     #[test]
