@@ -5080,6 +5080,17 @@ fn reference_range(claim: &str, cand: &str) -> Option<(bool, String)> {
         .collect();
     // (Rows of a line joined into sentences end with ". ": "bili nl. TSH 8.9
     // (high), started levothyroxine.")
+    // A label's word is named in the claim as written or through its sense
+    // ("PTH" in "parathyroid hormone").
+    let named = |w: &str| {
+        claim_words.contains(&w.to_lowercase())
+            || pa_types::abbrev::expand(w).iter().any(|sense| {
+                sense
+                    .split(|ch: char| !(ch.is_alphanumeric() || ch == '-'))
+                    .filter(|x| !x.is_empty())
+                    .all(|x| claim_words.contains(&x.to_lowercase()))
+            })
+    };
     for row in cand.split(['\n', ';']).flat_map(|r| r.split(". ")) {
         let Some(first_number) = row
             .split_whitespace()
@@ -5087,16 +5098,34 @@ fn reference_range(claim: &str, cand: &str) -> Option<(bool, String)> {
         else {
             continue;
         };
-        let label: Vec<String> = row
-            .split_whitespace()
-            .take(first_number)
-            .map(|t| {
-                t.trim_matches(|ch: char| !ch.is_alphanumeric())
-                    .to_lowercase()
-            })
+        // (A table row's label is its first cell, up to a comma: "| PTH,
+        // intact, pg/mL | 142 | 104 | 88 | 15-65 |".)
+        // (A row of several dates' values is read for a claim of its state,
+        // not for a claimed value: "as low as 3.1 at that visit" is one of
+        // its cells, compared as a value.)
+        let table_row = row.trim_start().starts_with('|');
+        let claim_body = claim
+            .trim_start()
+            .trim_start_matches(|ch: char| ch.is_ascii_digit() || matches!(ch, '.' | ')' | ' '));
+        if table_row && claim_body.contains(|ch: char| ch.is_ascii_digit()) {
+            continue;
+        }
+        let head: Vec<&str> = if table_row {
+            let cell = row.trim_start()[1..].split('|').next().unwrap_or_default();
+            cell.split(',')
+                .next()
+                .unwrap_or_default()
+                .split_whitespace()
+                .collect()
+        } else {
+            row.split_whitespace().take(first_number).collect()
+        };
+        let label: Vec<&str> = head
+            .iter()
+            .map(|t| t.trim_matches(|ch: char| !ch.is_alphanumeric()))
             .filter(|t| t.len() >= 2)
             .collect();
-        if label.is_empty() || label.len() > 4 || !label.iter().all(|w| claim_words.contains(w)) {
+        if label.is_empty() || label.len() > 4 || !label.iter().all(|w| named(w)) {
             continue;
         }
         let rest = DATE.replace_all(row, " ");
