@@ -160,17 +160,18 @@ fn apply_time<'s>(
             .max()
             .or_else(|| dated(s))
     };
-    let latest =
-        |verdicts: &[Scored<'s>], pick: &dyn Fn(&Verdict) -> bool| -> Option<(Ymd, &'s Sentence)> {
-            verdicts
-                .iter()
-                .filter(|v| pick(&v.0))
-                .filter_map(|v| when(v.2).map(|d| (d, v.2)))
-                .max_by_key(|x| x.0)
-        };
-    let latest_support = latest(verdicts, &|v| matches!(v, Verdict::Supports));
+    let latest = |verdicts: &[Scored<'s>],
+                  pick: &dyn Fn(&Scored<'s>) -> bool|
+     -> Option<(Ymd, &'s Sentence)> {
+        verdicts
+            .iter()
+            .filter(|v| pick(v))
+            .filter_map(|v| when(v.2).map(|d| (d, v.2)))
+            .max_by_key(|x| x.0)
+    };
+    let latest_support = latest(verdicts, &|v| matches!(v.0, Verdict::Supports));
     let latest_diff = latest(verdicts, &|v| {
-        matches!(v, Verdict::ValueDiffers(_) | Verdict::DoseDiffers(_))
+        matches!(v.0, Verdict::ValueDiffers(_) | Verdict::DoseDiffers(_))
     });
     let mut notes = TimeNotes::default();
     // A claim of a past time named by an event ("West Haven grade 3 on
@@ -216,11 +217,9 @@ fn apply_time<'s>(
     // history: "Falls/near-falls d/t lack of stance control" in June says
     // nothing of how many, and "Falls reported: 3 in last 6 mo" in May stays
     // the count the chart gives.)
-    let latest_valued_support = verdicts
-        .iter()
-        .filter(|v| matches!(v.0, Verdict::Supports) && gives_value(v.2))
-        .filter_map(|v| when(v.2).map(|d| (d, v.2)))
-        .max_by_key(|x| x.0);
+    let latest_valued_support = latest(verdicts, &|v| {
+        matches!(v.0, Verdict::Supports) && gives_value(v.2)
+    });
     if let (Some((ds, _)), Some((dd, older))) = (latest_valued_support, latest_diff) {
         if ds > dd {
             notes.history_note = Some(format!(
