@@ -64,6 +64,10 @@ SETS = {
     # tests/cases-own18/README.md); both measured unseen first, own18 held out since.
     "own17": os.path.join(REPO, "tests", "cases-own17", "drop"),
     "own18": os.path.join(REPO, "tests", "cases-own18", "drop"),
+    # Written blind in session 38 by two helpers at once (tests/cases-own19/README.md,
+    # tests/cases-own20/README.md); both measured unseen first.
+    "own19": os.path.join(REPO, "tests", "cases-own19", "drop"),
+    "own20": os.path.join(REPO, "tests", "cases-own20", "drop"),
 }
 HOLDOUT = {"check"}
 ASSERTION_KINDS = {"lmn", "request_form"}
@@ -682,7 +686,7 @@ def md_overview(results):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("sets", nargs="+", help="sample_docs, tune, check, autoauth, own, own2, own3, own4, own5, own6, own7, own8, own9, own10, own11, own12, own13, own14, own15, own16, own17, own18, all, or NAME=DROP[@OUT]")
+    ap.add_argument("sets", nargs="+", help="sample_docs, tune, check, autoauth, own, own2, own3, own4, own5, own6, own7, own8, own9, own10, own11, own12, own13, own14, own15, own16, own17, own18, own19, own20, all, or NAME=DROP[@OUT]")
     ap.add_argument("--bin", default=os.path.join(REPO, "target", "release", "priorauth"))
     ap.add_argument("--out-root", default=tempfile.gettempdir(), help="output folders go to OUT_ROOT/measure-<set>")
     ap.add_argument("--existing", action="store_true", help="read the existing output folders, do not run")
@@ -693,7 +697,7 @@ def main():
     specs = []
     for s in args.sets:
         if s == "all":
-            specs += [(n, SETS[n], None) for n in ("sample_docs", "tune", "check", "autoauth", "own", "own2", "own3", "own4", "own5", "own6", "own7", "own8", "own9", "own10", "own11", "own12", "own13", "own14", "own15", "own16", "own17", "own18")]
+            specs += [(n, SETS[n], None) for n in ("sample_docs", "tune", "check", "autoauth", "own", "own2", "own3", "own4", "own5", "own6", "own7", "own8", "own9", "own10", "own11", "own12", "own13", "own14", "own15", "own16", "own17", "own18", "own19", "own20")]
         elif "=" in s:
             n, rest = s.split("=", 1)
             drop, _, out = rest.partition("@")
