@@ -73,7 +73,15 @@ re!(
 re!(RE_LINE, r"(?im)^\s*re\s*:\s*\S");
 re!(
     CLOSING,
-    r"(?im)^\s*(sincerely|respectfully( submitted)?|kind regards|best regards|regards|yours (truly|sincerely))\s*,?\s*$|^\s*thank you for your (review|consideration|time|attention|prompt (review|attention))\b"
+    r"(?im)^\s*(sincerely( yours)?|respectfully( submitted| yours)?|(kind|best|warm|warmest) regards|regards|yours (truly|sincerely|faithfully)|cordially|thank you|thanks|with (thanks|gratitude|appreciation)|best wishes)\s*[,.!]?\s*$|^\s*thank you for your (review|consideration|time|attention|prompt (review|attention))\b"
+);
+// A summary of a peer-to-peer call, written for the record by the requesting
+// side: it lists what the requesting physician put to the plan's reviewer,
+// as a letter does ("PEER-TO-PEER REVIEW SUMMARY", "Peer-to-Peer Review:
+// Summary for the Record").
+re!(
+    P2P_TITLE,
+    r"(?i)\bpeer[- ]to[- ]peer\b(?:\s+(?:review|discussion|conversation|call))?\s*[:-]?\s*(?:summary|record|notes?)\b"
 );
 re!(
     FIRST_PERSON,
@@ -219,6 +227,14 @@ static RULES: &[Rule] = &[
         title: false,
         head: 6.0,
         body: 1.5,
+        max_hits: 1,
+    },
+    Rule {
+        kind: DocKind::Lmn,
+        re: &P2P_TITLE,
+        title: true,
+        head: 6.0,
+        body: 0.0,
         max_hits: 1,
     },
     Rule {
@@ -922,6 +938,33 @@ mod tests {
             right total knee arthroplasty. She has failed six months of conservative care.\n\n\
             Sincerely,\n\nA. Surgeon, MD\ncc: patient";
         assert_eq!(classify("fax_0303.pdf", &[letter]), DocKind::Lmn);
+    }
+
+    #[test]
+    fn a_therapists_letter_closing_with_thanks_is_a_letter() {
+        // A physical therapist's own letter names its clinic and its therapy in
+        // every paragraph; its salutation and a plain "Thank you," close it as a letter.
+        let letter = "LAKESIDE HAND AND UPPER LIMB THERAPY\n40 Pier Road\nDuluth, MN 55802\n\n\
+            May 4, 2031\n\nNorthwoods Health Plan\nRehabilitation Review\n\nDear Reviewer,\n\n\
+            I am requesting eight more visits of occupational therapy for Ana Ruiz after a wrist \
+            fracture. Her grip strength is 12 kg on the left against 30 kg on the right, and her \
+            range of motion is 40 degrees of extension. Her home exercise program continues.\n\n\
+            Thank you,\n\nM. Berg, OTR/L, CHT";
+        assert_eq!(classify("fax_0504.pdf", &[letter]), DocKind::Lmn);
+    }
+
+    #[test]
+    fn a_peer_to_peer_summary_is_a_letter() {
+        // The requesting side's record of a peer-to-peer call lists what it put
+        // to the plan: assertions to be checked, as in a letter.
+        let summary = "PEER TO PEER DISCUSSION - SUMMARY\nRequesting physician: J. Okafor, MD\n\
+            Plan reviewer: Dr. Lane\nService: lumbar fusion L4-L5\nPoints made:\n\
+            1. Six months of physical therapy failed.\n2. MRI shows grade 2 spondylolisthesis.\n";
+        assert_eq!(classify("doc_0007.pdf", &[summary]), DocKind::Lmn);
+        // A form that only says a peer-to-peer review may be needed stays a form.
+        let form = "PRIOR AUTHORIZATION REQUEST FORM\nMember ID: 1\nPrescriber: A\nNPI: 1\n\
+            Note: requests over 8 hours require a peer-to-peer review before approval.";
+        assert_eq!(classify("doc_0008.pdf", &[form]), DocKind::RequestForm);
     }
 
     #[test]
