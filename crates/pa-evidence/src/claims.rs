@@ -33,6 +33,16 @@ static ADMIN_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(name|dob|birth|member|id|#|group|plan|policy|prescriber|provider|physician|surgeon|practitioner|attending|practice|clinic|facility|supplier|vendor|address|phone|fax|npi|tin|e-?mail|signature|signed|date|time|request\w*|review|priority|urgen\w*|type|drug|medication|product|strength|dose|dosage|directions|sig|quantity|qty|supply|refills|units?|cpt|hcpcs|ndc|codes?|accessor\w*|place of service|site of care|level of care|from|to|re|pages|attn|attention|contact|completed by|comments?|notice|use only|reviewer|discharge|transfer|length of stay|frequency|route|start|specialty|attached|enclos\w*|submit\w*|standard|expedited)\b").unwrap()
 });
 
+/// Whether a row's label is administrative ([`ADMIN_LABEL`]). A label that
+/// asks how long something has lasted ("Time since surgery", "Duration of
+/// symptoms", "Length of time on CPAP") is clinical, though it names a time.
+fn admin_label(label: &str) -> bool {
+    static DURATION_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^\W*(?:time\s+(?:since|from|after)|duration\b|length of time\b)").unwrap()
+    });
+    ADMIN_LABEL.is_match(label) && !DURATION_LABEL.is_match(label)
+}
+
 /// A line that only names something: an organization, a department, a person, a
 /// title ("Lakeview Behavioral Health Hospital", "Attending Psychiatrist"). Every
 /// word is capitalized and there is no number, colon or sentence punctuation.
@@ -379,9 +389,8 @@ fn detect_one(
     // A form row filled in ("HER2 status: Negative (IHC 1+)", "Cognition: alert and
     // oriented x3", "Dyslipidemia: [ ] Yes [X] No") or a question answered by a
     // checked box asserts what it answers, unless the row is administrative.
-    let answered_row =
-        label.is_some_and(|l| !ADMIN_LABEL.is_match(l)) && filled_value(body).is_some();
-    let answered_box = CHECKED.is_match(body) && label.is_none_or(|l| !ADMIN_LABEL.is_match(l));
+    let answered_row = label.is_some_and(|l| !admin_label(l)) && filled_value(body).is_some();
+    let answered_box = CHECKED.is_match(body) && label.is_none_or(|l| !admin_label(l));
     // So is a row whose label is a question written without its "?", too long
     // to be a field's name ("Number of gout flares in the past 12 months: 6",
     // "Distance from infusion center: 25 miles"), filled with a short value.
@@ -391,7 +400,7 @@ fn detect_one(
             (QUESTION_ROW_WORDS.0..=QUESTION_ROW_WORDS.1).contains(&head_words)
                 && !head.contains(['.', '?', ';'])
                 && head.starts_with(|c: char| c.is_uppercase())
-                && (!ADMIN_LABEL.is_match(head) || !concept_kinds.is_empty())
+                && (!admin_label(head) || !concept_kinds.is_empty())
                 && value.split_whitespace().count() <= QUESTION_ROW_WORDS.2
                 && filled_value(body).is_some()
         });
@@ -400,7 +409,7 @@ fn detect_one(
     let vocab_drug = !pa_types::drugs::find_drugs(body).is_empty();
     // An administrative row whose value names nothing clinical ("Inpatient
     // admission date: 11/15/2026", "Level of care requested: [X] SNF").
-    if label.is_some_and(|l| ADMIN_LABEL.is_match(l))
+    if label.is_some_and(admin_label)
         && concept_kinds.is_empty()
         && !vocab_drug
         && body.split_once(':').is_some_and(|(_, v)| {
@@ -506,10 +515,13 @@ fn numbered_value(flat: &str, body: &str) -> bool {
     static INSTRUCTS: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"(?i)^(?:attach|include|submit|provide|list|enter|indicate|check|complete|send|fax|please)\b|\b(?:must|should|shall|may|will|would)\b").unwrap()
     });
+    // (Or a whole sentence that states a fact without a number: "3. The
+    // radial digital nerve was repaired at the same operation.", "13. The
+    // repair is intact with no sign of rupture.")
     ITEM.is_match(flat)
         && body.split_whitespace().count() >= 4
         && body.trim_end().ends_with('.')
-        && body.chars().any(|c| c.is_ascii_digit())
+        && (body.chars().any(|c| c.is_ascii_digit()) || states_a_fact(body))
         && !INSTRUCTS.is_match(body)
         && !PLANNED.is_match(body)
 }
@@ -667,8 +679,22 @@ mod tests {
             "4.3 Requires suctioning on average 14 times per 24 hours.",
             "B2. Supplemental oxygen 2 L/min via nasal cannula at night.",
             "7) Two hospital admissions for pneumonia in the past year.",
+            // A whole sentence that states a fact, with no number in it.
+            "5. The left meniscus was debrided at the same arthroscopy.",
+            "9. The graft is patent with no sign of leak.",
         ] {
             assert!(matches!(detect(s, None, &[]), Detection::Claim(_)), "{s}");
+        }
+        // A row that asks how long something has lasted is clinical, though its
+        // label names a time; the time of a call is not.
+        for (s, clinical) in [
+            ("8. Time since injury: about 10 weeks.", true),
+            ("Duration of symptoms: more than 6 months", true),
+            ("Time of call: 2:40 PM", false),
+        ] {
+            let label = crate::label_of(s);
+            let found = matches!(detect(s, label.as_deref(), &[]), Detection::Claim(_));
+            assert_eq!(found, clinical, "{s}");
         }
         for s in [
             "Section 5 -- Caregivers and home",
