@@ -170,6 +170,10 @@ fn sides(text: &str) -> Vec<(String, u8)> {
         regex::Regex::new(r"(?i)\b(left|right|lt|rt|l|r|bilateral|bilat|both)\.?\s+([a-z]{3,})\b")
             .unwrap()
     });
+    // (A form's unchecked option is no side: "Eye: [ ] OD [X] OS [ ] OU".)
+    static UNCHECKED_OPTION: LazyLock<regex::Regex> =
+        LazyLock::new(|| regex::Regex::new(r"\[\s*\]\s*[A-Za-z]+").unwrap());
+    let text = &*UNCHECKED_OPTION.replace_all(text, "");
     let mut out: Vec<(String, u8)> = Vec::new();
     for c in SIDE.captures_iter(text) {
         let side = match c[1].to_ascii_lowercase().as_str() {
@@ -182,6 +186,23 @@ fn sides(text: &str) -> Vec<(String, u8)> {
             continue;
         }
         let site = stem(&c[2].to_ascii_lowercase());
+        match out.iter_mut().find(|(s, _)| *s == site) {
+            Some((_, sd)) => *sd |= side,
+            None => out.push((site, side)),
+        }
+    }
+    // An eye is named by its side alone in ophthalmology's abbreviations: OD
+    // the right, OS the left, OU both ("No macular edema OS.", "CST 412 um
+    // OD"). (In capitals only: "os" is also a bone.)
+    static EYE: LazyLock<regex::Regex> =
+        LazyLock::new(|| regex::Regex::new(r"\b(OD|OS|OU)\b").unwrap());
+    for c in EYE.captures_iter(text) {
+        let side = match &c[1] {
+            "OS" => 1,
+            "OD" => 2,
+            _ => 3,
+        };
+        let site = stem("eye");
         match out.iter_mut().find(|(s, _)| *s == site) {
             Some((_, sd)) => *sd |= side,
             None => out.push((site, side)),
@@ -1405,6 +1426,18 @@ impl Checker {
         // otherwise.
         if cov >= self.opts.support_coverage || strong {
             if let Some(site) = other_side(&claim.span.quote, &cand.span.quote) {
+                // (Unless it denies it there: "No injections have been given
+                // to the right eye (OD)" says nothing against "Eye: [X] OS".)
+                static DENIAL: LazyLock<regex::Regex> = LazyLock::new(|| {
+                    regex::Regex::new(r"(?i)\b(?:no|not|never|none|without|denies)\b").unwrap()
+                });
+                let denied_there = !negative_claim
+                    && cand.span.quote.split(['.', ';', ',']).any(|clause| {
+                        DENIAL.is_match(clause) && sides(clause).iter().any(|(s, _)| *s == site)
+                    });
+                if denied_there {
+                    return (Verdict::Weak, cov, "other_side_denied");
+                }
                 let what = format!("puts the {site} on the other side");
                 return contradicts(p, cov, &what, "other_side");
             }
@@ -2504,6 +2537,11 @@ impl Checker {
     /// history before 2025" says nothing of "daily headaches for six months".)
     fn opposite_polarity(&self, p: Pair<'_>, rel: &Relevance<'_>) -> Outcome {
         let cov = rel.cov;
+        // (A denial of the site on the other side, "No macular edema OS."
+        // against "macular edema, right eye", says nothing of the claimed side.)
+        if other_side(&p.claim.span.quote, &p.cand.span.quote).is_some() {
+            return (Verdict::Weak, cov, "other_side_denied");
+        }
         // (A form's "No" to a question of one term, "N  Is the patient a
         // current smoker?", is opposed by a sentence that names the term the
         // other way: the question has nothing else to match.)
