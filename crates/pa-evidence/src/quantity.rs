@@ -405,10 +405,32 @@ fn trailing_comparisons(text: &str, out: &mut [Quantity]) {
         .iter_mut()
         .filter(|q| q.cmp == Cmp::Eq && q.hi.is_none())
     {
-        let Some(at) = text.find(q.surface.as_str()) else {
+        // (A named value's surface joins its name and number, "MIC 16", which
+        // the text may part with a verb: "the amikacin MIC is 16 or lower".)
+        let found = text
+            .find(q.surface.as_str())
+            .map(|at| at + q.surface.len())
+            .or_else(|| {
+                let number = q
+                    .surface
+                    .split_whitespace()
+                    .skip_while(|w| !w.starts_with(|c: char| c.is_ascii_digit()))
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let name = q.surface.split_whitespace().next()?;
+                let from = text.find(name)? + name.len();
+                (!number.is_empty() && number != q.surface)
+                    .then(|| {
+                        text[from..]
+                            .find(number.as_str())
+                            .map(|i| from + i + number.len())
+                    })
+                    .flatten()
+            });
+        let Some(end) = found else {
             continue;
         };
-        let Some(c) = AFTER.captures(&text[at + q.surface.len()..]) else {
+        let Some(c) = AFTER.captures(&text[end..]) else {
             continue;
         };
         q.cmp = match c[1].to_ascii_lowercase().as_str() {
@@ -443,6 +465,17 @@ fn blank_targets(s: String) -> String {
         Regex::new(r"(?i)\b(?:goals?|targets?)\b((?:\s+(?:ldl(?:-c)?|a1c|hba1c|bp|blood\s+pressure|weight|of|is|was|for|range|level|value|dose|remains))*\s*[:=]?\s*(?:<=|>=|<|>|≤|≥|below|under|above|over|less\s+than|greater\s+than|at\s+least|at\s+most|of)?\s*)(\d+(?:\.\d+)?(?:\s*(?:/|-|–|to)\s*\d+(?:\.\d+)?)?(?:\s*(?:%|mg/dl|mmol/l|mm\s?hg|mg|mcg|ng/ml|kg|lbs?))?)")
             .unwrap()
     });
+    // (So is a limit an order sets: "treated area not to exceed 20% BSA",
+    // "dose not exceeding 4 g/day".)
+    static LIMIT: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\bnot\s+(?:to\s+exceed|exceeding)\b(\s*)(\d+(?:\.\d+)?(?:\s*(?:%|mg|mcg|g|ml|units?)\b)?)")
+            .unwrap()
+    });
+    let s = if LIMIT.is_match(&s) {
+        blank_value_group(&LIMIT, s)
+    } else {
+        s
+    };
     if !TARGET.is_match(&s) {
         return s;
     }
@@ -2595,8 +2628,17 @@ mod tests {
             q.iter().any(|q| q.value == 15.0 && q.cmp == Cmp::AtMost),
             "{q:?}"
         );
+        // (A limit an order sets is no value.)
+        let q = quantities("apply to the rash; treated area not to exceed 20% BSA", &[]);
+        assert!(q.iter().all(|q| q.value != 20.0), "{q:?}");
         let q = quantities("symptoms for 6 months or longer", &[]);
         assert!(q.iter().any(|q| q.cmp == Cmp::AtLeast), "{q:?}");
+        // (A named value whose name and number a verb parts.)
+        let q = quantities("and the vancomycin MIC is 2 or lower, so", &[]);
+        assert!(
+            q.iter().any(|q| q.value == 2.0 && q.cmp == Cmp::AtMost),
+            "{q:?}"
+        );
         let q = quantities("BP 150/90 or higher twice", &[]);
         assert!(q.iter().all(|q| q.value != 15.0), "{q:?}");
     }

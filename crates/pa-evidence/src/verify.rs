@@ -3576,6 +3576,25 @@ impl Checker {
             && !a.dates.iter().any(|d| b_dates.iter().any(|e| d.same_as(e))))
             || (a.dates.is_empty() && !b_dates.is_empty() && THAT_TIME.is_match(&claim.span.quote))
             || (STAY_TIME.is_match(&cand.span.quote) && !STAY_TIME.is_match(&claim.span.quote));
+        // A course of another drug ("Clobetasol 0.05% oint 10/2028 -
+        // 01/2029") is not the course of the one the claim names ("She used
+        // triamcinolone, a mid-potency topical steroid, for roughly six
+        // months"), though both are of a class the claim names too.
+        let drug_named = |x: &Analysis| -> Vec<usize> {
+            x.concepts
+                .iter()
+                .map(|c| c.entry)
+                .filter(|&e| self.lex.entries[e].kind == ConceptKind::Drug)
+                .collect()
+        };
+        let (claim_drugs, cand_drugs) = (drug_named(a), drug_named(b));
+        let other_drugs_course = !claim_drugs.is_empty()
+            && !cand_drugs.is_empty()
+            && !cand_drugs.iter().any(|&d| {
+                claim_drugs
+                    .iter()
+                    .any(|&c| c == d || self.lex.satisfies(c, d) || self.lex.satisfies(d, c))
+            });
         // A value of a plan, an option discussed or a goal ("Discussed
         // clindamycin 300 mg BID x 10 wks", "Consider increasing metformin to
         // 1500 mg", "Goal LDL below 70 mg/dL") is not what was done or found.
@@ -3929,6 +3948,7 @@ impl Checker {
                 continue;
             } else if other_time
                 || planned
+                || (*kind == QKind::Duration && other_drugs_course)
                 || extreme_not_reached(&claim.span.quote, &claimed, &found)
                 || (is_dose(kind) && dose_in_other_time())
                 || (other_analyte && !is_dose(kind) && *kind != QKind::Duration)
