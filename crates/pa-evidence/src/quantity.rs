@@ -567,6 +567,7 @@ pub fn quantities(sentence: &str, measures: &[(usize, usize, usize)]) -> Vec<Qua
     counts(&text, &mut out);
     verb_counts(&text, &mut out);
     measure_values(&text, measures, &mut out);
+    unit_in_name_rows(&text, measures, &mut out);
     let bound: Vec<f64> = out
         .iter()
         .filter(|q| matches!(q.kind, QKind::Measure(_)))
@@ -775,6 +776,104 @@ fn unit_column_row(text: &str, out: &mut Vec<Quantity>) {
             hi: None,
             surface: format!("{v} {unit}"),
         });
+    }
+}
+
+/// A cumulative table printed without cell borders (as text extraction gives
+/// one laid out in columns): each line a name with its unit in parentheses,
+/// then one value per date, each with at most a flag, then the reference
+/// range: "GGT (U/L) 210 H 188 H 190 H 176 H 7-38" gives 210, 188, 190 and
+/// 176 U/L. A lexicon measure the name gives (`measures`: entry, first
+/// and end char) takes each value too: "Hemoglobin A1c (%) 7.2 H 7.9 H".
+fn unit_in_name_rows(text: &str, measures: &[(usize, usize, usize)], out: &mut Vec<Quantity>) {
+    static ROW: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?m)^\s*[A-Za-z][A-Za-z0-9 ,/'+-]{0,40}?\s*\(([^()\n]{1,14})\)((?:[ \t]+\d+(?:\.\d+)?(?:[ \t]+(?:HH|LL|H|L|A|\*{1,2}))?){1,8})(?:[ \t]+(?:[<>]\s*)?\d+(?:\.\d+)?\s*-\s*\d+(?:\.\d+)?|[ \t]+[<>]\s*\d+(?:\.\d+)?)?[ \t]*$")
+            .unwrap()
+    });
+    if !text.contains('(') {
+        return;
+    }
+    for c in ROW.captures_iter(text) {
+        let probe = format!("1 {}", c[1].trim());
+        let Some(u) = UNIT.captures(&probe) else {
+            continue;
+        };
+        if u.get(1).is_some() || u.get(2).unwrap().start() != 0 || u[3].len() != c[1].trim().len() {
+            continue;
+        }
+        let unit = unit_name(&u[3]);
+        let row = c.get(0).unwrap();
+        let (from, to) = (
+            text[..row.start()].chars().count(),
+            text[..c.get(1).unwrap().start()].chars().count(),
+        );
+        let measure = measures
+            .iter()
+            .find(|m| from <= m.1 && m.2 <= to)
+            .map(|m| m.0);
+        // (A name in capitals, "GGT (U/L)", gives its values as the name's too,
+        // as "GGT 210" does.)
+        let head = c[0].trim_start();
+        let name = head[..head.find('(').unwrap_or(0)]
+            .split_whitespace()
+            .last()
+            .map(|w| w.trim_matches(|ch: char| matches!(ch, ',' | ':')))
+            .filter(|w| {
+                (2..=8).contains(&w.len())
+                    && w.starts_with(|ch: char| ch.is_ascii_uppercase())
+                    && w.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '-')
+                    && w.chars().filter(|ch| ch.is_ascii_uppercase()).count() >= 2
+                    && w.chars().filter(|ch| ch.is_ascii_lowercase()).count() <= 1
+                    && !w.chars().all(|ch| matches!(ch, 'I' | 'V' | 'X'))
+            })
+            .map(str::to_uppercase)
+            .filter(|n| !NOT_MEASURES.contains(&n.as_str()));
+        for v in c[2].split_whitespace() {
+            if !v.starts_with(|ch: char| ch.is_ascii_digit()) {
+                continue;
+            }
+            let Ok(value) = v.parse::<f64>() else {
+                continue;
+            };
+            if !out
+                .iter()
+                .any(|q| q.value == value && q.kind == QKind::Unit(unit))
+            {
+                out.push(Quantity {
+                    kind: QKind::Unit(unit),
+                    value,
+                    cmp: Cmp::Eq,
+                    hi: None,
+                    surface: format!("{v} {unit}"),
+                });
+            }
+            if let Some(e) = measure {
+                if !out
+                    .iter()
+                    .any(|q| q.value == value && q.kind == QKind::Measure(e))
+                {
+                    out.push(Quantity {
+                        kind: QKind::Measure(e),
+                        value,
+                        cmp: Cmp::Eq,
+                        hi: None,
+                        surface: v.to_string(),
+                    });
+                }
+            }
+            if let Some(name) = name.as_ref().filter(|n| {
+                !out.iter()
+                    .any(|q| q.value == value && q.kind == QKind::Named((*n).clone()))
+            }) {
+                out.push(Quantity {
+                    kind: QKind::Named(name.clone()),
+                    value,
+                    cmp: Cmp::Eq,
+                    hi: None,
+                    surface: format!("{name} {v}"),
+                });
+            }
+        }
     }
 }
 
@@ -2628,6 +2727,16 @@ mod tests {
             q.iter().any(|q| q.value == 15.0 && q.cmp == Cmp::AtMost),
             "{q:?}"
         );
+        // A cumulative row printed without cell borders: a value per date,
+        // each with its flag, then the reference range.
+        let q = quantities("ALT (U/L) 55 H 50 H 47 H 52 H 7-35", &[]);
+        let alt: Vec<f64> = q
+            .iter()
+            .filter(|q| q.kind == QKind::Named("ALT".into()))
+            .map(|q| q.value)
+            .collect();
+        assert_eq!(alt, [55.0, 50.0, 47.0, 52.0], "{q:?}");
+        assert!(q.iter().all(|q| q.value != 7.0 && q.value != 35.0), "{q:?}");
         // (A limit an order sets is no value.)
         let q = quantities("apply to the rash; treated area not to exceed 20% BSA", &[]);
         assert!(q.iter().all(|q| q.value != 20.0), "{q:?}");

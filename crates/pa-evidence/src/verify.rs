@@ -4411,6 +4411,19 @@ fn latest_differs<'q>(
             return None;
         }
         placed.last()?
+    } else if placed.len() == ds.len() && placed.iter().all(|p| ds.iter().all(|d| d.at < p.0)) {
+        // A table's header of dates before its row ("Test (units) 06/01/2030
+        // 11/12/2030 ... ALT (U/L) 61 H 58 H"): each column's value is of its
+        // column's date.
+        placed.sort_by_key(|p| p.0);
+        let mut columns: Vec<&dates::Date> = ds.iter().collect();
+        columns.sort_by_key(|d| d.at);
+        let latest_day = columns.iter().map(|d| d.ordinal()).max()?;
+        if columns.iter().filter(|d| d.ordinal() == latest_day).count() != 1 {
+            return None;
+        }
+        let k = columns.iter().position(|d| d.ordinal() == latest_day)?;
+        placed.get(k)?
     } else {
         // Every value must have a date of its own, and the dates must differ.
         let dated: Vec<(i64, &(usize, &Quantity))> = placed
