@@ -2642,7 +2642,7 @@ impl Checker {
     /// to the other rules.)
     fn stopped_for_another_reason(&self, p: Pair<'_>, rel: &Relevance<'_>) -> Option<Outcome> {
         static INEFFECTIVE: LazyLock<regex::Regex> = LazyLock::new(|| {
-            regex::Regex::new(r"(?i)\b(did not|didn't|does not|failed to|never) (control|reduce|help|work|improve|relieve|change|respond)\b|\bwithout (any )?(benefit|improvement|relief|response|effect)\b|\b(no|minimal|little) (benefit|improvement|relief|response|effect)\b|\b(inadequate|insufficient|partial) (response|control|relief|benefit)\b|\b(ineffective|not effective)\b|\b(loss of|lost|lost its) (response|efficacy|effect)\b|\bno longer (effective|working|helping)\b|\bstopped working\b|\bbreakthrough\b|\b(disease|radiographic|clinical) progression\b|\bprogressed on\b").unwrap()
+            regex::Regex::new(r"(?i)\b(did not|didn't|does not|failed to|never) (control|reduce|help|work|improve|relieve|change|respond|lower|decrease|normalize|suppress)\b|\bwithout (any )?(benefit|improvement|relief|response|effect)\b|\b(no|minimal|little) (benefit|improvement|relief|response|effect)\b|\b(inadequate|insufficient|partial) (response|control|relief|benefit)\b|\b(ineffective|not effective)\b|\b(loss of|lost|lost its|lack of) (response|efficacy|effect|benefit)\b|\bno longer (effective|working|helping)\b|\bstopped working\b|\bbreakthrough\b|\b(disease|radiographic|clinical) progression\b|\bprogressed on\b").unwrap()
         });
         // Reasons to stop other than the drug not working: harms, labs, cost, travel.
         const REASONS: &str = r"side[- ]effects?|adverse|intoleran\w*|rash|nausea|vomiting|diarrhea|ALT|AST|LFTs?|transaminitis|hepatotoxicity|hyperglycemia|insomnia|sedation|drowsiness|dizziness|cognitive|word-finding|paresthesias?|weight gain|hair loss|flushing|upset|reactions?|cost|insurance|coverage|copay|afford\w*|drive|distance|travel|transportation";
@@ -2662,7 +2662,7 @@ impl Checker {
         });
         // Not a reason: a time ("stopped for 2 weeks", "for now").
         static NOT_A_REASON: LazyLock<regex::Regex> = LazyLock::new(|| {
-            regex::Regex::new(r"(?i)^(?:\d|(?:a|an|one|two|three|four|five|six|several|few|some|the next|now|good|the time being|a while)\b)").unwrap()
+            regex::Regex::new(r"(?i)^(?:\d+(?:\.\d+)?(?:\s*(?:-|to)\s*\d+)?\s*(?:days?|d|weeks?|wks?|wk|w|months?|mos?|mo|m|years?|yrs?|yr|y|hours?|hrs?|h)\b|(?:a|an|one|two|three|four|five|six|several|few|some|the next|now|good|the time being|a while)\b)").unwrap()
         });
         static NO_EFFECT: LazyLock<regex::Regex> = LazyLock::new(|| {
             regex::Regex::new(r"(?i)\b(lack of|loss of|no|without|minimal|little|partial|inadequate|insufficient) (efficacy|effect|response|benefit|improvement|relief)\b|\b(inefficacy|ineffective|not effective|not working|wasn't working|did not (help|work)|fail\w*|refractory|progress\w*|persist\w*|worse\w*|relapse\w*|breakthrough|uncontrolled|no change|unchanged|plateau\w*)\b").unwrap()
