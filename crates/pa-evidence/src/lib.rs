@@ -1312,7 +1312,12 @@ impl Checker {
         }
         // Drugs the lexicon does not name, from the public drug vocabulary.
         for m in pa_types::drugs::find_drugs(text) {
-            let Some(e) = self.lex.index_of(m.generic) else {
+            // (A salt is its active moiety: "lithium carbonate" is "lithium".)
+            let Some(e) = self
+                .lex
+                .index_of(pa_types::drugs::active_moiety(m.generic))
+                .or_else(|| self.lex.index_of(m.generic))
+            else {
                 continue;
             };
             let toks: Vec<usize> = (0..tokens.len())

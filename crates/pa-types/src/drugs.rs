@@ -353,9 +353,69 @@ pub fn generic_of(name: &str) -> Option<&'static str> {
     Some(vocab.generics[i])
 }
 
+/// The active moiety of a generic named as one of its salts or hydrates
+/// ("lithium carbonate" -> "lithium", "metoprolol succinate" ->
+/// "metoprolol", "doxycycline hyclate" -> "doxycycline"): the generic without
+/// its last word when that word names a salt, an ester's acid or a hydrate
+/// and what is left is a generic of the vocabulary itself. A chart that
+/// writes "lithium" writes the same drug. Otherwise the generic as given.
+pub fn active_moiety(generic: &str) -> &str {
+    // Counter-ions and hydrates of the USP's salt nomenclature.
+    const SALTS: &[&str] = &[
+        "acetate",
+        "besylate",
+        "bitartrate",
+        "bromide",
+        "calcium",
+        "carbonate",
+        "chloride",
+        "citrate",
+        "dihydrate",
+        "dipropionate",
+        "disodium",
+        "fumarate",
+        "hcl",
+        "hyclate",
+        "hydrobromide",
+        "hydrochloride",
+        "lactate",
+        "magnesium",
+        "maleate",
+        "mesylate",
+        "monohydrate",
+        "phosphate",
+        "potassium",
+        "sodium",
+        "succinate",
+        "sulfate",
+        "tartrate",
+        "tosylate",
+        "trihydrate",
+    ];
+    let Some((base, last)) = generic.rsplit_once(' ') else {
+        return generic;
+    };
+    if !SALTS.contains(&last) {
+        return generic;
+    }
+    match generic_of(base) {
+        Some(g) if g == base => base,
+        _ => generic,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_salt_names_its_active_moiety() {
+        assert_eq!(active_moiety("lithium carbonate"), "lithium");
+        assert_eq!(active_moiety("metoprolol succinate"), "metoprolol");
+        // (Not a word of a name that is no salt, nor a base the vocabulary lacks.)
+        assert_eq!(active_moiety("adalimumab"), "adalimumab");
+        assert_eq!(active_moiety("zzzmab sodium"), "zzzmab sodium");
+    }
     use crate::text::char_slice;
 
     /// (quoted text, generic) for each mention.
