@@ -574,6 +574,7 @@ pub fn quantities(sentence: &str, measures: &[(usize, usize, usize)]) -> Vec<Qua
         .map(|q| q.value)
         .collect();
     named_values(&text, measures, &mut out);
+    eponym_scores(&text, &mut out);
     bone_density_scores(&text, &mut out);
     trailing_comparisons(&text, &mut out);
     // A number a lexicon measure already binds is that measure's value, not
@@ -874,6 +875,63 @@ fn unit_in_name_rows(text: &str, measures: &[(usize, usize, usize)], out: &mut V
                 });
             }
         }
+    }
+}
+
+/// A score named for a person or a place, in words that are no
+/// abbreviation: "St Mark's incontinence score is 19", "St Mark's (Vaizey)
+/// score 16", "Wexner score 14". The name is the run of capitalized words
+/// before "score" (a parenthesized alias and up to two lower-case words
+/// between them), without an opening pronoun or article; its value the
+/// number right after "score" (and "is", "was", "of", ":" or "=").
+fn eponym_scores(text: &str, out: &mut Vec<Quantity>) {
+    static SCORE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"((?:\b[A-Z][a-z]+(?:'s)?\s+){1,3})(?:\([^()]{1,20}\)\s+)?(?:[a-z]+\s+){0,2}?score\s*(?:(?:is|was|of)\s+|[:=]\s*)?(\d{1,3}(?:\.\d)?)\b(?:\s*(?:/|out of)\s*\d)?")
+            .unwrap()
+    });
+    const NOT_NAMES: &[&str] = &[
+        "her", "his", "their", "the", "a", "an", "this", "that", "latest", "current", "most",
+        "total", "baseline", "recent", "last", "initial", "today", "today's", "she", "he",
+    ];
+    if !text.contains("score") {
+        return;
+    }
+    for c in SCORE.captures_iter(text) {
+        // ("... out of 30" is a score of its own maximum, read elsewhere.)
+        if c[0].contains('/') || c[0].contains("out of") {
+            continue;
+        }
+        let written: Vec<&str> = c[1]
+            .split_whitespace()
+            .skip_while(|w| NOT_NAMES.contains(&w.to_lowercase().as_str()))
+            .collect();
+        if written.is_empty() {
+            continue;
+        }
+        let name = written
+            .iter()
+            .map(|w| w.trim_end_matches("'s").to_uppercase())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let Ok(value) = c[2].parse::<f64>() else {
+            continue;
+        };
+        // (A value another name already has, "HF Functional Scale (HFS)
+        // score: 31", is that name's.)
+        if out
+            .iter()
+            .any(|q| matches!(q.kind, QKind::Named(_)) && q.value == value)
+        {
+            continue;
+        }
+        let kind = QKind::Named(name.clone());
+        out.push(Quantity {
+            kind,
+            value,
+            cmp: Cmp::Eq,
+            hi: None,
+            surface: format!("{} score {}", written.join(" "), &c[2]),
+        });
     }
 }
 
@@ -2737,6 +2795,19 @@ mod tests {
             .collect();
         assert_eq!(alt, [55.0, 50.0, 47.0, 52.0], "{q:?}");
         assert!(q.iter().all(|q| q.value != 7.0 && q.value != 35.0), "{q:?}");
+        // A score named for a person, with its alias or its subject between.
+        let named = |s: &str| -> Vec<(QKind, f64)> {
+            quantities(s, &[])
+                .into_iter()
+                .map(|q| (q.kind, q.value))
+                .collect()
+        };
+        let st_marks = QKind::Named("ST MARK".into());
+        assert!(
+            named("Her St Mark's incontinence score is 19.").contains(&(st_marks.clone(), 19.0))
+        );
+        assert!(named("St Mark's (Vaizey) score 16.").contains(&(st_marks, 16.0)));
+        assert!(named("Wexner score 14").contains(&(QKind::Named("WEXNER".into()), 14.0)));
         // (A limit an order sets is no value.)
         let q = quantities("apply to the rash; treated area not to exceed 20% BSA", &[]);
         assert!(q.iter().all(|q| q.value != 20.0), "{q:?}");
