@@ -836,43 +836,24 @@ fn unit_in_name_rows(text: &str, measures: &[(usize, usize, usize)], out: &mut V
             let Ok(value) = v.parse::<f64>() else {
                 continue;
             };
-            if !out
-                .iter()
-                .any(|q| q.value == value && q.kind == QKind::Unit(unit))
-            {
-                out.push(Quantity {
-                    kind: QKind::Unit(unit),
-                    value,
-                    cmp: Cmp::Eq,
-                    hi: None,
-                    surface: format!("{v} {unit}"),
-                });
-            }
-            if let Some(e) = measure {
-                if !out
-                    .iter()
-                    .any(|q| q.value == value && q.kind == QKind::Measure(e))
-                {
+            // (Each reading once: another reader may have taken the value.)
+            let mut push_once = |kind: QKind, surface: String| {
+                if !out.iter().any(|q| q.value == value && q.kind == kind) {
                     out.push(Quantity {
-                        kind: QKind::Measure(e),
+                        kind,
                         value,
                         cmp: Cmp::Eq,
                         hi: None,
-                        surface: v.to_string(),
+                        surface,
                     });
                 }
+            };
+            push_once(QKind::Unit(unit), format!("{v} {unit}"));
+            if let Some(e) = measure {
+                push_once(QKind::Measure(e), v.to_string());
             }
-            if let Some(name) = name.as_ref().filter(|n| {
-                !out.iter()
-                    .any(|q| q.value == value && q.kind == QKind::Named((*n).clone()))
-            }) {
-                out.push(Quantity {
-                    kind: QKind::Named(name.clone()),
-                    value,
-                    cmp: Cmp::Eq,
-                    hi: None,
-                    surface: format!("{name} {v}"),
-                });
+            if let Some(name) = &name {
+                push_once(QKind::Named(name.clone()), format!("{name} {v}"));
             }
         }
     }
